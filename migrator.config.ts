@@ -1,0 +1,8 @@
+import { defineConfig } from 'migrator';
+
+export default defineConfig({
+  database: 'sqlite:./example.db',
+  models: ['example/entities/*.ts'],
+  versions: 'versions',
+  templates: 'templates',
+});

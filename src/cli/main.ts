@@ -1,0 +1,249 @@
+#!/usr/bin/env node
+/**
+ * The `migrator` command line: commander wiring, output and exit codes.
+ * Exit codes: 0 done; 1 `check` found differences; 2 an error (message on stderr, one line).
+ */
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import * as commands from '../commands/index.js';
+import type { RevisionInfo } from '../commands/inspect.js';
+import { MigratorError } from '../errors.js';
+import { Project } from '../project.js';
+import type { StepResult } from '../runner/runner.js';
+
+export const EXIT_DIFFERENCES = 1;
+export const EXIT_ERROR = 2;
+
+interface GlobalOptions {
+  config?: string;
+  database?: string;
+  verbose?: boolean;
+}
+
+const out = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+function label(r: RevisionInfo): string {
+  const tags = [r.isHead ? 'head' : '', r.isMerge ? 'mergepoint' : '', r.isBase ? 'base' : '', ...r.branchLabels].filter(Boolean);
+  return `${r.id}${tags.length ? ` (${tags.join(', ')})` : ''}`;
+}
+
+function stepLine(s: StepResult): string {
+  return `${s.direction === 'up' ? 'Applied ' : 'Reverted'} ${s.revision}${s.message ? `  ${s.message}` : ''}`;
+}
+
+function json(value: unknown): void {
+  out(JSON.stringify(value, null, 2));
+}
+
+export function buildProgram(cwd: string): Command {
+  const program = new Command('migrator')
+    .description('Versioned schema migrations for TypeScript projects')
+    .option('-c, --config <file>', 'config file (default: migrator.config.ts in the current folder)')
+    .option('--database <url>', 'database URL, overriding the config and DATABASE_URL')
+    .option('--verbose', 'print stack traces of errors')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  const project = async (): Promise<Project> => {
+    const g = program.opts<GlobalOptions>();
+    return Project.load({ cwd, config: g.config, database: g.database });
+  };
+  const onStep = (s: StepResult): void => out(stepLine(s));
+
+  program
+    .command('init')
+    .description('write migrator.config.ts, versions/ and templates/ into the current folder')
+    .action(() => {
+      for (const f of commands.init(cwd)) out(`Created ${path.relative(cwd, f) || f}`);
+    });
+
+  program
+    .command('makemigrations')
+    .description('compare models with the database and write a revision of the difference')
+    .option('-m, --message <message>', 'what the revision does')
+    .option('--rev-id <id>', 'use this revision id instead of a random one')
+    .action(async (o: { message?: string; revId?: string }) => {
+      const result = await commands.makemigrations(await project(), { message: o.message, revId: o.revId });
+      if (!result.written) return out(result.reason);
+      out(`Generated ${path.relative(cwd, result.path)}`);
+      for (const op of result.operations) out(`  - ${op}`);
+    });
+
+  program
+    .command('revision')
+    .description('write a new revision file (empty, or with --autogenerate the model changes)')
+    .requiredOption('-m, --message <message>', 'what the revision does')
+    .option('--autogenerate', 'fill the revision with the difference between models and database')
+    .option('--rev-id <id>', 'use this revision id instead of a random one')
+    .option('--version-path <dir>', 'write into this version folder')
+    .action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string }) => {
+      const result = await commands.revision(await project(), {
+        message: o.message,
+        autogenerate: o.autogenerate,
+        revId: o.revId,
+        versionPath: o.versionPath ? path.resolve(cwd, o.versionPath) : undefined,
+      });
+      if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
+    });
+
+  program
+    .command('merge')
+    .description('write a revision that joins several heads')
+    .argument('<revisions...>', 'revisions to join, or "heads"')
+    .requiredOption('-m, --message <message>', 'what the merge is')
+    .option('--rev-id <id>', 'use this revision id instead of a random one')
+    .action(async (revs: string[], o: { message: string; revId?: string }) => {
+      const result = await commands.merge(await project(), revs, { message: o.message, revId: o.revId });
+      if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
+    });
+
+  const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean }) => {
+    const p = await project();
+    if (o.sql) {
+      process.stdout.write(await commands.moveSql(p, direction, target ?? 'heads'));
+      return;
+    }
+    const result = direction === 'up' ? await commands.upgrade(p, target ?? 'heads', { onStep }) : await commands.downgrade(p, target!, { onStep });
+    if (result.steps.length === 0) out(`Nothing to do: the database is at ${result.to.join(', ') || 'base'}.`);
+    else out(`Database is now at ${result.to.join(', ') || 'base'}.`);
+  };
+
+  program
+    .command('migrate')
+    .description('apply revisions up to the target (default: heads)')
+    .argument('[target]', 'revision, head, heads, +N', 'heads')
+    .option('--sql', 'print the SQL instead of running it (target may be start:end)')
+    .action(move('up'));
+  program
+    .command('upgrade')
+    .description('apply revisions up to the target')
+    .argument('<target>', 'revision, head, heads, +N')
+    .option('--sql', 'print the SQL instead of running it (target may be start:end)')
+    .action(move('up'));
+  program
+    .command('downgrade')
+    .description('revert revisions down to the target')
+    .argument('<target>', 'revision, -N, base')
+    .option('--sql', 'print the SQL instead of running it (target must be start:end)')
+    .action(move('down'));
+
+  program
+    .command('current')
+    .description('show the revision(s) the database is at')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const revs = await commands.current(await project());
+      if (o.json) return json(revs.map((r) => r.id));
+      if (revs.length === 0) return out('(base): no revisions applied');
+      for (const r of revs) out(`${label(r)}${r.message ? `  ${r.message}` : ''}`);
+    });
+
+  program
+    .command('heads')
+    .description('show the head revisions of the version files')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const revs = commands.heads(await project());
+      if (o.json) return json(revs);
+      for (const r of revs) out(`${label(r)}${r.message ? `  ${r.message}` : ''}`);
+    });
+
+  program
+    .command('history')
+    .description('list revisions, newest first')
+    .option('-r, --rev-range <range>', 'only revisions in a:b')
+    .option('--json', 'print JSON')
+    .action(async (o: { revRange?: string; json?: boolean }) => {
+      const revs = commands.history(await project(), o.revRange);
+      if (o.json) return json(revs);
+      for (const r of revs) out(`${r.downRevisions.join(', ') || '<base>'} -> ${label(r)}${r.message ? `, ${r.message}` : ''}`);
+    });
+
+  program
+    .command('show')
+    .description('show one revision')
+    .argument('<revision>', 'revision id, prefix, head')
+    .action(async (ref: string) => {
+      const r = commands.show(await project(), ref);
+      out(`Rev: ${label(r)}`);
+      out(`Parent: ${r.downRevisions.join(', ') || '<base>'}`);
+      if (r.branchLabels.length) out(`Branch names: ${r.branchLabels.join(', ')}`);
+      if (r.dependsOn.length) out(`Also depends on: ${r.dependsOn.join(', ')}`);
+      out(`Path: ${r.path ? path.relative(cwd, r.path) : '?'}`);
+      if (r.message) out(`\n    ${r.message}`);
+    });
+
+  program
+    .command('showmigrations')
+    .description('list revisions, oldest first, [X] where applied')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const revs = await commands.showmigrations(await project());
+      if (o.json) return json(revs);
+      if (revs.length === 0) return out('(no revisions)');
+      for (const r of revs) out(`[${r.applied ? 'X' : ' '}] ${label(r)}${r.message ? `  ${r.message}` : ''}`);
+    });
+
+  program
+    .command('stamp')
+    .description('set the version table to the target(s) without running revisions')
+    .argument('<targets...>', 'revision(s), heads, base')
+    .option('--purge', 'empty the version table first')
+    .action(async (targets: string[], o: { purge?: boolean }) => {
+      const r = await commands.stamp(await project(), targets, { purge: o.purge });
+      out(`Stamped ${r.from.join(', ') || 'base'} -> ${r.to.join(', ') || 'base'}`);
+    });
+
+  program
+    .command('sqlmigrate')
+    .description('print the SQL of one revision; needs no database')
+    .argument('<revision>', 'revision id or prefix')
+    .option('--downgrade', 'the SQL of its downgrade')
+    .action(async (ref: string, o: { downgrade?: boolean }) => {
+      process.stdout.write(await commands.sqlmigrate(await project(), ref, { downgrade: o.downgrade }));
+    });
+
+  program
+    .command('check')
+    .description('exit 0 when models, database and revisions agree; otherwise 1 and a diff')
+    .action(async () => {
+      const r = await commands.check(await project());
+      if (r.clean) return out('No changes detected: models, database and revisions agree.');
+      for (const p of r.problems) out(`! ${p}`);
+      if (r.operations.length) {
+        out('Models and database differ:');
+        for (const op of r.operations) out(`  - ${op}`);
+        out();
+        process.stdout.write(r.diff);
+      }
+      process.exitCode = EXIT_DIFFERENCES;
+    });
+
+  return program;
+}
+
+export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
+  const program = buildProgram(cwd);
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has printed its own message; help and version are not errors.
+      return error.exitCode === 0 ? 0 : EXIT_ERROR;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${message.split('\n').join('\n  ')}\n`);
+    if (verbose && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    else if (!(error instanceof MigratorError)) process.stderr.write('  (run with --verbose for details)\n');
+    return EXIT_ERROR;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

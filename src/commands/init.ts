@@ -1,0 +1,39 @@
+/** init: a config, a versions folder and the templates, in a project folder. */
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CONFIG_NAMES } from '../config/config.js';
+import { MigratorError } from '../errors.js';
+import { BUILTIN_TEMPLATES, TEMPLATE_NAME } from '../script/write.js';
+
+const CONFIG = `import { defineConfig } from 'migrator';
+
+export default defineConfig({
+  database: 'sqlite:./dev.db',
+  models: ['src/entities/**/*.ts'],
+  versions: 'versions',
+  templates: 'templates',
+});
+`;
+
+/** Writes migrator.config.ts, versions/ and templates/ into `dir`; never overwrites. */
+export function init(dir: string): string[] {
+  const existing = CONFIG_NAMES.map((n) => path.join(dir, n)).find((f) => existsSync(f));
+  if (existing) throw new MigratorError(`${existing} already exists; this project is set up`);
+  const created: string[] = [];
+  const config = path.join(dir, 'migrator.config.ts');
+  writeFileSync(config, CONFIG);
+  created.push(config);
+  for (const sub of ['versions', 'templates']) {
+    const d = path.join(dir, sub);
+    if (!existsSync(d)) {
+      mkdirSync(d, { recursive: true });
+      created.push(`${d}${path.sep}`);
+    }
+  }
+  const template = path.join(dir, 'templates', TEMPLATE_NAME);
+  if (!existsSync(template)) {
+    copyFileSync(path.join(BUILTIN_TEMPLATES, TEMPLATE_NAME), template);
+    created.push(template);
+  }
+  return created;
+}

@@ -1,0 +1,141 @@
+/** migrator.config.ts: its shape, loading (no build step) and validation. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createJiti } from 'jiti';
+import { MigratorError, messageOf } from '../errors.js';
+
+export interface MigratorConfig {
+  /** `sqlite:./dev.db`, `sqlite::memory:` or `postgres://user@host:5432/db`. */
+  database?: string;
+  /** Globs of model files: `.ts` entity files. */
+  models?: string | string[];
+  /** The folder of revision files, or several. Default `versions`. */
+  versions?: string | string[];
+  /** A folder whose templates (`revision.ts.hbs`) override the built-in ones. */
+  templates?: string;
+  /** The table that records the applied heads. Default `migrator_version`. */
+  versionTable?: string;
+}
+
+/** Declares a config with type checking; returns it unchanged. */
+export function defineConfig(config: MigratorConfig): MigratorConfig {
+  return config;
+}
+
+export interface ResolvedConfig {
+  /** The config file, when there is one. */
+  file?: string;
+  /** The folder relative paths resolve from. */
+  dir: string;
+  /** The database URL, after --database and DATABASE_URL. */
+  database?: string;
+  /** The folder a relative SQLite path in `database` resolves from. */
+  databaseBase: string;
+  /** Absolute model globs. */
+  models: string[];
+  /** Absolute version folders; the first is where new revisions go by default. */
+  versions: string[];
+  /** Absolute templates folder, when configured. */
+  templates?: string;
+  versionTable: string;
+}
+
+export const CONFIG_NAMES = ['migrator.config.ts', 'migrator.config.mts', 'migrator.config.js', 'migrator.config.mjs'];
+
+export interface LoadConfigOptions {
+  cwd: string;
+  /** `--config`: a config file, relative to cwd. */
+  config?: string;
+  /** `--database`: overrides the config's database. */
+  database?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Module aliases, so a config or revision file imports this very migrator. */
+export function selfAliases(): Record<string, string> {
+  const ext = path.extname(fileURLToPath(import.meta.url));
+  return {
+    'migrator/decorators': path.join(here, '..', `decorators${ext}`),
+    migrator: path.join(here, '..', `index${ext}`),
+  };
+}
+
+/** Imports a TypeScript or JavaScript module without a build step; returns its exports. */
+export async function importModule(file: string): Promise<Record<string, unknown>> {
+  const jiti = createJiti(import.meta.url, { alias: selfAliases(), moduleCache: false, fsCache: false, interopDefault: false });
+  return (await jiti.import(file)) as Record<string, unknown>;
+}
+
+function findConfig(cwd: string): string | undefined {
+  for (const name of CONFIG_NAMES) {
+    const file = path.join(cwd, name);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+function stringList(value: unknown, key: string, file: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) return value as string[];
+  throw new MigratorError(`${file}: "${key}" must be a string or a non-empty array of strings`);
+}
+
+function optionalString(value: unknown, key: string, file: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && value.length > 0) return value;
+  throw new MigratorError(`${file}: "${key}" must be a non-empty string`);
+}
+
+const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable']);
+
+/** Validates a config object and resolves its paths from `dir`. */
+export function resolveConfig(raw: unknown, dir: string, file: string, options: LoadConfigOptions): ResolvedConfig {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new MigratorError(`${file}: the default export must be a config object (export default defineConfig({ … }))`);
+  }
+  const c = raw as Record<string, unknown>;
+  for (const key of Object.keys(c)) {
+    if (!KNOWN_KEYS.has(key)) throw new MigratorError(`${file}: unknown option "${key}"; the options are ${[...KNOWN_KEYS].join(', ')}`);
+  }
+  const database = optionalString(c.database, 'database', file);
+  const versionTable = optionalString(c.versionTable, 'versionTable', file) ?? 'migrator_version';
+  if (versionTable.length > 63) throw new MigratorError(`${file}: "versionTable" is longer than 63 characters`);
+  const env = options.env ?? process.env;
+  const fromCli = options.database;
+  const url = fromCli ?? database ?? (env.DATABASE_URL || undefined);
+  const templates = optionalString(c.templates, 'templates', file);
+  return {
+    file,
+    dir,
+    database: url,
+    // --database and DATABASE_URL are relative to where the command runs; the config's to its folder.
+    databaseBase: fromCli !== undefined || database === undefined ? options.cwd : dir,
+    models: (stringList(c.models, 'models', file) ?? []).map((g) => path.resolve(dir, g)),
+    versions: (stringList(c.versions, 'versions', file) ?? ['versions']).map((v) => path.resolve(dir, v)),
+    ...(templates ? { templates: path.resolve(dir, templates) } : {}),
+    versionTable,
+  };
+}
+
+/** Finds and loads the config (`--config`, else migrator.config.* in cwd). */
+export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedConfig> {
+  const file = options.config ? path.resolve(options.cwd, options.config) : findConfig(options.cwd);
+  if (!file) throw new MigratorError(`no migrator.config.ts in ${options.cwd}; run \`migrator init\` or pass --config <file>`);
+  if (!existsSync(file)) throw new MigratorError(`config file ${file} does not exist`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importModule(file);
+  } catch (error) {
+    throw new MigratorError(`cannot load config ${file}: ${firstLine(messageOf(error))}`, { cause: error });
+  }
+  const raw = 'default' in mod ? mod.default : mod;
+  return resolveConfig(raw, path.dirname(file), file, options);
+}
+
+export function firstLine(s: string): string {
+  return s.split('\n').find((l) => l.trim())?.trim() ?? s;
+}

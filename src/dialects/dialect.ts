@@ -1,0 +1,83 @@
+/**
+ * What a database dialect provides. Behaviour differences are capability flags and per-dialect
+ * files; the core never branches on a dialect's name.
+ */
+import type { CompareOptions } from '../diff/compare.js';
+import type { Operation } from '../operations/operation.js';
+import type { Schema } from '../schema/schema.js';
+
+export interface DialectCapabilities {
+  /** DDL takes part in transactions, so a failed revision rolls back whole. */
+  transactionalDdl: boolean;
+}
+
+/** SQL for one revision's operations. */
+export interface CompiledOperations {
+  statements: string[];
+  /**
+   * Foreign-key enforcement must be off around the transaction (SQLite table rebuilds: with it
+   * on, dropping the old table would cascade into child rows).
+   */
+  foreignKeysOff: boolean;
+}
+
+export interface IntrospectOptions {
+  /** Tables left out of the result (the version table). */
+  exclude: string[];
+}
+
+export interface Connection {
+  readonly dialect: Dialect;
+  introspect(options: IntrospectOptions): Promise<Schema>;
+  tableExists(name: string): Promise<boolean>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs one statement (or a script of several, for `op.execute`). */
+  execute(sql: string): Promise<void>;
+  /**
+   * Runs `body` in one transaction: committed when it resolves, rolled back when it throws.
+   * With `foreignKeysOff`, enforcement is turned off before and restored after, and foreign keys
+   * are checked before the commit.
+   */
+  transaction<T>(body: () => Promise<T>, options?: { foreignKeysOff?: boolean }): Promise<T>;
+  /** Holds a lock that serialises concurrent runs against the same database. */
+  lock(): Promise<void>;
+  unlock(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Dialect {
+  readonly name: string;
+  readonly capabilities: DialectCapabilities;
+  /** How the differ compares types, defaults and expressions on this dialect. */
+  readonly compareOptions: CompareOptions;
+  quoteIdentifier(name: string): string;
+  quoteLiteral(value: string): string;
+  /**
+   * Compiles operations to SQL, given the schema before them (needed where a change is a table
+   * rebuild). `schema` is not modified.
+   */
+  compile(operations: readonly Operation[], schema: Schema): CompiledOperations;
+  /** Offline-script statements that stand for `foreignKeysOff` around one revision's transaction. */
+  readonly foreignKeysOffScript: { before: string[]; beforeCommit: string[]; after: string[] };
+  /** Whether compiling `operations` needs the current schema (else an empty one will do). */
+  needsSchema(operations: readonly Operation[]): boolean;
+  /** Opens a connection; `location` is the dialect-specific part of the database URL. */
+  connect(location: string): Promise<Connection>;
+}
+
+export class UnsupportedOperationError extends Error {
+  constructor(dialect: string, what: string) {
+    super(`${dialect} cannot ${what}`);
+    this.name = 'UnsupportedOperationError';
+  }
+}
+
+/** An identifier in double quotes, with embedded quotes doubled (SQL standard; SQLite, PostgreSQL). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A string literal in single quotes, with embedded quotes doubled. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

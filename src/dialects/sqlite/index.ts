@@ -1,0 +1,96 @@
+/** The SQLite dialect, on better-sqlite3. */
+import Database from 'better-sqlite3';
+import type { Schema } from '../../schema/schema.js';
+import type { Operation } from '../../operations/operation.js';
+import { quoteIdentifier, quoteLiteral, type Connection, type Dialect, type IntrospectOptions } from '../dialect.js';
+import { compileSqlite } from './compiler.js';
+import { introspectSqlite } from './introspector.js';
+import { normalizeSqliteDefault, normalizeSqliteType } from './types.js';
+
+export class ForeignKeyViolationError extends Error {
+  constructor(readonly violations: { table: string; rowid: number | null; parent: string }[]) {
+    const sample = violations.slice(0, 5).map((v) => `${v.table} rowid ${v.rowid} -> ${v.parent}`);
+    super(`foreign key check failed: ${violations.length} row(s) reference missing parents (${sample.join('; ')}${violations.length > 5 ? '; …' : ''})`);
+    this.name = 'ForeignKeyViolationError';
+  }
+}
+
+/** Operations that may turn into a rebuild, and so need to know the table's current shape. */
+const REBUILD_CANDIDATES = new Set<string>(['addColumn', 'dropColumn', 'alterColumn', 'addConstraint', 'dropConstraint']);
+
+class SqliteConnection implements Connection {
+  constructor(
+    readonly dialect: Dialect,
+    private readonly db: Database.Database,
+  ) {}
+
+  async introspect(options: IntrospectOptions): Promise<Schema> {
+    return introspectSqlite(this.db, options.exclude);
+  }
+
+  async tableExists(name: string): Promise<boolean> {
+    return !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+  }
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const stmt = this.db.prepare(sql);
+    if (stmt.reader) return stmt.all(...params) as T[];
+    stmt.run(...params);
+    return [];
+  }
+
+  async execute(sql: string): Promise<void> {
+    this.db.exec(sql);
+  }
+
+  async transaction<T>(body: () => Promise<T>, options: { foreignKeysOff?: boolean } = {}): Promise<T> {
+    // PRAGMA foreign_keys is a no-op inside a transaction: it must be switched outside it.
+    const previous = this.db.pragma('foreign_keys', { simple: true }) as number;
+    if (options.foreignKeysOff) this.db.pragma('foreign_keys = OFF');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await body();
+        if (options.foreignKeysOff) {
+          const violations = this.db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[];
+          if (violations.length) throw new ForeignKeyViolationError(violations);
+        }
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      if (options.foreignKeysOff) this.db.pragma(`foreign_keys = ${previous ? 'ON' : 'OFF'}`);
+    }
+  }
+
+  // Each revision runs under BEGIN IMMEDIATE, which already serialises writers on one file.
+  async lock(): Promise<void> {}
+  async unlock(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  capabilities: { transactionalDdl: true },
+  compareOptions: { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault },
+  quoteIdentifier,
+  quoteLiteral,
+  foreignKeysOffScript: { before: ['PRAGMA foreign_keys=OFF'], beforeCommit: ['PRAGMA foreign_key_check'], after: ['PRAGMA foreign_keys=ON'] },
+  compile(operations: readonly Operation[], schema: Schema) {
+    return compileSqlite(operations, schema);
+  },
+  needsSchema(operations: readonly Operation[]) {
+    return operations.some((op) => REBUILD_CANDIDATES.has(op.kind));
+  },
+  async connect(location: string): Promise<Connection> {
+    const db = new Database(location, { timeout: 10_000 });
+    db.pragma('foreign_keys = ON');
+    return new SqliteConnection(sqliteDialect, db);
+  },
+};

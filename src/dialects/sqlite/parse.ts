@@ -1,0 +1,204 @@
+/**
+ * A reader for the `CREATE TABLE` statements SQLite keeps in sqlite_master: what the PRAGMAs do
+ * not tell (constraint names, check expressions, AUTOINCREMENT, the declared type as written).
+ */
+
+interface Token {
+  kind: 'word' | 'ident' | 'string' | 'number' | 'punct';
+  /** Unquoted value for identifiers; the raw text otherwise. */
+  value: string;
+  start: number;
+  end: number;
+}
+
+export function tokenize(sql: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i];
+    if (/\s/.test(ch)) {
+      i++;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      while (i < sql.length && sql[i] !== '\n') i++;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+    } else if (ch === '"' || ch === '`' || ch === "'") {
+      let j = i + 1;
+      let value = '';
+      while (j < sql.length) {
+        if (sql[j] === ch) {
+          if (sql[j + 1] === ch) {
+            value += ch;
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        value += sql[j++];
+      }
+      tokens.push({ kind: ch === "'" ? 'string' : 'ident', value: ch === "'" ? sql.slice(i, j + 1) : value, start: i, end: j + 1 });
+      i = j + 1;
+    } else if (ch === '[') {
+      const end = sql.indexOf(']', i);
+      const j = end < 0 ? sql.length : end;
+      tokens.push({ kind: 'ident', value: sql.slice(i + 1, j), start: i, end: j + 1 });
+      i = j + 1;
+    } else if (/[A-Za-z_\u0080-\uffff]/.test(ch)) {
+      let j = i + 1;
+      while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j])) j++;
+      tokens.push({ kind: 'word', value: sql.slice(i, j), start: i, end: j });
+      i = j;
+    } else if (/[0-9.]/.test(ch)) {
+      let j = i + 1;
+      while (j < sql.length && /[0-9.eE]/.test(sql[j])) j++;
+      tokens.push({ kind: 'number', value: sql.slice(i, j), start: i, end: j });
+      i = j;
+    } else {
+      tokens.push({ kind: 'punct', value: ch, start: i, end: i + 1 });
+      i++;
+    }
+  }
+  return tokens;
+}
+
+export interface ParsedColumn {
+  name: string;
+  /** The declared type as written, e.g. `varchar(255)`; empty when none. */
+  type: string;
+  autoincrement: boolean;
+  primaryKey: boolean;
+  unique: boolean;
+  checks: string[];
+}
+
+export interface ParsedConstraint {
+  kind: 'primaryKey' | 'unique' | 'check' | 'foreignKey';
+  name?: string;
+  columns: string[];
+  expression?: string;
+}
+
+export interface ParsedTable {
+  columns: ParsedColumn[];
+  constraints: ParsedConstraint[];
+  strict: boolean;
+  withoutRowid: boolean;
+}
+
+const isWord = (t: Token | undefined, w: string): boolean => !!t && t.kind === 'word' && t.value.toUpperCase() === w;
+const isPunct = (t: Token | undefined, p: string): boolean => !!t && t.kind === 'punct' && t.value === p;
+
+/** Index of the token closing the parenthesis opened at `open`. */
+function closing(tokens: Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (isPunct(tokens[i], '(')) depth++;
+    else if (isPunct(tokens[i], ')') && --depth === 0) return i;
+  }
+  return tokens.length - 1;
+}
+
+/** Splits tokens[from, to) at top-level commas. */
+function splitTopLevel(tokens: Token[], from: number, to: number): Token[][] {
+  const parts: Token[][] = [];
+  let current: Token[] = [];
+  let depth = 0;
+  for (let i = from; i < to; i++) {
+    const t = tokens[i];
+    if (isPunct(t, '(')) depth++;
+    if (isPunct(t, ')')) depth--;
+    if (depth === 0 && isPunct(t, ',')) {
+      parts.push(current);
+      current = [];
+    } else current.push(t);
+  }
+  if (current.length) parts.push(current);
+  return parts;
+}
+
+function identList(sql: string, tokens: Token[], open: number): { names: string[]; next: number } {
+  const close = closing(tokens, open);
+  const names = splitTopLevel(tokens, open + 1, close).map((part) => (part.length === 1 ? part[0].value : sql.slice(part[0].start, part[part.length - 1].end)));
+  return { names, next: close + 1 };
+}
+
+/** The text inside the parentheses opened at `open`, as written. */
+function parenthesized(sql: string, tokens: Token[], open: number): { text: string; next: number } {
+  const close = closing(tokens, open);
+  return { text: sql.slice(tokens[open].end, tokens[close].start).trim(), next: close + 1 };
+}
+
+const CONSTRAINT_START = new Set(['CONSTRAINT', 'PRIMARY', 'NOT', 'NULL', 'UNIQUE', 'CHECK', 'DEFAULT', 'COLLATE', 'REFERENCES', 'GENERATED', 'AS']);
+
+export function parseCreateTable(sql: string): ParsedTable {
+  const tokens = tokenize(sql);
+  const open = tokens.findIndex((t) => isPunct(t, '('));
+  if (open < 0) return { columns: [], constraints: [], strict: false, withoutRowid: false };
+  const close = closing(tokens, open);
+  const tail = tokens.slice(close + 1).map((t) => t.value.toUpperCase());
+  const result: ParsedTable = { columns: [], constraints: [], strict: tail.includes('STRICT'), withoutRowid: tail.includes('ROWID') };
+
+  for (const part of splitTopLevel(tokens, open + 1, close)) {
+    if (part.length === 0) continue;
+    const first = part[0];
+    const head = first.kind === 'word' ? first.value.toUpperCase() : '';
+    if (['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN'].includes(head)) {
+      result.constraints.push(parseTableConstraint(sql, part));
+    } else {
+      result.columns.push(parseColumn(sql, part));
+    }
+  }
+  return result;
+}
+
+function parseTableConstraint(sql: string, part: Token[]): ParsedConstraint {
+  let i = 0;
+  let name: string | undefined;
+  if (isWord(part[0], 'CONSTRAINT')) {
+    name = part[1]?.value;
+    i = 2;
+  }
+  const kw = part[i]?.value.toUpperCase();
+  const parenAt = part.findIndex((t, k) => k > i && isPunct(t, '('));
+  if (kw === 'CHECK') return { kind: 'check', name, columns: [], expression: parenthesized(sql, part, parenAt).text };
+  const cols = parenAt >= 0 ? identList(sql, part, parenAt).names : [];
+  if (kw === 'PRIMARY') return { kind: 'primaryKey', name, columns: cols };
+  if (kw === 'UNIQUE') return { kind: 'unique', name, columns: cols };
+  return { kind: 'foreignKey', name, columns: cols };
+}
+
+function parseColumn(sql: string, part: Token[]): ParsedColumn {
+  const col: ParsedColumn = { name: part[0].value, type: '', autoincrement: false, primaryKey: false, unique: false, checks: [] };
+  let i = 1;
+  const typeStart = i;
+  while (i < part.length && !(part[i].kind === 'word' && CONSTRAINT_START.has(part[i].value.toUpperCase()))) {
+    if (isPunct(part[i], '(')) i = closing(part, i) + 1;
+    else i++;
+  }
+  if (i > typeStart) col.type = sql.slice(part[typeStart].start, part[i - 1].end);
+  for (; i < part.length; i++) {
+    const t = part[i];
+    if (isWord(t, 'PRIMARY')) col.primaryKey = true;
+    else if (isWord(t, 'AUTOINCREMENT')) col.autoincrement = true;
+    else if (isWord(t, 'UNIQUE')) col.unique = true;
+    else if (isWord(t, 'CHECK') && isPunct(part[i + 1], '(')) {
+      const { text, next } = parenthesized(sql, part, i + 1);
+      col.checks.push(text);
+      i = next - 1;
+    } else if (isPunct(t, '(')) i = closing(part, i);
+  }
+  return col;
+}
+
+/** The WHERE clause of a `CREATE INDEX` statement, if it has one. */
+export function parseIndexWhere(sql: string): string | undefined {
+  const tokens = tokenize(sql);
+  let depth = 0;
+  for (const t of tokens) {
+    if (isPunct(t, '(')) depth++;
+    if (isPunct(t, ')')) depth--;
+    if (depth === 0 && isWord(t, 'WHERE')) return sql.slice(t.end).trim().replace(/;$/, '').trim();
+  }
+  return undefined;
+}

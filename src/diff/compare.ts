@@ -1,0 +1,193 @@
+/**
+ * compare(from, to) → the operations that turn schema `from` (usually the database) into schema
+ * `to` (usually the models). Pure: the dialect's notion of equal types and defaults comes in as
+ * functions, so this module never imports a dialect.
+ *
+ * Order (as Alembic's autogenerate): new tables in foreign-key order, each followed by its
+ * indexes; then, table by table, added columns, altered columns, index and unique changes (drops
+ * first), foreign-key drops before adds, check changes, dropped columns last; then dropped tables,
+ * children before parents.
+ */
+import {
+  compareNames,
+  sortByDependencies,
+  type CheckConstraint,
+  type Column,
+  type ForeignKey,
+  type Index,
+  type Schema,
+  type Table,
+  type UniqueConstraint,
+} from '../schema/schema.js';
+import type { ColumnChanges, Constraint, Operation } from '../operations/operation.js';
+import { constraintRef } from '../operations/reverse.js';
+
+export interface CompareOptions {
+  /** The type a dialect stores for a declared type (`int4` → `integer`), for comparison only. */
+  normalizeType?: (type: string) => string;
+  /** A default expression as the dialect reports it back, for comparison only. */
+  normalizeDefault?: (expression: string | undefined, column: Column) => string | undefined;
+  /** A check expression as the dialect reports it back, for comparison only. */
+  normalizeExpression?: (expression: string) => string;
+}
+
+export class DiffError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DiffError';
+  }
+}
+
+const identity = (s: string): string => s;
+const spaces = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+interface Resolved {
+  type: (t: string) => string;
+  default: (d: string | undefined, c: Column) => string | undefined;
+  expression: (e: string) => string;
+}
+
+export function compareSchemas(from: Schema, to: Schema, options: CompareOptions = {}): Operation[] {
+  const o: Resolved = {
+    type: options.normalizeType ?? identity,
+    default: options.normalizeDefault ?? ((d) => d),
+    expression: options.normalizeExpression ?? spaces,
+  };
+  const fromNames = new Set(from.tables.map((t) => t.name));
+  const toNames = new Set(to.tables.map((t) => t.name));
+  const ops: Operation[] = [];
+
+  for (const t of sortByDependencies(to.tables.filter((t) => !fromNames.has(t.name)))) {
+    ops.push({ kind: 'createTable', table: { ...structuredClone(t), indexes: [] } });
+    for (const index of sortIndexes(t.indexes)) ops.push({ kind: 'createIndex', table: t.name, index: structuredClone(index) });
+  }
+
+  const existing = to.tables.filter((t) => fromNames.has(t.name)).sort((a, b) => compareNames(a.name, b.name));
+  for (const target of existing) {
+    const current = from.tables.find((t) => t.name === target.name)!;
+    ops.push(...compareTable(current, target, o));
+  }
+
+  const dropped = from.tables.filter((t) => !toNames.has(t.name));
+  for (const t of sortByDependencies(dropped).reverse()) {
+    ops.push({ kind: 'dropTable', table: t.name, definition: structuredClone(t) });
+  }
+  return ops;
+}
+
+function sortIndexes(indexes: Index[]): Index[] {
+  return [...indexes].sort((a, b) => compareNames(a.name, b.name));
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
+  const ops: Operation[] = [];
+  const table = target.name;
+  const currentCols = new Map(current.columns.map((c) => [c.name, c]));
+  const targetCols = new Map(target.columns.map((c) => [c.name, c]));
+
+  const pkA = current.primaryKey?.columns ?? [];
+  const pkB = target.primaryKey?.columns ?? [];
+  if (!sameList(pkA, pkB)) {
+    throw new DiffError(
+      `table "${table}": changing the primary key from (${pkA.join(', ')}) to (${pkB.join(', ')}) cannot be generated yet; write this revision by hand with op.execute or op.batchAlterTable`,
+    );
+  }
+
+  for (const c of target.columns) {
+    if (!currentCols.has(c.name)) ops.push({ kind: 'addColumn', table, column: structuredClone(c) });
+  }
+  for (const c of target.columns) {
+    const was = currentCols.get(c.name);
+    if (!was) continue;
+    const changes: ColumnChanges = {};
+    const existing: ColumnChanges = {};
+    if (o.type(was.type) !== o.type(c.type)) {
+      changes.type = c.type;
+      existing.type = was.type;
+    }
+    if (was.nullable !== c.nullable) {
+      changes.nullable = c.nullable;
+      existing.nullable = was.nullable;
+    }
+    if (o.default(was.default, was) !== o.default(c.default, c)) {
+      changes.default = c.default ?? null;
+      existing.default = was.default ?? null;
+    }
+    if (Object.keys(changes).length) ops.push({ kind: 'alterColumn', table, column: c.name, changes, existing });
+  }
+
+  // Indexes: by name; a changed definition is a drop and a create.
+  const indexKey = (i: Index): string => JSON.stringify([i.columns, i.unique, i.where ? o.expression(i.where) : null]);
+  const curIdx = new Map(current.indexes.map((i) => [i.name, i]));
+  const tgtIdx = new Map(target.indexes.map((i) => [i.name, i]));
+  const dropIdx = sortIndexes(current.indexes.filter((i) => !tgtIdx.has(i.name) || indexKey(tgtIdx.get(i.name)!) !== indexKey(i)));
+  const addIdx = sortIndexes(target.indexes.filter((i) => !curIdx.has(i.name) || indexKey(curIdx.get(i.name)!) !== indexKey(i)));
+  for (const i of dropIdx) ops.push({ kind: 'dropIndex', table, name: i.name, definition: structuredClone(i) });
+
+  const uniques = matchConstraints(current.uniques, target.uniques, (u) => JSON.stringify(u.columns), () => '');
+  for (const u of uniques.dropped) ops.push(dropConstraint(table, { type: 'unique', ...u }));
+  for (const i of addIdx) ops.push({ kind: 'createIndex', table, index: structuredClone(i) });
+  for (const u of uniques.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'unique', ...structuredClone(u) } });
+
+  const fkShape = (f: ForeignKey): string => JSON.stringify([f.columns, f.referencedTable, f.referencedColumns]);
+  const fkActions = (f: ForeignKey): string => JSON.stringify([f.onDelete ?? 'NO ACTION', f.onUpdate ?? 'NO ACTION']);
+  const fks = matchConstraints(current.foreignKeys, target.foreignKeys, fkShape, fkActions);
+  for (const f of fks.dropped) ops.push(dropConstraint(table, { type: 'foreignKey', ...f }));
+  for (const f of fks.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(f) } });
+
+  const checks = matchConstraints(current.checks, target.checks, (c: CheckConstraint) => o.expression(c.expression), () => '');
+  for (const c of checks.dropped) ops.push(dropConstraint(table, { type: 'check', ...c }));
+  for (const c of checks.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'check', ...structuredClone(c) } });
+
+  for (const c of current.columns) {
+    if (!targetCols.has(c.name)) ops.push({ kind: 'dropColumn', table, column: c.name, definition: structuredClone(c) });
+  }
+  return ops;
+}
+
+function dropConstraint(table: string, c: Constraint): Operation {
+  return { kind: 'dropConstraint', table, ref: constraintRef(c), definition: structuredClone(c) };
+}
+
+/**
+ * Pairs constraints of two tables: by name where both sides have one, else by shape. A pair whose
+ * shape or details differ is a drop and an add; the rest are unchanged.
+ */
+function matchConstraints<T extends UniqueConstraint | ForeignKey | CheckConstraint>(
+  current: T[],
+  target: T[],
+  shape: (c: T) => string,
+  details: (c: T) => string,
+): { dropped: T[]; added: T[] } {
+  const unmatchedTarget = new Set(target);
+  const dropped: T[] = [];
+  const added: T[] = [];
+  const pending: T[] = [];
+  for (const c of current) {
+    const byName = c.name ? target.find((t) => t.name === c.name && unmatchedTarget.has(t)) : undefined;
+    if (byName) {
+      unmatchedTarget.delete(byName);
+      if (shape(byName) !== shape(c) || details(byName) !== details(c)) {
+        dropped.push(c);
+        added.push(byName);
+      }
+    } else pending.push(c);
+  }
+  for (const c of pending) {
+    // An unnamed constraint on either side matches by shape; two different names never match.
+    const byShape = [...unmatchedTarget].find((t) => (!t.name || !c.name) && shape(t) === shape(c));
+    if (byShape) {
+      unmatchedTarget.delete(byShape);
+      if (details(byShape) !== details(c)) {
+        dropped.push(c);
+        added.push(byShape);
+      }
+    } else dropped.push(c);
+  }
+  added.push(...target.filter((t) => unmatchedTarget.has(t)));
+  return { dropped, added };
+}

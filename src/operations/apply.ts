@@ -1,0 +1,156 @@
+/**
+ * Applying operations to a Schema in memory: how a dialect learns the shape a table will have
+ * after a change (SQLite rebuilds), and how tests check that an upgrade and its downgrade cancel.
+ */
+import { findColumn, findTable, type Schema, type Table } from '../schema/schema.js';
+import type { Constraint, ConstraintRef, Operation } from './operation.js';
+
+export class SchemaApplyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaApplyError';
+  }
+}
+
+function requireTable(schema: Schema, name: string): Table {
+  const t = findTable(schema, name);
+  if (!t) throw new SchemaApplyError(`table "${name}" does not exist`);
+  return t;
+}
+
+/** The constraints of a table as tagged values, in a fixed order. */
+export function tableConstraints(table: Table): Constraint[] {
+  return [
+    ...table.uniques.map((u) => ({ type: 'unique' as const, ...u })),
+    ...table.foreignKeys.map((f) => ({ type: 'foreignKey' as const, ...f })),
+    ...table.checks.map((c) => ({ type: 'check' as const, ...c })),
+  ];
+}
+
+/** Whether `c` is the constraint `ref` points at. */
+export function matchesConstraint(c: Constraint, ref: ConstraintRef): boolean {
+  if (c.type !== ref.type) return false;
+  if ('name' in ref) return c.name === ref.name;
+  if ('columns' in ref) return 'columns' in c && sameList(c.columns, ref.columns);
+  return c.type === 'check' && normalizeSpace(c.expression) === normalizeSpace(ref.expression);
+}
+
+export function findConstraint(table: Table, ref: ConstraintRef): Constraint | undefined {
+  return tableConstraints(table).find((c) => matchesConstraint(c, ref));
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function normalizeSpace(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+function removeConstraint(table: Table, ref: ConstraintRef): void {
+  const found = findConstraint(table, ref);
+  if (!found) {
+    const label = 'name' in ref ? ref.name : 'columns' in ref ? `(${ref.columns.join(', ')})` : `(${ref.expression})`;
+    throw new SchemaApplyError(`${ref.type} constraint ${label} does not exist on table "${table.name}"`);
+  }
+  if (found.type === 'unique') table.uniques = table.uniques.filter((u) => !matchesConstraint({ type: 'unique', ...u }, ref));
+  if (found.type === 'foreignKey') table.foreignKeys = table.foreignKeys.filter((f) => !matchesConstraint({ type: 'foreignKey', ...f }, ref));
+  if (found.type === 'check') table.checks = table.checks.filter((c) => !matchesConstraint({ type: 'check', ...c }, ref));
+}
+
+function addConstraint(table: Table, c: Constraint): void {
+  const { type, ...rest } = c;
+  if (type === 'unique') table.uniques.push(rest as Table['uniques'][number]);
+  else if (type === 'foreignKey') table.foreignKeys.push(rest as Table['foreignKeys'][number]);
+  else table.checks.push(rest as Table['checks'][number]);
+}
+
+function renameInList(list: string[], from: string, to: string): string[] {
+  return list.map((x) => (x === from ? to : x));
+}
+
+/** Applies one operation to `schema` in place. Raw SQL leaves the schema as it is. */
+export function applyOperation(schema: Schema, op: Operation): void {
+  switch (op.kind) {
+    case 'createTable':
+      if (findTable(schema, op.table.name)) throw new SchemaApplyError(`table "${op.table.name}" already exists`);
+      schema.tables.push(structuredClone(op.table));
+      return;
+    case 'dropTable':
+      requireTable(schema, op.table);
+      schema.tables = schema.tables.filter((t) => t.name !== op.table);
+      return;
+    case 'renameTable': {
+      const t = requireTable(schema, op.from);
+      t.name = op.to;
+      for (const other of schema.tables) {
+        for (const fk of other.foreignKeys) if (fk.referencedTable === op.from) fk.referencedTable = op.to;
+      }
+      return;
+    }
+    case 'addColumn': {
+      const t = requireTable(schema, op.table);
+      if (findColumn(t, op.column.name)) throw new SchemaApplyError(`column "${op.column.name}" already exists on table "${op.table}"`);
+      t.columns.push(structuredClone(op.column));
+      return;
+    }
+    case 'dropColumn': {
+      const t = requireTable(schema, op.table);
+      if (!findColumn(t, op.column)) throw new SchemaApplyError(`column "${op.column}" does not exist on table "${op.table}"`);
+      t.columns = t.columns.filter((c) => c.name !== op.column);
+      return;
+    }
+    case 'alterColumn': {
+      const t = requireTable(schema, op.table);
+      const c = findColumn(t, op.column);
+      if (!c) throw new SchemaApplyError(`column "${op.column}" does not exist on table "${op.table}"`);
+      if (op.changes.type !== undefined) c.type = op.changes.type;
+      if (op.changes.nullable !== undefined) c.nullable = op.changes.nullable;
+      if (op.changes.default !== undefined) {
+        if (op.changes.default === null) delete c.default;
+        else c.default = op.changes.default;
+      }
+      return;
+    }
+    case 'renameColumn': {
+      const t = requireTable(schema, op.table);
+      const c = findColumn(t, op.from);
+      if (!c) throw new SchemaApplyError(`column "${op.from}" does not exist on table "${op.table}"`);
+      c.name = op.to;
+      if (t.primaryKey) t.primaryKey.columns = renameInList(t.primaryKey.columns, op.from, op.to);
+      for (const i of t.indexes) i.columns = renameInList(i.columns, op.from, op.to);
+      for (const u of t.uniques) u.columns = renameInList(u.columns, op.from, op.to);
+      for (const f of t.foreignKeys) f.columns = renameInList(f.columns, op.from, op.to);
+      for (const other of schema.tables) {
+        for (const f of other.foreignKeys) {
+          if (f.referencedTable === op.table) f.referencedColumns = renameInList(f.referencedColumns, op.from, op.to);
+        }
+      }
+      return;
+    }
+    case 'createIndex': {
+      const t = requireTable(schema, op.table);
+      if (t.indexes.some((i) => i.name === op.index.name)) throw new SchemaApplyError(`index "${op.index.name}" already exists on table "${op.table}"`);
+      t.indexes.push(structuredClone(op.index));
+      return;
+    }
+    case 'dropIndex': {
+      const t = requireTable(schema, op.table);
+      if (!t.indexes.some((i) => i.name === op.name)) throw new SchemaApplyError(`index "${op.name}" does not exist on table "${op.table}"`);
+      t.indexes = t.indexes.filter((i) => i.name !== op.name);
+      return;
+    }
+    case 'addConstraint':
+      addConstraint(requireTable(schema, op.table), structuredClone(op.constraint));
+      return;
+    case 'dropConstraint':
+      removeConstraint(requireTable(schema, op.table), op.ref);
+      return;
+    case 'execute':
+      return;
+  }
+}
+
+export function applyOperations(schema: Schema, ops: readonly Operation[]): void {
+  for (const op of ops) applyOperation(schema, op);
+}

@@ -1,0 +1,93 @@
+/**
+ * Operations: plain, `kind`-tagged data describing one schema change. The differ produces them,
+ * revision files produce them through the `op` API, the renderer turns them into TypeScript and
+ * each dialect's compiler turns them into SQL.
+ */
+import type { CheckConstraint, Column, ForeignKey, Index, Table, UniqueConstraint } from '../schema/schema.js';
+
+export type Constraint =
+  | ({ type: 'unique' } & UniqueConstraint)
+  | ({ type: 'foreignKey' } & ForeignKey)
+  | ({ type: 'check' } & CheckConstraint);
+
+export type ConstraintType = Constraint['type'];
+
+/** What `dropConstraint` needs to find a constraint: its name, or for an unnamed one its shape. */
+export type ConstraintRef =
+  | { type: ConstraintType; name: string }
+  | { type: 'unique' | 'foreignKey'; columns: string[] }
+  | { type: 'check'; expression: string };
+
+/** The parts of a column `alterColumn` can change. `default: null` removes the default. */
+export interface ColumnChanges {
+  type?: string;
+  nullable?: boolean;
+  default?: string | null;
+}
+
+export type Operation =
+  | { kind: 'createTable'; table: Table }
+  | { kind: 'dropTable'; table: string; definition?: Table }
+  | { kind: 'renameTable'; from: string; to: string }
+  | { kind: 'addColumn'; table: string; column: Column }
+  | { kind: 'dropColumn'; table: string; column: string; definition?: Column }
+  | { kind: 'alterColumn'; table: string; column: string; changes: ColumnChanges; existing?: ColumnChanges }
+  | { kind: 'renameColumn'; table: string; from: string; to: string }
+  | { kind: 'createIndex'; table: string; index: Index }
+  | { kind: 'dropIndex'; table: string; name: string; definition?: Index }
+  | { kind: 'addConstraint'; table: string; constraint: Constraint }
+  | { kind: 'dropConstraint'; table: string; ref: ConstraintRef; definition?: Constraint }
+  | { kind: 'execute'; sql: string };
+
+export type OperationKind = Operation['kind'];
+
+/** The table an operation works on (the new name for a rename); undefined for raw SQL. */
+export function operationTable(op: Operation): string | undefined {
+  switch (op.kind) {
+    case 'createTable':
+      return op.table.name;
+    case 'renameTable':
+      return op.to;
+    case 'execute':
+      return undefined;
+    default:
+      return op.table;
+  }
+}
+
+/** A short human description, used in error messages and comments. */
+export function describeOperation(op: Operation): string {
+  switch (op.kind) {
+    case 'createTable':
+      return `create table ${op.table.name}`;
+    case 'dropTable':
+      return `drop table ${op.table}`;
+    case 'renameTable':
+      return `rename table ${op.from} to ${op.to}`;
+    case 'addColumn':
+      return `add column ${op.table}.${op.column.name}`;
+    case 'dropColumn':
+      return `drop column ${op.table}.${op.column}`;
+    case 'alterColumn':
+      return `alter column ${op.table}.${op.column}`;
+    case 'renameColumn':
+      return `rename column ${op.table}.${op.from} to ${op.to}`;
+    case 'createIndex':
+      return `create index ${op.index.name} on ${op.table}`;
+    case 'dropIndex':
+      return `drop index ${op.name} on ${op.table}`;
+    case 'addConstraint':
+      return `add ${op.constraint.type} constraint ${constraintLabel(op.constraint)} on ${op.table}`;
+    case 'dropConstraint':
+      return `drop ${op.ref.type} constraint ${constraintLabel(op.ref)} on ${op.table}`;
+    case 'execute':
+      return `execute ${op.sql.length > 60 ? `${op.sql.slice(0, 57)}...` : op.sql}`;
+  }
+}
+
+function constraintLabel(c: Constraint | ConstraintRef): string {
+  if ('name' in c && c.name) return c.name;
+  if ('columns' in c && c.columns) return `(${c.columns.join(', ')})`;
+  if ('expression' in c) return `(${c.expression})`;
+  return '(unnamed)';
+}

@@ -1,0 +1,141 @@
+/**
+ * Operations rendered as TypeScript source: the `await op.…(…)` statements of a revision file.
+ * Output is deterministic (fixed key order, single quotes) and wrapped like hand-written code.
+ */
+import type { Column } from '../schema/schema.js';
+import type { Constraint, Operation } from './operation.js';
+
+const MAX_LINE = 100;
+
+/** A string as a TypeScript literal: single-quoted, or double-quoted when that avoids escapes. */
+export function tsString(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  return `${q}${s.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}${q}`;
+}
+
+type Literal = string | number | boolean | null | undefined | Literal[] | { [key: string]: Literal };
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function inline(v: Literal): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return tsString(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return `[${v.map(inline).join(', ')}]`;
+  const entries = Object.entries(v as Record<string, Literal>).filter(([, x]) => x !== undefined);
+  if (entries.length === 0) return '{}';
+  return `{ ${entries.map(([k, x]) => `${IDENTIFIER.test(k) ? k : tsString(k)}: ${inline(x)}`).join(', ')} }`;
+}
+
+/** A value as source, broken over lines (objects and arrays one entry a line) when too long. */
+function render(v: Literal, indent: string, used: number): string {
+  const flat = inline(v);
+  if (indent.length + used + flat.length <= MAX_LINE || v === null || typeof v !== 'object') return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(v)) {
+    return `[\n${v.map((x) => `${inner}${render(x, inner, 1)},\n`).join('')}${indent}]`;
+  }
+  const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+  return `{\n${entries
+    .map(([k, x]) => {
+      const key = IDENTIFIER.test(k) ? k : tsString(k);
+      return `${inner}${key}: ${render(x, inner, key.length + 3)},\n`;
+    })
+    .join('')}${indent}}`;
+}
+
+function call(method: string, args: Literal[], indent: string): string {
+  const head = `await op.${method}(`;
+  const flat = `${head}${args.map(inline).join(', ')});`;
+  if (indent.length + flat.length <= MAX_LINE) return flat;
+  // Leading scalar arguments stay on the first line; the last (object) argument is broken up.
+  const lead = args.slice(0, -1).map(inline);
+  const last = args[args.length - 1];
+  const prefix = `${head}${lead.map((a) => `${a}, `).join('')}`;
+  return `${prefix}${render(last as Literal, indent, prefix.length)});`;
+}
+
+function columnLiteral(c: Column): Literal {
+  return {
+    name: c.name,
+    type: c.type,
+    nullable: c.nullable,
+    default: c.default,
+    autoincrement: c.autoincrement || undefined,
+    comment: c.comment,
+  };
+}
+
+function constraintLiteral(c: Constraint): Literal {
+  switch (c.type) {
+    case 'unique':
+      return { name: c.name, columns: c.columns };
+    case 'check':
+      return { name: c.name, expression: c.expression };
+    case 'foreignKey':
+      return {
+        name: c.name,
+        columns: c.columns,
+        referencedTable: c.referencedTable,
+        referencedColumns: c.referencedColumns,
+        onDelete: c.onDelete,
+        onUpdate: c.onUpdate,
+      };
+  }
+}
+
+const CONSTRAINT_METHOD = { unique: 'createUniqueConstraint', foreignKey: 'createForeignKey', check: 'createCheckConstraint' } as const;
+
+/** One operation as an `await op.…;` statement (possibly spanning lines), indented by `indent`. */
+export function renderOperation(op: Operation, indent = '  '): string {
+  switch (op.kind) {
+    case 'createTable': {
+      const t = op.table;
+      const nonEmpty = <T>(xs: T[]): T[] | undefined => (xs.length ? xs : undefined);
+      return call(
+        'createTable',
+        [
+          t.name,
+          {
+            columns: t.columns.map(columnLiteral),
+            primaryKey: t.primaryKey ? { name: t.primaryKey.name, columns: t.primaryKey.columns } : undefined,
+            uniques: nonEmpty(t.uniques.map((u) => constraintLiteral({ type: 'unique', ...u }))),
+            checks: nonEmpty(t.checks.map((c) => constraintLiteral({ type: 'check', ...c }))),
+            foreignKeys: nonEmpty(t.foreignKeys.map((f) => constraintLiteral({ type: 'foreignKey', ...f }))),
+            comment: t.comment,
+          } as Literal,
+        ],
+        indent,
+      );
+    }
+    case 'dropTable':
+      return call('dropTable', [op.table], indent);
+    case 'renameTable':
+      return call('renameTable', [op.from, op.to], indent);
+    case 'addColumn':
+      return call('addColumn', [op.table, columnLiteral(op.column)], indent);
+    case 'dropColumn':
+      return call('dropColumn', [op.table, op.column], indent);
+    case 'alterColumn':
+      return call('alterColumn', [op.table, op.column, { type: op.changes.type, nullable: op.changes.nullable, default: op.changes.default }], indent);
+    case 'renameColumn':
+      return call('renameColumn', [op.table, op.from, op.to], indent);
+    case 'createIndex':
+      return call(
+        'createIndex',
+        [op.table, { name: op.index.name, columns: op.index.columns, unique: op.index.unique || undefined, where: op.index.where }],
+        indent,
+      );
+    case 'dropIndex':
+      return call('dropIndex', [op.table, op.name], indent);
+    case 'addConstraint':
+      return call(CONSTRAINT_METHOD[op.constraint.type], [op.table, constraintLiteral(op.constraint)], indent);
+    case 'dropConstraint': {
+      const ref = op.ref;
+      if ('name' in ref) return call('dropConstraint', [op.table, ref.name, ref.type], indent);
+      return call('dropConstraint', [op.table, ref as unknown as Literal], indent);
+    }
+    case 'execute':
+      return call('execute', [op.sql], indent);
+  }
+}

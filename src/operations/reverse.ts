@@ -1,0 +1,70 @@
+import type { Constraint, ConstraintRef, ColumnChanges, Operation } from './operation.js';
+
+export class IrreversibleOperationError extends Error {
+  constructor(readonly operation: Operation, reason: string) {
+    super(reason);
+    this.name = 'IrreversibleOperationError';
+  }
+}
+
+/** The reference `dropConstraint` uses for a constraint: its name when it has one, else its shape. */
+export function constraintRef(c: Constraint): ConstraintRef {
+  if (c.name) return { type: c.type, name: c.name };
+  if (c.type === 'check') return { type: 'check', expression: c.expression };
+  return { type: c.type, columns: c.columns };
+}
+
+/**
+ * The operation that undoes `op`. Drops carry the definition of what they drop, so that the
+ * downgrade of a generated revision is derived from its upgrade, never diffed a second time.
+ */
+export function reverseOperation(op: Operation): Operation {
+  switch (op.kind) {
+    case 'createTable':
+      return { kind: 'dropTable', table: op.table.name, definition: op.table };
+    case 'dropTable':
+      if (!op.definition) throw new IrreversibleOperationError(op, `cannot reverse dropping table ${op.table}: its definition is unknown`);
+      return { kind: 'createTable', table: op.definition };
+    case 'renameTable':
+      return { kind: 'renameTable', from: op.to, to: op.from };
+    case 'addColumn':
+      return { kind: 'dropColumn', table: op.table, column: op.column.name, definition: op.column };
+    case 'dropColumn':
+      if (!op.definition) throw new IrreversibleOperationError(op, `cannot reverse dropping column ${op.table}.${op.column}: its definition is unknown`);
+      return { kind: 'addColumn', table: op.table, column: op.definition };
+    case 'alterColumn': {
+      if (!op.existing) throw new IrreversibleOperationError(op, `cannot reverse altering column ${op.table}.${op.column}: its previous state is unknown`);
+      const back: ColumnChanges = {};
+      for (const key of Object.keys(op.changes) as (keyof ColumnChanges)[]) {
+        if (!(key in op.existing)) throw new IrreversibleOperationError(op, `cannot reverse altering ${key} of ${op.table}.${op.column}: its previous value is unknown`);
+        (back as Record<string, unknown>)[key] = op.existing[key];
+      }
+      return { kind: 'alterColumn', table: op.table, column: op.column, changes: back, existing: pick(op.changes, Object.keys(back)) };
+    }
+    case 'renameColumn':
+      return { kind: 'renameColumn', table: op.table, from: op.to, to: op.from };
+    case 'createIndex':
+      return { kind: 'dropIndex', table: op.table, name: op.index.name, definition: op.index };
+    case 'dropIndex':
+      if (!op.definition) throw new IrreversibleOperationError(op, `cannot reverse dropping index ${op.name}: its definition is unknown`);
+      return { kind: 'createIndex', table: op.table, index: op.definition };
+    case 'addConstraint':
+      return { kind: 'dropConstraint', table: op.table, ref: constraintRef(op.constraint), definition: op.constraint };
+    case 'dropConstraint':
+      if (!op.definition) throw new IrreversibleOperationError(op, `cannot reverse dropping a ${op.ref.type} constraint on ${op.table}: its definition is unknown`);
+      return { kind: 'addConstraint', table: op.table, constraint: op.definition };
+    case 'execute':
+      throw new IrreversibleOperationError(op, 'raw SQL cannot be reversed automatically; write its downgrade by hand');
+  }
+}
+
+/** The operations that undo `ops`, in the order that undoes them. */
+export function reverseOperations(ops: readonly Operation[]): Operation[] {
+  return [...ops].reverse().map(reverseOperation);
+}
+
+function pick(changes: ColumnChanges, keys: string[]): ColumnChanges {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = (changes as Record<string, unknown>)[k];
+  return out as ColumnChanges;
+}

@@ -1,0 +1,83 @@
+/**
+ * A project: its config, its revision graph (read from file headers on first use) and its
+ * database. What every command starts from.
+ */
+import { existsSync } from 'node:fs';
+import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from './config/config.js';
+import { parseDatabaseUrl, type DatabaseTarget } from './config/url.js';
+import type { Connection, Dialect } from './dialects/dialect.js';
+import { dialectNamed } from './dialects/index.js';
+import { MigratorError, messageOf } from './errors.js';
+import { RevisionError, RevisionGraph } from './revisions/graph.js';
+import { VersionTable } from './runner/version-table.js';
+import { scanRevisions } from './script/scan.js';
+
+export class Project {
+  private graphCache?: RevisionGraph;
+  private targetCache?: DatabaseTarget;
+
+  constructor(readonly config: ResolvedConfig) {}
+
+  static async load(options: LoadConfigOptions): Promise<Project> {
+    return new Project(await loadConfig(options));
+  }
+
+  /** The revision graph of the version folders; integrity errors name the files. */
+  get graph(): RevisionGraph {
+    if (!this.graphCache) {
+      try {
+        this.graphCache = new RevisionGraph(scanRevisions(this.config.versions));
+      } catch (error) {
+        if (error instanceof RevisionError) throw new MigratorError(error.message, { cause: error });
+        throw error;
+      }
+    }
+    return this.graphCache;
+  }
+
+  /** Forgets the cached graph, after a command wrote a revision file. */
+  refreshGraph(): void {
+    this.graphCache = undefined;
+  }
+
+  get target(): DatabaseTarget {
+    if (!this.targetCache) {
+      if (!this.config.database) {
+        throw new MigratorError(`no database configured: set "database" in ${this.config.file ?? 'migrator.config.ts'}, pass --database <url>, or set DATABASE_URL`);
+      }
+      this.targetCache = parseDatabaseUrl(this.config.database, this.config.databaseBase);
+    }
+    return this.targetCache;
+  }
+
+  get dialect(): Dialect {
+    return dialectNamed(this.target.dialect);
+  }
+
+  versionTable(dialect: Dialect = this.dialect): VersionTable {
+    return new VersionTable(dialect, this.config.versionTable);
+  }
+
+  /** Opens the database; an unreachable one is an error naming the URL (password masked). */
+  async connect(options: { mustExist?: boolean } = {}): Promise<Connection> {
+    const target = this.target;
+    if (options.mustExist && target.dialect === 'sqlite' && target.location !== ':memory:' && !existsSync(target.location)) {
+      throw new MigratorError(`database ${target.display} does not exist yet; run \`migrator migrate\` to create it`);
+    }
+    try {
+      return await this.dialect.connect(target.location);
+    } catch (error) {
+      throw new MigratorError(`cannot connect to ${target.display}: ${messageOf(error).replace(target.location, target.display)}`, { cause: error });
+    }
+  }
+
+  /** Runs `body` with an open connection, closed afterwards. */
+  async withConnection<T>(body: (conn: Connection) => Promise<T>, options: { mustExist?: boolean } = {}): Promise<T> {
+    const conn = await this.connect(options);
+    try {
+      return await body(conn);
+    } finally {
+      await conn.close();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Reads the revision graph from the headers of the files in the version folders, without running
+ * any file: `revision`, `downRevision`, `branchLabels` and `dependsOn` must be literals.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { MigratorError } from '../errors.js';
+import type { Revision } from '../revisions/graph.js';
+
+const HEADER = /^export\s+const\s+(revision|downRevision|branchLabels|dependsOn)\b\s*(?::[^=\n]*)?=\s*(.*?)\s*;?\s*$/gm;
+const REVISION_FILE = /\.(?:ts|mts|js|mjs)$/;
+
+/** Parses a header value: a string literal, null, or an array of string literals. */
+export function parseHeaderLiteral(text: string): string | string[] | null | undefined {
+  const s = text.trim();
+  if (s === 'null') return null;
+  const str = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(s);
+  if (str) return unescape(str[2]);
+  if (s.startsWith('[') && s.endsWith(']')) {
+    const inner = s.slice(1, -1).trim();
+    if (!inner) return [];
+    const items: string[] = [];
+    const item = /\s*(['"])((?:\\.|(?!\1)[^\\])*)\1\s*(,|$)/y;
+    let m: RegExpExecArray | null;
+    let at = 0;
+    while (at < inner.length && (item.lastIndex = at, (m = item.exec(inner)))) {
+      items.push(unescape(m[2]));
+      at = item.lastIndex;
+      if (m[3] === '') break;
+    }
+    return at >= inner.trimEnd().length ? items : undefined;
+  }
+  return undefined;
+}
+
+function unescape(s: string): string {
+  return s.replace(/\\(.)/g, '$1');
+}
+
+function list(value: string | string[] | null | undefined): string[] {
+  if (value === null || value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The first line of the leading doc comment: the revision's message. */
+function docMessage(source: string): string | undefined {
+  const doc = /^\s*\/\*\*([\s\S]*?)\*\//.exec(source);
+  if (!doc) return undefined;
+  const line = doc[1].split('\n').map((l) => l.replace(/^\s*\*\s?/, '').trim()).find((l) => l.length > 0);
+  return line && !/^Revision ID:/.test(line) ? line : undefined;
+}
+
+/** Reads one revision file's header. */
+export function readRevisionHeader(file: string, source = readFileSync(file, 'utf8')): Revision {
+  const values = new Map<string, string | string[] | null>();
+  for (const m of source.matchAll(HEADER)) {
+    const value = parseHeaderLiteral(m[2]);
+    if (value === undefined) {
+      throw new MigratorError(`${file}: the header \`${m[1]}\` must be a literal (a string, an array of strings, or null), not \`${m[2]}\``);
+    }
+    if (values.has(m[1])) throw new MigratorError(`${file}: the header \`${m[1]}\` is declared twice`);
+    values.set(m[1], value);
+  }
+  const id = values.get('revision');
+  if (typeof id !== 'string' || !id) throw new MigratorError(`${file}: no \`export const revision = '<id>'\` header; every revision file needs one`);
+  if (!values.has('downRevision')) throw new MigratorError(`${file}: no \`export const downRevision = …\` header (use null for a first revision)`);
+  return {
+    id,
+    downRevisions: list(values.get('downRevision')),
+    branchLabels: list(values.get('branchLabels')),
+    dependsOn: list(values.get('dependsOn')),
+    path: file,
+    message: docMessage(source),
+  };
+}
+
+/** Revision files of the version folders, folders in order, files by name. */
+export function revisionFiles(dirs: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    const names = readdirSync(dir)
+      .filter((n) => REVISION_FILE.test(n) && !n.endsWith('.d.ts') && !n.startsWith('.'))
+      .sort();
+    files.push(...names.map((n) => path.join(dir, n)));
+  }
+  return files;
+}
+
+export function scanRevisions(dirs: readonly string[]): Revision[] {
+  return revisionFiles(dirs).map((f) => readRevisionHeader(f));
+}

@@ -1,0 +1,88 @@
+/** Writing revision files from the Handlebars template. */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { MigratorError } from '../errors.js';
+import type { Operation } from '../operations/operation.js';
+import { renderOperation, tsString } from '../operations/render.js';
+
+export const TEMPLATE_NAME = 'revision.ts.hbs';
+
+/** The built-in templates folder, shipped with the package. */
+export const BUILTIN_TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+
+/** A new revision id: 12 lowercase hex characters. */
+export function newRevisionId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** A file-name slug of a message: lower case, words joined by underscores, at most 40 characters. */
+export function slugify(message: string): string {
+  const slug = message
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 40)
+    .replace(/_+$/, '');
+  return slug || 'revision';
+}
+
+export interface RevisionSource {
+  id: string;
+  message: string;
+  downRevisions: string[];
+  branchLabels?: string[];
+  dependsOn?: string[];
+  upgrade: readonly Operation[];
+  downgrade: readonly Operation[];
+  createDate: Date;
+}
+
+function literalList(xs: readonly string[] | undefined): string {
+  if (!xs || xs.length === 0) return 'null';
+  return `[${xs.map(tsString).join(', ')}]`;
+}
+
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+function template(templatesDir: string | undefined): Handlebars.TemplateDelegate {
+  const own = templatesDir ? path.join(templatesDir, TEMPLATE_NAME) : undefined;
+  const file = own && existsSync(own) ? own : path.join(BUILTIN_TEMPLATES, TEMPLATE_NAME);
+  let t = compiled.get(file);
+  if (!t) {
+    t = Handlebars.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: false });
+    compiled.set(file, t);
+  }
+  return t;
+}
+
+/** The source text of a revision file. */
+export function renderRevision(source: RevisionSource, templatesDir?: string): string {
+  const down = source.downRevisions;
+  const messageLines = source.message.replace(/\*\//g, '* /').split(/\r?\n/).map((l) => l.trimEnd());
+  return template(templatesDir)({
+    message: source.message,
+    messageLines,
+    revision: source.id,
+    revises: down.length ? down.join(', ') : '<base>',
+    createDate: source.createDate.toISOString(),
+    revisionLiteral: tsString(source.id),
+    downRevisionLiteral: down.length === 0 ? 'null' : down.length === 1 ? tsString(down[0]) : literalList(down),
+    branchLabelsLiteral: literalList(source.branchLabels),
+    dependsOnLiteral: literalList(source.dependsOn),
+    upgrade: source.upgrade.map((op) => `  ${renderOperation(op, '  ')}`).join('\n'),
+    downgrade: source.downgrade.map((op) => `  ${renderOperation(op, '  ')}`).join('\n'),
+  });
+}
+
+/** Writes a revision file into `dir`; returns its path. Never overwrites a file. */
+export function writeRevision(dir: string, source: RevisionSource, templatesDir?: string): string {
+  const file = path.join(dir, `${source.id}_${slugify(source.message)}.ts`);
+  if (existsSync(file)) throw new MigratorError(`${file} already exists; choose another --rev-id`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, renderRevision(source, templatesDir));
+  return file;
+}
