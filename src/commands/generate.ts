@@ -156,7 +156,9 @@ export function schemaText(schema: Schema, project: Project): string {
 /** The SQL of one revision, with no database: upgrade, or its downgrade. */
 export async function sqlmigrate(project: Project, ref: string, options: { downgrade?: boolean } = {}): Promise<string> {
   const graph = project.graph;
-  const rev = graph.lookup(ref);
+  const ids = graph.resolveTarget(ref, []);
+  if (ids.length !== 1) throw new MigratorError(`sqlmigrate needs exactly one revision; "${ref}" names ${ids.length ? ids.join(', ') : 'none'}`);
+  const rev = graph.get(ids[0])!;
   try {
     if (options.downgrade) return await offlineSql(project, 'down', [rev.id], rev.downRevisions);
     return await offlineSql(project, 'up', rev.downRevisions, [rev.id]);

@@ -3,7 +3,7 @@
  * and default changes, constraints, dropping a constrained column) is a copy-and-swap rebuild.
  * Adjacent changes to one table share one rebuild.
  */
-import { applyOperation, findConstraint } from '../../operations/apply.js';
+import { applyOperation, findConstraint, SchemaApplyError } from '../../operations/apply.js';
 import { describeOperation, operationTable, type Constraint, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findColumn, findTable, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
@@ -176,8 +176,18 @@ export function compileSqlite(operations: readonly Operation[], schema: Schema):
     if (!pending && table && needsRebuild(op, state)) {
       pending = { table, before: structuredClone(requireTable(state, table, op)) };
     }
-    if (!pending) statements.push(...inPlaceSql(op));
-    applyOperation(state, op);
+    if (pending) {
+      applyOperation(state, op);
+    } else {
+      statements.push(...inPlaceSql(op));
+      // In-place statements need no knowledge of the table; when the caller passed no schema
+      // (nothing here rebuilds) the shape is unknown, and SQLite itself reports what is missing.
+      try {
+        applyOperation(state, op);
+      } catch (error) {
+        if (!(error instanceof SchemaApplyError)) throw error;
+      }
+    }
   }
   flush();
   return { statements, foreignKeysOff };
