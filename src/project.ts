@@ -12,6 +12,13 @@ import { RevisionError, RevisionGraph } from './revisions/graph.js';
 import { VersionTable } from './runner/version-table.js';
 import { scanRevisions } from './script/scan.js';
 
+export interface ConnectOptions {
+  /** Fail when a SQLite file does not exist yet. */
+  mustExist?: boolean;
+  /** The command only reads: a SQLite file that does not exist reads as an empty database. */
+  readOnly?: boolean;
+}
+
 export class Project {
   private graphCache?: RevisionGraph;
   private targetCache?: DatabaseTarget;
@@ -59,20 +66,24 @@ export class Project {
   }
 
   /** Opens the database; an unreachable one is an error naming the URL (password masked). */
-  async connect(options: { mustExist?: boolean } = {}): Promise<Connection> {
+  async connect(options: ConnectOptions = {}): Promise<Connection> {
     const target = this.target;
-    if (options.mustExist && target.dialect === 'sqlite' && target.location !== ':memory:' && !existsSync(target.location)) {
-      throw new MigratorError(`database ${target.display} does not exist yet; run \`migrator migrate\` to create it`);
+    let location = target.location;
+    if (target.dialect === 'sqlite' && location !== ':memory:' && !existsSync(location)) {
+      if (options.mustExist) throw new MigratorError(`database ${target.display} does not exist yet; run \`migrator migrate\` to create it`);
+      // A command that only reads sees a database file that is not there yet as empty, and
+      // leaves no file behind.
+      if (options.readOnly) location = ':memory:';
     }
     try {
-      return await this.dialect.connect(target.location);
+      return await this.dialect.connect(location);
     } catch (error) {
       throw new MigratorError(`cannot connect to ${target.display}: ${messageOf(error).replace(target.location, target.display)}`, { cause: error });
     }
   }
 
   /** Runs `body` with an open connection, closed afterwards. */
-  async withConnection<T>(body: (conn: Connection) => Promise<T>, options: { mustExist?: boolean } = {}): Promise<T> {
+  async withConnection<T>(body: (conn: Connection) => Promise<T>, options: ConnectOptions = {}): Promise<T> {
     const conn = await this.connect(options);
     try {
       return await body(conn);

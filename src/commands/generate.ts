@@ -40,7 +40,7 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
     }
     const database = await conn.introspect({ exclude: [project.config.versionTable] });
     return { database, models, dbHeads };
-  });
+  }, { readOnly: true });
 }
 
 function diff(database: Schema, models: Schema, project: Project): Operation[] {

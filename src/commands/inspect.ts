@@ -73,7 +73,7 @@ export interface MigrationStatus extends RevisionInfo {
 export async function showmigrations(project: Project): Promise<MigrationStatus[]> {
   const graph = project.graph;
   const versions = project.versionTable();
-  const dbHeads = await project.withConnection((conn) => versions.heads(conn));
+  const dbHeads = await project.withConnection((conn) => versions.heads(conn), { readOnly: true });
   const applied = graph.ancestors(dbHeads.filter((h) => graph.get(h)));
   return graph.topological(new Set(graph.revisions.map((r) => r.id))).map((r) => ({ ...info(project, r), applied: applied.has(r.id) }));
 }

@@ -31,7 +31,6 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
   return project.withConnection(async (conn) => {
     await conn.lock();
     try {
-      if (direction === 'up') await versions.ensure(conn);
       const from = await versions.heads(conn);
       for (const h of from) {
         if (!graph.get(h)) throw new MigratorError(`the database is at revision ${h}, which no file in ${project.config.versions.join(', ')} defines; restore the file or \`migrator stamp\` the database`);

@@ -63,13 +63,15 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
               throw new StatementError(sql, error);
             }
           }
+          // Created with the first revision, so that a run that fails leaves nothing behind.
+          await versions.ensure(conn);
           await versions.apply(conn, changes);
         },
         { foreignKeysOff: compiled.foreignKeysOff },
       );
     } catch (error) {
       const where = `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'})`;
-      const detail = error instanceof StatementError ? `${error.message}\n  in statement: ${error.statement}` : messageOf(error);
+      const detail = error instanceof StatementError ? `${error.message} (in statement: ${abbreviate(error.statement)})` : messageOf(error);
       throw new MigratorError(`${stepLabel(step)} failed; ${where} was rolled back: ${detail}`, { cause: error });
     }
     const result = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: compiled.statements.length };
@@ -77,6 +79,11 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     onStep?.(result);
   }
   return results;
+}
+
+function abbreviate(sql: string): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
 }
 
 function compileFor(dialect: Dialect, ops: readonly Operation[], schema: Schema, step: Step) {

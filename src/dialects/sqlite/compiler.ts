@@ -6,7 +6,7 @@
 import { applyOperation, findConstraint, SchemaApplyError } from '../../operations/apply.js';
 import { describeOperation, operationTable, type Constraint, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findColumn, findTable, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
-import { quoteIdentifier as q, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
+import { quoteIdentifier as q, quoteLiteral, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 
 /** Prefix of the table a rebuild copies rows into; never left behind by a finished run. */
 export const REBUILD_PREFIX = '_migrator_tmp_';
@@ -143,9 +143,17 @@ export function rebuildSql(before: Table, after: Table): string[] {
     if (!c.nullable && c.default !== undefined && was.nullable) return `coalesce(${q(c.name)}, ${c.default})`;
     return q(c.name);
   });
+  // AUTOINCREMENT never reuses an id: carry the old table's sequence over to the new one.
+  const sequence = after.columns.some((c) => c.autoincrement) && before.columns.some((c) => c.autoincrement)
+    ? [
+        `DELETE FROM sqlite_sequence WHERE name = ${quoteLiteral(tmp)}`,
+        `INSERT INTO sqlite_sequence (name, seq) SELECT ${quoteLiteral(tmp)}, seq FROM sqlite_sequence WHERE name = ${quoteLiteral(before.name)}`,
+      ]
+    : [];
   return [
     createTableSql(after, tmp),
     `INSERT INTO ${q(tmp)} (${list(copied.map((c) => c.name))}) SELECT ${source.join(', ')} FROM ${q(before.name)}`,
+    ...sequence,
     `DROP TABLE ${q(before.name)}`,
     `ALTER TABLE ${q(tmp)} RENAME TO ${q(after.name)}`,
     ...after.indexes.map((i) => createIndexSql(after.name, i)),
