@@ -1,9 +1,13 @@
 /** The dialects, by the name a database URL gives. */
 import { MigratorError } from '../errors.js';
 import type { Dialect } from './dialect.js';
+import { postgresDialect } from './postgres/index.js';
 import { sqliteDialect } from './sqlite/index.js';
 
+const DIALECTS: Record<string, Dialect> = { sqlite: sqliteDialect, postgres: postgresDialect };
+
 export function dialectNamed(name: string): Dialect {
-  if (name === 'sqlite') return sqliteDialect;
-  throw new MigratorError(`the ${name} dialect is not available in this version of migrator; use a sqlite: URL`);
+  const dialect = DIALECTS[name];
+  if (!dialect) throw new MigratorError(`no dialect named "${name}"; use a sqlite: or postgres:// URL`);
+  return dialect;
 }

@@ -29,6 +29,8 @@ export interface CompareOptions {
   normalizeDefault?: (expression: string | undefined, column: Column) => string | undefined;
   /** A check expression as the dialect reports it back, for comparison only. */
   normalizeExpression?: (expression: string) => string;
+  /** Whether the dialect stores table and column comments (and so they are compared). */
+  comments?: boolean;
 }
 
 export class DiffError extends Error {
@@ -45,6 +47,7 @@ interface Resolved {
   type: (t: string) => string;
   default: (d: string | undefined, c: Column) => string | undefined;
   expression: (e: string) => string;
+  comments: boolean;
 }
 
 export function compareSchemas(from: Schema, to: Schema, options: CompareOptions = {}): Operation[] {
@@ -52,10 +55,35 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
     type: options.normalizeType ?? identity,
     default: options.normalizeDefault ?? ((d) => d),
     expression: options.normalizeExpression ?? spaces,
+    comments: options.comments ?? false,
   };
   const fromNames = new Set(from.tables.map((t) => t.name));
   const toNames = new Set(to.tables.map((t) => t.name));
   const ops: Operation[] = [];
+
+  // Enum types first: new tables and altered columns may use them.
+  const fromEnums = new Map((from.enums ?? []).map((e) => [e.name, e]));
+  const toEnums = new Map((to.enums ?? []).map((e) => [e.name, e]));
+  for (const e of [...toEnums.values()].sort((a, b) => compareNames(a.name, b.name))) {
+    const was = fromEnums.get(e.name);
+    if (!was) {
+      ops.push({ kind: 'createEnum', enum: structuredClone(e) });
+      continue;
+    }
+    const values = [...was.values];
+    for (const [i, v] of e.values.entries()) {
+      if (values.includes(v)) continue;
+      const before = e.values.slice(i + 1).find((x) => values.includes(x));
+      ops.push({ kind: 'addEnumValue', name: e.name, value: v, ...(before !== undefined ? { before } : {}) });
+      values.splice(before !== undefined ? values.indexOf(before) : values.length, 0, v);
+    }
+    for (const v of was.values) {
+      if (!e.values.includes(v)) {
+        ops.push({ kind: 'dropEnumValue', name: e.name, value: v, definition: { name: e.name, values: [...values] } });
+        values.splice(values.indexOf(v), 1);
+      }
+    }
+  }
 
   for (const t of sortByDependencies(to.tables.filter((t) => !fromNames.has(t.name)))) {
     ops.push({ kind: 'createTable', table: { ...structuredClone(t), indexes: [] } });
@@ -71,6 +99,9 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   const dropped = from.tables.filter((t) => !toNames.has(t.name));
   for (const t of sortByDependencies(dropped).reverse()) {
     ops.push({ kind: 'dropTable', table: t.name, definition: structuredClone(t) });
+  }
+  for (const e of [...fromEnums.values()].sort((a, b) => compareNames(a.name, b.name))) {
+    if (!toEnums.has(e.name)) ops.push({ kind: 'dropEnum', name: e.name, definition: structuredClone(e) });
   }
   return ops;
 }
@@ -97,6 +128,9 @@ function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
     );
   }
 
+  if (o.comments && (current.comment ?? null) !== (target.comment ?? null)) {
+    ops.push({ kind: 'setTableComment', table, comment: target.comment ?? null, existing: current.comment ?? null });
+  }
   for (const c of target.columns) {
     if (!currentCols.has(c.name)) ops.push({ kind: 'addColumn', table, column: structuredClone(c) });
   }
@@ -117,11 +151,15 @@ function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
       changes.default = c.default ?? null;
       existing.default = was.default ?? null;
     }
+    if (o.comments && (was.comment ?? null) !== (c.comment ?? null)) {
+      changes.comment = c.comment ?? null;
+      existing.comment = was.comment ?? null;
+    }
     if (Object.keys(changes).length) ops.push({ kind: 'alterColumn', table, column: c.name, changes, existing });
   }
 
   // Indexes: by name; a changed definition is a drop and a create.
-  const indexKey = (i: Index): string => JSON.stringify([i.columns, i.unique, i.where ? o.expression(i.where) : null]);
+  const indexKey = (i: Index): string => JSON.stringify([i.columns, i.unique, i.where ? o.expression(i.where) : null, i.using ?? 'btree']);
   const curIdx = new Map(current.indexes.map((i) => [i.name, i]));
   const tgtIdx = new Map(target.indexes.map((i) => [i.name, i]));
   const dropIdx = sortIndexes(current.indexes.filter((i) => !tgtIdx.has(i.name) || indexKey(tgtIdx.get(i.name)!) !== indexKey(i)));

@@ -116,6 +116,30 @@ export class Operations {
     return this.record({ kind: 'dropConstraint', table, ref: nameOrRef });
   }
 
+  /** Sets (or with null removes) a table's comment. */
+  setTableComment(table: string, comment: string | null): Promise<void> {
+    return this.record({ kind: 'setTableComment', table, comment });
+  }
+
+  /** Creates an enumerated type (PostgreSQL). */
+  createEnum(name: string, values: string[]): Promise<void> {
+    return this.record({ kind: 'createEnum', enum: { name, values } });
+  }
+
+  dropEnum(name: string): Promise<void> {
+    return this.record({ kind: 'dropEnum', name });
+  }
+
+  /** Adds a value to an enumerated type, at the end or before another value. */
+  addEnumValue(name: string, value: string, options: { before?: string } = {}): Promise<void> {
+    return this.record({ kind: 'addEnumValue', name, value, ...(options.before !== undefined ? { before: options.before } : {}) });
+  }
+
+  /** Removes a value from an enumerated type; rows holding it make this fail. */
+  dropEnumValue(name: string, value: string): Promise<void> {
+    return this.record({ kind: 'dropEnumValue', name, value });
+  }
+
   /** Runs raw SQL, online and offline, on every dialect. */
   execute(sql: string): Promise<void> {
     return this.record({ kind: 'execute', sql });

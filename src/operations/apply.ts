@@ -2,7 +2,7 @@
  * Applying operations to a Schema in memory: how a dialect learns the shape a table will have
  * after a change (SQLite rebuilds), and how tests check that an upgrade and its downgrade cancel.
  */
-import { findColumn, findTable, type Schema, type Table } from '../schema/schema.js';
+import { findColumn, findTable, type EnumType, type Schema, type Table } from '../schema/schema.js';
 import type { Constraint, ConstraintRef, Operation } from './operation.js';
 
 export class SchemaApplyError extends Error {
@@ -110,6 +110,10 @@ export function applyOperation(schema: Schema, op: Operation): void {
         if (op.changes.default === null) delete c.default;
         else c.default = op.changes.default;
       }
+      if (op.changes.comment !== undefined) {
+        if (op.changes.comment === null) delete c.comment;
+        else c.comment = op.changes.comment;
+      }
       return;
     }
     case 'renameColumn': {
@@ -146,9 +150,45 @@ export function applyOperation(schema: Schema, op: Operation): void {
     case 'dropConstraint':
       removeConstraint(requireTable(schema, op.table), op.ref);
       return;
+    case 'setTableComment': {
+      const t = requireTable(schema, op.table);
+      if (op.comment === null) delete t.comment;
+      else t.comment = op.comment;
+      return;
+    }
+    case 'createEnum': {
+      const enums = (schema.enums ??= []);
+      if (enums.some((e) => e.name === op.enum.name)) throw new SchemaApplyError(`enum "${op.enum.name}" already exists`);
+      enums.push(structuredClone(op.enum));
+      return;
+    }
+    case 'dropEnum':
+      requireEnum(schema, op.name);
+      schema.enums = schema.enums!.filter((e) => e.name !== op.name);
+      return;
+    case 'addEnumValue': {
+      const e = requireEnum(schema, op.name);
+      if (e.values.includes(op.value)) throw new SchemaApplyError(`enum "${op.name}" already has the value '${op.value}'`);
+      const at = op.before !== undefined ? e.values.indexOf(op.before) : -1;
+      if (at < 0) e.values.push(op.value);
+      else e.values.splice(at, 0, op.value);
+      return;
+    }
+    case 'dropEnumValue': {
+      const e = requireEnum(schema, op.name);
+      if (!e.values.includes(op.value)) throw new SchemaApplyError(`enum "${op.name}" has no value '${op.value}'`);
+      e.values = e.values.filter((v) => v !== op.value);
+      return;
+    }
     case 'execute':
       return;
   }
+}
+
+function requireEnum(schema: Schema, name: string): EnumType {
+  const e = schema.enums?.find((x) => x.name === name);
+  if (!e) throw new SchemaApplyError(`enum "${name}" does not exist`);
+  return e;
 }
 
 export function applyOperations(schema: Schema, ops: readonly Operation[]): void {

@@ -3,7 +3,7 @@
  * revision files produce them through the `op` API, the renderer turns them into TypeScript and
  * each dialect's compiler turns them into SQL.
  */
-import type { CheckConstraint, Column, ForeignKey, Index, Table, UniqueConstraint } from '../schema/schema.js';
+import type { CheckConstraint, Column, EnumType, ForeignKey, Index, Table, UniqueConstraint } from '../schema/schema.js';
 
 export type Constraint =
   | ({ type: 'unique' } & UniqueConstraint)
@@ -23,6 +23,7 @@ export interface ColumnChanges {
   type?: string;
   nullable?: boolean;
   default?: string | null;
+  comment?: string | null;
 }
 
 export type Operation =
@@ -37,6 +38,11 @@ export type Operation =
   | { kind: 'dropIndex'; table: string; name: string; definition?: Index }
   | { kind: 'addConstraint'; table: string; constraint: Constraint }
   | { kind: 'dropConstraint'; table: string; ref: ConstraintRef; definition?: Constraint }
+  | { kind: 'setTableComment'; table: string; comment: string | null; existing?: string | null }
+  | { kind: 'createEnum'; enum: EnumType }
+  | { kind: 'dropEnum'; name: string; definition?: EnumType }
+  | { kind: 'addEnumValue'; name: string; value: string; before?: string }
+  | { kind: 'dropEnumValue'; name: string; value: string; definition?: EnumType }
   | { kind: 'execute'; sql: string };
 
 export type OperationKind = Operation['kind'];
@@ -49,6 +55,10 @@ export function operationTable(op: Operation): string | undefined {
     case 'renameTable':
       return op.to;
     case 'execute':
+    case 'createEnum':
+    case 'dropEnum':
+    case 'addEnumValue':
+    case 'dropEnumValue':
       return undefined;
     default:
       return op.table;
@@ -80,6 +90,16 @@ export function describeOperation(op: Operation): string {
       return `add ${op.constraint.type} constraint ${constraintLabel(op.constraint)} on ${op.table}`;
     case 'dropConstraint':
       return `drop ${op.ref.type} constraint ${constraintLabel(op.ref)} on ${op.table}`;
+    case 'setTableComment':
+      return `set comment of table ${op.table}`;
+    case 'createEnum':
+      return `create enum ${op.enum.name}`;
+    case 'dropEnum':
+      return `drop enum ${op.name}`;
+    case 'addEnumValue':
+      return `add value '${op.value}' to enum ${op.name}`;
+    case 'dropEnumValue':
+      return `drop value '${op.value}' from enum ${op.name}`;
     case 'execute':
       return `execute ${op.sql.length > 60 ? `${op.sql.slice(0, 57)}...` : op.sql}`;
   }

@@ -117,13 +117,13 @@ export function renderOperation(op: Operation, indent = '  '): string {
     case 'dropColumn':
       return call('dropColumn', [op.table, op.column], indent);
     case 'alterColumn':
-      return call('alterColumn', [op.table, op.column, { type: op.changes.type, nullable: op.changes.nullable, default: op.changes.default }], indent);
+      return call('alterColumn', [op.table, op.column, { type: op.changes.type, nullable: op.changes.nullable, default: op.changes.default, comment: op.changes.comment }], indent);
     case 'renameColumn':
       return call('renameColumn', [op.table, op.from, op.to], indent);
     case 'createIndex':
       return call(
         'createIndex',
-        [op.table, { name: op.index.name, columns: op.index.columns, unique: op.index.unique || undefined, where: op.index.where }],
+        [op.table, { name: op.index.name, columns: op.index.columns, unique: op.index.unique || undefined, where: op.index.where, using: op.index.using }],
         indent,
       );
     case 'dropIndex':
@@ -135,6 +135,16 @@ export function renderOperation(op: Operation, indent = '  '): string {
       if ('name' in ref) return call('dropConstraint', [op.table, ref.name, ref.type], indent);
       return call('dropConstraint', [op.table, ref as unknown as Literal], indent);
     }
+    case 'setTableComment':
+      return call('setTableComment', [op.table, op.comment], indent);
+    case 'createEnum':
+      return call('createEnum', [op.enum.name, op.enum.values], indent);
+    case 'dropEnum':
+      return call('dropEnum', [op.name], indent);
+    case 'addEnumValue':
+      return call('addEnumValue', op.before !== undefined ? [op.name, op.value, { before: op.before }] : [op.name, op.value], indent);
+    case 'dropEnumValue':
+      return call('dropEnumValue', [op.name, op.value], indent);
     case 'execute':
       return call('execute', [op.sql], indent);
   }

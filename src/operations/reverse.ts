@@ -53,6 +53,22 @@ export function reverseOperation(op: Operation): Operation {
     case 'dropConstraint':
       if (!op.definition) throw new IrreversibleOperationError(op, `cannot reverse dropping a ${op.ref.type} constraint on ${op.table}: its definition is unknown`);
       return { kind: 'addConstraint', table: op.table, constraint: op.definition };
+    case 'setTableComment':
+      if (op.existing === undefined) throw new IrreversibleOperationError(op, `cannot reverse the comment of table ${op.table}: its previous comment is unknown`);
+      return { kind: 'setTableComment', table: op.table, comment: op.existing, existing: op.comment };
+    case 'createEnum':
+      return { kind: 'dropEnum', name: op.enum.name, definition: op.enum };
+    case 'dropEnum':
+      if (!op.definition) throw new IrreversibleOperationError(op, `cannot reverse dropping enum ${op.name}: its values are unknown`);
+      return { kind: 'createEnum', enum: op.definition };
+    case 'addEnumValue':
+      return { kind: 'dropEnumValue', name: op.name, value: op.value };
+    case 'dropEnumValue': {
+      if (!op.definition) throw new IrreversibleOperationError(op, `cannot reverse dropping value '${op.value}' of enum ${op.name}: its position is unknown`);
+      const at = op.definition.values.indexOf(op.value);
+      const before = op.definition.values[at + 1];
+      return { kind: 'addEnumValue', name: op.name, value: op.value, ...(before !== undefined ? { before } : {}) };
+    }
     case 'execute':
       throw new IrreversibleOperationError(op, 'raw SQL cannot be reversed automatically; write its downgrade by hand');
   }

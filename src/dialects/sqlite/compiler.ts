@@ -127,6 +127,12 @@ function inPlaceSql(op: Operation): string[] {
     case 'addConstraint':
     case 'dropConstraint':
       throw new UnsupportedOperationError('sqlite', `${describeOperation(op)} without rebuilding the table`);
+    case 'setTableComment':
+    case 'createEnum':
+    case 'dropEnum':
+    case 'addEnumValue':
+    case 'dropEnumValue':
+      throw new UnsupportedOperationError('sqlite', `${describeOperation(op)}: SQLite has no ${op.kind === 'setTableComment' ? 'comments' : 'enum types'}`);
   }
 }
 

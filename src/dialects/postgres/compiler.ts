@@ -1,0 +1,159 @@
+/** Operations → PostgreSQL DDL. Every change is an ALTER in place; DDL is transactional. */
+import { applyOperation, SchemaApplyError } from '../../operations/apply.js';
+import { describeOperation, type Constraint, type Operation } from '../../operations/operation.js';
+import { cloneSchema, findTable, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
+import { quoteIdentifier as q, quoteLiteral, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
+import { serialType } from './types.js';
+
+const list = (names: readonly string[]): string => names.map(q).join(', ');
+
+/** An index column: a name, quoted, or an expression (`lower(email)`), as written. */
+function indexColumn(c: string): string {
+  return /[()\s]/.test(c) ? c : q(c);
+}
+
+function columnType(c: Column): string {
+  if (c.autoincrement && !c.identity) return serialType(c.type);
+  return c.type;
+}
+
+export function columnSql(c: Column): string {
+  let sql = `${q(c.name)} ${columnType(c)}`;
+  if (c.identity) sql += ` GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`;
+  if (!c.nullable) sql += ' NOT NULL';
+  if (c.default !== undefined && !c.autoincrement) sql += ` DEFAULT ${c.default}`;
+  return sql;
+}
+
+export function constraintSql(c: Constraint): string {
+  const named = c.name ? `CONSTRAINT ${q(c.name)} ` : '';
+  switch (c.type) {
+    case 'unique':
+      return `${named}UNIQUE (${list(c.columns)})`;
+    case 'check':
+      return `${named}CHECK (${c.expression})`;
+    case 'foreignKey':
+      return (
+        `${named}FOREIGN KEY (${list(c.columns)}) REFERENCES ${q(c.referencedTable)} (${list(c.referencedColumns)})` +
+        ` ON DELETE ${c.onDelete ?? 'NO ACTION'} ON UPDATE ${c.onUpdate ?? 'NO ACTION'}`
+      );
+  }
+}
+
+function commentSql(target: string, comment: string | null | undefined): string {
+  return `COMMENT ON ${target} IS ${comment === null || comment === undefined ? 'NULL' : quoteLiteral(comment)}`;
+}
+
+export function createTableSql(t: Table): string[] {
+  const parts = t.columns.map(columnSql);
+  if (t.primaryKey?.columns.length) parts.push(`${t.primaryKey.name ? `CONSTRAINT ${q(t.primaryKey.name)} ` : ''}PRIMARY KEY (${list(t.primaryKey.columns)})`);
+  for (const u of t.uniques) parts.push(constraintSql({ type: 'unique', ...u }));
+  for (const c of t.checks) parts.push(constraintSql({ type: 'check', ...c }));
+  for (const f of t.foreignKeys) parts.push(constraintSql({ type: 'foreignKey', ...f }));
+  return [
+    `CREATE TABLE ${q(t.name)} (${parts.join(', ')})`,
+    ...(t.comment !== undefined ? [commentSql(`TABLE ${q(t.name)}`, t.comment)] : []),
+    ...t.columns.filter((c) => c.comment !== undefined).map((c) => commentSql(`COLUMN ${q(t.name)}.${q(c.name)}`, c.comment)),
+  ];
+}
+
+export function createIndexSql(table: string, i: Index): string {
+  const using = i.using && i.using !== 'btree' ? ` USING ${i.using}` : '';
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(table)}${using} (${i.columns.map(indexColumn).join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
+}
+
+function alterColumnSql(op: Extract<Operation, { kind: 'alterColumn' }>, schema: Schema): string[] {
+  const t = q(op.table);
+  const c = q(op.column);
+  const ch = op.changes;
+  const out: string[] = [];
+  const current = findTable(schema, op.table)?.columns.find((x) => x.name === op.column);
+  if (ch.default !== undefined || (ch.type !== undefined && current?.default !== undefined)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
+  if (ch.type !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${ch.type} USING ${c}::${ch.type}`);
+  const fill = ch.default ?? current?.default;
+  if (ch.nullable === false && fill) out.push(`UPDATE ${t} SET ${c} = ${fill} WHERE ${c} IS NULL`);
+  if (ch.nullable !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} ${ch.nullable ? 'DROP' : 'SET'} NOT NULL`);
+  const restore = ch.default !== undefined ? ch.default : ch.type !== undefined ? current?.default : undefined;
+  if (restore !== null && restore !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${restore}`);
+  if (ch.comment !== undefined) out.push(commentSql(`COLUMN ${t}.${c}`, ch.comment));
+  return out;
+}
+
+/** Dropping an enum value: PostgreSQL cannot, so the type is recreated without it. */
+function dropEnumValueSql(op: Extract<Operation, { kind: 'dropEnumValue' }>, schema: Schema): string[] {
+  const e = schema.enums?.find((x) => x.name === op.name);
+  if (!e) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: enum "${op.name}" is not known`);
+  const old = `${op.name}_old`;
+  const users = schema.tables.flatMap((t) => t.columns.filter((c) => c.type === op.name || c.type === q(op.name)).map((c) => ({ t, c })));
+  return [
+    `ALTER TYPE ${q(op.name)} RENAME TO ${q(old)}`,
+    `CREATE TYPE ${q(op.name)} AS ENUM (${e.values.filter((v) => v !== op.value).map(quoteLiteral).join(', ')})`,
+    ...users.flatMap(({ t, c }) => [
+      ...(c.default !== undefined ? [`ALTER TABLE ${q(t.name)} ALTER COLUMN ${q(c.name)} DROP DEFAULT`] : []),
+      `ALTER TABLE ${q(t.name)} ALTER COLUMN ${q(c.name)} TYPE ${q(op.name)} USING ${q(c.name)}::text::${q(op.name)}`,
+      ...(c.default !== undefined ? [`ALTER TABLE ${q(t.name)} ALTER COLUMN ${q(c.name)} SET DEFAULT ${c.default}`] : []),
+    ]),
+    `DROP TYPE ${q(old)}`,
+  ];
+}
+
+function statementsFor(op: Operation, schema: Schema): string[] {
+  switch (op.kind) {
+    case 'createTable':
+      return createTableSql(op.table);
+    case 'dropTable':
+      return [`DROP TABLE ${q(op.table)}`];
+    case 'renameTable':
+      return [`ALTER TABLE ${q(op.from)} RENAME TO ${q(op.to)}`];
+    case 'addColumn':
+      return [
+        `ALTER TABLE ${q(op.table)} ADD ${columnSql(op.column)}`,
+        ...(op.column.comment !== undefined ? [commentSql(`COLUMN ${q(op.table)}.${q(op.column.name)}`, op.column.comment)] : []),
+      ];
+    case 'dropColumn':
+      return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`];
+    case 'alterColumn':
+      return alterColumnSql(op, schema);
+    case 'renameColumn':
+      return [`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`];
+    case 'createIndex':
+      return [createIndexSql(op.table, op.index)];
+    case 'dropIndex':
+      return [`DROP INDEX ${q(op.name)}`];
+    case 'addConstraint':
+      return [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)}`];
+    case 'dropConstraint':
+      if (!('name' in op.ref)) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: name the constraint to drop`);
+      return [`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(op.ref.name)}`];
+    case 'setTableComment':
+      return [commentSql(`TABLE ${q(op.table)}`, op.comment)];
+    case 'createEnum':
+      return [`CREATE TYPE ${q(op.enum.name)} AS ENUM (${op.enum.values.map(quoteLiteral).join(', ')})`];
+    case 'dropEnum':
+      return [`DROP TYPE ${q(op.name)}`];
+    case 'addEnumValue':
+      return [`ALTER TYPE ${q(op.name)} ADD VALUE ${quoteLiteral(op.value)}${op.before !== undefined ? ` BEFORE ${quoteLiteral(op.before)}` : ''}`];
+    case 'dropEnumValue':
+      return dropEnumValueSql(op, schema);
+    case 'execute':
+      return [op.sql];
+  }
+}
+
+/** Operations whose SQL depends on the current schema. */
+export const NEEDS_SCHEMA = new Set<string>(['alterColumn', 'dropEnumValue']);
+
+export function compilePostgres(operations: readonly Operation[], schema: Schema): CompiledOperations {
+  const state = cloneSchema(schema);
+  const statements: string[] = [];
+  for (const op of operations) {
+    statements.push(...statementsFor(op, state));
+    try {
+      applyOperation(state, op);
+    } catch (error) {
+      // Without a known schema (nothing here needs it), PostgreSQL itself reports what is missing.
+      if (!(error instanceof SchemaApplyError)) throw error;
+    }
+  }
+  return { statements, foreignKeysOff: false };
+}

@@ -1,0 +1,109 @@
+/** The PostgreSQL dialect, on `pg`. */
+import pg from 'pg';
+import type { Operation } from '../../operations/operation.js';
+import type { Schema } from '../../schema/schema.js';
+import { quoteIdentifier, quoteLiteral, type Connection, type Dialect, type IntrospectOptions } from '../dialect.js';
+import { compilePostgres, NEEDS_SCHEMA } from './compiler.js';
+import { introspectPostgres } from './introspector.js';
+import { normalizePgDefault, normalizePgType } from './types.js';
+import { normalizePgExpression } from './expressions.js';
+
+/**
+ * The advisory-lock key every migrator run takes on a database, so that concurrent deploys
+ * serialise: the first applies the revisions, the others find nothing left to do.
+ */
+export const ADVISORY_LOCK_KEY = 0x6d6967726174; // "migrat"
+
+class PostgresConnection implements Connection {
+  private schemaName?: string;
+
+  constructor(
+    readonly dialect: Dialect,
+    private readonly client: pg.Client,
+  ) {}
+
+  private async currentSchema(): Promise<string> {
+    if (!this.schemaName) {
+      const rows = await this.query<{ s: string }>('SELECT current_schema() AS s');
+      this.schemaName = rows[0]?.s ?? 'public';
+    }
+    return this.schemaName;
+  }
+
+  async introspect(options: IntrospectOptions): Promise<Schema> {
+    return introspectPostgres(this, await this.currentSchema(), options.exclude);
+  }
+
+  async tableExists(name: string): Promise<boolean> {
+    const rows = await this.query(
+      "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = $1 AND c.relkind IN ('r', 'p')",
+      [name],
+    );
+    return rows.length > 0;
+  }
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const result = await this.client.query(sql, params);
+    return result.rows as T[];
+  }
+
+  async execute(sql: string): Promise<void> {
+    await this.client.query(sql);
+  }
+
+  async transaction<T>(body: () => Promise<T>): Promise<T> {
+    await this.client.query('BEGIN');
+    try {
+      const result = await body();
+      await this.client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await this.client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async lock(): Promise<void> {
+    await this.client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
+  }
+
+  async unlock(): Promise<void> {
+    await this.client.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);
+  }
+
+  async close(): Promise<void> {
+    await this.client.end();
+  }
+}
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  capabilities: { transactionalDdl: true },
+  compareOptions: {
+    normalizeType: normalizePgType,
+    normalizeDefault: normalizePgDefault,
+    normalizeExpression: normalizePgExpression,
+    comments: true,
+  },
+  quoteIdentifier,
+  quoteLiteral,
+  foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
+  compile(operations: readonly Operation[], schema: Schema) {
+    return compilePostgres(operations, schema);
+  },
+  needsSchema(operations: readonly Operation[]) {
+    return operations.some((op) => NEEDS_SCHEMA.has(op.kind));
+  },
+  async connect(location: string): Promise<Connection> {
+    const client = new pg.Client({ connectionString: location, connectionTimeoutMillis: 10_000 });
+    client.on('error', () => undefined); // a dropped connection surfaces on the next query
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    await client.query("SET client_min_messages = 'warning'");
+    return new PostgresConnection(postgresDialect, client);
+  },
+};

@@ -1,0 +1,166 @@
+/**
+ * Reads a PostgreSQL schema into the neutral Schema with five bulk catalog queries — tables,
+ * columns, constraints, indexes, enums — however many tables there are.
+ */
+import { emptyTable, type ForeignKeyAction, type Schema, type Table } from '../../schema/schema.js';
+
+/** What the introspector needs of a connection. */
+export interface Queryable {
+  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+const TABLES = `
+SELECT c.oid::int AS oid, c.relname::text AS name, obj_description(c.oid, 'pg_class') AS comment
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+ORDER BY c.relname`;
+
+const COLUMNS = `
+SELECT a.attrelid::int AS oid, a.attnum::int AS num, a.attname::text AS name,
+       format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
+       pg_get_expr(d.adbin, d.adrelid) AS "default", a.attidentity::text AS identity,
+       a.attgenerated::text AS generated, col_description(a.attrelid, a.attnum) AS comment
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum`;
+
+const CONSTRAINTS = `
+SELECT con.conrelid::int AS oid, con.conname::text AS name, con.contype::text AS type,
+       con.conkey::int[] AS keys, con.confkey::int[] AS fkeys, con.confrelid::int AS foid,
+       fc.relname::text AS ref_table, con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete,
+       pg_get_constraintdef(con.oid) AS def
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class fc ON fc.oid = con.confrelid
+WHERE n.nspname = $1 AND con.contype IN ('p', 'u', 'f', 'c')
+ORDER BY con.conrelid, con.conname`;
+
+const INDEXES = `
+SELECT i.indrelid::int AS oid, ic.relname::text AS name, i.indisunique AS "unique",
+       array(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true)
+                         ELSE (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]) END
+             FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS columns,
+       pg_get_expr(i.indpred, i.indrelid) AS "where", am.amname::text AS method
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am am ON am.oid = ic.relam
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+ORDER BY ic.relname`;
+
+const ENUMS = `
+SELECT t.typname::text AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS values
+FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = $1
+GROUP BY t.typname ORDER BY t.typname`;
+
+const ACTIONS: Record<string, ForeignKeyAction> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+
+interface ColumnRow {
+  oid: number;
+  num: number;
+  name: string;
+  type: string;
+  notnull: boolean;
+  default: string | null;
+  identity: string;
+  generated: string;
+  comment: string | null;
+}
+
+/** `nextval('…_seq'::regclass)`: the default of a serial column. */
+const SERIAL_DEFAULT = /^nextval\('.*'::regclass\)$/;
+
+/** A CHECK constraint's expression from `pg_get_constraintdef`: `CHECK ((price > 0))` → `price > 0`. */
+export function checkExpression(def: string): string {
+  const m = /^CHECK \((.*)\)( NOT VALID)?$/s.exec(def);
+  let e = m ? m[1] : def;
+  while (e.startsWith('(') && e.endsWith(')') && balanced(e.slice(1, -1))) e = e.slice(1, -1);
+  return e;
+}
+
+function balanced(s: string): boolean {
+  let depth = 0;
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    if (ch === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+export async function introspectPostgres(db: Queryable, schemaName: string, exclude: readonly string[]): Promise<Schema> {
+  // One connection runs one query at a time: five round trips, whatever the table count.
+  const tables = await db.query<{ oid: number; name: string; comment: string | null }>(TABLES, [schemaName]);
+  const columns = await db.query<ColumnRow>(COLUMNS, [schemaName]);
+  const constraints = await db.query<{ oid: number; name: string; type: string; keys: number[]; fkeys: number[] | null; foid: number; ref_table: string | null; on_update: string; on_delete: string; def: string }>(
+    CONSTRAINTS,
+    [schemaName],
+  );
+  const indexes = await db.query<{ oid: number; name: string; unique: boolean; columns: string[]; where: string | null; method: string }>(INDEXES, [schemaName]);
+  const enums = await db.query<{ name: string; values: string[] }>(ENUMS, [schemaName]);
+
+  const byOid = new Map<number, Table>();
+  const attnames = new Map<number, Map<number, string>>();
+  const out: Table[] = [];
+  for (const t of tables) {
+    if (exclude.includes(t.name)) continue;
+    const table = emptyTable(t.name);
+    if (t.comment !== null) table.comment = t.comment;
+    byOid.set(t.oid, table);
+    out.push(table);
+  }
+  for (const c of columns) {
+    const names = attnames.get(c.oid) ?? new Map<number, string>();
+    names.set(c.num, c.name);
+    attnames.set(c.oid, names);
+    const table = byOid.get(c.oid);
+    if (!table) continue;
+    const serial = c.default !== null && SERIAL_DEFAULT.test(c.default);
+    table.columns.push({
+      name: c.name,
+      type: c.type,
+      nullable: !c.notnull,
+      ...(c.default !== null && !serial ? { default: c.default } : {}),
+      ...(serial ? { autoincrement: true } : {}),
+      ...(c.identity === 'a' ? { identity: 'always' as const } : c.identity === 'd' ? { identity: 'by default' as const } : {}),
+      ...(c.comment !== null ? { comment: c.comment } : {}),
+    });
+  }
+  const colName = (oid: number, num: number): string => attnames.get(oid)?.get(num) ?? `#${num}`;
+  for (const k of constraints) {
+    const table = byOid.get(k.oid);
+    if (!table) continue;
+    const cols = (k.keys ?? []).map((n) => colName(k.oid, n));
+    if (k.type === 'p') table.primaryKey = { name: k.name, columns: cols };
+    else if (k.type === 'u') table.uniques.push({ name: k.name, columns: cols });
+    else if (k.type === 'c') table.checks.push({ name: k.name, expression: checkExpression(k.def) });
+    else if (k.type === 'f') {
+      table.foreignKeys.push({
+        name: k.name,
+        columns: cols,
+        referencedTable: k.ref_table ?? '',
+        referencedColumns: (k.fkeys ?? []).map((n) => colName(k.foid, n)),
+        onDelete: ACTIONS[k.on_delete] ?? 'NO ACTION',
+        onUpdate: ACTIONS[k.on_update] ?? 'NO ACTION',
+      });
+    }
+  }
+  for (const i of indexes) {
+    const table = byOid.get(i.oid);
+    if (!table) continue;
+    table.indexes.push({
+      name: i.name,
+      columns: i.columns,
+      unique: i.unique,
+      ...(i.where !== null ? { where: i.where } : {}),
+      ...(i.method !== 'btree' ? { using: i.method } : {}),
+    });
+  }
+  return { tables: out, ...(enums.length ? { enums: enums.map((e) => ({ name: e.name, values: e.values })) } : {}) };
+}

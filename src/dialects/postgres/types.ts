@@ -1,0 +1,119 @@
+/**
+ * PostgreSQL types and defaults, normalised so that what a model declares (`varchar(255)`,
+ * `timestamptz`, `now()`) compares equal to what the catalog reports back
+ * (`character varying(255)`, `timestamp with time zone`, `now()`) — no autogenerate noise.
+ */
+
+const ALIASES: Record<string, string> = {
+  int: 'integer',
+  int4: 'integer',
+  integer: 'integer',
+  serial: 'integer',
+  serial4: 'integer',
+  int2: 'smallint',
+  smallint: 'smallint',
+  smallserial: 'smallint',
+  serial2: 'smallint',
+  int8: 'bigint',
+  bigint: 'bigint',
+  bigserial: 'bigint',
+  serial8: 'bigint',
+  bool: 'boolean',
+  boolean: 'boolean',
+  float: 'double precision',
+  float8: 'double precision',
+  'double precision': 'double precision',
+  double: 'double precision',
+  float4: 'real',
+  real: 'real',
+  decimal: 'numeric',
+  numeric: 'numeric',
+  varchar: 'character varying',
+  'character varying': 'character varying',
+  char: 'character',
+  character: 'character',
+  bpchar: 'character',
+  timestamp: 'timestamp without time zone',
+  'timestamp without time zone': 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone',
+  'timestamp with time zone': 'timestamp with time zone',
+  time: 'time without time zone',
+  'time without time zone': 'time without time zone',
+  timetz: 'time with time zone',
+  'time with time zone': 'time with time zone',
+};
+
+/**
+ * A type as `format_type()` spells it: `varchar(20)` → `character varying(20)`,
+ * `timestamptz(3)` → `timestamp(3) with time zone`, `int[]` → `integer[]`, `char` → `character(1)`.
+ */
+export function normalizePgType(type: string): string {
+  let t = type.trim().replace(/\s+/g, ' ');
+  if (t.includes('"')) return t; // a quoted user type name: compared as written
+  t = t.toLowerCase();
+  let dims = '';
+  const arr = /^(.*?)((?:\s*\[\s*\d*\s*\])+|\s+array)$/.exec(t);
+  if (arr) {
+    t = arr[1].trim();
+    dims = arr[2].trim() === 'array' ? '[]' : arr[2].replace(/\s|\d/g, '');
+  }
+  const m = /^([a-z][a-z0-9_ ]*?)\s*(?:\(\s*([^)]*?)\s*\))?\s*(with(?:out)? time zone)?$/.exec(t);
+  if (!m) return t + dims;
+  const base = m[1].trim();
+  const args = m[2]?.replace(/\s*,\s*/g, ',');
+  const zone = m[3];
+  let name = ALIASES[base] ?? base;
+  if (zone && (name === 'timestamp without time zone' || name === 'time without time zone')) name = name.replace('without time zone', zone);
+  if (name === 'character' && args === undefined) return `character(1)${dims}`;
+  if (/^(timestamp|time) with(out)? time zone$/.test(name)) {
+    const [word, ...rest] = name.split(' ');
+    return `${word}${args !== undefined ? `(${args})` : ''} ${rest.join(' ')}${dims}`;
+  }
+  return `${name}${args !== undefined ? `(${args})` : ''}${dims}`;
+}
+
+/** The type to declare for an auto-incrementing integer column. */
+export function serialType(type: string): string {
+  const t = normalizePgType(type);
+  return t === 'bigint' ? 'bigserial' : t === 'smallint' ? 'smallserial' : 'serial';
+}
+
+function stripOuterParens(e: string): string {
+  let s = e.trim();
+  while (s.startsWith('(') && s.endsWith(')') && balancedInside(s)) s = s.slice(1, -1).trim();
+  return s;
+}
+
+function balancedInside(s: string): boolean {
+  let depth = 0;
+  let quote = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === "'") quote = !quote;
+    if (quote) continue;
+    if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0 && i < s.length - 1) return false;
+  }
+  return true;
+}
+
+const CAST_OF_LITERAL =
+  /('(?:[^']|'')*'|\d+(?:\.\d+)?|\(-?\d+(?:\.\d+)?\))::(?:"[^"]*"|[a-z_][a-z0-9_.]*)(?:\([^)]*\))?(?: (?:varying|precision|with(?:out)? time zone))*(?:\([^)]*\))?(?:\[\])*/gi;
+
+/**
+ * A default as comparable text: casts after literals removed (`'x'::character varying` → `'x'`),
+ * quoted numbers unquoted, keywords lower-cased outside strings, `CURRENT_TIMESTAMP` ≡ `now()`.
+ */
+export function normalizePgDefault(expression: string | undefined): string | undefined {
+  if (expression === undefined) return undefined;
+  let s = stripOuterParens(expression);
+  // Casts of literals: 'x'::text, 'x'::character varying(20), '{}'::jsonb, (-1)::integer
+  s = s.replace(CAST_OF_LITERAL, '$1');
+  s = stripOuterParens(s);
+  if (/^null$/i.test(s)) return undefined;
+  const num = /^'?\(?(-?\d+(?:\.\d+)?)\)?'?$/.exec(s);
+  if (num) return String(Number(num[1]));
+  s = s.replace(/('(?:[^']|'')*')|([^']+)/g, (_m, lit: string | undefined, other: string | undefined) => lit ?? (other ?? '').toLowerCase().replace(/\s+/g, ' '));
+  if (s === 'current_timestamp' || s === 'now()' || s === 'transaction_timestamp()') return 'now()';
+  return s;
+}
