@@ -98,6 +98,14 @@ export function applyOperation(schema: Schema, op: Operation): void {
       const t = requireTable(schema, op.table);
       if (!findColumn(t, op.column)) throw new SchemaApplyError(`column "${op.column}" does not exist on table "${op.table}"`);
       t.columns = t.columns.filter((c) => c.name !== op.column);
+      // As in PostgreSQL, the indexes and constraints that use the column go with it.
+      const uses = (cols: string[]): boolean => cols.includes(op.column);
+      const mentions = new RegExp(`(^|[^A-Za-z0-9_$])"?${op.column.replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')}"?($|[^A-Za-z0-9_$])`);
+      t.indexes = t.indexes.filter((i) => !uses(i.columns) && !(i.where && mentions.test(i.where)));
+      t.uniques = t.uniques.filter((u) => !uses(u.columns));
+      t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));
+      t.checks = t.checks.filter((c) => !mentions.test(c.expression));
+      if (t.primaryKey && uses(t.primaryKey.columns)) delete t.primaryKey;
       return;
     }
     case 'alterColumn': {

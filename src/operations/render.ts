@@ -52,7 +52,7 @@ function call(method: string, args: Literal[], indent: string): string {
   const lead = args.slice(0, -1).map(inline);
   const last = args[args.length - 1];
   const prefix = `${head}${lead.map((a) => `${a}, `).join('')}`;
-  return `${prefix}${render(last as Literal, indent, prefix.length)});`;
+  return `${prefix}${render(last as Literal, indent, prefix.length + 2)});`;
 }
 
 function columnLiteral(c: Column): Literal {

@@ -54,7 +54,8 @@ function docMessage(source: string): string | undefined {
 export function readRevisionHeader(file: string, source = readFileSync(file, 'utf8')): Revision {
   const values = new Map<string, string | string[] | null>();
   for (const m of source.matchAll(HEADER)) {
-    const value = parseHeaderLiteral(m[2]);
+    // A trailing comment after the literal is fine: `export const revision = 'ab12'; // first`.
+    const value = parseHeaderLiteral(m[2]) ?? parseHeaderLiteral(m[2].replace(/;?\s*(?:\/\/.*|\/\*.*\*\/)\s*$/, ''));
     if (value === undefined) {
       throw new MigratorError(`${file}: the header \`${m[1]}\` must be a literal (a string, an array of strings, or null), not \`${m[2]}\``);
     }

@@ -1,0 +1,380 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareSchemas, DiffError } from '../../src/diff/compare.js';
+import { normalizeSqliteDefault, normalizeSqliteType } from '../../src/dialects/sqlite/types.js';
+import type { Operation } from '../../src/operations/operation.js';
+import type { Column, ForeignKey, Schema, Table } from '../../src/schema/schema.js';
+
+const sqliteOptions = { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault };
+
+function col(name: string, type = 'integer', extra: Partial<Column> = {}): Column {
+  return { name, type, nullable: true, ...extra };
+}
+const id = (): Column => col('id', 'integer', { nullable: false, autoincrement: true });
+
+function table(name: string, columns: Column[], extra: Partial<Table> = {}): Table {
+  return { name, columns, primaryKey: { columns: ['id'] }, indexes: [], uniques: [], checks: [], foreignKeys: [], ...extra };
+}
+function fk(column: string, referencedTable: string, extra: Partial<ForeignKey> = {}): ForeignKey {
+  return { columns: [column], referencedTable, referencedColumns: ['id'], ...extra };
+}
+const schema = (...tables: Table[]): Schema => ({ tables });
+
+/** One line per operation: kind plus what it is about. */
+function summary(ops: Operation[]): string[] {
+  return ops.map((op) => {
+    switch (op.kind) {
+      case 'createTable':
+        return `createTable ${op.table.name}`;
+      case 'dropTable':
+        return `dropTable ${op.table}`;
+      case 'addColumn':
+        return `addColumn ${op.table}.${op.column.name}`;
+      case 'dropColumn':
+        return `dropColumn ${op.table}.${op.column}`;
+      case 'alterColumn':
+        return `alterColumn ${op.table}.${op.column}`;
+      case 'createIndex':
+        return `createIndex ${op.table}.${op.index.name}`;
+      case 'dropIndex':
+        return `dropIndex ${op.table}.${op.name}`;
+      case 'addConstraint':
+        return `addConstraint ${op.table} ${op.constraint.type} ${op.constraint.name ?? '(unnamed)'}`;
+      case 'dropConstraint':
+        return `dropConstraint ${op.table} ${op.ref.type} ${'name' in op.ref ? op.ref.name : '(unnamed)'}`;
+      default:
+        return op.kind;
+    }
+  });
+}
+
+// A small shop: order_item -> order -> customer, order_item -> product.
+const customer = (): Table => table('customer', [id(), col('name', 'varchar')], { indexes: [{ name: 'IDX_customer_name', columns: ['name'], unique: false }] });
+const product = (): Table => table('product', [id(), col('price', 'integer')]);
+const order = (): Table =>
+  table('order', [id(), col('customerId')], {
+    foreignKeys: [fk('customerId', 'customer', { name: 'FK_order_customer' })],
+    indexes: [{ name: 'IDX_order_customer', columns: ['customerId'], unique: false }],
+  });
+const orderItem = (): Table =>
+  table('order_item', [id(), col('orderId'), col('productId')], {
+    foreignKeys: [fk('orderId', 'order', { name: 'FK_item_order', onDelete: 'CASCADE' }), fk('productId', 'product', { name: 'FK_item_product' })],
+  });
+const shop = (): Schema => schema(orderItem(), product(), order(), customer());
+
+describe('compareSchemas: tables', () => {
+  it('identical schemas give no operations', () => {
+    assert.deepEqual(compareSchemas(shop(), shop()), []);
+    assert.deepEqual(compareSchemas(shop(), shop(), sqliteOptions), []);
+  });
+
+  it('table order in the schema does not matter', () => {
+    const reversed = shop();
+    reversed.tables.reverse();
+    assert.deepEqual(compareSchemas(shop(), reversed), []);
+  });
+
+  it('creates new tables parents first, each followed by its indexes', () => {
+    const ops = compareSchemas(schema(), shop());
+    assert.deepEqual(summary(ops), [
+      'createTable customer',
+      'createIndex customer.IDX_customer_name',
+      'createTable order',
+      'createIndex order.IDX_order_customer',
+      'createTable product',
+      'createTable order_item',
+    ]);
+    const created = ops.filter((o) => o.kind === 'createTable').map((o) => (o.kind === 'createTable' ? o.table : undefined)!);
+    // Every referenced table is created before the table that references it.
+    for (const [i, t] of created.entries()) {
+      for (const f of t.foreignKeys) {
+        const at = created.findIndex((c) => c.name === f.referencedTable);
+        assert.ok(at >= 0 && at < i, `${f.referencedTable} must be created before ${t.name}`);
+      }
+    }
+    // Indexes are separate operations; the created table carries none but keeps its constraints.
+    assert.ok(created.every((t) => t.indexes.length === 0));
+    assert.deepEqual(created.find((t) => t.name === 'order_item')!.foreignKeys, orderItem().foreignKeys);
+  });
+
+  it('drops removed tables children first, with their definitions', () => {
+    const ops = compareSchemas(shop(), schema());
+    assert.deepEqual(summary(ops), ['dropTable order_item', 'dropTable product', 'dropTable order', 'dropTable customer']);
+    const dropOrder = ops.find((o) => o.kind === 'dropTable' && o.table === 'order');
+    assert.ok(dropOrder?.kind === 'dropTable');
+    assert.deepEqual(dropOrder.definition, order());
+  });
+
+  it('creates before it drops, and only touches the tables that differ', () => {
+    const from = schema(customer(), table('legacy', [id()]));
+    const to = schema(customer(), product());
+    assert.deepEqual(summary(compareSchemas(from, to)), ['createTable product', 'dropTable legacy']);
+  });
+
+  it('does not modify its inputs', () => {
+    const from = shop();
+    const to = schema(customer());
+    const before = structuredClone([from, to]);
+    compareSchemas(from, to);
+    assert.deepEqual([from, to], before);
+  });
+});
+
+describe('compareSchemas: columns', () => {
+  const base = (): Table => table('item', [id(), col('title', 'varchar(100)', { nullable: false }), col('status', 'varchar', { default: "'draft'" })]);
+
+  it('adds a column with its full definition', () => {
+    const to = base();
+    to.columns.push(col('qty', 'integer', { nullable: false, default: '0' }));
+    assert.deepEqual(compareSchemas(schema(base()), schema(to)), [
+      { kind: 'addColumn', table: 'item', column: { name: 'qty', type: 'integer', nullable: false, default: '0' } },
+    ]);
+  });
+
+  it('drops a column, keeping its definition for the downgrade', () => {
+    const to = base();
+    to.columns = to.columns.filter((c) => c.name !== 'status');
+    assert.deepEqual(compareSchemas(schema(base()), schema(to)), [
+      { kind: 'dropColumn', table: 'item', column: 'status', definition: { name: 'status', type: 'varchar', nullable: true, default: "'draft'" } },
+    ]);
+  });
+
+  const alterations: { name: string; change: (c: Column) => void; changes: object; existing: object }[] = [
+    { name: 'type', change: (c) => (c.type = 'text'), changes: { type: 'text' }, existing: { type: 'varchar(100)' } },
+    { name: 'nullability', change: (c) => (c.nullable = true), changes: { nullable: true }, existing: { nullable: false } },
+    { name: 'a new default', change: (c) => (c.default = "'untitled'"), changes: { default: "'untitled'" }, existing: { default: null } },
+    {
+      name: 'type, nullability and default together',
+      change: (c) => Object.assign(c, { type: 'text', nullable: true, default: "''" }),
+      changes: { type: 'text', nullable: true, default: "''" },
+      existing: { type: 'varchar(100)', nullable: false, default: null },
+    },
+  ];
+  for (const a of alterations) {
+    it(`alters ${a.name}, recording the existing values`, () => {
+      const to = base();
+      a.change(to.columns.find((c) => c.name === 'title')!);
+      assert.deepEqual(compareSchemas(schema(base()), schema(to)), [
+        { kind: 'alterColumn', table: 'item', column: 'title', changes: a.changes, existing: a.existing },
+      ]);
+    });
+  }
+
+  it('removing a default is `default: null` with the old default as existing', () => {
+    const to = base();
+    delete to.columns.find((c) => c.name === 'status')!.default;
+    assert.deepEqual(compareSchemas(schema(base()), schema(to)), [
+      { kind: 'alterColumn', table: 'item', column: 'status', changes: { default: null }, existing: { default: "'draft'" } },
+    ]);
+  });
+
+  it('orders added, altered, then dropped columns', () => {
+    const to = base();
+    to.columns = [id(), col('title', 'text', { nullable: false }), col('body', 'text')];
+    assert.deepEqual(summary(compareSchemas(schema(base()), schema(to))), ['addColumn item.body', 'alterColumn item.title', 'dropColumn item.status']);
+  });
+});
+
+describe('compareSchemas: indexes', () => {
+  const withIndexes = (...indexes: Table['indexes']): Table => table('t', [id(), col('a'), col('b')], { indexes });
+  const ia = { name: 'IDX_a', columns: ['a'], unique: false };
+
+  it('adds an index', () => {
+    assert.deepEqual(compareSchemas(schema(withIndexes()), schema(withIndexes(ia))), [{ kind: 'createIndex', table: 't', index: ia }]);
+  });
+
+  it('removes an index, with its definition', () => {
+    assert.deepEqual(compareSchemas(schema(withIndexes(ia)), schema(withIndexes())), [{ kind: 'dropIndex', table: 't', name: 'IDX_a', definition: ia }]);
+  });
+
+  const changed: { name: string; to: Table['indexes'][number] }[] = [
+    { name: 'columns', to: { ...ia, columns: ['a', 'b'] } },
+    { name: 'uniqueness', to: { ...ia, unique: true } },
+    { name: 'partial predicate', to: { ...ia, where: '"a" > 0' } },
+  ];
+  for (const c of changed) {
+    it(`a changed ${c.name} is a drop and then a create under the same name`, () => {
+      assert.deepEqual(compareSchemas(schema(withIndexes(ia)), schema(withIndexes(c.to))), [
+        { kind: 'dropIndex', table: 't', name: 'IDX_a', definition: ia },
+        { kind: 'createIndex', table: 't', index: c.to },
+      ]);
+    });
+  }
+
+  it('a predicate differing only in spacing is unchanged', () => {
+    const from = withIndexes({ ...ia, where: '"a"  >   0' });
+    const to = withIndexes({ ...ia, where: '"a" > 0' });
+    assert.deepEqual(compareSchemas(schema(from), schema(to)), []);
+  });
+});
+
+describe('compareSchemas: unique constraints', () => {
+  const withUniques = (...uniques: Table['uniques']): Table => table('t', [id(), col('a'), col('b')], { uniques });
+
+  it('unchanged when matched by name', () => {
+    assert.deepEqual(compareSchemas(schema(withUniques({ name: 'UQ_ab', columns: ['a', 'b'] })), schema(withUniques({ name: 'UQ_ab', columns: ['a', 'b'] }))), []);
+  });
+
+  it('an unnamed constraint matches by columns (named on the other side or not)', () => {
+    assert.deepEqual(compareSchemas(schema(withUniques({ columns: ['a'] })), schema(withUniques({ name: 'UQ_a', columns: ['a'] }))), []);
+    assert.deepEqual(compareSchemas(schema(withUniques({ name: 'UQ_a', columns: ['a'] })), schema(withUniques({ columns: ['a'] }))), []);
+    assert.deepEqual(compareSchemas(schema(withUniques({ columns: ['a'] })), schema(withUniques({ columns: ['a'] }))), []);
+  });
+
+  it('same name, different columns: drop and add', () => {
+    const ops = compareSchemas(schema(withUniques({ name: 'UQ_x', columns: ['a'] })), schema(withUniques({ name: 'UQ_x', columns: ['a', 'b'] })));
+    assert.deepEqual(ops, [
+      { kind: 'dropConstraint', table: 't', ref: { type: 'unique', name: 'UQ_x' }, definition: { type: 'unique', name: 'UQ_x', columns: ['a'] } },
+      { kind: 'addConstraint', table: 't', constraint: { type: 'unique', name: 'UQ_x', columns: ['a', 'b'] } },
+    ]);
+  });
+
+  it('an unnamed constraint that is gone is dropped by its columns', () => {
+    assert.deepEqual(compareSchemas(schema(withUniques({ columns: ['b'] })), schema(withUniques())), [
+      { kind: 'dropConstraint', table: 't', ref: { type: 'unique', columns: ['b'] }, definition: { type: 'unique', columns: ['b'] } },
+    ]);
+  });
+
+  it('two different names on the same columns never match', () => {
+    const ops = compareSchemas(schema(withUniques({ name: 'UQ_old', columns: ['a'] })), schema(withUniques({ name: 'UQ_new', columns: ['a'] })));
+    assert.deepEqual(summary(ops), ['dropConstraint t unique UQ_old', 'addConstraint t unique UQ_new']);
+  });
+});
+
+describe('compareSchemas: foreign keys and checks', () => {
+  const child = (foreignKeys: ForeignKey[], checks: Table['checks'] = []): Schema =>
+    schema(table('parent', [id()]), table('child', [id(), col('parentId')], { foreignKeys, checks }));
+
+  it('a changed ON DELETE action is a drop and then an add', () => {
+    const before = fk('parentId', 'parent', { name: 'FK_p', onDelete: 'NO ACTION' });
+    const after = fk('parentId', 'parent', { name: 'FK_p', onDelete: 'CASCADE' });
+    assert.deepEqual(compareSchemas(child([before]), child([after])), [
+      { kind: 'dropConstraint', table: 'child', ref: { type: 'foreignKey', name: 'FK_p' }, definition: { type: 'foreignKey', ...before } },
+      { kind: 'addConstraint', table: 'child', constraint: { type: 'foreignKey', ...after } },
+    ]);
+  });
+
+  it('a changed ON UPDATE action on an unnamed key is a drop (by columns) and an add', () => {
+    const ops = compareSchemas(child([fk('parentId', 'parent')]), child([fk('parentId', 'parent', { onUpdate: 'CASCADE' })]));
+    assert.deepEqual(summary(ops), ['dropConstraint child foreignKey (unnamed)', 'addConstraint child foreignKey (unnamed)']);
+    assert.ok(ops[0].kind === 'dropConstraint');
+    assert.deepEqual(ops[0].ref, { type: 'foreignKey', columns: ['parentId'] });
+  });
+
+  it('a missing action equals NO ACTION', () => {
+    assert.deepEqual(
+      compareSchemas(child([fk('parentId', 'parent', { onDelete: 'NO ACTION', onUpdate: 'NO ACTION' })]), child([fk('parentId', 'parent')])),
+      [],
+    );
+  });
+
+  it('adds and drops foreign keys', () => {
+    assert.deepEqual(summary(compareSchemas(child([]), child([fk('parentId', 'parent', { name: 'FK_p' })]))), ['addConstraint child foreignKey FK_p']);
+    assert.deepEqual(summary(compareSchemas(child([fk('parentId', 'parent', { name: 'FK_p' })]), child([]))), ['dropConstraint child foreignKey FK_p']);
+  });
+
+  it('check constraints: added, dropped, changed, and spacing ignored', () => {
+    const chk = (expression: string, name: string | undefined = 'CHK_p'): Table['checks'][number] => (name ? { name, expression } : { expression });
+    assert.deepEqual(summary(compareSchemas(child([]), child([], [chk('"parentId" > 0')]))), ['addConstraint child check CHK_p']);
+    assert.deepEqual(summary(compareSchemas(child([], [chk('"parentId" > 0')]), child([]))), ['dropConstraint child check CHK_p']);
+    assert.deepEqual(compareSchemas(child([], [chk('"parentId" > 0')]), child([], [chk('"parentId" >= 0')])), [
+      { kind: 'dropConstraint', table: 'child', ref: { type: 'check', name: 'CHK_p' }, definition: { type: 'check', name: 'CHK_p', expression: '"parentId" > 0' } },
+      { kind: 'addConstraint', table: 'child', constraint: { type: 'check', name: 'CHK_p', expression: '"parentId" >= 0' } },
+    ]);
+    assert.deepEqual(compareSchemas(child([], [chk('"parentId"  >\n 0', undefined)]), child([], [chk('"parentId" > 0', undefined)])), []);
+  });
+});
+
+describe('compareSchemas: order of operations within a table', () => {
+  it('adds columns, alters, drops then creates indexes/uniques, FK drop before add, checks, drops columns last', () => {
+    const from = table('t', [id(), col('a'), col('b'), col('gone')], {
+      indexes: [{ name: 'IDX_old', columns: ['a'], unique: false }],
+      uniques: [{ name: 'UQ_old', columns: ['a'] }],
+      foreignKeys: [fk('a', 'p', { name: 'FK_old' })],
+      checks: [{ name: 'CHK_old', expression: 'a > 0' }],
+    });
+    const to = table('t', [id(), col('a', 'text'), col('b'), col('added')], {
+      indexes: [{ name: 'IDX_new', columns: ['b'], unique: false }],
+      uniques: [{ name: 'UQ_new', columns: ['b'] }],
+      foreignKeys: [fk('b', 'p', { name: 'FK_new' })],
+      checks: [{ name: 'CHK_new', expression: 'b > 0' }],
+    });
+    const p = table('p', [id()]);
+    assert.deepEqual(summary(compareSchemas(schema(p, from), schema(p, to))), [
+      'addColumn t.added',
+      'alterColumn t.a',
+      'dropIndex t.IDX_old',
+      'dropConstraint t unique UQ_old',
+      'createIndex t.IDX_new',
+      'addConstraint t unique UQ_new',
+      'dropConstraint t foreignKey FK_old',
+      'addConstraint t foreignKey FK_new',
+      'dropConstraint t check CHK_old',
+      'addConstraint t check CHK_new',
+      'dropColumn t.gone',
+    ]);
+  });
+});
+
+describe('compareSchemas: dialect normalization', () => {
+  // What SQLite reports back (left) against what the models declare (right).
+  const noise: { name: string; db: Partial<Column>; model: Partial<Column> }[] = [
+    { name: 'type case and spacing', db: { type: 'VARCHAR (255)' }, model: { type: 'varchar(255)' } },
+    { name: 'decimal spacing', db: { type: 'DECIMAL(10, 2)' }, model: { type: 'decimal(10,2)' } },
+    { name: 'parenthesized default', db: { default: "('user')" }, model: { default: "'user'" } },
+    { name: 'keyword default case', db: { default: 'current_timestamp' }, model: { default: 'CURRENT_TIMESTAMP' } },
+    { name: 'function default', db: { default: "(datetime('now'))" }, model: { default: "DATETIME('now')" } },
+    { name: 'NULL default is no default', db: { default: 'NULL' }, model: {} },
+  ];
+  for (const n of noise) {
+    it(`ignores ${n.name} with the SQLite options, not without them`, () => {
+      const from = schema(table('t', [id(), col('c', 'varchar(255)', n.db)]));
+      const to = schema(table('t', [id(), col('c', 'varchar(255)', n.model)]));
+      assert.deepEqual(compareSchemas(from, to, sqliteOptions), []);
+      assert.deepEqual(summary(compareSchemas(from, to)), ['alterColumn t.c']);
+    });
+  }
+
+  it('still reports real differences with the SQLite options', () => {
+    const from = schema(table('t', [id(), col('c', 'VARCHAR(255)', { default: "('user')" })]));
+    const to = schema(table('t', [id(), col('c', 'varchar(100)', { default: "'admin'" })]));
+    assert.deepEqual(compareSchemas(from, to, sqliteOptions), [
+      {
+        kind: 'alterColumn',
+        table: 't',
+        column: 'c',
+        changes: { type: 'varchar(100)', default: "'admin'" },
+        existing: { type: 'VARCHAR(255)', default: "('user')" },
+      },
+    ]);
+  });
+
+  it('does not lower-case string literals in defaults', () => {
+    const from = schema(table('t', [id(), col('c', 'text', { default: "'User'" })]));
+    const to = schema(table('t', [id(), col('c', 'text', { default: "'user'" })]));
+    assert.equal(compareSchemas(from, to, sqliteOptions).length, 1);
+  });
+});
+
+describe('compareSchemas: primary keys', () => {
+  it('a changed primary key is a DiffError naming the table and both keys', () => {
+    const from = schema(table('t', [id(), col('code')]));
+    const to = schema(table('t', [id(), col('code')], { primaryKey: { columns: ['id', 'code'] } }));
+    assert.throws(() => compareSchemas(from, to), (e: Error) => {
+      assert.ok(e instanceof DiffError);
+      assert.match(e.message, /table "t": changing the primary key from \(id\) to \(id, code\)/);
+      return true;
+    });
+  });
+
+  it('a removed primary key is a DiffError too', () => {
+    const to = table('t', [id()]);
+    delete to.primaryKey;
+    assert.throws(() => compareSchemas(schema(table('t', [id()])), schema(to)), DiffError);
+  });
+
+  it('a primary key name alone is not a change', () => {
+    const to = table('t', [id()], { primaryKey: { name: 'PK_t', columns: ['id'] } });
+    assert.deepEqual(compareSchemas(schema(table('t', [id()])), schema(to)), []);
+  });
+});
