@@ -61,7 +61,12 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   const toNames = new Set(to.tables.map((t) => t.name));
   const ops: Operation[] = [];
 
-  // Enum types first: new tables and altered columns may use them.
+  // Extensions the models need come first; ones they do not mention are left alone.
+  for (const ext of [...new Set(to.extensions ?? [])].sort()) {
+    if (!(from.extensions ?? []).includes(ext)) ops.push({ kind: 'createExtension', name: ext });
+  }
+
+  // Enum types next: new tables and altered columns may use them.
   const fromEnums = new Map((from.enums ?? []).map((e) => [e.name, e]));
   const toEnums = new Map((to.enums ?? []).map((e) => [e.name, e]));
   for (const e of [...toEnums.values()].sort((a, b) => compareNames(a.name, b.name))) {

@@ -121,6 +121,15 @@ export class Operations {
     return this.record({ kind: 'setTableComment', table, comment });
   }
 
+  /** Creates a database extension if it is not there yet (PostgreSQL). */
+  createExtension(name: string): Promise<void> {
+    return this.record({ kind: 'createExtension', name });
+  }
+
+  dropExtension(name: string): Promise<void> {
+    return this.record({ kind: 'dropExtension', name });
+  }
+
   /** Creates an enumerated type (PostgreSQL). */
   createEnum(name: string, values: string[]): Promise<void> {
     return this.record({ kind: 'createEnum', enum: { name, values } });

@@ -164,6 +164,12 @@ export function applyOperation(schema: Schema, op: Operation): void {
       else t.comment = op.comment;
       return;
     }
+    case 'createExtension':
+      schema.extensions = [...new Set([...(schema.extensions ?? []), op.name])];
+      return;
+    case 'dropExtension':
+      schema.extensions = (schema.extensions ?? []).filter((e) => e !== op.name);
+      return;
     case 'createEnum': {
       const enums = (schema.enums ??= []);
       if (enums.some((e) => e.name === op.enum.name)) throw new SchemaApplyError(`enum "${op.enum.name}" already exists`);

@@ -39,6 +39,8 @@ export type Operation =
   | { kind: 'addConstraint'; table: string; constraint: Constraint }
   | { kind: 'dropConstraint'; table: string; ref: ConstraintRef; definition?: Constraint }
   | { kind: 'setTableComment'; table: string; comment: string | null; existing?: string | null }
+  | { kind: 'createExtension'; name: string }
+  | { kind: 'dropExtension'; name: string }
   | { kind: 'createEnum'; enum: EnumType }
   | { kind: 'dropEnum'; name: string; definition?: EnumType }
   | { kind: 'addEnumValue'; name: string; value: string; before?: string }
@@ -55,6 +57,8 @@ export function operationTable(op: Operation): string | undefined {
     case 'renameTable':
       return op.to;
     case 'execute':
+    case 'createExtension':
+    case 'dropExtension':
     case 'createEnum':
     case 'dropEnum':
     case 'addEnumValue':
@@ -92,6 +96,10 @@ export function describeOperation(op: Operation): string {
       return `drop ${op.ref.type} constraint ${constraintLabel(op.ref)} on ${op.table}`;
     case 'setTableComment':
       return `set comment of table ${op.table}`;
+    case 'createExtension':
+      return `create extension ${op.name}`;
+    case 'dropExtension':
+      return `drop extension ${op.name}`;
     case 'createEnum':
       return `create enum ${op.enum.name}`;
     case 'dropEnum':

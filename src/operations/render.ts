@@ -137,6 +137,10 @@ export function renderOperation(op: Operation, indent = '  '): string {
     }
     case 'setTableComment':
       return call('setTableComment', [op.table, op.comment], indent);
+    case 'createExtension':
+      return call('createExtension', [op.name], indent);
+    case 'dropExtension':
+      return call('dropExtension', [op.name], indent);
     case 'createEnum':
       return call('createEnum', [op.enum.name, op.enum.values], indent);
     case 'dropEnum':

@@ -56,6 +56,10 @@ export function reverseOperation(op: Operation): Operation {
     case 'setTableComment':
       if (op.existing === undefined) throw new IrreversibleOperationError(op, `cannot reverse the comment of table ${op.table}: its previous comment is unknown`);
       return { kind: 'setTableComment', table: op.table, comment: op.existing, existing: op.comment };
+    case 'createExtension':
+      return { kind: 'dropExtension', name: op.name };
+    case 'dropExtension':
+      return { kind: 'createExtension', name: op.name };
     case 'createEnum':
       return { kind: 'dropEnum', name: op.enum.name, definition: op.enum };
     case 'dropEnum':

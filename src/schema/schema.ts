@@ -75,6 +75,8 @@ export interface Schema {
   tables: Table[];
   /** Enumerated types; dialects without them leave this out. */
   enums?: EnumType[];
+  /** Database extensions the schema needs (PostgreSQL `uuid-ossp`). */
+  extensions?: string[];
 }
 
 /** A table with every list present, for building tables field by field. */

@@ -127,6 +127,10 @@ function statementsFor(op: Operation, schema: Schema): string[] {
       return [`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(op.ref.name)}`];
     case 'setTableComment':
       return [commentSql(`TABLE ${q(op.table)}`, op.comment)];
+    case 'createExtension':
+      return [`CREATE EXTENSION IF NOT EXISTS ${q(op.name)}`];
+    case 'dropExtension':
+      return [`DROP EXTENSION IF EXISTS ${q(op.name)}`];
     case 'createEnum':
       return [`CREATE TYPE ${q(op.enum.name)} AS ENUM (${op.enum.values.map(quoteLiteral).join(', ')})`];
     case 'dropEnum':

@@ -1,6 +1,6 @@
 /**
- * Reads a PostgreSQL schema into the neutral Schema with five bulk catalog queries — tables,
- * columns, constraints, indexes, enums — however many tables there are.
+ * Reads a PostgreSQL schema into the neutral Schema with six bulk catalog queries — tables,
+ * columns, constraints, indexes, enums, extensions — however many tables there are.
  */
 import { emptyTable, type ForeignKeyAction, type Schema, type Table } from '../../schema/schema.js';
 
@@ -60,6 +60,8 @@ FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oi
 WHERE n.nspname = $1
 GROUP BY t.typname ORDER BY t.typname`;
 
+const EXTENSIONS = `SELECT extname::text AS name FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname`;
+
 const ACTIONS: Record<string, ForeignKeyAction> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
 interface ColumnRow {
@@ -95,7 +97,7 @@ function balanced(s: string): boolean {
 }
 
 export async function introspectPostgres(db: Queryable, schemaName: string, exclude: readonly string[]): Promise<Schema> {
-  // One connection runs one query at a time: five round trips, whatever the table count.
+  // One connection runs one query at a time: six round trips, whatever the table count.
   const tables = await db.query<{ oid: number; name: string; comment: string | null }>(TABLES, [schemaName]);
   const columns = await db.query<ColumnRow>(COLUMNS, [schemaName]);
   const constraints = await db.query<{ oid: number; name: string; type: string; keys: number[]; fkeys: number[] | null; foid: number; ref_table: string | null; on_update: string; on_delete: string; def: string }>(
@@ -104,6 +106,7 @@ export async function introspectPostgres(db: Queryable, schemaName: string, excl
   );
   const indexes = await db.query<{ oid: number; name: string; unique: boolean; columns: string[]; where: string | null; method: string }>(INDEXES, [schemaName]);
   const enums = await db.query<{ name: string; values: string[] }>(ENUMS, [schemaName]);
+  const extensions = await db.query<{ name: string }>(EXTENSIONS);
 
   const byOid = new Map<number, Table>();
   const attnames = new Map<number, Map<number, string>>();
@@ -162,5 +165,9 @@ export async function introspectPostgres(db: Queryable, schemaName: string, excl
       ...(i.method !== 'btree' ? { using: i.method } : {}),
     });
   }
-  return { tables: out, ...(enums.length ? { enums: enums.map((e) => ({ name: e.name, values: e.values })) } : {}) };
+  return {
+    tables: out,
+    ...(enums.length ? { enums: enums.map((e) => ({ name: e.name, values: e.values })) } : {}),
+    ...(extensions.length ? { extensions: extensions.map((e) => e.name) } : {}),
+  };
 }

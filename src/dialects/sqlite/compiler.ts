@@ -128,11 +128,13 @@ function inPlaceSql(op: Operation): string[] {
     case 'dropConstraint':
       throw new UnsupportedOperationError('sqlite', `${describeOperation(op)} without rebuilding the table`);
     case 'setTableComment':
+    case 'createExtension':
+    case 'dropExtension':
     case 'createEnum':
     case 'dropEnum':
     case 'addEnumValue':
     case 'dropEnumValue':
-      throw new UnsupportedOperationError('sqlite', `${describeOperation(op)}: SQLite has no ${op.kind === 'setTableComment' ? 'comments' : 'enum types'}`);
+      throw new UnsupportedOperationError('sqlite', `${describeOperation(op)}: SQLite has no ${op.kind === 'setTableComment' ? 'comments' : op.kind.endsWith('Extension') ? 'extensions' : 'enum types'}`);
   }
 }
 

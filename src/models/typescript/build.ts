@@ -2,7 +2,7 @@
  * Entity descriptions → the neutral Schema, the way TypeORM's metadata builder and the chosen
  * driver would lay the tables out: join columns, junction tables, generated constraint names.
  */
-import { emptyTable, type Column, type ForeignKey, type Schema, type Table } from '../../schema/schema.js';
+import { emptyTable, type Column, type EnumType, type ForeignKey, type Schema, type Table } from '../../schema/schema.js';
 import type { ColumnMeta, EntityMeta, EnumLookup, JoinColumnMeta, RelationMeta } from './entities.js';
 import { typeormNames as names } from './naming.js';
 import type { TypeOrmDriver } from './typeorm-types.js';
@@ -12,7 +12,10 @@ import { ModelError, type Value } from './values.js';
 interface BuiltColumn {
   property: string;
   column: Column;
-  enum?: string[];
+  /** The values of an enum column that SQLite checks with CHECK (column IN (...)). */
+  enumCheck?: string[];
+  /** The enum type a PostgreSQL enum column uses. */
+  enumType?: EnumType;
 }
 
 interface BuiltEntity {
@@ -36,7 +39,7 @@ function defaultOf(v: Value, col: ColumnMeta, driver: TypeOrmDriver, enums: Enum
   if (Array.isArray(v)) return driver.defaultValue(v.map(String));
   if (v.kind === 'fn') {
     if (typeof v.returns !== 'string') throw new ModelError(col.node, 'a default function must return an SQL expression string, e.g. () => \'CURRENT_TIMESTAMP\'');
-    return v.returns;
+    return driver.defaultFunction(v.returns);
   }
   if (v.kind === 'member') {
     const value = enums(v.object)?.get(v.member);
@@ -46,7 +49,7 @@ function defaultOf(v: Value, col: ColumnMeta, driver: TypeOrmDriver, enums: Enum
   throw new ModelError(col.node, `cannot read the default \`${v.node.getText()}\` without running the code; use a literal`);
 }
 
-function buildColumn(col: ColumnMeta, owner: EntityMeta, driver: TypeOrmDriver, enums: EnumLookup): BuiltColumn {
+function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, driver: TypeOrmDriver, enums: EnumLookup): BuiltColumn {
   const name = col.name ?? col.property;
   let type: string | undefined = col.type;
   let def: string | undefined;
@@ -76,23 +79,43 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, driver: TypeOrmDriver, 
   if (!type) {
     throw new ModelError(col.node, `cannot tell the column type of ${owner.className}.${col.property} from its TypeScript type; give one, e.g. @Column('varchar')`);
   }
-  if (!driver.supportsType(type) && !['Number', 'String', 'Boolean', 'Date', 'Buffer', 'uuid', 'simple-json', 'simple-array', 'simple-enum'].includes(type)) {
-    throw new ModelError(col.node, `column type "${type}" of ${owner.className}.${col.property} is not supported on ${driver.name}`);
+  const built = driver.columnType({
+    type,
+    length: col.length,
+    precision: col.precision,
+    scale: col.scale,
+    array: col.array,
+    enum: col.enum,
+    enumName: col.enumName,
+    table,
+    column: name,
+  });
+  if (!built) {
+    const shown = ['Number', 'String', 'Boolean', 'Date', 'Buffer'].includes(type) ? `${type} (from the TypeScript type)` : `"${type}"`;
+    throw new ModelError(col.node, `column type ${shown} of ${owner.className}.${col.property} is not supported on ${driver.name}`);
   }
   if (col.default !== undefined) {
     if (col.default === null) nullable = true;
     def = defaultOf(col.default, col, driver, enums) ?? def;
   }
+  if (col.generation === 'uuid' && driver.uuid.default) def = driver.uuid.default;
   if (col.kind === 'primary' || col.kind === 'generated') nullable = false;
+  const identity = col.generation === 'identity' && driver.identity === 'identity';
   const column: Column = {
     name,
-    type: driver.columnType({ type, length: col.length, precision: col.precision, scale: col.scale, enum: col.enum }),
+    type: built.type,
     nullable,
     ...(def !== undefined ? { default: def } : {}),
-    ...(col.generation === 'increment' ? { autoincrement: true } : {}),
+    ...(col.generation === 'increment' || col.generation === 'rowid' && driver.identity === 'identity' ? { autoincrement: true } : {}),
+    ...(identity ? { identity: col.generatedIdentity ?? 'by default' } : {}),
     ...(col.comment !== undefined ? { comment: col.comment } : {}),
   };
-  return { property: col.property, column, ...(col.enum ? { enum: col.enum } : {}) };
+  return {
+    property: col.property,
+    column,
+    ...(built.enumCheck ? { enumCheck: built.enumCheck } : {}),
+    ...(built.enumType ? { enumType: built.enumType } : {}),
+  };
 }
 
 /** Builds the schema TypeORM would build for these classes on `driver`. */
@@ -110,19 +133,25 @@ export function buildSchema(classes: EntityMeta[], driver: TypeOrmDriver, enums:
   };
 
   const entities = new Map<string, BuiltEntity>();
+  const extensions = new Set<string>();
   for (const meta of classes.filter((c) => c.isEntity)) {
     const table = emptyTable(names.table(meta.className, meta.tableName));
     if (meta.comment !== undefined) table.comment = meta.comment;
     const all = chain(meta);
-    const columns = all.flatMap((m) => m.columns).map((c) => buildColumn(c, meta, driver, enums));
+    const columns = all.flatMap((m) => m.columns).map((c) => buildColumn(c, meta, table.name, driver, enums));
     const seen = new Set<string>();
     for (const c of columns) {
       if (seen.has(c.column.name)) throw new ModelError(meta.node, `${meta.className} has two columns named "${c.column.name}"`);
       seen.add(c.column.name);
     }
     table.columns = columns.map((c) => c.column);
-    const pk = all.flatMap((m) => m.columns).filter((c) => c.kind === 'primary' || c.kind === 'generated').map((c) => c.name ?? c.property);
-    if (pk.length) table.primaryKey = { name: names.primaryKey(table.name, pk), columns: pk };
+    const pkColumns = all.flatMap((m) => m.columns).filter((c) => c.kind === 'primary' || c.kind === 'generated');
+    const pk = pkColumns.map((c) => c.name ?? c.property);
+    const pkName = pkColumns.find((c) => c.primaryKeyConstraintName)?.primaryKeyConstraintName;
+    if (pk.length) table.primaryKey = { name: pkName ?? names.primaryKey(table.name, pk), columns: pk };
+    for (const c of all.flatMap((m) => m.columns)) {
+      if (c.generation === 'uuid' && driver.uuid.extension) extensions.add(driver.uuid.extension);
+    }
     const existing = entities.get(meta.className);
     if (existing) throw new ModelError(meta.node, `two entity classes are named ${meta.className}`);
     entities.set(meta.className, { meta, table, columns, relations: all.flatMap((m) => m.relations) });
@@ -152,7 +181,7 @@ export function buildSchema(classes: EntityMeta[], driver: TypeOrmDriver, enums:
   const copyColumn = (from: BuiltColumn, name: string, nullable: boolean): BuiltColumn => ({
     property: name,
     column: { name, type: from.column.type, nullable },
-    ...(from.enum ? { enum: from.enum } : {}),
+    ...(from.enumCheck ? { enumCheck: from.enumCheck } : {}),
   });
 
   // Join columns of owning many-to-one / one-to-one sides.
@@ -224,7 +253,7 @@ export function buildSchema(classes: EntityMeta[], driver: TypeOrmDriver, enums:
       e.table.uniques.push({ name: names.relationUnique(e.table.name, cols), columns: cols });
     }
     for (const c of e.columns) {
-      if (c.enum && driver.enumCheck) e.table.checks.push({ expression: enumCheck(c.column.name, c.enum) });
+      if (c.enumCheck) e.table.checks.push({ expression: enumCheck(c.column.name, c.enumCheck) });
     }
     for (const m of chain(e.meta)) {
       for (const ch of m.checks) e.table.checks.push({ name: ch.name ?? names.check(e.table.name, ch.expression), expression: ch.expression });
@@ -274,9 +303,24 @@ export function buildSchema(classes: EntityMeta[], driver: TypeOrmDriver, enums:
           onUpdate: inverse?.onUpdate ?? 'CASCADE',
         },
       ];
-      for (const b of built) if (b.enum && driver.enumCheck) junction.checks.push({ expression: enumCheck(b.column.name, b.enum) });
+      for (const b of built) if (b.enumCheck) junction.checks.push({ expression: enumCheck(b.column.name, b.enumCheck) });
       junctions.push(junction);
     }
   }
-  return { tables: [...[...entities.values()].map((e) => e.table), ...junctions] };
+  const enumTypes = new Map<string, EnumType>();
+  for (const e of entities.values()) {
+    for (const c of e.columns) {
+      if (!c.enumType) continue;
+      const seen = enumTypes.get(c.enumType.name);
+      if (seen && seen.values.join('\u0000') !== c.enumType.values.join('\u0000')) {
+        throw new ModelError(e.meta.node, `enum type "${c.enumType.name}" is declared twice with different values; give one of the columns another enumName`);
+      }
+      enumTypes.set(c.enumType.name, c.enumType);
+    }
+  }
+  return {
+    tables: [...[...entities.values()].map((e) => e.table), ...junctions],
+    ...(enumTypes.size ? { enums: [...enumTypes.values()].sort((a, b) => (a.name < b.name ? -1 : 1)) } : {}),
+    ...(extensions.size ? { extensions: [...extensions].sort() } : {}),
+  };
 }

@@ -24,6 +24,10 @@ export interface ColumnMeta {
   enum?: string[];
   comment?: string;
   generation?: 'increment' | 'uuid' | 'identity' | 'rowid';
+  generatedIdentity?: 'always' | 'by default';
+  array?: boolean;
+  enumName?: string;
+  primaryKeyConstraintName?: string;
   node: Node;
 }
 
@@ -100,7 +104,10 @@ const UNSUPPORTED = new Set([
 ]);
 const SCHEMA_MODULES = new Set(['typeorm', 'migrator', 'migrator/decorators']);
 
-const COLUMN_OPTIONS = new Set(['type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary']);
+const COLUMN_OPTIONS = new Set([
+  'type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary', 'array',
+  'generatedIdentity', 'primaryKeyConstraintName',
+]);
 const RUNTIME_OPTIONS = new Set(['select', 'insert', 'update', 'transformer', 'readonly', 'eager', 'cascade', 'lazy', 'persistence', 'orphanedRowAction']);
 const RELATION_OPTIONS = new Set(['onDelete', 'onUpdate', 'nullable', 'createForeignKeyConstraints']);
 const FK_ACTIONS = new Set(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']);
@@ -244,6 +251,14 @@ function readColumn(prop: PropertyDeclaration, call: DecoratorCall, kind: Column
   meta.enum = enumValues(option(opts, 'enum'), at('enum'), enums);
   if (opts?.props.has('default')) meta.default = option(opts, 'default');
   if (bool(option(opts, 'primary'), at('primary'), 'primary')) meta.kind = 'primary';
+  meta.array = bool(option(opts, 'array'), at('array'), 'array');
+  meta.enumName = str(option(opts, 'enumName'), at('enumName'), 'enumName');
+  meta.primaryKeyConstraintName = str(option(opts, 'primaryKeyConstraintName'), at('primaryKeyConstraintName'), 'primaryKeyConstraintName');
+  const identity = str(option(opts, 'generatedIdentity'), at('generatedIdentity'), 'generatedIdentity');
+  if (identity !== undefined) {
+    if (identity !== 'ALWAYS' && identity !== 'BY DEFAULT') throw new ModelError(at('generatedIdentity'), "generatedIdentity must be 'ALWAYS' or 'BY DEFAULT'");
+    meta.generatedIdentity = identity === 'ALWAYS' ? 'always' : 'by default';
+  }
   meta.designType = designType(prop, enums);
   return meta;
 }

@@ -1,7 +1,9 @@
 /**
  * How TypeORM's driver for a database turns a column's declared type and default into SQL, per
- * driver. A model read for SQLite describes what TypeORM's SQLite driver would create.
+ * driver. A model read for SQLite describes what TypeORM's SQLite driver would create; one read
+ * for PostgreSQL, what its postgres driver would.
  */
+import type { EnumType } from '../../schema/schema.js';
 
 /** A property's TypeScript type, as `emitDecoratorMetadata` would report it. */
 export type DesignType = 'String' | 'Number' | 'Boolean' | 'Date' | 'Buffer';
@@ -9,19 +11,33 @@ export type DesignType = 'String' | 'Number' | 'Boolean' | 'Date' | 'Buffer';
 export interface ColumnTypeInput {
   /** The `type` option, or the design type when none is given. */
   type: string | DesignType;
-  designType?: DesignType;
   length?: string | number;
   precision?: number;
   scale?: number;
+  array?: boolean;
   enum?: string[];
+  enumName?: string;
+  /** Table and column name: PostgreSQL names enum types after them. */
+  table: string;
+  column: string;
+}
+
+export interface ColumnTypeResult {
+  type: string;
+  /** An enum type the column needs (PostgreSQL). */
+  enumType?: EnumType;
+  /** A CHECK (column IN (...)) the column needs (SQLite's enums). */
+  enumCheck?: string[];
 }
 
 export interface TypeOrmDriver {
   readonly name: string;
-  /** The SQL type of a column. */
-  columnType(input: ColumnTypeInput): string;
+  /** The SQL type of a column; undefined when TypeORM rejects the type on this driver. */
+  columnType(input: ColumnTypeInput): ColumnTypeResult | undefined;
   /** A `default` option as TypeORM writes it, or undefined for none. */
   defaultValue(value: unknown): string | undefined;
+  /** A default given as a function (`() => 'CURRENT_TIMESTAMP'`), as TypeORM writes it. */
+  defaultFunction(expression: string): string;
   /** The type and default TypeORM gives special columns. */
   special: {
     createDate: { type: string; default: string };
@@ -29,10 +45,21 @@ export interface TypeOrmDriver {
     deleteDate: { type: string };
     version: { type: string };
   };
-  /** Types the driver accepts (after normalisation); others are an error, as in TypeORM. */
-  supportsType(type: string): boolean;
-  /** Enum columns get a CHECK (column IN (...)) constraint. */
-  enumCheck: boolean;
+  /** The default of `@PrimaryGeneratedColumn('uuid')`, and the extension it needs. */
+  uuid: { default?: string; extension?: string };
+  /** How `@PrimaryGeneratedColumn('identity')` is built. */
+  identity: 'autoincrement' | 'identity';
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function withSize(type: string, input: ColumnTypeInput): string {
+  if (input.length !== undefined && input.length !== '') return `${type}(${input.length})`;
+  if (input.precision !== undefined && input.scale !== undefined) return `${type}(${input.precision},${input.scale})`;
+  if (input.precision !== undefined) return `${type}(${input.precision})`;
+  return type;
 }
 
 const SQLITE_TYPES = new Set([
@@ -41,62 +68,107 @@ const SQLITE_TYPES = new Set([
   'float', 'numeric', 'decimal', 'boolean', 'date', 'time', 'datetime', 'json', 'jsonb',
 ]);
 
-function sqliteNormalize(type: string): string {
-  switch (type) {
-    case 'Number':
-    case 'int':
-      return 'integer';
-    case 'String':
-    case 'uuid':
-    case 'simple-enum':
-      return 'varchar';
-    case 'Date':
-      return 'datetime';
-    case 'Boolean':
-      return 'boolean';
-    case 'Buffer':
-      return 'blob';
-    case 'simple-array':
-    case 'simple-json':
-      return 'text';
-    default:
-      return type;
-  }
-}
+const SQLITE_NORMAL: Record<string, string> = {
+  Number: 'integer',
+  int: 'integer',
+  String: 'varchar',
+  uuid: 'varchar',
+  'simple-enum': 'varchar',
+  Date: 'datetime',
+  Boolean: 'boolean',
+  Buffer: 'blob',
+  'simple-array': 'text',
+  'simple-json': 'text',
+};
 
-function quote(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
+function jsDefault(value: unknown, bool: (b: boolean) => string): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return bool(value);
+  if (typeof value === 'string') return quote(value);
+  if (Array.isArray(value)) return quote(value.join(','));
+  return quote(JSON.stringify(value));
 }
 
 export const sqliteTypeOrm: TypeOrmDriver = {
   name: 'sqlite',
   columnType(input) {
-    if (input.enum) return 'varchar';
-    let type = sqliteNormalize(input.type);
-    if (input.length !== undefined && input.length !== '') type += `(${input.length})`;
-    else if (input.precision !== undefined && input.scale !== undefined) type += `(${input.precision},${input.scale})`;
-    else if (input.precision !== undefined) type += `(${input.precision})`;
-    return type;
+    if (input.enum) return { type: 'varchar', enumCheck: input.enum };
+    const type = SQLITE_NORMAL[input.type] ?? input.type;
+    if (!SQLITE_TYPES.has(type)) return undefined;
+    return { type: withSize(type, input) };
   },
-  defaultValue(value) {
-    if (value === null || value === undefined) return undefined;
-    if (typeof value === 'number') return String(value);
-    if (typeof value === 'boolean') return value ? '1' : '0';
-    if (typeof value === 'string') return quote(value);
-    if (Array.isArray(value)) return quote(value.join(','));
-    return quote(JSON.stringify(value));
-  },
+  defaultValue: (value) => jsDefault(value, (b) => (b ? '1' : '0')),
+  defaultFunction: (expression) => expression,
   special: {
     createDate: { type: 'datetime', default: "datetime('now')" },
     updateDate: { type: 'datetime', default: "datetime('now')" },
     deleteDate: { type: 'datetime' },
     version: { type: 'integer' },
   },
-  supportsType: (type) => SQLITE_TYPES.has(sqliteNormalize(type)),
-  enumCheck: true,
+  uuid: {},
+  identity: 'autoincrement',
+};
+
+const PG_NORMAL: Record<string, string> = {
+  Number: 'integer',
+  int: 'integer',
+  int4: 'integer',
+  integer: 'integer',
+  String: 'character varying',
+  varchar: 'character varying',
+  Date: 'timestamp without time zone',
+  timestamp: 'timestamp without time zone',
+  timestamptz: 'timestamp with time zone',
+  time: 'time without time zone',
+  timetz: 'time with time zone',
+  Boolean: 'boolean',
+  bool: 'boolean',
+  'simple-array': 'text',
+  'simple-json': 'text',
+  int2: 'smallint',
+  int8: 'bigint',
+  decimal: 'numeric',
+  float: 'double precision',
+  float8: 'double precision',
+  float4: 'real',
+  char: 'character',
+  varbit: 'bit varying',
+};
+
+/** Types TypeORM's postgres driver rejects (SQLite's and MySQL's spellings). */
+const PG_REJECTED = new Set(['datetime', 'blob', 'double', 'tinyint', 'nvarchar', 'clob', 'Buffer', 'mediumint', 'longtext']);
+
+export const postgresTypeOrm: TypeOrmDriver = {
+  name: 'postgres',
+  columnType(input) {
+    if (input.enum && (input.type === 'enum' || input.type === 'simple-enum')) {
+      const name = input.enumName ?? `${input.table}_${input.column.toLowerCase()}_enum`;
+      return { type: `${name}${input.array ? '[]' : ''}`, enumType: { name, values: input.enum } };
+    }
+    if (PG_REJECTED.has(input.type) || input.type === 'enum' || input.type === 'simple-enum') return undefined;
+    const type = PG_NORMAL[input.type] ?? input.type;
+    let full: string;
+    const zone = /^(timestamp|time) (with(?:out)? time zone)$/.exec(type);
+    if (zone) full = input.precision !== undefined ? `${zone[1]}(${input.precision}) ${zone[2]}` : type;
+    else if (type === 'numeric' && input.precision === undefined) full = type; // TypeORM drops a scale without precision
+    else full = withSize(type, input);
+    return { type: `${full}${input.array ? '[]' : ''}` };
+  },
+  defaultValue: (value) => jsDefault(value, (b) => (b ? 'true' : 'false')),
+  defaultFunction: (expression) => (/^current_timestamp$/i.test(expression.trim()) ? 'now()' : expression),
+  special: {
+    createDate: { type: 'timestamp without time zone', default: 'now()' },
+    updateDate: { type: 'timestamp without time zone', default: 'now()' },
+    deleteDate: { type: 'timestamp without time zone' },
+    version: { type: 'integer' },
+  },
+  uuid: { default: 'uuid_generate_v4()', extension: 'uuid-ossp' },
+  identity: 'identity',
 };
 
 export function typeOrmDriver(dialect: string): TypeOrmDriver {
   if (dialect === 'sqlite') return sqliteTypeOrm;
-  throw new Error(`TypeORM entities are not supported on ${dialect} yet`);
+  if (dialect === 'postgres') return postgresTypeOrm;
+  throw new Error(`TypeORM entities are not supported on ${dialect}`);
 }
