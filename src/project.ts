@@ -8,7 +8,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from './config/url.js';
 import type { Connection, Dialect } from './dialects/dialect.js';
 import { dialectNamed } from './dialects/index.js';
 import { MigratorError, messageOf } from './errors.js';
-import { RevisionError, RevisionGraph } from './revisions/graph.js';
+import { RevisionGraph } from './revisions/graph.js';
 import { VersionTable } from './runner/version-table.js';
 import { scanRevisions } from './script/scan.js';
 
@@ -32,12 +32,7 @@ export class Project {
   /** The revision graph of the version folders; integrity errors name the files. */
   get graph(): RevisionGraph {
     if (!this.graphCache) {
-      try {
-        this.graphCache = new RevisionGraph(scanRevisions(this.config.versions));
-      } catch (error) {
-        if (error instanceof RevisionError) throw new MigratorError(error.message, { cause: error });
-        throw error;
-      }
+      this.graphCache = new RevisionGraph(scanRevisions(this.config.versions));
     }
     return this.graphCache;
   }

@@ -244,6 +244,12 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
   }
 }
 
+// Output piped into `head` and the like: a closed pipe ends the command quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -2,7 +2,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { compareSchemas, DiffError } from '../diff/compare.js';
 import { MigratorError, messageOf } from '../errors.js';
-import { readModels } from '../models/index.js';
 import type { Operation } from '../operations/operation.js';
 import { describeOperation } from '../operations/operation.js';
 import { reverseOperations } from '../operations/reverse.js';
@@ -27,6 +26,8 @@ export type GenerateResult = { written: true; path: string; id: string; operatio
 async function schemas(project: Project, requireHead: boolean): Promise<{ database: Schema; models: Schema; dbHeads: string[] }> {
   const graph = project.graph;
   const dialect = project.dialect;
+  // The model readers (and the TypeScript compiler they use) load only for commands that read models.
+  const { readModels } = await import('../models/index.js');
   const models = readModels(project.config.models, dialect.name, project.config.file);
   const versions = project.versionTable(dialect);
   return project.withConnection(async (conn) => {

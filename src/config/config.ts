@@ -1,9 +1,8 @@
 /** migrator.config.ts: its shape, loading (no build step) and validation. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createJiti } from 'jiti';
 import { MigratorError, messageOf } from '../errors.js';
+import { importModule } from '../loader.js';
 
 export interface MigratorConfig {
   /** `sqlite:./dev.db`, `sqlite::memory:` or `postgres://user@host:5432/db`. */
@@ -50,23 +49,6 @@ export interface LoadConfigOptions {
   /** `--database`: overrides the config's database. */
   database?: string;
   env?: NodeJS.ProcessEnv;
-}
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** Module aliases, so a config or revision file imports this very migrator. */
-export function selfAliases(): Record<string, string> {
-  const ext = path.extname(fileURLToPath(import.meta.url));
-  return {
-    'migrator/decorators': path.join(here, '..', `decorators${ext}`),
-    migrator: path.join(here, '..', `index${ext}`),
-  };
-}
-
-/** Imports a TypeScript or JavaScript module without a build step; returns its exports. */
-export async function importModule(file: string): Promise<Record<string, unknown>> {
-  const jiti = createJiti(import.meta.url, { alias: selfAliases(), moduleCache: false, fsCache: false, interopDefault: false });
-  return (await jiti.import(file)) as Record<string, unknown>;
 }
 
 function findConfig(cwd: string): string | undefined {

@@ -33,6 +33,13 @@ export interface Connection {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs one statement (or a script of several, for `op.execute`). */
   execute(sql: string): Promise<void>;
+  /** Runs one statement; returns the number of rows it changed. */
+  run(sql: string): Promise<number>;
+  /**
+   * Runs statements in order, in as few round trips as the driver allows; returns the rows each
+   * changed. A failure throws StatementError, naming the statement when the driver can tell.
+   */
+  runAll(statements: readonly string[]): Promise<number[]>;
   /**
    * Runs `body` in one transaction: committed when it resolves, rolled back when it throws.
    * With `foreignKeysOff`, enforcement is turned off before and restored after, and foreign keys
@@ -80,4 +87,15 @@ export function quoteIdentifier(name: string): string {
 /** A string literal in single quotes, with embedded quotes doubled. */
 export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** A statement that failed; `statement` is undefined when the driver ran several at once. */
+export class StatementError extends Error {
+  constructor(
+    readonly statement: string | undefined,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'StatementError';
+  }
 }

@@ -2,6 +2,7 @@
  * The revision graph: revisions linked by `downRevision` (and `dependsOn`), with heads, bases,
  * target resolution and the steps between two states. Pure: no files, no database.
  */
+import { MigratorError } from '../errors.js';
 
 export interface Revision {
   id: string;
@@ -14,7 +15,7 @@ export interface Revision {
   message?: string;
 }
 
-export class RevisionError extends Error {
+export class RevisionError extends MigratorError {
   constructor(message: string) {
     super(message);
     this.name = 'RevisionError';

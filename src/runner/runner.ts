@@ -2,7 +2,7 @@
  * Moving a database between revisions: online (each revision and its version-table change in one
  * transaction, under the dialect's lock) or offline (the same SQL as text, for `--sql`).
  */
-import type { Connection, Dialect } from '../dialects/dialect.js';
+import { StatementError, type Connection, type Dialect } from '../dialects/dialect.js';
 import { MigratorError, messageOf } from '../errors.js';
 import { applyOperations } from '../operations/apply.js';
 import type { Operation } from '../operations/operation.js';
@@ -36,49 +36,64 @@ export function plan(graph: RevisionGraph, direction: 'up' | 'down', current: st
   return direction === 'up' ? graph.upgradePlan(current, targets) : graph.downgradePlan(current, targets);
 }
 
-class StatementError extends Error {
-  constructor(
-    readonly statement: string,
-    cause: unknown,
-  ) {
-    super(messageOf(cause), { cause });
-  }
-}
-
 /** Applies planned steps online, one transaction per revision. */
 export async function runSteps(conn: Connection, versions: VersionTable, steps: readonly PlannedStep[], onStep?: (r: StepResult) => void): Promise<StepResult[]> {
   const dialect = conn.dialect;
   const results: StepResult[] = [];
+  let versionTableReady = false;
   for (const { step, changes } of steps) {
     const ops = await recordRevision(step.revision, step.direction);
     const schema: Schema = dialect.needsSchema(ops) ? await conn.introspect({ exclude: [versions.name] }) : { tables: [] };
     const compiled = compileFor(dialect, ops, schema, step);
+    // The version table is created with the first revision, so a failed run leaves nothing behind.
+    const statements = [...(versionTableReady ? [] : [versions.createSql()]), ...compiled.statements];
+    const versionSql = changes.map((c) => versions.changeSql(c));
     try {
       await conn.transaction(
         async () => {
-          for (const sql of compiled.statements) {
-            try {
-              await conn.execute(sql);
-            } catch (error) {
-              throw new StatementError(sql, error);
-            }
-          }
-          // Created with the first revision, so that a run that fails leaves nothing behind.
-          await versions.ensure(conn);
-          await versions.apply(conn, changes);
+          const counts = await conn.runAll([...statements, ...versionSql]);
+          versions.checkCounts(changes, counts.slice(counts.length - versionSql.length));
         },
         { foreignKeysOff: compiled.foreignKeysOff },
       );
     } catch (error) {
+      const failed = error instanceof StatementError && error.statement === undefined ? await locateFailure(conn, [...statements, ...versionSql], compiled.foreignKeysOff) : error;
       const where = `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'})`;
-      const detail = error instanceof StatementError ? `${error.message} (in statement: ${abbreviate(error.statement)})` : messageOf(error);
+      const detail = failed instanceof StatementError && failed.statement ? `${failed.message} (in statement: ${abbreviate(failed.statement)})` : messageOf(failed);
       throw new MigratorError(`${stepLabel(step)} failed; ${where} was rolled back: ${detail}`, { cause: error });
     }
+    versionTableReady = true;
     const result = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: compiled.statements.length };
     results.push(result);
     onStep?.(result);
   }
   return results;
+}
+
+/**
+ * Which statement of a batch that failed as a whole was the culprit: the statements run again
+ * one by one in a transaction that is always rolled back.
+ */
+async function locateFailure(conn: Connection, statements: readonly string[], foreignKeysOff: boolean): Promise<unknown> {
+  const rollback = new Error('rollback');
+  let found: unknown = rollback;
+  await conn
+    .transaction(
+      async () => {
+        for (const sql of statements) {
+          try {
+            await conn.runAll([sql]);
+          } catch (error) {
+            found = error instanceof StatementError ? new StatementError(sql, error.cause) : error;
+            break;
+          }
+        }
+        throw rollback;
+      },
+      { foreignKeysOff },
+    )
+    .catch(() => undefined);
+  return found === rollback ? new Error('the batch failed, and running it statement by statement did not') : found;
 }
 
 function abbreviate(sql: string): string {

@@ -47,22 +47,16 @@ export class VersionTable {
   }
 
   /**
-   * Applies changes, checking that each UPDATE or DELETE touched exactly one row: anything else
-   * means another process moved the table meanwhile, and the transaction must not commit.
+   * Checks that each version-table change touched exactly one row: anything else means another
+   * process moved the table meanwhile, and the transaction must not commit.
    */
-  async apply(conn: Connection, changes: readonly HeadChange[]): Promise<void> {
-    for (const change of changes) {
-      if (change.kind === 'insert') {
-        await conn.execute(this.changeSql(change));
-        continue;
-      }
-      const expected = change.kind === 'update' ? change.from : change.version;
-      const found = await conn.query(`SELECT 1 AS one FROM ${this.table} WHERE ${this.dialect.quoteIdentifier('version_num')} = ${this.dialect.quoteLiteral(expected)}`);
-      if (found.length !== 1) {
+  checkCounts(changes: readonly HeadChange[], counts: readonly number[]): void {
+    changes.forEach((change, i) => {
+      if (counts[i] !== 1) {
+        const expected = change.kind === 'update' ? change.from : change.version;
         throw new MigratorError(`version table ${this.name} does not hold ${expected} as expected; another process may have changed it. Run \`migrator current\` and try again`);
       }
-      await conn.execute(this.changeSql(change));
-    }
+    });
   }
 
   async replace(conn: Connection, heads: readonly string[]): Promise<void> {

@@ -1,5 +1,5 @@
 /** Loading a revision file to run it: only the files a run needs are ever loaded. */
-import { importModule } from '../config/config.js';
+import { importModule } from '../loader.js';
 import { MigratorError, messageOf } from '../errors.js';
 import { Operations } from '../operations/api.js';
 import type { Operation } from '../operations/operation.js';
@@ -28,3 +28,4 @@ export async function recordRevision(revision: Revision, direction: 'up' | 'down
   }
   return op.recorded;
 }
+

@@ -1,8 +1,8 @@
 /** The PostgreSQL dialect, on `pg`. */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Operation } from '../../operations/operation.js';
 import type { Schema } from '../../schema/schema.js';
-import { quoteIdentifier, quoteLiteral, type Connection, type Dialect, type IntrospectOptions } from '../dialect.js';
+import { quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions } from '../dialect.js';
 import { compilePostgres, NEEDS_SCHEMA } from './compiler.js';
 import { introspectPostgres } from './introspector.js';
 import { normalizePgDefault, normalizePgType } from './types.js';
@@ -16,6 +16,8 @@ export const ADVISORY_LOCK_KEY = 0x6d6967726174; // "migrat"
 
 class PostgresConnection implements Connection {
   private schemaName?: string;
+  /** A transaction was asked for: BEGIN travels with the next statement, saving a round trip. */
+  private beginPending = false;
 
   constructor(
     readonly dialect: Dialect,
@@ -42,23 +44,50 @@ class PostgresConnection implements Connection {
     return rows.length > 0;
   }
 
+  /** Sends simple-protocol SQL (one or several statements); returns one result per statement. */
+  private async simple(sql: string): Promise<pg.QueryResult[]> {
+    const text = this.beginPending ? `BEGIN;\n${sql}` : sql;
+    this.beginPending = false;
+    const result = (await this.client.query(text)) as pg.QueryResult | pg.QueryResult[];
+    const all = Array.isArray(result) ? result : [result];
+    return text === sql ? all : all.slice(1);
+  }
+
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    if (this.beginPending) await this.simple('SELECT 1');
     const result = await this.client.query(sql, params);
     return result.rows as T[];
   }
 
   async execute(sql: string): Promise<void> {
-    await this.client.query(sql);
+    await this.simple(sql);
+  }
+
+  async run(sql: string): Promise<number> {
+    const results = await this.simple(sql);
+    return results[results.length - 1]?.rowCount ?? 0;
+  }
+
+  async runAll(statements: readonly string[]): Promise<number[]> {
+    if (statements.length === 0) return [];
+    try {
+      const results = await this.simple(statements.map((s) => s.trimEnd().replace(/;$/, '')).join(';\n'));
+      return results.map((r) => r.rowCount ?? 0);
+    } catch (error) {
+      throw new StatementError(statements.length === 1 ? statements[0] : undefined, error);
+    }
   }
 
   async transaction<T>(body: () => Promise<T>): Promise<T> {
-    await this.client.query('BEGIN');
+    this.beginPending = true;
     try {
       const result = await body();
-      await this.client.query('COMMIT');
+      if (this.beginPending) this.beginPending = false;
+      else await this.client.query('COMMIT');
       return result;
     } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => undefined);
+      if (this.beginPending) this.beginPending = false;
+      else await this.client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
   }
@@ -95,7 +124,8 @@ export const postgresDialect: Dialect = {
     return operations.some((op) => NEEDS_SCHEMA.has(op.kind));
   },
   async connect(location: string): Promise<Connection> {
-    const client = new pg.Client({ connectionString: location, connectionTimeoutMillis: 10_000 });
+    const { default: pgModule } = await import('pg');
+    const client = new pgModule.Client({ connectionString: location, connectionTimeoutMillis: 10_000 });
     client.on('error', () => undefined); // a dropped connection surfaces on the next query
     try {
       await client.connect();

@@ -1,8 +1,8 @@
 /** The SQLite dialect, on better-sqlite3. */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Schema } from '../../schema/schema.js';
 import type { Operation } from '../../operations/operation.js';
-import { quoteIdentifier, quoteLiteral, type Connection, type Dialect, type IntrospectOptions } from '../dialect.js';
+import { quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions } from '../dialect.js';
 import { compileSqlite } from './compiler.js';
 import { introspectSqlite } from './introspector.js';
 import { normalizeSqliteDefault, normalizeSqliteType } from './types.js';
@@ -41,6 +41,33 @@ class SqliteConnection implements Connection {
 
   async execute(sql: string): Promise<void> {
     this.db.exec(sql);
+  }
+
+  async run(sql: string): Promise<number> {
+    return this.db.prepare(sql).run().changes;
+  }
+
+  async runAll(statements: readonly string[]): Promise<number[]> {
+    const counts: number[] = [];
+    for (const sql of statements) {
+      try {
+        let stmt: Database.Statement | undefined;
+        try {
+          stmt = this.db.prepare(sql);
+        } catch (error) {
+          // Several statements in one string (op.execute): run as a script.
+          if (!/more than one statement/.test((error as Error).message)) throw error;
+        }
+        if (stmt) counts.push(stmt.reader ? (stmt.all(), 0) : stmt.run().changes);
+        else {
+          this.db.exec(sql);
+          counts.push(0);
+        }
+      } catch (error) {
+        throw new StatementError(sql, error);
+      }
+    }
+    return counts;
   }
 
   async transaction<T>(body: () => Promise<T>, options: { foreignKeysOff?: boolean } = {}): Promise<T> {
@@ -89,7 +116,8 @@ export const sqliteDialect: Dialect = {
     return operations.some((op) => REBUILD_CANDIDATES.has(op.kind));
   },
   async connect(location: string): Promise<Connection> {
-    const db = new Database(location, { timeout: 10_000 });
+    const { default: Sqlite } = await import('better-sqlite3');
+    const db = new Sqlite(location, { timeout: 10_000 });
     db.pragma('foreign_keys = ON');
     return new SqliteConnection(sqliteDialect, db);
   },

@@ -1,0 +1,62 @@
+// makemigrations against a PostgreSQL database of 2,000 tables whose models match but for one
+// new column, against `pg_dump --schema-only` of the same database.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CLI, dropDatabase, freshDatabase, measure, median, psql, removeDir, report, tempDir } from './lib.mjs';
+
+const TABLES = Number(process.env.BENCH_TABLES || 2000);
+const RUNS = Number(process.env.BENCH_RUNS || 3);
+const DB = 'migrator_bench_autogenerate';
+
+const pad = (i) => String(i).padStart(4, '0');
+const url = freshDatabase(DB);
+const dir = tempDir('autogenerate');
+try {
+  // The database: 2,000 tables of four columns and an index each.
+  const ddl = [];
+  for (let i = 0; i < TABLES; i++) {
+    const t = `t${pad(i)}`;
+    ddl.push(
+      `CREATE TABLE "${t}" ("id" SERIAL NOT NULL, "name" character varying(100) NOT NULL, "qty" integer NOT NULL DEFAULT 0, ` +
+        `"created" TIMESTAMP WITH TIME ZONE DEFAULT now(), CONSTRAINT "${t}_pkey" PRIMARY KEY ("id"));`,
+      `CREATE INDEX "${t}_name_idx" ON "${t}" ("name");`,
+    );
+  }
+  writeFileSync(path.join(dir, 'schema.sql'), ddl.join('\n'));
+  psql(url, ['-f', path.join(dir, 'schema.sql')]);
+
+  // The models: the same tables as entity classes, 100 to a file, one with a new column.
+  mkdirSync(path.join(dir, 'entities'));
+  for (let f = 0; f < TABLES / 100; f++) {
+    const classes = [];
+    for (let i = f * 100; i < (f + 1) * 100; i++) {
+      classes.push(`@Entity('t${pad(i)}')
+export class T${pad(i)} {
+  @PrimaryGeneratedColumn() id!: number;
+  @Index('t${pad(i)}_name_idx') @Column({ length: 100 }) name!: string;
+  @Column({ default: 0 }) qty!: number;
+  @Column({ type: 'timestamptz', nullable: true, default: () => 'now()' }) created!: Date;${i === 0 ? '\n  @Column({ nullable: true }) extra!: string;' : ''}
+}
+`);
+    }
+    writeFileSync(
+      path.join(dir, 'entities', `group${pad(f)}.ts`),
+      `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'migrator/decorators';\n\n${classes.join('\n')}`,
+    );
+  }
+  writeFileSync(path.join(dir, 'migrator.config.ts'), `export default { database: ${JSON.stringify(url)}, models: ['entities/*.ts'], versions: 'versions' };\n`);
+
+  const versions = path.join(dir, 'versions');
+  const ours = median(RUNS, () => {
+    rmSync(versions, { recursive: true, force: true });
+    const m = measure(process.execPath, [CLI, 'makemigrations', '-m', 'add extra', '--rev-id', 'bench00000001'], { cwd: dir });
+    const written = readdirSync(versions);
+    if (written.length !== 1 || !m.stdout.includes('add column t0000.extra')) throw new Error(`makemigrations did not find exactly the new column:\n${m.stdout}`);
+    return m;
+  });
+  const reference = median(RUNS, () => measure('pg_dump', ['--schema-only', '-f', '/dev/null', url]));
+  report(`makemigrations, ${TABLES} tables (PostgreSQL)`, ours, reference, 'pg_dump --schema-only', 1.0);
+} finally {
+  removeDir(dir);
+  dropDatabase(DB);
+}

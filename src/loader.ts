@@ -1,0 +1,96 @@
+/**
+ * Loading TypeScript modules (migrator.config.ts, revision files) with no build step.
+ *
+ * The fast path strips types with sucrase and evaluates the result as CommonJS: imports of
+ * `migrator` resolve to this running migrator, relative `.ts` imports load the same way, and
+ * packages come from the file's own node_modules. What that cannot load (ES-only packages,
+ * `import.meta`, dynamic `import()`) goes through jiti, which handles everything but costs far
+ * more per file and at start-up.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transform } from 'sucrase';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ownExt = path.extname(fileURLToPath(import.meta.url));
+
+/** Module aliases, so a config or revision file imports this very migrator. */
+export function selfAliases(): Record<string, string> {
+  return {
+    'migrator/decorators': path.join(here, `decorators${ownExt}`),
+    migrator: path.join(here, `index${ownExt}`),
+  };
+}
+
+class NeedsFullLoader extends Error {}
+
+type Exports = Record<string, unknown>;
+
+const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
+
+function resolveRelative(from: string, request: string): string | undefined {
+  const base = path.resolve(path.dirname(from), request);
+  const candidates = [base, ...TS_EXTENSIONS.map((e) => base + e), ...TS_EXTENSIONS.map((e) => path.join(base, `index${e}`))];
+  // `./helpers.js` written for a `helpers.ts` file, as TypeScript's NodeNext style asks.
+  if (/\.(m|c)?js$/.test(base)) candidates.push(...TS_EXTENSIONS.map((e) => base.replace(/\.(m|c)?js$/, e)));
+  return candidates.find((c) => existsSync(c) && !c.endsWith(path.sep));
+}
+
+async function fastLoad(file: string, own: Record<string, Exports>, seen: Map<string, Exports>): Promise<Exports> {
+  const cached = seen.get(file);
+  if (cached) return cached;
+  const source = readFileSync(file, 'utf8');
+  if (/\bimport\s*\(|\bimport\.meta\b/.test(source)) throw new NeedsFullLoader();
+  const { code } = transform(source, { transforms: ['typescript', 'imports'], filePath: file, disableESTransforms: true });
+  const module = { exports: {} as Exports };
+  seen.set(file, module.exports);
+  const nodeRequire = createRequire(file);
+  const pending: string[] = [];
+  // Relative TypeScript imports are loaded first (see below); everything else synchronously.
+  for (const m of code.matchAll(/\brequire\(\s*(['"])(\.{1,2}\/[^'"]+)\1\s*\)/g)) pending.push(m[2]);
+  const relative = new Map<string, Exports>();
+  for (const request of pending) {
+    const target = resolveRelative(file, request);
+    if (target && TS_EXTENSIONS.includes(path.extname(target))) relative.set(request, await fastLoad(target, own, seen));
+  }
+  const requireFn = (request: string): unknown => {
+    if (request in own) return own[request];
+    const loaded = relative.get(request);
+    if (loaded) return loaded;
+    try {
+      return nodeRequire(request);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ERR_REQUIRE_ESM') throw new NeedsFullLoader();
+      throw error;
+    }
+  };
+  const fn = new Function('exports', 'require', 'module', '__filename', '__dirname', `${code}\n//# sourceURL=${encodeURI(file)}`);
+  fn(module.exports, requireFn, module, file, path.dirname(file));
+  seen.set(file, module.exports);
+  return module.exports;
+}
+
+async function ownModules(source: string): Promise<Record<string, Exports>> {
+  // Only what the file asks for is loaded: the decorators module is tiny, the index is not.
+  const own: Record<string, Exports> = {};
+  if (/['"]migrator['"]/.test(source)) own.migrator = { ...(await import(`./index${ownExt === '.ts' ? '.js' : ownExt}`)) } as Exports;
+  if (/['"]migrator\/decorators['"]/.test(source)) own['migrator/decorators'] = { ...(await import(`./decorators${ownExt === '.ts' ? '.js' : ownExt}`)) } as Exports;
+  return own;
+}
+
+/** Imports a TypeScript or JavaScript module without a build step; returns its exports. */
+export async function importModule(file: string): Promise<Exports> {
+  const source = readFileSync(file, 'utf8');
+  // A file with only type imports (a generated revision) needs nothing of ours at all.
+  const needsOwn = /\bfrom\s+['"]migrator(\/decorators)?['"]/.test(source.replace(/import\s+type\b[^;]*;/g, ''));
+  try {
+    return await fastLoad(file, needsOwn ? await ownModules(source) : {}, new Map());
+  } catch (error) {
+    if (!(error instanceof NeedsFullLoader)) throw error;
+  }
+  const { createJiti } = await import('jiti');
+  const jiti = createJiti(import.meta.url, { alias: selfAliases(), moduleCache: false, fsCache: false, interopDefault: false });
+  return (await jiti.import(file)) as Exports;
+}
