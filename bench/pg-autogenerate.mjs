@@ -57,6 +57,7 @@ export class T${pad(i)} {
   const reference = median(RUNS, () => measure('pg_dump', ['--schema-only', '-f', '/dev/null', url]));
   report(`makemigrations, ${TABLES} tables (PostgreSQL)`, ours, reference, 'pg_dump --schema-only', 1.0);
 } finally {
-  removeDir(dir);
-  dropDatabase(DB);
+  if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
+  else removeDir(dir);
+  if (!process.env.BENCH_KEEP) dropDatabase(DB);
 }

@@ -65,6 +65,7 @@ export async function downgrade(op: Operations): Promise<void> {
   const noop = median(RUNS, () => measure(process.execPath, [CLI, 'migrate'], { cwd: dir }));
   console.log(`migrate with nothing to do, ${REVISIONS} revisions (PostgreSQL): ${noop.seconds.toFixed(2)} s (peak ${noop.peakMiB.toFixed(0)} MiB)`);
 } finally {
-  removeDir(dir);
-  dropDatabase(DB);
+  if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
+  else removeDir(dir);
+  if (!process.env.BENCH_KEEP) dropDatabase(DB);
 }

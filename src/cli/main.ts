@@ -100,13 +100,14 @@ export function buildProgram(cwd: string): Command {
       if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
     });
 
-  const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean }) => {
+  const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean; singleTransaction?: boolean }) => {
     const p = await project();
     if (o.sql) {
-      process.stdout.write(await commands.moveSql(p, direction, target ?? 'heads'));
+      process.stdout.write(await commands.moveSql(p, direction, target ?? 'heads', { singleTransaction: o.singleTransaction }));
       return;
     }
-    const result = direction === 'up' ? await commands.upgrade(p, target ?? 'heads', { onStep }) : await commands.downgrade(p, target!, { onStep });
+    const options = { onStep, singleTransaction: o.singleTransaction };
+    const result = direction === 'up' ? await commands.upgrade(p, target ?? 'heads', options) : await commands.downgrade(p, target!, options);
     if (result.steps.length === 0) out(`Nothing to do: the database is at ${result.to.join(', ') || 'base'}.`);
     else out(`Database is now at ${result.to.join(', ') || 'base'}.`);
   };
@@ -116,18 +117,21 @@ export function buildProgram(cwd: string): Command {
     .description('apply revisions up to the target (default: heads)')
     .argument('[target]', 'revision, head, heads, +N', 'heads')
     .option('--sql', 'print the SQL instead of running it (target may be start:end)')
+    .option('--single-transaction', 'run all revisions in one transaction')
     .action(move('up'));
   program
     .command('upgrade')
     .description('apply revisions up to the target')
     .argument('<target>', 'revision, head, heads, +N')
     .option('--sql', 'print the SQL instead of running it (target may be start:end)')
+    .option('--single-transaction', 'run all revisions in one transaction')
     .action(move('up'));
   program
     .command('downgrade')
     .description('revert revisions down to the target')
     .argument('<target>', 'revision, -N, base')
     .option('--sql', 'print the SQL instead of running it (target must be start:end)')
+    .option('--single-transaction', 'run all revisions in one transaction')
     .action(move('down'));
 
   program

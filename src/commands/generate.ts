@@ -26,12 +26,15 @@ export type GenerateResult = { written: true; path: string; id: string; operatio
 async function schemas(project: Project, requireHead: boolean): Promise<{ database: Schema; models: Schema; dbHeads: string[] }> {
   const graph = project.graph;
   const dialect = project.dialect;
-  // The model readers (and the TypeScript compiler they use) load only for commands that read models.
-  const { readModels } = await import('../models/index.js');
-  const models = readModels(project.config.models, dialect.name, project.config.file);
   const versions = project.versionTable(dialect);
   return project.withConnection(async (conn) => {
-    const dbHeads = await versions.heads(conn);
+    // The database reads its catalog while the models are parsed.
+    const fromDatabase = Promise.all([versions.heads(conn), conn.introspect({ exclude: [project.config.versionTable] })]);
+    fromDatabase.catch(() => undefined);
+    // The model readers (and the TypeScript compiler they use) load only for commands that read models.
+    const { readModels } = await import('../models/index.js');
+    const models = readModels(project.config.models, dialect.name, project.config.file);
+    const [dbHeads, database] = await fromDatabase;
     if (requireHead) {
       const heads = graph.heads.map((h) => h.id).sort();
       if (dbHeads.join() !== heads.join()) {
@@ -39,7 +42,6 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
         throw new MigratorError(`the database ${project.target.display} is at ${at}, not at the head revision ${heads.join(', ') || '(none)'}; run \`migrator migrate\` first`);
       }
     }
-    const database = await conn.introspect({ exclude: [project.config.versionTable] });
     return { database, models, dbHeads };
   }, { readOnly: true });
 }

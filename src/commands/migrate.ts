@@ -13,6 +13,8 @@ export interface MoveResult {
 export interface MoveOptions {
   /** Called after each applied revision, for progress output. */
   onStep?: (step: StepResult) => void;
+  /** One transaction for the whole run (default: the config's `singleTransaction`, else one per revision). */
+  singleTransaction?: boolean;
 }
 
 /** Applies revisions up to `target` (default: all heads). */
@@ -36,7 +38,10 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
         if (!graph.get(h)) throw new MigratorError(`the database is at revision ${h}, which no file in ${project.config.versions.join(', ')} defines; restore the file or \`migrator stamp\` the database`);
       }
       const steps = plan(graph, direction, from, target);
-      const results = await runSteps(conn, versions, steps, options.onStep);
+      const results = await runSteps(conn, versions, steps, {
+        onStep: options.onStep,
+        singleTransaction: options.singleTransaction ?? project.config.singleTransaction,
+      });
       return { direction, from, to: await versions.heads(conn), steps: results };
     } finally {
       await conn.unlock();
@@ -48,22 +53,32 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
  * Offline SQL for `upgrade --sql` / `downgrade --sql`: `start:end` or just `end` (from base for
  * an upgrade). Needs no database.
  */
-export async function moveSql(project: Project, direction: 'up' | 'down', range: string): Promise<string> {
+export async function moveSql(project: Project, direction: 'up' | 'down', range: string, options: { singleTransaction?: boolean } = {}): Promise<string> {
   const graph = project.graph;
   const [start, end] = range.includes(':') ? (range.split(':', 2) as [string, string]) : [undefined, range];
   if (direction === 'down' && start === undefined) {
     throw new MigratorError('downgrade --sql needs a range start:end, since there is no database to read the current revision from');
   }
   const startHeads = start === undefined || start === 'base' ? [] : graph.resolveTarget(start, []);
-  return offlineSql(project, direction, startHeads, graph.resolveTarget(end, startHeads));
+  return offlineSql(project, direction, startHeads, graph.resolveTarget(end, startHeads), options);
 }
 
 /** Offline SQL that moves a database from `startHeads` to `targetHeads`. */
-export async function offlineSql(project: Project, direction: 'up' | 'down', startHeads: string[], targetHeads: string[]): Promise<string> {
+export async function offlineSql(
+  project: Project,
+  direction: 'up' | 'down',
+  startHeads: string[],
+  targetHeads: string[],
+  options: { singleTransaction?: boolean } = {},
+): Promise<string> {
   const graph = project.graph;
   const dialect = project.dialect;
   const steps = direction === 'up' ? graph.upgradePlan(startHeads, targetHeads) : graph.downgradePlan(startHeads, targetHeads);
-  return renderSteps(dialect, project.versionTable(dialect), graph, steps, { startHeads, createVersionTable: direction === 'up' && startHeads.length === 0 });
+  return renderSteps(dialect, project.versionTable(dialect), graph, steps, {
+    startHeads,
+    createVersionTable: direction === 'up' && startHeads.length === 0,
+    singleTransaction: options.singleTransaction ?? project.config.singleTransaction ?? false,
+  });
 }
 
 /** Sets the version table to `targets` without running any revision. */

@@ -15,6 +15,8 @@ export interface MigratorConfig {
   templates?: string;
   /** The table that records the applied heads. Default `migrator_version`. */
   versionTable?: string;
+  /** Run all revisions of a migrate in one transaction instead of one per revision. */
+  singleTransaction?: boolean;
 }
 
 /** Declares a config with type checking; returns it unchanged. */
@@ -38,6 +40,7 @@ export interface ResolvedConfig {
   /** Absolute templates folder, when configured. */
   templates?: string;
   versionTable: string;
+  singleTransaction?: boolean;
 }
 
 export const CONFIG_NAMES = ['migrator.config.ts', 'migrator.config.mts', 'migrator.config.js', 'migrator.config.mjs'];
@@ -72,7 +75,7 @@ function optionalString(value: unknown, key: string, file: string): string | und
   throw new MigratorError(`${file}: "${key}" must be a non-empty string`);
 }
 
-const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable']);
+const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'singleTransaction']);
 
 /** Validates a config object and resolves its paths from `dir`. */
 export function resolveConfig(raw: unknown, dir: string, file: string, options: LoadConfigOptions): ResolvedConfig {
@@ -90,6 +93,7 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
   const fromCli = options.database;
   const url = fromCli ?? database ?? (env.DATABASE_URL || undefined);
   const templates = optionalString(c.templates, 'templates', file);
+  if (c.singleTransaction !== undefined && typeof c.singleTransaction !== 'boolean') throw new MigratorError(`${file}: "singleTransaction" must be true or false`);
   return {
     file,
     dir,
@@ -100,6 +104,7 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
     versions: (stringList(c.versions, 'versions', file) ?? ['versions']).map((v) => path.resolve(dir, v)),
     ...(templates ? { templates: path.resolve(dir, templates) } : {}),
     versionTable,
+    ...(c.singleTransaction !== undefined ? { singleTransaction: c.singleTransaction as boolean } : {}),
   };
 }
 

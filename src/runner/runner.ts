@@ -36,36 +36,80 @@ export function plan(graph: RevisionGraph, direction: 'up' | 'down', current: st
   return direction === 'up' ? graph.upgradePlan(current, targets) : graph.downgradePlan(current, targets);
 }
 
-/** Applies planned steps online, one transaction per revision. */
-export async function runSteps(conn: Connection, versions: VersionTable, steps: readonly PlannedStep[], onStep?: (r: StepResult) => void): Promise<StepResult[]> {
+export interface RunOptions {
+  /** One transaction for the whole run instead of one per revision. */
+  singleTransaction?: boolean;
+  /** Called after each applied revision, for progress output. */
+  onStep?: (r: StepResult) => void;
+}
+
+/**
+ * Applies planned steps online: each revision with its version-table change in one
+ * transaction, or (singleTransaction) the whole run in one.
+ */
+export async function runSteps(conn: Connection, versions: VersionTable, steps: readonly PlannedStep[], options: RunOptions = {}): Promise<StepResult[]> {
   const dialect = conn.dialect;
   const results: StepResult[] = [];
   let versionTableReady = false;
-  for (const { step, changes } of steps) {
-    const ops = await recordRevision(step.revision, step.direction);
+
+  /** The statements of one step: its SQL (compiled against the live schema) and version changes. */
+  const prepare = async ({ step, changes }: PlannedStep, ops: Operation[]) => {
     const schema: Schema = dialect.needsSchema(ops) ? await conn.introspect({ exclude: [versions.name] }) : { tables: [] };
     const compiled = compileFor(dialect, ops, schema, step);
     // The version table is created with the first revision, so a failed run leaves nothing behind.
-    const statements = [...(versionTableReady ? [] : [versions.createSql()]), ...compiled.statements];
-    const versionSql = changes.map((c) => versions.changeSql(c));
-    try {
-      await conn.transaction(
-        async () => {
-          const counts = await conn.runAll([...statements, ...versionSql]);
-          versions.checkCounts(changes, counts.slice(counts.length - versionSql.length));
-        },
-        { foreignKeysOff: compiled.foreignKeysOff },
-      );
-    } catch (error) {
-      const failed = error instanceof StatementError && error.statement === undefined ? await locateFailure(conn, [...statements, ...versionSql], compiled.foreignKeysOff) : error;
-      const where = `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'})`;
-      const detail = failed instanceof StatementError && failed.statement ? `${failed.message} (in statement: ${abbreviate(failed.statement)})` : messageOf(failed);
-      throw new MigratorError(`${stepLabel(step)} failed; ${where} was rolled back: ${detail}`, { cause: error });
-    }
+    const statements = [...(versionTableReady ? [] : [versions.createSql()]), ...compiled.statements, ...changes.map((c) => versions.changeSql(c))];
+    return { statements, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length };
+  };
+  /** Runs a prepared step inside an open transaction. */
+  const execute = async ({ step, changes }: PlannedStep, prepared: Awaited<ReturnType<typeof prepare>>, oneByOne: boolean): Promise<void> => {
+    let counts: number[] = [];
+    if (oneByOne) for (const sql of prepared.statements) counts.push(...(await conn.runAll([sql])));
+    else counts = await conn.runAll(prepared.statements);
+    versions.checkCounts(changes, counts.slice(counts.length - changes.length));
     versionTableReady = true;
-    const result = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: compiled.statements.length };
+    const result = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count };
     results.push(result);
-    onStep?.(result);
+    // Reported once committed: after each revision, or after the whole run in one transaction.
+    if (!options.singleTransaction) options.onStep?.(result);
+  };
+  const failure = ({ step }: PlannedStep, error: unknown, rolledBack: string): MigratorError => {
+    const where = `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'})`;
+    const detail = error instanceof StatementError && error.statement ? `${error.message} (in statement: ${abbreviate(error.statement)})` : messageOf(error);
+    return new MigratorError(`${stepLabel(step)} failed; ${rolledBack.replace('%s', where)}: ${detail}`, { cause: error });
+  };
+
+  if (options.singleTransaction) {
+    const recorded: { planned: PlannedStep; ops: Operation[] }[] = [];
+    for (const planned of steps) recorded.push({ planned, ops: await recordRevision(planned.step.revision, planned.step.direction) });
+    // Foreign-key enforcement can only be switched outside the transaction: off for the whole
+    // run when any revision may rebuild a table.
+    const foreignKeysOff = recorded.some((r) => dialect.needsSchema(r.ops)) && dialect.foreignKeysOffScript.before.length > 0;
+    let current: PlannedStep | undefined;
+    try {
+      await conn.transaction(async () => {
+        for (const r of recorded) {
+          current = r.planned;
+          // One statement at a time, so that a failure names its statement.
+          await execute(r.planned, await prepare(r.planned, r.ops), true);
+        }
+      }, { foreignKeysOff });
+    } catch (error) {
+      if (!current) throw error;
+      throw failure(current, error, 'the whole run was rolled back (%s failed)');
+    }
+    for (const r of results) options.onStep?.(r);
+    return results;
+  }
+
+  for (const planned of steps) {
+    const ops = await recordRevision(planned.step.revision, planned.step.direction);
+    const prepared = await prepare(planned, ops);
+    try {
+      await conn.transaction(() => execute(planned, prepared, false), { foreignKeysOff: prepared.foreignKeysOff });
+    } catch (error) {
+      const located = error instanceof StatementError && error.statement === undefined ? await locateFailure(conn, prepared.statements, prepared.foreignKeysOff) : error;
+      throw failure(planned, located, '%s was rolled back');
+    }
   }
   return results;
 }
@@ -127,10 +171,13 @@ export async function renderSteps(
   versions: VersionTable,
   graph: RevisionGraph,
   steps: readonly PlannedStep[],
-  options: { startHeads: readonly string[]; createVersionTable: boolean },
+  options: { startHeads: readonly string[]; createVersionTable: boolean; singleTransaction: boolean },
 ): Promise<string> {
-  const out: string[] = [];
-  if (options.createVersionTable) out.push(`${versions.createSql()};`, '');
+  const statement = (sql: string): string => `${sql.trimEnd().replace(/;$/, '')};`;
+  const transactional = dialect.capabilities.transactionalDdl;
+  const none = { before: [], beforeCommit: [], after: [] };
+  const body: string[] = [];
+  let anyForeignKeysOff = false;
   let schema: Schema | undefined;
   for (const { step, changes } of steps) {
     const ops = await recordRevision(step.revision, step.direction);
@@ -143,19 +190,28 @@ export async function renderSteps(
       }
     }
     const compiled = compileFor(dialect, ops, schema ?? { tables: [] }, step);
-    out.push(`-- Running ${stepLabel(step)}`);
-    if (step.revision.message) out.push(`-- ${step.revision.message}`);
-    const fk = compiled.foreignKeysOff ? dialect.foreignKeysOffScript : { before: [], beforeCommit: [], after: [] };
-    const statement = (sql: string): string => `${sql.trimEnd().replace(/;$/, '')};`;
-    out.push(...fk.before.map(statement));
-    if (dialect.capabilities.transactionalDdl) out.push('BEGIN;');
-    out.push(...compiled.statements.map(statement));
-    out.push(...changes.map((change) => statement(versions.changeSql(change))));
-    out.push(...fk.beforeCommit.map(statement));
-    if (dialect.capabilities.transactionalDdl) out.push('COMMIT;');
-    out.push(...fk.after.map(statement));
-    out.push('');
+    anyForeignKeysOff ||= compiled.foreignKeysOff;
+    const fk = compiled.foreignKeysOff && !options.singleTransaction ? dialect.foreignKeysOffScript : none;
+    body.push(`-- Running ${stepLabel(step)}`);
+    if (step.revision.message) body.push(`-- ${step.revision.message}`);
+    body.push(...fk.before.map(statement));
+    if (transactional && !options.singleTransaction) body.push('BEGIN;');
+    body.push(...compiled.statements.map(statement));
+    body.push(...changes.map((change) => statement(versions.changeSql(change))));
+    body.push(...fk.beforeCommit.map(statement));
+    if (transactional && !options.singleTransaction) body.push('COMMIT;');
+    body.push(...fk.after.map(statement));
+    body.push('');
     if (schema) applyOperations(schema, ops);
   }
-  return out.join('\n');
+  const out: string[] = [];
+  const fk = options.singleTransaction && anyForeignKeysOff ? dialect.foreignKeysOffScript : none;
+  out.push(...fk.before.map(statement));
+  if (transactional && options.singleTransaction) out.push('BEGIN;', '');
+  if (options.createVersionTable) out.push(statement(versions.createSql()), '');
+  out.push(...body);
+  out.push(...fk.beforeCommit.map(statement));
+  if (transactional && options.singleTransaction) out.push('COMMIT;');
+  out.push(...fk.after.map(statement));
+  return `${out.join('\n').trimEnd()}\n`;
 }

@@ -1,6 +1,7 @@
 /**
  * Reads a PostgreSQL schema into the neutral Schema with six bulk catalog queries — tables,
- * columns, constraints, indexes, enums, extensions — however many tables there are.
+ * columns, constraints, indexes, enums, extensions — sent as one statement, however many tables
+ * there are.
  */
 import { emptyTable, type ForeignKeyAction, type Schema, type Table } from '../../schema/schema.js';
 
@@ -62,6 +63,21 @@ GROUP BY t.typname ORDER BY t.typname`;
 
 const EXTENSIONS = `SELECT extname::text AS name FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname`;
 
+const asJson = (sql: string): string => `(SELECT coalesce(json_agg(x), '[]'::json) FROM (${sql}) x)`;
+
+/** The six queries as one. */
+const CATALOG = `SELECT ${asJson(TABLES)} AS tables, ${asJson(COLUMNS)} AS columns, ${asJson(CONSTRAINTS)} AS constraints,
+  ${asJson(INDEXES)} AS indexes, ${asJson(ENUMS)} AS enums, ${asJson(EXTENSIONS)} AS extensions`;
+
+interface CatalogRow {
+  tables: { oid: number; name: string; comment: string | null }[];
+  columns: ColumnRow[];
+  constraints: { oid: number; name: string; type: string; keys: number[]; fkeys: number[] | null; foid: number; ref_table: string | null; on_update: string; on_delete: string; def: string }[];
+  indexes: { oid: number; name: string; unique: boolean; columns: string[]; where: string | null; method: string }[];
+  enums: { name: string; values: string[] }[];
+  extensions: { name: string }[];
+}
+
 const ACTIONS: Record<string, ForeignKeyAction> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
 interface ColumnRow {
@@ -97,16 +113,9 @@ function balanced(s: string): boolean {
 }
 
 export async function introspectPostgres(db: Queryable, schemaName: string, exclude: readonly string[]): Promise<Schema> {
-  // One connection runs one query at a time: six round trips, whatever the table count.
-  const tables = await db.query<{ oid: number; name: string; comment: string | null }>(TABLES, [schemaName]);
-  const columns = await db.query<ColumnRow>(COLUMNS, [schemaName]);
-  const constraints = await db.query<{ oid: number; name: string; type: string; keys: number[]; fkeys: number[] | null; foid: number; ref_table: string | null; on_update: string; on_delete: string; def: string }>(
-    CONSTRAINTS,
-    [schemaName],
-  );
-  const indexes = await db.query<{ oid: number; name: string; unique: boolean; columns: string[]; where: string | null; method: string }>(INDEXES, [schemaName]);
-  const enums = await db.query<{ name: string; values: string[] }>(ENUMS, [schemaName]);
-  const extensions = await db.query<{ name: string }>(EXTENSIONS);
+  // All six catalog queries travel as one statement: one round trip, whatever the table count.
+  const [row] = await db.query<CatalogRow>(CATALOG, [schemaName]);
+  const { tables, columns, constraints, indexes, enums, extensions } = row;
 
   const byOid = new Map<number, Table>();
   const attnames = new Map<number, Map<number, string>>();

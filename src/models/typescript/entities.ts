@@ -112,12 +112,19 @@ const RUNTIME_OPTIONS = new Set(['select', 'insert', 'update', 'transformer', 'r
 const RELATION_OPTIONS = new Set(['onDelete', 'onUpdate', 'nullable', 'createForeignKeyConstraints']);
 const FK_ACTIONS = new Set(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']);
 
+const importsOf = new WeakMap<SourceFile, Map<string, string>>();
+
 /** Where a decorator comes from: `typeorm`/`migrator` imports, or anything else. */
 function decoratorModule(sf: SourceFile, name: string): string | undefined {
-  for (const imp of sf.getImportDeclarations()) {
-    if (imp.getNamedImports().some((n) => (n.getAliasNode()?.getText() ?? n.getName()) === name)) return imp.getModuleSpecifierValue();
+  let imports = importsOf.get(sf);
+  if (!imports) {
+    imports = new Map();
+    for (const imp of sf.getImportDeclarations()) {
+      for (const n of imp.getNamedImports()) imports.set(n.getAliasNode()?.getText() ?? n.getName(), imp.getModuleSpecifierValue());
+    }
+    importsOf.set(sf, imports);
   }
-  return undefined;
+  return imports.get(name);
 }
 
 interface DecoratorCall {

@@ -38,12 +38,12 @@ export function loadSourceFiles(files: readonly string[]): SourceFile[] {
     compilerOptions: { target: ts.ScriptTarget.ES2022, experimentalDecorators: true, noLib: true, allowJs: false },
   });
   const sourceFiles = files.map((f) => project.addSourceFileAtPath(f));
-  const program = project.getProgram().compilerObject;
   for (const sf of sourceFiles) {
-    const diag = program.getSyntacticDiagnostics(sf.compilerNode)[0];
+    // The parser's own diagnostics: syntax errors, found without building a Program.
+    const diag = (sf.compilerNode as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics?.[0];
     if (diag) {
       const { line } = sf.compilerNode.getLineAndCharacterOfPosition(diag.start ?? 0);
-      const text = ts.flattenDiagnosticMessageText(diag.messageText, ' ');
+      const text = ts.flattenDiagnosticMessageText(diag.messageText, ' ').replace(/\.$/, '');
       throw new MigratorError(`${sf.getFilePath()}:${line + 1}: syntax error: ${text}; fix the model file and run again`);
     }
   }
