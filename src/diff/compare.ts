@@ -41,6 +41,19 @@ export class DiffError extends Error {
 }
 
 const identity = (s: string): string => s;
+
+/** Types repeat across thousands of columns: normalise each spelling once. */
+function memoize(fn: (s: string) => string): (s: string) => string {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let v = cache.get(s);
+    if (v === undefined) {
+      v = fn(s);
+      cache.set(s, v);
+    }
+    return v;
+  };
+}
 const spaces = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 interface Resolved {
@@ -52,7 +65,7 @@ interface Resolved {
 
 export function compareSchemas(from: Schema, to: Schema, options: CompareOptions = {}): Operation[] {
   const o: Resolved = {
-    type: options.normalizeType ?? identity,
+    type: memoize(options.normalizeType ?? identity),
     default: options.normalizeDefault ?? ((d) => d),
     expression: options.normalizeExpression ?? spaces,
     comments: options.comments ?? false,
@@ -95,11 +108,9 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
     for (const index of sortIndexes(t.indexes)) ops.push({ kind: 'createIndex', table: t.name, index: structuredClone(index) });
   }
 
+  const fromByName = new Map(from.tables.map((t) => [t.name, t]));
   const existing = to.tables.filter((t) => fromNames.has(t.name)).sort((a, b) => compareNames(a.name, b.name));
-  for (const target of existing) {
-    const current = from.tables.find((t) => t.name === target.name)!;
-    ops.push(...compareTable(current, target, o));
-  }
+  for (const target of existing) ops.push(...compareTable(fromByName.get(target.name)!, target, o));
 
   const dropped = from.tables.filter((t) => !toNames.has(t.name));
   for (const t of sortByDependencies(dropped).reverse()) {

@@ -42,17 +42,18 @@ ORDER BY con.conrelid, con.conname`;
 
 const INDEXES = `
 SELECT i.indrelid::int AS oid, ic.relname::text AS name, i.indisunique AS "unique",
-       array(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true)
-                         ELSE (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]) END
-             FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS columns,
+       (SELECT array_agg(CASE WHEN k.attnum = 0 THEN pg_get_indexdef(i.indexrelid, k.ord::int, true) ELSE a.attname::text END ORDER BY k.ord)
+          FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+          LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+         WHERE k.ord <= i.indnkeyatts) AS columns,
        pg_get_expr(i.indpred, i.indrelid) AS "where", am.amname::text AS method
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
-WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+LEFT JOIN (SELECT DISTINCT conindid FROM pg_constraint WHERE contype IN ('p', 'u', 'x')) backing ON backing.conindid = i.indexrelid
+WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND backing.conindid IS NULL
 ORDER BY ic.relname`;
 
 const ENUMS = `

@@ -6,7 +6,7 @@ import { emptyTable, type Column, type EnumType, type ForeignKey, type Schema, t
 import type { ColumnMeta, EntityMeta, EnumLookup, JoinColumnMeta, RelationMeta } from './entities.js';
 import { typeormNames as names } from './naming.js';
 import type { TypeOrmDriver } from './typeorm-types.js';
-import { ModelError, type Value } from './values.js';
+import { ModelError, text, type Value } from './values.js';
 
 /** A column as built, with what relations copy from it. */
 interface BuiltColumn {
@@ -46,7 +46,7 @@ function defaultOf(v: Value, col: ColumnMeta, driver: TypeOrmDriver, enums: Enum
     if (value === undefined) throw new ModelError(col.node, `cannot find ${v.object}.${v.member} among the enums of the model files`);
     return driver.defaultValue(value);
   }
-  throw new ModelError(col.node, `cannot read the default \`${v.node.getText()}\` without running the code; use a literal`);
+  throw new ModelError(col.node, `cannot read the default \`${text(v.node)}\` without running the code; use a literal`);
 }
 
 function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, driver: TypeOrmDriver, enums: EnumLookup): BuiltColumn {

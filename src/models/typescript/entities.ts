@@ -2,10 +2,16 @@
  * Entity classes → entity descriptions: what each TypeORM-style decorator says, read from the
  * syntax tree. Nothing is compiled or run; TypeORM need not be installed.
  */
-import { Node, type ClassDeclaration, type Decorator, type PropertyDeclaration, type SourceFile } from 'ts-morph';
+import { ts } from 'ts-morph';
 import type { ForeignKeyAction } from '../../schema/schema.js';
 import type { DesignType } from './typeorm-types.js';
-import { classNameOf, evaluate, inversePropertyOf, isObject, ModelError, option, type ObjectValue, type Value } from './values.js';
+import { classNameOf, evaluate, inversePropertyOf, isObject, ModelError, option, text, type ObjectValue, type Value } from './values.js';
+
+type Node = ts.Node;
+type ClassDeclaration = ts.ClassDeclaration;
+type Decorator = ts.Decorator;
+type PropertyDeclaration = ts.PropertyDeclaration;
+type SourceFile = ts.SourceFile;
 
 export type ColumnKind = 'column' | 'primary' | 'generated' | 'createDate' | 'updateDate' | 'deleteDate' | 'version';
 
@@ -119,8 +125,10 @@ function decoratorModule(sf: SourceFile, name: string): string | undefined {
   let imports = importsOf.get(sf);
   if (!imports) {
     imports = new Map();
-    for (const imp of sf.getImportDeclarations()) {
-      for (const n of imp.getNamedImports()) imports.set(n.getAliasNode()?.getText() ?? n.getName(), imp.getModuleSpecifierValue());
+    for (const st of sf.statements) {
+      if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+      const bindings = st.importClause?.namedBindings;
+      if (bindings && ts.isNamedImports(bindings)) for (const el of bindings.elements) imports.set(el.name.text, st.moduleSpecifier.text);
     }
     importsOf.set(sf, imports);
   }
@@ -133,14 +141,25 @@ interface DecoratorCall {
   node: Decorator;
 }
 
+/** A property's or class's name as written. */
+export function nameOf(decl: ClassDeclaration | PropertyDeclaration): string {
+  const n = decl.name;
+  if (!n) return '';
+  return ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isPrivateIdentifier(n) ? n.text : text(n);
+}
+
+export function decoratorsOf(decl: ClassDeclaration | PropertyDeclaration): readonly Decorator[] {
+  return ts.getDecorators(decl) ?? [];
+}
+
 function schemaDecorators(decl: ClassDeclaration | PropertyDeclaration): DecoratorCall[] {
   const sf = decl.getSourceFile();
   const out: DecoratorCall[] = [];
-  for (const d of decl.getDecorators()) {
-    const expr = d.getExpression();
+  for (const d of decoratorsOf(decl)) {
+    const expr = d.expression;
     // Namespace style (`@typeorm.Column()`) reads like the named one.
-    const callee = Node.isCallExpression(expr) ? expr.getExpression() : expr;
-    const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+    const callee = ts.isCallExpression(expr) ? expr.expression : expr;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : text(callee);
     const from = decoratorModule(sf, name);
     const known = name in COLUMN_DECORATORS || name in RELATION_DECORATORS || NO_SCHEMA.has(name) || UNSUPPORTED.has(name) ||
       ['Entity', 'Index', 'Unique', 'Check', 'JoinColumn', 'JoinTable'].includes(name);
@@ -148,7 +167,7 @@ function schemaDecorators(decl: ClassDeclaration | PropertyDeclaration): Decorat
     if (!known && !fromSchemaModule) continue; // e.g. class-validator's @IsEmail(): no schema meaning
     if (UNSUPPORTED.has(name) || !known) throw new ModelError(d, `@${name} is not supported by migrator; remove it or write this table's revisions by hand`);
     if (NO_SCHEMA.has(name)) continue;
-    const args = Node.isCallExpression(expr) ? expr.getArguments().map(evaluate) : [];
+    const args = ts.isCallExpression(expr) ? expr.arguments.map(evaluate) : [];
     out.push({ name, args, node: d });
   }
   return out;
@@ -197,9 +216,9 @@ function action(v: Value, node: Node): ForeignKeyAction | undefined {
 
 /** The TypeScript type of a property, as `emitDecoratorMetadata` would report it. */
 function designType(prop: PropertyDeclaration, enums: EnumLookup): DesignType | undefined {
-  const typeNode = prop.getTypeNode();
+  const typeNode = prop.type;
   if (!typeNode) return undefined;
-  const parts = typeNode.getText().split('|').map((p) => p.trim()).filter((p) => p !== 'null' && p !== 'undefined');
+  const parts = text(typeNode).split('|').map((p) => p.trim()).filter((p) => p !== 'null' && p !== 'undefined');
   if (parts.length !== 1) return undefined;
   const t = parts[0];
   if (t === 'string') return 'String';
@@ -227,7 +246,7 @@ function enumValues(v: Value, node: Node, enums: EnumLookup): string[] | undefin
 }
 
 function readColumn(prop: PropertyDeclaration, call: DecoratorCall, kind: ColumnKind, enums: EnumLookup): ColumnMeta {
-  const meta: ColumnMeta = { property: prop.getName(), kind, node: call.node };
+  const meta: ColumnMeta = { property: nameOf(prop), kind, node: call.node };
   let opts: ObjectValue | undefined;
   const [a0, a1] = call.args;
   if (kind === 'generated') {
@@ -287,7 +306,7 @@ function readRelation(prop: PropertyDeclaration, call: DecoratorCall, kind: Rela
   const inverse = isObject(second) ? undefined : inversePropertyOf(second);
   const node = call.node;
   return {
-    property: prop.getName(),
+    property: nameOf(prop),
     kind,
     target: classNameOf(target, node),
     ...(inverse ? { inverse } : {}),
@@ -325,7 +344,7 @@ function readIndex(call: DecoratorCall, property: string | undefined): IndexMeta
 
 /** Reads one class: its entity options, columns, relations, indexes and constraints. */
 export function readClass(cls: ClassDeclaration, enums: EnumLookup): EntityMeta {
-  const className = cls.getName();
+  const className = nameOf(cls);
   if (!className) throw new ModelError(cls, 'an entity class needs a name');
   const meta: EntityMeta = {
     className,
@@ -337,8 +356,8 @@ export function readClass(cls: ClassDeclaration, enums: EnumLookup): EntityMeta 
     node: cls,
     isEntity: false,
   };
-  const base = cls.getExtends();
-  if (base) meta.extendsName = base.getExpression().getText();
+  const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  if (base) meta.extendsName = text(base.expression);
 
   // Class decorators apply bottom-up, so TypeORM lists them in reverse source order.
   for (const call of schemaDecorators(cls).reverse()) {
@@ -375,14 +394,15 @@ export function readClass(cls: ClassDeclaration, enums: EnumLookup): EntityMeta 
   }
 
   const propertyIndexes: IndexMeta[] = [];
-  for (const prop of cls.getProperties()) {
+  for (const prop of cls.members) {
+    if (!ts.isPropertyDeclaration(prop)) continue;
     const calls = schemaDecorators(prop);
     const relation = calls.find((c) => c.name in RELATION_DECORATORS);
     for (const call of calls) {
       if (call.name in COLUMN_DECORATORS) meta.columns.push(readColumn(prop, call, COLUMN_DECORATORS[call.name], enums));
       else if (call.name in RELATION_DECORATORS) meta.relations.push(readRelation(prop, call, RELATION_DECORATORS[call.name]));
-      else if (call.name === 'Index') propertyIndexes.push(readIndex(call, prop.getName()));
-      else if (call.name === 'Unique') meta.uniques.push({ columns: [prop.getName()], node: call.node, ...(typeof call.args[0] === 'string' ? { name: call.args[0] } : {}) });
+      else if (call.name === 'Index') propertyIndexes.push(readIndex(call, nameOf(prop)));
+      else if (call.name === 'Unique') meta.uniques.push({ columns: [nameOf(prop)], node: call.node, ...(typeof call.args[0] === 'string' ? { name: call.args[0] } : {}) });
       else if (call.name === 'Check') {
         const expression = call.args.length > 1 ? call.args[1] : call.args[0];
         if (typeof expression !== 'string') throw new ModelError(call.node, '@Check takes an SQL expression string');

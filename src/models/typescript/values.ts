@@ -2,9 +2,14 @@
  * Static evaluation of decorator arguments: literals, object and array literals, arrow functions
  * returning a literal or a class (`() => Customer`, `() => 'CURRENT_TIMESTAMP'`), and references
  * to enums and their members. Anything else is an error naming file:line; no code is run.
+ *
+ * Works on the TypeScript syntax tree directly (ts-morph's `ts`): reading thousands of entities
+ * through wrapper objects would cost more than parsing them.
  */
-import { Node, SyntaxKind } from 'ts-morph';
+import { ts } from 'ts-morph';
 import { MigratorError } from '../../errors.js';
+
+type Node = ts.Node;
 
 export type Value =
   | string
@@ -20,8 +25,16 @@ export type Value =
 
 export type ObjectValue = Extract<Value, { kind: 'object' }>;
 
+/** `file:line` of a node. */
 export function where(node: Node): string {
-  return `${node.getSourceFile().getFilePath()}:${node.getStartLineNumber()}`;
+  const sf = node.getSourceFile();
+  const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+  return `${sf.fileName}:${line + 1}`;
+}
+
+/** The source text of a node. */
+export function text(node: Node): string {
+  return node.getText(node.getSourceFile());
 }
 
 export class ModelError extends MigratorError {
@@ -31,54 +44,52 @@ export class ModelError extends MigratorError {
   }
 }
 
+function propertyName(name: ts.PropertyName): string {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return text(name);
+}
+
 export function evaluate(node: Node): Value {
-  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
-  if (Node.isNumericLiteral(node)) return node.getLiteralValue();
-  if (Node.isTrueLiteral(node)) return true;
-  if (Node.isFalseLiteral(node)) return false;
-  if (node.getKind() === SyntaxKind.NullKeyword) return null;
-  if (Node.isIdentifier(node) && node.getText() === 'undefined') return undefined;
-  if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.MinusToken) {
-    const v = evaluate(node.getOperand());
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  if (ts.isNumericLiteral(node)) return Number(node.text);
+  if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (node.kind === ts.SyntaxKind.NullKeyword) return null;
+  if (ts.isIdentifier(node) && node.text === 'undefined') return undefined;
+  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) {
+    const v = evaluate(node.operand);
     if (typeof v === 'number') return -v;
   }
-  if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isSatisfiesExpression(node)) return evaluate(node.getExpression());
-  if (Node.isArrayLiteralExpression(node)) return node.getElements().map(evaluate);
-  if (Node.isObjectLiteralExpression(node)) {
+  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return evaluate(node.expression);
+  if (ts.isArrayLiteralExpression(node)) return node.elements.map(evaluate);
+  if (ts.isObjectLiteralExpression(node)) {
     // Properties are evaluated when read, so options with no schema meaning (a transformer
     // object, say) are never evaluated.
     const props = new Map<string, Node>();
-    for (const p of node.getProperties()) {
-      if (Node.isPropertyAssignment(p)) {
-        const nameNode = p.getNameNode();
-        const name = Node.isStringLiteral(nameNode) ? nameNode.getLiteralValue() : nameNode.getText();
-        props.set(name, p.getInitializerOrThrow());
-      } else if (Node.isShorthandPropertyAssignment(p)) {
-        props.set(p.getName(), p.getNameNode());
-      } else {
-        throw new ModelError(p, `cannot read \`${p.getText()}\` without running the code; use a plain property`);
-      }
+    for (const p of node.properties) {
+      if (ts.isPropertyAssignment(p)) props.set(propertyName(p.name), p.initializer);
+      else if (ts.isShorthandPropertyAssignment(p)) props.set(p.name.text, p.name);
+      else throw new ModelError(p, `cannot read \`${text(p)}\` without running the code; use a plain property`);
     }
     return { kind: 'object', props, node };
   }
-  if (Node.isIdentifier(node)) return { kind: 'ref', name: node.getText(), node };
-  if (Node.isPropertyAccessExpression(node)) {
-    const obj = node.getExpression();
-    if (Node.isIdentifier(obj)) return { kind: 'member', object: obj.getText(), member: node.getName(), node };
+  if (ts.isIdentifier(node)) return { kind: 'ref', name: node.text, node };
+  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+    return { kind: 'member', object: node.expression.text, member: node.name.text, node };
   }
-  if (Node.isArrowFunction(node) || Node.isFunctionExpression(node)) {
-    const body = node.getBody();
+  if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
+    const body = node.body;
     let returned: Node | undefined;
-    if (Node.isBlock(body)) {
-      const statements = body.getStatements();
-      const ret = statements.length === 1 && Node.isReturnStatement(statements[0]) ? statements[0].getExpression() : undefined;
-      returned = ret;
+    if (ts.isBlock(body)) {
+      const only = body.statements.length === 1 ? body.statements[0] : undefined;
+      returned = only && ts.isReturnStatement(only) ? only.expression : undefined;
     } else returned = body;
     if (!returned) throw new ModelError(node, 'a function in a decorator must return a single value, e.g. () => Customer');
-    const param = node.getParameters()[0]?.getName();
+    const first = node.parameters[0];
+    const param = first && ts.isIdentifier(first.name) ? first.name.text : undefined;
     return { kind: 'fn', returns: evaluate(returned), node, ...(param ? { param } : {}) };
   }
-  throw new ModelError(node, `cannot read \`${node.getText()}\` without running the code; use a literal`);
+  throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; use a literal`);
 }
 
 /** The evaluated value of an option, or undefined when it is not given. */
