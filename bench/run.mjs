@@ -1,0 +1,14 @@
+// All benchmarks, one after another; each prints its figures as a ratio against the reference
+// tool it runs in the same script. Needs PostgreSQL (MIGRATOR_TEST_PG_URL) and the built CLI.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from './lib.mjs';
+
+const only = process.argv.slice(2);
+const benches = ['pg-autogenerate.mjs', 'pg-migrate.mjs'].filter((b) => only.length === 0 || only.some((o) => b.includes(o)));
+let failed = 0;
+for (const bench of benches) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', bench)], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
