@@ -167,6 +167,14 @@ function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
       changes.default = c.default ?? null;
       existing.default = was.default ?? null;
     }
+    if (!!was.autoincrement !== !!c.autoincrement) {
+      changes.autoincrement = !!c.autoincrement;
+      existing.autoincrement = !!was.autoincrement;
+    }
+    if ((was.identity ?? null) !== (c.identity ?? null)) {
+      changes.identity = c.identity ?? null;
+      existing.identity = was.identity ?? null;
+    }
     if (o.comments && (was.comment ?? null) !== (c.comment ?? null)) {
       changes.comment = c.comment ?? null;
       existing.comment = was.comment ?? null;

@@ -122,6 +122,14 @@ export function applyOperation(schema: Schema, op: Operation): void {
         if (op.changes.comment === null) delete c.comment;
         else c.comment = op.changes.comment;
       }
+      if (op.changes.autoincrement !== undefined) {
+        if (op.changes.autoincrement) c.autoincrement = true;
+        else delete c.autoincrement;
+      }
+      if (op.changes.identity !== undefined) {
+        if (op.changes.identity === null) delete c.identity;
+        else c.identity = op.changes.identity;
+      }
       return;
     }
     case 'renameColumn': {

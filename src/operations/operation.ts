@@ -23,6 +23,10 @@ export interface ColumnChanges {
   type?: string;
   nullable?: boolean;
   default?: string | null;
+  /** An auto-incrementing key (SQLite AUTOINCREMENT, PostgreSQL serial) or not. */
+  autoincrement?: boolean;
+  /** A PostgreSQL identity column, or (null) not one. */
+  identity?: 'always' | 'by default' | null;
   comment?: string | null;
 }
 

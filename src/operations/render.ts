@@ -62,6 +62,7 @@ function columnLiteral(c: Column): Literal {
     nullable: c.nullable,
     default: c.default,
     autoincrement: c.autoincrement || undefined,
+    identity: c.identity,
     comment: c.comment,
   };
 }
@@ -117,7 +118,22 @@ export function renderOperation(op: Operation, indent = '  '): string {
     case 'dropColumn':
       return call('dropColumn', [op.table, op.column], indent);
     case 'alterColumn':
-      return call('alterColumn', [op.table, op.column, { type: op.changes.type, nullable: op.changes.nullable, default: op.changes.default, comment: op.changes.comment }], indent);
+      return call(
+        'alterColumn',
+        [
+          op.table,
+          op.column,
+          {
+            type: op.changes.type,
+            nullable: op.changes.nullable,
+            default: op.changes.default,
+            autoincrement: op.changes.autoincrement,
+            identity: op.changes.identity,
+            comment: op.changes.comment,
+          },
+        ],
+        indent,
+      );
     case 'renameColumn':
       return call('renameColumn', [op.table, op.from, op.to], indent);
     case 'createIndex':

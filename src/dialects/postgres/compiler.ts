@@ -75,6 +75,23 @@ function alterColumnSql(op: Extract<Operation, { kind: 'alterColumn' }>, schema:
   if (ch.nullable !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} ${ch.nullable ? 'DROP' : 'SET'} NOT NULL`);
   const restore = ch.default !== undefined ? ch.default : ch.type !== undefined ? current?.default : undefined;
   if (restore !== null && restore !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${restore}`);
+  if (ch.identity !== undefined) {
+    const was = current?.identity;
+    if (ch.identity === null) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP IDENTITY IF EXISTS`);
+    else if (was) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET GENERATED ${ch.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
+    else out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} ADD GENERATED ${ch.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
+  }
+  if (ch.autoincrement === true) {
+    // What `serial` makes: a sequence owned by the column, starting past the rows there are.
+    const seq = q(`${op.table}_${op.column}_seq`.slice(0, 63));
+    out.push(
+      `CREATE SEQUENCE IF NOT EXISTS ${seq} OWNED BY ${t}.${c}`,
+      `SELECT setval(${quoteLiteral(seq)}, coalesce(max(${c}), 0) + 1, false) FROM ${t}`,
+      `ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`,
+    );
+  } else if (ch.autoincrement === false) {
+    out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
+  }
   if (ch.comment !== undefined) out.push(commentSql(`COLUMN ${t}.${c}`, ch.comment));
   return out;
 }

@@ -6,7 +6,8 @@
 export function normalizePgExpression(expression: string): string {
   let s = expression
     .replace(/"([a-z_][a-z0-9_]*)"/g, '$1')
-    .replace(/('(?:[^']|'')*'|\(?-?\d+(?:\.\d+)?\)?)::(?:"[^"]*"|[a-z_][a-z0-9_.]*)(?: (?:varying|precision|with(?:out)? time zone))*(?:\[\])*/gi, '$1')
+    // Casts PostgreSQL adds when it re-prints: after literals and after column references alike.
+    .replace(/::(?:"[^"]*"|[a-z_][a-z0-9_.]*)(?:\(\d+(?:,\d+)?\))?(?: (?:varying|precision|with(?:out)? time zone))*(?:\[\])*/gi, '')
     .replace(/\s+/g, ' ')
     .trim();
   // Parentheses around single literals or identifiers, then around the whole expression.

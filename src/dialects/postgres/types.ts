@@ -65,6 +65,7 @@ export function normalizePgType(type: string): string {
   let name = ALIASES[base] ?? base;
   if (zone && (name === 'timestamp without time zone' || name === 'time without time zone')) name = name.replace('without time zone', zone);
   if (name === 'character' && args === undefined) return `character(1)${dims}`;
+  if (name === 'numeric' && args !== undefined && !args.includes(',')) return `numeric(${args},0)${dims}`;
   if (/^(timestamp|time) with(out)? time zone$/.test(name)) {
     const [word, ...rest] = name.split(' ');
     return `${word}${args !== undefined ? `(${args})` : ''} ${rest.join(' ')}${dims}`;

@@ -81,13 +81,18 @@ const SQLITE_NORMAL: Record<string, string> = {
   'simple-json': 'text',
 };
 
-function jsDefault(value: unknown, bool: (b: boolean) => string): string | undefined {
+function jsDefault(value: unknown, bool: (b: boolean) => string, array: (values: unknown[]) => string): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return bool(value);
   if (typeof value === 'string') return quote(value);
-  if (Array.isArray(value)) return quote(value.join(','));
+  if (Array.isArray(value)) return array(value);
   return quote(JSON.stringify(value));
+}
+
+/** A type name as PostgreSQL's format_type() prints it: quoted unless plain lower case. */
+function pgTypeName(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
 export const sqliteTypeOrm: TypeOrmDriver = {
@@ -98,7 +103,7 @@ export const sqliteTypeOrm: TypeOrmDriver = {
     if (!SQLITE_TYPES.has(type)) return undefined;
     return { type: withSize(type, input) };
   },
-  defaultValue: (value) => jsDefault(value, (b) => (b ? '1' : '0')),
+  defaultValue: (value) => jsDefault(value, (b) => (b ? '1' : '0'), (values) => quote(values.join(','))),
   defaultFunction: (expression) => expression,
   special: {
     createDate: { type: 'datetime', default: "datetime('now')" },
@@ -144,7 +149,7 @@ export const postgresTypeOrm: TypeOrmDriver = {
   columnType(input) {
     if (input.enum && (input.type === 'enum' || input.type === 'simple-enum')) {
       const name = input.enumName ?? `${input.table}_${input.column.toLowerCase()}_enum`;
-      return { type: `${name}${input.array ? '[]' : ''}`, enumType: { name, values: input.enum } };
+      return { type: `${pgTypeName(name)}${input.array ? '[]' : ''}`, enumType: { name, values: input.enum } };
     }
     if (PG_REJECTED.has(input.type) || input.type === 'enum' || input.type === 'simple-enum') return undefined;
     const type = PG_NORMAL[input.type] ?? input.type;
@@ -155,7 +160,7 @@ export const postgresTypeOrm: TypeOrmDriver = {
     else full = withSize(type, input);
     return { type: `${full}${input.array ? '[]' : ''}` };
   },
-  defaultValue: (value) => jsDefault(value, (b) => (b ? 'true' : 'false')),
+  defaultValue: (value) => jsDefault(value, (b) => (b ? 'true' : 'false'), (values) => quote(`{${values.join(',')}}`)),
   defaultFunction: (expression) => (/^current_timestamp$/i.test(expression.trim()) ? 'now()' : expression),
   special: {
     createDate: { type: 'timestamp without time zone', default: 'now()' },

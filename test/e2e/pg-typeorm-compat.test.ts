@@ -1,0 +1,387 @@
+/**
+ * TypeORM compatibility on PostgreSQL, end to end.
+ *
+ * The entity classes in test/fixtures/typeorm-pg are compiled with the TypeScript compiler (legacy
+ * decorators + decorator metadata, CommonJS) and handed to a real TypeORM DataSource with
+ * `synchronize: true` in a child process, on a fresh database (db1). Then:
+ *
+ *  1. a migrator project whose models are the very same .ts files, pointed at db1, must see no
+ *     difference (`check` exits 0, `makemigrations` writes nothing);
+ *  2. a migrator project on a second fresh database (db2) builds the schema itself
+ *     (`makemigrations`, `migrate`, `check`), and the two catalogs must match: per table the
+ *     columns (format_type, NOT NULL, default, identity, comment), the constraints (name, type,
+ *     pg_get_constraintdef), the indexes (pg_indexes), and the enum types and extensions.
+ *
+ * The fixtures stay clear of what TypeORM itself gets wrong on PostgreSQL (numeric with a scale but
+ * no precision, fractional numeric defaults, expression defaults, quotes in string defaults,
+ * names over 63 bytes, foreign keys to an enum key without enumName).
+ *
+ * Needs the CLI built (`npx tsc -p tsconfig.json`), the dev dependencies typeorm and
+ * reflect-metadata, and PostgreSQL (test/support/pg.ts); an unreachable server fails the file.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { createTwoFilesPatch } from 'diff';
+import ts from 'typescript';
+import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const fixtures = path.join(root, 'test', 'fixtures', 'typeorm-pg');
+const cli = path.join(root, 'dist', 'cli', 'main.js');
+const nodeModules = path.join(root, 'node_modules');
+
+/** migrator's bookkeeping, never part of the models. */
+const VERSION_TABLE = 'migrator_version';
+
+interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function migrator(cwd: string, ...args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' }, timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const show = (r: CliResult): string => `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+function fixtureFiles(): string[] {
+  return fs
+    .readdirSync(fixtures)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+}
+
+/** Compiles the fixtures the way a TypeORM project is compiled (tsc with legacy decorators). */
+function compileFixtures(outDir: string): string[] {
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+  const compiled: string[] = [];
+  for (const file of fixtureFiles()) {
+    const source = fs.readFileSync(path.join(fixtures, file), 'utf8');
+    const out = ts.transpileModule(source, {
+      fileName: file,
+      reportDiagnostics: true,
+      compilerOptions: {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.CommonJS,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+        useDefineForClassFields: false,
+        esModuleInterop: true,
+        strict: false,
+      },
+    });
+    const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+    assert.equal(errors.length, 0, `${file}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`);
+    const js = path.join(outDir, file.replace(/\.ts$/, '.js'));
+    fs.writeFileSync(js, out.outputText);
+    compiled.push(js);
+  }
+  return compiled;
+}
+
+/** Runs TypeORM's `synchronize` on `url` in a child process, with the compiled entities. */
+function synchronizeWithTypeOrm(dir: string, modules: string[], url: string): string {
+  const script = path.join(dir, 'synchronize.js');
+  fs.writeFileSync(
+    script,
+    `'use strict';
+require('reflect-metadata');
+const { DataSource } = require('typeorm');
+const modules = ${JSON.stringify(modules)};
+const entities = modules.flatMap((m) => Object.values(require(m)).filter((x) => typeof x === 'function'));
+const ds = new DataSource({ type: 'postgres', url: ${JSON.stringify(url)}, entities, synchronize: true, logging: false });
+ds.initialize()
+  .then(() => ds.destroy())
+  .then(() => console.log('synchronized ' + ds.entityMetadatas.map((m) => m.tableName).join(', ')))
+  .catch((error) => { console.error(error && error.stack ? error.stack : error); process.exit(1); });
+`,
+  );
+  // pg warns about TypeORM's concurrent introspection queries; that is TypeORM's business.
+  const r = spawnSync(process.execPath, ['--no-deprecation', script], { cwd: dir, encoding: 'utf8', timeout: 90_000 });
+  assert.equal(r.status, 0, `TypeORM synchronize failed\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** A migrator project whose models are copies of the fixture files. */
+function makeProject(dir: string, url: string): void {
+  fs.mkdirSync(path.join(dir, 'entities'), { recursive: true });
+  for (const file of fixtureFiles()) fs.copyFileSync(path.join(fixtures, file), path.join(dir, 'entities', file));
+  fs.writeFileSync(
+    path.join(dir, 'migrator.config.ts'),
+    `import { defineConfig } from 'migrator';
+
+export default defineConfig({ database: ${JSON.stringify(url)}, models: ['entities/*.ts'], versions: 'versions' });
+`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a PostgreSQL schema from its catalogs, in a form two databases can be compared in.
+
+interface ColumnShape {
+  name: string;
+  type: string;
+  notnull: boolean;
+  default: string | null;
+  identity: string;
+  comment: string | null;
+}
+
+interface TableShape {
+  comment: string | null;
+  columns: ColumnShape[];
+  constraints: { name: string; type: string; def: string }[];
+  indexes: { name: string; def: string }[];
+}
+
+interface Catalog {
+  tables: Map<string, TableShape>;
+  enums: { name: string; labels: string[] }[];
+  extensions: string[];
+}
+
+/**
+ * A column default in a form that does not depend on how it was written: casts after literals
+ * dropped (`'0'::bigint` ≡ `0`, `'x'::character varying` ≡ `'x'`), quoted numbers unquoted,
+ * redundant parentheses removed. Function calls (`now()`, `uuid_generate_v4()`, the per-table
+ * `nextval('<table>_<column>_seq'::regclass)`) are kept exactly.
+ */
+function normalizeDefault(d: string | null): string | null {
+  if (d === null) return null;
+  let s = d.trim();
+  for (let prev = ''; prev !== s; ) {
+    prev = s;
+    s = s.replace(/^\((.*)\)$/s, '$1').trim();
+    s = s.replace(/^('(?:[^']|'')*'|-?\d+(?:\.\d+)?)::[a-z_][a-z0-9_ ]*(?:\(\d+(?:,\d+)?\))?(?:\[\])?$/i, '$1');
+  }
+  const num = /^'?(-?\d+(?:\.\d+)?)'?$/.exec(s);
+  if (num) return String(Number(num[1]));
+  return s;
+}
+
+async function readCatalog(db: TestDatabase): Promise<Catalog> {
+  const tableRows = await db.query<{ name: string; comment: string | null }>(
+    `SELECT c.relname::text AS name, obj_description(c.oid, 'pg_class') AS comment
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> $1
+      ORDER BY c.relname`,
+    [VERSION_TABLE],
+  );
+  const columns = await db.query<ColumnShape & { table: string }>(
+    `SELECT c.relname::text AS table, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,
+            a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS default, a.attidentity::text AS identity,
+            col_description(a.attrelid, a.attnum) AS comment
+       FROM pg_attribute a
+       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY c.relname, a.attnum`,
+  );
+  const constraints = await db.query<{ table: string; name: string; type: string; def: string }>(
+    `SELECT c.relname::text AS table, con.conname::text AS name, con.contype::text AS type, pg_get_constraintdef(con.oid) AS def
+       FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema()
+      ORDER BY c.relname, con.conname`,
+  );
+  const indexes = await db.query<{ table: string; name: string; def: string }>(
+    `SELECT tablename::text AS table, indexname::text AS name, indexdef AS def FROM pg_indexes
+      WHERE schemaname = current_schema() ORDER BY tablename, indexname`,
+  );
+  const enums = await db.query<{ name: string; labels: string[] }>(
+    `SELECT t.typname::text AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+       FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
+      WHERE n.nspname = current_schema() GROUP BY t.typname ORDER BY t.typname`,
+  );
+  const extensions = await db.query<{ name: string }>(`SELECT extname::text AS name FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname`);
+
+  const tables = new Map<string, TableShape>();
+  for (const t of tableRows) tables.set(t.name, { comment: t.comment, columns: [], constraints: [], indexes: [] });
+  for (const { table, ...c } of columns) tables.get(table)?.columns.push({ ...c, default: normalizeDefault(c.default) });
+  for (const { table, ...c } of constraints) tables.get(table)?.constraints.push(c);
+  for (const { table, ...i } of indexes) tables.get(table)?.indexes.push(i);
+  return { tables, enums, extensions: extensions.map((e) => e.name) };
+}
+
+/** The catalog as text, for assertion messages. */
+function catalogText(c: Catalog): string {
+  const lines: string[] = [];
+  for (const e of c.enums) lines.push(`ENUM ${e.name}: ${JSON.stringify(e.labels)}`);
+  for (const e of c.extensions) lines.push(`EXTENSION ${e}`);
+  for (const [name, t] of c.tables) {
+    lines.push(`TABLE ${name}${t.comment !== null ? ` -- ${JSON.stringify(t.comment)}` : ''}`);
+    for (const col of t.columns) {
+      lines.push(
+        `  col ${col.name}: ${col.type}${col.notnull ? ' NOT NULL' : ''}${col.default !== null ? ` DEFAULT ${col.default}` : ''}` +
+          `${col.identity ? ` IDENTITY(${col.identity})` : ''}${col.comment !== null ? ` -- ${JSON.stringify(col.comment)}` : ''}`,
+      );
+    }
+    for (const k of t.constraints) lines.push(`  con ${k.type} ${k.name}: ${k.def}`);
+    for (const i of t.indexes) lines.push(`  idx ${i.def}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * A unified diff of two lists, one JSON line per item, TypeORM's side first: names exactly
+ * what differs, for the assertion message.
+ */
+function differences(what: string, expected: unknown[], actual: unknown[]): string {
+  const lines = (xs: unknown[]): string => `${xs.map((x) => JSON.stringify(x)).join('\n')}\n`;
+  const patch = createTwoFilesPatch(`${what} (TypeORM synchronize)`, `${what} (migrator)`, lines(expected), lines(actual), '', '', { context: 1 });
+  return patch.split('\n').slice(1).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const EXPECTED_TABLES = [
+  'catalog_product',
+  'catalog_product_categories_product_category',
+  'customer',
+  'customer_favorite_product',
+  'customer_profile',
+  'http_request_log',
+  'order',
+  'order_item',
+  'product_category',
+  'shipment',
+];
+
+describe('TypeORM compatibility (PostgreSQL): migrator reads TypeORM entities as TypeORM synchronize builds them', () => {
+  let tmp: string;
+  let db1: TestDatabase | undefined;
+  let db2: TestDatabase | undefined;
+  let againstTypeOrm: string;
+  let fresh: string;
+  let typeorm: Catalog;
+  let built: Catalog | undefined;
+
+  before(async () => {
+    assert.ok(fs.existsSync(cli), `${cli} is missing: run \`npx tsc -p tsconfig.json\` (npm run build) first`);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'migrator-typeorm-pg-'));
+    db1 = await createTestDatabase('migrator_typeorm_pg');
+    db2 = await createTestDatabase('migrator_typeorm_pg_fresh');
+    const compiled = path.join(tmp, 'typeorm-app');
+    const modules = compileFixtures(compiled);
+    // The compiled entities require typeorm and reflect-metadata from this repository.
+    fs.symlinkSync(nodeModules, path.join(compiled, 'node_modules'), 'dir');
+    synchronizeWithTypeOrm(compiled, modules, db1.url);
+    typeorm = await readCatalog(db1);
+
+    againstTypeOrm = path.join(tmp, 'project-on-typeorm-db');
+    makeProject(againstTypeOrm, db1.url);
+    fresh = path.join(tmp, 'project-fresh');
+    makeProject(fresh, db2.url);
+  });
+
+  after(async () => {
+    await db1?.drop();
+    await db2?.drop();
+    if (tmp && !process.env.KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+    else if (tmp) console.log(`kept ${tmp}`);
+  });
+
+  test('TypeORM synchronize builds every fixture table, junction tables included', () => {
+    assert.deepEqual([...typeorm.tables.keys()].sort(), EXPECTED_TABLES, catalogText(typeorm));
+    assert.deepEqual(
+      typeorm.enums.map((e) => e.name),
+      ['customer_tier_enum', 'order_priority_enum', 'order_status_enum'],
+      catalogText(typeorm),
+    );
+    assert.deepEqual(typeorm.extensions, ['uuid-ossp'], catalogText(typeorm));
+  });
+
+  test('check against the database TypeORM built: exit 0, no changes', () => {
+    const r = migrator(againstTypeOrm, 'check');
+    assert.equal(r.status, 0, show(r));
+    assert.match(r.stdout, /No changes detected/, show(r));
+    assert.doesNotMatch(r.stdout, /differ/, show(r));
+  });
+
+  test('makemigrations against the database TypeORM built: No changes detected, nothing written', () => {
+    const r = migrator(againstTypeOrm, 'makemigrations');
+    assert.equal(r.status, 0, show(r));
+    assert.match(r.stdout, /No changes detected/, show(r));
+    const versions = path.join(againstTypeOrm, 'versions');
+    const written = fs.existsSync(versions) ? fs.readdirSync(versions).filter((f) => f.endsWith('.ts')) : [];
+    assert.deepEqual(written, [], `makemigrations wrote ${written.join(', ')}`);
+  });
+
+  test('fresh database: makemigrations writes one revision, migrate applies it', async () => {
+    const gen = migrator(fresh, 'makemigrations', '-m', 'initial schema', '--rev-id', 'a1b2c3d4e5f6');
+    assert.equal(gen.status, 0, show(gen));
+    assert.match(gen.stdout, /Generated /, show(gen));
+    const up = migrator(fresh, 'migrate');
+    assert.equal(up.status, 0, show(up));
+    assert.match(up.stdout, /Applied\s+a1b2c3d4e5f6/, show(up));
+    assert.match(up.stdout, /Database is now at a1b2c3d4e5f6/, show(up));
+    const rows = await db2!.query<{ version_num: string }>(`SELECT version_num FROM ${VERSION_TABLE}`);
+    assert.deepEqual(rows, [{ version_num: 'a1b2c3d4e5f6' }]);
+    built = await readCatalog(db2!);
+  });
+
+  test('fresh database: check is clean after migrate', () => {
+    assert.ok(built, 'the fresh database was not built');
+    const chk = migrator(fresh, 'check');
+    assert.equal(chk.status, 0, show(chk));
+    assert.match(chk.stdout, /No changes detected/, show(chk));
+  });
+
+  test('fresh database: makemigrations again says No changes detected', () => {
+    assert.ok(built, 'the fresh database was not built');
+    const again = migrator(fresh, 'makemigrations');
+    assert.equal(again.status, 0, show(again));
+    assert.match(again.stdout, /No changes detected/, show(again));
+    assert.deepEqual(
+      fs.readdirSync(path.join(fresh, 'versions')).filter((f) => f.endsWith('.ts')),
+      ['a1b2c3d4e5f6_initial_schema.ts'],
+    );
+  });
+
+  test('the schema migrator built has the same tables, enum types and extensions as the one TypeORM built', () => {
+    assert.ok(built, 'the fresh database was not built');
+    const context = `\n--- TypeORM\n${catalogText(typeorm)}\n--- migrator\n${catalogText(built)}`;
+    assert.deepEqual([...built.tables.keys()].sort(), [...typeorm.tables.keys()].sort(), `tables differ\n${differences('tables', [...typeorm.tables.keys()].sort(), [...built.tables.keys()].sort())}${context}`);
+    assert.deepEqual(built.enums, typeorm.enums, `enum types (name, labels in order) differ\n${differences('enum types', typeorm.enums, built.enums)}`);
+    assert.deepEqual(built.extensions, typeorm.extensions, `extensions differ\n${differences('extensions', typeorm.extensions, built.extensions)}`);
+  });
+
+  test('the schema migrator built equals the one TypeORM built, table by table', async (t) => {
+    assert.ok(built, 'the fresh database was not built');
+    for (const [name, expected] of [...typeorm.tables].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      await t.test(name, async (tt) => {
+        const actual = built!.tables.get(name);
+        assert.ok(actual, `migrator built no table "${name}"`);
+        const byName = <T extends { name: string }>(xs: T[]): T[] => [...xs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const check = <T>(what: string, e: T[], a: T[]): void => assert.deepEqual(a, e, `table ${name}: ${what} differ\n${differences(what, e, a)}`);
+        await tt.test('columns (name, format_type, attnotnull, normalised default, identity, comment)', () => {
+          check('columns', byName(expected.columns), byName(actual.columns));
+        });
+        await tt.test('column order', () => {
+          check(
+            'column order',
+            expected.columns.map((c) => c.name),
+            actual.columns.map((c) => c.name),
+          );
+        });
+        await tt.test('table comment', () => {
+          assert.equal(actual.comment, expected.comment, `table ${name}: comment differs`);
+        });
+        await tt.test('constraints (conname, contype, pg_get_constraintdef)', () => {
+          check('constraints', expected.constraints, actual.constraints);
+        });
+        await tt.test('indexes (pg_indexes.indexname, indexdef)', () => {
+          check('indexes', expected.indexes, actual.indexes);
+        });
+      });
+    }
+  });
+});
