@@ -29,9 +29,21 @@ const out = (line = ''): void => {
   process.stdout.write(`${line}\n`);
 };
 
-function label(r: RevisionInfo): string {
-  const tags = [r.isHead ? 'head' : '', r.isMerge ? 'mergepoint' : '', r.isBase ? 'base' : '', ...r.branchLabels].filter(Boolean);
+function label(r: RevisionInfo, current: readonly string[] = []): string {
+  const tags = [
+    ...r.branchLabels,
+    r.isHead ? 'head' : '',
+    r.isBranchPoint ? 'branchpoint' : '',
+    r.isMerge ? 'mergepoint' : '',
+    r.isBase ? 'base' : '',
+    current.includes(r.id) ? 'current' : '',
+  ].filter(Boolean);
   return `${r.id}${tags.length ? ` (${tags.join(', ')})` : ''}`;
+}
+
+/** `--depends-on a,b --depends-on c` → [a, b, c]. */
+function list(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
 function stepLine(s: StepResult): string {
@@ -83,13 +95,21 @@ export function buildProgram(cwd: string): Command {
     .requiredOption('-m, --message <message>', 'what the revision does')
     .option('--autogenerate', 'fill the revision with the difference between models and database')
     .option('--rev-id <id>', 'use this revision id instead of a random one')
+    .option('--head <revision>', 'build on this head (e.g. crm@head), or "base" for a new root')
+    .option('--splice', 'allow --head to be a revision that is not a head, starting a branch')
+    .option('--branch-label <labels>', 'name the branch this revision starts (comma-separated, repeatable)', list)
+    .option('--depends-on <revisions>', 'revisions this one depends on (comma-separated, repeatable)', list)
     .option('--version-path <dir>', 'write into this version folder')
-    .action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string }) => {
+    .action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string; head?: string; splice?: boolean; branchLabel?: string[]; dependsOn?: string[] }) => {
       const result = await commands.revision(await project(), {
         message: o.message,
         autogenerate: o.autogenerate,
         revId: o.revId,
         versionPath: o.versionPath ? path.resolve(cwd, o.versionPath) : undefined,
+        head: o.head,
+        splice: o.splice,
+        branchLabels: o.branchLabel,
+        dependsOn: o.dependsOn,
       });
       if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
     });
@@ -153,22 +173,40 @@ export function buildProgram(cwd: string): Command {
   program
     .command('heads')
     .description('show the head revisions of the version files')
+    .option('--resolve-dependencies', 'leave out heads that another revision depends on')
     .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
-      const revs = commands.heads(await project());
+    .action(async (o: { json?: boolean; resolveDependencies?: boolean }) => {
+      const revs = commands.heads(await project(), { resolveDependencies: o.resolveDependencies });
       if (o.json) return json(revs);
       for (const r of revs) out(`${label(r)}${r.message ? `  ${r.message}` : ''}`);
+    });
+
+  program
+    .command('branches')
+    .description('show branch points: revisions with more than one child')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const points = commands.branches(await project());
+      if (o.json) return json(points);
+      if (points.length === 0) return out('(no branch points)');
+      for (const b of points) {
+        out(`${label(b)}${b.message ? `  ${b.message}` : ''}`);
+        for (const c of b.children) out(`  -> ${label(c)}${c.message ? `  ${c.message}` : ''}`);
+      }
     });
 
   program
     .command('history')
     .description('list revisions, newest first')
     .option('-r, --rev-range <range>', 'only revisions in a:b')
+    .option('-i, --indicate-current', 'mark the revisions the database is at')
     .option('--json', 'print JSON')
-    .action(async (o: { revRange?: string; json?: boolean }) => {
-      const revs = commands.history(await project(), o.revRange);
-      if (o.json) return json(revs);
-      for (const r of revs) out(`${r.downRevisions.join(', ') || '<base>'} -> ${label(r)}${r.message ? `, ${r.message}` : ''}`);
+    .action(async (o: { revRange?: string; json?: boolean; indicateCurrent?: boolean }) => {
+      const p = await project();
+      const revs = commands.history(p, o.revRange);
+      const current = o.indicateCurrent ? await commands.databaseHeads(p) : [];
+      if (o.json) return json(o.indicateCurrent ? revs.map((r) => ({ ...r, isCurrent: current.includes(r.id) })) : revs);
+      for (const r of revs) out(`${r.downRevisions.join(', ') || '<base>'} -> ${label(r, current)}${r.message ? `, ${r.message}` : ''}`);
     });
 
   program
@@ -193,7 +231,13 @@ export function buildProgram(cwd: string): Command {
       const revs = await commands.showmigrations(await project());
       if (o.json) return json(revs);
       if (revs.length === 0) return out('(no revisions)');
-      for (const r of revs) out(`[${r.applied ? 'X' : ' '}] ${label(r)}${r.message ? `  ${r.message}` : ''}`);
+      // Oldest first; a revision that does not follow the line above says where it branches from.
+      let previous: string | undefined;
+      for (const r of revs) {
+        const from = r.downRevisions.length && !(r.downRevisions.length === 1 && r.downRevisions[0] === previous) ? `  <- ${r.downRevisions.join(' + ')}` : '';
+        out(`[${r.applied ? 'X' : ' '}] ${label(r)}${r.message ? `  ${r.message}` : ''}${from}`);
+        previous = r.id;
+      }
     });
 
   program
@@ -201,7 +245,9 @@ export function buildProgram(cwd: string): Command {
     .description('set the version table to the target(s) without running revisions')
     .argument('<targets...>', 'revision(s), heads, base')
     .option('--purge', 'empty the version table first')
-    .action(async (targets: string[], o: { purge?: boolean }) => {
+    .option('--sql', 'print the SQL instead of running it (from an empty version table)')
+    .action(async (targets: string[], o: { purge?: boolean; sql?: boolean }) => {
+      if (o.sql) return void process.stdout.write(commands.stampSql(await project(), targets, { purge: o.purge }));
       const r = await commands.stamp(await project(), targets, { purge: o.purge });
       out(`Stamped ${r.from.join(', ') || 'base'} -> ${r.to.join(', ') || 'base'}`);
     });

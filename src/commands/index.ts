@@ -1,5 +1,5 @@
 /** One function per CLI command; each returns data and prints nothing. */
 export { init } from './init.js';
-export { upgrade, downgrade, moveSql, offlineSql, stamp } from './migrate.js';
-export { current, heads, history, show, showmigrations } from './inspect.js';
+export { upgrade, downgrade, moveSql, offlineSql, stamp, stampSql, stampedHeads } from './migrate.js';
+export { branches, current, databaseHeads, heads, history, show, showmigrations } from './inspect.js';
 export { makemigrations, revision, merge, check, sqlmigrate } from './generate.js';

@@ -12,10 +12,12 @@ export interface RevisionInfo {
   isHead: boolean;
   isBase: boolean;
   isMerge: boolean;
+  isBranchPoint: boolean;
 }
 
 function info(project: Project, r: Revision): RevisionInfo {
   const graph = project.graph;
+  const children = graph.childrenOf(r.id).length;
   return {
     id: r.id,
     downRevisions: r.downRevisions,
@@ -23,10 +25,17 @@ function info(project: Project, r: Revision): RevisionInfo {
     dependsOn: r.dependsOn,
     message: r.message,
     path: r.path,
-    isHead: graph.childrenOf(r.id).length === 0,
+    isHead: children === 0,
     isBase: r.downRevisions.length === 0,
     isMerge: r.downRevisions.length > 1,
+    isBranchPoint: children > 1,
   };
+}
+
+/** The version table's rows, or none when the database has no version table yet. */
+export async function databaseHeads(project: Project): Promise<string[]> {
+  const versions = project.versionTable();
+  return project.withConnection((conn) => versions.heads(conn), { readOnly: true });
 }
 
 /** The revisions the database is at (the version table's rows). */
@@ -35,25 +44,36 @@ export async function current(project: Project): Promise<RevisionInfo[]> {
   const heads = await project.withConnection((conn) => versions.heads(conn), { mustExist: true });
   return heads.map((h) => {
     const r = project.graph.get(h);
-    return r ? info(project, r) : { id: h, downRevisions: [], branchLabels: [], dependsOn: [], isHead: false, isBase: false, isMerge: false };
+    return r ? info(project, r) : { id: h, downRevisions: [], branchLabels: [], dependsOn: [], isHead: false, isBase: false, isMerge: false, isBranchPoint: false };
   });
 }
 
-export function heads(project: Project): RevisionInfo[] {
-  return project.graph.heads.map((r) => info(project, r));
+/** The heads of the revision files; with `resolveDependencies`, less those another revision depends on. */
+export function heads(project: Project, options: { resolveDependencies?: boolean } = {}): RevisionInfo[] {
+  const graph = project.graph;
+  return (options.resolveDependencies ? graph.resolvedHeads : graph.heads).map((r) => info(project, r));
 }
 
-/** Revisions newest first; `range` is `a:b` (either side may be left out). */
+export interface BranchInfo extends RevisionInfo {
+  children: RevisionInfo[];
+}
+
+/** Branch points: revisions with more than one child, and those children. */
+export function branches(project: Project): BranchInfo[] {
+  const graph = project.graph;
+  return graph.branchPoints.map((r) => ({ ...info(project, r), children: graph.childrenOf(r.id).map((c) => info(project, c)) }));
+}
+
+/** Revisions newest first; `range` is `a:b`, both ends included (either may be left out). */
 export function history(project: Project, range?: string): RevisionInfo[] {
   const graph = project.graph;
   let ids = new Set(graph.revisions.map((r) => r.id));
   if (range) {
     const [lower, upper] = range.includes(':') ? range.split(':', 2) : [range, ''];
-    if (upper) ids = graph.ancestors(graph.resolveTarget(upper, []));
+    if (upper && upper !== 'heads') ids = graph.ancestors(graph.resolveTarget(upper, []));
     if (lower && lower !== 'base') {
-      const below = graph.ancestors(graph.resolveTarget(lower, []));
-      const keep = graph.descendants(graph.resolveTarget(lower, []));
-      ids = new Set([...ids].filter((id) => keep.has(id) || (below.has(id) && graph.resolveTarget(lower, []).includes(id))));
+      const above = graph.descendants(graph.resolveTarget(lower, []));
+      ids = new Set([...ids].filter((id) => above.has(id)));
     }
   }
   return graph.topological(ids).reverse().map((r) => info(project, r));
@@ -72,8 +92,7 @@ export interface MigrationStatus extends RevisionInfo {
 /** Every revision, oldest first, with whether the database has it applied. */
 export async function showmigrations(project: Project): Promise<MigrationStatus[]> {
   const graph = project.graph;
-  const versions = project.versionTable();
-  const dbHeads = await project.withConnection((conn) => versions.heads(conn), { readOnly: true });
+  const dbHeads = await databaseHeads(project);
   const applied = graph.ancestors(dbHeads.filter((h) => graph.get(h)));
   return graph.topological(new Set(graph.revisions.map((r) => r.id))).map((r) => ({ ...info(project, r), applied: applied.has(r.id) }));
 }

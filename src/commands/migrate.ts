@@ -1,7 +1,8 @@
 /** upgrade, downgrade, migrate, stamp: commands that move the version table. */
 import { MigratorError } from '../errors.js';
 import type { Project } from '../project.js';
-import { plan, renderSteps, runSteps, type StepResult } from '../runner/runner.js';
+import type { PlannedStep } from '../revisions/graph.js';
+import { renderSteps, runSteps, type StepResult } from '../runner/runner.js';
 
 export interface MoveResult {
   direction: 'up' | 'down';
@@ -37,7 +38,7 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
       for (const h of from) {
         if (!graph.get(h)) throw new MigratorError(`the database is at revision ${h}, which no file in ${project.config.versions.join(', ')} defines; restore the file or \`migrator stamp\` the database`);
       }
-      const steps = plan(graph, direction, from, target);
+      const steps = graph.plan(direction, from, target);
       const results = await runSteps(conn, versions, steps, {
         onStep: options.onStep,
         singleTransaction: options.singleTransaction ?? project.config.singleTransaction,
@@ -60,43 +61,79 @@ export async function moveSql(project: Project, direction: 'up' | 'down', range:
     throw new MigratorError('downgrade --sql needs a range start:end, since there is no database to read the current revision from');
   }
   const startHeads = start === undefined || start === 'base' ? [] : graph.resolveTarget(start, []);
-  return offlineSql(project, direction, startHeads, graph.resolveTarget(end, startHeads), options);
+  return offlineSql(project, graph.plan(direction, startHeads, end), startHeads, options);
 }
 
-/** Offline SQL that moves a database from `startHeads` to `targetHeads`. */
+/** Offline SQL of planned steps that start from `startHeads`. */
 export async function offlineSql(
   project: Project,
-  direction: 'up' | 'down',
-  startHeads: string[],
-  targetHeads: string[],
+  steps: readonly PlannedStep[],
+  startHeads: readonly string[],
   options: { singleTransaction?: boolean } = {},
 ): Promise<string> {
-  const graph = project.graph;
   const dialect = project.dialect;
-  const steps = direction === 'up' ? graph.upgradePlan(startHeads, targetHeads) : graph.downgradePlan(startHeads, targetHeads);
-  return renderSteps(dialect, project.versionTable(dialect), graph, steps, {
+  return renderSteps(dialect, project.versionTable(dialect), project.graph, steps, {
     startHeads,
-    createVersionTable: direction === 'up' && startHeads.length === 0,
+    createVersionTable: steps[0]?.step.direction === 'up' && startHeads.length === 0,
     singleTransaction: options.singleTransaction ?? project.config.singleTransaction ?? false,
   });
 }
 
+/**
+ * The heads after stamping `targets` onto `current`, branch by branch as Alembic does: a target
+ * replaces the heads of its own lineage; `base` clears the rows, `label@base` that branch's.
+ */
+export function stampedHeads(project: Project, current: readonly string[], targets: readonly string[]): string[] {
+  const graph = project.graph;
+  let heads = [...current];
+  for (const target of targets) {
+    if (target === 'base') {
+      heads = [];
+      continue;
+    }
+    const down = /@base$/.test(target) ? graph.resolveDowngrade(target, heads) : undefined;
+    if (down) {
+      const gone = graph.descendants(down.roots);
+      heads = [...heads.filter((h) => !gone.has(h)), ...down.targets];
+      continue;
+    }
+    for (const t of graph.resolveTarget(target, heads)) {
+      const below = graph.ancestors([t]);
+      const above = graph.descendants([t]);
+      heads = [...heads.filter((h) => !below.has(h) && !above.has(h)), t];
+    }
+  }
+  return graph.headsAfter(heads);
+}
+
 /** Sets the version table to `targets` without running any revision. */
 export async function stamp(project: Project, targets: string[], options: { purge?: boolean } = {}): Promise<{ from: string[]; to: string[] }> {
-  const graph = project.graph;
   const versions = project.versionTable();
   return project.withConnection(async (conn) => {
     await conn.lock();
     try {
-      await versions.ensure(conn);
       const from = await versions.heads(conn);
-      const wanted = targets.flatMap((t) => graph.resolveTarget(t, options.purge ? [] : from));
-      // Heads of the stamped state: the targets, less any that another target already includes.
-      const to = graph.headsAfter(wanted);
-      await conn.transaction(async () => versions.replace(conn, to));
+      const to = stampedHeads(project, options.purge ? [] : from, targets);
+      await conn.transaction(async () => {
+        await versions.ensure(conn);
+        await versions.replace(conn, to);
+      });
       return { from, to };
     } finally {
       await conn.unlock();
     }
   });
+}
+
+/** Offline SQL for a stamp: the version table as it would be, from an empty one (or --purge). */
+export function stampSql(project: Project, targets: string[], options: { purge?: boolean } = {}): string {
+  const dialect = project.dialect;
+  const versions = project.versionTable(dialect);
+  const to = stampedHeads(project, [], targets);
+  const statement = (sql: string): string => `${sql};`;
+  return `${[
+    statement(versions.createSql()),
+    ...(options.purge ? [statement(`DELETE FROM ${dialect.quoteIdentifier(versions.name)}`)] : []),
+    ...to.map((v) => statement(versions.changeSql({ kind: 'insert', version: v }))),
+  ].join('\n')}\n`;
 }

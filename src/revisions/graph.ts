@@ -1,6 +1,7 @@
 /**
  * The revision graph: revisions linked by `downRevision` (and `dependsOn`), with heads, bases,
- * target resolution and the steps between two states. Pure: no files, no database.
+ * branch labels, target resolution and the steps between two states — Alembic's semantics.
+ * Pure: no files, no database.
  */
 import { MigratorError } from '../errors.js';
 
@@ -34,37 +35,59 @@ export type HeadChange =
   | { kind: 'delete'; version: string }
   | { kind: 'update'; from: string; to: string };
 
+export interface PlannedStep {
+  step: Step;
+  changes: HeadChange[];
+}
+
+/**
+ * Where a downgrade goes: the revisions that stay as heads of the affected lineage (`targets`,
+ * empty for its base), and the revisions whose descendants are affected (`roots`).
+ */
+export interface DowngradeTarget {
+  targets: string[];
+  roots: string[];
+}
+
 export const REVISION_ID = /^[^@\-+:\s]+$/;
 const RELATIVE = /^(?:(.+?)@)?(\w+)?([+-]\d+)$/;
 
 export class RevisionGraph {
   private readonly byId = new Map<string, Revision>();
   private readonly children = new Map<string, string[]>();
+  private readonly dependents = new Map<string, string[]>();
   private readonly labels = new Map<string, string>();
-  /** Revisions in the order they were given (file order), for deterministic walks. */
+  /** File order of each revision, for deterministic walks. */
+  private readonly order = new Map<string, number>();
+  /** Revisions in the order they were given (file order). */
   readonly revisions: readonly Revision[];
 
   constructor(revisions: readonly Revision[]) {
     this.revisions = revisions;
-    for (const r of revisions) {
+    revisions.forEach((r, i) => {
       if (!REVISION_ID.test(r.id)) throw new RevisionError(`revision id "${r.id}"${where(r)} may not contain @, -, +, : or spaces`);
       const dup = this.byId.get(r.id);
-      if (dup) throw new RevisionError(`duplicate revision id ${r.id}${where(dup)} and${where(r)}; give one of them a new id`);
+      if (dup) throw new RevisionError(`duplicate revision id ${r.id} in${where(dup)} and${where(r)}; give one of them a new id`);
       this.byId.set(r.id, r);
       this.children.set(r.id, []);
-    }
+      this.dependents.set(r.id, []);
+      this.order.set(r.id, i);
+    });
     for (const r of revisions) {
       for (const parent of [...r.downRevisions, ...r.dependsOn]) {
-        if (parent === r.id) throw new RevisionError(`revision ${r.id}${where(r)} names itself as its parent`);
+        if (parent === r.id) throw new RevisionError(`revision ${r.id}${where(r)} names itself as its ${r.downRevisions.includes(parent) ? 'parent' : 'dependency'}`);
         if (!this.byId.has(parent)) {
           const what = r.downRevisions.includes(parent) ? 'revises' : 'depends on';
           throw new RevisionError(`revision ${r.id}${where(r)} ${what} ${parent}, which no revision file defines`);
         }
       }
-      for (const parent of r.downRevisions) this.children.get(parent)!.push(r.id);
+      for (const parent of new Set(r.downRevisions)) this.children.get(parent)!.push(r.id);
+      for (const dep of new Set(r.dependsOn)) this.dependents.get(dep)!.push(r.id);
       for (const label of r.branchLabels) {
+        if (!REVISION_ID.test(label)) throw new RevisionError(`branch label "${label}" of revision ${r.id}${where(r)} may not contain @, -, +, : or spaces`);
         const other = this.labels.get(label);
         if (other) throw new RevisionError(`branch label "${label}" is used by both ${other}${where(this.byId.get(other)!)} and ${r.id}${where(r)}`);
+        if (this.byId.has(label)) throw new RevisionError(`branch label "${label}" of revision ${r.id}${where(r)} is also a revision id`);
         this.labels.set(label, r.id);
       }
     }
@@ -88,7 +111,8 @@ export class RevisionGraph {
         const s = state.get(next);
         if (s === 1) {
           const cycle = stack.slice(stack.findIndex((f) => f.id === next)).map((f) => f.id);
-          throw new RevisionError(`revisions form a cycle: ${[...cycle, next].join(' -> ')}`);
+          const files = [...new Set(cycle.map((id) => this.byId.get(id)!.path).filter(Boolean))];
+          throw new RevisionError(`revisions form a cycle: ${[...cycle, next].join(' -> ')}${files.length ? ` (${files.join(', ')})` : ''}`);
         }
         if (s === undefined) {
           state.set(next, 1);
@@ -102,8 +126,13 @@ export class RevisionGraph {
     return this.byId.get(id);
   }
 
+  private rev(id: string): Revision {
+    return this.byId.get(id)!;
+  }
+
+  /** Down revisions first, then dependencies. */
   private parentsOf(id: string): string[] {
-    const r = this.byId.get(id)!;
+    const r = this.rev(id);
     return [...r.downRevisions, ...r.dependsOn];
   }
 
@@ -112,12 +141,22 @@ export class RevisionGraph {
     return this.revisions.filter((r) => this.children.get(r.id)!.length === 0);
   }
 
+  /** Heads, less those that another revision depends on (Alembic's `--resolve-dependencies`). */
+  get resolvedHeads(): Revision[] {
+    return this.heads.filter((r) => this.dependents.get(r.id)!.length === 0);
+  }
+
   get bases(): Revision[] {
     return this.revisions.filter((r) => r.downRevisions.length === 0);
   }
 
+  /** Revisions with more than one child: where branches start. */
+  get branchPoints(): Revision[] {
+    return this.revisions.filter((r) => this.children.get(r.id)!.length > 1);
+  }
+
   childrenOf(id: string): Revision[] {
-    return (this.children.get(id) ?? []).map((c) => this.byId.get(c)!);
+    return (this.children.get(id) ?? []).map((c) => this.rev(c));
   }
 
   /** A revision by full id, unique prefix (4+ characters) or branch label. */
@@ -125,7 +164,7 @@ export class RevisionGraph {
     const exact = this.byId.get(ref);
     if (exact) return exact;
     const labelled = this.labels.get(ref);
-    if (labelled) return this.byId.get(labelled)!;
+    if (labelled) return this.rev(labelled);
     if (ref.length < 4) throw new RevisionError(`no revision "${ref}"; a partial id needs at least 4 characters`);
     const matches = this.revisions.filter((r) => r.id.startsWith(ref));
     if (matches.length === 0) throw new RevisionError(`no revision "${ref}"; see \`migrator history\` for the revisions there are`);
@@ -137,7 +176,9 @@ export class RevisionGraph {
   head(): Revision | undefined {
     const heads = this.heads;
     if (heads.length > 1) {
-      throw new RevisionError(`there are ${heads.length} heads (${heads.map((h) => h.id).join(', ')}); name one, use "heads", or merge them with \`migrator merge heads -m <message>\``);
+      throw new RevisionError(
+        `there are ${heads.length} heads (${heads.map((h) => h.id).join(', ')}); name one (e.g. <label>@head), use "heads", or join them with \`migrator merge heads -m <message>\``,
+      );
     }
     return heads[0];
   }
@@ -155,7 +196,7 @@ export class RevisionGraph {
     return seen;
   }
 
-  /** Ids of the given revisions and everything above them. */
+  /** Ids of the given revisions and everything above them (children and dependents). */
   descendants(ids: Iterable<string>): Set<string> {
     const seen = new Set<string>();
     const stack = [...ids];
@@ -163,10 +204,40 @@ export class RevisionGraph {
       const id = stack.pop()!;
       if (seen.has(id)) continue;
       seen.add(id);
-      stack.push(...this.children.get(id)!);
-      for (const r of this.revisions) if (r.dependsOn.includes(id)) stack.push(r.id);
+      stack.push(...this.children.get(id)!, ...this.dependents.get(id)!);
     }
     return seen;
+  }
+
+  /**
+   * The revisions a branch label names: the labelled revision, its descendants, and its
+   * ancestors down to (not including) a branch point or a merge.
+   */
+  branchMembers(labelledId: string): Set<string> {
+    const members = new Set<string>();
+    const up = [labelledId];
+    while (up.length) {
+      const id = up.pop()!;
+      if (members.has(id)) continue;
+      members.add(id);
+      up.push(...this.children.get(id)!);
+    }
+    let at = this.rev(labelledId);
+    while (at.downRevisions.length === 1) {
+      const parent = at.downRevisions[0];
+      if (this.children.get(parent)!.length !== 1) break;
+      members.add(parent);
+      at = this.rev(parent);
+    }
+    return members;
+  }
+
+  /** The lowest revision of a label's branch. */
+  private branchBase(labelledId: string): Revision {
+    const members = this.branchMembers(labelledId);
+    let at = this.rev(labelledId);
+    while (at.downRevisions.length === 1 && members.has(at.downRevisions[0])) at = this.rev(at.downRevisions[0]);
+    return at;
   }
 
   /**
@@ -180,22 +251,29 @@ export class RevisionGraph {
       if (done.has(id) || !ids.has(id)) return;
       done.add(id);
       for (const p of this.parentsOf(id)) visit(p);
-      out.push(this.byId.get(id)!);
+      out.push(this.rev(id));
     };
     for (const r of this.revisions) visit(r.id);
     return out;
   }
 
-  /** Heads of the state after which `ids` (a set closed under ancestors) is applied. */
-  private headsOf(applied: Set<string>): string[] {
+  /** Heads of the state in which exactly `applied` (closed under ancestors) is applied. */
+  headsOf(applied: Set<string>): string[] {
     const implied = new Set<string>();
     for (const id of applied) for (const p of this.parentsOf(id)) implied.add(p);
     return this.revisions.filter((r) => applied.has(r.id) && !implied.has(r.id)).map((r) => r.id);
   }
 
+  private labelled(label: string): Revision {
+    const id = this.labels.get(label);
+    if (id) return this.rev(id);
+    // `<rev>@head` works as well, as in Alembic.
+    return this.lookup(label);
+  }
+
   /**
-   * Resolves an upgrade or downgrade target, given the current heads, to the set of revisions
-   * that should be heads afterwards (empty for `base`).
+   * Resolves an upgrade target (or any revision reference) to the revisions that should be
+   * heads afterwards (empty for `base`).
    */
   resolveTarget(target: string, current: readonly string[]): string[] {
     if (target === 'base') return [];
@@ -205,30 +283,44 @@ export class RevisionGraph {
       return h ? [h.id] : [];
     }
     const rel = RELATIVE.exec(target);
-    if (rel && !this.byId.has(target)) return this.resolveRelative(target, rel[1], rel[2], Number(rel[3]), current);
-    const at = /^(.+)@(head|base)$/.exec(target);
+    if (rel && !this.byId.has(target) && !this.labels.has(target)) return this.resolveRelative(target, rel[1], rel[2], Number(rel[3]), current).targets;
+    const at = /^(.+)@(.+)$/.exec(target);
     if (at) {
-      const root = this.lookup(at[1]);
-      if (at[2] === 'base') return root.downRevisions.length ? [...root.downRevisions] : [];
-      const heads = this.heads.filter((h) => this.ancestors([h.id]).has(root.id));
-      if (heads.length > 1) throw new RevisionError(`"${target}" has several heads: ${heads.map((h) => h.id).join(', ')}`);
-      return heads.map((h) => h.id);
+      const root = this.labelled(at[1]);
+      const members = this.branchMembers(root.id);
+      if (at[2] === 'base') return [this.branchBase(root.id).id];
+      if (at[2] === 'head' || at[2] === 'heads') {
+        const heads = this.heads.filter((h) => members.has(h.id));
+        if (at[2] === 'head' && heads.length > 1) throw new RevisionError(`"${target}" has several heads: ${heads.map((h) => h.id).join(', ')}; name one`);
+        return heads.map((h) => h.id);
+      }
+      const rev = this.lookup(at[2]);
+      if (!members.has(rev.id)) throw new RevisionError(`revision ${rev.id} is not on branch "${at[1]}"`);
+      return [rev.id];
     }
-    return [this.lookup(target.includes('@') ? target.slice(target.indexOf('@') + 1) : target).id];
+    return [this.lookup(target).id];
   }
 
-  private resolveRelative(target: string, label: string | undefined, from: string | undefined, n: number, current: readonly string[]): string[] {
+  /** `+N`, `-N`, `<rev>+N`, `<rev>-N`, `label@+N`, `label@head-N`, `base+N`. */
+  private resolveRelative(target: string, label: string | undefined, from: string | undefined, n: number, current: readonly string[]): DowngradeTarget {
     let start: string[];
     if (from === 'head' || from === 'heads') start = label ? this.resolveTarget(`${label}@head`, current) : this.resolveTarget(from, current);
     else if (from === 'base') start = [];
-    else if (from) start = [this.lookup(from).id];
-    else if (label) start = current.filter((c) => this.ancestors([c]).has(this.lookup(label).id) || this.descendants([this.lookup(label).id]).has(c));
-    else start = [...current];
-    if (start.length > 1) throw new RevisionError(`"${target}" is ambiguous: it starts from several heads (${start.join(', ')}); name a revision instead`);
+    else if (from) start = [this.lookup(label ? `${from}` : from).id];
+    else if (label) {
+      const members = this.branchMembers(this.labelled(label).id);
+      start = current.filter((c) => members.has(c));
+    } else start = [...current];
+    if (start.length > 1) throw new RevisionError(`"${target}" is ambiguous: it starts from several heads (${start.join(', ')}); name a revision or a branch (label@${n > 0 ? '+' : '-'}${Math.abs(n)})`);
     let at: string[] = start;
+    let root: string | undefined = start[0];
     for (let i = 0; i < Math.abs(n); i++) {
       if (n > 0) {
-        const next = at.length ? this.childrenOf(at[0]).map((c) => c.id) : this.bases.map((b) => b.id);
+        let next = at.length ? this.childrenOf(at[0]).map((c) => c.id) : this.bases.map((b) => b.id);
+        if (label && next.length > 1) {
+          const members = this.branchMembers(this.labelled(label).id);
+          next = next.filter((x) => members.has(x));
+        }
         if (next.length !== 1) {
           if (next.length === 0) throw new RevisionError(`relative revision ${target} didn't produce ${n} migrations; there are only ${i} above ${start[0] ?? 'base'}`);
           throw new RevisionError(`relative revision ${target} is ambiguous: ${at[0] ?? 'base'} has several next revisions (${next.join(', ')})`);
@@ -237,41 +329,79 @@ export class RevisionGraph {
       } else {
         if (at.length === 0) throw new RevisionError(`relative revision ${target} didn't produce ${-n} migrations; there are only ${i} below ${start[0] ?? 'base'}`);
         if (at.length > 1) throw new RevisionError(`relative revision ${target} is ambiguous: it passes a merge point (${at.join(', ')})`);
-        at = [...this.byId.get(at[0])!.downRevisions];
+        root = at[0];
+        at = [...this.rev(at[0]).downRevisions];
       }
     }
-    return at;
+    return { targets: at, roots: n < 0 && root ? [root] : at };
+  }
+
+  /** Resolves a downgrade target: what stays, and whose descendants go. */
+  resolveDowngrade(target: string, current: readonly string[]): DowngradeTarget {
+    if (target === 'base') return { targets: [], roots: this.bases.map((b) => b.id) };
+    const rel = RELATIVE.exec(target);
+    if (rel && !this.byId.has(target) && !this.labels.has(target)) return this.resolveRelative(target, rel[1], rel[2], Number(rel[3]), current);
+    const at = /^(.+)@base$/.exec(target);
+    if (at) {
+      const base = this.branchBase(this.labelled(at[1]).id);
+      return { targets: [...base.downRevisions], roots: [base.id] };
+    }
+    const targets = this.resolveTarget(target, current);
+    return { targets, roots: targets };
   }
 
   /** The steps from `current` heads up to `targets`, with the version-table change of each. */
-  upgradePlan(current: readonly string[], targets: readonly string[]): { step: Step; changes: HeadChange[] }[] {
+  upgradePlan(current: readonly string[], targets: readonly string[]): PlannedStep[] {
     const have = this.ancestors(current);
-    const want = this.ancestors(targets);
-    const toApply = new Set([...want].filter((id) => !have.has(id)));
+    const toApply = new Set([...this.ancestors(targets)].filter((id) => !have.has(id)));
     const heads = new Set(current);
     return this.topological(toApply).map((revision) => ({ step: { direction: 'up' as const, revision }, changes: this.applyUp(heads, revision) }));
   }
 
-  /** The steps from `current` heads down to `targets`, with the version-table change of each. */
-  downgradePlan(current: readonly string[], targets: readonly string[]): { step: Step; changes: HeadChange[] }[] {
-    const have = this.ancestors(current);
-    const keep = this.ancestors(targets);
-    for (const t of targets) {
-      if (!have.has(t)) throw new RevisionError(`cannot downgrade to ${t}: it is not below the current revision(s) ${current.join(', ') || '(base)'}; use upgrade`);
+  /**
+   * The steps from `current` heads down to a target: the revisions of the affected lineage (the
+   * heads above `roots`) that the targets do not need, and everything that depends on them.
+   * Other branches stay as they are.
+   */
+  downgradePlan(current: readonly string[], target: DowngradeTarget): PlannedStep[] {
+    const applied = this.ancestors(current);
+    for (const t of target.targets) {
+      if (!applied.has(t)) throw new RevisionError(`cannot downgrade to ${t}: it is not below the current revision(s) ${current.join(', ') || '(base)'}; use upgrade`);
     }
-    const toRemove = new Set([...have].filter((id) => !keep.has(id)));
+    const rootsAbove = this.descendants(target.roots);
+    const affected = current.filter((h) => rootsAbove.has(h));
+    const unaffected = current.filter((h) => !rootsAbove.has(h));
+    const keep = this.ancestors([...target.targets, ...unaffected]);
+    const remove = new Set([...this.ancestors(affected)].filter((id) => !keep.has(id)));
+    // What depends on a removed revision goes too, in whichever branch it is.
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const id of applied) {
+        if (!remove.has(id) && this.parentsOf(id).some((p) => remove.has(p))) {
+          remove.add(id);
+          grew = true;
+        }
+      }
+    }
     const heads = new Set(current);
-    const order = this.topological(toRemove).reverse();
-    const remaining = new Set(have);
-    return order.map((revision) => {
-      remaining.delete(revision.id);
-      return { step: { direction: 'down' as const, revision }, changes: this.applyDown(heads, revision, remaining) };
-    });
+    const remaining = new Set(applied);
+    return this.topological(remove)
+      .reverse()
+      .map((revision) => {
+        remaining.delete(revision.id);
+        return { step: { direction: 'down' as const, revision }, changes: this.applyDown(heads, revision, remaining) };
+      });
+  }
+
+  /** The steps to move from `current` to `target` in a direction. */
+  plan(direction: 'up' | 'down', current: readonly string[], target: string): PlannedStep[] {
+    if (direction === 'up') return this.upgradePlan(current, this.resolveTarget(target, current));
+    return this.downgradePlan(current, this.resolveDowngrade(target, current));
   }
 
   /** Version-table maintenance for applying `r`, as Alembic's HeadMaintainer does it. */
   private applyUp(heads: Set<string>, r: Revision): HeadChange[] {
-    const parentHeads = this.parentsOf(r.id).filter((p) => heads.has(p));
+    const parentHeads = [...new Set(this.parentsOf(r.id))].filter((p) => heads.has(p));
     const changes: HeadChange[] = [];
     if (parentHeads.length === 0) {
       changes.push({ kind: 'insert', version: r.id });
@@ -287,14 +417,13 @@ export class RevisionGraph {
   private applyDown(heads: Set<string>, r: Revision, remaining: Set<string>): HeadChange[] {
     heads.delete(r.id);
     const others = this.ancestors(heads);
-    const restored = this.parentsOf(r.id).filter((p) => remaining.has(p) && !others.has(p));
-    const unique = [...new Set(restored)];
-    for (const p of unique) heads.add(p);
-    if (unique.length === 0) return [{ kind: 'delete', version: r.id }];
-    return [{ kind: 'update', from: r.id, to: unique[0] }, ...unique.slice(1).map((v) => ({ kind: 'insert' as const, version: v }))];
+    const restored = [...new Set(this.parentsOf(r.id))].filter((p) => remaining.has(p) && !others.has(p));
+    for (const p of restored) heads.add(p);
+    if (restored.length === 0) return [{ kind: 'delete', version: r.id }];
+    return [{ kind: 'update', from: r.id, to: restored[0] }, ...restored.slice(1).map((v) => ({ kind: 'insert' as const, version: v }))];
   }
 
-  /** Current heads after an upgrade or downgrade to `targets` (effective heads). */
+  /** Effective heads once exactly `targets` and their ancestors are applied. */
   headsAfter(targets: readonly string[]): string[] {
     return this.headsOf(this.ancestors(targets));
   }

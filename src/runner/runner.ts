@@ -6,15 +6,11 @@ import { StatementError, type Connection, type Dialect } from '../dialects/diale
 import { MigratorError, messageOf } from '../errors.js';
 import { applyOperations } from '../operations/apply.js';
 import type { Operation } from '../operations/operation.js';
-import type { HeadChange, RevisionGraph, Step } from '../revisions/graph.js';
+import type { PlannedStep, RevisionGraph, Step } from '../revisions/graph.js';
 import type { Schema } from '../schema/schema.js';
 import { recordRevision } from '../script/load.js';
 import type { VersionTable } from './version-table.js';
 
-export interface PlannedStep {
-  step: Step;
-  changes: HeadChange[];
-}
 
 export interface StepResult {
   direction: 'up' | 'down';
@@ -30,11 +26,6 @@ function stepLabel(step: Step): string {
   return `${step.direction === 'up' ? 'upgrade' : 'downgrade'} ${from} -> ${to}`;
 }
 
-/** The steps to move from the version table's heads to `target`. */
-export function plan(graph: RevisionGraph, direction: 'up' | 'down', current: string[], target: string): PlannedStep[] {
-  const targets = graph.resolveTarget(target, current);
-  return direction === 'up' ? graph.upgradePlan(current, targets) : graph.downgradePlan(current, targets);
-}
 
 export interface RunOptions {
   /** One transaction for the whole run instead of one per revision. */

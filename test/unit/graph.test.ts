@@ -199,7 +199,7 @@ describe('RevisionGraph.upgradePlan / downgradePlan', () => {
   });
 
   it('linear downgrade to base: children first, updates then a delete', () => {
-    const plan = linear().downgradePlan([C], []);
+    const plan = linear().plan('down', [C], 'base');
     assert.deepEqual(steps(plan), [`down:${C}`, `down:${B}`, `down:${A}`]);
     assert.deepEqual(changes(plan), [
       [{ kind: 'update', from: C, to: B }],
@@ -235,7 +235,7 @@ describe('RevisionGraph.upgradePlan / downgradePlan', () => {
   });
 
   it('diamond downgrade: unmerging is an update + insert, then branch heads go one by one', () => {
-    const plan = diamond().downgradePlan([M], [A]);
+    const plan = diamond().plan('down', [M], A);
     assert.deepEqual(steps(plan), [`down:${M}`, `down:${B2}`, `down:${B1}`]);
     assert.deepEqual(changes(plan), [
       [
@@ -248,7 +248,7 @@ describe('RevisionGraph.upgradePlan / downgradePlan', () => {
   });
 
   it('diamond downgrade to one branch head keeps that branch', () => {
-    const plan = diamond().downgradePlan([M], [B1]);
+    const plan = diamond().plan('down', [M], B1);
     assert.deepEqual(steps(plan), [`down:${M}`, `down:${B2}`]);
     assert.deepEqual(changes(plan), [
       [
@@ -278,7 +278,7 @@ describe('RevisionGraph.upgradePlan / downgradePlan', () => {
   });
 
   it('downgrading to a revision that is not below the current one is refused', () => {
-    assert.throws(() => branched().downgradePlan([B], [Y]), /cannot downgrade to ffff0006: it is not below/);
+    assert.throws(() => branched().plan('down', [B], Y), /cannot downgrade to ffff0006: it is not below/);
   });
 
   it('headsAfter gives the effective heads of a target set', () => {
