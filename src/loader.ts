@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transform } from 'sucrase';
+import type { transform as Transform } from 'sucrase';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ownExt = path.extname(fileURLToPath(import.meta.url));
@@ -25,6 +25,14 @@ export function selfAliases(): Record<string, string> {
 }
 
 class NeedsFullLoader extends Error {}
+
+let transformCache: typeof Transform | undefined;
+
+/** sucrase, loaded on first use: commands that load no TypeScript file never pay for it. */
+function sucrase(): typeof Transform {
+  transformCache ??= (createRequire(import.meta.url)('sucrase') as { transform: typeof Transform }).transform;
+  return transformCache;
+}
 
 type Exports = Record<string, unknown>;
 
@@ -43,7 +51,7 @@ async function fastLoad(file: string, own: Record<string, Exports>, seen: Map<st
   if (cached) return cached;
   const source = readFileSync(file, 'utf8');
   if (/\bimport\s*\(|\bimport\.meta\b/.test(source)) throw new NeedsFullLoader();
-  const { code } = transform(source, { transforms: ['typescript', 'imports'], filePath: file, disableESTransforms: true });
+  const { code } = sucrase()(source, { transforms: ['typescript', 'imports'], filePath: file, disableESTransforms: true });
   const module = { exports: {} as Exports };
   seen.set(file, module.exports);
   const nodeRequire = createRequire(file);

@@ -6,7 +6,6 @@
 import path from 'node:path';
 import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
-import * as commands from '../commands/index.js';
 import type { RevisionInfo } from '../commands/inspect.js';
 import { MigratorError } from '../errors.js';
 import { Project } from '../project.js';
@@ -24,6 +23,14 @@ interface GlobalOptions {
   database?: string;
   verbose?: boolean;
 }
+
+/** Each command's module loads when that command runs: start-up stays small. */
+const load = {
+  init: () => import('../commands/init.js'),
+  generate: () => import('../commands/generate.js'),
+  migrate: () => import('../commands/migrate.js'),
+  inspect: () => import('../commands/inspect.js'),
+};
 
 const out = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -73,8 +80,8 @@ export function buildProgram(cwd: string): Command {
   program
     .command('init')
     .description('write migrator.config.ts, versions/ and templates/ into the current folder')
-    .action(() => {
-      for (const f of commands.init(cwd)) out(`Created ${path.relative(cwd, f) || f}`);
+    .action(async () => {
+      for (const f of (await load.init()).init(cwd)) out(`Created ${path.relative(cwd, f) || f}`);
     });
 
   program
@@ -83,7 +90,7 @@ export function buildProgram(cwd: string): Command {
     .option('-m, --message <message>', 'what the revision does')
     .option('--rev-id <id>', 'use this revision id instead of a random one')
     .action(async (o: { message?: string; revId?: string }) => {
-      const result = await commands.makemigrations(await project(), { message: o.message, revId: o.revId });
+      const result = await (await load.generate()).makemigrations(await project(), { message: o.message, revId: o.revId });
       if (!result.written) return out(result.reason);
       out(`Generated ${path.relative(cwd, result.path)}`);
       for (const op of result.operations) out(`  - ${op}`);
@@ -101,7 +108,7 @@ export function buildProgram(cwd: string): Command {
     .option('--depends-on <revisions>', 'revisions this one depends on (comma-separated, repeatable)', list)
     .option('--version-path <dir>', 'write into this version folder')
     .action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string; head?: string; splice?: boolean; branchLabel?: string[]; dependsOn?: string[] }) => {
-      const result = await commands.revision(await project(), {
+      const result = await (await load.generate()).revision(await project(), {
         message: o.message,
         autogenerate: o.autogenerate,
         revId: o.revId,
@@ -121,18 +128,18 @@ export function buildProgram(cwd: string): Command {
     .requiredOption('-m, --message <message>', 'what the merge is')
     .option('--rev-id <id>', 'use this revision id instead of a random one')
     .action(async (revs: string[], o: { message: string; revId?: string }) => {
-      const result = await commands.merge(await project(), revs, { message: o.message, revId: o.revId });
+      const result = await (await load.generate()).merge(await project(), revs, { message: o.message, revId: o.revId });
       if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
     });
 
   const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean; singleTransaction?: boolean }) => {
     const p = await project();
     if (o.sql) {
-      process.stdout.write(await commands.moveSql(p, direction, target ?? 'heads', { singleTransaction: o.singleTransaction }));
+      process.stdout.write(await (await load.migrate()).moveSql(p, direction, target ?? 'heads', { singleTransaction: o.singleTransaction }));
       return;
     }
     const options = { onStep, singleTransaction: o.singleTransaction };
-    const result = direction === 'up' ? await commands.upgrade(p, target ?? 'heads', options) : await commands.downgrade(p, target!, options);
+    const result = direction === 'up' ? await (await load.migrate()).upgrade(p, target ?? 'heads', options) : await (await load.migrate()).downgrade(p, target!, options);
     if (result.steps.length === 0) out(`Nothing to do: the database is at ${result.to.join(', ') || 'base'}.`);
     else out(`Database is now at ${result.to.join(', ') || 'base'}.`);
   };
@@ -164,7 +171,7 @@ export function buildProgram(cwd: string): Command {
     .description('show the revision(s) the database is at')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const revs = await commands.current(await project());
+      const revs = await (await load.inspect()).current(await project());
       if (o.json) return json(revs.map((r) => r.id));
       if (revs.length === 0) return out('(base): no revisions applied');
       for (const r of revs) out(`${label(r)}${r.message ? `  ${r.message}` : ''}`);
@@ -176,7 +183,7 @@ export function buildProgram(cwd: string): Command {
     .option('--resolve-dependencies', 'leave out heads that another revision depends on')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean; resolveDependencies?: boolean }) => {
-      const revs = commands.heads(await project(), { resolveDependencies: o.resolveDependencies });
+      const revs = (await load.inspect()).heads(await project(), { resolveDependencies: o.resolveDependencies });
       if (o.json) return json(revs);
       for (const r of revs) out(`${label(r)}${r.message ? `  ${r.message}` : ''}`);
     });
@@ -186,7 +193,7 @@ export function buildProgram(cwd: string): Command {
     .description('show branch points: revisions with more than one child')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const points = commands.branches(await project());
+      const points = (await load.inspect()).branches(await project());
       if (o.json) return json(points);
       if (points.length === 0) return out('(no branch points)');
       for (const b of points) {
@@ -203,8 +210,8 @@ export function buildProgram(cwd: string): Command {
     .option('--json', 'print JSON')
     .action(async (o: { revRange?: string; json?: boolean; indicateCurrent?: boolean }) => {
       const p = await project();
-      const revs = commands.history(p, o.revRange);
-      const current = o.indicateCurrent ? await commands.databaseHeads(p) : [];
+      const revs = (await load.inspect()).history(p, o.revRange);
+      const current = o.indicateCurrent ? await (await load.inspect()).databaseHeads(p) : [];
       if (o.json) return json(o.indicateCurrent ? revs.map((r) => ({ ...r, isCurrent: current.includes(r.id) })) : revs);
       for (const r of revs) out(`${r.downRevisions.join(', ') || '<base>'} -> ${label(r, current)}${r.message ? `, ${r.message}` : ''}`);
     });
@@ -214,7 +221,7 @@ export function buildProgram(cwd: string): Command {
     .description('show one revision')
     .argument('<revision>', 'revision id, prefix, head')
     .action(async (ref: string) => {
-      const r = commands.show(await project(), ref);
+      const r = (await load.inspect()).show(await project(), ref);
       out(`Rev: ${label(r)}`);
       out(`Parent: ${r.downRevisions.join(', ') || '<base>'}`);
       if (r.branchLabels.length) out(`Branch names: ${r.branchLabels.join(', ')}`);
@@ -228,7 +235,7 @@ export function buildProgram(cwd: string): Command {
     .description('list revisions, oldest first, [X] where applied')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const revs = await commands.showmigrations(await project());
+      const revs = await (await load.inspect()).showmigrations(await project());
       if (o.json) return json(revs);
       if (revs.length === 0) return out('(no revisions)');
       // Oldest first; a revision that does not follow the line above says where it branches from.
@@ -247,8 +254,8 @@ export function buildProgram(cwd: string): Command {
     .option('--purge', 'empty the version table first')
     .option('--sql', 'print the SQL instead of running it (from an empty version table)')
     .action(async (targets: string[], o: { purge?: boolean; sql?: boolean }) => {
-      if (o.sql) return void process.stdout.write(commands.stampSql(await project(), targets, { purge: o.purge }));
-      const r = await commands.stamp(await project(), targets, { purge: o.purge });
+      if (o.sql) return void process.stdout.write((await load.migrate()).stampSql(await project(), targets, { purge: o.purge }));
+      const r = await (await load.migrate()).stamp(await project(), targets, { purge: o.purge });
       out(`Stamped ${r.from.join(', ') || 'base'} -> ${r.to.join(', ') || 'base'}`);
     });
 
@@ -258,14 +265,14 @@ export function buildProgram(cwd: string): Command {
     .argument('<revision>', 'revision id or prefix')
     .option('--downgrade', 'the SQL of its downgrade')
     .action(async (ref: string, o: { downgrade?: boolean }) => {
-      process.stdout.write(await commands.sqlmigrate(await project(), ref, { downgrade: o.downgrade }));
+      process.stdout.write(await (await load.generate()).sqlmigrate(await project(), ref, { downgrade: o.downgrade }));
     });
 
   program
     .command('check')
     .description('exit 0 when models, database and revisions agree; otherwise 1 and a diff')
     .action(async () => {
-      const r = await commands.check(await project());
+      const r = await (await load.generate()).check(await project());
       if (r.clean) return out('No changes detected: models, database and revisions agree.');
       for (const p of r.problems) out(`! ${p}`);
       if (r.operations.length) {

@@ -1,6 +1,5 @@
 /** makemigrations, revision, merge, check, sqlmigrate: commands built on the differ. */
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { compareSchemas, DiffError } from '../diff/compare.js';
 import { MigratorError, messageOf } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
@@ -183,6 +182,7 @@ export async function check(project: Project): Promise<CheckResult> {
     problems.push(`database is at ${dbHeads.join(', ') || 'base'}, the revision files' head is ${heads.join(', ') || 'base'}: run \`migrator migrate\``);
   }
   const ops = diff(database, models, project);
+  const { createTwoFilesPatch } = await import('diff');
   const text = ops.length ? createTwoFilesPatch('database', 'models', schemaText(database, project), schemaText(models, project), '', '', { context: 3 }) : '';
   return { clean: problems.length === 0 && ops.length === 0, problems, operations: ops.map(describeOperation), diff: text };
 }

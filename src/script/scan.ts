@@ -2,7 +2,7 @@
  * Reads the revision graph from the headers of the files in the version folders, without running
  * any file: `revision`, `downRevision`, `branchLabels` and `dependsOn` must be literals.
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { MigratorError } from '../errors.js';
 import type { Revision } from '../revisions/graph.js';
@@ -88,6 +88,20 @@ export function revisionFiles(dirs: readonly string[]): string[] {
   return files;
 }
 
+const CHUNK = 64 * 1024;
+
+/** A file's text through one reused buffer: cheaper than readFileSync over thousands of files. */
+function readSmallFile(file: string, buffer: Buffer): string {
+  const fd = openSync(file, 'r');
+  try {
+    const length = readSync(fd, buffer, 0, buffer.length, 0);
+    return length < buffer.length ? buffer.toString('utf8', 0, length) : readFileSync(file, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function scanRevisions(dirs: readonly string[]): Revision[] {
-  return revisionFiles(dirs).map((f) => readRevisionHeader(f));
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  return revisionFiles(dirs).map((f) => readRevisionHeader(f, readSmallFile(f, buffer)));
 }

@@ -2,8 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
+import type HandlebarsType from 'handlebars';
 import { MigratorError } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
 import { renderOperation, tsString } from '../operations/render.js';
@@ -46,13 +47,15 @@ function literalList(xs: readonly string[] | undefined): string {
   return `[${xs.map(tsString).join(', ')}]`;
 }
 
-const compiled = new Map<string, Handlebars.TemplateDelegate>();
+const compiled = new Map<string, HandlebarsType.TemplateDelegate>();
 
-function template(templatesDir: string | undefined): Handlebars.TemplateDelegate {
+function template(templatesDir: string | undefined): HandlebarsType.TemplateDelegate {
   const own = templatesDir ? path.join(templatesDir, TEMPLATE_NAME) : undefined;
   const file = own && existsSync(own) ? own : path.join(BUILTIN_TEMPLATES, TEMPLATE_NAME);
   let t = compiled.get(file);
   if (!t) {
+    // Loaded on first use: only commands that write revision files need it.
+    const Handlebars = createRequire(import.meta.url)('handlebars') as typeof HandlebarsType;
     t = Handlebars.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: false });
     compiled.set(file, t);
   }
