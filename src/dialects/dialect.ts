@@ -9,6 +9,11 @@ import type { Schema } from '../schema/schema.js';
 export interface DialectCapabilities {
   /** DDL takes part in transactions, so a failed revision rolls back whole. */
   transactionalDdl: boolean;
+  /**
+   * A scratch database this dialect can open anywhere (SQLite's `:memory:`): offline SQL replays
+   * the history into it, so that what it prints is compiled against the real table shapes.
+   */
+  scratchDatabase?: string;
 }
 
 /** SQL for one revision's operations. */
@@ -19,6 +24,17 @@ export interface CompiledOperations {
    * on, dropping the old table would cascade into child rows).
    */
   foreignKeysOff: boolean;
+  /**
+   * Queries that must count 0 when statement `at` is reached (rows a change cannot take), with
+   * the message (`%d` for the count) to fail with otherwise.
+   */
+  assertions?: Assertion[];
+}
+
+export interface Assertion {
+  at: number;
+  query: string;
+  message: string;
 }
 
 export interface IntrospectOptions {

@@ -48,14 +48,28 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const schema: Schema = dialect.needsSchema(ops) ? await conn.introspect({ exclude: [versions.name] }) : { tables: [] };
     const compiled = compileFor(dialect, ops, schema, step);
     // The version table is created with the first revision, so a failed run leaves nothing behind.
-    const statements = [...(versionTableReady ? [] : [versions.createSql()]), ...compiled.statements, ...changes.map((c) => versions.changeSql(c))];
-    return { statements, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length };
+    const head = versionTableReady ? [] : [versions.createSql()];
+    const statements = [...head, ...compiled.statements, ...changes.map((c) => versions.changeSql(c))];
+    const assertions = (compiled.assertions ?? []).map((a) => ({ ...a, at: a.at + head.length }));
+    return { statements, assertions, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length };
   };
   /** Runs a prepared step inside an open transaction. */
   const execute = async ({ step, changes }: PlannedStep, prepared: Awaited<ReturnType<typeof prepare>>, oneByOne: boolean): Promise<void> => {
     let counts: number[] = [];
-    if (oneByOne) for (const sql of prepared.statements) counts.push(...(await conn.runAll([sql])));
-    else counts = await conn.runAll(prepared.statements);
+    // Statements run in batches between the points where an assertion must hold.
+    const cuts = [...new Set(prepared.assertions.map((a) => a.at))].sort((a, b) => a - b);
+    let from = 0;
+    for (const cut of [...cuts, prepared.statements.length]) {
+      const batch = prepared.statements.slice(from, cut);
+      if (oneByOne) for (const sql of batch) counts.push(...(await conn.runAll([sql])));
+      else counts.push(...(await conn.runAll(batch)));
+      for (const a of prepared.assertions.filter((x) => x.at === cut)) {
+        const [row] = await conn.query<Record<string, unknown>>(a.query);
+        const n = Number(Object.values(row ?? {})[0] ?? 0);
+        if (n !== 0) throw new MigratorError(a.message.replace('%d', String(n)));
+      }
+      from = cut;
+    }
     versions.checkCounts(changes, counts.slice(counts.length - changes.length));
     versionTableReady = true;
     const result = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count };
@@ -156,6 +170,26 @@ export async function replaySchema(graph: RevisionGraph, heads: readonly string[
   return schema;
 }
 
+/**
+ * A scratch database at `startHeads`, when the dialect has one and some step needs table shapes:
+ * the revisions below are run into it, raw SQL included. Undefined when that cannot be done; the
+ * shapes are then replayed from the revisions' operations alone.
+ */
+async function openReplica(dialect: Dialect, versions: VersionTable, graph: RevisionGraph, steps: readonly PlannedStep[], startHeads: readonly string[]): Promise<Connection | undefined> {
+  if (!dialect.capabilities.scratchDatabase) return undefined;
+  let needed = false;
+  for (const { step } of steps) needed ||= dialect.needsSchema(await recordRevision(step.revision, step.direction));
+  if (!needed) return undefined;
+  const replica = await dialect.connect(dialect.capabilities.scratchDatabase);
+  try {
+    await runSteps(replica, versions, graph.upgradePlan([], startHeads));
+    return replica;
+  } catch {
+    await replica.close();
+    return undefined;
+  }
+}
+
 /** Offline SQL for planned steps: what an online run would execute, as a script. */
 export async function renderSteps(
   dialect: Dialect,
@@ -170,30 +204,42 @@ export async function renderSteps(
   const body: string[] = [];
   let anyForeignKeysOff = false;
   let schema: Schema | undefined;
-  for (const { step, changes } of steps) {
-    const ops = await recordRevision(step.revision, step.direction);
-    if (!schema && dialect.needsSchema(ops)) {
-      // The schema just before this step: replayed from the start heads, then the steps so far.
-      schema = await replaySchema(graph, options.startHeads);
-      for (const prior of steps) {
-        if (prior.step === step) break;
-        applyOperations(schema, await recordRevision(prior.step.revision, prior.step.direction));
+  const replica = await openReplica(dialect, versions, graph, steps, options.startHeads);
+  try {
+    for (const planned of steps) {
+      const { step, changes } = planned;
+      const ops = await recordRevision(step.revision, step.direction);
+      if (replica && dialect.needsSchema(ops)) {
+        schema = await replica.introspect({ exclude: [versions.name] });
+      } else if (!schema && dialect.needsSchema(ops)) {
+        // The schema just before this step: replayed from the start heads, then the steps so far.
+        schema = await replaySchema(graph, options.startHeads);
+        for (const prior of steps) {
+          if (prior.step === step) break;
+          applyOperations(schema, await recordRevision(prior.step.revision, prior.step.direction));
+        }
       }
+      const compiled = compileFor(dialect, ops, schema ?? { tables: [] }, step);
+      if (replica) await runSteps(replica, versions, [planned]);
+      anyForeignKeysOff ||= compiled.foreignKeysOff;
+      const fk = compiled.foreignKeysOff && !options.singleTransaction ? dialect.foreignKeysOffScript : none;
+      body.push(`-- Running ${stepLabel(step)}`);
+      if (step.revision.message) body.push(`-- ${step.revision.message}`);
+      body.push(...fk.before.map(statement));
+      if (transactional && !options.singleTransaction) body.push('BEGIN;');
+      compiled.statements.forEach((sql, i) => {
+        for (const a of compiled.assertions ?? []) if (a.at === i) body.push(`-- must count 0, or the run stops here: ${a.query}`);
+        body.push(statement(sql));
+      });
+      body.push(...changes.map((change) => statement(versions.changeSql(change))));
+      body.push(...fk.beforeCommit.map(statement));
+      if (transactional && !options.singleTransaction) body.push('COMMIT;');
+      body.push(...fk.after.map(statement));
+      body.push('');
+      if (schema && !replica) applyOperations(schema, ops);
     }
-    const compiled = compileFor(dialect, ops, schema ?? { tables: [] }, step);
-    anyForeignKeysOff ||= compiled.foreignKeysOff;
-    const fk = compiled.foreignKeysOff && !options.singleTransaction ? dialect.foreignKeysOffScript : none;
-    body.push(`-- Running ${stepLabel(step)}`);
-    if (step.revision.message) body.push(`-- ${step.revision.message}`);
-    body.push(...fk.before.map(statement));
-    if (transactional && !options.singleTransaction) body.push('BEGIN;');
-    body.push(...compiled.statements.map(statement));
-    body.push(...changes.map((change) => statement(versions.changeSql(change))));
-    body.push(...fk.beforeCommit.map(statement));
-    if (transactional && !options.singleTransaction) body.push('COMMIT;');
-    body.push(...fk.after.map(statement));
-    body.push('');
-    if (schema) applyOperations(schema, ops);
+  } finally {
+    await replica?.close();
   }
   const out: string[] = [];
   const fk = options.singleTransaction && anyForeignKeysOff ? dialect.foreignKeysOffScript : none;

@@ -63,6 +63,24 @@ export interface Table {
   checks: CheckConstraint[];
   foreignKeys: ForeignKey[];
   comment?: string;
+  /**
+   * How the database wrote the table, when read from one: what a rebuild keeps that the neutral
+   * model does not describe (collations, STRICT, expression indexes, triggers). Never compared.
+   */
+  source?: TableSource;
+}
+
+export interface TableSource {
+  createSql: string;
+  /** Index name → its CREATE INDEX statement. */
+  indexSql: Record<string, string>;
+  triggers: { name: string; sql: string }[];
+}
+
+/** A view as the database wrote it. */
+export interface View {
+  name: string;
+  sql: string;
 }
 
 /** A named enumerated type (PostgreSQL `CREATE TYPE … AS ENUM`). */
@@ -77,6 +95,8 @@ export interface Schema {
   enums?: EnumType[];
   /** Database extensions the schema needs (PostgreSQL `uuid-ossp`). */
   extensions?: string[];
+  /** Views, as read from a database (SQLite rebuilds recreate them); never compared. */
+  views?: View[];
 }
 
 /** A table with every list present, for building tables field by field. */

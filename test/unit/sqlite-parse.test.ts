@@ -1,8 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCreateTable, parseIndexWhere, type ParsedColumn } from '../../src/dialects/sqlite/parse.js';
+import { parseCreateTable as parseFull, parseIndexWhere, type ParsedColumn, type ParsedTable } from '../../src/dialects/sqlite/parse.js';
 
-const column = (name: string, type: string, extra: Partial<ParsedColumn> = {}): ParsedColumn => ({
+type Shape = Omit<ParsedColumn, 'text' | 'generated' | 'collate'>;
+
+const column = (name: string, type: string, extra: Partial<Shape> = {}): Shape => ({
   name,
   type,
   autoincrement: false,
@@ -11,6 +13,17 @@ const column = (name: string, type: string, extra: Partial<ParsedColumn> = {}): 
   checks: [],
   ...extra,
 });
+
+/** The parse without the as-written texts (asserted on their own below). */
+function parseCreateTable(sql: string): { columns: Shape[]; constraints: Omit<ParsedTable['constraints'][number], 'text'>[]; strict: boolean; withoutRowid: boolean } {
+  const t = parseFull(sql);
+  return {
+    columns: t.columns.map(({ text: _t, generated: _g, collate: _c, ...rest }) => rest),
+    constraints: t.constraints.map(({ text: _t, ...rest }) => rest),
+    strict: t.strict,
+    withoutRowid: t.withoutRowid,
+  };
+}
 
 describe('parseCreateTable', () => {
   const typeormStyle =
@@ -127,4 +140,27 @@ describe('parseIndexWhere', () => {
   for (const [sql, expected] of cases) {
     it(`${sql} → ${expected ?? 'undefined'}`, () => assert.equal(parseIndexWhere(sql), expected));
   }
+});
+
+describe('parseCreateTable: definitions as written', () => {
+  const sql =
+    'CREATE TABLE "t" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" text COLLATE NOCASE NOT NULL, ' +
+    '"full" text GENERATED ALWAYS AS (upper("name")) VIRTUAL, CONSTRAINT "UQ_n" UNIQUE ("name")) STRICT';
+
+  it('keeps each column and constraint definition exactly as written', () => {
+    const t = parseFull(sql);
+    assert.deepEqual(
+      t.columns.map((c) => c.text),
+      ['"id" integer PRIMARY KEY AUTOINCREMENT NOT NULL', '"name" text COLLATE NOCASE NOT NULL', '"full" text GENERATED ALWAYS AS (upper("name")) VIRTUAL'],
+    );
+    assert.deepEqual(t.constraints.map((c) => c.text), ['CONSTRAINT "UQ_n" UNIQUE ("name")']);
+  });
+
+  it('reads collations, generated columns and the table options', () => {
+    const t = parseFull(sql);
+    assert.equal(t.columns[1].collate, 'NOCASE');
+    assert.deepEqual(t.columns.map((c) => c.generated), [false, false, true]);
+    assert.equal(t.options, 'STRICT');
+    assert.equal(t.strict, true);
+  });
 });

@@ -6,67 +6,17 @@
 import { applyOperation, findConstraint, SchemaApplyError } from '../../operations/apply.js';
 import { describeOperation, operationTable, type Constraint, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findColumn, findTable, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
-import { quoteIdentifier as q, quoteLiteral, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
+import { quoteIdentifier as q, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
+import { parseCreateTable, tokenize } from './parse.js';
+import { columnSql, createIndexSql, createTableSql, isPlainDefault, rebuildSql } from './rebuild.js';
 
-/** Prefix of the table a rebuild copies rows into; never left behind by a finished run. */
-export const REBUILD_PREFIX = '_migrator_tmp_';
-
-const PLAIN_DEFAULT = /^(?:'(?:[^']|'')*'|[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|NULL|TRUE|FALSE|X'[0-9A-Fa-f]*')$/i;
-const KEYWORD_DEFAULT = /^(?:CURRENT_TIME|CURRENT_DATE|CURRENT_TIMESTAMP)$/i;
-
-/** A default as SQLite's column definition wants it: literals bare, expressions in parentheses. */
-export function defaultSql(expression: string): string {
-  const e = expression.trim();
-  if (PLAIN_DEFAULT.test(e) || KEYWORD_DEFAULT.test(e) || (e.startsWith('(') && e.endsWith(')'))) return e;
-  return `(${e})`;
-}
-
-const list = (names: readonly string[]): string => names.map(q).join(', ');
-
-function columnSql(c: Column, inlinePrimaryKey: boolean): string {
-  let sql = `${q(c.name)}${c.type ? ` ${c.type}` : ''}`;
-  if (inlinePrimaryKey) sql += ` PRIMARY KEY${c.autoincrement ? ' AUTOINCREMENT' : ''}`;
-  if (!c.nullable) sql += ' NOT NULL';
-  if (c.default !== undefined) sql += ` DEFAULT ${defaultSql(c.default)}`;
-  return sql;
-}
-
-export function constraintSql(c: Constraint): string {
-  const named = c.name ? `CONSTRAINT ${q(c.name)} ` : '';
-  switch (c.type) {
-    case 'unique':
-      return `${named}UNIQUE (${list(c.columns)})`;
-    case 'check':
-      return `${named}CHECK (${c.expression})`;
-    case 'foreignKey':
-      return (
-        `${named}FOREIGN KEY (${list(c.columns)}) REFERENCES ${q(c.referencedTable)} (${list(c.referencedColumns)})` +
-        ` ON DELETE ${c.onDelete ?? 'NO ACTION'} ON UPDATE ${c.onUpdate ?? 'NO ACTION'}`
-      );
-  }
-}
-
-export function createTableSql(t: Table, name = t.name): string {
-  const pk = t.primaryKey?.columns ?? [];
-  // An AUTOINCREMENT key must be declared on its column; other keys go in a table constraint.
-  const inline = pk.length === 1 && findColumn(t, pk[0])?.autoincrement ? pk[0] : undefined;
-  const parts = t.columns.map((c) => columnSql(c, c.name === inline));
-  if (pk.length && !inline) parts.push(`PRIMARY KEY (${list(pk)})`);
-  for (const u of t.uniques) parts.push(constraintSql({ type: 'unique', ...u }));
-  for (const f of t.foreignKeys) parts.push(constraintSql({ type: 'foreignKey', ...f }));
-  for (const c of t.checks) parts.push(constraintSql({ type: 'check', ...c }));
-  return `CREATE TABLE ${q(name)} (${parts.join(', ')})`;
-}
-
-export function createIndexSql(table: string, i: Index): string {
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(table)} (${list(i.columns)})${i.where ? ` WHERE ${i.where}` : ''}`;
-}
+export { REBUILD_PREFIX, columnSql, constraintSql, createIndexSql, createTableSql, defaultSql, rebuildSql } from './rebuild.js';
 
 function canAddInPlace(c: Column, t: Table): boolean {
   if (c.autoincrement || t.primaryKey?.columns.includes(c.name)) return false;
   if (c.default === undefined) return c.nullable;
   const d = c.default.trim();
-  return PLAIN_DEFAULT.test(d) && !/^NULL$/i.test(d);
+  return isPlainDefault(d) && !/^NULL$/i.test(d);
 }
 
 function columnIsConstrained(schema: Schema, t: Table, column: string): boolean {
@@ -138,45 +88,83 @@ function inPlaceSql(op: Operation): string[] {
   }
 }
 
+/** Replaces identifier tokens equal to `from` (case-insensitively, as SQLite does) in `sql`. */
+function renameIdentifier(sql: string, from: string, to: string): string {
+  let out = '';
+  let at = 0;
+  for (const t of tokenize(sql)) {
+    if ((t.kind === 'ident' || t.kind === 'word') && t.value.toLowerCase() === from.toLowerCase()) {
+      out += sql.slice(at, t.start) + q(to);
+      at = t.end;
+    }
+  }
+  return out + sql.slice(at);
+}
+
 /**
- * Copy-and-swap: create the new shape under a temporary name, copy every row, drop the old
- * table, rename the new one into place, recreate the indexes. Runs with foreign keys off (set
- * outside the transaction by the runner) so that dropping the old table cascades nowhere.
+ * Keeps a table's recorded source in step with an in-place change, as SQLite rewrites its stored
+ * SQL, so that a rebuild later in the same revision starts from the right text. What cannot be
+ * followed drops the source, and the rebuild falls back to the model.
  */
-export function rebuildSql(before: Table, after: Table): string[] {
-  const tmp = `${REBUILD_PREFIX}${after.name}`;
-  const copied = after.columns.filter((c) => findColumn(before, c.name));
-  const source = copied.map((c) => {
-    const was = findColumn(before, c.name)!;
-    if (!c.nullable && c.default !== undefined && was.nullable) return `coalesce(${q(c.name)}, ${c.default})`;
-    return q(c.name);
-  });
-  // AUTOINCREMENT never reuses an id: carry the old table's sequence over to the new one.
-  const sequence = after.columns.some((c) => c.autoincrement) && before.columns.some((c) => c.autoincrement)
-    ? [
-        `DELETE FROM sqlite_sequence WHERE name = ${quoteLiteral(tmp)}`,
-        `INSERT INTO sqlite_sequence (name, seq) SELECT ${quoteLiteral(tmp)}, seq FROM sqlite_sequence WHERE name = ${quoteLiteral(before.name)}`,
-      ]
-    : [];
-  return [
-    createTableSql(after, tmp),
-    `INSERT INTO ${q(tmp)} (${list(copied.map((c) => c.name))}) SELECT ${source.join(', ')} FROM ${q(before.name)}`,
-    ...sequence,
-    `DROP TABLE ${q(before.name)}`,
-    `ALTER TABLE ${q(tmp)} RENAME TO ${q(after.name)}`,
-    ...after.indexes.map((i) => createIndexSql(after.name, i)),
-  ];
+function followSource(schema: Schema, op: Operation): void {
+  const table = operationTable(op) ? findTable(schema, operationTable(op)!) : undefined;
+  const source = table?.source;
+  if (!table || !source) return;
+  const patch = (f: (sql: string) => string): void => {
+    source.createSql = f(source.createSql);
+    for (const k of Object.keys(source.indexSql)) source.indexSql[k] = f(source.indexSql[k]);
+    for (const t of source.triggers) t.sql = f(t.sql);
+  };
+  switch (op.kind) {
+    case 'addColumn': {
+      const m = /\)\s*((?:STRICT|WITHOUT\s+ROWID|,|\s)*)$/i.exec(source.createSql);
+      if (!m) delete table.source;
+      else source.createSql = `${source.createSql.slice(0, m.index)}, ${columnSql(op.column, false)})${m[1] ? ` ${m[1].trim()}` : ''}`;
+      return;
+    }
+    case 'dropColumn': {
+      const col = parseCreateTable(source.createSql).columns.find((c) => c.name === op.column);
+      if (!col) delete table.source;
+      else source.createSql = source.createSql.replace(new RegExp(`,\\s*${escapeRegExp(col.text)}|${escapeRegExp(col.text)}\\s*,`), '');
+      return;
+    }
+    case 'renameColumn':
+      patch((sql) => renameIdentifier(sql, op.from, op.to));
+      return;
+    case 'renameTable':
+      patch((sql) => renameIdentifier(sql, op.from, op.to));
+      return;
+    case 'createIndex':
+      source.indexSql[op.index.name] = createIndexSql(table.name, op.index);
+      return;
+    case 'dropIndex':
+      delete source.indexSql[op.name];
+      return;
+    default:
+      return;
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function compileSqlite(operations: readonly Operation[], schema: Schema): CompiledOperations {
   const state = cloneSchema(schema);
   const statements: string[] = [];
+  const assertions: NonNullable<CompiledOperations['assertions']> = [];
   let pending: { table: string; before: Table } | undefined;
   let foreignKeysOff = false;
 
   const flush = (): void => {
     if (!pending) return;
-    statements.push(...rebuildSql(pending.before, findTable(state, pending.table)!));
+    const after = findTable(state, pending.table)!;
+    const rebuild = rebuildSql(pending.before, after, state);
+    // Checked where the rebuild starts, so earlier statements of the revision (an UPDATE that
+    // fills NULLs, say) count.
+    assertions.push(...rebuild.preconditions.map((p) => ({ at: statements.length, ...p })));
+    statements.push(...rebuild.statements);
+    after.source = rebuild.source;
     pending = undefined;
     foreignKeysOff = true;
   };
@@ -200,12 +188,13 @@ export function compileSqlite(operations: readonly Operation[], schema: Schema):
       // (nothing here rebuilds) the shape is unknown, and SQLite itself reports what is missing.
       try {
         applyOperation(state, op);
+        followSource(state, op);
       } catch (error) {
         if (!(error instanceof SchemaApplyError)) throw error;
       }
     }
   }
   flush();
-  return { statements, foreignKeysOff };
+  return { statements, foreignKeysOff, ...(assertions.length ? { assertions } : {}) };
 }
 

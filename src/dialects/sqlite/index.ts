@@ -104,7 +104,7 @@ class SqliteConnection implements Connection {
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
-  capabilities: { transactionalDdl: true },
+  capabilities: { transactionalDdl: true, scratchDatabase: ':memory:' },
   compareOptions: { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault },
   quoteIdentifier,
   quoteLiteral,

@@ -43,12 +43,20 @@ export const INTERNAL_TABLE = /^(sqlite_|_migrator_tmp_)/;
 const sameColumns = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function introspectSqlite(db: Database.Database, exclude: readonly string[]): Schema {
-  const rows = db
-    .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('table', 'index') ORDER BY name")
-    .all() as { type: string; name: string; tbl_name: string; sql: string | null }[];
+  // sqlite_master in its own (creation) order, which recreating views and triggers must keep.
+  const rows = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid').all() as { type: string; name: string; tbl_name: string; sql: string | null }[];
   const indexSql = new Map(rows.filter((r) => r.type === 'index').map((r) => [r.name, r.sql]));
-  const tableRows = rows.filter((r) => r.type === 'table' && !INTERNAL_TABLE.test(r.name) && !exclude.includes(r.name));
-  const tables = tableRows.map((r) => readTable(db, r.name, r.sql ?? '', indexSql));
+  const tableRows = rows.filter((r) => r.type === 'table' && !INTERNAL_TABLE.test(r.name) && !exclude.includes(r.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const tables = tableRows.map((r) => {
+    const table = readTable(db, r.name, r.sql ?? '', indexSql);
+    table.source = {
+      createSql: r.sql ?? '',
+      indexSql: Object.fromEntries(rows.filter((x) => x.type === 'index' && x.tbl_name === r.name && x.sql).map((x) => [x.name, x.sql as string])),
+      triggers: rows.filter((x) => x.type === 'trigger' && x.tbl_name === r.name && x.sql).map((x) => ({ name: x.name, sql: x.sql as string })),
+    };
+    return table;
+  });
+  const views = rows.filter((r) => r.type === 'view' && r.sql).map((r) => ({ name: r.name, sql: r.sql as string }));
 
   // A foreign key may leave out the referenced columns: it then means the parent's primary key.
   const byName = new Map(tables.map((t) => [t.name, t]));
@@ -57,7 +65,7 @@ export function introspectSqlite(db: Database.Database, exclude: readonly string
       if (fk.referencedColumns.length === 0) fk.referencedColumns = [...(byName.get(fk.referencedTable)?.primaryKey?.columns ?? [])];
     }
   }
-  return { tables };
+  return { tables, ...(views.length ? { views } : {}) };
 }
 
 function readTable(db: Database.Database, name: string, sql: string, indexSql: Map<string, string | null>): Table {

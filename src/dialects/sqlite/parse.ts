@@ -70,6 +70,12 @@ export interface ParsedColumn {
   primaryKey: boolean;
   unique: boolean;
   checks: string[];
+  /** `COLLATE x` as written, if any. */
+  collate?: string;
+  /** A generated column (`GENERATED ALWAYS AS (…)` / `AS (…)`): it cannot be inserted into. */
+  generated: boolean;
+  /** The whole definition as written. */
+  text: string;
 }
 
 export interface ParsedConstraint {
@@ -77,6 +83,8 @@ export interface ParsedConstraint {
   name?: string;
   columns: string[];
   expression?: string;
+  /** The whole definition as written. */
+  text: string;
 }
 
 export interface ParsedTable {
@@ -84,6 +92,8 @@ export interface ParsedTable {
   constraints: ParsedConstraint[];
   strict: boolean;
   withoutRowid: boolean;
+  /** What follows the closing parenthesis (`STRICT`, `WITHOUT ROWID`), as written. */
+  options: string;
 }
 
 const isWord = (t: Token | undefined, w: string): boolean => !!t && t.kind === 'word' && t.value.toUpperCase() === w;
@@ -134,10 +144,11 @@ const CONSTRAINT_START = new Set(['CONSTRAINT', 'PRIMARY', 'NOT', 'NULL', 'UNIQU
 export function parseCreateTable(sql: string): ParsedTable {
   const tokens = tokenize(sql);
   const open = tokens.findIndex((t) => isPunct(t, '('));
-  if (open < 0) return { columns: [], constraints: [], strict: false, withoutRowid: false };
+  if (open < 0) return { columns: [], constraints: [], strict: false, withoutRowid: false, options: '' };
   const close = closing(tokens, open);
   const tail = tokens.slice(close + 1).map((t) => t.value.toUpperCase());
-  const result: ParsedTable = { columns: [], constraints: [], strict: tail.includes('STRICT'), withoutRowid: tail.includes('ROWID') };
+  const options = sql.slice(tokens[close].end).trim().replace(/;$/, '').trim();
+  const result: ParsedTable = { columns: [], constraints: [], strict: tail.includes('STRICT'), withoutRowid: tail.includes('ROWID'), options };
 
   for (const part of splitTopLevel(tokens, open + 1, close)) {
     if (part.length === 0) continue;
@@ -161,15 +172,25 @@ function parseTableConstraint(sql: string, part: Token[]): ParsedConstraint {
   }
   const kw = part[i]?.value.toUpperCase();
   const parenAt = part.findIndex((t, k) => k > i && isPunct(t, '('));
-  if (kw === 'CHECK') return { kind: 'check', name, columns: [], expression: parenthesized(sql, part, parenAt).text };
+  const text = sql.slice(part[0].start, part[part.length - 1].end);
+  if (kw === 'CHECK') return { kind: 'check', name, columns: [], expression: parenthesized(sql, part, parenAt).text, text };
   const cols = parenAt >= 0 ? identList(sql, part, parenAt).names : [];
-  if (kw === 'PRIMARY') return { kind: 'primaryKey', name, columns: cols };
-  if (kw === 'UNIQUE') return { kind: 'unique', name, columns: cols };
-  return { kind: 'foreignKey', name, columns: cols };
+  if (kw === 'PRIMARY') return { kind: 'primaryKey', name, columns: cols, text };
+  if (kw === 'UNIQUE') return { kind: 'unique', name, columns: cols, text };
+  return { kind: 'foreignKey', name, columns: cols, text };
 }
 
 function parseColumn(sql: string, part: Token[]): ParsedColumn {
-  const col: ParsedColumn = { name: part[0].value, type: '', autoincrement: false, primaryKey: false, unique: false, checks: [] };
+  const col: ParsedColumn = {
+    name: part[0].value,
+    type: '',
+    autoincrement: false,
+    primaryKey: false,
+    unique: false,
+    checks: [],
+    generated: false,
+    text: sql.slice(part[0].start, part[part.length - 1].end),
+  };
   let i = 1;
   const typeStart = i;
   while (i < part.length && !(part[i].kind === 'word' && CONSTRAINT_START.has(part[i].value.toUpperCase()))) {
@@ -182,6 +203,8 @@ function parseColumn(sql: string, part: Token[]): ParsedColumn {
     if (isWord(t, 'PRIMARY')) col.primaryKey = true;
     else if (isWord(t, 'AUTOINCREMENT')) col.autoincrement = true;
     else if (isWord(t, 'UNIQUE')) col.unique = true;
+    else if (isWord(t, 'COLLATE') && part[i + 1]) col.collate = sql.slice(part[i + 1].start, part[i + 1].end);
+    else if ((isWord(t, 'GENERATED') || isWord(t, 'AS')) && (isWord(part[i + 1], 'ALWAYS') || isPunct(part[i + 1], '('))) col.generated = true;
     else if (isWord(t, 'CHECK') && isPunct(part[i + 1], '(')) {
       const { text, next } = parenthesized(sql, part, i + 1);
       col.checks.push(text);

@@ -1,0 +1,260 @@
+/**
+ * SQLite's copy-and-swap table rebuild, for what ALTER TABLE cannot do in place.
+ *
+ * The new table is written from the old CREATE TABLE text: every column and constraint the
+ * revision leaves alone keeps its definition as written (collations, generated columns, inline
+ * constraints, STRICT, WITHOUT ROWID — whatever the model does not describe); only what changes
+ * is generated. Rows are copied, the old table is dropped, the new one renamed into place, and its
+ * indexes and triggers recreated as they were written. Views that read the table are dropped
+ * before and recreated after, since a rename checks every view. The runner turns foreign-key
+ * enforcement off outside the transaction and runs `PRAGMA foreign_key_check` before the commit,
+ * so dropping the old table cascades into no child row.
+ */
+import type { Constraint } from '../../operations/operation.js';
+import { findColumn, type Column, type Schema, type Table } from '../../schema/schema.js';
+import { quoteIdentifier as q, quoteLiteral } from '../dialect.js';
+import { parseCreateTable, tokenize, type ParsedColumn, type ParsedConstraint } from './parse.js';
+
+/** Prefix of the table a rebuild copies rows into; never left behind, since it lives in the transaction. */
+export const REBUILD_PREFIX = '_migrator_tmp_';
+
+const PLAIN_DEFAULT = /^(?:'(?:[^']|'')*'|[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|NULL|TRUE|FALSE|X'[0-9A-Fa-f]*')$/i;
+const KEYWORD_DEFAULT = /^(?:CURRENT_TIME|CURRENT_DATE|CURRENT_TIMESTAMP)$/i;
+
+/** A default as SQLite's column definition wants it: literals bare, expressions in parentheses. */
+export function defaultSql(expression: string): string {
+  const e = expression.trim();
+  if (PLAIN_DEFAULT.test(e) || KEYWORD_DEFAULT.test(e) || (e.startsWith('(') && e.endsWith(')'))) return e;
+  return `(${e})`;
+}
+
+export function isPlainDefault(expression: string): boolean {
+  return PLAIN_DEFAULT.test(expression.trim());
+}
+
+const list = (names: readonly string[]): string => names.map(q).join(', ');
+
+export function columnSql(c: Column, inlinePrimaryKey: boolean, collate?: string): string {
+  let sql = `${q(c.name)}${c.type ? ` ${c.type}` : ''}`;
+  if (inlinePrimaryKey) sql += ` PRIMARY KEY${c.autoincrement ? ' AUTOINCREMENT' : ''}`;
+  if (!c.nullable) sql += ' NOT NULL';
+  if (c.default !== undefined) sql += ` DEFAULT ${defaultSql(c.default)}`;
+  if (collate) sql += ` COLLATE ${collate}`;
+  return sql;
+}
+
+export function constraintSql(c: Constraint): string {
+  const named = c.name ? `CONSTRAINT ${q(c.name)} ` : '';
+  switch (c.type) {
+    case 'unique':
+      return `${named}UNIQUE (${list(c.columns)})`;
+    case 'check':
+      return `${named}CHECK (${c.expression})`;
+    case 'foreignKey':
+      return (
+        `${named}FOREIGN KEY (${list(c.columns)}) REFERENCES ${q(c.referencedTable)} (${list(c.referencedColumns)})` +
+        ` ON DELETE ${c.onDelete ?? 'NO ACTION'} ON UPDATE ${c.onUpdate ?? 'NO ACTION'}`
+      );
+  }
+}
+
+/** The single AUTOINCREMENT column, which SQLite wants declared with its PRIMARY KEY inline. */
+function inlineKey(t: Table): string | undefined {
+  const pk = t.primaryKey?.columns ?? [];
+  return pk.length === 1 && findColumn(t, pk[0])?.autoincrement ? pk[0] : undefined;
+}
+
+/** CREATE TABLE from the neutral model alone. */
+export function createTableSql(t: Table, name = t.name): string {
+  const pk = t.primaryKey?.columns ?? [];
+  const inline = inlineKey(t);
+  const parts = t.columns.map((c) => columnSql(c, c.name === inline));
+  if (pk.length && !inline) parts.push(`PRIMARY KEY (${list(pk)})`);
+  for (const u of t.uniques) parts.push(constraintSql({ type: 'unique', ...u }));
+  for (const f of t.foreignKeys) parts.push(constraintSql({ type: 'foreignKey', ...f }));
+  for (const c of t.checks) parts.push(constraintSql({ type: 'check', ...c }));
+  return `CREATE TABLE ${q(name)} (${parts.join(', ')})`;
+}
+
+export function createIndexSql(table: string, i: Table['indexes'][number]): string {
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(table)} (${list(i.columns)})${i.where ? ` WHERE ${i.where}` : ''}`;
+}
+
+const same = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
+const spaces = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+function sameColumn(a: Column, b: Column): boolean {
+  return a.name === b.name && a.type.toLowerCase() === b.type.toLowerCase() && a.nullable === b.nullable && a.default === b.default && !!a.autoincrement === !!b.autoincrement;
+}
+
+/**
+ * CREATE TABLE for the rebuilt table: the original text where the revision leaves a column or
+ * constraint alone, generated definitions where it changes one.
+ */
+function rebuiltCreateSql(before: Table, after: Table, name: string): string {
+  const source = before.source?.createSql;
+  if (!source) return createTableSql(after, name);
+  const parsed = parseCreateTable(source);
+  const parsedCols = new Map(parsed.columns.map((c) => [c.name, c]));
+  const pkSame = same(before.primaryKey?.columns ?? [], after.primaryKey?.columns ?? []);
+
+  // Which of the new table's constraints an original definition already states.
+  const covered = { pk: false, uniques: new Set<number>(), checks: new Set<number>(), fks: new Set<number>() };
+  const uniqueIndex = (cols: string[], cname?: string): number =>
+    after.uniques.findIndex((u, i) => !covered.uniques.has(i) && (cname === undefined || u.name === cname) && same(u.columns, cols));
+  const checkIndex = (expr: string, cname?: string): number =>
+    after.checks.findIndex((c, i) => !covered.checks.has(i) && (cname === undefined || c.name === cname) && spaces(c.expression) === spaces(expr));
+  const fkIndex = (cols: string[], cname?: string): number =>
+    after.foreignKeys.findIndex((f, i) => {
+      if (covered.fks.has(i) || !same(f.columns, cols) || (cname !== undefined && f.name !== cname)) return false;
+      const was = before.foreignKeys.find((b) => same(b.columns, cols) && (cname === undefined || b.name === cname));
+      return !!was && same(was, f);
+    });
+
+  /** An original column definition can stay when nothing it states has changed. */
+  const keepColumn = (c: Column, p: ParsedColumn | undefined): boolean => {
+    const was = findColumn(before, c.name);
+    if (!p || !was || !sameColumn(was, c)) return false;
+    if (p.primaryKey && !pkSame) return false;
+    if (p.unique && uniqueIndex([c.name]) < 0) return false;
+    if (p.checks.some((e) => checkIndex(e) < 0)) return false;
+    if (/\bREFERENCES\b/i.test(p.text) && fkIndex([c.name]) < 0) return false;
+    return true;
+  };
+
+  const inline = inlineKey(after);
+  const parts: string[] = [];
+  for (const c of after.columns) {
+    const p = parsedCols.get(c.name);
+    if (keepColumn(c, p)) {
+      parts.push(p!.text);
+      if (p!.primaryKey) covered.pk = true;
+      if (p!.unique) covered.uniques.add(uniqueIndex([c.name]));
+      for (const e of p!.checks) covered.checks.add(checkIndex(e));
+      if (/\bREFERENCES\b/i.test(p!.text)) covered.fks.add(fkIndex([c.name]));
+    } else {
+      parts.push(columnSql(c, c.name === inline, p?.collate));
+      if (c.name === inline) covered.pk = true;
+    }
+  }
+  const stillThere = (cols: string[]): boolean => cols.every((c) => findColumn(after, c));
+  for (const k of parsed.constraints) {
+    const keep = ((): boolean => {
+      if (!stillThere(k.columns)) return false;
+      if (k.kind === 'primaryKey') return pkSame && !covered.pk && same(k.columns, after.primaryKey?.columns ?? []);
+      if (k.kind === 'unique') {
+        const i = uniqueIndex(k.columns, k.name);
+        return i >= 0 && (covered.uniques.add(i), true);
+      }
+      if (k.kind === 'check') {
+        const i = checkIndex(k.expression ?? '', k.name);
+        return i >= 0 && (covered.checks.add(i), true);
+      }
+      const i = fkIndex(k.columns, k.name);
+      return i >= 0 && (covered.fks.add(i), true);
+    })();
+    if (keep) {
+      parts.push((k as ParsedConstraint).text);
+      if (k.kind === 'primaryKey') covered.pk = true;
+    }
+  }
+  const pk = after.primaryKey?.columns ?? [];
+  if (pk.length && !covered.pk) parts.push(`PRIMARY KEY (${list(pk)})`);
+  after.uniques.forEach((u, i) => covered.uniques.has(i) || parts.push(constraintSql({ type: 'unique', ...u })));
+  after.foreignKeys.forEach((f, i) => covered.fks.has(i) || parts.push(constraintSql({ type: 'foreignKey', ...f })));
+  after.checks.forEach((c, i) => covered.checks.has(i) || parts.push(constraintSql({ type: 'check', ...c })));
+  return `CREATE TABLE ${q(name)} (${parts.join(', ')})${parsed.options ? ` ${parsed.options}` : ''}`;
+}
+
+/** Whether `sql` (a view's) mentions `name` as an identifier. */
+function mentions(sql: string, name: string): boolean {
+  return tokenize(sql).some((t) => (t.kind === 'ident' || t.kind === 'word') && t.value.toLowerCase() === name.toLowerCase());
+}
+
+/** Views that read `table`, directly or through other views, in creation order. */
+export function dependentViews(schema: Schema, table: string): { name: string; sql: string }[] {
+  const views = schema.views ?? [];
+  const hit = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const v of views) {
+      if (hit.has(v.name)) continue;
+      if (mentions(v.sql, table) || [...hit].some((h) => mentions(v.sql, h))) {
+        hit.add(v.name);
+        grew = true;
+      }
+    }
+  }
+  return views.filter((v) => hit.has(v.name));
+}
+
+export interface Rebuild {
+  statements: string[];
+  /** Queries that must count 0 before the rebuild may start, with what to say when they do not. */
+  preconditions: { query: string; message: string }[];
+  /** The rebuilt table's new source, for later rebuilds in the same revision. */
+  source: Table['source'];
+}
+
+/** The statements that rebuild `before` into `after`. */
+export function rebuildSql(before: Table, after: Table, schema: Schema): Rebuild {
+  const tmp = `${REBUILD_PREFIX}${after.name}`;
+  const parsed = before.source?.createSql ? new Map(parseCreateTable(before.source.createSql).columns.map((c) => [c.name, c])) : new Map<string, ParsedColumn>();
+  const generated = (name: string): boolean => !!parsed.get(name)?.generated;
+  const copied = after.columns.filter((c) => findColumn(before, c.name) && !generated(c.name));
+  const preconditions: Rebuild['preconditions'] = [];
+  const source = copied.map((c) => {
+    const was = findColumn(before, c.name)!;
+    if (!c.nullable && was.nullable) {
+      if (c.default !== undefined) return `coalesce(${q(c.name)}, ${c.default})`;
+      preconditions.push({
+        query: `SELECT count(*) FROM ${q(before.name)} WHERE ${q(c.name)} IS NULL`,
+        message: `column ${after.name}.${c.name} becomes NOT NULL with no default, but %d row(s) hold NULL there; fill them first (op.execute('UPDATE …')) or give the column a default`,
+      });
+    }
+    return q(c.name);
+  });
+  for (const c of after.columns) {
+    if (!findColumn(before, c.name) && !c.nullable && c.default === undefined && !c.autoincrement) {
+      preconditions.push({
+        query: `SELECT count(*) FROM ${q(before.name)}`,
+        message: `new column ${after.name}.${c.name} is NOT NULL with no default, and the table has %d row(s); give it a default`,
+      });
+    }
+  }
+  const views = dependentViews(schema, before.name);
+  const sequence =
+    after.columns.some((c) => c.autoincrement) && before.columns.some((c) => c.autoincrement)
+      ? [
+          // AUTOINCREMENT never reuses an id: the new table continues the old sequence.
+          `DELETE FROM sqlite_sequence WHERE name = ${quoteLiteral(tmp)}`,
+          `INSERT INTO sqlite_sequence (name, seq) SELECT ${quoteLiteral(tmp)}, seq FROM sqlite_sequence WHERE name = ${quoteLiteral(before.name)}`,
+        ]
+      : [];
+  const create = rebuiltCreateSql(before, after, tmp);
+  const indexSql = after.indexes.map((i) => {
+    const was = before.indexes.find((b) => b.name === i.name);
+    const original = before.source?.indexSql[i.name];
+    return original && was && same(was, i) ? original : createIndexSql(after.name, i);
+  });
+  const triggers = (before.source?.triggers ?? []).map((t) => t.sql);
+  return {
+    statements: [
+      ...views.map((v) => `DROP VIEW ${q(v.name)}`),
+      create,
+      `INSERT INTO ${q(tmp)} (${list(copied.map((c) => c.name))}) SELECT ${source.join(', ')} FROM ${q(before.name)}`,
+      ...sequence,
+      `DROP TABLE ${q(before.name)}`,
+      `ALTER TABLE ${q(tmp)} RENAME TO ${q(after.name)}`,
+      ...indexSql,
+      ...triggers,
+      ...views.map((v) => v.sql),
+    ],
+    preconditions,
+    source: {
+      createSql: create.replace(`CREATE TABLE ${q(tmp)}`, `CREATE TABLE ${q(after.name)}`),
+      indexSql: Object.fromEntries(after.indexes.map((i, n) => [i.name, indexSql[n]])),
+      triggers: before.source?.triggers ?? [],
+    },
+  };
+}
