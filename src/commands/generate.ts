@@ -153,7 +153,8 @@ export async function revision(project: Project, options: NewRevisionOptions): P
 export async function merge(project: Project, revisions: string[], options: RevisionOptions): Promise<GenerateResult> {
   if (!options.message) throw new MigratorError('merge needs a message: -m "merge branches"');
   const graph = project.graph;
-  const ids = [...new Set(revisions.flatMap((r) => graph.resolveTarget(r, [])))];
+  // "heads" means the real heads: a head another revision depends on is merged through that one.
+  const ids = [...new Set(revisions.flatMap((r) => (r === 'heads' ? graph.resolvedHeads.map((h) => h.id) : graph.resolveTarget(r, []))))];
   if (ids.length < 2) throw new MigratorError(`merge needs at least two revisions to join; ${revisions.join(' ')} gives ${ids.length}`);
   return write(project, [], options, options.message, ids);
 }

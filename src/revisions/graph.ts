@@ -210,34 +210,29 @@ export class RevisionGraph {
   }
 
   /**
-   * The revisions a branch label names: the labelled revision, its descendants, and its
-   * ancestors down to (not including) a branch point or a merge.
+   * The revisions a branch label names: the labelled revision's lineage — everything below it
+   * (through down revisions) and everything above it.
    */
   branchMembers(labelledId: string): Set<string> {
     const members = new Set<string>();
-    const up = [labelledId];
-    while (up.length) {
-      const id = up.pop()!;
-      if (members.has(id)) continue;
-      members.add(id);
-      up.push(...this.children.get(id)!);
-    }
-    let at = this.rev(labelledId);
-    while (at.downRevisions.length === 1) {
-      const parent = at.downRevisions[0];
-      if (this.children.get(parent)!.length !== 1) break;
-      members.add(parent);
-      at = this.rev(parent);
-    }
+    const walk = (start: string, next: (id: string) => readonly string[]): void => {
+      const stack = [start];
+      while (stack.length) {
+        const id = stack.pop()!;
+        if (members.has(id) && id !== start) continue;
+        members.add(id);
+        stack.push(...next(id).filter((n) => !members.has(n)));
+      }
+    };
+    walk(labelledId, (id) => this.children.get(id)!);
+    walk(labelledId, (id) => this.rev(id).downRevisions);
     return members;
   }
 
-  /** The lowest revision of a label's branch. */
-  private branchBase(labelledId: string): Revision {
+  /** The bases a label's lineage grows from. */
+  private branchBases(labelledId: string): string[] {
     const members = this.branchMembers(labelledId);
-    let at = this.rev(labelledId);
-    while (at.downRevisions.length === 1 && members.has(at.downRevisions[0])) at = this.rev(at.downRevisions[0]);
-    return at;
+    return this.revisions.filter((r) => members.has(r.id) && r.downRevisions.length === 0).map((r) => r.id);
   }
 
   /**
@@ -288,7 +283,7 @@ export class RevisionGraph {
     if (at) {
       const root = this.labelled(at[1]);
       const members = this.branchMembers(root.id);
-      if (at[2] === 'base') return [this.branchBase(root.id).id];
+      if (at[2] === 'base') return [];
       if (at[2] === 'head' || at[2] === 'heads') {
         const heads = this.heads.filter((h) => members.has(h.id));
         if (at[2] === 'head' && heads.length > 1) throw new RevisionError(`"${target}" has several heads: ${heads.map((h) => h.id).join(', ')}; name one`);
@@ -301,39 +296,44 @@ export class RevisionGraph {
     return [this.lookup(target).id];
   }
 
-  /** `+N`, `-N`, `<rev>+N`, `<rev>-N`, `label@+N`, `label@head-N`, `base+N`. */
+  /**
+   * `+N`, `-N`, `<rev>+N`, `<rev>-N`, `label@+N`, `label@-N`, `label@head-N`, `base+N`.
+   * Steps from the current heads (`-N`, `label@-N`) go down by the revisions they walk; steps from
+   * a named revision name a target.
+   */
   private resolveRelative(target: string, label: string | undefined, from: string | undefined, n: number, current: readonly string[]): DowngradeTarget {
+    const members = label ? this.branchMembers(this.labelled(label).id) : undefined;
     let start: string[];
     if (from === 'head' || from === 'heads') start = label ? this.resolveTarget(`${label}@head`, current) : this.resolveTarget(from, current);
     else if (from === 'base') start = [];
-    else if (from) start = [this.lookup(label ? `${from}` : from).id];
-    else if (label) {
-      const members = this.branchMembers(this.labelled(label).id);
-      start = current.filter((c) => members.has(c));
+    else if (from) start = [this.lookup(from).id];
+    else if (members) {
+      // The branch's applied part: its current head, or where its lineage meets what is applied.
+      const onBranch = current.filter((c) => members.has(c));
+      start = onBranch.length ? onBranch : this.headsOf(new Set([...this.ancestors(current)].filter((id) => members.has(id))));
     } else start = [...current];
     if (start.length > 1) throw new RevisionError(`"${target}" is ambiguous: it starts from several heads (${start.join(', ')}); name a revision or a branch (label@${n > 0 ? '+' : '-'}${Math.abs(n)})`);
     let at: string[] = start;
-    let root: string | undefined = start[0];
+    let walked: string | undefined;
     for (let i = 0; i < Math.abs(n); i++) {
       if (n > 0) {
         let next = at.length ? this.childrenOf(at[0]).map((c) => c.id) : this.bases.map((b) => b.id);
-        if (label && next.length > 1) {
-          const members = this.branchMembers(this.labelled(label).id);
-          next = next.filter((x) => members.has(x));
-        }
+        if (members) next = next.filter((x) => members.has(x));
         if (next.length !== 1) {
           if (next.length === 0) throw new RevisionError(`relative revision ${target} didn't produce ${n} migrations; there are only ${i} above ${start[0] ?? 'base'}`);
-          throw new RevisionError(`relative revision ${target} is ambiguous: ${at[0] ?? 'base'} has several next revisions (${next.join(', ')})`);
+          throw new RevisionError(`relative revision ${target} is ambiguous: ${at[0] ?? 'base'} has several next revisions (${next.join(', ')}); name one`);
         }
         at = next;
       } else {
         if (at.length === 0) throw new RevisionError(`relative revision ${target} didn't produce ${-n} migrations; there are only ${i} below ${start[0] ?? 'base'}`);
-        if (at.length > 1) throw new RevisionError(`relative revision ${target} is ambiguous: it passes a merge point (${at.join(', ')})`);
-        root = at[0];
-        at = [...this.rev(at[0]).downRevisions];
+        const down = this.rev(at[0]).downRevisions;
+        if (down.length > 1) throw new RevisionError(`relative revision ${target} is ambiguous: ${at[0]} is a merge of ${down.join(', ')}; name the revision to go to`);
+        walked = at[0];
+        at = [...down];
       }
     }
-    return { targets: at, roots: n < 0 && root ? [root] : at };
+    const fromCurrent = from === undefined;
+    return { targets: at, roots: n < 0 && fromCurrent && walked ? [walked] : at };
   }
 
   /** Resolves a downgrade target: what stays, and whose descendants go. */
@@ -342,10 +342,7 @@ export class RevisionGraph {
     const rel = RELATIVE.exec(target);
     if (rel && !this.byId.has(target) && !this.labels.has(target)) return this.resolveRelative(target, rel[1], rel[2], Number(rel[3]), current);
     const at = /^(.+)@base$/.exec(target);
-    if (at) {
-      const base = this.branchBase(this.labelled(at[1]).id);
-      return { targets: [...base.downRevisions], roots: [base.id] };
-    }
+    if (at) return { targets: [], roots: this.branchBases(this.labelled(at[1]).id) };
     const targets = this.resolveTarget(target, current);
     return { targets, roots: targets };
   }
@@ -359,30 +356,17 @@ export class RevisionGraph {
   }
 
   /**
-   * The steps from `current` heads down to a target: the revisions of the affected lineage (the
-   * heads above `roots`) that the targets do not need, and everything that depends on them.
-   * Other branches stay as they are.
+   * The steps from `current` heads down to a target: every applied revision above the target's
+   * roots (dependents included) that the targets do not need — as Alembic does, nothing of
+   * another lineage. Children first.
    */
   downgradePlan(current: readonly string[], target: DowngradeTarget): PlannedStep[] {
     const applied = this.ancestors(current);
     for (const t of target.targets) {
       if (!applied.has(t)) throw new RevisionError(`cannot downgrade to ${t}: it is not below the current revision(s) ${current.join(', ') || '(base)'}; use upgrade`);
     }
-    const rootsAbove = this.descendants(target.roots);
-    const affected = current.filter((h) => rootsAbove.has(h));
-    const unaffected = current.filter((h) => !rootsAbove.has(h));
-    const keep = this.ancestors([...target.targets, ...unaffected]);
-    const remove = new Set([...this.ancestors(affected)].filter((id) => !keep.has(id)));
-    // What depends on a removed revision goes too, in whichever branch it is.
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const id of applied) {
-        if (!remove.has(id) && this.parentsOf(id).some((p) => remove.has(p))) {
-          remove.add(id);
-          grew = true;
-        }
-      }
-    }
+    const keep = this.ancestors(target.targets);
+    const remove = new Set([...this.descendants(target.roots)].filter((id) => applied.has(id) && !keep.has(id)));
     const heads = new Set(current);
     const remaining = new Set(applied);
     return this.topological(remove)
@@ -395,7 +379,13 @@ export class RevisionGraph {
 
   /** The steps to move from `current` to `target` in a direction. */
   plan(direction: 'up' | 'down', current: readonly string[], target: string): PlannedStep[] {
-    if (direction === 'up') return this.upgradePlan(current, this.resolveTarget(target, current));
+    if (direction === 'up') {
+      const rel = RELATIVE.exec(target);
+      if (rel && !rel[2] && Number(rel[3]) < 0 && !this.byId.has(target)) {
+        throw new RevisionError(`relative revision ${target} didn't produce ${-Number(rel[3])} migrations: an upgrade goes up; use downgrade ${target}`);
+      }
+      return this.upgradePlan(current, this.resolveTarget(target, current));
+    }
     return this.downgradePlan(current, this.resolveDowngrade(target, current));
   }
 

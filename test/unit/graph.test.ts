@@ -122,13 +122,16 @@ describe('RevisionGraph.resolveTarget', () => {
     { name: 'label@head', graph: branched, target: 'feature@head', current: [], expected: [Y] },
     { name: 'label@+1 starts from the current head of that branch', graph: branched, target: 'feature@+1', current: [B, X], expected: [Y] },
     { name: 'merge revision head', graph: diamond, target: 'head', current: [], expected: [M] },
-    { name: '-1 from a merge goes to both parents', graph: diamond, target: '-1', current: [M], expected: [B1, B2] },
   ];
   for (const c of cases) {
     it(`${c.name}: "${c.target}" from [${c.current.join(', ')}]`, () => {
       assert.deepEqual(c.graph().resolveTarget(c.target, c.current), c.expected);
     });
   }
+
+  it('"-1" from a merge is ambiguous, as in Alembic', () => {
+    assert.throws(() => diamond().resolveTarget('-1', [M]), /ambiguous.*merge/);
+  });
 
   it('"+2" beyond the last revision is an error ("didn\'t produce")', () => {
     assert.throws(() => linear().resolveTarget('+2', [B]), (e: Error) => {
@@ -247,15 +250,14 @@ describe('RevisionGraph.upgradePlan / downgradePlan', () => {
     ]);
   });
 
-  it('diamond downgrade to one branch head keeps that branch', () => {
+  it('diamond downgrade to one branch head removes only what is above it (the merge), as Alembic does', () => {
     const plan = diamond().plan('down', [M], B1);
-    assert.deepEqual(steps(plan), [`down:${M}`, `down:${B2}`]);
+    assert.deepEqual(steps(plan), [`down:${M}`]);
     assert.deepEqual(changes(plan), [
       [
         { kind: 'update', from: M, to: B1 },
         { kind: 'insert', version: B2 },
       ],
-      [{ kind: 'delete', version: B2 }],
     ]);
     assert.deepEqual(diamond().headsAfter([B1]), [B1]);
   });
