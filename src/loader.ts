@@ -46,10 +46,10 @@ function resolveRelative(from: string, request: string): string | undefined {
   return candidates.find((c) => existsSync(c) && !c.endsWith(path.sep));
 }
 
-async function fastLoad(file: string, own: Record<string, Exports>, seen: Map<string, Exports>): Promise<Exports> {
+async function fastLoad(file: string, own: Record<string, Exports>, seen: Map<string, Exports>, text?: string): Promise<Exports> {
   const cached = seen.get(file);
   if (cached) return cached;
-  const source = readFileSync(file, 'utf8');
+  const source = text ?? readFileSync(file, 'utf8');
   if (/\bimport\s*\(|\bimport\.meta\b/.test(source)) throw new NeedsFullLoader();
   const { code } = sucrase()(source, { transforms: ['typescript', 'imports'], filePath: file, disableESTransforms: true });
   const module = { exports: {} as Exports };
@@ -94,7 +94,7 @@ export async function importModule(file: string): Promise<Exports> {
   // A file with only type imports (a generated revision) needs nothing of ours at all.
   const needsOwn = /\bfrom\s+['"]migrator(\/decorators)?['"]/.test(source.replace(/import\s+type\b[^;]*;/g, ''));
   try {
-    return await fastLoad(file, needsOwn ? await ownModules(source) : {}, new Map());
+    return await fastLoad(file, needsOwn ? await ownModules(source) : {}, new Map(), source);
   } catch (error) {
     if (!(error instanceof NeedsFullLoader)) throw error;
   }

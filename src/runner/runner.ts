@@ -53,8 +53,19 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const assertions = (compiled.assertions ?? []).map((a) => ({ ...a, at: a.at + head.length }));
     return { statements, assertions, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length };
   };
-  /** Runs a prepared step inside an open transaction. */
-  const execute = async ({ step, changes }: PlannedStep, prepared: Awaited<ReturnType<typeof prepare>>, oneByOne: boolean): Promise<void> => {
+  // Revision files are loaded once each; the next one while the database works on the current.
+  const recorded = new Map<PlannedStep, Promise<Operation[]>>();
+  const record = (planned: PlannedStep): Promise<Operation[]> => {
+    let ops = recorded.get(planned);
+    if (!ops) {
+      ops = recordRevision(planned.step.revision, planned.step.direction);
+      ops.catch(() => undefined); // reported when awaited
+      recorded.set(planned, ops);
+    }
+    return ops;
+  };
+  /** Runs a prepared step inside an open transaction; `next` is loaded while the database works. */
+  const execute = async ({ step, changes }: PlannedStep, prepared: Awaited<ReturnType<typeof prepare>>, oneByOne: boolean, next?: PlannedStep): Promise<void> => {
     let counts: number[] = [];
     // Statements run in batches between the points where an assertion must hold.
     const cuts = [...new Set(prepared.assertions.map((a) => a.at))].sort((a, b) => a - b);
@@ -62,7 +73,11 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     for (const cut of [...cuts, prepared.statements.length]) {
       const batch = prepared.statements.slice(from, cut);
       if (oneByOne) for (const sql of batch) counts.push(...(await conn.runAll([sql])));
-      else counts.push(...(await conn.runAll(batch)));
+      else {
+        const running = conn.runAll(batch);
+        if (next) void record(next);
+        counts.push(...(await running));
+      }
       for (const a of prepared.assertions.filter((x) => x.at === cut)) {
         const [row] = await conn.query<Record<string, unknown>>(a.query);
         const n = Number(Object.values(row ?? {})[0] ?? 0);
@@ -84,15 +99,15 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
   };
 
   if (options.singleTransaction) {
-    const recorded: { planned: PlannedStep; ops: Operation[] }[] = [];
-    for (const planned of steps) recorded.push({ planned, ops: await recordRevision(planned.step.revision, planned.step.direction) });
+    const all: { planned: PlannedStep; ops: Operation[] }[] = [];
+    for (const planned of steps) all.push({ planned, ops: await record(planned) });
     // Foreign-key enforcement can only be switched outside the transaction: off for the whole
     // run when any revision may rebuild a table.
-    const foreignKeysOff = recorded.some((r) => dialect.needsSchema(r.ops)) && dialect.foreignKeysOffScript.before.length > 0;
+    const foreignKeysOff = all.some((r) => dialect.needsSchema(r.ops)) && dialect.foreignKeysOffScript.before.length > 0;
     let current: PlannedStep | undefined;
     try {
       await conn.transaction(async () => {
-        for (const r of recorded) {
+        for (const r of all) {
           current = r.planned;
           // One statement at a time, so that a failure names its statement.
           await execute(r.planned, await prepare(r.planned, r.ops), true);
@@ -106,11 +121,11 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     return results;
   }
 
-  for (const planned of steps) {
-    const ops = await recordRevision(planned.step.revision, planned.step.direction);
+  for (const [i, planned] of steps.entries()) {
+    const ops = await record(planned);
     const prepared = await prepare(planned, ops);
     try {
-      await conn.transaction(() => execute(planned, prepared, false), { foreignKeysOff: prepared.foreignKeysOff });
+      await conn.transaction(() => execute(planned, prepared, false, steps[i + 1]), { foreignKeysOff: prepared.foreignKeysOff });
     } catch (error) {
       const located = error instanceof StatementError && error.statement === undefined ? await locateFailure(conn, prepared.statements, prepared.foreignKeysOff) : error;
       throw failure(planned, located, '%s was rolled back');
