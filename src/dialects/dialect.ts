@@ -62,6 +62,11 @@ export interface Connection {
    * are checked before the commit.
    */
   transaction<T>(body: () => Promise<T>, options?: { foreignKeysOff?: boolean }): Promise<T>;
+  /**
+   * Checks foreign keys now (while enforcement is off) and throws on a violation, naming the
+   * table and rows. Dialects that never switch enforcement off leave it out.
+   */
+  checkForeignKeys?(): Promise<void>;
   /** Holds a lock that serialises concurrent runs against the same database. */
   lock(): Promise<void>;
   unlock(): Promise<void>;

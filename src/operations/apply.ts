@@ -101,7 +101,7 @@ export function applyOperation(schema: Schema, op: Operation): void {
       // As in PostgreSQL, the indexes and constraints that use the column go with it.
       const uses = (cols: string[]): boolean => cols.includes(op.column);
       const mentions = new RegExp(`(^|[^A-Za-z0-9_$])"?${op.column.replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')}"?($|[^A-Za-z0-9_$])`);
-      t.indexes = t.indexes.filter((i) => !uses(i.columns) && !(i.where && mentions.test(i.where)));
+      t.indexes = t.indexes.filter((i) => !uses(i.columns) && !i.columns.some((c) => mentions.test(c)) && !(i.where && mentions.test(i.where)));
       t.uniques = t.uniques.filter((u) => !uses(u.columns));
       t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));
       t.checks = t.checks.filter((c) => !mentions.test(c.expression));

@@ -109,8 +109,11 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
       await conn.transaction(async () => {
         for (const r of all) {
           current = r.planned;
-          // One statement at a time, so that a failure names its statement.
-          await execute(r.planned, await prepare(r.planned, r.ops), true);
+          // One statement at a time, so that a failure names its statement; foreign keys checked
+          // after each revision that rebuilt a table, so that a violation names its revision.
+          const prepared = await prepare(r.planned, r.ops);
+          await execute(r.planned, prepared, true);
+          if (prepared.foreignKeysOff) await conn.checkForeignKeys?.();
         }
       }, { foreignKeysOff });
     } catch (error) {

@@ -77,11 +77,6 @@ export interface TableSource {
   triggers: { name: string; sql: string }[];
 }
 
-/** A view as the database wrote it. */
-export interface View {
-  name: string;
-  sql: string;
-}
 
 /** A named enumerated type (PostgreSQL `CREATE TYPE … AS ENUM`). */
 export interface EnumType {
@@ -95,8 +90,6 @@ export interface Schema {
   enums?: EnumType[];
   /** Database extensions the schema needs (PostgreSQL `uuid-ossp`). */
   extensions?: string[];
-  /** Views, as read from a database (SQLite rebuilds recreate them); never compared. */
-  views?: View[];
 }
 
 /** A table with every list present, for building tables field by field. */

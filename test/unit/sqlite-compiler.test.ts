@@ -34,9 +34,12 @@ const rebuildOf = (name: string, createTable: string, columns: string, select: s
   createTable,
   `INSERT INTO "_migrator_tmp_${name}" (${columns}) SELECT ${select} FROM "${name}"`,
   `DROP TABLE "${name}"`,
-  `ALTER TABLE "_migrator_tmp_${name}" RENAME TO "${name}"`,
+  ...swap(name),
   ...indexes,
 ];
+
+/** The rename that puts the new table in place, with legacy_alter_table on around it. */
+const swap = (name: string): string[] => ['PRAGMA legacy_alter_table = ON', `ALTER TABLE "_migrator_tmp_${name}" RENAME TO "${name}"`, 'PRAGMA legacy_alter_table = OFF'];
 
 describe('compileSqlite: createTable', () => {
   const cases: { name: string; table: Table; sql: string }[] = [
@@ -157,13 +160,13 @@ describe('compileSqlite: rebuilds', () => {
     it(`addColumn with ${c.name} rebuilds the table`, () => {
       const { statements, foreignKeysOff } = compileSqlite([{ kind: 'addColumn', table: 'order', column: c.column }], orderSchema());
       assert.equal(foreignKeysOff, true);
-      assert.equal(statements.length, 5);
+      assert.equal(statements.length, 7); // create, copy, drop, the rename between two pragmas, the index
       assert.ok(statements[0].startsWith(`CREATE TABLE "_migrator_tmp_order" (${idSql}, `), statements[0]);
       assert.ok(statements[0].endsWith(`, ${pkSql})`), statements[0]);
       assert.ok(statements[0].includes(`"n" ${c.column.type}`), statements[0]);
       // The new column is not copied: it has no values yet.
       assert.equal(statements[1], `INSERT INTO "_migrator_tmp_order" (${allCols}) SELECT ${allCols} FROM "order"`);
-      assert.deepEqual(statements.slice(2), ['DROP TABLE "order"', 'ALTER TABLE "_migrator_tmp_order" RENAME TO "order"', indexSql]);
+      assert.deepEqual(statements.slice(2), ['DROP TABLE "order"', ...swap('order'), indexSql]);
     });
   }
 
@@ -224,7 +227,7 @@ describe('compileSqlite: rebuilds', () => {
     const sequence = statements.filter((s) => s.includes('sqlite_sequence'));
     assert.ok(sequence.length > 0, 'the sequence is carried over');
     assert.ok(sequence.every((s) => statements.indexOf(s) > 1 && statements.indexOf(s) < drop), statements.join('\n'));
-    assert.deepEqual(statements.slice(drop), ['DROP TABLE "t"', 'ALTER TABLE "_migrator_tmp_t" RENAME TO "t"']);
+    assert.deepEqual(statements.slice(drop), ['DROP TABLE "t"', ...swap('t')]);
   });
 
   it('changes to another table in between end the rebuild', () => {
@@ -268,7 +271,7 @@ describe('compileSqlite: rebuilds', () => {
     // The rebuilt table has no "qty"; `CREATE INDEX "IDX_qty" ON "order" ("qty")` would fail with
     // "no such column". The index goes with its column (as DROP COLUMN does on PostgreSQL).
     const { statements } = compileSqlite([{ kind: 'dropColumn', table: 'order', column: 'qty' }], orderSchema());
-    const afterRebuild = statements.slice(statements.indexOf('ALTER TABLE "_migrator_tmp_order" RENAME TO "order"') + 1);
+    const afterRebuild = statements.slice(statements.indexOf('PRAGMA legacy_alter_table = OFF') + 1);
     assert.deepEqual(
       afterRebuild.filter((s) => s.includes('"qty"')),
       [],

@@ -20,10 +20,10 @@ function canAddInPlace(c: Column, t: Table): boolean {
 }
 
 function columnIsConstrained(schema: Schema, t: Table, column: string): boolean {
-  const mentions = (expr: string): boolean => expr.includes(column);
+  const mentions = (expr: string): boolean => mentionsIdentifier(expr, column);
   return (
     !!t.primaryKey?.columns.includes(column) ||
-    t.indexes.some((i) => i.columns.includes(column) || (i.where !== undefined && mentions(i.where))) ||
+    t.indexes.some((i) => i.columns.some((c) => c === column || mentions(c)) || (i.where !== undefined && mentions(i.where))) ||
     t.uniques.some((u) => u.columns.includes(column)) ||
     t.foreignKeys.some((f) => f.columns.includes(column)) ||
     t.checks.some((c) => mentions(c.expression)) ||
@@ -86,6 +86,11 @@ function inPlaceSql(op: Operation): string[] {
     case 'dropEnumValue':
       throw new UnsupportedOperationError('sqlite', `${describeOperation(op)}: SQLite has no ${op.kind === 'setTableComment' ? 'comments' : op.kind.endsWith('Extension') ? 'extensions' : 'enum types'}`);
   }
+}
+
+/** Whether an expression names `column` (as an identifier, quoted or not). */
+function mentionsIdentifier(expression: string, column: string): boolean {
+  return tokenize(expression).some((t) => (t.kind === 'ident' || t.kind === 'word') && t.value.toLowerCase() === column.toLowerCase());
 }
 
 /** Replaces identifier tokens equal to `from` (case-insensitively, as SQLite does) in `sql`. */
@@ -159,7 +164,7 @@ export function compileSqlite(operations: readonly Operation[], schema: Schema):
   const flush = (): void => {
     if (!pending) return;
     const after = findTable(state, pending.table)!;
-    const rebuild = rebuildSql(pending.before, after, state);
+    const rebuild = rebuildSql(pending.before, after);
     // Checked where the rebuild starts, so earlier statements of the revision (an UPDATE that
     // fills NULLs, say) count.
     assertions.push(...rebuild.preconditions.map((p) => ({ at: statements.length, ...p })));

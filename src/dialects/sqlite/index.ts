@@ -78,10 +78,7 @@ class SqliteConnection implements Connection {
       this.db.exec('BEGIN IMMEDIATE');
       try {
         const result = await body();
-        if (options.foreignKeysOff) {
-          const violations = this.db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[];
-          if (violations.length) throw new ForeignKeyViolationError(violations);
-        }
+        if (options.foreignKeysOff) await this.checkForeignKeys();
         this.db.exec('COMMIT');
         return result;
       } catch (error) {
@@ -91,6 +88,11 @@ class SqliteConnection implements Connection {
     } finally {
       if (options.foreignKeysOff) this.db.pragma(`foreign_keys = ${previous ? 'ON' : 'OFF'}`);
     }
+  }
+
+  async checkForeignKeys(): Promise<void> {
+    const violations = this.db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[];
+    if (violations.length) throw new ForeignKeyViolationError(violations);
   }
 
   // Each revision runs under BEGIN IMMEDIATE, which already serialises writers on one file.

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { emptyTable, type ForeignKeyAction, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier } from '../dialect.js';
-import { parseCreateTable, parseIndexWhere, type ParsedConstraint } from './parse.js';
+import { parseCreateTable, parseIndexColumns, parseIndexWhere, type ParsedConstraint } from './parse.js';
 
 interface ColumnInfo {
   cid: number;
@@ -43,7 +43,7 @@ export const INTERNAL_TABLE = /^(sqlite_|_migrator_tmp_)/;
 const sameColumns = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function introspectSqlite(db: Database.Database, exclude: readonly string[]): Schema {
-  // sqlite_master in its own (creation) order, which recreating views and triggers must keep.
+  // sqlite_master in its own (creation) order, which recreating triggers must keep.
   const rows = db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid').all() as { type: string; name: string; tbl_name: string; sql: string | null }[];
   const indexSql = new Map(rows.filter((r) => r.type === 'index').map((r) => [r.name, r.sql]));
   const tableRows = rows.filter((r) => r.type === 'table' && !INTERNAL_TABLE.test(r.name) && !exclude.includes(r.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -56,7 +56,6 @@ export function introspectSqlite(db: Database.Database, exclude: readonly string
     };
     return table;
   });
-  const views = rows.filter((r) => r.type === 'view' && r.sql).map((r) => ({ name: r.name, sql: r.sql as string }));
 
   // A foreign key may leave out the referenced columns: it then means the parent's primary key.
   const byName = new Map(tables.map((t) => [t.name, t]));
@@ -65,7 +64,7 @@ export function introspectSqlite(db: Database.Database, exclude: readonly string
       if (fk.referencedColumns.length === 0) fk.referencedColumns = [...(byName.get(fk.referencedTable)?.primaryKey?.columns ?? [])];
     }
   }
-  return { tables, ...(views.length ? { views } : {}) };
+  return { tables };
 }
 
 function readTable(db: Database.Database, name: string, sql: string, indexSql: Map<string, string | null>): Table {
@@ -97,9 +96,10 @@ function readTable(db: Database.Database, name: string, sql: string, indexSql: M
   const indexes = db.prepare(`PRAGMA index_list(${q})`).all() as IndexListRow[];
   for (const ix of [...indexes].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (ix.origin === 'pk') continue;
-    const cols = (db.prepare(`PRAGMA index_info(${quoteIdentifier(ix.name)})`).all() as IndexInfoRow[])
-      .sort((a, b) => a.seqno - b.seqno)
-      .map((r) => r.name ?? '');
+    const info = (db.prepare(`PRAGMA index_info(${quoteIdentifier(ix.name)})`).all() as IndexInfoRow[]).sort((a, b) => a.seqno - b.seqno);
+    // An expression column has no name: its text comes from the CREATE INDEX statement.
+    const expressions = info.some((r) => r.name === null) ? parseIndexColumns(indexSql.get(ix.name) ?? '') : [];
+    const cols = info.map((r, n) => r.name ?? expressions[n] ?? '');
     if (ix.origin === 'u') {
       const uqName = named('unique', cols);
       table.uniques.push({ ...(uqName ? { name: uqName } : {}), columns: cols });

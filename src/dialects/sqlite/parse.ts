@@ -225,3 +225,16 @@ export function parseIndexWhere(sql: string): string | undefined {
   }
   return undefined;
 }
+
+/** The column list of a `CREATE INDEX` statement: names unquoted, expressions as written. */
+export function parseIndexColumns(sql: string): string[] {
+  const tokens = tokenize(sql);
+  const on = tokens.findIndex((t) => isWord(t, 'ON'));
+  const open = tokens.findIndex((t, i) => i > on && isPunct(t, '('));
+  if (on < 0 || open < 0) return [];
+  const close = closing(tokens, open);
+  return splitTopLevel(tokens, open + 1, close).map((part) => {
+    const bare = part.filter((t) => !isWord(t, 'ASC') && !isWord(t, 'DESC'));
+    return bare.length === 1 && (bare[0].kind === 'ident' || bare[0].kind === 'word') ? bare[0].value : sql.slice(bare[0].start, bare[bare.length - 1].end);
+  });
+}

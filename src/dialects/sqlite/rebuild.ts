@@ -5,15 +5,16 @@
  * revision leaves alone keeps its definition as written (collations, generated columns, inline
  * constraints, STRICT, WITHOUT ROWID — whatever the model does not describe); only what changes
  * is generated. Rows are copied, the old table is dropped, the new one renamed into place, and its
- * indexes and triggers recreated as they were written. Views that read the table are dropped
- * before and recreated after, since a rename checks every view. The runner turns foreign-key
+ * indexes and triggers recreated as they were written. The rename runs with legacy_alter_table on:
+ * views and other tables' triggers that name the table are neither rewritten nor re-checked while
+ * it is briefly missing, and read the new table once it is in place. The runner turns foreign-key
  * enforcement off outside the transaction and runs `PRAGMA foreign_key_check` before the commit,
  * so dropping the old table cascades into no child row.
  */
 import type { Constraint } from '../../operations/operation.js';
-import { findColumn, type Column, type Schema, type Table } from '../../schema/schema.js';
+import { findColumn, type Column, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, quoteLiteral } from '../dialect.js';
-import { parseCreateTable, tokenize, type ParsedColumn, type ParsedConstraint } from './parse.js';
+import { parseCreateTable, type ParsedColumn, type ParsedConstraint } from './parse.js';
 
 /** Prefix of the table a rebuild copies rows into; never left behind, since it lives in the transaction. */
 export const REBUILD_PREFIX = '_migrator_tmp_';
@@ -76,8 +77,13 @@ export function createTableSql(t: Table, name = t.name): string {
   return `CREATE TABLE ${q(name)} (${parts.join(', ')})`;
 }
 
+/** An index column: a name, quoted, or an expression (`lower("email")`), as written. */
+export function indexColumn(c: string): string {
+  return /[()\s]/.test(c) ? c : q(c);
+}
+
 export function createIndexSql(table: string, i: Table['indexes'][number]): string {
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(table)} (${list(i.columns)})${i.where ? ` WHERE ${i.where}` : ''}`;
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(table)} (${i.columns.map(indexColumn).join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
 }
 
 const same = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -166,28 +172,6 @@ function rebuiltCreateSql(before: Table, after: Table, name: string): string {
   return `CREATE TABLE ${q(name)} (${parts.join(', ')})${parsed.options ? ` ${parsed.options}` : ''}`;
 }
 
-/** Whether `sql` (a view's) mentions `name` as an identifier. */
-function mentions(sql: string, name: string): boolean {
-  return tokenize(sql).some((t) => (t.kind === 'ident' || t.kind === 'word') && t.value.toLowerCase() === name.toLowerCase());
-}
-
-/** Views that read `table`, directly or through other views, in creation order. */
-export function dependentViews(schema: Schema, table: string): { name: string; sql: string }[] {
-  const views = schema.views ?? [];
-  const hit = new Set<string>();
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const v of views) {
-      if (hit.has(v.name)) continue;
-      if (mentions(v.sql, table) || [...hit].some((h) => mentions(v.sql, h))) {
-        hit.add(v.name);
-        grew = true;
-      }
-    }
-  }
-  return views.filter((v) => hit.has(v.name));
-}
-
 export interface Rebuild {
   statements: string[];
   /** Queries that must count 0 before the rebuild may start, with what to say when they do not. */
@@ -197,7 +181,7 @@ export interface Rebuild {
 }
 
 /** The statements that rebuild `before` into `after`. */
-export function rebuildSql(before: Table, after: Table, schema: Schema): Rebuild {
+export function rebuildSql(before: Table, after: Table): Rebuild {
   const tmp = `${REBUILD_PREFIX}${after.name}`;
   const parsed = before.source?.createSql ? new Map(parseCreateTable(before.source.createSql).columns.map((c) => [c.name, c])) : new Map<string, ParsedColumn>();
   const generated = (name: string): boolean => !!parsed.get(name)?.generated;
@@ -222,7 +206,6 @@ export function rebuildSql(before: Table, after: Table, schema: Schema): Rebuild
       });
     }
   }
-  const views = dependentViews(schema, before.name);
   const sequence =
     after.columns.some((c) => c.autoincrement) && before.columns.some((c) => c.autoincrement)
       ? [
@@ -240,15 +223,15 @@ export function rebuildSql(before: Table, after: Table, schema: Schema): Rebuild
   const triggers = (before.source?.triggers ?? []).map((t) => t.sql);
   return {
     statements: [
-      ...views.map((v) => `DROP VIEW ${q(v.name)}`),
       create,
       `INSERT INTO ${q(tmp)} (${list(copied.map((c) => c.name))}) SELECT ${source.join(', ')} FROM ${q(before.name)}`,
       ...sequence,
       `DROP TABLE ${q(before.name)}`,
+      'PRAGMA legacy_alter_table = ON',
       `ALTER TABLE ${q(tmp)} RENAME TO ${q(after.name)}`,
+      'PRAGMA legacy_alter_table = OFF',
       ...indexSql,
       ...triggers,
-      ...views.map((v) => v.sql),
     ],
     preconditions,
     source: {
