@@ -26,8 +26,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { compileFixtures as compileFrom, fixtureFiles as fixtureFilesIn, synchronizeWithTypeOrm as synchronize } from '../support/typeorm.js';
 import { createTwoFilesPatch } from 'diff';
-import ts from 'typescript';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -52,69 +52,10 @@ function migrator(cwd: string, ...args: string[]): CliResult {
 
 const show = (r: CliResult): string => `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
-function fixtureFiles(): string[] {
-  return fs
-    .readdirSync(fixtures)
-    .filter((f) => f.endsWith('.ts'))
-    .sort();
-}
-
-/** Compiles the fixtures the way a TypeORM project is compiled (tsc with legacy decorators). */
-function compileFixtures(outDir: string): string[] {
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'commonjs' }));
-  const compiled: string[] = [];
-  for (const file of fixtureFiles()) {
-    const source = fs.readFileSync(path.join(fixtures, file), 'utf8');
-    const out = ts.transpileModule(source, {
-      fileName: file,
-      reportDiagnostics: true,
-      compilerOptions: {
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.CommonJS,
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        useDefineForClassFields: false,
-        esModuleInterop: true,
-        strict: false,
-      },
-    });
-    const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
-    assert.equal(errors.length, 0, `${file}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`);
-    const js = path.join(outDir, file.replace(/\.ts$/, '.js'));
-    fs.writeFileSync(js, out.outputText);
-    compiled.push(js);
-  }
-  return compiled;
-}
-
-/** Runs TypeORM's `synchronize` on `url` in a child process, with the compiled entities. */
-function synchronizeWithTypeOrm(dir: string, modules: string[], url: string): string {
-  const script = path.join(dir, 'synchronize.js');
-  fs.writeFileSync(
-    script,
-    `'use strict';
-require('reflect-metadata');
-const { DataSource } = require('typeorm');
-const modules = ${JSON.stringify(modules)};
-const entities = modules.flatMap((m) => Object.values(require(m)).filter((x) => typeof x === 'function'));
-const ds = new DataSource({ type: 'postgres', url: ${JSON.stringify(url)}, entities, synchronize: true, logging: false });
-ds.initialize()
-  .then(() => ds.destroy())
-  .then(() => console.log('synchronized ' + ds.entityMetadatas.map((m) => m.tableName).join(', ')))
-  .catch((error) => { console.error(error && error.stack ? error.stack : error); process.exit(1); });
-`,
-  );
-  // pg warns about TypeORM's concurrent introspection queries; that is TypeORM's business.
-  const r = spawnSync(process.execPath, ['--no-deprecation', script], { cwd: dir, encoding: 'utf8', timeout: 90_000 });
-  assert.equal(r.status, 0, `TypeORM synchronize failed\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
 /** A migrator project whose models are copies of the fixture files. */
 function makeProject(dir: string, url: string): void {
   fs.mkdirSync(path.join(dir, 'entities'), { recursive: true });
-  for (const file of fixtureFiles()) fs.copyFileSync(path.join(fixtures, file), path.join(dir, 'entities', file));
+  for (const file of fixtureFilesIn(fixtures)) fs.copyFileSync(path.join(fixtures, file), path.join(dir, 'entities', file));
   fs.writeFileSync(
     path.join(dir, 'migrator.config.ts'),
     `import { defineConfig } from 'migrator';
@@ -270,10 +211,10 @@ describe('TypeORM compatibility (PostgreSQL): migrator reads TypeORM entities as
     db1 = await createTestDatabase('migrator_typeorm_pg');
     db2 = await createTestDatabase('migrator_typeorm_pg_fresh');
     const compiled = path.join(tmp, 'typeorm-app');
-    const modules = compileFixtures(compiled);
+    const modules = compileFrom(fixtures, compiled);
     // The compiled entities require typeorm and reflect-metadata from this repository.
     fs.symlinkSync(nodeModules, path.join(compiled, 'node_modules'), 'dir');
-    synchronizeWithTypeOrm(compiled, modules, db1.url);
+    synchronize(compiled, modules, { type: 'postgres', url: db1.url });
     typeorm = await readCatalog(db1);
 
     againstTypeOrm = path.join(tmp, 'project-on-typeorm-db');

@@ -21,8 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { compileFixtures as compileFrom, fixtureFiles as fixtureFilesIn, synchronizeWithTypeOrm as synchronize } from '../support/typeorm.js';
 import Database from 'better-sqlite3';
-import ts from 'typescript';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
@@ -46,67 +46,10 @@ function migrator(cwd: string, ...args: string[]): CliResult {
 
 const show = (r: CliResult): string => `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
 
-function fixtureFiles(): string[] {
-  return fs
-    .readdirSync(fixtures)
-    .filter((f) => f.endsWith('.ts'))
-    .sort();
-}
-
-/** Compiles the fixtures the way a TypeORM project is compiled (tsc with legacy decorators). */
-function compileFixtures(outDir: string): string[] {
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'commonjs' }));
-  const compiled: string[] = [];
-  for (const file of fixtureFiles()) {
-    const source = fs.readFileSync(path.join(fixtures, file), 'utf8');
-    const out = ts.transpileModule(source, {
-      fileName: file,
-      reportDiagnostics: true,
-      compilerOptions: {
-        target: ts.ScriptTarget.ES2022,
-        module: ts.ModuleKind.CommonJS,
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        useDefineForClassFields: false,
-        esModuleInterop: true,
-        strict: false,
-      },
-    });
-    const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
-    assert.equal(errors.length, 0, `${file}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`);
-    const js = path.join(outDir, file.replace(/\.ts$/, '.js'));
-    fs.writeFileSync(js, out.outputText);
-    compiled.push(js);
-  }
-  return compiled;
-}
-
-/** Runs TypeORM's `synchronize` on `database` in a child process, with the compiled entities. */
-function synchronizeWithTypeOrm(dir: string, modules: string[], database: string): void {
-  const script = path.join(dir, 'synchronize.js');
-  fs.writeFileSync(
-    script,
-    `'use strict';
-require('reflect-metadata');
-const { DataSource } = require('typeorm');
-const modules = ${JSON.stringify(modules)};
-const entities = modules.flatMap((m) => Object.values(require(m)).filter((x) => typeof x === 'function'));
-const ds = new DataSource({ type: 'better-sqlite3', database: ${JSON.stringify(database)}, entities, synchronize: true, logging: false });
-ds.initialize()
-  .then(() => ds.destroy())
-  .then(() => console.log('synchronized ' + ds.entityMetadatas.map((m) => m.tableName).join(', ')))
-  .catch((error) => { console.error(error && error.stack ? error.stack : error); process.exit(1); });
-`,
-  );
-  const r = spawnSync(process.execPath, [script], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `TypeORM synchronize failed\n${r.stdout}\n${r.stderr}`);
-}
-
 /** A migrator project whose models are copies of the fixture files. */
 function makeProject(dir: string, databaseFile: string): void {
   fs.mkdirSync(path.join(dir, 'entities'), { recursive: true });
-  for (const file of fixtureFiles()) fs.copyFileSync(path.join(fixtures, file), path.join(dir, 'entities', file));
+  for (const file of fixtureFilesIn(fixtures)) fs.copyFileSync(path.join(fixtures, file), path.join(dir, 'entities', file));
   fs.writeFileSync(
     path.join(dir, 'migrator.config.ts'),
     `import { defineConfig } from 'migrator';
@@ -238,12 +181,12 @@ describe('TypeORM compatibility (SQLite): migrator reads TypeORM entities as Typ
     assert.ok(fs.existsSync(cli), `${cli} is missing: run \`npx tsc -p tsconfig.json\` (npm run build) first`);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'migrator-typeorm-'));
     const compiled = path.join(tmp, 'typeorm-app');
-    const modules = compileFixtures(compiled);
+    const modules = compileFrom(fixtures, compiled);
     // The compiled entities require typeorm and reflect-metadata from this repository.
     fs.symlinkSync(nodeModules, path.join(compiled, 'node_modules'), 'dir');
     typeormDb = path.join(tmp, 'typeorm.db');
     migratorDb = path.join(tmp, 'migrator.db');
-    synchronizeWithTypeOrm(compiled, modules, typeormDb);
+    synchronize(compiled, modules, { type: 'better-sqlite3', database: typeormDb });
     typeorm = readShapes(typeormDb);
 
     againstTypeOrm = path.join(tmp, 'project-on-typeorm-db');

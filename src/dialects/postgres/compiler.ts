@@ -1,16 +1,10 @@
 /** Operations → PostgreSQL DDL. Every change is an ALTER in place; DDL is transactional. */
 import { applyOperation, SchemaApplyError } from '../../operations/apply.js';
-import { describeOperation, type Constraint, type Operation } from '../../operations/operation.js';
-import { cloneSchema, findTable, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
+import { describeOperation, type Operation } from '../../operations/operation.js';
+import { cloneSchema, findTable, type Column, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, quoteLiteral, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
+import { columnList, constraintSql, standardSql } from '../sql.js';
 import { serialType } from './types.js';
-
-const list = (names: readonly string[]): string => names.map(q).join(', ');
-
-/** An index column: a name, quoted, or an expression (`lower(email)`), as written. */
-function indexColumn(c: string): string {
-  return /[()\s]/.test(c) ? c : q(c);
-}
 
 function columnType(c: Column): string {
   if (c.autoincrement && !c.identity) return serialType(c.type);
@@ -25,28 +19,13 @@ export function columnSql(c: Column): string {
   return sql;
 }
 
-export function constraintSql(c: Constraint): string {
-  const named = c.name ? `CONSTRAINT ${q(c.name)} ` : '';
-  switch (c.type) {
-    case 'unique':
-      return `${named}UNIQUE (${list(c.columns)})`;
-    case 'check':
-      return `${named}CHECK (${c.expression})`;
-    case 'foreignKey':
-      return (
-        `${named}FOREIGN KEY (${list(c.columns)}) REFERENCES ${q(c.referencedTable)} (${list(c.referencedColumns)})` +
-        ` ON DELETE ${c.onDelete ?? 'NO ACTION'} ON UPDATE ${c.onUpdate ?? 'NO ACTION'}`
-      );
-  }
-}
-
 function commentSql(target: string, comment: string | null | undefined): string {
   return `COMMENT ON ${target} IS ${comment === null || comment === undefined ? 'NULL' : quoteLiteral(comment)}`;
 }
 
 export function createTableSql(t: Table): string[] {
   const parts = t.columns.map(columnSql);
-  if (t.primaryKey?.columns.length) parts.push(`${t.primaryKey.name ? `CONSTRAINT ${q(t.primaryKey.name)} ` : ''}PRIMARY KEY (${list(t.primaryKey.columns)})`);
+  if (t.primaryKey?.columns.length) parts.push(`${t.primaryKey.name ? `CONSTRAINT ${q(t.primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(t.primaryKey.columns)})`);
   for (const u of t.uniques) parts.push(constraintSql({ type: 'unique', ...u }));
   for (const c of t.checks) parts.push(constraintSql({ type: 'check', ...c }));
   for (const f of t.foreignKeys) parts.push(constraintSql({ type: 'foreignKey', ...f }));
@@ -55,11 +34,6 @@ export function createTableSql(t: Table): string[] {
     ...(t.comment !== undefined ? [commentSql(`TABLE ${q(t.name)}`, t.comment)] : []),
     ...t.columns.filter((c) => c.comment !== undefined).map((c) => commentSql(`COLUMN ${q(t.name)}.${q(c.name)}`, c.comment)),
   ];
-}
-
-export function createIndexSql(table: string, i: Index): string {
-  const using = i.using && i.using !== 'btree' ? ` USING ${i.using}` : '';
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(table)}${using} (${i.columns.map(indexColumn).join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
 }
 
 function alterColumnSql(op: Extract<Operation, { kind: 'alterColumn' }>, schema: Schema): string[] {
@@ -115,28 +89,18 @@ function dropEnumValueSql(op: Extract<Operation, { kind: 'dropEnumValue' }>, sch
 }
 
 function statementsFor(op: Operation, schema: Schema): string[] {
+  const standard = standardSql(op);
+  if (standard) return standard;
   switch (op.kind) {
     case 'createTable':
       return createTableSql(op.table);
-    case 'dropTable':
-      return [`DROP TABLE ${q(op.table)}`];
-    case 'renameTable':
-      return [`ALTER TABLE ${q(op.from)} RENAME TO ${q(op.to)}`];
     case 'addColumn':
       return [
         `ALTER TABLE ${q(op.table)} ADD ${columnSql(op.column)}`,
         ...(op.column.comment !== undefined ? [commentSql(`COLUMN ${q(op.table)}.${q(op.column.name)}`, op.column.comment)] : []),
       ];
-    case 'dropColumn':
-      return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`];
     case 'alterColumn':
       return alterColumnSql(op, schema);
-    case 'renameColumn':
-      return [`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`];
-    case 'createIndex':
-      return [createIndexSql(op.table, op.index)];
-    case 'dropIndex':
-      return [`DROP INDEX ${q(op.name)}`];
     case 'addConstraint':
       return [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)}`];
     case 'dropConstraint':
@@ -156,8 +120,8 @@ function statementsFor(op: Operation, schema: Schema): string[] {
       return [`ALTER TYPE ${q(op.name)} ADD VALUE ${quoteLiteral(op.value)}${op.before !== undefined ? ` BEFORE ${quoteLiteral(op.before)}` : ''}`];
     case 'dropEnumValue':
       return dropEnumValueSql(op, schema);
-    case 'execute':
-      return [op.sql];
+    default:
+      throw new UnsupportedOperationError('postgres', describeOperation(op));
   }
 }
 

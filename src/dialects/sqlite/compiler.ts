@@ -4,11 +4,12 @@
  * Adjacent changes to one table share one rebuild.
  */
 import { applyOperation, findConstraint, SchemaApplyError } from '../../operations/apply.js';
-import { describeOperation, operationTable, type Constraint, type Operation } from '../../operations/operation.js';
-import { cloneSchema, findColumn, findTable, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
+import { describeOperation, operationTable, type Operation } from '../../operations/operation.js';
+import { cloneSchema, findTable, type Column, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
+import { createIndexSql, standardSql } from '../sql.js';
 import { parseCreateTable, tokenize } from './parse.js';
-import { columnSql, createIndexSql, createTableSql, isPlainDefault, rebuildSql } from './rebuild.js';
+import { columnSql, createTableSql, isPlainDefault, rebuildSql } from './rebuild.js';
 
 export { REBUILD_PREFIX, columnSql, constraintSql, createIndexSql, createTableSql, defaultSql, rebuildSql } from './rebuild.js';
 
@@ -54,25 +55,13 @@ function needsRebuild(op: Operation, schema: Schema): boolean {
 }
 
 function inPlaceSql(op: Operation): string[] {
+  const standard = standardSql(op);
+  if (standard) return standard;
   switch (op.kind) {
     case 'createTable':
       return [createTableSql(op.table)];
-    case 'dropTable':
-      return [`DROP TABLE ${q(op.table)}`];
-    case 'renameTable':
-      return [`ALTER TABLE ${q(op.from)} RENAME TO ${q(op.to)}`];
     case 'addColumn':
       return [`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnSql(op.column, false)}`];
-    case 'dropColumn':
-      return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`];
-    case 'renameColumn':
-      return [`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`];
-    case 'createIndex':
-      return [createIndexSql(op.table, op.index)];
-    case 'dropIndex':
-      return [`DROP INDEX ${q(op.name)}`];
-    case 'execute':
-      return [op.sql];
     case 'alterColumn':
     case 'addConstraint':
     case 'dropConstraint':
@@ -85,6 +74,8 @@ function inPlaceSql(op: Operation): string[] {
     case 'addEnumValue':
     case 'dropEnumValue':
       throw new UnsupportedOperationError('sqlite', `${describeOperation(op)}: SQLite has no ${op.kind === 'setTableComment' ? 'comments' : op.kind.endsWith('Extension') ? 'extensions' : 'enum types'}`);
+    default:
+      throw new UnsupportedOperationError('sqlite', describeOperation(op));
   }
 }
 

@@ -11,10 +11,12 @@
  * enforcement off outside the transaction and runs `PRAGMA foreign_key_check` before the commit,
  * so dropping the old table cascades into no child row.
  */
-import type { Constraint } from '../../operations/operation.js';
 import { findColumn, type Column, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, quoteLiteral } from '../dialect.js';
+import { columnList, constraintSql, createIndexSql } from '../sql.js';
 import { parseCreateTable, type ParsedColumn, type ParsedConstraint } from './parse.js';
+
+export { constraintSql, createIndexSql } from '../sql.js';
 
 /** Prefix of the table a rebuild copies rows into; never left behind, since it lives in the transaction. */
 export const REBUILD_PREFIX = '_migrator_tmp_';
@@ -33,7 +35,6 @@ export function isPlainDefault(expression: string): boolean {
   return PLAIN_DEFAULT.test(expression.trim());
 }
 
-const list = (names: readonly string[]): string => names.map(q).join(', ');
 
 export function columnSql(c: Column, inlinePrimaryKey: boolean, collate?: string): string {
   let sql = `${q(c.name)}${c.type ? ` ${c.type}` : ''}`;
@@ -42,21 +43,6 @@ export function columnSql(c: Column, inlinePrimaryKey: boolean, collate?: string
   if (c.default !== undefined) sql += ` DEFAULT ${defaultSql(c.default)}`;
   if (collate) sql += ` COLLATE ${collate}`;
   return sql;
-}
-
-export function constraintSql(c: Constraint): string {
-  const named = c.name ? `CONSTRAINT ${q(c.name)} ` : '';
-  switch (c.type) {
-    case 'unique':
-      return `${named}UNIQUE (${list(c.columns)})`;
-    case 'check':
-      return `${named}CHECK (${c.expression})`;
-    case 'foreignKey':
-      return (
-        `${named}FOREIGN KEY (${list(c.columns)}) REFERENCES ${q(c.referencedTable)} (${list(c.referencedColumns)})` +
-        ` ON DELETE ${c.onDelete ?? 'NO ACTION'} ON UPDATE ${c.onUpdate ?? 'NO ACTION'}`
-      );
-  }
 }
 
 /** The single AUTOINCREMENT column, which SQLite wants declared with its PRIMARY KEY inline. */
@@ -70,20 +56,11 @@ export function createTableSql(t: Table, name = t.name): string {
   const pk = t.primaryKey?.columns ?? [];
   const inline = inlineKey(t);
   const parts = t.columns.map((c) => columnSql(c, c.name === inline));
-  if (pk.length && !inline) parts.push(`PRIMARY KEY (${list(pk)})`);
+  if (pk.length && !inline) parts.push(`PRIMARY KEY (${columnList(pk)})`);
   for (const u of t.uniques) parts.push(constraintSql({ type: 'unique', ...u }));
   for (const f of t.foreignKeys) parts.push(constraintSql({ type: 'foreignKey', ...f }));
   for (const c of t.checks) parts.push(constraintSql({ type: 'check', ...c }));
   return `CREATE TABLE ${q(name)} (${parts.join(', ')})`;
-}
-
-/** An index column: a name, quoted, or an expression (`lower("email")`), as written. */
-export function indexColumn(c: string): string {
-  return /[()\s]/.test(c) ? c : q(c);
-}
-
-export function createIndexSql(table: string, i: Table['indexes'][number]): string {
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(table)} (${i.columns.map(indexColumn).join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
 }
 
 const same = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -165,7 +142,7 @@ function rebuiltCreateSql(before: Table, after: Table, name: string): string {
     }
   }
   const pk = after.primaryKey?.columns ?? [];
-  if (pk.length && !covered.pk) parts.push(`PRIMARY KEY (${list(pk)})`);
+  if (pk.length && !covered.pk) parts.push(`PRIMARY KEY (${columnList(pk)})`);
   after.uniques.forEach((u, i) => covered.uniques.has(i) || parts.push(constraintSql({ type: 'unique', ...u })));
   after.foreignKeys.forEach((f, i) => covered.fks.has(i) || parts.push(constraintSql({ type: 'foreignKey', ...f })));
   after.checks.forEach((c, i) => covered.checks.has(i) || parts.push(constraintSql({ type: 'check', ...c })));
@@ -224,7 +201,7 @@ export function rebuildSql(before: Table, after: Table): Rebuild {
   return {
     statements: [
       create,
-      `INSERT INTO ${q(tmp)} (${list(copied.map((c) => c.name))}) SELECT ${source.join(', ')} FROM ${q(before.name)}`,
+      `INSERT INTO ${q(tmp)} (${columnList(copied.map((c) => c.name))}) SELECT ${source.join(', ')} FROM ${q(before.name)}`,
       ...sequence,
       `DROP TABLE ${q(before.name)}`,
       'PRAGMA legacy_alter_table = ON',

@@ -1,0 +1,57 @@
+/**
+ * SQL that reads the same in every dialect here (standard DDL with double-quoted identifiers):
+ * constraint definitions, indexes, and the statements whose text does not depend on the dialect.
+ * Each dialect's compiler handles the rest.
+ */
+import type { Constraint, Operation } from '../operations/operation.js';
+import type { Index } from '../schema/schema.js';
+import { quoteIdentifier as q } from './dialect.js';
+
+export const columnList = (names: readonly string[]): string => names.map(q).join(', ');
+
+/** An index column: a name, quoted, or an expression (`lower("email")`), as written. */
+export function indexColumn(c: string): string {
+  return /[()\s]/.test(c) ? c : q(c);
+}
+
+export function constraintSql(c: Constraint): string {
+  const named = c.name ? `CONSTRAINT ${q(c.name)} ` : '';
+  switch (c.type) {
+    case 'unique':
+      return `${named}UNIQUE (${columnList(c.columns)})`;
+    case 'check':
+      return `${named}CHECK (${c.expression})`;
+    case 'foreignKey':
+      return (
+        `${named}FOREIGN KEY (${columnList(c.columns)}) REFERENCES ${q(c.referencedTable)} (${columnList(c.referencedColumns)})` +
+        ` ON DELETE ${c.onDelete ?? 'NO ACTION'} ON UPDATE ${c.onUpdate ?? 'NO ACTION'}`
+      );
+  }
+}
+
+export function createIndexSql(table: string, i: Index): string {
+  const using = i.using && i.using !== 'btree' ? ` USING ${i.using}` : '';
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(table)}${using} (${i.columns.map(indexColumn).join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
+}
+
+/** The statements of an operation whose SQL is the same in every dialect; undefined otherwise. */
+export function standardSql(op: Operation): string[] | undefined {
+  switch (op.kind) {
+    case 'dropTable':
+      return [`DROP TABLE ${q(op.table)}`];
+    case 'renameTable':
+      return [`ALTER TABLE ${q(op.from)} RENAME TO ${q(op.to)}`];
+    case 'dropColumn':
+      return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`];
+    case 'renameColumn':
+      return [`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`];
+    case 'createIndex':
+      return [createIndexSql(op.table, op.index)];
+    case 'dropIndex':
+      return [`DROP INDEX ${q(op.name)}`];
+    case 'execute':
+      return [op.sql];
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Running real TypeORM against fixture entities, for the compatibility tests: the fixtures are
+ * compiled the way a TypeORM project is (legacy decorators with metadata, CommonJS) and handed to
+ * a DataSource with `synchronize: true` in a child process.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+
+export function fixtureFiles(fixtures: string): string[] {
+  return fs
+    .readdirSync(fixtures)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+}
+
+/** Compiles the fixtures with tsc's legacy decorators into `outDir`; returns the .js files. */
+export function compileFixtures(fixtures: string, outDir: string): string[] {
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+  const compiled: string[] = [];
+  for (const file of fixtureFiles(fixtures)) {
+    const source = fs.readFileSync(path.join(fixtures, file), 'utf8');
+    const out = ts.transpileModule(source, {
+      fileName: file,
+      reportDiagnostics: true,
+      compilerOptions: {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.CommonJS,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+        useDefineForClassFields: false,
+        esModuleInterop: true,
+        strict: false,
+      },
+    });
+    const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+    assert.equal(errors.length, 0, `${file}: ${errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`);
+    const js = path.join(outDir, file.replace(/\.ts$/, '.js'));
+    fs.writeFileSync(js, out.outputText);
+    compiled.push(js);
+  }
+  return compiled;
+}
+
+/**
+ * Runs TypeORM's `synchronize` with the compiled entities and these DataSource options
+ * (`{ type: 'better-sqlite3', database }` or `{ type: 'postgres', url }`); returns its output.
+ */
+export function synchronizeWithTypeOrm(dir: string, modules: string[], dataSource: Record<string, unknown>): string {
+  const script = path.join(dir, 'synchronize.js');
+  fs.writeFileSync(
+    script,
+    `'use strict';
+require('reflect-metadata');
+const { DataSource } = require('typeorm');
+const modules = ${JSON.stringify(modules)};
+const entities = modules.flatMap((m) => Object.values(require(m)).filter((x) => typeof x === 'function'));
+const ds = new DataSource({ ...${JSON.stringify(dataSource)}, entities, synchronize: true, logging: false });
+ds.initialize()
+  .then(() => ds.destroy())
+  .then(() => console.log('synchronized ' + ds.entityMetadatas.map((m) => m.tableName).join(', ')))
+  .catch((error) => { console.error(error && error.stack ? error.stack : error); process.exit(1); });
+`,
+  );
+  // pg warns about TypeORM's concurrent introspection queries; that is TypeORM's business.
+  const r = spawnSync(process.execPath, ['--no-deprecation', script], { cwd: dir, encoding: 'utf8', timeout: 90_000 });
+  assert.equal(r.status, 0, `TypeORM synchronize failed\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
