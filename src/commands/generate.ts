@@ -1,6 +1,6 @@
 /** makemigrations, revision, merge, check, sqlmigrate: commands built on the differ. */
 import path from 'node:path';
-import { compareSchemas, DiffError } from '../diff/compare.js';
+import { compareSchemas } from '../diff/compare.js';
 import { MigratorError, messageOf } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
 import { describeOperation } from '../operations/operation.js';
@@ -57,12 +57,7 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
 }
 
 function diff(database: Schema, models: Schema, project: Project): Operation[] {
-  try {
-    return compareSchemas(database, models, project.dialect.compareOptions);
-  } catch (error) {
-    if (error instanceof DiffError) throw new MigratorError(error.message, { cause: error });
-    throw error;
-  }
+  return compareSchemas(database, models, project.dialect.compareOptions);
 }
 
 function checkRevId(id: string | undefined, project: Project): string {

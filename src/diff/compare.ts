@@ -33,13 +33,6 @@ export interface CompareOptions {
   comments?: boolean;
 }
 
-export class DiffError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DiffError';
-  }
-}
-
 const identity = (s: string): string => s;
 
 /** Types repeat across thousands of columns: normalise each spelling once. */
@@ -136,14 +129,6 @@ function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
   const currentCols = new Map(current.columns.map((c) => [c.name, c]));
   const targetCols = new Map(target.columns.map((c) => [c.name, c]));
 
-  const pkA = current.primaryKey?.columns ?? [];
-  const pkB = target.primaryKey?.columns ?? [];
-  if (!sameList(pkA, pkB)) {
-    throw new DiffError(
-      `table "${table}": changing the primary key from (${pkA.join(', ')}) to (${pkB.join(', ')}) cannot be generated yet; write this revision by hand with op.execute or op.batchAlterTable`,
-    );
-  }
-
   if (o.comments && (current.comment ?? null) !== (target.comment ?? null)) {
     ops.push({ kind: 'setTableComment', table, comment: target.comment ?? null, existing: current.comment ?? null });
   }
@@ -180,6 +165,16 @@ function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
       existing.comment = was.comment ?? null;
     }
     if (Object.keys(changes).length) ops.push({ kind: 'alterColumn', table, column: c.name, changes, existing });
+  }
+
+  // The primary key, once new columns exist and before old ones go.
+  if (!sameList(current.primaryKey?.columns ?? [], target.primaryKey?.columns ?? [])) {
+    ops.push({
+      kind: 'alterPrimaryKey',
+      table,
+      primaryKey: target.primaryKey ? structuredClone(target.primaryKey) : null,
+      existing: current.primaryKey ? structuredClone(current.primaryKey) : null,
+    });
   }
 
   // Indexes: by name; a changed definition is a drop and a create.

@@ -25,6 +25,7 @@ export interface BatchOperations {
   dropColumn(column: string): Promise<void>;
   alterColumn(column: string, changes: ColumnChanges): Promise<void>;
   renameColumn(from: string, to: string): Promise<void>;
+  alterPrimaryKey(primaryKey: PrimaryKey | null): Promise<void>;
   createIndex(index: IndexDefinition): Promise<void>;
   dropIndex(name: string): Promise<void>;
   createUniqueConstraint(unique: UniqueConstraint): Promise<void>;
@@ -83,6 +84,11 @@ export class Operations {
 
   renameColumn(table: string, from: string, to: string): Promise<void> {
     return this.record({ kind: 'renameColumn', table, from, to });
+  }
+
+  /** Replaces a table's primary key (`null` removes it). */
+  alterPrimaryKey(table: string, primaryKey: PrimaryKey | null): Promise<void> {
+    return this.record({ kind: 'alterPrimaryKey', table, primaryKey });
   }
 
   createIndex(table: string, index: IndexDefinition): Promise<void> {
@@ -164,6 +170,7 @@ export class Operations {
       dropColumn: (column) => this.dropColumn(table, column),
       alterColumn: (column, changes) => this.alterColumn(table, column, changes),
       renameColumn: (from, to) => this.renameColumn(table, from, to),
+      alterPrimaryKey: (primaryKey) => this.alterPrimaryKey(table, primaryKey),
       createIndex: (index) => this.createIndex(table, index),
       dropIndex: (name) => this.dropIndex(table, name),
       createUniqueConstraint: (unique) => this.createUniqueConstraint(table, unique),

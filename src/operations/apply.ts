@@ -148,6 +148,15 @@ export function applyOperation(schema: Schema, op: Operation): void {
       }
       return;
     }
+    case 'alterPrimaryKey': {
+      const t = requireTable(schema, op.table);
+      for (const c of op.primaryKey?.columns ?? []) {
+        if (!findColumn(t, c)) throw new SchemaApplyError(`column "${c}" of the new primary key does not exist on table "${op.table}"`);
+      }
+      if (op.primaryKey) t.primaryKey = structuredClone(op.primaryKey);
+      else delete t.primaryKey;
+      return;
+    }
     case 'createIndex': {
       const t = requireTable(schema, op.table);
       if (t.indexes.some((i) => i.name === op.index.name)) throw new SchemaApplyError(`index "${op.index.name}" already exists on table "${op.table}"`);

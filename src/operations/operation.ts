@@ -3,7 +3,7 @@
  * revision files produce them through the `op` API, the renderer turns them into TypeScript and
  * each dialect's compiler turns them into SQL.
  */
-import type { CheckConstraint, Column, EnumType, ForeignKey, Index, Table, UniqueConstraint } from '../schema/schema.js';
+import type { CheckConstraint, Column, EnumType, ForeignKey, Index, PrimaryKey, Table, UniqueConstraint } from '../schema/schema.js';
 
 export type Constraint =
   | ({ type: 'unique' } & UniqueConstraint)
@@ -38,6 +38,7 @@ export type Operation =
   | { kind: 'dropColumn'; table: string; column: string; definition?: Column }
   | { kind: 'alterColumn'; table: string; column: string; changes: ColumnChanges; existing?: ColumnChanges }
   | { kind: 'renameColumn'; table: string; from: string; to: string }
+  | { kind: 'alterPrimaryKey'; table: string; primaryKey: PrimaryKey | null; existing?: PrimaryKey | null }
   | { kind: 'createIndex'; table: string; index: Index }
   | { kind: 'dropIndex'; table: string; name: string; definition?: Index }
   | { kind: 'addConstraint'; table: string; constraint: Constraint }
@@ -90,6 +91,8 @@ export function describeOperation(op: Operation): string {
       return `alter column ${op.table}.${op.column}`;
     case 'renameColumn':
       return `rename column ${op.table}.${op.from} to ${op.to}`;
+    case 'alterPrimaryKey':
+      return `change the primary key of ${op.table} to (${op.primaryKey?.columns.join(', ') ?? ''})`;
     case 'createIndex':
       return `create index ${op.index.name} on ${op.table}`;
     case 'dropIndex':

@@ -136,6 +136,8 @@ export function renderOperation(op: Operation, indent = '  '): string {
       );
     case 'renameColumn':
       return call('renameColumn', [op.table, op.from, op.to], indent);
+    case 'alterPrimaryKey':
+      return call('alterPrimaryKey', [op.table, op.primaryKey ? { name: op.primaryKey.name, columns: op.primaryKey.columns } : null], indent);
     case 'createIndex':
       return call(
         'createIndex',

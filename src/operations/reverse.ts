@@ -43,6 +43,9 @@ export function reverseOperation(op: Operation): Operation {
     }
     case 'renameColumn':
       return { kind: 'renameColumn', table: op.table, from: op.to, to: op.from };
+    case 'alterPrimaryKey':
+      if (op.existing === undefined) throw new IrreversibleOperationError(op, `cannot reverse changing the primary key of ${op.table}: the previous key is unknown`);
+      return { kind: 'alterPrimaryKey', table: op.table, primaryKey: op.existing, existing: op.primaryKey };
     case 'createIndex':
       return { kind: 'dropIndex', table: op.table, name: op.index.name, definition: op.index };
     case 'dropIndex':

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareSchemas, DiffError } from '../../src/diff/compare.js';
+import { compareSchemas } from '../../src/diff/compare.js';
+import { reverseOperation } from '../../src/operations/reverse.js';
 import { normalizeSqliteDefault, normalizeSqliteType } from '../../src/dialects/sqlite/types.js';
 import type { Operation } from '../../src/operations/operation.js';
 import type { Column, ForeignKey, Schema, Table } from '../../src/schema/schema.js';
@@ -357,20 +358,23 @@ describe('compareSchemas: dialect normalization', () => {
 });
 
 describe('compareSchemas: primary keys', () => {
-  it('a changed primary key is a DiffError naming the table and both keys', () => {
-    const from = schema(table('t', [id(), col('code')]));
+  it('a changed primary key is an alterPrimaryKey with the previous key, after added columns and before dropped ones', () => {
+    const from = schema(table('t', [id(), col('old')]));
     const to = schema(table('t', [id(), col('code')], { primaryKey: { columns: ['id', 'code'] } }));
-    assert.throws(() => compareSchemas(from, to), (e: Error) => {
-      assert.ok(e instanceof DiffError);
-      assert.match(e.message, /table "t": changing the primary key from \(id\) to \(id, code\)/);
-      return true;
-    });
+    const ops = compareSchemas(from, to);
+    assert.deepEqual(
+      ops.map((o) => o.kind),
+      ['addColumn', 'alterPrimaryKey', 'dropColumn'],
+    );
+    assert.deepEqual(ops[1], { kind: 'alterPrimaryKey', table: 't', primaryKey: { columns: ['id', 'code'] }, existing: { columns: ['id'] } });
   });
 
-  it('a removed primary key is a DiffError too', () => {
+  it('a removed primary key is an alterPrimaryKey to null, and reverses to the old key', () => {
     const to = table('t', [id()]);
     delete to.primaryKey;
-    assert.throws(() => compareSchemas(schema(table('t', [id()])), schema(to)), DiffError);
+    const ops = compareSchemas(schema(table('t', [id()])), schema(to));
+    assert.deepEqual(ops, [{ kind: 'alterPrimaryKey', table: 't', primaryKey: null, existing: { columns: ['id'] } }]);
+    assert.deepEqual(reverseOperation(ops[0]), { kind: 'alterPrimaryKey', table: 't', primaryKey: { columns: ['id'] }, existing: null });
   });
 
   it('a primary key name alone is not a change', () => {

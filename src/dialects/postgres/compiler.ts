@@ -101,6 +101,14 @@ function statementsFor(op: Operation, schema: Schema): string[] {
       ];
     case 'alterColumn':
       return alterColumnSql(op, schema);
+    case 'alterPrimaryKey': {
+      const was = findTable(schema, op.table)?.primaryKey;
+      const drop = was ? [`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(was.name ?? `${op.table}_pkey`)}`] : [];
+      const add = op.primaryKey
+        ? [`ALTER TABLE ${q(op.table)} ADD ${op.primaryKey.name ? `CONSTRAINT ${q(op.primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(op.primaryKey.columns)})`]
+        : [];
+      return [...drop, ...add];
+    }
     case 'addConstraint':
       return [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)}`];
     case 'dropConstraint':
@@ -126,7 +134,7 @@ function statementsFor(op: Operation, schema: Schema): string[] {
 }
 
 /** Operations whose SQL depends on the current schema. */
-export const NEEDS_SCHEMA = new Set<string>(['alterColumn', 'dropEnumValue']);
+export const NEEDS_SCHEMA = new Set<string>(['alterColumn', 'alterPrimaryKey', 'dropEnumValue']);
 
 export function compilePostgres(operations: readonly Operation[], schema: Schema): CompiledOperations {
   const state = cloneSchema(schema);

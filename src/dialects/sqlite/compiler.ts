@@ -42,6 +42,7 @@ function requireTable(schema: Schema, name: string, op: Operation): Table {
 function needsRebuild(op: Operation, schema: Schema): boolean {
   switch (op.kind) {
     case 'alterColumn':
+    case 'alterPrimaryKey':
     case 'addConstraint':
     case 'dropConstraint':
       return true;
@@ -63,6 +64,7 @@ function inPlaceSql(op: Operation): string[] {
     case 'addColumn':
       return [`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnSql(op.column, false)}`];
     case 'alterColumn':
+    case 'alterPrimaryKey':
     case 'addConstraint':
     case 'dropConstraint':
       throw new UnsupportedOperationError('sqlite', `${describeOperation(op)} without rebuilding the table`);

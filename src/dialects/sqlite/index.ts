@@ -16,7 +16,7 @@ export class ForeignKeyViolationError extends Error {
 }
 
 /** Operations that may turn into a rebuild, and so need to know the table's current shape. */
-const REBUILD_CANDIDATES = new Set<string>(['addColumn', 'dropColumn', 'alterColumn', 'addConstraint', 'dropConstraint']);
+const REBUILD_CANDIDATES = new Set<string>(['addColumn', 'dropColumn', 'alterColumn', 'alterPrimaryKey', 'addConstraint', 'dropConstraint']);
 
 class SqliteConnection implements Connection {
   constructor(
