@@ -43,7 +43,7 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
     fromDatabase.catch(() => undefined);
     // The model readers (and the TypeScript compiler they use) load only for commands that read models.
     const { readModels } = await import('../models/index.js');
-    const models = readModels(project.config.models, dialect.name, project.config.file);
+    const models = await readModels(project.config.models, dialect.name, project.config.file, project.target.display);
     const [dbHeads, database] = await fromDatabase;
     if (requireHead) {
       const heads = graph.heads.map((h) => h.id).sort();

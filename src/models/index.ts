@@ -1,21 +1,44 @@
-/** Model sources → the neutral Schema. */
+/** Model sources → the neutral Schema: TypeScript entity files and Prisma schemas, mixed freely. */
+import { existsSync, statSync } from 'node:fs';
 import { globSync } from 'tinyglobby';
 import { MigratorError } from '../errors.js';
 import type { Schema } from '../schema/schema.js';
-import { readEntityFiles } from './typescript/reader.js';
 
-/** The model files the globs match, sorted, so the same project always reads the same way. */
+/** The model files the globs match (a folder stands for its .prisma files), sorted. */
 export function modelFiles(globs: readonly string[]): string[] {
-  const files = globSync([...globs], { absolute: true, onlyFiles: true, expandDirectories: false });
+  const patterns = globs.map((g) => (existsSync(g) && statSync(g).isDirectory() ? `${g.replace(/\/$/, '')}/**/*.prisma` : g));
+  const files = globSync(patterns, { absolute: true, onlyFiles: true, expandDirectories: false });
   return [...new Set(files)].filter((f) => !f.endsWith('.d.ts')).sort();
 }
 
-/** Reads the models of a project for `dialect`. */
-export function readModels(globs: readonly string[], dialect: string, configFile = 'migrator.config.ts'): Schema {
+function merge(a: Schema, b: Schema): Schema {
+  return {
+    tables: [...a.tables, ...b.tables],
+    ...(a.enums || b.enums ? { enums: [...(a.enums ?? []), ...(b.enums ?? [])] } : {}),
+    ...(a.extensions || b.extensions ? { extensions: [...new Set([...(a.extensions ?? []), ...(b.extensions ?? [])])].sort() } : {}),
+  };
+}
+
+/** Reads the models of a project for `dialect` (`database` names it in messages). */
+export async function readModels(globs: readonly string[], dialect: string, configFile = 'migrator.config.ts', database = dialect): Promise<Schema> {
   if (globs.length === 0) throw new MigratorError(`no "models" in ${configFile}; list your entity files, e.g. models: ['src/entities/**/*.ts']`);
   const files = modelFiles(globs);
   if (files.length === 0) throw new MigratorError(`no model files match ${globs.join(', ')} (from ${configFile})`);
-  const prisma = files.find((f) => f.endsWith('.prisma'));
-  if (prisma) throw new MigratorError(`${prisma}: Prisma schemas are not supported by this version of migrator yet`);
-  return readEntityFiles(files.filter((f) => /\.(c|m)?tsx?$/.test(f)), dialect);
+  const prisma = files.filter((f) => f.endsWith('.prisma'));
+  const typescript = files.filter((f) => /\.(c|m)?tsx?$/.test(f));
+  let schema: Schema = { tables: [] };
+  if (typescript.length) {
+    const { readEntityFiles } = await import('./typescript/reader.js');
+    schema = merge(schema, readEntityFiles(typescript, dialect));
+  }
+  if (prisma.length) {
+    const { readPrismaFiles } = await import('./prisma/reader.js');
+    schema = merge(schema, await readPrismaFiles(prisma, dialect, database));
+  }
+  const seen = new Set<string>();
+  for (const t of schema.tables) {
+    if (seen.has(t.name)) throw new MigratorError(`table "${t.name}" is defined by more than one model (from ${configFile})`);
+    seen.add(t.name);
+  }
+  return schema;
 }

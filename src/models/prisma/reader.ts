@@ -1,0 +1,379 @@
+/**
+ * Prisma schemas → the neutral Schema, following Prisma Migrate's own mapping rules: table and
+ * column names after @@map/@map, Prisma's default database types per provider, constraint and
+ * index names (`<table>_pkey`, `<table>_<columns>_key`, `_idx`, `_fkey`), default referential
+ * actions, and implicit many-to-many tables `_<A>To<B>`.
+ */
+import { readFileSync } from 'node:fs';
+import type { Attribute, AttributeArgument, BlockAttribute, Enum, Field, Func, KeyValue, Model, Value } from '@mrleebo/prisma-ast';
+import { MigratorError } from '../../errors.js';
+import { emptyTable, type Column, type EnumType, type ForeignKeyAction, type Schema, type Table } from '../../schema/schema.js';
+import { isIntegerType, nativeType, scalarType, SCALAR_TYPES, type Provider } from './types.js';
+
+interface Located<T> {
+  node: T;
+  file: string;
+}
+
+class PrismaError extends MigratorError {
+  constructor(file: string, line: number | undefined, message: string) {
+    super(`${file}${line ? `:${line}` : ''}: ${message}`);
+    this.name = 'PrismaError';
+  }
+}
+
+const lineOf = (node: { location?: { startLine?: number } }): number | undefined => node.location?.startLine;
+
+/** A string literal's text (`"x"` → x); other values as written. */
+function text(v: Value | undefined): string | undefined {
+  if (typeof v === 'string') return /^"(.*)"$/s.test(v) ? JSON.parse(v) : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function args(a: { args?: AttributeArgument[] }): AttributeArgument[] {
+  return a.args ?? [];
+}
+
+/** The positional (first unnamed) argument of an attribute. */
+function positional(a: { args?: AttributeArgument[] }): Value | Func | undefined {
+  const first = args(a).find((x) => !isKeyValue(x.value));
+  return first?.value as Value | Func | undefined;
+}
+
+function isKeyValue(v: unknown): v is KeyValue {
+  return typeof v === 'object' && v !== null && (v as KeyValue).type === 'keyValue';
+}
+
+function named(a: { args?: AttributeArgument[] }, key: string): Value | undefined {
+  for (const x of args(a)) if (isKeyValue(x.value) && x.value.key === key) return x.value.value;
+  return undefined;
+}
+
+/** `[a, b]` (a Prisma array) as names. */
+function names(v: Value | undefined): string[] {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v) && v.type === 'array') return v.args.map((x) => String(text(x) ?? x));
+  if (Array.isArray(v)) return v.map((x) => String(text(x) ?? x));
+  return [];
+}
+
+function fieldAttr(f: Field, name: string, group?: string): Attribute | undefined {
+  return f.attributes?.find((a) => a.name === name && (a.group ?? undefined) === group);
+}
+
+const ACTIONS: Record<string, ForeignKeyAction> = { Cascade: 'CASCADE', Restrict: 'RESTRICT', NoAction: 'NO ACTION', SetNull: 'SET NULL', SetDefault: 'SET DEFAULT' };
+
+/** A type name as PostgreSQL's format_type() prints it: quoted unless plain lower case. */
+function pgTypeName(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+interface ParsedFile {
+  file: string;
+  models: Model[];
+  enums: Enum[];
+  provider?: { value: string; line?: number };
+}
+
+async function parse(file: string): Promise<ParsedFile> {
+  const { getSchema, PrismaParser, VisitorClassFactory } = await import('@mrleebo/prisma-ast');
+  const source = readFileSync(file, 'utf8');
+  const parser = new PrismaParser({ nodeLocationTracking: 'full' });
+  const Visitor = VisitorClassFactory(parser);
+  let schema;
+  try {
+    schema = getSchema(source, { parser, visitor: new Visitor(parser) });
+  } catch (error) {
+    const token = (error as { token?: { startLine?: number } }).token;
+    const message = (error as Error).message.split('\n')[0];
+    throw new PrismaError(file, token?.startLine, `syntax error: ${message}; fix the schema and run again`);
+  }
+  const out: ParsedFile = { file, models: [], enums: [] };
+  for (const block of schema.list) {
+    if (block.type === 'model') out.models.push(block);
+    else if (block.type === 'enum') out.enums.push(block);
+    else if (block.type === 'datasource') {
+      const provider = block.assignments.find((a) => a.type === 'assignment' && a.key === 'provider');
+      if (provider && provider.type === 'assignment') out.provider = { value: String(text(provider.value)), line: lineOf(block) };
+    }
+  }
+  return out;
+}
+
+/** The database name of a field (`@map`) or model (`@@map`). */
+const mapped = (f: { attributes?: Attribute[] }, fallback: string): string => {
+  const m = f.attributes?.find((a) => a.name === 'map' && !a.group);
+  return (m && text(positional(m) as Value)) || fallback;
+};
+
+function blockAttrs(m: Model): BlockAttribute[] {
+  return m.properties.filter((p): p is BlockAttribute => p.type === 'attribute');
+}
+
+function fields(m: Model): Field[] {
+  return m.properties.filter((p): p is Field => p.type === 'field');
+}
+
+/** Reads Prisma schema files (one schema, possibly over several files) for `dialect`. */
+export async function readPrismaFiles(files: readonly string[], dialect: string, database: string): Promise<Schema> {
+  const parsed = await Promise.all(files.map(parse));
+  const providers = parsed.filter((p) => p.provider);
+  const provider = providers[0]?.provider?.value;
+  if (!provider) throw new PrismaError(files[0], undefined, 'no datasource block with a provider; add `datasource db { provider = "postgresql" }` (or "sqlite")');
+  const where = providers[0];
+  if (provider !== 'postgresql' && provider !== 'sqlite') throw new PrismaError(where.file, where.provider?.line, `datasource provider "${provider}" is not supported; use "postgresql" or "sqlite"`);
+  const expected = dialect === 'postgres' ? 'postgresql' : dialect;
+  if (provider !== expected) {
+    throw new PrismaError(where.file, where.provider?.line, `the datasource provider is "${provider}" but the database is ${database}; point migrator at a ${provider === 'sqlite' ? 'sqlite:' : 'postgres://'} database or change the provider`);
+  }
+  return build(parsed, provider);
+}
+
+function build(parsed: ParsedFile[], provider: Provider): Schema {
+  const models = new Map<string, Located<Model>>();
+  const enums = new Map<string, Located<Enum>>();
+  for (const p of parsed) {
+    for (const m of p.models) {
+      if (models.has(m.name) || enums.has(m.name)) throw new PrismaError(p.file, lineOf(m), `model ${m.name} is defined twice`);
+      models.set(m.name, { node: m, file: p.file });
+    }
+    for (const e of p.enums) {
+      if (models.has(e.name) || enums.has(e.name)) throw new PrismaError(p.file, lineOf(e), `enum ${e.name} is defined twice`);
+      enums.set(e.name, { node: e, file: p.file });
+    }
+  }
+  const ignored = (m: Model): boolean => blockAttrs(m).some((a) => a.name === 'ignore');
+  const active = [...models.values()].filter((m) => !ignored(m.node));
+
+  const enumDb = new Map<string, EnumType>();
+  for (const { node: e } of enums.values()) {
+    const values = e.enumerators.filter((x): x is Extract<typeof x, { type: 'enumerator' }> => x.type === 'enumerator').map((x) => mapped(x, x.name));
+    const nameAttr = e.enumerators.find((x) => x.type === 'attribute' && x.name === 'map') as BlockAttribute | undefined;
+    enumDb.set(e.name, { name: (nameAttr && text(positional(nameAttr) as Value)) || e.name, values });
+  }
+  const tableName = (m: Model): string => {
+    const map = blockAttrs(m).find((a) => a.name === 'map');
+    return (map && text(positional(map) as Value)) || m.name;
+  };
+
+  const tables = new Map<string, Table>();
+  const columnOf = new Map<string, Map<string, Column>>(); // model → field → column
+  const usedEnums = new Set<string>();
+
+  // Columns, keys, uniques and indexes.
+  for (const { node: m, file } of active) {
+    const t = emptyTable(tableName(m));
+    const cols = new Map<string, Column>();
+    for (const f of fields(m)) {
+      if (fieldAttr(f, 'ignore')) continue;
+      const type = typeof f.fieldType === 'string' ? f.fieldType : f.fieldType.name;
+      if (models.has(type)) continue; // relation fields hold no column
+      const en = enums.get(type);
+      if (!SCALAR_TYPES.has(type) && !en) {
+        throw new PrismaError(file, lineOf(f), `type "${type}" of ${m.name}.${f.name} is neither a scalar type, an enum nor a model`);
+      }
+      let sqlType: string;
+      const native = f.attributes?.find((a) => a.group === 'db');
+      if (en) {
+        const e = enumDb.get(type)!;
+        usedEnums.add(type);
+        sqlType = provider === 'postgresql' ? pgTypeName(e.name) : 'TEXT';
+      } else if (native && provider === 'postgresql') {
+        const nt = nativeType(native.name, args(native).map((a) => String(text(a.value as Value) ?? a.value)));
+        if (!nt) throw new PrismaError(file, lineOf(native), `native type @db.${native.name} of ${m.name}.${f.name} is not supported`);
+        sqlType = nt;
+      } else {
+        if (native && provider === 'sqlite') throw new PrismaError(file, lineOf(native), `native type @db.${native.name} is not available on sqlite`);
+        sqlType = scalarType(provider, type)!;
+      }
+      if (f.array) {
+        if (provider !== 'postgresql') throw new PrismaError(file, lineOf(f), `${m.name}.${f.name}: scalar lists need PostgreSQL`);
+        sqlType = `${sqlType}[]`;
+      }
+      const column: Column = { name: mapped(f, f.name), type: sqlType, nullable: !!f.optional };
+      const def = fieldAttr(f, 'default');
+      if (def) applyDefault(column, positional(def), { file, field: f, model: m, enumType: en ? enumDb.get(type) : undefined, enumNode: en?.node, provider });
+      cols.set(f.name, column);
+      t.columns.push(column);
+    }
+    columnOf.set(m.name, cols);
+    const col = (field: string, line: number | undefined, what: string): string => {
+      const c = cols.get(field);
+      if (!c) throw new PrismaError(file, line, `${what} names "${field}", which is not a scalar field of model ${m.name}`);
+      return c.name;
+    };
+
+    // Primary key: @id or @@id.
+    const idField = fields(m).find((f) => fieldAttr(f, 'id'));
+    const blockId = blockAttrs(m).find((a) => a.name === 'id');
+    if (idField) {
+      const idAttr = fieldAttr(idField, 'id')!;
+      t.primaryKey = { name: text(named(idAttr, 'map')) ?? `${t.name}_pkey`, columns: [col(idField.name, lineOf(idField), '@id')] };
+    } else if (blockId) {
+      const cs = names(positional(blockId) as Value).map((n) => col(n, lineOf(blockId), '@@id'));
+      t.primaryKey = { name: text(named(blockId, 'map')) ?? `${t.name}_pkey`, columns: cs };
+    }
+    // Autoincrement keys on SQLite are the inline INTEGER PRIMARY KEY AUTOINCREMENT.
+    for (const f of fields(m)) {
+      const u = fieldAttr(f, 'unique');
+      if (u) {
+        const c = col(f.name, lineOf(f), '@unique');
+        t.indexes.push({ name: text(named(u, 'map')) ?? `${t.name}_${c}_key`, columns: [c], unique: true });
+      }
+    }
+    for (const a of blockAttrs(m)) {
+      if (a.name !== 'unique' && a.name !== 'index') continue;
+      const cs = names((named(a, 'fields') ?? positional(a)) as Value).map((n) => col(n.replace(/\(.*$/, ''), lineOf(a), `@@${a.name}`));
+      const map = text(named(a, 'map')) ?? (a.name === 'index' ? text(named(a, 'name')) : undefined);
+      t.indexes.push({ name: map ?? `${t.name}_${cs.join('_')}_${a.name === 'unique' ? 'key' : 'idx'}`, columns: cs, unique: a.name === 'unique' });
+    }
+    tables.set(m.name, t);
+  }
+
+  // Relations: foreign keys on the side with `fields`, implicit many-to-many tables.
+  const junctions = new Map<string, Table>();
+  for (const { node: m, file } of active) {
+    const t = tables.get(m.name)!;
+    for (const f of fields(m)) {
+      if (fieldAttr(f, 'ignore')) continue;
+      const targetName = typeof f.fieldType === 'string' ? f.fieldType : f.fieldType.name;
+      const target = models.get(targetName);
+      if (!target) continue;
+      if (ignored(target.node)) continue;
+      const rel = fieldAttr(f, 'relation');
+      const relName = rel ? text(positional(rel) as Value) ?? text(named(rel, 'name')) : undefined;
+      const back = fields(target.node).filter((g) => {
+        const gt = typeof g.fieldType === 'string' ? g.fieldType : g.fieldType.name;
+        if (gt !== m.name || (g === f && target.node === m)) return false;
+        const gr = fieldAttr(g, 'relation');
+        const gName = gr ? text(positional(gr) as Value) ?? text(named(gr, 'name')) : undefined;
+        return gName === relName;
+      });
+      if (back.length === 0) {
+        throw new PrismaError(file, lineOf(f), `relation field ${m.name}.${f.name} has no opposite relation field on model ${targetName}; add one (Prisma requires both sides)`);
+      }
+      const fkFields = rel ? names(named(rel, 'fields')) : [];
+      if (fkFields.length) {
+        const refs = names(named(rel!, 'references'));
+        const cols = columnOf.get(m.name)!;
+        const targetCols = columnOf.get(targetName)!;
+        const columns = fkFields.map((n) => {
+          const c = cols.get(n);
+          if (!c) throw new PrismaError(file, lineOf(rel!), `@relation fields names "${n}", which is not a scalar field of model ${m.name}`);
+          return c;
+        });
+        const referencedColumns = refs.map((n) => {
+          const c = targetCols.get(n);
+          if (!c) throw new PrismaError(file, lineOf(rel!), `@relation references names "${n}", which is not a scalar field of model ${targetName}`);
+          return c.name;
+        });
+        const required = columns.every((c) => !c.nullable);
+        const onDelete = text(named(rel!, 'onDelete'));
+        const onUpdate = text(named(rel!, 'onUpdate'));
+        for (const [key, v] of [['onDelete', onDelete], ['onUpdate', onUpdate]] as const) {
+          if (v !== undefined && !ACTIONS[v]) throw new PrismaError(file, lineOf(rel!), `${key}: ${v} is not a referential action; use ${Object.keys(ACTIONS).join(', ')}`);
+        }
+        t.foreignKeys.push({
+          name: text(named(rel!, 'map')) ?? `${t.name}_${columns.map((c) => c.name).join('_')}_fkey`,
+          columns: columns.map((c) => c.name),
+          referencedTable: tables.get(targetName)!.name,
+          referencedColumns,
+          onDelete: onDelete ? ACTIONS[onDelete] : required ? 'RESTRICT' : 'SET NULL',
+          onUpdate: onUpdate ? ACTIONS[onUpdate] : 'CASCADE',
+        });
+        continue;
+      }
+      // Implicit many-to-many: both sides lists, no `fields` on either.
+      const other = back.find((g) => g.array);
+      if (f.array && other && !fieldAttr(other, 'relation')?.args?.some((x) => isKeyValue(x.value) && x.value.key === 'fields')) {
+        const [a, b] = [m.name, targetName].sort();
+        const name = relName ? `_${relName}` : `_${a}To${b}`;
+        if (junctions.has(name)) continue;
+        const keyOf = (model: string): Column => {
+          const tt = tables.get(model)!;
+          const pk = tt.primaryKey?.columns ?? [];
+          if (pk.length !== 1) throw new PrismaError(file, lineOf(f), `the implicit many-to-many relation ${name} needs a single-field @id on model ${model}`);
+          return tt.columns.find((c) => c.name === pk[0])!;
+        };
+        const colA = keyOf(a);
+        const colB = keyOf(b);
+        const j = emptyTable(name);
+        const plain = (c: Column, as: string): Column => ({ name: as, type: c.type, nullable: false });
+        j.columns = [plain(colA, 'A'), plain(colB, 'B')];
+        j.primaryKey = { name: `${name}_AB_pkey`, columns: ['A', 'B'] };
+        j.indexes = [{ name: `${name}_B_index`, columns: ['B'], unique: false }];
+        j.foreignKeys = [
+          { name: `${name}_A_fkey`, columns: ['A'], referencedTable: tables.get(a)!.name, referencedColumns: [colA.name], onDelete: 'CASCADE', onUpdate: 'CASCADE' },
+          { name: `${name}_B_fkey`, columns: ['B'], referencedTable: tables.get(b)!.name, referencedColumns: [colB.name], onDelete: 'CASCADE', onUpdate: 'CASCADE' },
+        ];
+        junctions.set(name, j);
+      }
+    }
+  }
+
+  return {
+    tables: [...tables.values(), ...junctions.values()],
+    ...(provider === 'postgresql' && usedEnums.size ? { enums: [...usedEnums].sort().map((e) => enumDb.get(e)!) } : {}),
+  };
+}
+
+interface DefaultContext {
+  file: string;
+  field: Field;
+  model: Model;
+  enumType?: EnumType;
+  enumNode?: Enum;
+  provider: Provider;
+}
+
+/** `@default(...)` as Prisma Migrate writes it; application-side generators write nothing. */
+function applyDefault(column: Column, value: Value | Func | undefined, ctx: DefaultContext): void {
+  const where = (): never => {
+    throw new PrismaError(ctx.file, lineOf(ctx.field), `@default of ${ctx.model.name}.${ctx.field.name} is not supported`);
+  };
+  if (value === undefined) return where();
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && value.type === 'function') {
+    switch (value.name) {
+      case 'autoincrement':
+        if (!isIntegerType(column.type)) return where();
+        column.autoincrement = true;
+        return;
+      case 'now':
+        column.default = 'CURRENT_TIMESTAMP';
+        return;
+      case 'dbgenerated': {
+        const expr = text(value.params?.[0]);
+        if (expr) column.default = expr;
+        return;
+      }
+      case 'uuid':
+      case 'cuid':
+      case 'nanoid':
+      case 'ulid':
+        return; // generated by Prisma Client, not the database
+      default:
+        return where();
+    }
+  }
+  if (ctx.enumType && ctx.enumNode) {
+    const name = String(value);
+    const enumerator = ctx.enumNode.enumerators.find((x) => x.type === 'enumerator' && x.name === name);
+    if (!enumerator || enumerator.type !== 'enumerator') throw new PrismaError(ctx.file, lineOf(ctx.field), `@default(${name}) is not a value of enum ${ctx.enumNode.name}`);
+    column.default = quote(mapped(enumerator, enumerator.name));
+    return;
+  }
+  if (typeof value === 'string') {
+    if (/^".*"$/s.test(value)) column.default = quote(JSON.parse(value));
+    else if (/^-?\d+(\.\d+)?$/.test(value)) column.default = value;
+    else if (value === 'true' || value === 'false') column.default = value;
+    else return where();
+    return;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    column.default = String(value);
+    return;
+  }
+  return where();
+}
