@@ -1,11 +1,14 @@
-// The example project end to end: a fresh example.db, migrate, inspect, check, one step down and up.
+// An example project end to end: a fresh example.db, migrate, inspect, check, one step down and
+// up. The repository root by default (TypeScript entities); `node scripts/demo.mjs examples/prisma`
+// for the Prisma variant.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'dist', 'cli', 'main.js');
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.join(repo, 'dist', 'cli', 'main.js');
+const root = path.resolve(repo, process.argv[2] ?? '.');
 
 function run(...args) {
   process.stdout.write(`\n$ migrator ${args.join(' ')}\n`);

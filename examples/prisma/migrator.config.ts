@@ -1,0 +1,7 @@
+import { defineConfig } from 'migrator';
+
+export default defineConfig({
+  database: 'sqlite:./example.db',
+  models: ['schema.prisma'],
+  versions: 'versions',
+});
