@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Attribute, AttributeArgument, BlockAttribute, Enum, Field, Func, KeyValue, Model, Value } from '@mrleebo/prisma-ast';
 import { MigratorError } from '../../errors.js';
 import { emptyTable, type Column, type EnumType, type ForeignKeyAction, type Schema, type Table } from '../../schema/schema.js';
+import { pgTypeName, sqlString } from '../sql.js';
 import { isIntegerType, nativeType, scalarType, SCALAR_TYPES, type Provider } from './types.js';
 
 interface Located<T> {
@@ -63,12 +64,6 @@ function fieldAttr(f: Field, name: string, group?: string): Attribute | undefine
 
 const ACTIONS: Record<string, ForeignKeyAction> = { Cascade: 'CASCADE', Restrict: 'RESTRICT', NoAction: 'NO ACTION', SetNull: 'SET NULL', SetDefault: 'SET DEFAULT' };
 
-/** A type name as PostgreSQL's format_type() prints it: quoted unless plain lower case. */
-function pgTypeName(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
-const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 interface ParsedFile {
   file: string;
@@ -361,11 +356,11 @@ function applyDefault(column: Column, value: Value | Func | undefined, ctx: Defa
     const name = String(value);
     const enumerator = ctx.enumNode.enumerators.find((x) => x.type === 'enumerator' && x.name === name);
     if (!enumerator || enumerator.type !== 'enumerator') throw new PrismaError(ctx.file, lineOf(ctx.field), `@default(${name}) is not a value of enum ${ctx.enumNode.name}`);
-    column.default = quote(mapped(enumerator, enumerator.name));
+    column.default = sqlString(mapped(enumerator, enumerator.name));
     return;
   }
   if (typeof value === 'string') {
-    if (/^".*"$/s.test(value)) column.default = quote(JSON.parse(value));
+    if (/^".*"$/s.test(value)) column.default = sqlString(JSON.parse(value));
     else if (/^-?\d+(\.\d+)?$/.test(value)) column.default = value;
     else if (value === 'true' || value === 'false') column.default = value;
     else return where();

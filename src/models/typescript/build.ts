@@ -6,6 +6,7 @@ import { emptyTable, type Column, type EnumType, type ForeignKey, type Schema, t
 import type { ColumnMeta, EntityMeta, EnumLookup, JoinColumnMeta, RelationMeta } from './entities.js';
 import { typeormNames as names } from './naming.js';
 import type { TypeOrmDriver } from './typeorm-types.js';
+import { sqlString } from '../sql.js';
 import { ModelError, text, type Value } from './values.js';
 
 /** A column as built, with what relations copy from it. */
@@ -25,12 +26,8 @@ interface BuiltEntity {
   relations: RelationMeta[];
 }
 
-function quote(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 function enumCheck(column: string, values: string[]): string {
-  return `"${column}" IN (${values.map(quote).join(',')})`;
+  return `"${column}" IN (${values.map(sqlString).join(',')})`;
 }
 
 function defaultOf(v: Value, col: ColumnMeta, driver: TypeOrmDriver, enums: EnumLookup): string | undefined {

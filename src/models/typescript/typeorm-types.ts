@@ -4,6 +4,7 @@
  * for PostgreSQL, what its postgres driver would.
  */
 import type { EnumType } from '../../schema/schema.js';
+import { pgTypeName, sqlString } from '../sql.js';
 
 /** A property's TypeScript type, as `emitDecoratorMetadata` would report it. */
 export type DesignType = 'String' | 'Number' | 'Boolean' | 'Date' | 'Buffer';
@@ -51,10 +52,6 @@ export interface TypeOrmDriver {
   identity: 'autoincrement' | 'identity';
 }
 
-function quote(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
-
 function withSize(type: string, input: ColumnTypeInput): string {
   if (input.length !== undefined && input.length !== '') return `${type}(${input.length})`;
   if (input.precision !== undefined && input.scale !== undefined) return `${type}(${input.precision},${input.scale})`;
@@ -85,15 +82,11 @@ function jsDefault(value: unknown, bool: (b: boolean) => string, array: (values:
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return bool(value);
-  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'string') return sqlString(value);
   if (Array.isArray(value)) return array(value);
-  return quote(JSON.stringify(value));
+  return sqlString(JSON.stringify(value));
 }
 
-/** A type name as PostgreSQL's format_type() prints it: quoted unless plain lower case. */
-function pgTypeName(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
 
 export const sqliteTypeOrm: TypeOrmDriver = {
   name: 'sqlite',
@@ -103,7 +96,7 @@ export const sqliteTypeOrm: TypeOrmDriver = {
     if (!SQLITE_TYPES.has(type)) return undefined;
     return { type: withSize(type, input) };
   },
-  defaultValue: (value) => jsDefault(value, (b) => (b ? '1' : '0'), (values) => quote(values.join(','))),
+  defaultValue: (value) => jsDefault(value, (b) => (b ? '1' : '0'), (values) => sqlString(values.join(','))),
   defaultFunction: (expression) => expression,
   special: {
     createDate: { type: 'datetime', default: "datetime('now')" },
@@ -160,7 +153,7 @@ export const postgresTypeOrm: TypeOrmDriver = {
     else full = withSize(type, input);
     return { type: `${full}${input.array ? '[]' : ''}` };
   },
-  defaultValue: (value) => jsDefault(value, (b) => (b ? 'true' : 'false'), (values) => quote(`{${values.join(',')}}`)),
+  defaultValue: (value) => jsDefault(value, (b) => (b ? 'true' : 'false'), (values) => sqlString(`{${values.join(',')}}`)),
   defaultFunction: (expression) => (/^current_timestamp$/i.test(expression.trim()) ? 'now()' : expression),
   special: {
     createDate: { type: 'timestamp without time zone', default: 'now()' },
