@@ -3,7 +3,7 @@
  *
  * Revision ID: 5a6b7c8d9e0f
  * Revises: <base>
- * Create Date: 2026-11-21T06:20:06.945Z
+ * Create Date: 2026-11-21T06:24:06.368Z
  */
 import type { Operations } from 'migrator';
 
@@ -37,7 +37,6 @@ export async function upgrade(op: Operations): Promise<void> {
       { name: 'A', type: 'INTEGER', nullable: false },
       { name: 'B', type: 'INTEGER', nullable: false },
     ],
-    primaryKey: { name: '_ProductToTag_AB_pkey', columns: ['A', 'B'] },
     foreignKeys: [
       {
         name: '_ProductToTag_A_fkey',
@@ -56,6 +55,11 @@ export async function upgrade(op: Operations): Promise<void> {
         onUpdate: 'CASCADE',
       },
     ],
+  });
+  await op.createIndex('_ProductToTag', {
+    name: '_ProductToTag_AB_unique',
+    columns: ['A', 'B'],
+    unique: true,
   });
   await op.createIndex('_ProductToTag', { name: '_ProductToTag_B_index', columns: ['B'] });
   await op.createTable('customers', {
@@ -128,6 +132,7 @@ export async function downgrade(op: Operations): Promise<void> {
   await op.dropIndex('customers', 'customers_email_key');
   await op.dropTable('customers');
   await op.dropIndex('_ProductToTag', '_ProductToTag_B_index');
+  await op.dropIndex('_ProductToTag', '_ProductToTag_AB_unique');
   await op.dropTable('_ProductToTag');
   await op.dropIndex('tags', 'tags_name_key');
   await op.dropTable('tags');

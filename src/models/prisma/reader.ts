@@ -9,7 +9,7 @@ import type { Attribute, AttributeArgument, BlockAttribute, Enum, Field, Func, K
 import { MigratorError } from '../../errors.js';
 import { emptyTable, type Column, type EnumType, type ForeignKeyAction, type Schema, type Table } from '../../schema/schema.js';
 import { pgTypeName, sqlString } from '../sql.js';
-import { isIntegerType, nativeType, scalarType, SCALAR_TYPES, type Provider } from './types.js';
+import { identifierLimit, isIntegerType, nativeType, scalarType, SCALAR_TYPES, truncateBytes, type Provider } from './types.js';
 
 interface Located<T> {
   node: T;
@@ -126,7 +126,22 @@ export async function readPrismaFiles(files: readonly string[], dialect: string,
   return build(parsed, provider);
 }
 
+/** Prisma's default constraint and index names, cut to the provider's identifier limit as Prisma cuts them. */
+function namer(provider: Provider) {
+  const limit = identifierLimit(provider);
+  const cut = (s: string, room: number): string => (Buffer.byteLength(s) >= limit - room ? truncateBytes(s, limit - room) : s);
+  return {
+    primaryKey: (table: string): string => `${cut(table, 5)}_pkey`,
+    unique: (table: string, cols: string[]): string => `${cut(`${table}_${cols.join('_')}`, 4)}_key`,
+    index: (table: string, cols: string[]): string => `${cut(`${table}_${cols.join('_')}`, 4)}_idx`,
+    foreignKey: (table: string, cols: string[]): string => `${cut(`${table}_${cols.join('_')}`, 5)}_fkey`,
+    /** Names of an implicit many-to-many table's key, index and foreign keys. */
+    joinTable: (table: string, suffix: string): string => `${[...table].slice(0, limit - suffix.length).join('')}${suffix}`,
+  };
+}
+
 function build(parsed: ParsedFile[], provider: Provider): Schema {
+  const names_ = namer(provider);
   const models = new Map<string, Located<Model>>();
   const enums = new Map<string, Located<Enum>>();
   for (const p of parsed) {
@@ -187,7 +202,8 @@ function build(parsed: ParsedFile[], provider: Provider): Schema {
         if (provider !== 'postgresql') throw new PrismaError(file, lineOf(f), `${m.name}.${f.name}: scalar lists need PostgreSQL`);
         sqlType = `${sqlType}[]`;
       }
-      const column: Column = { name: mapped(f, f.name), type: sqlType, nullable: !!f.optional };
+      // Prisma writes NOT NULL for required fields only: optional ones and lists are nullable.
+      const column: Column = { name: mapped(f, f.name), type: sqlType, nullable: !!f.optional || !!f.array };
       const def = fieldAttr(f, 'default');
       if (def) applyDefault(column, positional(def), { file, field: f, model: m, enumType: en ? enumDb.get(type) : undefined, enumNode: en?.node, provider });
       cols.set(f.name, column);
@@ -205,24 +221,26 @@ function build(parsed: ParsedFile[], provider: Provider): Schema {
     const blockId = blockAttrs(m).find((a) => a.name === 'id');
     if (idField) {
       const idAttr = fieldAttr(idField, 'id')!;
-      t.primaryKey = { name: text(named(idAttr, 'map')) ?? `${t.name}_pkey`, columns: [col(idField.name, lineOf(idField), '@id')] };
+      t.primaryKey = { name: text(named(idAttr, 'map')) ?? names_.primaryKey(t.name), columns: [col(idField.name, lineOf(idField), '@id')] };
+      // On SQLite any single Int key is INTEGER PRIMARY KEY AUTOINCREMENT, default or not.
+      const key = cols.get(idField.name)!;
+      if (provider === 'sqlite' && key.type === 'INTEGER') key.autoincrement = true;
     } else if (blockId) {
       const cs = names(positional(blockId) as Value).map((n) => col(n, lineOf(blockId), '@@id'));
-      t.primaryKey = { name: text(named(blockId, 'map')) ?? `${t.name}_pkey`, columns: cs };
+      t.primaryKey = { name: text(named(blockId, 'map')) ?? names_.primaryKey(t.name), columns: cs };
     }
-    // Autoincrement keys on SQLite are the inline INTEGER PRIMARY KEY AUTOINCREMENT.
     for (const f of fields(m)) {
       const u = fieldAttr(f, 'unique');
       if (u) {
         const c = col(f.name, lineOf(f), '@unique');
-        t.indexes.push({ name: text(named(u, 'map')) ?? `${t.name}_${c}_key`, columns: [c], unique: true });
+        t.indexes.push({ name: text(named(u, 'map')) ?? names_.unique(t.name, [c]), columns: [c], unique: true });
       }
     }
     for (const a of blockAttrs(m)) {
       if (a.name !== 'unique' && a.name !== 'index') continue;
       const cs = names((named(a, 'fields') ?? positional(a)) as Value).map((n) => col(n.replace(/\(.*$/, ''), lineOf(a), `@@${a.name}`));
       const map = text(named(a, 'map')) ?? (a.name === 'index' ? text(named(a, 'name')) : undefined);
-      t.indexes.push({ name: map ?? `${t.name}_${cs.join('_')}_${a.name === 'unique' ? 'key' : 'idx'}`, columns: cs, unique: a.name === 'unique' });
+      t.indexes.push({ name: map ?? (a.name === 'unique' ? names_.unique(t.name, cs) : names_.index(t.name, cs)), columns: cs, unique: a.name === 'unique' });
     }
     tables.set(m.name, t);
   }
@@ -264,14 +282,15 @@ function build(parsed: ParsedFile[], provider: Provider): Schema {
           if (!c) throw new PrismaError(file, lineOf(rel!), `@relation references names "${n}", which is not a scalar field of model ${targetName}`);
           return c.name;
         });
-        const required = columns.every((c) => !c.nullable);
+        // Prisma counts a relation as required when any of its fields is.
+        const required = columns.some((c) => !c.nullable);
         const onDelete = text(named(rel!, 'onDelete'));
         const onUpdate = text(named(rel!, 'onUpdate'));
         for (const [key, v] of [['onDelete', onDelete], ['onUpdate', onUpdate]] as const) {
           if (v !== undefined && !ACTIONS[v]) throw new PrismaError(file, lineOf(rel!), `${key}: ${v} is not a referential action; use ${Object.keys(ACTIONS).join(', ')}`);
         }
         t.foreignKeys.push({
-          name: text(named(rel!, 'map')) ?? `${t.name}_${columns.map((c) => c.name).join('_')}_fkey`,
+          name: text(named(rel!, 'map')) ?? names_.foreignKey(t.name, columns.map((c) => c.name)),
           columns: columns.map((c) => c.name),
           referencedTable: tables.get(targetName)!.name,
           referencedColumns,
@@ -297,12 +316,19 @@ function build(parsed: ParsedFile[], provider: Provider): Schema {
         const j = emptyTable(name);
         const plain = (c: Column, as: string): Column => ({ name: as, type: c.type, nullable: false });
         j.columns = [plain(colA, 'A'), plain(colB, 'B')];
-        j.primaryKey = { name: `${name}_AB_pkey`, columns: ['A', 'B'] };
-        j.indexes = [{ name: `${name}_B_index`, columns: ['B'], unique: false }];
-        j.foreignKeys = [
-          { name: `${name}_A_fkey`, columns: ['A'], referencedTable: tables.get(a)!.name, referencedColumns: [colA.name], onDelete: 'CASCADE', onUpdate: 'CASCADE' },
-          { name: `${name}_B_fkey`, columns: ['B'], referencedTable: tables.get(b)!.name, referencedColumns: [colB.name], onDelete: 'CASCADE', onUpdate: 'CASCADE' },
-        ];
+        // Prisma 6 keys the pair with a primary key on PostgreSQL, a unique index on SQLite.
+        if (provider === 'postgresql') j.primaryKey = { name: names_.joinTable(name, '_AB_pkey'), columns: ['A', 'B'] };
+        else j.indexes.push({ name: names_.joinTable(name, '_AB_unique'), columns: ['A', 'B'], unique: true });
+        j.indexes.push({ name: names_.joinTable(name, '_B_index'), columns: ['B'], unique: false });
+        const fk = (side: 'A' | 'B', model: string, column: Column) => ({
+          name: names_.joinTable(name, `_${side}_fkey`),
+          columns: [side],
+          referencedTable: tables.get(model)!.name,
+          referencedColumns: [column.name],
+          onDelete: 'CASCADE' as const,
+          onUpdate: 'CASCADE' as const,
+        });
+        j.foreignKeys = [fk('A', a, colA), fk('B', b, colB)];
         junctions.set(name, j);
       }
     }

@@ -67,15 +67,15 @@ export function nativeType(name: string, args: string[]): string | undefined {
     case 'Boolean':
       return 'boolean';
     case 'Timestamp':
-      return `timestamp(${args[0] ?? '3'}) without time zone`;
+      return args.length ? `timestamp(${a}) without time zone` : 'timestamp without time zone';
     case 'Timestamptz':
-      return `timestamp(${args[0] ?? '3'}) with time zone`;
+      return args.length ? `timestamp(${a}) with time zone` : 'timestamp with time zone';
     case 'Date':
       return 'date';
     case 'Time':
-      return `time(${args[0] ?? '3'}) without time zone`;
+      return args.length ? `time(${a}) without time zone` : 'time without time zone';
     case 'Timetz':
-      return `time(${args[0] ?? '3'}) with time zone`;
+      return args.length ? `time(${a}) with time zone` : 'time with time zone';
     case 'Json':
       return 'json';
     case 'JsonB':
@@ -102,4 +102,20 @@ export function nativeType(name: string, args: string[]): string | undefined {
 /** The serial type PostgreSQL uses for `@default(autoincrement())` on this column type. */
 export function isIntegerType(type: string): boolean {
   return /^(integer|bigint|smallint|INTEGER|BIGINT)$/.test(type);
+}
+
+/** The longest identifier Prisma's default names may take on a provider, in bytes. */
+export function identifierLimit(provider: Provider): number {
+  return provider === 'postgresql' ? 63 : 10000;
+}
+
+/** Cuts `s` to at most `bytes` UTF-8 bytes, on a character boundary. */
+export function truncateBytes(s: string, bytes: number): string {
+  if (Buffer.byteLength(s) <= bytes) return s;
+  let out = '';
+  for (const ch of s) {
+    if (Buffer.byteLength(out + ch) > bytes) break;
+    out += ch;
+  }
+  return out;
 }
