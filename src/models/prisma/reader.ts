@@ -51,10 +51,11 @@ function named(a: { args?: AttributeArgument[] }, key: string): Value | undefine
   return undefined;
 }
 
-/** `[a, b]` (a Prisma array) as names. */
+/** `[a, b]` (a Prisma array) as names; `at(sort: Desc)` names its field. */
 function names(v: Value | undefined): string[] {
-  if (typeof v === 'object' && v !== null && !Array.isArray(v) && v.type === 'array') return v.args.map((x) => String(text(x) ?? x));
-  if (Array.isArray(v)) return v.map((x) => String(text(x) ?? x));
+  const name = (x: Value): string => (typeof x === 'object' && x !== null && !Array.isArray(x) && x.type === 'function' ? x.name : String(text(x) ?? x));
+  if (typeof v === 'object' && v !== null && !Array.isArray(v) && v.type === 'array') return (v.args ?? []).map(name);
+  if (Array.isArray(v)) return v.map(name);
   return [];
 }
 
@@ -154,8 +155,8 @@ function build(parsed: ParsedFile[], provider: Provider): Schema {
       enums.set(e.name, { node: e, file: p.file });
     }
   }
-  const ignored = (m: Model): boolean => blockAttrs(m).some((a) => a.name === 'ignore');
-  const active = [...models.values()].filter((m) => !ignored(m.node));
+  // @ignore and @@ignore hide things from Prisma Client only: Prisma Migrate still creates them.
+  const active = [...models.values()];
 
   const enumDb = new Map<string, EnumType>();
   for (const { node: e } of enums.values()) {
@@ -170,14 +171,12 @@ function build(parsed: ParsedFile[], provider: Provider): Schema {
 
   const tables = new Map<string, Table>();
   const columnOf = new Map<string, Map<string, Column>>(); // model → field → column
-  const usedEnums = new Set<string>();
 
   // Columns, keys, uniques and indexes.
   for (const { node: m, file } of active) {
     const t = emptyTable(tableName(m));
     const cols = new Map<string, Column>();
     for (const f of fields(m)) {
-      if (fieldAttr(f, 'ignore')) continue;
       const type = typeof f.fieldType === 'string' ? f.fieldType : f.fieldType.name;
       if (models.has(type)) continue; // relation fields hold no column
       const en = enums.get(type);
@@ -188,7 +187,6 @@ function build(parsed: ParsedFile[], provider: Provider): Schema {
       const native = f.attributes?.find((a) => a.group === 'db');
       if (en) {
         const e = enumDb.get(type)!;
-        usedEnums.add(type);
         sqlType = provider === 'postgresql' ? pgTypeName(e.name) : 'TEXT';
       } else if (native && provider === 'postgresql') {
         const nt = nativeType(native.name, args(native).map((a) => String(text(a.value as Value) ?? a.value)));
@@ -240,7 +238,13 @@ function build(parsed: ParsedFile[], provider: Provider): Schema {
       if (a.name !== 'unique' && a.name !== 'index') continue;
       const cs = names((named(a, 'fields') ?? positional(a)) as Value).map((n) => col(n.replace(/\(.*$/, ''), lineOf(a), `@@${a.name}`));
       const map = text(named(a, 'map')) ?? (a.name === 'index' ? text(named(a, 'name')) : undefined);
-      t.indexes.push({ name: map ?? (a.name === 'unique' ? names_.unique(t.name, cs) : names_.index(t.name, cs)), columns: cs, unique: a.name === 'unique' });
+      const method = text(named(a, 'type'));
+      t.indexes.push({
+        name: map ?? (a.name === 'unique' ? names_.unique(t.name, cs) : names_.index(t.name, cs)),
+        columns: cs,
+        unique: a.name === 'unique',
+        ...(method && method !== 'BTree' ? { using: method.toLowerCase() } : {}),
+      });
     }
     tables.set(m.name, t);
   }
@@ -250,11 +254,9 @@ function build(parsed: ParsedFile[], provider: Provider): Schema {
   for (const { node: m, file } of active) {
     const t = tables.get(m.name)!;
     for (const f of fields(m)) {
-      if (fieldAttr(f, 'ignore')) continue;
       const targetName = typeof f.fieldType === 'string' ? f.fieldType : f.fieldType.name;
       const target = models.get(targetName);
       if (!target) continue;
-      if (ignored(target.node)) continue;
       const rel = fieldAttr(f, 'relation');
       const relName = rel ? text(positional(rel) as Value) ?? text(named(rel, 'name')) : undefined;
       const back = fields(target.node).filter((g) => {
@@ -336,7 +338,8 @@ function build(parsed: ParsedFile[], provider: Provider): Schema {
 
   return {
     tables: [...tables.values(), ...junctions.values()],
-    ...(provider === 'postgresql' && usedEnums.size ? { enums: [...usedEnums].sort().map((e) => enumDb.get(e)!) } : {}),
+    // Prisma Migrate creates every enum of the schema, used or not.
+    ...(provider === 'postgresql' && enumDb.size ? { enums: [...enumDb.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) } : {}),
   };
 }
 
@@ -359,6 +362,8 @@ function applyDefault(column: Column, value: Value | Func | undefined, ctx: Defa
     switch (value.name) {
       case 'autoincrement':
         if (!isIntegerType(column.type)) return where();
+        // SQLite's AUTOINCREMENT needs INTEGER: a BigInt key there is a plain BIGINT PRIMARY KEY.
+        if (ctx.provider === 'sqlite' && column.type !== 'INTEGER') return;
         column.autoincrement = true;
         return;
       case 'now':
@@ -378,23 +383,45 @@ function applyDefault(column: Column, value: Value | Func | undefined, ctx: Defa
         return where();
     }
   }
-  if (ctx.enumType && ctx.enumNode) {
-    const name = String(value);
-    const enumerator = ctx.enumNode.enumerators.find((x) => x.type === 'enumerator' && x.name === name);
-    if (!enumerator || enumerator.type !== 'enumerator') throw new PrismaError(ctx.file, lineOf(ctx.field), `@default(${name}) is not a value of enum ${ctx.enumNode.name}`);
-    column.default = sqlString(mapped(enumerator, enumerator.name));
+  const scalar = typeof ctx.field.fieldType === 'string' ? ctx.field.fieldType : ctx.field.fieldType.name;
+  const literal = (v: Value): string | undefined => {
+    if (ctx.enumType && ctx.enumNode) {
+      const enumerator = ctx.enumNode.enumerators.find((x) => x.type === 'enumerator' && x.name === String(v));
+      return enumerator && enumerator.type === 'enumerator' ? sqlString(mapped(enumerator, enumerator.name)) : undefined;
+    }
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    if (typeof v !== 'string') return undefined;
+    if (/^-?\d+(\.\d+)?$/.test(v) || v === 'true' || v === 'false') return v;
+    if (!/^".*"$/s.test(v)) return undefined;
+    const str = JSON.parse(v) as string;
+    if (scalar === 'DateTime') return sqlString(prismaDateTime(str) ?? str);
+    if (scalar === 'Bytes') {
+      const hex = Buffer.from(str, 'base64').toString('hex');
+      return sqlString(ctx.provider === 'postgresql' ? `\\x${hex}` : hex);
+    }
+    return sqlString(str);
+  };
+  const list = typeof value === 'object' && value !== null && !Array.isArray(value) && value.type === 'array' ? (value.args ?? []) : Array.isArray(value) ? value : undefined;
+  if (list) {
+    // A list default is an ARRAY literal cast to the column's type, as Prisma writes it.
+    if (!ctx.field.array) return where();
+    const items = list.map((x) => literal(x as Value));
+    if (items.some((x) => x === undefined)) return where();
+    column.default = `ARRAY[${items.join(', ')}]::${column.type}`;
     return;
   }
-  if (typeof value === 'string') {
-    if (/^".*"$/s.test(value)) column.default = sqlString(JSON.parse(value));
-    else if (/^-?\d+(\.\d+)?$/.test(value)) column.default = value;
-    else if (value === 'true' || value === 'false') column.default = value;
-    else return where();
-    return;
+  if (ctx.enumType && ctx.enumNode && literal(value as Value) === undefined) {
+    throw new PrismaError(ctx.file, lineOf(ctx.field), `@default(${String(value)}) is not a value of enum ${ctx.enumNode.name}`);
   }
-  if (typeof value === 'number' || typeof value === 'boolean') {
-    column.default = String(value);
-    return;
-  }
-  return where();
+  const d = literal(value as Value);
+  if (d === undefined) return where();
+  column.default = d;
+}
+
+/** A DateTime literal as Prisma writes it (chrono's display): `2024-03-01 12:30:00 +00:00`. */
+function prismaDateTime(s: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.exec(s.trim());
+  if (!m) return undefined;
+  const zone = m[4] === 'Z' ? '+00:00' : m[4].includes(':') ? m[4] : `${m[4].slice(0, 3)}:${m[4].slice(3)}`;
+  return `${m[1]} ${m[2]}${m[3] ?? ''} ${zone}`;
 }

@@ -1,0 +1,1282 @@
+/**
+ * The Prisma model source: schema.prisma files → the neutral Schema, as Prisma Migrate would
+ * create the database. Every expectation here is what Prisma Migrate writes (checked against
+ * Prisma's schema engine, `migrate diff --from-empty --to-schema`, for the same schema): table and
+ * column names after @@map/@map, column types per provider, defaults, `<table>_pkey`,
+ * `<table>_<columns>_key` / `_idx` / `_fkey`, default referential actions, implicit many-to-many
+ * tables `_AToB`, enums, and names cut to PostgreSQL's 63 bytes.
+ *
+ * The reader runs in a worker thread that has only tsx's ESM hooks: under `node --import tsx`
+ * (this runner) @mrleebo/prisma-ast, a CommonJS package that requires the ESM-only chevrotain,
+ * cannot be loaded (tsx's require hook fails to resolve @chevrotain/utils). The one test that
+ * calls readModels in this process records that.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { MigratorError } from '../../src/errors.js';
+import { readModels as readModelsInProcess } from '../../src/models/index.js';
+import type { Column, ForeignKey, Index, Schema, Table } from '../../src/schema/schema.js';
+
+type Provider = 'postgresql' | 'sqlite';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const FIXTURE = path.resolve(HERE, '..', 'fixtures', 'prisma', 'shop');
+const SRC = path.resolve(HERE, '..', '..', 'src');
+
+interface Outcome {
+  id: number;
+  schema?: Schema;
+  error?: { name: string; message: string; migrator: boolean };
+}
+
+/** readModels in a worker thread with tsx's ESM hooks only (see the file comment). */
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const ready = import('tsx/esm/api').then(({ register }) => {
+  register();
+  return Promise.all([import(${JSON.stringify(pathToFileURL(path.join(SRC, 'models', 'index.ts')).href)}), import(${JSON.stringify(pathToFileURL(path.join(SRC, 'errors.ts')).href)})]);
+});
+parentPort.on('message', async ({ id, args }) => {
+  try {
+    const [{ readModels }] = await ready;
+    parentPort.postMessage({ id, schema: await readModels(...args) });
+  } catch (error) {
+    const [, { MigratorError }] = await ready.catch(() => [undefined, { MigratorError: class {} }]);
+    parentPort.postMessage({ id, error: { name: error?.name, message: String(error?.message ?? error), migrator: error instanceof MigratorError } });
+  }
+});
+`;
+
+let worker: Worker | undefined;
+let sequence = 0;
+const pending = new Map<number, (outcome: Outcome) => void>();
+after(async () => {
+  await worker?.terminate();
+});
+
+async function readModels(globs: readonly string[], dialect: string, configFile?: string, database?: string): Promise<Schema> {
+  if (!worker) {
+    worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
+    worker.on('message', (outcome: Outcome) => {
+      pending.get(outcome.id)?.(outcome);
+      pending.delete(outcome.id);
+    });
+    worker.on('error', (error) => {
+      for (const resolve of pending.values()) resolve({ id: -1, error: { name: error.name, message: `worker: ${error.message}`, migrator: false } });
+      pending.clear();
+    });
+  }
+  const id = ++sequence;
+  const outcome = await new Promise<Outcome>((resolve) => {
+    pending.set(id, resolve);
+    worker!.postMessage({ id, args: [globs, dialect, ...(configFile ? [configFile, database] : [])] });
+  });
+  if (outcome.error) {
+    const error = outcome.error.migrator ? new MigratorError(outcome.error.message) : new Error(outcome.error.message);
+    error.name = outcome.error.name;
+    throw error;
+  }
+  return outcome.schema!;
+}
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrator-prisma-unit-'));
+  dirs.push(dir);
+  return dir;
+}
+
+const dialectOf = (provider: Provider): string => (provider === 'postgresql' ? 'postgres' : 'sqlite');
+const datasource = (provider: Provider): string => `datasource db {\n  provider = "${provider}"\n}\n`;
+
+/** Writes `files` (name → text) into a fresh folder and returns their paths. */
+function writeFiles(files: Record<string, string>): { dir: string; paths: Record<string, string> } {
+  const dir = tempDir();
+  const paths: Record<string, string> = {};
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    paths[name] = file;
+  }
+  return { dir, paths };
+}
+
+/** Reads one schema.prisma made of a datasource block for `provider` and `body`. */
+async function read(body: string, provider: Provider = 'postgresql'): Promise<Schema> {
+  const { paths } = writeFiles({ 'schema.prisma': `${datasource(provider)}\n${body}` });
+  return readModels([paths['schema.prisma']], dialectOf(provider));
+}
+
+/** The shop fixture as a project would hold it for `provider` (see its base.prisma). */
+function shopFixture(provider: Provider): string {
+  const dir = tempDir();
+  for (const name of fs.readdirSync(FIXTURE).filter((f) => f.endsWith('.prisma'))) {
+    let text = fs.readFileSync(path.join(FIXTURE, name), 'utf8').replace(/provider\s*=\s*"postgresql"/, `provider = "${provider}"`);
+    if (provider === 'sqlite') {
+      text = text
+        .split('\n')
+        .flatMap((line) => {
+          if (/^\s*\/\//.test(line)) return [line];
+          if (/\/\/ postgresql only\s*$/.test(line)) return [];
+          const swap = /^(\s*).*\/\/ sqlite: (.*)$/.exec(line);
+          return [(swap ? swap[1] + swap[2] : line).replace(/\s*@db\.\w+(\([^)]*\))?/g, '')];
+        })
+        .join('\n');
+    }
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+function table(schema: Schema, name: string): Table {
+  const t = schema.tables.find((x) => x.name === name);
+  assert.ok(t, `table ${name} in ${schema.tables.map((x) => x.name).join(', ')}`);
+  return t;
+}
+
+function column(t: Table, name: string): Column {
+  const c = t.columns.find((x) => x.name === name);
+  assert.ok(c, `column ${t.name}.${name} in ${t.columns.map((x) => x.name).join(', ')}`);
+  return c;
+}
+
+const types = (t: Table): Record<string, string> => Object.fromEntries(t.columns.map((c) => [c.name, c.type]));
+
+/** Indexes as [name, columns, unique, using?], sorted by name. */
+const indexes = (t: Table): [string, string[], boolean][] =>
+  [...t.indexes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((i: Index) => [i.name, i.columns, i.unique]);
+
+/** Foreign keys as [name, columns, table, referenced columns, on delete, on update], sorted by name. */
+const foreignKeys = (t: Table): [string | undefined, string[], string, string[], string | undefined, string | undefined][] =>
+  [...t.foreignKeys]
+    .sort((a, b) => ((a.name ?? '') < (b.name ?? '') ? -1 : 1))
+    .map((f: ForeignKey) => [f.name, f.columns, f.referencedTable, f.referencedColumns, f.onDelete, f.onUpdate]);
+
+/** Runs `body`, which must throw a MigratorError whose message names `file:line` and matches `pattern`. */
+async function rejects(body: () => Promise<unknown>, file: string, line: number, pattern: RegExp): Promise<string> {
+  let caught: unknown;
+  try {
+    await body();
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught, 'expected an error');
+  assert.ok(caught instanceof MigratorError, `a MigratorError, got ${(caught as Error)?.name}: ${(caught as Error)?.message}`);
+  const message = caught.message;
+  assert.ok(message.includes(`${file}:${line}`), `the message names ${file}:${line}: ${message}`);
+  assert.match(message, pattern);
+  assert.ok(!message.includes('\n'), `one line: ${message}`);
+  return message;
+}
+
+describe('Prisma schemas: names after @map and @@map', () => {
+  it('tables take @@map, columns @map, and every generated name uses the mapped names', async () => {
+    const s = await read(`
+model User {
+  id        Int      @id @default(autoincrement())
+  email     String   @unique @map("email_address")
+  firstName String   @map("first_name")
+  createdAt DateTime @default(now()) @map("created_at")
+  posts     Post[]
+
+  @@index([firstName, createdAt])
+  @@map("users")
+}
+
+model Post {
+  id       Int  @id @default(autoincrement())
+  authorId Int  @map("author_id")
+  author   User @relation(fields: [authorId], references: [id])
+
+  @@map("blog_posts")
+}
+`);
+    assert.deepEqual(s.tables.map((t) => t.name).sort(), ['blog_posts', 'users']);
+    const users = table(s, 'users');
+    assert.deepEqual(
+      users.columns.map((c) => c.name),
+      ['id', 'email_address', 'first_name', 'created_at'],
+      'relation fields hold no column; scalar fields in declaration order',
+    );
+    assert.deepEqual(users.primaryKey, { name: 'users_pkey', columns: ['id'] });
+    assert.deepEqual(indexes(users), [
+      ['users_email_address_key', ['email_address'], true],
+      ['users_first_name_created_at_idx', ['first_name', 'created_at'], false],
+    ]);
+    assert.deepEqual(foreignKeys(table(s, 'blog_posts')), [['blog_posts_author_id_fkey', ['author_id'], 'users', ['id'], 'RESTRICT', 'CASCADE']]);
+  });
+});
+
+describe('Prisma schemas: column types', () => {
+  const scalars = `
+model Everything {
+  id    Int      @id
+  s     String
+  i     Int
+  b     BigInt
+  f     Float
+  d     Decimal
+  yes   Boolean
+  at    DateTime
+  j     Json
+  bytes Bytes
+}
+`;
+
+  it('postgresql: Prisma’s default type for each scalar', async () => {
+    assert.deepEqual(types(table(await read(scalars), 'Everything')), {
+      id: 'integer',
+      s: 'text',
+      i: 'integer',
+      b: 'bigint',
+      f: 'double precision',
+      d: 'numeric(65,30)',
+      yes: 'boolean',
+      at: 'timestamp(3) without time zone',
+      j: 'jsonb',
+      bytes: 'bytea',
+    });
+  });
+
+  it('sqlite: Prisma’s default type for each scalar', async () => {
+    assert.deepEqual(types(table(await read(scalars, 'sqlite'), 'Everything')), {
+      id: 'INTEGER',
+      s: 'TEXT',
+      i: 'INTEGER',
+      b: 'BIGINT',
+      f: 'REAL',
+      d: 'DECIMAL',
+      yes: 'BOOLEAN',
+      at: 'DATETIME',
+      j: 'JSONB',
+      bytes: 'BLOB',
+    });
+  });
+
+  it('postgresql: native types (@db.*) as PostgreSQL spells them', async () => {
+    const s = await read(`
+model Native {
+  id      String   @id @db.Uuid
+  v       String   @db.VarChar(255)
+  vNoLen  String   @db.VarChar
+  c       String   @db.Char(2)
+  c1      String   @db.Char
+  t       String   @db.Text
+  small   Int      @db.SmallInt
+  int     Int      @db.Integer
+  big     BigInt   @db.BigInt
+  dec     Decimal  @db.Decimal(10, 2)
+  decAny  Decimal  @db.Decimal
+  real    Float    @db.Real
+  double  Float    @db.DoublePrecision
+  money   Decimal  @db.Money
+  tstz    DateTime @db.Timestamptz(6)
+  tstz0   DateTime @db.Timestamptz(0)
+  ts      DateTime @db.Timestamp(3)
+  day     DateTime @db.Date
+  time    DateTime @db.Time(0)
+  timetz  DateTime @db.Timetz(2)
+  json    Json     @db.Json
+  jsonb   Json     @db.JsonB
+  bin     Bytes    @db.ByteA
+  ip      String   @db.Inet
+  xml     String   @db.Xml
+  bits    String   @db.Bit(8)
+  varbits String   @db.VarBit(16)
+  flag    Boolean  @db.Boolean
+}
+`);
+    assert.deepEqual(types(table(s, 'Native')), {
+      id: 'uuid',
+      v: 'character varying(255)',
+      vNoLen: 'character varying',
+      c: 'character(2)',
+      c1: 'character(1)',
+      t: 'text',
+      small: 'smallint',
+      int: 'integer',
+      big: 'bigint',
+      dec: 'numeric(10,2)',
+      decAny: 'numeric',
+      real: 'real',
+      double: 'double precision',
+      money: 'money',
+      tstz: 'timestamp(6) with time zone',
+      tstz0: 'timestamp(0) with time zone',
+      ts: 'timestamp(3) without time zone',
+      day: 'date',
+      time: 'time(0) without time zone',
+      timetz: 'time(2) with time zone',
+      json: 'json',
+      jsonb: 'jsonb',
+      bin: 'bytea',
+      ip: 'inet',
+      xml: 'xml',
+      bits: 'bit(8)',
+      varbits: 'bit varying(16)',
+      flag: 'boolean',
+    });
+  });
+
+  it('postgresql: @db.Timestamp, @db.Timestamptz, @db.Time and @db.Timetz without a precision carry none (PostgreSQL’s default, 6)', async () => {
+    // Prisma writes TIMESTAMP / TIMESTAMPTZ / TIME / TIMETZ; only a DateTime without @db.* is TIMESTAMP(3).
+    const s = await read(`
+model Times {
+  id   Int      @id
+  ts   DateTime @db.Timestamp
+  tstz DateTime @db.Timestamptz
+  t    DateTime @db.Time
+  ttz  DateTime @db.Timetz
+  dflt DateTime
+}
+`);
+    assert.deepEqual(types(table(s, 'Times')), {
+      id: 'integer',
+      ts: 'timestamp without time zone',
+      tstz: 'timestamp with time zone',
+      t: 'time without time zone',
+      ttz: 'time with time zone',
+      dflt: 'timestamp(3) without time zone',
+    });
+  });
+
+  it('postgresql: scalar lists are arrays of the element type, never NOT NULL', async () => {
+    const s = await read(`
+enum Role {
+  USER
+  ADMIN
+
+  @@map("user_role")
+}
+
+model Lists {
+  id      Int      @id
+  tags    String[]
+  scores  Int[]
+  names   String[] @db.VarChar(20)
+  roles   Role[]
+  maybe   String?
+}
+`);
+    const t = table(s, 'Lists');
+    assert.deepEqual(types(t), {
+      id: 'integer',
+      tags: 'text[]',
+      scores: 'integer[]',
+      names: 'character varying(20)[]',
+      roles: 'user_role[]',
+      maybe: 'text',
+    });
+    // Prisma writes `"tags" TEXT[],` with no NOT NULL, required or not.
+    for (const name of ['tags', 'scores', 'names', 'roles']) assert.equal(column(t, name).nullable, true, `${name} is nullable`);
+  });
+
+  it('nullability: `?` fields are nullable, the others NOT NULL', async () => {
+    for (const provider of ['postgresql', 'sqlite'] as const) {
+      const t = table(await read('model N {\n  id Int @id\n  a String\n  b String?\n  c DateTime?\n  d Int\n}\n', provider), 'N');
+      assert.deepEqual(
+        t.columns.map((c) => [c.name, c.nullable]),
+        [
+          ['id', false],
+          ['a', false],
+          ['b', true],
+          ['c', true],
+          ['d', false],
+        ],
+        provider,
+      );
+    }
+  });
+
+  it('enums: postgresql columns take the (mapped) enum type, sqlite columns are TEXT', async () => {
+    const body = `
+enum Role {
+  USER
+  ADMIN @map("admin")
+
+  @@map("user_role")
+}
+
+enum Status {
+  ON
+  OFF
+}
+
+model E {
+  id     Int    @id
+  role   Role   @default(ADMIN)
+  status Status
+}
+`;
+    const pg = table(await read(body), 'E');
+    assert.deepEqual(types(pg), { id: 'integer', role: 'user_role', status: '"Status"' });
+    const lite = await read(body, 'sqlite');
+    assert.deepEqual(types(table(lite, 'E')), { id: 'INTEGER', role: 'TEXT', status: 'TEXT' });
+    assert.equal(column(table(lite, 'E'), 'role').default, "'admin'", 'sqlite: the default is the mapped value');
+    assert.ok(!lite.enums || lite.enums.length === 0, 'no enum types on sqlite');
+  });
+});
+
+describe('Prisma schemas: enums (PostgreSQL)', () => {
+  it('Schema.enums holds each enum under its @@map name with its @map values, in declaration order', async () => {
+    const s = await read(`
+enum Role {
+  USER
+  STAFF @map("staff_member")
+  ADMIN
+
+  @@map("user_role")
+}
+
+enum Status {
+  ON
+  OFF
+}
+
+model U {
+  id     Int    @id
+  role   Role
+  status Status @default(OFF)
+}
+`);
+    const byName = Object.fromEntries((s.enums ?? []).map((e) => [e.name, e.values]));
+    assert.deepEqual(byName, { user_role: ['USER', 'staff_member', 'ADMIN'], Status: ['ON', 'OFF'] });
+  });
+
+  it('an enum no model uses is created all the same (Prisma Migrate creates every enum)', async () => {
+    const s = await read(`
+enum Mood {
+  HAPPY
+  GRUMPY
+}
+
+model U {
+  id Int @id
+}
+`);
+    assert.deepEqual(s.enums ?? [], [{ name: 'Mood', values: ['HAPPY', 'GRUMPY'] }]);
+  });
+});
+
+describe('Prisma schemas: defaults', () => {
+  it('literals, now(), enum values, dbgenerated(); nothing for uuid(), cuid(), nanoid(), @updatedAt', async () => {
+    const body = `
+enum Role {
+  USER
+  STAFF @map("staff_member")
+}
+
+model D {
+  id        String   @id @default(uuid())
+  ref       String   @default(cuid())
+  short     String   @default(nanoid())
+  name      String   @default("it's")
+  empty     String   @default("")
+  count     Int      @default(0)
+  negative  Int      @default(-3)
+  ratio     Float    @default(1.5)
+  price     Decimal  @default(0.00)
+  big       BigInt   @default(42)
+  on        Boolean  @default(true)
+  off       Boolean  @default(false)
+  createdAt DateTime @default(now())
+  updatedAt DateTime @updatedAt
+  role      Role     @default(STAFF)
+  data      Json     @default("{}")
+  plain     String
+}
+`;
+    for (const provider of ['postgresql', 'sqlite'] as const) {
+      const t = table(await read(body, provider), 'D');
+      const defaults = Object.fromEntries(t.columns.map((c) => [c.name, c.default]));
+      assert.deepEqual(
+        defaults,
+        {
+          id: undefined,
+          ref: undefined,
+          short: undefined,
+          name: "'it''s'",
+          empty: "''",
+          count: '0',
+          negative: '-3',
+          ratio: '1.5',
+          price: '0.00',
+          big: '42',
+          on: 'true',
+          off: 'false',
+          createdAt: 'CURRENT_TIMESTAMP',
+          updatedAt: undefined,
+          role: "'staff_member'",
+          data: "'{}'",
+          plain: undefined,
+        },
+        provider,
+      );
+    }
+  });
+
+  it('a DateTime literal default is written as Prisma writes it: \'YYYY-MM-DD hh:mm:ss +00:00\'', async () => {
+    // SQLite keeps the text as written (PostgreSQL reads both spellings as the same timestamp).
+    const t = table(await read('model D {\n  id Int      @id\n  at DateTime @default("2024-03-01T12:30:00Z")\n}\n', 'sqlite'), 'D');
+    assert.equal(column(t, 'at').default, "'2024-03-01 12:30:00 +00:00'");
+  });
+
+  it('postgresql: a Bytes default (base64 in the schema) is the bytes themselves, \'\\x…\'', async () => {
+    const t = table(await read('model D {\n  id Int   @id\n  b  Bytes @default("aGVsbG8=")\n}\n'), 'D');
+    assert.equal(column(t, 'b').default, "'\\x68656c6c6f'", 'Prisma writes DEFAULT \'\\x68656c6c6f\' ("hello"), not the base64 text');
+  });
+
+  it('postgresql: dbgenerated("…") is written verbatim', async () => {
+    const t = table(
+      await read(`
+model G {
+  id    String   @id @default(dbgenerated("gen_random_uuid()")) @db.Uuid
+  stamp DateTime @default(dbgenerated("now()")) @db.Timestamptz(6)
+}
+`),
+      'G',
+    );
+    assert.equal(column(t, 'id').default, 'gen_random_uuid()');
+    assert.equal(column(t, 'stamp').default, 'now()');
+  });
+
+  it('postgresql: scalar lists take list defaults (Prisma writes ARRAY[…]::TYPE[])', async () => {
+    const t = table(
+      await read(`
+model L {
+  id   Int      @id
+  tags String[] @default([])
+  nums Int[]    @default([1, 2])
+}
+`),
+      'L',
+    );
+    assert.match(column(t, 'tags').default ?? '', /^ARRAY\[\]::text\[\]$/i);
+    assert.match(column(t, 'nums').default ?? '', /^ARRAY\[1, ?2\]::integer\[\]$/i);
+  });
+
+  it('autoincrement(): serial-like on postgresql (integer, bigint, smallint), no default expression', async () => {
+    const s = await read(`
+model A {
+  id Int @id @default(autoincrement())
+}
+
+model B {
+  id BigInt @id @default(autoincrement())
+}
+
+model C {
+  id Int @id @default(autoincrement()) @db.SmallInt
+}
+`);
+    for (const [name, type] of [
+      ['A', 'integer'],
+      ['B', 'bigint'],
+      ['C', 'smallint'],
+    ] as const) {
+      const id = column(table(s, name), 'id');
+      assert.equal(id.type, type);
+      assert.equal(id.autoincrement, true, `${name}.id autoincrements`);
+      assert.equal(id.default, undefined);
+    }
+  });
+
+  it('sqlite: a single Int id is INTEGER PRIMARY KEY AUTOINCREMENT, with or without autoincrement()', async () => {
+    const s = await read(
+      `
+model A {
+  id Int @id @default(autoincrement())
+}
+
+model B {
+  id Int @id
+}
+
+model C {
+  id String @id
+}
+`,
+      'sqlite',
+    );
+    assert.equal(column(table(s, 'A'), 'id').autoincrement, true);
+    assert.equal(column(table(s, 'B'), 'id').autoincrement, true, 'Prisma writes "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT for `id Int @id`');
+    assert.ok(!column(table(s, 'C'), 'id').autoincrement);
+  });
+
+  it('sqlite: a BigInt id with autoincrement() is a plain BIGINT PRIMARY KEY (SQLite allows AUTOINCREMENT on INTEGER only)', async () => {
+    // Prisma writes `"id" BIGINT NOT NULL PRIMARY KEY` here.
+    const id = column(table(await read('model Big {\n  id BigInt @id @default(autoincrement())\n}\n', 'sqlite'), 'Big'), 'id');
+    assert.equal(id.type, 'BIGINT');
+    assert.ok(!id.autoincrement, 'no AUTOINCREMENT on a BIGINT key');
+  });
+});
+
+describe('Prisma schemas: keys, unique constraints and indexes', () => {
+  it('@id → <table>_pkey; @@id → a composite <table>_pkey on the mapped columns; map: names it', async () => {
+    const s = await read(`
+model Single {
+  id Int @id
+}
+
+model Pair {
+  orderId Int @map("order_id")
+  lineNo  Int @map("line_no")
+
+  @@id([orderId, lineNo])
+  @@map("order_lines")
+}
+
+model Named {
+  id Int @id(map: "named_primary")
+}
+
+model NamedPair {
+  a Int
+  b Int
+
+  @@id([a, b], map: "pair_primary")
+}
+`);
+    assert.deepEqual(table(s, 'Single').primaryKey, { name: 'Single_pkey', columns: ['id'] });
+    assert.deepEqual(table(s, 'order_lines').primaryKey, { name: 'order_lines_pkey', columns: ['order_id', 'line_no'] });
+    assert.deepEqual(table(s, 'Named').primaryKey, { name: 'named_primary', columns: ['id'] });
+    assert.deepEqual(table(s, 'NamedPair').primaryKey, { name: 'pair_primary', columns: ['a', 'b'] });
+  });
+
+  it('@unique → a unique index <table>_<column>_key; @@unique → <table>_<a>_<b>_key; map: names them, name: does not', async () => {
+    const s = await read(`
+model Account {
+  id       Int    @id
+  email    String @unique
+  handle   String @unique(map: "account_handle_unique")
+  tenantId Int    @map("tenant_id")
+  login    String
+
+  @@unique([tenantId, login])
+  @@unique([login, email], name: "loginEmail")
+  @@unique([email, tenantId], map: "account_email_tenant")
+  @@map("accounts")
+}
+`);
+    const t = table(s, 'accounts');
+    assert.deepEqual(indexes(t), [
+      ['account_email_tenant', ['email', 'tenant_id'], true],
+      ['account_handle_unique', ['handle'], true],
+      ['accounts_email_key', ['email'], true],
+      ['accounts_login_email_key', ['login', 'email'], true],
+      ['accounts_tenant_id_login_key', ['tenant_id', 'login'], true],
+    ]);
+    assert.deepEqual(t.uniques, [], 'Prisma writes CREATE UNIQUE INDEX, never a UNIQUE constraint');
+  });
+
+  it('@@index → <table>_<a>_<b>_idx; map: (and the legacy name:) names it', async () => {
+    const s = await read(`
+model Event {
+  id        Int      @id
+  kind      String
+  createdAt DateTime @map("created_at")
+  userId    Int
+
+  @@index([kind, createdAt])
+  @@index([userId], map: "events_by_user")
+  @@index([createdAt], name: "events_by_time")
+  @@map("events")
+}
+`);
+    assert.deepEqual(indexes(table(s, 'events')), [
+      ['events_by_time', ['created_at'], false],
+      ['events_by_user', ['userId'], false],
+      ['events_kind_created_at_idx', ['kind', 'created_at'], false],
+    ]);
+  });
+
+  it('@@index with a sort order is named and keyed as usual (Prisma writes "at" DESC)', async () => {
+    const s = await read(`
+model Event {
+  id   Int      @id
+  kind String
+  at   DateTime
+
+  @@index([at(sort: Desc), kind])
+}
+`);
+    assert.deepEqual(indexes(table(s, 'Event')), [['Event_at_kind_idx', ['at', 'kind'], false]]);
+  });
+
+  it('@@index(type: Hash) is a hash index (Prisma writes USING HASH)', async () => {
+    const s = await read(`
+model Event {
+  id   Int    @id
+  kind String
+
+  @@index([kind], type: Hash)
+}
+`);
+    const t = table(s, 'Event');
+    assert.deepEqual(indexes(t), [['Event_kind_idx', ['kind'], false]]);
+    assert.equal(t.indexes[0].using, 'hash');
+  });
+
+  it('postgresql: generated names are cut to 63 bytes the way Prisma cuts them', async () => {
+    const s = await read(`
+model LoyaltyEvent {
+  id     Int  @id @default(autoincrement())
+  tierId Int  @map("membership_tier_identifier")
+  prevId Int? @map("previous_tier_identifier")
+  tier   Tier @relation(fields: [tierId], references: [id])
+
+  @@unique([tierId, prevId])
+  @@index([prevId])
+  @@map("customer_loyalty_programme_membership_tier_change_events")
+}
+
+model Tier {
+  id     Int            @id
+  events LoyaltyEvent[]
+  perks  PerkWithAnExtraordinarilyLongModelNameForTestingPurposes[]
+}
+
+model PerkWithAnExtraordinarilyLongModelNameForTestingPurposes {
+  id    Int    @id
+  tiers Tier[]
+}
+`);
+    // The names below are the ones Prisma's schema engine writes for this schema.
+    const events = table(s, 'customer_loyalty_programme_membership_tier_change_events');
+    assert.equal(events.primaryKey?.name, 'customer_loyalty_programme_membership_tier_change_events_pkey');
+    assert.deepEqual(
+      indexes(events).map(([name]) => name),
+      ['customer_loyalty_programme_membership_tier_change_events_me_key', 'customer_loyalty_programme_membership_tier_change_events_pr_idx'],
+    );
+    assert.deepEqual(
+      events.foreignKeys.map((f) => f.name),
+      ['customer_loyalty_programme_membership_tier_change_events_m_fkey'],
+    );
+    const join = table(s, '_PerkWithAnExtraordinarilyLongModelNameForTestingPurposesToTier');
+    assert.equal(join.primaryKey?.name, '_PerkWithAnExtraordinarilyLongModelNameForTestingPurpos_AB_pkey');
+    assert.deepEqual(
+      join.indexes.map((i) => i.name),
+      ['_PerkWithAnExtraordinarilyLongModelNameForTestingPurpos_B_index'],
+    );
+    assert.deepEqual(join.foreignKeys.map((f) => f.name).sort(), [
+      '_PerkWithAnExtraordinarilyLongModelNameForTestingPurpose_A_fkey',
+      '_PerkWithAnExtraordinarilyLongModelNameForTestingPurpose_B_fkey',
+    ]);
+    for (const t of s.tables) {
+      for (const name of [t.primaryKey?.name, ...t.indexes.map((i) => i.name), ...t.foreignKeys.map((f) => f.name)]) {
+        if (name) assert.ok(Buffer.byteLength(name) <= 63, `${name} fits in 63 bytes`);
+      }
+    }
+  });
+
+  it('sqlite: names are not cut (SQLite has no identifier limit that matters)', async () => {
+    const s = await read(
+      `
+model Tier {
+  id Int @id
+  x  Int
+
+  @@index([x])
+  @@map("customer_loyalty_programme_membership_tier_change_events_and_more")
+}
+`,
+      'sqlite',
+    );
+    assert.deepEqual(
+      table(s, 'customer_loyalty_programme_membership_tier_change_events_and_more').indexes.map((i) => i.name),
+      ['customer_loyalty_programme_membership_tier_change_events_and_more_x_idx'],
+    );
+  });
+});
+
+describe('Prisma schemas: relations and foreign keys', () => {
+  const shop = `
+model User {
+  id       Int       @id @default(autoincrement())
+  orders   Order[]
+  comments Comment[]
+  profile  Profile?
+}
+
+model Order {
+  id     Int  @id @default(autoincrement())
+  userId Int  @map("user_id")
+  user   User @relation(fields: [userId], references: [id])
+
+  @@map("orders")
+}
+
+model Comment {
+  id       Int   @id @default(autoincrement())
+  authorId Int?
+  author   User? @relation(fields: [authorId], references: [id])
+}
+
+model Profile {
+  id     Int  @id @default(autoincrement())
+  userId Int  @unique
+  user   User @relation(fields: [userId], references: [id], onDelete: Cascade, onUpdate: NoAction, map: "profile_owner")
+}
+`;
+
+  it('required relation: ON DELETE RESTRICT ON UPDATE CASCADE; optional: SET NULL / CASCADE; explicit actions and map: win', async () => {
+    const s = await read(shop);
+    assert.deepEqual(foreignKeys(table(s, 'orders')), [['orders_user_id_fkey', ['user_id'], 'User', ['id'], 'RESTRICT', 'CASCADE']]);
+    assert.deepEqual(foreignKeys(table(s, 'Comment')), [['Comment_authorId_fkey', ['authorId'], 'User', ['id'], 'SET NULL', 'CASCADE']]);
+    assert.deepEqual(foreignKeys(table(s, 'Profile')), [['profile_owner', ['userId'], 'User', ['id'], 'CASCADE', 'NO ACTION']]);
+    assert.deepEqual(indexes(table(s, 'Profile')), [['Profile_userId_key', ['userId'], true]], 'the one-to-one side is unique');
+    assert.deepEqual(foreignKeys(table(s, 'User')), [], 'the list side holds no key');
+  });
+
+  it('every referential action by name', async () => {
+    const s = await read(`
+model P {
+  id Int @id
+  a  A[]
+  b  B[]
+  c  C[]
+  d  D[]
+  e  E[]
+}
+${['Cascade', 'Restrict', 'NoAction', 'SetNull', 'SetDefault']
+  .map((action, i) => {
+    const m = 'ABCDE'[i];
+    return `model ${m} {\n  id  Int  @id\n  pId Int? @default(1)\n  p   P?   @relation(fields: [pId], references: [id], onDelete: ${action}, onUpdate: ${action})\n}\n`;
+  })
+  .join('\n')}
+`);
+    const actions = ['A', 'B', 'C', 'D', 'E'].map((m) => [table(s, m).foreignKeys[0].onDelete, table(s, m).foreignKeys[0].onUpdate]);
+    assert.deepEqual(actions, [
+      ['CASCADE', 'CASCADE'],
+      ['RESTRICT', 'RESTRICT'],
+      ['NO ACTION', 'NO ACTION'],
+      ['SET NULL', 'SET NULL'],
+      ['SET DEFAULT', 'SET DEFAULT'],
+    ]);
+  });
+
+  it('composite foreign keys: <table>_<a>_<b>_fkey; required as soon as one of the fields is required', async () => {
+    const s = await read(`
+model Stock {
+  warehouseId Int
+  variantId   Int
+  moves       Move[]
+  audits      Audit[]
+
+  @@id([warehouseId, variantId])
+}
+
+model Move {
+  id          Int   @id
+  warehouseId Int   @map("warehouse_id")
+  variantId   Int   @map("variant_id")
+  stock       Stock @relation(fields: [warehouseId, variantId], references: [warehouseId, variantId])
+}
+
+model Audit {
+  id          Int    @id
+  warehouseId Int
+  variantId   Int?
+  stock       Stock? @relation(fields: [warehouseId, variantId], references: [warehouseId, variantId])
+}
+`);
+    assert.deepEqual(foreignKeys(table(s, 'Move')), [
+      ['Move_warehouse_id_variant_id_fkey', ['warehouse_id', 'variant_id'], 'Stock', ['warehouseId', 'variantId'], 'RESTRICT', 'CASCADE'],
+    ]);
+    // Prisma: "we count the relation field required if any of the underlying fields is required".
+    assert.deepEqual(foreignKeys(table(s, 'Audit')), [
+      ['Audit_warehouseId_variantId_fkey', ['warehouseId', 'variantId'], 'Stock', ['warehouseId', 'variantId'], 'RESTRICT', 'CASCADE'],
+    ]);
+  });
+
+  it('self-relations: a category tree and a user referrer reference their own table', async () => {
+    const s = await read(`
+model Category {
+  id       Int        @id @default(autoincrement())
+  parentId Int?       @map("parent_id")
+  parent   Category?  @relation("Tree", fields: [parentId], references: [id], onDelete: Cascade)
+  children Category[] @relation("Tree")
+
+  @@map("categories")
+}
+
+model User {
+  id         Int    @id @default(autoincrement())
+  referrerId Int?
+  referrer   User?  @relation("Referrals", fields: [referrerId], references: [id])
+  referrals  User[] @relation("Referrals")
+}
+`);
+    assert.deepEqual(foreignKeys(table(s, 'categories')), [['categories_parent_id_fkey', ['parent_id'], 'categories', ['id'], 'CASCADE', 'CASCADE']]);
+    assert.deepEqual(foreignKeys(table(s, 'User')), [['User_referrerId_fkey', ['referrerId'], 'User', ['id'], 'SET NULL', 'CASCADE']]);
+  });
+
+  it('a one-to-one relation referencing a unique field that is not the id', async () => {
+    const s = await read(`
+model User {
+  id      Int      @id
+  email   String   @unique
+  profile Profile?
+}
+
+model Profile {
+  id        Int    @id
+  userEmail String @unique
+  user      User   @relation(fields: [userEmail], references: [email])
+}
+`);
+    assert.deepEqual(foreignKeys(table(s, 'Profile')), [['Profile_userEmail_fkey', ['userEmail'], 'User', ['email'], 'RESTRICT', 'CASCADE']]);
+  });
+});
+
+describe('Prisma schemas: implicit many-to-many relations', () => {
+  const body = `
+model Post {
+  id         Int        @id @default(autoincrement())
+  categories Category[]
+  tags       Tag[]      @relation("PostTags")
+
+  @@map("posts")
+}
+
+model Category {
+  id    String @id @default(uuid()) @db.Uuid
+  posts Post[]
+
+  @@map("categories")
+}
+
+model Tag {
+  id    Int    @id @default(autoincrement())
+  posts Post[] @relation("PostTags")
+}
+
+model User {
+  id        Int    @id @default(autoincrement())
+  followers User[] @relation("Follows")
+  following User[] @relation("Follows")
+}
+`;
+
+  it('postgresql: _AToB (A = the model name that sorts first), columns typed like the ids, key, index and cascading keys', async () => {
+    const s = await read(body);
+    const j = table(s, '_CategoryToPost');
+    assert.deepEqual(
+      j.columns.map((c) => [c.name, c.type, c.nullable, c.autoincrement ?? false, c.default]),
+      [
+        ['A', 'uuid', false, false, undefined],
+        ['B', 'integer', false, false, undefined],
+      ],
+      'A is Category (sorts before Post), B is Post; no serial on the join table',
+    );
+    assert.deepEqual(j.primaryKey, { name: '_CategoryToPost_AB_pkey', columns: ['A', 'B'] });
+    assert.deepEqual(indexes(j), [['_CategoryToPost_B_index', ['B'], false]]);
+    assert.deepEqual(foreignKeys(j), [
+      ['_CategoryToPost_A_fkey', ['A'], 'categories', ['id'], 'CASCADE', 'CASCADE'],
+      ['_CategoryToPost_B_fkey', ['B'], 'posts', ['id'], 'CASCADE', 'CASCADE'],
+    ]);
+    assert.ok(!s.tables.some((t) => t.name === '_PostToCategory' || t.name === '_categoriesToposts'), 'named after the model names, once');
+  });
+
+  it('postgresql: a named relation is _<Name>; a self-relation references the same table twice', async () => {
+    const s = await read(body);
+    const tags = table(s, '_PostTags');
+    assert.deepEqual(
+      tags.columns.map((c) => [c.name, c.type]),
+      [
+        ['A', 'integer'],
+        ['B', 'integer'],
+      ],
+    );
+    assert.deepEqual(tags.primaryKey, { name: '_PostTags_AB_pkey', columns: ['A', 'B'] });
+    assert.deepEqual(foreignKeys(tags), [
+      ['_PostTags_A_fkey', ['A'], 'posts', ['id'], 'CASCADE', 'CASCADE'],
+      ['_PostTags_B_fkey', ['B'], 'Tag', ['id'], 'CASCADE', 'CASCADE'],
+    ]);
+    const follows = table(s, '_Follows');
+    assert.deepEqual(follows.primaryKey, { name: '_Follows_AB_pkey', columns: ['A', 'B'] });
+    assert.deepEqual(indexes(follows), [['_Follows_B_index', ['B'], false]]);
+    assert.deepEqual(foreignKeys(follows), [
+      ['_Follows_A_fkey', ['A'], 'User', ['id'], 'CASCADE', 'CASCADE'],
+      ['_Follows_B_fkey', ['B'], 'User', ['id'], 'CASCADE', 'CASCADE'],
+    ]);
+    assert.equal(s.tables.length, 7, s.tables.map((t) => t.name).join(', '));
+  });
+
+  it('sqlite: the pair is keyed by a unique index _AToB_AB_unique, not a primary key', async () => {
+    const s = await read(body.replace(' @db.Uuid', ''), 'sqlite');
+    const j = table(s, '_CategoryToPost');
+    assert.deepEqual(
+      j.columns.map((c) => [c.name, c.type, c.nullable, c.autoincrement ?? false]),
+      [
+        ['A', 'TEXT', false, false],
+        ['B', 'INTEGER', false, false],
+      ],
+    );
+    assert.equal(j.primaryKey, undefined);
+    assert.deepEqual(indexes(j), [
+      ['_CategoryToPost_AB_unique', ['A', 'B'], true],
+      ['_CategoryToPost_B_index', ['B'], false],
+    ]);
+    assert.deepEqual(foreignKeys(j), [
+      ['_CategoryToPost_A_fkey', ['A'], 'categories', ['id'], 'CASCADE', 'CASCADE'],
+      ['_CategoryToPost_B_fkey', ['B'], 'posts', ['id'], 'CASCADE', 'CASCADE'],
+    ]);
+  });
+
+  it('an explicit join model is an ordinary table with a composite key and two foreign keys', async () => {
+    const s = await read(`
+model Post {
+  id         Int                 @id
+  categories CategoriesOnPosts[]
+}
+
+model Category {
+  id    Int                 @id
+  posts CategoriesOnPosts[]
+}
+
+model CategoriesOnPosts {
+  postId     Int
+  categoryId Int
+  assignedAt DateTime @default(now())
+  post       Post     @relation(fields: [postId], references: [id])
+  category   Category @relation(fields: [categoryId], references: [id])
+
+  @@id([postId, categoryId])
+}
+`);
+    assert.deepEqual(s.tables.map((t) => t.name).sort(), ['CategoriesOnPosts', 'Category', 'Post']);
+    const j = table(s, 'CategoriesOnPosts');
+    assert.deepEqual(j.primaryKey, { name: 'CategoriesOnPosts_pkey', columns: ['postId', 'categoryId'] });
+    assert.deepEqual(foreignKeys(j), [
+      ['CategoriesOnPosts_categoryId_fkey', ['categoryId'], 'Category', ['id'], 'RESTRICT', 'CASCADE'],
+      ['CategoriesOnPosts_postId_fkey', ['postId'], 'Post', ['id'], 'RESTRICT', 'CASCADE'],
+    ]);
+  });
+});
+
+describe('Prisma schemas: @ignore and @@ignore', () => {
+  it('Prisma Migrate still creates an @@ignore model’s table and an @ignore field’s column', async () => {
+    // @ignore / @@ignore hide things from Prisma Client only; `migrate diff` writes them.
+    const s = await read(`
+model User {
+  id         Int     @id
+  legacyHash String? @map("legacy_hash") @ignore
+}
+
+model LegacyProduct {
+  id      Int    @id
+  payload String
+
+  @@ignore
+  @@map("legacy_products")
+}
+`);
+    assert.deepEqual(
+      table(s, 'User').columns.map((c) => c.name),
+      ['id', 'legacy_hash'],
+    );
+    const legacy = table(s, 'legacy_products');
+    assert.deepEqual(types(legacy), { id: 'integer', payload: 'text' });
+    assert.deepEqual(legacy.primaryKey, { name: 'legacy_products_pkey', columns: ['id'] });
+  });
+});
+
+describe('Prisma schemas: several files, folders, globs, mixed with TypeScript entities', () => {
+  // Known limitation: @mrleebo/prisma-ast ships a CommonJS entry that requires the ES-only
+  // chevrotain; plain Node 20 loads it (the CLI), tsx's require hook does not. Kept as a todo so the
+  // limitation stays visible; the other tests here read schemas in a worker without tsx's hook.
+  it('readModels reads a .prisma file in this very process (under `node --import tsx`)', { todo: 'prisma-ast cannot load under tsx (chevrotain is ES-only)' }, async () => {
+    // Programs run with tsx (`tsx scripts/migrate.ts`) load migrator the same way.
+    const { paths } = writeFiles({ 'schema.prisma': `${datasource('sqlite')}\nmodel User {\n  id Int @id\n}\n` });
+    const s = await readModelsInProcess([paths['schema.prisma']], 'sqlite');
+    assert.deepEqual(
+      s.tables.map((t) => t.name),
+      ['User'],
+    );
+  });
+
+  it('a folder of .prisma files is one schema: the datasource in one file, enums and models in others', async () => {
+    const { dir } = writeFiles({
+      'base.prisma': `${datasource('postgresql')}\ngenerator client {\n  provider = "prisma-client-js"\n}\n`,
+      'enums.prisma': 'enum Role {\n  USER\n  ADMIN\n}\n',
+      'models/user.prisma': 'model User {\n  id    Int    @id\n  role  Role   @default(USER)\n  posts Post[]\n}\n',
+      'models/post.prisma': 'model Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n',
+      'README.md': 'not a schema',
+    });
+    const s = await readModels([dir], 'postgres');
+    assert.deepEqual(s.tables.map((t) => t.name).sort(), ['Post', 'User']);
+    assert.deepEqual(s.enums, [{ name: 'Role', values: ['USER', 'ADMIN'] }]);
+    assert.equal(column(table(s, 'User'), 'role').default, "'USER'");
+    assert.deepEqual(foreignKeys(table(s, 'Post')), [['Post_authorId_fkey', ['authorId'], 'User', ['id'], 'RESTRICT', 'CASCADE']]);
+    // The same through a glob.
+    const viaGlob = await readModels([path.join(dir, '**', '*.prisma')], 'postgres');
+    assert.deepEqual(viaGlob, s);
+  });
+
+  it('a .prisma file and a TypeScript entity file in one project', async () => {
+    const { paths } = writeFiles({
+      'schema.prisma': `${datasource('sqlite')}\nmodel Customer {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n}\n`,
+      'entities/invoice.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'migrator/decorators';
+
+@Entity()
+export class Invoice {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column()
+  number!: string;
+}
+`,
+    });
+    const s = await readModels([paths['schema.prisma'], paths['entities/invoice.ts']], 'sqlite');
+    assert.deepEqual(s.tables.map((t) => t.name).sort(), ['Customer', 'invoice']);
+    assert.deepEqual(indexes(table(s, 'Customer')), [['Customer_email_key', ['email'], true]]);
+  });
+
+  it('a table defined by both a Prisma model and a TypeScript entity is an error', async () => {
+    const { paths } = writeFiles({
+      'schema.prisma': `${datasource('sqlite')}\nmodel Invoice {\n  id Int @id\n\n  @@map("invoice")\n}\n`,
+      'invoice.ts': `import { Entity, PrimaryGeneratedColumn } from 'migrator/decorators';
+
+@Entity()
+export class Invoice {
+  @PrimaryGeneratedColumn()
+  id!: number;
+}
+`,
+    });
+    await assert.rejects(readModels([paths['schema.prisma'], paths['invoice.ts']], 'sqlite'), (e: Error) => {
+      assert.ok(e instanceof MigratorError);
+      assert.match(e.message, /table "invoice" is defined by more than one model/);
+      return true;
+    });
+  });
+
+  it('the shop fixture (39 models in 6 files) on both providers: join tables, keys, foreign keys, types', async () => {
+    for (const provider of ['postgresql', 'sqlite'] as const) {
+      const s = await readModels([shopFixture(provider)], dialectOf(provider));
+      const names = s.tables.map((t) => t.name).sort();
+      assert.deepEqual(
+        names.filter((n) => n.startsWith('_')),
+        ['_BlogPostToTag', '_CategoryToProduct', '_Follows', '_ProductTags', '_ProductToWishlist'],
+        provider,
+      );
+      for (const expected of ['users', 'profiles', 'addresses', 'categories', 'products', 'product_variants', 'inventory', 'orders', 'order_items', 'currency_rates']) {
+        assert.ok(names.includes(expected), `${provider}: ${expected}`);
+      }
+      const orders = table(s, 'orders');
+      assert.deepEqual(foreignKeys(orders), [
+        ['orders_coupon_id_fkey', ['coupon_id'], 'Coupon', ['id'], 'NO ACTION', 'CASCADE'],
+        ['orders_shipping_address_id_fkey', ['shipping_address_id'], 'addresses', ['id'], 'SET NULL', 'CASCADE'],
+        ['orders_user_id_fkey', ['user_id'], 'users', ['id'], 'RESTRICT', 'CASCADE'],
+      ]);
+      assert.deepEqual(table(s, 'inventory').primaryKey?.columns, ['warehouse_id', 'variant_id']);
+      assert.deepEqual(table(s, 'currency_rates').primaryKey?.columns, ['base', 'quote', 'day']);
+      if (provider === 'postgresql') {
+        assert.equal(column(table(s, 'users'), 'email').type, 'character varying(255)');
+        assert.equal(column(table(s, 'orders'), 'placed_at').type, 'timestamp(3) with time zone');
+        assert.equal(column(table(s, 'ApiKey'), 'secret').default, 'gen_random_uuid()');
+      } else {
+        assert.ok(!s.enums || s.enums.length === 0);
+        assert.equal(column(table(s, 'users'), 'email').type, 'TEXT');
+        assert.equal(column(table(s, 'users'), 'role').type, 'TEXT');
+      }
+      // 38 models besides the @@ignore one (see the @ignore tests), 5 join tables; every enum
+      // a model uses (the unused Mood is left to its own test).
+      assert.equal(names.filter((n) => n !== 'legacy_products').length, 43, `${provider}: ${names.join(', ')}`);
+      if (provider === 'postgresql') {
+        assert.deepEqual(
+          (s.enums ?? []).map((e) => e.name).filter((n) => n !== 'Mood').sort(),
+          ['AccountStatus', 'OrderStatus', 'PaymentProvider', 'PurchaseOrderStatus', 'product_status', 'user_role'],
+        );
+      }
+    }
+  });
+});
+
+describe('Prisma schemas: errors name the file and line', () => {
+  it('an unknown type', async () => {
+    const { paths } = writeFiles({ 'schema.prisma': `${datasource('postgresql')}\nmodel User {\n  id   Int   @id\n  name Strin\n}\n` });
+    await rejects(() => readModels([paths['schema.prisma']], 'postgres'), paths['schema.prisma'], 7, /Strin/);
+  });
+
+  it('a relation field without its opposite field', async () => {
+    const { paths } = writeFiles({
+      'schema.prisma': `${datasource('postgresql')}
+model User {
+  id Int @id
+}
+
+model Post {
+  id       Int  @id
+  authorId Int
+  author   User @relation(fields: [authorId], references: [id])
+}
+`,
+    });
+    await rejects(() => readModels([paths['schema.prisma']], 'postgres'), paths['schema.prisma'], 12, /author[\s\S]*opposite|opposite[\s\S]*author/i);
+  });
+
+  it('@@index on a field that does not exist', async () => {
+    const { paths } = writeFiles({
+      'schema.prisma': `${datasource('postgresql')}
+model User {
+  id    Int    @id
+  email String
+
+  @@index([emial])
+}
+`,
+    });
+    await rejects(() => readModels([paths['schema.prisma']], 'postgres'), paths['schema.prisma'], 9, /emial/);
+  });
+
+  it('a datasource provider that does not match the database, in the file that declares it', async () => {
+    const { dir, paths } = writeFiles({
+      'base.prisma': datasource('sqlite'),
+      'user.prisma': 'model User {\n  id Int @id\n}\n',
+    });
+    const message = await rejects(() => readModels([dir], 'postgres', 'migrator.config.ts', 'postgres://localhost/shop'), paths['base.prisma'], 1, /sqlite/);
+    assert.match(message, /postgres/);
+    const back = writeFiles({ 'schema.prisma': `${datasource('postgresql')}\nmodel User {\n  id Int @id\n}\n` });
+    await rejects(() => readModels([back.paths['schema.prisma']], 'sqlite'), back.paths['schema.prisma'], 1, /postgresql/);
+  });
+
+  it('a syntax error', async () => {
+    const { paths } = writeFiles({
+      'schema.prisma': `${datasource('postgresql')}
+model User {
+  id Int @id
+}
+
+model Post {
+  id    Int    @id
+  title String @default(
+}
+`,
+    });
+    await rejects(() => readModels([paths['schema.prisma']], 'postgres'), paths['schema.prisma'], 11, /syntax|expect/i);
+  });
+
+  it('a schema without a datasource names the file', async () => {
+    const { paths } = writeFiles({ 'schema.prisma': 'model User {\n  id Int @id\n}\n' });
+    await assert.rejects(readModels([paths['schema.prisma']], 'sqlite'), (e: Error) => {
+      assert.ok(e instanceof MigratorError);
+      assert.ok(e.message.includes(paths['schema.prisma']), e.message);
+      assert.match(e.message, /datasource/);
+      return true;
+    });
+  });
+});
