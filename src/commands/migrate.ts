@@ -40,6 +40,7 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
       }
       const steps = graph.plan(direction, from, target);
       const results = await runSteps(conn, versions, steps, {
+        graph,
         onStep: options.onStep,
         singleTransaction: options.singleTransaction ?? project.config.singleTransaction,
       });

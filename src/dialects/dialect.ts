@@ -10,6 +10,12 @@ export interface DialectCapabilities {
   /** DDL takes part in transactions, so a failed revision rolls back whole. */
   transactionalDdl: boolean;
   /**
+   * `lock()` holds a lock for the whole run (PostgreSQL's advisory lock). Without one, the runner
+   * re-reads the version table inside each revision's transaction and skips what another run has
+   * applied meanwhile.
+   */
+  runLock: boolean;
+  /**
    * A scratch database this dialect can open anywhere (SQLite's `:memory:`): offline SQL replays
    * the history into it, so that what it prints is compiled against the real table shapes.
    */

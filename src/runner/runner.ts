@@ -30,6 +30,11 @@ function stepLabel(step: Step): string {
 export interface RunOptions {
   /** One transaction for the whole run instead of one per revision. */
   singleTransaction?: boolean;
+  /**
+   * The graph, so that on a dialect without a run-wide lock a revision another run applied (or
+   * reverted) meanwhile is skipped rather than applied twice.
+   */
+  graph?: RevisionGraph;
   /** Called after each applied revision, for progress output. */
   onStep?: (r: StepResult) => void;
 }
@@ -64,8 +69,19 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     }
     return ops;
   };
+  /** Whether another run has already made this step, judged under the transaction's lock. */
+  const doneElsewhere = async (step: Step): Promise<boolean> => {
+    if (dialect.capabilities.runLock || !options.graph || !(await conn.tableExists(versions.name))) return false;
+    const applied = options.graph.ancestors(await versions.heads(conn));
+    return step.direction === 'up' ? applied.has(step.revision.id) : !applied.has(step.revision.id);
+  };
   /** Runs a prepared step inside an open transaction; `next` is loaded while the database works. */
   const execute = async ({ step, changes }: PlannedStep, prepared: Awaited<ReturnType<typeof prepare>>, oneByOne: boolean, next?: PlannedStep): Promise<void> => {
+    if (await doneElsewhere(step)) {
+      versionTableReady = true;
+      if (next) void record(next);
+      return;
+    }
     let counts: number[] = [];
     // Statements run in batches between the points where an assertion must hold.
     const cuts = [...new Set(prepared.assertions.map((a) => a.at))].sort((a, b) => a - b);

@@ -107,7 +107,7 @@ class PostgresConnection implements Connection {
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
-  capabilities: { transactionalDdl: true },
+  capabilities: { transactionalDdl: true, runLock: true },
   compareOptions: {
     normalizeType: normalizePgType,
     normalizeDefault: normalizePgDefault,

@@ -95,7 +95,8 @@ class SqliteConnection implements Connection {
     if (violations.length) throw new ForeignKeyViolationError(violations);
   }
 
-  // Each revision runs under BEGIN IMMEDIATE, which already serialises writers on one file.
+  // No run-wide lock: each revision runs under BEGIN IMMEDIATE, which serialises writers on one
+  // file, and the runner checks the version table under it (see `runLock`).
   async lock(): Promise<void> {}
   async unlock(): Promise<void> {}
 
@@ -106,7 +107,7 @@ class SqliteConnection implements Connection {
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
-  capabilities: { transactionalDdl: true, scratchDatabase: ':memory:' },
+  capabilities: { transactionalDdl: true, runLock: false, scratchDatabase: ':memory:' },
   compareOptions: { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault },
   quoteIdentifier,
   quoteLiteral,
