@@ -6,7 +6,7 @@ import { StatementError, type Connection, type Dialect } from '../dialects/diale
 import { MigratorError, messageOf } from '../errors.js';
 import { applyOperations } from '../operations/apply.js';
 import type { Operation } from '../operations/operation.js';
-import type { PlannedStep, RevisionGraph, Step } from '../revisions/graph.js';
+import type { PlannedStep, Revision, RevisionGraph, Step } from '../revisions/graph.js';
 import type { Schema } from '../schema/schema.js';
 import { recordRevision } from '../script/load.js';
 import type { VersionTable } from './version-table.js';
@@ -35,6 +35,8 @@ export interface RunOptions {
    * reverted) meanwhile is skipped rather than applied twice.
    */
   graph?: RevisionGraph;
+  /** How revision files are loaded; a shared, caching one when several runs read the same files. */
+  record?: Recorder;
   /** Called after each applied revision, for progress output. */
   onStep?: (r: StepResult) => void;
 }
@@ -63,7 +65,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
   const record = (planned: PlannedStep): Promise<Operation[]> => {
     let ops = recorded.get(planned);
     if (!ops) {
-      ops = recordRevision(planned.step.revision, planned.step.direction);
+      ops = (options.record ?? recordRevision)(planned.step.revision, planned.step.direction);
       ops.catch(() => undefined); // reported when awaited
       recorded.set(planned, ops);
     }
@@ -192,14 +194,31 @@ function compileFor(dialect: Dialect, ops: readonly Operation[], schema: Schema,
   }
 }
 
+/** Loads a revision's operations in one direction. */
+export type Recorder = (revision: Revision, direction: 'up' | 'down') => Promise<Operation[]>;
+
+/** A recorder that loads each revision file once per direction. */
+export function cachingRecorder(): Recorder {
+  const cache = new Map<string, Promise<Operation[]>>();
+  return (revision, direction) => {
+    const key = `${direction}:${revision.id}`;
+    let ops = cache.get(key);
+    if (!ops) {
+      ops = recordRevision(revision, direction);
+      cache.set(key, ops);
+    }
+    return ops;
+  };
+}
+
 /**
  * The schema the revisions below `heads` build, replayed in memory from their operations (for
  * offline SQL that needs a table's shape). Raw SQL (`op.execute`) is not replayed.
  */
-export async function replaySchema(graph: RevisionGraph, heads: readonly string[]): Promise<Schema> {
+export async function replaySchema(graph: RevisionGraph, heads: readonly string[], record: Recorder = recordRevision): Promise<Schema> {
   const schema: Schema = { tables: [] };
   for (const r of graph.topological(graph.ancestors(heads))) {
-    applyOperations(schema, await recordRevision(r, 'up'));
+    applyOperations(schema, await record(r, 'up'));
   }
   return schema;
 }
@@ -209,14 +228,21 @@ export async function replaySchema(graph: RevisionGraph, heads: readonly string[
  * the revisions below are run into it, raw SQL included. Undefined when that cannot be done; the
  * shapes are then replayed from the revisions' operations alone.
  */
-async function openReplica(dialect: Dialect, versions: VersionTable, graph: RevisionGraph, steps: readonly PlannedStep[], startHeads: readonly string[]): Promise<Connection | undefined> {
+async function openReplica(
+  dialect: Dialect,
+  versions: VersionTable,
+  graph: RevisionGraph,
+  steps: readonly PlannedStep[],
+  startHeads: readonly string[],
+  record: Recorder,
+): Promise<Connection | undefined> {
   if (!dialect.capabilities.scratchDatabase) return undefined;
   let needed = false;
-  for (const { step } of steps) needed ||= dialect.needsSchema(await recordRevision(step.revision, step.direction));
+  for (const { step } of steps) needed ||= dialect.needsSchema(await record(step.revision, step.direction));
   if (!needed) return undefined;
   const replica = await dialect.connect(dialect.capabilities.scratchDatabase);
   try {
-    await runSteps(replica, versions, graph.upgradePlan([], startHeads));
+    await runSteps(replica, versions, graph.upgradePlan([], startHeads), { record });
     return replica;
   } catch {
     await replica.close();
@@ -238,23 +264,25 @@ export async function renderSteps(
   const body: string[] = [];
   let anyForeignKeysOff = false;
   let schema: Schema | undefined;
-  const replica = await openReplica(dialect, versions, graph, steps, options.startHeads);
+  // Every revision file is loaded once, however many times the render reads it.
+  const record = cachingRecorder();
+  const replica = await openReplica(dialect, versions, graph, steps, options.startHeads, record);
   try {
     for (const planned of steps) {
       const { step, changes } = planned;
-      const ops = await recordRevision(step.revision, step.direction);
+      const ops = await record(step.revision, step.direction);
       if (replica && dialect.needsSchema(ops)) {
         schema = await replica.introspect({ exclude: [versions.name] });
       } else if (!schema && dialect.needsSchema(ops)) {
         // The schema just before this step: replayed from the start heads, then the steps so far.
-        schema = await replaySchema(graph, options.startHeads);
+        schema = await replaySchema(graph, options.startHeads, record);
         for (const prior of steps) {
           if (prior.step === step) break;
-          applyOperations(schema, await recordRevision(prior.step.revision, prior.step.direction));
+          applyOperations(schema, await record(prior.step.revision, prior.step.direction));
         }
       }
       const compiled = compileFor(dialect, ops, schema ?? { tables: [] }, step);
-      if (replica) await runSteps(replica, versions, [planned]);
+      if (replica) await runSteps(replica, versions, [planned], { record });
       anyForeignKeysOff ||= compiled.foreignKeysOff;
       const fk = compiled.foreignKeysOff && !options.singleTransaction ? dialect.foreignKeysOffScript : none;
       body.push(`-- Running ${stepLabel(step)}`);
