@@ -31,6 +31,12 @@ export interface CompareOptions {
   normalizeExpression?: (expression: string) => string;
   /** Whether the dialect stores table and column comments (and so they are compared). */
   comments?: boolean;
+  /**
+   * The dialect takes a foreign key to a table that does not exist yet, and drops a table that
+   * others still reference (SQLite): foreign keys of a cycle stay inside CREATE TABLE. Otherwise
+   * the keys that close a cycle are added after the tables and dropped before them.
+   */
+  forwardForeignKeys?: boolean;
 }
 
 const identity = (s: string): string => s;
@@ -54,6 +60,43 @@ interface Resolved {
   default: (d: string | undefined, c: Column) => string | undefined;
   expression: (e: string) => string;
   comments: boolean;
+}
+
+const foreignKeyName = (f: ForeignKey): string => f.name ?? `(${f.columns.join(', ')})`;
+
+/**
+ * New tables in dependency order, with the foreign keys that point at a table created after
+ * their own (the ones closing a cycle) split off, to be added once every table exists.
+ */
+function planCreates(tables: Table[], forward: boolean): { tables: Table[]; deferred: { table: string; fk: ForeignKey }[] } {
+  const ordered = sortByDependencies(tables).map((t) => structuredClone(t));
+  if (forward) return { tables: ordered, deferred: [] };
+  const position = new Map(ordered.map((t, i) => [t.name, i]));
+  const deferred: { table: string; fk: ForeignKey }[] = [];
+  for (const [i, t] of ordered.entries()) {
+    const later = (fk: ForeignKey): boolean => (position.get(fk.referencedTable) ?? -1) > i;
+    deferred.push(...t.foreignKeys.filter(later).map((fk) => ({ table: t.name, fk })));
+    t.foreignKeys = t.foreignKeys.filter((fk) => !later(fk));
+  }
+  return { tables: ordered, deferred };
+}
+
+/**
+ * Dropped tables, children first, with the foreign keys that would still point at a table when
+ * it is dropped (the ones closing a cycle) split off, to be dropped before any table.
+ */
+function planDrops(tables: Table[], forward: boolean): { tables: Table[]; deferred: { table: string; fk: ForeignKey }[] } {
+  const ordered = sortByDependencies(tables).reverse().map((t) => structuredClone(t));
+  if (forward) return { tables: ordered, deferred: [] };
+  const position = new Map(ordered.map((t, i) => [t.name, i]));
+  const deferred: { table: string; fk: ForeignKey }[] = [];
+  for (const [i, t] of ordered.entries()) {
+    const earlier = (fk: ForeignKey): boolean => (position.get(fk.referencedTable) ?? Infinity) < i;
+    deferred.push(...t.foreignKeys.filter(earlier).map((fk) => ({ table: t.name, fk })));
+    t.foreignKeys = t.foreignKeys.filter((fk) => !earlier(fk));
+  }
+  deferred.sort((a, b) => compareNames(a.table, b.table) || compareNames(foreignKeyName(a.fk), foreignKeyName(b.fk)));
+  return { tables: ordered, deferred };
 }
 
 export function compareSchemas(from: Schema, to: Schema, options: CompareOptions = {}): Operation[] {
@@ -96,19 +139,21 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
     }
   }
 
-  for (const t of sortByDependencies(to.tables.filter((t) => !fromNames.has(t.name)))) {
-    ops.push({ kind: 'createTable', table: { ...structuredClone(t), indexes: [] } });
-    for (const index of sortIndexes(t.indexes)) ops.push({ kind: 'createIndex', table: t.name, index: structuredClone(index) });
+  const forward = options.forwardForeignKeys ?? false;
+  const creates = planCreates(to.tables.filter((t) => !fromNames.has(t.name)), forward);
+  for (const t of creates.tables) {
+    ops.push({ kind: 'createTable', table: { ...t, indexes: [] } });
+    for (const index of sortIndexes(t.indexes)) ops.push({ kind: 'createIndex', table: t.name, index });
   }
+  for (const { table, fk } of creates.deferred) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...fk } });
 
   const fromByName = new Map(from.tables.map((t) => [t.name, t]));
   const existing = to.tables.filter((t) => fromNames.has(t.name)).sort((a, b) => compareNames(a.name, b.name));
   for (const target of existing) ops.push(...compareTable(fromByName.get(target.name)!, target, o));
 
-  const dropped = from.tables.filter((t) => !toNames.has(t.name));
-  for (const t of sortByDependencies(dropped).reverse()) {
-    ops.push({ kind: 'dropTable', table: t.name, definition: structuredClone(t) });
-  }
+  const drops = planDrops(from.tables.filter((t) => !toNames.has(t.name)), forward);
+  for (const { table, fk } of drops.deferred) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
+  for (const t of drops.tables) ops.push({ kind: 'dropTable', table: t.name, definition: t });
   for (const e of [...fromEnums.values()].sort((a, b) => compareNames(a.name, b.name))) {
     if (!toEnums.has(e.name)) ops.push({ kind: 'dropEnum', name: e.name, definition: structuredClone(e) });
   }

@@ -121,6 +121,57 @@ describe('compareSchemas: tables', () => {
   });
 });
 
+describe('compareSchemas: foreign-key cycles', () => {
+  // team.ownerId -> user, user.teamId -> team, and a three-table ring a -> b -> c -> a.
+  const team = (): Table => table('team', [id(), col('ownerId')], { foreignKeys: [fk('ownerId', 'user', { name: 'FK_team_owner' })] });
+  const user = (): Table => table('user', [id(), col('teamId')], { foreignKeys: [fk('teamId', 'team', { name: 'FK_user_team', onDelete: 'SET NULL' })] });
+  const ring = (): Table[] => [
+    table('a', [id(), col('bId')], { foreignKeys: [fk('bId', 'b', { name: 'FK_a_b' })] }),
+    table('b', [id(), col('cId')], { foreignKeys: [fk('cId', 'c', { name: 'FK_b_c' })] }),
+    table('c', [id(), col('aId'), col('parentId')], { foreignKeys: [fk('aId', 'a', { name: 'FK_c_a' }), fk('parentId', 'c', { name: 'FK_c_parent' })] }),
+  ];
+
+  it('creates the tables first and adds the key that closes a cycle afterwards', () => {
+    const ops = compareSchemas(schema(), schema(user(), team()));
+    assert.deepEqual(summary(ops), ['createTable user', 'createTable team', 'addConstraint user foreignKey FK_user_team']);
+    const created = ops.flatMap((o) => (o.kind === 'createTable' ? [o.table] : []));
+    // Every key inside a CREATE TABLE points at a table created before it.
+    assert.deepEqual(created.map((t) => t.foreignKeys.map((f) => f.name)), [[], ['FK_team_owner']]);
+    const added = ops[2];
+    assert.ok(added.kind === 'addConstraint' && added.constraint.type === 'foreignKey');
+    assert.equal(added.constraint.onDelete, 'SET NULL');
+  });
+
+  it('breaks a three-table ring once and keeps a self-reference inline', () => {
+    const ops = compareSchemas(schema(), schema(...ring()));
+    assert.deepEqual(summary(ops), ['createTable c', 'createTable b', 'createTable a', 'addConstraint c foreignKey FK_c_a']);
+    const c = ops[0];
+    assert.ok(c.kind === 'createTable');
+    assert.deepEqual(c.table.foreignKeys.map((f) => f.name), ['FK_c_parent']);
+  });
+
+  it('drops the keys that close a cycle before the tables, and the downgrade rebuilds it', () => {
+    const ops = compareSchemas(schema(...ring()), schema());
+    assert.deepEqual(summary(ops), ['dropConstraint c foreignKey FK_c_a', 'dropTable a', 'dropTable b', 'dropTable c']);
+    // Each dropped definition no longer holds the key dropped before it, so the reverse applies.
+    const reversed = ops.map(reverseOperation).reverse();
+    assert.deepEqual(summary(reversed), ['createTable c', 'createTable b', 'createTable a', 'addConstraint c foreignKey FK_c_a']);
+  });
+
+  it('keeps every key inline where the dialect takes forward references (SQLite)', () => {
+    const options = { ...sqliteOptions, forwardForeignKeys: true };
+    const ops = compareSchemas(schema(), schema(user(), team()), options);
+    assert.deepEqual(summary(ops), ['createTable user', 'createTable team']);
+    assert.deepEqual(summary(compareSchemas(schema(user(), team()), schema(), options)), ['dropTable team', 'dropTable user']);
+  });
+
+  it('is the same whatever order the models list the tables in', () => {
+    const a = compareSchemas(schema(), schema(...ring()));
+    const b = compareSchemas(schema(), schema(...ring().reverse()));
+    assert.deepEqual(a, b);
+  });
+});
+
 describe('compareSchemas: columns', () => {
   const base = (): Table => table('item', [id(), col('title', 'varchar(100)', { nullable: false }), col('status', 'varchar', { default: "'draft'" })]);
 

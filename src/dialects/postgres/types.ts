@@ -101,20 +101,44 @@ function balancedInside(s: string): boolean {
 const CAST_OF_LITERAL =
   /('(?:[^']|'')*'|\d+(?:\.\d+)?|\(-?\d+(?:\.\d+)?\))::(?:"[^"]*"|[a-z_][a-z0-9_.]*)(?:\([^)]*\))?(?: (?:varying|precision|with(?:out)? time zone))*(?:\([^)]*\))?(?:\[\])*/gi;
 
+/** A cast after a non-empty ARRAY[…] constructor: `ARRAY['USER']::"Role"[]` reads back as `ARRAY['USER'::"Role"]`. */
+const CAST_OF_ARRAY = /^(ARRAY\[.+\])::(?:"[^"]*"|[a-z_][a-z0-9_. ]*)(?:\([^)]*\))?(?:\[\])+$/is;
+
+/** A JSON object or array literal in canonical form (keys sorted, as jsonb stores them); else undefined. */
+function canonicalJson(text: string): string | undefined {
+  if (!/^\s*[[{]/.test(text)) return undefined;
+  try {
+    const sort = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sort) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
+    return JSON.stringify(sort(JSON.parse(text)));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A default as comparable text: casts after literals removed (`'x'::character varying` → `'x'`),
- * quoted numbers unquoted, keywords lower-cased outside strings, `CURRENT_TIMESTAMP` ≡ `now()`.
+ * quoted numbers unquoted, keywords lower-cased outside strings, `CURRENT_TIMESTAMP` ≡ `now()`,
+ * array constructors without their cast, and JSON literals of json/jsonb columns by meaning
+ * (PostgreSQL re-prints a jsonb constant with its own spacing and key order).
  */
-export function normalizePgDefault(expression: string | undefined): string | undefined {
+export function normalizePgDefault(expression: string | undefined, column?: { type: string }): string | undefined {
   if (expression === undefined) return undefined;
   let s = stripOuterParens(expression);
+  s = s.replace(CAST_OF_ARRAY, '$1');
   // Casts of literals: 'x'::text, 'x'::character varying(20), '{}'::jsonb, (-1)::integer
   s = s.replace(CAST_OF_LITERAL, '$1');
   s = stripOuterParens(s);
+  if (column && /\bjsonb?\b/i.test(column.type)) {
+    s = s.replace(/'((?:[^']|'')*)'/g, (m, body: string) => {
+      const json = canonicalJson(body.replace(/''/g, "'"));
+      return json === undefined ? m : `'${json.replace(/'/g, "''")}'`;
+    });
+  }
   if (/^null$/i.test(s)) return undefined;
   const num = /^'?\(?(-?\d+(?:\.\d+)?)\)?'?$/.exec(s);
   if (num) return String(Number(num[1]));
-  s = s.replace(/('(?:[^']|'')*')|([^']+)/g, (_m, lit: string | undefined, other: string | undefined) => lit ?? (other ?? '').toLowerCase().replace(/\s+/g, ' '));
+  s = s.replace(/('(?:[^']|'')*')|([^']+)/g, (_m, lit: string | undefined, other: string | undefined) => lit ?? (other ?? '').toLowerCase().replace(/\s+/g, ' ').replace(/ ?, ?/g, ', '));
   if (s === 'current_timestamp' || s === 'now()' || s === 'transaction_timestamp()') return 'now()';
   return s;
 }
