@@ -43,7 +43,11 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
     fromDatabase.catch(() => undefined);
     // The model readers (and the TypeScript compiler they use) load only for commands that read models.
     const { readModels } = await import('../models/index.js');
-    const models = await readModels(project.config.models, dialect.name, project.config.file, project.target.display);
+    const { config } = project;
+    const models = await readModels(config.models, dialect.name, config.file, project.target.display, {
+      namingStrategy: config.namingStrategy,
+      dataSources: config.dataSources,
+    });
     const [dbHeads, database] = await fromDatabase;
     if (requireHead) {
       const heads = graph.heads.map((h) => h.id).sort();

@@ -7,8 +7,17 @@ import { importModule } from '../loader.js';
 export interface MigratorConfig {
   /** `sqlite:./dev.db`, `sqlite::memory:` or `postgres://user@host:5432/db`. */
   database?: string;
-  /** Globs of model files: `.ts` entity files. */
-  models?: string | string[];
+  /**
+   * The models: globs of `.ts` entity files and `.prisma` schemas (or folders of them), and/or
+   * `{ typeorm: 'src/data-source.ts' }` — a TypeORM DataSource file whose entities TypeORM itself
+   * reads (nothing is connected to or synchronised).
+   */
+  models?: ModelEntry | ModelEntry[];
+  /**
+   * A TypeORM naming strategy (any object with TypeORM's NamingStrategyInterface methods, e.g.
+   * `new SnakeNamingStrategy()`), used for entity classes as TypeORM would use it.
+   */
+  namingStrategy?: object;
   /** The folder of revision files, or several. Default `versions`. */
   versions?: string | string[];
   /** A folder whose templates (`revision.ts.hbs`) override the built-in ones. */
@@ -18,6 +27,9 @@ export interface MigratorConfig {
   /** Run all revisions of a migrate in one transaction instead of one per revision. */
   singleTransaction?: boolean;
 }
+
+/** One `models` entry: a glob, or a TypeORM DataSource file. */
+export type ModelEntry = string | { typeorm: string };
 
 /** Declares a config with type checking; returns it unchanged. */
 export function defineConfig(config: MigratorConfig): MigratorConfig {
@@ -35,6 +47,9 @@ export interface ResolvedConfig {
   databaseBase: string;
   /** Absolute model globs. */
   models: string[];
+  /** Absolute paths of TypeORM DataSource files whose entities TypeORM reads. */
+  dataSources: string[];
+  namingStrategy?: object;
   /** Absolute version folders; the first is where new revisions go by default. */
   versions: string[];
   /** Absolute templates folder, when configured. */
@@ -75,7 +90,39 @@ function optionalString(value: unknown, key: string, file: string): string | und
   throw new MigratorError(`${file}: "${key}" must be a non-empty string`);
 }
 
-const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'singleTransaction']);
+const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'singleTransaction', 'namingStrategy']);
+
+const MODELS_SHAPE = "a glob, { typeorm: '<DataSource file>' }, or a non-empty array of them";
+
+/** `models`: globs and DataSource files, in the order given. */
+function modelEntries(value: unknown, file: string): { globs: string[]; dataSources: string[] } {
+  const out = { globs: [] as string[], dataSources: [] as string[] };
+  if (value === undefined) return out;
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) throw new MigratorError(`${file}: "models" must be ${MODELS_SHAPE}`);
+  for (const entry of list) {
+    if (typeof entry === 'string' && entry.length > 0) out.globs.push(entry);
+    else if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
+      const keys = Object.keys(entry);
+      const ds = (entry as Record<string, unknown>).typeorm;
+      if (keys.length !== 1 || typeof ds !== 'string' || ds.length === 0) {
+        throw new MigratorError(`${file}: a "models" entry ${JSON.stringify(entry)} must be a glob or { typeorm: '<DataSource file>' }`);
+      }
+      out.dataSources.push(ds);
+    } else throw new MigratorError(`${file}: "models" must be ${MODELS_SHAPE}`);
+  }
+  return out;
+}
+
+/** A naming strategy: an object whose TypeORM naming methods are functions. */
+function namingStrategyOf(value: unknown, file: string): object | undefined {
+  if (value === undefined) return undefined;
+  const methods = ['tableName', 'columnName'];
+  if (typeof value !== 'object' || value === null || !methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function')) {
+    throw new MigratorError(`${file}: "namingStrategy" must be a TypeORM naming strategy object, e.g. new SnakeNamingStrategy() from typeorm-naming-strategies`);
+  }
+  return value;
+}
 
 /** Validates a config object and resolves its paths from `dir`. */
 export function resolveConfig(raw: unknown, dir: string, file: string, options: LoadConfigOptions): ResolvedConfig {
@@ -93,6 +140,8 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
   const fromCli = options.database;
   const url = fromCli ?? database ?? (env.DATABASE_URL || undefined);
   const templates = optionalString(c.templates, 'templates', file);
+  const models = modelEntries(c.models, file);
+  const naming = namingStrategyOf(c.namingStrategy, file);
   if (c.singleTransaction !== undefined && typeof c.singleTransaction !== 'boolean') throw new MigratorError(`${file}: "singleTransaction" must be true or false`);
   return {
     file,
@@ -100,7 +149,9 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
     database: url,
     // --database and DATABASE_URL are relative to where the command runs; the config's to its folder.
     databaseBase: fromCli !== undefined || database === undefined ? options.cwd : dir,
-    models: (stringList(c.models, 'models', file) ?? []).map((g) => path.resolve(dir, g)),
+    models: models.globs.map((g) => path.resolve(dir, g)),
+    dataSources: models.dataSources.map((f) => path.resolve(dir, f)),
+    ...(naming ? { namingStrategy: naming } : {}),
     versions: (stringList(c.versions, 'versions', file) ?? ['versions']).map((v) => path.resolve(dir, v)),
     ...(templates ? { templates: path.resolve(dir, templates) } : {}),
     versionTable,

@@ -19,21 +19,41 @@ function merge(a: Schema, b: Schema): Schema {
   };
 }
 
+export interface ReadModelsOptions {
+  /** The project's TypeORM naming strategy, for entity classes. */
+  namingStrategy?: object;
+  /** TypeORM DataSource files whose entities TypeORM itself reads. */
+  dataSources?: readonly string[];
+}
+
 /** Reads the models of a project for `dialect` (`database` names it in messages). */
-export async function readModels(globs: readonly string[], dialect: string, configFile = 'migrator.config.ts', database = dialect): Promise<Schema> {
-  if (globs.length === 0) throw new MigratorError(`no "models" in ${configFile}; list your entity files, e.g. models: ['src/entities/**/*.ts']`);
-  const files = modelFiles(globs);
-  if (files.length === 0) throw new MigratorError(`no model files match ${globs.join(', ')} (from ${configFile})`);
+export async function readModels(
+  globs: readonly string[],
+  dialect: string,
+  configFile = 'migrator.config.ts',
+  database = dialect,
+  options: ReadModelsOptions = {},
+): Promise<Schema> {
+  const dataSources = options.dataSources ?? [];
+  if (globs.length === 0 && dataSources.length === 0) {
+    throw new MigratorError(`no "models" in ${configFile}; list your entity files, e.g. models: ['src/entities/**/*.ts']`);
+  }
+  const files = globs.length ? modelFiles(globs) : [];
+  if (globs.length && files.length === 0) throw new MigratorError(`no model files match ${globs.join(', ')} (from ${configFile})`);
   const prisma = files.filter((f) => f.endsWith('.prisma'));
   const typescript = files.filter((f) => /\.(c|m)?tsx?$/.test(f));
   let schema: Schema = { tables: [] };
   if (typescript.length) {
     const { readEntityFiles } = await import('./typescript/reader.js');
-    schema = merge(schema, readEntityFiles(typescript, dialect));
+    schema = merge(schema, readEntityFiles(typescript, dialect, { namingStrategy: options.namingStrategy }));
   }
   if (prisma.length) {
     const { readPrismaFiles } = await import('./prisma/reader.js');
     schema = merge(schema, await readPrismaFiles(prisma, dialect, database));
+  }
+  for (const file of dataSources) {
+    const { readDataSource } = await import('./typeorm/datasource.js');
+    schema = merge(schema, await readDataSource(file, dialect, { namingStrategy: options.namingStrategy }));
   }
   const seen = new Set<string>();
   for (const t of schema.tables) {

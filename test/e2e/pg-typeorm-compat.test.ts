@@ -146,7 +146,7 @@ async function readCatalog(db: TestDatabase): Promise<Catalog> {
 
   const tables = new Map<string, TableShape>();
   for (const t of tableRows) tables.set(t.name, { comment: t.comment, columns: [], constraints: [], indexes: [] });
-  for (const { table, ...c } of columns) tables.get(table)?.columns.push({ ...c, default: normalizeDefault(c.default) });
+  for (const { table, ...c } of columns) tables.get(table)?.columns.push({ ...c, default: c.default });
   for (const { table, ...c } of constraints) tables.get(table)?.constraints.push(c);
   for (const { table, ...i } of indexes) tables.get(table)?.indexes.push(i);
   return { tables, enums, extensions: extensions.map((e) => e.name) };

@@ -85,12 +85,12 @@ export class IntegerTypes {
     columns: {
       integer_types: {
         id: ['integer', true, "nextval('integer_types_id_seq'::regclass)"],
-        small: ['smallint', true, '7'],
+        small: ['smallint', true, "'7'::smallint"],
         smallAlias: ['smallint', false, null],
         plain: ['integer', true, "'-3'::integer"],
         intAlias: ['integer', true, '42'],
         maybe: ['integer', false, null],
-        big: ['bigint', true, '0'],
+        big: ['bigint', true, "'0'::bigint"],
         bigNegative: ['bigint', true, "'-9000000000'::bigint"],
       },
     },
@@ -198,14 +198,14 @@ export class NumberTypes {
     columns: {
       number_types: {
         id: ['integer', true, "nextval('number_types_id_seq'::regclass)"],
-        amount: ['numeric(10,2)', true, '0'],
+        amount: ['numeric(10,2)', true, "'0'::numeric"],
         rate: ['numeric(5,2)', true, '1.25'],
         delta: ['numeric(6,3)', true, "'-2.5'::numeric"],
         whole: ['numeric(12,0)', false, null],
         anything: ['numeric', false, null],
-        ratio: ['real', true, '1.5'],
+        ratio: ['real', true, "'1.5'::real"],
         ratioAlias: ['real', false, null],
-        score: ['double precision', true, "'-1'::integer"],
+        score: ['double precision', true, "'-1'::double precision"],
         scoreAlias: ['double precision', false, null],
       },
     },
@@ -371,7 +371,7 @@ export class TimeTypes {
       time_types: {
         id: ['integer', true, "nextval('time_types_id_seq'::regclass)"],
         day: ['date', false, null],
-        today: ['date', true, 'CURRENT_DATE'],
+        today: ['date', true, "('now'::text)::date"],
         at: ['time without time zone', false, null],
         atSecond: ['time(0) without time zone', false, null],
         atZoned: ['time with time zone', false, null],

@@ -1,18 +1,23 @@
 /**
  * Entity descriptions → the neutral Schema, the way TypeORM's metadata builder and the chosen
- * driver would lay the tables out: join columns, junction tables, generated constraint names.
+ * driver would lay the tables out: inherited columns, join columns, junction tables, and every
+ * generated name asked of the naming strategy where TypeORM asks it.
  */
+import { MigratorError } from '../../errors.js';
 import { emptyTable, type Column, type EnumType, type ForeignKey, type Schema, type Table } from '../../schema/schema.js';
-import type { ColumnMeta, EntityMeta, EnumLookup, JoinColumnMeta, RelationMeta } from './entities.js';
-import { typeormNames as names } from './naming.js';
-import type { TypeOrmDriver } from './typeorm-types.js';
-import { sqlString } from '../sql.js';
-import { ModelError, text, type Value } from './values.js';
+import type { ts } from 'ts-morph';
+import type { ColumnMeta, EntityMeta, JoinColumnMeta, RelationMeta } from './entities.js';
+import type { NamingStrategy } from './naming.js';
+import type { ColumnTypeInput, TypeOrmDriver } from './typeorm-types.js';
+import { sqlIdentifier, sqlString } from '../sql.js';
+import { called, isKind, isObject, ModelError, RUN_IT, text, type Evaluator, type Value } from './values.js';
 
 /** A column as built, with what relations copy from it. */
 interface BuiltColumn {
   property: string;
   column: Column;
+  /** What the driver built the type from: join columns take the same, under their own name. */
+  input: ColumnTypeInput;
   /** The values of an enum column that SQLite checks with CHECK (column IN (...)). */
   enumCheck?: string[];
   /** The enum type a PostgreSQL enum column uses. */
@@ -24,30 +29,42 @@ interface BuiltEntity {
   table: Table;
   columns: BuiltColumn[];
   relations: RelationMeta[];
+  /** The class chain, root first. */
+  chain: EntityMeta[];
+}
+
+export interface BuildContext {
+  driver: TypeOrmDriver;
+  naming: NamingStrategy;
+  ev: Evaluator;
 }
 
 function enumCheck(column: string, values: string[]): string {
-  return `"${column}" IN (${values.map(sqlString).join(',')})`;
+  return `${sqlIdentifier(column)} IN (${values.map(sqlString).join(',')})`;
 }
 
-function defaultOf(v: Value, col: ColumnMeta, driver: TypeOrmDriver, enums: EnumLookup): string | undefined {
+/** An evaluated value as plain data (for a JSON default); undefined where it is not plain. */
+function plain(v: Value): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(plain);
+  if (isObject(v)) return Object.fromEntries([...v.props].map(([k, lazy]) => [k, plain(lazy.get())]));
+  throw new ModelError(v.node, `cannot read \`${text(v.node)}\` as a default without running the code; ${RUN_IT}`);
+}
+
+function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: string): string | undefined {
+  const v = col.default;
   if (v === undefined || v === null) return undefined;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return driver.defaultValue(v);
-  if (Array.isArray(v)) return driver.defaultValue(v.map(String));
-  if (v.kind === 'fn') {
-    if (typeof v.returns !== 'string') throw new ModelError(col.node, 'a default function must return an SQL expression string, e.g. () => \'CURRENT_TIMESTAMP\'');
-    return driver.defaultFunction(v.returns);
+  if (isKind(v, 'function')) {
+    const sql = called(v, ctx.ev, col.node);
+    if (typeof sql !== 'string') throw new ModelError(col.node, "a default function must return an SQL expression string, e.g. () => 'CURRENT_TIMESTAMP'");
+    return ctx.driver.defaultFunction(sql);
   }
-  if (v.kind === 'member') {
-    const value = enums(v.object)?.get(v.member);
-    if (value === undefined) throw new ModelError(col.node, `cannot find ${v.object}.${v.member} among the enums of the model files`);
-    return driver.defaultValue(value);
-  }
-  throw new ModelError(col.node, `cannot read the default \`${text(v.node)}\` without running the code; use a literal`);
+  return ctx.driver.defaultValue(plain(v), { array, type });
 }
 
-function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, driver: TypeOrmDriver, enums: EnumLookup): BuiltColumn {
-  const name = col.name ?? col.property;
+function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: BuildContext): BuiltColumn {
+  const { driver, naming } = ctx;
+  const name = naming.columnName(col.property, col.name, []);
   let type: string | undefined = col.type;
   let def: string | undefined;
   let nullable = col.nullable ?? false;
@@ -74,9 +91,10 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, driver: 
       type ??= col.designType;
   }
   if (!type) {
-    throw new ModelError(col.node, `cannot tell the column type of ${owner.className}.${col.property} from its TypeScript type; give one, e.g. @Column('varchar')`);
+    const seen = col.typeText ? ` \`${col.typeText}\`${/\b(null|undefined)\b/.test(col.typeText) ? ' (Object to TypeORM under strictNullChecks)' : ''}` : '';
+    throw new ModelError(col.node, `cannot tell the column type of ${owner.className}.${col.property} from its TypeScript type${seen}; give one, e.g. @Column('varchar')`);
   }
-  const built = driver.columnType({
+  const input: ColumnTypeInput = {
     type,
     length: col.length,
     precision: col.precision,
@@ -86,14 +104,15 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, driver: 
     enumName: col.enumName,
     table,
     column: name,
-  });
+  };
+  const built = driver.columnType(input);
   if (!built) {
     const shown = ['Number', 'String', 'Boolean', 'Date', 'Buffer'].includes(type) ? `${type} (from the TypeScript type)` : `"${type}"`;
     throw new ModelError(col.node, `column type ${shown} of ${owner.className}.${col.property} is not supported on ${driver.name}`);
   }
-  if (col.default !== undefined) {
+  if (col.hasDefault) {
     if (col.default === null) nullable = true;
-    def = defaultOf(col.default, col, driver, enums) ?? def;
+    def = defaultOf(col, !!col.array, ctx, type) ?? def;
   }
   if (col.generation === 'uuid' && driver.uuid.default) def = driver.uuid.default;
   if (col.kind === 'primary' || col.kind === 'generated') nullable = false;
@@ -103,67 +122,99 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, driver: 
     type: built.type,
     nullable,
     ...(def !== undefined ? { default: def } : {}),
-    ...(col.generation === 'increment' || col.generation === 'rowid' && driver.identity === 'identity' ? { autoincrement: true } : {}),
+    ...(col.generation === 'increment' || (col.generation === 'rowid' && driver.identity === 'identity') ? { autoincrement: true } : {}),
     ...(identity ? { identity: col.generatedIdentity ?? 'by default' } : {}),
     ...(col.comment !== undefined ? { comment: col.comment } : {}),
   };
   return {
     property: col.property,
     column,
+    input,
     ...(built.enumCheck ? { enumCheck: built.enumCheck } : {}),
     ...(built.enumType ? { enumType: built.enumType } : {}),
   };
 }
 
-/** Builds the schema TypeORM would build for these classes on `driver`. */
-export function buildSchema(classes: EntityMeta[], driver: TypeOrmDriver, enums: EnumLookup): Schema {
-  const byClass = new Map(classes.map((c) => [c.className, c]));
+/** The class chain of an entity, root first. */
+function chainOf(meta: EntityMeta): EntityMeta[] {
+  const out: EntityMeta[] = [];
+  for (let m: EntityMeta | undefined = meta; m && out.length < 64; m = m.base) out.unshift(m);
+  return out;
+}
 
-  /** Columns, relations and constraints of a class and the classes it extends, base first. */
-  const chain = (meta: EntityMeta): EntityMeta[] => {
-    const out: EntityMeta[] = [];
-    for (let m: EntityMeta | undefined = meta, depth = 0; m && depth < 32; depth++) {
-      out.unshift(m);
-      m = m.extendsName ? byClass.get(m.extendsName) : undefined;
+/**
+ * The columns of an entity and the classes it extends, as TypeORM collects them: in declaration
+ * order, root class first; a property declared again further down keeps the first declaration,
+ * except that the entity's own truthy `default` replaces the inherited one.
+ */
+function inheritedColumns(chain: EntityMeta[]): ColumnMeta[] {
+  const own = chain[chain.length - 1];
+  const out: ColumnMeta[] = [];
+  for (const m of chain) {
+    for (const c of m.columns) {
+      if (out.some((x) => x.property === c.property)) continue;
+      const override = m !== own ? own.columns.find((x) => x.property === c.property) : undefined;
+      out.push(override?.default ? { ...c, default: override.default, hasDefault: true } : c);
     }
-    return out;
-  };
+  }
+  return out;
+}
 
-  const entities = new Map<string, BuiltEntity>();
+/** Relations likewise: the first declaration of a property, pointing where the lowest one points. */
+function inheritedRelations(chain: EntityMeta[]): RelationMeta[] {
+  const out: RelationMeta[] = [];
+  for (const m of chain) {
+    for (const r of m.relations) {
+      const i = out.findIndex((x) => x.property === r.property);
+      if (i === -1) out.push(r);
+      else out[i] = { ...out[i], target: r.target };
+    }
+  }
+  return out;
+}
+
+/** Builds the schema TypeORM would build for these classes on `ctx.driver`. */
+export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
+  const { driver, naming } = ctx;
+  const entities = new Map<ts.ClassLikeDeclaration, BuiltEntity>();
   const extensions = new Set<string>();
+  const built: BuiltColumn[] = [];
+  const tableNames = new Map<string, EntityMeta>();
   for (const meta of classes.filter((c) => c.isEntity)) {
-    const table = emptyTable(names.table(meta.className, meta.tableName));
+    if (entities.has(meta.node)) continue;
+    const table = emptyTable(naming.tableName(meta.className, meta.tableName));
+    const other = tableNames.get(table.name);
+    if (other) throw new ModelError(meta.node, `${meta.className} and ${other.className} both map to table "${table.name}"`);
+    tableNames.set(table.name, meta);
     if (meta.comment !== undefined) table.comment = meta.comment;
-    const all = chain(meta);
-    const columns = all.flatMap((m) => m.columns).map((c) => buildColumn(c, meta, table.name, driver, enums));
-    const seen = new Set<string>();
+    const chain = chainOf(meta);
+    const columnMetas = inheritedColumns(chain);
+    const columns = columnMetas.map((c) => buildColumn(c, meta, table.name, ctx));
+    const seen = new Map<string, string>();
     for (const c of columns) {
-      if (seen.has(c.column.name)) throw new ModelError(meta.node, `${meta.className} has two columns named "${c.column.name}"`);
-      seen.add(c.column.name);
+      const prev = seen.get(c.column.name);
+      if (prev !== undefined) throw new ModelError(meta.node, `${meta.className}.${prev} and ${meta.className}.${c.property} both map to column "${c.column.name}"`);
+      seen.set(c.column.name, c.property);
     }
     table.columns = columns.map((c) => c.column);
-    const pkColumns = all.flatMap((m) => m.columns).filter((c) => c.kind === 'primary' || c.kind === 'generated');
-    const pk = pkColumns.map((c) => c.name ?? c.property);
+    built.push(...columns);
+    const pkColumns = columnMetas.filter((c) => c.kind === 'primary' || c.kind === 'generated');
+    const pk = pkColumns.map((c) => columns.find((b) => b.property === c.property)!.column.name);
     const pkName = pkColumns.find((c) => c.primaryKeyConstraintName)?.primaryKeyConstraintName;
-    if (pk.length) table.primaryKey = { name: pkName ?? names.primaryKey(table.name, pk), columns: pk };
-    for (const c of all.flatMap((m) => m.columns)) {
+    if (pk.length) table.primaryKey = { name: pkName ?? naming.primaryKeyName({ name: table.name }, pk), columns: pk };
+    for (const c of columnMetas) {
       if (c.generation === 'uuid' && driver.uuid.extension) extensions.add(driver.uuid.extension);
     }
-    const existing = entities.get(meta.className);
-    if (existing) throw new ModelError(meta.node, `two entity classes are named ${meta.className}`);
-    entities.set(meta.className, { meta, table, columns, relations: all.flatMap((m) => m.relations) });
-  }
-  const tableNames = new Map<string, string>();
-  for (const e of entities.values()) {
-    const other = tableNames.get(e.table.name);
-    if (other) throw new ModelError(e.meta.node, `${e.meta.className} and ${other} both map to table "${e.table.name}"`);
-    tableNames.set(e.table.name, e.meta.className);
+    entities.set(meta.node, { meta, table, columns, relations: inheritedRelations(chain), chain });
   }
 
   const target = (r: RelationMeta, owner: BuiltEntity): BuiltEntity => {
-    const t = entities.get(r.target);
-    if (!t) throw new ModelError(r.node, `${owner.meta.className}.${r.property} refers to ${r.target}, which is not an @Entity class of the model files`);
-    return t;
+    const byNode = r.target.node ? entities.get(r.target.node) : undefined;
+    if (byNode) return byNode;
+    const named = [...entities.values()].filter((e) => e.meta.className === r.target.name);
+    if (named.length === 1 && !r.target.node) return named[0];
+    const where = r.target.node ? ` (${r.target.node.getSourceFile().fileName})` : '';
+    throw new ModelError(r.node, `${owner.meta.className}.${r.property} refers to ${r.target.name}${where}, which is not an @Entity class of the model files; add its file to "models"`);
   };
   const referenced = (t: BuiltEntity, refProperty: string | undefined, node: RelationMeta['node']): BuiltColumn[] => {
     if (refProperty) {
@@ -175,41 +226,53 @@ export function buildSchema(classes: EntityMeta[], driver: TypeOrmDriver, enums:
     if (!pk.length) throw new ModelError(node, `${t.meta.className} has no primary key to reference`);
     return pk.map((n) => t.columns.find((c) => c.column.name === n)!);
   };
-  const copyColumn = (from: BuiltColumn, name: string, nullable: boolean): BuiltColumn => ({
-    property: name,
-    column: { name, type: from.column.type, nullable },
-    ...(from.enumCheck ? { enumCheck: from.enumCheck } : {}),
-  });
+  /** A column that takes the type of `from` (join columns, junction columns), as TypeORM builds it. */
+  const copyColumn = (from: BuiltColumn, table: string, name: string, nullable: boolean): BuiltColumn => {
+    const input = { ...from.input, table, column: name };
+    const result = driver.columnType(input)!;
+    const column: Column = { name, type: result.type, nullable, ...(from.column.comment !== undefined ? { comment: from.column.comment } : {}) };
+    const out: BuiltColumn = { property: name, column, input };
+    if (result.enumCheck) out.enumCheck = result.enumCheck;
+    if (result.enumType) out.enumType = result.enumType;
+    built.push(out);
+    return out;
+  };
 
   // Join columns of owning many-to-one / one-to-one sides.
-  const joinColumnsOf = new Map<string, Map<string, string[]>>();
+  const joinColumnsOf = new Map<BuiltEntity, Map<string, string[]>>();
   for (const e of entities.values()) {
     const joins = new Map<string, string[]>();
-    joinColumnsOf.set(e.meta.className, joins);
+    joinColumnsOf.set(e, joins);
     for (const r of e.relations) {
       const owning = r.kind === 'many-to-one' || (r.kind === 'one-to-one' && r.joinColumns);
       if (!owning) continue;
       const t = target(r, e);
-      const specs: JoinColumnMeta[] = r.joinColumns ?? [{}];
-      const refs = specs.length === 1 && !specs[0].referencedColumnName ? referenced(t, undefined, r.node) : specs.map((s) => referenced(t, s.referencedColumnName, r.node)[0]);
+      const specs: JoinColumnMeta[] = r.joinColumns ?? [];
+      const refs = !specs.some((s) => s.referencedColumnName) ? referenced(t, undefined, r.node) : specs.map((s) => referenced(t, s.referencedColumnName, r.node)[0]);
       const cols: string[] = [];
-      refs.forEach((ref, i) => {
-        const spec = specs[i] ?? {};
-        const name = spec.name ?? names.joinColumn(r.property, ref.property);
-        cols.push(name);
-        if (!e.columns.some((c) => c.column.name === name)) {
-          const built = copyColumn(ref, name, r.nullable !== false);
-          e.columns.push(built);
-          e.table.columns.push(built.column);
+      for (const ref of refs) {
+        const spec = specs.find((s) => (!s.referencedColumnName || s.referencedColumnName === ref.property) && !!s.name);
+        const joinName = spec?.name ?? naming.joinColumnName(r.property, ref.property);
+        // A column of the entity already named so is the join column (`@Column() customerId`).
+        const existing = e.columns.find((c) => c.column.name === joinName);
+        if (existing) {
+          cols.push(existing.column.name);
+          continue;
         }
-      });
+        const name = naming.columnName(r.property, joinName, []);
+        const column = copyColumn(ref, e.table.name, name, r.nullable !== false);
+        e.columns.push(column);
+        e.table.columns.push(column.column);
+        cols.push(name);
+      }
       joins.set(r.property, cols);
       if (r.createForeignKeyConstraints) {
+        const refColumns = refs.map((x) => x.column.name);
         const fk: ForeignKey = {
-          name: specs[0]?.foreignKeyConstraintName ?? names.foreignKey(e.table.name, cols),
+          name: specs[0]?.foreignKeyConstraintName ?? naming.foreignKeyName(e.table.name, cols, t.table.name, refColumns),
           columns: cols,
           referencedTable: t.table.name,
-          referencedColumns: refs.map((x) => x.column.name),
+          referencedColumns: refColumns,
           onDelete: r.onDelete ?? 'NO ACTION',
           onUpdate: r.onUpdate ?? 'NO ACTION',
         };
@@ -220,7 +283,7 @@ export function buildSchema(classes: EntityMeta[], driver: TypeOrmDriver, enums:
 
   const junctions: Table[] = [];
   for (const e of entities.values()) {
-    const joins = joinColumnsOf.get(e.meta.className)!;
+    const joins = joinColumnsOf.get(e)!;
     const columnsOf = (list: string[], node: EntityMeta['node'] | RelationMeta['node'], what: string): string[] =>
       list.flatMap((p) => {
         const col = e.columns.find((c) => c.property === p) ?? e.columns.find((c) => c.column.name === p);
@@ -229,34 +292,35 @@ export function buildSchema(classes: EntityMeta[], driver: TypeOrmDriver, enums:
         if (join) return join;
         throw new ModelError(node, `${what} names "${p}", which is not a column of ${e.meta.className}`);
       });
+    const columnName = (c: ColumnMeta): string => e.columns.find((b) => b.property === c.property)!.column.name;
 
     // Uniques: column `unique: true` first, then @Unique (reverse source order), then one-to-one.
-    for (const c of chain(e.meta).flatMap((m) => m.columns)) {
+    for (const c of inheritedColumns(e.chain)) {
       if (c.unique) {
-        const cols = [c.name ?? c.property];
-        e.table.uniques.push({ name: names.unique(e.table.name, cols), columns: cols });
+        const cols = [columnName(c)];
+        e.table.uniques.push({ name: naming.uniqueConstraintName(e.table.name, cols), columns: cols });
       }
     }
-    for (const m of chain(e.meta)) {
+    for (const m of e.chain) {
       for (const u of m.uniques) {
         const cols = columnsOf(u.columns, u.node, '@Unique');
-        e.table.uniques.push({ name: u.name ?? names.unique(e.table.name, cols), columns: cols });
+        e.table.uniques.push({ name: u.name ?? naming.uniqueConstraintName(e.table.name, cols), columns: cols });
       }
     }
     for (const r of e.relations) {
-      if (r.kind !== 'one-to-one' || !r.joinColumns) continue;
+      if (r.kind !== 'one-to-one' || !r.joinColumns || !r.createForeignKeyConstraints) continue;
       const cols = joins.get(r.property)!;
       if (cols.every((c) => e.table.primaryKey?.columns.includes(c))) continue;
-      e.table.uniques.push({ name: names.relationUnique(e.table.name, cols), columns: cols });
+      e.table.uniques.push({ name: naming.relationConstraintName(e.table.name, cols), columns: cols });
     }
     for (const c of e.columns) {
       if (c.enumCheck) e.table.checks.push({ expression: enumCheck(c.column.name, c.enumCheck) });
     }
-    for (const m of chain(e.meta)) {
-      for (const ch of m.checks) e.table.checks.push({ name: ch.name ?? names.check(e.table.name, ch.expression), expression: ch.expression });
+    for (const m of e.chain) {
+      for (const ch of m.checks) e.table.checks.push({ name: ch.name ?? naming.checkConstraintName(e.table.name, ch.expression), expression: ch.expression });
       for (const i of m.indexes) {
         const cols = columnsOf(i.columns, i.node, '@Index');
-        e.table.indexes.push({ name: i.name ?? names.index(e.table.name, cols, i.where), columns: cols, unique: i.unique, ...(i.where ? { where: i.where } : {}) });
+        e.table.indexes.push({ name: i.name ?? naming.indexName(e.table.name, cols, i.where), columns: cols, unique: i.unique, ...(i.where ? { where: i.where } : {}) });
       }
     }
 
@@ -265,59 +329,62 @@ export function buildSchema(classes: EntityMeta[], driver: TypeOrmDriver, enums:
       const t = target(r, e);
       const inverse = r.inverse ? t.relations.find((x) => x.property === r.inverse) : undefined;
       const jt = r.joinTable;
-      const name = jt.name ?? names.joinTable(e.table.name, t.table.name, r.property);
+      const name = naming.tableName('', jt.name ?? naming.joinTableName(e.table.name, t.table.name, r.property, inverse?.property ?? ''));
       const ownerRefs = referenced(e, jt.joinColumn?.referencedColumnName, r.node);
       const inverseRefs = referenced(t, jt.inverseJoinColumn?.referencedColumnName, r.node);
-      let ownerCols = ownerRefs.map((ref) => jt.joinColumn?.name ?? names.joinTableColumn(e.table.name, ref.column.name));
-      let inverseCols = inverseRefs.map((ref) => jt.inverseJoinColumn?.name ?? names.joinTableColumn(t.table.name, ref.column.name));
+      let ownerCols = ownerRefs.map((ref) => jt.joinColumn?.name ?? naming.joinTableColumnName(e.table.name, ref.property, ref.column.name));
+      let inverseCols = inverseRefs.map((ref) => jt.inverseJoinColumn?.name ?? naming.joinTableInverseColumnName(t.table.name, ref.property, ref.column.name));
       if (ownerCols.some((c) => inverseCols.includes(c))) {
-        ownerCols = ownerCols.map((c) => `${c}_1`);
-        inverseCols = inverseCols.map((c) => `${c}_2`);
+        ownerCols = ownerCols.map((c) => naming.joinTableColumnDuplicationPrefix(c, 1));
+        inverseCols = inverseCols.map((c) => naming.joinTableColumnDuplicationPrefix(c, 2));
       }
-      const built = [...ownerRefs.map((ref, i) => copyColumn(ref, ownerCols[i], false)), ...inverseRefs.map((ref, i) => copyColumn(ref, inverseCols[i], false))];
+      ownerCols = ownerCols.map((c) => naming.columnName(c, c, []));
+      inverseCols = inverseCols.map((c) => naming.columnName(c, c, []));
+      const columns = [...ownerRefs.map((ref, i) => copyColumn(ref, name, ownerCols[i], false)), ...inverseRefs.map((ref, i) => copyColumn(ref, name, inverseCols[i], false))];
       const junction = emptyTable(name);
-      junction.columns = built.map((b) => b.column);
-      junction.primaryKey = { name: names.primaryKey(name, [...ownerCols, ...inverseCols]), columns: [...ownerCols, ...inverseCols] };
+      junction.columns = columns.map((b) => b.column);
+      junction.primaryKey = { name: naming.primaryKeyName({ name }, [...ownerCols, ...inverseCols]), columns: [...ownerCols, ...inverseCols] };
       junction.indexes = [
-        { name: names.index(name, ownerCols), columns: ownerCols, unique: false },
-        { name: names.index(name, inverseCols), columns: inverseCols, unique: false },
+        { name: naming.indexName(name, ownerCols), columns: ownerCols, unique: false },
+        { name: naming.indexName(name, inverseCols), columns: inverseCols, unique: false },
       ];
-      junction.foreignKeys = [
-        {
-          name: names.foreignKey(name, ownerCols),
-          columns: ownerCols,
-          referencedTable: e.table.name,
-          referencedColumns: ownerRefs.map((x) => x.column.name),
-          onDelete: r.onDelete ?? 'CASCADE',
-          onUpdate: r.onUpdate ?? 'CASCADE',
-        },
-        {
-          name: names.foreignKey(name, inverseCols),
-          columns: inverseCols,
-          referencedTable: t.table.name,
-          referencedColumns: inverseRefs.map((x) => x.column.name),
-          onDelete: inverse?.onDelete ?? 'CASCADE',
-          onUpdate: inverse?.onUpdate ?? 'CASCADE',
-        },
-      ];
-      for (const b of built) if (b.enumCheck) junction.checks.push({ expression: enumCheck(b.column.name, b.enumCheck) });
+      if (r.createForeignKeyConstraints) {
+        junction.foreignKeys = [
+          {
+            name: jt.joinColumn?.foreignKeyConstraintName ?? naming.foreignKeyName(name, ownerCols, e.table.name, ownerRefs.map((x) => x.column.name)),
+            columns: ownerCols,
+            referencedTable: e.table.name,
+            referencedColumns: ownerRefs.map((x) => x.column.name),
+            onDelete: r.onDelete ?? 'CASCADE',
+            onUpdate: r.onUpdate ?? 'CASCADE',
+          },
+          {
+            name: jt.inverseJoinColumn?.foreignKeyConstraintName ?? naming.foreignKeyName(name, inverseCols, t.table.name, inverseRefs.map((x) => x.column.name)),
+            columns: inverseCols,
+            referencedTable: t.table.name,
+            referencedColumns: inverseRefs.map((x) => x.column.name),
+            onDelete: inverse?.onDelete ?? 'CASCADE',
+            onUpdate: inverse?.onUpdate ?? 'CASCADE',
+          },
+        ];
+      }
+      for (const b of columns) if (b.enumCheck) junction.checks.push({ expression: enumCheck(b.column.name, b.enumCheck) });
       junctions.push(junction);
     }
   }
-  const enumTypes = new Map<string, EnumType>();
-  for (const e of entities.values()) {
-    for (const c of e.columns) {
-      if (!c.enumType) continue;
-      const seen = enumTypes.get(c.enumType.name);
-      if (seen && seen.values.join('\u0000') !== c.enumType.values.join('\u0000')) {
-        throw new ModelError(e.meta.node, `enum type "${c.enumType.name}" is declared twice with different values; give one of the columns another enumName`);
-      }
-      enumTypes.set(c.enumType.name, c.enumType);
+  const enumTypes = new Map<string, { type: EnumType; column: string }>();
+  for (const c of built) {
+    if (!c.enumType) continue;
+    const column = `${c.input.table}.${c.input.column}`;
+    const seen = enumTypes.get(c.enumType.name);
+    if (seen && seen.type.values.join('\u0000') !== c.enumType.values.join('\u0000')) {
+      throw new MigratorError(`enum type "${c.enumType.name}" of columns ${seen.column} and ${column} is declared twice with different values; give one of the columns another enumName`);
     }
+    enumTypes.set(c.enumType.name, { type: c.enumType, column });
   }
   return {
     tables: [...[...entities.values()].map((e) => e.table), ...junctions],
-    ...(enumTypes.size ? { enums: [...enumTypes.values()].sort((a, b) => (a.name < b.name ? -1 : 1)) } : {}),
+    ...(enumTypes.size ? { enums: [...enumTypes.values()].map((x) => x.type).sort((a, b) => (a.name < b.name ? -1 : 1)) } : {}),
     ...(extensions.size ? { extensions: [...extensions].sort() } : {}),
   };
 }

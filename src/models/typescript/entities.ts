@@ -1,17 +1,34 @@
 /**
  * Entity classes → entity descriptions: what each TypeORM-style decorator says, read from the
- * syntax tree. Nothing is compiled or run; TypeORM need not be installed.
+ * syntax tree. Decorators are recognised by where they come from — TypeORM's own, imported
+ * directly or through the project's helpers and barrels — not by their names. Nothing is compiled
+ * or run; TypeORM need not be installed.
  */
 import { ts } from 'ts-morph';
 import type { ForeignKeyAction } from '../../schema/schema.js';
 import type { DesignType } from './typeorm-types.js';
-import { classNameOf, evaluate, inversePropertyOf, isObject, ModelError, option, text, type ObjectValue, type Value } from './values.js';
+import {
+  called,
+  enumValuesOf,
+  inversePropertyOf,
+  isDecorator,
+  isKind,
+  isObject,
+  ModelError,
+  option,
+  text,
+  where,
+  type DecoratorValue,
+  type Evaluator,
+  type Lazy,
+  type ObjectValue,
+  type Scope,
+  type Value,
+} from './values.js';
 
 type Node = ts.Node;
-type ClassDeclaration = ts.ClassDeclaration;
-type Decorator = ts.Decorator;
+type ClassLike = ts.ClassLikeDeclaration;
 type PropertyDeclaration = ts.PropertyDeclaration;
-type SourceFile = ts.SourceFile;
 
 export type ColumnKind = 'column' | 'primary' | 'generated' | 'createDate' | 'updateDate' | 'deleteDate' | 'version';
 
@@ -21,11 +38,15 @@ export interface ColumnMeta {
   name?: string;
   type?: string;
   designType?: DesignType;
+  /** The property's TypeScript type as written, for messages. */
+  typeText?: string;
   length?: string | number;
   precision?: number;
   scale?: number;
   nullable?: boolean;
+  /** The `default` option as evaluated (a function value for `() => 'now()'`); absent when not given. */
   default?: Value;
+  hasDefault: boolean;
   unique?: boolean;
   enum?: string[];
   comment?: string;
@@ -43,10 +64,16 @@ export interface JoinColumnMeta {
   foreignKeyConstraintName?: string;
 }
 
+/** The entity a relation points at: a class of the project, or a name given as a string. */
+export interface RelationTarget {
+  name: string;
+  node?: ClassLike;
+}
+
 export interface RelationMeta {
   property: string;
   kind: 'many-to-one' | 'one-to-one' | 'one-to-many' | 'many-to-many';
-  target: string;
+  target: RelationTarget;
   inverse?: string;
   onDelete?: ForeignKeyAction;
   onUpdate?: ForeignKeyAction;
@@ -77,9 +104,9 @@ export interface EntityMeta {
   indexes: IndexMeta[];
   uniques: { name?: string; columns: string[]; node: Node }[];
   checks: { name?: string; expression: string; node: Node }[];
-  node: ClassDeclaration;
-  /** The class it extends, when that is another class of the model files. */
-  extendsName?: string;
+  node: ClassLike;
+  /** The class it extends, read the same way; undefined at the root (or TypeORM's BaseEntity). */
+  base?: EntityMeta;
   isEntity: boolean;
 }
 
@@ -101,14 +128,29 @@ const RELATION_DECORATORS: Record<string, RelationMeta['kind']> = {
 /** Decorators with no schema meaning: entity listeners and computed relation ids. */
 const NO_SCHEMA = new Set([
   'AfterLoad', 'BeforeInsert', 'AfterInsert', 'BeforeUpdate', 'AfterUpdate', 'BeforeRemove', 'AfterRemove', 'BeforeSoftRemove',
-  'AfterSoftRemove', 'BeforeRecover', 'AfterRecover', 'RelationId', 'RelationCount', 'VirtualColumn',
+  'AfterSoftRemove', 'BeforeRecover', 'AfterRecover', 'RelationId', 'RelationCount', 'VirtualColumn', 'EventSubscriber',
 ]);
-/** TypeORM decorators migrator knows but cannot model yet: an error, never silently skipped. */
-const UNSUPPORTED = new Set([
+/** TypeORM decorators the static reader leaves to TypeORM itself: an error, never silently skipped. */
+const TYPEORM_ONLY = new Set([
   'ViewEntity', 'ViewColumn', 'ChildEntity', 'TableInheritance', 'Tree', 'TreeParent', 'TreeChildren', 'TreeLevelColumn',
-  'ObjectIdColumn', 'Generated', 'Exclusion', 'ForeignKey', 'EntityRepository',
+  'ObjectIdColumn', 'Generated', 'Exclusion', 'ForeignKey', 'EntityRepository', 'PrimaryColumnCannotBeNullable',
 ]);
-const SCHEMA_MODULES = new Set(['typeorm', 'migrator', 'migrator/decorators']);
+const PLACE: Record<string, 'class' | 'property' | 'both'> = {
+  Entity: 'class', Index: 'both', Unique: 'both', Check: 'both', JoinColumn: 'property', JoinTable: 'property',
+};
+
+/** Modules whose decorators are TypeORM's (or migrator's no-op copies of them). */
+export const SCHEMA_MODULE = /^(typeorm|migrator)(\/|$)/;
+
+/**
+ * Validation, serialisation and API-description libraries: their decorators never change the
+ * database, so they are left alone — the only decorators that are.
+ */
+export const LEFT_ALONE_MODULES = new Set([
+  'class-validator', 'class-transformer', 'class-validator-jsonschema', '@nestjs/class-validator', '@nestjs/class-transformer',
+  '@nestjs/swagger', '@nestjs/graphql', '@nestjs/mapped-types', 'type-graphql', '@ptc-org/nestjs-query-graphql',
+  '@nestjs-query/query-graphql', 'tsoa', 'routing-controllers-openapi', 'joiful', 'serializr', 'typesense-decorators',
+]);
 
 const COLUMN_OPTIONS = new Set([
   'type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary', 'array',
@@ -117,67 +159,37 @@ const COLUMN_OPTIONS = new Set([
 const RUNTIME_OPTIONS = new Set(['select', 'insert', 'update', 'transformer', 'readonly', 'eager', 'cascade', 'lazy', 'persistence', 'orphanedRowAction']);
 const RELATION_OPTIONS = new Set(['onDelete', 'onUpdate', 'nullable', 'createForeignKeyConstraints']);
 const FK_ACTIONS = new Set(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']);
+const CONSTRUCTOR_TYPES = new Set(['String', 'Number', 'Boolean', 'Date', 'Buffer']);
 
-const importsOf = new WeakMap<SourceFile, Map<string, string>>();
+const TYPEORM_SOURCE = "let TypeORM itself read the entities: models: { typeorm: '<your DataSource file>' }";
 
-/** Where a decorator comes from: `typeorm`/`migrator` imports, or anything else. */
-function decoratorModule(sf: SourceFile, name: string): string | undefined {
-  let imports = importsOf.get(sf);
-  if (!imports) {
-    imports = new Map();
-    for (const st of sf.statements) {
-      if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
-      const bindings = st.importClause?.namedBindings;
-      if (bindings && ts.isNamedImports(bindings)) for (const el of bindings.elements) imports.set(el.name.text, st.moduleSpecifier.text);
-    }
-    importsOf.set(sf, imports);
-  }
-  return imports.get(name);
-}
-
+/** One TypeORM decorator as applied to a class or property. */
 interface DecoratorCall {
   name: string;
-  args: Value[];
-  node: Decorator;
+  args: Lazy[];
+  /** Where the decorator is written on the entity, and the helper calls it came through. */
+  node: Node;
+  via: Node[];
 }
+
+const moduleOf = (v: Value): string | undefined => (isKind(v, 'external') || isDecorator(v) ? v.module : undefined);
 
 /** A property's or class's name as written. */
-export function nameOf(decl: ClassDeclaration | PropertyDeclaration): string {
+export function nameOf(decl: ClassLike | PropertyDeclaration | ts.MethodDeclaration | ts.AccessorDeclaration): string {
   const n = decl.name;
   if (!n) return '';
-  return ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isPrivateIdentifier(n) ? n.text : text(n);
+  return ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isPrivateIdentifier(n) || ts.isNumericLiteral(n) ? n.text : text(n);
 }
 
-export function decoratorsOf(decl: ClassDeclaration | PropertyDeclaration): readonly Decorator[] {
+export function decoratorsOf(decl: ts.HasDecorators): readonly ts.Decorator[] {
   return ts.getDecorators(decl) ?? [];
-}
-
-function schemaDecorators(decl: ClassDeclaration | PropertyDeclaration): DecoratorCall[] {
-  const sf = decl.getSourceFile();
-  const out: DecoratorCall[] = [];
-  for (const d of decoratorsOf(decl)) {
-    const expr = d.expression;
-    // Namespace style (`@typeorm.Column()`) reads like the named one.
-    const callee = ts.isCallExpression(expr) ? expr.expression : expr;
-    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : text(callee);
-    const from = decoratorModule(sf, name);
-    const known = name in COLUMN_DECORATORS || name in RELATION_DECORATORS || NO_SCHEMA.has(name) || UNSUPPORTED.has(name) ||
-      ['Entity', 'Index', 'Unique', 'Check', 'JoinColumn', 'JoinTable'].includes(name);
-    const fromSchemaModule = from !== undefined && SCHEMA_MODULES.has(from);
-    if (!known && !fromSchemaModule) continue; // e.g. class-validator's @IsEmail(): no schema meaning
-    if (UNSUPPORTED.has(name) || !known) throw new ModelError(d, `@${name} is not supported by migrator; remove it or write this table's revisions by hand`);
-    if (NO_SCHEMA.has(name)) continue;
-    const args = ts.isCallExpression(expr) ? expr.arguments.map(evaluate) : [];
-    out.push({ name, args, node: d });
-  }
-  return out;
 }
 
 function checkOptions(obj: ObjectValue | undefined, allowed: Set<string>, decorator: string): void {
   if (!obj) return;
-  for (const key of obj.props.keys()) {
+  for (const [key, lazy] of obj.props) {
     if (!allowed.has(key) && !RUNTIME_OPTIONS.has(key)) {
-      throw new ModelError(obj.props.get(key)!, `option "${key}" of @${decorator} is not supported by migrator`);
+      throw new ModelError(lazy.node, `option "${key}" of @${decorator} is not supported by migrator's static reader; remove it, or ${TYPEORM_SOURCE}`);
     }
   }
 }
@@ -214,79 +226,369 @@ function action(v: Value, node: Node): ForeignKeyAction | undefined {
   return s as ForeignKeyAction;
 }
 
-/** The TypeScript type of a property, as `emitDecoratorMetadata` would report it. */
-function designType(prop: PropertyDeclaration, enums: EnumLookup): DesignType | undefined {
-  const typeNode = prop.type;
-  if (!typeNode) return undefined;
-  const parts = text(typeNode).split('|').map((p) => p.trim()).filter((p) => p !== 'null' && p !== 'undefined');
-  if (parts.length !== 1) return undefined;
-  const t = parts[0];
-  if (t === 'string') return 'String';
-  if (t === 'number') return 'Number';
-  if (t === 'boolean') return 'Boolean';
-  if (t === 'Date') return 'Date';
-  if (t === 'Buffer') return 'Buffer';
-  const members = enums(t);
-  if (members) return [...members.values()].every((m) => typeof m === 'number') ? 'Number' : 'String';
-  return undefined;
+/** The class a value names: `() => Customer`, `Customer`, or the string 'Customer'. */
+function relationTarget(v: Value, ev: Evaluator, node: Node): RelationTarget {
+  const target = called(v, ev, node);
+  if (typeof target === 'string') return { name: target };
+  if (isKind(target, 'class')) return { name: target.name, node: target.node };
+  throw new ModelError(node, 'expected the related entity, e.g. () => Customer');
 }
 
-/** Looks up a TypeScript enum of the model files by name: its members and their values. */
-export type EnumLookup = (name: string) => Map<string, string | number> | undefined;
+/** Reads entity classes: their decorators, resolved through the project's files. */
+export class EntityReader {
+  private readonly metas = new WeakMap<ClassLike, EntityMeta>();
+  private readonly schemaFree = new WeakMap<Node, boolean>();
 
-function enumValues(v: Value, node: Node, enums: EnumLookup): string[] | undefined {
-  if (v === undefined) return undefined;
-  if (Array.isArray(v)) return v.map((x) => String(x));
-  if (typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'ref') {
-    const members = enums(v.name);
-    if (!members) throw new ModelError(node, `enum ${v.name} is not declared in the model files; declare it there or give an array of values`);
-    return [...members.values()].map((x) => String(x));
+  constructor(private readonly ev: Evaluator) {}
+
+  /** Whether a helper function of the project never reaches TypeORM (a decorator of its own). */
+  private isSchemaFree(fn: Node, seen = new Set<Node>()): boolean {
+    const cached = this.schemaFree.get(fn);
+    if (cached !== undefined) return cached;
+    if (seen.has(fn)) return true;
+    seen.add(fn);
+    const sf = fn.getSourceFile();
+    let free = true;
+    const visit = (n: Node): void => {
+      if (!free) return;
+      if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+        const b = this.ev.project.lookup(sf, n.text);
+        if (b?.kind === 'external' && SCHEMA_MODULE.test(b.module)) free = false;
+        else if (b?.kind === 'namespace') free = false; // conservative: a namespace of the project
+        else if (b?.kind === 'declaration' && b.node !== fn) {
+          const d = b.node;
+          const body = ts.isFunctionDeclaration(d) ? d : ts.isVariableDeclaration(d) && d.initializer ? d.initializer : undefined;
+          if (body && !this.isSchemaFree(body, seen)) free = false;
+        }
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(fn);
+    this.schemaFree.set(fn, free);
+    return free;
   }
-  throw new ModelError(node, 'enum must be an array of values or a TypeScript enum');
+
+  /** TypeORM decorators a value stands for (a decorator, a list, `applyDecorators(…)`, a decorator function). */
+  private flatten(v: Value, site: Node): DecoratorValue[] {
+    if (Array.isArray(v)) return v.flatMap((x) => this.flatten(x, site));
+    if (isDecorator(v)) {
+      if (SCHEMA_MODULE.test(v.module)) return [v];
+      if (LEFT_ALONE_MODULES.has(v.module)) return [];
+      if (v.module === '@nestjs/common' && v.name === 'applyDecorators') return v.args.flatMap((a) => this.flatten(a.get(), a.node));
+      throw new ModelError(v.node, `@${v.name} comes from '${v.module}', which migrator does not know to leave the schema alone; remove it from the entity, or ${TYPEORM_SOURCE}`);
+    }
+    if (isKind(v, 'function')) {
+      // A decorator written out: (target, key) => { Column(...)(target, key); Index()(target, key); }
+      const body = v.node.body;
+      const statements = !body ? [] : ts.isBlock(body) ? [...body.statements] : [body];
+      const scope: Scope = { file: v.node.getSourceFile(), bindings: new Map(), parent: v.scope };
+      return statements.flatMap((st) => {
+        const e = ts.isExpressionStatement(st) ? st.expression : st;
+        if (ts.isCallExpression(e)) return this.flatten(this.ev.evaluate(e.expression, scope), site);
+        throw new ModelError(st, `cannot follow \`${text(st).split('\n')[0]}\` in a decorator without running the code (used at ${where(site)}); ${TYPEORM_SOURCE}`);
+      });
+    }
+    throw new ModelError(site, `\`${text(site)}\` does not give a decorator migrator can read; ${TYPEORM_SOURCE}`);
+  }
+
+  /** The TypeORM decorators on a class or member, in source order. */
+  private decorators(decl: ts.HasDecorators, scope: Scope): DecoratorCall[] {
+    const out: DecoratorCall[] = [];
+    for (const d of decoratorsOf(decl)) {
+      const expr = d.expression;
+      const call = ts.isCallExpression(expr) ? expr : undefined;
+      const callee = this.ev.evaluate(call ? call.expression : expr, scope);
+      let values: DecoratorValue[];
+      const module = moduleOf(callee);
+      if (isKind(callee, 'external')) {
+        if (LEFT_ALONE_MODULES.has(callee.module)) continue;
+        if (!SCHEMA_MODULE.test(callee.module)) {
+          const name = callee.module === 'global' ? callee.name : `@${callee.name} comes from '${callee.module}', which`;
+          throw new ModelError(d, `${name} migrator does not know to leave the schema alone; remove it from the entity, or ${TYPEORM_SOURCE}`);
+        }
+        if (!call) throw new ModelError(d, `@${callee.name} must be called: @${callee.name}()`);
+        values = [{ kind: 'decorator', module: callee.module, name: callee.name, args: call.arguments.map((a) => this.ev.lazy(a, scope)), node: call, via: [] }];
+      } else if (isKind(callee, 'function')) {
+        if (this.isSchemaFree(callee.node)) continue;
+        try {
+          values = this.flatten(call ? this.ev.apply(callee, call.arguments.map((a) => this.ev.lazy(a, scope)), call) : callee, d);
+        } catch (error) {
+          throw withSite(error, d);
+        }
+      } else {
+        throw new ModelError(d, `\`@${text(expr)}\` is not a decorator migrator can read${module ? ` (from '${module}')` : ''}; ${TYPEORM_SOURCE}`);
+      }
+      for (const v of values) {
+        const name = v.name.replace(/^.*\./, '');
+        out.push({ name, args: v.args, node: v.via.length ? d : v.node, via: v.via });
+      }
+    }
+    return out;
+  }
+
+  /** Reads one class and the classes it extends. */
+  readClass(cls: ClassLike, scope: Scope): EntityMeta {
+    const cached = this.metas.get(cls);
+    if (cached && scope.bindings === undefined) return cached;
+    const meta = this.read(cls, scope);
+    if (scope.bindings === undefined) this.metas.set(cls, meta);
+    return meta;
+  }
+
+  private base(cls: ClassLike, scope: Scope): EntityMeta | undefined {
+    const heritage = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    if (!heritage) return undefined;
+    const v = this.ev.evaluate(heritage.expression, scope);
+    if (isKind(v, 'class')) {
+      if (v.node.getSourceFile().isDeclarationFile) {
+        throw new ModelError(heritage, `the base class ${v.name} is declared in ${v.node.getSourceFile().fileName}, which holds no decorators; point the import at its source, or ${TYPEORM_SOURCE}`);
+      }
+      return this.readClass(v.node, v.scope);
+    }
+    if (isKind(v, 'external') && SCHEMA_MODULE.test(v.module)) return undefined; // TypeORM's BaseEntity: no columns
+    const from = isKind(v, 'external') ? ` (from '${v.module}', a package migrator cannot read)` : '';
+    throw new ModelError(heritage, `cannot read the base class \`${text(heritage.expression)}\`${from}, so its columns would be lost; ${TYPEORM_SOURCE}`);
+  }
+
+  private read(cls: ClassLike, scope: Scope): EntityMeta {
+    const className = cls.name?.text;
+    if (!className) throw new ModelError(cls, 'an entity class needs a name');
+    const meta: EntityMeta = { className, columns: [], relations: [], indexes: [], uniques: [], checks: [], node: cls, isEntity: false };
+    meta.base = this.base(cls, scope);
+
+    // Class decorators apply bottom-up, so TypeORM lists them in reverse source order.
+    for (const call of this.decorators(cls, scope).reverse()) {
+      this.placed(call, 'class');
+      switch (call.name) {
+        case 'Entity': {
+          meta.isEntity = true;
+          const [a0, a1] = call.args.map((a) => a.get());
+          const opts = isObject(a0) ? a0 : isObject(a1) ? a1 : undefined;
+          checkOptions(opts, new Set(['name', 'comment', 'orderBy', 'synchronize']), 'Entity');
+          meta.tableName = typeof a0 === 'string' ? a0 : str(option(opts, 'name'), call.node, 'name');
+          meta.comment = str(option(opts, 'comment'), call.node, 'comment');
+          if (option(opts, 'synchronize') === false) meta.isEntity = false;
+          break;
+        }
+        case 'Index':
+          meta.indexes.push(this.index(call, undefined));
+          break;
+        case 'Unique': {
+          const [a0, a1] = call.args.map((a) => a.get());
+          const name = typeof a0 === 'string' ? a0 : undefined;
+          meta.uniques.push({ ...(name ? { name } : {}), columns: this.propertyNames(name ? a1 : a0, call.node, '@Unique columns'), node: call.node });
+          break;
+        }
+        case 'Check':
+          meta.checks.push(this.check(call));
+          break;
+      }
+    }
+
+    const propertyIndexes: IndexMeta[] = [];
+    for (const member of cls.members) {
+      if (!ts.canHaveDecorators(member)) continue;
+      if (!ts.isPropertyDeclaration(member)) {
+        // Methods and accessors: entity listeners only.
+        for (const call of this.decorators(member, scope)) {
+          if (!NO_SCHEMA.has(call.name)) throw new ModelError(call.node, `@${call.name} belongs on a property, not on ${ts.isMethodDeclaration(member) ? 'a method' : 'an accessor'}`);
+        }
+        continue;
+      }
+      const prop = member;
+      const calls = this.decorators(prop, scope);
+      let relation: RelationMeta | undefined;
+      for (const call of calls) {
+        this.placed(call, 'property');
+        if (call.name in COLUMN_DECORATORS) meta.columns.push(this.column(prop, call, COLUMN_DECORATORS[call.name], scope));
+        else if (call.name in RELATION_DECORATORS) {
+          relation = this.relation(prop, call, RELATION_DECORATORS[call.name]);
+          meta.relations.push(relation);
+        } else if (call.name === 'Index') propertyIndexes.push(this.index(call, nameOf(prop)));
+        else if (call.name === 'Unique') {
+          const a0 = call.args[0]?.get();
+          meta.uniques.push({ columns: [nameOf(prop)], node: call.node, ...(typeof a0 === 'string' ? { name: a0 } : {}) });
+        } else if (call.name === 'Check') meta.checks.push(this.check(call));
+      }
+      const join = calls.find((c) => c.name === 'JoinColumn');
+      const table = calls.find((c) => c.name === 'JoinTable');
+      if ((join || table) && !relation) throw new ModelError((join ?? table)!.node, `@${(join ?? table)!.name} needs a relation decorator on the same property`);
+      if (relation && join) {
+        const a = join.args[0]?.get();
+        relation.joinColumns = a === undefined ? [{}] : Array.isArray(a) ? a.map((x) => joinColumnMeta(x, join.node)) : [joinColumnMeta(a, join.node)];
+      }
+      if (relation && table) {
+        const a = table.args[0]?.get();
+        if (a !== undefined && !isObject(a)) throw new ModelError(table.node, '@JoinTable takes an options object');
+        checkOptions(a, new Set(['name', 'joinColumn', 'inverseJoinColumn', 'synchronize']), 'JoinTable');
+        const jc = option(a, 'joinColumn');
+        const ijc = option(a, 'inverseJoinColumn');
+        relation.joinTable = {
+          name: str(option(a, 'name'), table.node, 'name'),
+          ...(jc !== undefined ? { joinColumn: joinColumnMeta(jc, table.node) } : {}),
+          ...(ijc !== undefined ? { inverseJoinColumn: joinColumnMeta(ijc, table.node) } : {}),
+        };
+      }
+    }
+    // TypeORM lists property-level indexes first, in property order, then the class-level ones.
+    meta.indexes = [...propertyIndexes, ...meta.indexes];
+    return meta;
+  }
+
+  /** Refuses decorators TypeORM would not take there, and those only TypeORM itself can read. */
+  private placed(call: DecoratorCall, on: 'class' | 'property'): void {
+    const known = call.name in COLUMN_DECORATORS || call.name in RELATION_DECORATORS || call.name in PLACE;
+    if (TYPEORM_ONLY.has(call.name)) throw new ModelError(call.node, `@${call.name} is not read by migrator's static reader; ${TYPEORM_SOURCE}`);
+    if (NO_SCHEMA.has(call.name)) return;
+    if (!known) throw new ModelError(call.node, `@${call.name} is not a TypeORM decorator migrator knows; remove it, or ${TYPEORM_SOURCE}`);
+    const place = PLACE[call.name] ?? 'property';
+    if (place !== 'both' && place !== on) throw new ModelError(call.node, `@${call.name} does not belong on a ${on}`);
+  }
+
+  private propertyNames(v: Value, node: Node, what: string): string[] {
+    // A function `(user) => [user.firstName, user.lastName]` names properties too.
+    if (isKind(v, 'function')) {
+      const f = v.node;
+      const param = f.parameters[0];
+      let body: Node | undefined = f.body;
+      if (body && ts.isBlock(body)) {
+        const only = body.statements.length === 1 ? body.statements[0] : undefined;
+        body = only && ts.isReturnStatement(only) ? only.expression : undefined;
+      }
+      while (body && (ts.isParenthesizedExpression(body) || ts.isAsExpression(body))) body = body.expression;
+      if (param && ts.isIdentifier(param.name) && body && ts.isArrayLiteralExpression(body)) {
+        const p = param.name.text;
+        const names = body.elements.map((e) => (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === p ? e.name.text : undefined));
+        if (names.every((n): n is string => n !== undefined)) return names;
+      }
+      throw new ModelError(node, `${what} must be an array of property names, or (entity) => [entity.a, entity.b]`);
+    }
+    return strings(v, node, what);
+  }
+
+  private check(call: DecoratorCall): { name?: string; expression: string; node: Node } {
+    const [a0, a1] = call.args.map((a) => a.get());
+    const expression = a1 === undefined ? a0 : a1;
+    if (typeof expression !== 'string') throw new ModelError(call.node, '@Check takes an SQL expression string (and optionally a name first)');
+    return { ...(a1 !== undefined ? { name: str(a0, call.node, 'name') } : {}), expression, node: call.node };
+  }
+
+  private index(call: DecoratorCall, property: string | undefined): IndexMeta {
+    let name: string | undefined;
+    let columns: string[] | undefined;
+    let opts: ObjectValue | undefined;
+    for (const a of call.args.map((x) => x.get())) {
+      if (typeof a === 'string') name = a;
+      else if (Array.isArray(a) || isKind(a, 'function')) columns = this.propertyNames(a, call.node, '@Index columns');
+      else if (isObject(a)) opts = a;
+      else throw new ModelError(call.node, '@Index takes a name, an array of property names and an options object');
+    }
+    checkOptions(opts, new Set(['unique', 'where', 'synchronize']), 'Index');
+    if (option(opts, 'synchronize') === false) throw new ModelError(call.node, '@Index({ synchronize: false }) asks TypeORM to leave the index alone; migrator cannot yet; remove the index or the option');
+    if (!columns) {
+      if (!property) throw new ModelError(call.node, "@Index on a class needs the property names, e.g. @Index(['firstName', 'lastName'])");
+      columns = [property];
+    }
+    return {
+      ...(name ? { name } : {}),
+      columns,
+      unique: bool(option(opts, 'unique'), call.node, 'unique') ?? false,
+      ...(opts?.props.has('where') ? { where: str(option(opts, 'where'), call.node, 'where') } : {}),
+      node: call.node,
+    };
+  }
+
+  private column(prop: PropertyDeclaration, call: DecoratorCall, kind: ColumnKind, scope: Scope): ColumnMeta {
+    const meta: ColumnMeta = { property: nameOf(prop), kind, node: call.node, hasDefault: false };
+    let opts: ObjectValue | undefined;
+    const [a0, a1] = call.args.map((a) => a.get());
+    const typeName = (v: Value): string | undefined =>
+      typeof v === 'string' ? v : isKind(v, 'external') && v.module === 'global' && CONSTRUCTOR_TYPES.has(v.name) ? v.name : undefined;
+    if (kind === 'generated') {
+      const strategy = typeof a0 === 'string' ? a0 : 'increment';
+      if (!['increment', 'uuid', 'identity', 'rowid'].includes(strategy)) throw new ModelError(call.node, `unknown generation strategy "${strategy}"; use 'increment', 'uuid' or 'identity'`);
+      meta.generation = strategy as ColumnMeta['generation'];
+      opts = isObject(a0) ? a0 : isObject(a1) ? a1 : undefined;
+    } else if (isKind(a0, 'function')) {
+      throw new ModelError(call.node, `embedded columns (@${call.name}(() => ${text(a0.node.body ?? a0.node)})) are not read by migrator's static reader; ${TYPEORM_SOURCE}`);
+    } else if (typeName(a0) !== undefined) {
+      meta.type = typeName(a0);
+      opts = isObject(a1) ? a1 : undefined;
+    } else if (isObject(a0)) {
+      opts = a0;
+    } else if (a0 !== undefined) {
+      throw new ModelError(call.node, `@${call.name}() takes a type name and/or an options object`);
+    }
+    checkOptions(opts, COLUMN_OPTIONS, call.name);
+    const at = (key: string): Node => opts?.props.get(key)?.node ?? call.node;
+    const type = option(opts, 'type');
+    if (type !== undefined) {
+      const t = typeName(type);
+      if (t === undefined) throw new ModelError(at('type'), 'type must be a type name or String, Number, Boolean, Date or Buffer');
+      meta.type = t;
+    }
+    meta.name = str(option(opts, 'name'), at('name'), 'name');
+    const length = option(opts, 'length');
+    if (length !== undefined && typeof length !== 'string' && typeof length !== 'number') throw new ModelError(at('length'), 'length must be a number');
+    if (length !== undefined) meta.length = length;
+    meta.precision = num(option(opts, 'precision'), at('precision'), 'precision');
+    meta.scale = num(option(opts, 'scale'), at('scale'), 'scale');
+    meta.nullable = bool(option(opts, 'nullable'), at('nullable'), 'nullable');
+    meta.unique = bool(option(opts, 'unique'), at('unique'), 'unique');
+    meta.comment = str(option(opts, 'comment'), at('comment'), 'comment');
+    const en = option(opts, 'enum');
+    if (en !== undefined) {
+      const values = enumValuesOf(en);
+      if (!values) throw new ModelError(at('enum'), 'enum must be an array of values, a TypeScript enum or an object of values');
+      meta.enum = values.map(String);
+    }
+    if (opts?.props.has('default')) {
+      meta.hasDefault = true;
+      meta.default = option(opts, 'default');
+    }
+    if (bool(option(opts, 'primary'), at('primary'), 'primary')) meta.kind = 'primary';
+    meta.array = bool(option(opts, 'array'), at('array'), 'array');
+    meta.enumName = str(option(opts, 'enumName'), at('enumName'), 'enumName');
+    meta.primaryKeyConstraintName = str(option(opts, 'primaryKeyConstraintName'), at('primaryKeyConstraintName'), 'primaryKeyConstraintName');
+    const identity = str(option(opts, 'generatedIdentity'), at('generatedIdentity'), 'generatedIdentity');
+    if (identity !== undefined) {
+      if (identity !== 'ALWAYS' && identity !== 'BY DEFAULT') throw new ModelError(at('generatedIdentity'), "generatedIdentity must be 'ALWAYS' or 'BY DEFAULT'");
+      meta.generatedIdentity = identity === 'ALWAYS' ? 'always' : 'by default';
+    }
+    meta.designType = designType(prop.type, scope, this.ev);
+    if (prop.type) meta.typeText = text(prop.type);
+    return meta;
+  }
+
+  private relation(prop: PropertyDeclaration, call: DecoratorCall, kind: RelationMeta['kind']): RelationMeta {
+    const [targetArg, secondArg, thirdArg] = call.args;
+    const second = secondArg?.get();
+    const third = thirdArg?.get();
+    const opts = isObject(second) ? second : isObject(third) ? third : undefined;
+    checkOptions(opts, RELATION_OPTIONS, call.name);
+    const inverse = isObject(second) ? undefined : inversePropertyOf(second);
+    const node = call.node;
+    if (!targetArg) throw new ModelError(node, `@${call.name} needs the related entity, e.g. @${call.name}(() => Customer)`);
+    return {
+      property: nameOf(prop),
+      kind,
+      target: relationTarget(targetArg.get(), this.ev, targetArg.node),
+      ...(inverse ? { inverse } : {}),
+      onDelete: action(option(opts, 'onDelete'), node),
+      onUpdate: action(option(opts, 'onUpdate'), node),
+      nullable: bool(option(opts, 'nullable'), node, 'nullable'),
+      createForeignKeyConstraints: bool(option(opts, 'createForeignKeyConstraints'), node, 'createForeignKeyConstraints') ?? true,
+      node,
+    };
+  }
 }
 
-function readColumn(prop: PropertyDeclaration, call: DecoratorCall, kind: ColumnKind, enums: EnumLookup): ColumnMeta {
-  const meta: ColumnMeta = { property: nameOf(prop), kind, node: call.node };
-  let opts: ObjectValue | undefined;
-  const [a0, a1] = call.args;
-  if (kind === 'generated') {
-    const strategy = typeof a0 === 'string' ? a0 : 'increment';
-    if (!['increment', 'uuid', 'identity', 'rowid'].includes(strategy)) throw new ModelError(call.node, `unknown generation strategy "${strategy}"; use 'increment', 'uuid' or 'identity'`);
-    meta.generation = strategy as ColumnMeta['generation'];
-    opts = isObject(a0) ? a0 : isObject(a1) ? a1 : undefined;
-  } else if (typeof a0 === 'string') {
-    meta.type = a0;
-    opts = isObject(a1) ? a1 : undefined;
-  } else if (isObject(a0)) {
-    opts = a0;
-  } else if (a0 !== undefined) {
-    throw new ModelError(call.node, `@${call.name}() takes a type name and/or an options object`);
+/** An error inside a helper, with the place on the entity where the helper is used. */
+function withSite(error: unknown, site: Node): unknown {
+  if (error instanceof ModelError && !error.message.includes(where(site))) {
+    error.message = `${error.message} (used at ${where(site)})`;
   }
-  checkOptions(opts, COLUMN_OPTIONS, call.name);
-  const at = (key: string): Node => opts?.props.get(key) ?? call.node;
-  meta.type = str(option(opts, 'type'), at('type'), 'type') ?? meta.type;
-  meta.name = str(option(opts, 'name'), at('name'), 'name');
-  const length = option(opts, 'length');
-  if (length !== undefined && typeof length !== 'string' && typeof length !== 'number') throw new ModelError(at('length'), 'length must be a number');
-  if (length !== undefined) meta.length = length as string | number;
-  meta.precision = num(option(opts, 'precision'), at('precision'), 'precision');
-  meta.scale = num(option(opts, 'scale'), at('scale'), 'scale');
-  meta.nullable = bool(option(opts, 'nullable'), at('nullable'), 'nullable');
-  meta.unique = bool(option(opts, 'unique'), at('unique'), 'unique');
-  meta.comment = str(option(opts, 'comment'), at('comment'), 'comment');
-  meta.enum = enumValues(option(opts, 'enum'), at('enum'), enums);
-  if (opts?.props.has('default')) meta.default = option(opts, 'default');
-  if (bool(option(opts, 'primary'), at('primary'), 'primary')) meta.kind = 'primary';
-  meta.array = bool(option(opts, 'array'), at('array'), 'array');
-  meta.enumName = str(option(opts, 'enumName'), at('enumName'), 'enumName');
-  meta.primaryKeyConstraintName = str(option(opts, 'primaryKeyConstraintName'), at('primaryKeyConstraintName'), 'primaryKeyConstraintName');
-  const identity = str(option(opts, 'generatedIdentity'), at('generatedIdentity'), 'generatedIdentity');
-  if (identity !== undefined) {
-    if (identity !== 'ALWAYS' && identity !== 'BY DEFAULT') throw new ModelError(at('generatedIdentity'), "generatedIdentity must be 'ALWAYS' or 'BY DEFAULT'");
-    meta.generatedIdentity = identity === 'ALWAYS' ? 'always' : 'by default';
-  }
-  meta.designType = designType(prop, enums);
-  return meta;
+  return error;
 }
 
 function joinColumnMeta(v: Value, node: Node): JoinColumnMeta {
@@ -299,141 +601,50 @@ function joinColumnMeta(v: Value, node: Node): JoinColumnMeta {
   };
 }
 
-function readRelation(prop: PropertyDeclaration, call: DecoratorCall, kind: RelationMeta['kind']): RelationMeta {
-  const [target, second, third] = call.args;
-  const opts = isObject(second) ? second : isObject(third) ? third : undefined;
-  checkOptions(opts, RELATION_OPTIONS, call.name);
-  const inverse = isObject(second) ? undefined : inversePropertyOf(second);
-  const node = call.node;
-  return {
-    property: nameOf(prop),
-    kind,
-    target: classNameOf(target, node),
-    ...(inverse ? { inverse } : {}),
-    onDelete: action(option(opts, 'onDelete'), node),
-    onUpdate: action(option(opts, 'onUpdate'), node),
-    nullable: bool(option(opts, 'nullable'), node, 'nullable'),
-    createForeignKeyConstraints: bool(option(opts, 'createForeignKeyConstraints'), node, 'createForeignKeyConstraints') ?? true,
-    node,
-  };
-}
-
-function readIndex(call: DecoratorCall, property: string | undefined): IndexMeta {
-  let name: string | undefined;
-  let columns: string[] | undefined;
-  let opts: ObjectValue | undefined;
-  for (const a of call.args) {
-    if (typeof a === 'string') name = a;
-    else if (Array.isArray(a)) columns = strings(a, call.node, '@Index columns');
-    else if (isObject(a)) opts = a;
-    else throw new ModelError(call.node, '@Index takes a name, an array of property names and an options object');
+/**
+ * The TypeScript type of a property as `emitDecoratorMetadata` reports it (`design:type`):
+ * enums and type aliases followed through imports; undefined where TypeScript would say Object.
+ */
+export function designType(typeNode: ts.TypeNode | undefined, scope: Scope, ev: Evaluator, depth = 0): DesignType | undefined {
+  if (!typeNode || depth > 16) return undefined;
+  switch (typeNode.kind) {
+    case ts.SyntaxKind.StringKeyword:
+      return 'String';
+    case ts.SyntaxKind.NumberKeyword:
+      return 'Number';
+    case ts.SyntaxKind.BooleanKeyword:
+      return 'Boolean';
   }
-  checkOptions(opts, new Set(['unique', 'where']), 'Index');
-  if (!columns) {
-    if (!property) throw new ModelError(call.node, '@Index on a class needs the property names, e.g. @Index([\'firstName\', \'lastName\'])');
-    columns = [property];
+  if (ts.isParenthesizedTypeNode(typeNode)) return designType(typeNode.type, scope, ev, depth + 1);
+  if (ts.isLiteralTypeNode(typeNode)) {
+    const l = typeNode.literal;
+    if (ts.isStringLiteral(l) || ts.isNoSubstitutionTemplateLiteral(l)) return 'String';
+    if (ts.isNumericLiteral(l) || ts.isPrefixUnaryExpression(l)) return 'Number';
+    if (l.kind === ts.SyntaxKind.TrueKeyword || l.kind === ts.SyntaxKind.FalseKeyword) return 'Boolean';
+    return undefined;
   }
-  return {
-    ...(name ? { name } : {}),
-    columns,
-    unique: bool(option(opts, 'unique'), call.node, 'unique') ?? false,
-    ...(opts?.props.has('where') ? { where: str(option(opts, 'where'), call.node, 'where') } : {}),
-    node: call.node,
-  };
-}
-
-/** Reads one class: its entity options, columns, relations, indexes and constraints. */
-export function readClass(cls: ClassDeclaration, enums: EnumLookup): EntityMeta {
-  const className = nameOf(cls);
-  if (!className) throw new ModelError(cls, 'an entity class needs a name');
-  const meta: EntityMeta = {
-    className,
-    columns: [],
-    relations: [],
-    indexes: [],
-    uniques: [],
-    checks: [],
-    node: cls,
-    isEntity: false,
-  };
-  const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
-  if (base) meta.extendsName = text(base.expression);
-
-  // Class decorators apply bottom-up, so TypeORM lists them in reverse source order.
-  for (const call of schemaDecorators(cls).reverse()) {
-    switch (call.name) {
-      case 'Entity': {
-        meta.isEntity = true;
-        const [a0, a1] = call.args;
-        const opts = isObject(a0) ? a0 : isObject(a1) ? a1 : undefined;
-        checkOptions(opts, new Set(['name', 'comment', 'orderBy', 'synchronize']), 'Entity');
-        meta.tableName = typeof a0 === 'string' ? a0 : str(option(opts, 'name'), call.node, 'name');
-        meta.comment = str(option(opts, 'comment'), call.node, 'comment');
-        if (option(opts, 'synchronize') === false) meta.isEntity = false;
-        break;
-      }
-      case 'Index':
-        meta.indexes.push(readIndex(call, undefined));
-        break;
-      case 'Unique': {
-        const [a0, a1] = call.args;
-        const name = typeof a0 === 'string' ? a0 : undefined;
-        meta.uniques.push({ ...(name ? { name } : {}), columns: strings(name ? a1 : a0, call.node, '@Unique columns'), node: call.node });
-        break;
-      }
-      case 'Check': {
-        const [a0, a1] = call.args;
-        const expression = a1 === undefined ? a0 : a1;
-        if (typeof expression !== 'string') throw new ModelError(call.node, '@Check takes an SQL expression string (and optionally a name first)');
-        meta.checks.push({ ...(a1 !== undefined ? { name: str(a0, call.node, 'name') } : {}), expression, node: call.node });
-        break;
-      }
-      default:
-        throw new ModelError(call.node, `@${call.name} does not belong on a class`);
-    }
+  if (ts.isUnionTypeNode(typeNode)) {
+    // As TypeScript serialises a union: null and undefined drop out unless strictNullChecks is
+    // on, and then the union is Object (which TypeORM refuses).
+    const nullish = (t: ts.TypeNode): boolean => t.kind === ts.SyntaxKind.UndefinedKeyword || (ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword);
+    if (typeNode.types.some(nullish) && ev.project.strictNullChecks(typeNode.getSourceFile())) return undefined;
+    const parts = typeNode.types.filter((t) => !nullish(t));
+    const kinds = new Set(parts.map((t) => designType(t, scope, ev, depth + 1)));
+    return kinds.size === 1 ? [...kinds][0] : undefined;
   }
-
-  const propertyIndexes: IndexMeta[] = [];
-  for (const prop of cls.members) {
-    if (!ts.isPropertyDeclaration(prop)) continue;
-    const calls = schemaDecorators(prop);
-    const relation = calls.find((c) => c.name in RELATION_DECORATORS);
-    for (const call of calls) {
-      if (call.name in COLUMN_DECORATORS) meta.columns.push(readColumn(prop, call, COLUMN_DECORATORS[call.name], enums));
-      else if (call.name in RELATION_DECORATORS) meta.relations.push(readRelation(prop, call, RELATION_DECORATORS[call.name]));
-      else if (call.name === 'Index') propertyIndexes.push(readIndex(call, nameOf(prop)));
-      else if (call.name === 'Unique') meta.uniques.push({ columns: [nameOf(prop)], node: call.node, ...(typeof call.args[0] === 'string' ? { name: call.args[0] } : {}) });
-      else if (call.name === 'Check') {
-        const expression = call.args.length > 1 ? call.args[1] : call.args[0];
-        if (typeof expression !== 'string') throw new ModelError(call.node, '@Check takes an SQL expression string');
-        meta.checks.push({ ...(call.args.length > 1 ? { name: String(call.args[0]) } : {}), expression, node: call.node });
-      } else if (call.name !== 'JoinColumn' && call.name !== 'JoinTable') {
-        throw new ModelError(call.node, `@${call.name} does not belong on a property`);
-      }
+  if (ts.isTypeReferenceNode(typeNode) && ts.isIdentifier(typeNode.typeName)) {
+    const name = typeNode.typeName.text;
+    const b = ev.project.lookup(scope.file, name);
+    if (!b) return name === 'Date' || name === 'Buffer' ? name : undefined;
+    if (b.kind !== 'declaration') return undefined;
+    const d = b.node;
+    if (ts.isEnumDeclaration(d)) {
+      const v = ev.binding(b, typeNode, name);
+      if (!isKind(v, 'enum')) return undefined;
+      const values = [...v.members.values()];
+      return values.every((x) => typeof x === 'number') ? 'Number' : values.every((x) => typeof x === 'string') ? 'String' : undefined;
     }
-    const join = calls.find((c) => c.name === 'JoinColumn');
-    const table = calls.find((c) => c.name === 'JoinTable');
-    if ((join || table) && !relation) throw new ModelError((join ?? table)!.node, `@${(join ?? table)!.name} needs a relation decorator on the same property`);
-    if (relation && join) {
-      const r = meta.relations[meta.relations.length - 1];
-      const a = join.args[0];
-      r.joinColumns = a === undefined ? [{}] : Array.isArray(a) ? a.map((x) => joinColumnMeta(x, join.node)) : [joinColumnMeta(a, join.node)];
-    }
-    if (relation && table) {
-      const r = meta.relations[meta.relations.length - 1];
-      const a = table.args[0];
-      if (a !== undefined && !isObject(a)) throw new ModelError(table.node, '@JoinTable takes an options object');
-      checkOptions(a, new Set(['name', 'joinColumn', 'inverseJoinColumn', 'synchronize']), 'JoinTable');
-      const jc = option(a, 'joinColumn');
-      const ijc = option(a, 'inverseJoinColumn');
-      r.joinTable = {
-        name: str(option(a, 'name'), table.node, 'name'),
-        ...(jc !== undefined ? { joinColumn: joinColumnMeta(jc, table.node) } : {}),
-        ...(ijc !== undefined ? { inverseJoinColumn: joinColumnMeta(ijc, table.node) } : {}),
-      };
-    }
+    if (ts.isTypeAliasDeclaration(d)) return designType(d.type, ev.fileScope(d.getSourceFile()), ev, depth + 1);
   }
-  // TypeORM lists property-level indexes first, in property order, then the class-level ones.
-  meta.indexes = [...propertyIndexes, ...meta.indexes];
-  return meta;
+  return undefined;
 }

@@ -1,8 +1,11 @@
 /**
- * TypeORM's DefaultNamingStrategy, reproduced byte for byte so that names migrator generates match
- * the ones TypeORM's `synchronize` gives the same entities.
+ * Naming strategies: TypeORM's DefaultNamingStrategy reproduced byte for byte (so names migrator
+ * generates match the ones TypeORM's `synchronize` gives the same entities), and the project's own
+ * strategy (`namingStrategy` in the config, e.g. `new SnakeNamingStrategy()`), called with the
+ * arguments TypeORM calls it with.
  */
 import { createHash } from 'node:crypto';
+import { MigratorError } from '../../errors.js';
 
 /** `OrderItem` → `order_item`, `HTTPRequestLog` → `http_request_log`. */
 export function snakeCase(s: string): string {
@@ -17,27 +20,144 @@ export function camelCase(s: string): string {
   return s.replace(/^([A-Z])|[\s\-_](\w)/g, (_m, p1: string | undefined, p2: string | undefined) => (p2 ? p2.toUpperCase() : (p1 as string).toLowerCase()));
 }
 
+/** `address` → `Address`, each word capitalised (TypeORM's titleCase). */
+function titleCase(s: string): string {
+  return s.replace(/\w\S*/g, (t) => t.charAt(0).toUpperCase() + t.substring(1).toLowerCase());
+}
+
 function sha1(input: string): string {
   return createHash('sha1').update(input, 'utf8').digest('hex');
 }
 
-/** `<table>_<columns sorted by code unit, joined by _>`, the key TypeORM hashes. */
-function key(table: string, columns: readonly string[]): string {
-  const sorted = [...columns].sort();
-  return `${table.split('.').pop()!.replace('.', '_')}_${sorted.join('_')}`;
+/** A table name, or the table TypeORM passes where it has one. */
+export type TableOrName = string | { name: string };
+
+/** The methods of TypeORM's NamingStrategyInterface that decide table, column and constraint names. */
+export interface NamingStrategy {
+  tableName(targetName: string, userSpecifiedName: string | undefined): string;
+  columnName(propertyName: string, customName: string | undefined, embeddedPrefixes: string[]): string;
+  joinColumnName(relationName: string, referencedColumnName: string): string;
+  joinTableName(firstTableName: string, secondTableName: string, firstPropertyName: string, secondPropertyName: string): string;
+  joinTableColumnName(tableName: string, propertyName: string, columnName?: string): string;
+  joinTableInverseColumnName(tableName: string, propertyName: string, columnName?: string): string;
+  joinTableColumnDuplicationPrefix(columnName: string, index: number): string;
+  primaryKeyName(tableOrName: TableOrName, columnNames: string[]): string;
+  uniqueConstraintName(tableOrName: TableOrName, columnNames: string[]): string;
+  relationConstraintName(tableOrName: TableOrName, columnNames: string[], where?: string): string;
+  foreignKeyName(tableOrName: TableOrName, columnNames: string[], referencedTablePath?: string, referencedColumnNames?: string[]): string;
+  indexName(tableOrName: TableOrName, columnNames: string[], where?: string): string;
+  checkConstraintName(tableOrName: TableOrName, expression: string, isEnum?: boolean): string;
 }
 
+export const NAMING_METHODS = [
+  'tableName', 'columnName', 'joinColumnName', 'joinTableName', 'joinTableColumnName', 'joinTableInverseColumnName',
+  'joinTableColumnDuplicationPrefix', 'primaryKeyName', 'uniqueConstraintName', 'relationConstraintName', 'foreignKeyName',
+  'indexName', 'checkConstraintName',
+] as const satisfies readonly (keyof NamingStrategy)[];
+
+/** TypeORM's DefaultNamingStrategy. */
+export class DefaultNamingStrategy implements NamingStrategy {
+  tableName(targetName: string, userSpecifiedName: string | undefined): string {
+    return userSpecifiedName ?? snakeCase(targetName);
+  }
+
+  columnName(propertyName: string, customName: string | undefined, embeddedPrefixes: string[]): string {
+    const name = customName || propertyName;
+    if (embeddedPrefixes.length) return camelCase(embeddedPrefixes.join('_')) + titleCase(name);
+    return name;
+  }
+
+  joinColumnName(relationName: string, referencedColumnName: string): string {
+    return camelCase(`${relationName}_${referencedColumnName}`);
+  }
+
+  joinTableName(firstTableName: string, secondTableName: string, firstPropertyName: string): string {
+    return snakeCase(`${firstTableName}_${firstPropertyName.replace(/\./g, '_')}_${secondTableName}`);
+  }
+
+  joinTableColumnName(tableName: string, propertyName: string, columnName?: string): string {
+    return camelCase(`${tableName}_${columnName ?? propertyName}`);
+  }
+
+  joinTableInverseColumnName(tableName: string, propertyName: string, columnName?: string): string {
+    return this.joinTableColumnName(tableName, propertyName, columnName);
+  }
+
+  joinTableColumnDuplicationPrefix(columnName: string, index: number): string {
+    return `${columnName}_${index}`;
+  }
+
+  primaryKeyName(tableOrName: TableOrName, columnNames: string[]): string {
+    return `PK_${sha1(key(tableOrName, columnNames)).slice(0, 27)}`;
+  }
+
+  uniqueConstraintName(tableOrName: TableOrName, columnNames: string[]): string {
+    return `UQ_${sha1(key(tableOrName, columnNames)).slice(0, 27)}`;
+  }
+
+  relationConstraintName(tableOrName: TableOrName, columnNames: string[], where?: string): string {
+    return `REL_${sha1(where ? `${key(tableOrName, columnNames)}_${where}` : key(tableOrName, columnNames)).slice(0, 26)}`;
+  }
+
+  foreignKeyName(tableOrName: TableOrName, columnNames: string[]): string {
+    return `FK_${sha1(key(tableOrName, columnNames)).slice(0, 27)}`;
+  }
+
+  indexName(tableOrName: TableOrName, columnNames: string[], where?: string): string {
+    return `IDX_${sha1(where ? `${key(tableOrName, columnNames)}_${where}` : key(tableOrName, columnNames)).slice(0, 26)}`;
+  }
+
+  checkConstraintName(tableOrName: TableOrName, expression: string, isEnum?: boolean): string {
+    const name = `CHK_${sha1(`${tableName(tableOrName).replace('.', '_')}_${expression}`).slice(0, 26)}`;
+    return isEnum ? `${name}_ENUM` : name;
+  }
+}
+
+function tableName(tableOrName: TableOrName): string {
+  return (typeof tableOrName === 'string' ? tableOrName : tableOrName.name).split('.').pop()!;
+}
+
+/** `<table>_<columns sorted by code unit, joined by _>`, the key TypeORM hashes. */
+function key(tableOrName: TableOrName, columns: readonly string[]): string {
+  return `${tableName(tableOrName).replace('.', '_')}_${[...columns].sort().join('_')}`;
+}
+
+const DEFAULT = new DefaultNamingStrategy();
+
+/**
+ * The strategy to name by: the project's (any object with TypeORM's naming methods; a method it
+ * lacks is TypeORM's default), else TypeORM's default. A method that returns anything but a
+ * non-empty string is an error naming it.
+ */
+export function namingStrategy(project?: object, source = 'namingStrategy'): NamingStrategy {
+  if (!project) return DEFAULT;
+  const out = {} as Record<string, (...args: unknown[]) => string>;
+  const shown = (a: unknown): string => (a === undefined ? 'undefined' : JSON.stringify(typeof a === 'object' && a && 'name' in a ? a.name : a));
+  for (const method of NAMING_METHODS) {
+    const own = (project as Record<string, unknown>)[method];
+    // A method the project lacks is TypeORM's default, which sees the project's others through `this`.
+    const fn = typeof own === 'function' ? (own as (...a: unknown[]) => unknown).bind(project) : (DEFAULT[method] as (...a: unknown[]) => unknown).bind(out);
+    out[method] = (...args: unknown[]) => {
+      const name = fn(...args);
+      if (typeof name !== 'string' || name === '') {
+        throw new MigratorError(`${source}.${method}(${args.map(shown).join(', ')}) returned ${shown(name)}; it must return a name`);
+      }
+      return name;
+    };
+  }
+  return out as unknown as NamingStrategy;
+}
+
+/** TypeORM's default names, as plain functions. */
 export const typeormNames = {
-  table: (className: string, given?: string): string => given ?? snakeCase(className),
-  joinColumn: (relationProperty: string, referencedProperty: string): string => camelCase(`${relationProperty}_${referencedProperty}`),
-  joinTable: (firstTable: string, secondTable: string, firstProperty: string): string =>
-    snakeCase(`${firstTable}_${firstProperty.replace(/\./g, '_')}_${secondTable}`),
-  joinTableColumn: (table: string, column: string): string => camelCase(`${table}_${column}`),
-  primaryKey: (table: string, columns: readonly string[]): string => `PK_${sha1(key(table, columns)).slice(0, 27)}`,
-  unique: (table: string, columns: readonly string[]): string => `UQ_${sha1(key(table, columns)).slice(0, 27)}`,
-  relationUnique: (table: string, columns: readonly string[]): string => `REL_${sha1(key(table, columns)).slice(0, 26)}`,
-  foreignKey: (table: string, columns: readonly string[]): string => `FK_${sha1(key(table, columns)).slice(0, 27)}`,
-  index: (table: string, columns: readonly string[], where?: string): string =>
-    `IDX_${sha1(where ? `${key(table, columns)}_${where}` : key(table, columns)).slice(0, 26)}`,
-  check: (table: string, expression: string): string => `CHK_${sha1(`${table.split('.').pop()}_${expression}`).slice(0, 26)}`,
+  table: (className: string, given?: string): string => DEFAULT.tableName(className, given),
+  joinColumn: (relationProperty: string, referencedProperty: string): string => DEFAULT.joinColumnName(relationProperty, referencedProperty),
+  joinTable: (firstTable: string, secondTable: string, firstProperty: string): string => DEFAULT.joinTableName(firstTable, secondTable, firstProperty),
+  joinTableColumn: (table: string, column: string): string => DEFAULT.joinTableColumnName(table, column),
+  primaryKey: (table: string, columns: readonly string[]): string => DEFAULT.primaryKeyName(table, [...columns]),
+  unique: (table: string, columns: readonly string[]): string => DEFAULT.uniqueConstraintName(table, [...columns]),
+  relationUnique: (table: string, columns: readonly string[]): string => DEFAULT.relationConstraintName(table, [...columns]),
+  foreignKey: (table: string, columns: readonly string[]): string => DEFAULT.foreignKeyName(table, [...columns]),
+  index: (table: string, columns: readonly string[], where?: string): string => DEFAULT.indexName(table, [...columns], where),
+  check: (table: string, expression: string): string => DEFAULT.checkConstraintName(table, expression),
 };

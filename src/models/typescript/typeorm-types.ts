@@ -35,8 +35,8 @@ export interface TypeOrmDriver {
   readonly name: string;
   /** The SQL type of a column; undefined when TypeORM rejects the type on this driver. */
   columnType(input: ColumnTypeInput): ColumnTypeResult | undefined;
-  /** A `default` option as TypeORM writes it, or undefined for none. */
-  defaultValue(value: unknown): string | undefined;
+  /** A `default` option as TypeORM's driver writes it (`normalizeDefault`), or undefined for none. */
+  defaultValue(value: unknown, column: { array: boolean; type: string }): string | undefined;
   /** A default given as a function (`() => 'CURRENT_TIMESTAMP'`), as TypeORM writes it. */
   defaultFunction(expression: string): string;
   /** The type and default TypeORM gives special columns. */
@@ -78,15 +78,8 @@ const SQLITE_NORMAL: Record<string, string> = {
   'simple-json': 'text',
 };
 
-function jsDefault(value: unknown, bool: (b: boolean) => string, array: (values: unknown[]) => string): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'boolean') return bool(value);
-  if (typeof value === 'string') return sqlString(value);
-  if (Array.isArray(value)) return array(value);
-  return sqlString(JSON.stringify(value));
-}
-
+/** JSON text of an object default, as TypeORM's drivers write it. */
+const json = (value: unknown): string => sqlString(JSON.stringify(value));
 
 export const sqliteTypeOrm: TypeOrmDriver = {
   name: 'sqlite',
@@ -96,7 +89,14 @@ export const sqliteTypeOrm: TypeOrmDriver = {
     if (!SQLITE_TYPES.has(type)) return undefined;
     return { type: withSize(type, input) };
   },
-  defaultValue: (value) => jsDefault(value, (b) => (b ? '1' : '0'), (values) => sqlString(values.join(','))),
+  defaultValue(value, column) {
+    if (value === null || value === undefined) return undefined;
+    if (typeof value === 'number') return String(value);
+    if (typeof value === 'boolean') return value ? '1' : '0';
+    if (typeof value === 'string') return sqlString(value);
+    if (Array.isArray(value) && column.type === 'simple-enum') return sqlString(value.join(','));
+    return column.type === 'jsonb' ? `jsonb(${json(value)})` : json(value);
+  },
   defaultFunction: (expression) => expression,
   special: {
     createDate: { type: 'datetime', default: "datetime('now')" },
@@ -134,8 +134,37 @@ const PG_NORMAL: Record<string, string> = {
   varbit: 'bit varying',
 };
 
-/** Types TypeORM's postgres driver rejects (SQLite's and MySQL's spellings). */
-const PG_REJECTED = new Set(['datetime', 'blob', 'double', 'tinyint', 'nvarchar', 'clob', 'Buffer', 'mediumint', 'longtext']);
+/** The types TypeORM's postgres driver takes (its supportedDataTypes), besides its simple-* types. */
+const PG_SUPPORTED = new Set([
+  'int', 'int2', 'int4', 'int8', 'smallint', 'integer', 'bigint', 'decimal', 'numeric', 'real', 'float', 'float4', 'float8',
+  'double precision', 'money', 'character varying', 'varchar', 'character', 'char', 'text', 'citext', 'hstore', 'bytea', 'bit',
+  'varbit', 'bit varying', 'timetz', 'timestamptz', 'timestamp', 'timestamp without time zone', 'timestamp with time zone', 'date',
+  'time', 'time without time zone', 'time with time zone', 'interval', 'bool', 'boolean', 'point', 'line', 'lseg', 'box', 'path',
+  'polygon', 'circle', 'cidr', 'inet', 'macaddr', 'macaddr8', 'tsvector', 'tsquery', 'uuid', 'xml', 'json', 'jsonb', 'jsonpath',
+  'int4range', 'int8range', 'numrange', 'tsrange', 'tstzrange', 'daterange', 'int4multirange', 'int8multirange', 'nummultirange',
+  'tsmultirange', 'tstzmultirange', 'datemultirange', 'geometry', 'geography', 'cube', 'ltree', 'vector', 'halfvec',
+  'simple-array', 'simple-json', 'Number', 'String', 'Date', 'Boolean',
+]);
+
+/** TypeORM's postgres driver's normalizeDatetimeFunction: CURRENT_TIMESTAMP → now(), and so on. */
+function pgDatetimeFunction(value: string): string {
+  const m = /^(CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME|LOCALTIMESTAMP|LOCALTIME)(\(\d+\))?$/.exec(value.trim().toUpperCase());
+  if (!m) return value;
+  const [, fn, precision = ''] = m;
+  const prefix = "('now'::text)";
+  switch (fn) {
+    case 'CURRENT_TIMESTAMP':
+      return precision ? `${prefix}::timestamp${precision} with time zone` : 'now()';
+    case 'CURRENT_DATE':
+      return `${prefix}::date`;
+    case 'CURRENT_TIME':
+      return `${prefix}::time${precision} with time zone`;
+    case 'LOCALTIMESTAMP':
+      return `${prefix}::timestamp${precision} without time zone`;
+    default:
+      return `${prefix}::time${precision} without time zone`;
+  }
+}
 
 export const postgresTypeOrm: TypeOrmDriver = {
   name: 'postgres',
@@ -144,7 +173,7 @@ export const postgresTypeOrm: TypeOrmDriver = {
       const name = input.enumName ?? `${input.table}_${input.column.toLowerCase()}_enum`;
       return { type: `${pgTypeName(name)}${input.array ? '[]' : ''}`, enumType: { name, values: input.enum } };
     }
-    if (PG_REJECTED.has(input.type) || input.type === 'enum' || input.type === 'simple-enum') return undefined;
+    if (!PG_SUPPORTED.has(input.type)) return undefined;
     const type = PG_NORMAL[input.type] ?? input.type;
     let full: string;
     const zone = /^(timestamp|time) (with(?:out)? time zone)$/.exec(type);
@@ -153,8 +182,15 @@ export const postgresTypeOrm: TypeOrmDriver = {
     else full = withSize(type, input);
     return { type: `${full}${input.array ? '[]' : ''}` };
   },
-  defaultValue: (value) => jsDefault(value, (b) => (b ? 'true' : 'false'), (values) => sqlString(`{${values.join(',')}}`)),
-  defaultFunction: (expression) => (/^current_timestamp$/i.test(expression.trim()) ? 'now()' : expression),
+  defaultValue(value, column) {
+    if (value === null || value === undefined) return undefined;
+    if (column.array && Array.isArray(value)) return sqlString(`{${value.map(String).join(',')}}`);
+    // Numbers too are quoted, as TypeORM writes them: a bigint default of 0 is stored as '0'::bigint.
+    if (typeof value === 'number' || typeof value === 'string') return sqlString(String(value));
+    if (typeof value === 'boolean') return value ? 'true' : 'false';
+    return json(value);
+  },
+  defaultFunction: pgDatetimeFunction,
   special: {
     createDate: { type: 'timestamp without time zone', default: 'now()' },
     updateDate: { type: 'timestamp without time zone', default: 'now()' },

@@ -1,15 +1,29 @@
 /**
- * Static evaluation of decorator arguments: literals, object and array literals, arrow functions
- * returning a literal or a class (`() => Customer`, `() => 'CURRENT_TIMESTAMP'`), and references
- * to enums and their members. Anything else is an error naming file:line; no code is run.
+ * Static evaluation of what decorators are given: literals, object and array literals (spreads
+ * included), template literals, `+`, `??`, `||`, conditionals whose condition is known, constants,
+ * enums and `as const` objects, static class members, imports across the project's files, and
+ * calls of the project's own helper functions that return a TypeORM decorator or a value.
+ * Anything that would need the code run is an error naming file:line and what to do.
  *
  * Works on the TypeScript syntax tree directly (ts-morph's `ts`): reading thousands of entities
  * through wrapper objects would cost more than parsing them.
  */
 import { ts } from 'ts-morph';
 import { MigratorError } from '../../errors.js';
+import { where, type Binding, type Declaration, type SourceProject } from './project.js';
+
+export { where };
 
 type Node = ts.Node;
+
+/** A value evaluated on first use (options with no schema meaning are never evaluated). */
+export interface Lazy {
+  node: Node;
+  get(): Value;
+}
+
+/** A function or class as a value, with the scope its body sees. */
+export type FunctionLike = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression | ts.MethodDeclaration;
 
 export type Value =
   | string
@@ -18,19 +32,42 @@ export type Value =
   | null
   | undefined
   | Value[]
-  | { kind: 'object'; props: Map<string, Node>; node: Node }
-  | { kind: 'ref'; name: string; node: Node }
-  | { kind: 'member'; object: string; member: string; node: Node }
-  | { kind: 'fn'; returns: Value; param?: string; node: Node };
+  | ObjectValue
+  | { kind: 'class'; node: ts.ClassLikeDeclaration; scope: Scope; name: string }
+  | { kind: 'enum'; node: ts.EnumDeclaration; name: string; members: Map<string, string | number> }
+  | { kind: 'function'; node: FunctionLike; scope: Scope; name?: string }
+  /** Something exported by a module that is not read: TypeORM's decorators, a package's export. */
+  | { kind: 'external'; module: string; name: string; node: Node }
+  /** A call of a TypeORM decorator factory (`Column({ … })`), as yet unapplied. */
+  | DecoratorValue
+  | { kind: 'namespace'; file: ts.SourceFile; node: Node };
 
-export type ObjectValue = Extract<Value, { kind: 'object' }>;
-
-/** `file:line` of a node. */
-export function where(node: Node): string {
-  const sf = node.getSourceFile();
-  const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-  return `${sf.fileName}:${line + 1}`;
+export interface ObjectValue {
+  kind: 'object';
+  props: Map<string, Lazy>;
+  node: Node;
 }
+
+export interface DecoratorValue {
+  kind: 'decorator';
+  /** The module the factory comes from and its exported name (`typeorm`, `Column`). */
+  module: string;
+  name: string;
+  args: Lazy[];
+  /** The call as written, and the chain of helper calls that led to it (outermost last). */
+  node: Node;
+  via: Node[];
+}
+
+/** Names in scope: a function's parameters and locals, over the file's top-level names. */
+export interface Scope {
+  file: ts.SourceFile;
+  bindings?: Map<string, Lazy>;
+  parent?: Scope;
+}
+
+/** Globals a decorator argument may name. */
+const GLOBALS = new Set(['String', 'Number', 'Boolean', 'Date', 'Buffer', 'Object', 'Array', 'JSON', 'Symbol', 'BigInt', 'Uint8Array', 'process']);
 
 /** The source text of a node. */
 export function text(node: Node): string {
@@ -44,80 +81,454 @@ export class ModelError extends MigratorError {
   }
 }
 
-function propertyName(name: ts.PropertyName): string {
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
-  return text(name);
+/** What to do when a value cannot be read without running the code. */
+export const RUN_IT =
+  "use a literal or a constant, or let TypeORM itself read the entities: models: { typeorm: '<your DataSource file>' }";
+
+const fixed = (node: Node, v: Value): Lazy => ({ node, get: () => v });
+
+function memo(node: Node, compute: () => Value): Lazy {
+  let done = false;
+  let v: Value;
+  return {
+    node,
+    get() {
+      if (!done) {
+        v = compute();
+        done = true;
+      }
+      return v;
+    },
+  };
 }
 
-export function evaluate(node: Node): Value {
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  if (ts.isNumericLiteral(node)) return Number(node.text);
-  if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
-  if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
-  if (node.kind === ts.SyntaxKind.NullKeyword) return null;
-  if (ts.isIdentifier(node) && node.text === 'undefined') return undefined;
-  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) {
-    const v = evaluate(node.operand);
-    if (typeof v === 'number') return -v;
+function propertyName(name: ts.PropertyName, scope: Scope, ev: Evaluator): string {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (ts.isComputedPropertyName(name)) {
+    const k = ev.evaluate(name.expression, scope);
+    if (typeof k === 'string' || typeof k === 'number') return String(k);
   }
-  if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) return evaluate(node.expression);
-  if (ts.isArrayLiteralExpression(node)) return node.elements.map(evaluate);
-  if (ts.isObjectLiteralExpression(node)) {
+  throw new ModelError(name, `cannot read the property name \`${text(name)}\` without running the code; ${RUN_IT}`);
+}
+
+export const isObject = (v: Value): v is ObjectValue => typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'object';
+export const isDecorator = (v: Value): v is DecoratorValue => typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'decorator';
+export const isKind = <K extends string>(v: Value, kind: K): v is Extract<Value, { kind: K }> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind: string }).kind === kind;
+
+const isPrimitive = (v: Value): v is string | number | boolean | null | undefined => v === null || v === undefined || typeof v !== 'object';
+
+/** The members of an enum declaration, with TypeScript's numbering. */
+function enumMembers(e: ts.EnumDeclaration, ev: Evaluator, scope: Scope): Map<string, string | number> {
+  const members = new Map<string, string | number>();
+  let next = 0;
+  const own: Scope = { file: scope.file, bindings: new Map(), parent: scope };
+  for (const m of e.members) {
+    const name = ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : text(m.name);
+    let value: string | number;
+    if (!m.initializer) value = next;
+    else {
+      const v = ev.evaluate(m.initializer, own);
+      if (typeof v !== 'string' && typeof v !== 'number') throw new ModelError(m, `enum member ${e.name.text}.${name} must have a literal value`);
+      value = v;
+    }
+    if (typeof value === 'number') next = value + 1;
+    members.set(name, value);
+    own.bindings!.set(name, fixed(m, value));
+  }
+  return members;
+}
+
+export class Evaluator {
+  private readonly enums = new WeakMap<ts.EnumDeclaration, Value>();
+  private readonly constants = new WeakMap<ts.VariableDeclaration, Lazy>();
+  private depth = 0;
+
+  constructor(readonly project: SourceProject) {}
+
+  /** The scope of a file's top level. */
+  fileScope(sf: ts.SourceFile): Scope {
+    return { file: sf };
+  }
+
+  /** A value read lazily in `scope`. */
+  lazy(node: Node, scope: Scope): Lazy {
+    return memo(node, () => this.evaluate(node, scope));
+  }
+
+  /** What an identifier names in `scope`: a binding, a top-level declaration, an import, a global. */
+  private identifier(node: ts.Identifier, scope: Scope): Value {
+    const name = node.text;
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const b = s.bindings?.get(name);
+      if (b) return b.get();
+    }
+    if (name === 'undefined') return undefined;
+    if (name === 'NaN') return NaN;
+    if (name === 'Infinity') return Infinity;
+    const binding = this.project.lookup(scope.file, name);
+    if (binding) return this.binding(binding, node, name);
+    if (GLOBALS.has(name)) return { kind: 'external', module: 'global', name, node };
+    throw new ModelError(node, `cannot find \`${name}\`: it is neither declared in this file nor imported`);
+  }
+
+  /** The value a binding of the project stands for. */
+  binding(b: Binding, node: Node, name: string): Value {
+    switch (b.kind) {
+      case 'external':
+        return { kind: 'external', module: b.module, name: b.name, node };
+      case 'namespace':
+        return { kind: 'namespace', file: b.file, node };
+      case 'expression':
+        return this.evaluate(b.node, this.fileScope(b.node.getSourceFile()));
+      case 'declaration':
+        return this.declaration(b.node, node, name);
+    }
+  }
+
+  private declaration(d: Declaration, node: Node, name: string): Value {
+    const scope = this.fileScope(d.getSourceFile());
+    if (ts.isClassDeclaration(d)) return { kind: 'class', node: d, scope, name: d.name?.text ?? name };
+    if (ts.isFunctionDeclaration(d)) {
+      if (!d.body) throw new ModelError(node, `\`${name}\` is declared without a body (${where(d)}); its source is needed to follow it, or ${RUN_IT}`);
+      return { kind: 'function', node: d, scope, name: d.name?.text ?? name };
+    }
+    if (ts.isEnumDeclaration(d)) {
+      let v = this.enums.get(d);
+      if (!v) {
+        v = { kind: 'enum', node: d, name: d.name.text, members: enumMembers(d, this, scope) };
+        this.enums.set(d, v);
+      }
+      return v;
+    }
+    if (ts.isVariableDeclaration(d)) {
+      let lazy = this.constants.get(d);
+      if (!lazy) {
+        const list = d.parent;
+        const isConst = ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
+        if (!d.initializer) throw new ModelError(node, `\`${name}\` has no value to read (${where(d)}${d.getSourceFile().isDeclarationFile ? ', a declaration file' : ''}); ${RUN_IT}`);
+        if (!isConst) throw new ModelError(node, `\`${name}\` is not a const (${where(d)}), so its value is only known when the code runs; make it a const, or ${RUN_IT}`);
+        lazy = this.lazy(d.initializer, scope);
+        this.constants.set(d, lazy);
+      }
+      return lazy.get();
+    }
+    throw new ModelError(node, `\`${name}\` is a type (${where(d)}), not a value`);
+  }
+
+  /** The value of an expression in `scope`. */
+  evaluate(node: Node, scope: Scope): Value {
+    if (++this.depth > 200) {
+      this.depth = 0;
+      throw new ModelError(node, `\`${text(node)}\` refers to itself; ${RUN_IT}`);
+    }
+    try {
+      return this.evaluateInner(node, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private evaluateInner(node: Node, scope: Scope): Value {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+    if (ts.isNumericLiteral(node)) return Number(node.text);
+    if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
+    if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
+    if (node.kind === ts.SyntaxKind.NullKeyword) return null;
+    if (ts.isIdentifier(node)) return this.identifier(node, scope);
+    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isNonNullExpression(node) || ts.isTypeAssertionExpression(node)) {
+      return this.evaluate(node.expression, scope);
+    }
+    if (ts.isPrefixUnaryExpression(node)) {
+      const v = this.evaluate(node.operand, scope);
+      if (node.operator === ts.SyntaxKind.MinusToken && typeof v === 'number') return -v;
+      if (node.operator === ts.SyntaxKind.PlusToken && typeof v === 'number') return v;
+      if (node.operator === ts.SyntaxKind.ExclamationToken && isPrimitive(v)) return !v;
+    }
+    if (ts.isTemplateExpression(node)) {
+      let s = node.head.text;
+      for (const span of node.templateSpans) {
+        const v = this.evaluate(span.expression, scope);
+        if (!isPrimitive(v)) throw new ModelError(span.expression, `cannot put \`${text(span.expression)}\` into a string without running the code; ${RUN_IT}`);
+        s += String(v) + span.literal.text;
+      }
+      return s;
+    }
+    if (ts.isArrayLiteralExpression(node)) {
+      const out: Value[] = [];
+      for (const el of node.elements) {
+        if (ts.isSpreadElement(el)) {
+          const v = this.evaluate(el.expression, scope);
+          if (!Array.isArray(v)) throw new ModelError(el, `cannot spread \`${text(el.expression)}\` without running the code; ${RUN_IT}`);
+          out.push(...v);
+        } else out.push(this.evaluate(el, scope));
+      }
+      return out;
+    }
+    if (ts.isObjectLiteralExpression(node)) return this.objectLiteral(node, scope);
+    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return this.member(node, scope);
+    if (ts.isBinaryExpression(node)) return this.binary(node, scope);
+    if (ts.isConditionalExpression(node)) {
+      const c = this.evaluate(node.condition, scope);
+      if (!isPrimitive(c)) throw new ModelError(node.condition, `cannot decide \`${text(node.condition)}\` without running the code; ${RUN_IT}`);
+      return this.evaluate(c ? node.whenTrue : node.whenFalse, scope);
+    }
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return { kind: 'function', node, scope };
+    if (ts.isClassExpression(node)) return { kind: 'class', node, scope, name: node.name?.text ?? '(anonymous class)' };
+    if (ts.isCallExpression(node)) return this.call(node, scope);
+    throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
+  }
+
+  private objectLiteral(node: ts.ObjectLiteralExpression, scope: Scope): ObjectValue {
     // Properties are evaluated when read, so options with no schema meaning (a transformer
     // object, say) are never evaluated.
-    const props = new Map<string, Node>();
+    const props = new Map<string, Lazy>();
     for (const p of node.properties) {
-      if (ts.isPropertyAssignment(p)) props.set(propertyName(p.name), p.initializer);
-      else if (ts.isShorthandPropertyAssignment(p)) props.set(p.name.text, p.name);
-      else throw new ModelError(p, `cannot read \`${text(p)}\` without running the code; use a plain property`);
+      if (ts.isPropertyAssignment(p)) props.set(propertyName(p.name, scope, this), this.lazy(p.initializer, scope));
+      else if (ts.isShorthandPropertyAssignment(p)) props.set(p.name.text, this.lazy(p.name, scope));
+      else if (ts.isSpreadAssignment(p)) {
+        const v = this.evaluate(p.expression, scope);
+        if (v === undefined || v === null) continue;
+        if (!isObject(v)) throw new ModelError(p, `cannot spread \`${text(p.expression)}\` without running the code; ${RUN_IT}`);
+        for (const [k, lazy] of v.props) props.set(k, lazy);
+      } else if (ts.isMethodDeclaration(p)) props.set(propertyName(p.name, scope, this), fixed(p, { kind: 'function', node: p, scope }));
+      else throw new ModelError(p, `cannot read \`${text(p)}\` without running the code; ${RUN_IT}`);
     }
     return { kind: 'object', props, node };
   }
-  if (ts.isIdentifier(node)) return { kind: 'ref', name: node.text, node };
-  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
-    return { kind: 'member', object: node.expression.text, member: node.name.text, node };
+
+  /** `a.b`, `a?.b`, `a['b']`: enum members, object properties, static class members, namespace exports. */
+  private member(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, scope: Scope): Value {
+    const object = this.evaluate(node.expression, scope);
+    let key: string;
+    if (ts.isPropertyAccessExpression(node)) key = node.name.text;
+    else {
+      const k = this.evaluate(node.argumentExpression, scope);
+      if (typeof k !== 'string' && typeof k !== 'number') throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
+      key = String(k);
+    }
+    const optional = node.questionDotToken !== undefined;
+    if ((object === undefined || object === null) && optional) return undefined;
+    if (isObject(object)) return object.props.get(key)?.get();
+    if (Array.isArray(object)) {
+      if (key === 'length') return object.length;
+      if (/^\d+$/.test(key)) return object[Number(key)];
+    }
+    if (typeof object === 'string' && key === 'length') return object.length;
+    if (isKind(object, 'enum')) {
+      if (!object.members.has(key)) throw new ModelError(node, `enum ${object.name} has no member ${key}`);
+      return object.members.get(key);
+    }
+    if (isKind(object, 'class')) return this.staticMember(object, key, node);
+    if (isKind(object, 'namespace')) {
+      const b = this.project.exportOf(object.file, key);
+      if (!b) throw new ModelError(node, `${object.file.fileName} exports no \`${key}\``);
+      return this.binding(b, node, key);
+    }
+    if (isKind(object, 'external')) {
+      if (object.module === 'global' && object.name === 'process') {
+        throw new ModelError(node, `\`${text(node)}\` is only known when the code runs (the environment of one machine); ${RUN_IT}`);
+      }
+      // A namespace import of a module that is not read: `typeorm.Column`.
+      if (object.name === '*') return { kind: 'external', module: object.module, name: key, node };
+      return { kind: 'external', module: object.module, name: `${object.name}.${key}`, node };
+    }
+    throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
   }
-  if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
-    const body = node.body;
-    let returned: Node | undefined;
-    if (ts.isBlock(body)) {
-      const only = body.statements.length === 1 ? body.statements[0] : undefined;
-      returned = only && ts.isReturnStatement(only) ? only.expression : undefined;
-    } else returned = body;
-    if (!returned) throw new ModelError(node, 'a function in a decorator must return a single value, e.g. () => Customer');
-    const first = node.parameters[0];
-    const param = first && ts.isIdentifier(first.name) ? first.name.text : undefined;
-    return { kind: 'fn', returns: evaluate(returned), node, ...(param ? { param } : {}) };
+
+  private staticMember(cls: Extract<Value, { kind: 'class' }>, key: string, node: Node): Value {
+    for (const m of cls.node.members) {
+      if (!ts.isPropertyDeclaration(m) || !m.name || propertyName(m.name, cls.scope, this) !== key) continue;
+      const isStatic = ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+      if (!isStatic) continue;
+      if (!m.initializer) throw new ModelError(node, `${cls.name}.${key} has no value to read (${where(m)}); ${RUN_IT}`);
+      return this.evaluate(m.initializer, cls.scope);
+    }
+    throw new ModelError(node, `cannot find a static ${key} with a value on class ${cls.name}; ${RUN_IT}`);
   }
-  throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; use a literal`);
+
+  private binary(node: ts.BinaryExpression, scope: Scope): Value {
+    const op = node.operatorToken.kind;
+    const left = this.evaluate(node.left, scope);
+    if (op === ts.SyntaxKind.QuestionQuestionToken) return left ?? this.evaluate(node.right, scope);
+    if (op === ts.SyntaxKind.BarBarToken && isPrimitive(left)) return left || this.evaluate(node.right, scope);
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken && isPrimitive(left)) return left && this.evaluate(node.right, scope);
+    const right = this.evaluate(node.right, scope);
+    if (isPrimitive(left) && isPrimitive(right)) {
+      switch (op) {
+        case ts.SyntaxKind.PlusToken:
+          if (typeof left === 'number' && typeof right === 'number') return left + right;
+          if (typeof left === 'string' || typeof right === 'string') return String(left) + String(right);
+          break;
+        case ts.SyntaxKind.MinusToken:
+          if (typeof left === 'number' && typeof right === 'number') return left - right;
+          break;
+        case ts.SyntaxKind.AsteriskToken:
+          if (typeof left === 'number' && typeof right === 'number') return left * right;
+          break;
+        case ts.SyntaxKind.EqualsEqualsEqualsToken:
+          return left === right;
+        case ts.SyntaxKind.ExclamationEqualsEqualsToken:
+          return left !== right;
+        case ts.SyntaxKind.EqualsEqualsToken:
+          return left == right; // eslint-disable-line eqeqeq
+        case ts.SyntaxKind.ExclamationEqualsToken:
+          return left != right; // eslint-disable-line eqeqeq
+      }
+    }
+    throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
+  }
+
+  /** A call: a TypeORM decorator factory, `Object.values`, or a helper function of the project. */
+  private call(node: ts.CallExpression, scope: Scope): Value {
+    const callee = this.evaluate(node.expression, scope);
+    const args = node.arguments.map((a) => this.lazy(a, scope));
+    if (node.arguments.some(ts.isSpreadElement)) throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
+    if (isKind(callee, 'external')) {
+      if (callee.module === 'global' && callee.name.startsWith('Object.') && args.length === 1) {
+        const v = args[0].get();
+        const entries = isKind(v, 'enum') ? enumEntries(v) : isObject(v) ? [...v.props].map(([k, lazy]) => [k, lazy.get()] as [string, Value]) : undefined;
+        if (entries) {
+          if (callee.name === 'Object.values') return entries.map(([, x]) => x);
+          if (callee.name === 'Object.keys') return entries.map(([k]) => k);
+        }
+      }
+      return { kind: 'decorator', module: callee.module, name: callee.name, args, node, via: [] };
+    }
+    if (isKind(callee, 'function')) return this.apply(callee, args, node);
+    throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
+  }
+
+  /**
+   * Calls a function of the project with `args`: its body may declare constants, return early on
+   * a condition that is known, and must end in a `return`. Decorators it returns remember the call.
+   */
+  apply(fn: Extract<Value, { kind: 'function' }>, args: Lazy[], site: Node): Value {
+    const f = fn.node;
+    const bindings = new Map<string, Lazy>();
+    const scope: Scope = { file: fn.node.getSourceFile(), bindings, parent: fn.scope };
+    f.parameters.forEach((p, i) => {
+      const given = args[i];
+      const init = p.initializer;
+      // A parameter's default applies when the argument is missing or undefined.
+      const arg = !init ? (given ?? fixed(p, undefined)) : memo(given?.node ?? p, () => {
+        const v = given?.get();
+        return v === undefined ? this.evaluate(init, scope) : v;
+      });
+      if (ts.isIdentifier(p.name)) bindings.set(p.name.text, arg);
+      else if (ts.isObjectBindingPattern(p.name)) {
+        for (const el of p.name.elements) {
+          if (!ts.isIdentifier(el.name) || el.dotDotDotToken) throw new ModelError(el, `cannot follow \`${text(el)}\` without running the code; ${RUN_IT}`);
+          const key = el.propertyName ? propertyName(el.propertyName, scope, this) : el.name.text;
+          const init = el.initializer;
+          bindings.set(el.name.text, memo(el, () => {
+            const o = arg.get();
+            const v = isObject(o) ? o.props.get(key)?.get() : undefined;
+            return v === undefined && init ? this.evaluate(init, scope) : v;
+          }));
+        }
+      } else throw new ModelError(p, `cannot follow \`${text(p)}\` without running the code; ${RUN_IT}`);
+    });
+    if (!f.body) throw new ModelError(site, `\`${text(site)}\` calls a function without a body; ${RUN_IT}`);
+    const result = ts.isBlock(f.body) ? this.block(f.body.statements, scope, site) : this.evaluate(f.body, scope);
+    return withCallSite(result, site);
+  }
+
+  private block(statements: readonly ts.Statement[], scope: Scope, site: Node): Value {
+    for (const st of statements) {
+      if (ts.isReturnStatement(st)) return st.expression ? this.evaluate(st.expression, scope) : undefined;
+      if (ts.isVariableStatement(st) && (st.declarationList.flags & ts.NodeFlags.Const) !== 0) {
+        for (const d of st.declarationList.declarations) {
+          if (!ts.isIdentifier(d.name) || !d.initializer) throw new ModelError(d, `cannot follow \`${text(d)}\` without running the code; ${RUN_IT}`);
+          scope.bindings!.set(d.name.text, this.lazy(d.initializer, scope));
+        }
+        continue;
+      }
+      if (ts.isClassDeclaration(st) && st.name) {
+        scope.bindings!.set(st.name.text, fixed(st, { kind: 'class', node: st, scope, name: st.name.text }));
+        continue;
+      }
+      if (ts.isIfStatement(st)) {
+        const c = this.evaluate(st.expression, scope);
+        if (!isPrimitive(c)) throw new ModelError(st.expression, `cannot decide \`${text(st.expression)}\` without running the code; ${RUN_IT}`);
+        const branch = c ? st.thenStatement : st.elseStatement;
+        if (!branch) continue;
+        const inner = ts.isBlock(branch) ? branch.statements : [branch];
+        if (inner.some((s) => containsReturn(s))) return this.block(inner, scope, site);
+        if (inner.length) throw new ModelError(branch, `cannot follow \`${text(branch).split('\n')[0]}\` without running the code (${where(site)}); ${RUN_IT}`);
+        continue;
+      }
+      throw new ModelError(st, `cannot follow \`${text(st).split('\n')[0]}\` without running the code (used at ${where(site)}); ${RUN_IT}`);
+    }
+    return undefined;
+  }
+}
+
+function containsReturn(st: ts.Statement): boolean {
+  if (ts.isReturnStatement(st)) return true;
+  if (ts.isBlock(st)) return st.statements.some(containsReturn);
+  if (ts.isIfStatement(st)) return containsReturn(st.thenStatement) || (!!st.elseStatement && containsReturn(st.elseStatement));
+  return false;
+}
+
+function withCallSite(v: Value, site: Node): Value {
+  if (isDecorator(v)) return { ...v, via: [...v.via, site] };
+  if (Array.isArray(v) && v.some(isDecorator)) return v.map((x) => withCallSite(x, site));
+  return v;
+}
+
+/** An enum's members as TypeScript's runtime object has them (numeric members map both ways). */
+function enumEntries(e: Extract<Value, { kind: 'enum' }>): [string, Value][] {
+  const out: [string, Value][] = [];
+  for (const [k, v] of e.members) if (typeof v === 'number') out.push([String(v), k]);
+  for (const [k, v] of e.members) out.push([k, v]);
+  return out;
+}
+
+/** The values a TypeORM `enum:` option stands for: an array, a TypeScript enum, or an `as const` object. */
+export function enumValuesOf(v: Value): (string | number)[] | undefined {
+  if (Array.isArray(v)) return v.filter((x): x is string | number => typeof x === 'string' || typeof x === 'number');
+  if (isKind(v, 'enum')) {
+    // TypeORM: Object.keys(enum).filter(key => isNaN(+key)).map(key => enum[key]).
+    return enumEntries(v).filter(([k]) => isNaN(+k)).map(([, x]) => x as string | number);
+  }
+  if (isObject(v)) {
+    const out: (string | number)[] = [];
+    for (const [k, lazy] of v.props) {
+      if (!isNaN(+k)) continue;
+      const x = lazy.get();
+      if (typeof x === 'string' || typeof x === 'number') out.push(x);
+    }
+    return out;
+  }
+  return undefined;
 }
 
 /** The evaluated value of an option, or undefined when it is not given. */
 export function option(obj: ObjectValue | undefined, key: string): Value {
-  const node = obj?.props.get(key);
-  return node ? evaluate(node) : undefined;
-}
-
-export function isObject(v: Value): v is ObjectValue {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'object';
-}
-
-/** A class named by `() => Customer` (or a bare `Customer`, or a string naming it). */
-export function classNameOf(v: Value, node: Node): string {
-  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-    if (v.kind === 'fn') return classNameOf(v.returns, node);
-    if (v.kind === 'ref') return v.name;
-  }
-  if (typeof v === 'string') return v;
-  throw new ModelError(node, 'expected the related entity, e.g. () => Customer');
+  return obj?.props.get(key)?.get();
 }
 
 /** The property named by an inverse-side function `(tag) => tag.posts` or a string `'posts'`. */
 export function inversePropertyOf(v: Value): string | undefined {
   if (typeof v === 'string') return v;
-  if (typeof v === 'object' && v !== null && !Array.isArray(v) && v.kind === 'fn') {
-    const r = v.returns;
-    if (typeof r === 'object' && r !== null && !Array.isArray(r) && r.kind === 'member' && r.object === v.param) return r.member;
+  if (isKind(v, 'function')) {
+    const f = v.node;
+    const param = f.parameters[0];
+    let body: ts.Node | undefined = f.body;
+    if (body && ts.isBlock(body)) {
+      const only = body.statements.length === 1 ? body.statements[0] : undefined;
+      body = only && ts.isReturnStatement(only) ? only.expression : undefined;
+    }
+    while (body && (ts.isParenthesizedExpression(body) || ts.isNonNullExpression(body) || ts.isAsExpression(body))) body = body.expression;
+    if (param && ts.isIdentifier(param.name) && body && ts.isPropertyAccessExpression(body) && ts.isIdentifier(body.expression) && body.expression.text === param.name.text) {
+      return body.name.text;
+    }
   }
   return undefined;
+}
+
+/** Calls a zero-argument function value (`() => Customer`, `() => 'now()'`); other values as they are. */
+export function called(v: Value, ev: Evaluator, site: Node): Value {
+  return isKind(v, 'function') ? ev.apply(v, [], site) : v;
 }

@@ -1,0 +1,245 @@
+/**
+ * The TypeScript files a model reader may follow: the model files themselves, and whatever they
+ * import — base classes, enums, constants, decorator helpers — resolved the way the TypeScript
+ * compiler resolves them (the nearest tsconfig.json: `paths`, `baseUrl`, `.js` → `.ts`, package
+ * `types`). Files are parsed on first use, syntax only; nothing is type-checked or run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ts } from 'ts-morph';
+import { MigratorError } from '../../errors.js';
+
+/** What a name in a file stands for. */
+export type Binding =
+  /** A declaration in a file we read: class, enum, function, variable, type alias, interface. */
+  | { kind: 'declaration'; node: Declaration }
+  /** `name` exported by a module we do not read (a package, `typeorm`), or `*` for the namespace. */
+  | { kind: 'external'; module: string; name: string }
+  /** A module we read, as a namespace (`import * as constants from './constants'`). */
+  | { kind: 'namespace'; file: ts.SourceFile }
+  /** `export default <expression>`. */
+  | { kind: 'expression'; node: ts.Expression };
+
+export type Declaration =
+  | ts.ClassDeclaration
+  | ts.EnumDeclaration
+  | ts.FunctionDeclaration
+  | ts.VariableDeclaration
+  | ts.TypeAliasDeclaration
+  | ts.InterfaceDeclaration;
+
+interface Imported {
+  module: string;
+  /** The exported name, `default`, or `*`. */
+  name: string;
+}
+
+interface FileSymbols {
+  locals: Map<string, Declaration>;
+  imports: Map<string, Imported>;
+  /** Exported name → a local name, or a re-export from another module. */
+  exports: Map<string, { local: string } | { from: Imported } | { expression: ts.Expression }>;
+  /** `export * from '…'` specifiers, in order. */
+  star: string[];
+}
+
+/** Modules whose exports are never followed into: what they export is known by name. */
+const OPAQUE = /^(typeorm|migrator)(\/|$)/;
+
+/** `file:line` of a node. */
+export function where(node: ts.Node): string {
+  const sf = node.getSourceFile();
+  const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+  return `${sf.fileName}:${line + 1}`;
+}
+
+export class SourceProject {
+  private readonly files = new Map<string, ts.SourceFile>();
+  private readonly symbols = new WeakMap<ts.SourceFile, FileSymbols>();
+  private readonly configs = new Map<string, ts.CompilerOptions>();
+  private readonly resolutions = new Map<string, string | null>();
+  private readonly host: ts.ModuleResolutionHost = {
+    fileExists: (f) => ts.sys.fileExists(f),
+    readFile: (f) => ts.sys.readFile(f),
+    directoryExists: (d) => ts.sys.directoryExists?.(d) ?? existsSync(d),
+    realpath: ts.sys.realpath,
+    getCurrentDirectory: () => process.cwd(),
+  };
+
+  /** Parses a file (once), failing with file:line on its first syntax error. */
+  file(fileName: string): ts.SourceFile {
+    const absolute = path.resolve(fileName);
+    let sf = this.files.get(absolute);
+    if (sf) return sf;
+    let text: string;
+    try {
+      text = readFileSync(absolute, 'utf8');
+    } catch (error) {
+      throw new MigratorError(`cannot read ${absolute}: ${(error as Error).message}`);
+    }
+    const kind = absolute.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+    sf = ts.createSourceFile(absolute, text, ts.ScriptTarget.ES2022, true, kind);
+    // The parser's own diagnostics: syntax errors, found without building a program.
+    const diag = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics?.[0];
+    if (diag) {
+      const { line } = sf.getLineAndCharacterOfPosition(diag.start ?? 0);
+      const message = ts.flattenDiagnosticMessageText(diag.messageText, ' ').replace(/\.$/, '');
+      throw new MigratorError(`${absolute}:${line + 1}: syntax error: ${message}; fix the file and run again`);
+    }
+    this.files.set(absolute, sf);
+    return sf;
+  }
+
+  /** The compiler options of the tsconfig.json nearest to `dir` (module resolution only). */
+  private optionsFor(dir: string): ts.CompilerOptions {
+    const cached = this.configs.get(dir);
+    if (cached) return cached;
+    let options: ts.CompilerOptions;
+    const configFile = ts.findConfigFile(dir, ts.sys.fileExists, 'tsconfig.json');
+    const configDir = configFile ? path.dirname(configFile) : undefined;
+    if (configFile && configDir !== dir && this.configs.has(configDir!)) {
+      options = this.configs.get(configDir!)!;
+    } else if (configFile) {
+      const read = ts.readConfigFile(configFile, ts.sys.readFile);
+      if (read.error) {
+        throw new MigratorError(`${configFile}: ${ts.flattenDiagnosticMessageText(read.error.messageText, ' ')}; fix it so that imports of the models can be followed`);
+      }
+      const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, configDir!, undefined, configFile);
+      options = { ...parsed.options };
+      this.configs.set(configDir!, options);
+    } else {
+      options = {};
+    }
+    if (options.moduleResolution === undefined || options.moduleResolution === ts.ModuleResolutionKind.Classic) {
+      options = { ...options, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext };
+    }
+    this.configs.set(dir, options);
+    return options;
+  }
+
+  /** Whether `null` and `undefined` are types of their own in `sf` (strictNullChecks, or strict). */
+  strictNullChecks(sf: ts.SourceFile): boolean {
+    const o = this.optionsFor(path.dirname(sf.fileName));
+    return o.strictNullChecks ?? o.strict ?? false;
+  }
+
+  /**
+   * The file a module specifier names, seen from `from`; undefined for a module that is not read
+   * (typeorm, migrator) or a package whose declarations cannot be found.
+   */
+  resolve(specifier: string, from: ts.SourceFile): string | undefined {
+    if (OPAQUE.test(specifier)) return undefined;
+    const dir = path.dirname(from.fileName);
+    const key = `${dir}\u0000${specifier}`;
+    const cached = this.resolutions.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const options = this.optionsFor(dir);
+    let resolved = ts.resolveModuleName(specifier, from.fileName, options, this.host).resolvedModule?.resolvedFileName;
+    if (resolved && !/\.(d\.)?[cm]?tsx?$/.test(resolved)) resolved = undefined; // a .js file: nothing to read
+    this.resolutions.set(key, resolved ?? null);
+    return resolved;
+  }
+
+  private symbolsOf(sf: ts.SourceFile): FileSymbols {
+    let s = this.symbols.get(sf);
+    if (s) return s;
+    s = { locals: new Map(), imports: new Map(), exports: new Map(), star: [] };
+    const exported = (node: ts.Node): boolean => !!ts.getModifiers(node as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    const isDefault = (node: ts.Node): boolean => !!ts.getModifiers(node as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    for (const st of sf.statements) {
+      if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+        const module = st.moduleSpecifier.text;
+        const clause = st.importClause;
+        if (!clause) continue;
+        if (clause.name) s.imports.set(clause.name.text, { module, name: 'default' });
+        const b = clause.namedBindings;
+        if (b && ts.isNamespaceImport(b)) s.imports.set(b.name.text, { module, name: '*' });
+        if (b && ts.isNamedImports(b)) for (const el of b.elements) s.imports.set(el.name.text, { module, name: (el.propertyName ?? el.name).text });
+      } else if (ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || ts.isFunctionDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isInterfaceDeclaration(st)) {
+        if (!st.name) {
+          if (isDefault(st) && (ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st))) {
+            s.locals.set('default', st);
+            s.exports.set('default', { local: 'default' });
+          }
+          continue;
+        }
+        // Overloads and declaration merging: the first declaration with a body or members wins.
+        if (!s.locals.has(st.name.text) || (ts.isFunctionDeclaration(st) && st.body)) s.locals.set(st.name.text, st);
+        if (exported(st)) s.exports.set(isDefault(st) ? 'default' : st.name.text, { local: st.name.text });
+      } else if (ts.isVariableStatement(st)) {
+        for (const d of st.declarationList.declarations) {
+          if (!ts.isIdentifier(d.name)) continue;
+          s.locals.set(d.name.text, d);
+          if (exported(st)) s.exports.set(d.name.text, { local: d.name.text });
+        }
+      } else if (ts.isExportDeclaration(st)) {
+        const module = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+        const clause = st.exportClause;
+        if (!clause) {
+          if (module) s.star.push(module);
+        } else if (ts.isNamespaceExport(clause)) {
+          if (module) s.exports.set(clause.name.text, { from: { module, name: '*' } });
+        } else {
+          for (const el of clause.elements) {
+            const name = (el.propertyName ?? el.name).text;
+            s.exports.set(el.name.text, module ? { from: { module, name } } : { local: name });
+          }
+        }
+      } else if (ts.isExportAssignment(st) && !st.isExportEquals) {
+        if (ts.isIdentifier(st.expression)) s.exports.set('default', { local: st.expression.text });
+        else s.exports.set('default', { expression: st.expression });
+      }
+    }
+    this.symbols.set(sf, s);
+    return s;
+  }
+
+  /** What `name` stands for at the top level of `sf`; undefined when it is not declared there. */
+  lookup(sf: ts.SourceFile, name: string): Binding | undefined {
+    const s = this.symbolsOf(sf);
+    const local = s.locals.get(name);
+    if (local) return { kind: 'declaration', node: local };
+    const imported = s.imports.get(name);
+    if (imported) return this.importBinding(imported, sf, new Set());
+    return undefined;
+  }
+
+  private importBinding(imported: Imported, from: ts.SourceFile, seen: Set<string>): Binding | undefined {
+    const file = this.resolve(imported.module, from);
+    if (!file) return { kind: 'external', module: imported.module, name: imported.name };
+    const target = this.file(file);
+    if (imported.name === '*') return { kind: 'namespace', file: target };
+    return this.exportOf(target, imported.name, seen);
+  }
+
+  /** What module `sf` exports as `name` (following re-exports); undefined when it does not. */
+  exportOf(sf: ts.SourceFile, name: string, seen = new Set<string>()): Binding | undefined {
+    const key = `${sf.fileName}\u0000${name}`;
+    if (seen.has(key)) return undefined; // an export cycle
+    seen.add(key);
+    const s = this.symbolsOf(sf);
+    const e = s.exports.get(name);
+    if (e) {
+      if ('expression' in e) return { kind: 'expression', node: e.expression };
+      if ('from' in e) return this.importBinding(e.from, sf, seen);
+      const local = s.locals.get(e.local);
+      if (local) return { kind: 'declaration', node: local };
+      const imported = s.imports.get(e.local);
+      if (imported) return this.importBinding(imported, sf, seen);
+      return undefined;
+    }
+    for (const module of s.star) {
+      const file = this.resolve(module, sf);
+      if (!file) {
+        if (OPAQUE.test(module)) continue;
+        continue;
+      }
+      const found = this.exportOf(this.file(file), name, seen);
+      if (found) return found;
+    }
+    // `export * from 'typeorm'` in a barrel: the name may come from there.
+    const opaque = s.star.find((m) => OPAQUE.test(m));
+    if (opaque) return { kind: 'external', module: opaque, name };
+    return undefined;
+  }
+}

@@ -1,0 +1,383 @@
+/**
+ * The static entity reader on models written the way real projects write them: base classes and
+ * enums in other folders, path aliases, barrels, constants, helper decorators, mixins, NestJS's
+ * applyDecorators, naming strategies — and the errors, with file:line, for what it cannot follow.
+ * Each test writes a small project into a temporary folder and reads it (no database).
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { readEntityFiles } from '../../src/models/typescript/reader.js';
+import type { Schema, Table } from '../../src/schema/schema.js';
+
+const roots: string[] = [];
+after(() => {
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+});
+
+/** Writes `files` (path → text) under a new temporary folder; returns its path. */
+function project(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'migrator-entities-'));
+  roots.push(root);
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+  return root;
+}
+
+function read(root: string, files: string[], dialect = 'postgres', namingStrategy?: object): Schema {
+  return readEntityFiles(files.map((f) => path.join(root, f)), dialect, { namingStrategy });
+}
+
+function table(schema: Schema, name: string): Table {
+  const t = schema.tables.find((x) => x.name === name);
+  assert.ok(t, `no table ${name} in ${schema.tables.map((x) => x.name).join(', ')}`);
+  return t;
+}
+
+const columns = (t: Table): Record<string, string> => Object.fromEntries(t.columns.map((c) => [c.name, `${c.type}${c.nullable ? '' : ' not null'}${c.default !== undefined ? ` default ${c.default}` : ''}`]));
+
+/** The error `body` throws: its message must start with file:line and match `pattern`. */
+function fails(body: () => unknown, file: string, line: number, pattern: RegExp): string {
+  let message = '';
+  assert.throws(body, (e: Error) => {
+    message = e.message;
+    return true;
+  });
+  assert.ok(message.startsWith(`${file}:${line}: `), `expected ${file}:${line}: …, got: ${message}`);
+  assert.match(message, pattern);
+  return message;
+}
+
+const TSCONFIG = JSON.stringify({
+  compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, baseUrl: '.', paths: { '@app/*': ['src/*'] } },
+});
+
+describe('entity reader: what entities import', () => {
+  it('follows base classes, enums and constants across folders, path aliases, barrels and .js suffixes', () => {
+    const root = project({
+      'tsconfig.json': TSCONFIG,
+      'src/common/base.entity.ts': `import { CreateDateColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+export abstract class BaseEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+}
+`,
+      'src/common/constants.ts': `export const TITLE_LENGTH = 120;
+export const PREFIX = 'app';
+export const Tables = { project: \`\${PREFIX}_projects\` } as const;
+`,
+      'src/common/enums/status.ts': `export enum Status { Draft = 'draft', Live = 'live' }
+export enum Priority { Low, High }
+export const Visibility = { Private: 'private', Public: 'public' } as const;
+`,
+      'src/common/index.ts': `export * from './enums/status';
+export { TITLE_LENGTH as MAX_TITLE, Tables } from './constants';
+`,
+      'src/projects/project.entity.ts': `import { Column, Entity } from 'typeorm';
+import { BaseEntity } from '../common/base.entity.js';
+import { MAX_TITLE, Priority, Status, Tables, Visibility } from '@app/common';
+
+@Entity(Tables.project)
+export class Project extends BaseEntity {
+  static readonly SLUG_LENGTH = 40;
+  @Column({ length: MAX_TITLE }) title!: string;
+  @Column({ length: Project.SLUG_LENGTH * 2, unique: true }) slug!: string;
+  @Column({ type: 'enum', enum: Status, default: Status.Draft }) status!: Status;
+  @Column({ type: 'enum', enum: Visibility, enumName: 'visibility' }) visibility!: string;
+  @Column({ default: Priority.High }) priority!: Priority;
+  @Column({ type: String, nullable: true }) note!: string | null;
+}
+`,
+    });
+    const s = read(root, ['src/projects/project.entity.ts']);
+    const t = table(s, 'app_projects');
+    assert.deepEqual(columns(t), {
+      id: 'uuid not null default uuid_generate_v4()',
+      createdAt: 'timestamp with time zone not null default now()',
+      updatedAt: 'timestamp with time zone not null default now()',
+      title: 'character varying(120) not null',
+      slug: 'character varying(80) not null',
+      status: "app_projects_status_enum not null default 'draft'",
+      visibility: 'visibility not null',
+      priority: "integer not null default '1'",
+      note: 'character varying',
+    });
+    assert.deepEqual(s.enums, [
+      { name: 'app_projects_status_enum', values: ['draft', 'live'] },
+      { name: 'visibility', values: ['private', 'public'] },
+    ]);
+    assert.deepEqual(s.extensions, ['uuid-ossp']);
+  });
+
+  it('reads mixins, keeps the first declaration of an inherited column and takes the entity\'s own default', () => {
+    const root = project({
+      'lib/mixins.ts': `import { Column, DeleteDateColumn } from 'typeorm';
+type Ctor<T = object> = abstract new (...args: any[]) => T;
+export function SoftDeletable<TBase extends Ctor>(Base: TBase) {
+  abstract class Mixed extends Base {
+    @DeleteDateColumn() deletedAt?: Date;
+  }
+  return Mixed;
+}
+export abstract class Root {
+  @Column({ primary: true, type: 'integer' }) id!: number;
+  @Column({ type: 'varchar', length: 20, default: 'root' }) kind!: string;
+}
+`,
+      'entities/thing.ts': `import { Column, Entity } from 'typeorm';
+import { Root, SoftDeletable } from '../lib/mixins';
+
+@Entity()
+export class Thing extends SoftDeletable(Root) {
+  @Column({ type: 'text', default: 'thing' }) kind!: string;
+  @Column() label!: string;
+}
+`,
+    });
+    const t = table(read(root, ['entities/thing.ts'], 'sqlite'), 'thing');
+    assert.deepEqual(columns(t), {
+      id: 'integer not null',
+      kind: "varchar(20) not null default 'thing'",
+      deletedAt: 'datetime',
+      label: 'varchar not null',
+    });
+  });
+});
+
+describe('entity reader: helper decorators', () => {
+  const COLUMNS = `import { Column, ColumnOptions, Index } from 'typeorm';
+import { applyDecorators } from '@nestjs/common';
+
+export function DbAwareColumn(options: ColumnOptions) {
+  return Column(options);
+}
+export const JsonColumn = (options: ColumnOptions = {}): PropertyDecorator => Column({ ...options, type: 'simple-json' });
+export function MoneyColumn({ nullable = false, precision = 12 }: { nullable?: boolean; precision?: number } = {}) {
+  const scale = 2;
+  if (nullable) return Column('numeric', { precision, scale, nullable: true });
+  return Column('numeric', { precision, scale, default: 0 });
+}
+export function IndexedColumn(length: number) {
+  return applyDecorators(Column({ length }), Index());
+}
+export function Searchable(): PropertyDecorator {
+  return (target, key) => {
+    Column({ type: 'text', nullable: true })(target, key);
+    Index()(target, key);
+  };
+}
+/** A decorator of the project that never reaches TypeORM: left alone. */
+export function Audited(): PropertyDecorator {
+  return (target, key) => Reflect.defineMetadata('audited', true, target, key);
+}
+`;
+
+  it('expands helpers that return TypeORM decorators, and leaves validation decorators and schema-free ones alone', () => {
+    const root = project({
+      'src/db/columns.ts': COLUMNS,
+      'src/order.ts': `import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { IsEmail, Length } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import * as db from './db/columns';
+
+@Entity()
+export class Order {
+  @PrimaryGeneratedColumn() id!: number;
+  @db.DbAwareColumn({ type: 'varchar', length: 64 }) @IsEmail() @ApiProperty() email!: string;
+  @db.JsonColumn({ nullable: true }) meta!: object;
+  @db.MoneyColumn() total!: string;
+  @db.MoneyColumn({ nullable: true, precision: 8 }) discount!: string | null;
+  @db.IndexedColumn(30) @Length(1, 30) code!: string;
+  @db.Searchable() @db.Audited() notes!: string;
+}
+`,
+    });
+    const t = table(read(root, ['src/order.ts']), 'order');
+    assert.deepEqual(columns(t), {
+      id: 'integer not null',
+      email: 'character varying(64) not null',
+      meta: 'text',
+      total: "numeric(12,2) not null default '0'",
+      discount: 'numeric(8,2)',
+      code: 'character varying(30) not null',
+      notes: 'text',
+    });
+    assert.deepEqual(t.indexes.map((i) => i.columns), [['code'], ['notes']]);
+  });
+
+  it('names the helper and where it is used when a helper cannot be followed', () => {
+    const root = project({
+      'src/db/columns.ts': `import { Column, ColumnOptions } from 'typeorm';
+export function DbAwareColumn(options: ColumnOptions) {
+  if (options.type === 'timestamptz' && process.env.DB === 'sqlite') options.type = 'datetime';
+  return Column(options);
+}
+`,
+      'src/event.ts': `import { Entity, PrimaryColumn } from 'typeorm';
+import { DbAwareColumn } from './db/columns';
+
+@Entity()
+export class Event {
+  @PrimaryColumn() id!: number;
+
+  @DbAwareColumn({ type: 'timestamptz' })
+  at!: Date;
+}
+`,
+    });
+    const message = fails(() => read(root, ['src/event.ts']), path.join(root, 'src/db/columns.ts'), 3, /process|without running the code/);
+    assert.match(message, new RegExp(`used at ${path.join(root, 'src/event.ts').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8`));
+    assert.match(message, /models: \{ typeorm:/);
+  });
+
+  it('refuses decorators of modules it does not know, and TypeORM features only TypeORM can read', () => {
+    const root = project({
+      'a.ts': `import { Entity, PrimaryColumn } from 'typeorm';
+import { Searchable } from 'some-search-lib';
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  @Searchable() name!: string;
+}
+`,
+      'b.ts': `import { ChildEntity, Column } from 'typeorm';
+@ChildEntity()
+export class B {
+  @Column() name!: string;
+}
+`,
+      'c.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+class Address { @Column() city!: string; }
+@Entity()
+export class C {
+  @PrimaryColumn() id!: number;
+  @Column(() => Address) address!: Address;
+}
+`,
+    });
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 6, /'some-search-lib'/);
+    fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 2, /@ChildEntity .*models: \{ typeorm:/);
+    fails(() => read(root, ['c.ts']), path.join(root, 'c.ts'), 6, /embedded columns/);
+  });
+
+  it('refuses a base class it cannot read, instead of losing its columns', () => {
+    const root = project({
+      'a.ts': `import { Entity, PrimaryColumn } from 'typeorm';
+import { AggregateRoot } from '@nestjs/cqrs';
+@Entity()
+export class A extends AggregateRoot {
+  @PrimaryColumn() id!: number;
+}
+`,
+      'b.ts': `import { Entity, PrimaryColumn } from 'typeorm';
+import { Base } from './missing/base';
+@Entity()
+export class B extends Base {
+  @PrimaryColumn() id!: number;
+}
+`,
+    });
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 4, /base class `AggregateRoot`.*'@nestjs\/cqrs'/);
+    fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 4, /base class `Base`/);
+  });
+
+  it('reads a type from a constant only when it is a const known without running the code', () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+const dbType = process.env.DB_TYPE;
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  @Column({ type: dbType === 'postgres' ? 'timestamptz' : 'datetime' }) at!: Date;
+}
+`,
+      'b.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+let size = 10;
+@Entity()
+export class B {
+  @PrimaryColumn() id!: number;
+  @Column({ length: size }) name!: string;
+}
+`,
+    });
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 2, /process\.env/);
+    fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 6, /`size` is not a const/);
+  });
+});
+
+describe('entity reader: TypeScript types as emitDecoratorMetadata reports them', () => {
+  const entity = `import { Column, Entity, PrimaryColumn } from 'typeorm';
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  @Column({ nullable: true }) name!: string | null;
+}
+`;
+  it('string | null is String without strictNullChecks', () => {
+    const root = project({ 'tsconfig.json': JSON.stringify({ compilerOptions: { strict: false } }), 'a.ts': entity });
+    assert.equal(columns(table(read(root, ['a.ts'], 'sqlite'), 'a')).name, 'varchar');
+  });
+
+  it('string | null is Object under strictNullChecks, which TypeORM refuses: an error asking for a type', () => {
+    const root = project({ 'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true } }), 'a.ts': entity });
+    fails(() => read(root, ['a.ts'], 'sqlite'), path.join(root, 'a.ts'), 5, /`string \| null` \(Object to TypeORM under strictNullChecks\); give one/);
+  });
+
+  it("type: 'string' is refused, as TypeORM 1.x refuses it", () => {
+    const root = project({ 'a.ts': entity.replace('@Column({ nullable: true })', "@Column({ type: 'string' })") });
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 5, /"string" .* not supported on postgres/);
+  });
+});
+
+describe('entity reader: naming strategies', () => {
+  /** A snake-case strategy of our own, shaped like typeorm-naming-strategies' one. */
+  const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const strategy = {
+    tableName: (className: string, custom?: string) => custom ?? `${snake(className)}s`,
+    columnName: (property: string, custom: string | undefined, prefixes: string[]) => custom ?? snake([...prefixes, property].join('_')),
+    joinColumnName: (relation: string, referenced: string) => snake(`${relation}_${referenced}`),
+    joinTableName: (first: string, second: string, firstProperty: string) => snake(`${first}_${firstProperty}_${second}`),
+    joinTableColumnName: (t: string, property: string, column?: string) => snake(`${t}_${column ?? property}`),
+    primaryKeyName: (t: string | { name: string }, cols: string[]) => `pk_${typeof t === 'string' ? t : t.name}_${cols.join('_')}`,
+  };
+
+  it('is called where TypeORM calls it, with TypeORM\'s defaults for what it leaves out', () => {
+    const root = project({
+      'user.ts': `import { Column, Entity, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Team } from './team';
+@Entity()
+export class UserAccount {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() firstName!: string;
+  @Column({ name: 'mail' }) emailAddress!: string;
+  @ManyToOne(() => Team) homeTeam!: Team;
+  @ManyToMany(() => Team) @JoinTable() followedTeams!: Team[];
+}
+`,
+      'team.ts': `import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Team {
+  @PrimaryGeneratedColumn() teamId!: number;
+}
+`,
+    });
+    const s = read(root, ['user.ts', 'team.ts'], 'postgres', strategy);
+    const user = table(s, 'user_accounts');
+    assert.deepEqual(user.columns.map((c) => c.name), ['id', 'first_name', 'mail', 'home_team_team_id']);
+    assert.equal(user.primaryKey?.name, 'pk_user_accounts_id');
+    // foreignKeyName is not overridden: TypeORM's default, over the strategy's column names.
+    assert.match(user.foreignKeys[0].name!, /^FK_[0-9a-f]{27}$/);
+    const junction = table(s, 'user_accounts_followed_teams_teams');
+    assert.deepEqual(junction.columns.map((c) => c.name), ['user_accounts_id', 'teams_team_id']);
+  });
+
+  it('a method that returns no name is an error naming it', () => {
+    const root = project({ 'a.ts': `import { Entity, PrimaryColumn } from 'typeorm';\n@Entity()\nexport class A { @PrimaryColumn() id!: number; }\n` });
+    assert.throws(() => read(root, ['a.ts'], 'sqlite', { ...strategy, tableName: () => undefined }), /namingStrategy\.tableName\("A", undefined\) returned undefined/);
+  });
+});
