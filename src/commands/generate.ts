@@ -9,7 +9,7 @@ import type { Project } from '../project.js';
 import { REVISION_ID } from '../revisions/graph.js';
 import { newRevisionId, writeRevision } from '../script/write.js';
 import { offlineSql } from './migrate.js';
-import type { Schema } from '../schema/schema.js';
+import { describeIndexKey, type Schema } from '../schema/schema.js';
 
 export interface RevisionOptions {
   message?: string;
@@ -201,7 +201,7 @@ export function schemaText(schema: Schema, project: Project): string {
       lines.push(`  column ${c.name} ${type(c.type)}${c.nullable ? '' : ' not null'}${def !== undefined ? ` default ${def}` : ''}`);
     }
     if (t.primaryKey) lines.push(`  primary key (${t.primaryKey.columns.join(', ')})`);
-    for (const i of sorted(t.indexes, (i) => i.name)) lines.push(`  ${i.unique ? 'unique ' : ''}index ${i.name} (${i.columns.join(', ')})${i.where ? ` where ${i.where}` : ''}`);
+    for (const i of sorted(t.indexes, (i) => i.name)) lines.push(`  ${i.unique ? 'unique ' : ''}index ${i.name} (${i.columns.map(describeIndexKey).join(', ')})${i.where ? ` where ${i.where}` : ''}`);
     for (const u of sorted(t.uniques, (u) => u.name ?? u.columns.join())) lines.push(`  unique ${u.name ?? ''} (${u.columns.join(', ')})`);
     for (const f of sorted(t.foreignKeys, (f) => f.name ?? f.columns.join())) {
       lines.push(`  foreign key ${f.name ?? ''} (${f.columns.join(', ')}) -> ${f.referencedTable} (${f.referencedColumns.join(', ')}) on delete ${f.onDelete ?? 'NO ACTION'} on update ${f.onUpdate ?? 'NO ACTION'}`);

@@ -4,14 +4,23 @@
  * Each dialect's compiler handles the rest.
  */
 import type { Constraint, Operation } from '../operations/operation.js';
-import type { Index } from '../schema/schema.js';
+import { normalizeIndexKey, type Index, type IndexKey } from '../schema/schema.js';
 import { quoteIdentifier as q } from './dialect.js';
 
 export const columnList = (names: readonly string[]): string => names.map(q).join(', ');
 
-/** An index column: a name, quoted, or an expression (`lower("email")`), as written. */
-export function indexColumn(c: string): string {
-  return /[()\s]/.test(c) ? c : q(c);
+/** An operator class name, quoted (a schema-qualified one part by part). */
+const opclassSql = (name: string): string => name.split('.').map(q).join('.');
+
+/**
+ * An index key: a column name, always quoted (never taken for an expression), or an expression
+ * in parentheses; then its operator class, DESC and NULLS order.
+ */
+export function indexKeySql(key: IndexKey): string {
+  const k = normalizeIndexKey(key);
+  if (typeof k === 'string') return q(k);
+  const base = k.column !== undefined ? q(k.column) : `(${k.expression})`;
+  return `${base}${k.opclass ? ` ${opclassSql(k.opclass)}` : ''}${k.order === 'desc' ? ' DESC' : ''}${k.nulls ? ` NULLS ${k.nulls === 'first' ? 'FIRST' : 'LAST'}` : ''}`;
 }
 
 export function constraintSql(c: Constraint): string {
@@ -31,7 +40,7 @@ export function constraintSql(c: Constraint): string {
 
 export function createIndexSql(table: string, i: Index): string {
   const using = i.using && i.using !== 'btree' ? ` USING ${i.using}` : '';
-  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(table)}${using} (${i.columns.map(indexColumn).join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(table)}${using} (${i.columns.map(indexKeySql).join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
 }
 
 /** The statements of an operation whose SQL is the same in every dialect; undefined otherwise. */

@@ -10,6 +10,7 @@
  */
 import {
   compareNames,
+  normalizeIndexKey,
   sortByDependencies,
   type CheckConstraint,
   type Column,
@@ -29,6 +30,11 @@ export interface CompareOptions {
   normalizeDefault?: (expression: string | undefined, column: Column) => string | undefined;
   /** A check expression as the dialect reports it back, for comparison only. */
   normalizeExpression?: (expression: string) => string;
+  /**
+   * An index key's operator class as the dialect reports it back: undefined for the default one
+   * of its index method (PostgreSQL shows only the others).
+   */
+  normalizeOpclass?: (method: string, opclass: string) => string | undefined;
   /** Whether the dialect stores table and column comments (and so they are compared). */
   comments?: boolean;
   /**
@@ -59,6 +65,7 @@ interface Resolved {
   type: (t: string) => string;
   default: (d: string | undefined, c: Column) => string | undefined;
   expression: (e: string) => string;
+  opclass: (method: string, opclass: string) => string | undefined;
   comments: boolean;
 }
 
@@ -104,6 +111,7 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
     type: memoize(options.normalizeType ?? identity),
     default: options.normalizeDefault ?? ((d) => d),
     expression: options.normalizeExpression ?? spaces,
+    opclass: options.normalizeOpclass ?? ((_m, c) => c),
     comments: options.comments ?? false,
   };
   const fromNames = new Set(from.tables.map((t) => t.name));
@@ -223,7 +231,19 @@ function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
   }
 
   // Indexes: by name; a changed definition is a drop and a create.
-  const indexKey = (i: Index): string => JSON.stringify([i.columns, i.unique, i.where ? o.expression(i.where) : null, i.using ?? 'btree']);
+  const indexKey = (i: Index): string => {
+    const method = i.using ?? 'btree';
+    const keys = i.columns.map((k) => {
+      const n = normalizeIndexKey(k);
+      if (typeof n === 'string') return n;
+      return normalizeIndexKey({
+        ...n,
+        ...(n.expression !== undefined ? { expression: o.expression(n.expression) } : {}),
+        opclass: n.opclass ? o.opclass(method, n.opclass) : undefined,
+      });
+    });
+    return JSON.stringify([keys, i.unique, i.where ? o.expression(i.where) : null, method]);
+  };
   const curIdx = new Map(current.indexes.map((i) => [i.name, i]));
   const tgtIdx = new Map(target.indexes.map((i) => [i.name, i]));
   const dropIdx = sortIndexes(current.indexes.filter((i) => !tgtIdx.has(i.name) || indexKey(tgtIdx.get(i.name)!) !== indexKey(i)));

@@ -2,7 +2,7 @@
  * Applying operations to a Schema in memory: how a dialect learns the shape a table will have
  * after a change (SQLite rebuilds), and how tests check that an upgrade and its downgrade cancel.
  */
-import { findColumn, findTable, type EnumType, type Schema, type Table } from '../schema/schema.js';
+import { findColumn, findTable, renameIndexKey, type EnumType, type IndexKey, type Schema, type Table } from '../schema/schema.js';
 import type { Constraint, ConstraintRef, Operation } from './operation.js';
 
 export class SchemaApplyError extends Error {
@@ -101,7 +101,8 @@ export function applyOperation(schema: Schema, op: Operation): void {
       // As in PostgreSQL, the indexes and constraints that use the column go with it.
       const uses = (cols: string[]): boolean => cols.includes(op.column);
       const mentions = new RegExp(`(^|[^A-Za-z0-9_$])"?${op.column.replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')}"?($|[^A-Za-z0-9_$])`);
-      t.indexes = t.indexes.filter((i) => !uses(i.columns) && !i.columns.some((c) => mentions.test(c)) && !(i.where && mentions.test(i.where)));
+      const keyUses = (k: IndexKey): boolean => (typeof k === 'string' ? k === op.column : k.column === op.column || (k.expression !== undefined && mentions.test(k.expression)));
+      t.indexes = t.indexes.filter((i) => !i.columns.some(keyUses) && !(i.where && mentions.test(i.where)));
       t.uniques = t.uniques.filter((u) => !uses(u.columns));
       t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));
       t.checks = t.checks.filter((c) => !mentions.test(c.expression));
@@ -138,7 +139,7 @@ export function applyOperation(schema: Schema, op: Operation): void {
       if (!c) throw new SchemaApplyError(`column "${op.from}" does not exist on table "${op.table}"`);
       c.name = op.to;
       if (t.primaryKey) t.primaryKey.columns = renameInList(t.primaryKey.columns, op.from, op.to);
-      for (const i of t.indexes) i.columns = renameInList(i.columns, op.from, op.to);
+      for (const i of t.indexes) i.columns = i.columns.map((k) => renameIndexKey(k, op.from, op.to));
       for (const u of t.uniques) u.columns = renameInList(u.columns, op.from, op.to);
       for (const f of t.foreignKeys) f.columns = renameInList(f.columns, op.from, op.to);
       for (const other of schema.tables) {

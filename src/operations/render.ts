@@ -2,7 +2,7 @@
  * Operations rendered as TypeScript source: the `await op.…(…)` statements of a revision file.
  * Output is deterministic (fixed key order, single quotes) and wrapped like hand-written code.
  */
-import type { Column } from '../schema/schema.js';
+import { normalizeIndexKey, type Column } from '../schema/schema.js';
 import type { Constraint, Operation } from './operation.js';
 
 const MAX_LINE = 100;
@@ -141,7 +141,7 @@ export function renderOperation(op: Operation, indent = '  '): string {
     case 'createIndex':
       return call(
         'createIndex',
-        [op.table, { name: op.index.name, columns: op.index.columns, unique: op.index.unique || undefined, where: op.index.where, using: op.index.using }],
+        [op.table, { name: op.index.name, columns: op.index.columns.map(normalizeIndexKey) as Literal, unique: op.index.unique || undefined, where: op.index.where, using: op.index.using }],
         indent,
       );
     case 'dropIndex':

@@ -24,9 +24,30 @@ export interface PrimaryKey {
   columns: string[];
 }
 
+/**
+ * One key of an index beyond a plain column: a column with a sort order or operator class, or an
+ * expression. An expression is always said to be one; a name is never taken for an expression.
+ */
+export interface IndexPart {
+  /** A column name… */
+  column?: string;
+  /** …or an SQL expression (`lower("email")`), written as is. */
+  expression?: string;
+  /** Descending; ascending is the default and is never stored. */
+  order?: 'desc';
+  /** Where NULLs sort, when not the default for the order (last ascending, first descending). */
+  nulls?: 'first' | 'last';
+  /** An operator class other than the type's default (PostgreSQL `gin_trgm_ops`). */
+  opclass?: string;
+}
+
+/** An index key: a column name, or a part with more to say. */
+export type IndexKey = string | IndexPart;
+
 export interface Index {
   name: string;
-  columns: string[];
+  /** The keys in order: column names, or parts with a sort order, operator class or expression. */
+  columns: IndexKey[];
   unique: boolean;
   /** Partial index predicate, without the `WHERE` keyword. */
   where?: string;
@@ -142,4 +163,39 @@ export function sortByDependencies(tables: Table[]): Table[] {
 /** Code-unit order, independent of locale, so output is the same everywhere. */
 export function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The column an index key names; undefined for an expression. */
+export function keyColumn(k: IndexKey): string | undefined {
+  return typeof k === 'string' ? k : k.column;
+}
+
+/**
+ * An index key in its shortest form: a plain column name when it says nothing more, no NULLS
+ * order that is the default for its direction.
+ */
+export function normalizeIndexKey(k: IndexKey): IndexKey {
+  if (typeof k === 'string') return k;
+  const desc = k.order === 'desc';
+  const nulls = k.nulls && k.nulls !== (desc ? 'first' : 'last') ? k.nulls : undefined;
+  if (k.column !== undefined && !desc && !nulls && !k.opclass) return k.column;
+  return {
+    ...(k.column !== undefined ? { column: k.column } : { expression: k.expression ?? '' }),
+    ...(desc ? { order: 'desc' as const } : {}),
+    ...(nulls ? { nulls } : {}),
+    ...(k.opclass ? { opclass: k.opclass } : {}),
+  };
+}
+
+/** The index key with a column renamed. */
+export function renameIndexKey(k: IndexKey, from: string, to: string): IndexKey {
+  if (typeof k === 'string') return k === from ? to : k;
+  return k.column === from ? { ...k, column: to } : k;
+}
+
+/** An index key as a reader sees it: `"email" DESC`, `lower(email)`. */
+export function describeIndexKey(k: IndexKey): string {
+  if (typeof k === 'string') return k;
+  const base = k.column ?? `(${k.expression})`;
+  return [base, k.opclass, k.order === 'desc' ? 'DESC' : undefined, k.nulls ? `NULLS ${k.nulls.toUpperCase()}` : undefined].filter(Boolean).join(' ');
 }

@@ -4,7 +4,8 @@ import { compareSchemas } from '../../src/diff/compare.js';
 import { reverseOperation } from '../../src/operations/reverse.js';
 import { normalizeSqliteDefault, normalizeSqliteType } from '../../src/dialects/sqlite/types.js';
 import type { Operation } from '../../src/operations/operation.js';
-import type { Column, ForeignKey, Schema, Table } from '../../src/schema/schema.js';
+import type { Column, ForeignKey, Index, Schema, Table } from '../../src/schema/schema.js';
+import { normalizePgOpclass } from '../../src/dialects/postgres/types.js';
 
 const sqliteOptions = { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault };
 
@@ -431,5 +432,27 @@ describe('compareSchemas: primary keys', () => {
   it('a primary key name alone is not a change', () => {
     const to = table('t', [id()], { primaryKey: { name: 'PK_t', columns: ['id'] } });
     assert.deepEqual(compareSchemas(schema(table('t', [id()])), schema(to)), []);
+  });
+});
+
+describe('compareSchemas: index keys', () => {
+  const withIndex = (index: Index): Schema => schema(table('doc', [id(), col('title', 'text'), col('body', 'jsonb')], { indexes: [index] }));
+  const pg = { normalizeOpclass: normalizePgOpclass };
+
+  it('a sort order or an operator class is part of the index: a change is a drop and a create', () => {
+    const from = withIndex({ name: 'ix', columns: ['title'], unique: false });
+    assert.deepEqual(summary(compareSchemas(from, withIndex({ name: 'ix', columns: [{ column: 'title', order: 'desc' }], unique: false }))), ['dropIndex doc.ix', 'createIndex doc.ix']);
+    assert.deepEqual(summary(compareSchemas(from, withIndex({ name: 'ix', columns: [{ column: 'title', opclass: 'text_pattern_ops' }], unique: false }), pg)), [
+      'dropIndex doc.ix',
+      'createIndex doc.ix',
+    ]);
+  });
+
+  it('spellings that mean the same compare equal: ASC, the default NULLS order, a default operator class', () => {
+    const plain = withIndex({ name: 'ix', columns: ['title'], unique: false });
+    assert.deepEqual(compareSchemas(plain, withIndex({ name: 'ix', columns: [{ column: 'title', nulls: 'last' }], unique: false })), []);
+    const gin = (opclass?: string): Schema => withIndex({ name: 'ix', columns: [opclass ? { column: 'body', opclass } : 'body'], unique: false, using: 'gin' });
+    assert.deepEqual(compareSchemas(gin(), gin('jsonb_ops'), pg), []);
+    assert.notDeepEqual(compareSchemas(gin(), gin('jsonb_path_ops'), pg), []);
   });
 });

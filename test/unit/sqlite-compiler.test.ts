@@ -290,3 +290,27 @@ describe('compileSqlite: rebuilds', () => {
     assert.ok(statements[0].startsWith('CREATE TABLE "_migrator_tmp_order"'), statements[0]);
   });
 });
+
+describe('index keys', () => {
+  const create = (columns: Operation & { kind: 'createIndex' } extends { index: infer I } ? I extends { columns: infer C } ? C : never : never): string[] =>
+    compileSqlite([{ kind: 'createIndex', table: 'order', index: { name: 'ix', columns, unique: false } }], orderSchema()).statements;
+
+  it('a column name is always quoted, whatever it holds; an expression is one only when said so', () => {
+    assert.deepEqual(create(['id); DROP TABLE "order"; --']), ['CREATE INDEX "ix" ON "order" ("id); DROP TABLE ""order""; --")']);
+    assert.deepEqual(create(['first name', 'lower(x)']), ['CREATE INDEX "ix" ON "order" ("first name", "lower(x)")']);
+    assert.deepEqual(create([{ expression: 'lower("note")' }]), ['CREATE INDEX "ix" ON "order" ((lower("note")))']);
+  });
+
+  it('DESC is written; ASC and the default NULLS order are not', () => {
+    assert.deepEqual(create([{ column: 'qty', order: 'desc' }, { column: 'note', nulls: 'last' }]), ['CREATE INDEX "ix" ON "order" ("qty" DESC, "note")']);
+  });
+
+  it('an operator class, a NULLS order SQLite lacks, or another method is an error, never dropped', () => {
+    assert.throws(() => create([{ column: 'note', opclass: 'text_pattern_ops' }]), /sqlite cannot create index ix with operator class text_pattern_ops/);
+    assert.throws(() => create([{ column: 'note', nulls: 'first' }]), /sqlite cannot create index ix with NULLS FIRST/);
+    assert.throws(
+      () => compileSqlite([{ kind: 'createIndex', table: 'order', index: { name: 'ix', columns: ['note'], unique: false, using: 'gin' } }], orderSchema()),
+      /sqlite cannot create index ix USING gin/,
+    );
+  });
+});

@@ -5,7 +5,7 @@ import type { Schema } from '../../schema/schema.js';
 import { quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions } from '../dialect.js';
 import { compilePostgres, NEEDS_SCHEMA } from './compiler.js';
 import { introspectPostgres } from './introspector.js';
-import { normalizePgDefault, normalizePgType } from './types.js';
+import { normalizePgDefault, normalizePgOpclass, normalizePgType } from './types.js';
 import { normalizePgExpression } from './expressions.js';
 
 /**
@@ -112,6 +112,7 @@ export const postgresDialect: Dialect = {
     normalizeType: normalizePgType,
     normalizeDefault: normalizePgDefault,
     normalizeExpression: normalizePgExpression,
+    normalizeOpclass: normalizePgOpclass,
     comments: true,
   },
   quoteIdentifier,

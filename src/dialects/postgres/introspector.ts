@@ -3,7 +3,7 @@
  * columns, constraints, indexes, enums, extensions — sent as one statement, however many tables
  * there are.
  */
-import { emptyTable, type ForeignKeyAction, type Schema, type Table } from '../../schema/schema.js';
+import { emptyTable, normalizeIndexKey, type ForeignKeyAction, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
 
 /** What the introspector needs of a connection. */
 export interface Queryable {
@@ -42,9 +42,15 @@ ORDER BY con.conrelid, con.conname`;
 
 const INDEXES = `
 SELECT i.indrelid::int AS oid, ic.relname::text AS name, i.indisunique AS "unique",
-       (SELECT array_agg(CASE WHEN k.attnum = 0 THEN pg_get_indexdef(i.indexrelid, k.ord::int, true) ELSE a.attname::text END ORDER BY k.ord)
+       (SELECT json_agg(json_build_object(
+                 'column', CASE WHEN k.attnum <> 0 THEN a.attname::text END,
+                 'expression', CASE WHEN k.attnum = 0 THEN pg_get_indexdef(i.indexrelid, k.ord::int, true) END,
+                 'desc', (i.indoption[k.ord - 1] & 1) <> 0,
+                 'nullsFirst', (i.indoption[k.ord - 1] & 2) <> 0,
+                 'opclass', CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END) ORDER BY k.ord)
           FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
           LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+          LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.ord - 1]
          WHERE k.ord <= i.indnkeyatts) AS columns,
        pg_get_expr(i.indpred, i.indrelid) AS "where", am.amname::text AS method
 FROM pg_index i
@@ -74,9 +80,27 @@ interface CatalogRow {
   tables: { oid: number; name: string; comment: string | null }[];
   columns: ColumnRow[];
   constraints: { oid: number; name: string; type: string; keys: number[]; fkeys: number[] | null; foid: number; ref_table: string | null; on_update: string; on_delete: string; def: string }[];
-  indexes: { oid: number; name: string; unique: boolean; columns: string[]; where: string | null; method: string }[];
+  indexes: { oid: number; name: string; unique: boolean; columns: IndexKeyRow[]; where: string | null; method: string }[];
   enums: { name: string; values: string[] }[];
   extensions: { name: string }[];
+}
+
+interface IndexKeyRow {
+  column: string | null;
+  expression: string | null;
+  desc: boolean;
+  nullsFirst: boolean;
+  opclass: string | null;
+}
+
+/** One key of an index as the catalog describes it. */
+function indexKey(k: IndexKeyRow): IndexKey {
+  return normalizeIndexKey({
+    ...(k.column !== null ? { column: k.column } : { expression: k.expression ?? '' }),
+    ...(k.desc ? { order: 'desc' as const } : {}),
+    nulls: k.nullsFirst ? 'first' : 'last',
+    ...(k.opclass !== null ? { opclass: k.opclass } : {}),
+  });
 }
 
 const ACTIONS: Record<string, ForeignKeyAction> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -169,7 +193,7 @@ export async function introspectPostgres(db: Queryable, schemaName: string, excl
     if (!table) continue;
     table.indexes.push({
       name: i.name,
-      columns: i.columns,
+      columns: i.columns.map(indexKey),
       unique: i.unique,
       ...(i.where !== null ? { where: i.where } : {}),
       ...(i.method !== 'btree' ? { using: i.method } : {}),

@@ -142,3 +142,29 @@ export function normalizePgDefault(expression: string | undefined, column?: { ty
   if (s === 'current_timestamp' || s === 'now()' || s === 'transaction_timestamp()') return 'now()';
   return s;
 }
+
+/**
+ * The operator classes PostgreSQL 15 picks by default for some column type, per index method:
+ * the catalog never shows them (pg_opclass.opcdefault), so a model that names one compares equal
+ * to an index without one.
+ */
+const DEFAULT_OPCLASSES: Record<string, ReadonlySet<string>> = {
+  btree: new Set(
+    'array_ops bit_ops bool_ops bpchar_ops bytea_ops char_ops date_ops enum_ops float4_ops float8_ops inet_ops int2_ops int4_ops int8_ops interval_ops jsonb_ops macaddr8_ops macaddr_ops money_ops multirange_ops name_ops numeric_ops oid_ops oidvector_ops pg_lsn_ops range_ops record_ops text_ops tid_ops time_ops timestamp_ops timestamptz_ops timetz_ops tsquery_ops tsvector_ops uuid_ops varbit_ops xid8_ops'.split(' '),
+  ),
+  hash: new Set(
+    'aclitem_ops array_ops bool_ops bpchar_ops bytea_ops char_ops cid_ops date_ops enum_ops float4_ops float8_ops inet_ops int2_ops int4_ops int8_ops interval_ops jsonb_ops macaddr8_ops macaddr_ops multirange_ops name_ops numeric_ops oid_ops oidvector_ops pg_lsn_ops range_ops record_ops text_ops tid_ops time_ops timestamp_ops timestamptz_ops timetz_ops uuid_ops xid8_ops xid_ops'.split(' '),
+  ),
+  gin: new Set(['array_ops', 'jsonb_ops', 'tsvector_ops']),
+  gist: new Set(['box_ops', 'circle_ops', 'multirange_ops', 'point_ops', 'poly_ops', 'range_ops', 'tsquery_ops', 'tsvector_ops']),
+  spgist: new Set(['box_ops', 'inet_ops', 'poly_ops', 'quad_point_ops', 'range_ops', 'text_ops']),
+  brin: new Set(
+    'bit_minmax_ops box_inclusion_ops bpchar_minmax_ops bytea_minmax_ops char_minmax_ops date_minmax_ops float4_minmax_ops float8_minmax_ops inet_inclusion_ops int2_minmax_ops int4_minmax_ops int8_minmax_ops interval_minmax_ops macaddr8_minmax_ops macaddr_minmax_ops name_minmax_ops numeric_minmax_ops oid_minmax_ops pg_lsn_minmax_ops range_inclusion_ops text_minmax_ops tid_minmax_ops time_minmax_ops timestamp_minmax_ops timestamptz_minmax_ops timetz_minmax_ops uuid_minmax_ops varbit_minmax_ops'.split(' '),
+  ),
+};
+
+/** An operator class as the catalog reports it: undefined when it is its method's default. */
+export function normalizePgOpclass(method: string, opclass: string): string | undefined {
+  const name = opclass.replace(/^(pg_catalog|public)\./, '').toLowerCase();
+  return DEFAULT_OPCLASSES[method.toLowerCase()]?.has(name) ? undefined : name;
+}

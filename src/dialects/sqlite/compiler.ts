@@ -5,7 +5,7 @@
  */
 import { applyOperation, findConstraint, SchemaApplyError } from '../../operations/apply.js';
 import { describeOperation, operationTable, type Operation } from '../../operations/operation.js';
-import { cloneSchema, findTable, type Column, type Schema, type Table } from '../../schema/schema.js';
+import { cloneSchema, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { createIndexSql, standardSql } from '../sql.js';
 import { parseCreateTable, tokenize } from './parse.js';
@@ -24,12 +24,23 @@ function columnIsConstrained(schema: Schema, t: Table, column: string): boolean 
   const mentions = (expr: string): boolean => mentionsIdentifier(expr, column);
   return (
     !!t.primaryKey?.columns.includes(column) ||
-    t.indexes.some((i) => i.columns.some((c) => c === column || mentions(c)) || (i.where !== undefined && mentions(i.where))) ||
+    t.indexes.some((i) => i.columns.some((k) => keyColumn(k) === column || (typeof k !== 'string' && k.expression !== undefined && mentions(k.expression))) || (i.where !== undefined && mentions(i.where))) ||
     t.uniques.some((u) => u.columns.includes(column)) ||
     t.foreignKeys.some((f) => f.columns.includes(column)) ||
     t.checks.some((c) => mentions(c.expression)) ||
     schema.tables.some((o) => o.foreignKeys.some((f) => f.referencedTable === t.name && f.referencedColumns.includes(column)))
   );
+}
+
+/** SQLite indexes take columns and expressions with ASC/DESC, nothing more. */
+function checkIndex(name: string, index: Index): void {
+  if (index.using && index.using !== 'btree') throw new UnsupportedOperationError('sqlite', `create index ${name} USING ${index.using}`);
+  for (const key of index.columns) {
+    const k = normalizeIndexKey(key);
+    if (typeof k === 'string') continue;
+    if (k.opclass) throw new UnsupportedOperationError('sqlite', `create index ${name} with operator class ${k.opclass}`);
+    if (k.nulls) throw new UnsupportedOperationError('sqlite', `create index ${name} with NULLS ${k.nulls.toUpperCase()}`);
+  }
 }
 
 function requireTable(schema: Schema, name: string, op: Operation): Table {
@@ -56,6 +67,7 @@ function needsRebuild(op: Operation, schema: Schema): boolean {
 }
 
 function inPlaceSql(op: Operation): string[] {
+  if (op.kind === 'createIndex') checkIndex(op.index.name, op.index);
   const standard = standardSql(op);
   if (standard) return standard;
   switch (op.kind) {
@@ -133,6 +145,7 @@ function followSource(schema: Schema, op: Operation): void {
       patch((sql) => renameIdentifier(sql, op.from, op.to));
       return;
     case 'createIndex':
+      checkIndex(op.index.name, op.index);
       source.indexSql[op.index.name] = createIndexSql(table.name, op.index);
       return;
     case 'dropIndex':

@@ -3,7 +3,7 @@
  * the stored CREATE statements for what the PRAGMAs leave out (names, checks, AUTOINCREMENT).
  */
 import type Database from 'better-sqlite3';
-import { emptyTable, type ForeignKeyAction, type Schema, type Table } from '../../schema/schema.js';
+import { emptyTable, normalizeIndexKey, type ForeignKeyAction, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier } from '../dialect.js';
 import { parseCreateTable, parseIndexColumns, parseIndexWhere, type ParsedConstraint } from './parse.js';
 
@@ -26,6 +26,8 @@ interface IndexInfoRow {
   seqno: number;
   cid: number;
   name: string | null;
+  desc: number;
+  key: number;
 }
 interface ForeignKeyRow {
   id: number;
@@ -96,10 +98,13 @@ function readTable(db: Database.Database, name: string, sql: string, indexSql: M
   const indexes = db.prepare(`PRAGMA index_list(${q})`).all() as IndexListRow[];
   for (const ix of [...indexes].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (ix.origin === 'pk') continue;
-    const info = (db.prepare(`PRAGMA index_info(${quoteIdentifier(ix.name)})`).all() as IndexInfoRow[]).sort((a, b) => a.seqno - b.seqno);
+    const info = (db.prepare(`PRAGMA index_xinfo(${quoteIdentifier(ix.name)})`).all() as IndexInfoRow[]).filter((r) => r.key === 1).sort((a, b) => a.seqno - b.seqno);
     // An expression column has no name: its text comes from the CREATE INDEX statement.
     const expressions = info.some((r) => r.name === null) ? parseIndexColumns(indexSql.get(ix.name) ?? '') : [];
-    const cols = info.map((r, n) => r.name ?? expressions[n] ?? '');
+    const keys: IndexKey[] = info.map((r, n) =>
+      normalizeIndexKey({ ...(r.name !== null ? { column: r.name } : { expression: expressions[n] ?? '' }), ...(r.desc ? { order: 'desc' as const } : {}) }),
+    );
+    const cols = info.map((r) => r.name ?? '');
     if (ix.origin === 'u') {
       const uqName = named('unique', cols);
       table.uniques.push({ ...(uqName ? { name: uqName } : {}), columns: cols });
@@ -107,7 +112,7 @@ function readTable(db: Database.Database, name: string, sql: string, indexSql: M
     }
     const createSql = indexSql.get(ix.name);
     const where = ix.partial && createSql ? parseIndexWhere(createSql) : undefined;
-    table.indexes.push({ name: ix.name, columns: cols, unique: ix.unique === 1, ...(where ? { where } : {}) });
+    table.indexes.push({ name: ix.name, columns: keys, unique: ix.unique === 1, ...(where ? { where } : {}) });
   }
 
   const fkRows = db.prepare(`PRAGMA foreign_key_list(${q})`).all() as ForeignKeyRow[];
