@@ -10,6 +10,7 @@
  */
 import {
   compareNames,
+  extensionName,
   normalizeIndexKey,
   sortByDependencies,
   type CheckConstraint,
@@ -119,8 +120,11 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   const ops: Operation[] = [];
 
   // Extensions the models need come first; ones they do not mention are left alone.
-  for (const ext of [...new Set(to.extensions ?? [])].sort()) {
-    if (!(from.extensions ?? []).includes(ext)) ops.push({ kind: 'createExtension', name: ext });
+  const installed = new Set((from.extensions ?? []).map(extensionName));
+  const wanted = new Map((to.extensions ?? []).map((e) => [extensionName(e), e]));
+  for (const name of [...wanted.keys()].sort(compareNames)) {
+    const e = wanted.get(name)!;
+    if (!installed.has(name)) ops.push({ kind: 'createExtension', ...(typeof e === 'string' ? { name: e } : structuredClone(e)) });
   }
 
   // Enum types next: new tables and altered columns may use them.

@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { globSync } from 'tinyglobby';
 import { MigratorError } from '../errors.js';
-import type { Schema } from '../schema/schema.js';
+import { compareNames, extensionName, type Extension, type Schema } from '../schema/schema.js';
 
 /** The model files the globs match (a folder stands for its .prisma files), sorted. */
 export function modelFiles(globs: readonly string[]): string[] {
@@ -11,11 +11,18 @@ export function modelFiles(globs: readonly string[]): string[] {
   return [...new Set(files)].filter((f) => !f.endsWith('.d.ts')).sort();
 }
 
+/** Extensions of several sources, once each (the one with details wins), by name. */
+function mergeExtensions(list: Extension[]): Extension[] {
+  const byName = new Map<string, Extension>();
+  for (const e of list) if (!byName.has(extensionName(e)) || typeof e !== 'string') byName.set(extensionName(e), e);
+  return [...byName.values()].sort((x, y) => compareNames(extensionName(x), extensionName(y)));
+}
+
 function merge(a: Schema, b: Schema): Schema {
   return {
     tables: [...a.tables, ...b.tables],
     ...(a.enums || b.enums ? { enums: [...(a.enums ?? []), ...(b.enums ?? [])] } : {}),
-    ...(a.extensions || b.extensions ? { extensions: [...new Set([...(a.extensions ?? []), ...(b.extensions ?? [])])].sort() } : {}),
+    ...(a.extensions || b.extensions ? { extensions: mergeExtensions([...(a.extensions ?? []), ...(b.extensions ?? [])]) } : {}),
   };
 }
 

@@ -127,9 +127,9 @@ export class Operations {
     return this.record({ kind: 'setTableComment', table, comment });
   }
 
-  /** Creates a database extension if it is not there yet (PostgreSQL). */
-  createExtension(name: string): Promise<void> {
-    return this.record({ kind: 'createExtension', name });
+  /** Creates a database extension if it is not there yet (PostgreSQL), optionally in a schema or at a version. */
+  createExtension(name: string, options: { schema?: string; version?: string } = {}): Promise<void> {
+    return this.record({ kind: 'createExtension', name, ...options });
   }
 
   dropExtension(name: string): Promise<void> {

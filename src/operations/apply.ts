@@ -2,7 +2,7 @@
  * Applying operations to a Schema in memory: how a dialect learns the shape a table will have
  * after a change (SQLite rebuilds), and how tests check that an upgrade and its downgrade cancel.
  */
-import { findColumn, findTable, renameIndexKey, type EnumType, type IndexKey, type Schema, type Table } from '../schema/schema.js';
+import { extensionName, findColumn, findTable, renameIndexKey, type EnumType, type IndexKey, type Schema, type Table } from '../schema/schema.js';
 import type { Constraint, ConstraintRef, Operation } from './operation.js';
 
 export class SchemaApplyError extends Error {
@@ -183,10 +183,10 @@ export function applyOperation(schema: Schema, op: Operation): void {
       return;
     }
     case 'createExtension':
-      schema.extensions = [...new Set([...(schema.extensions ?? []), op.name])];
+      if (!(schema.extensions ?? []).some((e) => extensionName(e) === op.name)) schema.extensions = [...(schema.extensions ?? []), op.name];
       return;
     case 'dropExtension':
-      schema.extensions = (schema.extensions ?? []).filter((e) => e !== op.name);
+      schema.extensions = (schema.extensions ?? []).filter((e) => extensionName(e) !== op.name);
       return;
     case 'createEnum': {
       const enums = (schema.enums ??= []);

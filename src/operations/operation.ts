@@ -44,7 +44,7 @@ export type Operation =
   | { kind: 'addConstraint'; table: string; constraint: Constraint }
   | { kind: 'dropConstraint'; table: string; ref: ConstraintRef; definition?: Constraint }
   | { kind: 'setTableComment'; table: string; comment: string | null; existing?: string | null }
-  | { kind: 'createExtension'; name: string }
+  | { kind: 'createExtension'; name: string; schema?: string; version?: string }
   | { kind: 'dropExtension'; name: string }
   | { kind: 'createEnum'; enum: EnumType }
   | { kind: 'dropEnum'; name: string; definition?: EnumType }

@@ -156,7 +156,7 @@ export function renderOperation(op: Operation, indent = '  '): string {
     case 'setTableComment':
       return call('setTableComment', [op.table, op.comment], indent);
     case 'createExtension':
-      return call('createExtension', [op.name], indent);
+      return call('createExtension', op.schema !== undefined || op.version !== undefined ? [op.name, { schema: op.schema, version: op.version }] : [op.name], indent);
     case 'dropExtension':
       return call('dropExtension', [op.name], indent);
     case 'createEnum':

@@ -105,12 +105,20 @@ export interface EnumType {
   values: string[];
 }
 
+/** An extension by name, or with the schema and version to install (PostgreSQL). */
+export type Extension = string | { name: string; schema?: string; version?: string };
+
+/** The name of an extension. */
+export function extensionName(e: Extension): string {
+  return typeof e === 'string' ? e : e.name;
+}
+
 export interface Schema {
   tables: Table[];
   /** Enumerated types; dialects without them leave this out. */
   enums?: EnumType[];
-  /** Database extensions the schema needs (PostgreSQL `uuid-ossp`). */
-  extensions?: string[];
+  /** Database extensions the schema needs (PostgreSQL `uuid-ossp`), by name or with where to install them. */
+  extensions?: Extension[];
 }
 
 /** A table with every list present, for building tables field by field. */

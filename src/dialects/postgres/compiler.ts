@@ -117,7 +117,10 @@ function statementsFor(op: Operation, schema: Schema): string[] {
     case 'setTableComment':
       return [commentSql(`TABLE ${q(op.table)}`, op.comment)];
     case 'createExtension':
-      return [`CREATE EXTENSION IF NOT EXISTS ${q(op.name)}`];
+      return [
+        `CREATE EXTENSION IF NOT EXISTS ${q(op.name)}${op.schema !== undefined || op.version !== undefined ? ' WITH' : ''}` +
+          `${op.schema !== undefined ? ` SCHEMA ${q(op.schema)}` : ''}${op.version !== undefined ? ` VERSION ${q(op.version)}` : ''}`,
+      ];
     case 'dropExtension':
       return [`DROP EXTENSION IF EXISTS ${q(op.name)}`];
     case 'createEnum':
