@@ -28,6 +28,39 @@ export function median(runs, fn) {
   return results[Math.floor(results.length / 2)];
 }
 
+/**
+ * Runs the two sides interleaved — ours, reference, ours, reference … — `runs` pairs, so that
+ * whatever else the machine does weighs on both alike. Returns the median of each side and of the
+ * per-pair ratios, with the ratios' spread (lowest and highest).
+ */
+export function pairs(runs, ours, reference) {
+  const a = [];
+  const b = [];
+  const ratios = [];
+  for (let i = 0; i < runs; i++) {
+    const x = ours(i);
+    const y = reference(i);
+    a.push(x);
+    b.push(y);
+    ratios.push(x.seconds / y.seconds);
+  }
+  const mid = (list) => [...list].sort((p, q) => p.seconds - q.seconds)[Math.floor(list.length / 2)];
+  const sorted = [...ratios].sort((p, q) => p - q);
+  return { ours: mid(a), reference: mid(b), ratio: sorted[Math.floor(sorted.length / 2)], low: sorted[0], high: sorted[sorted.length - 1] };
+}
+
+/** Prints a pairs() result: both sides' medians, the median ratio with its spread, and the verdict. */
+export function reportPairs(name, result, referenceName, target) {
+  const { ours, reference, ratio, low, high } = result;
+  const verdict = ratio <= target ? 'meets' : 'misses';
+  console.log(
+    `${name}: migrator ${ours.seconds.toFixed(2)} s (peak ${ours.peakMiB.toFixed(0)} MiB), ${referenceName} ${reference.seconds.toFixed(2)} s ` +
+      `(peak ${reference.peakMiB.toFixed(0)} MiB) -> median ratio ${ratio.toFixed(2)}x (spread ${low.toFixed(2)}–${high.toFixed(2)}x over ` +
+      `interleaved pairs); target <= ${target}x: ${verdict}`,
+  );
+  return ratio;
+}
+
 export function tempDir(prefix) {
   return mkdtempSync(path.join(os.tmpdir(), `migrator-bench-${prefix}-`));
 }
@@ -56,14 +89,4 @@ export function freshDatabase(name) {
 
 export function dropDatabase(name) {
   psql(PG_ADMIN_URL, ['-c', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`]);
-}
-
-export function report(name, ours, reference, referenceName, target) {
-  const ratio = ours.seconds / reference.seconds;
-  const verdict = ratio <= target ? 'meets' : 'misses';
-  console.log(
-    `${name}: migrator ${ours.seconds.toFixed(2)} s (peak ${ours.peakMiB.toFixed(0)} MiB), ${referenceName} ${reference.seconds.toFixed(2)} s ` +
-      `(peak ${reference.peakMiB.toFixed(0)} MiB) -> ratio ${ratio.toFixed(2)}x; target <= ${target}x: ${verdict}`,
-  );
-  return ratio;
 }

@@ -3,7 +3,7 @@
 // files, once with a 2,000-model Prisma schema.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLI, dropDatabase, freshDatabase, measure, median, psql, removeDir, report, tempDir } from './lib.mjs';
+import { CLI, dropDatabase, freshDatabase, measure, pairs, psql, removeDir, reportPairs, tempDir } from './lib.mjs';
 
 const TABLES = Number(process.env.BENCH_TABLES || 2000);
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -64,7 +64,7 @@ try {
   writeFileSync(path.join(setup, 'schema.sql'), ddl.join('\n'));
   psql(url, ['-f', path.join(setup, 'schema.sql')]);
   removeDir(setup);
-  const reference = median(RUNS, () => measure('pg_dump', ['--schema-only', '-f', '/dev/null', url]));
+  const pgDump = () => measure('pg_dump', ['--schema-only', '-f', '/dev/null', url]);
 
   for (const [name, write, expected] of [
     ['TypeScript entities', typescriptModels, 'add column t0000.extra'],
@@ -75,7 +75,7 @@ try {
       const models = write(dir);
       writeFileSync(path.join(dir, 'migrator.config.ts'), `export default { database: ${JSON.stringify(url)}, models: ${JSON.stringify(models)}, versions: 'versions' };\n`);
       const versions = path.join(dir, 'versions');
-      const ours = median(RUNS, () => {
+      const result = pairs(RUNS, () => {
         rmSync(versions, { recursive: true, force: true });
         const m = measure(process.execPath, [CLI, 'makemigrations', '-m', 'add extra', '--rev-id', 'bench00000001'], { cwd: dir });
         const written = readdirSync(versions);
@@ -83,8 +83,8 @@ try {
           throw new Error(`makemigrations (${name}) did not find exactly the new column:\n${m.stdout}`);
         }
         return m;
-      });
-      report(`makemigrations, ${TABLES} tables, ${name} (PostgreSQL)`, ours, reference, 'pg_dump --schema-only', 1.0);
+      }, pgDump);
+      reportPairs(`makemigrations, ${TABLES} tables, ${name} (PostgreSQL)`, result, 'pg_dump --schema-only', 1.0);
     } finally {
       if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
       else removeDir(dir);

@@ -2,7 +2,7 @@
 // the same statements and version-table updates, one transaction per revision.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLI, dropDatabase, freshDatabase, measure, median, removeDir, report, tempDir } from './lib.mjs';
+import { CLI, dropDatabase, freshDatabase, measure, median, pairs, removeDir, reportPairs, tempDir } from './lib.mjs';
 
 const REVISIONS = Number(process.env.BENCH_REVISIONS || 2000);
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -49,15 +49,18 @@ export async function downgrade(op: Operations): Promise<void> {
   const script = measure(process.execPath, [CLI, 'upgrade', '--sql', 'base:heads'], { cwd: dir }).stdout;
   writeFileSync(path.join(dir, 'reference.sql'), script);
 
-  const ours = median(RUNS, () => {
-    config(freshDatabase(DB));
-    return measure(process.execPath, [CLI, 'migrate'], { cwd: dir });
-  });
-  const reference = median(RUNS, () => {
-    const url = freshDatabase(DB);
-    return measure('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', path.join(dir, 'reference.sql')]);
-  });
-  report(`migrate, ${REVISIONS} revisions (PostgreSQL)`, ours, reference, 'psql -f', 1.15);
+  const result = pairs(
+    RUNS,
+    () => {
+      config(freshDatabase(DB));
+      return measure(process.execPath, [CLI, 'migrate'], { cwd: dir });
+    },
+    () => {
+      const url = freshDatabase(DB);
+      return measure('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', path.join(dir, 'reference.sql')]);
+    },
+  );
+  reportPairs(`migrate, ${REVISIONS} revisions (PostgreSQL)`, result, 'psql -f', 1.15);
 
   // Nothing to do: the graph read from headers, the version table read, no file loaded.
   config(freshDatabase(DB));

@@ -4,7 +4,7 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { CLI, ROOT, measure, median, removeDir, tempDir } from './lib.mjs';
+import { CLI, ROOT, measure, pairs, removeDir, reportPairs, tempDir } from './lib.mjs';
 
 const ROWS = Number(process.env.BENCH_ROWS || 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -54,7 +54,7 @@ export async function downgrade(op) {}
 
   const work = path.join(dir, 'work.db');
   writeFileSync(path.join(dir, 'migrator.config.ts'), `export default { database: 'sqlite:./work.db', versions: 'versions' };\n`);
-  const ours = median(RUNS, () => {
+  const result = pairs(RUNS, () => {
     copyFileSync(pristine, work);
     const m = measure(process.execPath, [CLI, 'migrate'], { cwd: dir });
     const check = new Database(work, { readonly: true });
@@ -62,8 +62,7 @@ export async function downgrade(op) {}
     check.close();
     if (counts.items !== ROWS || counts.notes !== Math.ceil(ROWS / 10)) throw new Error(`rows lost: ${JSON.stringify(counts)}`);
     return m;
-  });
-  const reference = median(RUNS, () => {
+  }, () => {
     copyFileSync(pristine, work);
     return measure('sh', ['-c', `sqlite3 -bail ${JSON.stringify(work)} < ${JSON.stringify(path.join(dir, 'rebuild.sql'))}`]);
   });
@@ -72,11 +71,7 @@ export async function downgrade(op) {}
   const ownVersion = probe.prepare('SELECT sqlite_version() AS v').get().v;
   probe.close();
   console.log(`(engines: the sqlite3 CLI is SQLite ${cliVersion}; better-sqlite3 bundles SQLite ${ownVersion})`);
-  const ratio = ours.seconds / reference.seconds;
-  console.log(
-    `rebuild of a ${ROWS}-row table (SQLite): migrator ${ours.seconds.toFixed(2)} s (peak ${ours.peakMiB.toFixed(0)} MiB), ` +
-      `sqlite3 CLI ${reference.seconds.toFixed(2)} s (peak ${reference.peakMiB.toFixed(0)} MiB) -> ratio ${ratio.toFixed(2)}x; target <= 1.1x: ${ratio <= 1.1 ? 'meets' : 'misses'}`,
-  );
+  reportPairs(`rebuild of a ${ROWS}-row table (SQLite)`, result, 'sqlite3 CLI', 1.1);
 } finally {
   if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
   else removeDir(dir);
