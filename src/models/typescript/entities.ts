@@ -7,6 +7,7 @@
 import { ts } from 'ts-morph';
 import type { ForeignKeyAction } from '../../schema/schema.js';
 import type { DesignType } from './typeorm-types.js';
+import { SCHEMA_MODULE } from './project.js';
 import {
   called,
   enumValuesOf,
@@ -139,8 +140,6 @@ const PLACE: Record<string, 'class' | 'property' | 'both'> = {
   Entity: 'class', Index: 'both', Unique: 'both', Check: 'both', JoinColumn: 'property', JoinTable: 'property',
 };
 
-/** Modules whose decorators are TypeORM's (or migrator's no-op copies of them). */
-export const SCHEMA_MODULE = /^(typeorm|migrator)(\/|$)/;
 
 /**
  * Validation, serialisation and API-description libraries: their decorators never change the

@@ -43,8 +43,11 @@ interface FileSymbols {
   star: string[];
 }
 
-/** Modules whose exports are never followed into: what they export is known by name. */
-const OPAQUE = /^(typeorm|migrator)(\/|$)/;
+/**
+ * TypeORM (and forks that keep its API, such as n8n's) and migrator's own decorators: their
+ * exports are known by name and never followed into.
+ */
+export const SCHEMA_MODULE = /^(typeorm|@n8n\/typeorm|migrator)(\/|$)/;
 
 /** `file:line` of a node. */
 export function where(node: ts.Node): string {
@@ -128,7 +131,7 @@ export class SourceProject {
    * (typeorm, migrator) or a package whose declarations cannot be found.
    */
   resolve(specifier: string, from: ts.SourceFile): string | undefined {
-    if (OPAQUE.test(specifier)) return undefined;
+    if (SCHEMA_MODULE.test(specifier)) return undefined;
     const dir = path.dirname(from.fileName);
     const key = `${dir}\u0000${specifier}`;
     const cached = this.resolutions.get(key);
@@ -231,14 +234,14 @@ export class SourceProject {
     for (const module of s.star) {
       const file = this.resolve(module, sf);
       if (!file) {
-        if (OPAQUE.test(module)) continue;
+        if (SCHEMA_MODULE.test(module)) continue;
         continue;
       }
       const found = this.exportOf(this.file(file), name, seen);
       if (found) return found;
     }
     // `export * from 'typeorm'` in a barrel: the name may come from there.
-    const opaque = s.star.find((m) => OPAQUE.test(m));
+    const opaque = s.star.find((m) => SCHEMA_MODULE.test(m));
     if (opaque) return { kind: 'external', module: opaque, name };
     return undefined;
   }
