@@ -310,6 +310,74 @@ export class B {
   });
 });
 
+describe('entity reader: helpers with statements', () => {
+  it('runs a helper that reassigns and mutates its options on known conditions, as a wrapper does', () => {
+    const root = project({
+      'utils/db-aware-column.ts': `import { Column, ColumnOptions, ColumnType } from 'typeorm';
+export function resolveDbType(type: ColumnType): ColumnType {
+  return type;
+}
+export function DbAwareColumn(columnOptions: ColumnOptions): PropertyDecorator {
+  const before = columnOptions.type;
+  if (columnOptions.type) {
+    columnOptions.type = resolveDbType(columnOptions.type);
+  }
+  let extra = {};
+  if (before === 'jsonb' && typeof columnOptions.default !== 'undefined' && 'default' in columnOptions) {
+    extra = { comment: 'json' };
+    columnOptions.default = JSON.stringify(columnOptions.default);
+  }
+  return Column({ ...columnOptions, ...extra });
+}
+`,
+      'models/cart.ts': `import { Entity, PrimaryColumn } from 'typeorm';
+import { DbAwareColumn } from '../utils/db-aware-column';
+@Entity()
+export class Cart {
+  @PrimaryColumn() id!: string;
+  @DbAwareColumn({ type: 'jsonb', default: { items: [] } }) context!: object;
+  @DbAwareColumn({ type: 'timestamptz', nullable: true }) completedAt!: Date | null;
+}
+`,
+    });
+    const t = table(read(root, ['models/cart.ts']), 'cart');
+    assert.deepEqual(columns(t), {
+      id: 'character varying not null',
+      // JSON.stringify ran: the default is the JSON text, as TypeORM writes a string default.
+      context: `jsonb not null default '{"items":[]}'`,
+      completedAt: 'timestamp with time zone',
+    });
+    assert.equal(t.columns[1].comment, 'json');
+  });
+
+  it('reads an as-const enum from a compiled package (its declaration file), and says so when the package is missing', () => {
+    const root = project({
+      'node_modules/@cloud/sdk/package.json': JSON.stringify({ name: '@cloud/sdk', types: './types/index.d.ts' }),
+      'node_modules/@cloud/sdk/types/index.d.ts': `export * from './models';\n`,
+      'node_modules/@cloud/sdk/types/models.d.ts': `export declare const KeyType: {\n  readonly ed25519: "ed25519";\n  readonly rsa: "rsa";\n};\nexport type KeyType = (typeof KeyType)[keyof typeof KeyType];\n`,
+      'key.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { KeyType } from '@cloud/sdk';
+import { Region } from '@cloud/missing';
+@Entity()
+export class Key {
+  @PrimaryColumn() id!: string;
+  @Column({ type: 'enum', enum: KeyType, nullable: true }) type!: KeyType;
+}
+@Entity()
+export class Zone {
+  @PrimaryColumn() id!: string;
+  @Column({ type: 'enum', enum: Region }) region!: string;
+}
+`,
+    });
+    const message = fails(() => read(root, ['key.ts']), path.join(root, 'key.ts'), 12, /enum Region comes from '@cloud\/missing'.*npm install/);
+    assert.ok(!message.includes('KeyType'));
+    const keyOnly = project({ ...Object.fromEntries(['node_modules/@cloud/sdk/package.json', 'node_modules/@cloud/sdk/types/index.d.ts', 'node_modules/@cloud/sdk/types/models.d.ts'].map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')])), 'key.ts': fs.readFileSync(path.join(root, 'key.ts'), 'utf8').replace(/@Entity\(\)\nexport class Zone[\s\S]*$/, '').replace("import { Region } from '@cloud/missing';\n", '') });
+    const s = read(keyOnly, ['key.ts']);
+    assert.deepEqual(s.enums, [{ name: 'key_type_enum', values: ['ed25519', 'rsa'] }]);
+  });
+});
+
 describe('entity reader: TypeScript types as emitDecoratorMetadata reports them', () => {
   const entity = `import { Column, Entity, PrimaryColumn } from 'typeorm';
 @Entity()

@@ -10,7 +10,7 @@ import type { ColumnMeta, EntityMeta, JoinColumnMeta, RelationMeta } from './ent
 import type { NamingStrategy } from './naming.js';
 import type { ColumnTypeInput, TypeOrmDriver } from './typeorm-types.js';
 import { sqlIdentifier, sqlString } from '../sql.js';
-import { called, isKind, isObject, ModelError, RUN_IT, text, type Evaluator, type Value } from './values.js';
+import { called, isKind, ModelError, plain, type Evaluator } from './values.js';
 
 /** A column as built, with what relations copy from it. */
 interface BuiltColumn {
@@ -41,14 +41,6 @@ export interface BuildContext {
 
 function enumCheck(column: string, values: string[]): string {
   return `${sqlIdentifier(column)} IN (${values.map(sqlString).join(',')})`;
-}
-
-/** An evaluated value as plain data (for a JSON default); undefined where it is not plain. */
-function plain(v: Value): unknown {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(plain);
-  if (isObject(v)) return Object.fromEntries([...v.props].map(([k, lazy]) => [k, plain(lazy.get())]));
-  throw new ModelError(v.node, `cannot read \`${text(v.node)}\` as a default without running the code; ${RUN_IT}`);
 }
 
 function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: string): string | undefined {

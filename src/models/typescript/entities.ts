@@ -398,16 +398,20 @@ export class EntityReader {
       const calls = this.decorators(prop, scope);
       let relation: RelationMeta | undefined;
       for (const call of calls) {
-        this.placed(call, 'property');
-        if (call.name in COLUMN_DECORATORS) meta.columns.push(this.column(prop, call, COLUMN_DECORATORS[call.name], scope));
-        else if (call.name in RELATION_DECORATORS) {
-          relation = this.relation(prop, call, RELATION_DECORATORS[call.name]);
-          meta.relations.push(relation);
-        } else if (call.name === 'Index') propertyIndexes.push(this.index(call, nameOf(prop)));
-        else if (call.name === 'Unique') {
-          const a0 = call.args[0]?.get();
-          meta.uniques.push({ columns: [nameOf(prop)], node: call.node, ...(typeof a0 === 'string' ? { name: a0 } : {}) });
-        } else if (call.name === 'Check') meta.checks.push(this.check(call));
+        try {
+          this.placed(call, 'property');
+          if (call.name in COLUMN_DECORATORS) meta.columns.push(this.column(prop, call, COLUMN_DECORATORS[call.name], scope));
+          else if (call.name in RELATION_DECORATORS) {
+            relation = this.relation(prop, call, RELATION_DECORATORS[call.name]);
+            meta.relations.push(relation);
+          } else if (call.name === 'Index') propertyIndexes.push(this.index(call, nameOf(prop)));
+          else if (call.name === 'Unique') {
+            const a0 = call.args[0]?.get();
+            meta.uniques.push({ columns: [nameOf(prop)], node: call.node, ...(typeof a0 === 'string' ? { name: a0 } : {}) });
+          } else if (call.name === 'Check') meta.checks.push(this.check(call));
+        } catch (error) {
+          throw withSite(error, call.node);
+        }
       }
       const join = calls.find((c) => c.name === 'JoinColumn');
       const table = calls.find((c) => c.name === 'JoinTable');
@@ -538,6 +542,9 @@ export class EntityReader {
     const en = option(opts, 'enum');
     if (en !== undefined) {
       const values = enumValuesOf(en);
+      if (!values && isKind(en, 'external')) {
+        throw new ModelError(at('enum'), `enum ${en.name} comes from '${en.module}', whose declarations cannot be found from here; install the project's dependencies (npm install), or give the values as an array`);
+      }
       if (!values) throw new ModelError(at('enum'), 'enum must be an array of values, a TypeScript enum or an object of values');
       meta.enum = values.map(String);
     }
@@ -582,9 +589,9 @@ export class EntityReader {
   }
 }
 
-/** An error inside a helper, with the place on the entity where the helper is used. */
+/** An error in another file (a helper, a constant), with the place on the entity where it is used. */
 function withSite(error: unknown, site: Node): unknown {
-  if (error instanceof ModelError && !error.message.includes(where(site))) {
+  if (error instanceof ModelError && !error.message.startsWith(`${site.getSourceFile().fileName}:`) && !error.message.includes(where(site))) {
     error.message = `${error.message} (used at ${where(site)})`;
   }
   return error;

@@ -206,6 +206,8 @@ export class Evaluator {
       if (!lazy) {
         const list = d.parent;
         const isConst = ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
+        const declared = !d.initializer && d.getSourceFile().isDeclarationFile && d.type ? this.declaredObject(d.type) : undefined;
+        if (declared) return declared;
         if (!d.initializer) throw new ModelError(node, `\`${name}\` has no value to read (${where(d)}${d.getSourceFile().isDeclarationFile ? ', a declaration file' : ''}); ${RUN_IT}`);
         if (!isConst) throw new ModelError(node, `\`${name}\` is not a const (${where(d)}), so its value is only known when the code runs; make it a const, or ${RUN_IT}`);
         lazy = this.lazy(d.initializer, scope);
@@ -214,6 +216,23 @@ export class Evaluator {
       return lazy.get();
     }
     throw new ModelError(node, `\`${name}\` is a type (${where(d)}), not a value`);
+  }
+
+  /**
+   * An `as const` object as a declaration file has it: `declare const Role: { readonly Admin: "admin" }`
+   * (how a compiled package ships its enums); undefined for any other type.
+   */
+  private declaredObject(type: ts.TypeNode): ObjectValue | undefined {
+    if (!ts.isTypeLiteralNode(type)) return undefined;
+    const props = new Map<string, Lazy>();
+    for (const m of type.members) {
+      if (!ts.isPropertySignature(m) || !m.type || !ts.isLiteralTypeNode(m.type)) return undefined;
+      const l = m.type.literal;
+      const v = ts.isStringLiteral(l) ? l.text : ts.isNumericLiteral(l) ? Number(l.text) : ts.isPrefixUnaryExpression(l) && ts.isNumericLiteral(l.operand) ? -Number(l.operand.text) : undefined;
+      if (v === undefined) return undefined;
+      props.set(propertyName(m.name, this.fileScope(type.getSourceFile()), this), fixed(m, v));
+    }
+    return { kind: 'object', props, node: type };
   }
 
   /** The value of an expression in `scope`. */
@@ -244,6 +263,13 @@ export class Evaluator {
       if (node.operator === ts.SyntaxKind.MinusToken && typeof v === 'number') return -v;
       if (node.operator === ts.SyntaxKind.PlusToken && typeof v === 'number') return v;
       if (node.operator === ts.SyntaxKind.ExclamationToken && isPrimitive(v)) return !v;
+    }
+    if (ts.isTypeOfExpression(node)) {
+      const v = this.evaluate(node.expression, scope);
+      if (v === null) return 'object';
+      if (typeof v !== 'object') return typeof v;
+      if (isKind(v, 'function') || isKind(v, 'class')) return 'function';
+      if (Array.isArray(v) || isObject(v) || isKind(v, 'enum')) return 'object';
     }
     if (ts.isTemplateExpression(node)) {
       let s = node.head.text;
@@ -354,6 +380,10 @@ export class Evaluator {
     if (op === ts.SyntaxKind.BarBarToken && isPrimitive(left)) return left || this.evaluate(node.right, scope);
     if (op === ts.SyntaxKind.AmpersandAmpersandToken && isPrimitive(left)) return left && this.evaluate(node.right, scope);
     const right = this.evaluate(node.right, scope);
+    if (op === ts.SyntaxKind.InKeyword && (typeof left === 'string' || typeof left === 'number')) {
+      if (isObject(right)) return right.props.has(String(left));
+      if (isKind(right, 'enum')) return right.members.has(String(left));
+    }
     if (isPrimitive(left) && isPrimitive(right)) {
       switch (op) {
         case ts.SyntaxKind.PlusToken:
@@ -385,6 +415,7 @@ export class Evaluator {
     const args = node.arguments.map((a) => this.lazy(a, scope));
     if (node.arguments.some(ts.isSpreadElement)) throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
     if (isKind(callee, 'external')) {
+      if (callee.module === 'global' && callee.name === 'JSON.stringify' && args.length === 1) return JSON.stringify(plain(args[0].get()));
       if (callee.module === 'global' && callee.name.startsWith('Object.') && args.length === 1) {
         const v = args[0].get();
         const entries = isKind(v, 'enum') ? enumEntries(v) : isObject(v) ? [...v.props].map(([k, lazy]) => [k, lazy.get()] as [string, Value]) : undefined;
@@ -430,45 +461,91 @@ export class Evaluator {
       } else throw new ModelError(p, `cannot follow \`${text(p)}\` without running the code; ${RUN_IT}`);
     });
     if (!f.body) throw new ModelError(site, `\`${text(site)}\` calls a function without a body; ${RUN_IT}`);
-    const result = ts.isBlock(f.body) ? this.block(f.body.statements, scope, site) : this.evaluate(f.body, scope);
+    const result = ts.isBlock(f.body) ? this.block(f.body.statements, scope, site).value : this.evaluate(f.body, scope);
     return withCallSite(result, site);
   }
 
-  private block(statements: readonly ts.Statement[], scope: Scope, site: Node): Value {
+  /**
+   * Runs the statements of a helper's body: constants and variables, assignments to them and to
+   * properties of objects they hold, `if`/`else` on conditions that are known, nested blocks, local
+   * classes and functions, `return`. Each statement binds in a new scope over the last, so a value
+   * read later sees the state at the point it was written. Anything else is an error.
+   */
+  private block(statements: readonly ts.Statement[], start: Scope, site: Node, fnScope = start): { returned: boolean; value: Value; scope: Scope } {
+    let scope = start;
+    const bind = (name: string, lazy: Lazy): void => {
+      scope = { file: scope.file, bindings: new Map([[name, lazy]]), parent: scope };
+    };
+    const cannot = (st: ts.Node): never => {
+      const shown = text(st).split('\n')[0].replace(/\s*\{$/, ' { …');
+      throw new ModelError(st, `cannot follow \`${shown}\` without running the code (used at ${where(site)}); ${RUN_IT}`);
+    };
     for (const st of statements) {
-      if (ts.isReturnStatement(st)) return st.expression ? this.evaluate(st.expression, scope) : undefined;
-      if (ts.isVariableStatement(st) && (st.declarationList.flags & ts.NodeFlags.Const) !== 0) {
+      if (ts.isReturnStatement(st)) return { returned: true, value: st.expression ? this.evaluate(st.expression, scope) : undefined, scope };
+      if (ts.isEmptyStatement(st) || ts.isTypeAliasDeclaration(st) || ts.isInterfaceDeclaration(st)) continue;
+      if (ts.isVariableStatement(st)) {
         for (const d of st.declarationList.declarations) {
-          if (!ts.isIdentifier(d.name) || !d.initializer) throw new ModelError(d, `cannot follow \`${text(d)}\` without running the code; ${RUN_IT}`);
-          scope.bindings!.set(d.name.text, this.lazy(d.initializer, scope));
+          if (!ts.isIdentifier(d.name)) cannot(d);
+          bind((d.name as ts.Identifier).text, d.initializer ? this.lazy(d.initializer, scope) : fixed(d, undefined));
         }
         continue;
       }
       if (ts.isClassDeclaration(st) && st.name) {
-        scope.bindings!.set(st.name.text, fixed(st, { kind: 'class', node: st, scope, name: st.name.text }));
+        const at = scope;
+        bind(st.name.text, memo(st, () => ({ kind: 'class', node: st, scope: at, name: st.name!.text })));
         continue;
       }
-      if (ts.isIfStatement(st)) {
-        const c = this.evaluate(st.expression, scope);
-        if (!isPrimitive(c)) throw new ModelError(st.expression, `cannot decide \`${text(st.expression)}\` without running the code; ${RUN_IT}`);
-        const branch = c ? st.thenStatement : st.elseStatement;
-        if (!branch) continue;
-        const inner = ts.isBlock(branch) ? branch.statements : [branch];
-        if (inner.some((s) => containsReturn(s))) return this.block(inner, scope, site);
-        if (inner.length) throw new ModelError(branch, `cannot follow \`${text(branch).split('\n')[0]}\` without running the code (${where(site)}); ${RUN_IT}`);
+      if (ts.isFunctionDeclaration(st) && st.name && st.body) {
+        const at = scope;
+        bind(st.name.text, memo(st, () => ({ kind: 'function', node: st, scope: at, name: st.name!.text })));
         continue;
       }
-      throw new ModelError(st, `cannot follow \`${text(st).split('\n')[0]}\` without running the code (used at ${where(site)}); ${RUN_IT}`);
+      if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const { left, right } = st.expression;
+        const value = this.lazy(right, scope);
+        if (ts.isIdentifier(left) && this.isLocal(left.text, scope, fnScope)) {
+          bind(left.text, value);
+          continue;
+        }
+        if ((ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) && ts.isIdentifier(left.expression) && this.isLocal(left.expression.text, scope, fnScope)) {
+          const object = this.evaluate(left.expression, scope);
+          const key = ts.isPropertyAccessExpression(left) ? left.name.text : this.evaluate(left.argumentExpression, scope);
+          if (isObject(object) && (typeof key === 'string' || typeof key === 'number')) {
+            const props = new Map(object.props);
+            props.set(String(key), value);
+            bind(left.expression.text, fixed(left, { kind: 'object', props, node: object.node }));
+            continue;
+          }
+        }
+        cannot(st);
+      }
+      if (ts.isIfStatement(st) || ts.isBlock(st)) {
+        let inner: readonly ts.Statement[] = [];
+        if (ts.isBlock(st)) inner = st.statements;
+        else {
+          const c = this.evaluate(st.expression, scope);
+          if (!isPrimitive(c)) throw new ModelError(st.expression, `cannot decide \`${text(st.expression)}\` without running the code (used at ${where(site)}); ${RUN_IT}`);
+          const branch = c ? st.thenStatement : st.elseStatement;
+          inner = !branch ? [] : ts.isBlock(branch) ? branch.statements : [branch];
+        }
+        const r = this.block(inner, scope, site, fnScope);
+        if (r.returned) return r;
+        scope = r.scope;
+        continue;
+      }
+      cannot(st);
     }
-    return undefined;
+    return { returned: false, value: undefined, scope };
   }
-}
 
-function containsReturn(st: ts.Statement): boolean {
-  if (ts.isReturnStatement(st)) return true;
-  if (ts.isBlock(st)) return st.statements.some(containsReturn);
-  if (ts.isIfStatement(st)) return containsReturn(st.thenStatement) || (!!st.elseStatement && containsReturn(st.elseStatement));
-  return false;
+  /** Whether `name` is bound inside the function being run (a parameter or a local), not outside it. */
+  private isLocal(name: string, scope: Scope, functionScope: Scope): boolean {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (s.bindings?.has(name)) return true;
+      if (s === functionScope.parent) return false;
+    }
+    return false;
+  }
 }
 
 function withCallSite(v: Value, site: Node): Value {
@@ -483,6 +560,14 @@ function enumEntries(e: Extract<Value, { kind: 'enum' }>): [string, Value][] {
   for (const [k, v] of e.members) if (typeof v === 'number') out.push([String(v), k]);
   for (const [k, v] of e.members) out.push([k, v]);
   return out;
+}
+
+/** An evaluated value as plain data (JSON defaults, JSON.stringify); an error where it is not plain. */
+export function plain(v: Value): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(plain);
+  if (isObject(v)) return Object.fromEntries([...v.props].map(([k, lazy]) => [k, plain(lazy.get())]));
+  throw new ModelError(v.node, `cannot read \`${text(v.node)}\` as plain data without running the code; ${RUN_IT}`);
 }
 
 /** The values a TypeORM `enum:` option stands for: an array, a TypeScript enum, or an `as const` object. */
