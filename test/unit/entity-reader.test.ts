@@ -210,6 +210,33 @@ export class Order {
     assert.deepEqual(t.indexes.map((i) => i.columns), [['code'], ['notes']]);
   });
 
+  it('knows decorator libraries by name even when they are installed with their declarations', () => {
+    const root = project({
+      'node_modules/class-validator/package.json': JSON.stringify({ name: 'class-validator', types: 'types/index.d.ts' }),
+      'node_modules/class-validator/types/index.d.ts': `export declare function IsNotEmpty(): PropertyDecorator;\n`,
+      'node_modules/search-lib/package.json': JSON.stringify({ name: 'search-lib', types: 'index.d.ts' }),
+      'node_modules/search-lib/index.d.ts': `export declare function Searchable(): PropertyDecorator;\n`,
+      'a.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { IsNotEmpty } from 'class-validator';
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  @Column('text') @IsNotEmpty() body!: string;
+}
+`,
+      'b.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Searchable } from 'search-lib';
+@Entity()
+export class B {
+  @PrimaryColumn() id!: number;
+  @Column('text') @Searchable() body!: string;
+}
+`,
+    });
+    assert.deepEqual(columns(table(read(root, ['a.ts']), 'a')), { id: 'integer not null', body: 'text not null' });
+    fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 6, /@Searchable comes from 'search-lib'/);
+  });
+
   it('names the helper and where it is used when a helper cannot be followed', () => {
     const root = project({
       'src/db/columns.ts': `import { Column, ColumnOptions } from 'typeorm';

@@ -7,7 +7,7 @@
 import { ts } from 'ts-morph';
 import type { ForeignKeyAction } from '../../schema/schema.js';
 import type { DesignType } from './typeorm-types.js';
-import { SCHEMA_MODULE } from './project.js';
+import { packageName, SCHEMA_MODULE } from './project.js';
 import {
   called,
   enumValuesOf,
@@ -272,7 +272,7 @@ export class EntityReader {
     if (Array.isArray(v)) return v.flatMap((x) => this.flatten(x, site));
     if (isDecorator(v)) {
       if (SCHEMA_MODULE.test(v.module)) return [v];
-      if (LEFT_ALONE_MODULES.has(v.module)) return [];
+      if (LEFT_ALONE_MODULES.has(packageName(v.module))) return [];
       if (v.module === '@nestjs/common' && v.name === 'applyDecorators') return v.args.flatMap((a) => this.flatten(a.get(), a.node));
       throw new ModelError(v.node, `@${v.name} comes from '${v.module}', which migrator does not know to leave the schema alone; remove it from the entity, or ${TYPEORM_SOURCE}`);
     }
@@ -300,7 +300,7 @@ export class EntityReader {
       let values: DecoratorValue[];
       const module = moduleOf(callee);
       if (isKind(callee, 'external')) {
-        if (LEFT_ALONE_MODULES.has(callee.module)) continue;
+        if (LEFT_ALONE_MODULES.has(packageName(callee.module))) continue;
         if (!SCHEMA_MODULE.test(callee.module)) {
           const name = callee.module === 'global' ? callee.name : `@${callee.name} comes from '${callee.module}', which`;
           throw new ModelError(d, `${name} migrator does not know to leave the schema alone; remove it from the entity, or ${TYPEORM_SOURCE}`);

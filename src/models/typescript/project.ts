@@ -56,7 +56,16 @@ export function where(node: ts.Node): string {
   return `${sf.fileName}:${line + 1}`;
 }
 
+/** The package a bare module specifier names: `@nestjs/swagger/dist/x` → `@nestjs/swagger`. */
+export function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
 export class SourceProject {
+  /** `opaque(package)`: whether a package is known by name and never read (decorator libraries). */
+  constructor(private readonly opaque: (pkg: string) => boolean = () => false) {}
+
   private readonly files = new Map<string, ts.SourceFile>();
   private readonly symbols = new WeakMap<ts.SourceFile, FileSymbols>();
   private readonly configs = new Map<string, ts.CompilerOptions>();
@@ -208,11 +217,16 @@ export class SourceProject {
   }
 
   private importBinding(imported: Imported, from: ts.SourceFile, seen: Set<string>): Binding | undefined {
+    const external: Binding = { kind: 'external', module: imported.module, name: imported.name };
+    if (this.opaque(packageName(imported.module))) return external;
     const file = this.resolve(imported.module, from);
-    if (!file) return { kind: 'external', module: imported.module, name: imported.name };
+    if (!file) return external;
     const target = this.file(file);
     if (imported.name === '*') return { kind: 'namespace', file: target };
-    return this.exportOf(target, imported.name, seen);
+    const found = this.exportOf(target, imported.name, seen);
+    // A function a package only declares (a compiled library's decorator): known by its module.
+    if (found?.kind === 'declaration' && ts.isFunctionDeclaration(found.node) && !found.node.body && found.node.getSourceFile().isDeclarationFile) return external;
+    return found;
   }
 
   /** What module `sf` exports as `name` (following re-exports); undefined when it does not. */

@@ -6,7 +6,7 @@
 import { ts } from 'ts-morph';
 import type { Schema } from '../../schema/schema.js';
 import { buildSchema } from './build.js';
-import { decoratorsOf, EntityReader, type EntityMeta } from './entities.js';
+import { decoratorsOf, EntityReader, LEFT_ALONE_MODULES, type EntityMeta } from './entities.js';
 import { namingStrategy } from './naming.js';
 import { SourceProject } from './project.js';
 import { typeOrmDriver } from './typeorm-types.js';
@@ -19,7 +19,8 @@ export interface EntityReadOptions {
 
 /** The schema TypeORM would build from the entity classes in `files`, on `dialect`. */
 export function readEntityFiles(files: readonly string[], dialect: string, options: EntityReadOptions = {}): Schema {
-  const project = new SourceProject();
+  // Decorator libraries left alone are known by name: their declarations are never read.
+  const project = new SourceProject((pkg) => LEFT_ALONE_MODULES.has(pkg));
   const ev = new Evaluator(project);
   const reader = new EntityReader(ev);
   const sourceFiles = files.map((f) => project.file(f));
