@@ -27,7 +27,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { compileFixtures as compileFrom, fixtureFiles as fixtureFilesIn, synchronizeWithTypeOrm as synchronize } from '../support/typeorm.js';
-import { createTwoFilesPatch } from 'diff';
+import { differences, pgCatalogText as catalogText, readPgCatalog as readCatalog, type PgCatalog as Catalog } from '../support/pg-catalog.ts';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -63,122 +63,6 @@ function makeProject(dir: string, url: string): void {
 export default defineConfig({ database: ${JSON.stringify(url)}, models: ['entities/*.ts'], versions: 'versions' });
 `,
   );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading a PostgreSQL schema from its catalogs, in a form two databases can be compared in.
-
-interface ColumnShape {
-  name: string;
-  type: string;
-  notnull: boolean;
-  default: string | null;
-  identity: string;
-  comment: string | null;
-}
-
-interface TableShape {
-  comment: string | null;
-  columns: ColumnShape[];
-  constraints: { name: string; type: string; def: string }[];
-  indexes: { name: string; def: string }[];
-}
-
-interface Catalog {
-  tables: Map<string, TableShape>;
-  enums: { name: string; labels: string[] }[];
-  extensions: string[];
-}
-
-/**
- * A column default in a form that does not depend on how it was written: casts after literals
- * dropped (`'0'::bigint` ≡ `0`, `'x'::character varying` ≡ `'x'`), quoted numbers unquoted,
- * redundant parentheses removed. Function calls (`now()`, `uuid_generate_v4()`, the per-table
- * `nextval('<table>_<column>_seq'::regclass)`) are kept exactly.
- */
-function normalizeDefault(d: string | null): string | null {
-  if (d === null) return null;
-  let s = d.trim();
-  for (let prev = ''; prev !== s; ) {
-    prev = s;
-    s = s.replace(/^\((.*)\)$/s, '$1').trim();
-    s = s.replace(/^('(?:[^']|'')*'|-?\d+(?:\.\d+)?)::[a-z_][a-z0-9_ ]*(?:\(\d+(?:,\d+)?\))?(?:\[\])?$/i, '$1');
-  }
-  const num = /^'?(-?\d+(?:\.\d+)?)'?$/.exec(s);
-  if (num) return String(Number(num[1]));
-  return s;
-}
-
-async function readCatalog(db: TestDatabase): Promise<Catalog> {
-  const tableRows = await db.query<{ name: string; comment: string | null }>(
-    `SELECT c.relname::text AS name, obj_description(c.oid, 'pg_class') AS comment
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> $1
-      ORDER BY c.relname`,
-    [VERSION_TABLE],
-  );
-  const columns = await db.query<ColumnShape & { table: string }>(
-    `SELECT c.relname::text AS table, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,
-            a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS default, a.attidentity::text AS identity,
-            col_description(a.attrelid, a.attnum) AS comment
-       FROM pg_attribute a
-       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-      ORDER BY c.relname, a.attnum`,
-  );
-  const constraints = await db.query<{ table: string; name: string; type: string; def: string }>(
-    `SELECT c.relname::text AS table, con.conname::text AS name, con.contype::text AS type, pg_get_constraintdef(con.oid) AS def
-       FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = current_schema()
-      ORDER BY c.relname, con.conname`,
-  );
-  const indexes = await db.query<{ table: string; name: string; def: string }>(
-    `SELECT tablename::text AS table, indexname::text AS name, indexdef AS def FROM pg_indexes
-      WHERE schemaname = current_schema() ORDER BY tablename, indexname`,
-  );
-  const enums = await db.query<{ name: string; labels: string[] }>(
-    `SELECT t.typname::text AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
-       FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
-      WHERE n.nspname = current_schema() GROUP BY t.typname ORDER BY t.typname`,
-  );
-  const extensions = await db.query<{ name: string }>(`SELECT extname::text AS name FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname`);
-
-  const tables = new Map<string, TableShape>();
-  for (const t of tableRows) tables.set(t.name, { comment: t.comment, columns: [], constraints: [], indexes: [] });
-  for (const { table, ...c } of columns) tables.get(table)?.columns.push({ ...c, default: c.default });
-  for (const { table, ...c } of constraints) tables.get(table)?.constraints.push(c);
-  for (const { table, ...i } of indexes) tables.get(table)?.indexes.push(i);
-  return { tables, enums, extensions: extensions.map((e) => e.name) };
-}
-
-/** The catalog as text, for assertion messages. */
-function catalogText(c: Catalog): string {
-  const lines: string[] = [];
-  for (const e of c.enums) lines.push(`ENUM ${e.name}: ${JSON.stringify(e.labels)}`);
-  for (const e of c.extensions) lines.push(`EXTENSION ${e}`);
-  for (const [name, t] of c.tables) {
-    lines.push(`TABLE ${name}${t.comment !== null ? ` -- ${JSON.stringify(t.comment)}` : ''}`);
-    for (const col of t.columns) {
-      lines.push(
-        `  col ${col.name}: ${col.type}${col.notnull ? ' NOT NULL' : ''}${col.default !== null ? ` DEFAULT ${col.default}` : ''}` +
-          `${col.identity ? ` IDENTITY(${col.identity})` : ''}${col.comment !== null ? ` -- ${JSON.stringify(col.comment)}` : ''}`,
-      );
-    }
-    for (const k of t.constraints) lines.push(`  con ${k.type} ${k.name}: ${k.def}`);
-    for (const i of t.indexes) lines.push(`  idx ${i.def}`);
-  }
-  return lines.join('\n');
-}
-
-/**
- * A unified diff of two lists, one JSON line per item, TypeORM's side first: names exactly
- * what differs, for the assertion message.
- */
-function differences(what: string, expected: unknown[], actual: unknown[]): string {
-  const lines = (xs: unknown[]): string => `${xs.map((x) => JSON.stringify(x)).join('\n')}\n`;
-  const patch = createTwoFilesPatch(`${what} (TypeORM synchronize)`, `${what} (migrator)`, lines(expected), lines(actual), '', '', { context: 1 });
-  return patch.split('\n').slice(1).join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,16 +22,13 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { compileFixtures as compileFrom, fixtureFiles as fixtureFilesIn, synchronizeWithTypeOrm as synchronize } from '../support/typeorm.js';
-import Database from 'better-sqlite3';
+import { readSqliteShapes as readShapes, sqliteMaster, type SqliteTableShape as TableShape } from '../support/sqlite-catalog.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const fixtures = path.join(root, 'test', 'fixtures', 'typeorm');
 const cli = path.join(root, 'dist', 'cli', 'main.js');
 const nodeModules = path.join(root, 'node_modules');
-
-/** Tables that belong to SQLite or to migrator's bookkeeping, never to the models. */
-const OWN_TABLES = /^(sqlite_|migrator_version$)/;
 
 interface CliResult {
   status: number | null;
@@ -57,113 +54,6 @@ function makeProject(dir: string, databaseFile: string): void {
 export default defineConfig({ database: ${JSON.stringify(`sqlite:${databaseFile}`)}, models: ['entities/*.ts'], versions: 'versions' });
 `,
   );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading a SQLite schema through its PRAGMAs, in a form two databases can be compared in.
-
-interface TableShape {
-  columns: { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[];
-  foreignKeys: { table: string; from: string; to: string; on_update: string; on_delete: string }[];
-  indexes: { name: string; columns: string[]; unique: boolean; partial: boolean; where: string | null }[];
-  uniques: string[][];
-  constraintNames: string[];
-  checks: string[];
-  autoincrement: boolean;
-}
-
-const byJson = <T>(xs: T[]): T[] => [...xs].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0));
-const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
-
-/** The text inside each `CHECK (...)` of a CREATE TABLE, whitespace squashed. */
-function checkExpressions(sql: string): string[] {
-  const out: string[] = [];
-  const re = /\bCHECK\s*\(/gi;
-  for (let m = re.exec(sql); m; m = re.exec(sql)) {
-    let depth = 1;
-    let quote = '';
-    let i = m.index + m[0].length;
-    const start = i;
-    for (; i < sql.length && depth > 0; i++) {
-      const ch = sql[i];
-      if (quote) {
-        if (ch === quote) quote = '';
-      } else if (ch === "'" || ch === '"') quote = ch;
-      else if (ch === '(') depth++;
-      else if (ch === ')') depth--;
-    }
-    out.push(squash(sql.slice(start, i - 1)));
-    re.lastIndex = i;
-  }
-  return out.sort();
-}
-
-function readShapes(file: string): Map<string, TableShape> {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string; sql: string }[];
-    const indexSql = new Map(
-      (db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index'").all() as { name: string; sql: string | null }[]).map((r) => [r.name, r.sql]),
-    );
-    const shapes = new Map<string, TableShape>();
-    for (const { name, sql } of tables) {
-      if (OWN_TABLES.test(name)) continue;
-      const q = `"${name.replace(/"/g, '""')}"`;
-      const columns = (db.prepare(`PRAGMA table_info(${q})`).all() as TableShape['columns']).map((c) => ({
-        name: c.name,
-        type: c.type.toLowerCase(),
-        notnull: c.notnull,
-        dflt_value: c.dflt_value,
-        pk: c.pk,
-      }));
-      const foreignKeys = byJson(
-        (db.prepare(`PRAGMA foreign_key_list(${q})`).all() as TableShape['foreignKeys']).map((f) => ({
-          table: f.table,
-          from: f.from,
-          to: f.to,
-          on_update: f.on_update,
-          on_delete: f.on_delete,
-        })),
-      );
-      const indexes: TableShape['indexes'] = [];
-      const uniques: string[][] = [];
-      for (const ix of db.prepare(`PRAGMA index_list(${q})`).all() as { name: string; unique: number; origin: string; partial: number }[]) {
-        const cols = (db.prepare(`PRAGMA index_info("${ix.name.replace(/"/g, '""')}")`).all() as { seqno: number; name: string }[])
-          .sort((a, b) => a.seqno - b.seqno)
-          .map((c) => c.name);
-        if (ix.origin === 'pk') continue;
-        if (ix.name.startsWith('sqlite_autoindex_')) {
-          uniques.push(cols);
-          continue;
-        }
-        const where = /\bWHERE\b([\s\S]*)$/i.exec(indexSql.get(ix.name) ?? '');
-        indexes.push({ name: ix.name, columns: cols, unique: ix.unique === 1, partial: ix.partial === 1, where: where ? squash(where[1]) : null });
-      }
-      shapes.set(name, {
-        columns,
-        foreignKeys,
-        indexes: indexes.sort((a, b) => (a.name < b.name ? -1 : 1)),
-        uniques: byJson(uniques),
-        constraintNames: [...sql.matchAll(/CONSTRAINT "([^"]+)"/g)].map((m) => m[1]).sort(),
-        checks: checkExpressions(sql),
-        autoincrement: /\bAUTOINCREMENT\b/i.test(sql),
-      });
-    }
-    return shapes;
-  } finally {
-    db.close();
-  }
-}
-
-function sqliteMaster(file: string): string {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY tbl_name, type DESC, name").all() as { type: string; name: string; sql: string }[])
-      .map((r) => `${r.sql};`)
-      .join('\n');
-  } finally {
-    db.close();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -48,8 +48,16 @@ export function compileFixtures(fixtures: string, outDir: string): string[] {
 /**
  * Runs TypeORM's `synchronize` with the compiled entities and these DataSource options
  * (`{ type: 'better-sqlite3', database }` or `{ type: 'postgres', url }`); returns its output.
+ * `setup.namingStrategy` names a class (`{ module: 'typeorm-naming-strategies', name:
+ * 'SnakeNamingStrategy' }`) whose instance becomes the DataSource's `namingStrategy`.
  */
-export function synchronizeWithTypeOrm(dir: string, modules: string[], dataSource: Record<string, unknown>): string {
+export function synchronizeWithTypeOrm(
+  dir: string,
+  modules: string[],
+  dataSource: Record<string, unknown>,
+  setup: { namingStrategy?: { module: string; name: string } } = {},
+): string {
+  const naming = setup.namingStrategy;
   const script = path.join(dir, 'synchronize.js');
   fs.writeFileSync(
     script,
@@ -58,7 +66,9 @@ require('reflect-metadata');
 const { DataSource } = require('typeorm');
 const modules = ${JSON.stringify(modules)};
 const entities = modules.flatMap((m) => Object.values(require(m)).filter((x) => typeof x === 'function'));
-const ds = new DataSource({ ...${JSON.stringify(dataSource)}, entities, synchronize: true, logging: false });
+const ds = new DataSource({ ...${JSON.stringify(dataSource)}, entities, synchronize: true, logging: false${
+      naming ? `, namingStrategy: new (require(${JSON.stringify(naming.module)})[${JSON.stringify(naming.name)}])()` : ''
+    } });
 ds.initialize()
   .then(() => ds.destroy())
   .then(() => console.log('synchronized ' + ds.entityMetadatas.map((m) => m.tableName).join(', ')))
