@@ -121,7 +121,7 @@ describe('TypeORM compatibility (PostgreSQL): migrator reads TypeORM entities as
       ['customer_tier_enum', 'order_priority_enum', 'order_status_enum'],
       catalogText(typeorm),
     );
-    assert.deepEqual(typeorm.extensions, ['uuid-ossp'], catalogText(typeorm));
+    assert.deepEqual(typeorm.extensions, ['citext', 'uuid-ossp'], catalogText(typeorm));
   });
 
   test('check against the database TypeORM built: exit 0, no changes', () => {

@@ -429,6 +429,32 @@ export class A {
   });
 });
 
+describe('entity reader: what TypeORM\'s drivers do with a type', () => {
+  const entity = (column: string): string => `import { Column, Entity, PrimaryColumn } from 'typeorm';
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  ${column}
+}
+`;
+
+  it("SQLite: type 'enum' is refused as TypeORM refuses it; simple-enum and enum values are CHECKed, arrays are not", () => {
+    const root = project({
+      'a.ts': entity("@Column({ type: 'enum', enum: ['a', 'b'] }) kind!: string;"),
+      'b.ts': entity("@Column({ type: 'simple-enum', enum: ['a', 'b'] }) kind!: string;\n  @Column({ type: 'integer', array: true, enum: [1, 2] }) flags!: number[];").replace('class A', 'class B'),
+    });
+    fails(() => read(root, ['a.ts'], 'sqlite'), path.join(root, 'a.ts'), 5, /"enum" of A.kind is not supported on sqlite/);
+    const b = table(read(root, ['b.ts'], 'sqlite'), 'b');
+    assert.deepEqual(columns(b), { id: 'integer not null', kind: 'varchar not null', flags: 'integer array not null' });
+    assert.deepEqual(b.checks, [{ expression: `"kind" IN ('a','b')` }]);
+  });
+
+  it('PostgreSQL: a column type that needs an extension brings it, as TypeORM installs it', () => {
+    const root = project({ 'a.ts': entity("@Column({ type: 'citext' }) login!: string;\n  @Column({ type: 'hstore', nullable: true }) attrs!: string;") });
+    assert.deepEqual(read(root, ['a.ts']).extensions, ['citext', 'hstore']);
+  });
+});
+
 describe('entity reader: naming strategies', () => {
   /** A snake-case strategy of our own, shaped like typeorm-naming-strategies' one. */
   const snake = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();

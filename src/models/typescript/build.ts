@@ -364,6 +364,10 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
       junctions.push(junction);
     }
   }
+  for (const c of built) {
+    const extension = driver.extensionOf(c.input.type);
+    if (extension) extensions.add(extension);
+  }
   const enumTypes = new Map<string, { type: EnumType; column: string }>();
   for (const c of built) {
     if (!c.enumType) continue;

@@ -46,6 +46,8 @@ export interface TypeOrmDriver {
     deleteDate: { type: string };
     version: { type: string };
   };
+  /** The extension TypeORM's driver installs for a column of this type (PostgreSQL `citext`). */
+  extensionOf(type: string): string | undefined;
   /** The default of `@PrimaryGeneratedColumn('uuid')`, and the extension it needs. */
   uuid: { default?: string; extension?: string };
   /** How `@PrimaryGeneratedColumn('identity')` is built. */
@@ -84,11 +86,14 @@ const json = (value: unknown): string => sqlString(JSON.stringify(value));
 export const sqliteTypeOrm: TypeOrmDriver = {
   name: 'sqlite',
   columnType(input) {
-    if (input.enum) return { type: 'varchar', enumCheck: input.enum };
+    // TypeORM's SQLite drivers refuse 'enum' (the type is 'simple-enum'); any column with enum
+    // values is checked with CHECK (… IN (…)), but an array column ("integer array") is not.
+    if (input.type === 'enum') return undefined;
     const type = SQLITE_NORMAL[input.type] ?? input.type;
     if (!SQLITE_TYPES.has(type)) return undefined;
-    return { type: withSize(type, input) };
+    return { type: `${withSize(type, input)}${input.array ? ' array' : ''}`, ...(input.enum && !input.array ? { enumCheck: input.enum } : {}) };
   },
+  extensionOf: () => undefined,
   defaultValue(value, column) {
     if (value === null || value === undefined) return undefined;
     if (typeof value === 'number') return String(value);
@@ -166,6 +171,18 @@ function pgDatetimeFunction(value: string): string {
   }
 }
 
+/** Extensions TypeORM's postgres driver installs by column type (checkMetadataForExtensions). */
+const PG_EXTENSIONS: Record<string, string> = {
+  citext: 'citext',
+  hstore: 'hstore',
+  cube: 'cube',
+  geometry: 'postgis',
+  geography: 'postgis',
+  ltree: 'ltree',
+  vector: 'vector',
+  halfvec: 'vector',
+};
+
 export const postgresTypeOrm: TypeOrmDriver = {
   name: 'postgres',
   columnType(input) {
@@ -197,6 +214,7 @@ export const postgresTypeOrm: TypeOrmDriver = {
     deleteDate: { type: 'timestamp without time zone' },
     version: { type: 'integer' },
   },
+  extensionOf: (type) => PG_EXTENSIONS[type],
   uuid: { default: 'uuid_generate_v4()', extension: 'uuid-ossp' },
   identity: 'identity',
 };
