@@ -1,0 +1,180 @@
+/**
+ * Compiling a project's TypeScript files the way its own build would, for the child process:
+ * CommonJS with legacy decorators and decorator metadata, under the options of the nearest
+ * tsconfig.json. Each tsconfig gets one program over the project's own files (never its
+ * packages), so `design:type` is what tsc says — an imported enum is Number or String, not the
+ * Object a file-by-file transpiler would write — and `paths`/`baseUrl` aliases resolve as tsc
+ * resolves them.
+ */
+import path from 'node:path';
+import { ts } from 'ts-morph';
+
+/** A file TypeScript compiles: .ts, .tsx, .mts, .cts, never a declaration file. */
+export const isTypeScript = (file: string): boolean => /\.(c|m)?tsx?$/.test(file) && !/\.d\.(c|m)?ts$/.test(file);
+
+interface ProjectConfig {
+  /** tsconfig.json, or undefined for files no tsconfig covers. */
+  file?: string;
+  options: ts.CompilerOptions;
+  /** Module resolution: tsconfig's paths and baseUrl, extensionless and `.js` imports of .ts files. */
+  resolution: ts.CompilerOptions;
+  roots: Set<string>;
+  program?: ts.Program;
+  host?: ts.CompilerHost;
+}
+
+const ESM_MODULES = new Set([ts.ModuleKind.ES2015, ts.ModuleKind.ES2020, ts.ModuleKind.ES2022, ts.ModuleKind.ESNext, ts.ModuleKind.Node16, ts.ModuleKind.NodeNext, ts.ModuleKind.Preserve]);
+
+/** The project's options, changed only where emitting CommonJS for Node here and now needs it. */
+function emitOptions(project: ts.CompilerOptions): ts.CompilerOptions {
+  const options: ts.CompilerOptions = {
+    ...project,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    // An ES-module project's default imports of CommonJS packages mean module.exports.
+    esModuleInterop: project.esModuleInterop ?? (project.module !== undefined && ESM_MODULES.has(project.module)),
+    // Only the project's own files are compiled; the globals they use are looked up at run time,
+    // which is what decorator metadata does for a type it cannot see.
+    noLib: true,
+    types: [],
+    noEmit: false,
+    noEmitOnError: false,
+    emitDeclarationOnly: false,
+    declaration: false,
+    declarationMap: false,
+    // Stack traces of the project's errors point at its TypeScript lines.
+    sourceMap: false,
+    inlineSourceMap: true,
+    inlineSources: false,
+    composite: false,
+    incremental: false,
+    verbatimModuleSyntax: false,
+  };
+  for (const key of ['outDir', 'outFile', 'out', 'rootDir', 'tsBuildInfoFile', 'allowImportingTsExtensions', 'rewriteRelativeImportExtensions', 'lib', 'paths', 'baseUrl', 'plugins'] as const) {
+    delete options[key];
+  }
+  return options;
+}
+
+/** `import.meta` in a file compiled to CommonJS: its url, dirname and filename from the module's own. */
+function importMetaToCommonJs(context: ts.TransformationContext): ts.Transformer<ts.SourceFile> {
+  const f = context.factory;
+  const url = (): ts.Expression =>
+    f.createPropertyAccessExpression(
+      f.createCallExpression(f.createPropertyAccessExpression(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral('node:url')]), 'pathToFileURL'), undefined, [f.createIdentifier('__filename')]),
+      'href',
+    );
+  const visit = (node: ts.Node): ts.Node => {
+    if (ts.isPropertyAccessExpression(node) && ts.isMetaProperty(node.expression) && node.expression.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      switch (node.name.text) {
+        case 'url':
+          return url();
+        case 'dirname':
+          return f.createIdentifier('__dirname');
+        case 'filename':
+          return f.createIdentifier('__filename');
+      }
+    }
+    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      return f.createObjectLiteralExpression([
+        f.createPropertyAssignment('url', url()),
+        f.createPropertyAssignment('dirname', f.createIdentifier('__dirname')),
+        f.createPropertyAssignment('filename', f.createIdentifier('__filename')),
+      ]);
+    }
+    return ts.visitEachChild(node, visit, context);
+  };
+  return (sf) => ts.visitNode(sf, visit) as ts.SourceFile;
+}
+
+/** A compile error: file:line:column and TypeScript's message. */
+function diagnosticText(d: ts.Diagnostic): string {
+  const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+  if (!d.file || d.start === undefined) return message;
+  const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+  return `${d.file.fileName}:${line + 1}:${character + 1}: ${message}`;
+}
+
+export class ProjectCompiler {
+  private readonly configs = new Map<string, ProjectConfig>();
+  private readonly configOfDir = new Map<string, ProjectConfig>();
+
+  /** The project a file belongs to: its nearest tsconfig.json. */
+  private configFor(file: string): ProjectConfig {
+    const dir = path.dirname(file);
+    const known = this.configOfDir.get(dir);
+    if (known) return known;
+    const configFile = ts.findConfigFile(dir, ts.sys.fileExists);
+    const key = configFile ?? '';
+    let config = this.configs.get(key);
+    if (!config) {
+      config = this.readConfig(configFile);
+      this.configs.set(key, config);
+    }
+    this.configOfDir.set(dir, config);
+    return config;
+  }
+
+  private readConfig(file: string | undefined): ProjectConfig {
+    if (!file) {
+      const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+      return { options: emitOptions(options), resolution: { ...options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }, roots: new Set() };
+    }
+    const problems: string[] = [];
+    const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(diagnosticText(d)) });
+    if (!parsed) throw new Error(`cannot read ${file}: ${problems[0] ?? 'unknown error'}`);
+    const project = parsed.options;
+    return {
+      file,
+      options: emitOptions(project),
+      // Bundler resolution takes paths, baseUrl, extensionless and `.js`-for-`.ts` imports alike.
+      resolution: { ...project, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, allowJs: false },
+      roots: new Set(parsed.fileNames.filter(isTypeScript).map((f) => path.resolve(f))),
+    };
+  }
+
+  /** The project file `request` names from `from`, as TypeScript resolves it; undefined for packages. */
+  resolve(request: string, from: string): string | undefined {
+    const r = this.resolveModule(request, from);
+    return r && path.resolve(r.resolvedFileName);
+  }
+
+  private resolveModule(request: string, from: string): ts.ResolvedModuleFull | undefined {
+    const r = ts.resolveModuleName(request, from, this.configFor(from).resolution, ts.sys).resolvedModule;
+    return r && !r.isExternalLibraryImport && isTypeScript(r.resolvedFileName) ? r : undefined;
+  }
+
+  private programFor(file: string): { program: ts.Program; config: ProjectConfig } {
+    const config = this.configFor(file);
+    // A file the program already holds (imported by another) needs no new program.
+    if (!config.program?.getSourceFile(file)) {
+      config.roots.add(file);
+      if (!config.host) {
+        const host = ts.createCompilerHost(config.options);
+        // The program holds the project's own files: imports of packages stay unresolved.
+        host.resolveModuleNameLiterals = (literals, containing) =>
+          literals.map((literal) => ({ resolvedModule: this.resolveModule(literal.text, containing) }));
+        config.host = host;
+      }
+      config.program = ts.createProgram([...config.roots], config.options, config.host, config.program);
+    }
+    return { program: config.program, config };
+  }
+
+  /** The CommonJS code of a TypeScript file. A syntax error throws, naming file:line:column. */
+  compile(file: string): string {
+    const { program } = this.programFor(file);
+    const sf = program.getSourceFile(file);
+    if (!sf) throw new Error(`TypeScript cannot read ${file}`);
+    const syntax = program.getSyntacticDiagnostics(sf);
+    if (syntax.length) throw new SyntaxError(diagnosticText(syntax[0]));
+    let code: string | undefined;
+    program.emit(sf, (name, text) => {
+      if (/\.(c|m)?jsx?$/.test(name)) code = text;
+    }, undefined, false, { before: [importMetaToCommonJs] });
+    if (code === undefined) throw new Error(`TypeScript emitted nothing for ${file}`);
+    return code;
+  }
+}

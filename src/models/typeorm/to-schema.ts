@@ -1,0 +1,188 @@
+/**
+ * TypeORM's description of a DataSource's tables → the neutral Schema, spelled exactly as the
+ * static entity reader spells the same entities (types through the same per-driver tables,
+ * defaults as TypeORM's driver writes them), so that the two model sources agree to the byte.
+ * What TypeORM can build but the neutral Schema cannot describe is an error, never dropped.
+ */
+import { MigratorError } from '../../errors.js';
+import { emptyTable, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
+import { pgTypeName, sqlIdentifier, sqlString } from '../sql.js';
+import { typeOrmDriver, type TypeOrmDriver } from '../typescript/typeorm-types.js';
+import type { DescribedColumn, DescribedTable, Description } from './description.js';
+
+type Dialect = 'postgres' | 'sqlite';
+
+const FK_ACTIONS = new Set<string>(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']);
+const SERIAL: Record<string, string> = { integer: 'integer', int: 'integer', int4: 'integer', smallint: 'smallint', int2: 'smallint', bigint: 'bigint', int8: 'bigint' };
+
+class Converter {
+  private readonly driver: TypeOrmDriver;
+  private readonly enums = new Map<string, { type: EnumType; column: string }>();
+
+  constructor(
+    private readonly file: string,
+    private readonly dialect: Dialect,
+    private readonly description: Description,
+  ) {
+    this.driver = typeOrmDriver(dialect);
+  }
+
+  private fail(message: string): never {
+    throw new MigratorError(`${this.file}: ${message}`);
+  }
+
+  /** The type as the static reader spells it; TypeORM's own spelling where that has none. */
+  private spelled(c: DescribedColumn, t: DescribedTable, withSize = true): string {
+    if (c.spatialFeatureType !== undefined || c.srid !== undefined) return c.fullType;
+    const built = this.driver.columnType({
+      type: c.type,
+      ...(withSize ? { length: c.length, precision: c.precision, scale: c.scale } : {}),
+      array: c.array,
+      table: t.name,
+      column: c.name,
+    });
+    if (built) return built.type;
+    return this.dialect === 'postgres' ? c.fullType.replace(/ array$/, '[]') : c.fullType;
+  }
+
+  private column(c: DescribedColumn, t: DescribedTable, pkColumns: string[]): { column: Column; enumCheck?: string[] } {
+    const where = `${t.entity}.${c.property}`;
+    if (c.asExpression !== undefined) {
+      this.fail(`${where} is a generated column (AS ${c.asExpression}), which migrator's schema cannot describe; compute it in the application, or add it with op.execute in a revision`);
+    }
+    if (c.collation !== undefined) this.fail(`${where} has collation "${c.collation}", which migrator's schema cannot describe; remove the collation option`);
+    let type: string;
+    let def = c.default;
+    let autoincrement = false;
+    let identity: Column['identity'];
+    let enumCheck: string[] | undefined;
+    if (this.dialect === 'postgres') {
+      if (c.type === 'enum' || c.type === 'simple-enum') {
+        // PostgresQueryRunner.buildEnumName
+        const name = c.enumName ?? `${t.name}_${c.name.toLowerCase()}_enum`;
+        type = `${pgTypeName(name)}${c.array ? '[]' : ''}`;
+        this.enumType({ name, values: c.enum ?? [] }, `${t.name}.${c.name}`);
+      } else if (c.generated === 'increment' || c.generated === 'rowid') {
+        const serial = SERIAL[c.type];
+        if (!serial) this.fail(`${where} is generated ("${c.generated}") with type ${c.type}, for which TypeORM writes no column type (serial needs integer, smallint or bigint)`);
+        type = serial;
+        autoincrement = true;
+      } else if (c.generated === 'identity') {
+        type = this.spelled(c, t, false);
+        identity = c.identity === 'ALWAYS' ? 'always' : 'by default';
+      } else {
+        type = this.spelled(c, t);
+      }
+      if (c.generated === 'uuid' && def === undefined) def = this.description.uuidGenerator ?? 'uuid_generate_v4()';
+    } else {
+      if (c.enum) {
+        // AbstractSqliteDriver.createFullType: any enum is varchar, checked inline unless an array.
+        type = 'varchar';
+        if (!c.array) enumCheck = c.enum;
+      } else {
+        type = this.spelled(c, t);
+        if (c.array) type += ' array';
+      }
+      if (c.generated === 'increment') {
+        if (!c.primary || pkColumns.length !== 1) this.fail(`${where} is generated ("increment") but is not the table's one primary key column, which SQLite's AUTOINCREMENT needs`);
+        autoincrement = true;
+      }
+    }
+    const column: Column = {
+      name: c.name,
+      type,
+      nullable: c.primary ? false : c.nullable,
+      ...(def !== undefined ? { default: def } : {}),
+      ...(autoincrement ? { autoincrement: true } : {}),
+      ...(identity ? { identity } : {}),
+      ...(c.comment !== undefined ? { comment: c.comment } : {}),
+    };
+    return { column, ...(enumCheck ? { enumCheck } : {}) };
+  }
+
+  private enumType(type: EnumType, column: string): void {
+    const seen = this.enums.get(type.name);
+    if (seen && seen.type.values.join('\u0000') !== type.values.join('\u0000')) {
+      this.fail(`enum type "${type.name}" of columns ${seen.column} and ${column} is declared twice with different values; give one of the columns another enumName`);
+    }
+    if (!seen) this.enums.set(type.name, { type, column });
+  }
+
+  private action(value: string | undefined, what: string): ForeignKeyAction {
+    const a = value ?? 'NO ACTION';
+    if (!FK_ACTIONS.has(a)) this.fail(`${what} has ${a}, which is not a foreign-key action; use ${[...FK_ACTIONS].join(', ')}`);
+    return a as ForeignKeyAction;
+  }
+
+  table(t: DescribedTable): Table {
+    const entity = t.kind === 'regular' ? `entity ${t.entity}` : `the ${t.kind} table "${t.name}" of entity ${t.entity}`;
+    if (t.namespace !== undefined) {
+      this.fail(`${entity} puts table "${t.name}" in ${t.namespace}; migrator keeps every table in the database's own schema — remove the entity's schema/database option`);
+    }
+    if (t.withoutRowid && this.dialect === 'sqlite') this.fail(`${entity} is a WITHOUT ROWID table, which migrator's schema cannot describe; remove withoutRowid`);
+    if (t.exclusions.length && this.dialect === 'postgres') {
+      this.fail(`${entity} has the exclusion constraint "${t.exclusions[0].name}" (EXCLUDE ${t.exclusions[0].expression}), which migrator's schema cannot describe; remove @Exclusion and create it with op.execute in a revision`);
+    }
+    const table = emptyTable(t.name);
+    const pkColumns = t.primaryKey?.columns ?? [];
+    const built = t.columns.map((c) => this.column(c, t, pkColumns));
+    table.columns = built.map((b) => b.column);
+    if (t.primaryKey) table.primaryKey = { name: t.primaryKey.name, columns: t.primaryKey.columns };
+    if (t.comment !== undefined) table.comment = t.comment;
+    table.uniques = t.uniques.map((u) => {
+      if (u.deferrable) this.fail(`${entity} has the DEFERRABLE unique constraint "${u.name}", which migrator's schema cannot describe; remove deferrable`);
+      return { name: u.name, columns: u.columns };
+    });
+    for (const b of built) {
+      if (b.enumCheck) table.checks.push({ expression: `${sqlIdentifier(b.column.name)} IN (${b.enumCheck.map(sqlString).join(',')})` });
+    }
+    for (const c of t.checks) table.checks.push({ name: c.name, expression: c.expression });
+    table.indexes = t.indexes.map((ix): Index => {
+      const what = `the index "${ix.name}" of ${entity}`;
+      if (!ix.synchronize) this.fail(`${what} has synchronize: false, which asks TypeORM to leave it alone; migrator cannot yet; remove the index or the option`);
+      if (ix.fulltext) this.fail(`${what} is a fulltext index, which TypeORM does not build on ${this.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} and migrator's schema cannot describe; remove fulltext`);
+      let using: string | undefined;
+      if (this.dialect === 'postgres') using = ix.spatial ? 'gist' : ix.type?.toLowerCase();
+      else if (ix.spatial || ix.type) this.fail(`${what} is a ${ix.spatial ? 'spatial' : ix.type} index, which SQLite does not have; remove the option`);
+      return { name: ix.name, columns: ix.columns, unique: ix.unique, ...(ix.where ? { where: ix.where } : {}), ...(using && using !== 'btree' ? { using } : {}) };
+    });
+    table.foreignKeys = t.foreignKeys.map((fk) => {
+      const what = `the foreign key "${fk.name}" of ${entity}`;
+      if (fk.deferrable) this.fail(`${what} is DEFERRABLE, which migrator's schema cannot describe; remove deferrable`);
+      return {
+        name: fk.name,
+        columns: fk.columns,
+        referencedTable: fk.referencedTable,
+        referencedColumns: fk.referencedColumns,
+        onDelete: this.action(fk.onDelete, `${what}: onDelete`),
+        onUpdate: this.action(fk.onUpdate, `${what}: onUpdate`),
+      };
+    });
+    return table;
+  }
+
+  schema(): Schema {
+    const d = this.description;
+    if (d.views.length) {
+      this.fail(`the view entities ${d.views.join(', ')} would be created as views, which migrator's schema cannot describe; give them @ViewEntity({ synchronize: false }) and create the views with op.execute in a revision`);
+    }
+    const seen = new Map<string, string>();
+    const tables = d.tables.map((t) => {
+      const other = seen.get(t.name);
+      if (other !== undefined) this.fail(`entities ${other} and ${t.entity} both map to table "${t.name}"`);
+      seen.set(t.name, t.entity);
+      return this.table(t);
+    });
+    const extensions = this.dialect === 'postgres' ? [...new Set(d.extensions)].sort() : [];
+    return {
+      tables,
+      ...(this.enums.size ? { enums: [...this.enums.values()].map((x) => x.type).sort((a, b) => (a.name < b.name ? -1 : 1)) } : {}),
+      ...(extensions.length ? { extensions } : {}),
+    };
+  }
+}
+
+/** The neutral Schema of what TypeORM described for `file`, on `dialect`. */
+export function describedSchema(description: Description, file: string, dialect: Dialect): Schema {
+  return new Converter(file, dialect, description).schema();
+}

@@ -1,0 +1,132 @@
+/**
+ * The two TypeORM model sources agree: for entity files the static reader can read, the schema
+ * TypeORM's own metadata gives through a DataSource (`models: { typeorm: … }`) is deep-equal to
+ * the one the static reader builds — the same tables and columns in the same order, the same type
+ * and default spellings, the same constraint names, enum types and extensions.
+ *
+ * Checked on test/fixtures/typeorm (SQLite), test/fixtures/typeorm-pg (PostgreSQL) and the
+ * realistic project test/fixtures/typeorm-real (both, with TypeORM's default naming and with
+ * typeorm-naming-strategies' SnakeNamingStrategy — given by the DataSource itself, and by the
+ * config, which replaces the DataSource's). No database is needed.
+ *
+ * Each source reads its own copy of the fixture: the DataSource's sees this repository's
+ * node_modules (TypeORM must be installed for it); the static reader reads one copy with no
+ * packages — as in a project where TypeORM is not installed, which it does not need — and one
+ * with them (class-validator's declaration files in reach).
+ *
+ * Needs the dev dependencies typeorm, reflect-metadata and typeorm-naming-strategies.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { globSync } from 'tinyglobby';
+import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
+import { readDataSource } from '../../src/models/typeorm/datasource.ts';
+import { readEntityFiles } from '../../src/models/typescript/reader.ts';
+import type { Schema } from '../../src/schema/schema.ts';
+import { copyProject, removeTemp, ROOT, tempDir } from '../support/typeorm-datasource.ts';
+
+const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+
+/** A DataSource file for `type`, with entities by glob and optionally its own naming strategy. */
+function dataSource(type: string, entities: string, naming = false): string {
+  return `import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+${naming ? "import { SnakeNamingStrategy } from 'typeorm-naming-strategies';\n" : ''}
+export const AppDataSource = new DataSource({
+  type: ${JSON.stringify(type)},
+  ${type === 'postgres' ? "url: 'postgres://nowhere.invalid/app'" : "database: 'never-opened.db'"},
+  entities: [\`\${__dirname}/${entities}\`],${naming ? '\n  namingStrategy: new SnakeNamingStrategy(),' : ''}
+});
+`;
+}
+
+/** The schemas as JSON lines, for a readable message when they differ. */
+function explainDifference(fromStatic: Schema, fromDataSource: Schema): string {
+  const lines = (s: Schema): string[] => [
+    ...s.tables.flatMap((t) => [`table ${t.name}`, ...Object.entries(t).filter(([k]) => k !== 'name').map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`)]),
+    `enums: ${JSON.stringify(s.enums)}`,
+    `extensions: ${JSON.stringify(s.extensions)}`,
+  ];
+  const [a, b] = [lines(fromStatic), lines(fromDataSource)];
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) out.push(`- static:     ${a[i]}`, `+ DataSource: ${b[i]}`);
+    if (out.length > 20) break;
+  }
+  return out.join('\n');
+}
+
+function assertSame(fromStatic: Schema, fromDataSource: Schema): void {
+  assert.ok(fromStatic.tables.length > 0, 'the static reader found no tables');
+  assert.deepEqual(fromDataSource, fromStatic, `the DataSource's schema differs from the static reader's:\n${explainDifference(fromStatic, fromDataSource)}`);
+}
+
+describe('TypeORM model sources agree: static reader ≡ DataSource', () => {
+  let tmp: string;
+
+  before(() => {
+    tmp = tempDir('migrator-datasource-crosscheck-');
+  });
+
+  /** Two copies of a fixture: one with no packages (the static reader's), one with node_modules. */
+  const copies = (fixture: string): { plain: string; installed: string } => {
+    const plain = path.join(tmp, 'plain', fixture);
+    fs.cpSync(path.join(FIXTURES, fixture), plain, { recursive: true });
+    return { plain, installed: copyProject(path.join(FIXTURES, fixture), path.join(tmp, 'installed', fixture)) };
+  };
+
+  after(() => removeTemp(tmp));
+
+  for (const [fixture, dialect, type] of [
+    ['typeorm', 'sqlite', 'better-sqlite3'],
+    ['typeorm-pg', 'postgres', 'postgres'],
+  ] as const) {
+    test(`test/fixtures/${fixture} on ${dialect}`, async () => {
+      const { plain, installed } = copies(fixture);
+      const entities = fs.readdirSync(plain).filter((f) => f.endsWith('.ts')).map((f) => path.join(plain, f)).sort();
+      // The DataSource file is no entity file: the glob (*.ts) must not pick it up, hence .cts.
+      fs.writeFileSync(path.join(installed, 'data-source.cts'), dataSource(type, '*.ts'));
+      assertSame(readEntityFiles(entities, dialect), await readDataSource(path.join(installed, 'data-source.cts'), dialect));
+    });
+  }
+
+  describe('test/fixtures/typeorm-real', () => {
+    let project: string;
+    let entities: string[];
+
+    before(() => {
+      const { plain, installed } = copies('typeorm-real');
+      project = installed;
+      entities = globSync('src/**/*.entity.ts', { cwd: plain, absolute: true }).sort();
+      for (const type of ['postgres', 'better-sqlite3']) {
+        fs.writeFileSync(path.join(project, `${type}.data-source.ts`), dataSource(type, 'src/**/*.entity.ts'));
+        fs.writeFileSync(path.join(project, `${type}.snake.data-source.ts`), dataSource(type, 'src/**/*.entity.ts', true));
+      }
+    });
+
+    for (const [dialect, type] of [
+      ['postgres', 'postgres'],
+      ['sqlite', 'better-sqlite3'],
+    ] as const) {
+      test(`${dialect}, TypeORM's default naming`, async () => {
+        const fromDataSource = await readDataSource(path.join(project, `${type}.data-source.ts`), dialect);
+        assertSame(readEntityFiles(entities, dialect), fromDataSource);
+        const withPackages = globSync('src/**/*.entity.ts', { cwd: project, absolute: true }).sort();
+        assertSame(readEntityFiles(withPackages, dialect), fromDataSource);
+      });
+
+      test(`${dialect}, SnakeNamingStrategy given by the DataSource`, async () => {
+        const fromStatic = readEntityFiles(entities, dialect, { namingStrategy: new SnakeNamingStrategy() });
+        assertSame(fromStatic, await readDataSource(path.join(project, `${type}.snake.data-source.ts`), dialect));
+      });
+
+      test(`${dialect}, SnakeNamingStrategy given by the config, replacing the DataSource's`, async () => {
+        const naming = new SnakeNamingStrategy();
+        const fromStatic = readEntityFiles(entities, dialect, { namingStrategy: naming });
+        assertSame(fromStatic, await readDataSource(path.join(project, `${type}.data-source.ts`), dialect, { namingStrategy: naming }));
+      });
+    }
+  });
+});

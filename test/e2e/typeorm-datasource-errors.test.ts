@@ -1,0 +1,104 @@
+/**
+ * `models: { typeorm: … }` when the DataSource cannot be read: each failure is exit 2 and one line
+ * on stderr that names the DataSource file and says what to do — never a stack trace.
+ *
+ * Needs the CLI built (`npx tsc -p tsconfig.json`) and the dev dependency typeorm.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { copyProject, dataSourceConfig, migrator, removeTemp, ROOT, show, tempDir, type CliResult } from '../support/typeorm-datasource.ts';
+
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'typeorm-datasource');
+
+/** Exit 2, one line on stderr, naming `file` and matching `pattern`. */
+function failsWith(r: CliResult, file: string, pattern: RegExp): void {
+  assert.equal(r.status, 2, show(r));
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `expected one line on stderr\n${show(r)}`);
+  assert.ok(lines[0].includes(file), `the message does not name ${file}\n${show(r)}`);
+  assert.match(lines[0], pattern, show(r));
+  assert.doesNotMatch(r.stderr, /^\s+at /m, show(r));
+}
+
+describe('TypeORM DataSource as the model source: errors', () => {
+  let tmp: string;
+  /** A copy of the fixture project with a data source file of one's own and a config pointing at it. */
+  const project = (name: string, dataSource: string | undefined, options: { database?: string; config?: string } = {}): string => {
+    const dir = path.join(tmp, name);
+    const files: Record<string, string> = { 'migrator.config.ts': options.config ?? dataSourceConfig(options.database ?? 'sqlite:./app.db', 'src/data-source.ts') };
+    if (dataSource !== undefined) files['src/data-source.ts'] = dataSource;
+    return copyProject(FIXTURE, dir, files);
+  };
+
+  before(() => {
+    tmp = tempDir('migrator-datasource-errors-');
+  });
+
+  after(() => removeTemp(tmp));
+
+  test('a DataSource file that does not exist', () => {
+    const dir = project('missing', undefined);
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /does not exist/);
+  });
+
+  test('a file that exports no DataSource', () => {
+    const dir = project('no-export', `import { DataSource } from 'typeorm';\nexport const options = { type: 'better-sqlite3', database: ':memory:' };\nexport function make() { return new DataSource(options as never); }\n`);
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /exports no TypeORM DataSource \(it exports options, make\); export one/);
+  });
+
+  test('a file that exports two DataSources', () => {
+    const dir = project(
+      'two',
+      `import { DataSource } from 'typeorm';\nexport const Main = new DataSource({ type: 'better-sqlite3', database: ':memory:' });\nexport const Reports = new DataSource({ type: 'better-sqlite3', database: ':memory:' });\nexport default Main;\n`,
+    );
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /exports several DataSources \(Main = default, Reports\)/);
+  });
+
+  test('a DataSource whose type is not the database', () => {
+    const dir = project('mismatch', `import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'postgres', url: 'postgres://nowhere.invalid/app', entities: [] });\n`);
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /the DataSource's type is "postgres", but the database is SQLite/);
+  });
+
+  test('a DataSource of another database family', () => {
+    const dir = project('mysql', `import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'mysql', database: 'app', entities: [] });\n`);
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /the DataSource's type is "mysql", but the database is SQLite/);
+  });
+
+  test('a DataSource file that throws while loading', () => {
+    const dir = project('throws', `import { DataSource } from 'typeorm';\nif (!process.env.APP_SECRET) throw new Error('APP_SECRET is not set\\nsee the docs');\nexport default new DataSource({ type: 'better-sqlite3', database: ':memory:' });\n`);
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /cannot load the DataSource file: APP_SECRET is not set \(at .*data-source\.ts:2\)/);
+  });
+
+  test('an entity TypeORM refuses', () => {
+    const dir = project(
+      'bad-entity',
+      `import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nclass Broken {\n  @PrimaryGeneratedColumn() id!: number;\n  @Column() note!: string | null;\n}\nexport default new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [Broken] });\n`,
+    );
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /TypeORM cannot build the entity metadata: Data type "Object" in "Broken.note" is not supported/);
+  });
+
+  test('a project without TypeORM installed', () => {
+    // No node_modules anywhere above it: typeorm cannot be resolved from the file's folder.
+    const dir = path.join(tmp, 'no-typeorm');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'migrator.config.ts'), dataSourceConfig('sqlite:./app.db', 'data-source.ts'));
+    fs.writeFileSync(path.join(dir, 'data-source.ts'), `import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'better-sqlite3', database: ':memory:' });\n`);
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'data-source.ts'), /TypeORM is not installed for this file/);
+  });
+
+  test("the config's naming strategy returning no name", () => {
+    const naming = `const naming = { tableName: (target: string, given?: string) => given ?? (target === 'Customer' ? '' : target.toLowerCase()), columnName: (p: string, given?: string) => given ?? p };`;
+    const dir = project('naming', undefined, { config: dataSourceConfig('sqlite:./app.db', 'data-source.ts', naming).replace(' versions:', ' namingStrategy: naming, versions:') });
+    failsWith(migrator(dir, { APP_DB: 'sqlite' }, 'check'), path.join(dir, 'data-source.ts'), /namingStrategy\.tableName\("Customer", undefined\) returned ""; it must return a name/);
+  });
+
+  test('a view entity is refused, not dropped', () => {
+    const dir = project(
+      'view',
+      `import { DataSource, ViewColumn, ViewEntity } from 'typeorm';\n@ViewEntity({ expression: 'SELECT 1 AS one' })\nclass One {\n  @ViewColumn() one!: number;\n}\nexport default new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [One] });\n`,
+    );
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /the view entities One would be created as views/);
+  });
+});
