@@ -4,7 +4,10 @@
  * Prisma's schema engine, `migrate diff --from-empty --to-schema`, for the same schema): table and
  * column names after @@map/@map, column types per provider, defaults, `<table>_pkey`,
  * `<table>_<columns>_key` / `_idx` / `_fkey`, default referential actions, implicit many-to-many
- * tables `_AToB`, enums, and names cut to PostgreSQL's 63 bytes.
+ * tables `_AToB`, enums, and names cut to PostgreSQL's 63 bytes. The "Prisma syntax" tests ask the
+ * engine itself at test time (test/support/prisma-engine.ts): the index, key, foreign key and
+ * extension statements it writes must be those of the Schema read, and a schema the reader
+ * rejects (naming file:line) the engine must reject too, at the same line.
  *
  * The reader runs in a worker thread that has only tsx's ESM hooks: under `node --import tsx`
  * (this runner) @mrleebo/prisma-ast, a CommonJS package that requires the ESM-only chevrotain,
@@ -20,7 +23,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MigratorError } from '../../src/errors.js';
 import { readModels as readModelsInProcess } from '../../src/models/index.js';
-import type { Column, ForeignKey, Index, Schema, Table } from '../../src/schema/schema.js';
+import type { Column, ForeignKey, Index, IndexKey, Schema, Table } from '../../src/schema/schema.js';
+import { prismaMigrateSql, PrismaSchemaRejected } from '../support/prisma-engine.ts';
 
 type Provider = 'postgresql' | 'sqlite';
 
@@ -153,7 +157,7 @@ function column(t: Table, name: string): Column {
 const types = (t: Table): Record<string, string> => Object.fromEntries(t.columns.map((c) => [c.name, c.type]));
 
 /** Indexes as [name, columns, unique, using?], sorted by name. */
-const indexes = (t: Table): [string, string[], boolean][] =>
+const indexes = (t: Table): [string, IndexKey[], boolean][] =>
   [...t.indexes].sort((a, b) => (a.name < b.name ? -1 : 1)).map((i: Index) => [i.name, i.columns, i.unique]);
 
 /** Foreign keys as [name, columns, table, referenced columns, on delete, on update], sorted by name. */
@@ -700,7 +704,7 @@ model Event {
     ]);
   });
 
-  it('@@index with a sort order is named and keyed as usual (Prisma writes "at" DESC)', async () => {
+  it('@@index with a sort order is named as usual and keyed "at" DESC, as Prisma writes it', async () => {
     const s = await read(`
 model Event {
   id   Int      @id
@@ -710,7 +714,7 @@ model Event {
   @@index([at(sort: Desc), kind])
 }
 `);
-    assert.deepEqual(indexes(table(s, 'Event')), [['Event_at_kind_idx', ['at', 'kind'], false]]);
+    assert.deepEqual(indexes(table(s, 'Event')), [['Event_at_kind_idx', [{ column: 'at', order: 'desc' }, 'kind'], false]]);
   });
 
   it('@@index(type: Hash) is a hash index (Prisma writes USING HASH)', async () => {
@@ -1278,5 +1282,744 @@ model Post {
       assert.match(e.message, /datasource/);
       return true;
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Prisma's syntax, checked against Prisma's own schema engine (test/support/prisma-engine.ts):
+// for a schema both accept, the index, key, foreign key and extension statements the engine
+// writes must be the ones migrator's Schema stands for; a schema migrator rejects, naming
+// file:line, the engine rejects too (at the same line, unless said otherwise).
+
+interface SchemaOptions {
+  /** More lines for the datasource block. */
+  datasource?: string;
+  /** Preview features, in a generator block. */
+  preview?: string[];
+}
+
+/** A whole schema file: a datasource for `provider` (plus options), then `body`. */
+function schemaText(provider: Provider, body: string, o: SchemaOptions = {}): string {
+  const generator = o.preview ? `\ngenerator client {\n  provider        = "prisma-client"\n  previewFeatures = ${JSON.stringify(o.preview)}\n}\n` : '';
+  return `datasource db {\n  provider = "${provider}"\n${o.datasource ? `  ${o.datasource}\n` : ''}}\n${generator}\n${body}`;
+}
+
+/** The line of `text` that holds `needle`. */
+function lineOfText(text: string, needle: string): number {
+  const i = text.indexOf(needle);
+  assert.ok(i >= 0, `${JSON.stringify(needle)} in the schema`);
+  return text.slice(0, i).split('\n').length;
+}
+
+const unquote = (list: string): string => list.replace(/"/g, '').replace(/\s*,\s*/g, ', ');
+
+/** Index, primary key, foreign key and extension statements of the engine's SQL, in one spelling. */
+function prismaStatements(sql: string, provider: Provider): string[] {
+  // Prisma spells out an ascending key (`"a" ASC`); the database, and migrator, take it as the default.
+  const out = [...sql.matchAll(/^CREATE (?:UNIQUE )?INDEX .*;$|^CREATE EXTENSION .*;$/gm)].map((m) => m[0].replace(/ ASC(?=[,)])/g, ''));
+  for (const m of sql.matchAll(/CONSTRAINT "((?:[^"]|"")+)" FOREIGN KEY \(([^)]*)\) REFERENCES "((?:[^"]|"")+)" ?\(([^)]*)\) ON DELETE ([A-Z ]+?) ON UPDATE ([A-Z ]+?)[;,]?$/gm)) {
+    out.push(`FOREIGN KEY ${m[1]} (${unquote(m[2])}) -> ${m[3]} (${unquote(m[4])}) ON DELETE ${m[5]} ON UPDATE ${m[6]}`);
+  }
+  if (provider === 'postgresql') for (const m of sql.matchAll(/CONSTRAINT "((?:[^"]|"")+)" PRIMARY KEY \(([^)]*)\)/g)) out.push(`PRIMARY KEY ${m[1]} (${unquote(m[2])})`);
+  return out.sort();
+}
+
+/** The same statements for what migrator read, written as Prisma's engine writes them. */
+function ourStatements(s: Schema, provider: Provider): string[] {
+  const key = (k: IndexKey): string => (typeof k === 'string' ? `"${k}"` : `"${k.column}"${k.opclass ? ` ${k.opclass}` : ''}${k.order === 'desc' ? ' DESC' : ''}`);
+  const out: string[] = [];
+  for (const t of s.tables) {
+    for (const i of t.indexes) {
+      const on = i.using ? ` USING ${i.using.toUpperCase()} (` : '(';
+      out.push(`CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX "${i.name}" ON "${t.name}"${on}${i.columns.map(key).join(', ')})${i.where ? ` WHERE ${i.where}` : ''};`);
+    }
+    for (const f of t.foreignKeys) {
+      out.push(`FOREIGN KEY ${f.name} (${f.columns.join(', ')}) -> ${f.referencedTable} (${f.referencedColumns.join(', ')}) ON DELETE ${f.onDelete} ON UPDATE ${f.onUpdate}`);
+    }
+    if (provider === 'postgresql' && t.primaryKey) out.push(`PRIMARY KEY ${t.primaryKey.name} (${t.primaryKey.columns.join(', ')})`);
+  }
+  for (const e of s.extensions ?? []) {
+    const x = typeof e === 'string' ? { name: e } : e;
+    const w = x.schema !== undefined || x.version !== undefined ? ` WITH${x.schema !== undefined ? ` SCHEMA "${x.schema}"` : ''}${x.version !== undefined ? ` VERSION "${x.version}"` : ''}` : '';
+    out.push(`CREATE EXTENSION IF NOT EXISTS "${x.name}"${w};`);
+  }
+  return out.sort();
+}
+
+/**
+ * Reads `text` with migrator and with Prisma's engine; both must accept it, and its indexes,
+ * keys, foreign keys and extensions must be the ones the engine writes.
+ */
+async function sameAsPrisma(text: string, provider: Provider): Promise<{ schema: Schema; sql: string }> {
+  const { paths } = writeFiles({ 'schema.prisma': text });
+  const [schema, sql] = await Promise.all([readModels([paths['schema.prisma']], dialectOf(provider)), prismaMigrateSql({ 'schema.prisma': text })]);
+  assert.deepEqual(ourStatements(schema, provider), prismaStatements(sql, provider), `migrator, then Prisma's engine:\n${sql}`);
+  return { schema, sql };
+}
+
+/**
+ * migrator rejects `text` naming schema.prisma:`line` with a message matching `pattern`, and
+ * Prisma's engine rejects it too — at `prismaLine` (default: the same line; null: any line).
+ */
+async function rejectedLikePrisma(text: string, provider: Provider, line: number, pattern: RegExp, prismaLine: number | null = line): Promise<string> {
+  const { paths } = writeFiles({ 'schema.prisma': text });
+  const message = await rejects(() => readModels([paths['schema.prisma']], dialectOf(provider)), paths['schema.prisma'], line, pattern);
+  await assert.rejects(prismaMigrateSql({ 'schema.prisma': text }), (e: Error) => {
+    assert.ok(e instanceof PrismaSchemaRejected, `Prisma's engine rejects it too: ${e.message}`);
+    if (prismaLine !== null) assert.match(e.message, new RegExp(`-->\\s+schema\\.prisma:${prismaLine}\\b`), `Prisma names line ${prismaLine}: ${e.message}`);
+    return true;
+  });
+  return message;
+}
+
+const pgOnly = ['postgresql'] as const;
+const both = ['postgresql', 'sqlite'] as const;
+
+describe('Prisma syntax: named arguments, as Prisma takes them', () => {
+  for (const provider of both) {
+    it(`${provider}: @map(name:), @@map(name:), enum @@map(name:) and value @map(name:) name the database objects`, async () => {
+      const { schema: s } = await sameAsPrisma(
+        schemaText(
+          provider,
+          `enum Status {
+  ACTIVE @map(name: "active")
+  GONE
+
+  @@map(name: "status_kind")
+}
+
+model Account {
+  id     Int    @id
+  email  String @map(name: "email_address") @unique
+  status Status @default(value: ACTIVE)
+
+  @@map(name: "accounts")
+}
+`,
+        ),
+        provider,
+      );
+      const t = table(s, 'accounts');
+      assert.deepEqual(t.columns.map((c) => c.name), ['id', 'email_address', 'status']);
+      assert.equal(column(t, 'status').default, "'active'");
+      if (provider === 'postgresql') {
+        assert.deepEqual(s.enums, [{ name: 'status_kind', values: ['active', 'GONE'] }]);
+        assert.equal(column(t, 'status').type, 'status_kind');
+      }
+    });
+
+    it(`${provider}: @@index(fields:, name:) — name is @@index's legacy map; @@unique(fields:, name:, map:) and @@id(fields:, name:, map:) — name is the client's`, async () => {
+      const { schema: s } = await sameAsPrisma(
+        schemaText(
+          provider,
+          `model Pair {
+  a Int
+  b Int
+  c Int
+  d Int
+
+  @@id(fields: [a, b], name: "ab"${provider === 'postgresql' ? ', map: "pair_pk"' : ''})
+  @@index(fields: [c], name: "pair_c_legacy")
+  @@index(fields: [d], map: "pair_d_map")
+  @@unique(fields: [c, d], name: "cd")
+  @@unique(fields: [d, c], name: "dc", map: "pair_dc_key")
+}
+`,
+        ),
+        provider,
+      );
+      const t = table(s, 'Pair');
+      assert.deepEqual(t.primaryKey, { name: provider === 'postgresql' ? 'pair_pk' : 'Pair_pkey', columns: ['a', 'b'] });
+      assert.deepEqual(indexes(t), [
+        ['Pair_c_d_key', ['c', 'd'], true],
+        ['pair_c_legacy', ['c'], false],
+        ['pair_d_map', ['d'], false],
+        ['pair_dc_key', ['d', 'c'], true],
+      ]);
+    });
+
+    it(`${provider}: @relation(name:, fields:, references:, map:) — a named relation, its foreign key, and a named many-to-many table`, async () => {
+      const { schema: s } = await sameAsPrisma(
+        schemaText(
+          provider,
+          `model User {
+  id       Int    @id
+  authored Post[] @relation(name: "authored")
+  edited   Post[] @relation("edited")
+  liked    Post[] @relation(name: "likes")
+}
+
+model Post {
+  id       Int    @id
+  authorId Int
+  editorId Int?
+  author   User   @relation(name: "authored", fields: [authorId], references: [id], onDelete: Cascade${provider === 'postgresql' ? ', map: "post_author_fk"' : ''})
+  editor   User?  @relation(fields: [editorId], references: [id], name: "edited")
+  likedBy  User[] @relation(name: "likes")
+}
+`,
+        ),
+        provider,
+      );
+      assert.deepEqual(foreignKeys(table(s, 'Post')), [
+        ['Post_editorId_fkey', ['editorId'], 'User', ['id'], 'SET NULL', 'CASCADE'],
+        [provider === 'postgresql' ? 'post_author_fk' : 'Post_authorId_fkey', ['authorId'], 'User', ['id'], 'CASCADE', 'CASCADE'],
+      ].sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)));
+      assert.ok(table(s, '_likes'), 'the many-to-many table takes the relation’s name');
+    });
+  }
+
+  it('errors: an argument given twice (unnamed and by name), one Prisma does not know, several unnamed ones, a name that is not a string', async () => {
+    const cases: [string, RegExp][] = [
+      ['  s String @map("a", name: "b")', /already specified/],
+      ['  s String @unique(foo: 1)', /foo/],
+      ['  s String @map("a", "b")', /several unnamed/],
+      ['  s String @map(a)', /must be a string/],
+      ['  s String @default(value: "a", value: "b")', /already specified/],
+      ['  s String @unique(map: "")', /empty/],
+      ['  s String @foo', /@foo/],
+      ['  s String @default("a") @default("b")', /only be defined once/],
+      ['  s String\n  @@index(fields: [s], name: "a", map: "b")', /alias for `map`/],
+      ['  s String\n  @@index([s], fields: [s])', /already specified/],
+      ['  s String\n  @@unique([s], name: "not valid")', /_a-zA-Z0-9/],
+      ['  s String @updatedAt', /DateTime/],
+      ['  s String @relation("x")', /not a relation/],
+    ];
+    for (const [line, pattern] of cases) {
+      const text = schemaText('postgresql', `model T {\n  id Int @id\n${line}\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, line.trim().split('\n').pop()!.trim()), pattern);
+    }
+  });
+});
+
+describe('Prisma syntax: constraint names', () => {
+  it('a name used twice where Prisma keeps one namespace is an error at its second use; foreign keys of different models may share one', async () => {
+    const cases: [Provider, string, string, RegExp][] = [
+      ['postgresql', 'model A {\n  id Int @id\n  x  Int @unique(map: "dup")\n}\nmodel B {\n  id Int @id\n  y  Int\n  @@index([y], map: "dup")\n}\n', '@@index', /"dup" is used twice/],
+      ['postgresql', 'model A {\n  id Int @id(map: "dup")\n}\nmodel B {\n  id Int @id\n  y  Int\n  @@index([y], map: "dup")\n}\n', '@@index', /"dup" is used twice/],
+      ['sqlite', 'model A {\n  id Int @id\n  x  Int @unique(map: "dup")\n}\nmodel B {\n  id Int @id\n  y  Int\n  @@index([y], map: "dup")\n}\n', '@@index', /"dup" is used twice/],
+      ['postgresql', 'model T {\n  id Int @id\n  a  Int\n  @@index([a])\n  @@index([a], type: Hash)\n}\n', '@@index([a], type', /"T_a_idx" is used twice/],
+    ];
+    for (const [provider, body, needle, pattern] of cases) {
+      const text = schemaText(provider, body);
+      await rejectedLikePrisma(text, provider, lineOfText(text, needle), pattern);
+    }
+    const sameModel = schemaText('postgresql', 'model A {\n  id Int @id\n  bs B[]\n}\nmodel B {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id], map: "dup")\n  @@index([aId], map: "dup")\n}\n');
+    // Prisma names the @relation line; migrator meets the foreign key after the index.
+    await rejectedLikePrisma(sameModel, 'postgresql', lineOfText(sameModel, 'a   A'), /"dup" is used twice on model B/);
+    const { schema: s } = await sameAsPrisma(
+      schemaText('postgresql', 'model A {\n  id Int @id\n  bs B[]\n  cs C[]\n}\nmodel B {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id], map: "fk")\n}\nmodel C {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id], map: "fk")\n}\n'),
+      'postgresql',
+    );
+    assert.deepEqual(s.tables.flatMap((t) => t.foreignKeys.map((f) => `${t.name}.${f.name}`)), ['B.fk', 'C.fk']);
+  });
+
+  it('sqlite: a foreign key or primary key name (map:) is an error, as the provider has none', async () => {
+    const fk = schemaText('sqlite', 'model A {\n  id Int @id\n  bs B[]\n}\nmodel B {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id], map: "fk")\n}\n');
+    await rejectedLikePrisma(fk, 'sqlite', lineOfText(fk, 'a   A'), /named foreign keys/);
+    const pk = schemaText('sqlite', 'model A {\n  id Int @id(map: "pk")\n}\n');
+    await rejectedLikePrisma(pk, 'sqlite', lineOfText(pk, '@id(map'), /primary key/, lineOfText(pk, 'model A'));
+  });
+});
+
+describe('Prisma syntax: block comments /* … */', () => {
+  it('where Prisma accepts them they are blanks: no field, value or model comes of their words, and lines keep their numbers', async () => {
+    const text = schemaText(
+      'postgresql',
+      `/* a comment before everything */
+/*
+model Ghost {
+  id Int @id
+}
+*/
+enum Kind { /* after the brace */
+  A /* trailing */
+  /* own line */
+  B
+} /* after the closing brace */
+
+/* c */ model Item {
+  id    Int    @id /* after the attributes */
+  /* between fields */
+  /* first */ /* second */ name String
+  kind  Kind   @default(A) /* spanning
+  lines */
+  note  String @default("/* not a comment */") // nor /* this
+  // */ nor this
+  /* before a block attribute */ @@index([name])
+  @@index([kind]) /* after a block attribute */
+/* before the brace */ }
+`,
+    );
+    const { schema: s } = await sameAsPrisma(text, 'postgresql');
+    assert.deepEqual(s.tables.map((t) => t.name), ['Item']);
+    const t = table(s, 'Item');
+    assert.deepEqual(t.columns.map((c) => c.name), ['id', 'name', 'kind', 'note']);
+    assert.equal(column(t, 'note').default, "'/* not a comment */'");
+    assert.deepEqual(s.enums, [{ name: 'Kind', values: ['A', 'B'] }]);
+    // Line numbers after a multi-line comment are right: an error names the line it is on.
+    const broken = text.replace('  note  String', '  note  Strin');
+    await rejectedLikePrisma(broken, 'postgresql', lineOfText(broken, 'note  Strin'), /Strin/);
+  });
+
+  it('where Prisma rejects them — between a field’s parts, inside arguments, two at a line’s end — an error names the line', async () => {
+    for (const line of ['  x /* c */ Int', '  x Int /* c */ @unique', '  x Int @default(/* c */ 5)', '  x Int /* a */ /* b */', '  x Int @unique /* c */ // d', '  x Int /* c\n  d */ @unique']) {
+      const text = schemaText('postgresql', `model T {\n  id Int @id\n${line}\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, line.split('\n')[0].trim()), /block comment/);
+    }
+  });
+
+  it('an unclosed /*, a stray */, a nested comment, a character no Prisma token starts with: errors naming the line', async () => {
+    const cases: [string, RegExp][] = [
+      ['  /* never closed', /never closed/],
+      ['  x Int */', /closes no block comment/],
+      ['  /* a /* b */ x Int */', /closes no block comment/],
+      ['  x Int $', /unexpected character "\$"/],
+    ];
+    for (const [line, pattern] of cases) {
+      const text = schemaText('postgresql', `model T {\n  id Int @id\n${line}\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, line.trim()), pattern, null);
+    }
+  });
+});
+
+describe('Prisma syntax: the datasource and generators', () => {
+  it('provider = "postgres" is PostgreSQL, and a datasource of another name prefixes native types with its name', async () => {
+    const text = 'datasource pg {\n  provider = "postgres"\n}\n\nmodel T {\n  id   Int    @id\n  name String @pg.VarChar(20)\n}\n';
+    const { schema: s } = await sameAsPrisma(text, 'postgresql');
+    assert.equal(column(table(s, 'T'), 'name').type, 'character varying(20)');
+  });
+
+  for (const provider of both) {
+    it(`${provider}: relationMode = "prisma" — no foreign keys at all, join tables keep their key and index`, async () => {
+      const { schema: s } = await sameAsPrisma(
+        schemaText(
+          provider,
+          `model User {
+  id      Int      @id
+  posts   Post[]
+  profile Profile?
+  tags    Tag[]
+}
+model Post {
+  id       Int  @id
+  authorId Int
+  author   User @relation(fields: [authorId], references: [id], onDelete: Cascade)
+}
+model Profile {
+  id     Int  @id
+  userId Int  @unique
+  user   User @relation(fields: [userId], references: [id])
+}
+model Tag {
+  id    Int    @id
+  users User[]
+}
+`,
+          { datasource: 'relationMode = "prisma"' },
+        ),
+        provider,
+      );
+      assert.deepEqual(s.tables.flatMap((t) => t.foreignKeys), []);
+      assert.deepEqual(indexes(table(s, '_TagToUser')).map(([n]) => n), provider === 'postgresql' ? ['_TagToUser_B_index'] : ['_TagToUser_AB_unique', '_TagToUser_B_index']);
+      assert.deepEqual(indexes(table(s, 'Post')), [], 'no index of its own for a relation');
+    });
+  }
+
+  it('relationMode = "prisma": the referential actions Prisma cannot emulate are errors', async () => {
+    for (const action of ['SetDefault', 'NoAction']) {
+      const text = schemaText('postgresql', `model A {\n  id Int @id\n  bs B[]\n}\nmodel B {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id], onDelete: ${action})\n}\n`, { datasource: 'relationMode = "prisma"' });
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'a   A'), new RegExp(action));
+    }
+  });
+
+  it('extensions → Schema.extensions by their database name, with schema and version', async () => {
+    const { schema: s } = await sameAsPrisma(
+      schemaText('postgresql', 'model T {\n  id Int @id\n}\n', {
+        datasource: 'extensions = [pg_trgm, citext(schema: "public"), uuid_ossp(map: "uuid-ossp"), hstore(version: "1.8"), postgis(map: "postgis", schema: "ext", version: "3.4")]',
+        preview: ['postgresqlExtensions'],
+      }),
+      'postgresql',
+    );
+    assert.deepEqual(s.extensions, [{ name: 'citext', schema: 'public' }, { name: 'hstore', version: '1.8' }, 'pg_trgm', { name: 'postgis', schema: 'ext', version: '3.4' }, 'uuid-ossp']);
+  });
+
+  it('extensions: without the postgresqlExtensions preview feature, on sqlite, with an unknown argument — errors naming the line', async () => {
+    const ext = 'extensions = [pg_trgm]';
+    const noPreview = schemaText('postgresql', 'model T {\n  id Int @id\n}\n', { datasource: ext });
+    await rejectedLikePrisma(noPreview, 'postgresql', lineOfText(noPreview, ext), /postgresqlExtensions/);
+    const sqlite = schemaText('sqlite', 'model T {\n  id Int @id\n}\n', { datasource: ext, preview: ['postgresqlExtensions'] });
+    await rejectedLikePrisma(sqlite, 'sqlite', lineOfText(sqlite, ext), /extensions/);
+    const unknown = schemaText('postgresql', 'model T {\n  id Int @id\n}\n', { datasource: 'extensions = [citext(foo: "x")]', preview: ['postgresqlExtensions'] });
+    await rejectedLikePrisma(unknown, 'postgresql', lineOfText(unknown, 'extensions'), /foo/);
+  });
+
+  it('preview features count from every generator, in any letter case', async () => {
+    const text = `datasource db {\n  provider = "postgresql"\n}\n\ngenerator a {\n  provider = "prisma-client"\n}\n\ngenerator b {\n  provider        = "prisma-client"\n  previewFeatures = ["PartialIndexes"]\n}\n\nmodel T {\n  id Int @id\n  a  Int\n  @@index([a], where: { a: 1 })\n}\n`;
+    const { schema: s } = await sameAsPrisma(text, 'postgresql');
+    assert.equal(table(s, 'T').indexes[0].where, '("a" = 1)');
+  });
+
+  it('views: left alone with the views preview feature, an error without it; composite types: an error', async () => {
+    const view = 'view UserInfo {\n  id   Int    @unique\n  name String\n}\n';
+    for (const provider of both) {
+      const { schema: s } = await sameAsPrisma(schemaText(provider, `model User {\n  id Int @id\n}\n${view}`, { preview: ['views'] }), provider);
+      assert.deepEqual(s.tables.map((t) => t.name), ['User']);
+      const without = schemaText(provider, `model User {\n  id Int @id\n}\n${view}`);
+      await rejectedLikePrisma(without, provider, lineOfText(without, 'view UserInfo'), /views/);
+      const composite = schemaText(provider, 'model User {\n  id Int @id\n}\ntype Address {\n  street String\n}\n');
+      await rejectedLikePrisma(composite, provider, lineOfText(composite, 'type Address'), /composite types are not supported/i);
+    }
+  });
+
+  it('multi-schema (schemas = [...], @@schema) is an error naming the line: migrator has no schemas yet, and will not put the tables in public silently', async () => {
+    const schemas = schemaText('postgresql', 'model User {\n  id Int @id\n  @@schema("auth")\n}\n', { datasource: 'schemas = ["auth"]' });
+    const { paths } = writeFiles({ 'schema.prisma': schemas });
+    await rejects(() => readModels([paths['schema.prisma']], 'postgres'), paths['schema.prisma'], lineOfText(schemas, 'schemas ='), /multi-schema.*not supported by migrator/);
+    assert.match(await prismaMigrateSql({ 'schema.prisma': schemas }), /CREATE TABLE "auth"\."User"/, 'Prisma accepts it');
+    const attribute = schemaText('postgresql', 'model User {\n  id Int @id\n  @@schema("auth")\n}\n');
+    await rejectedLikePrisma(attribute, 'postgresql', lineOfText(attribute, '@@schema'), /multi-schema/);
+  });
+});
+
+describe('Prisma syntax: index arguments', () => {
+  for (const provider of both) {
+    it(`${provider}: sort: Desc on @unique, @@unique and @@index fields → a descending key; Asc is the default`, async () => {
+      const { schema: s } = await sameAsPrisma(
+        schemaText(
+          provider,
+          `model T {
+  id Int    @id
+  a  Int
+  b  Int
+  c  String @unique(sort: Desc)
+  d  String @unique(sort: Asc)
+
+  @@index([a(sort: Desc), b])
+  @@unique([b(sort: Desc), a(sort: Asc)])
+}
+`,
+        ),
+        provider,
+      );
+      assert.deepEqual(indexes(table(s, 'T')), [
+        ['T_a_b_idx', [{ column: 'a', order: 'desc' }, 'b'], false],
+        ['T_b_a_key', [{ column: 'b', order: 'desc' }, 'a'], true],
+        ['T_c_key', [{ column: 'c', order: 'desc' }], true],
+        ['T_d_key', ['d'], true],
+      ]);
+    });
+
+    it(`${provider}: sort on a primary key, length:, clustered: — Prisma’s errors`, async () => {
+      const cases: [string, string, RegExp][] = [
+        ['model T {\n  id Int @id(sort: Desc)\n}\n', '@id(sort', /sort argument is not supported in the primary key/],
+        ['model T {\n  a Int\n  b Int\n  @@id([a(sort: Desc), b])\n}\n', '@@id', /sort argument is not supported in the primary key/],
+        ['model T {\n  id String @id(length: 10)\n}\n', '@id(length', /length argument is not supported in the primary key/],
+        ['model T {\n  id Int @id\n  a String\n  @@index([a(length: 10)])\n}\n', '@@index', /length argument is not supported in an index/],
+        ['model T {\n  id Int @id\n  a String @unique(length: 10)\n}\n', '@unique(length', /length argument is not supported in an index/],
+        ['model T {\n  id Int @id\n  a String\n  @@index([a], clustered: true)\n}\n', '@@index', /clustering is not supported/],
+        ['model T {\n  id Int @id(clustered: false)\n}\n', '@id(clustered', /clustering is not supported/],
+        ['model T {\n  id Int @id\n  a String @unique(sort: Up)\n}\n', '@unique(sort', /Asc or Desc/],
+      ];
+      for (const [body, needle, pattern] of cases) {
+        const text = schemaText(provider, body);
+        await rejectedLikePrisma(text, provider, lineOfText(text, needle), pattern);
+      }
+    });
+  }
+
+  it('postgresql: type: BTree, Hash, Gist, Gin, SpGist, Brin → the index method; named operator classes → PostgreSQL’s; raw("…") as written', async () => {
+    const { schema: s } = await sameAsPrisma(
+      schemaText(
+        'postgresql',
+        `model T {
+  id   Int      @id
+  data Json
+  tags String[]
+  addr String   @db.Inet
+  name String
+  n    Int
+  at   DateTime
+  tsv  Unsupported("tsvector")
+
+  @@index([data(ops: JsonbPathOps)], type: Gin)
+  @@index([tags(ops: ArrayOps)], type: Gin)
+  @@index([addr(ops: InetOps)], type: Gist)
+  @@index([name(ops: TextOps)], type: SpGist, map: "t_name_spgist")
+  @@index([n(ops: Int4MinMaxOps)], type: Brin)
+  @@index([at(ops: TimestampMinMaxMultiOps)], type: Brin)
+  @@index([name], type: Hash)
+  @@index([tsv], type: Gist)
+  @@index([name(sort: Desc, ops: raw("text_pattern_ops")), n], type: BTree)
+  @@index([name(ops: raw("gin_trgm_ops"))], type: Gin, map: "t_name_trgm")
+}
+`,
+      ),
+      'postgresql',
+    );
+    const byName = new Map(table(s, 'T').indexes.map((i) => [i.name, i]));
+    assert.deepEqual(byName.get('T_data_idx'), { name: 'T_data_idx', columns: [{ column: 'data', opclass: 'jsonb_path_ops' }], unique: false, using: 'gin' });
+    assert.deepEqual(byName.get('T_name_n_idx'), { name: 'T_name_n_idx', columns: [{ column: 'name', order: 'desc', opclass: 'text_pattern_ops' }, 'n'], unique: false });
+    assert.equal(byName.get('T_name_idx')?.using, 'hash');
+    assert.equal(byName.get('T_name_idx')?.columns.length, 1);
+  });
+
+  it('postgresql: every named operator class Prisma knows is the PostgreSQL one its engine writes', async () => {
+    const ops: [string, string, string][] = [
+      ['j', 'Json', 'JsonbOps'],
+      ['j', 'Json', 'JsonbPathOps'],
+      ['inet', 'String @db.Inet', 'InetInclusionOps InetBloomOps InetMinMaxOps InetMinMaxMultiOps'],
+      ['bit', 'String @db.Bit(3)', 'BitMinMaxOps'],
+      ['vbit', 'String @db.VarBit(3)', 'VarBitMinMaxOps'],
+      ['ch', 'String @db.Char(3)', 'BpcharBloomOps BpcharMinMaxOps'],
+      ['by', 'Bytes', 'ByteaBloomOps ByteaMinMaxOps'],
+      ['dt', 'DateTime @db.Date', 'DateBloomOps DateMinMaxOps DateMinMaxMultiOps'],
+      ['f4', 'Float @db.Real', 'Float4BloomOps Float4MinMaxOps Float4MinMaxMultiOps'],
+      ['f8', 'Float', 'Float8BloomOps Float8MinMaxOps Float8MinMaxMultiOps'],
+      ['i2', 'Int @db.SmallInt', 'Int2BloomOps Int2MinMaxOps Int2MinMaxMultiOps'],
+      ['i4', 'Int', 'Int4BloomOps Int4MinMaxOps Int4MinMaxMultiOps'],
+      ['i8', 'BigInt', 'Int8BloomOps Int8MinMaxOps Int8MinMaxMultiOps'],
+      ['num', 'Decimal', 'NumericBloomOps NumericMinMaxOps NumericMinMaxMultiOps'],
+      ['oid', 'Int @db.Oid', 'OidBloomOps OidMinMaxOps OidMinMaxMultiOps'],
+      ['txt', 'String', 'TextBloomOps TextMinMaxOps'],
+      ['ts', 'DateTime', 'TimestampBloomOps TimestampMinMaxOps TimestampMinMaxMultiOps'],
+      ['tstz', 'DateTime @db.Timestamptz', 'TimestampTzBloomOps TimestampTzMinMaxOps TimestampTzMinMaxMultiOps'],
+      ['tm', 'DateTime @db.Time', 'TimeBloomOps TimeMinMaxOps TimeMinMaxMultiOps'],
+      ['tmtz', 'DateTime @db.Timetz', 'TimeTzBloomOps TimeTzMinMaxOps TimeTzMinMaxMultiOps'],
+      ['uu', 'String @db.Uuid', 'UuidBloomOps UuidMinMaxOps UuidMinMaxMultiOps'],
+    ];
+    const fields = [...new Map(ops.map(([f, type]) => [f, `  ${f} ${type}`])).values()].join('\n');
+    const idx = ops.flatMap(([f, , names]) => names.split(' ').map((o) => `  @@index([${f}(ops: ${o})], type: ${o.startsWith('Jsonb') ? 'Gin' : 'Brin'}, map: "${o}")`)).join('\n');
+    const { schema: s } = await sameAsPrisma(schemaText('postgresql', `model T {\n  id Int @id\n${fields}\n${idx}\n}\n`), 'postgresql');
+    assert.equal(table(s, 'T').indexes.length, ops.flatMap(([, , names]) => names.split(' ')).length);
+  });
+
+  it('postgresql: operator classes and index types Prisma refuses — its errors, naming the line', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['d Json', '@@index([d(ops: JsonbPathOps)])', /JsonbPathOps.*BTree/],
+      ['d String', '@@index([d(ops: TextOps)], type: BTree)', /TextOps.*BTree/],
+      ['d String', '@@index([d], type: Gin)', /Gin index type does not support the type of the field `d`/],
+      ['d BigInt', '@@index([d(ops: Int4BloomOps)], type: Brin)', /Int4BloomOps.*not of Int type/],
+      ['d String', '@@index([d(ops: ArrayOps)], type: Gin)', /ArrayOps.*array/],
+      ['d String @db.Inet', '@@index([d], type: Gist)', /Inet.*no default operator class/],
+      ['d Json @db.Json', '@@index([d(ops: JsonbOps)], type: Gin)', /does not support native type `Json`/],
+      ['d Unsupported("tsvector")', '@@index([d(ops: InetOps)], type: Gist)', /expects the field `d` to define a valid native type/],
+      ['d String\n  e String', '@@index([d, e], type: SpGist)', /SpGist does not support multi-column/],
+      ['d Int', '@@index([d(sort: Asc)], type: Hash)', /Hash type does not support sort/],
+      ['d Boolean', '@@index([d], type: Brin)', /Brin index type does not support the type of the field `d`/],
+      ['d Int', '@@index([d], type: Foo)', /unknown index type Foo/],
+      ['d Int', '@@unique([d], type: Hash)', /type/],
+      ['d String', '@@unique([d(ops: raw("text_pattern_ops"))])', /operator classes.*@@index/],
+    ];
+    for (const [field, attr, pattern] of cases) {
+      const text = schemaText('postgresql', `model T {\n  id Int @id\n  ${field}\n  ${attr}\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, attr), pattern);
+    }
+    const xml = schemaText('postgresql', 'model T {\n  id Int @id\n  x String @db.Xml @unique\n}\n');
+    await rejectedLikePrisma(xml, 'postgresql', lineOfText(xml, 'x String'), /Xml/);
+  });
+
+  it('a field list of one may go without brackets (@@index(a)), as Prisma reads it', async () => {
+    const { schema: s } = await sameAsPrisma(schemaText('postgresql', 'model T {\n  id Int @id\n  a  Int\n  b  Int\n  @@index(a)\n  @@unique(fields: b)\n}\n'), 'postgresql');
+    assert.deepEqual(indexes(table(s, 'T')), [
+      ['T_a_idx', ['a'], false],
+      ['T_b_key', ['b'], true],
+    ]);
+  });
+
+  it('a relation field takes @relation and @ignore only: keys, defaults and names are errors at the line', async () => {
+    for (const attr of ['@default(1)', '@map("x")', '@unique', '@id']) {
+      const text = schemaText('postgresql', `model A {\n  id Int @id\n  bs B[]\n}\nmodel B {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id]) ${attr}\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'a   A'), /relation field/);
+    }
+  });
+
+  it('postgresql: ops on a primary key’s field is accepted and writes nothing, as in Prisma', async () => {
+    const { schema: s } = await sameAsPrisma(schemaText('postgresql', 'model T {\n  a String\n  @@id([a(ops: raw("text_pattern_ops"))])\n}\n'), 'postgresql');
+    assert.deepEqual(table(s, 'T').primaryKey, { name: 'T_pkey', columns: ['a'] });
+  });
+
+  it('sqlite: ops (raw or named) is accepted and dropped; type: BTree is the only index type, others are errors', async () => {
+    const { schema: s } = await sameAsPrisma(
+      schemaText('sqlite', 'model T {\n  id Int    @id\n  j  Json\n  s  String\n  @@index([j(ops: JsonbPathOps)])\n  @@index([s(ops: raw("foo"), sort: Desc)], type: BTree)\n}\n'),
+      'sqlite',
+    );
+    assert.deepEqual(indexes(table(s, 'T')), [
+      ['T_j_idx', ['j'], false],
+      ['T_s_idx', [{ column: 's', order: 'desc' }], false],
+    ]);
+    for (const type of ['Hash', 'Gin', 'Gist', 'SpGist', 'Brin']) {
+      const text = schemaText('sqlite', `model T {\n  id Int @id\n  s String\n  @@index([s], type: ${type})\n}\n`);
+      await rejectedLikePrisma(text, 'sqlite', lineOfText(text, '@@index'), /not supported with the current connector/);
+    }
+  });
+});
+
+describe('Prisma syntax: partial indexes (where:, preview partialIndexes)', () => {
+  const body = `model User {
+  id        Int       @id
+  email     String    @unique(where: raw("\\"deleted_at\\" IS NULL"))
+  status    String
+  published Boolean
+  deletedAt DateTime? @map("deleted_at")
+  title     String
+  score     Int
+  ratio     Float
+
+  @@unique([email, status], where: raw("status = 'active'"))
+  @@index([title], where: { published: true })
+  @@index([status], where: { deletedAt: null })
+  @@index([score], where: { deletedAt: { not: null } }, map: "u_score_live")
+  @@unique([title, score], where: { published: { not: false } })
+  @@index([email, score], where: { status: "O'Brien", score: -5, ratio: 1.50 })
+  @@index([title, status], where: { title: { not: "x\\"y" } })
+}
+`;
+  for (const provider of both) {
+    it(`${provider}: raw("…") verbatim, objects with mapped, quoted columns, = / IS NULL / != / IS NOT NULL, AND${provider === 'postgresql' ? ', in parentheses' : ''}`, async () => {
+      const { schema: s } = await sameAsPrisma(schemaText(provider, body, { preview: ['partialIndexes'] }), provider);
+      const where = Object.fromEntries(table(s, 'User').indexes.map((i) => [i.name, i.where]));
+      const p = (x: string): string => (provider === 'postgresql' ? `(${x})` : x);
+      assert.deepEqual(where, {
+        User_email_key: p('"deleted_at" IS NULL'),
+        User_email_status_key: p("status = 'active'"),
+        User_title_idx: p('"published" = true'),
+        User_status_idx: p('"deleted_at" IS NULL'),
+        u_score_live: p('"deleted_at" IS NOT NULL'),
+        User_title_score_key: p('"published" != false'),
+        User_email_score_idx: p(`"status" = 'O''Brien' AND "score" = -5 AND "ratio" = 1.50`),
+        User_title_status_idx: p(`"title" != 'x"y'`),
+      });
+    });
+  }
+
+  it('errors: without the preview feature, an unknown or relation field, an operator other than not, an empty object, a bare name', async () => {
+    const preview = { preview: ['partialIndexes'] };
+    const cases: [string, RegExp, SchemaOptions][] = [
+      ['@@index([a], where: { a: 1 })', /preview feature/, {}],
+      ['@@index([a], where: { c: 1 })', /'c'/, preview],
+      ['@@index([a], where: { u: null })', /relation field/, preview],
+      ['@@index([a], where: { a: { gt: 1 } })', /'gt'/, preview],
+      ['@@index([a], where: {})', /empty/, preview],
+      ['@@index([a], where: { a: GONE })', /GONE/, preview],
+      ['@@index([a], where: "a > 1")', /raw\(\) call or an object/, preview],
+    ];
+    for (const [attr, pattern, options] of cases) {
+      const text = schemaText('postgresql', `model T {\n  id  Int @id\n  a   Int\n  uId Int\n  u   U   @relation(fields: [uId], references: [id])\n  ${attr}\n}\nmodel U {\n  id Int @id\n  ts T[]\n}\n`, options);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, attr), pattern);
+    }
+  });
+});
+
+describe('Prisma syntax: Unsupported types and defaults that settle', () => {
+  for (const provider of both) {
+    it(`${provider}: Unsupported("…") is a column of that type (optional or not), takes dbgenerated() and an index`, async () => {
+      const { schema: s } = await sameAsPrisma(
+        schemaText(
+          provider,
+          `model T {
+  id   Int                      @id
+  tsv  Unsupported("tsvector")
+  tsv2 Unsupported("tsvector")? @unique
+  tsv3 Unsupported("tsvector")  @default(dbgenerated("to_tsvector('english', '')"))
+
+  @@index([tsv])
+}
+`,
+        ),
+        provider,
+      );
+      const t = table(s, 'T');
+      assert.deepEqual(
+        t.columns.map((c) => [c.name, c.type, c.nullable, c.default]),
+        [
+          ['id', provider === 'postgresql' ? 'integer' : 'INTEGER', false, undefined],
+          ['tsv', 'tsvector', false, undefined],
+          ['tsv2', 'tsvector', true, undefined],
+          ['tsv3', 'tsvector', false, "to_tsvector('english', '')"],
+        ],
+      );
+      const text = schemaText(provider, 'model T {\n  id Int @id\n  u  Unsupported("circle") @default("x")\n}\n');
+      await rejectedLikePrisma(text, provider, lineOfText(text, 'u  Unsupported'), /dbgenerated/);
+    });
+  }
+
+  it('postgresql: enum lists, empty lists, Json, BigInt, Decimal, Float, negative numbers, DateTime strings and Bytes as Prisma writes them', async () => {
+    const { schema: s, sql } = await sameAsPrisma(
+      schemaText(
+        'postgresql',
+        `enum Role {
+  USER
+  ADMIN @map("admin")
+}
+model D {
+  id     Int      @id
+  roles  Role[]   @default([USER, ADMIN])
+  none   Role[]   @default([])
+  tags   String[] @default([])
+  ints   Int[]    @default([1, -2])
+  j1     Json     @default("{}")
+  j2     Json     @default("{\\"a\\": 1}")
+  jl     Json[]   @default([])
+  big    BigInt   @default(9007199254740993)
+  dec    Decimal  @default(1.50) @db.Decimal(10, 2)
+  dec2   Decimal  @default("-2.500")
+  f      Float    @default(-2)
+  zero   Float    @default(-0.0)
+  dt     DateTime @default("2024-01-01T12:34:56.7+02:00")
+  dt2    DateTime @default("2024-01-01t00:00:00z")
+  dt3    DateTime @default("2024-01-01 10:20:30.123456789Z") @db.Timestamptz(6)
+  bytes  Bytes    @default("aGVsbG8=")
+}
+`,
+      ),
+      'postgresql',
+    );
+    const defaults = Object.fromEntries(table(s, 'D').columns.map((c) => [c.name, c.default]));
+    assert.deepEqual(defaults, {
+      id: undefined,
+      roles: `ARRAY['USER', 'admin']::"Role"[]`,
+      none: `ARRAY[]::"Role"[]`,
+      tags: 'ARRAY[]::text[]',
+      ints: 'ARRAY[1, -2]::integer[]',
+      j1: "'{}'",
+      j2: `'{"a": 1}'`,
+      jl: 'ARRAY[]::jsonb[]',
+      big: '9007199254740993',
+      dec: '1.50',
+      dec2: '-2.500',
+      f: '-2',
+      zero: '0.0',
+      dt: "'2024-01-01 12:34:56.700 +02:00'",
+      dt2: "'2024-01-01 00:00:00 +00:00'",
+      dt3: "'2024-01-01 10:20:30.123456789 +00:00'",
+      bytes: "'\\x68656c6c6f'",
+    });
+    // The same text as Prisma's, but for the spelling of the types in the casts.
+    for (const [name, value] of Object.entries(defaults)) {
+      if (value !== undefined) assert.ok(sql.toLowerCase().includes(`"${name}" `) && sql.toLowerCase().includes(`default ${value.toLowerCase()}`), `${name} DEFAULT ${value} in:\n${sql}`);
+    }
+  });
+
+  it('defaults Prisma refuses for the field’s type are errors naming the line', async () => {
+    const cases: [string, RegExp][] = [
+      ['u String @default(5)', /String/],
+      ['u Int @default("5")', /Int/],
+      ['u Int @default(1.5)', /Int/],
+      ['u Boolean @default("true")', /Boolean/],
+      ['u DateTime @default("2024-01-01")', /RFC 3339/],
+      ['u Json @default("{bad")', /JSON/],
+      ['u Bytes @default("***")', /base64/],
+      ['u Int[] @default(5)', /list/],
+      ['u Int @default(now())', /now\(\)/],
+      ['u Int @default(5, map: "df")', /map/],
+      ['u E @default(C)', /C is not a value of enum E/],
+      ['u E @default("A")', /enum/],
+      ['u Int @default(dbgenerated(""))', /dbgenerated/],
+    ];
+    for (const [field, pattern] of cases) {
+      const text = schemaText('postgresql', `enum E {\n  A\n}\nmodel T {\n  id Int @id\n  ${field}\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, field), pattern);
+    }
   });
 });

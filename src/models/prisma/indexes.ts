@@ -1,0 +1,259 @@
+/**
+ * Primary keys, unique indexes and indexes of a model as Prisma Migrate builds them: @id/@@id,
+ * @unique/@@unique, @@index with their arguments — `map:` (and @@index's legacy `name:`), a
+ * field's `sort:` and `ops:`, `type:`, `where:` (preview `partialIndexes`) — and Prisma's
+ * refusals (`length:`, `clustered:`, `sort:` on a key …), each an error naming the line.
+ */
+import type { Attribute, BlockAttribute, Func, KeyValue, Value } from '@mrleebo/prisma-ast';
+import type { Index, IndexKey, PrimaryKey } from '../../schema/schema.js';
+import { sqlIdentifier, sqlString } from '../sql.js';
+import { booleanArg, constantArg, fieldList, isFunc, isKeyValue, readArgs, show, stringArg, stringLiteral, type FieldRef } from './args.js';
+import { fail, lineOf, type Where } from './errors.js';
+import { INDEX_TYPES, operatorClassProblem, operatorClassSql, type IndexedField, type IndexType } from './operator-classes.js';
+import type { Provider } from './types.js';
+
+/** A scalar field of the model: what indexes refer to. */
+export interface ScalarField extends IndexedField {
+  column: string;
+  line?: number;
+}
+
+/** What index attributes of one model are read against. */
+export interface ModelContext {
+  file: string;
+  model: string;
+  table: string;
+  provider: Provider;
+  previewFeatures: ReadonlySet<string>;
+  scalars: ReadonlyMap<string, ScalarField>;
+  relations: ReadonlySet<string>;
+  names: {
+    primaryKey(table: string): string;
+    unique(table: string, columns: string[]): string;
+    index(table: string, columns: string[]): string;
+  };
+}
+
+type Kind = 'id' | 'unique' | 'index';
+
+const SPECS = {
+  fieldId: { names: ['map', 'length', 'sort', 'clustered'] },
+  fieldUnique: { names: ['map', 'length', 'sort', 'clustered', 'where'] },
+  blockId: { positional: 'fields', names: ['fields', 'name', 'map', 'length', 'clustered'] },
+  blockUnique: { positional: 'fields', names: ['fields', 'name', 'map', 'length', 'clustered', 'where'] },
+  blockIndex: { positional: 'fields', names: ['fields', 'name', 'map', 'type', 'clustered', 'where'] },
+} as const;
+
+/** The `@id` of `field`. */
+export function fieldId(attr: Attribute, field: ScalarField, ctx: ModelContext): PrimaryKey {
+  const where: Where = { file: ctx.file, line: lineOf(attr) ?? field.line };
+  const args = readArgs(attr.args, SPECS.fieldId, '@id', where);
+  refuseKeyArguments('@id', 'the primary key', args, where);
+  return { name: primaryKeyName(args, ctx, where), columns: [field.column] };
+}
+
+/** The `@@id([...])` of the model. */
+export function blockId(attr: BlockAttribute, ctx: ModelContext): PrimaryKey {
+  const where: Where = { file: ctx.file, line: lineOf(attr) };
+  const args = readArgs(attr.args, SPECS.blockId, '@@id', where);
+  refuseKeyArguments('@@id', 'the primary key', args, where);
+  clientName(args, '@@id', where);
+  const refs = fieldList(args.get('fields'), '@@id fields', where, true);
+  // Prisma takes `ops:` on a key's fields and writes nothing of it.
+  const fields = resolveFields(refs, 'id', ctx, where);
+  for (const [i, ref] of refs.entries()) refuseKeyArguments('@@id', 'the primary key', ref.args, where, fields[i].name);
+  return { name: primaryKeyName(args, ctx, where), columns: fields.map((f) => f.column) };
+}
+
+/** The unique index of a field's `@unique`. */
+export function fieldUnique(attr: Attribute, field: ScalarField, ctx: ModelContext): Index {
+  const where: Where = { file: ctx.file, line: lineOf(attr) ?? field.line };
+  const args = readArgs(attr.args, SPECS.fieldUnique, '@unique', where);
+  refuseIndexArguments('@unique', args, where);
+  refuseXml([field], ctx);
+  const key = indexKey(field, { args }, 'BTree', ctx, where, '@unique');
+  return {
+    name: stringArg(args.get('map'), '@unique(map:)', where) ?? ctx.names.unique(ctx.table, [field.column]),
+    columns: [key],
+    unique: true,
+    ...partialIndex(args.get('where'), '@unique', ctx, where),
+  };
+}
+
+/** The index of a model's `@@unique` or `@@index`. */
+export function blockIndex(attr: BlockAttribute, ctx: ModelContext): Index {
+  const kind: Kind = attr.name === 'unique' ? 'unique' : 'index';
+  const attribute = `@@${attr.name}`;
+  const where: Where = { file: ctx.file, line: lineOf(attr) };
+  const args = readArgs(attr.args, kind === 'unique' ? SPECS.blockUnique : SPECS.blockIndex, attribute, where);
+  refuseIndexArguments(attribute, args, where);
+  const refs = fieldList(args.get('fields'), `${attribute} fields`, where, true);
+  if (refs.length === 0) fail(where, `${attribute} names no fields; list them, e.g. ${attribute}([a, b])`);
+  const fields = resolveFields(refs, kind, ctx, where);
+  refuseXml(fields, ctx);
+
+  const typeName = kind === 'index' ? constantArg(args.get('type'), `${attribute}(type:)`, 'Gin', where) : undefined;
+  if (typeName !== undefined && !Object.hasOwn(INDEX_TYPES, typeName)) fail(where, `${attribute}: unknown index type ${typeName}; use one of ${Object.keys(INDEX_TYPES).join(', ')}`);
+  const type = (typeName ?? 'BTree') as IndexType;
+  if (type !== 'BTree' && ctx.provider !== 'postgresql') fail(where, `${attribute}: type: ${type} is not supported with the current connector (${ctx.provider}); only BTree is`);
+  if (ctx.provider === 'postgresql') {
+    if (type === 'SpGist' && fields.length > 1) fail(where, `${attribute}: SpGist does not support multi-column indices`);
+    if (type === 'Hash' && refs.some((r) => r.args.has('sort'))) fail(where, `${attribute}: Hash type does not support sort option`);
+  }
+  const columns = fields.map((f, i) => indexKey(f, refs[i], type, ctx, where, attribute, kind));
+
+  let name: string | undefined;
+  const map = stringArg(args.get('map'), `${attribute}(map:)`, where);
+  if (kind === 'index') {
+    // `name:` is the legacy spelling of `map:` on @@index; on @@unique it names the client's field.
+    const legacy = stringArg(args.get('name'), `${attribute}(name:)`, where);
+    if (legacy !== undefined && map !== undefined) {
+      fail(where, '@@index takes `name` as an alias for `map` for legacy reasons, not both; use `map` for the database name of the index');
+    }
+    name = map ?? legacy;
+  } else {
+    clientName(args, attribute, where);
+    name = map;
+  }
+  const cols = fields.map((f) => f.column);
+  return {
+    name: name ?? (kind === 'unique' ? ctx.names.unique(ctx.table, cols) : ctx.names.index(ctx.table, cols)),
+    columns,
+    unique: kind === 'unique',
+    ...partialIndex(args.get('where'), attribute, ctx, where),
+    ...(type !== 'BTree' ? { using: INDEX_TYPES[type] } : {}),
+  };
+}
+
+function primaryKeyName(args: Map<string, Value | Func>, ctx: ModelContext, where: Where): string {
+  const map = stringArg(args.get('map'), 'the primary key’s map', where);
+  if (map !== undefined && ctx.provider === 'sqlite') fail(where, `model ${ctx.model}: a database name (map:) for the primary key is not supported by the sqlite provider; remove it`);
+  return map ?? ctx.names.primaryKey(ctx.table);
+}
+
+/** Prisma's refusals for a primary key (or a field of one) on PostgreSQL and SQLite. */
+function refuseKeyArguments(attribute: string, what: string, args: Map<string, unknown>, where: Where, field?: string): void {
+  const of = field ? ` (field ${field})` : '';
+  if (args.has('sort')) fail(where, `${attribute}: the sort argument is not supported in ${what} with the current connector${of}; remove it`);
+  if (args.has('length')) fail(where, `${attribute}: the length argument is not supported in ${what} with the current connector${of}; remove it`);
+  if (args.has('clustered')) fail(where, `${attribute}: defining clustering is not supported with the current connector; remove clustered:`);
+}
+
+/** Prisma's refusals for an index (or unique) on PostgreSQL and SQLite. */
+function refuseIndexArguments(attribute: string, args: Map<string, unknown>, where: Where): void {
+  if (args.has('length')) fail(where, `${attribute}: the length argument is not supported in an index definition with the current connector; remove it`);
+  if (args.has('clustered')) {
+    booleanArg(args.get('clustered') as Value, `${attribute}(clustered:)`, where);
+    fail(where, `${attribute}: defining clustering is not supported with the current connector; remove clustered:`);
+  }
+}
+
+/** `name:` of @@id and @@unique names the client's compound field: Prisma checks its characters, the database never sees it. */
+function clientName(args: Map<string, Value | Func>, attribute: string, where: Where): void {
+  const name = stringArg(args.get('name'), `${attribute}(name:)`, where);
+  if (name !== undefined && !/^[_a-zA-Z0-9]+$/.test(name)) fail(where, `the \`name\` of ${attribute} only allows the characters _a-zA-Z0-9 (got "${name}")`);
+}
+
+/** The fields an index names, each once and each a scalar field of the model. */
+function resolveFields(refs: FieldRef[], kind: Kind, ctx: ModelContext, where: Where): ScalarField[] {
+  const what = kind === 'unique' ? 'unique index' : kind === 'id' ? 'primary key' : 'index';
+  const relations = refs.filter((r) => ctx.relations.has(r.name)).map((r) => r.name);
+  if (relations.length) fail(where, `the ${what} of model ${ctx.model} refers to the relation field(s) ${relations.join(', ')}; name scalar fields only`);
+  const unknown = refs.filter((r) => !ctx.scalars.has(r.name)).map((r) => r.name);
+  if (unknown.length) fail(where, `the ${what} of model ${ctx.model} names "${unknown.join('", "')}", which is not a scalar field of model ${ctx.model}`);
+  const seen = new Set<string>();
+  for (const r of refs) {
+    if (seen.has(r.name)) fail(where, `the ${what} of model ${ctx.model} refers to the field ${r.name} multiple times`);
+    seen.add(r.name);
+  }
+  return refs.map((r) => ctx.scalars.get(r.name)!);
+}
+
+/** PostgreSQL cannot index xml; Prisma refuses such an index at the field. */
+function refuseXml(fields: ScalarField[], ctx: ModelContext): void {
+  if (ctx.provider !== 'postgresql') return;
+  const xml = fields.find((f) => f.native === 'Xml');
+  if (xml) fail({ file: ctx.file, line: xml.line }, `field ${ctx.model}.${xml.name}: an index cannot be defined on fields with native type Xml of PostgreSQL`);
+}
+
+/** One key of an index: the column, its sort order, its operator class (PostgreSQL). */
+function indexKey(field: ScalarField, ref: Pick<FieldRef, 'args'>, type: IndexType, ctx: ModelContext, where: Where, attribute: string, kind: Kind = 'unique'): IndexKey {
+  if (ref.args.has('length')) fail(where, `${attribute}: the length argument is not supported in an index definition with the current connector (field ${field.name}); remove it`);
+  const sort = constantArg(ref.args.get('sort') as Value | undefined, `${attribute}(sort:)`, 'Desc', where);
+  if (sort !== undefined && sort !== 'Asc' && sort !== 'Desc') fail(where, `${attribute}: the sort argument can only be Asc or Desc (got ${sort})`);
+  const ops = ref.args.get('ops');
+  let opclass: string | undefined;
+  if (ops !== undefined) {
+    if (kind === 'unique') fail(where, `${attribute}: operator classes (ops:) can only be given to fields of an @@index`);
+    const raw = isFunc(ops) && ops.name === 'raw' ? rawText(ops, `${attribute}: ops: raw(…)`, where) : undefined;
+    const named = raw === undefined ? constantArg(ops as Value, `${attribute}(ops:)`, 'JsonbPathOps', where) : undefined;
+    if (named !== undefined && !operatorClassSql(named)) fail(where, `${attribute}: ${named} is not an operator class Prisma knows; name one (JsonbPathOps, InetOps …) or write ops: raw("the_ops")`);
+    if (ctx.provider === 'postgresql') opclass = raw ?? operatorClassSql(named!);
+    // SQLite has no operator classes: Prisma accepts ops: there and writes nothing of it.
+  }
+  // Prisma checks named operator classes and fields without one; a raw one is the user's word.
+  if (ctx.provider === 'postgresql' && !isFunc(ops)) {
+    const problem = operatorClassProblem(type, field, ops === undefined ? undefined : String(ops));
+    if (problem) fail(where, `${attribute}: ${problem}`);
+  }
+  if (sort !== 'Desc' && opclass === undefined) return field.column;
+  return { column: field.column, ...(sort === 'Desc' ? { order: 'desc' as const } : {}), ...(opclass !== undefined ? { opclass } : {}) };
+}
+
+/** The text of `raw("…")`. */
+function rawText(f: Func, what: string, where: Where): string {
+  const text = f.params?.length === 1 ? stringLiteral(f.params[0]) : undefined;
+  if (text === undefined || text === '') fail(where, `${what} takes one non-empty string, e.g. raw("text_pattern_ops")`);
+  return text;
+}
+
+/**
+ * `where:` of a partial index, written as Prisma's engine writes it: `raw("…")` verbatim, or an
+ * object `{ field: value }` / `{ field: { not: value } }` with the mapped column names quoted,
+ * `= value`, `IS NULL`, `!=`, `IS NOT NULL`, joined with AND; PostgreSQL in parentheses.
+ */
+function partialIndex(v: Value | Func | undefined, attribute: string, ctx: ModelContext, where: Where): { where?: string } {
+  if (v === undefined) return {};
+  if (!ctx.previewFeatures.has('partialindexes')) {
+    fail(where, `${attribute}: partial indexes (where:) are a preview feature; add "partialIndexes" to previewFeatures in your generator block`);
+  }
+  let predicate: string;
+  if (isFunc(v) && v.name === 'raw') predicate = rawText(v, `${attribute}: where: raw(…)`, where);
+  else if (isObject(v)) {
+    if (v.properties.length === 0) fail(where, `${attribute}: the where argument cannot be an empty object`);
+    predicate = v.properties.map((p) => condition(p, attribute, ctx, where)).join(' AND ');
+  } else {
+    return fail(where, `${attribute}: the where argument must be a raw() call or an object literal, e.g. where: raw("status = 'active'") or where: { active: true } (got ${show(v)})`);
+  }
+  return { where: ctx.provider === 'postgresql' ? `(${predicate})` : predicate };
+}
+
+function isObject(v: unknown): v is { type: 'object'; properties: KeyValue[] } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { type?: string }).type === 'object';
+}
+
+/** One `field: value` of a where object. */
+function condition(p: KeyValue, attribute: string, ctx: ModelContext, where: Where): string {
+  if (!isKeyValue(p)) fail(where, `${attribute}: the where object holds field: value pairs (got ${show(p)})`);
+  if (ctx.relations.has(p.key)) fail(where, `${attribute}: field ${p.key} is a relation field; only scalar fields can be used in the where clause`);
+  const field = ctx.scalars.get(p.key);
+  if (!field) fail(where, `${attribute}: field '${p.key}' of the where clause does not exist in model ${ctx.model}`);
+  const column = sqlIdentifier(field.column);
+  let value = p.value;
+  let negated = false;
+  if (isObject(value)) {
+    const [first, ...rest] = value.properties;
+    const unknown = value.properties.find((x) => !isKeyValue(x) || x.key !== 'not');
+    if (unknown) fail(where, `${attribute}: unknown key '${isKeyValue(unknown) ? unknown.key : show(unknown)}' in a nested where object; only 'not' is supported`);
+    if (!first || rest.length) fail(where, `${attribute}: a nested where object holds exactly one 'not', e.g. { ${p.key}: { not: null } }`);
+    value = first.value;
+    negated = true;
+  }
+  if (value === 'null' || value === null) return `${column} IS ${negated ? 'NOT ' : ''}NULL`;
+  const op = negated ? '!=' : '=';
+  if (value === 'true' || value === 'false' || value === true || value === false) return `${column} ${op} ${String(value)}`;
+  if (typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value))) return `${column} ${op} ${String(value)}`;
+  const s = stringLiteral(value);
+  if (s !== undefined) return `${column} ${op} ${sqlString(s)}`;
+  return fail(where, `${attribute}: invalid value ${show(value)} for ${p.key} in the where clause; expected true, false, null, a string, a number, or an object like { not: null }`);
+}

@@ -1,0 +1,77 @@
+/**
+ * A schema file's text made safe for @mrleebo/prisma-ast, which has no token for block comments
+ * and silently drops characters it cannot lex (so the words of a `/* … *\/` comment would become
+ * fields). Block comments Prisma accepts are blanked out, line breaks kept so that line numbers
+ * stay right; the ones Prisma rejects, and any character outside a string or comment that no
+ * Prisma token starts with, are errors naming the line. Blanks at the end of a line are dropped.
+ */
+import { readFileSync } from 'node:fs';
+import type { Schema } from '@mrleebo/prisma-ast';
+import { fail } from './errors.js';
+
+/** What may stand outside strings and comments: identifiers, numbers, punctuation, blanks. */
+const CODE_CHAR = /[A-Za-z0-9_\-@.?{}()[\],:="\s]/;
+
+/**
+ * Prisma accepts a block comment when nothing but blanks (or earlier block comments) precede it
+ * on its first line, or nothing but blanks follow it on its last line; anywhere else — between a
+ * field's name, type and attributes, inside arguments — it rejects the line.
+ */
+export function prepareSource(text: string, file: string): string {
+  const out = text.split('');
+  const lineAt = (i: number): number => text.slice(0, i).split('\n').length;
+  const lineStart = (i: number): number => text.lastIndexOf('\n', i - 1) + 1;
+  const lineEnd = (i: number): number => {
+    const n = text.indexOf('\n', i);
+    return n === -1 ? text.length : n;
+  };
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    const next = text[i + 1];
+    if (ch === '"') {
+      // A string: to its closing quote, escapes skipped; strings never span lines.
+      for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+      i++;
+    } else if (ch === '/' && next === '/') {
+      i = lineEnd(i);
+    } else if (ch === '/' && next === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close === -1) fail({ file, line: lineAt(i) }, 'this block comment /* … is never closed; end it with */');
+      const end = close + 2;
+      const before = out.slice(lineStart(i), i).join('');
+      const after = text.slice(end, lineEnd(end));
+      if (!/^\s*$/.test(before) && !/^\s*$/.test(after)) {
+        fail(
+          { file, line: lineAt(i) },
+          'Prisma does not accept a block comment /* … */ between the parts of a line (a field’s name, type and attributes, or inside arguments); move it to the start or the end of the line',
+        );
+      }
+      for (let k = i; k < end; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
+      i = end;
+    } else if (ch === '*' && next === '/') {
+      fail({ file, line: lineAt(i) }, 'a */ that closes no block comment; remove it');
+    } else {
+      if (!CODE_CHAR.test(ch)) fail({ file, line: lineAt(i) }, `unexpected character ${JSON.stringify(ch)} outside a string or comment; Prisma does not accept it here`);
+      i++;
+    }
+  }
+  // prisma-ast lexes the blanks before a line break as whitespace together with the break, and
+  // then misses the break it needs after `{`: trailing blanks go (strings never span lines).
+  return out.join('').replace(/[ \t]+(?=\r?\n|$)/g, '');
+}
+
+/** Parses one schema file with prisma-ast, locations on; a syntax error names the line. */
+export async function parseSchemaFile(file: string): Promise<Schema> {
+  const { getSchema, PrismaParser, VisitorClassFactory } = await import('@mrleebo/prisma-ast');
+  const source = prepareSource(readFileSync(file, 'utf8'), file);
+  const parser = new PrismaParser({ nodeLocationTracking: 'full' });
+  const Visitor = VisitorClassFactory(parser);
+  try {
+    return getSchema(source, { parser, visitor: new Visitor(parser) });
+  } catch (error) {
+    const token = (error as { token?: { startLine?: number } }).token;
+    const message = (error as Error).message.split('\n')[0];
+    return fail({ file, line: token?.startLine }, `syntax error: ${message}; fix the schema and run again`);
+  }
+}
