@@ -3,6 +3,7 @@
  * `timestamptz`, `now()`) compares equal to what the catalog reports back
  * (`character varying(255)`, `timestamp with time zone`, `now()`) — no autogenerate noise.
  */
+import { canonicalNumber } from './numbers.js';
 
 const ALIASES: Record<string, string> = {
   int: 'integer',
@@ -116,11 +117,37 @@ function canonicalJson(text: string): string | undefined {
   }
 }
 
+const DATETIME = /^'(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?'$/i;
+
+/**
+ * A date/time literal of a date, time or timestamp column as the column stores it: a
+ * timestamp without time zone drops the offset, a date keeps the day, a time the time of day,
+ * a timestamp with time zone is the instant (UTC).
+ */
+function canonicalDateTime(literal: string, type: string): string | undefined {
+  const m = DATETIME.exec(literal);
+  if (!m) return undefined;
+  const [, date, time = '00:00:00', fraction = '', zone] = m;
+  const hms = time.length === 5 ? `${time}:00` : time;
+  const frac = fraction.replace(/0+$/, '').replace(/^\.$/, '');
+  const t = type.toLowerCase();
+  if (/^date\b/.test(t)) return `'${date}'`;
+  if (/^time\b(?!.*with time zone)/.test(t) || /^time\(\d+\) without/.test(t)) return m[2] ? `'${hms}${frac}'` : undefined;
+  if (/^timestamp\b.*with time zone|^timestamptz/.test(t)) {
+    const offset = !zone || /^z$/i.test(zone) ? '+00:00' : zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+    const instant = new Date(`${date}T${hms}${fraction}${offset}`);
+    return Number.isNaN(instant.getTime()) ? undefined : `'${instant.toISOString().replace(/\.000Z$/, 'Z')}'`;
+  }
+  if (/^timestamp\b/.test(t)) return `'${date} ${hms}${frac}'`;
+  return undefined;
+}
+
 /**
  * A default as comparable text: casts after literals removed (`'x'::character varying` → `'x'`),
- * quoted numbers unquoted, keywords lower-cased outside strings, `CURRENT_TIMESTAMP` ≡ `now()`,
- * array constructors without their cast, and JSON literals of json/jsonb columns by meaning
- * (PostgreSQL re-prints a jsonb constant with its own spacing and key order).
+ * numbers exact and unquoted (also inside ARRAY[…]), keywords lower-cased outside strings,
+ * `CURRENT_TIMESTAMP` ≡ `now()`, array constructors without their cast, JSON literals of
+ * json/jsonb columns by meaning (PostgreSQL re-prints a jsonb constant with its own spacing and
+ * key order), date/time literals by the value the column stores.
  */
 export function normalizePgDefault(expression: string | undefined, column?: { type: string }): string | undefined {
   if (expression === undefined) return undefined;
@@ -137,7 +164,17 @@ export function normalizePgDefault(expression: string | undefined, column?: { ty
   }
   if (/^null$/i.test(s)) return undefined;
   const num = /^'?\(?(-?\d+(?:\.\d+)?)\)?'?$/.exec(s);
-  if (num) return String(Number(num[1]));
+  if (num) return canonicalNumber(num[1]);
+  if (column) {
+    const dt = canonicalDateTime(s, normalizePgType(column.type));
+    if (dt !== undefined) return dt;
+  }
+  // Numbers inside ARRAY[…] and the like, quoted or in parentheses by PostgreSQL's re-print;
+  // other string literals are left exactly as they are.
+  s = s.replace(/('(?:[^']|'')*')|([^']+)/g, (_m, lit: string | undefined, other: string | undefined) => {
+    if (lit !== undefined) return /^'-?\d+(?:\.\d+)?'$/.test(lit) ? canonicalNumber(lit.slice(1, -1)) : lit;
+    return (other ?? '').replace(/\((-?\d+(?:\.\d+)?)\)|(?<![\w.])(-?\d+(?:\.\d+)?)(?![\w.])/g, (m, paren?: string, bare?: string) => canonicalNumber(paren ?? bare ?? m));
+  });
   s = s.replace(/('(?:[^']|'')*')|([^']+)/g, (_m, lit: string | undefined, other: string | undefined) => lit ?? (other ?? '').toLowerCase().replace(/\s+/g, ' ').replace(/ ?, ?/g, ', '));
   if (s === 'current_timestamp' || s === 'now()' || s === 'transaction_timestamp()') return 'now()';
   return s;
