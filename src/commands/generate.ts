@@ -1,6 +1,7 @@
 /** makemigrations, revision, merge, check, sqlmigrate: commands built on the differ. */
 import path from 'node:path';
 import { compareSchemas } from '../diff/compare.js';
+import { settle, unsettled } from '../diff/settle.js';
 import { MigratorError, messageOf } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
 import { describeOperation } from '../operations/operation.js';
@@ -49,6 +50,9 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
       dataSources: config.dataSources,
     });
     const [dbHeads, database] = await fromDatabase;
+    // Expressions the database re-prints its own way are asked of it, never taken for changes.
+    const pending = conn.reprint ? unsettled(database, models, dialect.compareOptions) : [];
+    if (pending.length) settle(pending, await conn.reprint!(pending.map((p) => p.request)), dialect.compareOptions);
     if (requireHead) {
       const heads = graph.heads.map((h) => h.id).sort();
       if (dbHeads.join() !== heads.join()) {

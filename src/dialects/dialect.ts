@@ -3,6 +3,7 @@
  * files; the core never branches on a dialect's name.
  */
 import type { CompareOptions } from '../diff/compare.js';
+import type { ReprintRequest, ReprintResponse } from '../diff/settle.js';
 import type { Operation } from '../operations/operation.js';
 import type { Schema } from '../schema/schema.js';
 
@@ -73,6 +74,12 @@ export interface Connection {
    * table and rows. Dialects that never switch enforcement off leave it out.
    */
   checkForeignKeys?(): Promise<void>;
+  /**
+   * Re-prints models' defaults, checks and partial-index predicates the way the database stores
+   * them (in a transaction that is rolled back), so that a spelling is never taken for a change.
+   * Dialects that store expressions as written leave it out.
+   */
+  reprint?(requests: readonly ReprintRequest[]): Promise<(ReprintResponse | undefined)[]>;
   /** Holds a lock that serialises concurrent runs against the same database. */
   lock(): Promise<void>;
   unlock(): Promise<void>;

@@ -1,12 +1,14 @@
 /** The PostgreSQL dialect, on `pg`. */
 import type pg from 'pg';
 import type { Operation } from '../../operations/operation.js';
+import type { ReprintRequest, ReprintResponse } from '../../diff/settle.js';
 import type { Schema } from '../../schema/schema.js';
 import { quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions } from '../dialect.js';
 import { compilePostgres, NEEDS_SCHEMA } from './compiler.js';
 import { introspectPostgres } from './introspector.js';
 import { normalizePgDefault, normalizePgOpclass, normalizePgType } from './types.js';
 import { normalizePgExpression } from './expressions.js';
+import { reprintResponse, reprintSql, type ReprintRow } from './reprint.js';
 
 /**
  * The advisory-lock key every migrator run takes on a database, so that concurrent deploys
@@ -90,6 +92,25 @@ class PostgresConnection implements Connection {
       else await this.client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  }
+
+  async reprint(requests: readonly ReprintRequest[]): Promise<(ReprintResponse | undefined)[]> {
+    const out: (ReprintResponse | undefined)[] = [];
+    for (const [i, request] of requests.entries()) {
+      const table = `_migrator_reprint_${i}`;
+      const sql = reprintSql(request, table);
+      try {
+        // One round trip: a scratch table in a transaction that is always rolled back.
+        const results = (await this.client.query(`BEGIN;\n${sql.join(';\n')};\nROLLBACK`)) as unknown as pg.QueryResult[];
+        const row = results[results.length - 2]?.rows[0] as { r: ReprintRow } | undefined;
+        out.push(row ? reprintResponse(request, row.r, table) : undefined);
+      } catch {
+        // A type the database does not have yet, a text it cannot parse: left to the differ.
+        await this.client.query('ROLLBACK').catch(() => undefined);
+        out.push(undefined);
+      }
+    }
+    return out;
   }
 
   async lock(): Promise<void> {
