@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readSqliteShapes, sqliteMaster, type SqliteTableShape } from '../support/sqlite-catalog.ts';
-import { copyProject, dataSourceConfig, migrator, removeTemp, ROOT, show, synchronizeDataSource, tempDir } from '../support/typeorm-datasource.ts';
+import { assertFirstRevisionSettles, copyProject, dataSourceConfig, migrator, removeTemp, ROOT, show, synchronizeDataSource, tempDir } from '../support/typeorm-datasource.ts';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'typeorm-datasource');
 const ENV = { APP_DB: 'sqlite' };
@@ -45,19 +45,7 @@ describe('TypeORM DataSource as the model source (SQLite)', () => {
   });
 
   test('makemigrations, migrate, check: a fresh database reaches the models', () => {
-    const gen = migrator(project, ENV, 'makemigrations', '-m', 'initial schema', '--rev-id', 'a1b2c3d4e5f6');
-    assert.equal(gen.status, 0, show(gen));
-    assert.match(gen.stdout, /Generated /, show(gen));
-    const up = migrator(project, ENV, 'migrate');
-    assert.equal(up.status, 0, show(up));
-    assert.match(up.stdout, /Database is now at a1b2c3d4e5f6/, show(up));
-    const chk = migrator(project, ENV, 'check');
-    assert.equal(chk.status, 0, show(chk));
-    assert.match(chk.stdout, /No changes detected/, show(chk));
-    const again = migrator(project, ENV, 'makemigrations');
-    assert.equal(again.status, 0, show(again));
-    assert.match(again.stdout, /No changes detected/, show(again));
-    assert.deepEqual(fs.readdirSync(path.join(project, 'versions')).filter((f) => f.endsWith('.ts')), ['a1b2c3d4e5f6_initial_schema.ts']);
+    assertFirstRevisionSettles(project, ENV);
     built = readSqliteShapes(migratorDb);
   });
 

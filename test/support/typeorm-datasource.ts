@@ -31,6 +31,26 @@ export function migrator(cwd: string, env: NodeJS.ProcessEnv, ...args: string[])
 }
 
 /** A new temporary folder (removed by `removeTemp`). */
+/**
+ * A fresh database reaches the models: makemigrations writes one revision, migrate applies it,
+ * check exits 0 and a second makemigrations finds nothing to do.
+ */
+export function assertFirstRevisionSettles(project: string, env: NodeJS.ProcessEnv): void {
+  const gen = migrator(project, env, 'makemigrations', '-m', 'initial schema', '--rev-id', 'a1b2c3d4e5f6');
+  assert.equal(gen.status, 0, show(gen));
+  assert.match(gen.stdout, /Generated /, show(gen));
+  const up = migrator(project, env, 'migrate');
+  assert.equal(up.status, 0, show(up));
+  assert.match(up.stdout, /Database is now at a1b2c3d4e5f6/, show(up));
+  const chk = migrator(project, env, 'check');
+  assert.equal(chk.status, 0, show(chk));
+  assert.match(chk.stdout, /No changes detected/, show(chk));
+  const again = migrator(project, env, 'makemigrations');
+  assert.equal(again.status, 0, show(again));
+  assert.match(again.stdout, /No changes detected/, show(again));
+  assert.deepEqual(fs.readdirSync(path.join(project, 'versions')).filter((f) => f.endsWith('.ts')), ['a1b2c3d4e5f6_initial_schema.ts']);
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
