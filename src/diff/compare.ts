@@ -38,6 +38,8 @@ export interface CompareOptions {
   normalizeOpclass?: (method: string, opclass: string) => string | undefined;
   /** Whether the dialect stores table and column comments (and so they are compared). */
   comments?: boolean;
+  /** The dialect lets a foreign key's columns change type under it (SQLite): no drop and re-add around it. */
+  typeChangesKeepForeignKeys?: boolean;
   /**
    * The dialect takes a foreign key to a table that does not exist yet, and drops a table that
    * others still reference (SQLite): foreign keys of a cycle stay inside CREATE TABLE. Otherwise
@@ -161,15 +163,53 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
 
   const fromByName = new Map(from.tables.map((t) => [t.name, t]));
   const existing = to.tables.filter((t) => fromNames.has(t.name)).sort((a, b) => compareNames(a.name, b.name));
+  // Foreign keys over columns whose type changes are dropped before and added back after
+  // (PostgreSQL refuses a key between columns of different types, however briefly).
+  const rebuilt = options.typeChangesKeepForeignKeys ? [] : foreignKeysOverTypeChanges(to, fromByName, o);
+  for (const { table, fk } of rebuilt) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
   for (const target of existing) ops.push(...compareTable(fromByName.get(target.name)!, target, o));
+  for (const { table, fk } of rebuilt) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(fk) } });
 
   const drops = planDrops(from.tables.filter((t) => !toNames.has(t.name)), forward);
   for (const { table, fk } of drops.deferred) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
-  for (const t of drops.tables) ops.push({ kind: 'dropTable', table: t.name, definition: t });
+  // A dropped table's indexes go first, each with its definition, so the downgrade rebuilds them.
+  for (const t of drops.tables) {
+    for (const index of sortIndexes(t.indexes)) ops.push({ kind: 'dropIndex', table: t.name, name: index.name, definition: index });
+    ops.push({ kind: 'dropTable', table: t.name, definition: { ...t, indexes: [] } });
+  }
   for (const e of [...fromEnums.values()].sort((a, b) => compareNames(a.name, b.name))) {
     if (!toEnums.has(e.name)) ops.push({ kind: 'dropEnum', name: e.name, definition: structuredClone(e) });
   }
   return ops;
+}
+
+/**
+ * The foreign keys, unchanged in both schemas, whose columns or referenced columns change type:
+ * they must be dropped while the types change.
+ */
+function foreignKeysOverTypeChanges(to: Schema, fromByName: Map<string, Table>, o: Resolved): { table: string; fk: ForeignKey }[] {
+  const changed = new Set<string>();
+  for (const t of to.tables) {
+    const was = fromByName.get(t.name);
+    if (!was) continue;
+    for (const c of t.columns) {
+      const before = was.columns.find((x) => x.name === c.name);
+      if (before && o.type(before.type) !== o.type(c.type)) changed.add(`${t.name}\u0000${c.name}`);
+    }
+  }
+  if (changed.size === 0) return [];
+  const out: { table: string; fk: ForeignKey }[] = [];
+  const shape = (f: ForeignKey): string => JSON.stringify([f.name ?? null, f.columns, f.referencedTable, f.referencedColumns]);
+  for (const t of [...to.tables].sort((a, b) => compareNames(a.name, b.name))) {
+    const was = fromByName.get(t.name);
+    if (!was) continue;
+    for (const fk of t.foreignKeys) {
+      const touches = fk.columns.some((c) => changed.has(`${t.name}\u0000${c}`)) || fk.referencedColumns.some((c) => changed.has(`${fk.referencedTable}\u0000${c}`));
+      const same = was.foreignKeys.find((x) => shape(x) === shape(fk));
+      if (touches && same) out.push({ table: t.name, fk: same });
+    }
+  }
+  return out;
 }
 
 function sortIndexes(indexes: Index[]): Index[] {

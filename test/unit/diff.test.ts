@@ -99,12 +99,29 @@ describe('compareSchemas: tables', () => {
     assert.deepEqual(created.find((t) => t.name === 'order_item')!.foreignKeys, orderItem().foreignKeys);
   });
 
-  it('drops removed tables children first, with their definitions', () => {
+  it('drops removed tables children first, each after its indexes, with their definitions', () => {
     const ops = compareSchemas(shop(), schema());
-    assert.deepEqual(summary(ops), ['dropTable order_item', 'dropTable product', 'dropTable order', 'dropTable customer']);
+    assert.deepEqual(summary(ops), [
+      'dropTable order_item',
+      'dropTable product',
+      'dropIndex order.IDX_order_customer',
+      'dropTable order',
+      'dropIndex customer.IDX_customer_name',
+      'dropTable customer',
+    ]);
     const dropOrder = ops.find((o) => o.kind === 'dropTable' && o.table === 'order');
     assert.ok(dropOrder?.kind === 'dropTable');
-    assert.deepEqual(dropOrder.definition, order());
+    assert.deepEqual(dropOrder.definition, { ...order(), indexes: [] });
+    // The downgrade rebuilds every table with its indexes.
+    const back = ops.map(reverseOperation).reverse();
+    assert.deepEqual(summary(back), [
+      'createTable customer',
+      'createIndex customer.IDX_customer_name',
+      'createTable order',
+      'createIndex order.IDX_order_customer',
+      'createTable product',
+      'createTable order_item',
+    ]);
   });
 
   it('creates before it drops, and only touches the tables that differ', () => {
@@ -432,6 +449,23 @@ describe('compareSchemas: primary keys', () => {
   it('a primary key name alone is not a change', () => {
     const to = table('t', [id()], { primaryKey: { name: 'PK_t', columns: ['id'] } });
     assert.deepEqual(compareSchemas(schema(table('t', [id()])), schema(to)), []);
+  });
+});
+
+describe('compareSchemas: type changes under foreign keys', () => {
+  // post.siteId -> site.id, both turning from text to integer.
+  const site = (type: string): Table => table('site', [col('id', type, { nullable: false })]);
+  const post = (type: string): Table => table('post', [id(), col('siteId', type)], { foreignKeys: [fk('siteId', 'site', { name: 'post_site_fkey' })] });
+
+  it('drops the key before the types change and adds it back after (PostgreSQL)', () => {
+    const ops = compareSchemas(schema(site('text'), post('text')), schema(site('integer'), post('integer')));
+    assert.deepEqual(summary(ops), ['dropConstraint post foreignKey post_site_fkey', 'alterColumn post.siteId', 'alterColumn site.id', 'addConstraint post foreignKey post_site_fkey']);
+  });
+
+  it('leaves the key alone where the dialect lets types change under it (SQLite), and when no type changes', () => {
+    const ops = compareSchemas(schema(site('text'), post('text')), schema(site('integer'), post('integer')), { typeChangesKeepForeignKeys: true });
+    assert.deepEqual(summary(ops), ['alterColumn post.siteId', 'alterColumn site.id']);
+    assert.deepEqual(compareSchemas(schema(site('text'), post('text')), schema(site('text'), post('text'))), []);
   });
 });
 

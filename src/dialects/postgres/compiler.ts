@@ -43,7 +43,16 @@ function alterColumnSql(op: Extract<Operation, { kind: 'alterColumn' }>, schema:
   const out: string[] = [];
   const current = findTable(schema, op.table)?.columns.find((x) => x.name === op.column);
   if (ch.default !== undefined || (ch.type !== undefined && current?.default !== undefined)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
-  if (ch.type !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${ch.type} USING ${c}::${ch.type}`);
+  if (ch.type !== undefined) {
+    // Between an enum and another type (another enum included) there is no cast but through text.
+    const enums = new Set((schema.enums ?? []).map((e) => e.name));
+    const userType = (type: string | undefined): boolean => {
+      const base = (type ?? '').replace(/(\[\])+$/, '').trim();
+      return /^".*"$/s.test(base) || enums.has(base);
+    };
+    const via = userType(ch.type) || userType(current?.type) ? `::text${ch.type.trim().endsWith('[]') ? '[]' : ''}` : '';
+    out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${ch.type} USING ${c}${via}::${ch.type}`);
+  }
   const fill = ch.default ?? current?.default;
   if (ch.nullable === false && fill) out.push(`UPDATE ${t} SET ${c} = ${fill} WHERE ${c} IS NULL`);
   if (ch.nullable !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} ${ch.nullable ? 'DROP' : 'SET'} NOT NULL`);

@@ -108,7 +108,7 @@ class SqliteConnection implements Connection {
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
   capabilities: { transactionalDdl: true, runLock: false, scratchDatabase: ':memory:' },
-  compareOptions: { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault, forwardForeignKeys: true },
+  compareOptions: { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault, forwardForeignKeys: true, typeChangesKeepForeignKeys: true },
   quoteIdentifier,
   quoteLiteral,
   foreignKeysOffScript: { before: ['PRAGMA foreign_keys=OFF'], beforeCommit: ['PRAGMA foreign_key_check'], after: ['PRAGMA foreign_keys=ON'] },
