@@ -6,7 +6,9 @@
  *  - a table with indexes is dropped: its downgrade rebuilds the indexes too;
  *  - a primary key referenced by a foreign key changes type (text → integer): the key is dropped
  *    while both columns change and added back;
- *  - an enum is replaced by another (a rename): the column is cast through text.
+ *  - an enum is replaced by another (a rename): the column is cast through text;
+ *  - an enum loses a value: plain and array columns of it move to the new type;
+ *  - a text column with a default becomes an enum: the default goes back without its text cast.
  *
  * One PostgreSQL database per case (test/support/pg.ts). Needs `npx tsc -p tsconfig.json`.
  */
@@ -54,6 +56,22 @@ const CASES: Case[] = [
     rows: [`INSERT INTO "Member" VALUES (1, 'OWNER'), (2, 'VIEWER')`],
     kept: `SELECT string_agg(role::text, ',' ORDER BY id) AS s FROM "Member"`,
     operations: [/create enum AccessRole/, /alter column Member\.role/, /drop enum MemberRole/],
+  },
+  {
+    name: 'an enum loses a value used by a plain and an array column',
+    first: `${HEAD}enum Tag {\n  RED\n  GREEN\n  BLUE\n}\nmodel Item {\n  id   Int   @id\n  main Tag   @default(RED)\n  tags Tag[] @default([RED])\n}\n`,
+    second: `${HEAD}enum Tag {\n  RED\n  GREEN\n}\nmodel Item {\n  id   Int   @id\n  main Tag   @default(RED)\n  tags Tag[] @default([RED])\n}\n`,
+    rows: [`INSERT INTO "Item" VALUES (1, 'GREEN', '{RED,GREEN}'), (2, 'RED', '{}')`],
+    kept: `SELECT string_agg(main::text || ':' || tags::text, ',' ORDER BY id) AS s FROM "Item"`,
+    operations: [/drop value 'BLUE' from enum Tag/],
+  },
+  {
+    name: 'a text column with a default becomes an enum',
+    first: `${HEAD}model Ticket {\n  id     Int    @id\n  status String @default("open")\n}\n`,
+    second: `${HEAD}enum Status {\n  open\n  closed\n}\nmodel Ticket {\n  id     Int    @id\n  status Status @default(open)\n}\n`,
+    rows: [`INSERT INTO "Ticket" VALUES (1, 'open'), (2, 'closed')`],
+    kept: `SELECT string_agg(status::text, ',' ORDER BY id) AS s FROM "Ticket"`,
+    operations: [/create enum Status/, /alter column Ticket\.status/],
   },
 ];
 

@@ -56,7 +56,10 @@ function alterColumnSql(op: Extract<Operation, { kind: 'alterColumn' }>, schema:
   const fill = ch.default ?? current?.default;
   if (ch.nullable === false && fill) out.push(`UPDATE ${t} SET ${c} = ${fill} WHERE ${c} IS NULL`);
   if (ch.nullable !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} ${ch.nullable ? 'DROP' : 'SET'} NOT NULL`);
-  const restore = ch.default !== undefined ? ch.default : ch.type !== undefined ? current?.default : undefined;
+  // After a type change the old default goes back without the old type's cast of its literal
+  // ('open'::text on a column that became an enum is 'open').
+  const kept = current?.default !== undefined ? current.default.replace(/^('(?:[^']|'')*')::[a-z_ "][a-z0-9_ ".]*(\(\d+(?:,\d+)?\))?(\[\])*$/i, '$1') : undefined;
+  const restore = ch.default !== undefined ? ch.default : ch.type !== undefined ? kept : undefined;
   if (restore !== null && restore !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${restore}`);
   if (ch.identity !== undefined) {
     const was = current?.identity;
@@ -84,13 +87,18 @@ function dropEnumValueSql(op: Extract<Operation, { kind: 'dropEnumValue' }>, sch
   const e = schema.enums?.find((x) => x.name === op.name);
   if (!e) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: enum "${op.name}" is not known`);
   const old = `${op.name}_old`;
-  const users = schema.tables.flatMap((t) => t.columns.filter((c) => c.type === op.name || c.type === q(op.name)).map((c) => ({ t, c })));
+  // The columns of the type, arrays of it included (`"Role"[]`), with their dimensions.
+  const dims = (type: string): string | undefined => {
+    const m = /^(.*?)((?:\[\])*)$/.exec(type.trim())!;
+    return m[1] === op.name || m[1] === q(op.name) ? m[2] : undefined;
+  };
+  const users = schema.tables.flatMap((t) => t.columns.filter((c) => dims(c.type) !== undefined).map((c) => ({ t, c, d: dims(c.type)! })));
   return [
     `ALTER TYPE ${q(op.name)} RENAME TO ${q(old)}`,
     `CREATE TYPE ${q(op.name)} AS ENUM (${e.values.filter((v) => v !== op.value).map(quoteLiteral).join(', ')})`,
-    ...users.flatMap(({ t, c }) => [
+    ...users.flatMap(({ t, c, d }) => [
       ...(c.default !== undefined ? [`ALTER TABLE ${q(t.name)} ALTER COLUMN ${q(c.name)} DROP DEFAULT`] : []),
-      `ALTER TABLE ${q(t.name)} ALTER COLUMN ${q(c.name)} TYPE ${q(op.name)} USING ${q(c.name)}::text::${q(op.name)}`,
+      `ALTER TABLE ${q(t.name)} ALTER COLUMN ${q(c.name)} TYPE ${q(op.name)}${d} USING ${q(c.name)}::text${d}::${q(op.name)}${d}`,
       ...(c.default !== undefined ? [`ALTER TABLE ${q(t.name)} ALTER COLUMN ${q(c.name)} SET DEFAULT ${c.default}`] : []),
     ]),
     `DROP TYPE ${q(old)}`,
