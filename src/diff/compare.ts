@@ -294,7 +294,7 @@ function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
   const addIdx = sortIndexes(target.indexes.filter((i) => !curIdx.has(i.name) || indexKey(curIdx.get(i.name)!) !== indexKey(i)));
   for (const i of dropIdx) ops.push({ kind: 'dropIndex', table, name: i.name, definition: structuredClone(i) });
 
-  const uniques = matchConstraints(current.uniques, target.uniques, (u) => JSON.stringify(u.columns), () => '');
+  const uniques = matchConstraints(current.uniques, keptUniques(target), (u) => JSON.stringify(u.columns), () => '');
   for (const u of uniques.dropped) ops.push(dropConstraint(table, { type: 'unique', ...u }));
   for (const i of addIdx) ops.push({ kind: 'createIndex', table, index: structuredClone(i) });
   for (const u of uniques.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'unique', ...structuredClone(u) } });
@@ -313,6 +313,22 @@ function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
     if (!targetCols.has(c.name)) ops.push({ kind: 'dropColumn', table, column: c.name, definition: structuredClone(c) });
   }
   return ops;
+}
+
+/**
+ * The unique constraints a database keeps of a table created with them: one on the same columns
+ * as the primary key, or as an earlier unique constraint, is dropped by PostgreSQL and SQLite alike
+ * (TypeORM's `@Column({ unique: true })` beside a `@Unique` on the same column, say), so it is
+ * never looked for.
+ */
+function keptUniques(t: Table): UniqueConstraint[] {
+  const seen = new Set<string>(t.primaryKey ? [JSON.stringify(t.primaryKey.columns)] : []);
+  return t.uniques.filter((u) => {
+    const key = JSON.stringify(u.columns);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function dropConstraint(table: string, c: Constraint): Operation {
