@@ -22,6 +22,8 @@ interface BuiltColumn {
   enumCheck?: string[];
   /** The enum type a PostgreSQL enum column uses. */
   enumType?: EnumType;
+  /** A join column declared as a column of its own whose type comes from the referenced column. */
+  pending?: { node: ColumnMeta['node']; message: string };
 }
 
 interface BuiltEntity {
@@ -54,7 +56,7 @@ function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: str
   return ctx.driver.defaultValue(plain(v), { array, type });
 }
 
-function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: BuildContext): BuiltColumn {
+function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>): BuiltColumn {
   const { driver, naming } = ctx;
   const name = naming.columnName(col.property, col.name, []);
   let type: string | undefined = col.type;
@@ -84,7 +86,18 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
   }
   if (!type) {
     const seen = col.typeText ? ` \`${col.typeText}\`${/\b(null|undefined)\b/.test(col.typeText) ? ' (Object to TypeORM under strictNullChecks)' : ''}` : '';
-    throw new ModelError(col.node, `cannot tell the column type of ${owner.className}.${col.property} from its TypeScript type${seen}; give one, e.g. @Column('varchar')`);
+    const message = `cannot tell the column type of ${owner.className}.${col.property} from its TypeScript type${seen}; give one, e.g. @Column('varchar')`;
+    // A relation's join column declared as a column: TypeORM gives it the referenced column's type.
+    if (!joinNames.has(name)) throw new ModelError(col.node, message);
+    const input: ColumnTypeInput = { type: '', length: col.length, precision: col.precision, scale: col.scale, array: col.array, enum: col.enum, enumName: col.enumName, table, column: name };
+    const nullable = col.kind === 'primary' || col.kind === 'generated' ? false : col.default === null ? true : (col.nullable ?? false);
+    const def = col.hasDefault ? defaultOf(col, !!col.array, ctx, '') : undefined;
+    return {
+      property: col.property,
+      column: { name, type: '', nullable, ...(def !== undefined ? { default: def } : {}), ...(col.comment !== undefined ? { comment: col.comment } : {}) },
+      input,
+      pending: { node: col.node, message },
+    };
   }
   const input: ColumnTypeInput = {
     type,
@@ -172,6 +185,24 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
   const extensions = new Set<string>();
   const built: BuiltColumn[] = [];
   const tableNames = new Map<string, EntityMeta>();
+  const metaOf = (r: RelationMeta): EntityMeta | undefined =>
+    r.target.node ? classes.find((c) => c.node === r.target.node) : classes.find((c) => c.isEntity && c.className === r.target.name);
+  /** The names of the join columns an entity's owning relations will have. */
+  const joinNames = (meta: EntityMeta): Set<string> => {
+    const out = new Set<string>();
+    for (const r of inheritedRelations(chainOf(meta))) {
+      if (!(r.kind === 'many-to-one' || (r.kind === 'one-to-one' && r.joinColumns))) continue;
+      const specs = r.joinColumns ?? [];
+      for (const s of specs) if (s.name) out.add(s.name);
+      const target = metaOf(r);
+      if (!target || specs.some((s) => s.name)) continue;
+      const refs = specs.some((s) => s.referencedColumnName)
+        ? specs.map((s) => s.referencedColumnName!)
+        : inheritedColumns(chainOf(target)).filter((c) => c.kind === 'primary' || c.kind === 'generated').map((c) => c.property);
+      for (const p of refs) out.add(naming.joinColumnName(r.property, p));
+    }
+    return out;
+  };
   for (const meta of classes.filter((c) => c.isEntity)) {
     if (entities.has(meta.node)) continue;
     const table = emptyTable(naming.tableName(meta.className, meta.tableName));
@@ -181,7 +212,7 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
     if (meta.comment !== undefined) table.comment = meta.comment;
     const chain = chainOf(meta);
     const columnMetas = inheritedColumns(chain);
-    const columns = columnMetas.map((c) => buildColumn(c, meta, table.name, ctx));
+    const columns = columnMetas.map((c) => buildColumn(c, meta, table.name, ctx, joinNames(meta)));
     const seen = new Map<string, string>();
     for (const c of columns) {
       const prev = seen.get(c.column.name);
@@ -230,21 +261,59 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
     return out;
   };
 
+  /** The referenced columns of an owning relation, and the join column name for each. */
+  const joinPlan = (e: BuiltEntity, r: RelationMeta): { t: BuiltEntity; specs: JoinColumnMeta[]; refs: BuiltColumn[]; names: string[] } => {
+    const t = target(r, e);
+    const specs: JoinColumnMeta[] = r.joinColumns ?? [];
+    const refs = !specs.some((s) => s.referencedColumnName) ? referenced(t, undefined, r.node) : specs.map((s) => referenced(t, s.referencedColumnName, r.node)[0]);
+    const names = refs.map((ref) => specs.find((s) => (!s.referencedColumnName || s.referencedColumnName === ref.property) && !!s.name)?.name ?? naming.joinColumnName(r.property, ref.property));
+    return { t, specs, refs, names };
+  };
+  const owningRelations = (e: BuiltEntity): RelationMeta[] => e.relations.filter((r) => r.kind === 'many-to-one' || (r.kind === 'one-to-one' && r.joinColumns));
+
+  // A column declared under a join column's name takes the referenced column's type, as TypeORM
+  // overrides it (its own length, precision and the rest stay). Repeated until settled, since a
+  // referenced column may itself be such a column of another entity.
+  const retyped = new Set<BuiltColumn>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const e of entities.values()) {
+      for (const r of owningRelations(e)) {
+        const { refs, names } = joinPlan(e, r);
+        refs.forEach((ref, i) => {
+          const existing = e.columns.find((c) => c.column.name === names[i]);
+          if (!existing || retyped.has(existing) || ref.pending) return;
+          const input = { ...existing.input, type: ref.input.type };
+          const result = driver.columnType(input);
+          if (!result) throw new ModelError(existing.pending?.node ?? r.node, `column type "${ref.input.type}" of ${e.meta.className}.${existing.property} (from ${ref.property}, the column it joins) is not supported on ${driver.name}`);
+          existing.input = input;
+          existing.column.type = result.type;
+          delete existing.enumCheck;
+          delete existing.enumType;
+          if (result.enumCheck) existing.enumCheck = result.enumCheck;
+          if (result.enumType) existing.enumType = result.enumType;
+          delete existing.pending;
+          retyped.add(existing);
+          changed = true;
+        });
+      }
+    }
+  }
+  for (const e of entities.values()) {
+    const left = e.columns.find((c) => c.pending);
+    if (left?.pending) throw new ModelError(left.pending.node, left.pending.message);
+  }
+
   // Join columns of owning many-to-one / one-to-one sides.
   const joinColumnsOf = new Map<BuiltEntity, Map<string, string[]>>();
   for (const e of entities.values()) {
     const joins = new Map<string, string[]>();
     joinColumnsOf.set(e, joins);
-    for (const r of e.relations) {
-      const owning = r.kind === 'many-to-one' || (r.kind === 'one-to-one' && r.joinColumns);
-      if (!owning) continue;
-      const t = target(r, e);
-      const specs: JoinColumnMeta[] = r.joinColumns ?? [];
-      const refs = !specs.some((s) => s.referencedColumnName) ? referenced(t, undefined, r.node) : specs.map((s) => referenced(t, s.referencedColumnName, r.node)[0]);
+    for (const r of owningRelations(e)) {
+      const { t, specs, refs, names } = joinPlan(e, r);
       const cols: string[] = [];
-      for (const ref of refs) {
-        const spec = specs.find((s) => (!s.referencedColumnName || s.referencedColumnName === ref.property) && !!s.name);
-        const joinName = spec?.name ?? naming.joinColumnName(r.property, ref.property);
+      for (const [i, ref] of refs.entries()) {
+        const joinName = names[i];
         // A column of the entity already named so is the join column (`@Column() customerId`).
         const existing = e.columns.find((c) => c.column.name === joinName);
         if (existing) {
