@@ -88,6 +88,16 @@ describe('TypeORM DataSource as the model source: errors', () => {
     failsWith(migrator(dir, {}, 'check'), path.join(dir, 'data-source.ts'), /TypeORM is not installed for this file/);
   });
 
+  test('a project on TypeORM 0.2, which has no DataSource', () => {
+    const dir = path.join(tmp, 'typeorm-0.2');
+    fs.mkdirSync(path.join(dir, 'node_modules', 'typeorm'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'node_modules', 'typeorm', 'package.json'), JSON.stringify({ name: 'typeorm', version: '0.2.45', main: 'index.js' }));
+    fs.writeFileSync(path.join(dir, 'node_modules', 'typeorm', 'index.js'), 'exports.createConnection = () => undefined;\n');
+    fs.writeFileSync(path.join(dir, 'migrator.config.ts'), dataSourceConfig('sqlite:./app.db', 'data-source.ts'));
+    fs.writeFileSync(path.join(dir, 'data-source.ts'), `import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'better-sqlite3', database: ':memory:' });\n`);
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'data-source.ts'), /TypeORM is 0\.2\.45, which has no DataSource.*models: \['src\/\*\*\/\*\.entity\.ts'\]/);
+  });
+
   test("the config's naming strategy returning no name", () => {
     const naming = `const naming = { tableName: (target: string, given?: string) => given ?? (target === 'Customer' ? '' : target.toLowerCase()), columnName: (p: string, given?: string) => given ?? p };`;
     const dir = project('naming', undefined, { config: dataSourceConfig('sqlite:./app.db', 'data-source.ts', naming).replace(' versions:', ' namingStrategy: naming, versions:') });

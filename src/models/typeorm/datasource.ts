@@ -188,6 +188,21 @@ function typeOrmOf(file: string): string | undefined {
   return undefined;
 }
 
+/** The version in the package.json of the TypeORM `entry` belongs to; undefined if it cannot be read. */
+function typeOrmVersion(entry: string): string | undefined {
+  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (!existsSync(pkg)) continue;
+    try {
+      const json = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string; version?: string };
+      if (json.name === 'typeorm' || json.name === '@n8n/typeorm') return json.version;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 /** The schema TypeORM's `synchronize` would build from the DataSource in `file`, on `dialect`. */
 export async function readDataSource(file: string, dialect: string, options: DataSourceReadOptions = {}): Promise<Schema> {
   if (dialect !== 'postgres' && dialect !== 'sqlite') throw new MigratorError(`${file}: TypeORM DataSources are read for PostgreSQL and SQLite only, not ${dialect}`);
@@ -197,6 +212,12 @@ export async function readDataSource(file: string, dialect: string, options: Dat
   if (!typeorm) {
     throw new MigratorError(
       `${file}: TypeORM is not installed for this file (cannot resolve 'typeorm' from ${path.dirname(file)}); install it in the project, or let migrator read the entity files itself: models: ['src/**/*.entity.ts']`,
+    );
+  }
+  const version = typeOrmVersion(typeorm);
+  if (version && /^0\.[0-2]\./.test(version)) {
+    throw new MigratorError(
+      `${file}: the project's TypeORM is ${version}, which has no DataSource (0.3 brought it); let migrator read the entity files itself: models: ['src/**/*.entity.ts'], or upgrade TypeORM`,
     );
   }
   const request: ChildRequest = {
