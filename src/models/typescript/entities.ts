@@ -188,7 +188,7 @@ function checkOptions(obj: ObjectValue | undefined, allowed: Set<string>, decora
   if (!obj) return;
   for (const [key, lazy] of obj.props) {
     if (!allowed.has(key) && !RUNTIME_OPTIONS.has(key)) {
-      throw new ModelError(lazy.node, `option "${key}" of @${decorator} is not supported by migrator's static reader; remove it, or ${TYPEORM_SOURCE}`);
+      throw new ModelError(lazy.node, `option "${key}" of @${decorator} is not read by migrator's static reader (it would change the schema); ${TYPEORM_SOURCE}`);
     }
   }
 }
