@@ -245,7 +245,7 @@ function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
       changes.nullable = c.nullable;
       existing.nullable = was.nullable;
     }
-    if (o.default(was.default, was) !== o.default(c.default, c)) {
+    if (was.default !== c.default && o.default(was.default, was) !== o.default(c.default, c)) {
       changes.default = c.default ?? null;
       existing.default = was.default ?? null;
     }
@@ -277,7 +277,8 @@ function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
   // Indexes: by name; a changed definition is a drop and a create.
   const indexKey = (i: Index): string => {
     const method = i.using ?? 'btree';
-    const keys = i.columns.map((k) => {
+    const plainKeys = i.columns.every((k) => typeof k === 'string');
+    const keys = plainKeys ? i.columns : i.columns.map((k) => {
       const n = normalizeIndexKey(k);
       if (typeof n === 'string') return n;
       return normalizeIndexKey({

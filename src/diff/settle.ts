@@ -54,17 +54,20 @@ export function unsettled(database: Schema, models: Schema, options: CompareOpti
     if (!current) continue;
     const pending: Pending = { request: { table: model.name, columns: [], checks: [], predicates: [] }, model, current, defaults: [], checks: [], indexes: [] };
     for (const c of model.columns) {
+      if (c.default === undefined) continue;
       const d = current.columns.find((x) => x.name === c.name);
-      const inQuestion = d && c.default !== undefined && d.default !== undefined && n.type(c.type) === n.type(d.type) && n.default(c.default, c) !== n.default(d.default, d);
-      pending.request.columns.push({ name: c.name, type: c.type, ...(inQuestion ? { default: c.default } : {}) });
+      const inQuestion =
+        d && d.default !== undefined && c.default !== d.default && n.type(c.type) === n.type(d.type) && n.default(c.default, c) !== n.default(d.default, d);
       if (inQuestion) pending.defaults.push(c.name);
     }
-    const currentChecks = new Set(current.checks.map((c) => n.expression(c.expression)));
-    model.checks.forEach((c, i) => {
-      if (currentChecks.has(n.expression(c.expression))) return;
-      pending.checks.push(i);
-      pending.request.checks.push(c.expression);
-    });
+    if (model.checks.length) {
+      const currentChecks = new Set(current.checks.map((c) => n.expression(c.expression)));
+      model.checks.forEach((c, i) => {
+        if (currentChecks.has(n.expression(c.expression))) return;
+        pending.checks.push(i);
+        pending.request.checks.push(c.expression);
+      });
+    }
     model.indexes.forEach((ix, i) => {
       const was = current.indexes.find((x) => x.name === ix.name);
       if (!ix.where || !was?.where || n.expression(ix.where) === n.expression(was.where)) return;
@@ -74,7 +77,11 @@ export function unsettled(database: Schema, models: Schema, options: CompareOpti
       pending.indexes.push(i);
       pending.request.predicates.push({ column, where: ix.where });
     });
-    if (pending.defaults.length || pending.checks.length || pending.indexes.length) out.push(pending);
+    if (pending.defaults.length || pending.checks.length || pending.indexes.length) {
+      const inQuestion = new Set(pending.defaults);
+      pending.request.columns = model.columns.map((c) => ({ name: c.name, type: c.type, ...(inQuestion.has(c.name) ? { default: c.default } : {}) }));
+      out.push(pending);
+    }
   }
   return out;
 }

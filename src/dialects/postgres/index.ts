@@ -126,12 +126,21 @@ class PostgresConnection implements Connection {
   }
 }
 
+/** Defaults repeat across thousands of columns: each spelling, for each type, is normalised once. */
+const defaults = new Map<string, string | undefined>();
+function memoizedDefault(expression: string | undefined, column?: { type: string }): string | undefined {
+  if (expression === undefined) return undefined;
+  const key = `${column?.type ?? ''}\u0000${expression}`;
+  if (!defaults.has(key)) defaults.set(key, normalizePgDefault(expression, column));
+  return defaults.get(key);
+}
+
 export const postgresDialect: Dialect = {
   name: 'postgres',
   capabilities: { transactionalDdl: true, runLock: true },
   compareOptions: {
     normalizeType: normalizePgType,
-    normalizeDefault: normalizePgDefault,
+    normalizeDefault: memoizedDefault,
     normalizeExpression: normalizePgExpression,
     normalizeOpclass: normalizePgOpclass,
     comments: true,

@@ -75,11 +75,14 @@ function mappedName(attrs: readonly (Attribute | BlockAttribute)[] | undefined, 
 const FIELD_ATTRIBUTES = new Set(['id', 'default', 'unique', 'map', 'updatedAt', 'ignore', 'relation']);
 const MODEL_ATTRIBUTES = new Set(['id', 'unique', 'index', 'map', 'ignore']);
 const REPEATABLE = new Set(['unique', 'index']);
+const MAP_ONLY = new Set(['map']);
+const RELATION_FIELD_ATTRIBUTES = new Set(['relation', 'ignore']);
 
 function checkAttributes(attrs: readonly { name: string; group?: string; location?: { startLine?: number } }[], known: ReadonlySet<string>, where: Where, block: boolean, nativeGroup?: string): void {
+  if (attrs.length === 0) return;
   const seen = new Set<string>();
   for (const a of attrs) {
-    const at = { ...where, line: lineOf(a) ?? where.line };
+    const at = { file: where.file, line: lineOf(a) ?? where.line };
     const name = spelled(a, block);
     if (a.name === 'schema' && !a.group && block) fail(at, 'multi-schema (`schemas = [...]`, `@@schema`) is not supported by migrator yet: its tables would all land in one schema; remove @@schema or keep this schema with Prisma Migrate');
     if (a.name === 'shardKey' && !a.group) fail(at, `${name}: shard keys are not supported for PostgreSQL or SQLite`);
@@ -114,11 +117,11 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
     for (const x of e.enumerators) {
       if (x.type !== 'enumerator') continue;
       const at = { file, line: lineOf(x as { location?: { startLine?: number } }) ?? where.line };
-      checkAttributes(x.attributes ?? [], new Set(['map']), at, false);
+      checkAttributes(x.attributes ?? [], MAP_ONLY, at, false);
       values.set(x.name, mappedName(x.attributes, x.name, at));
     }
     const blockAttrs = e.enumerators.filter((x): x is BlockAttribute => x.type === 'attribute');
-    checkAttributes(blockAttrs, new Set(['map']), where, true);
+    checkAttributes(blockAttrs, MAP_ONLY, where, true);
     if (values.size === 0) fail(where, `enum ${e.name} has no values; an enum must have at least one`);
     enumValues.set(e.name, values);
     enumDb.set(e.name, { name: mappedName(blockAttrs, e.name, where, true), values: [...values.values()] });
@@ -141,7 +144,7 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
         relations.add(f.name);
         const other = f.attributes?.find((a) => a.group || (a.name !== 'relation' && a.name !== 'ignore'));
         if (other) fail({ file, line: lineOf(other) ?? where.line }, `${m.name}.${f.name} is a relation field: it takes @relation and @ignore only, not ${spelled(other)} (put keys, defaults and names on the scalar fields of the relation)`);
-        checkAttributes(f.attributes ?? [], new Set(['relation', 'ignore']), where, false);
+        checkAttributes(f.attributes ?? [], RELATION_FIELD_ATTRIBUTES, where, false);
         continue; // relation fields hold no column
       }
       checkAttributes(f.attributes ?? [], FIELD_ATTRIBUTES, where, false, config.datasourceName);

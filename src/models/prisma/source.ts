@@ -12,34 +12,44 @@ import { fail } from './errors.js';
 /** What may stand outside strings and comments: identifiers, numbers, punctuation, blanks. */
 const CODE_CHAR = /[A-Za-z0-9_\-@.?{}()[\],:="\s]/;
 
+/** Character codes that may stand outside strings and comments, for the scan's fast path. */
+const CODE = new Uint8Array(128);
+for (let c = 0; c < 128; c++) CODE[c] = CODE_CHAR.test(String.fromCharCode(c)) ? 1 : 0;
+
 /**
  * Prisma accepts a block comment when nothing but blanks (or earlier block comments) precede it
  * on its first line, or nothing but blanks follow it on its last line; anywhere else — between a
  * field's name, type and attributes, inside arguments — it rejects the line.
  */
 export function prepareSource(text: string, file: string): string {
-  const out = text.split('');
   const lineAt = (i: number): number => text.slice(0, i).split('\n').length;
   const lineStart = (i: number): number => text.lastIndexOf('\n', i - 1) + 1;
   const lineEnd = (i: number): number => {
     const n = text.indexOf('\n', i);
     return n === -1 ? text.length : n;
   };
+  // Block comments to blank out, as [start, end) ranges; the text is rebuilt once at the end.
+  const blanks: [number, number][] = [];
+  const blanked = (from: number, to: number): string => {
+    let out = text.slice(from, to);
+    for (const [a, b] of blanks) if (b > from && a < to) out = out.slice(0, Math.max(a, from) - from) + ' '.repeat(Math.min(b, to) - Math.max(a, from)) + out.slice(Math.min(b, to) - from);
+    return out;
+  };
   let i = 0;
-  while (i < text.length) {
-    const ch = text[i];
-    const next = text[i + 1];
-    if (ch === '"') {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
       // A string: to its closing quote, escapes skipped; strings never span lines.
-      for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+      for (i++; i < n && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 10; i++) if (text.charCodeAt(i) === 92) i++;
       i++;
-    } else if (ch === '/' && next === '/') {
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
       i = lineEnd(i);
-    } else if (ch === '/' && next === '*') {
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
       const close = text.indexOf('*/', i + 2);
       if (close === -1) fail({ file, line: lineAt(i) }, 'this block comment /* … is never closed; end it with */');
       const end = close + 2;
-      const before = out.slice(lineStart(i), i).join('');
+      const before = blanked(lineStart(i), i);
       const after = text.slice(end, lineEnd(end));
       if (!/^\s*$/.test(before) && !/^\s*$/.test(after)) {
         fail(
@@ -47,18 +57,29 @@ export function prepareSource(text: string, file: string): string {
           'Prisma does not accept a block comment /* … */ between the parts of a line (a field’s name, type and attributes, or inside arguments); move it to the start or the end of the line',
         );
       }
-      for (let k = i; k < end; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
+      blanks.push([i, end]);
       i = end;
-    } else if (ch === '*' && next === '/') {
+    } else if (c === 42 && text.charCodeAt(i + 1) === 47) {
       fail({ file, line: lineAt(i) }, 'a */ that closes no block comment; remove it');
     } else {
-      if (!CODE_CHAR.test(ch)) fail({ file, line: lineAt(i) }, `unexpected character ${JSON.stringify(ch)} outside a string or comment; Prisma does not accept it here`);
+      if (c >= 128 ? !/\s/.test(text[i]) : CODE[c] === 0) fail({ file, line: lineAt(i) }, `unexpected character ${JSON.stringify(text[i])} outside a string or comment; Prisma does not accept it here`);
       i++;
     }
   }
+  let out = text;
+  if (blanks.length) {
+    const parts: string[] = [];
+    let at = 0;
+    for (const [a, b] of blanks) {
+      parts.push(text.slice(at, a), text.slice(a, b).replace(/[^\r\n]/g, ' '));
+      at = b;
+    }
+    parts.push(text.slice(at));
+    out = parts.join('');
+  }
   // prisma-ast lexes the blanks before a line break as whitespace together with the break, and
   // then misses the break it needs after `{`: trailing blanks go (strings never span lines).
-  return out.join('').replace(/[ \t]+(?=\r?\n|$)/g, '');
+  return out.replace(/[ \t]+(?=\r?\n|$)/g, '');
 }
 
 /** Parses one schema file with prisma-ast, locations on; a syntax error names the line. */

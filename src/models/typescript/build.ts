@@ -10,7 +10,7 @@ import type { ColumnMeta, EntityMeta, JoinColumnMeta, RelationMeta } from './ent
 import type { NamingStrategy } from './naming.js';
 import type { ColumnTypeInput, TypeOrmDriver } from './typeorm-types.js';
 import { sqlIdentifier, sqlString } from '../sql.js';
-import { called, isKind, ModelError, plain, type Evaluator } from './values.js';
+import { called, isKind, ModelError, plain, text, type Evaluator } from './values.js';
 
 /** A column as built, with what relations copy from it. */
 interface BuiltColumn {
@@ -85,7 +85,8 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
       type ??= col.designType;
   }
   if (!type) {
-    const seen = col.typeText ? ` \`${col.typeText}\`${/\b(null|undefined)\b/.test(col.typeText) ? ' (Object to TypeORM under strictNullChecks)' : ''}` : '';
+    const typeText = col.typeNode ? text(col.typeNode) : undefined;
+    const seen = typeText ? ` \`${typeText}\`${/\b(null|undefined)\b/.test(typeText) ? ' (Object to TypeORM under strictNullChecks)' : ''}` : '';
     const message = `cannot tell the column type of ${owner.className}.${col.property} from its TypeScript type${seen}; give one, e.g. @Column('varchar')`;
     // A relation's join column declared as a column: TypeORM gives it the referenced column's type.
     if (!joinNames.has(name)) throw new ModelError(col.node, message);
@@ -212,7 +213,8 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
     if (meta.comment !== undefined) table.comment = meta.comment;
     const chain = chainOf(meta);
     const columnMetas = inheritedColumns(chain);
-    const columns = columnMetas.map((c) => buildColumn(c, meta, table.name, ctx, joinNames(meta)));
+    const joins = joinNames(meta);
+    const columns = columnMetas.map((c) => buildColumn(c, meta, table.name, ctx, joins));
     const seen = new Map<string, string>();
     for (const c of columns) {
       const prev = seen.get(c.column.name);

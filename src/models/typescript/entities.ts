@@ -40,7 +40,7 @@ export interface ColumnMeta {
   type?: string;
   designType?: DesignType;
   /** The property's TypeScript type as written, for messages. */
-  typeText?: string;
+  typeNode?: ts.TypeNode;
   length?: string | number;
   precision?: number;
   scale?: number;
@@ -300,8 +300,9 @@ export class EntityReader {
       let values: DecoratorValue[];
       const module = moduleOf(callee);
       if (isKind(callee, 'external')) {
-        if (LEFT_ALONE_MODULES.has(packageName(callee.module))) continue;
-        if (!SCHEMA_MODULE.test(callee.module)) {
+        const schemaModule = SCHEMA_MODULE.test(callee.module);
+        if (!schemaModule && LEFT_ALONE_MODULES.has(packageName(callee.module))) continue;
+        if (!schemaModule) {
           const name = callee.module === 'global' ? callee.name : `@${callee.name} comes from '${callee.module}', which`;
           throw new ModelError(d, `${name} migrator does not know to leave the schema alone; remove it from the entity, or ${TYPEORM_SOURCE}`);
         }
@@ -562,7 +563,7 @@ export class EntityReader {
       meta.generatedIdentity = identity === 'ALWAYS' ? 'always' : 'by default';
     }
     meta.designType = designType(prop.type, scope, this.ev);
-    if (prop.type) meta.typeText = text(prop.type);
+    if (prop.type) meta.typeNode = prop.type;
     return meta;
   }
 

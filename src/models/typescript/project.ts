@@ -68,6 +68,7 @@ export class SourceProject {
 
   private readonly files = new Map<string, ts.SourceFile>();
   private readonly symbols = new WeakMap<ts.SourceFile, FileSymbols>();
+  private readonly lookups = new WeakMap<ts.SourceFile, Map<string, Binding | undefined>>();
   private readonly configs = new Map<string, ts.CompilerOptions>();
   private readonly resolutions = new Map<string, string | null>();
   private readonly host: ts.ModuleResolutionHost = {
@@ -156,8 +157,14 @@ export class SourceProject {
     let s = this.symbols.get(sf);
     if (s) return s;
     s = { locals: new Map(), imports: new Map(), exports: new Map(), star: [] };
-    const exported = (node: ts.Node): boolean => !!ts.getModifiers(node as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-    const isDefault = (node: ts.Node): boolean => !!ts.getModifiers(node as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    const hasModifier = (node: ts.Node, kind: ts.SyntaxKind): boolean => {
+      const modifiers = (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers;
+      if (!modifiers) return false;
+      for (const m of modifiers) if (m.kind === kind) return true;
+      return false;
+    };
+    const exported = (node: ts.Node): boolean => hasModifier(node, ts.SyntaxKind.ExportKeyword);
+    const isDefault = (node: ts.Node): boolean => hasModifier(node, ts.SyntaxKind.DefaultKeyword);
     for (const st of sf.statements) {
       if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
         const module = st.moduleSpecifier.text;
@@ -208,12 +215,15 @@ export class SourceProject {
 
   /** What `name` stands for at the top level of `sf`; undefined when it is not declared there. */
   lookup(sf: ts.SourceFile, name: string): Binding | undefined {
+    let cache = this.lookups.get(sf);
+    if (!cache) this.lookups.set(sf, (cache = new Map()));
+    if (cache.has(name)) return cache.get(name);
     const s = this.symbolsOf(sf);
     const local = s.locals.get(name);
-    if (local) return { kind: 'declaration', node: local };
-    const imported = s.imports.get(name);
-    if (imported) return this.importBinding(imported, sf, new Set());
-    return undefined;
+    const imported = local ? undefined : s.imports.get(name);
+    const found: Binding | undefined = local ? { kind: 'declaration', node: local } : imported ? this.importBinding(imported, sf, new Set()) : undefined;
+    cache.set(name, found);
+    return found;
   }
 
   private importBinding(imported: Imported, from: ts.SourceFile, seen: Set<string>): Binding | undefined {

@@ -615,5 +615,9 @@ export function inversePropertyOf(v: Value): string | undefined {
 
 /** Calls a zero-argument function value (`() => Customer`, `() => 'now()'`); other values as they are. */
 export function called(v: Value, ev: Evaluator, site: Node): Value {
-  return isKind(v, 'function') ? ev.apply(v, [], site) : v;
+  if (!isKind(v, 'function')) return v;
+  // `() => 'now()'`, `() => Customer`: the body is all there is to run.
+  const body = v.node.body;
+  if (v.node.parameters.length === 0 && body && !ts.isBlock(body)) return ev.evaluate(body, v.scope);
+  return ev.apply(v, [], site);
 }
