@@ -165,10 +165,11 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   const existing = to.tables.filter((t) => fromNames.has(t.name)).sort((a, b) => compareNames(a.name, b.name));
   // Foreign keys over columns whose type changes are dropped before and added back after
   // (PostgreSQL refuses a key between columns of different types, however briefly).
-  const rebuilt = options.typeChangesKeepForeignKeys ? [] : foreignKeysOverTypeChanges(to, fromByName, o);
-  for (const { table, fk } of rebuilt) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
-  for (const target of existing) ops.push(...compareTable(fromByName.get(target.name)!, target, o));
-  for (const { table, fk } of rebuilt) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(fk) } });
+  const rebuilt = options.typeChangesKeepForeignKeys ? { drop: [], add: [] } : foreignKeysOverTypeChanges(to, fromByName, o);
+  const aside = new Set<ForeignKey>([...rebuilt.drop, ...rebuilt.add].map((x) => x.fk));
+  for (const { table, fk } of rebuilt.drop) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
+  for (const target of existing) ops.push(...compareTable(fromByName.get(target.name)!, target, o, aside));
+  for (const { table, fk } of rebuilt.add) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(fk) } });
 
   const drops = planDrops(from.tables.filter((t) => !toNames.has(t.name)), forward);
   for (const { table, fk } of drops.deferred) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
@@ -184,10 +185,11 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
 }
 
 /**
- * The foreign keys, unchanged in both schemas, whose columns or referenced columns change type:
- * they must be dropped while the types change.
+ * The foreign keys over columns whose type changes, in either schema: the database's are dropped
+ * before any type changes and the models' added after all of them (the differ's table-by-table
+ * pass leaves them aside).
  */
-function foreignKeysOverTypeChanges(to: Schema, fromByName: Map<string, Table>, o: Resolved): { table: string; fk: ForeignKey }[] {
+function foreignKeysOverTypeChanges(to: Schema, fromByName: Map<string, Table>, o: Resolved): { drop: { table: string; fk: ForeignKey }[]; add: { table: string; fk: ForeignKey }[] } {
   const changed = new Set<string>();
   for (const t of to.tables) {
     const was = fromByName.get(t.name);
@@ -197,19 +199,18 @@ function foreignKeysOverTypeChanges(to: Schema, fromByName: Map<string, Table>, 
       if (before && o.type(before.type) !== o.type(c.type)) changed.add(`${t.name}\u0000${c.name}`);
     }
   }
-  if (changed.size === 0) return [];
-  const out: { table: string; fk: ForeignKey }[] = [];
-  const shape = (f: ForeignKey): string => JSON.stringify([f.name ?? null, f.columns, f.referencedTable, f.referencedColumns]);
+  const drop: { table: string; fk: ForeignKey }[] = [];
+  const add: { table: string; fk: ForeignKey }[] = [];
+  if (changed.size === 0) return { drop, add };
+  const touches = (table: string, fk: ForeignKey): boolean =>
+    fk.columns.some((c) => changed.has(`${table}\u0000${c}`)) || fk.referencedColumns.some((c) => changed.has(`${fk.referencedTable}\u0000${c}`));
   for (const t of [...to.tables].sort((a, b) => compareNames(a.name, b.name))) {
     const was = fromByName.get(t.name);
     if (!was) continue;
-    for (const fk of t.foreignKeys) {
-      const touches = fk.columns.some((c) => changed.has(`${t.name}\u0000${c}`)) || fk.referencedColumns.some((c) => changed.has(`${fk.referencedTable}\u0000${c}`));
-      const same = was.foreignKeys.find((x) => shape(x) === shape(fk));
-      if (touches && same) out.push({ table: t.name, fk: same });
-    }
+    for (const fk of was.foreignKeys) if (touches(t.name, fk)) drop.push({ table: t.name, fk });
+    for (const fk of t.foreignKeys) if (touches(t.name, fk)) add.push({ table: t.name, fk });
   }
-  return out;
+  return { drop, add };
 }
 
 function sortIndexes(indexes: Index[]): Index[] {
@@ -220,7 +221,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
+function compareTable(current: Table, target: Table, o: Resolved, aside: ReadonlySet<ForeignKey> = new Set()): Operation[] {
   const ops: Operation[] = [];
   const table = target.name;
   const currentCols = new Map(current.columns.map((c) => [c.name, c]));
@@ -302,7 +303,7 @@ function compareTable(current: Table, target: Table, o: Resolved): Operation[] {
 
   const fkShape = (f: ForeignKey): string => JSON.stringify([f.columns, f.referencedTable, f.referencedColumns]);
   const fkActions = (f: ForeignKey): string => JSON.stringify([f.onDelete ?? 'NO ACTION', f.onUpdate ?? 'NO ACTION']);
-  const fks = matchConstraints(current.foreignKeys, target.foreignKeys, fkShape, fkActions);
+  const fks = matchConstraints(current.foreignKeys.filter((f) => !aside.has(f)), target.foreignKeys.filter((f) => !aside.has(f)), fkShape, fkActions);
   for (const f of fks.dropped) ops.push(dropConstraint(table, { type: 'foreignKey', ...f }));
   for (const f of fks.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(f) } });
 

@@ -370,14 +370,15 @@ describe('compareSchemas: order of operations within a table', () => {
       checks: [{ name: 'CHK_new', expression: 'b > 0' }],
     });
     const p = table('p', [id()]);
+    // FK_old is over column a, whose type changes: it goes before any type changes.
     assert.deepEqual(summary(compareSchemas(schema(p, from), schema(p, to))), [
+      'dropConstraint t foreignKey FK_old',
       'addColumn t.added',
       'alterColumn t.a',
       'dropIndex t.IDX_old',
       'dropConstraint t unique UQ_old',
       'createIndex t.IDX_new',
       'addConstraint t unique UQ_new',
-      'dropConstraint t foreignKey FK_old',
       'addConstraint t foreignKey FK_new',
       'dropConstraint t check CHK_old',
       'addConstraint t check CHK_new',
@@ -460,6 +461,16 @@ describe('compareSchemas: type changes under foreign keys', () => {
   it('drops the key before the types change and adds it back after (PostgreSQL)', () => {
     const ops = compareSchemas(schema(site('text'), post('text')), schema(site('integer'), post('integer')));
     assert.deepEqual(summary(ops), ['dropConstraint post foreignKey post_site_fkey', 'alterColumn post.siteId', 'alterColumn site.id', 'addConstraint post foreignKey post_site_fkey']);
+  });
+
+  it('a key over such columns that changes or goes is dropped before the types change, once', () => {
+    const changedKey = (type: string): Table => table('post', [id(), col('siteId', type)], { foreignKeys: [fk('siteId', 'site', { name: 'post_site_fkey', onDelete: 'CASCADE' })] });
+    const ops = compareSchemas(schema(site('text'), post('text')), schema(site('integer'), changedKey('integer')));
+    assert.deepEqual(summary(ops), ['dropConstraint post foreignKey post_site_fkey', 'alterColumn post.siteId', 'alterColumn site.id', 'addConstraint post foreignKey post_site_fkey']);
+    const added = ops[3];
+    assert.ok(added.kind === 'addConstraint' && added.constraint.type === 'foreignKey' && added.constraint.onDelete === 'CASCADE');
+    const gone = compareSchemas(schema(site('text'), post('text')), schema(site('integer'), table('post', [id(), col('siteId', 'integer')])));
+    assert.deepEqual(summary(gone), ['dropConstraint post foreignKey post_site_fkey', 'alterColumn post.siteId', 'alterColumn site.id']);
   });
 
   it('leaves the key alone where the dialect lets types change under it (SQLite), and when no type changes', () => {
