@@ -4,7 +4,8 @@
  * a check `status IN ('a', 'b')` as `status = ANY (ARRAY[…])`, a partial-index predicate likewise —
  * settle: migrator asks the database to re-print the model's text (in a rolled-back transaction)
  * and compares the two prints. After makemigrations + migrate, check exits 0 and a second
- * makemigrations says "No changes detected"; a real change is still found.
+ * makemigrations says "No changes detected"; a real change is still found; a model text cannot smuggle
+ * a second command into the asking.
  *
  * One PostgreSQL database for the file (test/support/pg.ts). Needs `npx tsc -p tsconfig.json`.
  */
@@ -71,5 +72,12 @@ describe('expressions PostgreSQL re-prints settle by asking it', () => {
     assert.match(r.stdout, /alter column ticket\.priority/);
     const temp = await db.query(`SELECT 1 FROM pg_class WHERE relname LIKE '_migrator_reprint%'`);
     assert.deepEqual(temp, []);
+  });
+
+  it('a model text carrying a second command cannot run it while check asks: nothing is created or committed', async () => {
+    p.writeEntity('ticket.ts', ENTITY('floor(random() * 10)::int; COMMIT; CREATE TABLE smuggled (x int)'));
+    const r = p.run(['check']);
+    assert.equal(r.status, 1, explain(r, 'to exit 1: the default differs'));
+    assert.deepEqual(await db.query(`SELECT 1 FROM pg_class WHERE relname = 'smuggled'`), []);
   });
 });

@@ -100,9 +100,14 @@ class PostgresConnection implements Connection {
       const table = `_migrator_reprint_${i}`;
       const sql = reprintSql(request, table);
       try {
-        // One round trip: a scratch table in a transaction that is always rolled back.
-        const results = (await this.client.query(`BEGIN;\n${sql.join(';\n')};\nROLLBACK`)) as unknown as pg.QueryResult[];
-        const row = results[results.length - 2]?.rows[0] as { r: ReprintRow } | undefined;
+        // A scratch table in a transaction that is always rolled back. Each statement goes alone
+        // through the extended protocol, which takes one command: a model's text cannot carry a
+        // second one (a COMMIT, say) into a command that only reads.
+        await this.client.query('BEGIN');
+        let last: pg.QueryResult | undefined;
+        for (const statement of sql) last = await this.client.query({ text: statement, queryMode: 'extended' } as pg.QueryConfig);
+        await this.client.query('ROLLBACK');
+        const row = last?.rows[0] as { r: ReprintRow } | undefined;
         out.push(row ? reprintResponse(request, row.r, table) : undefined);
       } catch {
         // A type the database does not have yet, a text it cannot parse: left to the differ.
