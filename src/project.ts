@@ -7,7 +7,7 @@ import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from './confi
 import { parseDatabaseUrl, type DatabaseTarget } from './config/url.js';
 import type { Connection, Dialect } from './dialects/dialect.js';
 import { dialectNamed } from './dialects/index.js';
-import { MigratorError, messageOf } from './errors.js';
+import { MigratorError, messageOf, withCleanup } from './errors.js';
 import { RevisionGraph } from './revisions/graph.js';
 import { VersionTable } from './runner/version-table.js';
 import { scanRevisions } from './script/scan.js';
@@ -80,10 +80,10 @@ export class Project {
   /** Runs `body` with an open connection, closed afterwards. */
   async withConnection<T>(body: (conn: Connection) => Promise<T>, options: ConnectOptions = {}): Promise<T> {
     const conn = await this.connect(options);
-    try {
-      return await body(conn);
-    } finally {
-      await conn.close();
-    }
+    return withCleanup(
+      () => body(conn),
+      // A connection the server already ended has nothing left to close.
+      () => (conn.lost ? conn.close().catch(() => undefined) : conn.close()),
+    );
   }
 }

@@ -7,7 +7,8 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import type { RevisionInfo } from '../commands/inspect.js';
-import { MigratorError } from '../errors.js';
+import { parseDuration } from '../config/config.js';
+import { MigratorError, suppressedOf } from '../errors.js';
 import { Project } from '../project.js';
 import type { StepResult } from '../runner/runner.js';
 
@@ -76,6 +77,9 @@ export function buildProgram(cwd: string): Command {
     return Project.load({ cwd, config: g.config, database: g.database });
   };
   const onStep = (s: StepResult): void => out(stepLine(s));
+  // Waits and retries go to stderr: stdout stays the record of what was done.
+  const onNotice = (line: string): void => void process.stderr.write(`${line}\n`);
+  const lockTimeout = (value: string): number => parseDuration(value, '--lock-timeout');
 
   program
     .command('init')
@@ -132,13 +136,13 @@ export function buildProgram(cwd: string): Command {
       if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
     });
 
-  const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean; singleTransaction?: boolean }) => {
+  const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean; singleTransaction?: boolean; lockTimeout?: number }) => {
     const p = await project();
     if (o.sql) {
       process.stdout.write(await (await load.migrate()).moveSql(p, direction, target ?? 'heads', { singleTransaction: o.singleTransaction }));
       return;
     }
-    const options = { onStep, singleTransaction: o.singleTransaction };
+    const options = { onStep, onNotice, singleTransaction: o.singleTransaction, lockTimeout: o.lockTimeout };
     const result = direction === 'up' ? await (await load.migrate()).upgrade(p, target ?? 'heads', options) : await (await load.migrate()).downgrade(p, target!, options);
     if (result.steps.length === 0) out(`Nothing to do: the database is at ${result.to.join(', ') || 'base'}.`);
     else out(`Database is now at ${result.to.join(', ') || 'base'}.`);
@@ -150,6 +154,7 @@ export function buildProgram(cwd: string): Command {
     .argument('[target]', 'revision, head, heads, +N', 'heads')
     .option('--sql', 'print the SQL instead of running it (target may be start:end)')
     .option('--single-transaction', 'run all revisions in one transaction')
+    .option('--lock-timeout <duration>', 'how long a statement may wait for a table lock, e.g. 5s (default: the config\'s lockTimeout)', lockTimeout)
     .action(move('up'));
   program
     .command('upgrade')
@@ -157,6 +162,7 @@ export function buildProgram(cwd: string): Command {
     .argument('<target>', 'revision, head, heads, +N')
     .option('--sql', 'print the SQL instead of running it (target may be start:end)')
     .option('--single-transaction', 'run all revisions in one transaction')
+    .option('--lock-timeout <duration>', 'how long a statement may wait for a table lock, e.g. 5s (default: the config\'s lockTimeout)', lockTimeout)
     .action(move('up'));
   program
     .command('downgrade')
@@ -164,6 +170,7 @@ export function buildProgram(cwd: string): Command {
     .argument('<target>', 'revision, -N, base')
     .option('--sql', 'print the SQL instead of running it (target must be start:end)')
     .option('--single-transaction', 'run all revisions in one transaction')
+    .option('--lock-timeout <duration>', 'how long a statement may wait for a table lock, e.g. 5s (default: the config\'s lockTimeout)', lockTimeout)
     .action(move('down'));
 
   program
@@ -255,7 +262,7 @@ export function buildProgram(cwd: string): Command {
     .option('--sql', 'print the SQL instead of running it (from an empty version table)')
     .action(async (targets: string[], o: { purge?: boolean; sql?: boolean }) => {
       if (o.sql) return void process.stdout.write((await load.migrate()).stampSql(await project(), targets, { purge: o.purge }));
-      const r = await (await load.migrate()).stamp(await project(), targets, { purge: o.purge });
+      const r = await (await load.migrate()).stamp(await project(), targets, { purge: o.purge, onNotice });
       out(`Stamped ${r.from.join(', ') || 'base'} -> ${r.to.join(', ') || 'base'}`);
     });
 
@@ -300,7 +307,10 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`error: ${message.split('\n').join('\n  ')}\n`);
-    if (verbose && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    if (verbose && error instanceof Error) {
+      process.stderr.write(`${error.stack ?? ''}\n`);
+      for (const later of suppressedOf(error)) process.stderr.write(`while cleaning up after it: ${later instanceof Error ? (later.stack ?? later.message) : String(later)}\n`);
+    }
     else if (!(error instanceof MigratorError)) process.stderr.write('  (run with --verbose for details)\n');
     return EXIT_ERROR;
   }

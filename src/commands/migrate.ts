@@ -1,5 +1,6 @@
 /** upgrade, downgrade, migrate, stamp: commands that move the version table. */
-import { MigratorError } from '../errors.js';
+import { LockWaitError, type Connection } from '../dialects/dialect.js';
+import { MigratorError, withCleanup } from '../errors.js';
 import type { Project } from '../project.js';
 import type { PlannedStep } from '../revisions/graph.js';
 import { renderSteps, runSteps, type StepResult } from '../runner/runner.js';
@@ -11,11 +12,41 @@ export interface MoveResult {
   steps: StepResult[];
 }
 
-export interface MoveOptions {
+export interface MoveOptions extends LockingOptions {
   /** Called after each applied revision, for progress output. */
   onStep?: (step: StepResult) => void;
   /** One transaction for the whole run (default: the config's `singleTransaction`, else one per revision). */
   singleTransaction?: boolean;
+  /** The lock timeout for this run (ms), instead of the config's `lockTimeout`. */
+  lockTimeout?: number;
+}
+
+export interface LockingOptions {
+  /** Called with a line worth telling while the command goes on (waiting for a lock, a retry). */
+  onNotice?: (line: string) => void;
+}
+
+/**
+ * Runs `body` holding the run lock, waiting at most the config's `lockWait` for another run's;
+ * a wait that ends names the holder. Unlocking never hides an error of `body`.
+ */
+async function underRunLock<T>(project: Project, conn: Connection, options: LockingOptions, body: () => Promise<T>): Promise<T> {
+  const wait = project.config.lockWait;
+  try {
+    await conn.lock({
+      wait,
+      onWait: (holder) => options.onNotice?.(`Waiting for the migration lock on ${project.target.display}, held by ${holder}; giving up after ${wait / 1000} s`),
+    });
+  } catch (error) {
+    if (!(error instanceof LockWaitError)) throw error;
+    throw new MigratorError(
+      `could not take the migration lock on ${project.target.display} within lockWait (${wait / 1000} s): another migrator run holds it, ${error.holder}. ` +
+        'If that run is stuck, end it (SELECT pg_terminate_backend(<pid>)), or raise "lockWait" in the config',
+      { cause: error },
+    );
+  }
+  // Once lost, the connection took its locks with it.
+  return withCleanup(body, () => (conn.lost ? Promise.resolve() : conn.unlock()));
 }
 
 /** Applies revisions up to `target` (default: all heads). */
@@ -31,9 +62,10 @@ export async function downgrade(project: Project, target: string, options: MoveO
 async function move(project: Project, direction: 'up' | 'down', target: string, options: MoveOptions): Promise<MoveResult> {
   const graph = project.graph;
   const versions = project.versionTable();
-  return project.withConnection(async (conn) => {
-    await conn.lock();
-    try {
+  return project.withConnection((conn) =>
+    underRunLock(project, conn, options, async () => {
+      const lockTimeout = options.lockTimeout ?? project.config.lockTimeout;
+      await conn.setTimeouts?.({ lockTimeout, statementTimeout: project.config.statementTimeout });
       const from = await versions.heads(conn);
       for (const h of from) {
         if (!graph.get(h)) throw new MigratorError(`the database is at revision ${h}, which no file in ${project.config.versions.join(', ')} defines; restore the file or \`migrator stamp\` the database`);
@@ -43,12 +75,13 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
         graph,
         onStep: options.onStep,
         singleTransaction: options.singleTransaction ?? project.config.singleTransaction,
+        lockRetries: project.config.lockRetries,
+        lockTimeout,
+        onNotice: options.onNotice,
       });
       return { direction, from, to: await versions.heads(conn), steps: results };
-    } finally {
-      await conn.unlock();
-    }
-  });
+    }),
+  );
 }
 
 /**
@@ -108,11 +141,10 @@ export function stampedHeads(project: Project, current: readonly string[], targe
 }
 
 /** Sets the version table to `targets` without running any revision. */
-export async function stamp(project: Project, targets: string[], options: { purge?: boolean } = {}): Promise<{ from: string[]; to: string[] }> {
+export async function stamp(project: Project, targets: string[], options: { purge?: boolean } & LockingOptions = {}): Promise<{ from: string[]; to: string[] }> {
   const versions = project.versionTable();
-  return project.withConnection(async (conn) => {
-    await conn.lock();
-    try {
+  return project.withConnection((conn) =>
+    underRunLock(project, conn, options, async () => {
       const from = await versions.heads(conn);
       const to = stampedHeads(project, options.purge ? [] : from, targets);
       await conn.transaction(async () => {
@@ -120,10 +152,8 @@ export async function stamp(project: Project, targets: string[], options: { purg
         await versions.replace(conn, to);
       });
       return { from, to };
-    } finally {
-      await conn.unlock();
-    }
-  });
+    }),
+  );
 }
 
 /** Offline SQL for a stamp: the version table as it would be, from an empty one (or --purge). */

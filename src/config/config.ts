@@ -26,7 +26,24 @@ export interface MigratorConfig {
   versionTable?: string;
   /** Run all revisions of a migrate in one transaction instead of one per revision. */
   singleTransaction?: boolean;
+  /**
+   * How long a run waits for another run's lock before giving up, naming the holder: `'60s'`
+   * (the default), `'500ms'`, `'2min'`; `0` gives up at once.
+   */
+  lockWait?: Duration;
+  /**
+   * How long a statement may wait for a table lock (PostgreSQL `lock_timeout`) before its revision
+   * is rolled back and retried: default `'5s'`; `0` waits without bound.
+   */
+  lockTimeout?: Duration;
+  /** How long a statement may run (PostgreSQL `statement_timeout`); default `0`, no bound. */
+  statementTimeout?: Duration;
+  /** How many times a revision that timed out waiting for a lock is retried; default 3. */
+  lockRetries?: number;
 }
+
+/** A length of time: a number with a unit (`'5s'`, `'500ms'`, `'2min'`, `'1h'`), or `0`. */
+export type Duration = string | 0;
 
 /** One `models` entry: a glob, or a TypeORM DataSource file. */
 export type ModelEntry = string | { typeorm: string };
@@ -56,6 +73,11 @@ export interface ResolvedConfig {
   templates?: string;
   versionTable: string;
   singleTransaction?: boolean;
+  /** Milliseconds; see MigratorConfig. */
+  lockWait: number;
+  lockTimeout: number;
+  statementTimeout: number;
+  lockRetries: number;
 }
 
 export const CONFIG_NAMES = ['migrator.config.ts', 'migrator.config.mts', 'migrator.config.js', 'migrator.config.mjs'];
@@ -90,7 +112,7 @@ function optionalString(value: unknown, key: string, file: string): string | und
   throw new MigratorError(`${file}: "${key}" must be a non-empty string`);
 }
 
-const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'singleTransaction', 'namingStrategy']);
+const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'singleTransaction', 'namingStrategy', 'lockWait', 'lockTimeout', 'statementTimeout', 'lockRetries']);
 
 const MODELS_SHAPE = "a glob, { typeorm: '<DataSource file>' }, or a non-empty array of them";
 
@@ -112,6 +134,20 @@ function modelEntries(value: unknown, file: string): { globs: string[]; dataSour
     } else throw new MigratorError(`${file}: "models" must be ${MODELS_SHAPE}`);
   }
   return out;
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+
+/** A duration in milliseconds, from `'5s'`-style text (or `0`); `where` names it in errors. */
+export function parseDuration(value: unknown, where: string): number {
+  if (value === 0 || value === '0') return 0;
+  const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h)\s*$/i.exec(value) : null;
+  if (!m) throw new MigratorError(`${where} must be a duration with a unit, like '5s', '500ms' or '2min' (or 0), not ${JSON.stringify(value)}`);
+  return Math.round(Number(m[1]) * UNITS[m[2].toLowerCase()]);
+}
+
+function duration(value: unknown, key: string, file: string, fallback: number): number {
+  return value === undefined ? fallback : parseDuration(value, `${file}: "${key}"`);
 }
 
 /** A naming strategy: an object whose TypeORM naming methods are functions. */
@@ -143,6 +179,8 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
   const models = modelEntries(c.models, file);
   const naming = namingStrategyOf(c.namingStrategy, file);
   if (c.singleTransaction !== undefined && typeof c.singleTransaction !== 'boolean') throw new MigratorError(`${file}: "singleTransaction" must be true or false`);
+  const lockRetries = c.lockRetries ?? 3;
+  if (!Number.isInteger(lockRetries) || (lockRetries as number) < 0) throw new MigratorError(`${file}: "lockRetries" must be a whole number, 0 or more`);
   return {
     file,
     dir,
@@ -156,6 +194,10 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
     ...(templates ? { templates: path.resolve(dir, templates) } : {}),
     versionTable,
     ...(c.singleTransaction !== undefined ? { singleTransaction: c.singleTransaction as boolean } : {}),
+    lockWait: duration(c.lockWait, 'lockWait', file, 60_000),
+    lockTimeout: duration(c.lockTimeout, 'lockTimeout', file, 5_000),
+    statementTimeout: duration(c.statementTimeout, 'statementTimeout', file, 0),
+    lockRetries: lockRetries as number,
   };
 }
 

@@ -59,10 +59,12 @@ export interface Connection {
   /** Runs one statement; returns the number of rows it changed. */
   run(sql: string): Promise<number>;
   /**
-   * Runs statements in order, in as few round trips as the driver allows; returns the rows each
-   * changed. A failure throws StatementError, naming the statement when the driver can tell.
+   * Runs statements in order, each alone (one command per statement, so that no text can carry a
+   * second command); returns the rows each changed. Statements in `scripts` are a user's own SQL
+   * (`op.execute`), the only ones that may hold several commands. A failure throws
+   * StatementError naming the statement (LockTimeoutError when it could not get a lock in time).
    */
-  runAll(statements: readonly string[]): Promise<number[]>;
+  runAll(statements: readonly string[], scripts?: ReadonlySet<string>): Promise<number[]>;
   /**
    * Runs `body` in one transaction: committed when it resolves, rolled back when it throws.
    * With `foreignKeysOff`, enforcement is turned off before and restored after, and foreign keys
@@ -80,10 +82,34 @@ export interface Connection {
    * Dialects that store expressions as written leave it out.
    */
   reprint?(requests: readonly ReprintRequest[]): Promise<(ReprintResponse | undefined)[]>;
-  /** Holds a lock that serialises concurrent runs against the same database. */
-  lock(): Promise<void>;
+  /**
+   * Holds a lock that serialises concurrent runs against the same database, waiting at most
+   * `options.wait` ms for another run's (then LockWaitError, naming the holder).
+   */
+  lock(options?: LockOptions): Promise<void>;
   unlock(): Promise<void>;
+  /**
+   * Bounds how long each statement may wait for a table lock and run (ms; 0 or undefined: no
+   * bound). Dialects whose statements never queue behind other sessions' locks leave it out.
+   */
+  setTimeouts?(timeouts: Timeouts): Promise<void>;
+  /** The other sessions holding locks on the tables a statement names, described for a message. */
+  lockHolders?(statement: string): Promise<string[]>;
+  /** Whether the connection was lost (the server ended it, the network dropped). */
+  readonly lost?: boolean;
   close(): Promise<void>;
+}
+
+export interface LockOptions {
+  /** How long to wait for another run's lock, in ms. */
+  wait: number;
+  /** Called once, when another run holds the lock and this one starts waiting. */
+  onWait?: (holder: string) => void;
+}
+
+export interface Timeouts {
+  lockTimeout?: number;
+  statementTimeout?: number;
 }
 
 export interface Dialect {
@@ -123,13 +149,29 @@ export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** A statement that failed; `statement` is undefined when the driver ran several at once. */
+/** A statement that failed. */
 export class StatementError extends Error {
   constructor(
-    readonly statement: string | undefined,
+    readonly statement: string,
     cause: unknown,
   ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = 'StatementError';
+  }
+}
+
+/** A statement that waited for a table lock longer than the lock timeout. */
+export class LockTimeoutError extends StatementError {
+  override name = 'LockTimeoutError';
+}
+
+/** Another run held the run lock longer than the run would wait. */
+export class LockWaitError extends Error {
+  constructor(
+    readonly holder: string,
+    readonly waited: number,
+  ) {
+    super(`another run holds the migration lock: ${holder}`);
+    this.name = 'LockWaitError';
   }
 }

@@ -2,7 +2,7 @@
  * Moving a database between revisions: online (each revision and its version-table change in one
  * transaction, under the dialect's lock) or offline (the same SQL as text, for `--sql`).
  */
-import { StatementError, type Connection, type Dialect } from '../dialects/dialect.js';
+import { LockTimeoutError, LockWaitError, StatementError, type Connection, type Dialect } from '../dialects/dialect.js';
 import { MigratorError, messageOf } from '../errors.js';
 import { applyOperations } from '../operations/apply.js';
 import type { Operation } from '../operations/operation.js';
@@ -39,6 +39,15 @@ export interface RunOptions {
   record?: Recorder;
   /** Called after each applied revision, for progress output. */
   onStep?: (r: StepResult) => void;
+  /**
+   * How many times a revision (or, in one transaction, the run) whose statement timed out waiting
+   * for a table lock is rolled back and tried again, after growing pauses. Default 0.
+   */
+  lockRetries?: number;
+  /** The lock timeout in force (ms), for messages. */
+  lockTimeout?: number;
+  /** Called with a line worth telling while the run goes on (a retry). */
+  onNotice?: (line: string) => void;
 }
 
 /**
@@ -58,7 +67,9 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const head = versionTableReady ? [] : [versions.createSql()];
     const statements = [...head, ...compiled.statements, ...changes.map((c) => versions.changeSql(c))];
     const assertions = (compiled.assertions ?? []).map((a) => ({ ...a, at: a.at + head.length }));
-    return { statements, assertions, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length };
+    // A user's own SQL (op.execute) is the only text that may hold several statements.
+    const scripts = new Set(ops.flatMap((op) => (op.kind === 'execute' ? [op.sql] : [])));
+    return { statements, scripts, assertions, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length };
   };
   // Revision files are loaded once each; the next one while the database works on the current.
   const recorded = new Map<PlannedStep, Promise<Operation[]>>();
@@ -90,9 +101,9 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     let from = 0;
     for (const cut of [...cuts, prepared.statements.length]) {
       const batch = prepared.statements.slice(from, cut);
-      if (oneByOne) for (const sql of batch) counts.push(...(await conn.runAll([sql])));
+      if (oneByOne) for (const sql of batch) counts.push(...(await conn.runAll([sql], prepared.scripts)));
       else {
-        const running = conn.runAll(batch);
+        const running = conn.runAll(batch, prepared.scripts);
         if (next) void record(next);
         counts.push(...(await running));
       }
@@ -110,10 +121,40 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     // Reported once committed: after each revision, or after the whole run in one transaction.
     if (!options.singleTransaction) options.onStep?.(result);
   };
-  const failure = ({ step }: PlannedStep, error: unknown, rolledBack: string): MigratorError => {
+  const failure = async ({ step }: PlannedStep, error: unknown, rolledBack: string): Promise<MigratorError> => {
     const where = `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'})`;
-    const detail = error instanceof StatementError && error.statement ? `${error.message} (in statement: ${abbreviate(error.statement)})` : messageOf(error);
+    if (conn.lost) {
+      // Nothing more can be asked of a connection the server ended; what is known is said.
+      return new MigratorError(
+        `${stepLabel(step)} failed: the connection to the database was lost while ${where} was running (${messageOf(error)}); ` +
+          'the database rolls back a transaction cut off before its commit, so a rerun of `migrator migrate` is safe (`migrator current` shows where it stands)',
+        { cause: error },
+      );
+    }
+    let detail = error instanceof StatementError ? `${error.message} (in statement: ${abbreviate(error.statement)})` : messageOf(error);
+    if (error instanceof LockWaitError) {
+      detail = `the database stayed locked by ${error.holder} for longer than lockWait (${error.waited / 1000} s); rerun once it is free, or raise "lockWait"`;
+    }
+    if (error instanceof LockTimeoutError) {
+      const holders = await conn.lockHolders?.(error.statement).catch(() => []) ?? [];
+      const tries = (options.lockRetries ?? 0) + 1;
+      detail = `a statement waited longer than the lock timeout${options.lockTimeout ? ` (${options.lockTimeout} ms)` : ''} for a table lock, ${tries === 1 ? 'once' : `${tries} times`} (in statement: ${abbreviate(error.statement)}); ${holders.length ? `held by ${holders.join('; ')}` : 'its holder has let go since'}. End that session or wait for it, then rerun; or raise "lockTimeout"`;
+    }
     return new MigratorError(`${stepLabel(step)} failed; ${rolledBack.replace('%s', where)}: ${detail}`, { cause: error });
+  };
+  /** Runs a transaction, again after a pause when a statement timed out waiting for a lock. */
+  const retrying = async (what: string, attempt: () => Promise<void>): Promise<void> => {
+    for (let tried = 0; ; tried++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof LockTimeoutError) || tried >= (options.lockRetries ?? 0) || conn.lost) throw error;
+        const pause = 500 * 2 ** tried;
+        const holders = await conn.lockHolders?.(error.statement).catch(() => []) ?? [];
+        options.onNotice?.(`${what} waited too long for a table lock${holders.length ? ` held by ${holders.join('; ')}` : ''}; rolled back, trying again in ${pause / 1000} s (${tried + 2} of ${(options.lockRetries ?? 0) + 1})`);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   };
 
   if (options.singleTransaction) {
@@ -123,20 +164,25 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     // run when any revision may rebuild a table.
     const foreignKeysOff = all.some((r) => dialect.needsSchema(r.ops)) && dialect.foreignKeysOffScript.before.length > 0;
     let current: PlannedStep | undefined;
+    const ready = versionTableReady;
     try {
-      await conn.transaction(async () => {
-        for (const r of all) {
-          current = r.planned;
-          // One statement at a time, so that a failure names its statement; foreign keys checked
-          // after each revision that rebuilt a table, so that a violation names its revision.
-          const prepared = await prepare(r.planned, r.ops);
-          await execute(r.planned, prepared, true);
-          if (prepared.foreignKeysOff) await conn.checkForeignKeys?.();
-        }
-      }, { foreignKeysOff });
+      await retrying('the run', async () => {
+        results.length = 0;
+        versionTableReady = ready;
+        await conn.transaction(async () => {
+          for (const r of all) {
+            current = r.planned;
+            // One statement at a time, so that a failure names its statement; foreign keys checked
+            // after each revision that rebuilt a table, so that a violation names its revision.
+            const prepared = await prepare(r.planned, r.ops);
+            await execute(r.planned, prepared, true);
+            if (prepared.foreignKeysOff) await conn.checkForeignKeys?.();
+          }
+        }, { foreignKeysOff });
+      });
     } catch (error) {
       if (!current) throw error;
-      throw failure(current, error, 'the whole run was rolled back (%s failed)');
+      throw await failure(current, error, 'the whole run was rolled back (%s failed)');
     }
     for (const r of results) options.onStep?.(r);
     return results;
@@ -145,40 +191,17 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
   for (const [i, planned] of steps.entries()) {
     const ops = await record(planned);
     const prepared = await prepare(planned, ops);
+    const ready = versionTableReady;
     try {
-      await conn.transaction(() => execute(planned, prepared, false, steps[i + 1]), { foreignKeysOff: prepared.foreignKeysOff });
+      await retrying(`revision ${planned.step.revision.id}`, () => {
+        versionTableReady = ready;
+        return conn.transaction(() => execute(planned, prepared, false, steps[i + 1]), { foreignKeysOff: prepared.foreignKeysOff });
+      });
     } catch (error) {
-      const located = error instanceof StatementError && error.statement === undefined ? await locateFailure(conn, prepared.statements, prepared.foreignKeysOff) : error;
-      throw failure(planned, located, '%s was rolled back');
+      throw await failure(planned, error, '%s was rolled back');
     }
   }
   return results;
-}
-
-/**
- * Which statement of a batch that failed as a whole was the culprit: the statements run again
- * one by one in a transaction that is always rolled back.
- */
-async function locateFailure(conn: Connection, statements: readonly string[], foreignKeysOff: boolean): Promise<unknown> {
-  const rollback = new Error('rollback');
-  let found: unknown = rollback;
-  await conn
-    .transaction(
-      async () => {
-        for (const sql of statements) {
-          try {
-            await conn.runAll([sql]);
-          } catch (error) {
-            found = error instanceof StatementError ? new StatementError(sql, error.cause) : error;
-            break;
-          }
-        }
-        throw rollback;
-      },
-      { foreignKeysOff },
-    )
-    .catch(() => undefined);
-  return found === rollback ? new Error('the batch failed, and running it statement by statement did not') : found;
 }
 
 function abbreviate(sql: string): string {

@@ -3,28 +3,35 @@ import type pg from 'pg';
 import type { Operation } from '../../operations/operation.js';
 import type { ReprintRequest, ReprintResponse } from '../../diff/settle.js';
 import type { Schema } from '../../schema/schema.js';
-import { quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions } from '../dialect.js';
+import { LockTimeoutError, LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type Timeouts } from '../dialect.js';
 import { compilePostgres, NEEDS_SCHEMA } from './compiler.js';
 import { introspectPostgres } from './introspector.js';
 import { normalizePgDefault, normalizePgOpclass, normalizePgType } from './types.js';
 import { normalizePgExpression } from './expressions.js';
 import { reprintResponse, reprintSql, type ReprintRow } from './reprint.js';
+import { ADVISORY_HOLDER_SQL, ADVISORY_LOCK_KEY, describeHolder, LOCK_NOT_AVAILABLE, namesIn, TABLE_HOLDERS_SQL } from './locks.js';
 
-/**
- * The advisory-lock key every migrator run takes on a database, so that concurrent deploys
- * serialise: the first applies the revisions, the others find nothing left to do.
- */
-export const ADVISORY_LOCK_KEY = 0x6d6967726174; // "migrat"
+export { ADVISORY_LOCK_KEY } from './locks.js';
+
+const NO_SCRIPTS: ReadonlySet<string> = new Set();
 
 class PostgresConnection implements Connection {
   private schemaName?: string;
   /** A transaction was asked for: BEGIN travels with the next statement, saving a round trip. */
   private beginPending = false;
 
+  /** Set when the server or the network ended the connection. */
+  lost = false;
+  private closing = false;
+
   constructor(
     readonly dialect: Dialect,
     private readonly client: pg.Client,
-  ) {}
+  ) {
+    // A dropped connection surfaces on the next query; `lost` tells the runner what happened.
+    client.on('error', () => (this.lost = true));
+    client.on('end', () => (this.lost ||= !this.closing));
+  }
 
   private async currentSchema(): Promise<string> {
     if (!this.schemaName) {
@@ -70,14 +77,38 @@ class PostgresConnection implements Connection {
     return results[results.length - 1]?.rowCount ?? 0;
   }
 
-  async runAll(statements: readonly string[]): Promise<number[]> {
-    if (statements.length === 0) return [];
-    try {
-      const results = await this.simple(statements.map((s) => s.trimEnd().replace(/;$/, '')).join(';\n'));
-      return results.map((r) => r.rowCount ?? 0);
-    } catch (error) {
-      throw new StatementError(statements.length === 1 ? statements[0] : undefined, error);
+  async runAll(statements: readonly string[], scripts: ReadonlySet<string> = NO_SCRIPTS): Promise<number[]> {
+    const counts: number[] = [];
+    if (statements.length && this.beginPending) {
+      this.beginPending = false;
+      await this.client.query('BEGIN');
     }
+    for (const sql of statements) {
+      try {
+        if (scripts.has(sql)) {
+          const results = await this.simple(sql);
+          counts.push(results[results.length - 1]?.rowCount ?? 0);
+        } else {
+          // The extended protocol takes exactly one command: nothing in a generated statement
+          // can start a second one.
+          const result = await this.client.query({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
+          counts.push(result.rowCount ?? 0);
+        }
+      } catch (error) {
+        throw (error as { code?: string }).code === LOCK_NOT_AVAILABLE ? new LockTimeoutError(sql, error) : new StatementError(sql, error);
+      }
+    }
+    return counts;
+  }
+
+  async setTimeouts(timeouts: Timeouts): Promise<void> {
+    const ms = (v: number | undefined): string => `'${Math.max(0, Math.round(v ?? 0))}ms'`;
+    await this.client.query(`SET lock_timeout = ${ms(timeouts.lockTimeout)}; SET statement_timeout = ${ms(timeouts.statementTimeout)}`);
+  }
+
+  async lockHolders(statement: string): Promise<string[]> {
+    const rows = await this.client.query(TABLE_HOLDERS_SQL, [namesIn(statement)]);
+    return rows.rows.map(describeHolder);
   }
 
   async transaction<T>(body: () => Promise<T>): Promise<T> {
@@ -118,8 +149,26 @@ class PostgresConnection implements Connection {
     return out;
   }
 
-  async lock(): Promise<void> {
-    await this.client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
+  async lock(options: LockOptions = { wait: Infinity }): Promise<void> {
+    const [{ ok }] = (await this.client.query('SELECT pg_try_advisory_lock($1) AS ok', [ADVISORY_LOCK_KEY])).rows as { ok: boolean }[];
+    if (ok) return;
+    const holder = async (): Promise<string> => {
+      const rows = (await this.client.query(ADVISORY_HOLDER_SQL)).rows;
+      return rows.length ? describeHolder(rows[0]) : 'a session that has just released it';
+    };
+    options.onWait?.(await holder());
+    // Waiting in the server's lock queue (not polling) keeps the runs in arrival order;
+    // lock_timeout bounds the wait.
+    const wait = Number.isFinite(options.wait) ? Math.max(1, Math.round(options.wait)) : 0;
+    await this.client.query(`SET lock_timeout = '${wait}ms'`);
+    try {
+      await this.client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
+    } catch (error) {
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+      throw new LockWaitError(await holder(), options.wait);
+    } finally {
+      await this.client.query('RESET lock_timeout').catch(() => undefined);
+    }
   }
 
   async unlock(): Promise<void> {
@@ -127,6 +176,7 @@ class PostgresConnection implements Connection {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.client.end();
   }
 }
@@ -161,7 +211,9 @@ export const postgresDialect: Dialect = {
   },
   async connect(location: string): Promise<Connection> {
     const { default: pgModule } = await import('pg');
-    const client = new pgModule.Client({ connectionString: location, connectionTimeoutMillis: 10_000 });
+    // Named, so that a run that holds or waits for a lock is recognisable in pg_stat_activity
+    // (a URL's own application_name wins).
+    const client = new pgModule.Client({ connectionString: location, connectionTimeoutMillis: 10_000, application_name: 'migrator' });
     client.on('error', () => undefined); // a dropped connection surfaces on the next query
     try {
       await client.connect();

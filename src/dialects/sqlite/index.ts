@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Schema } from '../../schema/schema.js';
 import type { Operation } from '../../operations/operation.js';
-import { quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions } from '../dialect.js';
+import { LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions } from '../dialect.js';
 import { compileSqlite } from './compiler.js';
 import { introspectSqlite } from './introspector.js';
 import { normalizeSqliteDefault, normalizeSqliteType } from './types.js';
@@ -15,10 +15,15 @@ export class ForeignKeyViolationError extends Error {
   }
 }
 
+const BUSY_TIMEOUT = 10_000;
+
 /** Operations that may turn into a rebuild, and so need to know the table's current shape. */
 const REBUILD_CANDIDATES = new Set<string>(['addColumn', 'dropColumn', 'alterColumn', 'alterPrimaryKey', 'addConstraint', 'dropConstraint']);
 
 class SqliteConnection implements Connection {
+  /** How long a write waits for another process's (ms): the run lock's wait, on SQLite. */
+  private busyTimeout = BUSY_TIMEOUT;
+
   constructor(
     readonly dialect: Dialect,
     private readonly db: Database.Database,
@@ -47,21 +52,19 @@ class SqliteConnection implements Connection {
     return this.db.prepare(sql).run().changes;
   }
 
-  async runAll(statements: readonly string[]): Promise<number[]> {
+  async runAll(statements: readonly string[], scripts?: ReadonlySet<string>): Promise<number[]> {
     const counts: number[] = [];
     for (const sql of statements) {
       try {
-        let stmt: Database.Statement | undefined;
-        try {
-          stmt = this.db.prepare(sql);
-        } catch (error) {
-          // Several statements in one string (op.execute): run as a script.
-          if (!/more than one statement/.test((error as Error).message)) throw error;
-        }
-        if (stmt) counts.push(stmt.reader ? (stmt.all(), 0) : stmt.run().changes);
-        else {
+        if (scripts?.has(sql)) {
+          // A user's own SQL (op.execute) may hold several statements: run as a script.
+          const before = this.db.prepare('SELECT total_changes() AS n').get() as { n: number };
           this.db.exec(sql);
-          counts.push(0);
+          counts.push((this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n - before.n);
+        } else {
+          // prepare() takes one statement and refuses a text that holds a second one.
+          const stmt = this.db.prepare(sql);
+          counts.push(stmt.reader ? (stmt.all(), 0) : stmt.run().changes);
         }
       } catch (error) {
         throw new StatementError(sql, error);
@@ -75,7 +78,13 @@ class SqliteConnection implements Connection {
     const previous = this.db.pragma('foreign_keys', { simple: true }) as number;
     if (options.foreignKeysOff) this.db.pragma('foreign_keys = OFF');
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+      } catch (error) {
+        // Another process writes to the file for longer than the busy timeout (lockWait).
+        if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new LockWaitError('another process writing to the database file', this.busyTimeout);
+        throw error;
+      }
       try {
         const result = await body();
         if (options.foreignKeysOff) await this.checkForeignKeys();
@@ -97,7 +106,12 @@ class SqliteConnection implements Connection {
 
   // No run-wide lock: each revision runs under BEGIN IMMEDIATE, which serialises writers on one
   // file, and the runner checks the version table under it (see `runLock`).
-  async lock(): Promise<void> {}
+  async lock(options?: LockOptions): Promise<void> {
+    if (options && Number.isFinite(options.wait)) {
+      this.busyTimeout = Math.max(0, Math.round(options.wait));
+      this.db.pragma(`busy_timeout = ${this.busyTimeout}`);
+    }
+  }
   async unlock(): Promise<void> {}
 
   async close(): Promise<void> {
@@ -120,7 +134,7 @@ export const sqliteDialect: Dialect = {
   },
   async connect(location: string): Promise<Connection> {
     const { default: Sqlite } = await import('better-sqlite3');
-    const db = new Sqlite(location, { timeout: 10_000 });
+    const db = new Sqlite(location, { timeout: BUSY_TIMEOUT });
     db.pragma('foreign_keys = ON');
     return new SqliteConnection(sqliteDialect, db);
   },

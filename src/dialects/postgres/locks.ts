@@ -1,0 +1,68 @@
+/**
+ * Who holds a lock another session waits for: the run lock (an advisory lock) or the locks on the
+ * tables a statement names, described from pg_stat_activity for messages.
+ */
+
+/**
+ * The advisory-lock key every migrator run takes on a database, so that concurrent deploys
+ * serialise: the first applies the revisions, the others find nothing left to do. Advisory locks
+ * belong to one database, so runs on other databases of the server never wait for each other.
+ */
+export const ADVISORY_LOCK_KEY = 0x6d6967726174; // "migrat"
+
+/** SQLSTATE lock_not_available: a lock wait ended by lock_timeout. */
+export const LOCK_NOT_AVAILABLE = '55P03';
+
+interface Holder {
+  pid: number;
+  application_name: string | null;
+  client: string | null;
+  state: string | null;
+  since: Date | null;
+  query: string | null;
+}
+
+const ACTIVITY = `a.pid, a.application_name, coalesce(host(a.client_addr), 'local') AS client, a.state,
+  coalesce(a.xact_start, a.backend_start) AS since, a.query`;
+
+/** The session holding the advisory lock of migrator runs (a bigint key: classid high, objid low). */
+export const ADVISORY_HOLDER_SQL = `SELECT ${ACTIVITY}
+  FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+  WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND l.classid = ${Math.floor(ADVISORY_LOCK_KEY / 2 ** 32)} AND l.objid = ${ADVISORY_LOCK_KEY % 2 ** 32}
+    AND a.pid <> pg_backend_pid()`;
+
+/** Other sessions holding granted locks on any of the relations named by $1 (names in the current schema). */
+export const TABLE_HOLDERS_SQL = `SELECT DISTINCT ${ACTIVITY}
+  FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+  WHERE l.locktype = 'relation' AND l.granted AND a.pid <> pg_backend_pid()
+    AND l.relation IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1::text[]))
+  ORDER BY a.pid`;
+
+/** `pid 123 (application "psql", from local, idle in transaction since 2026-…; last query: …)`. */
+export function describeHolder(h: Holder): string {
+  const parts = [
+    h.application_name ? `application ${JSON.stringify(h.application_name)}` : undefined,
+    h.client ? `from ${h.client}` : undefined,
+    [h.state, h.since ? `since ${new Date(h.since).toISOString()}` : undefined].filter(Boolean).join(' ') || undefined,
+    h.query ? `last query: ${oneLine(h.query)}` : undefined,
+  ].filter(Boolean);
+  return `pid ${h.pid}${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
+function oneLine(query: string): string {
+  const flat = query.replace(/\s+/g, ' ').trim();
+  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+
+/**
+ * The names a statement may mean tables by: its quoted identifiers, and its bare words folded to
+ * lower case as PostgreSQL folds them (a user's own SQL); the catalog keeps the ones that are.
+ */
+export function namesIn(statement: string): string[] {
+  const names = new Set<string>();
+  for (const m of statement.matchAll(/"((?:[^"]|"")+)"/g)) names.add(m[1].replace(/""/g, '"'));
+  for (const m of statement.replace(/"(?:[^"]|"")*"|'(?:[^']|'')*'/g, ' ').matchAll(/[A-Za-z_][A-Za-z0-9_$]*/g)) names.add(m[0].toLowerCase());
+  return [...names];
+}
