@@ -168,18 +168,25 @@ export async function lintRevisions(graph: RevisionGraph, revisions: readonly Re
     if (!p) loaded.set(r.id, (p = recordRevisionCalls(r, 'up')));
     return p;
   };
+  const db = options.database;
+  let live: Promise<Schema> | undefined;
+  const liveSchema = (conn: Connection, versionTable: string): Promise<Schema> => (live ??= conn.introspect({ exclude: [versionTable] }));
   const after = new Map<string, Schema>();
   const drafts: DraftFinding[] = [];
   let ignored = 0;
   const lintOptions = { dialect: options.dialect?.name, normalizeType: options.dialect?.compareOptions.normalizeType };
   for (const revision of graph.topological(new Set(revisions.map((r) => r.id)))) {
     const parents = [...revision.downRevisions, ...revision.dependsOn];
+    const below = graph.ancestors(parents);
     let schema: Schema;
     if (parents.length === 1 && after.has(parents[0])) {
       schema = cloneSchema(after.get(parents[0])!);
+    } else if (db && below.size === db.applied.size && [...below].every((id) => db.applied.has(id))) {
+      // The database is where the revision starts: its catalog is the truth, raw SQL included.
+      schema = cloneSchema(await liveSchema(db.conn, db.versionTable));
     } else {
       schema = { tables: [] };
-      for (const r of graph.topological(graph.ancestors(parents))) for (const op of (await load(r)).operations) replay(schema, op);
+      for (const r of graph.topological(below)) for (const op of (await load(r)).operations) replay(schema, op);
     }
     const recorded = await load(revision);
     const result = lintRevision({ revision, recorded, schema }, lintOptions);
@@ -188,19 +195,17 @@ export async function lintRevisions(graph: RevisionGraph, revisions: readonly Re
     for (const op of recorded.operations) replay(schema, op);
     after.set(revision.id, schema);
   }
-  const db = options.database;
-  const counts = db ? await countRows(db.conn, drafts.filter((d) => d.count && !db.applied.has(d.revision)), db.versionTable) : new Map<DraftFinding, number>();
+  const counted = db ? drafts.filter((d) => d.count && !db.applied.has(d.revision)) : [];
+  const counts = db && counted.length ? await countRows(db.conn, counted, await liveSchema(db.conn, db.versionTable)) : new Map<DraftFinding, number>();
   return { findings: drafts.map((d) => finish(d, counts.get(d))), ignored };
 }
 
 /**
- * Counts the rows each finding names, in the database as it is. A table or column the database
- * does not have (yet) gets no count.
+ * Counts the rows each finding names, in the database as it is (`schema` is its catalog). A
+ * table or column the database does not have (yet) gets no count.
  */
-export async function countRows(conn: Connection, drafts: readonly DraftFinding[], versionTable: string): Promise<Map<DraftFinding, number>> {
+export async function countRows(conn: Connection, drafts: readonly DraftFinding[], schema: Schema): Promise<Map<DraftFinding, number>> {
   const counts = new Map<DraftFinding, number>();
-  if (drafts.length === 0) return counts;
-  const schema = await conn.introspect({ exclude: [versionTable] });
   const q = (name: string): string => conn.dialect.quoteIdentifier(name);
   const byQuery = new Map<string, Promise<number>>();
   for (const d of drafts) {
