@@ -97,10 +97,17 @@ export function buildProgram(cwd: string): Command {
     .option('-m, --message <message>', 'what the revision does')
     .option('--rev-id <id>', 'use this revision id instead of a random one')
     .action(async (o: { message?: string; revId?: string }) => {
-      const result = await (await load.generate()).makemigrations(await project(), { message: o.message, revId: o.revId });
+      const p = await project();
+      const result = await (await load.generate()).makemigrations(p, { message: o.message, revId: o.revId });
       if (!result.written) return out(result.reason);
       out(`Generated ${path.relative(cwd, result.path)}`);
       for (const op of result.operations) out(`  - ${op}`);
+      // What lint says about the new revision is advice here: it never changes the exit code.
+      try {
+        for (const f of (await (await load.lint()).lint(p, { range: result.id })).findings) out(`  ! ${f.level} ${f.code}: ${f.message}`);
+      } catch (error) {
+        out(`  ! not linted: ${error instanceof Error ? error.message : String(error)}`);
+      }
     });
 
   program
