@@ -6,7 +6,7 @@
 import { describeOperation, type Operation } from '../operations/operation.js';
 import { findColumn, findTable, type Column, type Schema } from '../schema/schema.js';
 import { narrows, rewrites } from './column-types.js';
-import type { RawStatement } from './raw-sql.js';
+import { scanSql, type RawStatement } from './raw-sql.js';
 
 export type LintLevel = 'error' | 'warning';
 
@@ -90,7 +90,7 @@ function provenNotNull(ctx: LintContext, table: string, col: string): boolean {
 
 /** Whether an earlier statement of the revision UPDATEs `table` (a backfill before NOT NULL). */
 function backfilled(ctx: LintContext, table: string): boolean {
-  return ctx.earlier.some((op) => op.kind === 'execute' && /\bUPDATE\b/i.test(op.sql) && new RegExp(`\\bUPDATE\\s+(ONLY\\s+)?("?[\\w$]+"?\\.)?"?${table.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?(\\s|$)`, 'i').test(op.sql));
+  return ctx.earlier.some((op) => op.kind === 'execute' && scanSql(op.sql).some((s) => s.kind === 'update' && same(s.table, table)));
 }
 
 /**
