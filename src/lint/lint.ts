@@ -46,6 +46,11 @@ export interface LintOptions {
   normalizeType?: (type: string) => string;
 }
 
+/** Whether the rules read the schema for these operations: old column types, defaults and checks. */
+function readsSchema(ops: readonly Operation[]): boolean {
+  return ops.some((op) => op.kind === 'alterColumn' || op.kind === 'execute');
+}
+
 /** Applies what can be applied: raw SQL may have made tables the replay does not know. */
 function replay(schema: Schema, op: Operation): void {
   try {
@@ -171,29 +176,40 @@ export async function lintRevisions(graph: RevisionGraph, revisions: readonly Re
   const db = options.database;
   let live: Promise<Schema> | undefined;
   const liveSchema = (conn: Connection, versionTable: string): Promise<Schema> => (live ??= conn.introspect({ exclude: [versionTable] }));
-  const after = new Map<string, Schema>();
+  const linted = new Set(revisions.map((r) => r.id));
+  // Schemas are built only when a revision's rules read one: a revision that only adds tables,
+  // columns or indexes (most of what makemigrations writes) costs no introspection or replay.
+  const afterMemo = new Map<string, Promise<Schema>>();
+  const before = async (revision: Revision): Promise<Schema> => {
+    const parents = [...revision.downRevisions, ...revision.dependsOn];
+    if (parents.length === 1 && linted.has(parents[0])) return cloneSchema(await after(graph.get(parents[0])!));
+    const below = graph.ancestors(parents);
+    // Where the database is exactly where the revision starts, its catalog is the truth, raw SQL included.
+    if (db && below.size === db.applied.size && [...below].every((id) => db.applied.has(id))) return cloneSchema(await liveSchema(db.conn, db.versionTable));
+    const schema: Schema = { tables: [] };
+    for (const r of graph.topological(below)) for (const op of (await load(r)).operations) replay(schema, op);
+    return schema;
+  };
+  const after = (revision: Revision): Promise<Schema> => {
+    let schema = afterMemo.get(revision.id);
+    if (!schema) {
+      schema = before(revision).then(async (s) => {
+        for (const op of (await load(revision)).operations) replay(s, op);
+        return s;
+      });
+      afterMemo.set(revision.id, schema);
+    }
+    return schema;
+  };
   const drafts: DraftFinding[] = [];
   let ignored = 0;
   const lintOptions = { dialect: options.dialect?.name, normalizeType: options.dialect?.compareOptions.normalizeType };
-  for (const revision of graph.topological(new Set(revisions.map((r) => r.id)))) {
-    const parents = [...revision.downRevisions, ...revision.dependsOn];
-    const below = graph.ancestors(parents);
-    let schema: Schema;
-    if (parents.length === 1 && after.has(parents[0])) {
-      schema = cloneSchema(after.get(parents[0])!);
-    } else if (db && below.size === db.applied.size && [...below].every((id) => db.applied.has(id))) {
-      // The database is where the revision starts: its catalog is the truth, raw SQL included.
-      schema = cloneSchema(await liveSchema(db.conn, db.versionTable));
-    } else {
-      schema = { tables: [] };
-      for (const r of graph.topological(below)) for (const op of (await load(r)).operations) replay(schema, op);
-    }
+  for (const revision of graph.topological(linted)) {
     const recorded = await load(revision);
+    const schema = readsSchema(recorded.operations) ? await before(revision) : { tables: [] };
     const result = lintRevision({ revision, recorded, schema }, lintOptions);
     drafts.push(...result.findings);
     ignored += result.ignored;
-    for (const op of recorded.operations) replay(schema, op);
-    after.set(revision.id, schema);
   }
   const counted = db ? drafts.filter((d) => d.count && !db.applied.has(d.revision)) : [];
   const counts = db && counted.length ? await countRows(db.conn, counted, await liveSchema(db.conn, db.versionTable)) : new Map<DraftFinding, number>();

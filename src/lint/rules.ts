@@ -23,7 +23,9 @@ export interface LintContext {
   newColumns: ReadonlySet<string>;
   /**
    * The schema just before the operation, replayed from the revisions' operations. Raw SQL is
-   * not replayed, so a table or column missing here is unknown rather than absent.
+   * not replayed, so a table or column missing here is unknown rather than absent. Built only
+   * for revisions with alterColumn or execute operations (lint.ts `readsSchema`): a rule that
+   * reads it for another kind must be added there.
    */
   schema: Schema;
   /** The revision's operations before this one. */
