@@ -4,7 +4,10 @@
  * SQL reader and ignore comments.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
 import { dialectNamed } from '../../src/dialects/index.js';
 import { narrows, rewrites } from '../../src/lint/column-types.js';
 import { parseIgnores } from '../../src/lint/ignores.js';
@@ -13,6 +16,7 @@ import { scanSql } from '../../src/lint/raw-sql.js';
 import { RULES } from '../../src/lint/rules.js';
 import type { Operation } from '../../src/operations/operation.js';
 import type { Column, Schema, Table } from '../../src/schema/schema.js';
+import { recordRevisionCalls } from '../../src/script/load.js';
 
 const COLUMNS: Column[] = [
   { name: 'id', type: 'integer', nullable: false },
@@ -286,6 +290,51 @@ describe('ignore comments', () => {
       ],
     );
   });
+});
+
+describe('call lines of recorded operations', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrator-lint-lines-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const body = [
+    "import type { Operations } from 'migrator';", // 1
+    '', // 2
+    "export const revision = 'abc';", // 3
+    'PRELUDE', // 4
+    '', // 5
+    'async function dropBoth(op: Operations, t: string): Promise<void> {', // 6
+    "  await op.dropColumn(t, 'a');", // 7
+    "  await op.dropColumn(t, 'b');", // 8
+    '}', // 9
+    '', // 10
+    'export async function upgrade(op: Operations): Promise<void> {', // 11
+    "  await op.dropTable('x');", // 12
+    "  for (const t of ['p', 'q']) await op.dropTable(t);", // 13
+    '  await op.createIndex(', // 14
+    "    'p',", // 15
+    "    { name: 'i', columns: ['a'] },", // 16
+    '  );', // 17
+    "  await op.batchAlterTable('p', async (batch) => {", // 18
+    "    await batch.dropColumn('c');", // 19
+    '  });', // 20
+    "  await dropBoth(op, 'r');", // 21
+    '}', // 22
+  ];
+  // A helper's calls are found where `op.` is called: inside the helper.
+  const expected = [12, 13, 13, 14, 19, 7, 8];
+
+  for (const [loader, prelude] of [
+    ['the fast loader', '// nothing'],
+    ['jiti', 'export const here = import.meta.url;'],
+  ]) {
+    it(`are the lines of the op calls in the revision file (${loader})`, async () => {
+      const file = path.join(dir, `${loader.replace(/\W/g, '_')}.ts`);
+      fs.writeFileSync(file, body.join('\n').replace('PRELUDE', prelude));
+      const r = await recordRevisionCalls({ id: 'abc', path: file, downRevisions: [], branchLabels: [], dependsOn: [] }, 'up');
+      assert.deepEqual(r.operations.map((o) => o.kind), ['dropTable', 'dropTable', 'dropTable', 'createIndex', 'dropColumn', 'dropColumn', 'dropColumn']);
+      assert.deepEqual(r.lines, expected);
+    });
+  }
 });
 
 function describeOps(ops: Operation[]): string {
