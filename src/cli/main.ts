@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `migrator` command line: commander wiring, output and exit codes.
- * Exit codes: 0 done; 1 `check` found differences; 2 an error (message on stderr, one line).
+ * Exit codes: 0 done; 1 `check` found differences or `lint` an error-level finding; 2 an error
+ * (message on stderr, one line).
  */
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -31,6 +32,7 @@ const load = {
   generate: () => import('../commands/generate.js'),
   migrate: () => import('../commands/migrate.js'),
   inspect: () => import('../commands/inspect.js'),
+  lint: () => import('../commands/lint.js'),
 };
 
 const out = (line = ''): void => {
@@ -60,6 +62,11 @@ function stepLine(s: StepResult): string {
 
 function json(value: unknown): void {
   out(JSON.stringify(value, null, 2));
+}
+
+/** `3 warnings`, `1 error`. */
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 export function buildProgram(cwd: string): Command {
@@ -94,10 +101,17 @@ export function buildProgram(cwd: string): Command {
     .option('-m, --message <message>', 'what the revision does')
     .option('--rev-id <id>', 'use this revision id instead of a random one')
     .action(async (o: { message?: string; revId?: string }) => {
-      const result = await (await load.generate()).makemigrations(await project(), { message: o.message, revId: o.revId });
+      const p = await project();
+      const result = await (await load.generate()).makemigrations(p, { message: o.message, revId: o.revId });
       if (!result.written) return out(result.reason);
       out(`Generated ${path.relative(cwd, result.path)}`);
       for (const op of result.operations) out(`  - ${op}`);
+      // What lint says about the new revision is advice here: it never changes the exit code.
+      try {
+        for (const f of (await (await load.lint()).lint(p, { range: result.id })).findings) out(`  ! ${f.level} ${f.code}: ${f.message}`);
+      } catch (error) {
+        out(`  ! not linted: ${error instanceof Error ? error.message : String(error)}`);
+      }
     });
 
   program
@@ -289,6 +303,25 @@ export function buildProgram(cwd: string): Command {
         process.stdout.write(r.diff);
       }
       process.exitCode = EXIT_DIFFERENCES;
+    });
+
+  program
+    .command('lint')
+    .description('flag revisions that destroy data, break running code, fail on existing rows or lock a live PostgreSQL')
+    .argument('[range]', 'a:b (both included), a revision or heads; default: the revisions the database has not applied, or without one the heads')
+    .option('--offline', 'leave the database alone: the default range is the heads, and no rows are counted')
+    .option('--json', 'print the findings as a JSON array')
+    .action(async (range: string | undefined, o: { offline?: boolean; json?: boolean }) => {
+      const r = await (await load.lint()).lint(await project(), { range, offline: o.offline });
+      const errors = r.findings.filter((f) => f.level === 'error').length;
+      if (errors) process.exitCode = EXIT_DIFFERENCES;
+      const findings = r.findings.map((f) => ({ ...f, file: path.relative(cwd, f.file) || f.file }));
+      if (o.json) return json(findings);
+      if (r.revisions.length === 0) return out(`No revisions to lint (${r.scope}).`);
+      for (const f of findings) out(`${f.file}${f.line !== null ? `:${f.line}` : ''}  ${f.level}  ${f.code}  ${f.message}`);
+      const warnings = r.findings.length - errors;
+      const found = r.findings.length ? [errors ? count(errors, 'error') : '', warnings ? count(warnings, 'warning') : ''].filter(Boolean).join(', ') : 'No findings';
+      out(`${found} in ${count(r.revisions.length, 'revision')} (${r.scope})${r.ignored ? `; ${r.ignored} ignored by comments` : ''}.`);
     });
 
   return program;

@@ -1,0 +1,159 @@
+/**
+ * Raw SQL (`op.execute`) read just far enough for the lint rules: the statements that drop,
+ * rename, index, constrain or backfill a table. Anything else is left alone, never guessed at.
+ */
+import { tokenize } from '../dialects/sqlite/parse.js';
+
+/** A statement of raw SQL the rules can judge; table and column names as written, unquoted. */
+export type RawStatement =
+  | { kind: 'createTable'; table: string }
+  | { kind: 'dropTable'; table: string }
+  | { kind: 'renameTable'; table: string; to: string }
+  | { kind: 'dropColumn'; table: string; column: string }
+  | { kind: 'renameColumn'; table: string; column: string; to: string }
+  | { kind: 'setNotNull'; table: string; column: string }
+  | { kind: 'addConstraint'; table: string; constraint: 'foreignKey' | 'check' | 'unique' | 'primaryKey'; notValid: boolean }
+  | { kind: 'createIndex'; table: string; unique: boolean; concurrently: boolean }
+  /** DROP INDEX CONCURRENTLY, REINDEX … CONCURRENTLY. */
+  | { kind: 'concurrently'; statement: string }
+  | { kind: 'update'; table: string };
+
+type Token = ReturnType<typeof tokenize>[number];
+
+/** The statements of `sql` the rules look at, in order. */
+export function scanSql(sql: string): RawStatement[] {
+  // Dollar-quoted bodies (functions, DO blocks) are data here, not statements.
+  const tokens = tokenize(sql.replace(/\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?\$\1\$/g, "''"));
+  const out: RawStatement[] = [];
+  let start = 0;
+  for (let i = 0; i <= tokens.length; i++) {
+    if (i < tokens.length && !(tokens[i].kind === 'punct' && tokens[i].value === ';')) continue;
+    if (i > start) out.push(...statement(tokens.slice(start, i)));
+    start = i + 1;
+  }
+  return out;
+}
+
+/** A keyword's upper-case text, or '' for anything that is not a bare word. */
+function word(t: Token | undefined): string {
+  return t?.kind === 'word' ? t.value.toUpperCase() : '';
+}
+
+/** Reads a possibly schema-qualified name at `i`: its last part, and where it ends. */
+function nameAt(tokens: Token[], i: number): { name: string; next: number } | undefined {
+  let name: string | undefined;
+  let at = i;
+  for (;;) {
+    const t = tokens[at];
+    if (!t || (t.kind !== 'word' && t.kind !== 'ident')) break;
+    name = t.value;
+    at++;
+    // The tokenizer reads a lone `.` as the start of a number.
+    if (tokens[at]?.value === '.' && tokens[at].kind !== 'string') at++;
+    else break;
+  }
+  return name === undefined ? undefined : { name, next: at };
+}
+
+/** Skips the listed words in order where present (`IF NOT EXISTS`, `ONLY`). */
+function skip(tokens: Token[], i: number, ...words: string[][]): number {
+  let at = i;
+  for (const seq of words) {
+    if (seq.every((w, k) => word(tokens[at + k]) === w)) at += seq.length;
+  }
+  return at;
+}
+
+function statement(t: Token[]): RawStatement[] {
+  const [a, b, c] = [word(t[0]), word(t[1]), word(t[2])];
+  if (a === 'CREATE') {
+    const kinds = t.slice(1, 4).map(word);
+    const tableAt = kinds.indexOf('TABLE');
+    if (tableAt >= 0 && kinds.slice(0, tableAt).every((k) => ['TEMP', 'TEMPORARY', 'UNLOGGED'].includes(k))) {
+      const n = nameAt(t, skip(t, tableAt + 2, ['IF', 'NOT', 'EXISTS']));
+      return n ? [{ kind: 'createTable', table: n.name }] : [];
+    }
+    const unique = b === 'UNIQUE';
+    if ((unique ? c : b) === 'INDEX') {
+      const on = t.findIndex((x) => word(x) === 'ON');
+      const n = on > 0 ? nameAt(t, skip(t, on + 1, ['ONLY'])) : undefined;
+      const concurrently = t.slice(0, on > 0 ? on : t.length).some((x) => word(x) === 'CONCURRENTLY');
+      return n ? [{ kind: 'createIndex', table: n.name, unique, concurrently }] : [];
+    }
+    return [];
+  }
+  if (a === 'DROP' && b === 'TABLE') {
+    const tables: RawStatement[] = [];
+    let at = skip(t, 2, ['IF', 'EXISTS']);
+    for (let n = nameAt(t, at); n; n = nameAt(t, at)) {
+      tables.push({ kind: 'dropTable', table: n.name });
+      if (t[n.next]?.value !== ',') break;
+      at = n.next + 1;
+    }
+    return tables;
+  }
+  if ((a === 'DROP' && b === 'INDEX' && c === 'CONCURRENTLY') || (a === 'REINDEX' && t.some((x) => word(x) === 'CONCURRENTLY'))) {
+    return [{ kind: 'concurrently', statement: a === 'DROP' ? 'DROP INDEX CONCURRENTLY' : 'REINDEX CONCURRENTLY' }];
+  }
+  if (a === 'UPDATE') {
+    const n = nameAt(t, skip(t, 1, ['ONLY']));
+    return n ? [{ kind: 'update', table: n.name }] : [];
+  }
+  if (a === 'ALTER' && b === 'TABLE') {
+    const n = nameAt(t, skip(t, 2, ['IF', 'EXISTS'], ['ONLY']));
+    if (!n) return [];
+    return actions(t, n.next).flatMap((action) => alterAction(n.name, action));
+  }
+  return [];
+}
+
+/** The comma-separated actions of an ALTER TABLE, from token `from` on. */
+function actions(t: Token[], from: number): Token[][] {
+  const out: Token[][] = [];
+  let depth = 0;
+  let start = from;
+  for (let i = from; i < t.length; i++) {
+    const v = t[i].kind === 'punct' ? t[i].value : '';
+    if (v === '(') depth++;
+    else if (v === ')') depth--;
+    else if (v === ',' && depth === 0) {
+      out.push(t.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(t.slice(start));
+  return out.filter((x) => x.length > 0);
+}
+
+const CONSTRAINT_KINDS: Record<string, 'foreignKey' | 'check' | 'unique' | 'primaryKey'> = { FOREIGN: 'foreignKey', CHECK: 'check', UNIQUE: 'unique', PRIMARY: 'primaryKey' };
+
+function alterAction(table: string, x: Token[]): RawStatement[] {
+  const first = word(x[0]);
+  if (first === 'DROP' && word(x[1]) !== 'CONSTRAINT') {
+    const n = nameAt(x, skip(x, 1, ['COLUMN'], ['IF', 'EXISTS']));
+    return n && n.name.toUpperCase() !== 'CONSTRAINT' ? [{ kind: 'dropColumn', table, column: n.name }] : [];
+  }
+  if (first === 'ADD') {
+    const at = word(x[1]) === 'CONSTRAINT' ? 3 : 1;
+    const constraint = CONSTRAINT_KINDS[word(x[at])];
+    if (!constraint) return [];
+    const notValid = x.some((y, i) => word(y) === 'NOT' && word(x[i + 1]) === 'VALID');
+    return [{ kind: 'addConstraint', table, constraint, notValid }];
+  }
+  if (first === 'ALTER') {
+    const n = nameAt(x, skip(x, 1, ['COLUMN']));
+    if (n && word(x[n.next]) === 'SET' && word(x[n.next + 1]) === 'NOT' && word(x[n.next + 2]) === 'NULL') return [{ kind: 'setNotNull', table, column: n.name }];
+    return [];
+  }
+  if (first === 'RENAME') {
+    if (word(x[1]) === 'TO') {
+      const to = nameAt(x, 2);
+      return to ? [{ kind: 'renameTable', table, to: to.name }] : [];
+    }
+    if (word(x[1]) === 'CONSTRAINT') return [];
+    const n = nameAt(x, skip(x, 1, ['COLUMN']));
+    const to = n && word(x[n.next]) === 'TO' ? nameAt(x, n.next + 1) : undefined;
+    return n && to ? [{ kind: 'renameColumn', table, column: n.name, to: to.name }] : [];
+  }
+  return [];
+}
