@@ -7,6 +7,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import type { RevisionInfo } from '../commands/inspect.js';
+import { redact } from '../config/secrets.js';
 import { MigratorError } from '../errors.js';
 import { Project } from '../project.js';
 import type { StepResult } from '../runner/runner.js';
@@ -299,8 +300,9 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       return error.exitCode === 0 ? 0 : EXIT_ERROR;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message.split('\n').join('\n  ')}\n`);
-    if (verbose && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    // Every line passes through redaction: a driver message or a stack trace may echo a password.
+    process.stderr.write(redact(`error: ${message.split('\n').join('\n  ')}\n`));
+    if (verbose && error instanceof Error) process.stderr.write(redact(`${error.stack ?? ''}\n`));
     else if (!(error instanceof MigratorError)) process.stderr.write('  (run with --verbose for details)\n');
     return EXIT_ERROR;
   }
