@@ -58,7 +58,8 @@ export class Project {
   }
 
   versionTable(dialect: Dialect = this.dialect): VersionTable {
-    return new VersionTable(dialect, this.config.versionTable);
+    const place = { database: this.config.database ? this.target.display : undefined, configFile: this.config.file };
+    return new VersionTable(dialect, this.config.versionTable, place);
   }
 
   /** Opens the database; an unreachable one is an error naming the URL (password masked). */
