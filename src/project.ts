@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from './config/config.js';
+import { redact } from './config/secrets.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './config/url.js';
 import type { Connection, Dialect } from './dialects/dialect.js';
 import { dialectNamed } from './dialects/index.js';
@@ -57,7 +58,8 @@ export class Project {
   }
 
   versionTable(dialect: Dialect = this.dialect): VersionTable {
-    return new VersionTable(dialect, this.config.versionTable);
+    const place = { database: this.config.database ? this.target.display : undefined, configFile: this.config.file };
+    return new VersionTable(dialect, this.config.versionTable, place);
   }
 
   /** Opens the database; an unreachable one is an error naming the URL (password masked). */
@@ -73,7 +75,8 @@ export class Project {
     try {
       return await this.dialect.connect(location);
     } catch (error) {
-      throw new MigratorError(`cannot connect to ${target.display}: ${messageOf(error).replace(target.location, target.display)}`, { cause: error });
+      // A driver message may echo the URL or the password it was given.
+      throw new MigratorError(`cannot connect to ${target.display}: ${redact(messageOf(error).split(target.location).join(target.display))}`, { cause: error });
     }
   }
 

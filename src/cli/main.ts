@@ -9,6 +9,7 @@ import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import type { RevisionInfo } from '../commands/inspect.js';
 import { parseDuration } from '../config/config.js';
+import { redact } from '../config/secrets.js';
 import { MigratorError, suppressedOf } from '../errors.js';
 import { Project } from '../project.js';
 import type { StepResult } from '../runner/runner.js';
@@ -85,7 +86,7 @@ export function buildProgram(cwd: string): Command {
   };
   const onStep = (s: StepResult): void => out(stepLine(s));
   // Waits and retries go to stderr: stdout stays the record of what was done.
-  const onNotice = (line: string): void => void process.stderr.write(`${line}\n`);
+  const onNotice = (line: string): void => void process.stderr.write(redact(`${line}\n`));
   const lockTimeout = (value: string): number => parseDuration(value, '--lock-timeout');
 
   program
@@ -339,10 +340,11 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       return error.exitCode === 0 ? 0 : EXIT_ERROR;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message.split('\n').join('\n  ')}\n`);
+    // Every line passes through redaction: a driver message or a stack trace may echo a password.
+    process.stderr.write(redact(`error: ${message.split('\n').join('\n  ')}\n`));
     if (verbose && error instanceof Error) {
-      process.stderr.write(`${error.stack ?? ''}\n`);
-      for (const later of suppressedOf(error)) process.stderr.write(`while cleaning up after it: ${later instanceof Error ? (later.stack ?? later.message) : String(later)}\n`);
+      process.stderr.write(redact(`${error.stack ?? ''}\n`));
+      for (const later of suppressedOf(error)) process.stderr.write(redact(`while cleaning up after it: ${later instanceof Error ? (later.stack ?? later.message) : String(later)}\n`));
     }
     else if (!(error instanceof MigratorError)) process.stderr.write('  (run with --verbose for details)\n');
     return EXIT_ERROR;

@@ -212,8 +212,28 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   } catch (error) {
     throw new MigratorError(`cannot load config ${file}: ${firstLine(messageOf(error))}`, { cause: error });
   }
+  return resolveConfig(await defaultExport(mod, file), path.dirname(file), file, options);
+}
+
+/**
+ * The config a module exports: a Promise of one is awaited (an async config, as Vite accepts);
+ * a function is refused rather than guessed at, since calling it could mean anything.
+ */
+async function defaultExport(mod: Record<string, unknown>, file: string): Promise<unknown> {
   const raw = 'default' in mod ? mod.default : mod;
-  return resolveConfig(raw, path.dirname(file), file, options);
+  if (typeof raw === 'function') {
+    throw new MigratorError(`${file}: the default export is a function; export the config object instead (export default defineConfig({ … })), or call the function (export default makeConfig())`);
+  }
+  if (!isPromiseLike(raw)) return raw;
+  try {
+    return await raw;
+  } catch (error) {
+    throw new MigratorError(`${file}: the Promise of the default export was rejected: ${firstLine(messageOf(error))}`, { cause: error });
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 export function firstLine(s: string): string {

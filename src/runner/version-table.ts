@@ -5,11 +5,22 @@
 import type { Connection, Dialect } from '../dialects/dialect.js';
 import type { HeadChange } from '../revisions/graph.js';
 import { MigratorError } from '../errors.js';
+import { findColumn, findTable, type Table } from '../schema/schema.js';
+
+/** Column types that hold a revision id as written. */
+const TEXT_TYPE = /char|text|clob|string/i;
+
+/** Where a version table is, for messages: the database (password masked) and the config file. */
+export interface VersionTablePlace {
+  database?: string;
+  configFile?: string;
+}
 
 export class VersionTable {
   constructor(
     readonly dialect: Dialect,
     readonly name: string,
+    readonly place: VersionTablePlace = {},
   ) {}
 
   private get table(): string {
@@ -39,11 +50,44 @@ export class VersionTable {
     await conn.execute(this.createSql());
   }
 
-  /** The current heads, sorted; empty when the table does not exist yet. */
+  /**
+   * The current heads, sorted; empty when the table does not exist yet. A table of that name
+   * made by something else (no text `version_num`) is an error saying so.
+   */
   async heads(conn: Connection): Promise<string[]> {
     if (!(await conn.tableExists(this.name))) return [];
-    const rows = await conn.query<{ version_num: string }>(`SELECT ${this.dialect.quoteIdentifier('version_num')} AS version_num FROM ${this.table}`);
-    return rows.map((r) => r.version_num).sort();
+    const col = this.dialect.quoteIdentifier('version_num');
+    let rows: { version_num: unknown }[];
+    try {
+      // Compared with text, so that a column of another type fails here (PostgreSQL), not at
+      // the first revision's insert; revision ids are never empty.
+      rows = await conn.query<{ version_num: unknown }>(`SELECT ${col} AS version_num FROM ${this.table} WHERE ${col} <> ''`);
+    } catch (error) {
+      await this.checkShape(conn);
+      throw error;
+    }
+    // Rows that are not text, or none at all (nothing to judge by): the columns tell.
+    if (rows.length === 0 || rows.some((r) => typeof r.version_num !== 'string')) await this.checkShape(conn);
+    return rows.map((r) => r.version_num as string).sort();
+  }
+
+  /** Throws when the table is not one migrator made: no `version_num` of a text type, or other columns an insert must fill. */
+  private async checkShape(conn: Connection): Promise<void> {
+    let table: Table | undefined;
+    try {
+      table = findTable(await conn.introspect({ exclude: [] }), this.name);
+    } catch {
+      return; // the caller's own error says more than a failed look at the catalog
+    }
+    if (!table) return;
+    const version = findColumn(table, 'version_num');
+    const others = table.columns.filter((c) => c !== version);
+    const fillable = others.every((c) => c.nullable || c.default !== undefined || c.autoincrement || c.identity);
+    if (version && TEXT_TYPE.test(version.type) && fillable) return;
+    const columns = table.columns.map((c) => `${c.name} ${c.type}`).join(', ');
+    throw new MigratorError(
+      `table ${this.name} in ${this.place.database ?? 'the database'} is not migrator's version table (it has columns ${columns}); migrator needs (version_num varchar(32) primary key): rename that table, or set "versionTable" in ${this.place.configFile ?? 'migrator.config.ts'} to another name`,
+    );
   }
 
   /**
