@@ -8,6 +8,7 @@ import type HandlebarsType from 'handlebars';
 import { MigratorError } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
 import { renderOperation, tsString } from '../operations/render.js';
+import { commentLines } from './comment.js';
 
 export const TEMPLATE_NAME = 'revision.ts.hbs';
 
@@ -62,13 +63,16 @@ function template(templatesDir: string | undefined): HandlebarsType.TemplateDele
   return t;
 }
 
-/** The source text of a revision file. */
+/**
+ * The source text of a revision file. Templates get the message three ways: `messageLines` for
+ * the doc comment, `messageLiteral` as a string literal of the exact text, and `message` as given.
+ */
 export function renderRevision(source: RevisionSource, templatesDir?: string): string {
   const down = source.downRevisions;
-  const messageLines = source.message.replace(/\*\//g, '* /').split(/\r?\n/).map((l) => l.trimEnd());
   return template(templatesDir)({
     message: source.message,
-    messageLines,
+    messageLines: commentLines(source.message),
+    messageLiteral: tsString(source.message),
     revision: source.id,
     revises: down.length ? down.join(', ') : '<base>',
     createDate: source.createDate.toISOString(),
