@@ -1,11 +1,12 @@
 /**
  * Revision files that input could break, through the built CLI on SQLite: messages that look like
- * code.
+ * code, revision ids and branch labels that would leave or hide in the version folder.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { explain, projects, type RunResult } from './helpers.ts';
+import { assertUserError, explain, generatedFile, projects, sqlRevision, type RunResult, type TempProject } from './helpers.ts';
 
 const newProject = projects();
 
@@ -22,6 +23,23 @@ export class Product {
 `;
 
 const PRODUCT_WITH_TITLE = PRODUCT.replace('  sku!: string;\n', '  sku!: string;\n\n  @Column({ nullable: true })\n  title!: string | null;\n');
+
+/** Every file and folder under the project, with file sizes: "nothing written anywhere" checks. */
+function tree(p: TempProject): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      const rel = path.relative(p.dir, full);
+      if (e.isDirectory()) {
+        out.push(`${rel}/`);
+        walk(full);
+      } else out.push(`${rel} ${statSync(full).size}`);
+    }
+  };
+  walk(p.dir);
+  return out.sort();
+}
 
 /** Non-empty lines of a command's stdout. */
 function lines(stdout: string): string[] {
@@ -99,5 +117,58 @@ describe('messages that look like code', () => {
     assert.match(r.stdout, new RegExp(`Database is now at ${ids.m5}\\.`));
     assert.deepEqual(p.versions(), [ids.m5]);
     assert.ok(p.schema().product.columns.some((c) => c.name === 'title'), 'the title column was added');
+  });
+});
+
+describe('revision ids and branch labels', () => {
+  const p = newProject();
+  before(() => {
+    // Versions two folders deep: `../../x` from there is the project folder, inside the tree below.
+    p.writeConfig({ versions: 'db/versions' });
+    p.writeEntity('product', PRODUCT);
+    p.ok(['makemigrations', '-m', 'create product', '--rev-id', 'base0001']);
+    p.ok(['migrate']);
+    // A pending model change: makemigrations would write a revision with a good id.
+    p.writeEntity('product', PRODUCT_WITH_TITLE);
+  });
+
+  const badIds = ['../../x', 'sub/dir', '.hidden', 'a b', 'é', 'a\\b', 'x'.repeat(33), 'a\nexport const y = 1'];
+  for (const id of badIds) {
+    for (const command of [['makemigrations', '-m', 'add title'], ['revision', '-m', 'empty step']]) {
+      it(`${command[0]} --rev-id ${JSON.stringify(id)} is refused, writing nothing`, () => {
+        const files = tree(p);
+        const db = p.dump();
+        const line = assertUserError(p.run([...command, '--rev-id', id]));
+        assert.ok(line.startsWith(`error: --rev-id ${JSON.stringify(id)} is not a valid revision id: use 1 to 32 printable ASCII characters`), line);
+        assert.deepEqual(tree(p), files, 'no file or folder is written anywhere in the project');
+        assert.equal(p.dump(), db, 'the database is unchanged');
+      });
+    }
+  }
+
+  for (const label of ['../x', '.x', 'a b', 'a@b']) {
+    it(`revision --branch-label ${JSON.stringify(label)} is refused, writing nothing`, () => {
+      const files = tree(p);
+      const line = assertUserError(p.run(['revision', '-m', 'labelled', '--head', 'base', '--branch-label', label]));
+      assert.ok(line.startsWith(`error: --branch-label ${JSON.stringify(label)} is not a valid branch label: use 1 to 32`), line);
+      assert.deepEqual(tree(p), files);
+    });
+  }
+
+  it('an id of 32 printable characters is taken', () => {
+    const id = `v2.${'x'.repeat(29)}`;
+    const r = p.ok(['makemigrations', '-m', 'add title', '--rev-id', id]);
+    assert.equal(generatedFile(r), path.join('db', 'versions', `${id}_add_title.ts`));
+    assert.deepEqual(lines(p.ok(['heads']).stdout), [`${id} (head)  add title`]);
+  });
+
+  it('a file whose id breaks the rule is an error naming the file', () => {
+    p.write('db/versions/zz_hand_written.ts', sqlRevision('../up', 'base0001', 'hand written', [], []));
+    try {
+      const line = assertUserError(p.run(['heads']));
+      assert.match(line, /revision id "\.\.\/up" \(.*zz_hand_written\.ts\) is not valid: use 1 to 32 printable ASCII characters/);
+    } finally {
+      p.remove('db/versions/zz_hand_written.ts');
+    }
   });
 });

@@ -319,7 +319,14 @@ describe('RevisionGraph integrity errors', () => {
       revisions: [rev(A, [], { branchLabels: ['core'] }), rev(B, [A], { branchLabels: ['core'] })],
       message: /branch label "core" is used by both aaaa0001 and bbbb0002/,
     },
-    { name: 'id with a forbidden character', revisions: [rev('abc-123')], message: /may not contain @, -, \+, : or spaces/ },
+    { name: 'id with a forbidden character', revisions: [rev('abc-123')], message: /revision id "abc-123" is not valid: use 1 to 32 printable ASCII characters/ },
+    { name: 'id with a path separator', revisions: [rev('sub/dir', [], { path: 'versions/x.ts' })], message: /revision id "sub\/dir" \(versions\/x\.ts\) is not valid/ },
+    { name: 'id with a backslash', revisions: [rev('a\\b')], message: /revision id "a\\\\b" is not valid/ },
+    { name: 'id starting with a dot', revisions: [rev('.hidden')], message: /revision id "\.hidden" is not valid: .*no leading dot/ },
+    { name: 'id with a space', revisions: [rev('a b')], message: /revision id "a b" is not valid: .*no spaces/ },
+    { name: 'id outside printable ASCII', revisions: [rev('caf\u00e9')], message: /revision id "café" is not valid: .*printable ASCII/ },
+    { name: 'id of 33 characters', revisions: [rev('a'.repeat(33))], message: /is not valid: use 1 to 32 /, mentions: ['a'.repeat(33)] },
+    { name: 'branch label with a path separator', revisions: [rev(A, [], { branchLabels: ['../x'] })], message: /branch label "\.\.\/x" of revision aaaa0001 is not valid/ },
   ];
   for (const c of cases) {
     it(c.name, () => {
