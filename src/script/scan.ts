@@ -89,6 +89,7 @@ export function revisionFiles(dirs: readonly string[]): string[] {
   const files: string[] = [];
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
+    // Dot files are never revisions: editors' temporary files, the lock file (`.migrator.lock`).
     const names = readdirSync(dir)
       .filter((n) => REVISION_FILE.test(n) && !n.endsWith('.d.ts') && !n.startsWith('.'))
       .sort();

@@ -88,8 +88,14 @@ export function renderRevision(source: RevisionSource, templatesDir?: string): s
 /** Writes a revision file into `dir`; returns its path. Never overwrites a file. */
 export function writeRevision(dir: string, source: RevisionSource, templatesDir?: string): string {
   const file = path.join(dir, `${source.id}_${slugify(source.message)}.ts`);
-  if (existsSync(file)) throw new MigratorError(`${file} already exists; choose another --rev-id`);
+  const text = renderRevision(source, templatesDir);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(file, renderRevision(source, templatesDir));
+  try {
+    // `wx`: a file that appeared since the graph was read is never overwritten.
+    writeFileSync(file, text, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new MigratorError(`${file} already exists; choose another --rev-id`, { cause: error });
+    throw error;
+  }
   return file;
 }

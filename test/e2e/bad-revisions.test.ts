@@ -1,12 +1,15 @@
 /**
  * Revision files that input could break, through the built CLI on SQLite: messages that look like
- * code, revision ids and branch labels that would leave or hide in the version folder.
+ * code, revision ids and branch labels that would leave or hide in the version folder, and
+ * concurrent writers of one version folder.
  */
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { before, describe, it } from 'node:test';
-import { assertUserError, explain, generatedFile, projects, sqlRevision, type RunResult, type TempProject } from './helpers.ts';
+import { assertUserError, CLI, downRevisionOf, explain, generatedFile, projects, revisionIdOf, sqlRevision, type RunResult, type TempProject } from './helpers.ts';
 
 const newProject = projects();
 
@@ -51,6 +54,19 @@ function shownMessage(r: RunResult): string {
   const m = /\n\n {4}(.*)\n$/.exec(r.stdout);
   assert.ok(m, explain(r, 'to print the message'));
   return m[1];
+}
+
+/** Runs the CLI in the project without waiting: resolves with its exit code and output. */
+function start(p: TempProject, args: string[]): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: p.dir, env: { ...process.env, DATABASE_URL: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr, command: `migrator ${args.join(' ')}` }));
+  });
 }
 
 describe('messages that look like code', () => {
@@ -170,5 +186,70 @@ describe('revision ids and branch labels', () => {
     } finally {
       p.remove('db/versions/zz_hand_written.ts');
     }
+  });
+});
+
+describe('one writer at a time in a version folder', () => {
+  const LOCK = path.join('versions', '.migrator.lock');
+
+  /** A project with one revision; its id. */
+  function project(): { p: TempProject; first: string } {
+    const p = newProject();
+    p.writeConfig();
+    p.writeEntity('product', PRODUCT);
+    const first = revisionIdOf(p.read(generatedFile(p.ok(['revision', '-m', 'first']))));
+    return { p, first };
+  }
+
+  it('revisions written at the same time form one line', async () => {
+    const { p, first } = project();
+    const runs = await Promise.all(['second', 'third', 'fourth'].map((m) => start(p, ['revision', '-m', m])));
+    for (const r of runs) assert.equal(r.status, 0, explain(r, 'to exit 0'));
+    const heads = lines(p.ok(['heads']).stdout);
+    assert.equal(heads.length, 1, `one head: ${heads.join(' | ')}`);
+    // Each revision has its own parent: the chain from the first one covers all four.
+    const parents = p.versionFiles().map((f) => downRevisionOf(p.read(path.join('versions', f))));
+    assert.deepEqual(parents.filter((d) => d === 'null'), ['null']);
+    assert.equal(new Set(parents).size, 4, parents.join(', '));
+    assert.equal(lines(p.ok(['history', '-r', `${first}:heads`]).stdout).length, 4);
+    assert.ok(!p.exists(LOCK), 'the lock file is removed');
+  });
+
+  it('a lock file left by a process that is gone is taken over', () => {
+    const { p, first } = project();
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    p.write(LOCK, `${gone}\n`);
+    const r = p.ok(['revision', '-m', 'after a crash']);
+    assert.equal(downRevisionOf(p.read(generatedFile(r))), `'${first}'`);
+    assert.ok(!p.exists(LOCK), 'the lock file is removed');
+  });
+
+  it('a lock held by a running process makes a writer wait, then give up naming the lock', () => {
+    const { p } = project();
+    // This test's own process holds the lock.
+    p.write(LOCK, `${process.pid}\n`);
+    try {
+      const files = p.versionFiles();
+      const line = assertUserError(p.run(['revision', '-m', 'blocked']));
+      assert.ok(line.includes(`${p.path(LOCK)} is held by process ${process.pid}`), line);
+      assert.match(line, /wait for it to finish .*delete the lock file if no migrator command is running/);
+      assert.deepEqual(p.versionFiles(), files, 'no revision is written');
+      assert.equal(p.read(LOCK), `${process.pid}\n`, 'the lock file is left to its holder');
+      // Readers take no lock, and the scan passes over the lock file.
+      assert.equal(lines(p.ok(['heads']).stdout).length, 1);
+    } finally {
+      p.remove(LOCK);
+    }
+  });
+
+  it('a writer that waits goes on once the lock is released', async () => {
+    const { p, first } = project();
+    p.write(LOCK, `${process.pid}\n`);
+    const run = start(p, ['revision', '-m', 'after the wait']);
+    await sleep(1500);
+    p.remove(LOCK);
+    const r = await run;
+    assert.equal(r.status, 0, explain(r, 'to exit 0'));
+    assert.equal(downRevisionOf(p.read(generatedFile(r))), `'${first}'`);
   });
 });
