@@ -7,7 +7,7 @@ import type { Operation } from '../operations/operation.js';
 import { describeOperation } from '../operations/operation.js';
 import { reverseOperations } from '../operations/reverse.js';
 import type { Project } from '../project.js';
-import { REVISION_ID, REVISION_ID_RULE } from '../revisions/graph.js';
+import { describeRevisions, REVISION_ID, REVISION_ID_RULE, type Revision, type RevisionGraph } from '../revisions/graph.js';
 import { withVersionsLock } from '../script/lock.js';
 import { newRevisionId, writeRevision } from '../script/write.js';
 import { offlineSql } from './migrate.js';
@@ -93,6 +93,15 @@ async function locked<T>(project: Project, body: () => Promise<T>): Promise<T> {
   });
 }
 
+/** The head a new revision builds on; several heads are an error naming them and what to do. */
+function singleHead(graph: RevisionGraph, autogenerate: boolean): Revision | undefined {
+  const heads = graph.heads;
+  if (heads.length <= 1) return heads[0];
+  throw new MigratorError(
+    `the revision files have ${heads.length} heads (${describeRevisions(heads)}); a new revision needs one parent: run \`migrator merge heads -m "merge"\` to join them, or \`migrator revision ${autogenerate ? '--autogenerate ' : ''}--head <revision> -m "…"\` to build on one`,
+  );
+}
+
 function write(
   project: Project,
   ops: Operation[],
@@ -136,7 +145,7 @@ function write(
 export async function makemigrations(project: Project, options: RevisionOptions = {}): Promise<GenerateResult> {
   checkRevId(options.revId);
   return locked(project, async () => {
-    const head = project.graph.head();
+    const head = singleHead(project.graph, true);
     const { database, models } = await schemas(project, true);
     const ops = diff(database, models, project);
     if (ops.length === 0) return { written: false, reason: 'No changes detected' };
@@ -148,7 +157,7 @@ export async function makemigrations(project: Project, options: RevisionOptions 
 function parentsFor(project: Project, options: NewRevisionOptions): string[] {
   const graph = project.graph;
   if (options.head === undefined) {
-    const head = graph.head();
+    const head = singleHead(graph, options.autogenerate ?? false);
     return head ? [head.id] : [];
   }
   if (options.head === 'base') return [];

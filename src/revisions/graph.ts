@@ -184,10 +184,28 @@ export class RevisionGraph {
     const heads = this.heads;
     if (heads.length > 1) {
       throw new RevisionError(
-        `there are ${heads.length} heads (${heads.map((h) => h.id).join(', ')}); name one (e.g. <label>@head), use "heads", or join them with \`migrator merge heads -m <message>\``,
+        `there are ${heads.length} heads (${describeRevisions(heads)}); name one (e.g. <label>@head), use "heads", or join them with \`migrator merge heads -m <message>\``,
       );
     }
     return heads[0];
+  }
+
+  /**
+   * Heads that no merge joins and no branch label sets apart — none unless there are two or more.
+   * A head alone on a labelled branch (an independent branch, as in Alembic) does not count, nor
+   * does a head another revision depends on.
+   */
+  unjoinedHeads(): Revision[] {
+    const heads = this.resolvedHeads;
+    if (heads.length < 2) return [];
+    const apart = new Set<string>();
+    for (const labelled of new Set(this.labels.values())) {
+      const members = this.branchMembers(labelled);
+      const on = heads.filter((h) => members.has(h.id));
+      if (on.length === 1) apart.add(on[0].id);
+    }
+    const unjoined = heads.filter((h) => !apart.has(h.id));
+    return unjoined.length > 1 ? unjoined : [];
   }
 
   /** Ids of the given revisions and everything below them (down revisions and dependencies). */
@@ -424,6 +442,11 @@ export class RevisionGraph {
   headsAfter(targets: readonly string[]): string[] {
     return this.headsOf(this.ancestors(targets));
   }
+}
+
+/** `abc123 "add x", def456 "add y"`: revisions named with their messages, for messages. */
+export function describeRevisions(revisions: readonly Revision[]): string {
+  return revisions.map((r) => (r.message ? `${r.id} "${r.message}"` : r.id)).join(', ');
 }
 
 function where(r: Revision): string {

@@ -1,7 +1,8 @@
 /**
- * Revision files that input could break, through the built CLI on SQLite: messages that look like
- * code, revision ids and branch labels that would leave or hide in the version folder, and
- * concurrent writers of one version folder.
+ * Revision files that input could break, and heads nobody merged, through the built CLI on
+ * SQLite: messages that look like code, revision ids and branch labels that would leave or hide
+ * in the version folder, concurrent writers of one version folder, and a plain `migrate` facing
+ * heads no merge joins.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -251,5 +252,72 @@ describe('one writer at a time in a version folder', () => {
     const r = await run;
     assert.equal(r.status, 0, explain(r, 'to exit 0'));
     assert.equal(downRevisionOf(p.read(generatedFile(r))), `'${first}'`);
+  });
+});
+
+describe('heads nobody merged', () => {
+  const BASE = 'base00000001';
+  const X = 'aaaa00000002';
+  const Y = 'bbbb00000003';
+
+  /** base, and two revisions on it that no merge joins; the database at base. */
+  function siblings(): TempProject {
+    const p = newProject();
+    p.writeConfig();
+    p.writeEntity('product', PRODUCT);
+    p.write(`versions/${BASE}_base.ts`, sqlRevision(BASE, null, 'base', ['CREATE TABLE "t0" ("id" integer)'], ['DROP TABLE "t0"']));
+    p.write(`versions/${X}_add_x.ts`, sqlRevision(X, BASE, 'add x', ['CREATE TABLE "x" ("id" integer)'], ['DROP TABLE "x"']));
+    p.write(`versions/${Y}_add_y.ts`, sqlRevision(Y, BASE, 'add y', ['CREATE TABLE "y" ("id" integer)'], ['DROP TABLE "y"']));
+    p.ok(['upgrade', BASE]);
+    return p;
+  }
+
+  it('a plain migrate refuses them, naming both and the ways on; the database stays as it was', () => {
+    const p = siblings();
+    const db = p.dump();
+    const line = assertUserError(p.run(['migrate']));
+    assert.equal(
+      line,
+      `error: the revision files have 2 heads (${X} "add x", ${Y} "add y") that no merge joins; run \`migrator merge heads -m "merge"\` to join them, or \`migrator migrate heads\` to apply both as they are`,
+    );
+    assert.equal(p.dump(), db);
+    assert.deepEqual(p.versions(), [BASE]);
+  });
+
+  it('migrate heads applies both on purpose', () => {
+    const p = siblings();
+    const r = p.ok(['migrate', 'heads']);
+    assert.match(r.stdout, new RegExp(`Database is now at ${X}, ${Y}\\.`));
+    assert.deepEqual(p.versions(), [X, Y]);
+    assert.deepEqual(p.tables(), ['migrator_version', 't0', 'x', 'y']);
+  });
+
+  it('makemigrations and revision name the heads and suggest the merge; after it, migrate goes on', () => {
+    const p = siblings();
+    const files = p.versionFiles();
+    const made = assertUserError(p.run(['makemigrations']));
+    assert.equal(
+      made,
+      `error: the revision files have 2 heads (${X} "add x", ${Y} "add y"); a new revision needs one parent: run \`migrator merge heads -m "merge"\` to join them, or \`migrator revision --autogenerate --head <revision> -m "…"\` to build on one`,
+    );
+    const rev = assertUserError(p.run(['revision', '-m', 'next']));
+    assert.match(rev, /2 heads .* run `migrator merge heads -m "merge"` to join them, or `migrator revision --head <revision> -m "…"` to build on one$/);
+    assert.deepEqual(p.versionFiles(), files);
+
+    const merge = revisionIdOf(p.read(generatedFile(p.ok(['merge', 'heads', '-m', 'merge']))));
+    p.ok(['migrate']);
+    assert.deepEqual(p.versions(), [merge]);
+    assert.deepEqual(p.tables(), ['migrator_version', 't0', 'x', 'y']);
+  });
+
+  it('a branch with a label of its own still migrates with a plain migrate', () => {
+    const p = newProject();
+    p.writeConfig();
+    p.writeEntity('product', PRODUCT);
+    const main = revisionIdOf(p.read(generatedFile(p.ok(['revision', '-m', 'main line']))));
+    const lab = revisionIdOf(p.read(generatedFile(p.ok(['revision', '-m', 'module', '--head', 'base', '--branch-label', 'x']))));
+    assert.equal(lines(p.ok(['heads']).stdout).length, 2);
+    p.ok(['migrate']);
+    assert.deepEqual(p.versions(), [main, lab].sort());
   });
 });

@@ -65,6 +65,39 @@ describe('RevisionGraph: heads and bases', () => {
   });
 });
 
+describe('RevisionGraph.unjoinedHeads', () => {
+  const cases: { name: string; graph: () => RevisionGraph; unjoined: string[] }[] = [
+    { name: 'one head', graph: linear, unjoined: [] },
+    { name: 'heads joined by a merge', graph: diamond, unjoined: [] },
+    { name: 'two unlabelled siblings', graph: () => new RevisionGraph([rev(A), rev(B1, [A]), rev(B2, [A])]), unjoined: [B1, B2] },
+    { name: 'two unlabelled roots', graph: () => new RevisionGraph([rev(A), rev(B)]), unjoined: [A, B] },
+    { name: 'a main line and a labelled branch of its own', graph: branched, unjoined: [] },
+    {
+      name: 'two heads on one labelled branch',
+      graph: () => new RevisionGraph([rev(A, [], { branchLabels: ['main'] }), rev(B1, [A]), rev(B2, [A])]),
+      unjoined: [B1, B2],
+    },
+    {
+      name: 'two labelled roots',
+      graph: () => new RevisionGraph([rev(A, [], { branchLabels: ['core'] }), rev(B, [], { branchLabels: ['crm'] })]),
+      unjoined: [],
+    },
+    {
+      name: 'a head another revision depends on',
+      graph: () => new RevisionGraph([rev(A), rev(B, [A]), rev(X), rev(Y, [X], { dependsOn: [B] })]),
+      unjoined: [],
+    },
+    {
+      name: 'three heads, one labelled',
+      graph: () => new RevisionGraph([rev(A), rev(B1, [A]), rev(B2, [A]), rev(X, [A], { branchLabels: ['feature'] })]),
+      unjoined: [B1, B2],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => assert.deepEqual(ids(c.graph().unjoinedHeads()), c.unjoined));
+  }
+});
+
 describe('RevisionGraph.lookup', () => {
   const g = new RevisionGraph([
     rev('abcd1111'),
