@@ -158,15 +158,15 @@ export function buildProgram(cwd: string): Command {
       return;
     }
     const options = { onStep, onNotice, singleTransaction: o.singleTransaction, lockTimeout: o.lockTimeout };
-    const result = direction === 'up' ? await (await load.migrate()).upgrade(p, target ?? 'heads', options) : await (await load.migrate()).downgrade(p, target!, options);
+    const result = direction === 'up' ? await (await load.migrate()).upgrade(p, target, options) : await (await load.migrate()).downgrade(p, target!, options);
     if (result.steps.length === 0) out(`Nothing to do: the database is at ${result.to.join(', ') || 'base'}.`);
     else out(`Database is now at ${result.to.join(', ') || 'base'}.`);
   };
 
   program
     .command('migrate')
-    .description('apply revisions up to the target (default: heads)')
-    .argument('[target]', 'revision, head, heads, +N', 'heads')
+    .description('apply revisions up to the target (default: heads, unless several are left unmerged)')
+    .argument('[target]', 'revision, head, heads, +N (default: heads)')
     .option('--sql', 'print the SQL instead of running it (target may be start:end)')
     .option('--single-transaction', 'run all revisions in one transaction')
     .option('--lock-timeout <duration>', 'how long a statement may wait for a table lock, e.g. 5s (default: the config\'s lockTimeout)', lockTimeout)

@@ -7,7 +7,8 @@ import type { Operation } from '../operations/operation.js';
 import { describeOperation } from '../operations/operation.js';
 import { reverseOperations } from '../operations/reverse.js';
 import type { Project } from '../project.js';
-import { REVISION_ID } from '../revisions/graph.js';
+import { describeRevisions, REVISION_ID, REVISION_ID_RULE, type Revision, type RevisionGraph } from '../revisions/graph.js';
+import { withVersionsLock } from '../script/lock.js';
 import { newRevisionId, writeRevision } from '../script/write.js';
 import { offlineSql } from './migrate.js';
 import { describeIndexKey, type Schema } from '../schema/schema.js';
@@ -68,11 +69,37 @@ function diff(database: Schema, models: Schema, project: Project): Operation[] {
   return compareSchemas(database, models, project.dialect.compareOptions);
 }
 
-function checkRevId(id: string | undefined, project: Project): string {
+/** Checks --rev-id and --branch-label before anything is written: they become file names and targets. */
+function checkRevId(id: string | undefined, branchLabels: readonly string[] = []): void {
+  if (id !== undefined && !REVISION_ID.test(id)) throw new MigratorError(`--rev-id ${JSON.stringify(id)} is not a valid revision id: use ${REVISION_ID_RULE}`);
+  for (const label of branchLabels) {
+    if (!REVISION_ID.test(label)) throw new MigratorError(`--branch-label ${JSON.stringify(label)} is not a valid branch label: use ${REVISION_ID_RULE}`);
+  }
+}
+
+/** The new revision's id: --rev-id if no revision has it yet, else a random one. */
+function newId(id: string | undefined, project: Project): string {
   if (id === undefined) return newRevisionId();
-  if (!REVISION_ID.test(id) || id.length > 32) throw new MigratorError(`--rev-id "${id}" is not a valid revision id: up to 32 characters, none of @ - + : or spaces`);
   if (project.graph.get(id)) throw new MigratorError(`revision ${id} already exists (${project.graph.get(id)!.path}); choose another --rev-id`);
   return id;
+}
+
+/** Runs `body` holding the versions-folder lock, on the revision files as they are once it is held. */
+async function locked<T>(project: Project, body: () => Promise<T>): Promise<T> {
+  return withVersionsLock(project.config.versions[0], async () => {
+    // Another command may have written a revision while this one waited: its parent is the real head.
+    project.refreshGraph();
+    return body();
+  });
+}
+
+/** The head a new revision builds on; several heads are an error naming them and what to do. */
+function singleHead(graph: RevisionGraph, autogenerate: boolean): Revision | undefined {
+  const heads = graph.heads;
+  if (heads.length <= 1) return heads[0];
+  throw new MigratorError(
+    `the revision files have ${heads.length} heads (${describeRevisions(heads)}); a new revision needs one parent: run \`migrator merge heads -m "merge"\` to join them, or \`migrator revision ${autogenerate ? '--autogenerate ' : ''}--head <revision> -m "…"\` to build on one`,
+  );
 }
 
 function write(
@@ -83,7 +110,7 @@ function write(
   downRevisions: string[],
   extra: { branchLabels?: string[]; dependsOn?: string[] } = {},
 ): GenerateResult {
-  const id = checkRevId(options.revId, project);
+  const id = newId(options.revId, project);
   const graph = project.graph;
   // A new revision goes where its parent lives (a module's own folder), unless told otherwise.
   const parentDir = downRevisions.length === 1 && graph.get(downRevisions[0])?.path ? path.dirname(graph.get(downRevisions[0])!.path!) : undefined;
@@ -116,18 +143,21 @@ function write(
 
 /** Compares models and database; writes a revision of the difference, or nothing. */
 export async function makemigrations(project: Project, options: RevisionOptions = {}): Promise<GenerateResult> {
-  const head = project.graph.head();
-  const { database, models } = await schemas(project, true);
-  const ops = diff(database, models, project);
-  if (ops.length === 0) return { written: false, reason: 'No changes detected' };
-  return write(project, ops, options, options.message ?? autoMessage(ops), head ? [head.id] : []);
+  checkRevId(options.revId);
+  return locked(project, async () => {
+    const head = singleHead(project.graph, true);
+    const { database, models } = await schemas(project, true);
+    const ops = diff(database, models, project);
+    if (ops.length === 0) return { written: false, reason: 'No changes detected' };
+    return write(project, ops, options, options.message ?? autoMessage(ops), head ? [head.id] : []);
+  });
 }
 
 /** The parent(s) of a new revision: the single head, a named head, or a spliced-on revision. */
 function parentsFor(project: Project, options: NewRevisionOptions): string[] {
   const graph = project.graph;
   if (options.head === undefined) {
-    const head = graph.head();
+    const head = singleHead(graph, options.autogenerate ?? false);
     return head ? [head.id] : [];
   }
   if (options.head === 'base') return [];
@@ -142,24 +172,32 @@ function parentsFor(project: Project, options: NewRevisionOptions): string[] {
 /** A new revision: empty, or autogenerated; on the head, or where --head says. */
 export async function revision(project: Project, options: NewRevisionOptions): Promise<GenerateResult> {
   if (!options.message) throw new MigratorError('revision needs a message: -m "what it does"');
-  const parents = parentsFor(project, options);
-  const dependsOn = (options.dependsOn ?? []).map((d) => project.graph.lookup(d).id);
-  let ops: Operation[] = [];
-  if (options.autogenerate) {
-    const { database, models } = await schemas(project, true);
-    ops = diff(database, models, project);
-  }
-  return write(project, ops, options, options.message, parents, { branchLabels: options.branchLabels, dependsOn });
+  const message = options.message;
+  checkRevId(options.revId, options.branchLabels);
+  return locked(project, async () => {
+    const parents = parentsFor(project, options);
+    const dependsOn = (options.dependsOn ?? []).map((d) => project.graph.lookup(d).id);
+    let ops: Operation[] = [];
+    if (options.autogenerate) {
+      const { database, models } = await schemas(project, true);
+      ops = diff(database, models, project);
+    }
+    return write(project, ops, options, message, parents, { branchLabels: options.branchLabels, dependsOn });
+  });
 }
 
 /** A revision joining several heads. */
 export async function merge(project: Project, revisions: string[], options: RevisionOptions): Promise<GenerateResult> {
   if (!options.message) throw new MigratorError('merge needs a message: -m "merge branches"');
-  const graph = project.graph;
-  // "heads" means the real heads: a head another revision depends on is merged through that one.
-  const ids = [...new Set(revisions.flatMap((r) => (r === 'heads' ? graph.resolvedHeads.map((h) => h.id) : graph.resolveTarget(r, []))))];
-  if (ids.length < 2) throw new MigratorError(`merge needs at least two revisions to join; ${revisions.join(' ')} gives ${ids.length}`);
-  return write(project, [], options, options.message, ids);
+  const message = options.message;
+  checkRevId(options.revId);
+  return locked(project, async () => {
+    const graph = project.graph;
+    // "heads" means the real heads: a head another revision depends on is merged through that one.
+    const ids = [...new Set(revisions.flatMap((r) => (r === 'heads' ? graph.resolvedHeads.map((h) => h.id) : graph.resolveTarget(r, []))))];
+    if (ids.length < 2) throw new MigratorError(`merge needs at least two revisions to join; ${revisions.join(' ')} gives ${ids.length}`);
+    return write(project, [], options, message, ids);
+  });
 }
 
 function autoMessage(ops: Operation[]): string {

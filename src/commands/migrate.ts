@@ -2,7 +2,7 @@
 import { LockWaitError, type Connection } from '../dialects/dialect.js';
 import { MigratorError, withCleanup } from '../errors.js';
 import type { Project } from '../project.js';
-import type { PlannedStep } from '../revisions/graph.js';
+import { describeRevisions, type PlannedStep, type RevisionGraph } from '../revisions/graph.js';
 import { renderSteps, runSteps, type StepResult } from '../runner/runner.js';
 
 export interface MoveResult {
@@ -49,9 +49,22 @@ async function underRunLock<T>(project: Project, conn: Connection, options: Lock
   return withCleanup(body, () => (conn.lost ? Promise.resolve() : conn.unlock()));
 }
 
-/** Applies revisions up to `target` (default: all heads). */
-export async function upgrade(project: Project, target = 'heads', options: MoveOptions = {}): Promise<MoveResult> {
-  return move(project, 'up', target, options);
+/**
+ * Applies revisions up to `target`. Without one, up to all heads — refused while heads that no
+ * merge joins are present; `heads` named on purpose applies them all.
+ */
+export async function upgrade(project: Project, target?: string, options: MoveOptions = {}): Promise<MoveResult> {
+  if (target === undefined) refuseUnjoinedHeads(project.graph);
+  return move(project, 'up', target ?? 'heads', options);
+}
+
+/** Parallel lines nobody reconciled are not applied by default (as Django and Alembic refuse). */
+function refuseUnjoinedHeads(graph: RevisionGraph): void {
+  const heads = graph.unjoinedHeads();
+  if (heads.length === 0) return;
+  throw new MigratorError(
+    `the revision files have ${heads.length} heads (${describeRevisions(heads)}) that no merge joins; run \`migrator merge heads -m "merge"\` to join them, or \`migrator migrate heads\` to apply ${heads.length === 2 ? 'both' : 'all'} as they are`,
+  );
 }
 
 /** Reverts revisions down to `target` (`-1`, a revision, `base`). */

@@ -7,10 +7,26 @@ import type { Constraint, Operation } from './operation.js';
 
 const MAX_LINE = 100;
 
+// Control characters, line and paragraph separators, bidirectional controls (which can make code
+// read differently from how it runs) and lone surrogates (which UTF-8 cannot hold) are escaped, so
+// that a literal stays on its line and reads back as exactly the text it was given.
+const UNSAFE = String.raw`\\\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069`;
+const LONE_SURROGATE = String.raw`[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]`;
+const UNSAFE_SINGLE = new RegExp(`[${UNSAFE}']|${LONE_SURROGATE}`, 'g');
+const UNSAFE_DOUBLE = new RegExp(`[${UNSAFE}"]|${LONE_SURROGATE}`, 'g');
+const NAMED_ESCAPES: Record<string, string> = { '\\': '\\\\', "'": "\\'", '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f', '\v': '\\v' };
+
 /** A string as a TypeScript literal: single-quoted, or double-quoted when that avoids escapes. */
 export function tsString(s: string): string {
   const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  return `${q}${s.replace(/\\/g, '\\\\').replace(new RegExp(q, 'g'), `\\${q}`).replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}${q}`;
+  return `${q}${s.replace(q === "'" ? UNSAFE_SINGLE : UNSAFE_DOUBLE, escapeChar)}${q}`;
+}
+
+function escapeChar(c: string): string {
+  const named = NAMED_ESCAPES[c];
+  if (named) return named;
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 type Literal = string | number | boolean | null | undefined | Literal[] | { [key: string]: Literal };

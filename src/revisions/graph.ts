@@ -49,7 +49,14 @@ export interface DowngradeTarget {
   roots: string[];
 }
 
-export const REVISION_ID = /^[^@\-+:\s]+$/;
+/**
+ * What a revision id (and a branch label) may be. Alembic forbids `@ - + :` (they build targets);
+ * an id also names its file and fills `version_num varchar(32)`, so it is short printable ASCII
+ * that cannot leave the version folder, hide as a dot file, or be refused as a file name.
+ */
+export const REVISION_ID = /^(?!\.)(?:(?![@\-+:/\\*?"<>|])[!-~]){1,32}$/;
+/** REVISION_ID in words, for messages. */
+export const REVISION_ID_RULE = '1 to 32 printable ASCII characters, with no spaces, no leading dot, and none of @ - + : / \\ * ? " < > |';
 const RELATIVE = /^(?:(.+?)@)?(\w+)?([+-]\d+)$/;
 
 export class RevisionGraph {
@@ -65,7 +72,7 @@ export class RevisionGraph {
   constructor(revisions: readonly Revision[]) {
     this.revisions = revisions;
     revisions.forEach((r, i) => {
-      if (!REVISION_ID.test(r.id)) throw new RevisionError(`revision id "${r.id}"${where(r)} may not contain @, -, +, : or spaces`);
+      if (!REVISION_ID.test(r.id)) throw new RevisionError(`revision id ${JSON.stringify(r.id)}${where(r)} is not valid: use ${REVISION_ID_RULE}`);
       const dup = this.byId.get(r.id);
       if (dup) throw new RevisionError(`duplicate revision id ${r.id} in${where(dup)} and${where(r)}; give one of them a new id`);
       this.byId.set(r.id, r);
@@ -84,7 +91,7 @@ export class RevisionGraph {
       for (const parent of new Set(r.downRevisions)) this.children.get(parent)!.push(r.id);
       for (const dep of new Set(r.dependsOn)) this.dependents.get(dep)!.push(r.id);
       for (const label of r.branchLabels) {
-        if (!REVISION_ID.test(label)) throw new RevisionError(`branch label "${label}" of revision ${r.id}${where(r)} may not contain @, -, +, : or spaces`);
+        if (!REVISION_ID.test(label)) throw new RevisionError(`branch label ${JSON.stringify(label)} of revision ${r.id}${where(r)} is not valid: use ${REVISION_ID_RULE}`);
         const other = this.labels.get(label);
         if (other) throw new RevisionError(`branch label "${label}" is used by both ${other}${where(this.byId.get(other)!)} and ${r.id}${where(r)}`);
         if (this.byId.has(label)) throw new RevisionError(`branch label "${label}" of revision ${r.id}${where(r)} is also a revision id`);
@@ -177,10 +184,28 @@ export class RevisionGraph {
     const heads = this.heads;
     if (heads.length > 1) {
       throw new RevisionError(
-        `there are ${heads.length} heads (${heads.map((h) => h.id).join(', ')}); name one (e.g. <label>@head), use "heads", or join them with \`migrator merge heads -m <message>\``,
+        `there are ${heads.length} heads (${describeRevisions(heads)}); name one (e.g. <label>@head), use "heads", or join them with \`migrator merge heads -m <message>\``,
       );
     }
     return heads[0];
+  }
+
+  /**
+   * Heads that no merge joins and no branch label sets apart — none unless there are two or more.
+   * A head alone on a labelled branch (an independent branch, as in Alembic) does not count, nor
+   * does a head another revision depends on.
+   */
+  unjoinedHeads(): Revision[] {
+    const heads = this.resolvedHeads;
+    if (heads.length < 2) return [];
+    const apart = new Set<string>();
+    for (const labelled of new Set(this.labels.values())) {
+      const members = this.branchMembers(labelled);
+      const on = heads.filter((h) => members.has(h.id));
+      if (on.length === 1) apart.add(on[0].id);
+    }
+    const unjoined = heads.filter((h) => !apart.has(h.id));
+    return unjoined.length > 1 ? unjoined : [];
   }
 
   /** Ids of the given revisions and everything below them (down revisions and dependencies). */
@@ -417,6 +442,11 @@ export class RevisionGraph {
   headsAfter(targets: readonly string[]): string[] {
     return this.headsOf(this.ancestors(targets));
   }
+}
+
+/** `abc123 "add x", def456 "add y"`: revisions named with their messages, for messages. */
+export function describeRevisions(revisions: readonly Revision[]): string {
+  return revisions.map((r) => (r.message ? `${r.id} "${r.message}"` : r.id)).join(', ');
 }
 
 function where(r: Revision): string {

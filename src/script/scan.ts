@@ -6,6 +6,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } 
 import path from 'node:path';
 import { MigratorError } from '../errors.js';
 import type { Revision } from '../revisions/graph.js';
+import { commentText, LINE_BREAK } from './comment.js';
 
 const HEADER = /^export\s+const\s+(revision|downRevision|branchLabels|dependsOn)\b\s*(?::[^=\n]*)?=\s*(.*?)\s*;?\s*$/gm;
 const REVISION_FILE = /\.(?:ts|mts|js|mjs)$/;
@@ -33,8 +34,16 @@ export function parseHeaderLiteral(text: string): string | string[] | null | und
   return undefined;
 }
 
+const ESCAPE = /\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|([\s\S]))/g;
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', 0: '\0' };
+
+/** The text of a string literal's body, escapes read as TypeScript reads them. */
 function unescape(s: string): string {
-  return s.replace(/\\(.)/g, '$1');
+  return s.replace(ESCAPE, (_, hex: string | undefined, point: string | undefined, unit: string | undefined, c: string | undefined) => {
+    if (hex ?? unit) return String.fromCharCode(parseInt((hex ?? unit)!, 16));
+    if (point) return String.fromCodePoint(parseInt(point, 16));
+    return SIMPLE_ESCAPES[c!] ?? c!;
+  });
 }
 
 function list(value: string | string[] | null | undefined): string[] {
@@ -46,8 +55,8 @@ function list(value: string | string[] | null | undefined): string[] {
 function docMessage(source: string): string | undefined {
   const doc = /^\s*\/\*\*([\s\S]*?)\*\//.exec(source);
   if (!doc) return undefined;
-  const line = doc[1].split('\n').map((l) => l.replace(/^\s*\*\s?/, '').trim()).find((l) => l.length > 0);
-  return line && !/^Revision ID:/.test(line) ? line : undefined;
+  const line = doc[1].split(LINE_BREAK).map((l) => l.replace(/^\s*\*\s?/, '').trim()).find((l) => l.length > 0);
+  return line && !/^Revision ID:/.test(line) ? commentText(line) : undefined;
 }
 
 /** Reads one revision file's header. */
@@ -80,6 +89,7 @@ export function revisionFiles(dirs: readonly string[]): string[] {
   const files: string[] = [];
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
+    // Dot files are never revisions: editors' temporary files, the lock file (`.migrator.lock`).
     const names = readdirSync(dir)
       .filter((n) => REVISION_FILE.test(n) && !n.endsWith('.d.ts') && !n.startsWith('.'))
       .sort();

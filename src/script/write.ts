@@ -8,6 +8,7 @@ import type HandlebarsType from 'handlebars';
 import { MigratorError } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
 import { renderOperation, tsString } from '../operations/render.js';
+import { commentLines } from './comment.js';
 
 export const TEMPLATE_NAME = 'revision.ts.hbs';
 
@@ -62,13 +63,16 @@ function template(templatesDir: string | undefined): HandlebarsType.TemplateDele
   return t;
 }
 
-/** The source text of a revision file. */
+/**
+ * The source text of a revision file. Templates get the message three ways: `messageLines` for
+ * the doc comment, `messageLiteral` as a string literal of the exact text, and `message` as given.
+ */
 export function renderRevision(source: RevisionSource, templatesDir?: string): string {
   const down = source.downRevisions;
-  const messageLines = source.message.replace(/\*\//g, '* /').split(/\r?\n/).map((l) => l.trimEnd());
   return template(templatesDir)({
     message: source.message,
-    messageLines,
+    messageLines: commentLines(source.message),
+    messageLiteral: tsString(source.message),
     revision: source.id,
     revises: down.length ? down.join(', ') : '<base>',
     createDate: source.createDate.toISOString(),
@@ -84,8 +88,14 @@ export function renderRevision(source: RevisionSource, templatesDir?: string): s
 /** Writes a revision file into `dir`; returns its path. Never overwrites a file. */
 export function writeRevision(dir: string, source: RevisionSource, templatesDir?: string): string {
   const file = path.join(dir, `${source.id}_${slugify(source.message)}.ts`);
-  if (existsSync(file)) throw new MigratorError(`${file} already exists; choose another --rev-id`);
+  const text = renderRevision(source, templatesDir);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(file, renderRevision(source, templatesDir));
+  try {
+    // `wx`: a file that appeared since the graph was read is never overwritten.
+    writeFileSync(file, text, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new MigratorError(`${file} already exists; choose another --rev-id`, { cause: error });
+    throw error;
+  }
   return file;
 }

@@ -65,6 +65,39 @@ describe('RevisionGraph: heads and bases', () => {
   });
 });
 
+describe('RevisionGraph.unjoinedHeads', () => {
+  const cases: { name: string; graph: () => RevisionGraph; unjoined: string[] }[] = [
+    { name: 'one head', graph: linear, unjoined: [] },
+    { name: 'heads joined by a merge', graph: diamond, unjoined: [] },
+    { name: 'two unlabelled siblings', graph: () => new RevisionGraph([rev(A), rev(B1, [A]), rev(B2, [A])]), unjoined: [B1, B2] },
+    { name: 'two unlabelled roots', graph: () => new RevisionGraph([rev(A), rev(B)]), unjoined: [A, B] },
+    { name: 'a main line and a labelled branch of its own', graph: branched, unjoined: [] },
+    {
+      name: 'two heads on one labelled branch',
+      graph: () => new RevisionGraph([rev(A, [], { branchLabels: ['main'] }), rev(B1, [A]), rev(B2, [A])]),
+      unjoined: [B1, B2],
+    },
+    {
+      name: 'two labelled roots',
+      graph: () => new RevisionGraph([rev(A, [], { branchLabels: ['core'] }), rev(B, [], { branchLabels: ['crm'] })]),
+      unjoined: [],
+    },
+    {
+      name: 'a head another revision depends on',
+      graph: () => new RevisionGraph([rev(A), rev(B, [A]), rev(X), rev(Y, [X], { dependsOn: [B] })]),
+      unjoined: [],
+    },
+    {
+      name: 'three heads, one labelled',
+      graph: () => new RevisionGraph([rev(A), rev(B1, [A]), rev(B2, [A]), rev(X, [A], { branchLabels: ['feature'] })]),
+      unjoined: [B1, B2],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => assert.deepEqual(ids(c.graph().unjoinedHeads()), c.unjoined));
+  }
+});
+
 describe('RevisionGraph.lookup', () => {
   const g = new RevisionGraph([
     rev('abcd1111'),
@@ -319,7 +352,14 @@ describe('RevisionGraph integrity errors', () => {
       revisions: [rev(A, [], { branchLabels: ['core'] }), rev(B, [A], { branchLabels: ['core'] })],
       message: /branch label "core" is used by both aaaa0001 and bbbb0002/,
     },
-    { name: 'id with a forbidden character', revisions: [rev('abc-123')], message: /may not contain @, -, \+, : or spaces/ },
+    { name: 'id with a forbidden character', revisions: [rev('abc-123')], message: /revision id "abc-123" is not valid: use 1 to 32 printable ASCII characters/ },
+    { name: 'id with a path separator', revisions: [rev('sub/dir', [], { path: 'versions/x.ts' })], message: /revision id "sub\/dir" \(versions\/x\.ts\) is not valid/ },
+    { name: 'id with a backslash', revisions: [rev('a\\b')], message: /revision id "a\\\\b" is not valid/ },
+    { name: 'id starting with a dot', revisions: [rev('.hidden')], message: /revision id "\.hidden" is not valid: .*no leading dot/ },
+    { name: 'id with a space', revisions: [rev('a b')], message: /revision id "a b" is not valid: .*no spaces/ },
+    { name: 'id outside printable ASCII', revisions: [rev('caf\u00e9')], message: /revision id "café" is not valid: .*printable ASCII/ },
+    { name: 'id of 33 characters', revisions: [rev('a'.repeat(33))], message: /is not valid: use 1 to 32 /, mentions: ['a'.repeat(33)] },
+    { name: 'branch label with a path separator', revisions: [rev(A, [], { branchLabels: ['../x'] })], message: /branch label "\.\.\/x" of revision aaaa0001 is not valid/ },
   ];
   for (const c of cases) {
     it(c.name, () => {

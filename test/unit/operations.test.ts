@@ -428,15 +428,20 @@ describe('tsString', () => {
     ["it's a\\b", `"it's a\\\\b"`],
     ['line\nbreak\r\n', "'line\\nbreak\\r\\n'"],
     ['', "''"],
+    ['a\u2028b\u2029c\u0085d', "'a\\u2028b\\u2029c\\x85d'"],
+    ['\t\v\f\b\0\x1b\x7f', "'\\t\\v\\f\\b\\x00\\x1b\\x7f'"],
+    ['rtl\u202eltr', "'rtl\\u202eltr'"],
+    ['lone \ud800', "'lone \\ud800'"],
+    ['pair \ud83d\ude00', "'pair \ud83d\ude00'"],
   ];
   for (const [input, expected] of cases) {
     it(`quotes ${JSON.stringify(input)} as ${expected}`, () => assert.equal(tsString(input), expected));
   }
 
   it('every literal evaluates back to the original string', () => {
-    for (const s of [...cases.map(([i]) => i), 'a\u2028b\u2029c', "'\"\\'\\\"", 'tab\there', '${not.a.template}']) {
+    for (const s of [...cases.map(([i]) => i), 'a\u2028b\u2029c', "'\"\\'\\\"", 'tab\there', '${not.a.template}', '\0' + '1', '`x`', 'a\rexport const x = 1']) {
       const literal = tsString(s);
-      assert.ok(!literal.includes('\n'), 'a literal is one line');
+      assert.ok(!/[\n\r\u2028\u2029]/.test(literal), 'a literal is one line');
       assert.equal(new Function(`return ${literal};`)(), s);
     }
   });

@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { MigratorError } from '../../src/errors.js';
 import { parseHeaderLiteral, readRevisionHeader, revisionFiles, scanRevisions } from '../../src/script/scan.js';
+import ts from 'typescript';
+import { tsString } from '../../src/operations/render.js';
 import { renderRevision } from '../../src/script/write.js';
 
 describe('parseHeaderLiteral', () => {
@@ -37,6 +39,66 @@ describe('parseHeaderLiteral', () => {
   for (const [text, expected] of cases) {
     it(`${text} → ${JSON.stringify(expected)}`, () => assert.deepEqual(parseHeaderLiteral(text), expected));
   }
+
+  it('reads escapes as TypeScript does: every literal tsString writes comes back as its text', () => {
+    const texts = ['a\rb\nc\r\n', 'x\u2028y\u2029z\u0085', '\t\v\f\b\0\x1b\x7f', "it's \"q\"", 'back\\slash \\n', 'rtl\u202e', 'lone \ud800', '\u{1F600}'];
+    for (const text of texts) assert.equal(parseHeaderLiteral(tsString(text)), text, tsString(text));
+    assert.equal(parseHeaderLiteral(String.raw`'\u{1F600}\x41\u0042'`), '\u{1F600}AB');
+    assert.deepEqual(parseHeaderLiteral(`[${tsString('a\nb')}, ${tsString("c'd")}]`), ['a\nb', "c'd"]);
+  });
+});
+
+describe('messages in the doc comment', () => {
+  const render = (message: string): string =>
+    renderRevision({ id: '0123456789ab', message, downRevisions: ['aaaa'], upgrade: [], downgrade: [], createDate: new Date('2024-05-06T07:08:09Z') });
+
+  /** What TypeScript sees at the top level of a file: the kinds of its statements. */
+  const statements = (source: string): string[] =>
+    ts.createSourceFile('r.ts', source, ts.ScriptTarget.Latest, true).statements.map((st) => ts.SyntaxKind[st.kind]);
+  const usual = statements(render('plain'));
+
+  const cases: [string, string][] = [
+    ['a\rexport const revision = 1', 'a'],
+    ['a\u2028export const y = 2', 'a'],
+    ['a\u2029export const y = 2', 'a'],
+    ['a\u0085export const y = 2', 'a'],
+    ['a\vb\fc', 'a'],
+    ['a\r\nb', 'a'],
+    ['end */ export const z = 3; /*', 'end */ export const z = 3; /*'],
+    ['star *\\/ and **/ and */*/', 'star *\\/ and **/ and */*/'],
+    ['back\\slash `tick` ${x}', 'back\\slash `tick` ${x}'],
+    ['tab\tand\x1b[31m and \u202e', 'tab\\tand\\x1b[31m and \\u202e'],
+  ];
+  for (const [message, shown] of cases) {
+    it(`${JSON.stringify(message)} stays in the comment and reads back as ${JSON.stringify(shown)}`, () => {
+      const source = render(message);
+      assert.deepEqual(statements(source), usual);
+      const comment = /^\/\*\*[\s\S]*?\*\//.exec(source)![0];
+      assert.ok(!/[\r\u2028\u2029\u0085\v\f\t\x1b\u202e]/.test(comment), JSON.stringify(comment));
+      const r = readRevisionHeader('r.ts', source);
+      assert.deepEqual({ id: r.id, downRevisions: r.downRevisions, message: r.message }, { id: '0123456789ab', downRevisions: ['aaaa'], message: shown });
+    });
+  }
+
+  it("a template's messageLiteral is the exact message", () => {
+    const templates = fs.mkdtempSync(path.join(os.tmpdir(), 'migrator-templates-'));
+    try {
+      fs.writeFileSync(path.join(templates, 'revision.ts.hbs'), '/**\n{{#each messageLines}}\n * {{this}}\n{{/each}}\n */\nexport const message = {{messageLiteral}};\n');
+      for (const [message] of cases) {
+        const source = renderRevision({ id: 'ab12', message, downRevisions: [], upgrade: [], downgrade: [], createDate: new Date(0) }, templates);
+        const literal = /^export const message = (.*);$/m.exec(source)![1];
+        assert.equal(new Function(`return ${literal};`)(), message);
+        assert.deepEqual(statements(source), statements('export const message = 1;'));
+      }
+    } finally {
+      fs.rmSync(templates, { recursive: true, force: true });
+    }
+  });
+
+  it('each line of a message is a line of the comment', () => {
+    const lines = render('first\rsecond\u2028third\r\nfourth\nfifth').split('\n').slice(1, 6);
+    assert.deepEqual(lines, [' * first', ' * second', ' * third', ' * fourth', ' * fifth']);
+  });
 });
 
 describe('readRevisionHeader / scanRevisions on files', () => {
