@@ -1,9 +1,9 @@
 /**
  * Names longer than PostgreSQL keeps (63 bytes): the server's own cut (`SELECT $1::name`) is the
  * one migrator makes; entities with long and multibyte table, column, index, constraint, enum and
- * junction-table names go makemigrations → migrate → check clean → downgrade base, the revision
- * stating the names the database holds; two tables the same in their first 63 bytes are refused
- * before anything is written.
+ * junction-table names, and a Prisma schema with long mapped names, go makemigrations → migrate →
+ * check clean → downgrade base, the revision stating the names the database holds; two tables the
+ * same in their first 63 bytes are refused before anything is written.
  *
  * One PostgreSQL database per test (test/support/pg.ts). Needs `npx tsc -p tsconfig.json`.
  */
@@ -122,6 +122,52 @@ describe('names longer than PostgreSQL keeps', () => {
     // The check holds against the column it names.
     await assert.rejects(db.query(`INSERT INTO "${truncateIdentifier(LEDGER)}" ("${AMOUNT}", "bookingDay", "referenceInTheBankStatement") VALUES (-1, '2026-01-01', 'r')`), /violates check constraint/);
 
+    p.ok(['downgrade', 'base']);
+    const left = await db.query<{ n: string }>(`SELECT relname::text AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' ORDER BY 1`);
+    assert.deepEqual(left.map((r) => r.n), ['migrator_version', 'migrator_version_pkc']);
+    assert.deepEqual(await db.query(`SELECT typname FROM pg_type t JOIN pg_namespace s ON s.oid = t.typnamespace WHERE s.nspname = 'public' AND t.typtype = 'e'`), []);
+  });
+
+  it('a Prisma schema with long @@map, @map and enum names (a quoted type): migrate, check clean, downgrade base', async () => {
+    const db = await database();
+    const p = newProject('migrator-long-names-prisma-');
+    p.writeConfig({ database: db.url, models: ['schema.prisma'] });
+    const status = 'ReconciliationStatusOfLedgerEntriesForTheQuarterlyCloseOfTheBooks';
+    const amount = 'amount_in_the_currency_of_the_original_invoice_before_any_discounts';
+    p.write(
+      'schema.prisma',
+      `datasource db {
+  provider = "postgresql"
+}
+
+enum ${status} {
+  OPEN
+  MATCHED
+}
+
+model LedgerEntry {
+  id        Int    @id @default(autoincrement())
+  amount    Int    @map("${amount}")
+  reference String @unique
+  status    ${status} @default(OPEN)
+  history   ${status}[]
+  transfers Transfer[]
+
+  @@index([amount])
+  @@map("${LEDGER}")
+}
+
+model Transfer {
+  id      Int         @id
+  entryId Int
+  entry   LedgerEntry @relation(fields: [entryId], references: [id])
+}
+`,
+    );
+    const source = p.read(generatedFile(p.ok(['makemigrations', '-m', 'ledger'])));
+    assert.ok(source.includes(`'${truncateIdentifier(LEDGER)}'`) && source.includes(`'"${truncateIdentifier(status)}"[]'`), source);
+    p.ok(['migrate']);
+    assert.match(p.ok(['check']).stdout, /No changes detected/);
     p.ok(['downgrade', 'base']);
     const left = await db.query<{ n: string }>(`SELECT relname::text AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' ORDER BY 1`);
     assert.deepEqual(left.map((r) => r.n), ['migrator_version', 'migrator_version_pkc']);
