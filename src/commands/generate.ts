@@ -50,6 +50,7 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
       namingStrategy: config.namingStrategy,
       dataSources: config.dataSources,
     });
+    dialect.fitModels?.(models);
     const [dbHeads, database] = await fromDatabase;
     // Expressions the database re-prints its own way are asked of it, never taken for changes.
     const pending = conn.reprint ? unsettled(database, models, dialect.compareOptions) : [];

@@ -79,6 +79,16 @@ describe('TypeORM DataSource as the model source: errors', () => {
     failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /TypeORM cannot build the entity metadata: Data type "Object" in "Broken.note" is not supported/);
   });
 
+  test('an entity without a primary column: TypeORM\'s refusal, with the file and line of the class', () => {
+    const dir = project('no-primary', `import { DataSource } from 'typeorm';\nimport { Note } from './note.entity';\nexport default new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [Note] });\n`);
+    const entity = path.join(dir, 'src', 'note.entity.ts');
+    fs.writeFileSync(entity, `import { Column, Entity } from 'typeorm';\n\n/** Free text. */\n@Entity()\nexport class Note {\n  @Column() body!: string;\n}\n`);
+    const r = migrator(dir, {}, 'makemigrations', '-m', 'notes');
+    failsWith(r, path.join(dir, 'src', 'data-source.ts'), /Entity "Note" does not have a primary column/);
+    assert.ok(r.stderr.includes(`(at ${entity}:4)`), show(r));
+    assert.ok(!fs.existsSync(path.join(dir, 'versions')) || fs.readdirSync(path.join(dir, 'versions')).every((f) => !f.endsWith('.ts')), show(r));
+  });
+
   test('a project without TypeORM installed', () => {
     // No node_modules anywhere above it: typeorm cannot be resolved from the file's folder.
     const dir = path.join(tmp, 'no-typeorm');

@@ -502,3 +502,60 @@ export class Team {
     assert.throws(() => read(root, ['a.ts'], 'sqlite', { ...strategy, tableName: () => undefined }), /namingStrategy\.tableName\("A", undefined\) returned undefined/);
   });
 });
+
+describe('entity reader: a primary column, as TypeORM requires', () => {
+  it('an entity without one is an error naming the class and its file:line, as TypeORM refuses it', () => {
+    const root = project({
+      'note.ts': `import { Column, Entity } from 'typeorm';
+
+/** A note. */
+@Entity('notes')
+export class Note {
+  @Column() body!: string;
+}
+`,
+    });
+    fails(() => read(root, ['note.ts']), path.join(root, 'note.ts'), 4, /entity Note has no primary column, which TypeORM refuses.*add one, e\.g\. @PrimaryGeneratedColumn\(\)/);
+  });
+
+  it('a primary column of a base class counts; a base class without one does not make one', () => {
+    const root = project({
+      'base.ts': `import { CreateDateColumn, PrimaryColumn } from 'typeorm';
+export abstract class Keyed {
+  @PrimaryColumn({ type: 'varchar', length: 20 }) code!: string;
+}
+export abstract class Stamped {
+  @CreateDateColumn() createdAt!: Date;
+}
+`,
+      'entities.ts': `import { Column, Entity } from 'typeorm';
+import { Keyed, Stamped } from './base';
+@Entity()
+export class Country extends Keyed {
+  @Column() name!: string;
+}
+@Entity()
+export class Visit extends Stamped {
+  @Column() country!: string;
+}
+`,
+    });
+    fails(() => read(root, ['entities.ts']), path.join(root, 'entities.ts'), 7, /entity Visit has no primary column/);
+    const only = project({
+      'base.ts': fs.readFileSync(path.join(root, 'base.ts'), 'utf8'),
+      'country.ts': `import { Column, Entity } from 'typeorm';
+import { Keyed } from './base';
+@Entity()
+export class Country extends Keyed {
+  @Column() name!: string;
+}
+`,
+    });
+    assert.deepEqual(table(read(only, ['country.ts']), 'country').primaryKey?.columns, ['code']);
+  });
+
+  it('a column marked primary: true is one', () => {
+    const root = project({ 'tag.ts': `import { Column, Entity } from 'typeorm';\n@Entity()\nexport class Tag {\n  @Column({ primary: true }) slug!: string;\n}\n` });
+    assert.deepEqual(table(read(root, ['tag.ts'], 'sqlite'), 'tag').primaryKey?.columns, ['slug']);
+  });
+});

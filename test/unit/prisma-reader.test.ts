@@ -1522,6 +1522,35 @@ describe('Prisma syntax: constraint names', () => {
   });
 });
 
+describe('Prisma syntax: a model needs a unique criterion over required fields', () => {
+  it('a model with no @id, @@id, @unique or @@unique is an error at the model, as in Prisma', async () => {
+    for (const provider of both) {
+      const text = schemaText(provider, 'model Note {\n  body String\n  day  Int\n\n  @@index([day])\n}\n');
+      const message = await rejectedLikePrisma(text, provider, lineOfText(text, 'model Note'), /model Note has no unique criterion over required fields.*mark a required field @id or @unique, or add @@id\(\[\.\.\.\]\) or @@unique\(\[\.\.\.\]\)/);
+      assert.match(message, /^\S+schema\.prisma:\d+: /);
+    }
+  });
+
+  it('a unique criterion over an optional or Unsupported field does not count', async () => {
+    const optional = schemaText('postgresql', 'model Note {\n  body String\n  code String? @unique\n}\n');
+    await rejectedLikePrisma(optional, 'postgresql', lineOfText(optional, 'model Note'), /model Note has no unique criterion/);
+    const pair = schemaText('postgresql', 'model Note {\n  a String\n  b Int?\n\n  @@unique([a, b])\n}\n');
+    await rejectedLikePrisma(pair, 'postgresql', lineOfText(pair, 'model Note'), /model Note has no unique criterion/);
+    const unsupported = schemaText('postgresql', 'model Note {\n  a String\n  v Unsupported("tsvector")\n\n  @@unique([a, v])\n}\n');
+    await rejectedLikePrisma(unsupported, 'postgresql', lineOfText(unsupported, 'model Note'), /model Note has no unique criterion/);
+  });
+
+  it('a required @unique or @@unique field is enough without a primary key; @@ignore exempts the model', async () => {
+    const { schema: s } = await sameAsPrisma(
+      schemaText('postgresql', 'model Note {\n  code String @unique\n  body String?\n}\n\nmodel Pair {\n  a Int\n  b String\n\n  @@unique([a, b])\n}\n\nmodel Legacy {\n  payload String?\n\n  @@ignore\n}\n'),
+      'postgresql',
+    );
+    assert.equal(table(s, 'Note').primaryKey, undefined);
+    assert.deepEqual(indexes(table(s, 'Pair')), [['Pair_a_b_key', ['a', 'b'], true]]);
+    assert.deepEqual(table(s, 'Legacy').columns.map((c) => c.name), ['payload']);
+  });
+});
+
 describe('Prisma syntax: block comments /* … */', () => {
   it('where Prisma accepts them they are blanks: no field, value or model comes of their words, and lines keep their numbers', async () => {
     const text = schemaText(

@@ -8,6 +8,7 @@ import { compilePostgres, NEEDS_SCHEMA } from './compiler.js';
 import { introspectPostgres } from './introspector.js';
 import { normalizePgDefault, normalizePgOpclass, normalizePgType } from './types.js';
 import { normalizePgExpression } from './expressions.js';
+import { fitIdentifiers } from './identifiers.js';
 import { reprintResponse, reprintSql, type ReprintRow } from './reprint.js';
 import { ADVISORY_HOLDER_SQL, ADVISORY_LOCK_KEY, describeHolder, LOCK_NOT_AVAILABLE, namesIn, TABLE_HOLDERS_SQL } from './locks.js';
 
@@ -202,6 +203,7 @@ export const postgresDialect: Dialect = {
   },
   quoteIdentifier,
   quoteLiteral,
+  fitModels: fitIdentifiers,
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
   compile(operations: readonly Operation[], schema: Schema) {
     return compilePostgres(operations, schema);

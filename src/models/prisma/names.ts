@@ -4,7 +4,8 @@
  * PostgreSQL's 63 bytes as Prisma cuts them, and the namespaces Prisma keeps them unique in.
  */
 import { fail, type Where } from './errors.js';
-import { identifierLimit, truncateBytes, type Provider } from './types.js';
+import { truncateBytes } from '../../dialects/postgres/identifiers.js';
+import { identifierLimit, type Provider } from './types.js';
 
 /** Prisma's default constraint and index names, cut to the provider's identifier limit as Prisma cuts them. */
 export function namer(provider: Provider) {

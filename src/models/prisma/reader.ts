@@ -6,7 +6,7 @@
  * Prisma Migrate builds it or is an error naming file:line; nothing is passed over in silence.
  */
 import type { Attribute, BlockAttribute, Block, Enum, Field, Model } from '@mrleebo/prisma-ast';
-import { emptyTable, type Column, type EnumType, type Schema, type Table } from '../../schema/schema.js';
+import { emptyTable, keyColumn, type Column, type EnumType, type Schema, type Table } from '../../schema/schema.js';
 import { pgTypeName } from '../sql.js';
 import { readArgs, stringArg, stringLiteral } from './args.js';
 import { blockAttrsOf, fieldAttr, fieldsOf, spelled, typeName } from './ast.js';
@@ -200,6 +200,12 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
     for (const a of blockAttrsOf(m)) {
       if (a.name === 'index' || a.name === 'unique') t.indexes.push(constraintNames.claim(m.name, blockIndex(a, ctx), { file, line: lineOf(a) }, 'index'));
     }
+    if (!blockAttrsOf(m).some((a) => a.name === 'ignore') && !hasStrictCriterion(t, scalars)) {
+      fail(
+        modelWhere,
+        `model ${m.name} has no unique criterion over required fields, which Prisma refuses ("Each model must have at least one unique criteria that has only required fields"); mark a required field @id or @unique, or add @@id([...]) or @@unique([...])`,
+      );
+    }
     tables.set(m.name, t);
   }
 
@@ -210,6 +216,20 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
     ...(provider === 'postgresql' && enumDb.size ? { enums: [...enumDb.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) } : {}),
     ...(config.extensions.length ? { extensions: config.extensions } : {}),
   };
+}
+
+/**
+ * Whether the primary key or a unique index covers required, supported fields only: Prisma's
+ * "strict unique criteria", by which Prisma Client finds one row; every model not @@ignore'd needs one.
+ */
+function hasStrictCriterion(t: Table, scalars: ReadonlyMap<string, ScalarField & { node: Field }>): boolean {
+  const byColumn = new Map([...scalars.values()].map((f) => [f.column, f]));
+  const strict = (columns: readonly (string | undefined)[]): boolean =>
+    columns.every((c) => {
+      const f = c === undefined ? undefined : byColumn.get(c);
+      return !!f && !f.node.optional && f.scalar !== 'Unsupported';
+    });
+  return (!!t.primaryKey && strict(t.primaryKey.columns)) || t.indexes.some((i) => i.unique && strict(i.columns.map(keyColumn)));
 }
 
 /** A scalar field's column: the type per provider (native, enum, Unsupported, list), nullability. */

@@ -108,14 +108,3 @@ export function isIntegerType(type: string): boolean {
 export function identifierLimit(provider: Provider): number {
   return provider === 'postgresql' ? 63 : 10000;
 }
-
-/** Cuts `s` to at most `bytes` UTF-8 bytes, on a character boundary. */
-export function truncateBytes(s: string, bytes: number): string {
-  if (Buffer.byteLength(s) <= bytes) return s;
-  let out = '';
-  for (const ch of s) {
-    if (Buffer.byteLength(out + ch) > bytes) break;
-    out += ch;
-  }
-  return out;
-}

@@ -7,10 +7,11 @@
  * DataSource, so neither `pg` nor `better-sqlite3` is loaded, and `initialize()` does nothing.
  * Started by datasource.ts with the request as its one argument; answers on descriptor 3.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ts } from 'ts-morph';
 import { bridgedStrategy, NamingFailed, send } from './bridge.js';
 import { ProjectCompiler } from './compile.js';
 import { describeDataSource, type BuiltDataSource, type TypeOrmModule } from './describe.js';
@@ -57,6 +58,22 @@ function siteOf(error: unknown): string | undefined {
     if (!file.split(path.sep).includes('node_modules') && !file.startsWith(ownDir) && existsSync(file)) return `${file}:${m[2]}`;
   }
   return undefined;
+}
+
+/**
+ * Where the entity TypeORM refused for having no primary column is declared, as `file:line` of its
+ * class: TypeORM's error names the class only. The entity is the first one TypeORM's validator
+ * finds so (views and junction tables are exempt); undefined when its file is unknown (an
+ * EntitySchema).
+ */
+function missingPrimarySite(ds: ConstructedDataSource, origin: (target: unknown) => [string, number] | undefined): string | undefined {
+  const m = (ds.entityMetadatas ?? []).find((x) => x.tableType !== 'view' && !x.isJunction && !x.primaryColumns.length);
+  const file = m ? origin(m.target)?.[0] : undefined;
+  if (!m || !file) return undefined;
+  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const cls = sf.statements.find((st) => ts.isClassDeclaration(st) && st.name?.text === (m.target as { name?: string }).name);
+  // The line of its first decorator, as the entity reader names a class.
+  return cls ? `${file}:${sf.getLineAndCharacterOfPosition(cls.getStart(sf)).line + 1}` : file;
 }
 
 /** The DataSource family every `type` of it is built as: TypeORM 1.x has no driver named `sqlite`. */
@@ -173,7 +190,8 @@ async function run(request: ChildRequest): Promise<void> {
     await ds.buildMetadatas();
   } catch (error) {
     if (error instanceof NamingFailed) throw new Failure({ reason: 'naming' });
-    throw new Failure({ reason: 'build', message: messageOf(error), ...(siteOf(error) ? { at: siteOf(error) } : {}) });
+    const at = siteOf(error) ?? ((error as Error).name === 'MissingPrimaryColumnError' ? missingPrimarySite(ds, origin) : undefined);
+    throw new Failure({ reason: 'build', message: messageOf(error), ...(at ? { at } : {}) });
   }
   let description;
   try {

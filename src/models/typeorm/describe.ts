@@ -24,6 +24,9 @@ export interface TypeOrmEntityMetadata {
   tableName: string;
   tableType: string;
   synchronize: boolean;
+  /** A many-to-many junction table's (exempt from needing a primary column of its own). */
+  isJunction: boolean;
+  primaryColumns: TypeOrmColumnMetadata[];
   schema?: string;
   database?: string;
   comment?: string;

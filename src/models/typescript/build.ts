@@ -224,6 +224,11 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
     table.columns = columns.map((c) => c.column);
     built.push(...columns);
     const pkColumns = columnMetas.filter((c) => c.kind === 'primary' || c.kind === 'generated');
+    // TypeORM's metadata validator throws MissingPrimaryColumnError for such an entity (a base
+    // class's primary column counts): the table would serve no application.
+    if (!pkColumns.length) {
+      throw new ModelError(meta.node, `entity ${meta.className} has no primary column, which TypeORM refuses ("does not have a primary column"); add one, e.g. @PrimaryGeneratedColumn() id: number, or @PrimaryColumn() on a column that identifies a row`);
+    }
     const pk = pkColumns.map((c) => columns.find((b) => b.property === c.property)!.column.name);
     const pkName = pkColumns.find((c) => c.primaryKeyConstraintName)?.primaryKeyConstraintName;
     if (pk.length) table.primaryKey = { name: pkName ?? naming.primaryKeyName({ name: table.name }, pk), columns: pk };
