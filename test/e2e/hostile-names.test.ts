@@ -13,7 +13,8 @@
  * statement; the script run by hand builds the same catalog) → a second revision that alters what
  * the first made, over rows (SQLite rebuilds the tables) → downgrade -1 restores the first catalog.
  *
- * Also: offline scripts keep a message and a name inside their comment lines.
+ * Also: an enum whose type name needs quoting, changed to varchar, goes as a plain one does
+ * (PostgreSQL); offline scripts keep a message and a name inside their comment lines.
  *
  * One PostgreSQL database per suite (test/support/pg.ts); an unreachable server fails them.
  * Needs `npx tsc -p tsconfig.json` first.
@@ -1052,6 +1053,85 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// An enum whose type name needs quoting goes to varchar as one with a plain name does.
+
+const MOODS = (version: 1 | 2): string => `import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('moods')
+export class Moods {
+  @PrimaryColumn({ type: 'integer' })
+  id!: number;
+
+  @Column(${version === 1 ? `{ type: 'enum', enum: ["it's", 'b'], enumName: 'plain_mood', default: "it's" }` : `{ type: 'varchar', length: 60, default: "it's" }`})
+  plain!: string;
+
+  @Column(${version === 1 ? `{ type: 'enum', enum: ["it's", 'b'], enumName: ${L('mood"; DROP TYPE x; --')}, default: "it's" }` : `{ type: 'varchar', length: 60, default: "it's" }`})
+  odd!: string;
+}
+`;
+
+describe('postgres: an enum column whose type name needs quoting becomes varchar, keeping its default', () => {
+  let p: TempProject;
+  let db: TestDatabase;
+  const FIRST = 'c1d1e1f1a1b1';
+  const SECOND = 'c2d2e2f2a2b2';
+
+  before(async () => {
+    db = await createTestDatabase('migrator_hostile_enum');
+    p = newProject('migrator-hostile-enum-');
+    p.writeConfig({ database: db.url });
+    p.writeEntity('moods', MOODS(1));
+  });
+
+  after(async () => {
+    await db?.drop();
+  });
+
+  const columns = async (): Promise<unknown> => ((await pgCatalog(db)).tables as Record<string, { columns: unknown }>).moods.columns;
+  const enums = async (): Promise<unknown> => (await pgCatalog(db)).enums;
+
+  test('makemigrations writes the same change for both columns; migrate, check and downgrade -1 work', async () => {
+    p.ok(['makemigrations', '-m', 'moods', '--rev-id', FIRST]);
+    p.ok(['migrate']);
+    await db.query(`INSERT INTO moods (id, plain, odd) VALUES (1, 'b', 'b'), (2, DEFAULT, DEFAULT)`);
+    const enumColumns = [
+      ['id', 'integer', 'NOT NULL', null, null],
+      ['plain', 'plain_mood', 'NOT NULL', "'it''s'::plain_mood", null],
+      ['odd', '"mood""; DROP TYPE x; --"', 'NOT NULL', R`'it''s'::"mood""; DROP TYPE x; --"`, null],
+    ];
+    assert.deepEqual(await columns(), enumColumns);
+
+    p.writeEntity('moods', MOODS(2));
+    const file = generatedFile(p.ok(['makemigrations', '-m', 'moods as text', '--rev-id', SECOND]));
+    assert.deepEqual(await recordedCalls(p.path(file), 'upgrade'), [
+      ['alterColumn', 'moods', 'plain', { type: 'character varying(60)' }],
+      ['alterColumn', 'moods', 'odd', { type: 'character varying(60)' }],
+      ['dropEnum', 'mood"; DROP TYPE x; --'],
+      ['dropEnum', 'plain_mood'],
+    ]);
+    const up = p.run(['migrate']);
+    assert.equal(up.status, 0, explain(up, 'to exit 0'));
+    assert.deepEqual(await columns(), [
+      ['id', 'integer', 'NOT NULL', null, null],
+      ['plain', 'character varying(60)', 'NOT NULL', "'it''s'::character varying", null],
+      ['odd', 'character varying(60)', 'NOT NULL', "'it''s'::character varying", null],
+    ]);
+    assert.deepEqual(await enums(), {});
+    assert.deepEqual(await db.query('SELECT id, plain, odd FROM moods ORDER BY id'), [
+      { id: 1, plain: 'b', odd: 'b' },
+      { id: 2, plain: "it's", odd: "it's" },
+    ]);
+    const check = p.run(['check']);
+    assert.equal(check.status, 0, explain(check, 'to exit 0'));
+
+    const down = p.run(['downgrade', '-1']);
+    assert.equal(down.status, 0, explain(down, 'to exit 0'));
+    assert.deepEqual(await columns(), enumColumns);
+    assert.deepEqual(await enums(), { 'mood"; DROP TYPE x; --': ["it's", 'b'], plain_mood: ["it's", 'b'] });
+  });
+});
 
 // ---------------------------------------------------------------------------------------------
 // Offline scripts print a revision's message, and on SQLite the check before a rebuild, as `--`
