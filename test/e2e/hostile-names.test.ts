@@ -306,6 +306,19 @@ function transactions(sql: string): string[][] {
 
 const dump = (x: unknown): string => JSON.stringify(x, null, 2);
 
+/** A revision file written by hand: its upgrade() runs `body`; its downgrade() does nothing. */
+const handWritten = (id: string, down: string | null, body: string): string => `import type { Operations } from 'migrator';
+
+export const revision = '${id}';
+export const downRevision: string | string[] | null = ${down === null ? 'null' : `'${down}'`};
+
+export async function upgrade(op: Operations): Promise<void> {
+  ${body}
+}
+
+export async function downgrade(op: Operations): Promise<void> {}
+`;
+
 /** Every string the first revision's op calls carry, at any depth. */
 function strings(x: unknown, out: Set<string> = new Set()): Set<string> {
   if (typeof x === 'string') out.add(x);
@@ -1160,22 +1173,41 @@ describe('offline scripts keep a message and a name inside their comment lines',
     p.writeConfig();
     const target = sqliteTarget(p);
     await target.exec(`${KEEP_TABLES.sqlite}\n${KEEP_ROWS}`);
-    const revision = (id: string, down: string | null, body: string): string => `import type { Operations } from 'migrator';
-
-export const revision = '${id}';
-export const downRevision: string | string[] | null = ${down === null ? 'null' : `'${down}'`};
-
-export async function upgrade(op: Operations): Promise<void> {
-  ${body}
-}
-
-export async function downgrade(op: Operations): Promise<void> {}
-`;
-    p.write('versions/e1f1a1b1c1d1_t.ts', revision('e1f1a1b1c1d1', null, `await op.createTable('t', { columns: [{ name: ${L('x\nDROP TABLE posts; --')}, type: 'text', nullable: true }] });`));
-    p.write('versions/e2f2a2b2c2d2_t.ts', revision('e2f2a2b2c2d2', 'e1f1a1b1c1d1', `await op.alterColumn('t', ${L('x\nDROP TABLE posts; --')}, { nullable: false });`));
+    p.write('versions/e1f1a1b1c1d1_t.ts', handWritten('e1f1a1b1c1d1', null, `await op.createTable('t', { columns: [{ name: ${L('x\nDROP TABLE posts; --')}, type: 'text', nullable: true }] });`));
+    p.write('versions/e2f2a2b2c2d2_t.ts', handWritten('e2f2a2b2c2d2', 'e1f1a1b1c1d1', `await op.alterColumn('t', ${L('x\nDROP TABLE posts; --')}, { nullable: false });`));
     const script = p.ok(['upgrade', '--sql', 'base:head']).stdout;
     await target.exec(script);
     await assertKept(target);
     assert.deepEqual(await target.query('SELECT version_num FROM migrator_version'), [{ version_num: 'e2f2a2b2c2d2' }]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// SQLite: a change made in place, then a rebuild of the same table in one revision. The rebuild
+// starts from the table's CREATE TABLE as the change left it: what the revision did not touch
+// stays as written.
+
+describe('sqlite: a change in place, then a rebuild of the same table in the same revision', () => {
+  const setUp = async (create: string, rows: string, body: string): Promise<{ p: TempProject; target: Target }> => {
+    const p = newProject('migrator-hostile-follow-');
+    p.writeConfig();
+    const target = sqliteTarget(p);
+    p.write('versions/f1a1b1c1d1e1_create.ts', handWritten('f1a1b1c1d1e1', null, `await op.execute(${L(create)});`));
+    p.write('versions/f2a2b2c2d2e2_change.ts', handWritten('f2a2b2c2d2e2', 'f1a1b1c1d1e1', body));
+    p.ok(['upgrade', 'f1a1b1c1d1e1']);
+    await target.exec(rows);
+    p.ok(['migrate']);
+    return { p, target };
+  };
+  const stored = async (target: Target, table: string): Promise<unknown> => (await target.query(`SELECT sql FROM sqlite_master WHERE name = '${table}'`))[0]?.sql;
+
+  test('dropping "a" beside a column "x""a" of the same type leaves "x" as written', async () => {
+    const { target } = await setUp(
+      R`CREATE TABLE "t" ("id" integer PRIMARY KEY, "x" integer CHECK ("x" > 0), "x""a" text, "a" text, "c" text)`,
+      R`INSERT INTO "t" VALUES (1, 5, 'xa', 'a', NULL)`,
+      `await op.dropColumn('t', 'a');\n  await op.alterColumn('t', 'c', { nullable: false, default: "'c'" });`,
+    );
+    assert.equal(await stored(target, 't'), R`CREATE TABLE "t" ("id" integer PRIMARY KEY, "x" integer CHECK ("x" > 0), "x""a" text, "c" text NOT NULL DEFAULT 'c')`);
+    assert.deepEqual(await target.query(R`SELECT "id", "x", "x""a" AS xa, "c", typeof("x") AS tx FROM "t"`), [{ id: 1, x: 5, xa: 'xa', c: 'c', tx: 'integer' }]);
   });
 });

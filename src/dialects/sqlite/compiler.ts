@@ -8,7 +8,7 @@ import { describeOperation, operationTable, type Operation } from '../../operati
 import { cloneSchema, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { createIndexSql, standardSql } from '../sql.js';
-import { parseCreateTable, tokenize } from './parse.js';
+import { tokenize } from './parse.js';
 import { columnSql, createTableSql, isPlainDefault, rebuildSql } from './rebuild.js';
 
 export { REBUILD_PREFIX, columnSql, constraintSql, createIndexSql, createTableSql, defaultSql, rebuildSql } from './rebuild.js';
@@ -93,6 +93,36 @@ function inPlaceSql(op: Operation): string[] {
   }
 }
 
+type Token = ReturnType<typeof tokenize>[number];
+
+const isPunct = (t: Token | undefined, p: string): boolean => t?.kind === 'punct' && t.value === p;
+
+/**
+ * The definitions (columns and table constraints) of a CREATE TABLE, each as its tokens, from
+ * the first parenthesis at or after token `from`; empty when there is no column list.
+ */
+function definitions(tokens: Token[], from = 0): Token[][] {
+  const open = tokens.findIndex((t, i) => i >= from && isPunct(t, '('));
+  if (open < 0) return [];
+  const parts: Token[][] = [[]];
+  let depth = 0;
+  for (let i = open + 1; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (depth === 0 && isPunct(t, ')')) break;
+    if (depth === 0 && isPunct(t, ',')) {
+      parts.push([]);
+      continue;
+    }
+    if (isPunct(t, '(')) depth++;
+    if (isPunct(t, ')')) depth--;
+    parts[parts.length - 1].push(t);
+  }
+  return parts.filter((part) => part.length > 0);
+}
+
+/** A column definition, not a table constraint (which starts with one of these words). */
+const isColumnDefinition = (part: Token[]): boolean => !(part[0].kind === 'word' && ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN'].includes(part[0].value.toUpperCase()));
+
 /** Whether an expression names `column` (as an identifier, quoted or not). */
 function mentionsIdentifier(expression: string, column: string): boolean {
   return tokenize(expression).some((t) => (t.kind === 'ident' || t.kind === 'word') && t.value.toLowerCase() === column.toLowerCase());
@@ -133,9 +163,16 @@ function followSource(schema: Schema, op: Operation): void {
       return;
     }
     case 'dropColumn': {
-      const col = parseCreateTable(source.createSql).columns.find((c) => c.name === op.column);
-      if (!col) delete table.source;
-      else source.createSql = source.createSql.replace(new RegExp(`,\\s*${escapeRegExp(col.text)}|${escapeRegExp(col.text)}\\s*,`), '');
+      // The definition goes with the comma before it (after it, for the first): found by its
+      // tokens, not its text, which may also end another definition (`"x""a" text` ends in `"a" text`).
+      const parts = definitions(tokenize(source.createSql));
+      const i = parts.findIndex((part) => isColumnDefinition(part) && part[0].value === op.column);
+      if (i < 0 || parts.length < 2) {
+        delete table.source;
+        return;
+      }
+      const [from, to] = i > 0 ? [parts[i - 1].at(-1)!.end, parts[i].at(-1)!.end] : [parts[0][0].start, parts[1][0].start];
+      source.createSql = source.createSql.slice(0, from) + source.createSql.slice(to);
       return;
     }
     case 'renameColumn':
@@ -154,10 +191,6 @@ function followSource(schema: Schema, op: Operation): void {
     default:
       return;
   }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function compileSqlite(operations: readonly Operation[], schema: Schema): CompiledOperations {
