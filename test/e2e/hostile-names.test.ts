@@ -1210,4 +1210,36 @@ describe('sqlite: a change in place, then a rebuild of the same table in the sam
     assert.equal(await stored(target, 't'), R`CREATE TABLE "t" ("id" integer PRIMARY KEY, "x" integer CHECK ("x" > 0), "x""a" text, "c" text NOT NULL DEFAULT 'c')`);
     assert.deepEqual(await target.query(R`SELECT "id", "x", "x""a" AS xa, "c", typeof("x") AS tx FROM "t"`), [{ id: 1, x: 5, xa: 'xa', c: 'c', tx: 'integer' }]);
   });
+
+  test('renaming columns "text" (also a type), "order" (also a table it references) and "id" (referenced by itself), then a rebuild', async () => {
+    const { target } = await setUp(
+      R`CREATE TABLE "order" ("id" integer PRIMARY KEY);
+CREATE TABLE "user" ("id" integer PRIMARY KEY, "user" text COLLATE NOCASE, "text" text, "order" integer REFERENCES "order" ("id"), "boss" integer REFERENCES "user" ("id"), "c" text);
+CREATE INDEX "ix_user" ON "user" ("user", "text") WHERE "text" IS NOT NULL`,
+      R`INSERT INTO "order" VALUES (3); INSERT INTO "user" VALUES (1, 'U', 'hello', 3, NULL, NULL), (2, 'V', 'w', 3, 1, 'c')`,
+      `await op.renameColumn('user', 'text', 'body');\n  await op.renameColumn('user', 'order', 'order_id');\n  await op.renameColumn('user', 'id', 'key');\n  await op.alterColumn('user', 'c', { nullable: false, default: "'x'" });`,
+    );
+    assert.equal(
+      await stored(target, 'user'),
+      R`CREATE TABLE "user" ("key" integer PRIMARY KEY, "user" text COLLATE NOCASE, "body" text, "order_id" integer REFERENCES "order" ("id"), "boss" integer REFERENCES "user" ("key"), "c" text NOT NULL DEFAULT 'x')`,
+    );
+    assert.equal(await stored(target, 'ix_user'), R`CREATE INDEX "ix_user" ON "user" ("user", "body") WHERE "body" IS NOT NULL`);
+    assert.deepEqual(await target.query(R`SELECT "key", "user", "body", typeof("body") AS t, "order_id", "boss", "c" FROM "user" ORDER BY "key"`), [
+      { key: 1, user: 'U', body: 'hello', t: 'text', order_id: 3, boss: null, c: 'x' },
+      { key: 2, user: 'V', body: 'w', t: 'text', order_id: 3, boss: 1, c: 'c' },
+    ]);
+    assert.deepEqual(await target.query('PRAGMA foreign_key_check'), []);
+  });
+
+  test('renaming table "user", which has an indexed column "user", then a rebuild', async () => {
+    const { target } = await setUp(
+      R`CREATE TABLE "user" ("id" integer PRIMARY KEY, "user" text, "c" text);
+CREATE INDEX "ix_user" ON "user" ("user")`,
+      R`INSERT INTO "user" VALUES (1, 'U', NULL)`,
+      `await op.renameTable('user', 'users');\n  await op.alterColumn('users', 'c', { nullable: false, default: "'x'" });`,
+    );
+    assert.equal(await stored(target, 'users'), R`CREATE TABLE "users" ("id" integer PRIMARY KEY, "user" text, "c" text NOT NULL DEFAULT 'x')`);
+    assert.equal(await stored(target, 'ix_user'), R`CREATE INDEX "ix_user" ON "users" ("user")`);
+    assert.deepEqual(await target.query(R`SELECT "id", "user", "c" FROM "users"`), [{ id: 1, user: 'U', c: 'x' }]);
+  });
 });
