@@ -1,20 +1,23 @@
 /**
  * Hostile names, end to end through the built CLI, on SQLite and on PostgreSQL (one body, run for
  * each): TypeORM entity classes, and a Prisma schema, whose table, column, index, constraint,
- * primary-key, foreign-key, enum type and enum value names, string defaults, column comments and
- * revision message hold double and single quotes, `;`, `--`, `/*`, parentheses, spaces,
- * backslashes, `$1`, `$$`, é, 日本, emoji, reserved words (`order`, `select`, `user`, `group`) and
- * `id); DROP TABLE posts; --`. Tables `posts` and `keep`, with rows, are in the database before
- * the first revision and in the models: nothing may touch them.
+ * primary-key, foreign-key, check, enum type and enum value names, string defaults, column
+ * comments, a partial index's predicate and the revision message hold double and single quotes,
+ * `;`, `--`, `/*`, parentheses, spaces, backslashes, `$1`, `$$`, é, 日本, emoji, reserved words
+ * (`order`, `select`, `user`, `group`) and `id); DROP TABLE posts; --`. Tables `posts` and
+ * `keep`, with rows, are in the database before the first revision and in the models: nothing may
+ * touch them.
  *
- * Per dialect: makemigrations → the revision file (imported, its op calls recorded; `heads` reads
- * it) → migrate → the exact catalog, written out below → posts/keep and their rows → sqlmigrate →
- * check → downgrade base → migrate again → offline `upgrade --sql` (each name quoted, statement by
- * statement; the script run by hand builds the same catalog) → a second revision that alters what
- * the first made, over rows (SQLite rebuilds the tables) → downgrade -1 restores the first catalog.
+ * Per dialect: makemigrations → the revision file (type-checked, imported and its op calls
+ * recorded; `heads` reads it) → migrate → the exact catalog, written out below → posts/keep and
+ * their rows → sqlmigrate → check → downgrade base → migrate again → offline `upgrade --sql` (each
+ * name quoted, statement by statement; the script run by hand builds the same catalog) → a second
+ * revision that alters what the first made, over rows (SQLite rebuilds the tables) → downgrade -1
+ * restores the first catalog.
  *
  * Also: an enum whose type name needs quoting, changed to varchar, goes as a plain one does
- * (PostgreSQL); offline scripts keep a message and a name inside their comment lines.
+ * (PostgreSQL); offline scripts keep a message and a name inside their comment lines; on SQLite,
+ * a column dropped or renamed in place, then a rebuild of the same table in the same revision.
  *
  * One PostgreSQL database per suite (test/support/pg.ts); an unreachable server fails them.
  * Needs `npx tsc -p tsconfig.json` first.
@@ -56,7 +59,7 @@ const ENUM_V2 = ["it's", 'a"b', 'x); DROP TABLE posts; --', '$1 $$', 'back\\slas
  */
 function entities(dialect: Dialect, version: 1 | 2): string {
   const v2 = version === 2;
-  return `import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+  return `import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 @Entity('posts')
 export class Post {
@@ -97,6 +100,8 @@ export class Order {
 ${v2 ? `@Unique(${L('uq $$ (x)')}, ['d2', 'parens'])` : `@Index(${L('ix "classic"; DROP TABLE posts; --')}, ['backslash'])`}
 @Index(['d1', 'd2'], { unique: true })
 @Index(${L('ix (paren)')}, ['parens', 'order'])
+@Index(${L("ix partial 'x'")}, ['comm'], { where: ${L('"$$" IS NOT NULL AND "x /* y */ -- z" <> \'it\'\'s\'')} })
+@Check(${L('ck "$1"; DROP TABLE posts; --')}, ${L('"$1" >= 0')})
 export class Classic {
   @PrimaryColumn({ name: ${L('id); DROP TABLE posts; --')}, type: 'integer', primaryKeyConstraintName: ${L("pk'); DROP TABLE keep; --")} })
   id!: number;
@@ -210,6 +215,41 @@ function sqliteCatalog(db: Database.Database): Catalog {
   }
   const indexSql = rows.filter((r) => r.type === 'index' && r.sql !== null).map((r) => r.sql);
   return { tables, indexSql };
+}
+
+/**
+ * A SQLite catalog with each stored CREATE TABLE as its head and its definitions (columns and
+ * table constraints, as written) in sorted order: the same table, whatever order a rebuild wrote
+ * its constraints in.
+ */
+function definitionsSorted(catalog: Catalog): Catalog {
+  const split = (sql: string): { head: string; definitions: string[] } => {
+    const parts: string[] = [];
+    let depth = 0;
+    let quote = '';
+    let open = -1;
+    let start = 0;
+    for (let i = 0; i < sql.length; i++) {
+      const ch = sql[i];
+      if (quote) {
+        if (ch === quote) quote = '';
+      } else if (ch === "'" || ch === '"') quote = ch;
+      else if (ch === '(' && open < 0) {
+        open = i;
+        start = i + 1;
+      } else if (ch === '(') depth++;
+      else if (ch === ')' && depth-- === 0) {
+        parts.push(sql.slice(start, i).trim());
+        break;
+      } else if (ch === ',' && depth === 0 && open >= 0) {
+        parts.push(sql.slice(start, i).trim());
+        start = i + 1;
+      }
+    }
+    return { head: sql.slice(0, open).trim(), definitions: parts.sort() };
+  };
+  const tables = catalog.tables as Record<string, { sql: string }>;
+  return { ...catalog, tables: Object.fromEntries(Object.entries(tables).map(([name, t]) => [name, { ...t, sql: split(t.sql) }])) };
 }
 
 function pgTarget(db: TestDatabase): Target {
@@ -335,7 +375,8 @@ const NAMED = [
   R`it's; DROP TABLE keep; -- /* $1 $$ \ 日本 🚀`, 'IDX_fb1dd57d8b9cd993643076b70c', 'id); DROP TABLE posts; --', "it's", R`'C:\dir\$1 $$ /* -- */'`,
   'a "quoted" comment', R`back\slash`, '$1', '$$', 'paren(s)', 'x /* y */ -- z', 'mood', "'it''s'", 'order"; --', "pk'); DROP TABLE keep; --",
   'fk "order"; DROP TABLE posts; --', 'IDX_a6c2d1fd766fa4d96bed2a576a', 'ix "classic"; DROP TABLE posts; --', 'ix (paren)', 'café "日本" 🚀', 'ïd 🔑',
-  'naïve "é"', "'çà 日本 🚀'", 'classic$1', 'pk é 日本 🚀', 'fk /* 日本 */ $$', 'ix 日本 🚀',
+  'naïve "é"', "'çà 日本 🚀'", 'classic$1', 'pk é 日本 🚀', 'fk /* 日本 */ $$', 'ix 日本 🚀', 'ck "$1"; DROP TABLE posts; --', '"$1" >= 0',
+  "ix partial 'x'", `"$$" IS NOT NULL AND "x /* y */ -- z" <> 'it''s'`,
 ];
 /** …and the enum: PostgreSQL's type and its labels, SQLite's CHECK. */
 const REVISION_STRINGS: Record<Dialect, string[]> = {
@@ -362,7 +403,7 @@ const EXPECTED_V1: Record<Dialect, Catalog> = {
         foreignKeys: [[['classic$1'], 'id); DROP TABLE posts; --', ['id); DROP TABLE posts; --'], 'ON DELETE SET NULL']],
       },
       'id); DROP TABLE posts; --': {
-        sql: R`CREATE TABLE "id); DROP TABLE posts; --" ("id); DROP TABLE posts; --" integer NOT NULL, "it's" text NOT NULL DEFAULT 'C:\dir\$1 $$ /* -- */', "back\slash" varchar(20), "$1" integer NOT NULL DEFAULT 0, "$$" integer, "paren(s)" integer, "x /* y */ -- z" text, "mood" varchar NOT NULL DEFAULT 'it''s', "order""; --" integer, PRIMARY KEY ("id); DROP TABLE posts; --"), CONSTRAINT "fk ""order""; DROP TABLE posts; --" FOREIGN KEY ("order""; --") REFERENCES "order" ("select") ON DELETE CASCADE ON UPDATE NO ACTION, CHECK ("mood" IN ('it''s','a"b','x); DROP TABLE posts; --','$1 $$','back\slash','日本 🚀','order')))`,
+        sql: R`CREATE TABLE "id); DROP TABLE posts; --" ("id); DROP TABLE posts; --" integer NOT NULL, "it's" text NOT NULL DEFAULT 'C:\dir\$1 $$ /* -- */', "back\slash" varchar(20), "$1" integer NOT NULL DEFAULT 0, "$$" integer, "paren(s)" integer, "x /* y */ -- z" text, "mood" varchar NOT NULL DEFAULT 'it''s', "order""; --" integer, PRIMARY KEY ("id); DROP TABLE posts; --"), CONSTRAINT "fk ""order""; DROP TABLE posts; --" FOREIGN KEY ("order""; --") REFERENCES "order" ("select") ON DELETE CASCADE ON UPDATE NO ACTION, CHECK ("mood" IN ('it''s','a"b','x); DROP TABLE posts; --','$1 $$','back\slash','日本 🚀','order')), CONSTRAINT "ck ""$1""; DROP TABLE posts; --" CHECK ("$1" >= 0))`,
         columns: [
           ['id); DROP TABLE posts; --', 'INTEGER', 'NOT NULL', null, 1],
           ["it's", 'TEXT', 'NOT NULL', R`'C:\dir\$1 $$ /* -- */'`, 0],
@@ -378,6 +419,7 @@ const EXPECTED_V1: Record<Dialect, Catalog> = {
           ['IDX_a6c2d1fd766fa4d96bed2a576a', 'UNIQUE', 'c', ['$1', '$$']],
           ['ix (paren)', '', 'c', ['paren(s)', 'order"; --']],
           ['ix "classic"; DROP TABLE posts; --', '', 'c', [R`back\slash`]],
+          ["ix partial 'x'", '', 'c', ['x /* y */ -- z']],
         ],
         foreignKeys: [[['order"; --'], 'order', ['select'], 'ON DELETE CASCADE']],
       },
@@ -410,6 +452,7 @@ const EXPECTED_V1: Record<Dialect, Catalog> = {
       'CREATE UNIQUE INDEX "IDX_fb1dd57d8b9cd993643076b70c" ON "order" ("group", "user")',
       R`CREATE INDEX "ix ""classic""; DROP TABLE posts; --" ON "id); DROP TABLE posts; --" ("back\slash")`,
       'CREATE INDEX "ix (paren)" ON "id); DROP TABLE posts; --" ("paren(s)", "order""; --")',
+      R`CREATE INDEX "ix partial 'x'" ON "id); DROP TABLE posts; --" ("x /* y */ -- z") WHERE "$$" IS NOT NULL AND "x /* y */ -- z" <> 'it''s'`,
       'CREATE INDEX "ix 日本 🚀" ON "café ""日本"" 🚀" ("naïve ""é""", "classic$1")',
     ],
   },
@@ -445,12 +488,14 @@ const EXPECTED_V1: Record<Dialect, Catalog> = {
           ['order"; --', 'integer', 'NULL', null, null],
         ],
         constraints: [
+          ['c', 'ck "$1"; DROP TABLE posts; --', 'CHECK (("$1" >= 0))'],
           ['f', 'fk "order"; DROP TABLE posts; --', 'FOREIGN KEY ("order""; --") REFERENCES "order"("select") ON DELETE CASCADE'],
           ['p', "pk'); DROP TABLE keep; --", 'PRIMARY KEY ("id); DROP TABLE posts; --")'],
         ],
         indexes: [
           'CREATE INDEX "ix (paren)" ON public."id); DROP TABLE posts; --" USING btree ("paren(s)", "order""; --")',
           R`CREATE INDEX "ix ""classic""; DROP TABLE posts; --" ON public."id); DROP TABLE posts; --" USING btree ("back\slash")`,
+          R`CREATE INDEX "ix partial 'x'" ON public."id); DROP TABLE posts; --" USING btree ("x /* y */ -- z") WHERE (("$$" IS NOT NULL) AND ("x /* y */ -- z" <> 'it''s'::text))`,
           'CREATE UNIQUE INDEX "IDX_a6c2d1fd766fa4d96bed2a576a" ON public."id); DROP TABLE posts; --" USING btree ("$1", "$$")',
           R`CREATE UNIQUE INDEX "pk'); DROP TABLE keep; --" ON public."id); DROP TABLE posts; --" USING btree ("id); DROP TABLE posts; --")`,
         ],
@@ -514,7 +559,7 @@ const EXPECTED_V2: Record<Dialect, Catalog> = {
         foreignKeys: [[['classic$1'], 'id); DROP TABLE posts; --', ['id); DROP TABLE posts; --'], 'ON DELETE CASCADE']],
       },
       'id); DROP TABLE posts; --': {
-        sql: R`CREATE TABLE "id); DROP TABLE posts; --" ("id); DROP TABLE posts; --" integer NOT NULL, "it's" text NOT NULL DEFAULT 'C:\dir\$1 $$ /* -- */', "back\slash" varchar(40), "$1" integer NOT NULL DEFAULT 0, "$$" integer, "paren(s)" integer, "x /* y */ -- z" text, "mood" varchar NOT NULL DEFAULT 'it''s', "order""; --" integer, PRIMARY KEY ("id); DROP TABLE posts; --"), CONSTRAINT "fk ""order""; DROP TABLE posts; --" FOREIGN KEY ("order""; --") REFERENCES "order" ("select") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "uq $$ (x)" UNIQUE ("$$", "paren(s)"), CHECK ("mood" IN ('it''s','a"b','x); DROP TABLE posts; --','$1 $$','back\slash','日本 🚀','new''); DROP TABLE posts; --')))`,
+        sql: R`CREATE TABLE "id); DROP TABLE posts; --" ("id); DROP TABLE posts; --" integer NOT NULL, "it's" text NOT NULL DEFAULT 'C:\dir\$1 $$ /* -- */', "back\slash" varchar(40), "$1" integer NOT NULL DEFAULT 0, "$$" integer, "paren(s)" integer, "x /* y */ -- z" text, "mood" varchar NOT NULL DEFAULT 'it''s', "order""; --" integer, PRIMARY KEY ("id); DROP TABLE posts; --"), CONSTRAINT "fk ""order""; DROP TABLE posts; --" FOREIGN KEY ("order""; --") REFERENCES "order" ("select") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "ck ""$1""; DROP TABLE posts; --" CHECK ("$1" >= 0), CONSTRAINT "uq $$ (x)" UNIQUE ("$$", "paren(s)"), CHECK ("mood" IN ('it''s','a"b','x); DROP TABLE posts; --','$1 $$','back\slash','日本 🚀','new''); DROP TABLE posts; --')))`,
         columns: [
           ['id); DROP TABLE posts; --', 'INTEGER', 'NOT NULL', null, 1],
           ["it's", 'TEXT', 'NOT NULL', R`'C:\dir\$1 $$ /* -- */'`, 0],
@@ -529,6 +574,7 @@ const EXPECTED_V2: Record<Dialect, Catalog> = {
         indexes: [
           ['IDX_a6c2d1fd766fa4d96bed2a576a', 'UNIQUE', 'c', ['$1', '$$']],
           ['ix (paren)', '', 'c', ['paren(s)', 'order"; --']],
+          ["ix partial 'x'", '', 'c', ['x /* y */ -- z']],
           ['sqlite_autoindex_id); DROP TABLE posts; --_1', 'UNIQUE', 'u', ['$$', 'paren(s)']],
         ],
         foreignKeys: [[['order"; --'], 'order', ['select'], 'ON DELETE CASCADE']],
@@ -561,6 +607,7 @@ const EXPECTED_V2: Record<Dialect, Catalog> = {
       'CREATE UNIQUE INDEX "IDX_a6c2d1fd766fa4d96bed2a576a" ON "id); DROP TABLE posts; --" ("$1", "$$")',
       'CREATE UNIQUE INDEX "IDX_fb1dd57d8b9cd993643076b70c" ON "order" ("group", "user")',
       'CREATE INDEX "ix (paren)" ON "id); DROP TABLE posts; --" ("paren(s)", "order""; --")',
+      R`CREATE INDEX "ix partial 'x'" ON "id); DROP TABLE posts; --" ("x /* y */ -- z") WHERE "$$" IS NOT NULL AND "x /* y */ -- z" <> 'it''s'`,
       'CREATE INDEX "ix 日本 🚀" ON "café ""日本"" 🚀" ("naïve ""é""", "classic$1")',
     ],
   },
@@ -596,12 +643,14 @@ const EXPECTED_V2: Record<Dialect, Catalog> = {
           ['order"; --', 'integer', 'NULL', null, null],
         ],
         constraints: [
+          ['c', 'ck "$1"; DROP TABLE posts; --', 'CHECK (("$1" >= 0))'],
           ['f', 'fk "order"; DROP TABLE posts; --', 'FOREIGN KEY ("order""; --") REFERENCES "order"("select") ON DELETE CASCADE'],
           ['p', "pk'); DROP TABLE keep; --", 'PRIMARY KEY ("id); DROP TABLE posts; --")'],
           ['u', 'uq $$ (x)', 'UNIQUE ("$$", "paren(s)")'],
         ],
         indexes: [
           'CREATE INDEX "ix (paren)" ON public."id); DROP TABLE posts; --" USING btree ("paren(s)", "order""; --")',
+          R`CREATE INDEX "ix partial 'x'" ON public."id); DROP TABLE posts; --" USING btree ("x /* y */ -- z") WHERE (("$$" IS NOT NULL) AND ("x /* y */ -- z" <> 'it''s'::text))`,
           'CREATE UNIQUE INDEX "IDX_a6c2d1fd766fa4d96bed2a576a" ON public."id); DROP TABLE posts; --" USING btree ("$1", "$$")',
           R`CREATE UNIQUE INDEX "pk'); DROP TABLE keep; --" ON public."id); DROP TABLE posts; --" USING btree ("id); DROP TABLE posts; --")`,
           'CREATE UNIQUE INDEX "uq $$ (x)" ON public."id); DROP TABLE posts; --" USING btree ("$$", "paren(s)")',
@@ -646,10 +695,11 @@ const OFFLINE_V1: Record<Dialect, string[]> = {
   sqlite: [
     R`CREATE TABLE "order" ("select" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "group" varchar(60) NOT NULL DEFAULT 'it''s; DROP TABLE x; --', "user" varchar(60) NOT NULL, "a""b" text, CONSTRAINT "uq 'user'; DROP TABLE posts; --" UNIQUE ("user"));`,
     'CREATE UNIQUE INDEX "IDX_fb1dd57d8b9cd993643076b70c" ON "order" ("group", "user");',
-    R`CREATE TABLE "id); DROP TABLE posts; --" ("id); DROP TABLE posts; --" integer NOT NULL, "it's" text NOT NULL DEFAULT 'C:\dir\$1 $$ /* -- */', "back\slash" varchar(20), "$1" integer NOT NULL DEFAULT 0, "$$" integer, "paren(s)" integer, "x /* y */ -- z" text, "mood" varchar NOT NULL DEFAULT 'it''s', "order""; --" integer, PRIMARY KEY ("id); DROP TABLE posts; --"), CONSTRAINT "fk ""order""; DROP TABLE posts; --" FOREIGN KEY ("order""; --") REFERENCES "order" ("select") ON DELETE CASCADE ON UPDATE NO ACTION, CHECK ("mood" IN ('it''s','a"b','x); DROP TABLE posts; --','$1 $$','back\slash','日本 🚀','order')));`,
+    R`CREATE TABLE "id); DROP TABLE posts; --" ("id); DROP TABLE posts; --" integer NOT NULL, "it's" text NOT NULL DEFAULT 'C:\dir\$1 $$ /* -- */', "back\slash" varchar(20), "$1" integer NOT NULL DEFAULT 0, "$$" integer, "paren(s)" integer, "x /* y */ -- z" text, "mood" varchar NOT NULL DEFAULT 'it''s', "order""; --" integer, PRIMARY KEY ("id); DROP TABLE posts; --"), CONSTRAINT "fk ""order""; DROP TABLE posts; --" FOREIGN KEY ("order""; --") REFERENCES "order" ("select") ON DELETE CASCADE ON UPDATE NO ACTION, CHECK ("mood" IN ('it''s','a"b','x); DROP TABLE posts; --','$1 $$','back\slash','日本 🚀','order')), CONSTRAINT "ck ""$1""; DROP TABLE posts; --" CHECK ("$1" >= 0));`,
     'CREATE UNIQUE INDEX "IDX_a6c2d1fd766fa4d96bed2a576a" ON "id); DROP TABLE posts; --" ("$1", "$$");',
     R`CREATE INDEX "ix ""classic""; DROP TABLE posts; --" ON "id); DROP TABLE posts; --" ("back\slash");`,
     'CREATE INDEX "ix (paren)" ON "id); DROP TABLE posts; --" ("paren(s)", "order""; --");',
+    R`CREATE INDEX "ix partial 'x'" ON "id); DROP TABLE posts; --" ("x /* y */ -- z") WHERE "$$" IS NOT NULL AND "x /* y */ -- z" <> 'it''s';`,
     R`CREATE TABLE "café ""日本"" 🚀" ("ïd 🔑" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "naïve ""é""" varchar(40) NOT NULL DEFAULT 'çà 日本 🚀', "classic$1" integer, CONSTRAINT "fk /* 日本 */ $$" FOREIGN KEY ("classic$1") REFERENCES "id); DROP TABLE posts; --" ("id); DROP TABLE posts; --") ON DELETE SET NULL ON UPDATE NO ACTION);`,
     'CREATE INDEX "ix 日本 🚀" ON "café ""日本"" 🚀" ("naïve ""é""", "classic$1");',
     R`INSERT INTO "migrator_version" ("version_num") VALUES ('a1b1c1d1e1f1');`,
@@ -659,11 +709,12 @@ const OFFLINE_V1: Record<Dialect, string[]> = {
     R`CREATE TABLE "order" ("select" serial NOT NULL, "group" character varying(60) NOT NULL DEFAULT 'it''s; DROP TABLE x; --', "user" character varying(60) NOT NULL, "a""b" text, CONSTRAINT "pk ""order""; DROP TABLE keep; --" PRIMARY KEY ("select"), CONSTRAINT "uq 'user'; DROP TABLE posts; --" UNIQUE ("user"));`,
     R`COMMENT ON COLUMN "order"."group" IS 'it''s; DROP TABLE keep; -- /* $1 $$ \ 日本 🚀';`,
     'CREATE UNIQUE INDEX "IDX_fb1dd57d8b9cd993643076b70c" ON "order" ("group", "user");',
-    R`CREATE TABLE "id); DROP TABLE posts; --" ("id); DROP TABLE posts; --" integer NOT NULL, "it's" text NOT NULL DEFAULT 'C:\dir\$1 $$ /* -- */', "back\slash" character varying(20), "$1" integer NOT NULL DEFAULT '0', "$$" integer, "paren(s)" integer, "x /* y */ -- z" text, "mood" "mood""; DROP TYPE x; --" NOT NULL DEFAULT 'it''s', "order""; --" integer, CONSTRAINT "pk'); DROP TABLE keep; --" PRIMARY KEY ("id); DROP TABLE posts; --"), CONSTRAINT "fk ""order""; DROP TABLE posts; --" FOREIGN KEY ("order""; --") REFERENCES "order" ("select") ON DELETE CASCADE ON UPDATE NO ACTION);`,
+    R`CREATE TABLE "id); DROP TABLE posts; --" ("id); DROP TABLE posts; --" integer NOT NULL, "it's" text NOT NULL DEFAULT 'C:\dir\$1 $$ /* -- */', "back\slash" character varying(20), "$1" integer NOT NULL DEFAULT '0', "$$" integer, "paren(s)" integer, "x /* y */ -- z" text, "mood" "mood""; DROP TYPE x; --" NOT NULL DEFAULT 'it''s', "order""; --" integer, CONSTRAINT "pk'); DROP TABLE keep; --" PRIMARY KEY ("id); DROP TABLE posts; --"), CONSTRAINT "ck ""$1""; DROP TABLE posts; --" CHECK ("$1" >= 0), CONSTRAINT "fk ""order""; DROP TABLE posts; --" FOREIGN KEY ("order""; --") REFERENCES "order" ("select") ON DELETE CASCADE ON UPDATE NO ACTION);`,
     R`COMMENT ON COLUMN "id); DROP TABLE posts; --"."it's" IS 'a "quoted" comment';`,
     'CREATE UNIQUE INDEX "IDX_a6c2d1fd766fa4d96bed2a576a" ON "id); DROP TABLE posts; --" ("$1", "$$");',
     R`CREATE INDEX "ix ""classic""; DROP TABLE posts; --" ON "id); DROP TABLE posts; --" ("back\slash");`,
     'CREATE INDEX "ix (paren)" ON "id); DROP TABLE posts; --" ("paren(s)", "order""; --");',
+    R`CREATE INDEX "ix partial 'x'" ON "id); DROP TABLE posts; --" ("x /* y */ -- z") WHERE "$$" IS NOT NULL AND "x /* y */ -- z" <> 'it''s';`,
     R`CREATE TABLE "café ""日本"" 🚀" ("ïd 🔑" serial NOT NULL, "naïve ""é""" character varying(40) NOT NULL DEFAULT 'çà 日本 🚀', "classic$1" integer, CONSTRAINT "pk é 日本 🚀" PRIMARY KEY ("ïd 🔑"), CONSTRAINT "fk /* 日本 */ $$" FOREIGN KEY ("classic$1") REFERENCES "id); DROP TABLE posts; --" ("id); DROP TABLE posts; --") ON DELETE SET NULL ON UPDATE NO ACTION);`,
     'CREATE INDEX "ix 日本 🚀" ON "café ""日本"" 🚀" ("naïve ""é""", "classic$1");',
     R`INSERT INTO "migrator_version" ("version_num") VALUES ('a1b1c1d1e1f1');`,
@@ -698,10 +749,12 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await target.query('SELECT version_num FROM migrator_version'), []);
       await assertKept(target);
     };
-    const atFirst = async (): Promise<void> => {
+    /** At the first revision; `rebuilt`: SQLite has rebuilt tables since, which may list their constraints in another order. */
+    const atFirst = async (rebuilt = false): Promise<void> => {
       assert.deepEqual(await target.tables(), ['café "日本" 🚀', 'id); DROP TABLE posts; --', 'keep', 'migrator_version', 'order', 'posts']);
       const catalog = await target.catalog();
-      assert.deepEqual(catalog, EXPECTED_V1[dialect], dump(catalog));
+      if (rebuilt) assert.deepEqual(definitionsSorted(catalog), definitionsSorted(EXPECTED_V1[dialect]), dump(catalog));
+      else assert.deepEqual(catalog, EXPECTED_V1[dialect], dump(catalog));
       assert.deepEqual(await target.query('SELECT version_num FROM migrator_version'), [{ version_num: REV1 }]);
       await assertKept(target);
     };
@@ -730,6 +783,7 @@ for (const dialect of DIALECTS) {
           ['createIndex', 'id); DROP TABLE posts; --'],
           ['createIndex', 'id); DROP TABLE posts; --'],
           ['createIndex', 'id); DROP TABLE posts; --'],
+          ['createIndex', 'id); DROP TABLE posts; --'],
           ['createTable', 'café "日本" 🚀'],
           ['createIndex', 'café "日本" 🚀'],
         ],
@@ -739,6 +793,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(down, [
         ['dropIndex', 'café "日本" 🚀', 'ix 日本 🚀'],
         ['dropTable', 'café "日本" 🚀'],
+        ['dropIndex', 'id); DROP TABLE posts; --', "ix partial 'x'"],
         ['dropIndex', 'id); DROP TABLE posts; --', 'ix (paren)'],
         ['dropIndex', 'id); DROP TABLE posts; --', 'ix "classic"; DROP TABLE posts; --'],
         ['dropIndex', 'id); DROP TABLE posts; --', 'IDX_a6c2d1fd766fa4d96bed2a576a'],
@@ -805,7 +860,7 @@ INSERT INTO "café ""日本"" 🚀" ("classic$1") VALUES (5);`);
       checkClean();
 
       p.ok(['downgrade', '-1']);
-      await atFirst();
+      await atFirst(dialect === 'sqlite');
       await rows(`a"b'c`);
       p.ok(['downgrade', 'base']);
       await atBase();
