@@ -42,6 +42,12 @@ describe('PostgreSQL defaults compare by meaning', () => {
     sameDefault('time(3) without time zone', "'2024-01-01 10:20:30 +00:00'", "'10:20:30'::time without time zone");
     otherDefault('timestamp(6) with time zone', "'2024-01-01 00:00:00 +02:00'", "'2024-01-01 00:00:00+00'::timestamp with time zone");
   });
+
+  it('casts to a quoted type name with doubled quotes inside it, as format_type prints an enum named mood"; DROP TYPE x; --', () => {
+    sameDefault('"mood""; DROP TYPE x; --"', "'it''s'", `'it''s'::"mood""; DROP TYPE x; --"`);
+    sameDefault('"a""b"[]', `ARRAY['x', 'y']::"a""b"[]`, `ARRAY['x'::"a""b", 'y'::"a""b"]`);
+    otherDefault('"mood""; DROP TYPE x; --"', "'it''s'", `'its'::"mood""; DROP TYPE x; --"`);
+  });
 });
 
 describe('PostgreSQL expressions compare by meaning', () => {

@@ -6,6 +6,15 @@ import { quoteIdentifier as q, quoteLiteral, UnsupportedOperationError, type Com
 import { columnList, constraintSql, standardSql } from '../sql.js';
 import { serialType } from './types.js';
 
+/** A name in a printed type: a plain word, or a quoted identifier with its quotes doubled inside. */
+const TYPE_NAME = `(?:"(?:[^"]|"")*"|[a-z_][a-z0-9_$]*)`;
+
+/**
+ * A string literal and its cast, as PostgreSQL prints a default: `'open'::text`,
+ * `'x'::character varying(20)`, `'a'::"Mood"`, `'it''s'::"mood""; DROP TYPE x; --"`, `'b'::public."Kind"[]`.
+ */
+const LITERAL_CAST = new RegExp(`^('(?:[^']|'')*')::${TYPE_NAME}(?:\\.${TYPE_NAME})?(?: [a-z]+)*(?:\\(\\d+(?:,\\d+)?\\))?(?: [a-z]+)*(?:\\[\\])*$`, 'i');
+
 function columnType(c: Column): string {
   if (c.autoincrement && !c.identity) return serialType(c.type);
   return c.type;
@@ -58,7 +67,7 @@ function alterColumnSql(op: Extract<Operation, { kind: 'alterColumn' }>, schema:
   if (ch.nullable !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} ${ch.nullable ? 'DROP' : 'SET'} NOT NULL`);
   // After a type change the old default goes back without the old type's cast of its literal
   // ('open'::text on a column that became an enum is 'open').
-  const kept = current?.default !== undefined ? current.default.replace(/^('(?:[^']|'')*')::[a-z_ "][a-z0-9_ ".]*(\(\d+(?:,\d+)?\))?(\[\])*$/i, '$1') : undefined;
+  const kept = current?.default !== undefined ? current.default.replace(LITERAL_CAST, '$1') : undefined;
   const restore = ch.default !== undefined ? ch.default : ch.type !== undefined ? kept : undefined;
   if (restore !== null && restore !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${restore}`);
   if (ch.identity !== undefined) {

@@ -100,10 +100,10 @@ function balancedInside(s: string): boolean {
 }
 
 const CAST_OF_LITERAL =
-  /('(?:[^']|'')*'|\d+(?:\.\d+)?|\(-?\d+(?:\.\d+)?\))::(?:"[^"]*"|[a-z_][a-z0-9_.]*)(?:\([^)]*\))?(?: (?:varying|precision|with(?:out)? time zone))*(?:\([^)]*\))?(?:\[\])*/gi;
+  /('(?:[^']|'')*'|\d+(?:\.\d+)?|\(-?\d+(?:\.\d+)?\))::(?:"(?:[^"]|"")*"|[a-z_][a-z0-9_.]*)(?:\([^)]*\))?(?: (?:varying|precision|with(?:out)? time zone))*(?:\([^)]*\))?(?:\[\])*/gi;
 
 /** A cast after a non-empty ARRAY[…] constructor: `ARRAY['USER']::"Role"[]` reads back as `ARRAY['USER'::"Role"]`. */
-const CAST_OF_ARRAY = /^(ARRAY\[.+\])::(?:"[^"]*"|[a-z_][a-z0-9_. ]*)(?:\([^)]*\))?(?:\[\])+$/is;
+const CAST_OF_ARRAY = /^(ARRAY\[.+\])::(?:"(?:[^"]|"")*"|[a-z_][a-z0-9_. ]*)(?:\([^)]*\))?(?:\[\])+$/is;
 
 /** A JSON object or array literal in canonical form (keys sorted, as jsonb stores them); else undefined. */
 function canonicalJson(text: string): string | undefined {

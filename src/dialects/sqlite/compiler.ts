@@ -8,7 +8,7 @@ import { describeOperation, operationTable, type Operation } from '../../operati
 import { cloneSchema, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { createIndexSql, standardSql } from '../sql.js';
-import { parseCreateTable, tokenize } from './parse.js';
+import { tokenize } from './parse.js';
 import { columnSql, createTableSql, isPlainDefault, rebuildSql } from './rebuild.js';
 
 export { REBUILD_PREFIX, columnSql, constraintSql, createIndexSql, createTableSql, defaultSql, rebuildSql } from './rebuild.js';
@@ -93,6 +93,127 @@ function inPlaceSql(op: Operation): string[] {
   }
 }
 
+type Token = ReturnType<typeof tokenize>[number];
+
+const isPunct = (t: Token | undefined, p: string): boolean => t?.kind === 'punct' && t.value === p;
+
+/**
+ * The definitions (columns and table constraints) of a CREATE TABLE, each as its tokens, from
+ * the first parenthesis at or after token `from`; empty when there is no column list.
+ */
+function definitions(tokens: Token[], from = 0): Token[][] {
+  const open = tokens.findIndex((t, i) => i >= from && isPunct(t, '('));
+  if (open < 0) return [];
+  const parts: Token[][] = [[]];
+  let depth = 0;
+  for (let i = open + 1; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (depth === 0 && isPunct(t, ')')) break;
+    if (depth === 0 && isPunct(t, ',')) {
+      parts.push([]);
+      continue;
+    }
+    if (isPunct(t, '(')) depth++;
+    if (isPunct(t, ')')) depth--;
+    parts[parts.length - 1].push(t);
+  }
+  return parts.filter((part) => part.length > 0);
+}
+
+/** A column definition, not a table constraint (which starts with one of these words). */
+const isColumnDefinition = (part: Token[]): boolean => !(part[0].kind === 'word' && ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN'].includes(part[0].value.toUpperCase()));
+
+const isWord = (t: Token | undefined, w: string): boolean => t?.kind === 'word' && t.value.toUpperCase() === w;
+const isName = (t: Token | undefined): t is Token => t?.kind === 'ident' || t?.kind === 'word';
+
+/** Words that end a column's type and start its constraints. */
+const COLUMN_CONSTRAINT = new Set(['CONSTRAINT', 'PRIMARY', 'NOT', 'NULL', 'UNIQUE', 'CHECK', 'DEFAULT', 'COLLATE', 'REFERENCES', 'GENERATED', 'AS']);
+
+/** The token closing the parenthesis opened at `open`. */
+function closingAt(tokens: Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (isPunct(tokens[i], '(')) depth++;
+    else if (isPunct(tokens[i], ')') && --depth === 0) return i;
+  }
+  return tokens.length;
+}
+
+/**
+ * The identifiers of a stored CREATE TABLE or CREATE INDEX that name the statement's table (after
+ * TABLE and ON, or a REFERENCES to itself) and those that name one of its columns (a column's
+ * name, key lists, expressions, the list after a REFERENCES to itself) — not types, collations,
+ * functions, constraint and index names, nor other tables and their columns.
+ */
+function namedIdentifiers(sql: string): { table: Token[]; columns: Token[] } {
+  const tokens = tokenize(sql);
+  const table: Token[] = [];
+  const columns: Token[] = [];
+  /** The column references among tokens[from, to): names, not functions (a name before `(`) nor collations. */
+  const expression = (ts: Token[], from: number, to: number): void => {
+    for (let k = from; k < to; k++) {
+      if (isName(ts[k]) && !isPunct(ts[k + 1], '(') && !isPunct(ts[k + 1], '.') && !isWord(ts[k - 1], 'COLLATE')) columns.push(ts[k]);
+    }
+  };
+  /** The name at `i`, past a schema (`main."t"`): its index. */
+  const qualified = (ts: Token[], i: number): number => (isPunct(ts[i + 1], '.') ? i + 2 : i);
+  const kind = tokens.findIndex((t) => isWord(t, 'TABLE') || isWord(t, 'INDEX'));
+  if (kind < 0 || !isWord(tokens[0], 'CREATE')) return { table, columns };
+  let i = kind + 1;
+  if (isWord(tokens[i], 'IF')) i += 3;
+  if (isWord(tokens[kind], 'INDEX')) {
+    while (i < tokens.length && !isWord(tokens[i], 'ON')) i++;
+    i = qualified(tokens, i + 1);
+    if (isName(tokens[i])) table.push(tokens[i]);
+    expression(tokens, i + 1, tokens.length);
+    return { table, columns };
+  }
+  i = qualified(tokens, i);
+  if (!isName(tokens[i])) return { table, columns };
+  const own = tokens[i].value.toLowerCase();
+  table.push(tokens[i]);
+  for (const part of definitions(tokens, i + 1)) {
+    let k = 0;
+    if (isColumnDefinition(part)) {
+      columns.push(part[0]);
+      for (k = 1; k < part.length && !(part[k].kind === 'word' && COLUMN_CONSTRAINT.has(part[k].value.toUpperCase())); k++);
+    }
+    for (; k < part.length; k++) {
+      const t = part[k];
+      if (isWord(t, 'CONSTRAINT') || isWord(t, 'COLLATE')) {
+        k++;
+      } else if (isWord(t, 'REFERENCES')) {
+        const r = qualified(part, k + 1);
+        const self = isName(part[r]) && part[r].value.toLowerCase() === own;
+        if (self) table.push(part[r]);
+        k = r;
+        if (isPunct(part[r + 1], '(')) {
+          const end = closingAt(part, r + 1);
+          if (self) expression(part, r + 2, end);
+          k = end;
+        }
+      } else if (isPunct(t, '(')) {
+        const end = closingAt(part, k);
+        expression(part, k + 1, end);
+        k = end;
+      }
+    }
+  }
+  return { table, columns };
+}
+
+/** `sql` with the tokens among `names` that read `from` (case-insensitively, as SQLite reads names) renamed to `to`. */
+function renameTokens(sql: string, names: Token[], from: string, to: string): string {
+  let out = '';
+  let at = 0;
+  for (const t of [...names].sort((a, b) => a.start - b.start)) {
+    if (t.value.toLowerCase() !== from.toLowerCase()) continue;
+    out += sql.slice(at, t.start) + q(to);
+    at = t.end;
+  }
+  return out + sql.slice(at);
+}
+
 /** Whether an expression names `column` (as an identifier, quoted or not). */
 function mentionsIdentifier(expression: string, column: string): boolean {
   return tokenize(expression).some((t) => (t.kind === 'ident' || t.kind === 'word') && t.value.toLowerCase() === column.toLowerCase());
@@ -120,10 +241,10 @@ function followSource(schema: Schema, op: Operation): void {
   const table = operationTable(op) ? findTable(schema, operationTable(op)!) : undefined;
   const source = table?.source;
   if (!table || !source) return;
-  const patch = (f: (sql: string) => string): void => {
+  const patch = (f: (sql: string) => string, trigger: (sql: string) => string = f): void => {
     source.createSql = f(source.createSql);
     for (const k of Object.keys(source.indexSql)) source.indexSql[k] = f(source.indexSql[k]);
-    for (const t of source.triggers) t.sql = f(t.sql);
+    for (const t of source.triggers) t.sql = trigger(t.sql);
   };
   switch (op.kind) {
     case 'addColumn': {
@@ -133,16 +254,31 @@ function followSource(schema: Schema, op: Operation): void {
       return;
     }
     case 'dropColumn': {
-      const col = parseCreateTable(source.createSql).columns.find((c) => c.name === op.column);
-      if (!col) delete table.source;
-      else source.createSql = source.createSql.replace(new RegExp(`,\\s*${escapeRegExp(col.text)}|${escapeRegExp(col.text)}\\s*,`), '');
+      // The definition goes with the comma before it (after it, for the first): found by its
+      // tokens, not its text, which may also end another definition (`"x""a" text` ends in `"a" text`).
+      const parts = definitions(tokenize(source.createSql));
+      const i = parts.findIndex((part) => isColumnDefinition(part) && part[0].value === op.column);
+      if (i < 0 || parts.length < 2) {
+        delete table.source;
+        return;
+      }
+      const [from, to] = i > 0 ? [parts[i - 1].at(-1)!.end, parts[i].at(-1)!.end] : [parts[0][0].start, parts[1][0].start];
+      source.createSql = source.createSql.slice(0, from) + source.createSql.slice(to);
       return;
     }
     case 'renameColumn':
-      patch((sql) => renameIdentifier(sql, op.from, op.to));
+      // In the table's own statements, only where they name its column (not a type, another
+      // table or that table's columns); triggers, whose SQL is not read here, by every name.
+      patch(
+        (sql) => renameTokens(sql, namedIdentifiers(sql).columns, op.from, op.to),
+        (sql) => renameIdentifier(sql, op.from, op.to),
+      );
       return;
     case 'renameTable':
-      patch((sql) => renameIdentifier(sql, op.from, op.to));
+      patch(
+        (sql) => renameTokens(sql, namedIdentifiers(sql).table, op.from, op.to),
+        (sql) => renameIdentifier(sql, op.from, op.to),
+      );
       return;
     case 'createIndex':
       checkIndex(op.index.name, op.index);
@@ -154,10 +290,6 @@ function followSource(schema: Schema, op: Operation): void {
     default:
       return;
   }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function compileSqlite(operations: readonly Operation[], schema: Schema): CompiledOperations {
