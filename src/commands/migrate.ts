@@ -81,7 +81,7 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
       await conn.setTimeouts?.({ lockTimeout, statementTimeout: project.config.statementTimeout });
       const from = await versions.heads(conn);
       for (const h of from) {
-        if (!graph.get(h)) throw new MigratorError(`the database is at revision ${h}, which no file in ${project.config.versions.join(', ')} defines; restore the file or \`migrator stamp\` the database`);
+        if (!graph.get(h)) throw unknownRevision(project, h, 'restore the file or `migrator stamp --purge <target>` the database');
       }
       const steps = graph.plan(direction, from, target);
       const results = await runSteps(conn, versions, steps, {
@@ -153,12 +153,19 @@ export function stampedHeads(project: Project, current: readonly string[], targe
   return graph.headsAfter(heads);
 }
 
+function unknownRevision(project: Project, id: string, what: string): MigratorError {
+  return new MigratorError(`the database is at revision ${id}, which no file in ${project.config.versions.join(', ')} defines; ${what}`);
+}
+
 /** Sets the version table to `targets` without running any revision. */
 export async function stamp(project: Project, targets: string[], options: { purge?: boolean } & LockingOptions = {}): Promise<{ from: string[]; to: string[] }> {
   const versions = project.versionTable();
   return project.withConnection((conn) =>
     underRunLock(project, conn, options, async () => {
       const from = await versions.heads(conn);
+      const unknown = options.purge ? undefined : from.find((h) => !project.graph.get(h));
+      // Stamping branch by branch needs to know where each current head sits in the graph.
+      if (unknown) throw unknownRevision(project, unknown, 'restore the file, or `migrator stamp --purge <target>` to replace every row');
       const to = stampedHeads(project, options.purge ? [] : from, targets);
       await conn.transaction(async () => {
         await versions.ensure(conn);

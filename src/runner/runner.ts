@@ -8,6 +8,7 @@ import { applyOperations } from '../operations/apply.js';
 import type { Operation } from '../operations/operation.js';
 import type { PlannedStep, Revision, RevisionGraph, Step } from '../revisions/graph.js';
 import type { Schema } from '../schema/schema.js';
+import { sqlComment } from '../script/comment.js';
 import { recordRevision } from '../script/load.js';
 import type { VersionTable } from './version-table.js';
 
@@ -308,12 +309,12 @@ export async function renderSteps(
       if (replica) await runSteps(replica, versions, [planned], { record });
       anyForeignKeysOff ||= compiled.foreignKeysOff;
       const fk = compiled.foreignKeysOff && !options.singleTransaction ? dialect.foreignKeysOffScript : none;
-      body.push(`-- Running ${stepLabel(step)}`);
-      if (step.revision.message) body.push(`-- ${step.revision.message}`);
+      body.push(...sqlComment(`Running ${stepLabel(step)}`));
+      if (step.revision.message) body.push(...sqlComment(step.revision.message));
       body.push(...fk.before.map(statement));
       if (transactional && !options.singleTransaction) body.push('BEGIN;');
       compiled.statements.forEach((sql, i) => {
-        for (const a of compiled.assertions ?? []) if (a.at === i) body.push(`-- must count 0, or the run stops here: ${a.query}`);
+        for (const a of compiled.assertions ?? []) if (a.at === i) body.push(...sqlComment(`must count 0, or the run stops here: ${a.query}`));
         body.push(statement(sql));
       });
       body.push(...changes.map((change) => statement(versions.changeSql(change))));

@@ -29,3 +29,11 @@ export function commentLines(message: string): string[] {
 export function commentText(line: string): string {
   return line.replace(/\*\\(\\*)\//g, '*$1/');
 }
+
+/**
+ * Text as SQL line comments (`-- …`), one per line of it: a line break of any kind (PostgreSQL
+ * ends a `--` comment at a carriage return too) starts a new comment, never a statement.
+ */
+export function sqlComment(text: string): string[] {
+  return text.split(LINE_BREAK).map((line) => `-- ${line.replace(HIDDEN, escapeHidden)}`.trimEnd());
+}

@@ -769,7 +769,7 @@ for (const dialect of DIALECTS) {
       const file = generatedFile(r);
       assert.equal(file, `versions/${REV1}_${SLUG}.ts`);
       const source = p.read(file);
-      assert.ok(source.startsWith(`/**\n * it's * / DROP TABLE posts; -- $1 $$ \\ "日本" 🚀\n *\n * Revision ID: ${REV1}\n`), source);
+      assert.ok(source.startsWith(`/**\n * it's *\\/ DROP TABLE posts; -- $1 $$ \\ "日本" 🚀\n *\n * Revision ID: ${REV1}\n`), source);
       assert.deepEqual(typeErrors(p.path(file)), [], source);
       const up = await recordedCalls(p.path(file), 'upgrade');
       const down = await recordedCalls(p.path(file), 'downgrade');
@@ -803,7 +803,7 @@ for (const dialect of DIALECTS) {
         ...(dialect === 'postgres' ? [['dropEnum', 'mood"; DROP TYPE x; --']] : []),
       ]);
       const heads = p.ok(['heads']);
-      assert.equal(heads.stdout, `${REV1} (head, base)  it's * / DROP TABLE posts; -- $1 $$ \\ "日本" 🚀\n`);
+      assert.equal(heads.stdout, `${REV1} (head, base)  it's */ DROP TABLE posts; -- $1 $$ \\ "日本" 🚀\n`);
     });
 
     test('migrate builds exactly what the models say; posts and keep keep their rows', async () => {
@@ -828,7 +828,7 @@ for (const dialect of DIALECTS) {
     test('upgrade --sql, with no database, prints every name quoted; the script run by hand builds the same catalog', async () => {
       const r = p.ok(['upgrade', '--sql', `base:${REV1}`, ...(dialect === 'postgres' ? ['--database', NOWHERE] : [])]);
       assert.equal(r.stderr, '', explain(r, 'to print nothing on stderr'));
-      assert.ok(r.stdout.includes(`\n-- it's * / DROP TABLE posts; -- $1 $$ \\ "日本" 🚀\nBEGIN;\n`), r.stdout);
+      assert.ok(r.stdout.includes(`\n-- it's */ DROP TABLE posts; -- $1 $$ \\ "日本" 🚀\nBEGIN;\n`), r.stdout);
       assert.deepEqual(transactions(r.stdout), [OFFLINE_V1[dialect]], r.stdout);
       p.ok(['downgrade', 'base']);
       await atBase();

@@ -223,7 +223,9 @@ export const postgresDialect: Dialect = {
       await client.end().catch(() => undefined);
       throw error;
     }
-    await client.query("SET client_min_messages = 'warning'");
+    // Literals are written with backslashes as plain characters: a server configured otherwise
+    // would read them as escapes.
+    await client.query("SET client_min_messages = 'warning'; SET standard_conforming_strings = on");
     return new PostgresConnection(postgresDialect, client);
   },
 };
