@@ -10,6 +10,7 @@ import type { Project } from '../project.js';
 import { REVISION_ID } from '../revisions/graph.js';
 import { newRevisionId, writeRevision } from '../script/write.js';
 import { offlineSql } from './migrate.js';
+import { answerRenames, type RenameAnswers } from './renames.js';
 import { describeIndexKey, type Schema } from '../schema/schema.js';
 
 export interface RevisionOptions {
@@ -21,7 +22,12 @@ export interface RevisionOptions {
   now?: Date;
 }
 
-export interface NewRevisionOptions extends RevisionOptions {
+export interface AutogenerateOptions extends RevisionOptions {
+  /** Answers to rename candidates: flags, and a terminal to ask on. */
+  renames?: RenameAnswers;
+}
+
+export interface NewRevisionOptions extends AutogenerateOptions {
   autogenerate?: boolean;
   /** The revision to build on: a head, `label@head`, or `base` for a new root. */
   head?: string;
@@ -115,10 +121,10 @@ function write(
 }
 
 /** Compares models and database; writes a revision of the difference, or nothing. */
-export async function makemigrations(project: Project, options: RevisionOptions = {}): Promise<GenerateResult> {
+export async function makemigrations(project: Project, options: AutogenerateOptions = {}): Promise<GenerateResult> {
   const head = project.graph.head();
   const { database, models } = await schemas(project, true);
-  const ops = diff(database, models, project);
+  const ops = await answerRenames(diff(database, models, project), database, models, project.dialect.compareOptions, options.renames);
   if (ops.length === 0) return { written: false, reason: 'No changes detected' };
   return write(project, ops, options, options.message ?? autoMessage(ops), head ? [head.id] : []);
 }
@@ -147,7 +153,9 @@ export async function revision(project: Project, options: NewRevisionOptions): P
   let ops: Operation[] = [];
   if (options.autogenerate) {
     const { database, models } = await schemas(project, true);
-    ops = diff(database, models, project);
+    ops = await answerRenames(diff(database, models, project), database, models, project.dialect.compareOptions, options.renames);
+  } else if (options.renames?.rename?.length || options.renames?.noRename) {
+    throw new MigratorError('--rename and --no-rename answer the questions of --autogenerate; add --autogenerate, or leave them out');
   }
   return write(project, ops, options, options.message, parents, { branchLabels: options.branchLabels, dependsOn });
 }
