@@ -57,7 +57,7 @@ export async function answerRenames(ops: Operation[], database: Schema, models: 
       // A yes to an earlier candidate rules out the others sharing its table or column.
       if (isRuledOut(c, chosen)) continue;
       const yes = await answers.ask(renameQuestion(c));
-      if (yes === undefined) throw new MigratorError(`no answer whether ${renameOld(c)} → ${renameNew(c)} is a rename (the input was closed); ${howToAnswer(c)}`);
+      if (yes === undefined) throw new MigratorError(`no answer whether ${renameOld(c)} → ${renameNew(c)} is a rename (the input was closed or interrupted); ${howToAnswer(c)}`);
       if (yes) chosen.push(c);
     }
   }
