@@ -12,7 +12,9 @@ import { parseDuration } from '../config/config.js';
 import { redact } from '../config/secrets.js';
 import { MigratorError, suppressedOf } from '../errors.js';
 import { Project } from '../project.js';
+import { terminalQuestions } from './prompt.js';
 import type { StepResult } from '../runner/runner.js';
+import type { RenameAnswers } from '../commands/renames.js';
 
 // Parsing model files allocates many short-lived objects: a larger young generation spares
 // most of the garbage collector's work (a third off reading 2,000 entities).
@@ -57,6 +59,35 @@ function list(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
+/**
+ * `--rename <old=new>` (repeatable) and `--no-rename` on an autogenerating command. Commander
+ * keeps both under one key, where the second would erase the first: each is collected apart.
+ */
+function renameOptions(command: Command): () => { rename: string[]; noRename: boolean } {
+  const rename: string[] = [];
+  let noRename = false;
+  command
+    .option('--rename <old=new>', 'answer a rename candidate: table.old_column=new_column, or old_table=new_table (repeatable)', (value: string) => {
+      rename.push(value);
+      return rename;
+    })
+    .option('--no-rename', 'answer every other rename candidate with drop and create (its data is lost)')
+    .on('option:no-rename', () => {
+      noRename = true;
+    });
+  return () => ({ rename: [...rename], noRename });
+}
+
+/** Runs an autogenerating command with rename answers: the flags, and the terminal when there is one. */
+async function withRenameAnswers<T>(flags: { rename: string[]; noRename: boolean }, body: (answers: RenameAnswers) => Promise<T>): Promise<T> {
+  const questions = terminalQuestions();
+  try {
+    return await body({ ...flags, ask: questions?.ask });
+  } finally {
+    questions?.close();
+  }
+}
+
 function stepLine(s: StepResult): string {
   return `${s.direction === 'up' ? 'Applied ' : 'Reverted'} ${s.revision}${s.message ? `  ${s.message}` : ''}`;
 }
@@ -96,26 +127,28 @@ export function buildProgram(cwd: string): Command {
       for (const f of (await load.init()).init(cwd)) out(`Created ${path.relative(cwd, f) || f}`);
     });
 
-  program
+  const makemigrations = program
     .command('makemigrations')
     .description('compare models with the database and write a revision of the difference')
     .option('-m, --message <message>', 'what the revision does')
-    .option('--rev-id <id>', 'use this revision id instead of a random one')
-    .action(async (o: { message?: string; revId?: string }) => {
-      const p = await project();
-      const result = await (await load.generate()).makemigrations(p, { message: o.message, revId: o.revId });
-      if (!result.written) return out(result.reason);
-      out(`Generated ${path.relative(cwd, result.path)}`);
-      for (const op of result.operations) out(`  - ${op}`);
-      // What lint says about the new revision is advice here: it never changes the exit code.
-      try {
-        for (const f of (await (await load.lint()).lint(p, { range: result.id })).findings) out(`  ! ${f.level} ${f.code}: ${f.message}`);
-      } catch (error) {
-        out(`  ! not linted: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    });
+    .option('--rev-id <id>', 'use this revision id instead of a random one');
+  const makemigrationsRenames = renameOptions(makemigrations);
+  makemigrations.action(async (o: { message?: string; revId?: string }) => {
+    const p = await project();
+    const generate = await load.generate();
+    const result = await withRenameAnswers(makemigrationsRenames(), (renames) => generate.makemigrations(p, { message: o.message, revId: o.revId, renames }));
+    if (!result.written) return out(result.reason);
+    out(`Generated ${path.relative(cwd, result.path)}`);
+    for (const op of result.operations) out(`  - ${op}`);
+    // What lint says about the new revision is advice here: it never changes the exit code.
+    try {
+      for (const f of (await (await load.lint()).lint(p, { range: result.id })).findings) out(`  ! ${f.level} ${f.code}: ${f.message}`);
+    } catch (error) {
+      out(`  ! not linted: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
 
-  program
+  const revision = program
     .command('revision')
     .description('write a new revision file (empty, or with --autogenerate the model changes)')
     .requiredOption('-m, --message <message>', 'what the revision does')
@@ -125,9 +158,13 @@ export function buildProgram(cwd: string): Command {
     .option('--splice', 'allow --head to be a revision that is not a head, starting a branch')
     .option('--branch-label <labels>', 'name the branch this revision starts (comma-separated, repeatable)', list)
     .option('--depends-on <revisions>', 'revisions this one depends on (comma-separated, repeatable)', list)
-    .option('--version-path <dir>', 'write into this version folder')
-    .action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string; head?: string; splice?: boolean; branchLabel?: string[]; dependsOn?: string[] }) => {
-      const result = await (await load.generate()).revision(await project(), {
+    .option('--version-path <dir>', 'write into this version folder');
+  const revisionRenames = renameOptions(revision);
+  revision.action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string; head?: string; splice?: boolean; branchLabel?: string[]; dependsOn?: string[] }) => {
+    const p = await project();
+    const generate = await load.generate();
+    const result = await withRenameAnswers(revisionRenames(), (renames) =>
+      generate.revision(p, {
         message: o.message,
         autogenerate: o.autogenerate,
         revId: o.revId,
@@ -136,9 +173,11 @@ export function buildProgram(cwd: string): Command {
         splice: o.splice,
         branchLabels: o.branchLabel,
         dependsOn: o.dependsOn,
-      });
-      if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
-    });
+        renames,
+      }),
+    );
+    if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
+  });
 
   program
     .command('merge')

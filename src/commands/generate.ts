@@ -11,6 +11,7 @@ import { describeRevisions, REVISION_ID, REVISION_ID_RULE, type Revision, type R
 import { withVersionsLock } from '../script/lock.js';
 import { newRevisionId, writeRevision } from '../script/write.js';
 import { offlineSql } from './migrate.js';
+import { answerRenames, type RenameAnswers } from './renames.js';
 import { describeIndexKey, type Schema } from '../schema/schema.js';
 
 export interface RevisionOptions {
@@ -22,7 +23,12 @@ export interface RevisionOptions {
   now?: Date;
 }
 
-export interface NewRevisionOptions extends RevisionOptions {
+export interface AutogenerateOptions extends RevisionOptions {
+  /** Answers to rename candidates: flags, and a terminal to ask on. */
+  renames?: RenameAnswers;
+}
+
+export interface NewRevisionOptions extends AutogenerateOptions {
   autogenerate?: boolean;
   /** The revision to build on: a head, `label@head`, or `base` for a new root. */
   head?: string;
@@ -143,12 +149,12 @@ function write(
 }
 
 /** Compares models and database; writes a revision of the difference, or nothing. */
-export async function makemigrations(project: Project, options: RevisionOptions = {}): Promise<GenerateResult> {
+export async function makemigrations(project: Project, options: AutogenerateOptions = {}): Promise<GenerateResult> {
   checkRevId(options.revId);
   return locked(project, async () => {
     const head = singleHead(project.graph, true);
     const { database, models } = await schemas(project, true);
-    const ops = diff(database, models, project);
+    const ops = await answerRenames(diff(database, models, project), database, models, project.dialect.compareOptions, options.renames);
     if (ops.length === 0) return { written: false, reason: 'No changes detected' };
     return write(project, ops, options, options.message ?? autoMessage(ops), head ? [head.id] : []);
   });
@@ -175,13 +181,16 @@ export async function revision(project: Project, options: NewRevisionOptions): P
   if (!options.message) throw new MigratorError('revision needs a message: -m "what it does"');
   const message = options.message;
   checkRevId(options.revId, options.branchLabels);
+  if (!options.autogenerate && (options.renames?.rename?.length || options.renames?.noRename)) {
+    throw new MigratorError('--rename and --no-rename answer the questions of --autogenerate; add --autogenerate, or leave them out');
+  }
   return locked(project, async () => {
     const parents = parentsFor(project, options);
     const dependsOn = (options.dependsOn ?? []).map((d) => project.graph.lookup(d).id);
     let ops: Operation[] = [];
     if (options.autogenerate) {
       const { database, models } = await schemas(project, true);
-      ops = diff(database, models, project);
+      ops = await answerRenames(diff(database, models, project), database, models, project.dialect.compareOptions, options.renames);
     }
     return write(project, ops, options, message, parents, { branchLabels: options.branchLabels, dependsOn });
   });

@@ -13,6 +13,7 @@ import { blockAttrsOf, fieldAttr, fieldsOf, spelled, typeName } from './ast.js';
 import { readConfig, type ConfigBlocks, type PrismaConfig } from './config.js';
 import { applyDefault } from './defaults.js';
 import { fail, lineOf, type Where } from './errors.js';
+import { renamedFromHints } from './hints.js';
 import { blockId, blockIndex, fieldId, fieldUnique, type ModelContext, type ScalarField } from './indexes.js';
 import { ConstraintNames, namer } from './names.js';
 import { relationsOf, type Located } from './relations.js';
@@ -23,14 +24,17 @@ interface ParsedFiles {
   models: Located<Model>[];
   enums: Located<Enum>[];
   config: ConfigBlocks;
+  /** The old names `/// @renamedFrom` gives models. */
+  renamedFrom: Map<Model, string>;
 }
 
 /** Reads Prisma schema files (one schema, possibly over several files) for `dialect`. */
 export async function readPrismaFiles(files: readonly string[], dialect: string, database: string): Promise<Schema> {
   const parsed = await Promise.all(files.map(async (file) => ({ file, schema: await parseSchemaFile(file) })));
-  const blocks: ParsedFiles = { models: [], enums: [], config: { datasources: [], generators: [] } };
+  const blocks: ParsedFiles = { models: [], enums: [], config: { datasources: [], generators: [] }, renamedFrom: new Map() };
   const later: Located<Block>[] = [];
   for (const { file, schema } of parsed) {
+    for (const [model, old] of renamedFromHints(schema.list, file, (b) => b.type === 'model', 'a model or a field')) blocks.renamedFrom.set(model as Model, old);
     for (const block of schema.list) {
       if (block.type === 'model') blocks.models.push({ node: block, file });
       else if (block.type === 'enum') blocks.enums.push({ node: block, file });
@@ -136,6 +140,9 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
     checkAttributes(blockAttrsOf(m), MODEL_ATTRIBUTES, modelWhere, true);
     for (const a of blockAttrsOf(m)) if (a.name === 'ignore') readArgs(a.args, { names: [] }, '@@ignore', { file, line: lineOf(a) });
     const t = emptyTable(mappedName(blockAttrsOf(m), m.name, modelWhere, true));
+    const tableHint = files.renamedFrom.get(m);
+    if (tableHint !== undefined) t.renamedFrom = [tableHint];
+    const fieldHints = renamedFromHints(m.properties, file, (p) => p.type === 'field' && !models.has(typeName(p as Field)), 'a scalar field (a relation field holds no column) or the model');
     const scalars = new Map<string, ScalarField & { node: Field }>();
     const relations = new Set<string>();
     for (const f of fieldsOf(m)) {
@@ -155,6 +162,8 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
       }
       if (fieldAttr(f, 'updatedAt') && (typeName(f) !== 'DateTime' || f.array)) fail(where, `${m.name}.${f.name}: fields marked @updatedAt must be of type DateTime (not a list)`);
       const column = columnOf(f, m, file, config, enumDb);
+      const hint = fieldHints.get(f);
+      if (hint !== undefined) column.column.renamedFrom = [hint];
       scalars.set(f.name, { ...column.field, node: f });
       t.columns.push(column.column);
     }

@@ -56,9 +56,19 @@ function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: str
   return ctx.driver.defaultValue(plain(v), { array, type });
 }
 
+/**
+ * The database names a `@renamedFrom` hint may stand for: the old name through the naming rules
+ * (a property or class name, as the new one is mapped), and the old name as written (a database
+ * name given by hand).
+ */
+function hintNames(...names: string[]): { renamedFrom: string[] } {
+  return { renamedFrom: [...new Set(names)] };
+}
+
 function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>): BuiltColumn {
   const { driver, naming } = ctx;
   const name = naming.columnName(col.property, col.name, []);
+  const hint = col.renamedFrom !== undefined ? hintNames(naming.columnName(col.renamedFrom, undefined, []), col.renamedFrom) : {};
   let type: string | undefined = col.type;
   let def: string | undefined;
   let nullable = col.nullable ?? false;
@@ -95,7 +105,7 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
     const def = col.hasDefault ? defaultOf(col, !!col.array, ctx, '') : undefined;
     return {
       property: col.property,
-      column: { name, type: '', nullable, ...(def !== undefined ? { default: def } : {}), ...(col.comment !== undefined ? { comment: col.comment } : {}) },
+      column: { name, type: '', nullable, ...(def !== undefined ? { default: def } : {}), ...(col.comment !== undefined ? { comment: col.comment } : {}), ...hint },
       input,
       pending: { node: col.node, message },
     };
@@ -131,6 +141,7 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
     ...(col.generation === 'increment' || (col.generation === 'rowid' && driver.identity === 'identity') ? { autoincrement: true } : {}),
     ...(identity ? { identity: col.generatedIdentity ?? 'by default' } : {}),
     ...(col.comment !== undefined ? { comment: col.comment } : {}),
+    ...hint,
   };
   return {
     property: col.property,
@@ -211,6 +222,7 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
     if (other) throw new ModelError(meta.node, `${meta.className} and ${other.className} both map to table "${table.name}"`);
     tableNames.set(table.name, meta);
     if (meta.comment !== undefined) table.comment = meta.comment;
+    if (meta.renamedFrom !== undefined) Object.assign(table, hintNames(naming.tableName(meta.renamedFrom, undefined), meta.renamedFrom));
     const chain = chainOf(meta);
     const columnMetas = inheritedColumns(chain);
     const joins = joinNames(meta);
@@ -329,6 +341,10 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
         }
         const name = naming.columnName(r.property, joinName, []);
         const column = copyColumn(ref, e.table.name, name, r.nullable !== false);
+        // A join column named after its relation was named after the relation's old name.
+        if (r.renamedFrom !== undefined && !specs.some((s) => s.name)) {
+          Object.assign(column.column, hintNames(naming.columnName(r.property, naming.joinColumnName(r.renamedFrom, ref.property), [])));
+        }
         e.columns.push(column);
         e.table.columns.push(column.column);
         cols.push(name);

@@ -56,6 +56,8 @@ export interface ColumnMeta {
   array?: boolean;
   enumName?: string;
   primaryKeyConstraintName?: string;
+  /** The old name a `@renamedFrom` JSDoc tag gives the property. */
+  renamedFrom?: string;
   node: Node;
 }
 
@@ -80,6 +82,8 @@ export interface RelationMeta {
   onUpdate?: ForeignKeyAction;
   nullable?: boolean;
   createForeignKeyConstraints: boolean;
+  /** The old name a `@renamedFrom` JSDoc tag gives the property: its join columns were named after it. */
+  renamedFrom?: string;
   /** Present when the property has @JoinColumn (the owning side of a one-to-one). */
   joinColumns?: JoinColumnMeta[];
   /** Present when the property has @JoinTable (the owning side of a many-to-many). */
@@ -109,6 +113,8 @@ export interface EntityMeta {
   /** The class it extends, read the same way; undefined at the root (or TypeORM's BaseEntity). */
   base?: EntityMeta;
   isEntity: boolean;
+  /** The old name a `@renamedFrom` JSDoc tag gives the class. */
+  renamedFrom?: string;
 }
 
 const COLUMN_DECORATORS: Record<string, ColumnKind> = {
@@ -182,6 +188,19 @@ export function nameOf(decl: ClassLike | PropertyDeclaration | ts.MethodDeclarat
 
 export function decoratorsOf(decl: ts.HasDecorators): readonly ts.Decorator[] {
   return ts.getDecorators(decl) ?? [];
+}
+
+/**
+ * The old name a `@renamedFrom <old name>` JSDoc tag gives a class or property: a hint for rename
+ * detection, written in the same change as the rename.
+ */
+export function renamedFromTag(decl: Node): string | undefined {
+  const tags = ts.getJSDocTags(decl).filter((t) => t.tagName.text === 'renamedFrom');
+  if (tags.length === 0) return undefined;
+  if (tags.length > 1) throw new ModelError(tags[1], 'one @renamedFrom tag is enough: it names the old name');
+  const name = (ts.getTextOfJSDocComment(tags[0].comment) ?? '').trim().split(/\s+/)[0];
+  if (!name) throw new ModelError(tags[0], '@renamedFrom needs the old name, e.g. @renamedFrom authorName');
+  return name;
 }
 
 function checkOptions(obj: ObjectValue | undefined, allowed: Set<string>, decorator: string): void {
@@ -355,6 +374,8 @@ export class EntityReader {
     if (!className) throw new ModelError(cls, 'an entity class needs a name');
     const meta: EntityMeta = { className, columns: [], relations: [], indexes: [], uniques: [], checks: [], node: cls, isEntity: false };
     meta.base = this.base(cls, scope);
+    const classHint = renamedFromTag(cls);
+    if (classHint !== undefined) meta.renamedFrom = classHint;
 
     // Class decorators apply bottom-up, so TypeORM lists them in reverse source order.
     for (const call of this.decorators(cls, scope).reverse()) {
@@ -413,6 +434,13 @@ export class EntityReader {
         } catch (error) {
           throw withSite(error, call.node);
         }
+      }
+      const hint = renamedFromTag(prop);
+      if (hint !== undefined) {
+        const column = meta.columns.find((c) => c.property === nameOf(prop));
+        if (column) column.renamedFrom = hint;
+        else if (relation && (relation.kind === 'many-to-one' || relation.kind === 'one-to-one')) relation.renamedFrom = hint;
+        else throw new ModelError(prop, `@renamedFrom on ${className}.${nameOf(prop)}, which has no column of its own to rename; put it on a column, a many-to-one or one-to-one relation, or the class`);
       }
       const join = calls.find((c) => c.name === 'JoinColumn');
       const table = calls.find((c) => c.name === 'JoinTable');

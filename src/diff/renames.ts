@@ -1,0 +1,225 @@
+/**
+ * Rename detection. Where the differ drops a column and adds one of the same definition in the
+ * same table, or drops a table and creates one with the same columns, the pair may be one thing
+ * under a new name: a rename candidate. Renames chosen among them (by a hint in the models, a
+ * flag, or an answer) become `renameTable`/`renameColumn` operations, followed by the diff of
+ * whatever else differs. Pure: asking whoever can answer is the caller's business.
+ */
+import { MigratorError } from '../errors.js';
+import { applyOperation } from '../operations/apply.js';
+import type { Operation } from '../operations/operation.js';
+import { cloneSchema, compareNames, type Column, type Schema, type Table } from '../schema/schema.js';
+import { compareSchemas, type CompareOptions } from './compare.js';
+
+/** A table or a column renamed. */
+export type Rename = { kind: 'table'; from: string; to: string } | { kind: 'column'; table: string; from: string; to: string };
+
+/** A pair the differ drops and adds that may be a rename, with what the question shows of it. */
+export type RenameCandidate =
+  | { kind: 'table'; from: string; to: string; columns: string[] }
+  | { kind: 'column'; table: string; from: string; to: string; type: string };
+
+/** A rename someone stated: a hint in the models or a flag, named for messages. */
+export interface StatedRename {
+  rename: Rename;
+  /** How it was stated, e.g. `--rename posts.a=b` or `@renamedFrom a on posts.b`. */
+  source: string;
+  /** A flag must name a candidate; a hint whose pair is no candidate is left alone. */
+  mustMatch: boolean;
+}
+
+const identity = (s: string): string => s;
+
+/** `posts.authorName` for a column, `posts` for a table: the old side of a rename. */
+export function renameOld(r: Rename): string {
+  return r.kind === 'table' ? r.from : `${r.table}.${r.from}`;
+}
+
+/** The new side of a rename, spelled as its old side. */
+export function renameNew(r: Rename): string {
+  return r.kind === 'table' ? r.to : `${r.table}.${r.to}`;
+}
+
+/** The flag that states a rename: `posts.authorName=commenterName`, `posts=comments`. */
+export function renameFlag(r: Rename): string {
+  return `${renameOld(r)}=${r.to}`;
+}
+
+function sameRename(a: Rename, b: Rename): boolean {
+  return a.kind === b.kind && a.from === b.from && a.to === b.to && (a.kind === 'table' || (b.kind === 'column' && a.table === b.table));
+}
+
+/** Whether two renames take the same dropped or the same added table or column. */
+function overlaps(a: Rename, b: Rename): boolean {
+  return a.kind === b.kind && (renameOld(a) === renameOld(b) || renameNew(a) === renameNew(b));
+}
+
+/** Two column definitions equal apart from the name, nullability, default and comment. */
+function compatibleColumns(was: Column, now: Column, type: (t: string) => string): boolean {
+  return type(was.type) === type(now.type) && !!was.autoincrement === !!now.autoincrement && (was.identity ?? null) === (now.identity ?? null);
+}
+
+/** Two tables with the same column names and types. */
+function sameColumns(was: Table, now: Table, type: (t: string) => string): boolean {
+  if (was.columns.length !== now.columns.length) return false;
+  const before = new Map(was.columns.map((c) => [c.name, c]));
+  return now.columns.every((c) => before.has(c.name) && type(before.get(c.name)!.type) === type(c.type));
+}
+
+/** Tables before columns; then by table, old name and new name. */
+function compareRenames(a: Rename, b: Rename): number {
+  if (a.kind !== b.kind) return a.kind === 'table' ? -1 : 1;
+  const table = a.kind === 'column' && b.kind === 'column' ? compareNames(a.table, b.table) : 0;
+  return table || compareNames(a.from, b.from) || compareNames(a.to, b.to);
+}
+
+/**
+ * The rename candidates among the differ's operations, tables first, then columns by table, old
+ * name and new name. One dropped column may pair with several added ones and the other way round:
+ * every compatible pair is a candidate, and choosing one rules out the others that share a side.
+ */
+export function renameCandidates(ops: readonly Operation[], options: CompareOptions = {}): RenameCandidate[] {
+  const type = options.normalizeType ?? identity;
+  const out: RenameCandidate[] = [];
+  const droppedTables: Table[] = [];
+  const droppedColumns = new Map<string, Column[]>();
+  for (const op of ops) {
+    if (op.kind === 'dropTable' && op.definition) droppedTables.push(op.definition);
+    if (op.kind === 'dropColumn' && op.definition) {
+      const list = droppedColumns.get(op.table) ?? [];
+      list.push(op.definition);
+      droppedColumns.set(op.table, list);
+    }
+  }
+  for (const op of ops) {
+    if (op.kind === 'createTable') {
+      for (const was of droppedTables) {
+        if (sameColumns(was, op.table, type)) out.push({ kind: 'table', from: was.name, to: op.table.name, columns: op.table.columns.map((c) => c.name) });
+      }
+    }
+    if (op.kind === 'addColumn') {
+      for (const was of droppedColumns.get(op.table) ?? []) {
+        if (compatibleColumns(was, op.column, type)) out.push({ kind: 'column', table: op.table, from: was.name, to: op.column.name, type: op.column.type });
+      }
+    }
+  }
+  return out.sort(compareRenames);
+}
+
+/**
+ * The renames the models' hints state (`renamedFrom` on an added column or a created table) for
+ * pairs that are candidates. A hint whose old name the database no longer has is inert; one whose
+ * old table or column is being dropped but does not match the new one is an error, since dropping
+ * it is exactly what the hint is there to prevent.
+ */
+export function hintedRenames(ops: readonly Operation[], candidates: readonly RenameCandidate[]): StatedRename[] {
+  const out: StatedRename[] = [];
+  const droppedTables = new Set(ops.flatMap((op) => (op.kind === 'dropTable' ? [op.table] : [])));
+  const droppedColumns = new Set(ops.flatMap((op) => (op.kind === 'dropColumn' ? [`${op.table}\u0000${op.column}`] : [])));
+  for (const op of ops) {
+    if (op.kind === 'createTable' && op.table.renamedFrom?.length) {
+      const to = op.table.name;
+      const found = candidates.find((c) => c.kind === 'table' && c.to === to && op.table.renamedFrom!.includes(c.from));
+      const dropped = op.table.renamedFrom.find((n) => droppedTables.has(n));
+      if (found) out.push({ rename: { kind: 'table', from: found.from, to }, source: `@renamedFrom ${found.from} on table ${to}`, mustMatch: false });
+      else if (dropped !== undefined) {
+        throw new MigratorError(
+          `table ${to} is marked @renamedFrom ${dropped}, but their columns differ, so it cannot be renamed as it is; rename it in a revision of its own before changing its columns, or remove the hint to drop ${dropped} and create ${to} (its rows are lost)`,
+        );
+      }
+    }
+    if (op.kind === 'addColumn' && op.column.renamedFrom?.length) {
+      const to = op.column.name;
+      const names = op.column.renamedFrom;
+      const found = candidates.find((c) => c.kind === 'column' && c.table === op.table && c.to === to && names.includes(c.from));
+      const dropped = names.find((n) => droppedColumns.has(`${op.table}\u0000${n}`));
+      if (found) out.push({ rename: { kind: 'column', table: op.table, from: found.from, to }, source: `@renamedFrom ${found.from} on ${op.table}.${to}`, mustMatch: false });
+      else if (dropped !== undefined) {
+        const was = ops.find((x): x is Extract<Operation, { kind: 'dropColumn' }> => x.kind === 'dropColumn' && x.table === op.table && x.column === dropped)?.definition;
+        throw new MigratorError(
+          `${op.table}.${to} is marked @renamedFrom ${dropped}, but ${op.table}.${dropped} is ${describeColumn(was)} and ${op.table}.${to} ${describeColumn(op.column)}; rename the column in a revision of its own before changing its type, or remove the hint to drop and add it (the column's data is lost)`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function describeColumn(c: Column | undefined): string {
+  if (!c) return 'another column';
+  return `${c.type}${c.autoincrement ? ' autoincrement' : ''}${c.identity ? ` identity (${c.identity})` : ''}`;
+}
+
+/**
+ * `posts.authorName=commenterName` (a column), `posts=comments` (a table) → the rename it states.
+ * The new column may also be written with its table: `posts.authorName=posts.commenterName`.
+ */
+export function parseRename(text: string): Rename {
+  const m = /^([^=\s]+)=([^=\s]+)$/.exec(text.trim());
+  const bad = (): never => {
+    throw new MigratorError(`--rename ${text} is not old=new; write --rename table.old_column=new_column for a column, or --rename old_table=new_table for a table`);
+  };
+  if (!m) return bad();
+  const [, left, right] = m;
+  const dot = left.indexOf('.');
+  if (dot === -1) return right.includes('.') ? bad() : { kind: 'table', from: left, to: right };
+  const table = left.slice(0, dot);
+  const from = left.slice(dot + 1);
+  const to = right.startsWith(`${table}.`) ? right.slice(table.length + 1) : right;
+  if (!table || !from || !to || to.includes('.')) return bad();
+  return { kind: 'column', table, from, to };
+}
+
+/** Candidates spelled for a message: `posts.a → posts.b, posts → comments`. */
+export function listCandidates(candidates: readonly RenameCandidate[]): string {
+  return candidates.map((c) => `${renameOld(c)} → ${renameNew(c)}`).join(', ');
+}
+
+/**
+ * Takes the stated renames (hints, flags) as answers: each must be a candidate (a flag) or is
+ * dropped (a hint that is none), and no two may take the same table or column. Returns the renames
+ * chosen and the candidates still open: neither chosen nor ruled out by a chosen one.
+ */
+export function chooseRenames(candidates: readonly RenameCandidate[], stated: readonly StatedRename[]): { chosen: Rename[]; open: RenameCandidate[] } {
+  const chosen: { rename: Rename; source: string }[] = [];
+  for (const s of stated) {
+    const candidate = candidates.find((c) => sameRename(c, s.rename));
+    if (!candidate) {
+      if (!s.mustMatch) continue;
+      const list = candidates.length ? `the candidates are ${listCandidates(candidates)}` : 'this change has none';
+      throw new MigratorError(`${s.source} names no rename candidate (a ${s.rename.kind} dropped and one of the same definition added); ${list}`);
+    }
+    const same = chosen.find((c) => sameRename(c.rename, s.rename));
+    if (same) continue;
+    const clash = chosen.find((c) => overlaps(c.rename, s.rename));
+    if (clash) {
+      throw new MigratorError(`${clash.source} and ${s.source} both rename ${renameOld(clash.rename) === renameOld(s.rename) ? renameOld(s.rename) : `to ${renameNew(s.rename)}`}; keep one`);
+    }
+    chosen.push({ rename: candidate, source: s.source });
+  }
+  const renames = chosen.map((c) => c.rename);
+  return { chosen: renames, open: candidates.filter((c) => !isRuledOut(c, renames)) };
+}
+
+/** Whether a candidate is chosen already, or shares a side with a chosen rename. */
+export function isRuledOut(candidate: RenameCandidate, chosen: readonly Rename[]): boolean {
+  return chosen.some((r) => overlaps(r, candidate));
+}
+
+/** The operation that performs a rename. */
+export function renameOperation(r: Rename): Operation {
+  return r.kind === 'table' ? { kind: 'renameTable', from: r.from, to: r.to } : { kind: 'renameColumn', table: r.table, from: r.from, to: r.to };
+}
+
+/**
+ * The operations turning `database` into `models` with the chosen renames: the renames first
+ * (tables, then columns, in name order), then the diff of the renamed database against the models
+ * — nullability or a default that changed with the name, and the indexes and constraints whose
+ * names derive from the old name, dropped and created under the new one.
+ */
+export function operationsWithRenames(database: Schema, models: Schema, renames: readonly Rename[], options: CompareOptions = {}): Operation[] {
+  const ordered = [...renames].sort(compareRenames).map(renameOperation);
+  const renamed = cloneSchema(database);
+  for (const op of ordered) applyOperation(renamed, op);
+  return [...ordered, ...compareSchemas(renamed, models, options)];
+}
