@@ -95,6 +95,7 @@ export function buildProgram(cwd: string): Command {
     .option('--rev-id <id>', 'use this revision id instead of a random one')
     .action(async (o: { message?: string; revId?: string }) => {
       const result = await (await load.generate()).makemigrations(await project(), { message: o.message, revId: o.revId });
+      for (const line of result.notices ?? []) out(line);
       if (!result.written) return out(result.reason);
       out(`Generated ${path.relative(cwd, result.path)}`);
       for (const op of result.operations) out(`  - ${op}`);
@@ -122,6 +123,7 @@ export function buildProgram(cwd: string): Command {
         branchLabels: o.branchLabel,
         dependsOn: o.dependsOn,
       });
+      for (const line of result.notices ?? []) out(line);
       if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
     });
 
@@ -280,6 +282,7 @@ export function buildProgram(cwd: string): Command {
     .description('exit 0 when models, database and revisions agree; otherwise 1 and a diff')
     .action(async () => {
       const r = await (await load.generate()).check(await project());
+      for (const line of r.notices) out(line);
       if (r.clean) return out('No changes detected: models, database and revisions agree.');
       for (const p of r.problems) out(`! ${p}`);
       if (r.operations.length) {

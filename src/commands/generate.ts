@@ -11,6 +11,7 @@ import { REVISION_ID } from '../revisions/graph.js';
 import { newRevisionId, writeRevision } from '../script/write.js';
 import { offlineSql } from './migrate.js';
 import { describeIndexKey, type Schema } from '../schema/schema.js';
+import { leftAloneNotice, notManagedNotice, scopeSchemas } from './scope.js';
 
 export interface RevisionOptions {
   message?: string;
@@ -31,7 +32,10 @@ export interface NewRevisionOptions extends RevisionOptions {
   dependsOn?: string[];
 }
 
-export type GenerateResult = { written: true; path: string; id: string; operations: string[] } | { written: false; reason: string };
+export type GenerateResult = ({ written: true; path: string; id: string; operations: string[] } | { written: false; reason: string }) & {
+  /** Lines to show: tables left alone. */
+  notices?: string[];
+};
 
 /** The database's schema and the models', after checking the database is at head. */
 async function schemas(project: Project, requireHead: boolean): Promise<{ database: Schema; models: Schema; dbHeads: string[] }> {
@@ -114,13 +118,20 @@ function write(
   return { written: true, path: file, id, operations: ops.map(describeOperation) };
 }
 
+/** The operations autogenerate writes, with the notices that go with them: tables left alone. */
+async function autogenerate(project: Project) {
+  const { database, models } = await schemas(project, true);
+  const scoped = await scopeSchemas(project, database, models);
+  const ops = diff(scoped.database, scoped.models, project);
+  return { ops, notices: scoped.unmanaged.map(leftAloneNotice) };
+}
+
 /** Compares models and database; writes a revision of the difference, or nothing. */
 export async function makemigrations(project: Project, options: RevisionOptions = {}): Promise<GenerateResult> {
   const head = project.graph.head();
-  const { database, models } = await schemas(project, true);
-  const ops = diff(database, models, project);
-  if (ops.length === 0) return { written: false, reason: 'No changes detected' };
-  return write(project, ops, options, options.message ?? autoMessage(ops), head ? [head.id] : []);
+  const { ops, notices } = await autogenerate(project);
+  if (ops.length === 0) return { written: false, reason: 'No changes detected', notices };
+  return { ...write(project, ops, options, options.message ?? autoMessage(ops), head ? [head.id] : []), notices };
 }
 
 /** The parent(s) of a new revision: the single head, a named head, or a spliced-on revision. */
@@ -144,12 +155,9 @@ export async function revision(project: Project, options: NewRevisionOptions): P
   if (!options.message) throw new MigratorError('revision needs a message: -m "what it does"');
   const parents = parentsFor(project, options);
   const dependsOn = (options.dependsOn ?? []).map((d) => project.graph.lookup(d).id);
-  let ops: Operation[] = [];
-  if (options.autogenerate) {
-    const { database, models } = await schemas(project, true);
-    ops = diff(database, models, project);
-  }
-  return write(project, ops, options, options.message, parents, { branchLabels: options.branchLabels, dependsOn });
+  const generated = options.autogenerate ? await autogenerate(project) : { ops: [] as Operation[], notices: [] };
+  const written = write(project, generated.ops, options, options.message, parents, { branchLabels: options.branchLabels, dependsOn });
+  return { ...written, notices: generated.notices };
 }
 
 /** A revision joining several heads. */
@@ -174,12 +182,16 @@ export interface CheckResult {
   operations: string[];
   /** A unified diff of the database schema against the models' schema. */
   diff: string;
+  /** Lines about tables left out of the comparison because nothing manages them. */
+  notices: string[];
 }
 
 /** Whether models, database and version files agree. */
 export async function check(project: Project): Promise<CheckResult> {
   const graph = project.graph;
-  const { database, models, dbHeads } = await schemas(project, false);
+  const all = await schemas(project, false);
+  const { database, models, unmanaged } = await scopeSchemas(project, all.database, all.models);
+  const dbHeads = all.dbHeads;
   const problems: string[] = [];
   const heads = graph.heads.map((h) => h.id).sort();
   if (dbHeads.join() !== heads.join()) {
@@ -188,7 +200,7 @@ export async function check(project: Project): Promise<CheckResult> {
   const ops = diff(database, models, project);
   const { createTwoFilesPatch } = await import('diff');
   const text = ops.length ? createTwoFilesPatch('database', 'models', schemaText(database, project), schemaText(models, project), '', '', { context: 3 }) : '';
-  return { clean: problems.length === 0 && ops.length === 0, problems, operations: ops.map(describeOperation), diff: text };
+  return { clean: problems.length === 0 && ops.length === 0, problems, operations: ops.map(describeOperation), diff: text, notices: unmanaged.map(notManagedNotice) };
 }
 
 /** A readable, normalised listing of a schema, one table after another, for diffs. */
