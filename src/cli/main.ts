@@ -10,6 +10,7 @@ import type { RevisionInfo } from '../commands/inspect.js';
 import { parseDuration } from '../config/config.js';
 import { MigratorError, suppressedOf } from '../errors.js';
 import { Project } from '../project.js';
+import { safety } from './confirm.js';
 import type { StepResult } from '../runner/runner.js';
 
 // Parsing model files allocates many short-lived objects: a larger young generation spares
@@ -93,8 +94,10 @@ export function buildProgram(cwd: string): Command {
     .description('compare models with the database and write a revision of the difference')
     .option('-m, --message <message>', 'what the revision does')
     .option('--rev-id <id>', 'use this revision id instead of a random one')
-    .action(async (o: { message?: string; revId?: string }) => {
-      const result = await (await load.generate()).makemigrations(await project(), { message: o.message, revId: o.revId });
+    .option('--accept-data-loss', 'write the revision even if it drops rows or fails on them at migrate')
+    .option('--allow-empty', 'write the revision even if the models describe no table')
+    .action(async (o: { message?: string; revId?: string; acceptDataLoss?: boolean; allowEmpty?: boolean }) => {
+      const result = await (await load.generate()).makemigrations(await project(), { message: o.message, revId: o.revId, ...safety(o) });
       for (const line of result.notices ?? []) out(line);
       if (!result.written) return out(result.reason);
       out(`Generated ${path.relative(cwd, result.path)}`);
@@ -112,7 +115,9 @@ export function buildProgram(cwd: string): Command {
     .option('--branch-label <labels>', 'name the branch this revision starts (comma-separated, repeatable)', list)
     .option('--depends-on <revisions>', 'revisions this one depends on (comma-separated, repeatable)', list)
     .option('--version-path <dir>', 'write into this version folder')
-    .action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string; head?: string; splice?: boolean; branchLabel?: string[]; dependsOn?: string[] }) => {
+    .option('--accept-data-loss', 'with --autogenerate: write the revision even if it drops rows or fails on them at migrate')
+    .option('--allow-empty', 'with --autogenerate: write the revision even if the models describe no table')
+    .action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string; head?: string; splice?: boolean; branchLabel?: string[]; dependsOn?: string[]; acceptDataLoss?: boolean; allowEmpty?: boolean }) => {
       const result = await (await load.generate()).revision(await project(), {
         message: o.message,
         autogenerate: o.autogenerate,
@@ -122,6 +127,7 @@ export function buildProgram(cwd: string): Command {
         splice: o.splice,
         branchLabels: o.branchLabel,
         dependsOn: o.dependsOn,
+        ...safety(o),
       });
       for (const line of result.notices ?? []) out(line);
       if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);

@@ -11,7 +11,9 @@ import { REVISION_ID } from '../revisions/graph.js';
 import { newRevisionId, writeRevision } from '../script/write.js';
 import { offlineSql } from './migrate.js';
 import { describeIndexKey, type Schema } from '../schema/schema.js';
-import { leftAloneNotice, notManagedNotice, scopeSchemas } from './scope.js';
+import { formatFinding } from '../diff/data-loss.js';
+import { reviewDataLoss, type DataLossOptions } from './data-loss-review.js';
+import { leftAloneNotice, notManagedNotice, refuseEmptyModels, scopeSchemas } from './scope.js';
 
 export interface RevisionOptions {
   message?: string;
@@ -22,7 +24,13 @@ export interface RevisionOptions {
   now?: Date;
 }
 
-export interface NewRevisionOptions extends RevisionOptions {
+/** What autogenerate may do to data and to an empty set of models. */
+export interface AutogenerateOptions extends DataLossOptions {
+  /** Generate even when the models describe no table and the revision drops every one (`--allow-empty`). */
+  allowEmpty?: boolean;
+}
+
+export interface NewRevisionOptions extends RevisionOptions, AutogenerateOptions {
   autogenerate?: boolean;
   /** The revision to build on: a head, `label@head`, or `base` for a new root. */
   head?: string;
@@ -33,7 +41,7 @@ export interface NewRevisionOptions extends RevisionOptions {
 }
 
 export type GenerateResult = ({ written: true; path: string; id: string; operations: string[] } | { written: false; reason: string }) & {
-  /** Lines to show: tables left alone. */
+  /** Lines to show: tables left alone, findings the user has not seen yet. */
   notices?: string[];
 };
 
@@ -85,7 +93,7 @@ function write(
   options: RevisionOptions,
   message: string,
   downRevisions: string[],
-  extra: { branchLabels?: string[]; dependsOn?: string[] } = {},
+  extra: { branchLabels?: string[]; dependsOn?: string[]; comments?: string[][] } = {},
 ): GenerateResult {
   const id = checkRevId(options.revId, project);
   const graph = project.graph;
@@ -111,6 +119,7 @@ function write(
       upgrade: ops,
       downgrade: reverseOperations(ops),
       createDate: options.now ?? new Date(),
+      upgradeComments: extra.comments,
     },
     project.config.templates,
   );
@@ -118,20 +127,26 @@ function write(
   return { written: true, path: file, id, operations: ops.map(describeOperation) };
 }
 
-/** The operations autogenerate writes, with the notices that go with them: tables left alone. */
-async function autogenerate(project: Project) {
+/**
+ * The operations autogenerate writes, with the comments and notices that go with them: tables
+ * left alone, an empty set of models refused, what the operations would do to the rows consented to.
+ */
+async function autogenerate(project: Project, options: AutogenerateOptions) {
   const { database, models } = await schemas(project, true);
   const scoped = await scopeSchemas(project, database, models);
+  if (!options.allowEmpty) await refuseEmptyModels(project, scoped);
   const ops = diff(scoped.database, scoped.models, project);
-  return { ops, notices: scoped.unmanaged.map(leftAloneNotice) };
+  const review = await reviewDataLoss(project, scoped.database, ops, options);
+  const notices = [...scoped.unmanaged.map(leftAloneNotice), ...(review.asked ? [] : review.findings.map(formatFinding))];
+  return { ops, comments: review.comments, notices };
 }
 
 /** Compares models and database; writes a revision of the difference, or nothing. */
-export async function makemigrations(project: Project, options: RevisionOptions = {}): Promise<GenerateResult> {
+export async function makemigrations(project: Project, options: RevisionOptions & AutogenerateOptions = {}): Promise<GenerateResult> {
   const head = project.graph.head();
-  const { ops, notices } = await autogenerate(project);
+  const { ops, comments, notices } = await autogenerate(project, options);
   if (ops.length === 0) return { written: false, reason: 'No changes detected', notices };
-  return { ...write(project, ops, options, options.message ?? autoMessage(ops), head ? [head.id] : []), notices };
+  return { ...write(project, ops, options, options.message ?? autoMessage(ops), head ? [head.id] : [], { comments }), notices };
 }
 
 /** The parent(s) of a new revision: the single head, a named head, or a spliced-on revision. */
@@ -155,8 +170,8 @@ export async function revision(project: Project, options: NewRevisionOptions): P
   if (!options.message) throw new MigratorError('revision needs a message: -m "what it does"');
   const parents = parentsFor(project, options);
   const dependsOn = (options.dependsOn ?? []).map((d) => project.graph.lookup(d).id);
-  const generated = options.autogenerate ? await autogenerate(project) : { ops: [] as Operation[], notices: [] };
-  const written = write(project, generated.ops, options, options.message, parents, { branchLabels: options.branchLabels, dependsOn });
+  const generated = options.autogenerate ? await autogenerate(project, options) : { ops: [] as Operation[], comments: [], notices: [] };
+  const written = write(project, generated.ops, options, options.message, parents, { branchLabels: options.branchLabels, dependsOn, comments: generated.comments });
   return { ...written, notices: generated.notices };
 }
 

@@ -3,6 +3,8 @@
  * filter applied to the database and the models alike, and the database's tables that nothing
  * manages — no model describes them, no revision created them — left alone.
  */
+import path from 'node:path';
+import { counted } from '../diff/data-loss.js';
 import { filterNamesSchemas, filterSchemas, tableMatcher, tablesCreatedBy, tablesOnlyInDatabase, withoutTables } from '../diff/tables.js';
 import type { Connection } from '../dialects/dialect.js';
 import { MigratorError, messageOf } from '../errors.js';
@@ -65,4 +67,25 @@ export function leftAloneNotice(table: string): string {
 /** What check says about a table it does not manage. */
 export function notManagedNotice(table: string): string {
   return `Not managed: table ${table} is in the database but in no model and no revision created it; add it to tables.exclude to silence this`;
+}
+
+/**
+ * Refuses a revision that would drop every managed table because the models yield none (a glob
+ * that matches the wrong files, a file that declares no entity), naming what the globs matched.
+ */
+export async function refuseEmptyModels(project: Project, scoped: ScopedSchemas): Promise<void> {
+  if (scoped.models.tables.length > 0 || scoped.database.tables.length === 0) return;
+  const { modelFiles } = await import('../models/index.js');
+  const config = project.config;
+  const rel = (f: string): string => path.relative(config.dir, f) || f;
+  const matched = [
+    ...config.models.map((g) => `${rel(g)} matches ${counted(modelFiles([g]).length, 'file')}`),
+    ...config.dataSources.map((f) => `the DataSource ${rel(f)} lists no entity`),
+  ];
+  const names = scoped.database.tables.map((t) => t.name).sort(compareNames);
+  const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+  throw new MigratorError(
+    `the models describe no table, so this revision would drop every table of ${project.target.display} (${shown}); ` +
+      `"models" in ${config.file ?? 'the config'}: ${matched.join(', ')}, and none declares a table. Check the globs and the files, or pass --allow-empty to generate it anyway`,
+  );
 }
