@@ -365,3 +365,48 @@ describe('models that describe no table', () => {
     for (const t of ['authors', 'drafts', 'posts']) assert.match(source, new RegExp(`await op\\.dropTable\\('${t}'\\);`));
   });
 });
+
+const ITEMS = (checks: string, extra = ''): string => `import { Check, Column, Entity, PrimaryColumn } from 'migrator/decorators';
+
+@Entity('items')
+${checks}export class Item {
+  @PrimaryColumn()
+  id!: number;
+
+  @Column({ type: 'integer' })
+  score!: number;
+${extra}}
+`;
+
+for (const dialect of [sqliteCase(), postgresCase()]) {
+  describe(`counts that cannot be taken, on ${dialect.name}`, () => {
+    const p = newProject('migrator-data-loss-unevaluated-');
+    before(async () => {
+      await dialect.setup(p);
+      p.writeEntity('models', ITEMS(''));
+      p.ok(['makemigrations', '-m', 'first']);
+      p.ok(['migrate']);
+      await dialect.exec('INSERT INTO items (id, score) VALUES (1, 5), (2, 7)');
+    });
+    after(() => dialect.teardown());
+
+    it('a check over a new column, or whose text holds a semicolon, is "not evaluated": said, commented, not blocking, never run', async () => {
+      const database = await dialect.dump();
+      p.writeEntity(
+        'models',
+        ITEMS(
+          `@Check('items_rank_check', '"rank" > 0')\n@Check('items_sneaky', '"score" > 0; DROP TABLE items')\n`,
+          "\n  @Column({ type: 'integer', default: 1 })\n  rank!: number;\n",
+        ),
+      );
+      const r = p.ok(['makemigrations', '-m', 'checks']);
+      const found = findingLines(r).sort();
+      assert.equal(found.length, 2, explain(r, 'to list two findings'));
+      assert.match(found[0], /^! not evaluated: add check constraint items_rank_check on items \(could not count the rows it affects: .*rank.*\)$/);
+      assert.equal(found[1], '! not evaluated: add check constraint items_sneaky on items (could not count the rows it affects: the text holds a semicolon, which is never sent to the database)');
+      const source = p.read(generatedFile(r));
+      assert.match(source, /\/\/ migrator: could not count the rows this affects \(the text holds a semicolon, which is never sent to the database\); check them before migrating\n {2}await op\.createCheckConstraint\('items', \{\s*name: 'items_sneaky'/);
+      assert.equal(await dialect.dump(), database, 'the table and its rows are untouched');
+    });
+  });
+}
