@@ -17,7 +17,7 @@ export type FindingKind = 'destructive' | 'data-dependent';
 export interface Finding {
   /** The operation's position in the list the probes were built from. */
   operation: number;
-  /** `unevaluated`: the count could not be taken (the database refused the query). */
+  /** `unevaluated`: the count could not be taken (the database refused the query, or it was not sent). */
   kind: FindingKind | 'unevaluated';
   /** `drop column posts.body (3 rows hold a value)`. */
   text: string;
@@ -124,25 +124,86 @@ function shapeOf(type: string, normalize: (t: string) => string): Shape {
 const INTEGER_TEXT = '^[[:space:]]*[+-]?[0-9]+[[:space:]]*$';
 const NUMERIC_TEXT = '^[[:space:]]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?[[:space:]]*$';
 
-/** What probing one operation needs to know: the database, and what earlier operations made. */
-interface Context {
-  database: Schema;
-  options: ProbeOptions;
-  normalize: (type: string) => string;
-  /** Tables this revision creates (or renames into) or drops: they hold no rows to judge. */
-  newTables: Set<string>;
-  dropped: Set<string>;
-  /** Columns this revision adds, per table: they hold no values yet. */
-  newColumns: Map<string, Set<string>>;
+/** Where a name the operations use stands in the database: a table or column there, or one not there yet. */
+type Origin = { db: string } | 'new' | 'gone';
+
+/**
+ * What probing an operation needs to know: the database, and what earlier operations of the
+ * revision did to names. Counts run before the revision, so they name tables and columns as the
+ * database has them (before a rename), and skip what holds no rows yet (a new table or column).
+ */
+class Context {
+  private readonly tables = new Map<string, Origin>();
+  private readonly columns = new Map<string, Map<string, Origin>>();
+
+  constructor(
+    readonly database: Schema,
+    readonly options: ProbeOptions,
+  ) {}
+
+  /** The database table a name stands for, if the table holds rows to judge. */
+  table(name: string): Table | undefined {
+    const origin = this.tables.get(name) ?? (findTable(this.database, name) ? { db: name } : undefined);
+    return origin && typeof origin === 'object' ? findTable(this.database, origin.db) : undefined;
+  }
+
+  /** The database column a name of `table` stands for, if it holds values to judge. */
+  column(table: Table, name: string): Column | undefined {
+    const origin = this.columns.get(table.name)?.get(name) ?? (findColumn(table, name) ? { db: name } : undefined);
+    return origin && typeof origin === 'object' ? findColumn(table, origin.db) : undefined;
+  }
+
+  /** Follows an operation's effect on names. */
+  follow(op: Operation): void {
+    const columnsOf = (table: string): Map<string, Origin> | undefined => {
+      const t = this.table(table);
+      if (!t) return undefined;
+      if (!this.columns.has(t.name)) this.columns.set(t.name, new Map());
+      return this.columns.get(t.name);
+    };
+    switch (op.kind) {
+      case 'createTable':
+        this.tables.set(op.table.name, 'new');
+        break;
+      case 'renameTable': {
+        const t = this.table(op.from);
+        this.tables.set(op.to, t ? { db: t.name } : 'new');
+        this.tables.set(op.from, 'gone');
+        break;
+      }
+      case 'dropTable':
+        this.tables.set(op.table, 'gone');
+        break;
+      case 'addColumn':
+        columnsOf(op.table)?.set(op.column.name, 'new');
+        break;
+      case 'renameColumn': {
+        const t = this.table(op.table);
+        const c = t && this.column(t, op.from);
+        columnsOf(op.table)?.set(op.to, c ? { db: c.name } : 'new');
+        columnsOf(op.table)?.set(op.from, 'gone');
+        break;
+      }
+      case 'dropColumn':
+        columnsOf(op.table)?.set(op.column, 'gone');
+        break;
+      default:
+        break;
+    }
+  }
 }
 
 /** The probes for a revision's operations against the database's schema, in operation order. */
 export function dataLossProbes(ops: readonly Operation[], database: Schema, options: ProbeOptions): Probe[] {
-  const ctx: Context = { database, options, normalize: options.normalizeType ?? ((t) => t), newTables: new Set(), dropped: new Set(), newColumns: new Map() };
-  return ops.flatMap((op, index) => probeOperation(op, index, ctx));
+  const ctx = new Context(database, options);
+  return ops.flatMap((op, index) => {
+    const probes = probeOperation(op, index, ctx);
+    ctx.follow(op);
+    return probes;
+  });
 }
 
-/** A probe builder bound to one operation: `add(kind, sql, words)`. */
+/** A probe builder bound to one operation: `add(kind, about, sql, words)`. */
 function collector(index: number, out: Probe[]) {
   return (kind: FindingKind, about: string, sql: string, words: (n: number) => { text: string; comment?: string }): void => {
     out.push({
@@ -158,15 +219,16 @@ function collector(index: number, out: Probe[]) {
   };
 }
 
+/**
+ * The probes of one operation. Messages use the operation's names; queries the database's. A
+ * CHECK or index expression is the model's text, over the model's names: after a rename in the
+ * same revision its count may fail, and is then reported as not evaluated.
+ */
 function probeOperation(op: Operation, index: number, ctx: Context): Probe[] {
   const out: Probe[] = [];
   const add = collector(index, out);
   const q = ctx.options.quoteIdentifier;
   const subject = describeOperation(op);
-  if (op.kind === 'createTable' || op.kind === 'renameTable') {
-    ctx.newTables.add(op.kind === 'createTable' ? op.table.name : op.to);
-    return out;
-  }
   if (op.kind === 'dropEnumValue') {
     const value = ctx.options.quoteLiteral(op.value);
     for (const { table, column, array } of enumColumns(ctx.database, op.name)) {
@@ -179,80 +241,81 @@ function probeOperation(op: Operation, index: number, ctx: Context): Probe[] {
     return out;
   }
   const name = 'table' in op && typeof op.table === 'string' ? op.table : undefined;
-  const table = name !== undefined && !ctx.newTables.has(name) && !ctx.dropped.has(name) ? findTable(ctx.database, name) : undefined;
-  if (!table) return out;
+  const table = name !== undefined ? ctx.table(name) : undefined;
+  if (name === undefined || !table) return out;
   const t = q(table.name);
-  const added = ctx.newColumns.get(table.name) ?? new Set<string>();
-  ctx.newColumns.set(table.name, added);
-  const existing = (column: string): Column | undefined => (added.has(column) ? undefined : findColumn(table, column));
+  const column = (c: string): Column | undefined => ctx.column(table, c);
 
   switch (op.kind) {
     case 'dropTable':
-      ctx.dropped.add(table.name);
       add('destructive', subject, `SELECT count(*) AS n FROM ${t}`, (n) => ({ text: `it holds ${counted(n, 'row')}` }));
       break;
     case 'dropColumn': {
-      const column = existing(op.column);
-      if (column) add('destructive', subject, `SELECT count(${q(column.name)}) AS n FROM ${t}`, (n) => ({ text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} a value` }));
+      const c = column(op.column);
+      if (c) add('destructive', subject, `SELECT count(${q(c.name)}) AS n FROM ${t}`, (n) => ({ text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} a value` }));
       break;
     }
     case 'addColumn': {
       const c = op.column;
-      added.add(c.name);
       if (c.nullable || c.default !== undefined || c.autoincrement || c.identity) break;
-      add('data-dependent', `add column ${table.name}.${c.name} NOT NULL`, `SELECT count(*) AS n FROM ${t}`, (n) => ({
-        text: `${table.name} has ${counted(n, 'row')} and the column has no default`,
-        comment: `migrator: ${table.name} has ${counted(n, 'row')} and ${c.name} is NOT NULL without a default; this fails at migrate unless it gets a default or the rows are removed first`,
+      add('data-dependent', `add column ${name}.${c.name} NOT NULL`, `SELECT count(*) AS n FROM ${t}`, (n) => ({
+        text: `${name} has ${counted(n, 'row')} and the column has no default`,
+        comment: `migrator: ${name} has ${counted(n, 'row')} and ${c.name} is NOT NULL without a default; this fails at migrate unless it gets a default or the rows are removed first`,
       }));
       break;
     }
     case 'alterColumn': {
-      const column = existing(op.column);
-      if (!column) break;
+      const c = column(op.column);
+      if (!c) break;
       const ch = op.changes;
       // The runner fills NULLs with the column's default before SET NOT NULL (PostgreSQL's
       // UPDATE, SQLite's coalesce in the copy): only a column left without one fails.
-      const fill = ch.default !== undefined ? ch.default : column.default;
-      if (ch.nullable === false && column.nullable && (fill === null || fill === undefined)) {
-        add('data-dependent', `alter column ${table.name}.${column.name} to NOT NULL`, `SELECT count(*) AS n FROM ${t} WHERE ${q(column.name)} IS NULL`, (n) => ({
+      const fill = ch.default !== undefined ? ch.default : c.default;
+      if (ch.nullable === false && c.nullable && (fill === null || fill === undefined)) {
+        add('data-dependent', `alter column ${name}.${op.column} to NOT NULL`, `SELECT count(*) AS n FROM ${t} WHERE ${q(c.name)} IS NULL`, (n) => ({
           text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} NULL`,
-          comment: `migrator: ${counted(n, 'row')} of ${table.name} ${verb(n, 'holds', 'hold')} NULL in ${column.name}; this fails at migrate unless ${theyAre(n)} filled first`,
+          comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'holds', 'hold')} NULL in ${op.column}; this fails at migrate unless ${theyAre(n)} filled first`,
         }));
       }
       if (ch.type !== undefined && (TYPE_CHANGES[ctx.options.dialect] ?? 'cast') === 'cast') {
-        const about = `alter column ${table.name}.${column.name} to ${ch.type}`;
-        for (const p of castProbes(table.name, column, ch.type, shapeOf(column.type, ctx.normalize), shapeOf(ch.type, ctx.normalize), ctx.options)) add(p.kind, about, p.sql, p.words);
+        const normalize = ctx.options.normalizeType ?? ((x: string) => x);
+        const about = `alter column ${name}.${op.column} to ${ch.type}`;
+        const probes = castProbes({ table: table.name, column: c.name, label: `${name}.${op.column}` }, ch.type, shapeOf(c.type, normalize), shapeOf(ch.type, normalize), ctx.options);
+        for (const p of probes) add(p.kind, about, p.sql, p.words);
       }
       break;
     }
     case 'createIndex':
-      if (op.index.unique) duplicates(op.index.columns, op.index.where, `create unique index ${op.index.name} on ${table.name}`);
+      if (op.index.unique) duplicates(op.index.columns, op.index.where, `create unique index ${op.index.name} on ${name}`);
       break;
     case 'alterPrimaryKey':
-      if (op.primaryKey) duplicates(op.primaryKey.columns, undefined, `set the primary key of ${table.name} to (${op.primaryKey.columns.join(', ')})`);
+      if (op.primaryKey) duplicates(op.primaryKey.columns, undefined, `set the primary key of ${name} to (${op.primaryKey.columns.join(', ')})`);
       break;
     case 'addConstraint': {
       const k = op.constraint;
       if (k.type === 'unique') duplicates(k.columns, undefined, subject);
       else if (k.type === 'check') {
         add('data-dependent', subject, `SELECT count(*) AS n FROM ${t} WHERE NOT (${k.expression})`, (n) => ({
-          text: `${counted(n, 'row')} of ${table.name} ${verb(n, 'breaks', 'break')} it`,
-          comment: `migrator: ${counted(n, 'row')} of ${table.name} ${verb(n, 'breaks', 'break')} the check (${oneLine(k.expression)}); this fails at migrate unless ${theyAre(n)} changed first`,
+          text: `${counted(n, 'row')} of ${name} ${verb(n, 'breaks', 'break')} it`,
+          comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'breaks', 'break')} the check (${oneLine(k.expression)}); this fails at migrate unless ${theyAre(n)} changed first`,
         }));
       } else {
-        const same = (f: { columns: string[]; referencedTable: string; referencedColumns: string[] }): boolean =>
-          sameList(f.columns, k.columns) && f.referencedTable === k.referencedTable && sameList(f.referencedColumns, k.referencedColumns);
-        // A key the table has already (put back around a type change) holds already; new
-        // columns hold no value to point anywhere yet.
-        if (table.foreignKeys.some(same) || !k.columns.every(existing)) break;
-        const set = k.columns.map((c) => `c.${q(c)} IS NOT NULL`).join(' AND ');
-        const parentIsNew = ctx.newTables.has(k.referencedTable) || !findTable(ctx.database, k.referencedTable);
-        const orphan = parentIsNew
-          ? set
-          : `${set} AND NOT EXISTS (SELECT 1 FROM ${q(k.referencedTable)} p WHERE ${k.columns.map((c, i) => `p.${q(k.referencedColumns[i] ?? c)} = c.${q(c)}`).join(' AND ')})`;
+        // New columns hold no value to point anywhere yet.
+        const cols = k.columns.map(column);
+        if (!cols.every((c): c is Column => c !== undefined)) break;
+        const parent = ctx.table(k.referencedTable);
+        const refs = parent ? k.referencedColumns.map((c) => ctx.column(parent, c)) : [];
+        const known = parent !== undefined && refs.every((c): c is Column => c !== undefined);
+        // Parent columns this revision adds hold nothing to compare with yet: not judged.
+        if (parent && !known) break;
+        // A key the table has already (put back around a type change) holds already.
+        if (known && table.foreignKeys.some((f) => f.referencedTable === parent.name && sameList(f.columns, cols.map((c) => c.name)) && sameList(f.referencedColumns, refs.map((c) => c!.name)))) break;
+        const set = cols.map((c) => `c.${q(c.name)} IS NOT NULL`).join(' AND ');
+        // A parent the revision creates has no rows: every row with a key is an orphan.
+        const orphan = known ? `${set} AND NOT EXISTS (SELECT 1 FROM ${q(parent.name)} p WHERE ${cols.map((c, i) => `p.${q(refs[i]!.name)} = c.${q(c.name)}`).join(' AND ')})` : set;
         add('data-dependent', subject, `SELECT count(*) AS n FROM ${t} c WHERE ${orphan}`, (n) => ({
-          text: `${counted(n, 'row')} of ${table.name} ${verb(n, 'points', 'point')} to no row of ${k.referencedTable}`,
-          comment: `migrator: ${counted(n, 'row')} of ${table.name} ${verb(n, 'points', 'point')} to no row of ${k.referencedTable} through (${k.columns.join(', ')}); this fails at migrate unless ${theyAre(n)} fixed first`,
+          text: `${counted(n, 'row')} of ${name} ${verb(n, 'points', 'point')} to no row of ${k.referencedTable}`,
+          comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'points', 'point')} to no row of ${k.referencedTable} through (${k.columns.join(', ')}); this fails at migrate unless ${theyAre(n)} fixed first`,
         }));
       }
       break;
@@ -264,18 +327,21 @@ function probeOperation(op: Operation, index: number, ctx: Context): Probe[] {
 
   /** Duplicate groups over `keys`: the rows a new unique index, constraint or primary key refuses. */
   function duplicates(keys: readonly IndexKey[], where: string | undefined, about: string): void {
-    const plain = keys.every((k) => typeof k === 'string') ? (keys as string[]) : undefined;
-    const held = [...(table!.primaryKey ? [table!.primaryKey.columns] : []), ...table!.uniques.map((u) => u.columns), ...table!.indexes.filter((i) => i.unique && !i.where).map((i) => i.columns)];
-    if (plain && held.some((cols) => sameList(cols as string[], plain))) return;
     // Columns this revision adds start out NULL (never duplicates) or all with one default,
     // which is not counted here.
-    if (!keys.every((k) => keyColumn(k) === undefined || existing(keyColumn(k)!))) return;
-    const exprs = keys.map((k) => (keyColumn(k) !== undefined ? q(keyColumn(k)!) : `(${(k as { expression: string }).expression})`));
+    const cols = keys.map((k) => (keyColumn(k) !== undefined ? column(keyColumn(k)!) : null));
+    if (cols.some((c) => c === undefined)) return;
+    if (cols.every((c) => c !== null)) {
+      const names = cols.map((c) => c!.name);
+      const held = [...(table!.primaryKey ? [table!.primaryKey.columns] : []), ...table!.uniques.map((u) => u.columns), ...table!.indexes.filter((i) => i.unique && !i.where).map((i) => i.columns)];
+      if (held.some((h) => sameList(h as string[], names))) return;
+    }
+    const exprs = keys.map((k, i) => (cols[i] ? q(cols[i]!.name) : `(${(k as { expression: string }).expression})`));
     const filters = [...exprs.map((e) => `${e} IS NOT NULL`), ...(where ? [`(${where})`] : [])];
     const label = `(${keys.map(describeIndexKey).join(', ')})`;
     add('data-dependent', about, `SELECT count(*) AS n FROM (SELECT 1 AS d FROM ${t} WHERE ${filters.join(' AND ')} GROUP BY ${exprs.join(', ')} HAVING count(*) > 1) dup`, (n) => ({
       text: `${counted(n, 'value')} of ${label} ${verb(n, 'occurs', 'occur')} more than once`,
-      comment: `migrator: ${counted(n, 'value')} of ${label} in ${table!.name} ${verb(n, 'occurs', 'occur')} more than once; this fails at migrate unless the duplicates are removed first`,
+      comment: `migrator: ${counted(n, 'value')} of ${label} in ${name} ${verb(n, 'occurs', 'occur')} more than once; this fails at migrate unless the duplicates are removed first`,
     }));
   }
 }
@@ -287,15 +353,15 @@ interface CastProbe {
 }
 
 /** Counts for a cast between types (PostgreSQL): values cut, rounded, out of range, or not castable. */
-function castProbes(table: string, column: Column, toType: string, from: Shape, to: Shape, options: ProbeOptions): CastProbe[] {
+function castProbes(at: { table: string; column: string; label: string }, toType: string, from: Shape, to: Shape, options: ProbeOptions): CastProbe[] {
   const q = options.quoteIdentifier;
-  const c = q(column.name);
+  const c = q(at.column);
   const asText = `${c}::text`;
-  const count = (where: string): string => `SELECT count(*) AS n FROM ${q(table)} WHERE ${c} IS NOT NULL AND ${where}`;
+  const count = (where: string): string => `SELECT count(*) AS n FROM ${q(at.table)} WHERE ${c} IS NOT NULL AND ${where}`;
   const loses = (phrase: (n: number) => string): CastProbe['words'] => (n) => ({ text: `${counted(n, 'value')} ${phrase(n)}` });
   const fails = (phrase: (n: number) => string): CastProbe['words'] => (n) => ({
     text: `${counted(n, 'value')} ${phrase(n)}`,
-    comment: `migrator: ${counted(n, 'value')} of ${table}.${column.name} ${phrase(n)}; this fails at migrate unless ${theyAre(n)} changed first`,
+    comment: `migrator: ${counted(n, 'value')} of ${at.label} ${phrase(n)}; this fails at migrate unless ${theyAre(n)} changed first`,
   });
   const notCastable = fails((n) => `${verb(n, 'does', 'do')} not cast to ${toType}`);
   const notFitting = fails((n) => `${verb(n, 'does', 'do')} not fit ${toType}`);

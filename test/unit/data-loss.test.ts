@@ -251,12 +251,14 @@ describe('data-dependent operations', () => {
 });
 
 describe('what has no rows yet', () => {
-  it('operations on a table the revision creates, renames into or has dropped count nothing', () => {
+  it('operations on a table the revision creates, or on one it dropped, count nothing', () => {
     const ops: Operation[] = [
       { kind: 'createTable', table: table('fresh', [col('x', 'text')]) },
       { kind: 'createIndex', table: 'fresh', index: { name: 'fresh_x', columns: ['x'], unique: true } },
+      { kind: 'addColumn', table: 'fresh', column: col('y', 'text', { nullable: false }) },
       { kind: 'renameTable', from: 'users', to: 'members' },
-      { kind: 'addColumn', table: 'members', column: col('y', 'text', { nullable: false }) },
+      { kind: 'renameTable', from: 'fresh', to: 'users' },
+      { kind: 'addColumn', table: 'users', column: col('y', 'text', { nullable: false }) },
     ];
     assert.deepEqual(probes(ops), []);
   });
@@ -268,6 +270,33 @@ describe('what has no rows yet', () => {
       { kind: 'dropTable', table: 'users' },
     ];
     assert.deepEqual(probes(ops).map((p) => p.operation), [1, 2]);
+  });
+});
+
+describe('renames earlier in the revision', () => {
+  it('counts run on the database\'s names, messages speak of the new ones', () => {
+    const ops: Operation[] = [
+      { kind: 'renameTable', from: 'posts', to: 'articles' },
+      { kind: 'renameColumn', table: 'articles', from: 'body', to: 'text' },
+      { kind: 'alterColumn', table: 'articles', column: 'text', changes: { nullable: false } },
+      { kind: 'dropColumn', table: 'articles', column: 'summary_never_there' },
+      { kind: 'dropColumn', table: 'articles', column: 'views' },
+    ];
+    assert.deepEqual(summary(ops, 2).map(({ sql, line }) => ({ sql, line })), [
+      { sql: 'SELECT count(*) AS n FROM "posts" WHERE "body" IS NULL', line: '! data-dependent: alter column articles.text to NOT NULL (2 rows hold NULL)' },
+      { sql: 'SELECT count("views") AS n FROM "posts"', line: '! destructive: drop column articles.views (2 rows hold a value)' },
+    ]);
+  });
+
+  it('a column renamed away, or a table dropped, is not counted again', () => {
+    const ops: Operation[] = [
+      { kind: 'renameColumn', table: 'posts', from: 'body', to: 'text' },
+      { kind: 'addColumn', table: 'posts', column: col('body', 'text') },
+      { kind: 'dropColumn', table: 'posts', column: 'body' },
+      { kind: 'dropTable', table: 'users' },
+      { kind: 'dropTable', table: 'users' },
+    ];
+    assert.deepEqual(probes(ops).map((p) => p.sql), ['SELECT count(*) AS n FROM "users"']);
   });
 });
 
