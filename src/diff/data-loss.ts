@@ -52,7 +52,8 @@ export interface ProbeOptions {
  * the new column, where a declared length is never enforced and the column's affinity converts a
  * value only when the conversion keeps it (text '12' becomes 12, 'abc' stays text; only the
  * spelling of numeric text may change, '007' being stored as 7): no value is lost or refused, so
- * a type change there is not a finding.
+ * a type change there is not a finding. (A STRICT table refuses a value of the wrong type: that
+ * fails the rebuild at migrate, rolled back, and is not counted here.)
  */
 const TYPE_CHANGES: Record<string, 'cast' | 'affinity'> = { postgres: 'cast', sqlite: 'affinity' };
 
