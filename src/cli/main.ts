@@ -13,6 +13,7 @@ import { redact } from '../config/secrets.js';
 import { MigratorError, suppressedOf } from '../errors.js';
 import { Project } from '../project.js';
 import { terminalQuestions } from './prompt.js';
+import { safety } from './confirm.js';
 import type { StepResult } from '../runner/runner.js';
 import type { RenameAnswers } from '../commands/renames.js';
 
@@ -131,12 +132,15 @@ export function buildProgram(cwd: string): Command {
     .command('makemigrations')
     .description('compare models with the database and write a revision of the difference')
     .option('-m, --message <message>', 'what the revision does')
-    .option('--rev-id <id>', 'use this revision id instead of a random one');
+    .option('--rev-id <id>', 'use this revision id instead of a random one')
+    .option('--accept-data-loss', 'write the revision even if it drops rows or fails on them at migrate')
+    .option('--allow-empty', 'write the revision even if the models describe no table');
   const makemigrationsRenames = renameOptions(makemigrations);
-  makemigrations.action(async (o: { message?: string; revId?: string }) => {
+  makemigrations.action(async (o: { message?: string; revId?: string; acceptDataLoss?: boolean; allowEmpty?: boolean }) => {
     const p = await project();
     const generate = await load.generate();
-    const result = await withRenameAnswers(makemigrationsRenames(), (renames) => generate.makemigrations(p, { message: o.message, revId: o.revId, renames }));
+    const result = await withRenameAnswers(makemigrationsRenames(), (renames) => generate.makemigrations(p, { message: o.message, revId: o.revId, renames, ...safety(o) }));
+    for (const line of result.notices ?? []) out(line);
     if (!result.written) return out(result.reason);
     out(`Generated ${path.relative(cwd, result.path)}`);
     for (const op of result.operations) out(`  - ${op}`);
@@ -158,9 +162,11 @@ export function buildProgram(cwd: string): Command {
     .option('--splice', 'allow --head to be a revision that is not a head, starting a branch')
     .option('--branch-label <labels>', 'name the branch this revision starts (comma-separated, repeatable)', list)
     .option('--depends-on <revisions>', 'revisions this one depends on (comma-separated, repeatable)', list)
-    .option('--version-path <dir>', 'write into this version folder');
+    .option('--version-path <dir>', 'write into this version folder')
+    .option('--accept-data-loss', 'with --autogenerate: write the revision even if it drops rows or fails on them at migrate')
+    .option('--allow-empty', 'with --autogenerate: write the revision even if the models describe no table');
   const revisionRenames = renameOptions(revision);
-  revision.action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string; head?: string; splice?: boolean; branchLabel?: string[]; dependsOn?: string[] }) => {
+  revision.action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string; head?: string; splice?: boolean; branchLabel?: string[]; dependsOn?: string[]; acceptDataLoss?: boolean; allowEmpty?: boolean }) => {
     const p = await project();
     const generate = await load.generate();
     const result = await withRenameAnswers(revisionRenames(), (renames) =>
@@ -174,8 +180,10 @@ export function buildProgram(cwd: string): Command {
         branchLabels: o.branchLabel,
         dependsOn: o.dependsOn,
         renames,
+        ...safety(o),
       }),
     );
+    for (const line of result.notices ?? []) out(line);
     if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
   });
 
@@ -334,6 +342,7 @@ export function buildProgram(cwd: string): Command {
     .description('exit 0 when models, database and revisions agree; otherwise 1 and a diff')
     .action(async () => {
       const r = await (await load.generate()).check(await project());
+      for (const line of r.notices) out(line);
       if (r.clean) return out('No changes detected: models, database and revisions agree.');
       for (const p of r.problems) out(`! ${p}`);
       if (r.operations.length) {

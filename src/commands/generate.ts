@@ -13,6 +13,9 @@ import { newRevisionId, writeRevision } from '../script/write.js';
 import { offlineSql } from './migrate.js';
 import { answerRenames, type RenameAnswers } from './renames.js';
 import { describeIndexKey, type Schema } from '../schema/schema.js';
+import { formatFinding } from '../diff/data-loss.js';
+import { reviewDataLoss, type DataLossOptions } from './data-loss-review.js';
+import { leftAloneNotice, notManagedNotice, refuseEmptyModels, scopeSchemas } from './scope.js';
 
 export interface RevisionOptions {
   message?: string;
@@ -23,12 +26,15 @@ export interface RevisionOptions {
   now?: Date;
 }
 
-export interface AutogenerateOptions extends RevisionOptions {
+/** What autogenerate may do: rename answers, data loss consented to, an empty set of models. */
+export interface AutogenerateOptions extends DataLossOptions {
   /** Answers to rename candidates: flags, and a terminal to ask on. */
   renames?: RenameAnswers;
+  /** Generate even when the models describe no table and the revision drops every one (`--allow-empty`). */
+  allowEmpty?: boolean;
 }
 
-export interface NewRevisionOptions extends AutogenerateOptions {
+export interface NewRevisionOptions extends RevisionOptions, AutogenerateOptions {
   autogenerate?: boolean;
   /** The revision to build on: a head, `label@head`, or `base` for a new root. */
   head?: string;
@@ -38,7 +44,10 @@ export interface NewRevisionOptions extends AutogenerateOptions {
   dependsOn?: string[];
 }
 
-export type GenerateResult = { written: true; path: string; id: string; operations: string[] } | { written: false; reason: string };
+export type GenerateResult = ({ written: true; path: string; id: string; operations: string[] } | { written: false; reason: string }) & {
+  /** Lines to show: tables left alone, findings the user has not seen yet. */
+  notices?: string[];
+};
 
 /** The database's schema and the models', after checking the database is at head. */
 async function schemas(project: Project, requireHead: boolean): Promise<{ database: Schema; models: Schema; dbHeads: string[] }> {
@@ -115,7 +124,7 @@ function write(
   options: RevisionOptions,
   message: string,
   downRevisions: string[],
-  extra: { branchLabels?: string[]; dependsOn?: string[] } = {},
+  extra: { branchLabels?: string[]; dependsOn?: string[]; comments?: string[][] } = {},
 ): GenerateResult {
   const id = newId(options.revId, project);
   const graph = project.graph;
@@ -141,6 +150,7 @@ function write(
       upgrade: ops,
       downgrade: reverseOperations(ops),
       createDate: options.now ?? new Date(),
+      upgradeComments: extra.comments,
     },
     project.config.templates,
   );
@@ -148,15 +158,30 @@ function write(
   return { written: true, path: file, id, operations: ops.map(describeOperation) };
 }
 
+/**
+ * The operations autogenerate writes, with the comments and notices that go with them: tables
+ * left alone, an empty set of models refused, renames answered, and what the operations would do
+ * to the rows consented to.
+ */
+async function autogenerate(project: Project, options: AutogenerateOptions) {
+  const { database, models } = await schemas(project, true);
+  const scoped = await scopeSchemas(project, database, models);
+  if (!options.allowEmpty) await refuseEmptyModels(project, scoped);
+  // Renames are settled first: a column renamed is not a column dropped.
+  const ops = await answerRenames(diff(scoped.database, scoped.models, project), scoped.database, scoped.models, project.dialect.compareOptions, options.renames);
+  const review = await reviewDataLoss(project, scoped.database, ops, options);
+  const notices = [...scoped.unmanaged.map(leftAloneNotice), ...(review.asked ? [] : review.findings.map(formatFinding))];
+  return { ops, comments: review.comments, notices };
+}
+
 /** Compares models and database; writes a revision of the difference, or nothing. */
-export async function makemigrations(project: Project, options: AutogenerateOptions = {}): Promise<GenerateResult> {
+export async function makemigrations(project: Project, options: RevisionOptions & AutogenerateOptions = {}): Promise<GenerateResult> {
   checkRevId(options.revId);
   return locked(project, async () => {
     const head = singleHead(project.graph, true);
-    const { database, models } = await schemas(project, true);
-    const ops = await answerRenames(diff(database, models, project), database, models, project.dialect.compareOptions, options.renames);
-    if (ops.length === 0) return { written: false, reason: 'No changes detected' };
-    return write(project, ops, options, options.message ?? autoMessage(ops), head ? [head.id] : []);
+    const { ops, comments, notices } = await autogenerate(project, options);
+    if (ops.length === 0) return { written: false, reason: 'No changes detected', notices };
+    return { ...write(project, ops, options, options.message ?? autoMessage(ops), head ? [head.id] : [], { comments }), notices };
   });
 }
 
@@ -187,12 +212,9 @@ export async function revision(project: Project, options: NewRevisionOptions): P
   return locked(project, async () => {
     const parents = parentsFor(project, options);
     const dependsOn = (options.dependsOn ?? []).map((d) => project.graph.lookup(d).id);
-    let ops: Operation[] = [];
-    if (options.autogenerate) {
-      const { database, models } = await schemas(project, true);
-      ops = await answerRenames(diff(database, models, project), database, models, project.dialect.compareOptions, options.renames);
-    }
-    return write(project, ops, options, message, parents, { branchLabels: options.branchLabels, dependsOn });
+    const generated = options.autogenerate ? await autogenerate(project, options) : { ops: [] as Operation[], comments: [], notices: [] };
+    const written = write(project, generated.ops, options, message, parents, { branchLabels: options.branchLabels, dependsOn, comments: generated.comments });
+    return { ...written, notices: generated.notices };
   });
 }
 
@@ -222,12 +244,16 @@ export interface CheckResult {
   operations: string[];
   /** A unified diff of the database schema against the models' schema. */
   diff: string;
+  /** Lines about tables left out of the comparison because nothing manages them. */
+  notices: string[];
 }
 
 /** Whether models, database and version files agree. */
 export async function check(project: Project): Promise<CheckResult> {
   const graph = project.graph;
-  const { database, models, dbHeads } = await schemas(project, false);
+  const all = await schemas(project, false);
+  const { database, models, unmanaged } = await scopeSchemas(project, all.database, all.models);
+  const dbHeads = all.dbHeads;
   const problems: string[] = [];
   const heads = graph.heads.map((h) => h.id).sort();
   if (dbHeads.join() !== heads.join()) {
@@ -236,7 +262,7 @@ export async function check(project: Project): Promise<CheckResult> {
   const ops = diff(database, models, project);
   const { createTwoFilesPatch } = await import('diff');
   const text = ops.length ? createTwoFilesPatch('database', 'models', schemaText(database, project), schemaText(models, project), '', '', { context: 3 }) : '';
-  return { clean: problems.length === 0 && ops.length === 0, problems, operations: ops.map(describeOperation), diff: text };
+  return { clean: problems.length === 0 && ops.length === 0, problems, operations: ops.map(describeOperation), diff: text, notices: unmanaged.map(notManagedNotice) };
 }
 
 /** A readable, normalised listing of a schema, one table after another, for diffs. */

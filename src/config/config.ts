@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { MigratorError, messageOf } from '../errors.js';
 import { importModule } from '../loader.js';
+import type { TableFilter } from '../diff/tables.js';
 
 export interface MigratorConfig {
   /** `sqlite:./dev.db`, `sqlite::memory:` or `postgres://user@host:5432/db`. */
@@ -40,6 +41,12 @@ export interface MigratorConfig {
   statementTimeout?: Duration;
   /** How many times a revision that timed out waiting for a lock is retried; default 3. */
   lockRetries?: number;
+  /**
+   * The tables migrator manages, as globs over table names (`audit_*`, or schema-qualified
+   * `public.spatial_ref_sys`): a table not included, or excluded, is never created, altered,
+   * dropped or reported by `check`.
+   */
+  tables?: TableFilter;
 }
 
 /** A length of time: a number with a unit (`'5s'`, `'500ms'`, `'2min'`, `'1h'`), or `0`. */
@@ -78,6 +85,8 @@ export interface ResolvedConfig {
   lockTimeout: number;
   statementTimeout: number;
   lockRetries: number;
+  /** The `tables` filter, when configured. */
+  tables?: TableFilter;
 }
 
 export const CONFIG_NAMES = ['migrator.config.ts', 'migrator.config.mts', 'migrator.config.js', 'migrator.config.mjs'];
@@ -112,7 +121,7 @@ function optionalString(value: unknown, key: string, file: string): string | und
   throw new MigratorError(`${file}: "${key}" must be a non-empty string`);
 }
 
-const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'singleTransaction', 'namingStrategy', 'lockWait', 'lockTimeout', 'statementTimeout', 'lockRetries']);
+const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'singleTransaction', 'namingStrategy', 'lockWait', 'lockTimeout', 'statementTimeout', 'lockRetries', 'tables']);
 
 const MODELS_SHAPE = "a glob, { typeorm: '<DataSource file>' }, or a non-empty array of them";
 
@@ -132,6 +141,27 @@ function modelEntries(value: unknown, file: string): { globs: string[]; dataSour
       }
       out.dataSources.push(ds);
     } else throw new MigratorError(`${file}: "models" must be ${MODELS_SHAPE}`);
+  }
+  return out;
+}
+
+const TABLES_SHAPE = "{ include?: ['<table glob>', …], exclude?: ['<table glob>', …] }";
+
+/** `tables`: include and exclude globs over table names. */
+function tableFilter(value: unknown, file: string): TableFilter | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MigratorError(`${file}: "tables" must be ${TABLES_SHAPE}`);
+  const out: TableFilter = {};
+  for (const [key, globs] of Object.entries(value)) {
+    if (key !== 'include' && key !== 'exclude') throw new MigratorError(`${file}: unknown key "${key}" in "tables"; the keys are include and exclude`);
+    if (globs === undefined) continue;
+    const list = typeof globs === 'string' ? [globs] : globs;
+    if (!Array.isArray(list) || !list.every((g) => typeof g === 'string' && g.length > 0)) {
+      throw new MigratorError(`${file}: "tables.${key}" must be an array of table-name globs, e.g. ['audit_*', 'public.spatial_ref_sys']`);
+    }
+    // An empty include list would leave no table at all: surely not meant.
+    if (key === 'include' && list.length === 0) throw new MigratorError(`${file}: "tables.include" is empty, which would include no table; list globs, or leave it out to include every table`);
+    out[key] = list as string[];
   }
   return out;
 }
@@ -179,6 +209,7 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
   const models = modelEntries(c.models, file);
   const naming = namingStrategyOf(c.namingStrategy, file);
   if (c.singleTransaction !== undefined && typeof c.singleTransaction !== 'boolean') throw new MigratorError(`${file}: "singleTransaction" must be true or false`);
+  const tables = tableFilter(c.tables, file);
   const lockRetries = c.lockRetries ?? 3;
   if (!Number.isInteger(lockRetries) || (lockRetries as number) < 0) throw new MigratorError(`${file}: "lockRetries" must be a whole number, 0 or more`);
   return {
@@ -198,6 +229,7 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
     lockTimeout: duration(c.lockTimeout, 'lockTimeout', file, 5_000),
     statementTimeout: duration(c.statementTimeout, 'statementTimeout', file, 0),
     lockRetries: lockRetries as number,
+    ...(tables ? { tables } : {}),
   };
 }
 

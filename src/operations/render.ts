@@ -103,6 +103,14 @@ function constraintLiteral(c: Constraint): Literal {
 
 const CONSTRAINT_METHOD = { unique: 'createUniqueConstraint', foreignKey: 'createForeignKey', check: 'createCheckConstraint' } as const;
 
+/**
+ * Line comments to go before a statement indented by `indent`, ending with that indent; empty
+ * without comments. Line breaks inside a comment become spaces, so each stays one line.
+ */
+export function renderComments(comments: readonly string[] | undefined, indent = '  '): string {
+  return (comments ?? []).map((c) => `// ${c.replace(/[\r\n\u2028\u2029]+/g, ' ')}\n${indent}`).join('');
+}
+
 /** One operation as an `await op.…;` statement (possibly spanning lines), indented by `indent`. */
 export function renderOperation(op: Operation, indent = '  '): string {
   switch (op.kind) {

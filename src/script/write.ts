@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type HandlebarsType from 'handlebars';
 import { MigratorError } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
-import { renderOperation, tsString } from '../operations/render.js';
+import { renderComments, renderOperation, tsString } from '../operations/render.js';
 import { commentLines } from './comment.js';
 
 export const TEMPLATE_NAME = 'revision.ts.hbs';
@@ -41,6 +41,8 @@ export interface RevisionSource {
   upgrade: readonly Operation[];
   downgrade: readonly Operation[];
   createDate: Date;
+  /** Comment lines to write above upgrade operations, by the operation's position. */
+  upgradeComments?: readonly (readonly string[] | undefined)[];
 }
 
 function literalList(xs: readonly string[] | undefined): string {
@@ -80,7 +82,7 @@ export function renderRevision(source: RevisionSource, templatesDir?: string): s
     downRevisionLiteral: down.length === 0 ? 'null' : down.length === 1 ? tsString(down[0]) : literalList(down),
     branchLabelsLiteral: literalList(source.branchLabels),
     dependsOnLiteral: literalList(source.dependsOn),
-    upgrade: source.upgrade.map((op) => `  ${renderOperation(op, '  ')}`).join('\n'),
+    upgrade: source.upgrade.map((op, i) => `  ${renderComments(source.upgradeComments?.[i], '  ')}${renderOperation(op, '  ')}`).join('\n'),
     downgrade: source.downgrade.map((op) => `  ${renderOperation(op, '  ')}`).join('\n'),
   });
 }

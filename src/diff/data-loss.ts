@@ -1,0 +1,431 @@
+/**
+ * What a revision's operations would destroy, or fail on, given the rows the database holds. For
+ * each operation that loses values (a dropped table or column, a type change that cuts or rounds)
+ * or depends on them (NOT NULL, UNIQUE, a foreign key, a CHECK, a cast), a query that counts the
+ * rows in question, and the words for a count above zero. Pure: the caller runs the queries.
+ *
+ * Two kinds, as Atlas names them: destructive findings lose data when the revision runs;
+ * data-dependent ones make it fail at migrate (rolled back, nothing lost) unless the rows change
+ * first — those are also written above their operation in the revision file.
+ */
+import { describeOperation, type Operation } from '../operations/operation.js';
+import { describeIndexKey, findColumn, findTable, keyColumn, type Column, type IndexKey, type Schema, type Table } from '../schema/schema.js';
+
+export type FindingKind = 'destructive' | 'data-dependent';
+
+/** Something the user should know before the revision is written. */
+export interface Finding {
+  /** The operation's position in the list the probes were built from. */
+  operation: number;
+  /** `unevaluated`: the count could not be taken (the database refused the query, or it was not sent). */
+  kind: FindingKind | 'unevaluated';
+  /** `drop column posts.body (3 rows hold a value)`. */
+  text: string;
+  /** A line for the revision file, above the operation (data-dependent and unevaluated findings). */
+  comment?: string;
+}
+
+/** One count to take: a SELECT returning one row whose column `n` is the count. */
+export interface Probe {
+  operation: number;
+  kind: FindingKind;
+  sql: string;
+  /** What the operation does, for messages: `drop column posts.body`. */
+  subject: string;
+  /** The finding for a count above zero. */
+  finding(count: number): Finding;
+}
+
+export interface ProbeOptions {
+  /** The dialect's name: what a type change does to values differs (see TYPE_CHANGES). */
+  dialect: string;
+  quoteIdentifier(name: string): string;
+  quoteLiteral(value: string): string;
+  /** The dialect's spelling of a type (`varchar(5)` → `character varying(5)`), for reading types. */
+  normalizeType?(type: string): string;
+}
+
+/**
+ * How a dialect treats values when a column's type changes. PostgreSQL casts each value
+ * (`USING col::type`): an explicit cast to varchar(n) cuts longer values, to a smaller scale
+ * rounds, and a value that does not cast fails the revision. SQLite's rebuild copies values into
+ * the new column, where a declared length is never enforced and the column's affinity converts a
+ * value only when the conversion keeps it (text '12' becomes 12, 'abc' stays text; only the
+ * spelling of numeric text may change, '007' being stored as 7): no value is lost or refused, so
+ * a type change there is not a finding. (A STRICT table refuses a value of the wrong type: that
+ * fails the rebuild at migrate, rolled back, and is not counted here.)
+ */
+const TYPE_CHANGES: Record<string, 'cast' | 'affinity'> = { postgres: 'cast', sqlite: 'affinity' };
+
+/** `3 rows`, `1 row`. */
+export function counted(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
+}
+
+/** The verb agreeing with a count: `holds` for 1, `hold` otherwise. */
+function verb(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
+/** `it is` for one thing, `they are` for several. */
+function theyAre(n: number): string {
+  return n === 1 ? 'it is' : 'they are';
+}
+
+/** A finding's line as printed: `! destructive: drop column posts.body (3 rows hold a value)`. */
+export function formatFinding(f: Finding): string {
+  return `! ${f.kind === 'unevaluated' ? 'not evaluated' : f.kind}: ${f.text}`;
+}
+
+/** What is said when a probe's query failed (an expression the database cannot run yet). */
+export function unevaluatedFinding(probe: Probe, reason: string): Finding {
+  const why = reason.split('\n')[0].trim();
+  return {
+    operation: probe.operation,
+    kind: 'unevaluated',
+    text: `${probe.subject} (could not count the rows it affects: ${why})`,
+    comment: `migrator: could not count the rows this affects (${why}); check them before migrating`,
+  };
+}
+
+type Shape =
+  | { family: 'text'; length?: number }
+  | { family: 'integer'; digits: number; min: string; max: string }
+  | { family: 'numeric'; precision?: number; scale?: number }
+  | { family: 'float' }
+  | { family: 'other' };
+
+const INTEGERS: Record<string, Shape> = {
+  smallint: { family: 'integer', digits: 5, min: '-32768', max: '32767' },
+  integer: { family: 'integer', digits: 10, min: '-2147483648', max: '2147483647' },
+  bigint: { family: 'integer', digits: 19, min: '-9223372036854775808', max: '9223372036854775807' },
+};
+const INTEGER_ALIASES: Record<string, string> = {
+  int2: 'smallint', smallint: 'smallint', smallserial: 'smallint', serial2: 'smallint',
+  int: 'integer', int4: 'integer', integer: 'integer', serial: 'integer', serial4: 'integer',
+  int8: 'bigint', bigint: 'bigint', bigserial: 'bigint', serial8: 'bigint',
+};
+
+/** What a type says about the values it takes, as far as data loss is concerned. */
+function shapeOf(type: string, normalize: (t: string) => string): Shape {
+  const t = normalize(type).toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1').trim();
+  if (/\]$/.test(t) || t.includes('"')) return { family: 'other' };
+  const text = /^(character varying|varchar|character|char|bpchar)(?:\((\d+)\))?$/.exec(t);
+  if (text) return { family: 'text', length: text[2] ? Number(text[2]) : /^(character|char|bpchar)$/.test(text[1]) ? 1 : undefined };
+  if (t === 'text' || t === 'citext') return { family: 'text' };
+  if (INTEGER_ALIASES[t]) return INTEGERS[INTEGER_ALIASES[t]];
+  const num = /^(numeric|decimal)(?:\((\d+)(?:,(\d+))?\))?$/.exec(t);
+  if (num) return { family: 'numeric', precision: num[2] ? Number(num[2]) : undefined, scale: num[2] ? Number(num[3] ?? 0) : undefined };
+  if (/^(real|float4|float8|double precision|double|float(\(\d+\))?)$/.test(t)) return { family: 'float' };
+  return { family: 'other' };
+}
+
+// POSIX patterns (no backslashes, whatever standard_conforming_strings says) for text that
+// PostgreSQL's integer and numeric input functions accept.
+const INTEGER_TEXT = '^[[:space:]]*[+-]?[0-9]+[[:space:]]*$';
+const NUMERIC_TEXT = '^[[:space:]]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?[[:space:]]*$';
+
+/** Where a name the operations use stands in the database: a table or column there, or one not there yet. */
+type Origin = { db: string } | 'new' | 'gone';
+
+/**
+ * What probing an operation needs to know: the database, and what earlier operations of the
+ * revision did to names. Counts run before the revision, so they name tables and columns as the
+ * database has them (before a rename), and skip what holds no rows yet (a new table or column).
+ */
+class Context {
+  private readonly tables = new Map<string, Origin>();
+  private readonly columns = new Map<string, Map<string, Origin>>();
+
+  constructor(
+    readonly database: Schema,
+    readonly options: ProbeOptions,
+  ) {}
+
+  /** The database table a name stands for, if the table holds rows to judge. */
+  table(name: string): Table | undefined {
+    const origin = this.tables.get(name) ?? (findTable(this.database, name) ? { db: name } : undefined);
+    return origin && typeof origin === 'object' ? findTable(this.database, origin.db) : undefined;
+  }
+
+  /** The database column a name of `table` stands for, if it holds values to judge. */
+  column(table: Table, name: string): Column | undefined {
+    const origin = this.columns.get(table.name)?.get(name) ?? (findColumn(table, name) ? { db: name } : undefined);
+    return origin && typeof origin === 'object' ? findColumn(table, origin.db) : undefined;
+  }
+
+  /** Follows an operation's effect on names. */
+  follow(op: Operation): void {
+    const columnsOf = (table: string): Map<string, Origin> | undefined => {
+      const t = this.table(table);
+      if (!t) return undefined;
+      if (!this.columns.has(t.name)) this.columns.set(t.name, new Map());
+      return this.columns.get(t.name);
+    };
+    switch (op.kind) {
+      case 'createTable':
+        this.tables.set(op.table.name, 'new');
+        break;
+      case 'renameTable': {
+        const t = this.table(op.from);
+        this.tables.set(op.to, t ? { db: t.name } : 'new');
+        this.tables.set(op.from, 'gone');
+        break;
+      }
+      case 'dropTable':
+        this.tables.set(op.table, 'gone');
+        break;
+      case 'addColumn':
+        columnsOf(op.table)?.set(op.column.name, 'new');
+        break;
+      case 'renameColumn': {
+        const t = this.table(op.table);
+        const c = t && this.column(t, op.from);
+        columnsOf(op.table)?.set(op.to, c ? { db: c.name } : 'new');
+        columnsOf(op.table)?.set(op.from, 'gone');
+        break;
+      }
+      case 'dropColumn':
+        columnsOf(op.table)?.set(op.column, 'gone');
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** The probes for a revision's operations against the database's schema, in operation order. */
+export function dataLossProbes(ops: readonly Operation[], database: Schema, options: ProbeOptions): Probe[] {
+  const ctx = new Context(database, options);
+  return ops.flatMap((op, index) => {
+    const probes = probeOperation(op, index, ctx);
+    ctx.follow(op);
+    return probes;
+  });
+}
+
+/** A probe builder bound to one operation: `add(kind, about, sql, words)`. */
+function collector(index: number, out: Probe[]) {
+  return (kind: FindingKind, about: string, sql: string, words: (n: number) => { text: string; comment?: string }): void => {
+    out.push({
+      operation: index,
+      kind,
+      sql,
+      subject: about,
+      finding: (n) => {
+        const w = words(n);
+        return { operation: index, kind, text: `${about} (${w.text})`, ...(w.comment ? { comment: w.comment } : {}) };
+      },
+    });
+  };
+}
+
+/**
+ * The probes of one operation. Messages use the operation's names; queries the database's. A
+ * CHECK or index expression is the model's text, over the model's names: after a rename in the
+ * same revision its count may fail, and is then reported as not evaluated.
+ */
+function probeOperation(op: Operation, index: number, ctx: Context): Probe[] {
+  const out: Probe[] = [];
+  const add = collector(index, out);
+  const q = ctx.options.quoteIdentifier;
+  const subject = describeOperation(op);
+  if (op.kind === 'dropEnumValue') {
+    const value = ctx.options.quoteLiteral(op.value);
+    for (const { table, column, array } of enumColumns(ctx.database, op.name)) {
+      const c = q(column.name);
+      add('data-dependent', subject, `SELECT count(*) AS n FROM ${q(table.name)} WHERE ${array ? `${value} = ANY(${c}::text[])` : `${c}::text = ${value}`}`, (n) => ({
+        text: `${counted(n, 'row')} of ${table.name} ${verb(n, 'holds', 'hold')} it in ${column.name}`,
+        comment: `migrator: ${counted(n, 'row')} of ${table.name} ${verb(n, 'holds', 'hold')} '${op.value}' in ${column.name}; this fails at migrate unless ${n === 1 ? 'it changes' : 'they change'} first`,
+      }));
+    }
+    return out;
+  }
+  const name = 'table' in op && typeof op.table === 'string' ? op.table : undefined;
+  const table = name !== undefined ? ctx.table(name) : undefined;
+  if (name === undefined || !table) return out;
+  const t = q(table.name);
+  const column = (c: string): Column | undefined => ctx.column(table, c);
+
+  switch (op.kind) {
+    case 'dropTable':
+      add('destructive', subject, `SELECT count(*) AS n FROM ${t}`, (n) => ({ text: `it holds ${counted(n, 'row')}` }));
+      break;
+    case 'dropColumn': {
+      const c = column(op.column);
+      if (c) add('destructive', subject, `SELECT count(${q(c.name)}) AS n FROM ${t}`, (n) => ({ text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} a value` }));
+      break;
+    }
+    case 'addColumn': {
+      const c = op.column;
+      if (c.nullable || c.default !== undefined || c.autoincrement || c.identity) break;
+      add('data-dependent', `add column ${name}.${c.name} NOT NULL`, `SELECT count(*) AS n FROM ${t}`, (n) => ({
+        text: `${name} has ${counted(n, 'row')} and the column has no default`,
+        comment: `migrator: ${name} has ${counted(n, 'row')} and ${c.name} is NOT NULL without a default; this fails at migrate unless it gets a default or the rows are removed first`,
+      }));
+      break;
+    }
+    case 'alterColumn': {
+      const c = column(op.column);
+      if (!c) break;
+      const ch = op.changes;
+      // The runner fills NULLs with the column's default before SET NOT NULL (PostgreSQL's
+      // UPDATE, SQLite's coalesce in the copy): only a column left without one fails.
+      const fill = ch.default !== undefined ? ch.default : c.default;
+      if (ch.nullable === false && c.nullable && (fill === null || fill === undefined)) {
+        add('data-dependent', `alter column ${name}.${op.column} to NOT NULL`, `SELECT count(*) AS n FROM ${t} WHERE ${q(c.name)} IS NULL`, (n) => ({
+          text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} NULL`,
+          comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'holds', 'hold')} NULL in ${op.column}; this fails at migrate unless ${theyAre(n)} filled first`,
+        }));
+      }
+      if (ch.type !== undefined && (TYPE_CHANGES[ctx.options.dialect] ?? 'cast') === 'cast') {
+        const normalize = ctx.options.normalizeType ?? ((x: string) => x);
+        const about = `alter column ${name}.${op.column} to ${ch.type}`;
+        const probes = castProbes({ table: table.name, column: c.name, label: `${name}.${op.column}` }, ch.type, shapeOf(c.type, normalize), shapeOf(ch.type, normalize), ctx.options);
+        for (const p of probes) add(p.kind, about, p.sql, p.words);
+      }
+      break;
+    }
+    case 'createIndex':
+      if (op.index.unique) duplicates(op.index.columns, op.index.where, `create unique index ${op.index.name} on ${name}`);
+      break;
+    case 'alterPrimaryKey':
+      if (op.primaryKey) duplicates(op.primaryKey.columns, undefined, `set the primary key of ${name} to (${op.primaryKey.columns.join(', ')})`);
+      break;
+    case 'addConstraint': {
+      const k = op.constraint;
+      if (k.type === 'unique') duplicates(k.columns, undefined, subject);
+      else if (k.type === 'check') {
+        add('data-dependent', subject, `SELECT count(*) AS n FROM ${t} WHERE NOT (${k.expression})`, (n) => ({
+          text: `${counted(n, 'row')} of ${name} ${verb(n, 'breaks', 'break')} it`,
+          comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'breaks', 'break')} the check (${oneLine(k.expression)}); this fails at migrate unless ${theyAre(n)} changed first`,
+        }));
+      } else {
+        // New columns hold no value to point anywhere yet.
+        const cols = k.columns.map(column);
+        if (!cols.every((c): c is Column => c !== undefined)) break;
+        const parent = ctx.table(k.referencedTable);
+        const refs = parent ? k.referencedColumns.map((c) => ctx.column(parent, c)) : [];
+        const known = parent !== undefined && refs.every((c): c is Column => c !== undefined);
+        // Parent columns this revision adds hold nothing to compare with yet: not judged.
+        if (parent && !known) break;
+        // A key the table has already (put back around a type change) holds already.
+        if (known && table.foreignKeys.some((f) => f.referencedTable === parent.name && sameList(f.columns, cols.map((c) => c.name)) && sameList(f.referencedColumns, refs.map((c) => c!.name)))) break;
+        const set = cols.map((c) => `c.${q(c.name)} IS NOT NULL`).join(' AND ');
+        // A parent the revision creates has no rows: every row with a key is an orphan.
+        const orphan = known ? `${set} AND NOT EXISTS (SELECT 1 FROM ${q(parent.name)} p WHERE ${cols.map((c, i) => `p.${q(refs[i]!.name)} = c.${q(c.name)}`).join(' AND ')})` : set;
+        add('data-dependent', subject, `SELECT count(*) AS n FROM ${t} c WHERE ${orphan}`, (n) => ({
+          text: `${counted(n, 'row')} of ${name} ${verb(n, 'points', 'point')} to no row of ${k.referencedTable}`,
+          comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'points', 'point')} to no row of ${k.referencedTable} through (${k.columns.join(', ')}); this fails at migrate unless ${theyAre(n)} fixed first`,
+        }));
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return out;
+
+  /** Duplicate groups over `keys`: the rows a new unique index, constraint or primary key refuses. */
+  function duplicates(keys: readonly IndexKey[], where: string | undefined, about: string): void {
+    // Columns this revision adds start out NULL (never duplicates) or all with one default,
+    // which is not counted here.
+    const cols = keys.map((k) => (keyColumn(k) !== undefined ? column(keyColumn(k)!) : null));
+    if (cols.some((c) => c === undefined)) return;
+    if (cols.every((c) => c !== null)) {
+      const names = cols.map((c) => c!.name);
+      const held = [...(table!.primaryKey ? [table!.primaryKey.columns] : []), ...table!.uniques.map((u) => u.columns), ...table!.indexes.filter((i) => i.unique && !i.where).map((i) => i.columns)];
+      if (held.some((h) => sameList(h as string[], names))) return;
+    }
+    const exprs = keys.map((k, i) => (cols[i] ? q(cols[i]!.name) : `(${(k as { expression: string }).expression})`));
+    const filters = [...exprs.map((e) => `${e} IS NOT NULL`), ...(where ? [`(${where})`] : [])];
+    const label = `(${keys.map(describeIndexKey).join(', ')})`;
+    add('data-dependent', about, `SELECT count(*) AS n FROM (SELECT 1 AS d FROM ${t} WHERE ${filters.join(' AND ')} GROUP BY ${exprs.join(', ')} HAVING count(*) > 1) dup`, (n) => ({
+      text: `${counted(n, 'value')} of ${label} ${verb(n, 'occurs', 'occur')} more than once`,
+      comment: `migrator: ${counted(n, 'value')} of ${label} in ${name} ${verb(n, 'occurs', 'occur')} more than once; this fails at migrate unless the duplicates are removed first`,
+    }));
+  }
+}
+
+interface CastProbe {
+  kind: FindingKind;
+  sql: string;
+  words: (n: number) => { text: string; comment?: string };
+}
+
+/** Counts for a cast between types (PostgreSQL): values cut, rounded, out of range, or not castable. */
+function castProbes(at: { table: string; column: string; label: string }, toType: string, from: Shape, to: Shape, options: ProbeOptions): CastProbe[] {
+  const q = options.quoteIdentifier;
+  const c = q(at.column);
+  const asText = `${c}::text`;
+  const count = (where: string): string => `SELECT count(*) AS n FROM ${q(at.table)} WHERE ${c} IS NOT NULL AND ${where}`;
+  const loses = (phrase: (n: number) => string): CastProbe['words'] => (n) => ({ text: `${counted(n, 'value')} ${phrase(n)}` });
+  const fails = (phrase: (n: number) => string): CastProbe['words'] => (n) => ({
+    text: `${counted(n, 'value')} ${phrase(n)}`,
+    comment: `migrator: ${counted(n, 'value')} of ${at.label} ${phrase(n)}; this fails at migrate unless ${theyAre(n)} changed first`,
+  });
+  const notCastable = fails((n) => `${verb(n, 'does', 'do')} not cast to ${toType}`);
+  const notFitting = fails((n) => `${verb(n, 'does', 'do')} not fit ${toType}`);
+  const out: CastProbe[] = [];
+  if (to.family === 'text' && to.length !== undefined) {
+    if (from.family === 'text' && from.length !== undefined && from.length <= to.length) return out;
+    out.push({ kind: 'destructive', sql: count(`char_length(${asText}) > ${to.length}`), words: loses((n) => `${verb(n, 'is', 'are')} longer than ${counted(to.length!, 'character')} and would be cut`) });
+  } else if (to.family === 'integer') {
+    const outside = `NOT BETWEEN ${to.min} AND ${to.max}`;
+    if (from.family === 'text') {
+      // CASE keeps the numeric cast away from text that is not a number.
+      out.push({ kind: 'data-dependent', sql: count(`CASE WHEN ${asText} ~ ${options.quoteLiteral(INTEGER_TEXT)} THEN ${asText}::numeric ${outside} ELSE true END`), words: notCastable });
+    } else if (from.family === 'numeric' || from.family === 'float') {
+      if (from.family === 'float' || from.scale === undefined || from.scale > 0) {
+        out.push({ kind: 'destructive', sql: count(`${c} <> trunc(${c})`), words: loses((n) => `${verb(n, 'has', 'have')} a fraction and would be rounded`) });
+      }
+      if (from.family === 'float' || from.precision === undefined || from.precision - (from.scale ?? 0) >= to.digits) {
+        out.push({ kind: 'data-dependent', sql: count(`round(${c}::numeric) ${outside}`), words: notFitting });
+      }
+    } else if (from.family === 'integer' && from.digits > to.digits) {
+      out.push({ kind: 'data-dependent', sql: count(`${c} ${outside}`), words: notFitting });
+    }
+  } else if (to.family === 'numeric') {
+    const scale = to.scale ?? 0;
+    const limit = to.precision !== undefined ? `1${'0'.repeat(to.precision - scale)}` : undefined;
+    if (from.family === 'text') {
+      const tooLarge = limit ? `abs(round(${asText}::numeric, ${scale})) >= ${limit}` : 'false';
+      out.push({ kind: 'data-dependent', sql: count(`CASE WHEN ${asText} ~ ${options.quoteLiteral(NUMERIC_TEXT)} THEN ${tooLarge} ELSE true END`), words: notCastable });
+    } else if (limit !== undefined && from.family !== 'other') {
+      const fromScale = from.family === 'integer' ? 0 : from.family === 'numeric' ? from.scale : undefined;
+      if (fromScale === undefined || fromScale > scale) {
+        out.push({
+          kind: 'destructive',
+          sql: count(`${c}::numeric <> round(${c}::numeric, ${scale})`),
+          words: loses((n) => `${verb(n, 'has', 'have')} more than ${counted(scale, 'decimal place')} and would be rounded`),
+        });
+      }
+      const fromDigits = from.family === 'integer' ? from.digits : from.family === 'numeric' && from.precision !== undefined ? from.precision - (from.scale ?? 0) : undefined;
+      if (fromDigits === undefined || fromDigits > to.precision! - scale) {
+        out.push({ kind: 'data-dependent', sql: count(`abs(round(${c}::numeric, ${scale})) >= ${limit}`), words: notFitting });
+      }
+    }
+  }
+  return out;
+}
+
+/** Columns of the database whose type is the enum `name` (plain, or an array of it). */
+function enumColumns(database: Schema, name: string): { table: Table; column: Column; array: boolean }[] {
+  const out: { table: Table; column: Column; array: boolean }[] = [];
+  for (const table of database.tables) {
+    for (const column of table.columns) {
+      const m = /^(.*?)((?:\s*\[\s*\d*\s*\])*)$/s.exec(column.type.trim())!;
+      const base = m[1].replace(/^.*\.(?=[^.]+$)/, '');
+      if (base === name || base === `"${name.replace(/"/g, '""')}"`) out.push({ table, column, array: m[2] !== '' });
+    }
+  }
+  return out;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
