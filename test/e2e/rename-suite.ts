@@ -302,8 +302,9 @@ export function renameSuite(backend: Backend): void {
 
   describe('not renaming: answered no on a terminal, or --no-rename', () => {
     for (const [label, run] of [
-      ['n on a terminal', (p: TempProject) => runInTerminal([process.execPath, CLI, 'makemigrations', '-m', 'swap'], p.dir, ['n'], { DATABASE_URL: '' })],
-      ['--no-rename', (p: TempProject) => ({ ...p.run(['makemigrations', '-m', 'swap', '--no-rename']), asked: 0 })],
+      // The drop loses the column's values: the data-loss question follows, answered yes.
+      ['n on a terminal', (p: TempProject) => runInTerminal([process.execPath, CLI, 'makemigrations', '-m', 'swap'], p.dir, ['n', 'y'], { DATABASE_URL: '' })],
+      ['--no-rename', (p: TempProject) => ({ ...p.run(['makemigrations', '-m', 'swap', '--no-rename', '--accept-data-loss']), asked: 0 })],
     ] as const) {
       it(`${label}: the column is dropped and the new one added`, async () => {
         const { p, db } = await applied({ first: { 'entities/post.ts': POST(AUTHOR), 'entities/comment.ts': COMMENT() }, models: ENTITIES, rows: ROWS });
@@ -311,6 +312,8 @@ export function renameSuite(backend: Backend): void {
           p.write('entities/post.ts', POST(AUTHOR.replace('authorName', 'commenterName').replace('length: 100', 'length: 100, nullable: true')));
           const r = run(p);
           assert.equal(r.status, 0, JSON.stringify(r));
+          // Said on stdout, or (on the terminal) in the data-loss question.
+          assert.match('output' in r ? r.output : r.stdout, /! destructive: drop column posts\.authorName \(2 rows hold a value\)/, JSON.stringify(r));
           const source = p.read(`versions/${p.versionFiles().find((f) => f.includes('swap'))}`);
           assert.match(source, /op\.addColumn\('posts', \{\s*name: 'commenterName'/);
           assert.match(source, /op\.dropColumn\('posts', 'authorName'\)/);
