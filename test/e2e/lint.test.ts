@@ -326,10 +326,10 @@ ${withNote ? '\n  @Column({ type: \'text\', nullable: true })\n  note!: string;\
       p.ok(['migrate']);
       await db.exec("INSERT INTO product (sku, note) VALUES ('a', 'x'), ('b', NULL)");
       p.writeEntity('product', entity(false));
-      const r = p.ok(['makemigrations', '-m', 'drop note']);
+      const r = p.ok(['makemigrations', '-m', 'drop note', '--accept-data-loss']);
       assert.match(
         r.stdout,
-        /^Generated versions\/\w+_drop_note\.ts\n {2}- drop column product\.note\n {2}! error drop-column: dropping a column destroys its values, and running code that reads it fails \(drop column product\.note; table product holds 2 rows\)\n$/,
+        /^! destructive: drop column product\.note \(1 row holds a value\)\nGenerated versions\/\w+_drop_note\.ts\n {2}- drop column product\.note\n {2}! error drop-column: dropping a column destroys its values, and running code that reads it fails \(drop column product\.note; table product holds 2 rows\)\n$/,
       );
     });
   });
