@@ -42,6 +42,20 @@ class PostgresConnection implements Connection {
     return this.schemaName;
   }
 
+  /** The last query sent: the next one starts after it. */
+  private last: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Sends one query after the ones before it. Callers may overlap (the version table is read
+   * while the catalog is); the driver is handed one query at a time, as it asks to be.
+   */
+  private send(config: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult> {
+    const run = (): Promise<pg.QueryResult> => (values === undefined ? this.client.query(config as pg.QueryConfig) : this.client.query(config as string, values));
+    const result = this.last.then(run, run);
+    this.last = result.catch(() => undefined);
+    return result;
+  }
+
   async introspect(options: IntrospectOptions): Promise<Schema> {
     return introspectPostgres(this, await this.currentSchema(), options.exclude);
   }
@@ -58,14 +72,14 @@ class PostgresConnection implements Connection {
   private async simple(sql: string): Promise<pg.QueryResult[]> {
     const text = this.beginPending ? `BEGIN;\n${sql}` : sql;
     this.beginPending = false;
-    const result = (await this.client.query(text)) as pg.QueryResult | pg.QueryResult[];
+    const result = (await this.send(text)) as pg.QueryResult | pg.QueryResult[];
     const all = Array.isArray(result) ? result : [result];
     return text === sql ? all : all.slice(1);
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (this.beginPending) await this.simple('SELECT 1');
-    const result = await this.client.query(sql, params);
+    const result = await this.send(sql, params);
     return result.rows as T[];
   }
 
@@ -82,7 +96,7 @@ class PostgresConnection implements Connection {
     const counts: number[] = [];
     if (statements.length && this.beginPending) {
       this.beginPending = false;
-      await this.client.query('BEGIN');
+      await this.send('BEGIN');
     }
     for (const sql of statements) {
       try {
@@ -92,7 +106,7 @@ class PostgresConnection implements Connection {
         } else {
           // The extended protocol takes exactly one command: nothing in a generated statement
           // can start a second one.
-          const result = await this.client.query({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
+          const result = await this.send({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
           counts.push(result.rowCount ?? 0);
         }
       } catch (error) {
@@ -104,11 +118,11 @@ class PostgresConnection implements Connection {
 
   async setTimeouts(timeouts: Timeouts): Promise<void> {
     const ms = (v: number | undefined): string => `'${Math.max(0, Math.round(v ?? 0))}ms'`;
-    await this.client.query(`SET lock_timeout = ${ms(timeouts.lockTimeout)}; SET statement_timeout = ${ms(timeouts.statementTimeout)}`);
+    await this.send(`SET lock_timeout = ${ms(timeouts.lockTimeout)}; SET statement_timeout = ${ms(timeouts.statementTimeout)}`);
   }
 
   async lockHolders(statement: string): Promise<string[]> {
-    const rows = await this.client.query(TABLE_HOLDERS_SQL, [namesIn(statement)]);
+    const rows = await this.send(TABLE_HOLDERS_SQL, [namesIn(statement)]);
     return rows.rows.map(describeHolder);
   }
 
@@ -117,11 +131,11 @@ class PostgresConnection implements Connection {
     try {
       const result = await body();
       if (this.beginPending) this.beginPending = false;
-      else await this.client.query('COMMIT');
+      else await this.send('COMMIT');
       return result;
     } catch (error) {
       if (this.beginPending) this.beginPending = false;
-      else await this.client.query('ROLLBACK').catch(() => undefined);
+      else await this.send('ROLLBACK').catch(() => undefined);
       throw error;
     }
   }
@@ -135,15 +149,15 @@ class PostgresConnection implements Connection {
         // A scratch table in a transaction that is always rolled back. Each statement goes alone
         // through the extended protocol, which takes one command: a model's text cannot carry a
         // second one (a COMMIT, say) into a command that only reads.
-        await this.client.query('BEGIN');
+        await this.send('BEGIN');
         let last: pg.QueryResult | undefined;
-        for (const statement of sql) last = await this.client.query({ text: statement, queryMode: 'extended' } as pg.QueryConfig);
-        await this.client.query('ROLLBACK');
+        for (const statement of sql) last = await this.send({ text: statement, queryMode: 'extended' } as pg.QueryConfig);
+        await this.send('ROLLBACK');
         const row = last?.rows[0] as { r: ReprintRow } | undefined;
         out.push(row ? reprintResponse(request, row.r, table) : undefined);
       } catch {
         // A type the database does not have yet, a text it cannot parse: left to the differ.
-        await this.client.query('ROLLBACK').catch(() => undefined);
+        await this.send('ROLLBACK').catch(() => undefined);
         out.push(undefined);
       }
     }
@@ -151,29 +165,29 @@ class PostgresConnection implements Connection {
   }
 
   async lock(options: LockOptions = { wait: Infinity }): Promise<void> {
-    const [{ ok }] = (await this.client.query('SELECT pg_try_advisory_lock($1) AS ok', [ADVISORY_LOCK_KEY])).rows as { ok: boolean }[];
+    const [{ ok }] = (await this.send('SELECT pg_try_advisory_lock($1) AS ok', [ADVISORY_LOCK_KEY])).rows as { ok: boolean }[];
     if (ok) return;
     const holder = async (): Promise<string> => {
-      const rows = (await this.client.query(ADVISORY_HOLDER_SQL)).rows;
+      const rows = (await this.send(ADVISORY_HOLDER_SQL)).rows;
       return rows.length ? describeHolder(rows[0]) : 'a session that has just released it';
     };
     options.onWait?.(await holder());
     // Waiting in the server's lock queue (not polling) keeps the runs in arrival order;
     // lock_timeout bounds the wait.
     const wait = Number.isFinite(options.wait) ? Math.max(1, Math.round(options.wait)) : 0;
-    await this.client.query(`SET lock_timeout = '${wait}ms'`);
+    await this.send(`SET lock_timeout = '${wait}ms'`);
     try {
-      await this.client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
+      await this.send('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
     } catch (error) {
       if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
       throw new LockWaitError(await holder(), options.wait);
     } finally {
-      await this.client.query('RESET lock_timeout').catch(() => undefined);
+      await this.send('RESET lock_timeout').catch(() => undefined);
     }
   }
 
   async unlock(): Promise<void> {
-    await this.client.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);
+    await this.send('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);
   }
 
   async close(): Promise<void> {
