@@ -79,7 +79,8 @@ class PostgresConnection implements Connection {
 
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (this.beginPending) await this.simple('SELECT 1');
-    const result = await this.send(sql, params);
+    // One command, whatever the text: the extended protocol refuses a second.
+    const result = await this.send({ text: sql, values: params, queryMode: 'extended' } as pg.QueryConfig);
     return result.rows as T[];
   }
 
