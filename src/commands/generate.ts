@@ -6,6 +6,7 @@ import { MigratorError, messageOf } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
 import { describeOperation } from '../operations/operation.js';
 import { reverseOperations } from '../operations/reverse.js';
+import { onlineForms } from '../diff/online.js';
 import type { Project } from '../project.js';
 import { describeRevisions, REVISION_ID, REVISION_ID_RULE, type Revision, type RevisionGraph } from '../revisions/graph.js';
 import { withVersionsLock } from '../script/lock.js';
@@ -139,6 +140,10 @@ function write(
       throw new MigratorError(`branch label "${label}" is already in use; choose another`);
     }
   }
+  // Tables in use get the online forms, both ways, where the database has them.
+  const online = ops.length > 0 && project.config.onlineDdl && project.dialect.capabilities.onlineDdl;
+  const upgrade = online ? onlineForms(ops, extra.comments) : { ops, comments: extra.comments };
+  const downgrade = online ? onlineForms(reverseOperations(upgrade.ops)).ops : reverseOperations(ops);
   const file = writeRevision(
     dir,
     {
@@ -147,15 +152,15 @@ function write(
       downRevisions,
       branchLabels: extra.branchLabels,
       dependsOn: extra.dependsOn,
-      upgrade: ops,
-      downgrade: reverseOperations(ops),
+      upgrade: upgrade.ops,
+      downgrade,
       createDate: options.now ?? new Date(),
-      upgradeComments: extra.comments,
+      upgradeComments: upgrade.comments,
     },
     project.config.templates,
   );
   project.refreshGraph();
-  return { written: true, path: file, id, operations: ops.map(describeOperation) };
+  return { written: true, path: file, id, operations: upgrade.ops.map(describeOperation) };
 }
 
 /**

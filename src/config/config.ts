@@ -42,6 +42,13 @@ export interface MigratorConfig {
   /** How many times a revision that timed out waiting for a lock is retried; default 3. */
   lockRetries?: number;
   /**
+   * Whether autogenerate writes the online forms for tables that already exist, where the
+   * database has them (PostgreSQL): indexes built and dropped CONCURRENTLY, foreign keys and
+   * checks added NOT VALID and validated apart, NOT NULL set through a validated check. Default
+   * true; new tables always get the plain forms.
+   */
+  onlineDdl?: boolean;
+  /**
    * The tables migrator manages, as globs over table names (`audit_*`, or schema-qualified
    * `public.spatial_ref_sys`): a table not included, or excluded, is never created, altered,
    * dropped or reported by `check`.
@@ -85,6 +92,7 @@ export interface ResolvedConfig {
   lockTimeout: number;
   statementTimeout: number;
   lockRetries: number;
+  onlineDdl: boolean;
   /** The `tables` filter, when configured. */
   tables?: TableFilter;
 }
@@ -121,7 +129,7 @@ function optionalString(value: unknown, key: string, file: string): string | und
   throw new MigratorError(`${file}: "${key}" must be a non-empty string`);
 }
 
-const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'singleTransaction', 'namingStrategy', 'lockWait', 'lockTimeout', 'statementTimeout', 'lockRetries', 'tables']);
+const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'singleTransaction', 'namingStrategy', 'lockWait', 'lockTimeout', 'statementTimeout', 'lockRetries', 'onlineDdl', 'tables']);
 
 const MODELS_SHAPE = "a glob, { typeorm: '<DataSource file>' }, or a non-empty array of them";
 
@@ -210,6 +218,7 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
   const naming = namingStrategyOf(c.namingStrategy, file);
   if (c.singleTransaction !== undefined && typeof c.singleTransaction !== 'boolean') throw new MigratorError(`${file}: "singleTransaction" must be true or false`);
   const tables = tableFilter(c.tables, file);
+  if (c.onlineDdl !== undefined && typeof c.onlineDdl !== 'boolean') throw new MigratorError(`${file}: "onlineDdl" must be true or false`);
   const lockRetries = c.lockRetries ?? 3;
   if (!Number.isInteger(lockRetries) || (lockRetries as number) < 0) throw new MigratorError(`${file}: "lockRetries" must be a whole number, 0 or more`);
   return {
@@ -229,6 +238,7 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
     lockTimeout: duration(c.lockTimeout, 'lockTimeout', file, 5_000),
     statementTimeout: duration(c.statementTimeout, 'statementTimeout', file, 0),
     lockRetries: lockRetries as number,
+    onlineDdl: (c.onlineDdl as boolean | undefined) ?? true,
     ...(tables ? { tables } : {}),
   };
 }

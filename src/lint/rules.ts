@@ -220,10 +220,10 @@ export const RULES: readonly Rule[] = [
     code: 'index-not-concurrent',
     level: 'warning',
     category: 'locking',
-    reason: 'CREATE INDEX blocks writes to the table until the index is built',
+    reason: 'CREATE INDEX blocks writes to the table until the index is built; createIndex with concurrently: true does not',
     dialects: ['postgres'],
     check(op, ctx) {
-      if (op.kind === 'createIndex' && !isNewTable(ctx, op.table)) return [{ detail: describeOperation(op) }];
+      if (op.kind === 'createIndex' && !op.concurrently && !isNewTable(ctx, op.table)) return [{ detail: describeOperation(op) }];
       return raw(ctx, 'createIndex')
         .filter((s) => !s.concurrently)
         .map((s) => ({ detail: `CREATE INDEX on ${s.table} in raw SQL` }));
@@ -233,9 +233,10 @@ export const RULES: readonly Rule[] = [
     code: 'concurrently-in-transaction',
     level: 'error',
     category: 'locking',
-    reason: 'CONCURRENTLY cannot run inside a transaction block, and each revision runs in one',
+    reason: 'CONCURRENTLY cannot run inside a transaction block: pass { transaction: false } to op.execute',
     dialects: ['postgres'],
-    check(_op, ctx) {
+    check(op, ctx) {
+      if (op.kind === 'execute' && op.transaction === false) return [];
       return [
         ...ctx.statements.filter((s) => s.kind === 'createIndex' && s.concurrently).map(() => ({ detail: 'CREATE INDEX CONCURRENTLY in raw SQL' })),
         ...raw(ctx, 'concurrently').map((s) => ({ detail: `${s.statement} in raw SQL` })),
@@ -246,10 +247,10 @@ export const RULES: readonly Rule[] = [
     code: 'foreign-key-not-valid',
     level: 'warning',
     category: 'locking',
-    reason: 'a new foreign key is validated over every row while writes to both tables are blocked',
+    reason: 'a new foreign key is validated over every row while writes to both tables are blocked; add it with { validate: false }, then op.validateConstraint',
     dialects: ['postgres'],
     check(op, ctx) {
-      if (op.kind === 'addConstraint' && op.constraint.type === 'foreignKey' && !isNewTable(ctx, op.table)) return [{ detail: describeOperation(op) }];
+      if (op.kind === 'addConstraint' && op.constraint.type === 'foreignKey' && op.validate !== false && !isNewTable(ctx, op.table)) return [{ detail: describeOperation(op) }];
       return raw(ctx, 'addConstraint')
         .filter((s) => s.constraint === 'foreignKey' && !s.notValid)
         .map((s) => ({ detail: `FOREIGN KEY on ${s.table} without NOT VALID in raw SQL` }));
@@ -259,10 +260,10 @@ export const RULES: readonly Rule[] = [
     code: 'check-not-valid',
     level: 'warning',
     category: 'locking',
-    reason: 'a new check is validated over every row while reads and writes are blocked',
+    reason: 'a new check is validated over every row while reads and writes are blocked; add it with { validate: false }, then op.validateConstraint',
     dialects: ['postgres'],
     check(op, ctx) {
-      if (op.kind === 'addConstraint' && op.constraint.type === 'check' && !isNewTable(ctx, op.table)) return [{ detail: describeOperation(op) }];
+      if (op.kind === 'addConstraint' && op.constraint.type === 'check' && op.validate !== false && !isNewTable(ctx, op.table)) return [{ detail: describeOperation(op) }];
       return raw(ctx, 'addConstraint')
         .filter((s) => s.constraint === 'check' && !s.notValid)
         .map((s) => ({ detail: `CHECK on ${s.table} without NOT VALID in raw SQL` }));
@@ -284,10 +285,10 @@ export const RULES: readonly Rule[] = [
     code: 'set-not-null-scan',
     level: 'warning',
     category: 'locking',
-    reason: 'SET NOT NULL scans the whole table while reads and writes are blocked',
+    reason: 'SET NOT NULL scans the whole table while reads and writes are blocked; alterColumn with { throughCheck: true } does not',
     dialects: ['postgres'],
     check(op, ctx) {
-      if (op.kind === 'alterColumn' && op.changes.nullable === false && !isNewTable(ctx, op.table)) {
+      if (op.kind === 'alterColumn' && op.changes.nullable === false && !op.throughCheck && !isNewTable(ctx, op.table)) {
         const was = column(ctx, op.table, op.column);
         if ((was && !was.nullable) || provenNotNull(ctx, op.table, op.column)) return [];
         return [{ detail: `${op.table}.${op.column}` }];
