@@ -201,7 +201,7 @@ export function buildProgram(cwd: string): Command {
   const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean; singleTransaction?: boolean; lockTimeout?: number }) => {
     const p = await project();
     if (o.sql) {
-      process.stdout.write(await (await load.migrate()).moveSql(p, direction, target ?? 'heads', { singleTransaction: o.singleTransaction }));
+      process.stdout.write(await (await load.migrate()).moveSql(p, direction, target ?? 'heads', { singleTransaction: o.singleTransaction, lockTimeout: o.lockTimeout }));
       return;
     }
     const options = { onStep, onNotice, singleTransaction: o.singleTransaction, lockTimeout: o.lockTimeout };

@@ -56,7 +56,7 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
   const versions = project.versionTable(dialect);
   return project.withConnection(async (conn) => {
     // The database reads its catalog while the models are parsed.
-    const fromDatabase = Promise.all([versions.heads(conn), conn.introspect({ exclude: [project.config.versionTable] })]);
+    const fromDatabase = Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables })]);
     fromDatabase.catch(() => undefined);
     // The model readers (and the TypeScript compiler they use) load only for commands that read models.
     const { readModels } = await import('../models/index.js');

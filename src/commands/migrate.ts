@@ -101,7 +101,7 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
  * Offline SQL for `upgrade --sql` / `downgrade --sql`: `start:end` or just `end` (from base for
  * an upgrade). Needs no database.
  */
-export async function moveSql(project: Project, direction: 'up' | 'down', range: string, options: { singleTransaction?: boolean } = {}): Promise<string> {
+export async function moveSql(project: Project, direction: 'up' | 'down', range: string, options: OfflineOptions = {}): Promise<string> {
   const graph = project.graph;
   const [start, end] = range.includes(':') ? (range.split(':', 2) as [string, string]) : [undefined, range];
   if (direction === 'down' && start === undefined) {
@@ -111,18 +111,20 @@ export async function moveSql(project: Project, direction: 'up' | 'down', range:
   return offlineSql(project, graph.plan(direction, startHeads, end), startHeads, options);
 }
 
+export interface OfflineOptions {
+  singleTransaction?: boolean;
+  /** The lock timeout the script sets (ms), instead of the config's `lockTimeout`. */
+  lockTimeout?: number;
+}
+
 /** Offline SQL of planned steps that start from `startHeads`. */
-export async function offlineSql(
-  project: Project,
-  steps: readonly PlannedStep[],
-  startHeads: readonly string[],
-  options: { singleTransaction?: boolean } = {},
-): Promise<string> {
+export async function offlineSql(project: Project, steps: readonly PlannedStep[], startHeads: readonly string[], options: OfflineOptions = {}): Promise<string> {
   const dialect = project.dialect;
   return renderSteps(dialect, project.versionTable(dialect), project.graph, steps, {
     startHeads,
     createVersionTable: steps[0]?.step.direction === 'up' && startHeads.length === 0,
     singleTransaction: options.singleTransaction ?? project.config.singleTransaction ?? false,
+    timeouts: { lockTimeout: options.lockTimeout ?? project.config.lockTimeout, statementTimeout: project.config.statementTimeout },
   });
 }
 

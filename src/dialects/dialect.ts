@@ -6,6 +6,7 @@ import type { CompareOptions } from '../diff/compare.js';
 import type { ReprintRequest, ReprintResponse } from '../diff/settle.js';
 import type { Operation } from '../operations/operation.js';
 import type { Schema } from '../schema/schema.js';
+import type { Phase } from './phases.js';
 
 export interface DialectCapabilities {
   /** DDL takes part in transactions, so a failed revision rolls back whole. */
@@ -21,6 +22,12 @@ export interface DialectCapabilities {
    * the history into it, so that what it prints is compiled against the real table shapes.
    */
   scratchDatabase?: string;
+  /**
+   * Online forms of DDL for tables in use: indexes built and dropped CONCURRENTLY, constraints
+   * added NOT VALID and validated apart, NOT NULL set through a validated check. Autogenerate
+   * writes them for existing tables; elsewhere the options compile to the plain statements.
+   */
+  onlineDdl?: boolean;
 }
 
 /** SQL for one revision's operations. */
@@ -36,6 +43,11 @@ export interface CompiledOperations {
    * the message (`%d` for the count) to fail with otherwise.
    */
   assertions?: Assertion[];
+  /**
+   * How the statements split into transactions and statements outside any, in order; absent
+   * when they all share the revision's one transaction.
+   */
+  phases?: Phase[];
 }
 
 export interface Assertion {
@@ -131,6 +143,8 @@ export interface Dialect {
    * rebuild). `schema` is not modified.
    */
   compile(operations: readonly Operation[], schema: Schema): CompiledOperations;
+  /** Offline-script statements that set the timeouts a run would set (PostgreSQL's `SET lock_timeout`). */
+  timeoutsScript?(timeouts: Timeouts): string[];
   /** Offline-script statements that stand for `foreignKeysOff` around one revision's transaction. */
   readonly foreignKeysOffScript: { before: string[]; beforeCommit: string[]; after: string[] };
   /** Whether compiling `operations` needs the current schema (else an empty one will do). */

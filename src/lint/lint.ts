@@ -9,6 +9,7 @@ import { describeOperation, type Operation } from '../operations/operation.js';
 import type { Revision, RevisionGraph } from '../revisions/graph.js';
 import { cloneSchema, findColumn, type Schema, type Table } from '../schema/schema.js';
 import { recordRevisionCalls, type RecordedCalls } from '../script/load.js';
+import { migratorTables } from '../runner/version-table.js';
 import { parseIgnores } from './ignores.js';
 import { scanSql } from './raw-sql.js';
 import { ALL_CODES, IGNORE_RULES, isNewTable, rulesFor, type LintContext, type LintLevel, type RuleFinding } from './rules.js';
@@ -175,7 +176,7 @@ export async function lintRevisions(graph: RevisionGraph, revisions: readonly Re
   };
   const db = options.database;
   let live: Promise<Schema> | undefined;
-  const liveSchema = (conn: Connection, versionTable: string): Promise<Schema> => (live ??= conn.introspect({ exclude: [versionTable] }));
+  const liveSchema = (conn: Connection, versionTable: string): Promise<Schema> => (live ??= conn.introspect({ exclude: migratorTables(versionTable) }));
   const linted = new Set(revisions.map((r) => r.id));
   // Schemas are built only when a revision's rules read one: a revision that only adds tables,
   // columns or indexes (most of what makemigrations writes) costs no introspection or replay.

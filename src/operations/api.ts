@@ -17,20 +17,48 @@ export interface TableDefinition {
   comment?: string;
 }
 
-export type IndexDefinition = Omit<Index, 'unique'> & { unique?: boolean };
+/**
+ * An index as `op.createIndex` takes it. `concurrently` (PostgreSQL) builds it without blocking
+ * writes, outside the revision's transaction; other dialects build it as usual.
+ */
+export type IndexDefinition = Omit<Index, 'unique'> & { unique?: boolean; concurrently?: boolean };
+
+/**
+ * `validate: false` adds a foreign key or check without checking the rows already there
+ * (PostgreSQL `NOT VALID`: new and changed rows are checked); `op.validateConstraint` checks them
+ * later without blocking writes. Dialects without it add the constraint checked.
+ */
+export interface ConstraintOptions {
+  validate?: false;
+}
+
+/**
+ * `throughCheck` (PostgreSQL) sets NOT NULL without a scan under a write-blocking lock: a
+ * `CHECK (column IS NOT NULL) NOT VALID` is added, validated in a transaction of its own, then
+ * NOT NULL is set (PostgreSQL 12+ trusts the check and skips the scan) and the check dropped.
+ */
+export interface AlterColumnOptions {
+  throughCheck?: boolean;
+}
+
+/** `transaction: false` runs the SQL outside any transaction (CREATE INDEX CONCURRENTLY, VACUUM …). */
+export interface ExecuteOptions {
+  transaction?: false;
+}
 
 /** Operations on one table, as `op.batchAlterTable` hands them out. */
 export interface BatchOperations {
   addColumn(column: Column): Promise<void>;
   dropColumn(column: string): Promise<void>;
-  alterColumn(column: string, changes: ColumnChanges): Promise<void>;
+  alterColumn(column: string, changes: ColumnChanges, options?: AlterColumnOptions): Promise<void>;
   renameColumn(from: string, to: string): Promise<void>;
   alterPrimaryKey(primaryKey: PrimaryKey | null): Promise<void>;
   createIndex(index: IndexDefinition): Promise<void>;
-  dropIndex(name: string): Promise<void>;
+  dropIndex(name: string, options?: { concurrently?: boolean }): Promise<void>;
   createUniqueConstraint(unique: UniqueConstraint): Promise<void>;
-  createForeignKey(foreignKey: ForeignKey): Promise<void>;
-  createCheckConstraint(check: CheckConstraint): Promise<void>;
+  createForeignKey(foreignKey: ForeignKey, options?: ConstraintOptions): Promise<void>;
+  createCheckConstraint(check: CheckConstraint, options?: ConstraintOptions): Promise<void>;
+  validateConstraint(name: string): Promise<void>;
   dropConstraint(name: string, type: ConstraintType): Promise<void>;
   dropConstraint(ref: ConstraintRef): Promise<void>;
 }
@@ -78,8 +106,8 @@ export class Operations {
   }
 
   /** Changes a column's type, nullability or default (`default: null` removes it). */
-  alterColumn(table: string, column: string, changes: ColumnChanges): Promise<void> {
-    return this.record({ kind: 'alterColumn', table, column, changes });
+  alterColumn(table: string, column: string, changes: ColumnChanges, options: AlterColumnOptions = {}): Promise<void> {
+    return this.record({ kind: 'alterColumn', table, column, changes, ...(options.throughCheck ? { throughCheck: true } : {}) });
   }
 
   renameColumn(table: string, from: string, to: string): Promise<void> {
@@ -92,23 +120,33 @@ export class Operations {
   }
 
   createIndex(table: string, index: IndexDefinition): Promise<void> {
-    return this.record({ kind: 'createIndex', table, index: { ...index, unique: index.unique ?? false } });
+    const { concurrently, ...rest } = index;
+    return this.record({ kind: 'createIndex', table, index: { ...rest, unique: rest.unique ?? false }, ...(concurrently ? { concurrently: true } : {}) });
   }
 
-  dropIndex(table: string, name: string): Promise<void> {
-    return this.record({ kind: 'dropIndex', table, name });
+  /** Drops an index; `concurrently` (PostgreSQL) without blocking writes, outside the transaction. */
+  dropIndex(table: string, name: string, options: { concurrently?: boolean } = {}): Promise<void> {
+    return this.record({ kind: 'dropIndex', table, name, ...(options.concurrently ? { concurrently: true } : {}) });
   }
 
   createUniqueConstraint(table: string, unique: UniqueConstraint): Promise<void> {
     return this.record({ kind: 'addConstraint', table, constraint: { type: 'unique', ...unique } });
   }
 
-  createForeignKey(table: string, foreignKey: ForeignKey): Promise<void> {
-    return this.record({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...foreignKey } });
+  createForeignKey(table: string, foreignKey: ForeignKey, options: ConstraintOptions = {}): Promise<void> {
+    return this.record({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...foreignKey }, ...notValid(options) });
   }
 
-  createCheckConstraint(table: string, check: CheckConstraint): Promise<void> {
-    return this.record({ kind: 'addConstraint', table, constraint: { type: 'check', ...check } });
+  createCheckConstraint(table: string, check: CheckConstraint, options: ConstraintOptions = {}): Promise<void> {
+    return this.record({ kind: 'addConstraint', table, constraint: { type: 'check', ...check }, ...notValid(options) });
+  }
+
+  /**
+   * Checks the rows already there against a constraint added with `validate: false`, in a
+   * transaction of its own (PostgreSQL: without blocking writes). Nothing elsewhere.
+   */
+  validateConstraint(table: string, name: string): Promise<void> {
+    return this.record({ kind: 'validateConstraint', table, name });
   }
 
   /** Drops a constraint by name (`'FK_…', 'foreignKey'`), or an unnamed one by its shape. */
@@ -155,9 +193,12 @@ export class Operations {
     return this.record({ kind: 'dropEnumValue', name, value });
   }
 
-  /** Runs raw SQL, online and offline, on every dialect. */
-  execute(sql: string): Promise<void> {
-    return this.record({ kind: 'execute', sql });
+  /**
+   * Runs raw SQL, online and offline, on every dialect; with `transaction: false`, outside any
+   * transaction (a rerun after a crash may run it again: make it safe to repeat).
+   */
+  execute(sql: string, options: ExecuteOptions = {}): Promise<void> {
+    return this.record({ kind: 'execute', sql, ...(options.transaction === false ? { transaction: false as const } : {}) });
   }
 
   /**
@@ -168,17 +209,22 @@ export class Operations {
     const batch: BatchOperations = {
       addColumn: (column) => this.addColumn(table, column),
       dropColumn: (column) => this.dropColumn(table, column),
-      alterColumn: (column, changes) => this.alterColumn(table, column, changes),
+      alterColumn: (column, changes, options) => this.alterColumn(table, column, changes, options),
       renameColumn: (from, to) => this.renameColumn(table, from, to),
       alterPrimaryKey: (primaryKey) => this.alterPrimaryKey(table, primaryKey),
       createIndex: (index) => this.createIndex(table, index),
-      dropIndex: (name) => this.dropIndex(table, name),
+      dropIndex: (name, options) => this.dropIndex(table, name, options),
       createUniqueConstraint: (unique) => this.createUniqueConstraint(table, unique),
-      createForeignKey: (fk) => this.createForeignKey(table, fk),
-      createCheckConstraint: (check) => this.createCheckConstraint(table, check),
+      createForeignKey: (fk, options) => this.createForeignKey(table, fk, options),
+      createCheckConstraint: (check, options) => this.createCheckConstraint(table, check, options),
+      validateConstraint: (name) => this.validateConstraint(table, name),
       dropConstraint: ((nameOrRef: string | ConstraintRef, type?: ConstraintType) =>
         typeof nameOrRef === 'string' ? this.dropConstraint(table, nameOrRef, type as ConstraintType) : this.dropConstraint(table, nameOrRef)) as BatchOperations['dropConstraint'],
     };
     await body(batch);
   }
+}
+
+function notValid(options: ConstraintOptions): { validate?: false } {
+  return options.validate === false ? { validate: false } : {};
 }

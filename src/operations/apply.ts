@@ -176,6 +176,13 @@ export function applyOperation(schema: Schema, op: Operation): void {
     case 'dropConstraint':
       removeConstraint(requireTable(schema, op.table), op.ref);
       return;
+    case 'validateConstraint': {
+      const t = requireTable(schema, op.table);
+      if (!tableConstraints(t).some((c) => c.name === op.name && c.type !== 'unique')) {
+        throw new SchemaApplyError(`no foreign key or check constraint "${op.name}" on table "${op.table}" to validate`);
+      }
+      return;
+    }
     case 'setTableComment': {
       const t = requireTable(schema, op.table);
       if (op.comment === null) delete t.comment;

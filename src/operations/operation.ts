@@ -30,18 +30,19 @@ export interface ColumnChanges {
   comment?: string | null;
 }
 
-export type Operation =
+export type Operation = (
   | { kind: 'createTable'; table: Table }
   | { kind: 'dropTable'; table: string; definition?: Table }
   | { kind: 'renameTable'; from: string; to: string }
   | { kind: 'addColumn'; table: string; column: Column }
   | { kind: 'dropColumn'; table: string; column: string; definition?: Column }
-  | { kind: 'alterColumn'; table: string; column: string; changes: ColumnChanges; existing?: ColumnChanges }
+  | { kind: 'alterColumn'; table: string; column: string; changes: ColumnChanges; existing?: ColumnChanges; throughCheck?: boolean }
   | { kind: 'renameColumn'; table: string; from: string; to: string }
   | { kind: 'alterPrimaryKey'; table: string; primaryKey: PrimaryKey | null; existing?: PrimaryKey | null }
-  | { kind: 'createIndex'; table: string; index: Index }
-  | { kind: 'dropIndex'; table: string; name: string; definition?: Index }
-  | { kind: 'addConstraint'; table: string; constraint: Constraint }
+  | { kind: 'createIndex'; table: string; index: Index; concurrently?: boolean }
+  | { kind: 'dropIndex'; table: string; name: string; definition?: Index; concurrently?: boolean }
+  | { kind: 'addConstraint'; table: string; constraint: Constraint; validate?: false }
+  | { kind: 'validateConstraint'; table: string; name: string }
   | { kind: 'dropConstraint'; table: string; ref: ConstraintRef; definition?: Constraint }
   | { kind: 'setTableComment'; table: string; comment: string | null; existing?: string | null }
   | { kind: 'createExtension'; name: string; schema?: string; version?: string }
@@ -50,7 +51,15 @@ export type Operation =
   | { kind: 'dropEnum'; name: string; definition?: EnumType }
   | { kind: 'addEnumValue'; name: string; value: string; before?: string }
   | { kind: 'dropEnumValue'; name: string; value: string; definition?: EnumType }
-  | { kind: 'execute'; sql: string };
+  | { kind: 'execute'; sql: string; transaction?: false }
+) & {
+  /**
+   * Not in the revision's one transaction: raw SQL runs outside any transaction, any other
+   * operation in a transaction of its own. Set on every operation of a revision that says
+   * `export const transaction = false`, and by `op.execute(sql, { transaction: false })`.
+   */
+  transaction?: false;
+};
 
 export type OperationKind = Operation['kind'];
 
@@ -97,6 +106,8 @@ export function describeOperation(op: Operation): string {
       return `create index ${op.index.name} on ${op.table}`;
     case 'dropIndex':
       return `drop index ${op.name} on ${op.table}`;
+    case 'validateConstraint':
+      return `validate constraint ${op.name} on ${op.table}`;
     case 'addConstraint':
       return `add ${op.constraint.type} constraint ${constraintLabel(op.constraint)} on ${op.table}`;
     case 'dropConstraint':

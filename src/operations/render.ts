@@ -60,15 +60,19 @@ function render(v: Literal, indent: string, used: number): string {
     .join('')}${indent}}`;
 }
 
-function call(method: string, args: Literal[], indent: string): string {
+/**
+ * An `await op.method(…);` statement. When too long, the last argument before `options` (an
+ * object) is broken over lines; leading scalars stay on the first line, options after it.
+ */
+function call(method: string, args: Literal[], indent: string, options: Record<string, Literal> = {}): string {
   const head = `await op.${method}(`;
-  const flat = `${head}${args.map(inline).join(', ')});`;
+  const tail = Object.values(options).some((v) => v !== undefined) ? [options as Literal] : [];
+  const flat = `${head}${[...args, ...tail].map(inline).join(', ')});`;
   if (indent.length + flat.length <= MAX_LINE) return flat;
-  // Leading scalar arguments stay on the first line; the last (object) argument is broken up.
   const lead = args.slice(0, -1).map(inline);
   const last = args[args.length - 1];
   const prefix = `${head}${lead.map((a) => `${a}, `).join('')}`;
-  return `${prefix}${render(last as Literal, indent, prefix.length + 2)});`;
+  return `${prefix}${render(last as Literal, indent, prefix.length + 2)}${tail.map((t) => `, ${inline(t)}`).join('')});`;
 }
 
 function columnLiteral(c: Column): Literal {
@@ -157,6 +161,7 @@ export function renderOperation(op: Operation, indent = '  '): string {
           },
         ],
         indent,
+        { throughCheck: op.throughCheck || undefined },
       );
     case 'renameColumn':
       return call('renameColumn', [op.table, op.from, op.to], indent);
@@ -165,13 +170,25 @@ export function renderOperation(op: Operation, indent = '  '): string {
     case 'createIndex':
       return call(
         'createIndex',
-        [op.table, { name: op.index.name, columns: op.index.columns.map(normalizeIndexKey) as Literal, unique: op.index.unique || undefined, where: op.index.where, using: op.index.using }],
+        [
+          op.table,
+          {
+            name: op.index.name,
+            columns: op.index.columns.map(normalizeIndexKey) as Literal,
+            unique: op.index.unique || undefined,
+            where: op.index.where,
+            using: op.index.using,
+            concurrently: op.concurrently || undefined,
+          },
+        ],
         indent,
       );
     case 'dropIndex':
-      return call('dropIndex', [op.table, op.name], indent);
+      return call('dropIndex', [op.table, op.name], indent, { concurrently: op.concurrently || undefined });
     case 'addConstraint':
-      return call(CONSTRAINT_METHOD[op.constraint.type], [op.table, constraintLiteral(op.constraint)], indent);
+      return call(CONSTRAINT_METHOD[op.constraint.type], [op.table, constraintLiteral(op.constraint)], indent, { validate: op.validate });
+    case 'validateConstraint':
+      return call('validateConstraint', [op.table, op.name], indent);
     case 'dropConstraint': {
       const ref = op.ref;
       if ('name' in ref) return call('dropConstraint', [op.table, ref.name, ref.type], indent);
@@ -192,6 +209,6 @@ export function renderOperation(op: Operation, indent = '  '): string {
     case 'dropEnumValue':
       return call('dropEnumValue', [op.name, op.value], indent);
     case 'execute':
-      return call('execute', [op.sql], indent);
+      return call('execute', [op.sql], indent, { transaction: op.transaction });
   }
 }

@@ -15,10 +15,11 @@ export function constraintRef(c: Constraint): ConstraintRef {
 }
 
 /**
- * The operation that undoes `op`. Drops carry the definition of what they drop, so that the
+ * The operation that undoes `op` (none for validating a constraint: the drop that undoes its
+ * creation is enough). Drops carry the definition of what they drop, so that the
  * downgrade of a generated revision is derived from its upgrade, never diffed a second time.
  */
-export function reverseOperation(op: Operation): Operation {
+export function reverseOperation(op: Operation): Operation | undefined {
   switch (op.kind) {
     case 'createTable':
       return { kind: 'dropTable', table: op.table.name, definition: op.table };
@@ -39,6 +40,7 @@ export function reverseOperation(op: Operation): Operation {
         if (!(key in op.existing)) throw new IrreversibleOperationError(op, `cannot reverse altering ${key} of ${op.table}.${op.column}: its previous value is unknown`);
         (back as Record<string, unknown>)[key] = op.existing[key];
       }
+      // Dropping NOT NULL takes no scan, so the way back never needs the check.
       return { kind: 'alterColumn', table: op.table, column: op.column, changes: back, existing: pick(op.changes, Object.keys(back)) };
     }
     case 'renameColumn':
@@ -47,15 +49,17 @@ export function reverseOperation(op: Operation): Operation {
       if (op.existing === undefined) throw new IrreversibleOperationError(op, `cannot reverse changing the primary key of ${op.table}: the previous key is unknown`);
       return { kind: 'alterPrimaryKey', table: op.table, primaryKey: op.existing, existing: op.primaryKey };
     case 'createIndex':
-      return { kind: 'dropIndex', table: op.table, name: op.index.name, definition: op.index };
+      return { kind: 'dropIndex', table: op.table, name: op.index.name, definition: op.index, ...(op.concurrently ? { concurrently: true } : {}) };
     case 'dropIndex':
       if (!op.definition) throw new IrreversibleOperationError(op, `cannot reverse dropping index ${op.name}: its definition is unknown`);
-      return { kind: 'createIndex', table: op.table, index: op.definition };
+      return { kind: 'createIndex', table: op.table, index: op.definition, ...(op.concurrently ? { concurrently: true } : {}) };
     case 'addConstraint':
       return { kind: 'dropConstraint', table: op.table, ref: constraintRef(op.constraint), definition: op.constraint };
     case 'dropConstraint':
       if (!op.definition) throw new IrreversibleOperationError(op, `cannot reverse dropping a ${op.ref.type} constraint on ${op.table}: its definition is unknown`);
       return { kind: 'addConstraint', table: op.table, constraint: op.definition };
+    case 'validateConstraint':
+      return undefined;
     case 'setTableComment':
       if (op.existing === undefined) throw new IrreversibleOperationError(op, `cannot reverse the comment of table ${op.table}: its previous comment is unknown`);
       return { kind: 'setTableComment', table: op.table, comment: op.existing, existing: op.comment };
@@ -83,7 +87,7 @@ export function reverseOperation(op: Operation): Operation {
 
 /** The operations that undo `ops`, in the order that undoes them. */
 export function reverseOperations(ops: readonly Operation[]): Operation[] {
-  return [...ops].reverse().map(reverseOperation);
+  return [...ops].reverse().flatMap((op) => reverseOperation(op) ?? []);
 }
 
 function pick(changes: ColumnChanges, keys: string[]): ColumnChanges {

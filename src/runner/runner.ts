@@ -2,7 +2,7 @@
  * Moving a database between revisions: online (each revision and its version-table change in one
  * transaction, under the dialect's lock) or offline (the same SQL as text, for `--sql`).
  */
-import { LockTimeoutError, LockWaitError, StatementError, type Connection, type Dialect } from '../dialects/dialect.js';
+import { LockTimeoutError, LockWaitError, StatementError, type Assertion, type Connection, type Dialect, type Timeouts } from '../dialects/dialect.js';
 import { MigratorError, messageOf } from '../errors.js';
 import { applyOperations } from '../operations/apply.js';
 import type { Operation } from '../operations/operation.js';
@@ -10,6 +10,7 @@ import type { PlannedStep, Revision, RevisionGraph, Step } from '../revisions/gr
 import type { Schema } from '../schema/schema.js';
 import { sqlComment } from '../script/comment.js';
 import { recordRevision } from '../script/load.js';
+import { planDigest, ProgressTable, type Progress } from './progress.js';
 import type { VersionTable } from './version-table.js';
 
 
@@ -62,7 +63,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
 
   /** The statements of one step: its SQL (compiled against the live schema) and version changes. */
   const prepare = async ({ step, changes }: PlannedStep, ops: Operation[]) => {
-    const schema: Schema = dialect.needsSchema(ops) ? await conn.introspect({ exclude: [versions.name] }) : { tables: [] };
+    const schema: Schema = dialect.needsSchema(ops) ? await conn.introspect({ exclude: versions.tables }) : { tables: [] };
     const compiled = compileFor(dialect, ops, schema, step);
     // The version table is created with the first revision, so a failed run leaves nothing behind.
     const head = versionTableReady ? [] : [versions.createSql()];
@@ -70,8 +71,9 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const assertions = (compiled.assertions ?? []).map((a) => ({ ...a, at: a.at + head.length }));
     // A user's own SQL (op.execute) is the only text that may hold several statements.
     const scripts = new Set(ops.flatMap((op) => (op.kind === 'execute' ? [op.sql] : [])));
-    return { statements, scripts, assertions, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length };
+    return { statements, scripts, assertions, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length, compiled };
   };
+  type Prepared = Awaited<ReturnType<typeof prepare>>;
   // Revision files are loaded once each; the next one while the database works on the current.
   const recorded = new Map<PlannedStep, Promise<Operation[]>>();
   const record = (planned: PlannedStep): Promise<Operation[]> => {
@@ -89,6 +91,31 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const applied = options.graph.ancestors(await versions.heads(conn));
     return step.direction === 'up' ? applied.has(step.revision.id) : !applied.has(step.revision.id);
   };
+  /**
+   * Runs statements in batches between the points where an assertion must hold (`at`: the index
+   * of the statement before which it is checked); returns the rows each changed.
+   */
+  const runChecked = async (statements: readonly string[], scripts: ReadonlySet<string>, assertions: readonly Assertion[], oneByOne: boolean, next?: PlannedStep): Promise<number[]> => {
+    const counts: number[] = [];
+    const cuts = [...new Set(assertions.map((a) => a.at))].sort((a, b) => a - b);
+    let from = 0;
+    for (const cut of [...cuts, statements.length]) {
+      const batch = statements.slice(from, cut);
+      if (oneByOne) for (const sql of batch) counts.push(...(await conn.runAll([sql], scripts)));
+      else {
+        const running = conn.runAll(batch, scripts);
+        if (next) void record(next);
+        counts.push(...(await running));
+      }
+      for (const a of assertions.filter((x) => x.at === cut)) {
+        const [row] = await conn.query<Record<string, unknown>>(a.query);
+        const n = Number(Object.values(row ?? {})[0] ?? 0);
+        if (n !== 0) throw new MigratorError(a.message.replace('%d', String(n)));
+      }
+      from = cut;
+    }
+    return counts;
+  };
   /** Runs a prepared step inside an open transaction; `next` is loaded while the database works. */
   const execute = async ({ step, changes }: PlannedStep, prepared: Awaited<ReturnType<typeof prepare>>, oneByOne: boolean, next?: PlannedStep): Promise<void> => {
     if (await doneElsewhere(step)) {
@@ -96,25 +123,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
       if (next) void record(next);
       return;
     }
-    let counts: number[] = [];
-    // Statements run in batches between the points where an assertion must hold.
-    const cuts = [...new Set(prepared.assertions.map((a) => a.at))].sort((a, b) => a - b);
-    let from = 0;
-    for (const cut of [...cuts, prepared.statements.length]) {
-      const batch = prepared.statements.slice(from, cut);
-      if (oneByOne) for (const sql of batch) counts.push(...(await conn.runAll([sql], prepared.scripts)));
-      else {
-        const running = conn.runAll(batch, prepared.scripts);
-        if (next) void record(next);
-        counts.push(...(await running));
-      }
-      for (const a of prepared.assertions.filter((x) => x.at === cut)) {
-        const [row] = await conn.query<Record<string, unknown>>(a.query);
-        const n = Number(Object.values(row ?? {})[0] ?? 0);
-        if (n !== 0) throw new MigratorError(a.message.replace('%d', String(n)));
-      }
-      from = cut;
-    }
+    const counts = await runChecked(prepared.statements, prepared.scripts, prepared.assertions, oneByOne, next);
     versions.checkCounts(changes, counts.slice(counts.length - changes.length));
     versionTableReady = true;
     const result = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count };
@@ -158,6 +167,81 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     }
   };
 
+  const progress = new ProgressTable(dialect, versions.progressName);
+  // A revision an earlier run left between phases is finished before anything else moves.
+  const unfinished = steps.length ? await progress.read(conn) : [];
+  const stray = unfinished.find((p) => p.revision !== steps[0].step.revision.id || p.direction !== steps[0].step.direction);
+  if (stray) {
+    const parents = options.graph?.get(stray.revision)?.downRevisions.join(',') || 'base';
+    throw new MigratorError(
+      `the ${stray.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${stray.revision} stopped halfway in an earlier run (before its phase ${stray.phase + 1}); ` +
+        `finish it first: \`migrator ${stray.direction === 'up' ? `upgrade ${stray.revision}` : `downgrade ${parents}`}\` resumes it where it stopped`,
+    );
+  }
+  /** The progress an earlier run recorded for this step, checked against what the file says now. */
+  const resumeOf = ({ step }: PlannedStep, prepared: Prepared): Progress | undefined => {
+    const found = unfinished.find((p) => p.revision === step.revision.id && p.direction === step.direction);
+    if (found && (!prepared.compiled.phases || found.plan !== planDigest(prepared.compiled.statements))) {
+      throw new MigratorError(
+        `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) stopped halfway in an earlier run (before its phase ${found.phase + 1}), and its statements have changed since; ` +
+          `restore the file as it was and rerun, or finish the revision by hand and delete its row from table ${progress.name}`,
+      );
+    }
+    return found;
+  };
+  /** Where a phased revision stands, for the message when it fails. */
+  let phaseAt: { at: number; of: number; outside: boolean } | undefined;
+  /**
+   * Runs a revision whose statements split into phases: each transaction commits with a record
+   * of the next phase; a statement outside a transaction is recorded as started before it runs,
+   * so that a rerun knows to look at how far it got. The version table moves with the last phase.
+   */
+  const runPhased = async (planned: PlannedStep, prepared: Prepared, resumeFrom: Progress | undefined): Promise<void> => {
+    const { step, changes } = planned;
+    const { phases = [], statements, assertions = [] } = prepared.compiled;
+    const revision = step.revision.id;
+    const plan = planDigest(statements);
+    const mark = (phase: number, started: boolean): string => progress.setSql({ revision, direction: step.direction, phase, started, plan });
+    await conn.transaction(async () => void (await conn.runAll([versions.createSql(), progress.createSql()])));
+    versionTableReady = true;
+    if (await doneElsewhere(step)) return;
+    let halfDone = resumeFrom?.started ?? false;
+    if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at phase ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
+    const finish = async (): Promise<void> => {
+      const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction)]);
+      versions.checkCounts(changes, counts.slice(0, changes.length));
+    };
+    for (let k = resumeFrom?.phase ?? 0; k < phases.length; k++) {
+      const phase = phases[k];
+      phaseAt = { at: k, of: phases.length, outside: !phase.transaction };
+      const last = k === phases.length - 1;
+      const sql = statements.slice(phase.from, phase.to);
+      const checks = assertions.filter((a) => a.at >= phase.from && (a.at < phase.to || (last && a.at === phase.to))).map((a) => ({ ...a, at: a.at - phase.from }));
+      const then = (): Promise<unknown> => (last ? finish() : conn.runAll([mark(k + 1, false)]));
+      if (phase.transaction) {
+        await retrying(`revision ${revision}`, () => conn.transaction(async () => void (await runChecked(sql, prepared.scripts, checks, false), await then()), { foreignKeysOff: prepared.foreignKeysOff }));
+        continue;
+      }
+      await retrying(`revision ${revision}`, async () => {
+        // Recorded before it starts: a rerun then knows the statement may be half done.
+        await conn.runAll([mark(k, true)]);
+        if (halfDone && phase.resume) {
+          const [row] = await conn.query<{ state: string }>(phase.resume.state);
+          if (row?.state === 'done') return;
+          if (row?.state === 'redo') await conn.runAll(phase.resume.cleanup);
+        }
+        halfDone = true;
+        await runChecked(sql, prepared.scripts, checks, false);
+      });
+      halfDone = false;
+      await conn.transaction(then);
+    }
+    phaseAt = undefined;
+    const result = { direction: step.direction, revision, message: step.revision.message, statements: prepared.count };
+    results.push(result);
+    options.onStep?.(result);
+  };
+
   if (options.singleTransaction) {
     const all: { planned: PlannedStep; ops: Operation[] }[] = [];
     for (const planned of steps) all.push({ planned, ops: await record(planned) });
@@ -176,6 +260,12 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
             // One statement at a time, so that a failure names its statement; foreign keys checked
             // after each revision that rebuilt a table, so that a violation names its revision.
             const prepared = await prepare(r.planned, r.ops);
+            resumeOf(r.planned, prepared);
+            if (prepared.compiled.phases?.some((p) => !p.transaction)) {
+              throw new MigratorError(
+                `it runs statements outside a transaction (${abbreviate(prepared.compiled.statements[prepared.compiled.phases.find((p) => !p.transaction)!.from])}), which one transaction for the whole run cannot hold; run without --single-transaction`,
+              );
+            }
             await execute(r.planned, prepared, true);
             if (prepared.foreignKeysOff) await conn.checkForeignKeys?.();
           }
@@ -193,6 +283,24 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const ops = await record(planned);
     const prepared = await prepare(planned, ops);
     const ready = versionTableReady;
+    if (prepared.compiled.phases) {
+      try {
+        await runPhased(planned, prepared, resumeOf(planned, prepared));
+      } catch (error) {
+        if (error instanceof MigratorError && !phaseAt) throw error;
+        const at = phaseAt;
+        phaseAt = undefined;
+        throw await failure(
+          planned,
+          error,
+          at && (at.at > 0 || at.outside)
+            ? `%s stopped in its phase ${at.at + 1} of ${at.of}${at.outside ? ' (outside a transaction)' : ''}; what ran before it is kept and recorded, and a rerun resumes there`
+            : '%s was rolled back',
+        );
+      }
+      continue;
+    }
+    resumeOf(planned, prepared);
     try {
       await retrying(`revision ${planned.step.revision.id}`, () => {
         versionTableReady = ready;
@@ -280,7 +388,7 @@ export async function renderSteps(
   versions: VersionTable,
   graph: RevisionGraph,
   steps: readonly PlannedStep[],
-  options: { startHeads: readonly string[]; createVersionTable: boolean; singleTransaction: boolean },
+  options: { startHeads: readonly string[]; createVersionTable: boolean; singleTransaction: boolean; timeouts?: Timeouts },
 ): Promise<string> {
   const statement = (sql: string): string => `${sql.trimEnd().replace(/;$/, '')};`;
   const transactional = dialect.capabilities.transactionalDdl;
@@ -296,7 +404,7 @@ export async function renderSteps(
       const { step, changes } = planned;
       const ops = await record(step.revision, step.direction);
       if (replica && dialect.needsSchema(ops)) {
-        schema = await replica.introspect({ exclude: [versions.name] });
+        schema = await replica.introspect({ exclude: versions.tables });
       } else if (!schema && dialect.needsSchema(ops)) {
         // The schema just before this step: replayed from the start heads, then the steps so far.
         schema = await replaySchema(graph, options.startHeads, record);
@@ -311,15 +419,30 @@ export async function renderSteps(
       const fk = compiled.foreignKeysOff && !options.singleTransaction ? dialect.foreignKeysOffScript : none;
       body.push(...sqlComment(`Running ${stepLabel(step)}`));
       if (step.revision.message) body.push(...sqlComment(step.revision.message));
+      const outside = compiled.phases?.find((p) => !p.transaction);
+      if (outside && options.singleTransaction) {
+        throw new MigratorError(
+          `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) runs statements outside a transaction (${abbreviate(compiled.statements[outside.from])}), which one transaction for the whole script cannot hold; leave out --single-transaction`,
+        );
+      }
+      // Each phase with the transaction it runs in; the version table moves with the last.
+      const phases = options.singleTransaction ? undefined : compiled.phases;
+      const groups = phases ?? [{ from: 0, to: compiled.statements.length, transaction: true }];
+      const changeSql = changes.map((change) => statement(versions.changeSql(change)));
       body.push(...fk.before.map(statement));
-      if (transactional && !options.singleTransaction) body.push('BEGIN;');
-      compiled.statements.forEach((sql, i) => {
-        for (const a of compiled.assertions ?? []) if (a.at === i) body.push(...sqlComment(`must count 0, or the run stops here: ${a.query}`));
-        body.push(statement(sql));
+      const inTransactions = transactional && !options.singleTransaction;
+      groups.forEach((phase, k) => {
+        const last = k === groups.length - 1;
+        if (phases) body.push(...sqlComment(`phase ${k + 1} of ${phases.length}${phase.transaction ? '' : ', outside a transaction'}`));
+        if (inTransactions && phase.transaction) body.push('BEGIN;');
+        for (let i = phase.from; i < phase.to; i++) {
+          for (const a of compiled.assertions ?? []) if (a.at === i) body.push(...sqlComment(`must count 0, or the run stops here: ${a.query}`));
+          body.push(statement(compiled.statements[i]));
+        }
+        if (last && !phase.transaction && inTransactions) body.push('BEGIN;');
+        if (last) body.push(...changeSql, ...fk.beforeCommit.map(statement));
+        if (inTransactions && (phase.transaction || last)) body.push('COMMIT;');
       });
-      body.push(...changes.map((change) => statement(versions.changeSql(change))));
-      body.push(...fk.beforeCommit.map(statement));
-      if (transactional && !options.singleTransaction) body.push('COMMIT;');
       body.push(...fk.after.map(statement));
       body.push('');
       if (schema && !replica) applyOperations(schema, ops);
@@ -328,6 +451,9 @@ export async function renderSteps(
     await replica?.close();
   }
   const out: string[] = [];
+  // The bounds an online run sets on each statement's wait for a lock and its run.
+  const timeouts = options.timeouts && dialect.timeoutsScript ? dialect.timeoutsScript(options.timeouts) : [];
+  if (timeouts.length) out.push(...timeouts.map(statement), '');
   const fk = options.singleTransaction && anyForeignKeysOff ? dialect.foreignKeysOffScript : none;
   out.push(...fk.before.map(statement));
   if (transactional && options.singleTransaction) out.push('BEGIN;', '');

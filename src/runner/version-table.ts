@@ -16,12 +16,27 @@ export interface VersionTablePlace {
   configFile?: string;
 }
 
+/** The tables migrator keeps beside a version table of this name: never part of any model. */
+export function migratorTables(versionTable: string): string[] {
+  return [versionTable, `${versionTable}_progress`];
+}
+
 export class VersionTable {
   constructor(
     readonly dialect: Dialect,
     readonly name: string,
     readonly place: VersionTablePlace = {},
   ) {}
+
+  /** The table where a revision run in several phases records how far it got (see progress.ts). */
+  get progressName(): string {
+    return migratorTables(this.name)[1];
+  }
+
+  /** The tables migrator keeps in the database, never part of the models' schema. */
+  get tables(): string[] {
+    return migratorTables(this.name);
+  }
 
   private get table(): string {
     return this.dialect.quoteIdentifier(this.name);

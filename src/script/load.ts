@@ -53,11 +53,16 @@ async function record(revision: Revision, direction: 'up' | 'down', withLines: b
       return push.apply(this, items);
     };
   }
+  if (mod.transaction !== undefined && typeof mod.transaction !== 'boolean') {
+    throw new MigratorError(`revision ${revision.id} (${file}) exports transaction = ${JSON.stringify(mod.transaction) ?? String(mod.transaction)}; it must be true or false`);
+  }
   try {
     await (fn as MigrationFunction)(op);
   } catch (error) {
     throw new MigratorError(`revision ${revision.id} (${file}): ${name}() failed: ${firstLine(messageOf(error))}`, { cause: error });
   }
+  // `export const transaction = false`: each operation apart, raw SQL outside any transaction.
+  if (mod.transaction === false) for (const recorded of op.recorded) recorded.transaction = false;
   return { operations: op.recorded, lines, source };
 }
 

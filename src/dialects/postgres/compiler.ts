@@ -3,7 +3,9 @@ import { applyOperation, SchemaApplyError } from '../../operations/apply.js';
 import { describeOperation, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findTable, type Column, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, quoteLiteral, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
-import { columnList, constraintSql, standardSql } from '../sql.js';
+import { PhaseBuilder, placementOf, type Resume } from '../phases.js';
+import { columnList, constraintSql, createIndexSql, standardSql } from '../sql.js';
+import { truncateIdentifier } from './identifiers.js';
 import { serialType } from './types.js';
 
 /** A name in a printed type: a plain word, or a quoted identifier with its quotes doubled inside. */
@@ -167,9 +169,9 @@ export const NEEDS_SCHEMA = new Set<string>(['alterColumn', 'alterPrimaryKey', '
 
 export function compilePostgres(operations: readonly Operation[], schema: Schema): CompiledOperations {
   const state = cloneSchema(schema);
-  const statements: string[] = [];
+  const out = new PhaseBuilder();
   for (const op of operations) {
-    statements.push(...statementsFor(op, state));
+    compileOne(out, op, state);
     try {
       applyOperation(state, op);
     } catch (error) {
@@ -177,5 +179,48 @@ export function compilePostgres(operations: readonly Operation[], schema: Schema
       if (!(error instanceof SchemaApplyError)) throw error;
     }
   }
-  return { statements, foreignKeysOff: false };
+  const phases = out.result();
+  return { statements: out.statements, foreignKeysOff: false, ...(phases ? { phases } : {}) };
+}
+
+/** Whether an index of this name is in the current schema, and valid: what a rerun needs to know. */
+function indexState(name: string, ifValid: string, ifInvalid: string, ifAbsent: string): string {
+  return (
+    `SELECT coalesce((SELECT CASE WHEN i.indisvalid THEN '${ifValid}' ELSE '${ifInvalid}' END FROM pg_index i ` +
+    `JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace ` +
+    `WHERE n.nspname = current_schema() AND c.relname = ${quoteLiteral(truncateIdentifier(name))}), '${ifAbsent}') AS state`
+  );
+}
+
+/** One operation's statements, in the phases they run in. */
+function compileOne(out: PhaseBuilder, op: Operation, state: Schema): void {
+  const placement = placementOf(op);
+  if (op.kind === 'createIndex' && op.concurrently) {
+    // A build killed or timed out leaves an INVALID index behind: a rerun drops it and builds again.
+    const sql = createIndexSql(op.table, op.index).replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY ');
+    const resume: Resume = { state: indexState(op.index.name, 'done', 'redo', 'run'), cleanup: [`DROP INDEX CONCURRENTLY IF EXISTS ${q(op.index.name)}`] };
+    return out.add([sql], 'none', resume);
+  }
+  if (op.kind === 'dropIndex' && op.concurrently) {
+    return out.add([`DROP INDEX CONCURRENTLY ${q(op.name)}`], 'none', { state: indexState(op.name, 'run', 'run', 'done'), cleanup: [] });
+  }
+  if (op.kind === 'addConstraint' && op.validate === false && op.constraint.type !== 'unique') {
+    return out.add([`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)} NOT VALID`], placement);
+  }
+  if (op.kind === 'validateConstraint') {
+    // Apart from the statements before it: the lock that adding the constraint took is released
+    // first, and the scan runs under one that lets writes through.
+    return out.add([`ALTER TABLE ${q(op.table)} VALIDATE CONSTRAINT ${q(op.name)}`], 'own');
+  }
+  if (op.kind === 'alterColumn' && op.throughCheck && op.changes.nullable === false) {
+    const statements = alterColumnSql(op, state);
+    const at = statements.findIndex((sql) => sql.endsWith(' SET NOT NULL'));
+    const check = q(truncateIdentifier(`${op.table}_${op.column}_not_null`));
+    const t = q(op.table);
+    out.add([...statements.slice(0, at), `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${q(op.column)} IS NOT NULL) NOT VALID`], placement);
+    out.add([`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`], 'own');
+    // PostgreSQL 12+ takes the validated check as proof and sets NOT NULL without a scan.
+    return out.add([statements[at], `ALTER TABLE ${t} DROP CONSTRAINT ${check}`, ...statements.slice(at + 1)], placement);
+  }
+  out.add(statementsFor(op, state), placement);
 }

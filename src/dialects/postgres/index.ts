@@ -118,8 +118,7 @@ class PostgresConnection implements Connection {
   }
 
   async setTimeouts(timeouts: Timeouts): Promise<void> {
-    const ms = (v: number | undefined): string => `'${Math.max(0, Math.round(v ?? 0))}ms'`;
-    await this.send(`SET lock_timeout = ${ms(timeouts.lockTimeout)}; SET statement_timeout = ${ms(timeouts.statementTimeout)}`);
+    await this.send(timeoutsSql(timeouts).join('; '));
   }
 
   async lockHolders(statement: string): Promise<string[]> {
@@ -206,9 +205,15 @@ function memoizedDefault(expression: string | undefined, column?: { type: string
   return defaults.get(key);
 }
 
+/** The statements that bound how long each statement may wait for a lock and run (0: no bound). */
+function timeoutsSql(timeouts: Timeouts): string[] {
+  const ms = (v: number | undefined): string => `'${Math.max(0, Math.round(v ?? 0))}ms'`;
+  return [`SET lock_timeout = ${ms(timeouts.lockTimeout)}`, `SET statement_timeout = ${ms(timeouts.statementTimeout)}`];
+}
+
 export const postgresDialect: Dialect = {
   name: 'postgres',
-  capabilities: { transactionalDdl: true, runLock: true },
+  capabilities: { transactionalDdl: true, runLock: true, onlineDdl: true },
   compareOptions: {
     normalizeType: normalizePgType,
     normalizeDefault: memoizedDefault,
@@ -220,6 +225,7 @@ export const postgresDialect: Dialect = {
   quoteLiteral,
   fitModels: fitIdentifiers,
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
+  timeoutsScript: timeoutsSql,
   compile(operations: readonly Operation[], schema: Schema) {
     return compilePostgres(operations, schema);
   },

@@ -8,6 +8,7 @@ import { describeOperation, operationTable, type Operation } from '../../operati
 import { cloneSchema, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { createIndexSql, standardSql } from '../sql.js';
+import { PhaseBuilder, placementOf, type Placement } from '../phases.js';
 import { tokenize } from './parse.js';
 import { columnSql, createTableSql, isPlainDefault, rebuildSql } from './rebuild.js';
 
@@ -294,9 +295,9 @@ function followSource(schema: Schema, op: Operation): void {
 
 export function compileSqlite(operations: readonly Operation[], schema: Schema): CompiledOperations {
   const state = cloneSchema(schema);
-  const statements: string[] = [];
+  const out = new PhaseBuilder();
   const assertions: NonNullable<CompiledOperations['assertions']> = [];
-  let pending: { table: string; before: Table } | undefined;
+  let pending: { table: string; before: Table; placement: Placement } | undefined;
   let foreignKeysOff = false;
 
   const flush = (): void => {
@@ -305,8 +306,8 @@ export function compileSqlite(operations: readonly Operation[], schema: Schema):
     const rebuild = rebuildSql(pending.before, after);
     // Checked where the rebuild starts, so earlier statements of the revision (an UPDATE that
     // fills NULLs, say) count.
-    assertions.push(...rebuild.preconditions.map((p) => ({ at: statements.length, ...p })));
-    statements.push(...rebuild.statements);
+    assertions.push(...rebuild.preconditions.map((p) => ({ at: out.statements.length, ...p })));
+    out.add(rebuild.statements, pending.placement);
     after.source = rebuild.source;
     pending = undefined;
     foreignKeysOff = true;
@@ -314,30 +315,43 @@ export function compileSqlite(operations: readonly Operation[], schema: Schema):
 
   for (const op of operations) {
     const table = operationTable(op);
-    const joinsPending = pending && table === pending.table && !['renameTable', 'renameColumn', 'dropTable', 'execute'].includes(op.kind);
+    const placement = placementOf(op);
+    // Constraints are always checked here (a rebuild copies every row through them): nothing is
+    // left to validate.
+    if (op.kind === 'validateConstraint') {
+      tryApply(state, op);
+      continue;
+    }
+    const joinsPending = pending && table === pending.table && placement === 'inline' && !['renameTable', 'renameColumn', 'dropTable', 'execute'].includes(op.kind);
     if (!joinsPending) flush();
     if (op.kind === 'dropConstraint' && table) {
       const t = requireTable(state, table, op);
       if (!findConstraint(t, op.ref)) throw new UnsupportedOperationError('sqlite', `${describeOperation(op)}: no such constraint on table "${table}"`);
     }
     if (!pending && table && needsRebuild(op, state)) {
-      pending = { table, before: structuredClone(requireTable(state, table, op)) };
+      pending = { table, before: structuredClone(requireTable(state, table, op)), placement };
     }
     if (pending) {
       applyOperation(state, op);
     } else {
-      statements.push(...inPlaceSql(op));
+      out.add(inPlaceSql(op), placement);
       // In-place statements need no knowledge of the table; when the caller passed no schema
       // (nothing here rebuilds) the shape is unknown, and SQLite itself reports what is missing.
-      try {
-        applyOperation(state, op);
-        followSource(state, op);
-      } catch (error) {
-        if (!(error instanceof SchemaApplyError)) throw error;
-      }
+      if (tryApply(state, op)) followSource(state, op);
     }
   }
   flush();
-  return { statements, foreignKeysOff, ...(assertions.length ? { assertions } : {}) };
+  const phases = out.result();
+  return { statements: out.statements, foreignKeysOff, ...(assertions.length ? { assertions } : {}), ...(phases ? { phases } : {}) };
 }
 
+/** Applies `op` to a schema that may not hold what it names; false when it did not. */
+function tryApply(state: Schema, op: Operation): boolean {
+  try {
+    applyOperation(state, op);
+    return true;
+  } catch (error) {
+    if (!(error instanceof SchemaApplyError)) throw error;
+    return false;
+  }
+}

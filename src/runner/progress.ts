@@ -1,0 +1,69 @@
+/**
+ * The progress table: where a revision that runs in several phases (statements outside a
+ * transaction, constraints validated apart) stands between them. A row exists only while such a
+ * revision is under way: it is written with each phase and deleted in the transaction that moves
+ * the version table, so a run stopped halfway is resumed by the next one where it stopped.
+ */
+import { createHash } from 'node:crypto';
+import type { Connection, Dialect } from '../dialects/dialect.js';
+
+export interface Progress {
+  revision: string;
+  direction: 'up' | 'down';
+  /** The phase to run next. */
+  phase: number;
+  /** Whether that phase (outside a transaction) was started, so may be half done. */
+  started: boolean;
+  /** A digest of the revision's statements, so that a file changed since is not resumed. */
+  plan: string;
+}
+
+export class ProgressTable {
+  constructor(
+    readonly dialect: Dialect,
+    readonly name: string,
+  ) {}
+
+  private q(name: string): string {
+    return this.dialect.quoteIdentifier(name);
+  }
+
+  createSql(): string {
+    const q = (s: string): string => this.q(s);
+    return (
+      `CREATE TABLE IF NOT EXISTS ${q(this.name)} (${q('version_num')} varchar(32) NOT NULL, ${q('direction')} varchar(4) NOT NULL, ` +
+      `${q('phase')} integer NOT NULL, ${q('started')} integer NOT NULL, ${q('plan')} varchar(64) NOT NULL, ` +
+      `CONSTRAINT ${q(`${this.name}_pkc`)} PRIMARY KEY (${q('version_num')}, ${q('direction')}))`
+    );
+  }
+
+  /** Records that `revision` runs `phase` next (started: it has begun). */
+  setSql(p: Progress): string {
+    const q = (s: string): string => this.q(s);
+    const lit = (v: string): string => this.dialect.quoteLiteral(v);
+    return (
+      `INSERT INTO ${q(this.name)} (${q('version_num')}, ${q('direction')}, ${q('phase')}, ${q('started')}, ${q('plan')}) ` +
+      `VALUES (${lit(p.revision)}, ${lit(p.direction)}, ${p.phase}, ${p.started ? 1 : 0}, ${lit(p.plan)}) ` +
+      `ON CONFLICT (${q('version_num')}, ${q('direction')}) DO UPDATE SET ${q('phase')} = ${p.phase}, ${q('started')} = ${p.started ? 1 : 0}, ${q('plan')} = ${lit(p.plan)}`
+    );
+  }
+
+  clearSql(revision: string, direction: 'up' | 'down'): string {
+    const lit = (v: string): string => this.dialect.quoteLiteral(v);
+    return `DELETE FROM ${this.q(this.name)} WHERE ${this.q('version_num')} = ${lit(revision)} AND ${this.q('direction')} = ${lit(direction)}`;
+  }
+
+  /** The revisions an earlier run left between phases; none when the table does not exist. */
+  async read(conn: Connection): Promise<Progress[]> {
+    if (!(await conn.tableExists(this.name))) return [];
+    const rows = await conn.query<{ version_num: string; direction: string; phase: number | string; started: number | string; plan: string }>(
+      `SELECT ${this.q('version_num')} AS version_num, ${this.q('direction')} AS direction, ${this.q('phase')} AS phase, ${this.q('started')} AS started, ${this.q('plan')} AS plan FROM ${this.q(this.name)}`,
+    );
+    return rows.map((r) => ({ revision: r.version_num, direction: r.direction === 'down' ? 'down' : 'up', phase: Number(r.phase), started: Number(r.started) === 1, plan: r.plan }));
+  }
+}
+
+/** The digest that ties a progress row to the statements it was written for. */
+export function planDigest(statements: readonly string[]): string {
+  return createHash('sha256').update(statements.join('\u0000')).digest('hex').slice(0, 32);
+}
