@@ -202,9 +202,10 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const revision = step.revision.id;
     const plan = planDigest(statements);
     const mark = (phase: number, started: boolean): string => progress.setSql({ revision, direction: step.direction, phase, started, plan });
-    await conn.transaction(async () => void (await conn.runAll([versions.createSql(), progress.createSql()])));
-    versionTableReady = true;
     if (await doneElsewhere(step)) return;
+    // The version and progress tables come with the first phase, so that a revision whose first
+    // phase fails leaves nothing behind.
+    let tables = [versions.createSql(), progress.createSql()];
     let halfDone = resumeFrom?.started ?? false;
     if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at phase ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
     const finish = async (): Promise<void> => {
@@ -218,10 +219,24 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
       const sql = statements.slice(phase.from, phase.to);
       const checks = assertions.filter((a) => a.at >= phase.from && (a.at < phase.to || (last && a.at === phase.to))).map((a) => ({ ...a, at: a.at - phase.from }));
       const then = (): Promise<unknown> => (last ? finish() : conn.runAll([mark(k + 1, false)]));
+      const ensured = tables;
+      tables = [];
       if (phase.transaction) {
-        await retrying(`revision ${revision}`, () => conn.transaction(async () => void (await runChecked(sql, prepared.scripts, checks, false), await then()), { foreignKeysOff: prepared.foreignKeysOff }));
+        await retrying(`revision ${revision}`, () =>
+          conn.transaction(
+            async () => {
+              await conn.runAll(ensured);
+              await runChecked(sql, prepared.scripts, checks, false);
+              await then();
+            },
+            { foreignKeysOff: prepared.foreignKeysOff },
+          ),
+        );
+        versionTableReady = true;
         continue;
       }
+      if (ensured.length) await conn.transaction(async () => void (await conn.runAll(ensured)));
+      versionTableReady = true;
       await retrying(`revision ${revision}`, async () => {
         // Recorded before it starts: a rerun then knows the statement may be half done.
         await conn.runAll([mark(k, true)]);
