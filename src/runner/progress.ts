@@ -1,8 +1,9 @@
 /**
  * The progress table: where a revision that runs in several phases (statements outside a
- * transaction, constraints validated apart) stands between them. A row exists only while such a
- * revision is under way: it is written with each phase and deleted in the transaction that moves
- * the version table, so a run stopped halfway is resumed by the next one where it stopped.
+ * transaction, constraints validated apart) stands between them. It exists only while such a
+ * revision is under way: created with its first phase, written with each, and dropped in the
+ * transaction that moves the version table, so a run stopped halfway is resumed by the next one
+ * where it stopped.
  */
 import { createHash } from 'node:crypto';
 import type { Connection, Dialect } from '../dialects/dialect.js';
@@ -51,6 +52,12 @@ export class ProgressTable {
   clearSql(revision: string, direction: 'up' | 'down'): string {
     const lit = (v: string): string => this.dialect.quoteLiteral(v);
     return `DELETE FROM ${this.q(this.name)} WHERE ${this.q('version_num')} = ${lit(revision)} AND ${this.q('direction')} = ${lit(direction)}`;
+  }
+
+  /** `DROP TABLE` when no revision is halfway any more; nothing otherwise. */
+  async dropIfEmptySql(conn: Connection): Promise<string[]> {
+    const [row] = await conn.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${this.q(this.name)}`);
+    return Number(row?.n ?? 0) === 0 ? [`DROP TABLE ${this.q(this.name)}`] : [];
   }
 
   /** The revisions an earlier run left between phases; none when the table does not exist. */

@@ -211,6 +211,8 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const finish = async (): Promise<void> => {
       const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction)]);
       versions.checkCounts(changes, counts.slice(0, changes.length));
+      // The table is there only while a revision is halfway.
+      await conn.runAll(await progress.dropIfEmptySql(conn));
     };
     for (let k = resumeFrom?.phase ?? 0; k < phases.length; k++) {
       const phase = phases[k];
