@@ -277,7 +277,9 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
             // One statement at a time, so that a failure names its statement; foreign keys checked
             // after each revision that rebuilt a table, so that a violation names its revision.
             const prepared = await prepare(r.planned, r.ops);
-            resumeOf(r.planned, prepared);
+            if (resumeOf(r.planned, prepared)) {
+              throw new MigratorError('it stopped halfway in an earlier run, and one transaction for the whole run cannot resume it; run without --single-transaction');
+            }
             if (prepared.compiled.phases?.some((p) => !p.transaction)) {
               throw new MigratorError(
                 `it runs statements outside a transaction (${abbreviate(prepared.compiled.statements[prepared.compiled.phases.find((p) => !p.transaction)!.from])}), which one transaction for the whole run cannot hold; run without --single-transaction`,
