@@ -33,11 +33,11 @@ export const ADVISORY_HOLDER_SQL = `SELECT ${ACTIVITY}
     AND l.classid = ${Math.floor(ADVISORY_LOCK_KEY / 2 ** 32)} AND l.objid = ${ADVISORY_LOCK_KEY % 2 ** 32}
     AND a.pid <> pg_backend_pid()`;
 
-/** Other sessions holding granted locks on any of the relations named by $1 (names in the current schema). */
+/** Other sessions holding granted locks on any of the relations named by $1 (names in the current schema), or on the table of an index named. */
 export const TABLE_HOLDERS_SQL = `SELECT DISTINCT ${ACTIVITY}
   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
   WHERE l.locktype = 'relation' AND l.granted AND a.pid <> pg_backend_pid()
-    AND l.relation IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1::text[]))
+    AND l.relation IN (SELECT unnest(ARRAY[c.oid, i.indrelid]) FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1::text[]))
   ORDER BY a.pid`;
 
 /** `pid 123 (application "psql", from local, idle in transaction since 2026-…; last query: …)`. */
