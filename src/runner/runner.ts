@@ -169,13 +169,20 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
 
   const progress = new ProgressTable(dialect, versions.progressName);
   // A revision an earlier run left between phases is finished before anything else moves.
-  const unfinished = steps.length ? await progress.read(conn) : [];
-  const stray = unfinished.find((p) => p.revision !== steps[0].step.revision.id || p.direction !== steps[0].step.direction);
+  // Read even when there is nothing to do: a downgrade halfway leaves the version table as it was.
+  const unfinished = await progress.read(conn);
+  const stray = unfinished.find((p) => !steps.length || p.revision !== steps[0].step.revision.id || p.direction !== steps[0].step.direction);
   if (stray) {
-    const parents = options.graph?.get(stray.revision)?.downRevisions.join(',') || 'base';
+    const parents = options.graph?.get(stray.revision)?.downRevisions ?? [];
+    const finish =
+      stray.direction === 'up'
+        ? `\`migrator upgrade ${stray.revision}\``
+        : parents.length > 1
+          ? 'the `migrator downgrade` that started it'
+          : `\`migrator downgrade ${parents[0] ?? 'base'}\``;
     throw new MigratorError(
       `the ${stray.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${stray.revision} stopped halfway in an earlier run (before its phase ${stray.phase + 1}); ` +
-        `finish it first: \`migrator ${stray.direction === 'up' ? `upgrade ${stray.revision}` : `downgrade ${parents}`}\` resumes it where it stopped`,
+        `finish it first: ${finish} resumes it where it stopped`,
     );
   }
   /** The progress an earlier run recorded for this step, checked against what the file says now. */

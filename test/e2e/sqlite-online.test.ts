@@ -136,7 +136,7 @@ PRAGMA foreign_keys=ON;
     assert.match(r.stdout, /^Applied {2}b2 {2}vacuum$/m);
     assert.deepEqual(p.versions(), ['b2']);
     assert.deepEqual(p.query("SELECT count(*) AS n FROM items WHERE note = 'n' || id"), [{ n: 20 }]);
-    assert.deepEqual(p.query('SELECT * FROM migrator_version_progress'), []);
+    assert.ok(!p.tables().includes('migrator_version_progress'), 'the progress table is gone once the revision is done');
     p.ok(['downgrade', 'a1']);
     assert.deepEqual(p.versions(), ['a1']);
     assert.ok(!p.schema().items.columns.some((c) => c.name === 'note'));

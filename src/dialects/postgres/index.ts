@@ -172,17 +172,15 @@ class PostgresConnection implements Connection {
       return rows.length ? describeHolder(rows[0]) : 'a session that has just released it';
     };
     options.onWait?.(await holder());
-    // Waiting in the server's lock queue (not polling) keeps the runs in arrival order;
-    // lock_timeout bounds the wait.
-    const wait = Number.isFinite(options.wait) ? Math.max(1, Math.round(options.wait)) : 0;
-    await this.send(`SET lock_timeout = '${wait}ms'`);
-    try {
-      await this.send('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
-    } catch (error) {
-      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
-      throw new LockWaitError(await holder(), options.wait);
-    } finally {
-      await this.send('RESET lock_timeout').catch(() => undefined);
+    // Polled rather than queued in the server: a session waiting in pg_advisory_lock holds a
+    // snapshot, which the holder's CREATE INDEX CONCURRENTLY would wait for — a deadlock.
+    const deadline = Date.now() + options.wait;
+    for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new LockWaitError(await holder(), options.wait);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+      const [{ ok: got }] = (await this.send('SELECT pg_try_advisory_lock($1) AS ok', [ADVISORY_LOCK_KEY])).rows as { ok: boolean }[];
+      if (got) return;
     }
   }
 
