@@ -54,7 +54,8 @@ async function fastLoad(file: string, own: Record<string, Exports>, seen: Map<st
   const { code } = sucrase()(source, { transforms: ['typescript', 'imports'], filePath: file, disableESTransforms: true });
   const module = { exports: {} as Exports };
   seen.set(file, module.exports);
-  const nodeRequire = createRequire(file);
+  // Made on first use: a revision file that imports only types from migrator requires nothing.
+  let nodeRequire: NodeJS.Require | undefined;
   const pending: string[] = [];
   // Relative TypeScript imports are loaded first (see below); everything else synchronously.
   for (const m of code.matchAll(/\brequire\(\s*(['"])(\.{1,2}\/[^'"]+)\1\s*\)/g)) pending.push(m[2]);
@@ -68,6 +69,7 @@ async function fastLoad(file: string, own: Record<string, Exports>, seen: Map<st
     const loaded = relative.get(request);
     if (loaded) return loaded;
     try {
+      nodeRequire ??= createRequire(file);
       return nodeRequire(request);
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_REQUIRE_ESM') throw new NeedsFullLoader();

@@ -235,6 +235,40 @@ export async function downgrade(op: Operations): Promise<void> {
     assert.deepEqual(await db.query<{ version_num: string }>('SELECT version_num FROM migrator_version'), [{ version_num: 'a1' }]);
   });
 
+  test('statements that share a round trip: a failure still names its own statement, and nothing of the revision stays', async () => {
+    await resetSchema();
+    const p = project('');
+    p.write('versions/a1_posts.ts', createPosts('a1'));
+    p.write(
+      'versions/b2_batch.ts',
+      `import type { Operations } from 'migrator';
+
+export const revision = 'b2';
+export const downRevision: string | string[] | null = 'a1';
+
+export async function upgrade(op: Operations): Promise<void> {
+  await op.createTable('tags', { columns: [{ name: 'id', type: 'integer', nullable: false }], primaryKey: { columns: ['id'] } });
+  await op.addColumn('posts', { name: 'note', type: 'text', nullable: true });
+  await op.addColumn('missing', { name: 'x', type: 'integer', nullable: true });
+  await op.createIndex('posts', { name: 'posts_note_idx', columns: ['note'] });
+}
+
+export async function downgrade(op: Operations): Promise<void> {
+  await op.dropTable('tags');
+}
+`,
+    );
+    const r = p.run(['migrate']);
+    assert.equal(r.status, 2, explain(r, 'to exit 2'));
+    assert.match(r.stderr, /^error: upgrade a1 -> b2 failed; revision b2 \(.*\) was rolled back: relation "missing" does not exist \(in statement: ALTER TABLE "missing" ADD "x" integer\)\n$/);
+    assert.deepEqual(await tables(), ['migrator_version', 'posts']);
+    assert.deepEqual(await db.query<{ version_num: string }>('SELECT version_num FROM migrator_version'), [{ version_num: 'a1' }]);
+    assert.deepEqual(
+      await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'posts' ORDER BY column_name`),
+      [{ column_name: 'id' }, { column_name: 'title' }],
+    );
+  });
+
   test("a revision's own op.execute script of two statements runs whole", async () => {
     await resetSchema();
     const p = project('');

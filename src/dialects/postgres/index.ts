@@ -10,9 +10,14 @@ import { normalizePgDefault, normalizePgOpclass, normalizePgType } from './types
 import { normalizePgExpression } from './expressions.js';
 import { fitIdentifiers } from './identifiers.js';
 import { reprintResponse, reprintSql, type ReprintRow } from './reprint.js';
+import { plainlyOneCommand } from './one-command.js';
 import { ADVISORY_HOLDER_SQL, ADVISORY_LOCK_KEY, describeHolder, LOCK_NOT_AVAILABLE, namesIn, TABLE_HOLDERS_SQL } from './locks.js';
 
 export { ADVISORY_LOCK_KEY } from './locks.js';
+
+function statementError(sql: string, error: unknown): StatementError {
+  return (error as { code?: string }).code === LOCK_NOT_AVAILABLE ? new LockTimeoutError(sql, error) : new StatementError(sql, error);
+}
 
 const NO_SCRIPTS: ReadonlySet<string> = new Set();
 
@@ -20,6 +25,8 @@ class PostgresConnection implements Connection {
   private schemaName?: string;
   /** A transaction was asked for: BEGIN travels with the next statement, saving a round trip. */
   private beginPending = false;
+  /** Inside `transaction()`: statements may share a round trip. */
+  private inTransaction = false;
 
   /** Set when the server or the network ended the connection. */
   lost = false;
@@ -95,26 +102,68 @@ class PostgresConnection implements Connection {
 
   async runAll(statements: readonly string[], scripts: ReadonlySet<string> = NO_SCRIPTS): Promise<number[]> {
     const counts: number[] = [];
-    if (statements.length && this.beginPending) {
+    for (let i = 0; i < statements.length; ) {
+      // In a transaction, a run of statements that are each plainly one command goes to the
+      // server in one round trip; anything else goes alone.
+      let end = i;
+      while (this.inTransaction && end < statements.length && !scripts.has(statements[end]) && plainlyOneCommand(statements[end])) end++;
+      if (end - i >= 2 || (end > i && this.beginPending)) {
+        counts.push(...(await this.batch(statements.slice(i, end))));
+        i = end;
+        continue;
+      }
+      counts.push(await this.alone(statements[i], scripts.has(statements[i])));
+      i++;
+    }
+    return counts;
+  }
+
+  /** One statement: a user's script through the simple protocol, anything else as one command. */
+  private async alone(sql: string, script: boolean): Promise<number> {
+    if (this.beginPending) {
       this.beginPending = false;
       await this.send('BEGIN');
     }
-    for (const sql of statements) {
-      try {
-        if (scripts.has(sql)) {
-          const results = await this.simple(sql);
-          counts.push(results[results.length - 1]?.rowCount ?? 0);
-        } else {
-          // The extended protocol takes exactly one command: nothing in a generated statement
-          // can start a second one.
-          const result = await this.send({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
-          counts.push(result.rowCount ?? 0);
-        }
-      } catch (error) {
-        throw (error as { code?: string }).code === LOCK_NOT_AVAILABLE ? new LockTimeoutError(sql, error) : new StatementError(sql, error);
+    try {
+      if (script) {
+        const results = await this.simple(sql);
+        return results[results.length - 1]?.rowCount ?? 0;
       }
+      // The extended protocol takes exactly one command: nothing in a generated statement can
+      // start a second one.
+      const result = await this.send({ text: sql, queryMode: 'extended' } as pg.QueryConfig);
+      return result.rowCount ?? 0;
+    } catch (error) {
+      throw statementError(sql, error);
     }
-    return counts;
+  }
+
+  /**
+   * Statements that are each plainly one command, in one round trip, behind a savepoint: when one
+   * fails, the batch is undone to the savepoint and run again one statement at a time, so that
+   * the error names its statement. A lock timeout is not waited for twice: it names the batch.
+   */
+  private async batch(statements: readonly string[]): Promise<number[]> {
+    const begin = this.beginPending ? ['BEGIN'] : [];
+    this.beginPending = false;
+    const head = [...begin, 'SAVEPOINT migrator_batch'];
+    let results: pg.QueryResult[];
+    try {
+      const result = (await this.send([...head, ...statements, 'RELEASE SAVEPOINT migrator_batch'].join(';\n'))) as pg.QueryResult | pg.QueryResult[];
+      results = Array.isArray(result) ? result : [result];
+    } catch (error) {
+      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE || this.lost) throw statementError(statements.join(';\n'), error);
+      try {
+        await this.send('ROLLBACK TO SAVEPOINT migrator_batch');
+      } catch {
+        throw statementError(statements.join(';\n'), error);
+      }
+      const counts: number[] = [];
+      for (const sql of statements) counts.push(await this.alone(sql, false));
+      await this.send('RELEASE SAVEPOINT migrator_batch');
+      return counts;
+    }
+    return results.slice(head.length, head.length + statements.length).map((r) => r.rowCount ?? 0);
   }
 
   async setTimeouts(timeouts: Timeouts): Promise<void> {
@@ -128,6 +177,7 @@ class PostgresConnection implements Connection {
 
   async transaction<T>(body: () => Promise<T>): Promise<T> {
     this.beginPending = true;
+    this.inTransaction = true;
     try {
       const result = await body();
       if (this.beginPending) this.beginPending = false;
@@ -137,6 +187,8 @@ class PostgresConnection implements Connection {
       if (this.beginPending) this.beginPending = false;
       else await this.send('ROLLBACK').catch(() => undefined);
       throw error;
+    } finally {
+      this.inTransaction = false;
     }
   }
 
