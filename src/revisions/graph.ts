@@ -391,7 +391,10 @@ export class RevisionGraph {
       if (!applied.has(t)) throw new RevisionError(`cannot downgrade to ${t}: it is not below the current revision(s) ${current.join(', ') || '(base)'}; use upgrade`);
     }
     const keep = this.ancestors(target.targets);
-    const remove = new Set([...this.descendants(target.roots)].filter((id) => applied.has(id) && !keep.has(id)));
+    // A root that stays (a target) takes down what grows from its children, as Alembic's roots
+    // are the target's children: a revision that only depends on the target stays with it.
+    const from = target.roots.flatMap((r) => (keep.has(r) ? this.children.get(r)! : [r]));
+    const remove = new Set([...this.descendants(from)].filter((id) => applied.has(id) && !keep.has(id)));
     const heads = new Set(current);
     const remaining = new Set(applied);
     return this.topological(remove)
@@ -411,7 +414,19 @@ export class RevisionGraph {
       }
       return this.upgradePlan(current, this.resolveTarget(target, current));
     }
-    return this.downgradePlan(current, this.resolveDowngrade(target, current));
+    const down = this.resolveDowngrade(target, current);
+    const steps = this.downgradePlan(current, down);
+    // As Alembic: a target that is applied but not a current head, yet takes nothing down (a
+    // `label@<rev>` whose branch has nothing applied above <rev>, a revision applied only as
+    // another's dependency), is refused rather than passed over.
+    const below = down.targets.filter((t) => !current.includes(t));
+    if (steps.length === 0 && below.length > 0) {
+      const branch = /^(.+)@/.exec(target)?.[1];
+      throw new RevisionError(
+        `cannot downgrade to ${target}: nothing above ${below.join(', ')} is applied${branch ? ` on branch "${branch}"` : ''} (the database is at ${current.join(', ')})`,
+      );
+    }
+    return steps;
   }
 
   /** Version-table maintenance for applying `r`, as Alembic's HeadMaintainer does it. */

@@ -298,6 +298,17 @@ const SCENARIOS: Scenario[] = [
       ok('upgrade b@b1b1b1', [], ['a1a1a1', 'b1b1b1']),
       ok('upgrade heads', ['up:a2a2a2', 'up:b2b2b2', 'up:a3a3a3'], ['a3a3a3', 'b2b2b2']),
       ok('downgrade base', ['down:a3a3a3', 'down:b2b2b2', 'down:b1b1b1', 'down:a2a2a2', 'down:a1a1a1'], []),
+      ok('upgrade heads', ['up:a1a1a1', 'up:a2a2a2', 'up:a3a3a3', 'up:b1b1b1', 'up:b2b2b2'], ['a3a3a3', 'b2b2b2']),
+      // Down to a2a2a2: what grows from its children goes; b2b2b2, which only depends on it, stays.
+      ok('downgrade a2a2a2', ['down:a3a3a3'], ['b2b2b2']),
+      // a2a2a2 is applied (b2b2b2 needs it) but nothing above it: not a valid downgrade target.
+      err('downgrade a2a2a2', /nothing above a2a2a2/),
+      ok('upgrade heads', ['up:a3a3a3'], ['a3a3a3', 'b2b2b2']),
+      ok('downgrade a3a3a3-1', ['down:a3a3a3'], ['b2b2b2']),
+      err('downgrade a@a2a2a2', /nothing above a2a2a2 is applied on branch "a"/),
+      ok('upgrade heads', ['up:a3a3a3'], ['a3a3a3', 'b2b2b2']),
+      ok('downgrade a@a2a2a2', ['down:a3a3a3'], ['b2b2b2']),
+      ok('downgrade base', ['down:b2b2b2', 'down:b1b1b1', 'down:a2a2a2', 'down:a1a1a1'], []),
     ],
   },
   {
