@@ -366,9 +366,18 @@ export class RevisionGraph {
     if (target === 'base') return { targets: [], roots: this.bases.map((b) => b.id) };
     const rel = RELATIVE.exec(target);
     if (rel && !this.byId.has(target) && !this.labels.has(target)) return this.resolveRelative(target, rel[1], rel[2], Number(rel[3]), current);
-    const at = /^(.+)@base$/.exec(target);
-    if (at) return { targets: [], roots: this.branchBases(this.labelled(at[1]).id) };
+    const at = /^(.+)@(.+)$/.exec(target);
+    if (at?.[2] === 'base') return { targets: [], roots: this.branchBases(this.labelled(at[1]).id) };
     const targets = this.resolveTarget(target, current);
+    if (at && at[2] !== 'head' && at[2] !== 'heads') {
+      // label@<rev> takes only that branch down to <rev>: of the children of <rev>, those on the
+      // label's lineage go, with whatever builds on them; another branch growing from <rev>
+      // keeps its head. Alembic narrows the same way (_collect_downgrade_revisions), to children
+      // that are ancestors of the labelled revision; where the branch forks above the labelled
+      // revision it finds none and refuses, while this takes every fork of the branch down.
+      const members = this.branchMembers(this.labelled(at[1]).id);
+      return { targets, roots: this.children.get(targets[0])!.filter((id) => members.has(id)) };
+    }
     return { targets, roots: targets };
   }
 

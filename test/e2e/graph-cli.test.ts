@@ -26,6 +26,10 @@ const C1 = 'c01e00000001';
 const C2 = 'c01e00000002';
 const R1 = 'c2f000000001';
 const R2 = 'c2f000000002';
+const B1 = 'c1b000000001';
+const B2 = 'c1b000000002';
+const D1 = 'c2b000000001';
+const D2 = 'c2b000000002';
 const ALL_TABLES = ['core_orgs', 'core_users', 'crm_contacts', 'crm_deals'];
 const CORE_TABLES = ['core_orgs', 'core_users'];
 
@@ -176,6 +180,38 @@ for (const backend of [sqlite, postgres(() => pg!)]) {
       await step(['upgrade', 'heads'], [R2], ALL_TABLES);
       const out = await step(['downgrade', 'core@base'], [R1], ['crm_contacts']);
       assert.deepEqual(sorted(stepsOf(out)), [`down:${C1}`, `down:${C2}`, `down:${R2}`]);
+    });
+
+    it('downgrade label@<rev> takes only that branch down; a branch beside it keeps its head', async () => {
+      // Two labelled branches grow from core's head:
+      //   c01e00000002 <- c1b000000001 (c1branch) <- c1b000000002
+      //   c01e00000002 <- c2b000000001 (c2branch) <- c2b000000002
+      p.revision('core', { id: B1, down: C2, labels: ['c1branch'], message: 'create c1_items', table: 'c1_items' });
+      p.revision('core', { id: B2, down: B1, message: 'create c1_more', table: 'c1_more' });
+      p.revision('core', { id: D1, down: C2, labels: ['c2branch'], message: 'create c2_items', table: 'c2_items' });
+      p.revision('core', { id: D2, down: D1, message: 'create c2_more', table: 'c2_more' });
+      const everything = sorted([...ALL_TABLES, 'c1_items', 'c1_more', 'c2_items', 'c2_more']);
+      await step(['upgrade', 'heads'], [B2, D2, R2], everything);
+
+      let out = await step(['downgrade', `c2branch@${C2}`], [B2, R2], sorted([...ALL_TABLES, 'c1_items', 'c1_more']));
+      assert.deepEqual(stepsOf(out), [`down:${D2}`, `down:${D1}`]);
+      // Nothing of c2branch is left above c01e00000002: refused, as Alembic refuses it.
+      assert.match(p.fails('downgrade', `c2branch@${C2}`), /nothing above c01e00000002 is applied on branch "c2branch"/);
+      assert.match(p.fails('downgrade', `c2branch@${B1}`), /c1b000000001 is not on branch "c2branch"/);
+
+      await step(['upgrade', 'c2branch@head'], [B2, D2, R2], everything);
+      out = await step(['downgrade', `c1branch@${C2}`], [D2, R2], sorted([...ALL_TABLES, 'c2_items', 'c2_more']));
+      assert.deepEqual(stepsOf(out), [`down:${B2}`, `down:${B1}`]);
+
+      // Offline, from the rows a start names: the same steps and version-table statements.
+      await step(['upgrade', 'heads'], [B2, D2, R2], everything);
+      const sql = p.ok('downgrade', '--sql', `heads:c2branch@${C2}`).stdout;
+      assert.equal((sql.match(/^-- Running downgrade /gm) ?? []).length, 2, sql);
+      assert.deepEqual(replayVersionSql(sql, [B2, D2, R2]), [B2, R2]);
+
+      // Without a label, both branches go down to c01e00000002; crm stays.
+      out = await step(['downgrade', C2], [R2], ALL_TABLES);
+      assert.deepEqual(sorted(stepsOf(out)), sorted([`down:${B1}`, `down:${B2}`, `down:${D1}`, `down:${D2}`]));
     });
 
     it('stamp [--purge] moves only the version table; stamp --sql prints it', async () => {
