@@ -216,7 +216,11 @@ export async function revision(project: Project, options: NewRevisionOptions): P
   }
   return locked(project, async () => {
     const parents = parentsFor(project, options);
-    const dependsOn = (options.dependsOn ?? []).map((d) => project.graph.lookup(d).id);
+    // As Alembic: a branch label is written as given, anything else as the full id it names.
+    const dependsOn = (options.dependsOn ?? []).map((d) => {
+      const r = project.graph.lookup(d);
+      return r.branchLabels.includes(d) ? d : r.id;
+    });
     const generated = options.autogenerate ? await autogenerate(project, options) : { ops: [] as Operation[], comments: [], notices: [] };
     const written = write(project, generated.ops, options, message, parents, { branchLabels: options.branchLabels, dependsOn, comments: generated.comments });
     return { ...written, notices: generated.notices };

@@ -10,6 +10,7 @@ export interface Revision {
   /** Parents; several for a merge revision, none for a base. */
   downRevisions: string[];
   branchLabels: string[];
+  /** As written in the file: revision ids or branch labels (see `RevisionGraph.dependenciesOf`). */
   dependsOn: string[];
   /** Where the revision was read from, for messages. */
   path?: string;
@@ -64,6 +65,8 @@ export class RevisionGraph {
   private readonly children = new Map<string, string[]>();
   private readonly dependents = new Map<string, string[]>();
   private readonly labels = new Map<string, string>();
+  /** `dependsOn` of each revision as revision ids: branch labels resolved. */
+  private readonly dependencies = new Map<string, string[]>();
   /** File order of each revision, for deterministic walks. */
   private readonly order = new Map<string, number>();
   /** Revisions in the order they were given (file order). */
@@ -81,15 +84,6 @@ export class RevisionGraph {
       this.order.set(r.id, i);
     });
     for (const r of revisions) {
-      for (const parent of [...r.downRevisions, ...r.dependsOn]) {
-        if (parent === r.id) throw new RevisionError(`revision ${r.id}${where(r)} names itself as its ${r.downRevisions.includes(parent) ? 'parent' : 'dependency'}`);
-        if (!this.byId.has(parent)) {
-          const what = r.downRevisions.includes(parent) ? 'revises' : 'depends on';
-          throw new RevisionError(`revision ${r.id}${where(r)} ${what} ${parent}, which no revision file defines`);
-        }
-      }
-      for (const parent of new Set(r.downRevisions)) this.children.get(parent)!.push(r.id);
-      for (const dep of new Set(r.dependsOn)) this.dependents.get(dep)!.push(r.id);
       for (const label of r.branchLabels) {
         if (!REVISION_ID.test(label)) throw new RevisionError(`branch label ${JSON.stringify(label)} of revision ${r.id}${where(r)} is not valid: use ${REVISION_ID_RULE}`);
         const other = this.labels.get(label);
@@ -97,6 +91,24 @@ export class RevisionGraph {
         if (this.byId.has(label)) throw new RevisionError(`branch label "${label}" of revision ${r.id}${where(r)} is also a revision id`);
         this.labels.set(label, r.id);
       }
+    }
+    for (const r of revisions) {
+      for (const parent of r.downRevisions) {
+        if (parent === r.id) throw new RevisionError(`revision ${r.id}${where(r)} names itself as its parent`);
+        if (!this.byId.has(parent)) throw new RevisionError(`revision ${r.id}${where(r)} revises ${parent}, which no revision file defines`);
+      }
+      // As Alembic's depends_on: a full revision id, or a branch label, which stands for the
+      // revision that carries the label (not the head of its branch) — Alembic resolves each
+      // name through its revision map, where a label maps to its labelled revision.
+      const deps = r.dependsOn.map((dep) => {
+        const id = this.byId.has(dep) ? dep : this.labels.get(dep);
+        if (id === undefined) throw new RevisionError(`revision ${r.id}${where(r)} depends on ${dep}, which is neither a revision id nor a branch label of any revision file`);
+        if (id === r.id) throw new RevisionError(`revision ${r.id}${where(r)} names itself as its dependency${id === dep ? '' : ` (through its branch label "${dep}")`}`);
+        return id;
+      });
+      this.dependencies.set(r.id, [...new Set(deps)]);
+      for (const parent of new Set(r.downRevisions)) this.children.get(parent)!.push(r.id);
+      for (const dep of new Set(deps)) this.dependents.get(dep)!.push(r.id);
     }
     this.checkCycles();
   }
@@ -137,10 +149,14 @@ export class RevisionGraph {
     return this.byId.get(id)!;
   }
 
-  /** Down revisions first, then dependencies. */
-  private parentsOf(id: string): string[] {
-    const r = this.rev(id);
-    return [...r.downRevisions, ...r.dependsOn];
+  /** Down revisions first, then dependencies (as revision ids, branch labels resolved). */
+  parentsOf(id: string): string[] {
+    return [...this.rev(id).downRevisions, ...this.dependenciesOf(id)];
+  }
+
+  /** The revisions `id` depends on: its `dependsOn`, a branch label given as the revision that carries it. */
+  dependenciesOf(id: string): string[] {
+    return this.dependencies.get(id) ?? [];
   }
 
   /** Revisions that no other revision revises, in file order. */

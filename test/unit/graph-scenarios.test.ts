@@ -435,6 +435,41 @@ const SCENARIOS: Scenario[] = [
       ok('downgrade base', ['down:x2x2x2', 'down:x3x3x3', 'down:x1x1x1', 'down:r0r0r0'], []),
     ],
   },
+  {
+    // dependsOn naming a branch label: the revision carrying the label, not its branch's head.
+    // l1l1l1 (label lib) <- l2l2l2 (label c1lib) <- l3l3l3; a1a1a1 (label app) <- a2a2a2 (dependsOn c1lib) <- a3a3a3
+    name: 'dependsOn a branch label',
+    revisions: [
+      rev('l1l1l1', [], ['lib']),
+      rev('l2l2l2', ['l1l1l1'], ['c1lib']),
+      rev('l3l3l3', ['l2l2l2']),
+      rev('a1a1a1', [], ['app']),
+      rev('a2a2a2', ['a1a1a1'], [], ['c1lib']),
+      rev('a3a3a3', ['a2a2a2']),
+    ],
+    heads: ['l3l3l3', 'a3a3a3'],
+    resolvedHeads: ['l3l3l3', 'a3a3a3'],
+    bases: ['l1l1l1', 'a1a1a1'],
+    branchPoints: [],
+    commands: [
+      // l2l2l2 comes first, l3l3l3 (lib's head) does not come along; l2l2l2 has no row.
+      ok('upgrade app@head', ['up:l1l1l1', 'up:l2l2l2', 'up:a1a1a1', 'up:a2a2a2', 'up:a3a3a3'], ['a3a3a3']),
+      ok('upgrade lib@head', ['up:l3l3l3'], ['a3a3a3', 'l3l3l3']),
+      ok('downgrade c1lib@base', ['down:l3l3l3', 'down:a3a3a3', 'down:a2a2a2', 'down:l2l2l2', 'down:l1l1l1'], ['a1a1a1']),
+      ok('upgrade heads', ['up:l1l1l1', 'up:l2l2l2', 'up:a2a2a2', 'up:a3a3a3', 'up:l3l3l3'], ['a3a3a3', 'l3l3l3']),
+      // Taking lib below c1lib takes app's dependent revisions with it.
+      ok('downgrade lib@l1l1l1', ['down:l3l3l3', 'down:a3a3a3', 'down:a2a2a2', 'down:l2l2l2'], ['a1a1a1', 'l1l1l1']),
+      ok('upgrade app@head', ['up:l2l2l2', 'up:a2a2a2', 'up:a3a3a3'], ['a3a3a3']),
+      ok('downgrade app@base', ['down:a3a3a3', 'down:a2a2a2', 'down:a1a1a1'], ['l2l2l2']),
+      ok('downgrade base', ['down:l2l2l2', 'down:l1l1l1'], []),
+      ok('upgrade a2a2a2', ['up:l1l1l1', 'up:l2l2l2', 'up:a1a1a1', 'up:a2a2a2'], ['a2a2a2']),
+      ok('upgrade heads', ['up:a3a3a3', 'up:l3l3l3'], ['a3a3a3', 'l3l3l3']),
+      ok('downgrade l2l2l2', ['down:l3l3l3'], ['a3a3a3']),
+      ok('downgrade base', ['down:a3a3a3', 'down:a2a2a2', 'down:a1a1a1', 'down:l2l2l2', 'down:l1l1l1'], []),
+      ok('upgrade c1lib@head', ['up:l1l1l1', 'up:l2l2l2', 'up:l3l3l3'], ['l3l3l3']),
+      ok('upgrade app@+2', ['up:a1a1a1', 'up:a2a2a2'], ['a2a2a2', 'l3l3l3']),
+    ],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -443,8 +478,11 @@ const SCENARIOS: Scenario[] = [
 class Model {
   readonly byId: Map<string, Revision>;
 
-  constructor(readonly revisions: readonly Revision[]) {
-    this.byId = new Map(revisions.map((r) => [r.id, r]));
+  constructor(revisions: readonly Revision[]) {
+    // RevisionMap._add_depends_on: a name in depends_on is looked up in the map of revision ids
+    // and branch labels, where a label stands for the revision that carries it.
+    const labelled = new Map(revisions.flatMap((r) => r.branchLabels.map((l) => [l, r.id] as const)));
+    this.byId = new Map(revisions.map((r) => [r.id, { ...r, dependsOn: r.dependsOn.map((d) => labelled.get(d) ?? d) }]));
   }
 
   /** Down revisions and dependencies. */
