@@ -161,7 +161,7 @@ export function buildProgram(cwd: string): Command {
     .option('--head <revision>', 'build on this head (e.g. crm@head), or "base" for a new root')
     .option('--splice', 'allow --head to be a revision that is not a head, starting a branch')
     .option('--branch-label <labels>', 'name the branch this revision starts (comma-separated, repeatable)', list)
-    .option('--depends-on <revisions>', 'revisions this one depends on (comma-separated, repeatable)', list)
+    .option('--depends-on <revisions>', 'revisions or branch labels this one depends on (comma-separated, repeatable)', list)
     .option('--version-path <dir>', 'write into this version folder')
     .option('--accept-data-loss', 'with --autogenerate: write the revision even if it drops rows or fails on them at migrate')
     .option('--allow-empty', 'with --autogenerate: write the revision even if the models describe no table');

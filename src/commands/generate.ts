@@ -51,13 +51,13 @@ export type GenerateResult = ({ written: true; path: string; id: string; operati
 };
 
 /** The database's schema and the models', after checking the database is at head. */
-async function schemas(project: Project, requireHead: boolean): Promise<{ database: Schema; models: Schema; dbHeads: string[] }> {
+async function schemas(project: Project, requireHead: boolean): Promise<{ database: Schema; models: Schema; dbHeads: string[]; versionTable: boolean }> {
   const graph = project.graph;
   const dialect = project.dialect;
   const versions = project.versionTable(dialect);
   return project.withConnection(async (conn) => {
     // The database reads its catalog while the models are parsed.
-    const fromDatabase = Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables })]);
+    const fromDatabase = Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables }), conn.tableExists(versions.name)]);
     fromDatabase.catch(() => undefined);
     // The model readers (and the TypeScript compiler they use) load only for commands that read models.
     const { readModels } = await import('../models/index.js');
@@ -67,19 +67,27 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
       dataSources: config.dataSources,
     });
     dialect.fitModels?.(models);
-    const [dbHeads, database] = await fromDatabase;
+    const [dbHeads, database, versionTable] = await fromDatabase;
     // Expressions the database re-prints its own way are asked of it, never taken for changes.
     const pending = conn.reprint ? unsettled(database, models, dialect.compareOptions) : [];
     if (pending.length) settle(pending, await conn.reprint!(pending.map((p) => p.request)), dialect.compareOptions);
     if (requireHead) {
-      const heads = graph.heads.map((h) => h.id).sort();
+      const heads = headRows(graph);
       if (dbHeads.join() !== heads.join()) {
         const at = dbHeads.length ? dbHeads.join(', ') : 'base (no revisions applied)';
         throw new MigratorError(`the database ${project.target.display} is at ${at}, not at the head revision ${heads.join(', ') || '(none)'}; run \`migrator migrate\` first`);
       }
     }
-    return { database, models, dbHeads };
+    return { database, models, dbHeads, versionTable };
   }, { readOnly: true });
+}
+
+/**
+ * The version table's rows once every revision is applied, sorted: the heads, less those another
+ * revision depends on (they have no row of their own).
+ */
+function headRows(graph: RevisionGraph): string[] {
+  return graph.headsAfter(graph.heads.map((h) => h.id)).sort();
 }
 
 function diff(database: Schema, models: Schema, project: Project): Operation[] {
@@ -216,7 +224,11 @@ export async function revision(project: Project, options: NewRevisionOptions): P
   }
   return locked(project, async () => {
     const parents = parentsFor(project, options);
-    const dependsOn = (options.dependsOn ?? []).map((d) => project.graph.lookup(d).id);
+    // As Alembic: a branch label is written as given, anything else as the full id it names.
+    const dependsOn = (options.dependsOn ?? []).map((d) => {
+      const r = project.graph.lookup(d);
+      return r.branchLabels.includes(d) ? d : r.id;
+    });
     const generated = options.autogenerate ? await autogenerate(project, options) : { ops: [] as Operation[], comments: [], notices: [] };
     const written = write(project, generated.ops, options, message, parents, { branchLabels: options.branchLabels, dependsOn, comments: generated.comments });
     return { ...written, notices: generated.notices };
@@ -244,7 +256,7 @@ function autoMessage(ops: Operation[]): string {
 
 export interface CheckResult {
   clean: boolean;
-  /** Problems found: pending revisions, heads mismatch. */
+  /** Problems found: pending revisions, heads mismatch, a database to adopt with `stamp`. */
   problems: string[];
   operations: string[];
   /** A unified diff of the database schema against the models' schema. */
@@ -260,11 +272,18 @@ export async function check(project: Project): Promise<CheckResult> {
   const { database, models, unmanaged } = await scopeSchemas(project, all.database, all.models);
   const dbHeads = all.dbHeads;
   const problems: string[] = [];
-  const heads = graph.heads.map((h) => h.id).sort();
-  if (dbHeads.join() !== heads.join()) {
+  const heads = headRows(graph);
+  const ops = diff(database, models, project);
+  if (dbHeads.length === 0 && heads.length > 0 && ops.length === 0 && database.tables.length > 0) {
+    // Tables made some other way (by hand, by another tool, by a restored dump): migrating would
+    // create them again. Stamping records where they already are.
+    const table = project.versionTable().name;
+    const why = all.versionTable ? `version table ${table} is empty` : `no version table ${table}`;
+    const target = graph.heads.length > 1 ? 'heads' : 'head';
+    problems.push(`the database already matches the models, but no revision is recorded (${why}): run \`migrator stamp ${target}\` to record it as up to date without running any revision (migrate would try to create its tables again)`);
+  } else if (dbHeads.join() !== heads.join()) {
     problems.push(`database is at ${dbHeads.join(', ') || 'base'}, the revision files' head is ${heads.join(', ') || 'base'}: run \`migrator migrate\``);
   }
-  const ops = diff(database, models, project);
   const { createTwoFilesPatch } = await import('diff');
   const text = ops.length ? createTwoFilesPatch('database', 'models', schemaText(database, project), schemaText(models, project), '', '', { context: 3 }) : '';
   return { clean: problems.length === 0 && ops.length === 0, problems, operations: ops.map(describeOperation), diff: text, notices: unmanaged.map(notManagedNotice) };

@@ -182,7 +182,7 @@ export async function lintRevisions(graph: RevisionGraph, revisions: readonly Re
   // columns or indexes (most of what makemigrations writes) costs no introspection or replay.
   const afterMemo = new Map<string, Promise<Schema>>();
   const before = async (revision: Revision): Promise<Schema> => {
-    const parents = [...revision.downRevisions, ...revision.dependsOn];
+    const parents = graph.parentsOf(revision.id);
     if (parents.length === 1 && linted.has(parents[0])) return cloneSchema(await after(graph.get(parents[0])!));
     const below = graph.ancestors(parents);
     // Where the database is exactly where the revision starts, its catalog is the truth, raw SQL included.

@@ -10,6 +10,7 @@ export interface Revision {
   /** Parents; several for a merge revision, none for a base. */
   downRevisions: string[];
   branchLabels: string[];
+  /** As written in the file: revision ids or branch labels (see `RevisionGraph.dependenciesOf`). */
   dependsOn: string[];
   /** Where the revision was read from, for messages. */
   path?: string;
@@ -64,6 +65,8 @@ export class RevisionGraph {
   private readonly children = new Map<string, string[]>();
   private readonly dependents = new Map<string, string[]>();
   private readonly labels = new Map<string, string>();
+  /** `dependsOn` of each revision as revision ids: branch labels resolved. */
+  private readonly dependencies = new Map<string, string[]>();
   /** File order of each revision, for deterministic walks. */
   private readonly order = new Map<string, number>();
   /** Revisions in the order they were given (file order). */
@@ -81,15 +84,6 @@ export class RevisionGraph {
       this.order.set(r.id, i);
     });
     for (const r of revisions) {
-      for (const parent of [...r.downRevisions, ...r.dependsOn]) {
-        if (parent === r.id) throw new RevisionError(`revision ${r.id}${where(r)} names itself as its ${r.downRevisions.includes(parent) ? 'parent' : 'dependency'}`);
-        if (!this.byId.has(parent)) {
-          const what = r.downRevisions.includes(parent) ? 'revises' : 'depends on';
-          throw new RevisionError(`revision ${r.id}${where(r)} ${what} ${parent}, which no revision file defines`);
-        }
-      }
-      for (const parent of new Set(r.downRevisions)) this.children.get(parent)!.push(r.id);
-      for (const dep of new Set(r.dependsOn)) this.dependents.get(dep)!.push(r.id);
       for (const label of r.branchLabels) {
         if (!REVISION_ID.test(label)) throw new RevisionError(`branch label ${JSON.stringify(label)} of revision ${r.id}${where(r)} is not valid: use ${REVISION_ID_RULE}`);
         const other = this.labels.get(label);
@@ -97,6 +91,24 @@ export class RevisionGraph {
         if (this.byId.has(label)) throw new RevisionError(`branch label "${label}" of revision ${r.id}${where(r)} is also a revision id`);
         this.labels.set(label, r.id);
       }
+    }
+    for (const r of revisions) {
+      for (const parent of r.downRevisions) {
+        if (parent === r.id) throw new RevisionError(`revision ${r.id}${where(r)} names itself as its parent`);
+        if (!this.byId.has(parent)) throw new RevisionError(`revision ${r.id}${where(r)} revises ${parent}, which no revision file defines`);
+      }
+      // As Alembic's depends_on: a full revision id, or a branch label, which stands for the
+      // revision that carries the label (not the head of its branch) — Alembic resolves each
+      // name through its revision map, where a label maps to its labelled revision.
+      const deps = r.dependsOn.map((dep) => {
+        const id = this.byId.has(dep) ? dep : this.labels.get(dep);
+        if (id === undefined) throw new RevisionError(`revision ${r.id}${where(r)} depends on ${dep}, which is neither a revision id nor a branch label of any revision file`);
+        if (id === r.id) throw new RevisionError(`revision ${r.id}${where(r)} names itself as its dependency${id === dep ? '' : ` (through its branch label "${dep}")`}`);
+        return id;
+      });
+      this.dependencies.set(r.id, [...new Set(deps)]);
+      for (const parent of new Set(r.downRevisions)) this.children.get(parent)!.push(r.id);
+      for (const dep of new Set(deps)) this.dependents.get(dep)!.push(r.id);
     }
     this.checkCycles();
   }
@@ -137,10 +149,14 @@ export class RevisionGraph {
     return this.byId.get(id)!;
   }
 
-  /** Down revisions first, then dependencies. */
-  private parentsOf(id: string): string[] {
-    const r = this.rev(id);
-    return [...r.downRevisions, ...r.dependsOn];
+  /** Down revisions first, then dependencies (as revision ids, branch labels resolved). */
+  parentsOf(id: string): string[] {
+    return [...this.rev(id).downRevisions, ...this.dependenciesOf(id)];
+  }
+
+  /** The revisions `id` depends on: its `dependsOn`, a branch label given as the revision that carries it. */
+  dependenciesOf(id: string): string[] {
+    return this.dependencies.get(id) ?? [];
   }
 
   /** Revisions that no other revision revises, in file order. */
@@ -366,9 +382,18 @@ export class RevisionGraph {
     if (target === 'base') return { targets: [], roots: this.bases.map((b) => b.id) };
     const rel = RELATIVE.exec(target);
     if (rel && !this.byId.has(target) && !this.labels.has(target)) return this.resolveRelative(target, rel[1], rel[2], Number(rel[3]), current);
-    const at = /^(.+)@base$/.exec(target);
-    if (at) return { targets: [], roots: this.branchBases(this.labelled(at[1]).id) };
+    const at = /^(.+)@(.+)$/.exec(target);
+    if (at?.[2] === 'base') return { targets: [], roots: this.branchBases(this.labelled(at[1]).id) };
     const targets = this.resolveTarget(target, current);
+    if (at && at[2] !== 'head' && at[2] !== 'heads') {
+      // label@<rev> takes only that branch down to <rev>: of the children of <rev>, those on the
+      // label's lineage go, with whatever builds on them; another branch growing from <rev>
+      // keeps its head. Alembic narrows the same way (_collect_downgrade_revisions), to children
+      // that are ancestors of the labelled revision; where the branch forks above the labelled
+      // revision it finds none and refuses, while this takes every fork of the branch down.
+      const members = this.branchMembers(this.labelled(at[1]).id);
+      return { targets, roots: this.children.get(targets[0])!.filter((id) => members.has(id)) };
+    }
     return { targets, roots: targets };
   }
 
@@ -391,7 +416,10 @@ export class RevisionGraph {
       if (!applied.has(t)) throw new RevisionError(`cannot downgrade to ${t}: it is not below the current revision(s) ${current.join(', ') || '(base)'}; use upgrade`);
     }
     const keep = this.ancestors(target.targets);
-    const remove = new Set([...this.descendants(target.roots)].filter((id) => applied.has(id) && !keep.has(id)));
+    // A root that stays (a target) takes down what grows from its children, as Alembic's roots
+    // are the target's children: a revision that only depends on the target stays with it.
+    const from = target.roots.flatMap((r) => (keep.has(r) ? this.children.get(r)! : [r]));
+    const remove = new Set([...this.descendants(from)].filter((id) => applied.has(id) && !keep.has(id)));
     const heads = new Set(current);
     const remaining = new Set(applied);
     return this.topological(remove)
@@ -411,7 +439,19 @@ export class RevisionGraph {
       }
       return this.upgradePlan(current, this.resolveTarget(target, current));
     }
-    return this.downgradePlan(current, this.resolveDowngrade(target, current));
+    const down = this.resolveDowngrade(target, current);
+    const steps = this.downgradePlan(current, down);
+    // As Alembic: a target that is applied but not a current head, yet takes nothing down (a
+    // `label@<rev>` whose branch has nothing applied above <rev>, a revision applied only as
+    // another's dependency), is refused rather than passed over.
+    const below = down.targets.filter((t) => !current.includes(t));
+    if (steps.length === 0 && below.length > 0) {
+      const branch = /^(.+)@/.exec(target)?.[1];
+      throw new RevisionError(
+        `cannot downgrade to ${target}: nothing above ${below.join(', ')} is applied${branch ? ` on branch "${branch}"` : ''} (the database is at ${current.join(', ')})`,
+      );
+    }
+    return steps;
   }
 
   /** Version-table maintenance for applying `r`, as Alembic's HeadMaintainer does it. */

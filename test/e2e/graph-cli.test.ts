@@ -26,6 +26,11 @@ const C1 = 'c01e00000001';
 const C2 = 'c01e00000002';
 const R1 = 'c2f000000001';
 const R2 = 'c2f000000002';
+const R3 = 'c2f000000003';
+const B1 = 'c1b000000001';
+const B2 = 'c1b000000002';
+const D1 = 'c2b000000001';
+const D2 = 'c2b000000002';
 const ALL_TABLES = ['core_orgs', 'core_users', 'crm_contacts', 'crm_deals'];
 const CORE_TABLES = ['core_orgs', 'core_users'];
 
@@ -176,6 +181,68 @@ for (const backend of [sqlite, postgres(() => pg!)]) {
       await step(['upgrade', 'heads'], [R2], ALL_TABLES);
       const out = await step(['downgrade', 'core@base'], [R1], ['crm_contacts']);
       assert.deepEqual(sorted(stepsOf(out)), [`down:${C1}`, `down:${C2}`, `down:${R2}`]);
+    });
+
+    it('downgrade label@<rev> takes only that branch down; a branch beside it keeps its head', async () => {
+      // Two labelled branches grow from core's head:
+      //   c01e00000002 <- c1b000000001 (c1branch) <- c1b000000002
+      //   c01e00000002 <- c2b000000001 (c2branch) <- c2b000000002
+      p.revision('core', { id: B1, down: C2, labels: ['c1branch'], message: 'create c1_items', table: 'c1_items' });
+      p.revision('core', { id: B2, down: B1, message: 'create c1_more', table: 'c1_more' });
+      p.revision('core', { id: D1, down: C2, labels: ['c2branch'], message: 'create c2_items', table: 'c2_items' });
+      p.revision('core', { id: D2, down: D1, message: 'create c2_more', table: 'c2_more' });
+      const everything = sorted([...ALL_TABLES, 'c1_items', 'c1_more', 'c2_items', 'c2_more']);
+      await step(['upgrade', 'heads'], [B2, D2, R2], everything);
+
+      let out = await step(['downgrade', `c2branch@${C2}`], [B2, R2], sorted([...ALL_TABLES, 'c1_items', 'c1_more']));
+      assert.deepEqual(stepsOf(out), [`down:${D2}`, `down:${D1}`]);
+      // Nothing of c2branch is left above c01e00000002: refused, as Alembic refuses it.
+      assert.match(p.fails('downgrade', `c2branch@${C2}`), /nothing above c01e00000002 is applied on branch "c2branch"/);
+      assert.match(p.fails('downgrade', `c2branch@${B1}`), /c1b000000001 is not on branch "c2branch"/);
+
+      await step(['upgrade', 'c2branch@head'], [B2, D2, R2], everything);
+      out = await step(['downgrade', `c1branch@${C2}`], [D2, R2], sorted([...ALL_TABLES, 'c2_items', 'c2_more']));
+      assert.deepEqual(stepsOf(out), [`down:${B2}`, `down:${B1}`]);
+
+      // Offline, from the rows a start names: the same steps and version-table statements.
+      await step(['upgrade', 'heads'], [B2, D2, R2], everything);
+      const sql = p.ok('downgrade', '--sql', `heads:c2branch@${C2}`).stdout;
+      assert.equal((sql.match(/^-- Running downgrade /gm) ?? []).length, 2, sql);
+      assert.deepEqual(replayVersionSql(sql, [B2, D2, R2]), [B2, R2]);
+
+      // Without a label, both branches go down to c01e00000002; crm stays.
+      out = await step(['downgrade', C2], [R2], ALL_TABLES);
+      assert.deepEqual(sorted(stepsOf(out)), sorted([`down:${B1}`, `down:${B2}`, `down:${D1}`, `down:${D2}`]));
+    });
+
+    it('dependsOn may name a branch label: the revision that carries it, not its branch\'s head', async () => {
+      p.revision('core', { id: B1, down: C2, labels: ['c1branch'], message: 'create c1_items', table: 'c1_items' });
+      p.revision('core', { id: B2, down: B1, message: 'create c1_more', table: 'c1_more' });
+      p.revision('crm', { id: R3, down: R2, dependsOn: ['c1branch'], message: 'create crm_items', table: 'crm_items' });
+
+      // c1b000000001 comes before c2f000000003; c1branch's head c1b000000002 does not come along.
+      const out = await step(['upgrade', 'crm@head'], [R3], sorted([...ALL_TABLES, 'c1_items', 'crm_items']));
+      const applied = stepsOf(out);
+      assert.deepEqual(sorted(applied), sorted([`up:${C1}`, `up:${C2}`, `up:${B1}`, `up:${R1}`, `up:${R2}`, `up:${R3}`]));
+      assert.ok(applied.indexOf(`up:${B1}`) < applied.indexOf(`up:${R3}`), applied.join(', '));
+      await step(['upgrade', 'c1branch@head'], [B2, R3]);
+      // Down to the labelled revision: c2f000000003, which only depends on it, stays.
+      await step(['downgrade', B1], [R3], sorted([...ALL_TABLES, 'c1_items', 'crm_items']));
+      await step(['downgrade', 'crm@-1'], [B1, R2], sorted([...ALL_TABLES, 'c1_items']));
+
+      // show prints dependsOn as written; heads are unchanged by the dependency.
+      const show = lines(p.ok('show', R3).stdout);
+      assert.ok(show.includes('Also depends on: c1branch'), show.join('\n'));
+      assert.deepEqual(sorted(ids(p.json<Info[]>('heads', '--json'))), [B2, R3]);
+
+      // revision --depends-on keeps a branch label as written, as Alembic does, and an id as the full id.
+      const gen = p.ok('revision', '-m', 'crm extra', '--head', 'crm@head', '--depends-on', 'c1branch', '--depends-on', 'c01e00000001', '--rev-id', 'c2f000000004').stdout;
+      assert.match(gen, /crm\/c2f000000004_crm_extra\.ts/);
+      assert.match(p.read('crm/c2f000000004_crm_extra.ts'), /^export const dependsOn\b[^=]*= \['c1branch', 'c01e00000001'\];$/m);
+
+      // A name that is neither a revision id nor a branch label.
+      p.revision('crm', { id: R3, down: R2, dependsOn: ['nosuchlabel'], message: 'create crm_items', table: 'crm_items' });
+      assert.match(p.fails('heads'), /c2f000000003 .*depends on nosuchlabel, which is neither a revision id nor a branch label/);
     });
 
     it('stamp [--purge] moves only the version table; stamp --sql prints it', async () => {

@@ -298,6 +298,17 @@ const SCENARIOS: Scenario[] = [
       ok('upgrade b@b1b1b1', [], ['a1a1a1', 'b1b1b1']),
       ok('upgrade heads', ['up:a2a2a2', 'up:b2b2b2', 'up:a3a3a3'], ['a3a3a3', 'b2b2b2']),
       ok('downgrade base', ['down:a3a3a3', 'down:b2b2b2', 'down:b1b1b1', 'down:a2a2a2', 'down:a1a1a1'], []),
+      ok('upgrade heads', ['up:a1a1a1', 'up:a2a2a2', 'up:a3a3a3', 'up:b1b1b1', 'up:b2b2b2'], ['a3a3a3', 'b2b2b2']),
+      // Down to a2a2a2: what grows from its children goes; b2b2b2, which only depends on it, stays.
+      ok('downgrade a2a2a2', ['down:a3a3a3'], ['b2b2b2']),
+      // a2a2a2 is applied (b2b2b2 needs it) but nothing above it: not a valid downgrade target.
+      err('downgrade a2a2a2', /nothing above a2a2a2/),
+      ok('upgrade heads', ['up:a3a3a3'], ['a3a3a3', 'b2b2b2']),
+      ok('downgrade a3a3a3-1', ['down:a3a3a3'], ['b2b2b2']),
+      err('downgrade a@a2a2a2', /nothing above a2a2a2 is applied on branch "a"/),
+      ok('upgrade heads', ['up:a3a3a3'], ['a3a3a3', 'b2b2b2']),
+      ok('downgrade a@a2a2a2', ['down:a3a3a3'], ['b2b2b2']),
+      ok('downgrade base', ['down:b2b2b2', 'down:b1b1b1', 'down:a2a2a2', 'down:a1a1a1'], []),
     ],
   },
   {
@@ -360,6 +371,105 @@ const SCENARIOS: Scenario[] = [
       ok('downgrade base', ['down:r0r0r0'], []),
     ],
   },
+  {
+    // Two labelled branches growing from one line:
+    // aaaa <- bbbb <- c100 (label c1branch) <- d100, bbbb <- c200 (label c2branch) <- d200
+    name: 'branch-scoped downgrades',
+    revisions: [rev('aaaa'), rev('bbbb', ['aaaa']), rev('c100', ['bbbb'], ['c1branch']), rev('d100', ['c100']), rev('c200', ['bbbb'], ['c2branch']), rev('d200', ['c200'])],
+    heads: ['d100', 'd200'],
+    resolvedHeads: ['d100', 'd200'],
+    bases: ['aaaa'],
+    branchPoints: ['bbbb'],
+    commands: [
+      ok('upgrade heads', ['up:aaaa', 'up:bbbb', 'up:c100', 'up:d100', 'up:c200', 'up:d200'], ['d100', 'd200']),
+      // label@<rev>: only that branch goes down to <rev>; c1branch keeps its head.
+      ok('downgrade c2branch@bbbb', ['down:d200', 'down:c200'], ['d100']),
+      // Nothing of c2branch is applied above bbbb any more: "not a valid downgrade target".
+      err('downgrade c2branch@bbbb', /nothing above bbbb/),
+      ok('upgrade c2branch@head', ['up:c200', 'up:d200'], ['d100', 'd200']),
+      ok('downgrade c1branch@bbbb', ['down:d100', 'down:c100'], ['d200']),
+      ok('upgrade heads', ['up:c100', 'up:d100'], ['d100', 'd200']),
+      ok('downgrade c2branch@c200', ['down:d200'], ['c200', 'd100']),
+      ok('downgrade c1branch@c100', ['down:d100'], ['c100', 'c200']),
+      ok('downgrade c2branch@bbbb', ['down:c200'], ['c100']),
+      err('downgrade c2branch@c200', /not below/), // Destination c2branch@c200 is not a valid downgrade target from current head(s)
+      ok('upgrade heads', ['up:d100', 'up:c200', 'up:d200'], ['d100', 'd200']),
+      // Alembic does not check that a downgrade's <rev> is on the branch (it runs nothing here);
+      // migrator refuses it as it refuses `upgrade c2branch@d100`.
+      err('downgrade c2branch@d100', /d100.*not .*branch/),
+      // Below the fork the branch's lineage is the shared line: bbbb goes, and with it
+      // everything built on it, c1branch included.
+      ok('downgrade c2branch@aaaa', ['down:d200', 'down:c200', 'down:d100', 'down:c100', 'down:bbbb'], ['aaaa']),
+      ok('upgrade heads', ['up:bbbb', 'up:c100', 'up:d100', 'up:c200', 'up:d200'], ['d100', 'd200']),
+      // Without a label, both branches go down to bbbb.
+      ok('downgrade bbbb', ['down:d200', 'down:c200', 'down:d100', 'down:c100'], ['bbbb']),
+      ok('upgrade c2branch@head', ['up:c200', 'up:d200'], ['d200']),
+      err('downgrade c1branch@bbbb', /nothing above bbbb/), // not a valid downgrade target
+      // The last revision of a branch going leaves its fork point as the row.
+      ok('downgrade c2branch@bbbb', ['down:d200', 'down:c200'], ['bbbb']),
+      ok('upgrade heads', ['up:c100', 'up:d100', 'up:c200', 'up:d200'], ['d100', 'd200']),
+      ok('downgrade c2branch@-1', ['down:d200'], ['c200', 'd100']),
+      ok('downgrade c2branch@base', ['down:c200', 'down:d100', 'down:c100', 'down:bbbb', 'down:aaaa'], []),
+    ],
+  },
+  {
+    // A labelled branch that forks above its labelled revision:
+    // r0r0r0 <- x1x1x1 (label x) <- x2x2x2, x1x1x1 <- x3x3x3; r0r0r0 <- y1y1y1 (label y) <- y2y2y2
+    name: 'branch-scoped downgrades, the branch forking',
+    revisions: [rev('r0r0r0'), rev('x1x1x1', ['r0r0r0'], ['x']), rev('x2x2x2', ['x1x1x1']), rev('x3x3x3', ['x1x1x1']), rev('y1y1y1', ['r0r0r0'], ['y']), rev('y2y2y2', ['y1y1y1'])],
+    heads: ['x2x2x2', 'x3x3x3', 'y2y2y2'],
+    resolvedHeads: ['x2x2x2', 'x3x3x3', 'y2y2y2'],
+    bases: ['r0r0r0'],
+    branchPoints: ['r0r0r0', 'x1x1x1'],
+    commands: [
+      ok('upgrade heads', ['up:r0r0r0', 'up:x1x1x1', 'up:y1y1y1', 'up:y2y2y2', 'up:x3x3x3', 'up:x2x2x2'], ['x2x2x2', 'x3x3x3', 'y2y2y2']),
+      // Deliberately not Alembic: it narrows the children of x1x1x1 to ancestors of the
+      // labelled revision, finds none and refuses ("Not a valid downgrade target from current
+      // heads"). Both forks of x are on its lineage above x1x1x1, and go; y stays.
+      ok('downgrade x@x1x1x1', ['down:x2x2x2', 'down:x3x3x3'], ['x1x1x1', 'y2y2y2']),
+      ok('downgrade x@r0r0r0', ['down:x1x1x1'], ['y2y2y2']),
+      ok('upgrade heads', ['up:x1x1x1', 'up:x3x3x3', 'up:x2x2x2'], ['x2x2x2', 'x3x3x3', 'y2y2y2']),
+      ok('downgrade y@r0r0r0', ['down:y2y2y2', 'down:y1y1y1'], ['x2x2x2', 'x3x3x3']),
+      ok('downgrade x@x2x2x2', [], ['x2x2x2', 'x3x3x3']), // a current head: nothing to do
+      err('downgrade y@y2y2y2', /not below/),
+      ok('downgrade base', ['down:x2x2x2', 'down:x3x3x3', 'down:x1x1x1', 'down:r0r0r0'], []),
+    ],
+  },
+  {
+    // dependsOn naming a branch label: the revision carrying the label, not its branch's head.
+    // l1l1l1 (label lib) <- l2l2l2 (label c1lib) <- l3l3l3; a1a1a1 (label app) <- a2a2a2 (dependsOn c1lib) <- a3a3a3
+    name: 'dependsOn a branch label',
+    revisions: [
+      rev('l1l1l1', [], ['lib']),
+      rev('l2l2l2', ['l1l1l1'], ['c1lib']),
+      rev('l3l3l3', ['l2l2l2']),
+      rev('a1a1a1', [], ['app']),
+      rev('a2a2a2', ['a1a1a1'], [], ['c1lib']),
+      rev('a3a3a3', ['a2a2a2']),
+    ],
+    heads: ['l3l3l3', 'a3a3a3'],
+    resolvedHeads: ['l3l3l3', 'a3a3a3'],
+    bases: ['l1l1l1', 'a1a1a1'],
+    branchPoints: [],
+    commands: [
+      // l2l2l2 comes first, l3l3l3 (lib's head) does not come along; l2l2l2 has no row.
+      ok('upgrade app@head', ['up:l1l1l1', 'up:l2l2l2', 'up:a1a1a1', 'up:a2a2a2', 'up:a3a3a3'], ['a3a3a3']),
+      ok('upgrade lib@head', ['up:l3l3l3'], ['a3a3a3', 'l3l3l3']),
+      ok('downgrade c1lib@base', ['down:l3l3l3', 'down:a3a3a3', 'down:a2a2a2', 'down:l2l2l2', 'down:l1l1l1'], ['a1a1a1']),
+      ok('upgrade heads', ['up:l1l1l1', 'up:l2l2l2', 'up:a2a2a2', 'up:a3a3a3', 'up:l3l3l3'], ['a3a3a3', 'l3l3l3']),
+      // Taking lib below c1lib takes app's dependent revisions with it.
+      ok('downgrade lib@l1l1l1', ['down:l3l3l3', 'down:a3a3a3', 'down:a2a2a2', 'down:l2l2l2'], ['a1a1a1', 'l1l1l1']),
+      ok('upgrade app@head', ['up:l2l2l2', 'up:a2a2a2', 'up:a3a3a3'], ['a3a3a3']),
+      ok('downgrade app@base', ['down:a3a3a3', 'down:a2a2a2', 'down:a1a1a1'], ['l2l2l2']),
+      ok('downgrade base', ['down:l2l2l2', 'down:l1l1l1'], []),
+      ok('upgrade a2a2a2', ['up:l1l1l1', 'up:l2l2l2', 'up:a1a1a1', 'up:a2a2a2'], ['a2a2a2']),
+      ok('upgrade heads', ['up:a3a3a3', 'up:l3l3l3'], ['a3a3a3', 'l3l3l3']),
+      ok('downgrade l2l2l2', ['down:l3l3l3'], ['a3a3a3']),
+      ok('downgrade base', ['down:a3a3a3', 'down:a2a2a2', 'down:a1a1a1', 'down:l2l2l2', 'down:l1l1l1'], []),
+      ok('upgrade c1lib@head', ['up:l1l1l1', 'up:l2l2l2', 'up:l3l3l3'], ['l3l3l3']),
+      ok('upgrade app@+2', ['up:a1a1a1', 'up:a2a2a2'], ['a2a2a2', 'l3l3l3']),
+    ],
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -368,8 +478,11 @@ const SCENARIOS: Scenario[] = [
 class Model {
   readonly byId: Map<string, Revision>;
 
-  constructor(readonly revisions: readonly Revision[]) {
-    this.byId = new Map(revisions.map((r) => [r.id, r]));
+  constructor(revisions: readonly Revision[]) {
+    // RevisionMap._add_depends_on: a name in depends_on is looked up in the map of revision ids
+    // and branch labels, where a label stands for the revision that carries it.
+    const labelled = new Map(revisions.flatMap((r) => r.branchLabels.map((l) => [l, r.id] as const)));
+    this.byId = new Map(revisions.map((r) => [r.id, { ...r, dependsOn: r.dependsOn.map((d) => labelled.get(d) ?? d) }]));
   }
 
   /** Down revisions and dependencies. */
@@ -618,6 +731,15 @@ describe('version-table changes per step (HeadMaintainer), as recorded from Alem
     assert.equal(plan.length, 2);
     assert.deepEqual(plan[0].changes, [{ kind: 'delete', version: plan[0].step.revision.id }]);
     assert.deepEqual(plan[1].changes, [{ kind: 'update', from: plan[1].step.revision.id, to: 'r0r0r0' }]);
+  });
+
+  it('label@<rev> beside another branch: UPDATE down the branch, then DELETE its last row', () => {
+    const g = new RevisionGraph(SCENARIOS.find((sc) => sc.name === 'branch-scoped downgrades')!.revisions);
+    const plan = g.plan('down', ['d100', 'd200'], 'c2branch@bbbb');
+    assert.deepEqual(plan.map(stepName), ['down:d200', 'down:c200']);
+    assert.deepEqual(plan.map(change), [[{ kind: 'update', from: 'd200', to: 'c200' }], [{ kind: 'delete', version: 'c200' }]]);
+    // Alone, the branch hands its row to the fork point.
+    assert.deepEqual(g.plan('down', ['d200'], 'c2branch@bbbb').map(change), [[{ kind: 'update', from: 'd200', to: 'c200' }], [{ kind: 'update', from: 'c200', to: 'bbbb' }]]);
   });
 
   describe('dependsOn across bases: a1a1a1 (a) <- a2a2a2; b1b1b1 (b, a base) dependsOn a1a1a1', () => {

@@ -322,6 +322,53 @@ describe('RevisionGraph.upgradePlan / downgradePlan', () => {
   });
 });
 
+describe('RevisionGraph: dependsOn naming a branch label', () => {
+  // a -> b (label "lib") -> c; x -> y, y depends on "lib"
+  const g = (): RevisionGraph =>
+    new RevisionGraph([rev(A), rev(B, [A], { branchLabels: ['lib'] }), rev(C, [B]), rev(X), rev(Y, [X], { dependsOn: ['lib'] })]);
+
+  it('stands for the revision that carries the label, not the head of its branch', () => {
+    assert.deepEqual(g().dependenciesOf(Y), [B]);
+    assert.deepEqual(g().parentsOf(Y), [X, B]);
+    assert.deepEqual([...g().ancestors([Y])].sort(), [A, B, X, Y].sort());
+    assert.deepEqual(steps(g().upgradePlan([], [Y])), [`up:${A}`, `up:${B}`, `up:${X}`, `up:${Y}`]);
+  });
+
+  it('is kept as written on the revision', () => {
+    assert.deepEqual(g().get(Y)?.dependsOn, ['lib']);
+  });
+
+  it('a full id keeps working, and names the same revision as its label', () => {
+    const both = new RevisionGraph([rev(A, [], { branchLabels: ['lib'] }), rev(X, [], { dependsOn: ['lib', A] })]);
+    assert.deepEqual(both.dependenciesOf(X), [A]);
+  });
+
+  it('the labelled revision counts as depended on: not a resolved head', () => {
+    const lone = new RevisionGraph([rev(A, [], { branchLabels: ['lib'] }), rev(X, [], { dependsOn: ['lib'] })]);
+    assert.deepEqual(ids(lone.resolvedHeads), [X]);
+  });
+
+  const errors: { name: string; revisions: Revision[]; message: RegExp }[] = [
+    {
+      name: 'a name that is neither an id nor a label',
+      revisions: [rev(A, [], { branchLabels: ['lib'] }), rev(X, [], { dependsOn: ['libs'], path: 'versions/x.ts' })],
+      message: /revision dddd0005 \(versions\/x\.ts\) depends on libs, which is neither a revision id nor a branch label of any revision file/,
+    },
+    { name: 'its own label', revisions: [rev(A, [], { branchLabels: ['lib'], dependsOn: ['lib'] })], message: /aaaa0001 names itself as its dependency \(through its branch label "lib"\)/ },
+    {
+      name: 'the label of a revision built on it',
+      revisions: [rev(A, [], { dependsOn: ['later'] }), rev(B, [A], { branchLabels: ['later'] })],
+      message: /cycle/,
+    },
+    { name: 'a partial id (only full ids and labels, as in Alembic)', revisions: [rev(A), rev(X, [], { dependsOn: ['aaaa'] })], message: /depends on aaaa/ },
+  ];
+  for (const c of errors) {
+    it(`refuses ${c.name}`, () => {
+      assert.throws(() => new RevisionGraph(c.revisions), (e: Error) => e instanceof RevisionError && c.message.test(e.message));
+    });
+  }
+});
+
 describe('RevisionGraph integrity errors', () => {
   const cases: { name: string; revisions: Revision[]; message: RegExp; mentions?: string[] }[] = [
     {
