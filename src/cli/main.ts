@@ -4,6 +4,7 @@
  * Exit codes: 0 done; 1 `check` found differences or `lint` an error-level finding; 2 an error
  * (message on stderr, one line).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
@@ -102,15 +103,32 @@ function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * The version in the package.json of the installed package (`dist/cli/main.js` → `../../package.json`),
+ * read when asked for, so that it is always the one installed.
+ */
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  const { version } = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown };
+  if (typeof version !== 'string' || !version) throw new MigratorError(`${file.pathname} names no "version"`);
+  return version;
+}
+
 export function buildProgram(cwd: string): Command {
   const program = new Command('migrator')
     .description('Versioned schema migrations for TypeScript projects')
+    .option('-V, --version', 'print the version of migrator')
     .option('-c, --config <file>', 'config file (default: migrator.config.ts in the current folder)')
     .option('--database <url>', 'database URL, overriding the config and DATABASE_URL')
     .option('--verbose', 'print stack traces of errors')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // As commander's own .version() does, but the file is read only when the version is asked for.
+  program.on('option:version', () => {
+    out(packageVersion());
+    throw new CommanderError(0, 'commander.version', 'version printed');
+  });
 
   const project = async (): Promise<Project> => {
     const g = program.opts<GlobalOptions>();
