@@ -2,7 +2,7 @@
 /**
  * The `migrator` command line: commander wiring, output and exit codes.
  * Exit codes: 0 done; 1 `check` found differences or `lint` an error-level finding; 2 an error
- * (message on stderr, one line).
+ * (message on stderr, one line; under it, what the database said about a statement it refused).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { parseDuration } from '../config/config.js';
 import { redact } from '../config/secrets.js';
 import { MigratorError, suppressedOf } from '../errors.js';
 import { Project } from '../project.js';
+import { diagnosticLines } from './diagnostics.js';
 import { terminalQuestions } from './prompt.js';
 import { safety } from './confirm.js';
 import type { StepResult } from '../runner/runner.js';
@@ -406,8 +407,11 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       return error.exitCode === 0 ? 0 : EXIT_ERROR;
     }
     const message = error instanceof Error ? error.message : String(error);
-    // Every line passes through redaction: a driver message or a stack trace may echo a password.
-    process.stderr.write(redact(`error: ${message.split('\n').join('\n  ')}\n`));
+    // Under the one line, what the database said about a statement it refused (psql's LINE with
+    // a caret, DETAIL, HINT, QUERY, CONTEXT). Every line passes through redaction: a driver
+    // message or a stack trace may echo a password.
+    const lines = [`error: ${message.split('\n').join('\n  ')}`, ...diagnosticLines(error)];
+    process.stderr.write(redact(`${lines.join('\n')}\n`));
     if (verbose && error instanceof Error) {
       process.stderr.write(redact(`${error.stack ?? ''}\n`));
       for (const later of suppressedOf(error)) process.stderr.write(redact(`while cleaning up after it: ${later instanceof Error ? (later.stack ?? later.message) : String(later)}\n`));
