@@ -1,6 +1,8 @@
 /**
  * Errors a user can act on. The CLI prints their message as one line (no stack trace unless
- * --verbose) and exits non-zero; every message names what it is about and what to do.
+ * --verbose) and exits non-zero; every message names what it is about and what to do. When a
+ * statement the database refused is behind it (a StatementError among its causes), what the
+ * database said about it follows on lines of their own.
  */
 export class MigratorError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -2,8 +2,9 @@
 /**
  * The `migrator` command line: commander wiring, output and exit codes.
  * Exit codes: 0 done; 1 `check` found differences or `lint` an error-level finding; 2 an error
- * (message on stderr, one line).
+ * (message on stderr, one line; under it, what the database said about a statement it refused).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
@@ -12,6 +13,7 @@ import { parseDuration } from '../config/config.js';
 import { redact } from '../config/secrets.js';
 import { MigratorError, suppressedOf } from '../errors.js';
 import { Project } from '../project.js';
+import { diagnosticLines } from './diagnostics.js';
 import { terminalQuestions } from './prompt.js';
 import { safety } from './confirm.js';
 import type { StepResult } from '../runner/runner.js';
@@ -102,15 +104,32 @@ function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
+/**
+ * The version in the package.json of the installed package (`dist/cli/main.js` → `../../package.json`),
+ * read when asked for, so that it is always the one installed.
+ */
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  const { version } = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown };
+  if (typeof version !== 'string' || !version) throw new MigratorError(`${file.pathname} names no "version"`);
+  return version;
+}
+
 export function buildProgram(cwd: string): Command {
   const program = new Command('migrator')
     .description('Versioned schema migrations for TypeScript projects')
+    .option('-V, --version', 'print the version of migrator')
     .option('-c, --config <file>', 'config file (default: migrator.config.ts in the current folder)')
     .option('--database <url>', 'database URL, overriding the config and DATABASE_URL')
     .option('--verbose', 'print stack traces of errors')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // As commander's own .version() does, but the file is read only when the version is asked for.
+  program.on('option:version', () => {
+    out(packageVersion());
+    throw new CommanderError(0, 'commander.version', 'version printed');
+  });
 
   const project = async (): Promise<Project> => {
     const g = program.opts<GlobalOptions>();
@@ -388,8 +407,11 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       return error.exitCode === 0 ? 0 : EXIT_ERROR;
     }
     const message = error instanceof Error ? error.message : String(error);
-    // Every line passes through redaction: a driver message or a stack trace may echo a password.
-    process.stderr.write(redact(`error: ${message.split('\n').join('\n  ')}\n`));
+    // Under the one line, what the database said about a statement it refused (psql's LINE with
+    // a caret, DETAIL, HINT, QUERY, CONTEXT). Every line passes through redaction: a driver
+    // message or a stack trace may echo a password.
+    const lines = [`error: ${message.split('\n').join('\n  ')}`, ...diagnosticLines(error)];
+    process.stderr.write(redact(`${lines.join('\n')}\n`));
     if (verbose && error instanceof Error) {
       process.stderr.write(redact(`${error.stack ?? ''}\n`));
       for (const later of suppressedOf(error)) process.stderr.write(redact(`while cleaning up after it: ${later instanceof Error ? (later.stack ?? later.message) : String(later)}\n`));

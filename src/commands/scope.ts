@@ -75,11 +75,11 @@ export function notManagedNotice(table: string): string {
  */
 export async function refuseEmptyModels(project: Project, scoped: ScopedSchemas): Promise<void> {
   if (scoped.models.tables.length > 0 || scoped.database.tables.length === 0) return;
-  const { modelFiles } = await import('../models/index.js');
+  const { modelFiles, shownGlob } = await import('../models/index.js');
   const config = project.config;
   const rel = (f: string): string => path.relative(config.dir, f) || f;
   const matched = [
-    ...config.models.map((g) => `${rel(g)} matches ${counted(modelFiles([g]).length, 'file')}`),
+    ...config.models.map((g) => `${shownGlob(g)} matches ${counted(modelFiles([g]).length, 'file')}`),
     ...config.dataSources.map((f) => `the DataSource ${rel(f)} lists no entity`),
   ];
   const names = scoped.database.tables.map((t) => t.name).sort(compareNames);

@@ -62,6 +62,17 @@ export type Duration = string | 0;
 /** One `models` entry: a glob, or a TypeORM DataSource file. */
 export type ModelEntry = string | { typeorm: string };
 
+/**
+ * A `models` glob as the config wrote it, and the folder it is matched from. The folder is a path,
+ * never read as a glob: a project in `app (copy)` or `[v2]` finds its models as anywhere else.
+ */
+export interface ModelGlob {
+  /** As written (relative to `dir`, or absolute): what messages show. */
+  glob: string;
+  /** The config file's folder. */
+  dir: string;
+}
+
 /** Declares a config with type checking; returns it unchanged. */
 export function defineConfig(config: MigratorConfig): MigratorConfig {
   return config;
@@ -76,8 +87,8 @@ export interface ResolvedConfig {
   database?: string;
   /** The folder a relative SQLite path in `database` resolves from. */
   databaseBase: string;
-  /** Absolute model globs. */
-  models: string[];
+  /** The model globs, each with the folder it is matched from. */
+  models: ModelGlob[];
   /** Absolute paths of TypeORM DataSource files whose entities TypeORM reads. */
   dataSources: string[];
   namingStrategy?: object;
@@ -227,7 +238,7 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
     database: url,
     // --database and DATABASE_URL are relative to where the command runs; the config's to its folder.
     databaseBase: fromCli !== undefined || database === undefined ? options.cwd : dir,
-    models: models.globs.map((g) => path.resolve(dir, g)),
+    models: models.globs.map((glob) => ({ glob, dir })),
     dataSources: models.dataSources.map((f) => path.resolve(dir, f)),
     ...(naming ? { namingStrategy: naming } : {}),
     versions: (stringList(c.versions, 'versions', file) ?? ['versions']).map((v) => path.resolve(dir, v)),

@@ -170,11 +170,29 @@ export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/**
+ * What the database said about a statement it refused, besides the message (PostgreSQL's DETAIL,
+ * HINT, position and CONTEXT); the CLI prints it under the error.
+ */
+export interface StatementDiagnostics {
+  detail?: string;
+  hint?: string;
+  /** Where in `statement` the error is: a character offset, counted from 1. */
+  position?: number;
+  /** A query the statement ran in turn (a function body, a DO block's EXECUTE), where the error is… */
+  internalQuery?: string;
+  /** …at this character of it, counted from 1. */
+  internalPosition?: number;
+  /** Where the error happened: the functions and PL/pgSQL lines it came through. */
+  context?: string;
+}
+
 /** A statement that failed. */
 export class StatementError extends Error {
   constructor(
     readonly statement: string,
     cause: unknown,
+    readonly diagnostics: StatementDiagnostics = {},
   ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = 'StatementError';

@@ -1,14 +1,33 @@
 /** Model sources → the neutral Schema: TypeScript entity files and Prisma schemas, mixed freely. */
 import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { globSync } from 'tinyglobby';
+import type { ModelGlob } from '../config/config.js';
 import { MigratorError } from '../errors.js';
 import { compareNames, extensionName, type Extension, type Schema } from '../schema/schema.js';
 
-/** The model files the globs match (a folder stands for its .prisma files), sorted. */
-export function modelFiles(globs: readonly string[]): string[] {
-  const patterns = globs.map((g) => (existsSync(g) && statSync(g).isDirectory() ? `${g.replace(/\/$/, '')}/**/*.prisma` : g));
-  const files = globSync(patterns, { absolute: true, onlyFiles: true, expandDirectories: false });
+/**
+ * The model files the globs match (a folder stands for its .prisma files), sorted. A config's
+ * glob is matched from the config's folder, given to the matcher as the folder to start from
+ * rather than written into the pattern: the folder's path is never read as a glob, whatever its
+ * name (`app (copy)`, `[v2]`, `{a,b}`) and whatever the platform's separator. A plain string is a
+ * glob as it stands (absolute, or from the current folder).
+ */
+export function modelFiles(globs: readonly (string | ModelGlob)[]): string[] {
+  const files: string[] = [];
+  for (const entry of globs) {
+    const { glob, dir } = typeof entry === 'string' ? { glob: entry, dir: process.cwd() } : entry;
+    // A folder named as it is (on disk, not as a glob) stands for the .prisma files under it.
+    const literal = path.resolve(dir, glob);
+    const folder = existsSync(literal) && statSync(literal).isDirectory();
+    files.push(...globSync(folder ? '**/*.prisma' : glob, { cwd: folder ? literal : dir, absolute: true, onlyFiles: true, expandDirectories: false }));
+  }
   return [...new Set(files)].filter((f) => !f.endsWith('.d.ts')).sort();
+}
+
+/** A glob as the config wrote it, for messages. */
+export function shownGlob(entry: string | ModelGlob): string {
+  return typeof entry === 'string' ? entry : entry.glob;
 }
 
 /** Extensions of several sources, once each (the one with details wins), by name. */
@@ -35,7 +54,7 @@ export interface ReadModelsOptions {
 
 /** Reads the models of a project for `dialect` (`database` names it in messages). */
 export async function readModels(
-  globs: readonly string[],
+  globs: readonly (string | ModelGlob)[],
   dialect: string,
   configFile = 'migrator.config.ts',
   database = dialect,
@@ -46,7 +65,7 @@ export async function readModels(
     throw new MigratorError(`no "models" in ${configFile}; list your entity files, e.g. models: ['src/entities/**/*.ts']`);
   }
   const files = globs.length ? modelFiles(globs) : [];
-  if (globs.length && files.length === 0) throw new MigratorError(`no model files match ${globs.join(', ')} (from ${configFile})`);
+  if (globs.length && files.length === 0) throw new MigratorError(`no model files match ${globs.map(shownGlob).join(', ')} (from ${configFile})`);
   const prisma = files.filter((f) => f.endsWith('.prisma'));
   const typescript = files.filter((f) => /\.(c|m)?tsx?$/.test(f));
   let schema: Schema = { tables: [] };

@@ -3,7 +3,8 @@
  * states, URLs. Every case runs the built CLI in a copy of a project at its head revision (with
  * rows) and must:
  *  - exit 2 with exactly one line on stderr, `error: …`, matching the case's expectation (which
- *    names the file, revision, table or URL concerned);
+ *    names the file, revision, table or URL concerned) — and under it, for a statement PostgreSQL
+ *    refused, exactly the lines of what the server said about it;
  *  - print no stack trace;
  *  - print no password: every database URL carries a canary password, in every form;
  *  - leave the project's files byte for byte, and the database (the SQLite file byte for byte; the
@@ -67,15 +68,19 @@ interface Case {
   env?: Record<string, string>;
   /** What the one stderr line must match. */
   error: RegExp;
+  /** The lines under it: what PostgreSQL said about a statement it refused. */
+  below?: string[];
 }
 
 /** Asserts the user-error contract on one run. */
 function assertCleanFailure(c: Case, r: RunResult): void {
   assert.equal(r.status, 2, explain(r, 'to exit 2'));
   const lines = r.stderr.split('\n').filter((l) => l.trim());
-  assert.equal(lines.length, 1, explain(r, 'to print exactly one line on stderr'));
+  const below = c.below ?? [];
+  assert.equal(lines.length, 1 + below.length, explain(r, below.length ? `to print one line and the ${below.length} under it` : 'to print exactly one line on stderr'));
   assert.match(lines[0], /^error: \S/, explain(r, 'to start with `error: `'));
   assert.match(lines[0], c.error, explain(r, `to match ${c.error}`));
+  assert.deepEqual(lines.slice(1), below, explain(r, 'to print what PostgreSQL said under the error'));
   assert.ok(!r.stderr.includes('    at '), explain(r, 'to print no stack trace'));
   for (const form of [CANARY, encodeURIComponent(CANARY), RAW_CANARY, encodeURIComponent(RAW_CANARY), 'Kan#ry']) {
     assert.ok(!r.stdout.includes(form) && !r.stderr.includes(form), explain(r, 'never to print the password'));
@@ -244,9 +249,11 @@ describe('bad input on PostgreSQL', () => {
   });
   const state = async (): Promise<string> =>
     `${pgCatalogText(await readPgCatalog(db))}\n${JSON.stringify(await db.query('SELECT * FROM migrator_version ORDER BY 1'))}\n${JSON.stringify(await db.query('SELECT * FROM product ORDER BY id'))}`;
+  // PostgreSQL says where in the statement the table it does not know is named.
+  const pointed: Record<string, string[]> = { 'a revision failing halfway': ['  line 1: INSERT INTO no_such_table VALUES (1)', `${' '.repeat(22)}^`] };
   runCases(
     [
-      ...commonCases('process.env.BAD_INPUT_PG_URL'),
+      ...commonCases('process.env.BAD_INPUT_PG_URL').map((c) => (pointed[c.name] ? { ...c, below: pointed[c.name] } : c)),
       { name: 'an unreachable server', args: ['--database', `postgres://app:${CANARY}@127.0.0.1:1/none`, 'current'], error: /cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/none/ },
       {
         name: 'two table names that PostgreSQL would cut to one',

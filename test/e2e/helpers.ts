@@ -56,9 +56,14 @@ export interface TableShape {
 
 export class TempProject {
   readonly dir: string;
+  /** What cleanup removes: `dir`, or the temporary folder it was made in. */
+  private readonly root: string;
 
-  constructor(prefix = 'migrator-e2e-') {
-    this.dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  /** A new empty folder; with `folder`, one of exactly that name inside a new temporary folder. */
+  constructor(prefix = 'migrator-e2e-', folder?: string) {
+    this.root = mkdtempSync(path.join(os.tmpdir(), prefix));
+    this.dir = folder === undefined ? this.root : path.join(this.root, folder);
+    mkdirSync(this.dir, { recursive: true });
   }
 
   path(...parts: string[]): string {
@@ -193,7 +198,7 @@ export class TempProject {
   }
 
   cleanup(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.root, { recursive: true, force: true });
   }
 }
 
@@ -215,13 +220,13 @@ export function ignoringColumnOrder(schema: Record<string, TableShape>): Record<
 }
 
 /** A factory of temporary projects, all removed after the calling test file. */
-export function projects(): (prefix?: string) => TempProject {
+export function projects(): (prefix?: string, folder?: string) => TempProject {
   const made: TempProject[] = [];
   after(() => {
     for (const p of made) p.cleanup();
   });
-  return (prefix?: string) => {
-    const p = new TempProject(prefix);
+  return (prefix?: string, folder?: string) => {
+    const p = new TempProject(prefix, folder);
     made.push(p);
     return p;
   };

@@ -706,7 +706,9 @@ export async function downgrade(op: Operations): Promise<void> {
     assert.equal(r.status, 2, show(r));
     assert.doesNotMatch(r.stdout, new RegExp(`Applied\\s+${FAIL_2}`), show(r));
     const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
-    assert.equal(lines.length, 1, `one line on stderr\n${show(r)}`);
+    // The error in one line, and under it the statement's line with a caret where PostgreSQL
+    // found the syntax error.
+    assert.deepEqual(lines.slice(1), [`  line 1: ${BAD_SQL}`, `${' '.repeat(10)}^`], `the statement, pointed at\n${show(r)}`);
     assert.match(lines[0], /^error: /, show(r));
     assert.ok(lines[0].includes(FAIL_2), `the message names revision ${FAIL_2}\n${show(r)}`);
     assert.ok(lines[0].includes(BAD_SQL), `the message names the failing statement\n${show(r)}`);

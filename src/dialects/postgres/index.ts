@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Operation } from '../../operations/operation.js';
 import type { ReprintRequest, ReprintResponse } from '../../diff/settle.js';
 import type { Schema } from '../../schema/schema.js';
-import { LockTimeoutError, LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type Timeouts } from '../dialect.js';
+import { LockTimeoutError, LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type StatementDiagnostics, type Timeouts } from '../dialect.js';
 import { compilePostgres, NEEDS_SCHEMA } from './compiler.js';
 import { introspectPostgres } from './introspector.js';
 import { normalizePgDefault, normalizePgOpclass, normalizePgType } from './types.js';
@@ -15,8 +15,36 @@ import { ADVISORY_HOLDER_SQL, ADVISORY_LOCK_KEY, describeHolder, LOCK_NOT_AVAILA
 
 export { ADVISORY_LOCK_KEY } from './locks.js';
 
-function statementError(sql: string, error: unknown): StatementError {
-  return (error as { code?: string }).code === LOCK_NOT_AVAILABLE ? new LockTimeoutError(sql, error) : new StatementError(sql, error);
+/**
+ * The error of a statement that failed. `sent` is the text the server got when it held more than
+ * `sql` (a batch): a position is kept only where it falls in `sql`, counted from its start.
+ */
+function statementError(sql: string, error: unknown, sent: string = sql): StatementError {
+  const diagnostics = diagnosticsOf(error, sql, sent);
+  return (error as { code?: string }).code === LOCK_NOT_AVAILABLE ? new LockTimeoutError(sql, error, diagnostics) : new StatementError(sql, error, diagnostics);
+}
+
+/** The fields of a server's error (pg's DatabaseError) that say more than its message. */
+function diagnosticsOf(error: unknown, sql: string, sent: string): StatementDiagnostics {
+  const e = (error ?? {}) as { detail?: unknown; hint?: unknown; position?: unknown; internalQuery?: unknown; internalPosition?: unknown; where?: unknown };
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+  const offset = (v: unknown): number | undefined => (/^\d+$/.test(String(v ?? '')) && Number(v) >= 1 ? Number(v) : undefined);
+  const out: StatementDiagnostics = {};
+  if (text(e.detail)) out.detail = text(e.detail);
+  if (text(e.hint)) out.hint = text(e.hint);
+  // Positions count characters (code points) of the text sent.
+  let position = offset(e.position);
+  if (position !== undefined && sent !== sql) {
+    const start = sent.indexOf(sql);
+    position = start < 0 ? undefined : position - [...sent.slice(0, start)].length;
+  }
+  if (position !== undefined && position >= 1 && position <= [...sql].length + 1) out.position = position;
+  if (text(e.internalQuery)) {
+    out.internalQuery = text(e.internalQuery);
+    if (offset(e.internalPosition) !== undefined) out.internalPosition = offset(e.internalPosition);
+  }
+  if (text(e.where)) out.context = text(e.where);
+  return out;
 }
 
 const NO_SCRIPTS: ReadonlySet<string> = new Set();
@@ -148,15 +176,16 @@ class PostgresConnection implements Connection {
     this.beginPending = false;
     const head = [...begin, 'SAVEPOINT migrator_batch'];
     let results: pg.QueryResult[];
+    const sent = [...head, ...statements, 'RELEASE SAVEPOINT migrator_batch'].join(';\n');
     try {
-      const result = (await this.send([...head, ...statements, 'RELEASE SAVEPOINT migrator_batch'].join(';\n'))) as pg.QueryResult | pg.QueryResult[];
+      const result = (await this.send(sent)) as pg.QueryResult | pg.QueryResult[];
       results = Array.isArray(result) ? result : [result];
     } catch (error) {
-      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE || this.lost) throw statementError(statements.join(';\n'), error);
+      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE || this.lost) throw statementError(statements.join(';\n'), error, sent);
       try {
         await this.send('ROLLBACK TO SAVEPOINT migrator_batch');
       } catch {
-        throw statementError(statements.join(';\n'), error);
+        throw statementError(statements.join(';\n'), error, sent);
       }
       const counts: number[] = [];
       for (const sql of statements) counts.push(await this.alone(sql, false));
