@@ -59,7 +59,7 @@ export class Project {
 
   versionTable(dialect: Dialect = this.dialect): VersionTable {
     const place = { database: this.config.database ? this.target.display : undefined, configFile: this.config.file };
-    return new VersionTable(dialect, this.config.versionTable, place);
+    return new VersionTable(dialect, this.config.versionTable, place, this.config.historyTable);
   }
 
   /** Opens the database; an unreachable one is an error naming the URL (password masked). */

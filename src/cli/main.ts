@@ -4,7 +4,6 @@
  * Exit codes: 0 done; 1 `check` found differences or `lint` an error-level finding; 2 an error
  * (message on stderr, one line; under it, what the database said about a statement it refused).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
@@ -13,6 +12,7 @@ import { parseDuration } from '../config/config.js';
 import { redact } from '../config/secrets.js';
 import { MigratorError, suppressedOf } from '../errors.js';
 import { Project } from '../project.js';
+import { packageVersion } from '../version.js';
 import { diagnosticLines } from './diagnostics.js';
 import { terminalQuestions } from './prompt.js';
 import { safety } from './confirm.js';
@@ -39,6 +39,7 @@ const load = {
   migrate: () => import('../commands/migrate.js'),
   inspect: () => import('../commands/inspect.js'),
   lint: () => import('../commands/lint.js'),
+  history: () => import('../commands/history.js'),
 };
 
 const out = (line = ''): void => {
@@ -102,17 +103,6 @@ function json(value: unknown): void {
 /** `3 warnings`, `1 error`. */
 function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
-}
-
-/**
- * The version in the package.json of the installed package (`dist/cli/main.js` → `../../package.json`),
- * read when asked for, so that it is always the one installed.
- */
-function packageVersion(): string {
-  const file = new URL('../../package.json', import.meta.url);
-  const { version } = JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown };
-  if (typeof version !== 'string' || !version) throw new MigratorError(`${file.pathname} names no "version"`);
-  return version;
 }
 
 export function buildProgram(cwd: string): Command {
@@ -345,6 +335,63 @@ export function buildProgram(cwd: string): Command {
       if (o.sql) return void process.stdout.write((await load.migrate()).stampSql(await project(), targets, { purge: o.purge }));
       const r = await (await load.migrate()).stamp(await project(), targets, { purge: o.purge, onNotice });
       out(`Stamped ${r.from.join(', ') || 'base'} -> ${r.to.join(', ') || 'base'}`);
+    });
+
+  program
+    .command('log')
+    .description('list the steps run on the database (applied, reverted, stamped, repaired), newest first')
+    .option('-n, --limit <count>', 'only the newest rows', (v: string) => {
+      if (!/^\d+$/.test(v)) throw new MigratorError(`--limit must be a whole number, not ${JSON.stringify(v)}`);
+      return Number(v);
+    })
+    .option('--json', 'print JSON')
+    .action(async (o: { limit?: number; json?: boolean }) => {
+      const rows = await (await load.history()).log(await project(), { limit: o.limit });
+      if (o.json) return json(rows);
+      if (rows.length === 0) return out('(no history: nothing has run since the history table was created)');
+      const { shownTime } = await import('../runner/history.js');
+      for (const r of rows) {
+        const took = r.durationMs === null ? '' : `  ${(r.durationMs / 1000).toFixed(3)} s`;
+        out(`${shownTime(r.finishedAt)}  ${r.direction.padEnd(6)}  ${r.revision}${took}  ${r.appliedBy}@${r.host}  checksum ${r.checksum ? r.checksum.slice(0, 12) : '-'}  migrator ${r.migratorVersion}`);
+      }
+    });
+
+  program
+    .command('repair')
+    .description('record the current checksums of applied revision files after a deliberate edit')
+    .argument('[revisions...]', 'the revisions to record (default: every applied revision whose file changed)')
+    .action(async (refs: string[]) => {
+      const repaired = await (await load.history()).repair(await project(), refs, { onNotice });
+      if (repaired.length === 0) return out('Nothing to repair: every applied revision file matches its recorded checksum.');
+      for (const r of repaired) out(`Recorded ${r.revision} (${path.relative(cwd, r.file) || r.file}): checksum ${r.from ? r.from.slice(0, 12) : '(none)'} -> ${r.to.slice(0, 12)}`);
+    });
+
+  program
+    .command('status')
+    .description('where the database is: heads, pending revisions, changed files, drift from the models; exit 0 when up to date, 1 when not')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const s = await (await load.history()).status(await project());
+      if (!s.upToDate) process.exitCode = EXIT_DIFFERENCES;
+      if (o.json) return json({ ...s, pending: s.pending.map((p) => ({ ...p, file: p.file && (path.relative(cwd, p.file) || p.file) })) });
+      out(`Database: ${s.database}`);
+      out(`Current: ${s.current.join(', ') || 'base (no revisions applied)'}`);
+      out(`Head: ${s.heads.join(', ') || '(no revisions)'}`);
+      for (const u of s.unknownRevisions) out(`! the database is at ${u}, which no revision file defines`);
+      if (s.pending.length) {
+        out(`Pending: ${count(s.pending.length, 'revision')}`);
+        for (const p of s.pending) out(`  ${p.revision}${p.message ? `  ${p.message}` : ''}`);
+      }
+      const { shownTime } = await import('../runner/history.js');
+      for (const m of s.checksumMismatches) {
+        out(`! ${m.revision} (${m.file ? path.relative(cwd, m.file) : 'no file'}) ${m.current ? 'changed' : 'is gone'} since it was applied on ${shownTime(m.appliedAt)}`);
+      }
+      if (s.drift) {
+        for (const t of s.drift.missingTables) out(`! table ${t} is in the models, not in the database`);
+        for (const t of s.drift.extraTables) out(`! table ${t} is in the database, in no model`);
+        for (const t of s.drift.changedTables) for (const c of t.changes) out(`! ${c}`);
+      }
+      out(s.upToDate ? 'Up to date.' : s.needsMigration ? 'Needs migration: run `migrator migrate`.' : 'Not up to date.');
     });
 
   program

@@ -9,6 +9,7 @@ import { reverseOperations } from '../operations/reverse.js';
 import { onlineForms } from '../diff/online.js';
 import type { Project } from '../project.js';
 import { describeRevisions, REVISION_ID, REVISION_ID_RULE, type Revision, type RevisionGraph } from '../revisions/graph.js';
+import { checksumError, checksumProblems, type HistoryRow } from '../runner/history.js';
 import { withVersionsLock } from '../script/lock.js';
 import { newRevisionId, writeRevision } from '../script/write.js';
 import { offlineSql } from './migrate.js';
@@ -51,13 +52,13 @@ export type GenerateResult = ({ written: true; path: string; id: string; operati
 };
 
 /** The database's schema and the models', after checking the database is at head. */
-async function schemas(project: Project, requireHead: boolean): Promise<{ database: Schema; models: Schema; dbHeads: string[]; versionTable: boolean }> {
+async function schemas(project: Project, requireHead: boolean): Promise<{ database: Schema; models: Schema; dbHeads: string[]; versionTable: boolean; history: HistoryRow[] }> {
   const graph = project.graph;
   const dialect = project.dialect;
   const versions = project.versionTable(dialect);
   return project.withConnection(async (conn) => {
     // The database reads its catalog while the models are parsed.
-    const fromDatabase = Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables }), conn.tableExists(versions.name)]);
+    const fromDatabase = Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables }), conn.tableExists(versions.name), versions.history.read(conn)]);
     fromDatabase.catch(() => undefined);
     // The model readers (and the TypeScript compiler they use) load only for commands that read models.
     const { readModels } = await import('../models/index.js');
@@ -67,7 +68,7 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
       dataSources: config.dataSources,
     });
     dialect.fitModels?.(models);
-    const [dbHeads, database, versionTable] = await fromDatabase;
+    const [dbHeads, database, versionTable, history] = await fromDatabase;
     // Expressions the database re-prints its own way are asked of it, never taken for changes.
     const pending = conn.reprint ? unsettled(database, models, dialect.compareOptions) : [];
     if (pending.length) settle(pending, await conn.reprint!(pending.map((p) => p.request)), dialect.compareOptions);
@@ -78,7 +79,7 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
         throw new MigratorError(`the database ${project.target.display} is at ${at}, not at the head revision ${heads.join(', ') || '(none)'}; run \`migrator migrate\` first`);
       }
     }
-    return { database, models, dbHeads, versionTable };
+    return { database, models, dbHeads, versionTable, history };
   }, { readOnly: true });
 }
 
@@ -86,7 +87,7 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
  * The version table's rows once every revision is applied, sorted: the heads, less those another
  * revision depends on (they have no row of their own).
  */
-function headRows(graph: RevisionGraph): string[] {
+export function headRows(graph: RevisionGraph): string[] {
   return graph.headsAfter(graph.heads.map((h) => h.id)).sort();
 }
 
@@ -265,10 +266,22 @@ export interface CheckResult {
   notices: string[];
 }
 
+/**
+ * The database's heads and history, and the operations that would turn its managed tables into
+ * the models (for `status`).
+ */
+export async function modelsAndDatabase(project: Project): Promise<{ dbHeads: string[]; history: HistoryRow[]; operations: Operation[] }> {
+  const all = await schemas(project, false);
+  const { database, models } = await scopeSchemas(project, all.database, all.models);
+  return { dbHeads: all.dbHeads, history: all.history, operations: diff(database, models, project) };
+}
+
 /** Whether models, database and version files agree. */
 export async function check(project: Project): Promise<CheckResult> {
   const graph = project.graph;
   const all = await schemas(project, false);
+  const mismatches = checksumProblems(graph, all.dbHeads, all.history);
+  if (mismatches.length) throw checksumError(mismatches, project.versionTable().historyName);
   const { database, models, unmanaged } = await scopeSchemas(project, all.database, all.models);
   const dbHeads = all.dbHeads;
   const problems: string[] = [];

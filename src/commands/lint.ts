@@ -59,7 +59,7 @@ export async function lint(project: Project, options: LintCommandOptions = {}): 
     }
     const report = await lintRevisions(graph, revisions, {
       dialect,
-      ...(conn ? { database: { conn, applied, versionTable: project.config.versionTable } } : {}),
+      ...(conn ? { database: { conn, applied, exclude: project.versionTable().tables } } : {}),
     });
     return { ...report, revisions: revisions.map((r) => r.id), scope };
   };

@@ -3,6 +3,7 @@ import { LockWaitError, type Connection } from '../dialects/dialect.js';
 import { MigratorError, withCleanup } from '../errors.js';
 import type { Project } from '../project.js';
 import { describeRevisions, type PlannedStep, type RevisionGraph } from '../revisions/graph.js';
+import { fileChecksum, verifyChecksums } from '../runner/history.js';
 import { renderSteps, runSteps, type StepResult } from '../runner/runner.js';
 
 export interface MoveResult {
@@ -30,7 +31,7 @@ export interface LockingOptions {
  * Runs `body` holding the run lock, waiting at most the config's `lockWait` for another run's;
  * a wait that ends names the holder. Unlocking never hides an error of `body`.
  */
-async function underRunLock<T>(project: Project, conn: Connection, options: LockingOptions, body: () => Promise<T>): Promise<T> {
+export async function underRunLock<T>(project: Project, conn: Connection, options: LockingOptions, body: () => Promise<T>): Promise<T> {
   const wait = project.config.lockWait;
   try {
     await conn.lock({
@@ -80,6 +81,8 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
       const lockTimeout = options.lockTimeout ?? project.config.lockTimeout;
       await conn.setTimeouts?.({ lockTimeout, statementTimeout: project.config.statementTimeout });
       const from = await versions.heads(conn);
+      // Before anything moves: the applied revision files are the ones the database ran.
+      await verifyChecksums(conn, graph, from, versions.history);
       for (const h of from) {
         if (!graph.get(h)) throw unknownRevision(project, h, 'restore the file or `migrator stamp --purge <target>` the database');
       }
@@ -169,9 +172,15 @@ export async function stamp(project: Project, targets: string[], options: { purg
       // Stamping branch by branch needs to know where each current head sits in the graph.
       if (unknown) throw unknownRevision(project, unknown, 'restore the file, or `migrator stamp --purge <target>` to replace every row');
       const to = stampedHeads(project, options.purge ? [] : from, targets);
+      const startedAt = new Date();
       await conn.transaction(async () => {
         await versions.ensure(conn);
         await versions.replace(conn, to);
+        // A row for each revision the stamp makes a head, with the checksum of its file.
+        await conn.execute(versions.history.createSql());
+        for (const id of to.filter((h) => !from.includes(h))) {
+          await conn.execute(versions.history.insertSql({ revision: id, direction: 'stamp', checksum: fileChecksum(project.graph.get(id)?.path) ?? null, startedAt }));
+        }
       });
       return { from, to };
     }),
@@ -188,5 +197,7 @@ export function stampSql(project: Project, targets: string[], options: { purge?:
     statement(versions.createSql()),
     ...(options.purge ? [statement(`DELETE FROM ${dialect.quoteIdentifier(versions.name)}`)] : []),
     ...to.map((v) => statement(versions.changeSql({ kind: 'insert', version: v }))),
+    statement(versions.history.createSql()),
+    ...to.map((v) => statement(versions.history.insertSql({ revision: v, direction: 'stamp', checksum: fileChecksum(project.graph.get(v)?.path) ?? null }))),
   ].join('\n')}\n`;
 }

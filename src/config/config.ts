@@ -25,6 +25,11 @@ export interface MigratorConfig {
   templates?: string;
   /** The table that records the applied heads. Default `migrator_version`. */
   versionTable?: string;
+  /**
+   * The table that logs every step run (revision, direction, checksum, times, who). Default: the
+   * version table's name with `_version` replaced by `_history` (`migrator_history`).
+   */
+  historyTable?: string;
   /** Run all revisions of a migrate in one transaction instead of one per revision. */
   singleTransaction?: boolean;
   /**
@@ -97,6 +102,7 @@ export interface ResolvedConfig {
   /** Absolute templates folder, when configured. */
   templates?: string;
   versionTable: string;
+  historyTable: string;
   singleTransaction?: boolean;
   /** Milliseconds; see MigratorConfig. */
   lockWait: number;
@@ -140,7 +146,7 @@ function optionalString(value: unknown, key: string, file: string): string | und
   throw new MigratorError(`${file}: "${key}" must be a non-empty string`);
 }
 
-const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'singleTransaction', 'namingStrategy', 'lockWait', 'lockTimeout', 'statementTimeout', 'lockRetries', 'onlineDdl', 'tables']);
+const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'historyTable', 'singleTransaction', 'namingStrategy', 'lockWait', 'lockTimeout', 'statementTimeout', 'lockRetries', 'onlineDdl', 'tables']);
 
 const MODELS_SHAPE = "a glob, { typeorm: '<DataSource file>' }, or a non-empty array of them";
 
@@ -221,6 +227,9 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
   const database = optionalString(c.database, 'database', file);
   const versionTable = optionalString(c.versionTable, 'versionTable', file) ?? 'migrator_version';
   if (versionTable.length > 63) throw new MigratorError(`${file}: "versionTable" is longer than 63 characters`);
+  const historyTable = optionalString(c.historyTable, 'historyTable', file) ?? `${versionTable.replace(/_version$/, '')}_history`;
+  if (historyTable.length > 63) throw new MigratorError(`${file}: "historyTable" is longer than 63 characters`);
+  if (historyTable === versionTable) throw new MigratorError(`${file}: "historyTable" and "versionTable" name the same table; give them different names`);
   const env = options.env ?? process.env;
   const fromCli = options.database;
   const url = fromCli ?? database ?? (env.DATABASE_URL || undefined);
@@ -244,6 +253,7 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
     versions: (stringList(c.versions, 'versions', file) ?? ['versions']).map((v) => path.resolve(dir, v)),
     ...(templates ? { templates: path.resolve(dir, templates) } : {}),
     versionTable,
+    historyTable,
     ...(c.singleTransaction !== undefined ? { singleTransaction: c.singleTransaction as boolean } : {}),
     lockWait: duration(c.lockWait, 'lockWait', file, 60_000),
     lockTimeout: duration(c.lockTimeout, 'lockTimeout', file, 5_000),

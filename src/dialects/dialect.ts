@@ -151,6 +151,20 @@ export interface Dialect {
   needsSchema(operations: readonly Operation[]): boolean;
   /** Opens a connection; `location` is the dialect-specific part of the database URL. */
   connect(location: string): Promise<Connection>;
+  /** How the history table keeps times (see runner/history.ts). */
+  readonly clock: Clock;
+}
+
+/** SQL for the history table's times: a column type, the database's clock, and a duration up to it. */
+export interface Clock {
+  /** The column type of a point in time. */
+  readonly type: string;
+  /** An expression for the current time, read when the statement runs (not when its transaction began). */
+  readonly now: string;
+  /** An expression for a point in time given as an ISO-8601 UTC text (already a quoted literal). */
+  at(literal: string): string;
+  /** An expression for the whole milliseconds from `literal` (a quoted ISO-8601 UTC literal) to now. */
+  millisecondsSince(literal: string): string;
 }
 
 export class UnsupportedOperationError extends Error {

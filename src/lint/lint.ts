@@ -9,7 +9,6 @@ import { describeOperation, type Operation } from '../operations/operation.js';
 import type { Revision, RevisionGraph } from '../revisions/graph.js';
 import { cloneSchema, findColumn, type Schema, type Table } from '../schema/schema.js';
 import { recordRevisionCalls, type RecordedCalls } from '../script/load.js';
-import { migratorTables } from '../runner/version-table.js';
 import { parseIgnores } from './ignores.js';
 import { scanSql } from './raw-sql.js';
 import { ALL_CODES, IGNORE_RULES, isNewTable, rulesFor, type LintContext, type LintLevel, type RuleFinding } from './rules.js';
@@ -157,7 +156,7 @@ export interface LintRangeOptions {
   /** Unknown (no database configured): only the rules common to all dialects run. */
   dialect?: Dialect;
   /** A database to count rows in, for the revisions it has not applied. */
-  database?: { conn: Connection; applied: ReadonlySet<string>; versionTable: string };
+  database?: { conn: Connection; applied: ReadonlySet<string>; exclude: string[] };
 }
 
 export interface LintReport {
@@ -176,7 +175,7 @@ export async function lintRevisions(graph: RevisionGraph, revisions: readonly Re
   };
   const db = options.database;
   let live: Promise<Schema> | undefined;
-  const liveSchema = (conn: Connection, versionTable: string): Promise<Schema> => (live ??= conn.introspect({ exclude: migratorTables(versionTable) }));
+  const liveSchema = (conn: Connection, exclude: string[]): Promise<Schema> => (live ??= conn.introspect({ exclude }));
   const linted = new Set(revisions.map((r) => r.id));
   // Schemas are built only when a revision's rules read one: a revision that only adds tables,
   // columns or indexes (most of what makemigrations writes) costs no introspection or replay.
@@ -186,7 +185,7 @@ export async function lintRevisions(graph: RevisionGraph, revisions: readonly Re
     if (parents.length === 1 && linted.has(parents[0])) return cloneSchema(await after(graph.get(parents[0])!));
     const below = graph.ancestors(parents);
     // Where the database is exactly where the revision starts, its catalog is the truth, raw SQL included.
-    if (db && below.size === db.applied.size && [...below].every((id) => db.applied.has(id))) return cloneSchema(await liveSchema(db.conn, db.versionTable));
+    if (db && below.size === db.applied.size && [...below].every((id) => db.applied.has(id))) return cloneSchema(await liveSchema(db.conn, db.exclude));
     const schema: Schema = { tables: [] };
     for (const r of graph.topological(below)) for (const op of (await load(r)).operations) replay(schema, op);
     return schema;
@@ -213,7 +212,7 @@ export async function lintRevisions(graph: RevisionGraph, revisions: readonly Re
     ignored += result.ignored;
   }
   const counted = db ? drafts.filter((d) => d.count && !db.applied.has(d.revision)) : [];
-  const counts = db && counted.length ? await countRows(db.conn, counted, await liveSchema(db.conn, db.versionTable)) : new Map<DraftFinding, number>();
+  const counts = db && counted.length ? await countRows(db.conn, counted, await liveSchema(db.conn, db.exclude)) : new Map<DraftFinding, number>();
   return { findings: drafts.map((d) => finish(d, counts.get(d))), ignored };
 }
 

@@ -10,6 +10,7 @@ import type { PlannedStep, Revision, RevisionGraph, Step } from '../revisions/gr
 import type { Schema } from '../schema/schema.js';
 import { sqlComment } from '../script/comment.js';
 import { recordRevision } from '../script/load.js';
+import { fileChecksum } from './history.js';
 import { planDigest, ProgressTable, type Progress } from './progress.js';
 import type { VersionTable } from './version-table.js';
 
@@ -60,19 +61,24 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
   const dialect = conn.dialect;
   const results: StepResult[] = [];
   let versionTableReady = false;
+  const history = versions.history;
 
   /** The statements of one step: its SQL (compiled against the live schema) and version changes. */
   const prepare = async ({ step, changes }: PlannedStep, ops: Operation[]) => {
     const schema: Schema = dialect.needsSchema(ops) ? await conn.introspect({ exclude: versions.tables }) : { tables: [] };
     const compiled = compileFor(dialect, ops, schema, step);
-    // The version table is created with the first revision, so a failed run leaves nothing behind.
-    const head = versionTableReady ? [] : [versions.createSql()];
+    // The version and history tables are created with the first revision, so a failed run leaves nothing behind.
+    const head = versionTableReady ? [] : [versions.createSql(), history.createSql()];
     const statements = [...head, ...compiled.statements, ...changes.map((c) => versions.changeSql(c))];
     const assertions = (compiled.assertions ?? []).map((a) => ({ ...a, at: a.at + head.length }));
     // A user's own SQL (op.execute) is the only text that may hold several statements.
     const scripts = new Set(ops.flatMap((op) => (op.kind === 'execute' ? [op.sql] : [])));
-    return { statements, scripts, assertions, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length, compiled };
+    const checksum = fileChecksum(step.revision.path) ?? null;
+    return { statements, scripts, assertions, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length, compiled, checksum };
   };
+  /** The history row of a step that started at `startedAt`, written with its last statements. */
+  const logged = ({ step }: PlannedStep, prepared: { checksum: string | null }, startedAt: Date): string =>
+    history.insertSql({ revision: step.revision.id, direction: step.direction, checksum: prepared.checksum, startedAt });
   type Prepared = Awaited<ReturnType<typeof prepare>>;
   // Revision files are loaded once each; the next one while the database works on the current.
   const recorded = new Map<PlannedStep, Promise<Operation[]>>();
@@ -123,8 +129,9 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
       if (next) void record(next);
       return;
     }
-    const counts = await runChecked(prepared.statements, prepared.scripts, prepared.assertions, oneByOne, next);
-    versions.checkCounts(changes, counts.slice(counts.length - changes.length));
+    const statements = [...prepared.statements, logged({ step, changes }, prepared, new Date())];
+    const counts = await runChecked(statements, prepared.scripts, prepared.assertions, oneByOne, next);
+    versions.checkCounts(changes, counts.slice(counts.length - changes.length - 1, counts.length - 1));
     versionTableReady = true;
     const result = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count };
     results.push(result);
@@ -212,11 +219,12 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     if (await doneElsewhere(step)) return;
     // The version and progress tables come with the first phase, so that a revision whose first
     // phase fails leaves nothing behind.
-    let tables = [versions.createSql(), progress.createSql()];
+    let tables = [versions.createSql(), history.createSql(), progress.createSql()];
     let halfDone = resumeFrom?.started ?? false;
     if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at phase ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
+    const startedAt = new Date();
     const finish = async (): Promise<void> => {
-      const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction)]);
+      const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction), logged(planned, prepared, startedAt)]);
       versions.checkCounts(changes, counts.slice(0, changes.length));
       // The table is there only while a revision is halfway.
       await conn.runAll(await progress.dropIfEmptySql(conn));
@@ -454,7 +462,11 @@ export async function renderSteps(
       // Each phase with the transaction it runs in; the version table moves with the last.
       const phases = options.singleTransaction ? undefined : compiled.phases;
       const groups = phases ?? [{ from: 0, to: compiled.statements.length, transaction: true }];
-      const changeSql = changes.map((change) => statement(versions.changeSql(change)));
+      const changeSql = [
+        ...changes.map((change) => statement(versions.changeSql(change))),
+        // The history row, timed by the database when the script runs it.
+        statement(versions.history.insertSql({ revision: step.revision.id, direction: step.direction, checksum: fileChecksum(step.revision.path) ?? null })),
+      ];
       body.push(...fk.before.map(statement));
       const inTransactions = transactional && !options.singleTransaction;
       groups.forEach((phase, k) => {
@@ -484,6 +496,8 @@ export async function renderSteps(
   out.push(...fk.before.map(statement));
   if (transactional && options.singleTransaction) out.push('BEGIN;', '');
   if (options.createVersionTable) out.push(statement(versions.createSql()), '');
+  // A database older than the history table gets it with the first revision the script runs.
+  if (steps.length) out.push(statement(versions.history.createSql()), '');
   out.push(...body);
   out.push(...fk.beforeCommit.map(statement));
   if (transactional && options.singleTransaction) out.push('COMMIT;');

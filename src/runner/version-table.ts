@@ -5,6 +5,7 @@
 import type { Connection, Dialect } from '../dialects/dialect.js';
 import type { HeadChange } from '../revisions/graph.js';
 import { MigratorError } from '../errors.js';
+import { HistoryTable } from './history.js';
 import { findColumn, findTable, type Table } from '../schema/schema.js';
 
 /** Column types that hold a revision id as written. */
@@ -17,8 +18,8 @@ export interface VersionTablePlace {
 }
 
 /** The tables migrator keeps beside a version table of this name: never part of any model. */
-export function migratorTables(versionTable: string): string[] {
-  return [versionTable, `${versionTable}_progress`];
+export function migratorTables(versionTable: string, historyTable: string): string[] {
+  return [versionTable, `${versionTable}_progress`, historyTable];
 }
 
 export class VersionTable {
@@ -26,16 +27,22 @@ export class VersionTable {
     readonly dialect: Dialect,
     readonly name: string,
     readonly place: VersionTablePlace = {},
+    readonly historyName: string = `${name.replace(/_version$/, '')}_history`,
   ) {}
 
   /** The table where a revision run in several phases records how far it got (see progress.ts). */
   get progressName(): string {
-    return migratorTables(this.name)[1];
+    return migratorTables(this.name, this.historyName)[1];
+  }
+
+  /** The table that logs every step (see history.ts). */
+  get history(): HistoryTable {
+    return new HistoryTable(this.dialect, this.historyName);
   }
 
   /** The tables migrator keeps in the database, never part of the models' schema. */
   get tables(): string[] {
-    return migratorTables(this.name);
+    return migratorTables(this.name, this.historyName);
   }
 
   private get table(): string {

@@ -305,6 +305,12 @@ export const postgresDialect: Dialect = {
   fitModels: fitIdentifiers,
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
   timeoutsScript: timeoutsSql,
+  clock: {
+    type: 'timestamptz',
+    now: 'clock_timestamp()',
+    at: (literal) => `${literal}::timestamptz`,
+    millisecondsSince: (literal) => `greatest(0, round(extract(epoch FROM clock_timestamp() - ${literal}::timestamptz) * 1000))::bigint`,
+  },
   compile(operations: readonly Operation[], schema: Schema) {
     return compilePostgres(operations, schema);
   },

@@ -126,6 +126,13 @@ export const sqliteDialect: Dialect = {
   quoteIdentifier,
   quoteLiteral,
   foreignKeysOffScript: { before: ['PRAGMA foreign_keys=OFF'], beforeCommit: ['PRAGMA foreign_key_check'], after: ['PRAGMA foreign_keys=ON'] },
+  // Times as ISO-8601 UTC text, which sorts and compares as time and reads back as written.
+  clock: {
+    type: 'text',
+    now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    at: (literal) => literal,
+    millisecondsSince: (literal) => `max(0, CAST(round((julianday('now') - julianday(${literal})) * 86400000) AS INTEGER))`,
+  },
   compile(operations: readonly Operation[], schema: Schema) {
     return compileSqlite(operations, schema);
   },

@@ -1,0 +1,152 @@
+/**
+ * log, repair, status: what the history table and the revision files say about a database —
+ * what ran when and by whom, whether the applied files are still the ones that ran, and what is
+ * pending or drifted.
+ */
+import { MigratorError } from '../errors.js';
+import type { Operation } from '../operations/operation.js';
+import { describeOperation } from '../operations/operation.js';
+import type { Project } from '../project.js';
+import { checksumProblems, fileChecksum, recordedRows, type ChecksumProblem, type HistoryRow } from '../runner/history.js';
+import { underRunLock, type LockingOptions } from './migrate.js';
+
+/** The history, newest first (`limit`: only the newest rows). */
+export async function log(project: Project, options: { limit?: number } = {}): Promise<HistoryRow[]> {
+  const versions = project.versionTable();
+  const rows = await project.withConnection((conn) => versions.history.read(conn), { readOnly: true });
+  const newest = rows.reverse();
+  return options.limit === undefined ? newest : newest.slice(0, options.limit);
+}
+
+export interface Repaired {
+  revision: string;
+  file: string;
+  /** The checksum recorded before; null when none was (applied before the history table existed). */
+  from: string | null;
+  to: string;
+}
+
+/**
+ * Records the current checksums of applied revision files after a deliberate edit: of `refs`,
+ * or without any, of every applied revision whose file differs from its recorded checksum.
+ */
+export async function repair(project: Project, refs: readonly string[], options: LockingOptions = {}): Promise<Repaired[]> {
+  const graph = project.graph;
+  const versions = project.versionTable();
+  return project.withConnection(
+    (conn) =>
+      underRunLock(project, conn, options, async () => {
+        const heads = await versions.heads(conn);
+        const rows = await versions.history.read(conn);
+        const applied = graph.ancestors(heads.filter((h) => graph.get(h)));
+        let chosen: { revision: string; file?: string; recorded: string | null; current?: string }[];
+        if (refs.length) {
+          const recorded = recordedRows(rows);
+          chosen = refs.map((ref) => {
+            const rev = graph.lookup(ref);
+            if (!applied.has(rev.id)) throw new MigratorError(`revision ${rev.id} (${rev.path}) is not applied to ${project.target.display}; repair records the checksums of applied revisions only`);
+            return { revision: rev.id, file: rev.path, recorded: recorded.get(rev.id)?.checksum ?? null, current: fileChecksum(rev.path) };
+          });
+        } else {
+          chosen = checksumProblems(graph, heads, rows);
+        }
+        const gone = chosen.filter((c) => c.current === undefined);
+        if (gone.length) {
+          throw new MigratorError(
+            `${gone.map((g) => `revision ${g.revision}`).join(', ')} ${gone.length === 1 ? 'is' : 'are'} applied to ${project.target.display} but no file defines ${gone.length === 1 ? 'it' : 'them'}; restore the file${gone.length === 1 ? '' : 's'}: a checksum is recorded from a file`,
+          );
+        }
+        const changed = chosen.filter((c) => c.current !== c.recorded);
+        if (changed.length) {
+          const startedAt = new Date();
+          await conn.transaction(async () => {
+            await conn.execute(versions.history.createSql());
+            for (const c of changed) await conn.execute(versions.history.insertSql({ revision: c.revision, direction: 'repair', checksum: c.current!, startedAt }));
+          });
+        }
+        return changed.map((c) => ({ revision: c.revision, file: c.file!, from: c.recorded, to: c.current! }));
+      }),
+    { mustExist: true },
+  );
+}
+
+/** What differs between the models and the database, by table. */
+export interface Drift {
+  /** In the models, not in the database. */
+  missingTables: string[];
+  /** In the database (and managed), in no model. */
+  extraTables: string[];
+  /** Tables in both whose columns, keys, indexes or checks differ: each change described. */
+  changedTables: { table: string; changes: string[] }[];
+}
+
+export interface Status {
+  /** The database, password masked. */
+  database: string;
+  /** The revisions the database is at (its version table's rows). */
+  current: string[];
+  /** The revisions the files lead to. */
+  heads: string[];
+  /** What `migrate` would apply, in order. */
+  pending: { revision: string; message?: string; file?: string }[];
+  /** Applied revision files that are not the ones that ran. */
+  checksumMismatches: { revision: string; file?: string; recorded: string; current: string | null; appliedAt: string }[];
+  /** Revisions the database is at that no file defines. */
+  unknownRevisions: string[];
+  /** Models compared with the database; null when the config names no models. */
+  drift: Drift | null;
+  /** Something to apply. */
+  needsMigration: boolean;
+  /** Nothing pending, no drift, no mismatch, nothing unknown. */
+  upToDate: boolean;
+}
+
+/** The drift summary of the operations that would turn the database into the models. */
+export function driftOf(ops: readonly Operation[]): Drift {
+  const missing = new Set<string>();
+  const extra = new Set<string>();
+  const changed = new Map<string, string[]>();
+  for (const op of ops) {
+    if (op.kind === 'createTable') missing.add(op.table.name);
+    else if (op.kind === 'dropTable') extra.add(op.table);
+    else if ('table' in op && typeof op.table === 'string') {
+      if (missing.has(op.table) || extra.has(op.table)) continue;
+      changed.set(op.table, [...(changed.get(op.table) ?? []), describeOperation(op)]);
+    }
+  }
+  const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
+  return {
+    missingTables: sorted(missing),
+    extraTables: sorted(extra),
+    changedTables: sorted(changed.keys()).map((table) => ({ table, changes: changed.get(table)! })),
+  };
+}
+
+/** What an operator or a health endpoint asks: where the database is, what is pending, what drifted. */
+export async function status(project: Project): Promise<Status> {
+  const graph = project.graph;
+  const { modelsAndDatabase, headRows } = await import('./generate.js');
+  const hasModels = project.config.models.length > 0 || project.config.dataSources.length > 0;
+  const versions = project.versionTable();
+  const read = hasModels
+    ? await modelsAndDatabase(project)
+    : await project.withConnection(async (conn) => ({ dbHeads: await versions.heads(conn), history: await versions.history.read(conn), operations: undefined }), { readOnly: true });
+  const current = read.dbHeads;
+  const unknownRevisions = current.filter((h) => !graph.get(h));
+  const heads = headRows(graph);
+  const pending = unknownRevisions.length ? [] : graph.upgradePlan(current, graph.heads.map((h) => h.id)).filter((p) => p.step.direction === 'up');
+  const mismatches = checksumProblems(graph, current, read.history);
+  const drift = read.operations ? driftOf(read.operations) : null;
+  const drifted = !!drift && (drift.missingTables.length > 0 || drift.extraTables.length > 0 || drift.changedTables.length > 0);
+  return {
+    database: project.target.display,
+    current,
+    heads,
+    pending: pending.map(({ step: { revision: r } }) => ({ revision: r.id, ...(r.message ? { message: r.message } : {}), ...(r.path ? { file: r.path } : {}) })),
+    checksumMismatches: mismatches.map((m: ChecksumProblem) => ({ revision: m.revision, file: m.file, recorded: m.recorded, current: m.current ?? null, appliedAt: m.row.finishedAt })),
+    unknownRevisions,
+    drift,
+    needsMigration: pending.length > 0,
+    upToDate: pending.length === 0 && !drifted && mismatches.length === 0 && unknownRevisions.length === 0,
+  };
+}
