@@ -51,8 +51,16 @@ export type GenerateResult = ({ written: true; path: string; id: string; operati
   notices?: string[];
 };
 
-/** The database's schema and the models', after checking the database is at head. */
-async function schemas(project: Project, requireHead: boolean): Promise<{ database: Schema; models: Schema; dbHeads: string[]; versionTable: boolean; history: HistoryRow[] }> {
+/**
+ * The database's schema and the models', after checking the database is at head (`requireHead`)
+ * and, with `checksums`, that its applied revision files are the ones that ran — before any
+ * error the models may hold.
+ */
+async function schemas(
+  project: Project,
+  requireHead: boolean,
+  options: { checksums?: boolean } = {},
+): Promise<{ database: Schema; models: Schema; dbHeads: string[]; versionTable: boolean; history: HistoryRow[] }> {
   const graph = project.graph;
   const dialect = project.dialect;
   const versions = project.versionTable(dialect);
@@ -61,14 +69,21 @@ async function schemas(project: Project, requireHead: boolean): Promise<{ databa
     const fromDatabase = Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables }), conn.tableExists(versions.name), versions.history.read(conn)]);
     fromDatabase.catch(() => undefined);
     // The model readers (and the TypeScript compiler they use) load only for commands that read models.
-    const { readModels } = await import('../models/index.js');
     const { config } = project;
-    const models = await readModels(config.models, dialect.name, config.file, project.target.display, {
-      namingStrategy: config.namingStrategy,
-      dataSources: config.dataSources,
-    });
-    dialect.fitModels?.(models);
+    const fromModels = import('../models/index.js').then(({ readModels }) =>
+      readModels(config.models, dialect.name, config.file, project.target.display, {
+        namingStrategy: config.namingStrategy,
+        dataSources: config.dataSources,
+      }),
+    );
+    fromModels.catch(() => undefined);
     const [dbHeads, database, versionTable, history] = await fromDatabase;
+    if (options.checksums) {
+      const mismatches = checksumProblems(graph, dbHeads, history);
+      if (mismatches.length) throw checksumError(mismatches, versions.historyName);
+    }
+    const models = await fromModels;
+    dialect.fitModels?.(models);
     // Expressions the database re-prints its own way are asked of it, never taken for changes.
     const pending = conn.reprint ? unsettled(database, models, dialect.compareOptions) : [];
     if (pending.length) settle(pending, await conn.reprint!(pending.map((p) => p.request)), dialect.compareOptions);
@@ -279,9 +294,7 @@ export async function modelsAndDatabase(project: Project): Promise<{ dbHeads: st
 /** Whether models, database and version files agree. */
 export async function check(project: Project): Promise<CheckResult> {
   const graph = project.graph;
-  const all = await schemas(project, false);
-  const mismatches = checksumProblems(graph, all.dbHeads, all.history);
-  if (mismatches.length) throw checksumError(mismatches, project.versionTable().historyName);
+  const all = await schemas(project, false, { checksums: true });
   const { database, models, unmanaged } = await scopeSchemas(project, all.database, all.models);
   const dbHeads = all.dbHeads;
   const problems: string[] = [];
