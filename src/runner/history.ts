@@ -37,7 +37,7 @@ export interface HistoryRow {
   startedAt: string;
   finishedAt: string;
   durationMs: number | null;
-  /** The operating-system user that ran migrator (for a row from an offline script: that generated it). */
+  /** The operating-system user that ran migrator (`sql script` for a row an offline script wrote). */
   appliedBy: string;
   host: string;
   migratorVersion: string;
@@ -55,7 +55,7 @@ function whoRuns(): { user: string; host: string } {
   return { user: (user || 'unknown').slice(0, 255), host: (os.hostname() || 'unknown').slice(0, 255) };
 }
 
-const COLUMNS = ['id', 'revision', 'direction', 'checksum', 'started_at', 'finished_at', 'duration_ms', 'applied_by', 'host', 'migrator_version'] as const;
+const COLUMNS = ['id', 'revision', 'direction', 'checksum', 'started_at', 'finished_at', 'duration_ms', 'applied_by', 'host', 'tool_version'] as const;
 
 export class HistoryTable {
   constructor(
@@ -73,7 +73,7 @@ export class HistoryTable {
     return (
       `CREATE TABLE IF NOT EXISTS ${q(this.name)} (${q('id')} integer NOT NULL, ${q('revision')} varchar(32) NOT NULL, ${q('direction')} varchar(6) NOT NULL, ` +
       `${q('checksum')} varchar(64), ${q('started_at')} ${time} NOT NULL, ${q('finished_at')} ${time} NOT NULL, ${q('duration_ms')} bigint, ` +
-      `${q('applied_by')} varchar(255) NOT NULL, ${q('host')} varchar(255) NOT NULL, ${q('migrator_version')} varchar(32) NOT NULL, ` +
+      `${q('applied_by')} varchar(255) NOT NULL, ${q('host')} varchar(255) NOT NULL, ${q('tool_version')} varchar(32) NOT NULL, ` +
       `CONSTRAINT ${q(`${this.name}_pkc`)} PRIMARY KEY (${q('id')}))`
     );
   }
@@ -86,7 +86,9 @@ export class HistoryTable {
     const lit = (v: string): string => this.dialect.quoteLiteral(v);
     const clock = this.dialect.clock;
     const started = entry.startedAt && lit(entry.startedAt.toISOString());
-    const { user, host } = whoRuns();
+    // An offline script's row says so rather than naming whoever generated it: the script's SQL is
+    // the same whoever prints it.
+    const { user, host } = entry.startedAt ? whoRuns() : { user: 'sql script', host: '-' };
     const values = [
       `COALESCE(MAX(${this.q('id')}), 0) + 1`,
       lit(entry.revision),
@@ -119,7 +121,7 @@ export class HistoryTable {
       durationMs: r.duration_ms === null || r.duration_ms === undefined ? null : Number(r.duration_ms),
       appliedBy: String(r.applied_by),
       host: String(r.host),
-      migratorVersion: String(r.migrator_version),
+      migratorVersion: String(r.tool_version),
     }));
   }
 }

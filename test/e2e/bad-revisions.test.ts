@@ -289,7 +289,7 @@ describe('heads nobody merged', () => {
     const r = p.ok(['migrate', 'heads']);
     assert.match(r.stdout, new RegExp(`Database is now at ${X}, ${Y}\\.`));
     assert.deepEqual(p.versions(), [X, Y]);
-    assert.deepEqual(p.tables(), ['migrator_version', 't0', 'x', 'y']);
+    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version', 't0', 'x', 'y']);
   });
 
   it('makemigrations and revision name the heads and suggest the merge; after it, migrate goes on', () => {
@@ -307,7 +307,7 @@ describe('heads nobody merged', () => {
     const merge = revisionIdOf(p.read(generatedFile(p.ok(['merge', 'heads', '-m', 'merge']))));
     p.ok(['migrate']);
     assert.deepEqual(p.versions(), [merge]);
-    assert.deepEqual(p.tables(), ['migrator_version', 't0', 'x', 'y']);
+    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version', 't0', 'x', 'y']);
   });
 
   it('a branch with a label of its own still migrates with a plain migrate', () => {

@@ -180,7 +180,7 @@ describe('stamp', () => {
   it('stamp <rev> sets the version table without creating tables', () => {
     const r = p.ok(['stamp', A]);
     assert.match(r.stdout, new RegExp(`base -> ${A}`));
-    assert.deepEqual(p.tables(), ['migrator_version']);
+    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version']);
     assert.deepEqual(p.versions(), [A]);
     assert.match(p.ok(['current']).stdout, new RegExp(`^${A}\\b`, 'm'));
   });
@@ -188,13 +188,13 @@ describe('stamp', () => {
   it('stamp moves between revisions', () => {
     p.ok(['stamp', B]);
     assert.deepEqual(p.versions(), [B]);
-    assert.deepEqual(p.tables(), ['migrator_version']);
+    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version']);
   });
 
   it('stamp base empties the version table', () => {
     const r = p.ok(['stamp', 'base']);
     assert.match(r.stdout, new RegExp(`${B} -> base`));
-    assert.deepEqual(p.tables(), ['migrator_version']);
+    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version']);
     assert.deepEqual(p.versions(), []);
   });
 });
@@ -244,7 +244,7 @@ describe('offline SQL', () => {
     }
     const r = p.ok(['--database', 'sqlite:./offline.db', 'current']);
     assert.match(r.stdout, new RegExp(`^${A}\\b`, 'm'));
-    assert.deepEqual(p.tables('offline.db'), ['migrator_version', 'product']);
+    assert.deepEqual(p.tables('offline.db'), ['migrator_history', 'migrator_version', 'product']);
   });
 
   it('downgrade --sql <rev>:base prints the DROP and the version-table DELETE', () => {
@@ -308,7 +308,7 @@ describe('merge', () => {
     const r = p.ok(['migrate']);
     for (const id of [BASE, LEFT, RIGHT, 'merge0000001']) assert.match(r.stdout, new RegExp(`Applied\\s+${id}`));
     assert.ok(r.stdout.indexOf(`Applied  ${BASE}`) < r.stdout.indexOf('merge0000001'), 'the merge comes last');
-    assert.deepEqual(p.tables(), ['migrator_version', 't_base', 't_left', 't_right']);
+    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version', 't_base', 't_left', 't_right']);
     assert.deepEqual(p.versions(), ['merge0000001']);
     assert.ok(lines(p.ok(['showmigrations']).stdout).every((l) => l.startsWith('[X] ')));
   });
@@ -352,7 +352,7 @@ export class Weird {
   it('makemigrations, migrate and check handle keywords and quotes in names', () => {
     p.ok(['makemigrations', '-m', 'quoted names', '--rev-id', 'quote0000001']);
     p.ok(['migrate']);
-    assert.deepEqual(p.tables(), ['a"b', 'migrator_version', 'order']);
+    assert.deepEqual(p.tables(), ['a"b', 'migrator_history', 'migrator_version', 'order']);
     const schema = p.schema();
     assert.deepEqual(
       schema.order.columns.map((c) => c.name),
@@ -387,7 +387,7 @@ export class Weird {
 
   it('downgrade base removes them again', () => {
     p.ok(['downgrade', 'base']);
-    assert.deepEqual(p.tables(), ['migrator_version']);
+    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version']);
     assert.deepEqual(p.versions(), []);
   });
 });

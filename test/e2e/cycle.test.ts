@@ -178,7 +178,7 @@ describe('the migration cycle', () => {
   it('migrate creates the tables and records the revision', () => {
     const r = p.ok(['migrate']);
     assert.match(r.stdout, new RegExp(`Applied\\s+${first}`));
-    assert.deepEqual(p.tables(), ['customer', 'migrator_version', 'order', 'product']);
+    assert.deepEqual(p.tables(), ['customer', 'migrator_history', 'migrator_version', 'order', 'product']);
     assert.deepEqual(p.versions(), [first]);
     const schema = p.schema();
     assert.equal(column(schema.customer, 'nickname')?.notnull, 0, 'customer.nickname starts nullable');
@@ -255,7 +255,7 @@ describe('the migration cycle', () => {
     assert.match(r.stdout, new RegExp(`Applied\\s+${second}`));
     assert.doesNotMatch(r.stdout, new RegExp(`Applied\\s+${first}`), 'the first revision is not applied again');
     assert.deepEqual(p.versions(), [second]);
-    assert.deepEqual(p.tables(), ['customer', 'migrator_version', 'order', 'product', 'tag', 'tag_products_product']);
+    assert.deepEqual(p.tables(), ['customer', 'migrator_history', 'migrator_version', 'order', 'product', 'tag', 'tag_products_product']);
 
     const schema = p.schema();
     const nickname = column(schema.customer, 'nickname');
@@ -322,7 +322,7 @@ describe('the migration cycle', () => {
     const r = p.ok(['downgrade', '-1']);
     assert.match(r.stdout, new RegExp(`Reverted\\s+${second}`));
     assert.deepEqual(p.versions(), [first]);
-    assert.deepEqual(p.tables(), ['customer', 'migrator_version', 'order', 'product']);
+    assert.deepEqual(p.tables(), ['customer', 'migrator_history', 'migrator_version', 'order', 'product']);
     // Same columns (name, type, NOT NULL, default, key), indexes and foreign keys as after the first migrate.
     assert.deepEqual(ignoringColumnOrder(p.schema()), ignoringColumnOrder(schemaV1), 'PRAGMA table_info / index_list / foreign_key_list as after the first migrate');
 
@@ -351,7 +351,7 @@ describe('the migration cycle', () => {
   it('downgrade base leaves only an empty migrator_version', () => {
     const r = p.ok(['downgrade', 'base']);
     assert.match(r.stdout, new RegExp(`Reverted\\s+${first}`));
-    assert.deepEqual(p.tables(), ['migrator_version']);
+    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version']);
     assert.deepEqual(p.versions(), []);
     const current = p.ok(['current']);
     assert.match(current.stdout, /base/);

@@ -73,7 +73,7 @@ export const sqlite: Backend = {
     return sqliteRead(
       dir,
       (db) =>
-        (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'migrator_version' ORDER BY name").all() as { name: string }[]).map(
+        (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN ('migrator_version', 'migrator_history') ORDER BY name").all() as { name: string }[]).map(
           (r) => r.name,
         ),
       [],
@@ -97,7 +97,7 @@ export function postgres(database: () => TestDatabase): Backend {
     },
     async tables() {
       const rows = await database().query<{ tablename: string }>(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrator_version' ORDER BY tablename",
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('migrator_version', 'migrator_history') ORDER BY tablename",
       );
       return rows.map((r) => r.tablename);
     },

@@ -198,7 +198,7 @@ function sqliteTarget(p: TempProject): Target {
  */
 function sqliteCatalog(db: Database.Database): Catalog {
   const tables: Record<string, unknown> = {};
-  const rows = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name <> 'migrator_version' ORDER BY name").all() as {
+  const rows = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name NOT IN ('migrator_version', 'migrator_history') ORDER BY name").all() as {
     type: string;
     name: string;
     sql: string | null;
@@ -745,13 +745,13 @@ for (const dialect of DIALECTS) {
     });
 
     const atBase = async (): Promise<void> => {
-      assert.deepEqual(await target.tables(), ['keep', 'migrator_version', 'posts']);
+      assert.deepEqual(await target.tables(), ['keep', 'migrator_history', 'migrator_version', 'posts']);
       assert.deepEqual(await target.query('SELECT version_num FROM migrator_version'), []);
       await assertKept(target);
     };
     /** At the first revision; `rebuilt`: SQLite has rebuilt tables since, which may list their constraints in another order. */
     const atFirst = async (rebuilt = false): Promise<void> => {
-      assert.deepEqual(await target.tables(), ['café "日本" 🚀', 'id); DROP TABLE posts; --', 'keep', 'migrator_version', 'order', 'posts']);
+      assert.deepEqual(await target.tables(), ['café "日本" 🚀', 'id); DROP TABLE posts; --', 'keep', 'migrator_history', 'migrator_version', 'order', 'posts']);
       const catalog = await target.catalog();
       if (rebuilt) assert.deepEqual(definitionsSorted(catalog), definitionsSorted(EXPECTED_V1[dialect]), dump(catalog));
       else assert.deepEqual(catalog, EXPECTED_V1[dialect], dump(catalog));
@@ -1082,7 +1082,7 @@ for (const dialect of DIALECTS) {
     });
 
     const atFirst = async (): Promise<void> => {
-      assert.deepEqual(await target.tables(), ['id); DROP TABLE posts; --', 'keep', 'migrator_version', 'order', 'posts']);
+      assert.deepEqual(await target.tables(), ['id); DROP TABLE posts; --', 'keep', 'migrator_history', 'migrator_version', 'order', 'posts']);
       const catalog = await target.catalog();
       assert.deepEqual(catalog, PRISMA_EXPECTED[dialect], dump(catalog));
       await assertKept(target);
@@ -1114,7 +1114,7 @@ for (const dialect of DIALECTS) {
       const sql = p.ok(['sqlmigrate', REV]).stdout;
       assert.deepEqual(transactions(sql), [PRISMA_OFFLINE[dialect]], sql);
       p.ok(['downgrade', 'base']);
-      assert.deepEqual(await target.tables(), ['keep', 'migrator_version', 'posts']);
+      assert.deepEqual(await target.tables(), ['keep', 'migrator_history', 'migrator_version', 'posts']);
       await assertKept(target);
       p.ok(['migrate']);
       await atFirst();

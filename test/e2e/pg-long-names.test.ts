@@ -124,7 +124,7 @@ describe('names longer than PostgreSQL keeps', () => {
 
     p.ok(['downgrade', 'base']);
     const left = await db.query<{ n: string }>(`SELECT relname::text AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' ORDER BY 1`);
-    assert.deepEqual(left.map((r) => r.n), ['migrator_version', 'migrator_version_pkc']);
+    assert.deepEqual(left.map((r) => r.n), ['migrator_history', 'migrator_history_pkc', 'migrator_version', 'migrator_version_pkc']);
     assert.deepEqual(await db.query(`SELECT typname FROM pg_type t JOIN pg_namespace s ON s.oid = t.typnamespace WHERE s.nspname = 'public' AND t.typtype = 'e'`), []);
   });
 
@@ -170,7 +170,7 @@ model Transfer {
     assert.match(p.ok(['check']).stdout, /No changes detected/);
     p.ok(['downgrade', 'base']);
     const left = await db.query<{ n: string }>(`SELECT relname::text AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' ORDER BY 1`);
-    assert.deepEqual(left.map((r) => r.n), ['migrator_version', 'migrator_version_pkc']);
+    assert.deepEqual(left.map((r) => r.n), ['migrator_history', 'migrator_history_pkc', 'migrator_version', 'migrator_version_pkc']);
     assert.deepEqual(await db.query(`SELECT typname FROM pg_type t JOIN pg_namespace s ON s.oid = t.typnamespace WHERE s.nspname = 'public' AND t.typtype = 'e'`), []);
   });
 

@@ -417,7 +417,7 @@ describe('(a) the whole cycle on PostgreSQL, from the CLI', () => {
     const chk = p.run('check');
     assert.equal(chk.status, 0, show(chk));
     assert.match(chk.stdout, /No changes detected/, show(chk));
-    assert.deepEqual(await tableNames(db), ['customer', 'migrator_version', 'order', 'product']);
+    assert.deepEqual(await tableNames(db), ['customer', 'migrator_history', 'migrator_version', 'order', 'product']);
     assert.deepEqual(await versionRows(db), [rev1]);
     assert.deepEqual((await catalog(db)).enums, { customer_tier_enum: ['bronze', 'silver'] });
 
@@ -462,7 +462,7 @@ describe('(a) the whole cycle on PostgreSQL, from the CLI', () => {
     assert.deepEqual(await versionRows(db), [rev2]);
 
     const cat = await catalog(db);
-    assert.deepEqual(Object.keys(cat.tables).sort(), ['customer', 'migrator_version', 'order', 'product', 'product_tags_tag', 'tag']);
+    assert.deepEqual(Object.keys(cat.tables).sort(), ['customer', 'migrator_history', 'migrator_version', 'order', 'product', 'product_tags_tag', 'tag']);
     assert.deepEqual(cat.enums, { customer_tier_enum: ['bronze', 'silver', 'gold'] });
     const col = (t: string, c: string) => cat.tables[t].columns.find((x) => x.name === c);
     assert.deepEqual(col('customer', 'nickname'), { name: 'nickname', type: 'character varying', notnull: true, default: "'anon'::character varying", identity: '' });
@@ -523,7 +523,7 @@ describe('(a) the whole cycle on PostgreSQL, from the CLI', () => {
     assert.match(down.stdout, new RegExp(`Reverted\\s+${rev1}\\b`), show(down));
     assert.match(down.stdout, /Database is now at base\./, show(down));
     const cat = await catalog(db);
-    assert.deepEqual(Object.keys(cat.tables), ['migrator_version']);
+    assert.deepEqual(Object.keys(cat.tables), ['migrator_history', 'migrator_version']);
     assert.deepEqual(await versionRows(db), []);
     assert.deepEqual(cat.enums, {}, 'enum types left behind');
     assert.deepEqual(cat.sequences, [], 'sequences left behind');
@@ -832,7 +832,7 @@ describe('(d) identifiers that need quoting', () => {
     assert.match(again.stdout, /No changes detected/, show(again));
 
     const cat = await catalog(db);
-    assert.deepEqual(Object.keys(cat.tables).sort(), ['MixedCase', 'a"b', 'migrator_version', 'order', 'ünïcødé'].sort());
+    assert.deepEqual(Object.keys(cat.tables).sort(), ['MixedCase', 'a"b', 'migrator_history', 'migrator_version', 'order', 'ünïcødé'].sort());
     assert.deepEqual(cat.tables.order.columns.map((c) => c.name), ['id', 'ownerId', 'select']);
     assert.deepEqual(cat.tables['a"b'].columns.map((c) => c.name), ['id', 'it"s', 'orderId']);
     assert.deepEqual(cat.tables['ünïcødé'].columns.map((c) => c.name), ['clé', 'naïve', 'quotedId']);
@@ -856,7 +856,7 @@ describe('(d) identifiers that need quoting', () => {
 
     const down = p.ok('downgrade', 'base');
     assert.match(down.stdout, new RegExp(`Reverted\\s+${rev}`), show(down));
-    assert.deepEqual(await tableNames(db), ['migrator_version']);
+    assert.deepEqual(await tableNames(db), ['migrator_history', 'migrator_version']);
     assert.deepEqual(await versionRows(db), []);
   });
 
@@ -874,7 +874,7 @@ describe('(d) identifiers that need quoting', () => {
     assert.equal(chk.status, 0, show(chk));
     const down = p.ok('downgrade', 'base');
     assert.match(down.stdout, new RegExp(`Reverted\\s+${rev}`), show(down));
-    assert.deepEqual(await tableNames(db), ['migrator_version']);
+    assert.deepEqual(await tableNames(db), ['migrator_history', 'migrator_version']);
     assert.deepEqual((await catalog(db)).enums, {});
   });
 });

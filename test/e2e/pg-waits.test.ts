@@ -231,7 +231,7 @@ export async function downgrade(op: Operations): Promise<void> {
     const r = p.run(['migrate']);
     assert.equal(r.status, 2, explain(r, 'to exit 2'));
     assert.match(r.stderr, /^error: upgrade a1 -> b2 failed; revision b2 \(.*\) was rolled back: cannot insert multiple commands into a prepared statement \(in statement: ALTER TABLE "posts" ADD "n" integer; DROP TABLE keep;/);
-    assert.deepEqual(await tables(), ['keep', 'migrator_version', 'posts']);
+    assert.deepEqual(await tables(), ['keep', 'migrator_history', 'migrator_version', 'posts']);
     assert.deepEqual(await db.query<{ version_num: string }>('SELECT version_num FROM migrator_version'), [{ version_num: 'a1' }]);
   });
 
@@ -261,7 +261,7 @@ export async function downgrade(op: Operations): Promise<void> {
     const r = p.run(['migrate']);
     assert.equal(r.status, 2, explain(r, 'to exit 2'));
     assert.match(r.stderr, /^error: upgrade a1 -> b2 failed; revision b2 \(.*\) was rolled back: relation "missing" does not exist \(in statement: ALTER TABLE "missing" ADD "x" integer\)\n$/);
-    assert.deepEqual(await tables(), ['migrator_version', 'posts']);
+    assert.deepEqual(await tables(), ['migrator_history', 'migrator_version', 'posts']);
     assert.deepEqual(await db.query<{ version_num: string }>('SELECT version_num FROM migrator_version'), [{ version_num: 'a1' }]);
     assert.deepEqual(
       await db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'posts' ORDER BY column_name`),

@@ -123,7 +123,7 @@ function sqliteCatalog(file: string): Catalog {
   try {
     const out: Catalog = { tables: [], columns: {}, keys: {}, indexes: {}, foreignKeys: {}, enums: {} };
     const tables = db
-      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'migrator_version' ORDER BY name")
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN ('migrator_version', 'migrator_history') ORDER BY name")
       .all() as { name: string; sql: string }[];
     for (const { name: t, sql } of tables) {
       out.tables.push(t);

@@ -37,7 +37,7 @@ describe('online operations on SQLite', () => {
     assert.equal(r.stderr, '');
     assert.deepEqual(p.versions(), ['b2']);
     // One transaction, no phase: no progress table.
-    assert.deepEqual(p.tables(), ['items', 'migrator_version', 'parents']);
+    assert.deepEqual(p.tables(), ['items', 'migrator_history', 'migrator_version', 'parents']);
     assert.equal(
       itemsSql(p),
       'CREATE TABLE "items" ("id" integer NOT NULL, "parent_id" integer, "qty" integer, "code" text NOT NULL, PRIMARY KEY ("id"), CONSTRAINT "items_parent_fk" FOREIGN KEY ("parent_id") REFERENCES "parents" ("id") ON DELETE NO ACTION ON UPDATE NO ACTION, CONSTRAINT "items_qty_positive" CHECK (qty > 0))',
@@ -52,7 +52,7 @@ describe('online operations on SQLite', () => {
     p.ok(['downgrade', 'a1']);
     assert.deepEqual(p.schema(), before);
     p.ok(['downgrade', 'base']);
-    assert.deepEqual(p.tables(), ['migrator_version']);
+    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version']);
   });
 
   test('validate: false still checks the rows there: a row breaking the check rolls the revision back', () => {

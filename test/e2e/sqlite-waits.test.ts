@@ -31,7 +31,7 @@ describe('SQLite waits and statements', () => {
     }
     assert.deepEqual(p.tables(), ['other']);
     p.ok(['migrate']);
-    assert.deepEqual(p.tables(), ['migrator_version', 'other', 'posts']);
+    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version', 'other', 'posts']);
   });
 
   test('a column type that holds a second statement fails alone; a script of two runs whole', () => {
@@ -59,7 +59,7 @@ export async function downgrade(op: Operations): Promise<void> {
     const r = p.run(['migrate']);
     assert.equal(r.status, 2, explain(r, 'to exit 2'));
     assert.match(r.stderr, /was rolled back: The supplied SQL string contains more than one statement \(in statement: ALTER TABLE "posts" ADD COLUMN "n" integer; DROP TABLE keep\)/);
-    assert.deepEqual(p.tables(), ['keep', 'migrator_version', 'posts']);
+    assert.deepEqual(p.tables(), ['keep', 'migrator_history', 'migrator_version', 'posts']);
     assert.deepEqual(p.versions(), ['a1']);
   });
 });

@@ -249,9 +249,9 @@ for (const database of DATABASES) {
         await assertSameCatalog(t, typeorm, await b.read());
       });
 
-      test('downgrade base leaves only the empty version table, and no enum type nor extension', async () => {
+      test('downgrade base leaves only the empty version table and the history, and no enum type nor extension', async () => {
         onB.ok(['downgrade', 'base']);
-        assert.deepEqual(await b.tableNames(), ['migrator_version']);
+        assert.deepEqual(await b.tableNames(), ['migrator_history', 'migrator_version']);
         assert.deepEqual(await b.versionRows(), []);
         assert.deepEqual((await b.read()).types, { enums: [], extensions: [] });
       });

@@ -127,7 +127,7 @@ for (const dialect of [sqlite, postgres()]) {
       const r = p.ok(['makemigrations']);
       assert.deepEqual(lines(r), [leftAlone('_prisma_migrations'), leftAlone('by_sql'), leftAlone('legacy_audit'), leftAlone('typeorm_metadata'), 'No changes detected']);
       assert.deepEqual(p.versionFiles(), before);
-      assert.deepEqual(await dialect.tables(p), ['_prisma_migrations', 'by_sql', 'comments', 'legacy_audit', 'migrator_version', 'posts', 'typeorm_metadata']);
+      assert.deepEqual(await dialect.tables(p), ['_prisma_migrations', 'by_sql', 'comments', 'legacy_audit', 'migrator_history', 'migrator_version', 'posts', 'typeorm_metadata']);
     });
 
     it('check lists them as not managed and does not fail for them', () => {

@@ -8,7 +8,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { TestDatabase } from './pg.ts';
 
 /** migrator's bookkeeping, never part of the models. */
-const VERSION_TABLE = 'migrator_version';
+const OWN_TABLES = ['migrator_version', 'migrator_history'];
 
 export interface PgColumnShape {
   name: string;
@@ -32,14 +32,14 @@ export interface PgCatalog {
   extensions: string[];
 }
 
-/** The tables (all but the version table), enum types and extensions of the current schema. */
+/** The tables (all but migrator's version and history tables), enum types and extensions of the current schema. */
 export async function readPgCatalog(db: TestDatabase): Promise<PgCatalog> {
   const tableRows = await db.query<{ name: string; comment: string | null }>(
     `SELECT c.relname::text AS name, obj_description(c.oid, 'pg_class') AS comment
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> $1
+      WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname <> ALL($1)
       ORDER BY c.relname`,
-    [VERSION_TABLE],
+    [OWN_TABLES],
   );
   const columns = await db.query<PgColumnShape & { table: string }>(
     `SELECT c.relname::text AS table, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,

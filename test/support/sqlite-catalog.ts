@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 
 /** Tables that belong to SQLite or to migrator's bookkeeping, never to the models. */
-const OWN_TABLES = /^(sqlite_|migrator_version$)/;
+const OWN_TABLES = /^(sqlite_|migrator_version$|migrator_history$)/;
 
 export interface SqliteTableShape {
   columns: { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[];
@@ -44,7 +44,7 @@ function checkExpressions(sql: string): string[] {
   return out.sort();
 }
 
-/** Every model table of the database file (not sqlite_* nor migrator_version), by name. */
+/** Every model table of the database file (not sqlite_* nor migrator's version and history tables), by name. */
 export function readSqliteShapes(file: string): Map<string, SqliteTableShape> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
