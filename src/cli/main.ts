@@ -40,6 +40,7 @@ const load = {
   inspect: () => import('../commands/inspect.js'),
   lint: () => import('../commands/lint.js'),
   history: () => import('../commands/history.js'),
+  squash: () => import('../commands/squash.js'),
 };
 
 const out = (line = ''): void => {
@@ -54,6 +55,7 @@ function label(r: RevisionInfo, current: readonly string[] = []): string {
     r.isMerge ? 'mergepoint' : '',
     r.isBase ? 'base' : '',
     current.includes(r.id) ? 'current' : '',
+    r.replacedBy ? `replaced by squash ${r.replacedBy}` : '',
   ].filter(Boolean);
   return `${r.id}${tags.length ? ` (${tags.join(', ')})` : ''}`;
 }
@@ -93,6 +95,7 @@ async function withRenameAnswers<T>(flags: { rename: string[]; noRename: boolean
 }
 
 function stepLine(s: StepResult): string {
+  if (s.stamped) return `Stamped  ${s.stamped.to}${s.message ? `  ${s.message}` : ''} (in place of ${s.stamped.from}: nothing to run)`;
   return `${s.direction === 'up' ? 'Applied ' : 'Reverted'} ${s.revision}${s.message ? `  ${s.message}` : ''}`;
 }
 
@@ -207,6 +210,21 @@ export function buildProgram(cwd: string): Command {
       if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
     });
 
+  program
+    .command('squash')
+    .description('write one revision that replaces a linear range of revisions (both ends included)')
+    .argument('<from>', 'the oldest revision of the range')
+    .argument('<to>', 'the newest revision of the range')
+    .requiredOption('-m, --message <message>', 'what the squashed revision does')
+    .option('--rev-id <id>', 'use this revision id instead of a random one')
+    .action(async (from: string, to: string, o: { message: string; revId?: string }) => {
+      const result = await (await load.squash()).squash(await project(), from, to, { message: o.message, revId: o.revId });
+      for (const line of result.notices) out(`! ${line}`);
+      out(`Generated ${path.relative(cwd, result.path)}`);
+      out(`  replaces ${result.replaces.join(', ')}`);
+      for (const op of result.operations) out(`  - ${op}`);
+    });
+
   const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean; singleTransaction?: boolean; lockTimeout?: number }) => {
     const p = await project();
     if (o.sql) {
@@ -289,7 +307,12 @@ export function buildProgram(cwd: string): Command {
     .action(async (o: { revRange?: string; json?: boolean; indicateCurrent?: boolean }) => {
       const p = await project();
       const revs = (await load.inspect()).history(p, o.revRange);
-      const current = o.indicateCurrent ? await (await load.inspect()).databaseHeads(p) : [];
+      // A row that is the last revision a squash replaces stands for the squash.
+      const rows = o.indicateCurrent ? await (await load.inspect()).databaseHeads(p) : [];
+      const current = rows.map((h) => {
+        const squash = p.graph.replacedBy(h);
+        return squash && squash.replaces!.at(-1) === h ? squash.id : h;
+      });
       if (o.json) return json(o.indicateCurrent ? revs.map((r) => ({ ...r, isCurrent: current.includes(r.id) })) : revs);
       for (const r of revs) out(`${r.downRevisions.join(', ') || '<base>'} -> ${label(r, current)}${r.message ? `, ${r.message}` : ''}`);
     });
@@ -304,6 +327,7 @@ export function buildProgram(cwd: string): Command {
       out(`Parent: ${r.downRevisions.join(', ') || '<base>'}`);
       if (r.branchLabels.length) out(`Branch names: ${r.branchLabels.join(', ')}`);
       if (r.dependsOn.length) out(`Also depends on: ${r.dependsOn.join(', ')}`);
+      if (r.replaces.length) out(`Replaces: ${r.replaces.join(', ')}`);
       out(`Path: ${r.path ? path.relative(cwd, r.path) : '?'}`);
       if (r.message) out(`\n    ${r.message}`);
     });

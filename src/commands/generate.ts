@@ -89,7 +89,7 @@ async function schemas(
     if (pending.length) settle(pending, await conn.reprint!(pending.map((p) => p.request)), dialect.compareOptions);
     if (requireHead) {
       const heads = headRows(graph);
-      if (dbHeads.join() !== heads.join()) {
+      if (graph.effectiveHeads(dbHeads).sort().join() !== heads.join()) {
         const at = dbHeads.length ? dbHeads.join(', ') : 'base (no revisions applied)';
         throw new MigratorError(`the database ${project.target.display} is at ${at}, not at the head revision ${heads.join(', ') || '(none)'}; run \`migrator migrate\` first`);
       }
@@ -111,7 +111,7 @@ function diff(database: Schema, models: Schema, project: Project): Operation[] {
 }
 
 /** Checks --rev-id and --branch-label before anything is written: they become file names and targets. */
-function checkRevId(id: string | undefined, branchLabels: readonly string[] = []): void {
+export function checkRevId(id: string | undefined, branchLabels: readonly string[] = []): void {
   if (id !== undefined && !REVISION_ID.test(id)) throw new MigratorError(`--rev-id ${JSON.stringify(id)} is not a valid revision id: use ${REVISION_ID_RULE}`);
   for (const label of branchLabels) {
     if (!REVISION_ID.test(label)) throw new MigratorError(`--branch-label ${JSON.stringify(label)} is not a valid branch label: use ${REVISION_ID_RULE}`);
@@ -119,14 +119,15 @@ function checkRevId(id: string | undefined, branchLabels: readonly string[] = []
 }
 
 /** The new revision's id: --rev-id if no revision has it yet, else a random one. */
-function newId(id: string | undefined, project: Project): string {
+export function newId(id: string | undefined, project: Project): string {
   if (id === undefined) return newRevisionId();
+  if (!project.graph.get(id) && project.graph.replacedBy(id)) throw new MigratorError(`revision id ${id} is replaced by squash ${project.graph.replacedBy(id)!.id}; choose another --rev-id`);
   if (project.graph.get(id)) throw new MigratorError(`revision ${id} already exists (${project.graph.get(id)!.path}); choose another --rev-id`);
   return id;
 }
 
 /** Runs `body` holding the versions-folder lock, on the revision files as they are once it is held. */
-async function locked<T>(project: Project, body: () => Promise<T>): Promise<T> {
+export async function locked<T>(project: Project, body: () => Promise<T>): Promise<T> {
   return withVersionsLock(project.config.versions[0], async () => {
     // Another command may have written a revision while this one waited: its parent is the real head.
     project.refreshGraph();
@@ -307,7 +308,7 @@ export async function check(project: Project): Promise<CheckResult> {
     const why = all.versionTable ? `version table ${table} is empty` : `no version table ${table}`;
     const target = graph.heads.length > 1 ? 'heads' : 'head';
     problems.push(`the database already matches the models, but no revision is recorded (${why}): run \`migrator stamp ${target}\` to record it as up to date without running any revision (migrate would try to create its tables again)`);
-  } else if (dbHeads.join() !== heads.join()) {
+  } else if (graph.effectiveHeads(dbHeads.filter((h) => graph.knows(h))).sort().join() !== heads.join() || dbHeads.some((h) => !graph.knows(h))) {
     problems.push(`database is at ${dbHeads.join(', ') || 'base'}, the revision files' head is ${heads.join(', ') || 'base'}: run \`migrator migrate\``);
   }
   const { createTwoFilesPatch } = await import('diff');

@@ -38,7 +38,7 @@ export async function repair(project: Project, refs: readonly string[], options:
       underRunLock(project, conn, options, async () => {
         const heads = await versions.heads(conn);
         const rows = await versions.history.read(conn);
-        const applied = graph.ancestors(heads.filter((h) => graph.get(h)));
+        const applied = graph.ancestors(graph.effectiveHeads(heads.filter((h) => graph.knows(h))));
         let chosen: { revision: string; file?: string; recorded: string | null; current?: string }[];
         if (refs.length) {
           const recorded = recordedRows(rows);
@@ -132,9 +132,10 @@ export async function status(project: Project): Promise<Status> {
     ? await modelsAndDatabase(project)
     : await project.withConnection(async (conn) => ({ dbHeads: await versions.heads(conn), history: await versions.history.read(conn), operations: undefined }), { readOnly: true });
   const current = read.dbHeads;
-  const unknownRevisions = current.filter((h) => !graph.get(h));
+  const unknownRevisions = current.filter((h) => !graph.knows(h));
   const heads = headRows(graph);
-  const pending = unknownRevisions.length ? [] : graph.upgradePlan(current, graph.heads.map((h) => h.id)).filter((p) => p.step.direction === 'up');
+  // A row moved to its squash runs nothing: it is not pending.
+  const pending = unknownRevisions.length || heads.length === 0 ? [] : graph.plan('up', current, 'heads').filter((p) => p.step.direction === 'up' && !p.step.stampOnly);
   const mismatches = checksumProblems(graph, current, read.history);
   const drift = read.operations ? driftOf(read.operations) : null;
   const drifted = !!drift && (drift.missingTables.length > 0 || drift.extraTables.length > 0 || drift.changedTables.length > 0);

@@ -5,3 +5,4 @@ export { branches, current, databaseHeads, heads, history, show, showmigrations 
 export { makemigrations, revision, merge, check, sqlmigrate } from './generate.js';
 export { lint } from './lint.js';
 export { log, repair, status } from './history.js';
+export { squash } from './squash.js';

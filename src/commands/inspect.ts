@@ -9,6 +9,10 @@ export interface RevisionInfo {
   dependsOn: string[];
   message?: string;
   path?: string;
+  /** For a squash: the revisions it replaces. */
+  replaces: string[];
+  /** For a version-table row that a squash replaces: that squash. */
+  replacedBy?: string;
   isHead: boolean;
   isBase: boolean;
   isMerge: boolean;
@@ -25,6 +29,7 @@ function info(project: Project, r: Revision): RevisionInfo {
     dependsOn: r.dependsOn,
     message: r.message,
     path: r.path,
+    replaces: r.replaces ?? [],
     isHead: children === 0,
     isBase: r.downRevisions.length === 0,
     isMerge: r.downRevisions.length > 1,
@@ -42,9 +47,27 @@ export async function databaseHeads(project: Project): Promise<string[]> {
 export async function current(project: Project): Promise<RevisionInfo[]> {
   const versions = project.versionTable();
   const heads = await project.withConnection((conn) => versions.heads(conn), { mustExist: true });
+  const graph = project.graph;
   return heads.map((h) => {
-    const r = project.graph.get(h);
-    return r ? info(project, r) : { id: h, downRevisions: [], branchLabels: [], dependsOn: [], isHead: false, isBase: false, isMerge: false, isBranchPoint: false };
+    const r = graph.get(h);
+    if (r) return info(project, r);
+    // A row a squash replaces is shown as it is, with the squash that stands for it.
+    const file = graph.replacedRevision(h);
+    const squash = graph.replacedBy(h);
+    return {
+      id: h,
+      downRevisions: file?.downRevisions ?? [],
+      branchLabels: [],
+      dependsOn: [],
+      message: file?.message,
+      path: file?.path,
+      replaces: [],
+      ...(squash ? { replacedBy: squash.id } : {}),
+      isHead: false,
+      isBase: false,
+      isMerge: false,
+      isBranchPoint: false,
+    };
   });
 }
 
@@ -93,6 +116,6 @@ export interface MigrationStatus extends RevisionInfo {
 export async function showmigrations(project: Project): Promise<MigrationStatus[]> {
   const graph = project.graph;
   const dbHeads = await databaseHeads(project);
-  const applied = graph.ancestors(dbHeads.filter((h) => graph.get(h)));
+  const applied = graph.ancestors(graph.effectiveHeads(dbHeads.filter((h) => graph.knows(h))));
   return graph.topological(new Set(graph.revisions.map((r) => r.id))).map((r) => ({ ...info(project, r), applied: applied.has(r.id) }));
 }

@@ -47,10 +47,11 @@ export async function lint(project: Project, options: LintCommandOptions = {}): 
       const versions = project.versionTable();
       const dbHeads = await versions.heads(conn);
       for (const h of dbHeads) {
-        if (!graph.get(h)) throw new MigratorError(`the database ${project.target.display} is at revision ${h}, which no file in ${project.config.versions.join(', ')} defines; restore the file, or lint without the database: migrator lint --offline`);
+        if (!graph.knows(h)) throw new MigratorError(`the database ${project.target.display} is at revision ${h}, which no file in ${project.config.versions.join(', ')} defines; restore the file, or lint without the database: migrator lint --offline`);
       }
       applied = graph.ancestors(dbHeads);
-      revisions = explicit ?? graph.upgradePlan(dbHeads, graph.heads.map((h) => h.id)).map((p) => p.step.revision);
+      // What migrate would run: for a database inside a squashed range, the rest of the old files.
+      revisions = explicit ?? graph.plan('up', dbHeads, 'heads').filter((p) => !p.step.stampOnly).map((p) => p.step.revision);
       scope = explicit ? `range ${options.range}` : `not applied to ${project.target.display}`;
     } else {
       revisions = explicit ?? graph.topological(new Set(graph.heads.map((h) => h.id)));

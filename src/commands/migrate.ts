@@ -84,7 +84,7 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
       // Before anything moves: the applied revision files are the ones the database ran.
       await verifyChecksums(conn, graph, from, versions.history);
       for (const h of from) {
-        if (!graph.get(h)) throw unknownRevision(project, h, 'restore the file or `migrator stamp --purge <target>` the database');
+        if (!graph.knows(h)) throw unknownRevision(project, h, 'restore the file or `migrator stamp --purge <target>` the database');
       }
       const steps = graph.plan(direction, from, target);
       const results = await runSteps(conn, versions, steps, {
@@ -110,7 +110,8 @@ export async function moveSql(project: Project, direction: 'up' | 'down', range:
   if (direction === 'down' && start === undefined) {
     throw new MigratorError('downgrade --sql needs a range start:end, since there is no database to read the current revision from');
   }
-  const startHeads = start === undefined || start === 'base' ? [] : graph.resolveTarget(start, []);
+  // A start that a squash replaces is taken as the version-table row it is, as online.
+  const startHeads = start === undefined || start === 'base' ? [] : graph.replacedBy(start) ? [start] : graph.resolveTarget(start, []);
   return offlineSql(project, graph.plan(direction, startHeads, end), startHeads, options);
 }
 
@@ -137,7 +138,8 @@ export async function offlineSql(project: Project, steps: readonly PlannedStep[]
  */
 export function stampedHeads(project: Project, current: readonly string[], targets: readonly string[]): string[] {
   const graph = project.graph;
-  let heads = [...current];
+  // A row a squash replaces: its range's last as the squash, one inside as the squash's parent.
+  let heads = graph.effectiveHeads(current);
   for (const target of targets) {
     if (target === 'base') {
       heads = [];
@@ -168,7 +170,7 @@ export async function stamp(project: Project, targets: string[], options: { purg
   return project.withConnection((conn) =>
     underRunLock(project, conn, options, async () => {
       const from = await versions.heads(conn);
-      const unknown = options.purge ? undefined : from.find((h) => !project.graph.get(h));
+      const unknown = options.purge ? undefined : from.find((h) => !project.graph.knows(h));
       // Stamping branch by branch needs to know where each current head sits in the graph.
       if (unknown) throw unknownRevision(project, unknown, 'restore the file, or `migrator stamp --purge <target>` to replace every row');
       const to = stampedHeads(project, options.purge ? [] : from, targets);

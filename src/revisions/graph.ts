@@ -2,6 +2,28 @@
  * The revision graph: revisions linked by `downRevision` (and `dependsOn`), with heads, bases,
  * branch labels, target resolution and the steps between two states — Alembic's semantics.
  * Pure: no files, no database.
+ *
+ * Squashes, after Django's squashmigrations: a revision S that says `replaces = [r1, …, rn]`
+ * stands for that linear range. S revises r1's parent; revisions written after the squash
+ * revise S, and those written before it that revise rn are read as revising S (rn is an alias
+ * of S: the graph never shows r1…rn as heads, bases or branch points). Whether or not the files
+ * of r1…rn are still there:
+ *   - a fresh database, and one below the range, runs S alone;
+ *   - a database whose version table holds rn counts as at S: a plan from there starts with a
+ *     step that runs nothing and moves the row from rn to S (`Step.stampOnly`), in either
+ *     direction; `current` shows the row as it is, marked replaced by S;
+ *   - a database holding ri (i < n) is halfway through the range. While the old files are there
+ *     the plan is made on the graph without S, where they are ordinary revisions (Django uses the
+ *     replaced migrations when only some are applied): it runs r(i+1)…rn, then moves the row
+ *     from rn to S as above, then goes on (a revision built on S is, on that graph, built on rn);
+ *     a downgrade from there runs the old downgrades. Once the old files are gone, such a
+ *     database is an error naming the revision and saying to restore the files and migrate —
+ *     which is why they must stay until every database is past the range;
+ *   - targets: rn names S; an id inside the range is refused (S is applied and reverted as a
+ *     whole), except on the graph without S used for a database halfway;
+ *   - `downgrade` below S runs S's downgrade; `stamp` reads rn as S and ri as S's parent;
+ *     offline `--sql` from rn or ri (`rn:head`) writes the same steps as an online run.
+ * Squashes do not nest: a squash replacing a squash, or a revision replaced by two, is an error.
  */
 import { MigratorError } from '../errors.js';
 
@@ -15,6 +37,8 @@ export interface Revision {
   /** Where the revision was read from, for messages. */
   path?: string;
   message?: string;
+  /** For a squash: the revisions it replaces, oldest first (a linear range). */
+  replaces?: string[];
 }
 
 export class RevisionError extends MigratorError {
@@ -24,10 +48,15 @@ export class RevisionError extends MigratorError {
   }
 }
 
-/** One step of a plan: apply (`up`) or revert (`down`) one revision. */
+/**
+ * One step of a plan: apply (`up`) or revert (`down`) one revision. `stampOnly`: run nothing,
+ * only make the step's version-table change — the row of a range's last revision becomes the
+ * squash that replaces the range (or, to rebuild a state, the other way).
+ */
 export interface Step {
   direction: 'up' | 'down';
   revision: Revision;
+  stampOnly?: true;
 }
 
 /** A change to the version table's rows that a step makes. */
@@ -72,12 +101,29 @@ export class RevisionGraph {
   /** Revisions in the order they were given (file order). */
   readonly revisions: readonly Revision[];
 
-  constructor(revisions: readonly Revision[]) {
+  /** Every revision file, replaced ones included, as read. */
+  private readonly files: readonly Revision[];
+  /** Replaced revision id → the squash that replaces it. */
+  private readonly squashOf = new Map<string, string>();
+  /** The files of replaced revisions that are still there. */
+  private readonly replacedFiles = new Map<string, Revision>();
+  /** Ids that stand for another revision: a squash's id on the graph without it (its range's last). */
+  private readonly aliases: ReadonlyMap<string, string>;
+
+  constructor(files: readonly Revision[], options: { aliases?: ReadonlyMap<string, string> } = {}) {
+    this.files = files;
+    this.aliases = options.aliases ?? new Map();
+    const all = new Map<string, Revision>();
+    for (const r of files) {
+      if (!REVISION_ID.test(r.id)) throw new RevisionError(`revision id ${JSON.stringify(r.id)}${where(r)} is not valid: use ${REVISION_ID_RULE}`);
+      const dup = all.get(r.id);
+      if (dup) throw new RevisionError(`duplicate revision id ${r.id} in${where(dup)} and${where(r)}; give one of them a new id`);
+      all.set(r.id, r);
+    }
+    this.readSquashes(all);
+    const revisions = files.filter((r) => !this.squashOf.has(r.id)).map((r) => this.throughSquashes(r));
     this.revisions = revisions;
     revisions.forEach((r, i) => {
-      if (!REVISION_ID.test(r.id)) throw new RevisionError(`revision id ${JSON.stringify(r.id)}${where(r)} is not valid: use ${REVISION_ID_RULE}`);
-      const dup = this.byId.get(r.id);
-      if (dup) throw new RevisionError(`duplicate revision id ${r.id} in${where(dup)} and${where(r)}; give one of them a new id`);
       this.byId.set(r.id, r);
       this.children.set(r.id, []);
       this.dependents.set(r.id, []);
@@ -111,6 +157,123 @@ export class RevisionGraph {
       for (const dep of new Set(deps)) this.dependents.get(dep)!.push(r.id);
     }
     this.checkCycles();
+  }
+
+  /**
+   * Reads the `replaces` lists: each replaced id belongs to one squash; the files still there
+   * form one line, oldest first, starting at the squash's parent.
+   */
+  private readSquashes(all: ReadonlyMap<string, Revision>): void {
+    for (const s of this.files) {
+      const ids = s.replaces ?? [];
+      for (const id of ids) {
+        if (!REVISION_ID.test(id)) throw new RevisionError(`squash ${s.id}${where(s)} replaces ${JSON.stringify(id)}, which is not a valid revision id: use ${REVISION_ID_RULE}`);
+        if (id === s.id) throw new RevisionError(`squash ${s.id}${where(s)} names itself in its replaces list`);
+        const other = this.squashOf.get(id);
+        if (other !== undefined) {
+          throw new RevisionError(
+            other === s.id
+              ? `squash ${s.id}${where(s)} names ${id} twice in its replaces list`
+              : `revision ${id} is replaced by two squashes, ${other}${where(all.get(other)!)} and ${s.id}${where(s)}; a revision is squashed once: take it out of one replaces list`,
+          );
+        }
+        this.squashOf.set(id, s.id);
+      }
+    }
+    for (const s of this.files) {
+      const ids = s.replaces ?? [];
+      if (ids.length === 0) continue;
+      if (this.squashOf.has(s.id)) {
+        throw new RevisionError(`squash ${s.id}${where(s)} is itself replaced by squash ${this.squashOf.get(s.id)}${where(all.get(this.squashOf.get(s.id)!)!)}; squashes do not nest: squash the original revisions`);
+      }
+      const inside = s.downRevisions.find((d) => ids.includes(d));
+      if (inside) throw new RevisionError(`squash ${s.id}${where(s)} revises ${inside}, which it replaces; it must revise the parent of ${ids[0]}`);
+      ids.forEach((id, k) => {
+        const r = all.get(id);
+        if (!r) return;
+        this.replacedFiles.set(id, r);
+        if ((r.replaces ?? []).length) throw new RevisionError(`squash ${s.id}${where(s)} replaces ${id}${where(r)}, which is itself a squash; squashes do not nest: squash the original revisions`);
+        // The range's parent as the graph reads it: the last of another squash's range is that squash.
+        const canon = (d: string): string => {
+          const other = this.squashOf.get(d);
+          return other !== undefined && isLast(all.get(other)!, d) ? other : d;
+        };
+        const expected = k === 0 ? s.downRevisions.map(canon) : [ids[k - 1]];
+        const parents = k === 0 ? r.downRevisions.map(canon) : r.downRevisions;
+        const same = parents.length === expected.length && parents.every((d) => expected.includes(d));
+        if (same) return;
+        const revises = r.downRevisions.join(', ') || 'nothing (it is a base)';
+        if (k === 0) {
+          throw new RevisionError(
+            `squash ${s.id}${where(s)} revises ${s.downRevisions.join(', ') || 'nothing'}, but the first revision it replaces, ${id}${where(r)}, revises ${revises}; a squash revises the parent of its range`,
+          );
+        }
+        throw new RevisionError(`squash ${s.id}${where(s)} replaces ${ids.join(', ')}, which is not one line: ${id}${where(r)} revises ${revises}, not ${ids[k - 1]}`);
+      });
+    }
+  }
+
+  /**
+   * A revision as the graph reads it: a parent or dependency that is the last revision of a
+   * squashed range is the squash. One inside a range is an error: nothing may build on it.
+   */
+  private throughSquashes(r: Revision): Revision {
+    const map = (id: string, what: string): string => {
+      const s = this.squashOf.get(id);
+      if (s === undefined) return id;
+      const squash = this.files.find((f) => f.id === s)!;
+      const ids = squash.replaces!;
+      if (id === ids[ids.length - 1]) return s;
+      throw new RevisionError(
+        `revision ${r.id}${where(r)} ${what} ${id}, which squash ${s}${where(squash)} replaces in the middle of its range; only the last (${ids[ids.length - 1]}) may be built on: ${what === 'revises' ? 'revise' : 'depend on'} ${s} instead`,
+      );
+    };
+    const downRevisions = r.downRevisions.map((d) => map(d, 'revises'));
+    const dependsOn = r.dependsOn.map((d) => map(d, 'depends on'));
+    const changed = downRevisions.some((d, i) => d !== r.downRevisions[i]) || dependsOn.some((d, i) => d !== r.dependsOn[i]);
+    return changed ? { ...r, downRevisions, dependsOn } : r;
+  }
+
+  /** The squash that replaces revision `id`, if one does. */
+  replacedBy(id: string): Revision | undefined {
+    const s = this.squashOf.get(id);
+    return s === undefined ? undefined : this.byId.get(s);
+  }
+
+  /** The file of a replaced revision, while it is still there. */
+  replacedRevision(id: string): Revision | undefined {
+    return this.replacedFiles.get(id);
+  }
+
+  /** Whether a version-table row names a revision this graph knows: a revision, or one a squash replaces. */
+  knows(id: string): boolean {
+    return this.byId.has(id) || this.squashOf.has(id);
+  }
+
+  /**
+   * Version-table rows as heads of this graph: the last revision of a squashed range as its
+   * squash; one inside a range as the squash's parents (what is wholly applied below it).
+   */
+  effectiveHeads(rows: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const h of rows) {
+      const s = this.replacedBy(h);
+      if (!s) out.push(h);
+      else if (isLast(s, h)) out.push(s.id);
+      else out.push(...s.downRevisions);
+    }
+    return this.headsOf(this.ancestors([...new Set(out)]));
+  }
+
+  /** The graph a database halfway through squash `id`'s range migrates on: the old files, without the squash. */
+  private withoutSquash(id: string): RevisionGraph {
+    const squash = this.rev(id);
+    const last = squash.replaces![squash.replaces!.length - 1];
+    const swap = (x: string): string => (x === id ? last : x);
+    const files = this.files
+      .filter((r) => r.id !== id)
+      .map((r) => (r.downRevisions.includes(id) || r.dependsOn.includes(id) ? { ...r, downRevisions: r.downRevisions.map(swap), dependsOn: r.dependsOn.map(swap) } : r));
+    return new RevisionGraph(files, { aliases: new Map([...this.aliases, [id, last]]) });
   }
 
   private checkCycles(): void {
@@ -151,6 +314,12 @@ export class RevisionGraph {
 
   /** Down revisions first, then dependencies (as revision ids, branch labels resolved). */
   parentsOf(id: string): string[] {
+    const s = this.replacedBy(id);
+    if (s) {
+      // A replaced revision, as a version-table row: the one before it in the range, or the squash's parents.
+      const at = s.replaces!.indexOf(id);
+      return at === 0 ? [...s.downRevisions] : [s.replaces![at - 1]];
+    }
     return [...this.rev(id).downRevisions, ...this.dependenciesOf(id)];
   }
 
@@ -186,6 +355,15 @@ export class RevisionGraph {
   lookup(ref: string): Revision {
     const exact = this.byId.get(ref);
     if (exact) return exact;
+    const alias = this.aliases.get(ref);
+    if (alias) return this.rev(alias);
+    const squash = this.replacedBy(ref);
+    if (squash) {
+      if (isLast(squash, ref)) return squash;
+      throw new RevisionError(
+        `revision ${ref} is one of those squash ${squash.id}${where(squash)} replaces, which is applied and reverted as a whole; name ${squash.id}, or a revision below or above it`,
+      );
+    }
     const labelled = this.labels.get(ref);
     if (labelled) return this.rev(labelled);
     if (ref.length < 4) throw new RevisionError(`no revision "${ref}"; a partial id needs at least 4 characters`);
@@ -430,8 +608,73 @@ export class RevisionGraph {
       });
   }
 
-  /** The steps to move from `current` to `target` in a direction. */
+  /**
+   * The steps to move from `current` (the version table's rows) to `target` in a direction. A
+   * row inside a squashed range plans on the old files (see the top of this file); a row that
+   * is a range's last revision is first moved to its squash.
+   */
   plan(direction: 'up' | 'down', current: readonly string[], target: string): PlannedStep[] {
+    const halfway = current.find((h) => {
+      const s = this.replacedBy(h);
+      return s !== undefined && !isLast(s, h);
+    });
+    if (halfway !== undefined) return this.planHalfway(halfway, direction, current, target);
+    const prelude: PlannedStep[] = [];
+    const heads: string[] = [];
+    for (const h of current) {
+      const s = this.replacedBy(h);
+      if (s) prelude.push(stampStep(s, h));
+      if (!heads.includes(s?.id ?? h)) heads.push(s?.id ?? h);
+    }
+    const steps = this.planOnGraph(direction, heads, target);
+    // Going up, the row is moved even when nothing else is to be done; going down, only on the way.
+    return direction === 'down' && steps.length === 0 ? [] : [...prelude, ...steps];
+  }
+
+  /** A database at `row`, inside the range a squash replaces: the plan on the old files. */
+  private planHalfway(row: string, direction: 'up' | 'down', current: readonly string[], target: string): PlannedStep[] {
+    const squash = this.replacedBy(row)!;
+    const ids = squash.replaces!;
+    const missing = ids.filter((id) => !this.replacedFiles.has(id));
+    if (missing.length) {
+      throw new RevisionError(
+        `the database is at revision ${row}, inside the range that squash ${squash.id}${where(squash)} replaces, and the files of ${missing.join(', ')} are gone: ` +
+          `restore them (from version control) and run \`migrator migrate\`; the replaced files must stay until every database is past ${ids[ids.length - 1]}`,
+      );
+    }
+    const steps = this.withoutSquash(squash.id).plan(direction, current, target);
+    // A database that ends at the range's last revision is recorded at the squash.
+    const rows = new Set(current);
+    for (const { changes } of steps) applyChanges(rows, changes);
+    const last = ids[ids.length - 1];
+    if (direction === 'up' && rows.has(last)) steps.push(stampStep(squash, last));
+    return steps;
+  }
+
+  /**
+   * The steps that take an empty database to exactly the version-table rows `rows` (ids of
+   * replaced revisions included): how a scratch copy of a database is built.
+   */
+  stepsFromBase(rows: readonly string[]): PlannedStep[] {
+    const halfway = rows.find((h) => {
+      const s = this.replacedBy(h);
+      return s !== undefined && !isLast(s, h);
+    });
+    if (halfway !== undefined) {
+      this.planHalfway(halfway, 'up', rows, halfway); // the files must be there
+      return this.withoutSquash(this.replacedBy(halfway)!.id).stepsFromBase(rows);
+    }
+    const heads = [...new Set(rows.map((h) => this.replacedBy(h)?.id ?? h))];
+    const steps = this.upgradePlan([], heads);
+    for (const h of rows) {
+      const s = this.replacedBy(h);
+      if (s) steps.push({ step: { direction: 'up', revision: s, stampOnly: true }, changes: [{ kind: 'update', from: s.id, to: h }] });
+    }
+    return steps;
+  }
+
+  /** The steps to move from `current` heads of this graph to `target` in a direction. */
+  private planOnGraph(direction: 'up' | 'down', current: readonly string[], target: string): PlannedStep[] {
     if (direction === 'up') {
       const rel = RELATIVE.exec(target);
       if (rel && !rel[2] && Number(rel[3]) < 0 && !this.byId.has(target)) {
@@ -487,6 +730,29 @@ export class RevisionGraph {
 /** `abc123 "add x", def456 "add y"`: revisions named with their messages, for messages. */
 export function describeRevisions(revisions: readonly Revision[]): string {
   return revisions.map((r) => (r.message ? `${r.id} "${r.message}"` : r.id)).join(', ');
+}
+
+/** Whether `id` is the last revision squash `s` replaces: the one its id stands for. */
+function isLast(s: Revision, id: string): boolean {
+  const ids = s.replaces ?? [];
+  return ids[ids.length - 1] === id;
+}
+
+/** The step that moves the row of a squashed range's last revision to the squash, running nothing. */
+function stampStep(squash: Revision, last: string): PlannedStep {
+  return { step: { direction: 'up', revision: squash, stampOnly: true }, changes: [{ kind: 'update', from: last, to: squash.id }] };
+}
+
+/** Version-table rows after `changes`. */
+function applyChanges(rows: Set<string>, changes: readonly HeadChange[]): void {
+  for (const c of changes) {
+    if (c.kind === 'insert') rows.add(c.version);
+    else if (c.kind === 'delete') rows.delete(c.version);
+    else {
+      rows.delete(c.from);
+      rows.add(c.to);
+    }
+  }
 }
 
 function where(r: Revision): string {

@@ -160,17 +160,37 @@ export interface ChecksumProblem {
 }
 
 /**
- * The applied revisions (the heads and everything below them) whose files differ from the
- * checksum the history recorded, in the order they were applied.
+ * The revisions applied to a database whose version table holds `rows`: the rows and everything
+ * below them, with what a squash stands for — a squash applied counts its replaced revisions
+ * as applied (they were, if the database ran them before the squash existed), and a row inside
+ * a squashed range counts the range up to it.
  */
-export function checksumProblems(graph: RevisionGraph, heads: readonly string[], rows: readonly HistoryRow[], checksum = fileChecksum): ChecksumProblem[] {
-  if (rows.length === 0) return [];
-  const recorded = recordedRows(rows);
-  const applied = graph.ancestors(heads.filter((h) => graph.get(h)));
+function appliedRevisions(graph: RevisionGraph, rows: readonly string[]): Set<string> {
+  const known = rows.filter((h) => graph.knows(h));
+  const applied = graph.ancestors(graph.effectiveHeads(known));
+  for (const h of known) {
+    const squash = graph.replacedBy(h);
+    if (squash) for (const id of squash.replaces!.slice(0, squash.replaces!.indexOf(h) + 1)) applied.add(id);
+  }
+  for (const id of [...applied]) for (const replaced of graph.get(id)?.replaces ?? []) applied.add(replaced);
+  return applied;
+}
+
+/**
+ * The applied revisions (the rows and everything below them) whose files differ from the
+ * checksum the history recorded, in the order they were applied. A replaced revision whose file
+ * was deleted after its squash is not judged: that is what a squash is for.
+ */
+export function checksumProblems(graph: RevisionGraph, rows: readonly string[], history: readonly HistoryRow[], checksum = fileChecksum): ChecksumProblem[] {
+  if (history.length === 0) return [];
+  const recorded = recordedRows(history);
+  const applied = appliedRevisions(graph, rows);
   const problems: ChecksumProblem[] = [];
   for (const row of [...recorded.values()].sort((a, b) => a.id - b.id)) {
-    if (!applied.has(row.revision) && !heads.includes(row.revision)) continue;
-    const file = graph.get(row.revision)?.path;
+    // A row no file knows at all is judged too: its file is gone.
+    if (!applied.has(row.revision) && !(rows.includes(row.revision) && !graph.knows(row.revision))) continue;
+    const file = graph.get(row.revision)?.path ?? graph.replacedRevision(row.revision)?.path;
+    if (file === undefined && graph.replacedBy(row.revision)) continue;
     const current = checksum(file);
     if (current !== row.checksum) problems.push({ revision: row.revision, file, recorded: row.checksum!, current, row });
   }

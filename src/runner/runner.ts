@@ -6,7 +6,7 @@ import { LockTimeoutError, LockWaitError, StatementError, type Assertion, type C
 import { MigratorError, messageOf } from '../errors.js';
 import { applyOperations } from '../operations/apply.js';
 import type { Operation } from '../operations/operation.js';
-import type { PlannedStep, Revision, RevisionGraph, Step } from '../revisions/graph.js';
+import type { HeadChange, PlannedStep, Revision, RevisionGraph, Step } from '../revisions/graph.js';
 import type { Schema } from '../schema/schema.js';
 import { sqlComment } from '../script/comment.js';
 import { recordRevision } from '../script/load.js';
@@ -20,10 +20,13 @@ export interface StepResult {
   revision: string;
   message?: string;
   statements: number;
+  /** Nothing ran: the row of the range a squash replaces was moved to the squash (or back). */
+  stamped?: { from: string; to: string };
 }
 
 function stepLabel(step: Step): string {
   const r = step.revision;
+  if (step.stampOnly) return `stamp ${r.id} in place of the revisions it replaces (nothing to run)`;
   const from = step.direction === 'up' ? r.downRevisions.join(', ') || '<base>' : r.id;
   const to = step.direction === 'up' ? r.id : r.downRevisions.join(', ') || '<base>';
   return `${step.direction === 'up' ? 'upgrade' : 'downgrade'} ${from} -> ${to}`;
@@ -78,23 +81,26 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
   };
   /** The history row of a step that started at `startedAt`, written with its last statements. */
   const logged = ({ step }: PlannedStep, prepared: { checksum: string | null }, startedAt: Date): string =>
-    history.insertSql({ revision: step.revision.id, direction: step.direction, checksum: prepared.checksum, startedAt });
+    history.insertSql({ revision: step.revision.id, direction: step.stampOnly ? 'stamp' : step.direction, checksum: prepared.checksum, startedAt });
   type Prepared = Awaited<ReturnType<typeof prepare>>;
   // Revision files are loaded once each; the next one while the database works on the current.
   const recorded = new Map<PlannedStep, Promise<Operation[]>>();
   const record = (planned: PlannedStep): Promise<Operation[]> => {
     let ops = recorded.get(planned);
     if (!ops) {
-      ops = (options.record ?? recordRevision)(planned.step.revision, planned.step.direction);
+      ops = planned.step.stampOnly ? Promise.resolve([]) : (options.record ?? recordRevision)(planned.step.revision, planned.step.direction);
       ops.catch(() => undefined); // reported when awaited
       recorded.set(planned, ops);
     }
     return ops;
   };
   /** Whether another run has already made this step, judged under the transaction's lock. */
-  const doneElsewhere = async (step: Step): Promise<boolean> => {
+  const doneElsewhere = async (step: Step, changes: readonly HeadChange[]): Promise<boolean> => {
     if (dialect.capabilities.runLock || !options.graph || !(await conn.tableExists(versions.name))) return false;
-    const applied = options.graph.ancestors(await versions.heads(conn));
+    const rows = await versions.heads(conn);
+    // A row moved to a squash: done when the row it moves is gone.
+    if (step.stampOnly) return changes.every((c) => c.kind === 'update' && !rows.includes(c.from));
+    const applied = options.graph.ancestors(rows);
     return step.direction === 'up' ? applied.has(step.revision.id) : !applied.has(step.revision.id);
   };
   /**
@@ -124,7 +130,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
   };
   /** Runs a prepared step inside an open transaction; `next` is loaded while the database works. */
   const execute = async ({ step, changes }: PlannedStep, prepared: Awaited<ReturnType<typeof prepare>>, oneByOne: boolean, next?: PlannedStep): Promise<void> => {
-    if (await doneElsewhere(step)) {
+    if (await doneElsewhere(step, changes)) {
       versionTableReady = true;
       if (next) void record(next);
       return;
@@ -133,7 +139,8 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const counts = await runChecked(statements, prepared.scripts, prepared.assertions, oneByOne, next);
     versions.checkCounts(changes, counts.slice(counts.length - changes.length - 1, counts.length - 1));
     versionTableReady = true;
-    const result = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count };
+    const stamped = step.stampOnly && changes[0]?.kind === 'update' ? { from: changes[0].from, to: changes[0].to } : undefined;
+    const result: StepResult = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count, ...(stamped ? { stamped } : {}) };
     results.push(result);
     // Reported once committed: after each revision, or after the whole run in one transaction.
     if (!options.singleTransaction) options.onStep?.(result);
@@ -216,7 +223,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const revision = step.revision.id;
     const plan = planDigest(statements);
     const mark = (phase: number, started: boolean): string => progress.setSql({ revision, direction: step.direction, phase, started, plan });
-    if (await doneElsewhere(step)) return;
+    if (await doneElsewhere(step, changes)) return;
     // The version and progress tables come with the first phase, so that a revision whose first
     // phase fails leaves nothing behind.
     let tables = [versions.createSql(), history.createSql(), progress.createSql()];
@@ -383,8 +390,8 @@ export function cachingRecorder(): Recorder {
  */
 export async function replaySchema(graph: RevisionGraph, heads: readonly string[], record: Recorder = recordRevision): Promise<Schema> {
   const schema: Schema = { tables: [] };
-  for (const r of graph.topological(graph.ancestors(heads))) {
-    applyOperations(schema, await record(r, 'up'));
+  for (const { step } of graph.stepsFromBase(heads)) {
+    if (!step.stampOnly) applyOperations(schema, await record(step.revision, 'up'));
   }
   return schema;
 }
@@ -404,11 +411,11 @@ async function openReplica(
 ): Promise<Connection | undefined> {
   if (!dialect.capabilities.scratchDatabase) return undefined;
   let needed = false;
-  for (const { step } of steps) needed ||= dialect.needsSchema(await record(step.revision, step.direction));
+  for (const { step } of steps) if (!step.stampOnly) needed ||= dialect.needsSchema(await record(step.revision, step.direction));
   if (!needed) return undefined;
   const replica = await dialect.connect(dialect.capabilities.scratchDatabase);
   try {
-    await runSteps(replica, versions, graph.upgradePlan([], startHeads), { record });
+    await runSteps(replica, versions, graph.stepsFromBase(startHeads), { record });
     return replica;
   } catch {
     await replica.close();
@@ -436,7 +443,7 @@ export async function renderSteps(
   try {
     for (const planned of steps) {
       const { step, changes } = planned;
-      const ops = await record(step.revision, step.direction);
+      const ops = step.stampOnly ? [] : await record(step.revision, step.direction);
       if (replica && dialect.needsSchema(ops)) {
         schema = await replica.introspect({ exclude: versions.tables });
       } else if (!schema && dialect.needsSchema(ops)) {
@@ -444,7 +451,7 @@ export async function renderSteps(
         schema = await replaySchema(graph, options.startHeads, record);
         for (const prior of steps) {
           if (prior.step === step) break;
-          applyOperations(schema, await record(prior.step.revision, prior.step.direction));
+          if (!prior.step.stampOnly) applyOperations(schema, await record(prior.step.revision, prior.step.direction));
         }
       }
       const compiled = compileFor(dialect, ops, schema ?? { tables: [] }, step);
@@ -465,7 +472,7 @@ export async function renderSteps(
       const changeSql = [
         ...changes.map((change) => statement(versions.changeSql(change))),
         // The history row, timed by the database when the script runs it.
-        statement(versions.history.insertSql({ revision: step.revision.id, direction: step.direction, checksum: fileChecksum(step.revision.path) ?? null })),
+        statement(versions.history.insertSql({ revision: step.revision.id, direction: step.stampOnly ? 'stamp' : step.direction, checksum: fileChecksum(step.revision.path) ?? null })),
       ];
       body.push(...fk.before.map(statement));
       const inTransactions = transactional && !options.singleTransaction;

@@ -1,6 +1,7 @@
 /**
  * Reads the revision graph from the headers of the files in the version folders, without running
- * any file: `revision`, `downRevision`, `branchLabels` and `dependsOn` must be literals.
+ * any file: `revision`, `downRevision`, `branchLabels`, `dependsOn` and a squash's `replaces`
+ * must be literals.
  */
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { MigratorError } from '../errors.js';
 import type { Revision } from '../revisions/graph.js';
 import { commentText, LINE_BREAK } from './comment.js';
 
-const HEADER = /^export\s+const\s+(revision|downRevision|branchLabels|dependsOn)\b\s*(?::[^=\n]*)?=\s*(.*?)\s*;?\s*$/gm;
+const HEADER = /^export\s+const\s+(revision|downRevision|branchLabels|dependsOn|replaces)\b\s*(?::[^=\n]*)?=\s*(.*?)\s*;?\s*$/gm;
 const REVISION_FILE = /\.(?:ts|mts|js|mjs)$/;
 
 /** Parses a header value: a string literal, null, or an array of string literals. */
@@ -81,6 +82,8 @@ export function readRevisionHeader(file: string, source = readFileSync(file, 'ut
     dependsOn: list(values.get('dependsOn')),
     path: file,
     message: docMessage(source),
+    // Only a squash has the header.
+    ...(values.has('replaces') ? { replaces: list(values.get('replaces')) } : {}),
   };
 }
 

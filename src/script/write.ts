@@ -38,6 +38,8 @@ export interface RevisionSource {
   downRevisions: string[];
   branchLabels?: string[];
   dependsOn?: string[];
+  /** For a squash: the revisions it replaces, oldest first. */
+  replaces?: string[];
   upgrade: readonly Operation[];
   downgrade: readonly Operation[];
   createDate: Date;
@@ -71,7 +73,8 @@ function template(templatesDir: string | undefined): HandlebarsType.TemplateDele
  */
 export function renderRevision(source: RevisionSource, templatesDir?: string): string {
   const down = source.downRevisions;
-  return template(templatesDir)({
+  const replaces = source.replaces ?? [];
+  const text = template(templatesDir)({
     message: source.message,
     messageLines: commentLines(source.message),
     messageLiteral: tsString(source.message),
@@ -82,9 +85,17 @@ export function renderRevision(source: RevisionSource, templatesDir?: string): s
     downRevisionLiteral: down.length === 0 ? 'null' : down.length === 1 ? tsString(down[0]) : literalList(down),
     branchLabelsLiteral: literalList(source.branchLabels),
     dependsOnLiteral: literalList(source.dependsOn),
+    replaces: replaces.length > 0,
+    replacesLiteral: literalList(replaces),
     upgrade: source.upgrade.map((op, i) => `  ${renderComments(source.upgradeComments?.[i], '  ')}${renderOperation(op, '  ')}`).join('\n'),
     downgrade: source.downgrade.map((op) => `  ${renderOperation(op, '  ')}`).join('\n'),
   });
+  if (replaces.length === 0 || /^export\s+const\s+replaces\b/m.test(text)) return text;
+  // A project's own template written before squashes existed: the header goes after downRevision.
+  const header = `export const replaces: string[] = ${literalList(replaces)};`;
+  const at = /^export\s+const\s+downRevision\b.*$/m.exec(text);
+  if (!at) throw new MigratorError(`the revision template in ${templatesDir ?? BUILTIN_TEMPLATES} writes no \`export const downRevision\` line; a squash needs one, and \`export const replaces = {{replacesLiteral}};\``);
+  return `${text.slice(0, at.index + at[0].length)}\n${header}${text.slice(at.index + at[0].length)}`;
 }
 
 /** Writes a revision file into `dir`; returns its path. Never overwrites a file. */

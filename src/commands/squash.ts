@@ -1,0 +1,127 @@
+/**
+ * squash: one revision in place of a linear range, after Django's squashmigrations. The range's
+ * upgrades are replayed in order and collapsed (a table created and later altered becomes one
+ * createTable), its downgrades in reverse revision order, collapsed the same way; the new
+ * revision revises the range's parent and says `replaces = [...]`. What that means for databases
+ * at each point of the range is described at the top of src/revisions/graph.ts.
+ */
+import path from 'node:path';
+import { unlinkSync } from 'node:fs';
+import { MigratorError } from '../errors.js';
+import { collapseOperations } from '../operations/collapse.js';
+import { describeOperation, type Operation } from '../operations/operation.js';
+import type { Project } from '../project.js';
+import type { Revision, RevisionGraph } from '../revisions/graph.js';
+import { recordRevision } from '../script/load.js';
+import { writeRevision } from '../script/write.js';
+import { checkRevId, locked, newId } from './generate.js';
+
+export interface SquashOptions {
+  message: string;
+  revId?: string;
+  /** Clock for the Create Date line. */
+  now?: Date;
+}
+
+export interface SquashResult {
+  path: string;
+  id: string;
+  replaces: string[];
+  /** The squashed upgrade, described. */
+  operations: string[];
+  /** Lines to show: raw SQL kept as it was. */
+  notices: string[];
+}
+
+/** Writes one revision that replaces the revisions from `from` to `to`, both included. */
+export async function squash(project: Project, from: string, to: string, options: SquashOptions): Promise<SquashResult> {
+  if (!options.message) throw new MigratorError('squash needs a message: -m "what the squashed revisions do"');
+  checkRevId(options.revId);
+  return locked(project, async () => {
+    const graph = project.graph;
+    const range = linearRange(graph, graph.lookup(from), graph.lookup(to));
+    const ids = range.map((r) => r.id);
+    const up: Operation[] = [];
+    const down: Operation[] = [];
+    for (const r of range) up.push(...(await recorded(r, 'up')));
+    for (const r of [...range].reverse()) down.push(...(await recorded(r, 'down')));
+    const upgrade = collapseOperations(up);
+    const downgrade = collapseOperations(down);
+    const notices = [
+      ...upgrade.filter((op) => op.kind === 'execute').map((op) => `raw SQL kept as is in upgrade(): review it: ${describeOperation(op)}`),
+      ...downgrade.filter((op) => op.kind === 'execute').map((op) => `raw SQL kept as is in downgrade(): review it: ${describeOperation(op)}`),
+    ];
+    const first = range[0];
+    const last = range[range.length - 1];
+    const inRange = new Set(ids);
+    const id = newId(options.revId, project);
+    const file = writeRevision(
+      last.path ? path.dirname(last.path) : project.config.versions[0],
+      {
+        id,
+        message: options.message,
+        downRevisions: first.downRevisions,
+        branchLabels: [...new Set(range.flatMap((r) => r.branchLabels))],
+        dependsOn: [...new Set(range.flatMap((r) => r.dependsOn.filter((d) => !inRange.has(graph.lookup(d).id))))],
+        replaces: ids,
+        upgrade,
+        downgrade,
+        createDate: options.now ?? new Date(),
+      },
+      project.config.templates,
+    );
+    project.refreshGraph();
+    try {
+      void project.graph;
+    } catch (error) {
+      // Never leave a file behind that makes the revision files unreadable.
+      unlinkSync(file);
+      project.refreshGraph();
+      throw error;
+    }
+    return { path: file, id, replaces: ids, operations: upgrade.map(describeOperation), notices };
+  });
+}
+
+/** What a revision records one way; a revision that runs outside a transaction cannot be squashed. */
+async function recorded(r: Revision, direction: 'up' | 'down'): Promise<Operation[]> {
+  const ops = await recordRevision(r, direction);
+  if (ops.some((op) => op.transaction === false && op.kind !== 'execute')) {
+    throw new MigratorError(
+      `revision ${r.id} (${r.path ?? 'unknown file'}) runs outside a transaction (export const transaction = false), which a squashed revision cannot keep; squash the revisions before or after it`,
+    );
+  }
+  return ops;
+}
+
+/**
+ * The revisions from `first` to `last`, oldest first: one line, with no merge above `first`, no
+ * branch starting below `last`, and nothing outside depending on a revision below `last`.
+ */
+function linearRange(graph: RevisionGraph, first: Revision, last: Revision): Revision[] {
+  const file = (r: Revision): string => (r.path ? ` (${r.path})` : '');
+  if (first.id === last.id) throw new MigratorError(`squash needs two different revisions; ${first.id} to ${last.id} is one`);
+  const range: Revision[] = [last];
+  for (let r = last; r.id !== first.id; ) {
+    if (r.downRevisions.length === 0) throw new MigratorError(`${first.id} is not below ${last.id}: going down from ${last.id} reaches the base ${r.id}${file(r)} first; give the older revision first`);
+    if (r.downRevisions.length > 1) throw new MigratorError(`the range is not one line: revision ${r.id}${file(r)} merges ${r.downRevisions.join(', ')}; squash up to it, or from it`);
+    r = graph.get(r.downRevisions[0])!;
+    range.unshift(r);
+  }
+  for (const r of range) {
+    if ((r.replaces ?? []).length) throw new MigratorError(`revision ${r.id}${file(r)} is itself a squash; squashes do not nest: squash a range without it`);
+  }
+  const inside = new Set(range.slice(0, -1).map((r) => r.id));
+  for (const r of range.slice(0, -1)) {
+    const others = graph.childrenOf(r.id).filter((c) => !range.includes(c));
+    if (others.length) {
+      throw new MigratorError(`the range is not one line: revision ${r.id}${file(r)} is a branch point, ${others.map((c) => `${c.id}${file(c)}`).join(', ')} also revises it; squash up to ${r.id}, or merge first`);
+    }
+  }
+  for (const r of graph.revisions) {
+    if (range.includes(r)) continue;
+    const dep = graph.dependenciesOf(r.id).find((d) => inside.has(d));
+    if (dep) throw new MigratorError(`revision ${r.id}${file(r)} depends on ${dep}, inside the range; only the last revision of a squashed range may be depended on: squash up to ${dep}, or from above it`);
+  }
+  return range;
+}
