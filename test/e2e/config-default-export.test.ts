@@ -56,7 +56,7 @@ export default loadConfigAsync();
       const made = p.ok(['makemigrations', '-m', 'item', '--rev-id', 'item00000001']);
       assert.match(made.stdout, /^Generated versions\/item00000001_item\.ts$/m, explain(made, 'to write into the configured versions/'));
       p.ok(['migrate']);
-      assert.deepEqual(p.tables('from-async.db'), ['async_version', 'item']);
+      assert.deepEqual(p.tables('from-async.db'), ['async_history', 'async_version', 'item']);
       assert.deepEqual(p.query('SELECT version_num FROM async_version', [], 'from-async.db'), [{ version_num: 'item00000001' }]);
       assert.ok(!p.exists('app.db'), 'no other database was made');
     });

@@ -23,6 +23,8 @@
  * Needs `npx tsc -p tsconfig.json` first.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
@@ -721,6 +723,18 @@ const OFFLINE_V1: Record<Dialect, string[]> = {
   ],
 };
 
+/** The history row offline SQL writes with a revision: timed by the database when the script runs. */
+function offlineHistoryRow(dialect: Dialect, p: TempProject, revision: string): string {
+  const file = p.versionFiles().find((f) => f.startsWith(revision))!;
+  const checksum = createHash('sha256').update(readFileSync(p.path('versions', file), 'utf8').replace(/\r\n?/g, '\n')).digest('hex');
+  const now = dialect === 'postgres' ? 'clock_timestamp()' : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+  const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  return (
+    'INSERT INTO "migrator_history" ("id", "revision", "direction", "checksum", "started_at", "finished_at", "duration_ms", "applied_by", "host", "tool_version") ' +
+    `SELECT COALESCE(MAX("id"), 0) + 1, '${revision}', 'up', '${checksum}', ${now}, ${now}, NULL, 'sql script', '-', '${version}' FROM "migrator_history";`
+  );
+}
+
 for (const dialect of DIALECTS) {
   describe(`${dialect}: hostile names in TypeORM entities`, () => {
     let p: TempProject;
@@ -813,7 +827,7 @@ for (const dialect of DIALECTS) {
 
     test('sqlmigrate prints the revision with every name quoted; check finds nothing to do', () => {
       const sql = p.ok(['sqlmigrate', REV1]).stdout;
-      assert.deepEqual(transactions(sql), [OFFLINE_V1[dialect]], sql);
+      assert.deepEqual(transactions(sql), [[...OFFLINE_V1[dialect], offlineHistoryRow(dialect, p, REV1)]], sql);
       checkClean();
     });
 
@@ -829,7 +843,7 @@ for (const dialect of DIALECTS) {
       const r = p.ok(['upgrade', '--sql', `base:${REV1}`, ...(dialect === 'postgres' ? ['--database', NOWHERE] : [])]);
       assert.equal(r.stderr, '', explain(r, 'to print nothing on stderr'));
       assert.ok(r.stdout.includes(`\n-- it's */ DROP TABLE posts; -- $1 $$ \\ "日本" 🚀\nBEGIN;\n`), r.stdout);
-      assert.deepEqual(transactions(r.stdout), [OFFLINE_V1[dialect]], r.stdout);
+      assert.deepEqual(transactions(r.stdout), [[...OFFLINE_V1[dialect], offlineHistoryRow(dialect, p, REV1)]], r.stdout);
       p.ok(['downgrade', 'base']);
       await atBase();
       await target.exec(r.stdout);
@@ -1112,7 +1126,7 @@ for (const dialect of DIALECTS) {
 
     test('sqlmigrate prints every name quoted; downgrade base leaves posts and keep; migrate again', async () => {
       const sql = p.ok(['sqlmigrate', REV]).stdout;
-      assert.deepEqual(transactions(sql), [PRISMA_OFFLINE[dialect]], sql);
+      assert.deepEqual(transactions(sql), [[...PRISMA_OFFLINE[dialect], offlineHistoryRow(dialect, p, REV)]], sql);
       p.ok(['downgrade', 'base']);
       assert.deepEqual(await target.tables(), ['keep', 'migrator_history', 'migrator_version', 'posts']);
       await assertKept(target);
