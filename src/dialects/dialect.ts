@@ -151,6 +151,14 @@ export interface Dialect {
   needsSchema(operations: readonly Operation[]): boolean;
   /** Opens a connection; `location` is the dialect-specific part of the database URL. */
   connect(location: string): Promise<Connection>;
+  /**
+   * Creates an empty database called `name` on the server of the database at `location`,
+   * connecting there only to do so (to the server's maintenance database when that one does not
+   * exist yet). Dialects whose databases are files leave it out: a new file is an empty database.
+   */
+  createDatabase?(location: string, name: string): Promise<void>;
+  /** Drops the database `createDatabase` made, even while sessions are still connected to it. */
+  dropDatabase?(location: string, name: string): Promise<void>;
 }
 
 export class UnsupportedOperationError extends Error {
