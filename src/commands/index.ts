@@ -4,3 +4,4 @@ export { upgrade, downgrade, moveSql, offlineSql, stamp, stampSql, stampedHeads 
 export { branches, current, databaseHeads, heads, history, show, showmigrations } from './inspect.js';
 export { makemigrations, revision, merge, check, sqlmigrate } from './generate.js';
 export { lint } from './lint.js';
+export { verify } from './verify.js';
