@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { assertUserError, explain, projects, sqlRevision, type RunResult, type TempProject } from './helpers.ts';
 import { revisionSource } from './graph-helpers.ts';
+import { CUSTOMER, generatedChain } from './verify-chain.ts';
 
 const newProject = projects();
 
@@ -33,65 +34,13 @@ function finds(r: RunResult): RunResult {
 
 const sha = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-const CUSTOMER = (v: { email?: boolean; index?: boolean; renamed?: boolean }) => `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'migrator/decorators';
-
-@Entity('customer')
-export class Customer {
-  @PrimaryGeneratedColumn()
-  id!: number;
-
-  @Column(${v.renamed ? "{ name: 'full_name', length: 100 }" : '{ length: 100 }'})
-  name!: string;
-${v.email ? `\n${v.index ? '  @Index()\n' : ''}  @Column({ nullable: true })\n  email!: string;\n` : ''}}
-`;
-
-const ORDER = (v: { customer?: boolean }) => `import { Column, Entity, ${v.customer ? 'ManyToOne, ' : ''}PrimaryGeneratedColumn } from 'migrator/decorators';
-${v.customer ? "import { Customer } from './customer';\n" : ''}
-@Entity('order')
-export class Order {
-  @PrimaryGeneratedColumn()
-  id!: number;
-
-  @Column()
-  total!: number;
-${v.customer ? "\n  @ManyToOne(() => Customer, { onDelete: 'CASCADE' })\n  customer!: Customer;\n" : ''}}
-`;
-
-/**
- * A project whose revisions makemigrations wrote step by step — create table, add column, index,
- * a second table, a foreign key (a table rebuild on SQLite), a column rename — built on
- * build.db, while the config names app.db, which nothing creates.
- */
-function generatedChain(p: TempProject): string[] {
-  p.writeConfig();
-  const build = ['--database', 'sqlite:./build.db'];
-  const ids: string[] = [];
-  const step = (message: string, id: string, extra: string[] = []): void => {
-    p.ok([...build, 'makemigrations', '-m', message, '--rev-id', id, ...extra]);
-    p.ok([...build, 'migrate']);
-    ids.push(id);
-  };
-  p.writeEntity('customer', CUSTOMER({}));
-  step('create customer', 'c1create');
-  p.writeEntity('customer', CUSTOMER({ email: true }));
-  step('add email', 'c2email');
-  p.writeEntity('customer', CUSTOMER({ email: true, index: true }));
-  step('index email', 'c3index');
-  p.writeEntity('order', ORDER({}));
-  step('create order', 'c4order');
-  p.writeEntity('order', ORDER({ customer: true }));
-  step('order belongs to customer', 'c5fk');
-  p.writeEntity('customer', CUSTOMER({ email: true, index: true, renamed: true }));
-  step('rename name to full_name', 'c6rename', ['--rename', 'customer.name=full_name']);
-  return ids;
-}
-
 describe('verify: a good chain', () => {
   const p = newProject();
   let ids: string[] = [];
 
   it('passes: each revision ok, the models match, exit 0; the configured database is never created', () => {
-    ids = generatedChain(p);
+    p.writeConfig();
+    ids = generatedChain(p, ['--database', 'sqlite:./build.db']);
     const built = sha(p.path('build.db'));
     const r = p.ok(['verify']);
     assert.equal(r.stderr, '');
