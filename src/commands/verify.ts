@@ -110,7 +110,11 @@ export async function verify(project: Project, options: VerifyOptions = {}): Pro
     const verdicts = await scratch.project.withConnection((conn) => walk(scratch.project, conn, below, revisions, options.onRevision));
     result.revisions = verdicts;
     const failed = verdicts.find((v) => !v.ok);
-    result.notRun = revisions.slice(verdicts.length).map((r) => r.id);
+    // A revision below the range whose upgrade failed stopped the run before the range began.
+    const stoppedBelow = result.below.indexOf(failed?.revision ?? '');
+    if (stoppedBelow >= 0) result.below = result.below.slice(0, stoppedBelow);
+    const done = new Set(verdicts.map((v) => v.revision));
+    result.notRun = revisions.filter((r) => !done.has(r.id)).map((r) => r.id);
     if (failed) {
       const reason = `verification stopped at revision ${failed.revision}`;
       result.heads = result.models = { checked: false, reason };

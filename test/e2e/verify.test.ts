@@ -196,6 +196,20 @@ describe('verify: revisions that raise errors', () => {
     assert.match(r.stdout, /^FAILED at revision b2 \(its upgrade\);/m);
   });
 
+  it('a revision below the range whose upgrade fails stops the run before the range', () => {
+    p.write('versions/c3_posts.ts', sqlRevision('c3', 'b2', 'create posts', ['CREATE TABLE posts (id integer PRIMARY KEY)'], ['DROP TABLE posts']));
+    const r = finds(p.run(['verify', 'c3:']));
+    const out = lines(r.stdout);
+    assert.deepEqual(out.slice(0, -1).filter((l) => !l.startsWith('  ')), [
+      'FAIL  b2  create tags',
+      'Upgraded without verifying, below the range: a1',
+      'Not verified, after the failure: c3',
+      'Heads and models not checked: verification stopped at revision b2.',
+    ]);
+    assert.match(out.at(-1)!, /^FAILED at revision b2 \(its upgrade\); 0 revisions verified \(range c3:\) on scratch database /);
+    p.remove('versions/c3_posts.ts');
+  });
+
   it('what the schema does not show, the second upgrade finds: a view the downgrade leaves behind', () => {
     p.write('versions/b2_tags.ts', sqlRevision('b2', 'a1', 'user names view', ['CREATE VIEW user_ids AS SELECT id FROM users'], []));
     const r = finds(p.run(['verify']));
