@@ -38,6 +38,16 @@ export class Project {
     return this.graphCache;
   }
 
+  /**
+   * The same project on another database (a scratch one): the same config, revisions and models.
+   * A relative SQLite path in `url` resolves from `baseDir`.
+   */
+  onDatabase(url: string, baseDir: string): Project {
+    const other = new Project({ ...this.config, database: url, databaseBase: baseDir });
+    other.graphCache = this.graphCache;
+    return other;
+  }
+
   /** Forgets the cached graph, after a command wrote a revision file. */
   refreshGraph(): void {
     this.graphCache = undefined;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `migrator` command line: commander wiring, output and exit codes.
- * Exit codes: 0 done; 1 `check` found differences or `lint` an error-level finding; 2 an error
+ * Exit codes: 0 done; 1 `check` found differences, `lint` an error-level finding or `verify` a
+ * revision that does not undo itself (or revisions that do not build the models); 2 an error
  * (message on stderr, one line; under it, what the database said about a statement it refused).
  */
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { terminalQuestions } from './prompt.js';
 import { safety } from './confirm.js';
 import type { StepResult } from '../runner/runner.js';
 import type { RenameAnswers } from '../commands/renames.js';
+import type { RevisionVerdict, VerifyDirection, VerifyResult } from '../commands/verify.js';
 
 // Parsing model files allocates many short-lived objects: a larger young generation spares
 // most of the garbage collector's work (a third off reading 2,000 entities).
@@ -41,6 +43,7 @@ const load = {
   lint: () => import('../commands/lint.js'),
   history: () => import('../commands/history.js'),
   squash: () => import('../commands/squash.js'),
+  verify: () => import('../commands/verify.js'),
 };
 
 const out = (line = ''): void => {
@@ -97,6 +100,47 @@ async function withRenameAnswers<T>(flags: { rename: string[]; noRename: boolean
 function stepLine(s: StepResult): string {
   if (s.stamped) return `Stamped  ${s.stamped.to}${s.message ? `  ${s.message}` : ''} (in place of ${s.stamped.from}: nothing to run)`;
   return `${s.direction === 'up' ? 'Applied ' : 'Reverted'} ${s.revision}${s.message ? `  ${s.message}` : ''}`;
+}
+
+/** A move of a revision, as `verify` names it. */
+const MOVES: Record<VerifyDirection, string> = { upgrade: 'its upgrade', downgrade: 'its downgrade', 'upgrade-again': 'its upgrade after its downgrade' };
+
+/** What `verify` prints about one revision: `ok` or `FAIL` and, under a failure, what went wrong. */
+function verdictLines(v: RevisionVerdict, file: string | undefined): string[] {
+  const head = `${v.ok ? 'ok  ' : 'FAIL'}  ${v.revision}${v.message ? `  ${v.message}` : ''}`;
+  const p = v.problem;
+  if (!p) return [head];
+  if ('error' in p) return [head, `  ${p.direction === 'upgrade-again' ? 'upgrading it again after its downgrade: ' : ''}${p.error}`];
+  const where = file ? ` (${file})` : '';
+  const what =
+    p.direction === 'downgrade'
+      ? `its downgrade${where} does not restore the schema from before its upgrade; to restore it, the downgrade would also have to:`
+      : `upgrading it again after its downgrade${where} does not give the schema its first upgrade gave; to give it, it would also have to:`;
+  return [head, `  ${what}`, ...p.differences.map((d) => `    - ${d}`)];
+}
+
+/** What `verify` prints once every revision is through: what was not done, heads, models, verdict. */
+function verifySummary(r: VerifyResult): string[] {
+  const lines: string[] = [];
+  if (r.below.length) lines.push(`Upgraded without verifying, below the range: ${r.below.join(', ')}`);
+  if (r.notRun.length) lines.push(`Not verified, after the failure: ${r.notRun.join(', ')}`);
+  if (!r.heads.checked) lines.push(`Heads and models not checked: ${r.heads.reason}.`);
+  else if (!r.heads.ok) lines.push(`! the revision files have ${r.heads.unjoined.length} heads (${r.heads.unjoined.join(', ')}) that no merge joins; run \`migrator merge heads -m "merge"\``);
+  if (r.models.checked) {
+    lines.push(...r.models.notices);
+    if (r.models.ok) lines.push("The revisions build the models' schema.");
+    else lines.push("! the revisions do not produce the models' schema; run `migrator makemigrations`:", ...r.models.differences.map((d) => `  - ${d}`));
+  } else if (r.heads.checked) lines.push(`Models not compared: ${r.models.reason}.`);
+  const verified = r.revisions.filter((v) => v.ok).length;
+  const on = `${count(verified, 'revision')} verified${r.range !== undefined ? ` (range ${r.range})` : ''} on scratch database ${r.scratch}`;
+  const failed = r.revisions.find((v) => !v.ok);
+  if (r.ok) lines.push(`OK: ${on}.`);
+  else if (failed?.problem) lines.push(`FAILED at revision ${failed.revision} (${MOVES[failed.problem.direction]}); ${on}.`);
+  else {
+    const wrong = [r.heads.checked && !r.heads.ok ? 'heads no merge joins' : '', r.models.checked && !r.models.ok ? "revisions that do not build the models' schema" : ''];
+    lines.push(`FAILED: ${on}, with ${wrong.filter(Boolean).join(' and ')}.`);
+  }
+  return lines;
 }
 
 function json(value: unknown): void {
@@ -461,6 +505,21 @@ export function buildProgram(cwd: string): Command {
       const warnings = r.findings.length - errors;
       const found = r.findings.length ? [errors ? count(errors, 'error') : '', warnings ? count(warnings, 'warning') : ''].filter(Boolean).join(', ') : 'No findings';
       out(`${found} in ${count(r.revisions.length, 'revision')} (${r.scope})${r.ignored ? `; ${r.ignored} ignored by comments` : ''}.`);
+    });
+
+  program
+    .command('verify')
+    .description("prove on a scratch database that each revision's downgrade undoes its upgrade, and that the revisions build the models' schema")
+    .argument('[range]', 'a:b, a: or :b, both ends included (as history -r); default: every revision')
+    .option('--scratch-url <url>', 'an empty database to verify on instead of a temporary one; emptied again afterwards')
+    .option('--json', 'print the result as one JSON document')
+    .action(async (range: string | undefined, o: { scratchUrl?: string; json?: boolean }) => {
+      const rel = (f: string | undefined): string | undefined => (f === undefined ? undefined : path.relative(cwd, f) || f);
+      const onRevision = o.json ? undefined : (v: RevisionVerdict) => verdictLines(v, rel(v.file)).forEach((line) => out(line));
+      const r = await (await load.verify()).verify(await project(), { range, scratchUrl: o.scratchUrl, cwd, onRevision });
+      if (!r.ok) process.exitCode = EXIT_DIFFERENCES;
+      if (o.json) return json({ ...r, revisions: r.revisions.map((v) => ({ ...v, ...(v.file ? { file: rel(v.file) } : {}) })) });
+      for (const line of verifySummary(r)) out(line);
     });
 
   return program;

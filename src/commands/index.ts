@@ -6,3 +6,4 @@ export { makemigrations, revision, merge, check, sqlmigrate } from './generate.j
 export { lint } from './lint.js';
 export { log, repair, status } from './history.js';
 export { squash } from './squash.js';
+export { verify } from './verify.js';

@@ -190,3 +190,14 @@ export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget {
   if (parts && /^postgres(ql)?$/i.test(parts.scheme)) return { dialect: 'postgres', location: connectionUrlOf(parts), display };
   throw new MigratorError(`database URL "${display}" is not supported; use sqlite:<path>, sqlite::memory: or postgres://user@host:5432/db`);
 }
+
+/**
+ * The URL of another database on the same server: `url` with its database name replaced by
+ * `name` (user, password, host and query as written). Only for `scheme://…` URLs.
+ */
+export function withDatabaseName(url: string, name: string): string {
+  const p = splitUrl(url);
+  if (!p) throw new MigratorError(`database URL "${maskUrl(url)}" names no server to create a database on`);
+  const userinfo = p.user === undefined ? '' : `${p.user}${p.password !== undefined ? `:${p.password}` : ''}@`;
+  return `${p.scheme}://${userinfo}${p.host}/${encodeURIComponent(name)}${p.query.length ? `?${p.query.join('&')}` : ''}`;
+}

@@ -153,6 +153,14 @@ export interface Dialect {
   connect(location: string): Promise<Connection>;
   /** How the history table keeps times (see runner/history.ts). */
   readonly clock: Clock;
+  /**
+   * Creates an empty database called `name` on the server of the database at `location`,
+   * connecting there only to do so (to the server's maintenance database when that one does not
+   * exist yet). Dialects whose databases are files leave it out: a new file is an empty database.
+   */
+  createDatabase?(location: string, name: string): Promise<void>;
+  /** Drops the database `createDatabase` made, even while sessions are still connected to it. */
+  dropDatabase?(location: string, name: string): Promise<void>;
 }
 
 /** SQL for the history table's times: a column type, the database's clock, and a duration up to it. */

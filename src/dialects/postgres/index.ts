@@ -334,4 +334,40 @@ export const postgresDialect: Dialect = {
     await client.query("SET client_min_messages = 'warning'; SET standard_conforming_strings = on");
     return new PostgresConnection(postgresDialect, client);
   },
+  async createDatabase(location: string, name: string): Promise<void> {
+    await onServer(location, (conn) => conn.run(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  },
+  async dropDatabase(location: string, name: string): Promise<void> {
+    await onServer(location, async (conn) => {
+      const [row] = await conn.query<{ version: number }>("SELECT current_setting('server_version_num')::int AS version");
+      // Sessions still connected would make a plain DROP fail; FORCE ends them (PostgreSQL 13+).
+      const force = Number(row?.version) >= 130000 ? ' WITH (FORCE)' : '';
+      await conn.run(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)}${force}`);
+    });
+  },
 };
+
+/** The SQLSTATE of a connection to a database that does not exist. */
+const INVALID_CATALOG_NAME = '3D000';
+
+/**
+ * Runs `body` on a connection to the server of the database at `location`, used only for
+ * statements about other databases: to that database, or, when it does not exist yet, to the
+ * server's `postgres` database.
+ */
+async function onServer<T>(location: string, body: (conn: Connection) => Promise<T>): Promise<T> {
+  let conn: Connection;
+  try {
+    conn = await postgresDialect.connect(location);
+  } catch (error) {
+    if ((error as { code?: string }).code !== INVALID_CATALOG_NAME) throw error;
+    const maintenance = new URL(location);
+    maintenance.pathname = '/postgres';
+    conn = await postgresDialect.connect(maintenance.toString());
+  }
+  try {
+    return await body(conn);
+  } finally {
+    await conn.close();
+  }
+}
