@@ -119,7 +119,7 @@ describe('verify: a good chain', () => {
     p.ok(['verify']);
     assert.equal(sha(p.path('app.db')), before, 'app.db is byte for byte the same');
     assert.deepEqual(p.versions(), ['c2email']);
-    assert.deepEqual(p.tables(), ['customer', 'migrator_version']);
+    assert.deepEqual(p.tables(), ['customer', 'migrator_history', 'migrator_version']);
   });
 });
 
