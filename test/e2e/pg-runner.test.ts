@@ -620,8 +620,13 @@ describe('(b) concurrent migrate processes', () => {
     );
     assert.deepEqual(counts, [
       ...Array.from({ length: REVISIONS }, (_, i) => ({ relname: tableOf(i + 1), n: 1 })),
+      { relname: 'migrator_history', n: 1 },
       { relname: 'migrator_version', n: 1 },
     ]);
+    // One history row per revision: each applied once, by one of the runs.
+    const logged = await db.query<{ revision: string; direction: string; n: number }>(`SELECT revision, direction, count(*)::int AS n FROM migrator_history GROUP BY 1, 2 ORDER BY 1`);
+    assert.equal(logged.length, REVISIONS);
+    assert.ok(logged.every((r) => r.direction === 'up' && r.n === 1), JSON.stringify(logged));
     const indexes = await db.query<{ indexname: string }>(`SELECT indexname::text AS indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'ix\\_%' ORDER BY 1`);
     assert.deepEqual(
       indexes.map((i) => i.indexname),
@@ -989,24 +994,27 @@ describe('(e) offline SQL with no database', () => {
     assert.equal(tx.length, 3, sql);
     assert.match(tx[0].join('\n'), /^CREATE TYPE "item_state" AS ENUM \('new', 'old'\);$/m, sql);
     assert.match(tx[0].join('\n'), /^CREATE TABLE "item" \(/m, sql);
-    assert.equal(tx[0].at(-1), `INSERT INTO "migrator_version" ("version_num") VALUES ('${OFF_1}');`, sql);
+    assert.equal(tx[0].at(-2), `INSERT INTO "migrator_version" ("version_num") VALUES ('${OFF_1}');`, sql);
+    // The history row comes last, in the same transaction.
+    assert.match(tx[0].at(-1)!, new RegExp(`^INSERT INTO "migrator_history" .* SELECT COALESCE\\(MAX\\("id"\\), 0\\) \\+ 1, '${OFF_1}', 'up', '[0-9a-f]{64}', clock_timestamp\\(\\), clock_timestamp\\(\\), NULL, 'sql script', '-', '[^']+' FROM "migrator_history";$`), sql);
     assert.match(tx[1].join('\n'), /ALTER TABLE "item" ALTER COLUMN "title" TYPE varchar\(80\)/, sql);
     assert.match(tx[1].join('\n'), /UPDATE "item" SET "title" = 'untitled' WHERE "title" IS NULL;/, sql);
     assert.match(tx[1].join('\n'), /ALTER TABLE "item" ALTER COLUMN "title" SET NOT NULL;/, sql);
-    assert.equal(tx[1].at(-1), `UPDATE "migrator_version" SET "version_num" = '${OFF_2}' WHERE "version_num" = '${OFF_1}';`, sql);
-    assert.deepEqual(tx[2], [
+    assert.equal(tx[1].at(-2), `UPDATE "migrator_version" SET "version_num" = '${OFF_2}' WHERE "version_num" = '${OFF_1}';`, sql);
+    assert.deepEqual(tx[2].slice(0, -1), [
       `CREATE UNIQUE INDEX "ix_item_title" ON "item" ("title") WHERE price IS NOT NULL;`,
       `UPDATE "migrator_version" SET "version_num" = '${OFF_3}' WHERE "version_num" = '${OFF_2}';`,
     ]);
+    assert.match(tx[2].at(-1)!, new RegExp(`^INSERT INTO "migrator_history" .*, '${OFF_3}', 'up', `), sql);
   });
 
   test('downgrade --sql head:base: BEGIN; … COMMIT; per revision, ending with the DELETE of the last version', () => {
     const r = offline('downgrade', '--sql', 'head:base');
     const tx = transactions(r.stdout);
     assert.equal(tx.length, 3, r.stdout);
-    assert.equal(tx[0].at(-1), `UPDATE "migrator_version" SET "version_num" = '${OFF_2}' WHERE "version_num" = '${OFF_3}';`, r.stdout);
-    assert.equal(tx[1].at(-1), `UPDATE "migrator_version" SET "version_num" = '${OFF_1}' WHERE "version_num" = '${OFF_2}';`, r.stdout);
-    assert.equal(tx[2].at(-1), `DELETE FROM "migrator_version" WHERE "version_num" = '${OFF_1}';`, r.stdout);
+    assert.equal(tx[0].at(-2), `UPDATE "migrator_version" SET "version_num" = '${OFF_2}' WHERE "version_num" = '${OFF_3}';`, r.stdout);
+    assert.equal(tx[1].at(-2), `UPDATE "migrator_version" SET "version_num" = '${OFF_1}' WHERE "version_num" = '${OFF_2}';`, r.stdout);
+    assert.equal(tx[2].at(-2), `DELETE FROM "migrator_version" WHERE "version_num" = '${OFF_1}';`, r.stdout);
     assert.match(tx[2].join('\n'), /^DROP TABLE "item";\nDROP TYPE "item_state";/m, r.stdout);
   });
 
@@ -1014,23 +1022,23 @@ describe('(e) offline SQL with no database', () => {
     const first = offline('sqlmigrate', OFF_1);
     const tx1 = transactions(first.stdout);
     assert.equal(tx1.length, 1, first.stdout);
-    assert.equal(tx1[0].at(-1), `INSERT INTO "migrator_version" ("version_num") VALUES ('${OFF_1}');`, first.stdout);
+    assert.equal(tx1[0].at(-2), `INSERT INTO "migrator_version" ("version_num") VALUES ('${OFF_1}');`, first.stdout);
 
     const second = offline('sqlmigrate', OFF_2);
     const tx2 = transactions(second.stdout);
     assert.equal(tx2.length, 1, second.stdout);
     assert.match(tx2[0].join('\n'), /ALTER TABLE "item" ADD "price" numeric\(10,2\);/, second.stdout);
-    assert.equal(tx2[0].at(-1), `UPDATE "migrator_version" SET "version_num" = '${OFF_2}' WHERE "version_num" = '${OFF_1}';`, second.stdout);
+    assert.equal(tx2[0].at(-2), `UPDATE "migrator_version" SET "version_num" = '${OFF_2}' WHERE "version_num" = '${OFF_1}';`, second.stdout);
     assert.doesNotMatch(second.stdout, /CREATE TABLE "item"/, 'sqlmigrate prints only the one revision');
 
     const back = offline('sqlmigrate', OFF_2, '--downgrade');
     const tx3 = transactions(back.stdout);
     assert.equal(tx3.length, 1, back.stdout);
     assert.match(tx3[0].join('\n'), /ALTER TABLE "item" DROP COLUMN "price";/, back.stdout);
-    assert.equal(tx3[0].at(-1), `UPDATE "migrator_version" SET "version_num" = '${OFF_1}' WHERE "version_num" = '${OFF_2}';`, back.stdout);
+    assert.equal(tx3[0].at(-2), `UPDATE "migrator_version" SET "version_num" = '${OFF_1}' WHERE "version_num" = '${OFF_2}';`, back.stdout);
 
     const backFirst = offline('sqlmigrate', OFF_1, '--downgrade');
-    assert.equal(transactions(backFirst.stdout)[0].at(-1), `DELETE FROM "migrator_version" WHERE "version_num" = '${OFF_1}';`, backFirst.stdout);
+    assert.equal(transactions(backFirst.stdout)[0].at(-2), `DELETE FROM "migrator_version" WHERE "version_num" = '${OFF_1}';`, backFirst.stdout);
   });
 
   test('an online command on the same URL fails with exit 2, naming the URL without its password', () => {
