@@ -537,7 +537,7 @@ async function columnsOf(db: TestDatabase): Promise<Record<string, Record<string
             pg_get_expr(d.adbin, d.adrelid) AS default, a.attidentity::text AS identity
        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'migrator_version' AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('migrator_version', 'migrator_history') AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY c.relname, a.attnum`,
   );
   const out: Record<string, Record<string, ColumnSpec>> = {};
