@@ -12,6 +12,8 @@ const id = (i) => `b${String(i).padStart(11, '0')}`;
 const dir = tempDir('migrate');
 try {
   mkdirSync(path.join(dir, 'versions'));
+  // A project has its node_modules (where migrator keeps its cache of transformed revision files).
+  mkdirSync(path.join(dir, 'node_modules'));
   for (let i = 0; i < REVISIONS; i++) {
     const t = `t${i}`;
     writeFileSync(

@@ -7,7 +7,8 @@
  * `import.meta`, dynamic `import()`) goes through jiti, which handles everything but costs far
  * more per file and at start-up.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,61 @@ function sucrase(): typeof Transform {
 
 type Exports = Record<string, unknown>;
 
+const TRANSFORM_OPTIONS = { transforms: ['typescript', 'imports'] as ('typescript' | 'imports')[], disableESTransforms: true };
+
+/** The cache folder of a project's node_modules, found from a file in it; undefined when there is none. */
+const cacheDirs = new Map<string, string | undefined>();
+function cacheDirOf(dir: string): string | undefined {
+  if (cacheDirs.has(dir)) return cacheDirs.get(dir);
+  const modules = path.join(dir, 'node_modules');
+  const parent = path.dirname(dir);
+  const found = existsSync(modules) ? path.join(modules, '.cache', 'migrator', 'transform') : parent === dir ? undefined : cacheDirOf(parent);
+  cacheDirs.set(dir, found);
+  return found;
+}
+
+let transformKey: string | undefined;
+
+/** What a cached transform depends on besides the source: sucrase's version and the options. */
+function transformKeyOf(): string {
+  if (transformKey === undefined) {
+    const { version } = createRequire(import.meta.url)('sucrase/package.json') as { version: string };
+    transformKey = `sucrase ${version} ${JSON.stringify(TRANSFORM_OPTIONS)}\n`;
+  }
+  return transformKey;
+}
+
+/**
+ * A file's source with its types stripped and its imports made CommonJS. Kept by content in the
+ * project's `node_modules/.cache/migrator`, so that a file is transformed once, not at every run:
+ * an edited file has another key. Without a node_modules folder, or when the cache cannot be read
+ * or written, the file is simply transformed.
+ */
+function transformed(file: string, source: string): string {
+  const dir = cacheDirOf(path.dirname(file));
+  const cached = dir && path.join(dir, `${createHash('sha256').update(transformKeyOf()).update(source).digest('hex')}.js`);
+  if (cached) {
+    try {
+      return readFileSync(cached, 'utf8');
+    } catch {
+      // not transformed yet
+    }
+  }
+  const { code } = sucrase()(source, { ...TRANSFORM_OPTIONS, filePath: file });
+  if (cached) {
+    try {
+      mkdirSync(dir!, { recursive: true });
+      // Written whole under another name, then renamed: a concurrent run never reads half a file.
+      const partial = `${cached}.${process.pid}.tmp`;
+      writeFileSync(partial, code);
+      renameSync(partial, cached);
+    } catch {
+      // a read-only project: transformed again next time
+    }
+  }
+  return code;
+}
+
 const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
 
 function resolveRelative(from: string, request: string): string | undefined {
@@ -51,7 +107,7 @@ async function fastLoad(file: string, own: Record<string, Exports>, seen: Map<st
   if (cached) return cached;
   const source = text ?? readFileSync(file, 'utf8');
   if (/\bimport\s*\(|\bimport\.meta\b/.test(source)) throw new NeedsFullLoader();
-  const { code } = sucrase()(source, { transforms: ['typescript', 'imports'], filePath: file, disableESTransforms: true });
+  const code = transformed(file, source);
   const module = { exports: {} as Exports };
   seen.set(file, module.exports);
   // Made on first use: a revision file that imports only types from migrator requires nothing.

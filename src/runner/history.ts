@@ -43,8 +43,15 @@ export interface HistoryRow {
   migratorVersion: string;
 }
 
+let who: { user: string; host: string } | undefined;
+
 /** Who runs this process, as the history records it: the OS user, else the environment's, else `unknown`. */
 function whoRuns(): { user: string; host: string } {
+  who ??= askWho();
+  return who;
+}
+
+function askWho(): { user: string; host: string } {
   let user: string | undefined;
   try {
     user = os.userInfo().username;

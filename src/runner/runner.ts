@@ -94,14 +94,39 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     }
     return ops;
   };
+  /**
+   * The version table's rows as this run's last step left them. While they are still so, no
+   * other run has moved the table since, and the plan's next step is still to be made: the
+   * common case costs one read, not a walk of the whole graph per step.
+   */
+  let rowsLeft: string | undefined;
+  /** The rows read by the last check, with the step's changes to come. */
+  let rowsRead: string[] = [];
   /** Whether another run has already made this step, judged under the transaction's lock. */
   const doneElsewhere = async (step: Step, changes: readonly HeadChange[]): Promise<boolean> => {
-    if (dialect.capabilities.runLock || !options.graph || !(await conn.tableExists(versions.name))) return false;
+    if (dialect.capabilities.runLock || !options.graph) return false;
+    // No version table yet reads as no rows.
     const rows = await versions.heads(conn);
+    rowsRead = rows;
+    if (rowsLeft !== undefined && rows.join('\n') === rowsLeft) return false;
     // A row moved to a squash: done when the row it moves is gone.
     if (step.stampOnly) return changes.every((c) => c.kind === 'update' && !rows.includes(c.from));
     const applied = options.graph.ancestors(rows);
     return step.direction === 'up' ? applied.has(step.revision.id) : !applied.has(step.revision.id);
+  };
+  /** Records the rows a step leaves, once its changes were made. */
+  const leftBy = (changes: readonly HeadChange[]): void => {
+    if (dialect.capabilities.runLock || !options.graph) return;
+    const rows = new Set(rowsRead);
+    for (const c of changes) {
+      if (c.kind === 'insert') rows.add(c.version);
+      else if (c.kind === 'delete') rows.delete(c.version);
+      else {
+        rows.delete(c.from);
+        rows.add(c.to);
+      }
+    }
+    rowsLeft = [...rows].sort().join('\n');
   };
   /**
    * Runs statements in batches between the points where an assertion must hold (`at`: the index
@@ -138,6 +163,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const statements = [...prepared.statements, logged({ step, changes }, prepared, new Date())];
     const counts = await runChecked(statements, prepared.scripts, prepared.assertions, oneByOne, next);
     versions.checkCounts(changes, counts.slice(counts.length - changes.length - 1, counts.length - 1));
+    leftBy(changes);
     versionTableReady = true;
     const stamped = step.stampOnly && changes[0]?.kind === 'update' ? { from: changes[0].from, to: changes[0].to } : undefined;
     const result: StepResult = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count, ...(stamped ? { stamped } : {}) };
@@ -233,6 +259,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const finish = async (): Promise<void> => {
       const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction), logged(planned, prepared, startedAt)]);
       versions.checkCounts(changes, counts.slice(0, changes.length));
+      leftBy(changes);
       // The table is there only while a revision is halfway.
       await conn.runAll(await progress.dropIfEmptySql(conn));
     };
