@@ -41,13 +41,16 @@ function project(extra: string): TempProject {
 }
 
 /** Runs the CLI without blocking the event loop, so the test can act on the database meanwhile. */
-function start(p: TempProject, args: string[]): Promise<RunResult> {
+function start(p: TempProject, args: string[], onStderr?: (text: string) => void): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: p.dir, env: { ...process.env, DATABASE_URL: '' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr?.(stderr);
+    });
     child.on('error', reject);
     child.on('close', (status) => resolve({ status: status ?? -1, stdout, stderr, command: `migrator ${args.join(' ')}` }));
   });
@@ -109,12 +112,15 @@ describe('the run lock', () => {
     const holder = await session('slow-deploy');
     try {
       await holder.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
-      const running = start(p, ['migrate']);
-      // Released only once the run has found it taken and waits (polling, so that it holds no
-      // snapshot another run's CREATE INDEX CONCURRENTLY would wait for).
-      await until(
-        async () => (await db.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'migrator' AND query LIKE 'SELECT pg_try_advisory_lock%'`)).length > 0,
-        'the run to wait for the lock',
+      let told = false;
+      const running = start(p, ['migrate'], (stderr) => (told = stderr.includes('Waiting for the migration lock')));
+      // Released only once the run has found it taken, named its holder and waits (polling, so
+      // that it holds no snapshot another run's CREATE INDEX CONCURRENTLY would wait for).
+      await until(async () => told, 'the run to say it waits for the lock');
+      assert.equal(
+        (await db.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'migrator' AND query LIKE 'SELECT pg_advisory_lock%'`)).length,
+        0,
+        'the run does not queue in pg_advisory_lock',
       );
       await holder.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);
       const r = await running;
