@@ -164,7 +164,7 @@ async function pgCatalog(db: TestDatabase, schema: string): Promise<Catalog> {
   try {
     const out: Catalog = { tables: [], columns: {}, keys: {}, indexes: {}, foreignKeys: {}, enums: {} };
     const tables = await db.query<{ t: string }>(
-      "SELECT c.relname::text AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'migrator_version' ORDER BY 1",
+      "SELECT c.relname::text AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname NOT IN ('migrator_version', 'migrator_history') ORDER BY 1",
     );
     out.tables = tables.map((r) => r.t);
     const columns = await db.query<{ t: string; c: string; type: string; nn: boolean; def: string | null; ident: string }>(
@@ -172,7 +172,7 @@ async function pgCatalog(db: TestDatabase, schema: string): Promise<Catalog> {
               pg_get_expr(d.adbin, d.adrelid) AS def, a.attidentity::text AS ident
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-        WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> 'migrator_version'`,
+        WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT IN ('migrator_version', 'migrator_history')`,
     );
     for (const c of columns) {
       out.columns[`${c.t}.${c.c}`] = `${c.type}${c.nn ? ' NOT NULL' : ''}${c.def !== null ? ` DEFAULT ${c.def}` : ''}${c.ident ? ` IDENTITY ${c.ident}` : ''}`;
@@ -185,7 +185,7 @@ async function pgCatalog(db: TestDatabase, schema: string): Promise<Catalog> {
               con.confdeltype::text AS del, con.confupdtype::text AS upd
          FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_class f ON f.oid = con.confrelid
-        WHERE n.nspname = current_schema() AND con.contype IN ('p', 'u', 'f', 'c') AND c.relname <> 'migrator_version'`,
+        WHERE n.nspname = current_schema() AND con.contype IN ('p', 'u', 'f', 'c') AND c.relname NOT IN ('migrator_version', 'migrator_history')`,
     );
     for (const k of constraints) {
       if (k.type === 'f') out.foreignKeys[k.name] = `${k.t} (${k.cols.join(', ')}) -> ${k.ref} (${k.refcols.join(', ')}) ON DELETE ${ACTION[k.del]} ON UPDATE ${ACTION[k.upd]}`;
@@ -197,7 +197,7 @@ async function pgCatalog(db: TestDatabase, schema: string): Promise<Catalog> {
               pg_get_expr(ix.indpred, ix.indrelid) AS pred
          FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
          JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
-        WHERE n.nspname = current_schema() AND t.relname <> 'migrator_version'`,
+        WHERE n.nspname = current_schema() AND t.relname NOT IN ('migrator_version', 'migrator_history')`,
     );
     for (const i of indexes) {
       out.indexes[i.name] = `ON ${i.t}${i.p ? ' PRIMARY' : i.u ? ' UNIQUE' : ''} USING ${i.am} (${i.cols.join(', ')})${i.pred ? ` WHERE ${i.pred}` : ''}`;
