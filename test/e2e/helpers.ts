@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -293,4 +294,24 @@ export async function downgrade(op: Operations): Promise<void> {
 ${body(downSql)}
 }
 `;
+}
+
+const PACKAGE_VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * What offline SQL writes for the history table on each dialect: the table, and the row of a
+ * step whose revision file holds `source` (timed by the database when the script runs).
+ */
+export function offlineHistory(dialect: 'sqlite' | 'postgres'): { create: string; row(revision: string, source: string, direction?: string): string } {
+  const time = dialect === 'postgres' ? 'timestamptz' : 'text';
+  const now = dialect === 'postgres' ? 'clock_timestamp()' : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+  return {
+    create:
+      `CREATE TABLE IF NOT EXISTS "migrator_history" ("id" integer NOT NULL, "revision" varchar(32) NOT NULL, "direction" varchar(6) NOT NULL, "checksum" varchar(64), ` +
+      `"started_at" ${time} NOT NULL, "finished_at" ${time} NOT NULL, "duration_ms" bigint, "applied_by" varchar(255) NOT NULL, "host" varchar(255) NOT NULL, ` +
+      `"tool_version" varchar(32) NOT NULL, CONSTRAINT "migrator_history_pkc" PRIMARY KEY ("id"));`,
+    row: (revision, source, direction = 'up') =>
+      'INSERT INTO "migrator_history" ("id", "revision", "direction", "checksum", "started_at", "finished_at", "duration_ms", "applied_by", "host", "tool_version") ' +
+      `SELECT COALESCE(MAX("id"), 0) + 1, '${revision}', '${direction}', '${createHash('sha256').update(source.replace(/\r\n?/g, '\n')).digest('hex')}', ${now}, ${now}, NULL, 'sql script', '-', '${PACKAGE_VERSION}' FROM "migrator_history";`,
+  };
 }

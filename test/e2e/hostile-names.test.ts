@@ -23,7 +23,6 @@
  * Needs `npx tsc -p tsconfig.json` first.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +31,7 @@ import Database from 'better-sqlite3';
 import ts from 'typescript';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
 import { readPgCatalog } from '../support/pg-catalog.ts';
-import { explain, generatedFile, projects, ROOT, type Row, type TempProject } from './helpers.ts';
+import { explain, generatedFile, offlineHistory, projects, ROOT, type Row, type TempProject } from './helpers.ts';
 
 type Dialect = 'sqlite' | 'postgres';
 const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
@@ -726,13 +725,7 @@ const OFFLINE_V1: Record<Dialect, string[]> = {
 /** The history row offline SQL writes with a revision: timed by the database when the script runs. */
 function offlineHistoryRow(dialect: Dialect, p: TempProject, revision: string): string {
   const file = p.versionFiles().find((f) => f.startsWith(revision))!;
-  const checksum = createHash('sha256').update(readFileSync(p.path('versions', file), 'utf8').replace(/\r\n?/g, '\n')).digest('hex');
-  const now = dialect === 'postgres' ? 'clock_timestamp()' : "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-  const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-  return (
-    'INSERT INTO "migrator_history" ("id", "revision", "direction", "checksum", "started_at", "finished_at", "duration_ms", "applied_by", "host", "tool_version") ' +
-    `SELECT COALESCE(MAX("id"), 0) + 1, '${revision}', 'up', '${checksum}', ${now}, ${now}, NULL, 'sql script', '-', '${version}' FROM "migrator_history";`
-  );
+  return offlineHistory(dialect).row(revision, readFileSync(p.path('versions', file), 'utf8'));
 }
 
 for (const dialect of DIALECTS) {

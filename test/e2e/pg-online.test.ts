@@ -23,12 +23,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
-import { CLI, explain, projects, type RunResult, type TempProject } from './helpers.ts';
+import { CLI, explain, offlineHistory, projects, type RunResult, type TempProject } from './helpers.ts';
 import { ONLINE, ONLINE_DOWN, ONLINE_PHASES, ONLINE_UP, revisionFile, TABLES } from './online-revisions.ts';
 
 let db: TestDatabase;
@@ -332,12 +330,7 @@ describe('online operations, run', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** The history row the offline script writes with a revision whose file holds `source`. */
-const historyRow = (revision: string, source: string): string =>
-  'INSERT INTO "migrator_history" ("id", "revision", "direction", "checksum", "started_at", "finished_at", "duration_ms", "applied_by", "host", "tool_version") ' +
-  `SELECT COALESCE(MAX("id"), 0) + 1, '${revision}', 'up', '${createHash('sha256').update(source).digest('hex')}', clock_timestamp(), clock_timestamp(), NULL, 'sql script', '-', '${PACKAGE_VERSION}' FROM "migrator_history";`;
-
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const history = offlineHistory('postgres');
 
 /** The offline script of a1 and b2, with the lock timeout it sets. */
 const offlineScript = (lockTimeout: string): string => `SET lock_timeout = '${lockTimeout}';
@@ -345,7 +338,7 @@ SET statement_timeout = '0ms';
 
 CREATE TABLE IF NOT EXISTS "migrator_version" ("version_num" varchar(32) NOT NULL, CONSTRAINT "migrator_version_pkc" PRIMARY KEY ("version_num"));
 
-CREATE TABLE IF NOT EXISTS "migrator_history" ("id" integer NOT NULL, "revision" varchar(32) NOT NULL, "direction" varchar(6) NOT NULL, "checksum" varchar(64), "started_at" timestamptz NOT NULL, "finished_at" timestamptz NOT NULL, "duration_ms" bigint, "applied_by" varchar(255) NOT NULL, "host" varchar(255) NOT NULL, "tool_version" varchar(32) NOT NULL, CONSTRAINT "migrator_history_pkc" PRIMARY KEY ("id"));
+${history.create}
 
 -- Running upgrade <base> -> a1
 -- tables
@@ -353,7 +346,7 @@ BEGIN;
 CREATE TABLE "parents" ("id" integer NOT NULL, PRIMARY KEY ("id"));
 CREATE TABLE "items" ("id" integer NOT NULL, "parent_id" integer, "qty" integer, "code" text, PRIMARY KEY ("id"));
 INSERT INTO "migrator_version" ("version_num") VALUES ('a1');
-${historyRow('a1', TABLES)}
+${history.row('a1', TABLES)}
 COMMIT;
 
 -- Running upgrade a1 -> b2
@@ -389,7 +382,7 @@ BEGIN;
 ALTER TABLE "items" ALTER COLUMN "code" SET NOT NULL;
 ALTER TABLE "items" DROP CONSTRAINT "items_code_not_null";
 UPDATE "migrator_version" SET "version_num" = 'b2' WHERE "version_num" = 'a1';
-${historyRow('b2', ONLINE)}
+${history.row('b2', ONLINE)}
 COMMIT;
 `;
 

@@ -94,11 +94,15 @@ export interface Snapshot {
   rows: Record<string, Row[]>;
 }
 
-/** The whole database: sqlite_master and every row of every table (sqlite_sequence included). */
+/**
+ * The whole database: sqlite_master and every row of every table (sqlite_sequence included),
+ * but the history table, whose rows say when and by whom each step ran and so differ from one
+ * run to the next.
+ */
 export function snapshot(file: string): Snapshot {
   const db = openDb(file, true);
   try {
-    const master = masterRows(db);
+    const master = masterRows(db).filter((m) => m.tbl_name !== 'migrator_history');
     const rows: Record<string, Row[]> = {};
     for (const m of master) if (m.type === 'table' && !(m.sql as string).startsWith('CREATE VIRTUAL')) rows[m.name as string] = tableRows(db, m.name as string);
     return { master, rows };

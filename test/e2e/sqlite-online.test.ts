@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { explain, projects, type TempProject } from './helpers.ts';
+import { explain, offlineHistory, projects, type TempProject } from './helpers.ts';
 import { ONLINE, revisionFile, TABLES } from './online-revisions.ts';
 
 const newProject = projects();
@@ -68,6 +68,7 @@ describe('online operations on SQLite', () => {
   });
 
   test('upgrade --sql: one transaction per revision, no online forms, no lock timeout', () => {
+    const history = offlineHistory('sqlite');
     const p = newProject('migrator-sqlite-online-');
     p.writeConfig();
     p.write('versions/a1_tables.ts', TABLES);
@@ -77,12 +78,15 @@ describe('online operations on SQLite', () => {
       r.stdout,
       `CREATE TABLE IF NOT EXISTS "migrator_version" ("version_num" varchar(32) NOT NULL, CONSTRAINT "migrator_version_pkc" PRIMARY KEY ("version_num"));
 
+${history.create}
+
 -- Running upgrade <base> -> a1
 -- tables
 BEGIN;
 CREATE TABLE "parents" ("id" integer NOT NULL, PRIMARY KEY ("id"));
 CREATE TABLE "items" ("id" integer NOT NULL, "parent_id" integer, "qty" integer, "code" text, PRIMARY KEY ("id"));
 INSERT INTO "migrator_version" ("version_num") VALUES ('a1');
+${history.row('a1', TABLES)}
 COMMIT;
 
 -- Running upgrade a1 -> b2
@@ -99,6 +103,7 @@ ALTER TABLE "_migrator_tmp_items" RENAME TO "items";
 PRAGMA legacy_alter_table = OFF;
 CREATE INDEX "items_qty_idx" ON "items" ("qty");
 UPDATE "migrator_version" SET "version_num" = 'b2' WHERE "version_num" = 'a1';
+${history.row('b2', ONLINE)}
 PRAGMA foreign_key_check;
 COMMIT;
 PRAGMA foreign_keys=ON;
