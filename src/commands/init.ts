@@ -5,7 +5,7 @@ import { CONFIG_NAMES } from '../config/config.js';
 import { MigratorError } from '../errors.js';
 import { BUILTIN_TEMPLATES, TEMPLATE_NAME } from '../script/write.js';
 
-const CONFIG = `import { defineConfig } from 'migrator';
+const CONFIG = `import { defineConfig } from 'ts-migrator';
 
 export default defineConfig({
   database: 'sqlite:./dev.db',

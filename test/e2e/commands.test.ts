@@ -59,7 +59,7 @@ describe('init', () => {
     assert.match(r.stdout, /migrator\.config\.ts/);
     assert.match(r.stdout, /revision\.ts\.hbs/);
     const config = p.read('migrator.config.ts');
-    assert.match(config, /import \{ defineConfig \} from 'migrator'/);
+    assert.match(config, /import \{ defineConfig \} from 'ts-migrator'/);
     assert.match(config, /export default defineConfig\(/);
     assert.match(config, /database: 'sqlite:/);
     assert.equal(p.read('templates/revision.ts.hbs'), readFileSync(path.join(ROOT, 'templates', 'revision.ts.hbs'), 'utf8'));
