@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { MigratorError, messageOf } from '../errors.js';
 import { importModule } from '../loader.js';
+import { loadEnvFile } from './env.js';
 import type { TableFilter } from '../diff/tables.js';
 
 export interface MigratorConfig {
@@ -88,7 +89,7 @@ export interface ResolvedConfig {
   file?: string;
   /** The folder relative paths resolve from. */
   dir: string;
-  /** The database URL, after --database and DATABASE_URL. */
+  /** The database URL: `--database`, else the config's `database`, else DATABASE_URL. */
   database?: string;
   /** The folder a relative SQLite path in `database` resolves from. */
   databaseBase: string;
@@ -269,6 +270,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   const file = options.config ? path.resolve(options.cwd, options.config) : findConfig(options.cwd);
   if (!file) throw new MigratorError(`no migrator.config.ts in ${options.cwd}; run \`migrator init\` or pass --config <file>`);
   if (!existsSync(file)) throw new MigratorError(`config file ${file} does not exist`);
+  // Before the config is loaded: it may read process.env.DATABASE_URL, which .env may set.
+  loadEnvFile(path.dirname(file), [process.env, options.env ?? process.env]);
   let mod: Record<string, unknown>;
   try {
     mod = await importModule(file);

@@ -61,7 +61,10 @@ describe('init', () => {
     const config = p.read('migrator.config.ts');
     assert.match(config, /import \{ defineConfig \} from 'ts-migrator'/);
     assert.match(config, /export default defineConfig\(/);
-    assert.match(config, /database: 'sqlite:/);
+    assert.match(config, /database: process\.env\.DATABASE_URL \|\| 'sqlite:\.\/dev\.db'/);
+    // The next steps, in order, after the files.
+    const next = r.stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('npx migrator'));
+    assert.deepEqual(next, ['npx migrator makemigrations -m "create tables"', 'npx migrator migrate', 'npx migrator check']);
     assert.equal(p.read('templates/revision.ts.hbs'), readFileSync(path.join(ROOT, 'templates', 'revision.ts.hbs'), 'utf8'));
   });
 
