@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { assertUserError, downRevisionOf, explain, generatedFile, projects, revisionIdOf, ROOT, sqlRevision, type TempProject } from './helpers.ts';
+import { assertUserError, DATED, downRevisionOf, explain, generatedFile, projects, revisionIdOf, ROOT, sqlRevision, type TempProject } from './helpers.ts';
 
 const newProject = projects();
 
@@ -95,8 +95,8 @@ describe('revision, inspection commands and show', () => {
   it('revision -m writes an empty revision on top of the head', () => {
     const files = p.versionFiles();
     assert.equal(files.length, 2);
-    const file = files.find((f) => f.startsWith(B));
-    assert.equal(file, `${B}_second_step.ts`);
+    const file = files.find((f) => f.includes(`_${B}_`));
+    assert.match(file ?? '', new RegExp(`^${DATED}${B}_second_step\\.ts$`));
     const source = p.read(`versions/${file}`);
     assert.equal(revisionIdOf(source), B);
     assert.equal(downRevisionOf(source), `'${A}'`);
@@ -165,7 +165,7 @@ describe('revision, inspection commands and show', () => {
     const a = p.ok(['show', 'aaaa']);
     assert.match(a.stdout, new RegExp(`^Rev: ${A}\\b`, 'm'));
     assert.match(a.stdout, /^Parent: <base>$/m);
-    assert.match(a.stdout, new RegExp(`^Path: versions[\\\\/]${A}_create_product\\.ts$`, 'm'));
+    assert.match(a.stdout, new RegExp(`^Path: versions[\\\\/]${DATED}${A}_create_product\\.ts$`, 'm'));
     assert.match(a.stdout, /create product/);
     const b = p.ok(['show', 'bbbb2']);
     assert.match(b.stdout, new RegExp(`^Rev: ${B} \\(head\\)`, 'm'));
