@@ -2,8 +2,9 @@
  * Loading TypeScript modules (migrator.config.ts, revision files) with no build step.
  *
  * The fast path strips types with sucrase and evaluates the result as CommonJS: imports of
- * `migrator` resolve to this running migrator, relative `.ts` imports load the same way, and
- * packages come from the file's own node_modules. What that cannot load (ES-only packages,
+ * `ts-migrator` (and `migrator`, the name projects used before) resolve to this running
+ * migrator, relative `.ts` imports load the same way, and packages come from the file's own
+ * node_modules. What that cannot load (ES-only packages,
  * `import.meta`, dynamic `import()`) goes through jiti, which handles everything but costs far
  * more per file and at start-up.
  */
@@ -17,13 +18,24 @@ import type { transform as Transform } from 'sucrase';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ownExt = path.extname(fileURLToPath(import.meta.url));
 
+/**
+ * The specifiers a config or revision file imports this migrator by: the package's name, and
+ * `migrator`, which projects written before the package had its name still use.
+ */
+export const OWN_NAMES = ['ts-migrator', 'migrator'];
+
 /** Module aliases, so a config or revision file imports this very migrator. */
 export function selfAliases(): Record<string, string> {
-  return {
-    'migrator/decorators': path.join(here, `decorators${ownExt}`),
-    migrator: path.join(here, `index${ownExt}`),
-  };
+  const aliases: Record<string, string> = {};
+  for (const name of OWN_NAMES) {
+    aliases[`${name}/decorators`] = path.join(here, `decorators${ownExt}`);
+    aliases[name] = path.join(here, `index${ownExt}`);
+  }
+  return aliases;
 }
+
+/** `import … from 'ts-migrator'` or `'migrator/decorators'`, any of the own names. */
+const OWN_IMPORT = /\bfrom\s+['"](?:ts-)?migrator(\/decorators)?['"]/;
 
 class NeedsFullLoader extends Error {}
 
@@ -141,8 +153,15 @@ async function fastLoad(file: string, own: Record<string, Exports>, seen: Map<st
 async function ownModules(source: string): Promise<Record<string, Exports>> {
   // Only what the file asks for is loaded: the decorators module is tiny, the index is not.
   const own: Record<string, Exports> = {};
-  if (/['"]migrator['"]/.test(source)) own.migrator = { ...(await import(`./index${ownExt === '.ts' ? '.js' : ownExt}`)) } as Exports;
-  if (/['"]migrator\/decorators['"]/.test(source)) own['migrator/decorators'] = { ...(await import(`./decorators${ownExt === '.ts' ? '.js' : ownExt}`)) } as Exports;
+  const js = ownExt === '.ts' ? '.js' : ownExt;
+  if (/['"](?:ts-)?migrator['"]/.test(source)) {
+    const index = { ...(await import(`./index${js}`)) } as Exports;
+    for (const name of OWN_NAMES) own[name] = index;
+  }
+  if (/['"](?:ts-)?migrator\/decorators['"]/.test(source)) {
+    const decorators = { ...(await import(`./decorators${js}`)) } as Exports;
+    for (const name of OWN_NAMES) own[`${name}/decorators`] = decorators;
+  }
   return own;
 }
 
@@ -150,7 +169,7 @@ async function ownModules(source: string): Promise<Record<string, Exports>> {
 export async function importModule(file: string): Promise<Exports> {
   const source = readFileSync(file, 'utf8');
   // A file with only type imports (a generated revision) needs nothing of ours at all.
-  const needsOwn = /\bfrom\s+['"]migrator(\/decorators)?['"]/.test(source.replace(/import\s+type\b[^;]*;/g, ''));
+  const needsOwn = OWN_IMPORT.test(source.replace(/import\s+type\b[^;]*;/g, ''));
   try {
     return await fastLoad(file, needsOwn ? await ownModules(source) : {}, new Map(), source);
   } catch (error) {

@@ -5,7 +5,7 @@
  * Revises: <base>
  * Create Date: 2026-11-21T05:13:29.890Z
  */
-import type { Operations } from 'migrator';
+import type { Operations } from 'ts-migrator';
 
 export const revision = '1a2b3c4d5e6f';
 export const downRevision: string | string[] | null = null;

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'migrator/decorators';
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'ts-migrator/decorators';
 import { Order } from './order';
 
 @Entity()

@@ -1,4 +1,4 @@
-import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'migrator/decorators';
+import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'ts-migrator/decorators';
 import { Order } from './order';
 import { Product } from './product';
 

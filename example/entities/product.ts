@@ -1,4 +1,4 @@
-import { Check, Column, Entity, Index, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'migrator/decorators';
+import { Check, Column, Entity, Index, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'ts-migrator/decorators';
 import { Tag } from './tag';
 
 @Entity()

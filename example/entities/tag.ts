@@ -1,4 +1,4 @@
-import { Column, Entity, ManyToMany, PrimaryGeneratedColumn } from 'migrator/decorators';
+import { Column, Entity, ManyToMany, PrimaryGeneratedColumn } from 'ts-migrator/decorators';
 import { Product } from './product';
 
 @Entity()

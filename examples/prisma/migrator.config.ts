@@ -1,4 +1,4 @@
-import { defineConfig } from 'migrator';
+import { defineConfig } from 'ts-migrator';
 
 export default defineConfig({
   database: 'sqlite:./example.db',

@@ -181,7 +181,9 @@ export function buildProgram(cwd: string): Command {
     .command('init')
     .description('write migrator.config.ts, versions/ and templates/ into the current folder')
     .action(async () => {
-      for (const f of (await load.init()).init(cwd)) out(`Created ${path.relative(cwd, f) || f}`);
+      const init = await load.init();
+      for (const f of init.init(cwd)) out(`Created ${path.relative(cwd, f) || f}`);
+      out(`\nPoint models at your entity files in migrator.config.ts, then:\n${init.NEXT_STEPS.map((c) => `  ${c}`).join('\n')}`);
     });
 
   const makemigrations = program

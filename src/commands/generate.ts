@@ -12,6 +12,7 @@ import { describeRevisions, REVISION_ID, REVISION_ID_RULE, type Revision, type R
 import { checksumError, checksumProblems, type HistoryRow } from '../runner/history.js';
 import { withVersionsLock } from '../script/lock.js';
 import { newRevisionId, writeRevision } from '../script/write.js';
+import { runPostWrite } from '../script/post-write.js';
 import { offlineSql } from './migrate.js';
 import { answerRenames, type RenameAnswers } from './renames.js';
 import { describeIndexKey, type Schema } from '../schema/schema.js';
@@ -24,7 +25,7 @@ export interface RevisionOptions {
   revId?: string;
   /** Version folder to write into (default: the head's folder, else the first configured). */
   versionPath?: string;
-  /** Clock for the Create Date line. */
+  /** Clock for the Create Date line and the `{date}` of the file name. */
   now?: Date;
 }
 
@@ -183,8 +184,10 @@ function write(
       upgradeComments: upgrade.comments,
     },
     project.config.templates,
+    project.config.fileTemplate,
   );
   project.refreshGraph();
+  runPostWrite(project.config.postWrite, file, project.config.dir, project.config.file);
   return { written: true, path: file, id, operations: upgrade.ops.map(describeOperation) };
 }
 

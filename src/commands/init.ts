@@ -5,15 +5,23 @@ import { CONFIG_NAMES } from '../config/config.js';
 import { MigratorError } from '../errors.js';
 import { BUILTIN_TEMPLATES, TEMPLATE_NAME } from '../script/write.js';
 
-const CONFIG = `import { defineConfig } from 'migrator';
+const CONFIG = `import { defineConfig } from 'ts-migrator';
 
 export default defineConfig({
-  database: 'sqlite:./dev.db',
+  // DATABASE_URL from the environment or a .env file beside this config; else a SQLite file.
+  database: process.env.DATABASE_URL || 'sqlite:./dev.db',
   models: ['src/entities/**/*.ts'],
   versions: 'versions',
   templates: 'templates',
 });
 `;
+
+/** The commands to run next, once a project is set up: what `init` prints after the files. */
+export const NEXT_STEPS = [
+  'npx migrator makemigrations -m "create tables"',
+  'npx migrator migrate',
+  'npx migrator check',
+];
 
 /** Writes migrator.config.ts, versions/ and templates/ into `dir`; never overwrites. */
 export function init(dir: string): string[] {

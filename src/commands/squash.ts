@@ -14,6 +14,7 @@ import type { Project } from '../project.js';
 import type { Revision, RevisionGraph } from '../revisions/graph.js';
 import { recordRevision } from '../script/load.js';
 import { writeRevision } from '../script/write.js';
+import { runPostWrite } from '../script/post-write.js';
 import { checkRevId, locked, newId } from './generate.js';
 
 export interface SquashOptions {
@@ -69,6 +70,7 @@ export async function squash(project: Project, from: string, to: string, options
         createDate: options.now ?? new Date(),
       },
       project.config.templates,
+      project.config.fileTemplate,
     );
     project.refreshGraph();
     try {
@@ -79,6 +81,7 @@ export async function squash(project: Project, from: string, to: string, options
       project.refreshGraph();
       throw error;
     }
+    runPostWrite(project.config.postWrite, file, project.config.dir, project.config.file);
     return { path: file, id, replaces: ids, operations: upgrade.map(describeOperation), notices };
   });
 }

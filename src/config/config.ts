@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { MigratorError, messageOf } from '../errors.js';
 import { importModule } from '../loader.js';
+import { loadEnvFile } from './env.js';
+import { checkFileTemplate, DEFAULT_FILE_TEMPLATE } from '../script/names.js';
 import type { TableFilter } from '../diff/tables.js';
 
 export interface MigratorConfig {
@@ -23,6 +25,16 @@ export interface MigratorConfig {
   versions?: string | string[];
   /** A folder whose templates (`revision.ts.hbs`) override the built-in ones. */
   templates?: string;
+  /**
+   * How revision files are named, without `.ts`: `{date}` (UTC, `20261201_231736`), `{rev}`
+   * (required) and `{slug}` (the message). Default `{date}_{rev}_{slug}`.
+   */
+  fileTemplate?: string;
+  /**
+   * Commands run on each revision file written, with its path appended, e.g. `['prettier --write']`;
+   * run without a shell from the config's folder. Default: none.
+   */
+  postWrite?: string[];
   /** The table that records the applied heads. Default `migrator_version`. */
   versionTable?: string;
   /**
@@ -88,7 +100,7 @@ export interface ResolvedConfig {
   file?: string;
   /** The folder relative paths resolve from. */
   dir: string;
-  /** The database URL, after --database and DATABASE_URL. */
+  /** The database URL: `--database`, else the config's `database`, else DATABASE_URL. */
   database?: string;
   /** The folder a relative SQLite path in `database` resolves from. */
   databaseBase: string;
@@ -101,6 +113,10 @@ export interface ResolvedConfig {
   versions: string[];
   /** Absolute templates folder, when configured. */
   templates?: string;
+  /** How revision files are named; see MigratorConfig. */
+  fileTemplate: string;
+  /** Commands run on each revision file written. */
+  postWrite: string[];
   versionTable: string;
   historyTable: string;
   singleTransaction?: boolean;
@@ -146,7 +162,17 @@ function optionalString(value: unknown, key: string, file: string): string | und
   throw new MigratorError(`${file}: "${key}" must be a non-empty string`);
 }
 
-const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'versionTable', 'historyTable', 'singleTransaction', 'namingStrategy', 'lockWait', 'lockTimeout', 'statementTimeout', 'lockRetries', 'onlineDdl', 'tables']);
+/** `postWrite`: a command, or a list of them (empty for none). */
+function commandList(value: unknown, file: string): string[] {
+  if (value === undefined) return [];
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((v) => typeof v === 'string' && v.trim().length > 0)) {
+    throw new MigratorError(`${file}: "postWrite" must be an array of commands, e.g. ['prettier --write']; each is run with the revision file's path appended`);
+  }
+  return list as string[];
+}
+
+const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'fileTemplate', 'postWrite', 'versionTable', 'historyTable', 'singleTransaction', 'namingStrategy', 'lockWait', 'lockTimeout', 'statementTimeout', 'lockRetries', 'onlineDdl', 'tables']);
 
 const MODELS_SHAPE = "a glob, { typeorm: '<DataSource file>' }, or a non-empty array of them";
 
@@ -234,6 +260,9 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
   const fromCli = options.database;
   const url = fromCli ?? database ?? (env.DATABASE_URL || undefined);
   const templates = optionalString(c.templates, 'templates', file);
+  const fileTemplate = optionalString(c.fileTemplate, 'fileTemplate', file) ?? DEFAULT_FILE_TEMPLATE;
+  checkFileTemplate(fileTemplate, `${file}: "fileTemplate"`);
+  const postWrite = commandList(c.postWrite, file);
   const models = modelEntries(c.models, file);
   const naming = namingStrategyOf(c.namingStrategy, file);
   if (c.singleTransaction !== undefined && typeof c.singleTransaction !== 'boolean') throw new MigratorError(`${file}: "singleTransaction" must be true or false`);
@@ -252,6 +281,8 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
     ...(naming ? { namingStrategy: naming } : {}),
     versions: (stringList(c.versions, 'versions', file) ?? ['versions']).map((v) => path.resolve(dir, v)),
     ...(templates ? { templates: path.resolve(dir, templates) } : {}),
+    fileTemplate,
+    postWrite,
     versionTable,
     historyTable,
     ...(c.singleTransaction !== undefined ? { singleTransaction: c.singleTransaction as boolean } : {}),
@@ -269,6 +300,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<ResolvedCo
   const file = options.config ? path.resolve(options.cwd, options.config) : findConfig(options.cwd);
   if (!file) throw new MigratorError(`no migrator.config.ts in ${options.cwd}; run \`migrator init\` or pass --config <file>`);
   if (!existsSync(file)) throw new MigratorError(`config file ${file} does not exist`);
+  // Before the config is loaded: it may read process.env.DATABASE_URL, which .env may set.
+  loadEnvFile(path.dirname(file), [process.env, options.env ?? process.env]);
   let mod: Record<string, unknown>;
   try {
     mod = await importModule(file);

@@ -9,6 +9,7 @@ import { MigratorError } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
 import { renderComments, renderOperation, tsString } from '../operations/render.js';
 import { commentLines } from './comment.js';
+import { DEFAULT_FILE_TEMPLATE, revisionFileName } from './names.js';
 
 export const TEMPLATE_NAME = 'revision.ts.hbs';
 
@@ -20,17 +21,7 @@ export function newRevisionId(): string {
   return randomBytes(6).toString('hex');
 }
 
-/** A file-name slug of a message: lower case, words joined by underscores, at most 40 characters. */
-export function slugify(message: string): string {
-  const slug = message
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 40)
-    .replace(/_+$/, '');
-  return slug || 'revision';
-}
+export { slugify } from './names.js';
 
 export interface RevisionSource {
   id: string;
@@ -98,9 +89,12 @@ export function renderRevision(source: RevisionSource, templatesDir?: string): s
   return `${text.slice(0, at.index + at[0].length)}\n${header}${text.slice(at.index + at[0].length)}`;
 }
 
-/** Writes a revision file into `dir`; returns its path. Never overwrites a file. */
-export function writeRevision(dir: string, source: RevisionSource, templatesDir?: string): string {
-  const file = path.join(dir, `${source.id}_${slugify(source.message)}.ts`);
+/**
+ * Writes a revision file into `dir`, named by `fileTemplate` (the config's); returns its path.
+ * Never overwrites a file.
+ */
+export function writeRevision(dir: string, source: RevisionSource, templatesDir?: string, fileTemplate = DEFAULT_FILE_TEMPLATE): string {
+  const file = path.join(dir, revisionFileName(fileTemplate, source));
   const text = renderRevision(source, templatesDir);
   mkdirSync(dir, { recursive: true });
   try {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { assertUserError, downRevisionOf, explain, generatedFile, projects, revisionIdOf, ROOT, sqlRevision, type TempProject } from './helpers.ts';
+import { assertUserError, DATED, downRevisionOf, explain, generatedFile, projects, revisionIdOf, ROOT, sqlRevision, type TempProject } from './helpers.ts';
 
 const newProject = projects();
 
@@ -59,9 +59,12 @@ describe('init', () => {
     assert.match(r.stdout, /migrator\.config\.ts/);
     assert.match(r.stdout, /revision\.ts\.hbs/);
     const config = p.read('migrator.config.ts');
-    assert.match(config, /import \{ defineConfig \} from 'migrator'/);
+    assert.match(config, /import \{ defineConfig \} from 'ts-migrator'/);
     assert.match(config, /export default defineConfig\(/);
-    assert.match(config, /database: 'sqlite:/);
+    assert.match(config, /database: process\.env\.DATABASE_URL \|\| 'sqlite:\.\/dev\.db'/);
+    // The next steps, in order, after the files.
+    const next = r.stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('npx migrator'));
+    assert.deepEqual(next, ['npx migrator makemigrations -m "create tables"', 'npx migrator migrate', 'npx migrator check']);
     assert.equal(p.read('templates/revision.ts.hbs'), readFileSync(path.join(ROOT, 'templates', 'revision.ts.hbs'), 'utf8'));
   });
 
@@ -92,8 +95,8 @@ describe('revision, inspection commands and show', () => {
   it('revision -m writes an empty revision on top of the head', () => {
     const files = p.versionFiles();
     assert.equal(files.length, 2);
-    const file = files.find((f) => f.startsWith(B));
-    assert.equal(file, `${B}_second_step.ts`);
+    const file = files.find((f) => f.includes(`_${B}_`));
+    assert.match(file ?? '', new RegExp(`^${DATED}${B}_second_step\\.ts$`));
     const source = p.read(`versions/${file}`);
     assert.equal(revisionIdOf(source), B);
     assert.equal(downRevisionOf(source), `'${A}'`);
@@ -162,7 +165,7 @@ describe('revision, inspection commands and show', () => {
     const a = p.ok(['show', 'aaaa']);
     assert.match(a.stdout, new RegExp(`^Rev: ${A}\\b`, 'm'));
     assert.match(a.stdout, /^Parent: <base>$/m);
-    assert.match(a.stdout, new RegExp(`^Path: versions[\\\\/]${A}_create_product\\.ts$`, 'm'));
+    assert.match(a.stdout, new RegExp(`^Path: versions[\\\\/]${DATED}${A}_create_product\\.ts$`, 'm'));
     assert.match(a.stdout, /create product/);
     const b = p.ok(['show', 'bbbb2']);
     assert.match(b.stdout, new RegExp(`^Rev: ${B} \\(head\\)`, 'm'));

@@ -46,6 +46,19 @@ export function configSource(options: ConfigOptions = {}): string {
   return `import { defineConfig } from 'migrator';\n\nexport default defineConfig({\n${lines.join('\n')}\n});\n`;
 }
 
+/**
+ * The `{date}_` that starts a generated revision file's name under the default fileTemplate
+ * (`{date}_{rev}_{slug}`), as regular-expression source: `20261201_231736_`.
+ */
+export const DATED = String.raw`\d{8}_\d{6}_`;
+
+/** A generated revision file's path without the `{date}_` of its name, which it must have. */
+export function undated(file: string): string {
+  const m = new RegExp(`(^|[\\\\/])${DATED}([^\\\\/]+)$`).exec(file);
+  assert.ok(m, `${file} should be named {date}_{rev}_{slug}.ts`);
+  return `${file.slice(0, m.index)}${m[1]}${m[2]}`;
+}
+
 export type Row = Record<string, unknown>;
 
 /** A description of a database's user tables through PRAGMAs, for before/after comparisons. */

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readPgCatalog, pgCatalogText } from '../support/pg-catalog.ts';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
-import { assertUserError, projects } from './helpers.ts';
+import { assertUserError, generatedFile, projects, undated } from './helpers.ts';
 import { A, B, C, chain, D, E, S } from './squash-chain.ts';
 
 const NAMES = ['reference', 'below', 'inside', 'at', 'after', 'fresh', 'atLater', 'insideLater'] as const;
@@ -46,8 +46,9 @@ describe('migrator squash (PostgreSQL)', () => {
     }
     const kept = await rows(dbs.inside);
 
-    p.ok(['squash', B, D, '-m', 'posts and user emails', '--rev-id', S]);
-    const source = p.read(`versions/${S}_posts_and_user_emails.ts`);
+    const squashed = generatedFile(p.ok(['squash', B, D, '-m', 'posts and user emails', '--rev-id', S]));
+    assert.equal(undated(squashed), `versions/${S}_posts_and_user_emails.ts`);
+    const source = p.read(squashed);
     assert.match(source, new RegExp(`^export const replaces: string\\[\\] = \\['${B}', '${C}', '${D}'\\];$`, 'm'));
     assert.equal(source.match(/op\.createTable\('posts'/g)?.length, 1, source);
     assert.match(source, /\{ name: 'published', type: 'boolean', nullable: false, default: 'true' \}/);

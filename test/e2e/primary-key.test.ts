@@ -106,7 +106,7 @@ describe('changing a primary key', () => {
       p.writeEntity('membership', ENTITY('composite'));
       const gen = p.run(['makemigrations', '-m', 'key on both ids', '--rev-id', 'bbbb00000002']);
       assert.equal(gen.status, 0, gen.stderr);
-      const file = p.read(`versions/${p.versionFiles().find((f) => f.startsWith('bbbb'))}`);
+      const file = p.read(`versions/${p.versionFiles().find((f) => f.includes('_bbbb00000002_'))}`);
       // The new key (named as TypeORM names it) going up, the old one coming down.
       assert.match(file, /await op\.alterPrimaryKey\('membership', \{\s*name: 'PK_[0-9a-f]+',\s*columns: \['userId', 'groupId'\],?\s*\}\);/);
       assert.match(file, /await op\.alterPrimaryKey\('membership', \{\s*(name: '[^']+',\s*)?columns: \['userId'\],?\s*\}\);/);

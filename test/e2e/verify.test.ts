@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { assertUserError, explain, projects, sqlRevision, type RunResult, type TempProject } from './helpers.ts';
+import { assertUserError, explain, projects, sqlRevision, type RunResult, type TempProject, undated } from './helpers.ts';
 import { revisionSource } from './graph-helpers.ts';
 import { CUSTOMER, generatedChain } from './verify-chain.ts';
 
@@ -65,8 +65,10 @@ describe('verify: a good chain', () => {
     const r = p.ok(['verify', '--json']);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
     assert.match(doc.scratch as string, /^sqlite:.*scratch\.db$/);
+    // makemigrations named the files {date}_{rev}_{slug}.ts: compared without the date.
+    const revisions = (doc.revisions as { file: string }[]).map((v) => ({ ...v, file: undated(v.file) }));
     assert.deepEqual(
-      { ...doc, scratch: '<scratch>' },
+      { ...doc, revisions, scratch: '<scratch>' },
       {
         ok: true,
         scratch: '<scratch>',

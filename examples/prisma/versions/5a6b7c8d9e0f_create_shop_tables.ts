@@ -5,7 +5,7 @@
  * Revises: <base>
  * Create Date: 2026-11-21T06:24:06.368Z
  */
-import type { Operations } from 'migrator';
+import type { Operations } from 'ts-migrator';
 
 export const revision = '5a6b7c8d9e0f';
 export const downRevision: string | string[] | null = null;

@@ -44,10 +44,10 @@ interface FileSymbols {
 }
 
 /**
- * TypeORM (and forks that keep its API, such as n8n's) and migrator's own decorators: their
- * exports are known by name and never followed into.
+ * TypeORM (and forks that keep its API, such as n8n's) and migrator's own decorators (`ts-migrator`,
+ * or `migrator` as projects wrote before): their exports are known by name and never followed into.
  */
-export const SCHEMA_MODULE = /^(typeorm|@n8n\/typeorm|migrator)(\/|$)/;
+export const SCHEMA_MODULE = /^(typeorm|@n8n\/typeorm|ts-migrator|migrator)(\/|$)/;
 
 /** `file:line` of a node. */
 export function where(node: ts.Node): string {
