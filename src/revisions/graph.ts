@@ -42,8 +42,8 @@ export interface Revision {
 }
 
 export class RevisionError extends MigratorError {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, code?: string) {
+    super(message, { code });
     this.name = 'RevisionError';
   }
 }
@@ -366,9 +366,9 @@ export class RevisionGraph {
     }
     const labelled = this.labels.get(ref);
     if (labelled) return this.rev(labelled);
-    if (ref.length < 4) throw new RevisionError(`no revision "${ref}"; a partial id needs at least 4 characters`);
+    if (ref.length < 4) throw new RevisionError(`no revision "${ref}"; a partial id needs at least 4 characters`, 'UNKNOWN_REVISION');
     const matches = this.revisions.filter((r) => r.id.startsWith(ref));
-    if (matches.length === 0) throw new RevisionError(`no revision "${ref}"; see \`migrator history\` for the revisions there are`);
+    if (matches.length === 0) throw new RevisionError(`no revision "${ref}"; see \`migrator history\` for the revisions there are`, 'UNKNOWN_REVISION');
     if (matches.length > 1) throw new RevisionError(`revision prefix "${ref}" is ambiguous: ${matches.map((m) => m.id).join(', ')}`);
     return matches[0];
   }
@@ -379,6 +379,7 @@ export class RevisionGraph {
     if (heads.length > 1) {
       throw new RevisionError(
         `there are ${heads.length} heads (${describeRevisions(heads)}); name one (e.g. <label>@head), use "heads", or join them with \`migrator merge heads -m <message>\``,
+        'MULTIPLE_HEADS',
       );
     }
     return heads[0];
@@ -505,7 +506,7 @@ export class RevisionGraph {
       if (at[2] === 'base') return [];
       if (at[2] === 'head' || at[2] === 'heads') {
         const heads = this.heads.filter((h) => members.has(h.id));
-        if (at[2] === 'head' && heads.length > 1) throw new RevisionError(`"${target}" has several heads: ${heads.map((h) => h.id).join(', ')}; name one`);
+        if (at[2] === 'head' && heads.length > 1) throw new RevisionError(`"${target}" has several heads: ${heads.map((h) => h.id).join(', ')}; name one`, 'MULTIPLE_HEADS');
         return heads.map((h) => h.id);
       }
       const rev = this.lookup(at[2]);
