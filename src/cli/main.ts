@@ -431,9 +431,10 @@ export function buildProgram(cwd: string): Command {
     .command('history')
     .description('list revisions, newest first')
     .option('-r, --rev-range <range>', 'only revisions in a:b')
-    .option('-i, --indicate-current', 'mark the revisions the database is at')
+    .option('-i, --indicate-current', 'mark the revisions the database is at (with --graph: o for a revision not applied)')
+    .option('--graph', 'draw the revision graph: branches, merges, labels')
     .option('--json', 'print JSON')
-    .action(async (o: { revRange?: string; json?: boolean; indicateCurrent?: boolean }) => {
+    .action(async (o: { revRange?: string; json?: boolean; indicateCurrent?: boolean; graph?: boolean }) => {
       const p = await project();
       const revs = (await load.inspect()).history(p, o.revRange);
       // A row that is the last revision a squash replaces stands for the squash.
@@ -443,7 +444,37 @@ export function buildProgram(cwd: string): Command {
         return squash && squash.replaces!.at(-1) === h ? squash.id : h;
       });
       if (o.json) return json(o.indicateCurrent ? revs.map((r) => ({ ...r, isCurrent: current.includes(r.id) })) : revs);
+      if (o.graph) {
+        const { drawGraph } = await import('../revisions/graph.js');
+        const byId = new Map(revs.map((r) => [r.id, r]));
+        const applied = o.indicateCurrent ? p.graph.ancestors(current) : undefined;
+        const lines = drawGraph(p.graph, {
+          // Replaced revisions are left out: their squash stands for them.
+          only: new Set([...byId.keys()].filter((id) => p.graph.get(id))),
+          describe: (r) => {
+            const info = byId.get(r.id)!;
+            const text = label(info, current);
+            return `${current.includes(r.id) ? c.green(text) : info.isHead ? c.yellow(text) : text}${info.message ? `  ${info.message}` : ''}`;
+          },
+          mark: (r) => (!applied || applied.has(r.id) ? '*' : 'o'),
+        });
+        for (const line of lines) out(line);
+        return;
+      }
       for (const r of revs) out(`${r.downRevisions.join(', ') || '<base>'} -> ${label(r, current)}${r.message ? `, ${r.message}` : ''}`);
+    });
+
+  program
+    .command('graph')
+    .description('write the revision graph as a Mermaid flowchart or a Graphviz DOT digraph, for pull requests and docs; needs no database')
+    .option('--format <format>', 'mermaid, dot or text', 'mermaid')
+    .action(async (o: { format: string }) => {
+      const g = (await project()).graph;
+      const { drawGraph, dotGraph, mermaidGraph } = await import('../revisions/graph.js');
+      if (o.format === 'mermaid') return void process.stdout.write(mermaidGraph(g));
+      if (o.format === 'dot') return void process.stdout.write(dotGraph(g));
+      if (o.format === 'text') return drawGraph(g).forEach((line) => out(line));
+      throw new MigratorError(`--format must be mermaid, dot or text, not ${JSON.stringify(o.format)}`);
     });
 
   program
