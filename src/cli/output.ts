@@ -71,7 +71,8 @@ export class Activity {
   private spinner?: SpinnerLike;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly enabled = Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb') {}
+  // As the spinner itself judges a terminal it can redraw: not a dumb one, not under CI.
+  constructor(private readonly enabled = Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb' && !('CI' in process.env)) {}
 
   start(label: string): void {
     if (!this.enabled) return;
