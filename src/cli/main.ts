@@ -340,16 +340,27 @@ export function buildProgram(cwd: string): Command {
     // runs the spinner (on a terminal, after a second) names it.
     let total = 0;
     let done = 0;
+    /** Each planned revision's place in the run, counted from 1. */
+    const place = new Map<string, number>();
+    /** The phase of the revision under way, for the spinner. */
     let running: string | undefined;
+    const finished = (): void => {
+      if (running) activity.end(running);
+      running = undefined;
+    };
     const options = {
-      onPlan: (steps: readonly unknown[]) => void (total = steps.length),
+      onPlan: (steps: readonly { revision: { id: string } }[]) => {
+        total = steps.length;
+        steps.forEach((s, i) => place.set(s.revision.id, i + 1));
+      },
       onStepStart: (s: { direction: 'up' | 'down'; revision: { id: string } }) => {
-        running = `${s.direction === 'up' ? 'applying' : 'reverting'} ${s.revision.id} [${done + 1}/${total}]`;
+        // In one transaction for the whole run, a revision is done once the next one starts.
+        finished();
+        running = `${s.direction === 'up' ? 'applying' : 'reverting'} ${s.revision.id} [${place.get(s.revision.id) ?? done + 1}/${total}]`;
         activity.start(running);
       },
       onStep: (s: StepResult) => {
-        if (running) activity.end(running);
-        running = undefined;
+        finished();
         done += 1;
         if (!o.json) out(stepLine(s, { n: done, of: total }));
       },
