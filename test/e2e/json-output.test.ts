@@ -165,7 +165,7 @@ describe('squash --json', () => {
 });
 
 describe('errors as JSON, with a stable code', () => {
-  it('UNKNOWN_REVISION, MULTIPLE_HEADS, CHECKSUM_MISMATCH, CONFIG_INVALID, DATA_LOSS, USAGE', () => {
+  it('UNKNOWN_REVISION, MULTIPLE_HEADS, CHECKSUM_MISMATCH, CONFIG_INVALID, CONNECTION_FAILED, USAGE', () => {
     const p = newProject();
     setUp(p);
     p.ok(['makemigrations', '-m', 'create product', '--rev-id', A]);
@@ -187,6 +187,9 @@ describe('errors as JSON, with a stable code', () => {
 
     assert.equal(jsonError(p.run(['current', '--json', '--config', 'missing.config.ts'])).code, 'CONFIG_INVALID');
     assert.equal(jsonError(p.run(['current', '--json', '--database', 'mysql://x/y'])).code, 'CONFIG_INVALID');
+    const unreachable = jsonError(p.run(['current', '--json', '--database', 'postgres://someone:secret@127.0.0.1:1/nowhere']));
+    assert.equal(unreachable.code, 'CONNECTION_FAILED');
+    assert.ok(!unreachable.message.includes('secret'), 'the password is masked');
 
     const usage = jsonError(p.run(['migrate', '--json', '--no-such-option']));
     assert.equal(usage.code, 'USAGE');
