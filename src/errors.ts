@@ -5,11 +5,49 @@
  * database said about it follows on lines of their own.
  */
 export class MigratorError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * A stable name of the kind of error, for scripts (`--json` prints it): `CHECKSUM_MISMATCH`,
+   * `MULTIPLE_HEADS`, `UNKNOWN_REVISION`, `LOCK_TIMEOUT`, `LOCK_WAIT`, `STATEMENT_FAILED`,
+   * `CONFIG_INVALID`, `CONNECTION_FAILED`, `DATA_LOSS`; `ERROR` for the others.
+   */
+  code: string;
+
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.name = 'MigratorError';
+    this.code = options?.code ?? ERROR;
   }
 }
+
+/** The code of an error that says nothing more specific. */
+export const ERROR = 'ERROR';
+
+/** Gives `error` a code unless it already has a more specific one; returns it. */
+export function withCode<E>(error: E, code: string): E {
+  if (error instanceof MigratorError && error.code === ERROR) error.code = code;
+  return error;
+}
+
+/**
+ * The stable code of anything thrown: a MigratorError's own code, else the most specific one
+ * among its causes (a refused statement, a lock that timed out), else `ERROR`.
+ */
+export function errorCode(error: unknown): string {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    if (e instanceof MigratorError && e.code !== ERROR) return e.code;
+    const byName = CODES_BY_NAME[e.name];
+    if (byName) return byName;
+  }
+  return ERROR;
+}
+
+/** Codes of the error classes below migrator's own (their names, not to import the dialects here). */
+const CODES_BY_NAME: Record<string, string> = {
+  LockTimeoutError: 'LOCK_TIMEOUT',
+  LockWaitError: 'LOCK_WAIT',
+  StatementError: 'STATEMENT_FAILED',
+  ForeignKeyViolationError: 'STATEMENT_FAILED',
+};
 
 /** The message of anything thrown, for wrapping into a MigratorError. */
 export function messageOf(error: unknown): string {

@@ -8,7 +8,7 @@ import { redact } from './config/secrets.js';
 import { parseDatabaseUrl, type DatabaseTarget } from './config/url.js';
 import type { Connection, Dialect } from './dialects/dialect.js';
 import { dialectNamed } from './dialects/index.js';
-import { MigratorError, messageOf, withCleanup } from './errors.js';
+import { MigratorError, messageOf, withCleanup, withCode } from './errors.js';
 import { RevisionGraph } from './revisions/graph.js';
 import { VersionTable } from './runner/version-table.js';
 import { scanRevisions } from './script/scan.js';
@@ -27,7 +27,11 @@ export class Project {
   constructor(readonly config: ResolvedConfig) {}
 
   static async load(options: LoadConfigOptions): Promise<Project> {
-    return new Project(await loadConfig(options));
+    try {
+      return new Project(await loadConfig(options));
+    } catch (error) {
+      throw withCode(error, 'CONFIG_INVALID');
+    }
   }
 
   /** The revision graph of the version folders; integrity errors name the files. */
@@ -56,9 +60,13 @@ export class Project {
   get target(): DatabaseTarget {
     if (!this.targetCache) {
       if (!this.config.database) {
-        throw new MigratorError(`no database configured: set "database" in ${this.config.file ?? 'migrator.config.ts'}, pass --database <url>, or set DATABASE_URL`);
+        throw new MigratorError(`no database configured: set "database" in ${this.config.file ?? 'migrator.config.ts'}, pass --database <url>, or set DATABASE_URL`, { code: 'CONFIG_INVALID' });
       }
-      this.targetCache = parseDatabaseUrl(this.config.database, this.config.databaseBase);
+      try {
+        this.targetCache = parseDatabaseUrl(this.config.database, this.config.databaseBase);
+      } catch (error) {
+        throw withCode(error, 'CONFIG_INVALID');
+      }
     }
     return this.targetCache;
   }
@@ -86,7 +94,7 @@ export class Project {
       return await this.dialect.connect(location);
     } catch (error) {
       // A driver message may echo the URL or the password it was given.
-      throw new MigratorError(`cannot connect to ${target.display}: ${redact(messageOf(error).split(target.location).join(target.display))}`, { cause: error });
+      throw new MigratorError(`cannot connect to ${target.display}: ${redact(messageOf(error).split(target.location).join(target.display))}`, { cause: error, code: 'CONNECTION_FAILED' });
     }
   }
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * The `migrator` command line: commander wiring, output and exit codes.
- * Exit codes: 0 done; 1 `check` found differences, `lint` an error-level finding or `verify` a
- * revision that does not undo itself (or revisions that do not build the models); 2 an error
- * (message on stderr, one line; under it, what the database said about a statement it refused).
+ * Exit codes: 0 done; 1 `check` found differences, `lint` an error-level finding, `verify` a
+ * revision that does not undo itself (or revisions that do not build the models), `status` a
+ * database that is not up to date; 2 an error (message on stderr, one line; under it, what the
+ * database said about a statement it refused; with --json, one JSON document
+ * `{"error": {"code", "message"}}`).
  */
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -11,14 +13,16 @@ import { Command, CommanderError } from 'commander';
 import type { RevisionInfo } from '../commands/inspect.js';
 import { parseDuration } from '../config/config.js';
 import { redact } from '../config/secrets.js';
-import { MigratorError, suppressedOf } from '../errors.js';
+import { errorCode, MigratorError, suppressedOf } from '../errors.js';
 import { Project } from '../project.js';
 import { packageVersion } from '../version.js';
 import { diagnosticLines } from './diagnostics.js';
+import { activity, colouredDiff, colours, shownDuration, stdoutIsTerminal } from './output.js';
 import { terminalQuestions } from './prompt.js';
 import { safety } from './confirm.js';
 import type { StepResult } from '../runner/runner.js';
 import type { RenameAnswers } from '../commands/renames.js';
+import type { GenerateResult } from '../commands/generate.js';
 import type { RevisionVerdict, VerifyDirection, VerifyResult } from '../commands/verify.js';
 
 // Parsing model files allocates many short-lived objects: a larger young generation spares
@@ -49,6 +53,16 @@ const load = {
 const out = (line = ''): void => {
   process.stdout.write(`${line}\n`);
 };
+
+const c = colours.out;
+
+/** A line to take note of (`! …`), yellow on a terminal. */
+const warn = (line: string): void => out(c.yellow(line));
+
+/** Set when the command line asks for --json: errors are then one JSON document on stderr. */
+let jsonErrors = false;
+/** What commander would have printed about a command line it refused, kept for the JSON error. */
+let commanderMessage = '';
 
 function label(r: RevisionInfo, current: readonly string[] = []): string {
   const tags = [
@@ -97,9 +111,17 @@ async function withRenameAnswers<T>(flags: { rename: string[]; noRename: boolean
   }
 }
 
-function stepLine(s: StepResult): string {
-  if (s.stamped) return `Stamped  ${s.stamped.to}${s.message ? `  ${s.message}` : ''} (in place of ${s.stamped.from}: nothing to run)`;
-  return `${s.direction === 'up' ? 'Applied ' : 'Reverted'} ${s.revision}${s.message ? `  ${s.message}` : ''}`;
+/**
+ * The line of one step. On a terminal it starts with the step's place in the run (`[2/5]`) and
+ * ends with how long it took; off one it is the plain line scripts have always read.
+ */
+function stepLine(s: StepResult, place?: { n: number; of: number }): string {
+  const plain = s.stamped
+    ? `${c.cyan('Stamped ')} ${s.stamped.to}${s.message ? `  ${s.message}` : ''} (in place of ${s.stamped.from}: nothing to run)`
+    : `${s.direction === 'up' ? c.green('Applied ') : c.yellow('Reverted')} ${c.bold(s.revision)}${s.message ? `  ${s.message}` : ''}`;
+  if (!stdoutIsTerminal || !place) return plain;
+  const width = String(place.of).length;
+  return `${c.dim(`[${String(place.n).padStart(width)}/${place.of}]`)} ${plain} ${c.dim(`(${shownDuration(s.durationMs)})`)}`;
 }
 
 /** A move of a revision, as `verify` names it. */
@@ -107,7 +129,7 @@ const MOVES: Record<VerifyDirection, string> = { upgrade: 'its upgrade', downgra
 
 /** What `verify` prints about one revision: `ok` or `FAIL` and, under a failure, what went wrong. */
 function verdictLines(v: RevisionVerdict, file: string | undefined): string[] {
-  const head = `${v.ok ? 'ok  ' : 'FAIL'}  ${v.revision}${v.message ? `  ${v.message}` : ''}`;
+  const head = `${v.ok ? c.green('ok  ') : c.red('FAIL')}  ${v.revision}${v.message ? `  ${v.message}` : ''}`;
   const p = v.problem;
   if (!p) return [head];
   if ('error' in p) return [head, `  ${p.direction === 'upgrade-again' ? 'upgrading it again after its downgrade: ' : ''}${p.error}`];
@@ -153,6 +175,12 @@ function count(n: number, what: string): string {
 }
 
 export function buildProgram(cwd: string): Command {
+  /** The JSON of a revision written (or not) by `revision` or `merge`. */
+  const generatedJson = (r: GenerateResult): object =>
+    r.written
+      ? { written: true, id: r.id, path: path.relative(cwd, r.path), operations: r.operations, notices: r.notices ?? [] }
+      : { written: false, reason: r.reason, notices: r.notices ?? [] };
+
   const program = new Command('migrator')
     .description('Versioned schema migrations for TypeScript projects')
     .option('-V, --version', 'print the version of migrator')
@@ -161,7 +189,13 @@ export function buildProgram(cwd: string): Command {
     .option('--verbose', 'print stack traces of errors')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => {
+        // With --json, the refusal is printed as the JSON error instead.
+        if (jsonErrors) commanderMessage += s;
+        else process.stderr.write(s);
+      },
+    });
   // As commander's own .version() does, but the file is read only when the version is asked for.
   program.on('option:version', () => {
     out(packageVersion());
@@ -172,7 +206,6 @@ export function buildProgram(cwd: string): Command {
     const g = program.opts<GlobalOptions>();
     return Project.load({ cwd, config: g.config, database: g.database });
   };
-  const onStep = (s: StepResult): void => out(stepLine(s));
   // Waits and retries go to stderr: stdout stays the record of what was done.
   const onNotice = (line: string): void => void process.stderr.write(redact(`${line}\n`));
   const lockTimeout = (value: string): number => parseDuration(value, '--lock-timeout');
@@ -192,22 +225,42 @@ export function buildProgram(cwd: string): Command {
     .option('-m, --message <message>', 'what the revision does')
     .option('--rev-id <id>', 'use this revision id instead of a random one')
     .option('--accept-data-loss', 'write the revision even if it drops rows or fails on them at migrate')
-    .option('--allow-empty', 'write the revision even if the models describe no table');
+    .option('--allow-empty', 'write the revision even if the models describe no table')
+    .option('--json', 'print the result as one JSON document');
   const makemigrationsRenames = renameOptions(makemigrations);
-  makemigrations.action(async (o: { message?: string; revId?: string; acceptDataLoss?: boolean; allowEmpty?: boolean }) => {
+  makemigrations.action(async (o: { message?: string; revId?: string; acceptDataLoss?: boolean; allowEmpty?: boolean; json?: boolean }) => {
     const p = await project();
     const generate = await load.generate();
     const result = await withRenameAnswers(makemigrationsRenames(), (renames) => generate.makemigrations(p, { message: o.message, revId: o.revId, renames, ...safety(o) }));
-    for (const line of result.notices ?? []) out(line);
-    if (!result.written) return out(result.reason);
-    out(`Generated ${path.relative(cwd, result.path)}`);
-    for (const op of result.operations) out(`  - ${op}`);
-    // What lint says about the new revision is advice here: it never changes the exit code.
-    try {
-      for (const f of (await (await load.lint()).lint(p, { range: result.id })).findings) out(`  ! ${f.level} ${f.code}: ${f.message}`);
-    } catch (error) {
-      out(`  ! not linted: ${error instanceof Error ? error.message : String(error)}`);
+    if (!result.written) {
+      if (o.json) return json({ written: false, reason: result.reason, notices: result.notices ?? [] });
+      for (const line of result.notices ?? []) out(line);
+      return out(result.reason);
     }
+    // What lint says about the new revision is advice here: it never changes the exit code.
+    let findings: { level: string; code: string; message: string; operation: string | null; line: number | null }[] = [];
+    let notLinted: string | undefined;
+    try {
+      findings = (await (await load.lint()).lint(p, { range: result.id })).findings;
+    } catch (error) {
+      notLinted = error instanceof Error ? error.message : String(error);
+    }
+    if (o.json) {
+      return json({
+        written: true,
+        id: result.id,
+        path: path.relative(cwd, result.path),
+        operations: result.operations,
+        notices: result.notices ?? [],
+        warnings: findings.map((f) => ({ level: f.level, code: f.code, message: f.message, operation: f.operation, line: f.line })),
+        ...(notLinted ? { notLinted } : {}),
+      });
+    }
+    for (const line of result.notices ?? []) out(line);
+    out(`Generated ${c.green(path.relative(cwd, result.path))}`);
+    for (const op of result.operations) out(`  - ${op}`);
+    for (const f of findings) out(`  ${(f.level === 'error' ? c.red : c.yellow)(`! ${f.level} ${f.code}`)}: ${f.message}`);
+    if (notLinted !== undefined) warn(`  ! not linted: ${notLinted}`);
   });
 
   const revision = program
@@ -222,9 +275,10 @@ export function buildProgram(cwd: string): Command {
     .option('--depends-on <revisions>', 'revisions or branch labels this one depends on (comma-separated, repeatable)', list)
     .option('--version-path <dir>', 'write into this version folder')
     .option('--accept-data-loss', 'with --autogenerate: write the revision even if it drops rows or fails on them at migrate')
-    .option('--allow-empty', 'with --autogenerate: write the revision even if the models describe no table');
+    .option('--allow-empty', 'with --autogenerate: write the revision even if the models describe no table')
+    .option('--json', 'print the result as one JSON document');
   const revisionRenames = renameOptions(revision);
-  revision.action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string; head?: string; splice?: boolean; branchLabel?: string[]; dependsOn?: string[]; acceptDataLoss?: boolean; allowEmpty?: boolean }) => {
+  revision.action(async (o: { message: string; autogenerate?: boolean; revId?: string; versionPath?: string; head?: string; splice?: boolean; branchLabel?: string[]; dependsOn?: string[]; acceptDataLoss?: boolean; allowEmpty?: boolean; json?: boolean }) => {
     const p = await project();
     const generate = await load.generate();
     const result = await withRenameAnswers(revisionRenames(), (renames) =>
@@ -241,8 +295,9 @@ export function buildProgram(cwd: string): Command {
         ...safety(o),
       }),
     );
+    if (o.json) return json(generatedJson(result));
     for (const line of result.notices ?? []) out(line);
-    if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
+    if (result.written) out(`Generated ${c.green(path.relative(cwd, result.path))}`);
   });
 
   program
@@ -251,9 +306,11 @@ export function buildProgram(cwd: string): Command {
     .argument('<revisions...>', 'revisions to join, or "heads"')
     .requiredOption('-m, --message <message>', 'what the merge is')
     .option('--rev-id <id>', 'use this revision id instead of a random one')
-    .action(async (revs: string[], o: { message: string; revId?: string }) => {
+    .option('--json', 'print the result as one JSON document')
+    .action(async (revs: string[], o: { message: string; revId?: string; json?: boolean }) => {
       const result = await (await load.generate()).merge(await project(), revs, { message: o.message, revId: o.revId });
-      if (result.written) out(`Generated ${path.relative(cwd, result.path)}`);
+      if (o.json) return json(generatedJson(result));
+      if (result.written) out(`Generated ${c.green(path.relative(cwd, result.path))}`);
     });
 
   program
@@ -263,24 +320,60 @@ export function buildProgram(cwd: string): Command {
     .argument('<to>', 'the newest revision of the range')
     .requiredOption('-m, --message <message>', 'what the squashed revision does')
     .option('--rev-id <id>', 'use this revision id instead of a random one')
-    .action(async (from: string, to: string, o: { message: string; revId?: string }) => {
+    .option('--json', 'print the result as one JSON document')
+    .action(async (from: string, to: string, o: { message: string; revId?: string; json?: boolean }) => {
       const result = await (await load.squash()).squash(await project(), from, to, { message: o.message, revId: o.revId });
-      for (const line of result.notices) out(`! ${line}`);
-      out(`Generated ${path.relative(cwd, result.path)}`);
+      if (o.json) return json({ ...result, path: path.relative(cwd, result.path) });
+      for (const line of result.notices) warn(`! ${line}`);
+      out(`Generated ${c.green(path.relative(cwd, result.path))}`);
       out(`  replaces ${result.replaces.join(', ')}`);
       for (const op of result.operations) out(`  - ${op}`);
     });
 
-  const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean; singleTransaction?: boolean; lockTimeout?: number }) => {
+  const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean; singleTransaction?: boolean; lockTimeout?: number; json?: boolean }) => {
     const p = await project();
     if (o.sql) {
-      process.stdout.write(await (await load.migrate()).moveSql(p, direction, target ?? 'heads', { singleTransaction: o.singleTransaction, lockTimeout: o.lockTimeout }));
+      const sql = await (await load.migrate()).moveSql(p, direction, target ?? 'heads', { singleTransaction: o.singleTransaction, lockTimeout: o.lockTimeout });
+      if (o.json) return json({ sql });
+      process.stdout.write(sql);
       return;
     }
-    const options = { onStep, onNotice, singleTransaction: o.singleTransaction, lockTimeout: o.lockTimeout };
+    // The run's size is known once planned: each step is counted against it, and while one
+    // runs the spinner (on a terminal, after a second) names it.
+    let total = 0;
+    let done = 0;
+    /** Each planned revision's place in the run, counted from 1. */
+    const place = new Map<string, number>();
+    /** The phase of the revision under way, for the spinner. */
+    let running: string | undefined;
+    const finished = (): void => {
+      if (running) activity.end(running);
+      running = undefined;
+    };
+    const options = {
+      onPlan: (steps: readonly { revision: { id: string } }[]) => {
+        total = steps.length;
+        steps.forEach((s, i) => place.set(s.revision.id, i + 1));
+      },
+      onStepStart: (s: { direction: 'up' | 'down'; revision: { id: string } }) => {
+        // In one transaction for the whole run, a revision is done once the next one starts.
+        finished();
+        running = `${s.direction === 'up' ? 'applying' : 'reverting'} ${s.revision.id} [${place.get(s.revision.id) ?? done + 1}/${total}]`;
+        activity.start(running);
+      },
+      onStep: (s: StepResult) => {
+        finished();
+        done += 1;
+        if (!o.json) out(stepLine(s, { n: done, of: total }));
+      },
+      onNotice,
+      singleTransaction: o.singleTransaction,
+      lockTimeout: o.lockTimeout,
+    };
     const result = direction === 'up' ? await (await load.migrate()).upgrade(p, target, options) : await (await load.migrate()).downgrade(p, target!, options);
+    if (o.json) return json(result);
     if (result.steps.length === 0) out(`Nothing to do: the database is at ${result.to.join(', ') || 'base'}.`);
-    else out(`Database is now at ${result.to.join(', ') || 'base'}.`);
+    else out(`Database is now at ${c.bold(result.to.join(', ') || 'base')}.`);
   };
 
   program
@@ -290,6 +383,7 @@ export function buildProgram(cwd: string): Command {
     .option('--sql', 'print the SQL instead of running it (target may be start:end)')
     .option('--single-transaction', 'run all revisions in one transaction')
     .option('--lock-timeout <duration>', 'how long a statement may wait for a table lock, e.g. 5s (default: the config\'s lockTimeout)', lockTimeout)
+    .option('--json', 'print the run as one JSON document: steps with their durations, heads before and after')
     .action(move('up'));
   program
     .command('upgrade')
@@ -298,6 +392,7 @@ export function buildProgram(cwd: string): Command {
     .option('--sql', 'print the SQL instead of running it (target may be start:end)')
     .option('--single-transaction', 'run all revisions in one transaction')
     .option('--lock-timeout <duration>', 'how long a statement may wait for a table lock, e.g. 5s (default: the config\'s lockTimeout)', lockTimeout)
+    .option('--json', 'print the run as one JSON document: steps with their durations, heads before and after')
     .action(move('up'));
   program
     .command('downgrade')
@@ -306,6 +401,7 @@ export function buildProgram(cwd: string): Command {
     .option('--sql', 'print the SQL instead of running it (target must be start:end)')
     .option('--single-transaction', 'run all revisions in one transaction')
     .option('--lock-timeout <duration>', 'how long a statement may wait for a table lock, e.g. 5s (default: the config\'s lockTimeout)', lockTimeout)
+    .option('--json', 'print the run as one JSON document: steps with their durations, heads before and after')
     .action(move('down'));
 
   program
@@ -348,9 +444,10 @@ export function buildProgram(cwd: string): Command {
     .command('history')
     .description('list revisions, newest first')
     .option('-r, --rev-range <range>', 'only revisions in a:b')
-    .option('-i, --indicate-current', 'mark the revisions the database is at')
+    .option('-i, --indicate-current', 'mark the revisions the database is at (with --graph: o for a revision not applied)')
+    .option('--graph', 'draw the revision graph: branches, merges, labels')
     .option('--json', 'print JSON')
-    .action(async (o: { revRange?: string; json?: boolean; indicateCurrent?: boolean }) => {
+    .action(async (o: { revRange?: string; json?: boolean; indicateCurrent?: boolean; graph?: boolean }) => {
       const p = await project();
       const revs = (await load.inspect()).history(p, o.revRange);
       // A row that is the last revision a squash replaces stands for the squash.
@@ -360,15 +457,47 @@ export function buildProgram(cwd: string): Command {
         return squash && squash.replaces!.at(-1) === h ? squash.id : h;
       });
       if (o.json) return json(o.indicateCurrent ? revs.map((r) => ({ ...r, isCurrent: current.includes(r.id) })) : revs);
+      if (o.graph) {
+        const { drawGraph } = await import('../revisions/graph.js');
+        const byId = new Map(revs.map((r) => [r.id, r]));
+        const applied = o.indicateCurrent ? p.graph.ancestors(current) : undefined;
+        const lines = drawGraph(p.graph, {
+          // Replaced revisions are left out: their squash stands for them.
+          only: new Set([...byId.keys()].filter((id) => p.graph.get(id))),
+          describe: (r) => {
+            const info = byId.get(r.id)!;
+            const text = label(info, current);
+            return `${current.includes(r.id) ? c.green(text) : info.isHead ? c.yellow(text) : text}${info.message ? `  ${info.message}` : ''}`;
+          },
+          mark: (r) => (!applied || applied.has(r.id) ? '*' : 'o'),
+        });
+        for (const line of lines) out(line);
+        return;
+      }
       for (const r of revs) out(`${r.downRevisions.join(', ') || '<base>'} -> ${label(r, current)}${r.message ? `, ${r.message}` : ''}`);
+    });
+
+  program
+    .command('graph')
+    .description('write the revision graph as a Mermaid flowchart or a Graphviz DOT digraph, for pull requests and docs; needs no database')
+    .option('--format <format>', 'mermaid, dot or text', 'mermaid')
+    .action(async (o: { format: string }) => {
+      const g = (await project()).graph;
+      const { drawGraph, dotGraph, mermaidGraph } = await import('../revisions/graph.js');
+      if (o.format === 'mermaid') return void process.stdout.write(mermaidGraph(g));
+      if (o.format === 'dot') return void process.stdout.write(dotGraph(g));
+      if (o.format === 'text') return drawGraph(g).forEach((line) => out(line));
+      throw new MigratorError(`--format must be mermaid, dot or text, not ${JSON.stringify(o.format)}`);
     });
 
   program
     .command('show')
     .description('show one revision')
     .argument('<revision>', 'revision id, prefix, head')
-    .action(async (ref: string) => {
+    .option('--json', 'print JSON')
+    .action(async (ref: string, o: { json?: boolean }) => {
       const r = (await load.inspect()).show(await project(), ref);
+      if (o.json) return json({ ...r, path: r.path ? path.relative(cwd, r.path) : null });
       out(`Rev: ${label(r)}`);
       out(`Parent: ${r.downRevisions.join(', ') || '<base>'}`);
       if (r.branchLabels.length) out(`Branch names: ${r.branchLabels.join(', ')}`);
@@ -401,9 +530,14 @@ export function buildProgram(cwd: string): Command {
     .argument('<targets...>', 'revision(s), heads, base')
     .option('--purge', 'empty the version table first')
     .option('--sql', 'print the SQL instead of running it (from an empty version table)')
-    .action(async (targets: string[], o: { purge?: boolean; sql?: boolean }) => {
-      if (o.sql) return void process.stdout.write((await load.migrate()).stampSql(await project(), targets, { purge: o.purge }));
+    .option('--json', 'print the result as one JSON document')
+    .action(async (targets: string[], o: { purge?: boolean; sql?: boolean; json?: boolean }) => {
+      if (o.sql) {
+        const sql = (await load.migrate()).stampSql(await project(), targets, { purge: o.purge });
+        return o.json ? json({ sql }) : void process.stdout.write(sql);
+      }
       const r = await (await load.migrate()).stamp(await project(), targets, { purge: o.purge, onNotice });
+      if (o.json) return json(r);
       out(`Stamped ${r.from.join(', ') || 'base'} -> ${r.to.join(', ') || 'base'}`);
     });
 
@@ -430,8 +564,10 @@ export function buildProgram(cwd: string): Command {
     .command('repair')
     .description('record the current checksums of applied revision files after a deliberate edit')
     .argument('[revisions...]', 'the revisions to record (default: every applied revision whose file changed)')
-    .action(async (refs: string[]) => {
+    .option('--json', 'print the result as one JSON document')
+    .action(async (refs: string[], o: { json?: boolean }) => {
       const repaired = await (await load.history()).repair(await project(), refs, { onNotice });
+      if (o.json) return json({ repaired: repaired.map((r) => ({ ...r, file: path.relative(cwd, r.file) || r.file })) });
       if (repaired.length === 0) return out('Nothing to repair: every applied revision file matches its recorded checksum.');
       for (const r of repaired) out(`Recorded ${r.revision} (${path.relative(cwd, r.file) || r.file}): checksum ${r.from ? r.from.slice(0, 12) : '(none)'} -> ${r.to.slice(0, 12)}`);
     });
@@ -461,7 +597,7 @@ export function buildProgram(cwd: string): Command {
         for (const t of s.drift.extraTables) out(`! table ${t} is in the database, in no model`);
         for (const t of s.drift.changedTables) for (const c of t.changes) out(`! ${c}`);
       }
-      out(s.upToDate ? 'Up to date.' : s.needsMigration ? 'Needs migration: run `migrator migrate`.' : 'Not up to date.');
+      out(s.upToDate ? c.green('Up to date.') : c.yellow(s.needsMigration ? 'Needs migration: run `migrator migrate`.' : 'Not up to date.'));
     });
 
   program
@@ -469,25 +605,30 @@ export function buildProgram(cwd: string): Command {
     .description('print the SQL of one revision; needs no database')
     .argument('<revision>', 'revision id or prefix')
     .option('--downgrade', 'the SQL of its downgrade')
-    .action(async (ref: string, o: { downgrade?: boolean }) => {
-      process.stdout.write(await (await load.generate()).sqlmigrate(await project(), ref, { downgrade: o.downgrade }));
+    .option('--json', 'print the SQL as one JSON document')
+    .action(async (ref: string, o: { downgrade?: boolean; json?: boolean }) => {
+      const sql = await (await load.generate()).sqlmigrate(await project(), ref, { downgrade: o.downgrade });
+      if (o.json) return json({ revision: ref, direction: o.downgrade ? 'down' : 'up', sql });
+      process.stdout.write(sql);
     });
 
   program
     .command('check')
     .description('exit 0 when models, database and revisions agree; otherwise 1 and a diff')
-    .action(async () => {
+    .option('--json', 'print the differences as one JSON document')
+    .action(async (o: { json?: boolean }) => {
       const r = await (await load.generate()).check(await project());
+      if (!r.clean) process.exitCode = EXIT_DIFFERENCES;
+      if (o.json) return json({ clean: r.clean, problems: r.problems, differences: r.differences, notices: r.notices, diff: r.diff });
       for (const line of r.notices) out(line);
-      if (r.clean) return out('No changes detected: models, database and revisions agree.');
-      for (const p of r.problems) out(`! ${p}`);
+      if (r.clean) return out(c.green('No changes detected: models, database and revisions agree.'));
+      for (const p of r.problems) warn(`! ${p}`);
       if (r.operations.length) {
         out('Models and database differ:');
         for (const op of r.operations) out(`  - ${op}`);
         out();
-        process.stdout.write(r.diff);
+        process.stdout.write(colouredDiff(r.diff));
       }
-      process.exitCode = EXIT_DIFFERENCES;
     });
 
   program
@@ -530,19 +671,28 @@ export function buildProgram(cwd: string): Command {
 export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
   const program = buildProgram(cwd);
   const verbose = argv.includes('--verbose');
+  jsonErrors = argv.includes('--json');
+  activity.listen();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? 0);
   } catch (error) {
+    activity.stop();
     if (error instanceof CommanderError) {
-      // commander has printed its own message; help and version are not errors.
-      return error.exitCode === 0 ? 0 : EXIT_ERROR;
+      // commander has printed its own message (kept, with --json); help and version are not errors.
+      if (error.exitCode === 0) return 0;
+      if (jsonErrors) process.stderr.write(`${JSON.stringify({ error: { code: 'USAGE', message: (commanderMessage.trim() || error.message).replace(/^error: /, '') } })}\n`);
+      return EXIT_ERROR;
     }
     const message = error instanceof Error ? error.message : String(error);
+    if (jsonErrors) {
+      process.stderr.write(redact(`${JSON.stringify({ error: { code: errorCode(error), message, ...(diagnosticLines(error).length ? { details: diagnosticLines(error).map((l) => l.trim()) } : {}) } })}\n`));
+      return EXIT_ERROR;
+    }
     // Under the one line, what the database said about a statement it refused (psql's LINE with
     // a caret, DETAIL, HINT, QUERY, CONTEXT). Every line passes through redaction: a driver
     // message or a stack trace may echo a password.
-    const lines = [`error: ${message.split('\n').join('\n  ')}`, ...diagnosticLines(error)];
+    const lines = [`${colours.err.red('error:')} ${message.split('\n').join('\n  ')}`, ...diagnosticLines(error)];
     process.stderr.write(redact(`${lines.join('\n')}\n`));
     if (verbose && error instanceof Error) {
       process.stderr.write(redact(`${error.stack ?? ''}\n`));
@@ -560,5 +710,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).then((code) => {
+  activity.stop();
   process.exitCode = code;
 });

@@ -91,10 +91,11 @@ export async function reviewDataLoss(project: Project, database: Schema, ops: re
       throw new MigratorError(
         `this revision would lose data or fail at migrate: ${blocking.map((f) => `${f.kind}: ${f.text}`).join('; ')}; nothing was written. ` +
           'Pass --accept-data-loss to generate it anyway (on a terminal you are asked instead)',
+        { code: 'DATA_LOSS' },
       );
     }
     asked = true;
-    if (!(await options.confirm(findings))) throw new MigratorError('not generated: the answer was no; nothing was written');
+    if (!(await options.confirm(findings))) throw new MigratorError('not generated: the answer was no; nothing was written', { code: 'DATA_LOSS' });
   }
   const comments: string[][] = ops.map(() => []);
   for (const f of findings) if (f.comment) comments[f.operation].push(f.comment);

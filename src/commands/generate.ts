@@ -2,9 +2,10 @@
 import path from 'node:path';
 import { compareSchemas } from '../diff/compare.js';
 import { settle, unsettled } from '../diff/settle.js';
+import { activity } from '../activity.js';
 import { MigratorError, messageOf } from '../errors.js';
-import type { Operation } from '../operations/operation.js';
-import { describeOperation } from '../operations/operation.js';
+import type { Operation, OperationKind } from '../operations/operation.js';
+import { describeOperation, operationTable, summarizeOperation } from '../operations/operation.js';
 import { reverseOperations } from '../operations/reverse.js';
 import { onlineForms } from '../diff/online.js';
 import type { Project } from '../project.js';
@@ -67,15 +68,18 @@ async function schemas(
   const versions = project.versionTable(dialect);
   return project.withConnection(async (conn) => {
     // The database reads its catalog while the models are parsed.
-    const fromDatabase = Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables }), conn.tableExists(versions.name), versions.history.read(conn)]);
+    const fromDatabase = activity('reading the database', Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables }), conn.tableExists(versions.name), versions.history.read(conn)]));
     fromDatabase.catch(() => undefined);
     // The model readers (and the TypeScript compiler they use) load only for commands that read models.
     const { config } = project;
-    const fromModels = import('../models/index.js').then(({ readModels }) =>
-      readModels(config.models, dialect.name, config.file, project.target.display, {
-        namingStrategy: config.namingStrategy,
-        dataSources: config.dataSources,
-      }),
+    const fromModels = activity(
+      'reading models',
+      import('../models/index.js').then(({ readModels }) =>
+        readModels(config.models, dialect.name, config.file, project.target.display, {
+          namingStrategy: config.namingStrategy,
+          dataSources: config.dataSources,
+        }),
+      ),
     );
     fromModels.catch(() => undefined);
     const [dbHeads, database, versionTable, history] = await fromDatabase;
@@ -142,6 +146,7 @@ function singleHead(graph: RevisionGraph, autogenerate: boolean): Revision | und
   if (heads.length <= 1) return heads[0];
   throw new MigratorError(
     `the revision files have ${heads.length} heads (${describeRevisions(heads)}); a new revision needs one parent: run \`migrator merge heads -m "merge"\` to join them, or \`migrator revision ${autogenerate ? '--autogenerate ' : ''}--head <revision> -m "…"\` to build on one`,
+    { code: 'MULTIPLE_HEADS' },
   );
 }
 
@@ -188,7 +193,7 @@ function write(
   );
   project.refreshGraph();
   runPostWrite(project.config.postWrite, file, project.config.dir, project.config.file);
-  return { written: true, path: file, id, operations: upgrade.ops.map(describeOperation) };
+  return { written: true, path: file, id, operations: upgrade.ops.map(summarizeOperation) };
 }
 
 /**
@@ -279,6 +284,8 @@ export interface CheckResult {
   /** Problems found: pending revisions, heads mismatch, a database to adopt with `stamp`. */
   problems: string[];
   operations: string[];
+  /** The same differences as data: each operation that would make the database match the models. */
+  differences: { kind: OperationKind; table: string | null; summary: string; operation: Operation }[];
   /** A unified diff of the database schema against the models' schema. */
   diff: string;
   /** Lines about tables left out of the comparison because nothing manages them. */
@@ -316,7 +323,7 @@ export async function check(project: Project): Promise<CheckResult> {
   }
   const { createTwoFilesPatch } = await import('diff');
   const text = ops.length ? createTwoFilesPatch('database', 'models', schemaText(database, project), schemaText(models, project), '', '', { context: 3 }) : '';
-  return { clean: problems.length === 0 && ops.length === 0, problems, operations: ops.map(describeOperation), diff: text, notices: unmanaged.map(notManagedNotice) };
+  return { clean: problems.length === 0 && ops.length === 0, problems, operations: ops.map(summarizeOperation), differences: ops.map((op) => ({ kind: op.kind, table: operationTable(op) ?? null, summary: summarizeOperation(op), operation: op })), diff: text, notices: unmanaged.map(notManagedNotice) };
 }
 
 /** A readable, normalised listing of a schema, one table after another, for diffs. */

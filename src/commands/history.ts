@@ -5,7 +5,7 @@
  */
 import { MigratorError } from '../errors.js';
 import type { Operation } from '../operations/operation.js';
-import { describeOperation } from '../operations/operation.js';
+import { summarizeOperation } from '../operations/operation.js';
 import type { Project } from '../project.js';
 import { checksumProblems, fileChecksum, recordedRows, type ChecksumProblem, type HistoryRow } from '../runner/history.js';
 import { underRunLock, type LockingOptions } from './migrate.js';
@@ -111,7 +111,7 @@ export function driftOf(ops: readonly Operation[]): Drift {
     else if (op.kind === 'dropTable') extra.add(op.table);
     else if ('table' in op && typeof op.table === 'string') {
       if (missing.has(op.table) || extra.has(op.table)) continue;
-      changed.set(op.table, [...(changed.get(op.table) ?? []), describeOperation(op)]);
+      changed.set(op.table, [...(changed.get(op.table) ?? []), summarizeOperation(op)]);
     }
   }
   const sorted = (xs: Iterable<string>): string[] => [...xs].sort();

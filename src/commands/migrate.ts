@@ -2,7 +2,7 @@
 import { LockWaitError, type Connection } from '../dialects/dialect.js';
 import { MigratorError, withCleanup } from '../errors.js';
 import type { Project } from '../project.js';
-import { describeRevisions, type PlannedStep, type RevisionGraph } from '../revisions/graph.js';
+import { describeRevisions, type PlannedStep, type RevisionGraph, type Step } from '../revisions/graph.js';
 import { fileChecksum, verifyChecksums } from '../runner/history.js';
 import { renderSteps, runSteps, type StepResult } from '../runner/runner.js';
 
@@ -16,6 +16,10 @@ export interface MoveResult {
 export interface MoveOptions extends LockingOptions {
   /** Called after each applied revision, for progress output. */
   onStep?: (step: StepResult) => void;
+  /** Called with the steps planned, before any runs (nothing when there is nothing to do). */
+  onPlan?: (steps: readonly Step[]) => void;
+  /** Called as each revision starts. */
+  onStepStart?: (step: Step) => void;
   /** One transaction for the whole run (default: the config's `singleTransaction`, else one per revision). */
   singleTransaction?: boolean;
   /** The lock timeout for this run (ms), instead of the config's `lockTimeout`. */
@@ -43,7 +47,7 @@ export async function underRunLock<T>(project: Project, conn: Connection, option
     throw new MigratorError(
       `could not take the migration lock on ${project.target.display} within lockWait (${wait / 1000} s): another migrator run holds it, ${error.holder}. ` +
         'If that run is stuck, end it (SELECT pg_terminate_backend(<pid>)), or raise "lockWait" in the config',
-      { cause: error },
+      { cause: error, code: 'LOCK_WAIT' },
     );
   }
   // Once lost, the connection took its locks with it.
@@ -65,6 +69,7 @@ function refuseUnjoinedHeads(graph: RevisionGraph): void {
   if (heads.length === 0) return;
   throw new MigratorError(
     `the revision files have ${heads.length} heads (${describeRevisions(heads)}) that no merge joins; run \`migrator merge heads -m "merge"\` to join them, or \`migrator migrate heads\` to apply ${heads.length === 2 ? 'both' : 'all'} as they are`,
+    { code: 'MULTIPLE_HEADS' },
   );
 }
 
@@ -87,9 +92,11 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
         if (!graph.knows(h)) throw unknownRevision(project, h, 'restore the file or `migrator stamp --purge <target>` the database');
       }
       const steps = graph.plan(direction, from, target);
+      options.onPlan?.(steps.map((s) => s.step));
       const results = await runSteps(conn, versions, steps, {
         graph,
         onStep: options.onStep,
+        onStepStart: options.onStepStart,
         singleTransaction: options.singleTransaction ?? project.config.singleTransaction,
         lockRetries: project.config.lockRetries,
         lockTimeout,
@@ -161,7 +168,7 @@ export function stampedHeads(project: Project, current: readonly string[], targe
 }
 
 function unknownRevision(project: Project, id: string, what: string): MigratorError {
-  return new MigratorError(`the database is at revision ${id}, which no file in ${project.config.versions.join(', ')} defines; ${what}`);
+  return new MigratorError(`the database is at revision ${id}, which no file in ${project.config.versions.join(', ')} defines; ${what}`, { code: 'UNKNOWN_REVISION' });
 }
 
 /** Sets the version table to `targets` without running any revision. */

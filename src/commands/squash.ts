@@ -9,7 +9,7 @@ import path from 'node:path';
 import { unlinkSync } from 'node:fs';
 import { MigratorError } from '../errors.js';
 import { collapseOperations } from '../operations/collapse.js';
-import { describeOperation, type Operation } from '../operations/operation.js';
+import { describeOperation, summarizeOperation, type Operation } from '../operations/operation.js';
 import type { Project } from '../project.js';
 import type { Revision, RevisionGraph } from '../revisions/graph.js';
 import { recordRevision } from '../script/load.js';
@@ -82,7 +82,7 @@ export async function squash(project: Project, from: string, to: string, options
       throw error;
     }
     runPostWrite(project.config.postWrite, file, project.config.dir, project.config.file);
-    return { path: file, id, replaces: ids, operations: upgrade.map(describeOperation), notices };
+    return { path: file, id, replaces: ids, operations: upgrade.map(summarizeOperation), notices };
   });
 }
 

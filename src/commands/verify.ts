@@ -13,7 +13,7 @@ import { withDatabaseName } from '../config/url.js';
 import type { Connection } from '../dialects/dialect.js';
 import { compareSchemas } from '../diff/compare.js';
 import { MigratorError, messageOf, withCleanup } from '../errors.js';
-import { describeOperation } from '../operations/operation.js';
+import { summarizeOperation } from '../operations/operation.js';
 import type { Project } from '../project.js';
 import type { PlannedStep, Revision } from '../revisions/graph.js';
 import { cachingRecorder, runSteps, type Recorder } from '../runner/runner.js';
@@ -197,7 +197,7 @@ class Mover {
 
   /** What would turn `actual` into `expected`, as people read it; column order left aside. */
   differences(actual: Schema, expected: Schema): string[] {
-    return compareSchemas(actual, expected, this.project.dialect.compareOptions).map(describeOperation);
+    return compareSchemas(actual, expected, this.project.dialect.compareOptions).map(summarizeOperation);
   }
 
   /** Applies exactly `r` (everything below it is applied); the error it raised, if any. */

@@ -137,3 +137,51 @@ function constraintLabel(c: Constraint | ConstraintRef): string {
   if ('expression' in c) return `(${c.expression})`;
   return '(unnamed)';
 }
+
+/**
+ * What an operation changes, for the summaries commands print: as describeOperation, and for a
+ * change to a column or a table's comment, from what to what
+ * (`alter column users.displayName: nullable → not null`).
+ */
+export function summarizeOperation(op: Operation): string {
+  if (op.kind === 'alterColumn') {
+    const parts = columnChanges(op.changes, op.existing);
+    return parts.length ? `${describeOperation(op)}: ${parts.join(', ')}` : describeOperation(op);
+  }
+  if (op.kind === 'setTableComment') {
+    return `${describeOperation(op)}: ${op.existing === undefined ? '' : `${shownComment(op.existing)} → `}${shownComment(op.comment)}`;
+  }
+  if (op.kind === 'alterPrimaryKey' && op.existing !== undefined) {
+    return `change the primary key of ${op.table} from ${shownKey(op.existing)} to ${shownKey(op.primaryKey)}`;
+  }
+  return describeOperation(op);
+}
+
+/** `type integer → bigint`, `nullable → not null`, `default none → 0`: one part per change. */
+function columnChanges(changes: ColumnChanges, existing: ColumnChanges | undefined): string[] {
+  const parts: string[] = [];
+  const was = <K extends keyof ColumnChanges>(key: K, show: (v: ColumnChanges[K]) => string): string =>
+    existing && key in existing ? `${show(existing[key])} → ` : '→ ';
+  if (changes.type !== undefined) parts.push(`type ${was('type', (t) => t ?? '?')}${changes.type}`);
+  if (changes.nullable !== undefined) {
+    const show = (n: boolean | undefined): string => (n ? 'nullable' : 'not null');
+    parts.push(existing && existing.nullable !== undefined ? `${show(existing.nullable)} → ${show(changes.nullable)}` : show(changes.nullable));
+  }
+  if ('default' in changes) parts.push(`default ${was('default', shownDefault)}${shownDefault(changes.default)}`);
+  if (changes.autoincrement !== undefined) parts.push(changes.autoincrement ? 'autoincrement' : 'no autoincrement');
+  if ('identity' in changes) parts.push(`identity ${was('identity', (i) => i ?? 'none')}${changes.identity ?? 'none'}`);
+  if ('comment' in changes) parts.push(`comment ${was('comment', shownComment)}${shownComment(changes.comment)}`);
+  return parts;
+}
+
+function shownDefault(value: string | null | undefined): string {
+  return value === null || value === undefined ? 'none' : value;
+}
+
+function shownComment(value: string | null | undefined): string {
+  return value === null || value === undefined ? 'none' : JSON.stringify(value);
+}
+
+function shownKey(key: PrimaryKey | null | undefined): string {
+  return key ? `(${key.columns.join(', ')})` : 'none';
+}

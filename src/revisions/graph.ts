@@ -42,8 +42,8 @@ export interface Revision {
 }
 
 export class RevisionError extends MigratorError {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, code?: string) {
+    super(message, { code });
     this.name = 'RevisionError';
   }
 }
@@ -366,9 +366,9 @@ export class RevisionGraph {
     }
     const labelled = this.labels.get(ref);
     if (labelled) return this.rev(labelled);
-    if (ref.length < 4) throw new RevisionError(`no revision "${ref}"; a partial id needs at least 4 characters`);
+    if (ref.length < 4) throw new RevisionError(`no revision "${ref}"; a partial id needs at least 4 characters`, 'UNKNOWN_REVISION');
     const matches = this.revisions.filter((r) => r.id.startsWith(ref));
-    if (matches.length === 0) throw new RevisionError(`no revision "${ref}"; see \`migrator history\` for the revisions there are`);
+    if (matches.length === 0) throw new RevisionError(`no revision "${ref}"; see \`migrator history\` for the revisions there are`, 'UNKNOWN_REVISION');
     if (matches.length > 1) throw new RevisionError(`revision prefix "${ref}" is ambiguous: ${matches.map((m) => m.id).join(', ')}`);
     return matches[0];
   }
@@ -379,6 +379,7 @@ export class RevisionGraph {
     if (heads.length > 1) {
       throw new RevisionError(
         `there are ${heads.length} heads (${describeRevisions(heads)}); name one (e.g. <label>@head), use "heads", or join them with \`migrator merge heads -m <message>\``,
+        'MULTIPLE_HEADS',
       );
     }
     return heads[0];
@@ -505,7 +506,7 @@ export class RevisionGraph {
       if (at[2] === 'base') return [];
       if (at[2] === 'head' || at[2] === 'heads') {
         const heads = this.heads.filter((h) => members.has(h.id));
-        if (at[2] === 'head' && heads.length > 1) throw new RevisionError(`"${target}" has several heads: ${heads.map((h) => h.id).join(', ')}; name one`);
+        if (at[2] === 'head' && heads.length > 1) throw new RevisionError(`"${target}" has several heads: ${heads.map((h) => h.id).join(', ')}; name one`, 'MULTIPLE_HEADS');
         return heads.map((h) => h.id);
       }
       const rev = this.lookup(at[2]);
@@ -757,4 +758,133 @@ function applyChanges(rows: Set<string>, changes: readonly HeadChange[]): void {
 
 function where(r: Revision): string {
   return r.path ? ` (${r.path})` : '';
+}
+
+/** How `drawGraph` shows each revision. */
+export interface GraphDrawingOptions {
+  /** Only these revisions (a range); edges to others are left out. Default: every revision. */
+  only?: ReadonlySet<string>;
+  /** The text after a revision's node. Default: its id and message. */
+  describe?: (r: Revision) => string;
+  /** The node's mark. Default `*`. */
+  mark?: (r: Revision) => string;
+}
+
+/**
+ * The revision graph as `git log --graph` draws commits: newest first, one column per line of
+ * descent, `|\` where a merge's parents part, `|/` where branches meet at their branch point.
+ * Replaced revisions are not shown: their squash stands for them. Edges are parents (down
+ * revisions); dependencies are not drawn.
+ */
+export function drawGraph(graph: RevisionGraph, options: GraphDrawingOptions = {}): string[] {
+  const describe = options.describe ?? ((r: Revision) => `${r.id}${r.message ? `  ${r.message}` : ''}`);
+  const mark = options.mark ?? (() => '*');
+  const shown = options.only ?? new Set(graph.revisions.map((r) => r.id));
+  const order = graph.topological(new Set(shown)).reverse();
+  /** What each column waits for: the parent its line of descent reaches next. */
+  const lanes: (string | null)[] = [];
+  const lines: string[] = [];
+  const emit = (chars: string[]): void => void lines.push(chars.join('').trimEnd());
+  const blank = (): string[] => Array.from({ length: lanes.length * 2 }, () => ' ');
+  /** The column a base ended on the row before: a head that starts there is set apart by a gap. */
+  let ended: number | undefined;
+  for (const r of order) {
+    const waiting = lanes.flatMap((id, i) => (id === r.id ? [i] : []));
+    let col: number;
+    if (waiting.length === 0) {
+      // A head: the first free column.
+      col = lanes.indexOf(null);
+      if (col < 0) col = lanes.length;
+      if (col === ended) {
+        const gap = blank();
+        lanes.forEach((id, i) => void (id !== null && (gap[i * 2] = '|')));
+        emit(gap);
+      }
+      lanes[col] = r.id;
+    } else {
+      col = waiting[0];
+      if (waiting.length > 1) {
+        // Branches meet: the later columns lean into this one, and the columns after them move left.
+        const chars = blank();
+        const first = waiting[1];
+        lanes.forEach((id, i) => {
+          if (id === null) return;
+          if (i < first) chars[i * 2] = '|';
+          else chars[i * 2 - 1] = '/';
+        });
+        emit(chars);
+        for (const i of waiting.slice(1).reverse()) lanes.splice(i, 1);
+      }
+    }
+    const node = blank();
+    lanes.forEach((id, i) => {
+      if (i === col) node[i * 2] = mark(r);
+      else if (id !== null) node[i * 2] = '|';
+    });
+    lines.push(`${node.join('').trimEnd().padEnd(lanes.length * 2 - 1)} ${describe(r)}`);
+    const parents = r.downRevisions.filter((p) => shown.has(p));
+    ended = undefined;
+    if (parents.length === 0) {
+      lanes[col] = null;
+      ended = col;
+    } else {
+      lanes[col] = parents[0];
+      const extra = parents.slice(1);
+      if (extra.length) {
+        // A merge: its other parents take new columns to the right; the columns after move right.
+        const before = lanes.length;
+        lanes.splice(col + 1, 0, ...extra);
+        const chars = Array.from({ length: lanes.length * 2 }, () => ' ');
+        for (let i = 0; i <= col; i++) if (lanes[i] !== null) chars[i * 2] = '|';
+        for (let k = 1; k <= extra.length; k++) chars[col * 2 + 2 * k - 1] = '\\';
+        for (let i = col + 1; i < before; i++) if (lanes[i + extra.length] !== null) chars[i * 2 + 1] = '\\';
+        emit(chars);
+      }
+    }
+    while (lanes.length && lanes[lanes.length - 1] === null) lanes.pop();
+  }
+  return lines;
+}
+
+/** A revision's label for a diagram: id, branch labels, message. */
+function diagramLabel(r: Revision): string[] {
+  return [`${r.id}${r.branchLabels.length ? ` (${r.branchLabels.join(', ')})` : ''}`, ...(r.message ? [r.message] : [])];
+}
+
+/**
+ * The graph as a Mermaid flowchart, oldest at the top: parent → child edges, dependencies
+ * dotted, heads and merges marked. Replaced revisions are not shown.
+ */
+export function mermaidGraph(graph: RevisionGraph): string {
+  const name = new Map(graph.revisions.map((r, i) => [r.id, `r${i}`]));
+  const text = (s: string): string => s.replace(/[&"<>#]/g, (c) => `#${c.charCodeAt(0)};`);
+  const lines = ['flowchart TD'];
+  for (const r of graph.topological(new Set(name.keys()))) {
+    lines.push(`  ${name.get(r.id)}["${diagramLabel(r).map(text).join('<br/>')}"]`);
+  }
+  for (const r of graph.topological(new Set(name.keys()))) {
+    for (const p of r.downRevisions) if (name.has(p)) lines.push(`  ${name.get(p)} --> ${name.get(r.id)}`);
+    for (const d of graph.dependenciesOf(r.id)) if (name.has(d)) lines.push(`  ${name.get(d)} -.->|depends on| ${name.get(r.id)}`);
+  }
+  const heads = graph.heads.map((h) => name.get(h.id)!);
+  if (heads.length) lines.push('  classDef head stroke-width:3px', `  class ${heads.join(',')} head`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The graph in Graphviz's DOT language, oldest at the top; dependencies dashed, heads bold. */
+export function dotGraph(graph: RevisionGraph): string {
+  const quote = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const heads = new Set(graph.heads.map((h) => h.id));
+  const ids = new Set(graph.revisions.map((r) => r.id));
+  const lines = ['digraph revisions {', '  rankdir=TB;', '  node [shape=box, fontname="monospace"];'];
+  const ordered = graph.topological(ids);
+  // A line break in a label is DOT's own \n, not a newline in the file.
+  const label = (r: Revision): string => `"${diagramLabel(r).map((l) => quote(l).slice(1, -1)).join('\\n')}"`;
+  for (const r of ordered) lines.push(`  ${quote(r.id)} [label=${label(r)}${heads.has(r.id) ? ', style=bold' : ''}];`);
+  for (const r of ordered) {
+    for (const p of r.downRevisions) if (ids.has(p)) lines.push(`  ${quote(p)} -> ${quote(r.id)};`);
+    for (const d of graph.dependenciesOf(r.id)) if (ids.has(d)) lines.push(`  ${quote(d)} -> ${quote(r.id)} [style=dashed, label="depends on"];`);
+  }
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
 }

@@ -20,6 +20,8 @@ export interface StepResult {
   revision: string;
   message?: string;
   statements: number;
+  /** How long the step took, from loading its file to its commit (ms). */
+  durationMs: number;
   /** Nothing ran: the row of the range a squash replaces was moved to the squash (or back). */
   stamped?: { from: string; to: string };
 }
@@ -45,6 +47,8 @@ export interface RunOptions {
   record?: Recorder;
   /** Called after each applied revision, for progress output. */
   onStep?: (r: StepResult) => void;
+  /** Called as each revision starts (before its file is loaded), for progress output. */
+  onStepStart?: (step: Step) => void;
   /**
    * How many times a revision (or, in one transaction, the run) whose statement timed out waiting
    * for a table lock is rolled back and tried again, after growing pauses. Default 0.
@@ -64,6 +68,13 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
   const dialect = conn.dialect;
   const results: StepResult[] = [];
   let versionTableReady = false;
+  /** When the step under way started, for its duration. */
+  let stepStart = performance.now();
+  const begin = (planned: PlannedStep): void => {
+    stepStart = performance.now();
+    options.onStepStart?.(planned.step);
+  };
+  const took = (): number => Math.round(performance.now() - stepStart);
   const history = versions.history;
 
   /** The statements of one step: its SQL (compiled against the live schema) and version changes. */
@@ -166,7 +177,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     leftBy(changes);
     versionTableReady = true;
     const stamped = step.stampOnly && changes[0]?.kind === 'update' ? { from: changes[0].from, to: changes[0].to } : undefined;
-    const result: StepResult = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count, ...(stamped ? { stamped } : {}) };
+    const result: StepResult = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count, durationMs: took(), ...(stamped ? { stamped } : {}) };
     results.push(result);
     // Reported once committed: after each revision, or after the whole run in one transaction.
     if (!options.singleTransaction) options.onStep?.(result);
@@ -303,13 +314,14 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
       await conn.transaction(then);
     }
     phaseAt = undefined;
-    const result = { direction: step.direction, revision, message: step.revision.message, statements: prepared.count };
+    const result = { direction: step.direction, revision, message: step.revision.message, statements: prepared.count, durationMs: took() };
     results.push(result);
     options.onStep?.(result);
   };
 
   if (options.singleTransaction) {
     const all: { planned: PlannedStep; ops: Operation[] }[] = [];
+    const runStart = performance.now();
     for (const planned of steps) all.push({ planned, ops: await record(planned) });
     // Foreign-key enforcement can only be switched outside the transaction: off for the whole
     // run when any revision may rebuild a table.
@@ -323,6 +335,9 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
         await conn.transaction(async () => {
           for (const r of all) {
             current = r.planned;
+            begin(r.planned);
+            // The files were loaded before the transaction: the first step's time includes that.
+            if (r === all[0]) stepStart = runStart;
             // One statement at a time, so that a failure names its statement; foreign keys checked
             // after each revision that rebuilt a table, so that a violation names its revision.
             const prepared = await prepare(r.planned, r.ops);
@@ -348,6 +363,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
   }
 
   for (const [i, planned] of steps.entries()) {
+    begin(planned);
     const ops = await record(planned);
     const prepared = await prepare(planned, ops);
     const ready = versionTableReady;

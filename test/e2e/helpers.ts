@@ -12,6 +12,10 @@ import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
+// `node --test` run from a terminal sets FORCE_COLOR=1 for test files, and children inherit it;
+// the tests read the CLI's output through pipes, where it has no colour unless forced.
+delete process.env.FORCE_COLOR;
+
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 

@@ -17,6 +17,10 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
 
+// `node --test` run from a terminal sets FORCE_COLOR=1 for test files, and children inherit it;
+// the tests read the CLI's output through pipes, where it has no colour unless forced.
+delete process.env.FORCE_COLOR;
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(root, 'dist', 'cli', 'main.js');
 

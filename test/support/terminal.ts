@@ -11,6 +11,8 @@ export interface TerminalRun {
   output: string;
   /** How many questions were asked. */
   asked: number;
+  /** Everything the command wrote, as written: escape codes kept. */
+  raw: string;
 }
 
 const DRIVER = String.raw`
@@ -48,7 +50,7 @@ export function runInTerminal(argv: string[], cwd: string, answers: string[], en
   const r = spawnSync('python3', ['-c', DRIVER, JSON.stringify(spec)], { encoding: 'utf8', timeout: 180_000 });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`the terminal driver failed (exit ${r.status}): ${r.stderr}`);
-  const result = JSON.parse(r.stdout) as TerminalRun;
+  const result = JSON.parse(r.stdout) as Omit<TerminalRun, 'raw'>;
   // eslint-disable-next-line no-control-regex
-  return { ...result, output: result.output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '') };
+  return { ...result, raw: result.output, output: result.output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '') };
 }
