@@ -36,6 +36,8 @@ export async function downgrade(op: Operations): Promise<void> {
 /** A mostly linear history; every 50th revision opens a short side branch merged 3 steps later. */
 function writeGraph(dir, count) {
   mkdirSync(path.join(dir, 'versions'), { recursive: true });
+  // A project has its node_modules (where migrator keeps its cache of transformed files).
+  mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
   let head = [];
   let side;
   for (let i = 0; i < count; i++) {
@@ -73,6 +75,7 @@ try {
 const noop = tempDir('noop');
 try {
   mkdirSync(path.join(noop, 'versions'));
+  mkdirSync(path.join(noop, 'node_modules'));
   for (let i = 0; i < NOOP_REVISIONS; i++) {
     writeFileSync(path.join(noop, 'versions', `${id(i)}_step.ts`), revisionFile(id(i), i ? [id(i - 1)] : [], `step ${i}`));
   }
