@@ -165,10 +165,9 @@ describe('TypeORM compatibility (PostgreSQL): migrator reads TypeORM entities as
     const again = migrator(fresh, 'makemigrations');
     assert.equal(again.status, 0, show(again));
     assert.match(again.stdout, /No changes detected/, show(again));
-    assert.deepEqual(
-      fs.readdirSync(path.join(fresh, 'versions')).filter((f) => f.endsWith('.ts')),
-      ['a1b2c3d4e5f6_initial_schema.ts'],
-    );
+    const files = fs.readdirSync(path.join(fresh, 'versions')).filter((f) => f.endsWith('.ts'));
+    assert.equal(files.length, 1, files.join(', '));
+    assert.match(files[0], /^\d{8}_\d{6}_a1b2c3d4e5f6_initial_schema\.ts$/);
   });
 
   test('the schema migrator built has the same tables, enum types and extensions as the one TypeORM built', () => {

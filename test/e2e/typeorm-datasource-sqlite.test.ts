@@ -50,7 +50,9 @@ describe('TypeORM DataSource as the model source (SQLite)', () => {
   });
 
   test('the revision reads the types the environment chose', () => {
-    const revision = fs.readFileSync(path.join(project, 'versions', 'a1b2c3d4e5f6_initial_schema.ts'), 'utf8');
+    const [file] = fs.readdirSync(path.join(project, 'versions')).filter((f) => /^\d{8}_\d{6}_a1b2c3d4e5f6_initial_schema\.ts$/.test(f));
+    assert.ok(file, 'the generated revision a1b2c3d4e5f6, named {date}_{rev}_{slug}.ts');
+    const revision = fs.readFileSync(path.join(project, 'versions', file), 'utf8');
     assert.match(revision, /name: 'lastSeenAt', type: 'datetime'/);
     assert.match(revision, /name: 'preferences', type: 'text'/);
   });
