@@ -52,6 +52,25 @@ export class Project {
     return other;
   }
 
+  /**
+   * The same project on one target of a fleet: a database, and on PostgreSQL perhaps one schema
+   * of it, named `name` in messages.
+   */
+  onTarget(target: { url: string; schema?: string; name: string }, baseDir: string): Project {
+    const { schema: _schema, ...config } = this.config;
+    const other = new Project({ ...config, database: target.url, databaseBase: baseDir, ...(target.schema !== undefined ? { schema: target.schema } : {}) });
+    other.graphCache = this.graphCache;
+    other.targetName = target.name;
+    return other;
+  }
+
+  /** What output calls this project's database: a fleet target's name, else its masked URL. */
+  get displayName(): string {
+    return this.targetName ?? this.target.display;
+  }
+
+  private targetName?: string;
+
   /** Forgets the cached graph, after a command wrote a revision file. */
   refreshGraph(): void {
     this.graphCache = undefined;
@@ -90,12 +109,23 @@ export class Project {
       // leaves no file behind.
       if (options.readOnly) location = ':memory:';
     }
+    let conn: Connection;
     try {
-      return await this.dialect.connect(location);
+      conn = await this.dialect.connect(location);
     } catch (error) {
       // A driver message may echo the URL or the password it was given.
       throw new MigratorError(`cannot connect to ${target.display}: ${redact(messageOf(error).split(target.location).join(target.display))}`, { cause: error, code: 'CONNECTION_FAILED' });
     }
+    const schema = this.config.schema;
+    if (schema === undefined) return conn;
+    try {
+      if (!conn.useSchema) throw new MigratorError(`${target.display} has no schemas: "schemas" are for PostgreSQL targets`, { code: 'CONFIG_INVALID' });
+      await conn.useSchema(schema);
+    } catch (error) {
+      await conn.close().catch(() => undefined);
+      throw error instanceof MigratorError ? new MigratorError(error.message.replace('this database', target.display), { cause: error, code: error.code }) : error;
+    }
+    return conn;
   }
 
   /** Runs `body` with an open connection, closed afterwards. */
