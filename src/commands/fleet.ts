@@ -9,7 +9,8 @@ import { redact } from '../config/secrets.js';
 import { parseDatabaseUrl } from '../config/url.js';
 import { dialectNamed } from '../dialects/index.js';
 import { errorCode, MigratorError, messageOf } from '../errors.js';
-import type { Project } from '../project.js';
+import type { Connection } from '../dialects/dialect.js';
+import type { ConnectionPool, Project } from '../project.js';
 
 /** One target of the fleet: a database, perhaps one schema of it. */
 export interface FleetTarget {
@@ -120,6 +121,7 @@ export interface FleetRun<R> {
 export async function runFleet<R>(project: Project, targets: readonly FleetTarget[], work: (target: Project, t: FleetTarget) => Promise<R>, options: FleetOptions<R> = {}): Promise<FleetRun<R>> {
   const parallel = Math.max(1, options.parallel ?? 4);
   void project.graph; // read once, shared by every target
+  const pool = new IdleConnections();
   const outcomes: TargetOutcome<R>[] = targets.map((target) => ({ target, status: 'not run', durationMs: 0 }));
   let done = 0;
   let failed = false;
@@ -128,7 +130,7 @@ export async function runFleet<R>(project: Project, targets: readonly FleetTarge
     const started = performance.now();
     const outcome = outcomes[i];
     try {
-      outcome.result = await work(project.onTarget(t, project.config.dir), t);
+      outcome.result = await work(project.onTarget(t, project.config.dir, pool), t);
       outcome.status = 'done';
     } catch (error) {
       outcome.status = 'failed';
@@ -139,7 +141,7 @@ export async function runFleet<R>(project: Project, targets: readonly FleetTarge
     done += 1;
     options.onDone?.(outcome, done, targets.length);
   };
-  const pool = async (indexes: number[], mayStart: () => boolean): Promise<void> => {
+  const run = async (indexes: number[], mayStart: () => boolean): Promise<void> => {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < indexes.length && mayStart()) await runOne(indexes[next++]);
@@ -149,12 +151,37 @@ export async function runFleet<R>(project: Project, targets: readonly FleetTarge
   const all = targets.map((_, i) => i);
   const canary = Math.min(Math.max(0, options.canary ?? 0), targets.length);
   const keepGoing = (): boolean => options.continueOnError === true || !failed;
-  if (canary > 0) {
-    await pool(all.slice(0, canary), keepGoing);
-    if (failed) return { outcomes, ...(canary < targets.length ? { stopped: 'canary' as const } : {}) };
+  try {
+    if (canary > 0) {
+      await run(all.slice(0, canary), keepGoing);
+      if (failed) return { outcomes, ...(canary < targets.length ? { stopped: 'canary' as const } : {}) };
+    }
+    await run(all.slice(canary), keepGoing);
+  } finally {
+    await pool.closeAll();
   }
-  await pool(all.slice(canary), keepGoing);
   return { outcomes, ...(outcomes.some((o) => o.status === 'not run') ? { stopped: 'failure' as const } : {}) };
+}
+
+/** The idle connections of a fleet run, by what they connect to; all closed when it ends. */
+class IdleConnections implements ConnectionPool {
+  private readonly idle = new Map<string, Connection[]>();
+
+  take(location: string): Connection | undefined {
+    return this.idle.get(location)?.pop();
+  }
+
+  give(location: string, conn: Connection): void {
+    const list = this.idle.get(location) ?? [];
+    list.push(conn);
+    this.idle.set(location, list);
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.idle.values()].flat();
+    this.idle.clear();
+    await Promise.all(all.map((conn) => conn.close().catch(() => undefined)));
+  }
 }
 
 /** A failure as output shows it: the error's code and its message on one line. */
