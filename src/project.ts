@@ -20,6 +20,15 @@ export interface ConnectOptions {
   readOnly?: boolean;
 }
 
+/**
+ * Connections a fleet run keeps open between its targets: a connection done with one schema of a
+ * database serves the next schema of that database, sparing a connection to the server each.
+ */
+export interface ConnectionPool {
+  take(location: string): Connection | undefined;
+  give(location: string, conn: Connection): void;
+}
+
 export class Project {
   private graphCache?: RevisionGraph;
   private targetCache?: DatabaseTarget;
@@ -51,6 +60,28 @@ export class Project {
     other.graphCache = this.graphCache;
     return other;
   }
+
+  /**
+   * The same project on one target of a fleet: a database, and on PostgreSQL perhaps one schema
+   * of it, named `name` in messages.
+   */
+  onTarget(target: { url: string; schema?: string; name: string }, baseDir: string, pool?: ConnectionPool): Project {
+    const { schema: _schema, ...config } = this.config;
+    const other = new Project({ ...config, database: target.url, databaseBase: baseDir, ...(target.schema !== undefined ? { schema: target.schema } : {}) });
+    other.graphCache = this.graphCache;
+    other.targetName = target.name;
+    if (target.schema !== undefined) other.pool = pool;
+    return other;
+  }
+
+  /** What output calls this project's database: a fleet target's name, else its masked URL. */
+  get displayName(): string {
+    return this.targetName ?? this.target.display;
+  }
+
+  private targetName?: string;
+  /** Where connections come from and go back to, on a fleet target that is a schema. */
+  private pool?: ConnectionPool;
 
   /** Forgets the cached graph, after a command wrote a revision file. */
   refreshGraph(): void {
@@ -90,21 +121,42 @@ export class Project {
       // leaves no file behind.
       if (options.readOnly) location = ':memory:';
     }
+    let conn: Connection;
     try {
-      return await this.dialect.connect(location);
+      conn = this.pool?.take(location) ?? (await this.dialect.connect(location));
     } catch (error) {
       // A driver message may echo the URL or the password it was given.
       throw new MigratorError(`cannot connect to ${target.display}: ${redact(messageOf(error).split(target.location).join(target.display))}`, { cause: error, code: 'CONNECTION_FAILED' });
     }
+    const schema = this.config.schema;
+    if (schema === undefined) return conn;
+    try {
+      if (!conn.useSchema) throw new MigratorError(`${target.display} has no schemas: "schemas" are for PostgreSQL targets`, { code: 'CONFIG_INVALID' });
+      await conn.useSchema(schema);
+    } catch (error) {
+      await conn.close().catch(() => undefined);
+      throw error instanceof MigratorError ? new MigratorError(error.message.replace('this database', target.display), { cause: error, code: error.code }) : error;
+    }
+    return conn;
   }
 
   /** Runs `body` with an open connection, closed afterwards. */
   async withConnection<T>(body: (conn: Connection) => Promise<T>, options: ConnectOptions = {}): Promise<T> {
     const conn = await this.connect(options);
+    let done = false;
     return withCleanup(
-      () => body(conn),
-      // A connection the server already ended has nothing left to close.
-      () => (conn.lost ? conn.close().catch(() => undefined) : conn.close()),
+      async () => {
+        const result = await body(conn);
+        done = true;
+        return result;
+      },
+      async () => {
+        // A pooled connection that served its body whole goes back for the next schema (which
+        // sets its own search_path and lock); after a failure it is closed, whatever its state.
+        if (this.pool && done && !conn.lost) return this.pool.give(this.target.location, conn);
+        // A connection the server already ended has nothing left to close.
+        await (conn.lost ? conn.close().catch(() => undefined) : conn.close());
+      },
     );
   }
 }

@@ -17,6 +17,7 @@ import { errorCode, MigratorError, suppressedOf } from '../errors.js';
 import { Project } from '../project.js';
 import { packageVersion } from '../version.js';
 import { diagnosticLines } from './diagnostics.js';
+import { checkFleetFlags, fleetCheck, fleetMove, fleetOptions, fleetStatus, type FleetFlags } from './fleet.js';
 import { activity, colouredDiff, colours, shownDuration, stdoutIsTerminal } from './output.js';
 import { terminalQuestions } from './prompt.js';
 import { safety } from './confirm.js';
@@ -330,8 +331,37 @@ export function buildProgram(cwd: string): Command {
       for (const op of result.operations) out(`  - ${op}`);
     });
 
-  const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean; singleTransaction?: boolean; lockTimeout?: number; json?: boolean }) => {
+  const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean; singleTransaction?: boolean; lockTimeout?: number; json?: boolean } & FleetFlags) => {
+    checkFleetFlags(o);
     const p = await project();
+    if (o.all) {
+      const m = await load.migrate();
+      // Files with heads no merge joins would fail every target alike: refused before any runs.
+      if (direction === 'up' && target === undefined) m.refuseUnjoinedHeads(p.graph);
+      const verb = direction === 'up' ? { doing: 'Migrating', done: 'migrated' } : { doing: 'Downgrading', done: 'downgraded' };
+      const failed = await fleetMove(
+        p,
+        o,
+        verb,
+        async (tp, t, progress) => {
+          const options = {
+            onStart: (from: readonly string[]) => void (progress.from = [...from]),
+            onStepStart: (s: { revision: { id: string } }) => void (progress.revision = s.revision.id),
+            onStep: () => void (progress.steps += 1),
+            onNotice: (line: string) => onNotice(`${t.name}: ${line}`),
+            singleTransaction: o.singleTransaction,
+            lockTimeout: o.lockTimeout,
+          };
+          const r = direction === 'up' ? await m.upgrade(tp, target, options) : await m.downgrade(tp, target!, options);
+          progress.to = r.to;
+          progress.steps = r.steps.length;
+          delete progress.revision;
+        },
+        out,
+      );
+      if (failed) process.exitCode = EXIT_ERROR;
+      return;
+    }
     if (o.sql) {
       const sql = await (await load.migrate()).moveSql(p, direction, target ?? 'heads', { singleTransaction: o.singleTransaction, lockTimeout: o.lockTimeout });
       if (o.json) return json({ sql });
@@ -383,7 +413,7 @@ export function buildProgram(cwd: string): Command {
     .option('--sql', 'print the SQL instead of running it (target may be start:end)')
     .option('--single-transaction', 'run all revisions in one transaction')
     .option('--lock-timeout <duration>', 'how long a statement may wait for a table lock, e.g. 5s (default: the config\'s lockTimeout)', lockTimeout)
-    .option('--json', 'print the run as one JSON document: steps with their durations, heads before and after')
+    .option('--json', 'print the run as one JSON document: steps with their durations, heads before and after (with --all: per target)')
     .action(move('up'));
   program
     .command('upgrade')
@@ -392,7 +422,7 @@ export function buildProgram(cwd: string): Command {
     .option('--sql', 'print the SQL instead of running it (target may be start:end)')
     .option('--single-transaction', 'run all revisions in one transaction')
     .option('--lock-timeout <duration>', 'how long a statement may wait for a table lock, e.g. 5s (default: the config\'s lockTimeout)', lockTimeout)
-    .option('--json', 'print the run as one JSON document: steps with their durations, heads before and after')
+    .option('--json', 'print the run as one JSON document: steps with their durations, heads before and after (with --all: per target)')
     .action(move('up'));
   program
     .command('downgrade')
@@ -401,7 +431,7 @@ export function buildProgram(cwd: string): Command {
     .option('--sql', 'print the SQL instead of running it (target must be start:end)')
     .option('--single-transaction', 'run all revisions in one transaction')
     .option('--lock-timeout <duration>', 'how long a statement may wait for a table lock, e.g. 5s (default: the config\'s lockTimeout)', lockTimeout)
-    .option('--json', 'print the run as one JSON document: steps with their durations, heads before and after')
+    .option('--json', 'print the run as one JSON document: steps with their durations, heads before and after (with --all: per target)')
     .action(move('down'));
 
   program
@@ -531,7 +561,20 @@ export function buildProgram(cwd: string): Command {
     .option('--purge', 'empty the version table first')
     .option('--sql', 'print the SQL instead of running it (from an empty version table)')
     .option('--json', 'print the result as one JSON document')
-    .action(async (targets: string[], o: { purge?: boolean; sql?: boolean; json?: boolean }) => {
+    .action(async (targets: string[], o: { purge?: boolean; sql?: boolean; json?: boolean } & FleetFlags) => {
+      checkFleetFlags(o);
+      if (o.all) {
+        const m = await load.migrate();
+        const failed = await fleetMove(
+          await project(),
+          o,
+          { doing: 'Stamping', done: 'stamped' },
+          async (tp, t, progress) => void Object.assign(progress, await m.stamp(tp, targets, { purge: o.purge, onNotice: (line) => onNotice(`${t.name}: ${line}`) })),
+          out,
+        );
+        if (failed) process.exitCode = EXIT_ERROR;
+        return;
+      }
       if (o.sql) {
         const sql = (await load.migrate()).stampSql(await project(), targets, { purge: o.purge });
         return o.json ? json({ sql }) : void process.stdout.write(sql);
@@ -576,7 +619,13 @@ export function buildProgram(cwd: string): Command {
     .command('status')
     .description('where the database is: heads, pending revisions, changed files, drift from the models; exit 0 when up to date, 1 when not')
     .option('--json', 'print JSON')
-    .action(async (o: { json?: boolean }) => {
+    .action(async (o: { json?: boolean } & FleetFlags) => {
+      checkFleetFlags(o);
+      if (o.all) {
+        const r = await fleetStatus(await project(), o, out);
+        process.exitCode = r.failed ? EXIT_ERROR : r.behind ? EXIT_DIFFERENCES : 0;
+        return;
+      }
       const s = await (await load.history()).status(await project());
       if (!s.upToDate) process.exitCode = EXIT_DIFFERENCES;
       if (o.json) return json({ ...s, pending: s.pending.map((p) => ({ ...p, file: p.file && (path.relative(cwd, p.file) || p.file) })) });
@@ -616,7 +665,13 @@ export function buildProgram(cwd: string): Command {
     .command('check')
     .description('exit 0 when models, database and revisions agree; otherwise 1 and a diff')
     .option('--json', 'print the differences as one JSON document')
-    .action(async (o: { json?: boolean }) => {
+    .action(async (o: { json?: boolean } & FleetFlags) => {
+      checkFleetFlags(o);
+      if (o.all) {
+        const r = await fleetCheck(await project(), o, out);
+        process.exitCode = r.failed ? EXIT_ERROR : r.differs ? EXIT_DIFFERENCES : 0;
+        return;
+      }
       const r = await (await load.generate()).check(await project());
       if (!r.clean) process.exitCode = EXIT_DIFFERENCES;
       if (o.json) return json({ clean: r.clean, problems: r.problems, differences: r.differences, notices: r.notices, diff: r.diff });
@@ -664,6 +719,10 @@ export function buildProgram(cwd: string): Command {
       if (o.json) return json({ ...r, revisions: r.revisions.map((v) => ({ ...v, ...(v.file ? { file: rel(v.file) } : {}) })) });
       for (const line of verifySummary(r)) out(line);
     });
+
+  // --all, --parallel and the rest on the commands that run over the config's targets.
+  for (const name of ['migrate', 'upgrade', 'downgrade', 'stamp']) fleetOptions(program.commands.find((cmd) => cmd.name() === name)!, 'run');
+  for (const name of ['status', 'check']) fleetOptions(program.commands.find((cmd) => cmd.name() === name)!, 'read');
 
   return program;
 }

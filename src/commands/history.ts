@@ -151,3 +151,25 @@ export async function status(project: Project): Promise<Status> {
     upToDate: pending.length === 0 && !drifted && mismatches.length === 0 && unknownRevisions.length === 0,
   };
 }
+
+/** Where one database of a fleet stands, without comparing models: what `status --all` shows. */
+export interface BriefStatus {
+  current: string[];
+  /** How many revisions `migrate` would apply. */
+  pending: number;
+  /** Applied revisions whose file is not the one that ran (changed or gone). */
+  checksumMismatches: string[];
+  unknownRevisions: string[];
+  upToDate: boolean;
+}
+
+/** The version table and history of one database against the revision files. */
+export async function briefStatus(project: Project): Promise<BriefStatus> {
+  const graph = project.graph;
+  const versions = project.versionTable();
+  const { current, history } = await project.withConnection(async (conn) => ({ current: await versions.heads(conn), history: await versions.history.read(conn) }), { readOnly: true });
+  const unknownRevisions = current.filter((h) => !graph.knows(h));
+  const pending = unknownRevisions.length || graph.heads.length === 0 ? 0 : graph.plan('up', current, 'heads').filter((p) => p.step.direction === 'up' && !p.step.stampOnly).length;
+  const checksumMismatches = checksumProblems(graph, current, history).map((m) => m.revision);
+  return { current, pending, checksumMismatches, unknownRevisions, upToDate: pending === 0 && checksumMismatches.length === 0 && unknownRevisions.length === 0 };
+}

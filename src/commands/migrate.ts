@@ -20,6 +20,8 @@ export interface MoveOptions extends LockingOptions {
   onPlan?: (steps: readonly Step[]) => void;
   /** Called as each revision starts. */
   onStepStart?: (step: Step) => void;
+  /** Called with the heads the database is at, once read under the lock. */
+  onStart?: (from: readonly string[]) => void;
   /** One transaction for the whole run (default: the config's `singleTransaction`, else one per revision). */
   singleTransaction?: boolean;
   /** The lock timeout for this run (ms), instead of the config's `lockTimeout`. */
@@ -40,12 +42,12 @@ export async function underRunLock<T>(project: Project, conn: Connection, option
   try {
     await conn.lock({
       wait,
-      onWait: (holder) => options.onNotice?.(`Waiting for the migration lock on ${project.target.display}, held by ${holder}; giving up after ${wait / 1000} s`),
+      onWait: (holder) => options.onNotice?.(`Waiting for the migration lock on ${project.displayName}, held by ${holder}; giving up after ${wait / 1000} s`),
     });
   } catch (error) {
     if (!(error instanceof LockWaitError)) throw error;
     throw new MigratorError(
-      `could not take the migration lock on ${project.target.display} within lockWait (${wait / 1000} s): another migrator run holds it, ${error.holder}. ` +
+      `could not take the migration lock on ${project.displayName} within lockWait (${wait / 1000} s): another migrator run holds it, ${error.holder}. ` +
         'If that run is stuck, end it (SELECT pg_terminate_backend(<pid>)), or raise "lockWait" in the config',
       { cause: error, code: 'LOCK_WAIT' },
     );
@@ -64,7 +66,7 @@ export async function upgrade(project: Project, target?: string, options: MoveOp
 }
 
 /** Parallel lines nobody reconciled are not applied by default (as Django and Alembic refuse). */
-function refuseUnjoinedHeads(graph: RevisionGraph): void {
+export function refuseUnjoinedHeads(graph: RevisionGraph): void {
   const heads = graph.unjoinedHeads();
   if (heads.length === 0) return;
   throw new MigratorError(
@@ -86,6 +88,7 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
       const lockTimeout = options.lockTimeout ?? project.config.lockTimeout;
       await conn.setTimeouts?.({ lockTimeout, statementTimeout: project.config.statementTimeout });
       const from = await versions.heads(conn);
+      options.onStart?.(from);
       // Before anything moves: the applied revision files are the ones the database ran.
       await verifyChecksums(conn, graph, from, versions.history);
       for (const h of from) {

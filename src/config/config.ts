@@ -71,7 +71,27 @@ export interface MigratorConfig {
    * dropped or reported by `check`.
    */
   tables?: TableFilter;
+  /**
+   * A fleet of databases that `--all` runs one history over, each target under its own lock:
+   * URLs, `{ name?, url, schemas?, schemasQuery? }` (a PostgreSQL URL with `schemas` or
+   * `schemasQuery` is one target per schema, each with its own version and history tables), or
+   * an async function returning such a list.
+   */
+  targets?: TargetEntry[] | (() => TargetEntry[] | Promise<TargetEntry[]>);
 }
+
+/** One `targets` entry: a URL, or a URL with a name and, on PostgreSQL, the schemas in it. */
+export type TargetEntry =
+  | string
+  | {
+      /** What output calls the target (default: the URL, password masked; `/schema` added). */
+      name?: string;
+      url: string;
+      /** Schemas in the database, one target each (schema per tenant). */
+      schemas?: string[];
+      /** A query whose rows' first column names the schemas, read when the run starts. */
+      schemasQuery?: string;
+    };
 
 /** A length of time: a number with a unit (`'5s'`, `'500ms'`, `'2min'`, `'1h'`), or `0`. */
 export type Duration = string | 0;
@@ -128,6 +148,13 @@ export interface ResolvedConfig {
   onlineDdl: boolean;
   /** The `tables` filter, when configured. */
   tables?: TableFilter;
+  /** The `targets` of `--all`, as validated (a function is called when a run asks for them). */
+  targets?: TargetEntry[] | (() => TargetEntry[] | Promise<TargetEntry[]>);
+  /**
+   * The PostgreSQL schema this project's database is used in (a fleet target): set as the
+   * search_path right after connecting, and the run lock's key is derived from it.
+   */
+  schema?: string;
 }
 
 export const CONFIG_NAMES = ['migrator.config.ts', 'migrator.config.mts', 'migrator.config.js', 'migrator.config.mjs'];
@@ -172,7 +199,7 @@ function commandList(value: unknown, file: string): string[] {
   return list as string[];
 }
 
-const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'fileTemplate', 'postWrite', 'versionTable', 'historyTable', 'singleTransaction', 'namingStrategy', 'lockWait', 'lockTimeout', 'statementTimeout', 'lockRetries', 'onlineDdl', 'tables']);
+const KNOWN_KEYS = new Set(['database', 'models', 'versions', 'templates', 'fileTemplate', 'postWrite', 'versionTable', 'historyTable', 'singleTransaction', 'namingStrategy', 'lockWait', 'lockTimeout', 'statementTimeout', 'lockRetries', 'onlineDdl', 'tables', 'targets']);
 
 const MODELS_SHAPE = "a glob, { typeorm: '<DataSource file>' }, or a non-empty array of them";
 
@@ -215,6 +242,43 @@ function tableFilter(value: unknown, file: string): TableFilter | undefined {
     out[key] = list as string[];
   }
   return out;
+}
+
+const TARGET_SHAPE = "a URL, or { name?, url, schemas?: ['<schema>', …], schemasQuery?: 'select …' }";
+
+/** `targets`: a list checked here, or a function whose list is checked when called. */
+function targetList(value: unknown, file: string): ResolvedConfig['targets'] {
+  if (value === undefined) return undefined;
+  if (typeof value === 'function') return value as () => Promise<TargetEntry[]>;
+  return checkTargets(value, file);
+}
+
+/** Checks a `targets` list: each entry a URL, or an object of the known keys. */
+export function checkTargets(value: unknown, file: string): TargetEntry[] {
+  if (!Array.isArray(value)) throw new MigratorError(`${file}: "targets" must be an array (each entry ${TARGET_SHAPE}) or an async function returning one`);
+  return value.map((entry, i) => {
+    const where = `${file}: "targets[${i}]"`;
+    if (typeof entry === 'string') {
+      if (!entry) throw new MigratorError(`${where} is an empty URL`);
+      return entry;
+    }
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new MigratorError(`${where} must be ${TARGET_SHAPE}`);
+    const e = entry as Record<string, unknown>;
+    for (const key of Object.keys(e)) {
+      if (!['name', 'url', 'schemas', 'schemasQuery'].includes(key)) throw new MigratorError(`${where} has an unknown key "${key}"; the keys are name, url, schemas and schemasQuery`);
+    }
+    if (typeof e.url !== 'string' || !e.url) throw new MigratorError(`${where} must have a "url"`);
+    if (e.name !== undefined && (typeof e.name !== 'string' || !e.name.trim())) throw new MigratorError(`${where}: "name" must be a non-empty string`);
+    if (e.schemas !== undefined && !(Array.isArray(e.schemas) && e.schemas.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 63))) {
+      throw new MigratorError(`${where}: "schemas" must be an array of schema names (at most 63 characters each)`);
+    }
+    if (e.schemasQuery !== undefined && (typeof e.schemasQuery !== 'string' || !e.schemasQuery.trim())) throw new MigratorError(`${where}: "schemasQuery" must be a query, e.g. 'select nspname from pg_namespace where nspname like \'tenant_%\''`);
+    if (e.schemas !== undefined && e.schemasQuery !== undefined) throw new MigratorError(`${where} has both "schemas" and "schemasQuery"; give one`);
+    if ((e.schemas !== undefined || e.schemasQuery !== undefined) && !/^postgres(ql)?:/i.test(e.url)) {
+      throw new MigratorError(`${where}: "schemas" and "schemasQuery" are for PostgreSQL URLs`);
+    }
+    return entry as TargetEntry;
+  });
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
@@ -292,6 +356,7 @@ export function resolveConfig(raw: unknown, dir: string, file: string, options: 
     lockRetries: lockRetries as number,
     onlineDdl: (c.onlineDdl as boolean | undefined) ?? true,
     ...(tables ? { tables } : {}),
+    ...(c.targets !== undefined ? { targets: targetList(c.targets, file) } : {}),
   };
 }
 

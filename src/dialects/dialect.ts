@@ -101,6 +101,11 @@ export interface Connection {
   lock(options?: LockOptions): Promise<void>;
   unlock(): Promise<void>;
   /**
+   * Works in one schema of the database from now on (PostgreSQL: the search_path; the run lock
+   * is that schema's own). Dialects without schemas leave it out.
+   */
+  useSchema?(schema: string): Promise<void>;
+  /**
    * Bounds how long each statement may wait for a table lock and run (ms; 0 or undefined: no
    * bound). Dialects whose statements never queue behind other sessions' locks leave it out.
    */

@@ -4,6 +4,7 @@ import type { Operation } from '../../operations/operation.js';
 import type { ReprintRequest, ReprintResponse } from '../../diff/settle.js';
 import type { Schema } from '../../schema/schema.js';
 import { LockTimeoutError, LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type StatementDiagnostics, type Timeouts } from '../dialect.js';
+import { MigratorError } from '../../errors.js';
 import { compilePostgres, NEEDS_SCHEMA } from './compiler.js';
 import { introspectPostgres } from './introspector.js';
 import { normalizePgDefault, normalizePgOpclass, normalizePgType } from './types.js';
@@ -11,7 +12,7 @@ import { normalizePgExpression } from './expressions.js';
 import { fitIdentifiers } from './identifiers.js';
 import { reprintResponse, reprintSql, type ReprintRow } from './reprint.js';
 import { plainlyOneCommand } from './one-command.js';
-import { ADVISORY_HOLDER_SQL, ADVISORY_LOCK_KEY, describeHolder, LOCK_NOT_AVAILABLE, namesIn, TABLE_HOLDERS_SQL } from './locks.js';
+import { ADVISORY_LOCK_KEY, advisoryHolderSql, describeHolder, schemaLockKey, LOCK_NOT_AVAILABLE, namesIn, TABLE_HOLDERS_SQL } from './locks.js';
 
 export { ADVISORY_LOCK_KEY } from './locks.js';
 
@@ -59,6 +60,8 @@ class PostgresConnection implements Connection {
   /** Set when the server or the network ended the connection. */
   lost = false;
   private closing = false;
+  /** The run lock's key: the fixed one, or one derived from the schema set by `useSchema`. */
+  private lockKey = ADVISORY_LOCK_KEY;
 
   constructor(
     readonly dialect: Dialect,
@@ -93,6 +96,19 @@ class PostgresConnection implements Connection {
 
   async introspect(options: IntrospectOptions): Promise<Schema> {
     return introspectPostgres(this, await this.currentSchema(), options.exclude);
+  }
+
+  /**
+   * Works in `schema` from now on: it becomes the search_path, so that unqualified names (the
+   * version and history tables, a revision's tables) are in it and introspection reads it; the
+   * run lock becomes the schema's own. A schema that does not exist is an error naming it.
+   */
+  async useSchema(schema: string): Promise<void> {
+    const rows = await this.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (rows.length === 0) throw new MigratorError(`schema "${schema}" does not exist in this database; create it first (migrator runs revisions in a schema, it does not create it)`, { code: 'CONFIG_INVALID' });
+    await this.send(`SET search_path TO ${quoteIdentifier(schema)}`);
+    this.schemaName = schema;
+    this.lockKey = schemaLockKey(schema);
   }
 
   async tableExists(name: string): Promise<boolean> {
@@ -246,10 +262,10 @@ class PostgresConnection implements Connection {
   }
 
   async lock(options: LockOptions = { wait: Infinity }): Promise<void> {
-    const [{ ok }] = (await this.send('SELECT pg_try_advisory_lock($1) AS ok', [ADVISORY_LOCK_KEY])).rows as { ok: boolean }[];
+    const [{ ok }] = (await this.send('SELECT pg_try_advisory_lock($1) AS ok', [this.lockKey])).rows as { ok: boolean }[];
     if (ok) return;
     const holder = async (): Promise<string> => {
-      const rows = (await this.send(ADVISORY_HOLDER_SQL)).rows;
+      const rows = (await this.send(advisoryHolderSql(this.lockKey))).rows;
       return rows.length ? describeHolder(rows[0]) : 'a session that has just released it';
     };
     options.onWait?.(await holder());
@@ -260,13 +276,13 @@ class PostgresConnection implements Connection {
       const left = deadline - Date.now();
       if (left <= 0) throw new LockWaitError(await holder(), options.wait);
       await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
-      const [{ ok: got }] = (await this.send('SELECT pg_try_advisory_lock($1) AS ok', [ADVISORY_LOCK_KEY])).rows as { ok: boolean }[];
+      const [{ ok: got }] = (await this.send('SELECT pg_try_advisory_lock($1) AS ok', [this.lockKey])).rows as { ok: boolean }[];
       if (got) return;
     }
   }
 
   async unlock(): Promise<void> {
-    await this.send('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);
+    await this.send('SELECT pg_advisory_unlock($1)', [this.lockKey]);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
  * Who holds a lock another session waits for: the run lock (an advisory lock) or the locks on the
  * tables a statement names, described from pg_stat_activity for messages.
  */
+import { createHash } from 'node:crypto';
 
 /**
  * The advisory-lock key every migrator run takes on a database, so that concurrent deploys
@@ -25,13 +26,27 @@ interface Holder {
 const ACTIVITY = `a.pid, a.application_name, coalesce(host(a.client_addr), 'local') AS client, a.state,
   coalesce(a.xact_start, a.backend_start) AS since, a.query`;
 
-/** The session holding the advisory lock of migrator runs (a bigint key: classid high, objid low). */
-export const ADVISORY_HOLDER_SQL = `SELECT ${ACTIVITY}
+/**
+ * The advisory-lock key of runs on one schema of a database (a fleet's schema per tenant): derived
+ * from the schema's name, so that runs on different schemas of one database never wait for each
+ * other, while two runs on the same schema do. A positive 48-bit number, as the fixed key is.
+ */
+export function schemaLockKey(schema: string): number {
+  return parseInt(createHash('sha256').update(`migrator schema ${schema}`).digest('hex').slice(0, 12), 16);
+}
+
+/** The session holding the advisory lock `key` of migrator runs (a bigint key: classid high, objid low). */
+export function advisoryHolderSql(key: number = ADVISORY_LOCK_KEY): string {
+  return `SELECT ${ACTIVITY}
   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
   WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-    AND l.classid = ${Math.floor(ADVISORY_LOCK_KEY / 2 ** 32)} AND l.objid = ${ADVISORY_LOCK_KEY % 2 ** 32}
+    AND l.classid = ${Math.floor(key / 2 ** 32)} AND l.objid = ${key % 2 ** 32}
     AND a.pid <> pg_backend_pid()`;
+}
+
+/** The session holding the advisory lock of migrator runs on a database's default schema. */
+export const ADVISORY_HOLDER_SQL = advisoryHolderSql();
 
 /** Other sessions holding granted locks on any of the relations named by $1 (names in the current schema), or on the table of an index named. */
 export const TABLE_HOLDERS_SQL = `SELECT DISTINCT ${ACTIVITY}
