@@ -26,7 +26,7 @@ export class Product {
 const WITH_PRICE = PRODUCT.replace('  sku!: string;\n', '  sku!: string;\n\n  @Column({ default: 0 })\n  price!: number;\n');
 
 /** The built-in template with a line of the project's own, to see which one wrote a revision. */
-const TEMPLATE = readFileSync(path.join(ROOT, 'templates', 'revision.ts.hbs'), 'utf8').replace("import type { Operations } from 'migrator';\n", "$&// written from this project's own template\n");
+const TEMPLATE = readFileSync(path.join(ROOT, 'templates', 'revision.ts.hbs'), 'utf8').replace(/import type \{ Operations \} from '[^']+';\n/, "$&// written from this project's own template\n");
 
 interface Case {
   /** The project folder's name. */

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
-import { assertUserError, explain, generatedFile, projects, type RunResult, type TempProject } from './helpers.ts';
+import { assertUserError, explain, generatedFile, projects, undated, type RunResult, type TempProject } from './helpers.ts';
 
 const newProject = projects();
 
@@ -117,7 +117,7 @@ for (const dialect of [sqlite, postgres()]) {
       await dialect.exec(p, `INSERT INTO legacy_audit VALUES (1, 'kept')`);
       await dialect.exec(p, 'CREATE TABLE typeorm_metadata ("type" varchar NOT NULL, "database" varchar, "schema" varchar, "table" varchar, "name" varchar, "value" text)');
       await dialect.exec(p, 'CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY, checksum varchar(64) NOT NULL)');
-      p.write('versions/5a1500000001_raw.ts', rawSqlRevision('5a1500000001', /versions\/([0-9a-f]{12})_/.exec(first)![1], 'by_sql'));
+      p.write('versions/5a1500000001_raw.ts', rawSqlRevision('5a1500000001', /versions\/([0-9a-f]{12})_/.exec(undated(first))![1], 'by_sql'));
       p.ok(['migrate']);
     });
     after(() => dialect.teardown());
