@@ -1,6 +1,6 @@
 // Shared helpers for the benchmarks: timing a command with its peak memory, scratch databases.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,4 +89,44 @@ export function freshDatabase(name) {
 
 export function dropDatabase(name) {
   psql(PG_ADMIN_URL, ['-c', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`]);
+}
+
+/**
+ * A project folder's revisions: `count` in a line, each creating table t<i> (an id and a name of
+ * `nameType`) with an index, and dropping both on downgrade; ids from `id(i)`. The folder gets a
+ * node_modules, as a real project has (where migrator caches transformed revision files).
+ */
+export function writeTableChain(dir, count, id, nameType) {
+  mkdirSync(path.join(dir, 'versions'));
+  mkdirSync(path.join(dir, 'node_modules'));
+  for (let i = 0; i < count; i++) {
+    const t = `t${i}`;
+    writeFileSync(
+      path.join(dir, 'versions', `${id(i)}_create_${t}.ts`),
+      `/**
+ * create ${t}
+ */
+import type { Operations } from 'migrator';
+
+export const revision = '${id(i)}';
+export const downRevision: string | string[] | null = ${i === 0 ? 'null' : `'${id(i - 1)}'`};
+
+export async function upgrade(op: Operations): Promise<void> {
+  await op.createTable('${t}', {
+    columns: [
+      { name: 'id', type: 'integer', nullable: false, autoincrement: true },
+      { name: 'name', type: '${nameType}', nullable: false },
+    ],
+    primaryKey: { name: '${t}_pkey', columns: ['id'] },
+  });
+  await op.createIndex('${t}', { name: '${t}_name_idx', columns: ['name'] });
+}
+
+export async function downgrade(op: Operations): Promise<void> {
+  await op.dropIndex('${t}', '${t}_name_idx');
+  await op.dropTable('${t}');
+}
+`,
+    );
+  }
 }

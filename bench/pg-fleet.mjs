@@ -2,9 +2,9 @@
 // each, with --parallel 1, 4 and 8: wall time, speed-up against one at a time, and peak memory.
 // A fresh set of schemas for each run. BENCH_SCHEMAS and BENCH_FLEET_REVISIONS set the size
 // (default 100 × 10, about a minute; the issue's 200 × 20 takes a few).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLI, dropDatabase, freshDatabase, measure, psql, removeDir, tempDir } from './lib.mjs';
+import { CLI, dropDatabase, freshDatabase, measure, psql, removeDir, tempDir, writeTableChain } from './lib.mjs';
 
 const SCHEMAS = Number(process.env.BENCH_SCHEMAS || 100);
 const REVISIONS = Number(process.env.BENCH_FLEET_REVISIONS || 10);
@@ -14,35 +14,7 @@ const DB = 'migrator_bench_fleet';
 const id = (i) => `f${String(i).padStart(11, '0')}`;
 const dir = tempDir('fleet');
 try {
-  mkdirSync(path.join(dir, 'versions'));
-  mkdirSync(path.join(dir, 'node_modules'));
-  for (let i = 0; i < REVISIONS; i++) {
-    const t = `t${i}`;
-    writeFileSync(
-      path.join(dir, 'versions', `${id(i)}_create_${t}.ts`),
-      `import type { Operations } from 'migrator';
-
-export const revision = '${id(i)}';
-export const downRevision: string | string[] | null = ${i === 0 ? 'null' : `'${id(i - 1)}'`};
-
-export async function upgrade(op: Operations): Promise<void> {
-  await op.createTable('${t}', {
-    columns: [
-      { name: 'id', type: 'integer', nullable: false, autoincrement: true },
-      { name: 'name', type: 'character varying(50)', nullable: false },
-    ],
-    primaryKey: { name: '${t}_pkey', columns: ['id'] },
-  });
-  await op.createIndex('${t}', { name: '${t}_name_idx', columns: ['name'] });
-}
-
-export async function downgrade(op: Operations): Promise<void> {
-  await op.dropIndex('${t}', '${t}_name_idx');
-  await op.dropTable('${t}');
-}
-`,
-    );
-  }
+  writeTableChain(dir, REVISIONS, id, 'character varying(50)');
   const url = freshDatabase(DB);
   writeFileSync(
     path.join(dir, 'migrator.config.ts'),
