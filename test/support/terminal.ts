@@ -44,8 +44,11 @@ _, status = os.waitpid(pid, 0)
 sys.stdout.write(json.dumps({'status': os.waitstatus_to_exitcode(status), 'output': out.decode('utf8', 'replace'), 'asked': asked}))
 `;
 
-/** Runs `argv` in `cwd` on a pseudo-terminal, answering its questions with `answers` in turn. */
-export function runInTerminal(argv: string[], cwd: string, answers: string[], env: Record<string, string> = {}): TerminalRun {
+/**
+ * Runs `argv` in `cwd` on a pseudo-terminal, answering its questions with `answers` in turn. A
+ * variable of `env` set to undefined is left out of the child's environment.
+ */
+export function runInTerminal(argv: string[], cwd: string, answers: string[], env: Record<string, string | undefined> = {}): TerminalRun {
   const spec = { argv, cwd, answers, env: { ...process.env, ...env } };
   const r = spawnSync('python3', ['-c', DRIVER, JSON.stringify(spec)], { encoding: 'utf8', timeout: 180_000 });
   if (r.error) throw r.error;
