@@ -5,9 +5,9 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, type LoadConfigOptions, type ResolvedConfig } from './config/config.js';
 import { redact } from './config/secrets.js';
-import { parseDatabaseUrl, type DatabaseTarget } from './config/url.js';
+import type { DatabaseTarget } from './config/url.js';
 import type { Connection, Dialect } from './dialects/dialect.js';
-import { dialectNamed } from './dialects/index.js';
+import { dialectNamed, parseDatabaseUrl } from './dialects/index.js';
 import { MigratorError, messageOf, withCleanup, withCode } from './errors.js';
 import { RevisionGraph } from './revisions/graph.js';
 import { VersionTable } from './runner/version-table.js';
@@ -115,11 +115,12 @@ export class Project {
   async connect(options: ConnectOptions = {}): Promise<Connection> {
     const target = this.target;
     let location = target.location;
-    if (target.dialect === 'sqlite' && location !== ':memory:' && !existsSync(location)) {
+    const { fileDatabase, scratchDatabase } = this.dialect.capabilities;
+    if (fileDatabase && location !== scratchDatabase && !existsSync(location)) {
       if (options.mustExist) throw new MigratorError(`database ${target.display} does not exist yet; run \`migrator migrate\` to create it`);
       // A command that only reads sees a database file that is not there yet as empty, and
       // leaves no file behind.
-      if (options.readOnly) location = ':memory:';
+      if (options.readOnly && scratchDatabase) location = scratchDatabase;
     }
     let conn: Connection;
     try {

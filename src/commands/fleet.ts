@@ -6,8 +6,7 @@
  */
 import { checkTargets, firstLine, type TargetEntry } from '../config/config.js';
 import { redact } from '../config/secrets.js';
-import { parseDatabaseUrl } from '../config/url.js';
-import { dialectNamed } from '../dialects/index.js';
+import { dialectNamed, parseDatabaseUrl } from '../dialects/index.js';
 import { errorCode, MigratorError, messageOf } from '../errors.js';
 import type { Connection } from '../dialects/dialect.js';
 import type { ConnectionPool, Project } from '../project.js';

@@ -19,14 +19,9 @@ export interface ScopedSchemas {
   unmanaged: string[];
 }
 
-/** The schema unqualified table names live in, per dialect, for `schema.name` globs. */
-const CURRENT_SCHEMA: Record<string, { name: string } | { query: string }> = {
-  postgres: { query: 'SELECT current_schema() AS name' },
-  sqlite: { name: 'main' },
-};
-
+/** The schema unqualified table names live in, for `schema.name` globs. */
 async function currentSchema(project: Project): Promise<string | undefined> {
-  const how = CURRENT_SCHEMA[project.dialect.name];
+  const how = project.dialect.currentSchema;
   if (!how) return undefined;
   if ('name' in how) return how.name;
   const rows = await project.withConnection((conn: Connection) => conn.query<{ name: string }>(how.query), { readOnly: true });

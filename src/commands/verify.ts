@@ -255,9 +255,12 @@ async function openScratch(project: Project, options: VerifyOptions): Promise<Sc
     };
     return { project: scratch, release };
   }
-  // SQLite, the one dialect whose databases are files: a file in a folder of its own.
+  if (!dialect.capabilities.fileDatabase) {
+    throw new MigratorError(`verify cannot make a scratch database for ${target.display}; pass --scratch-url <url> of an empty database verify may use`);
+  }
+  // A dialect whose databases are files (SQLite): a new file in a folder of its own.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'migrator-verify-'));
-  const scratch = project.onDatabase(`sqlite:${path.join(dir, 'scratch.db')}`, dir);
+  const scratch = project.onDatabase(`${dialect.urls.schemes[0]}:${path.join(dir, 'scratch.db')}`, dir);
   return { project: scratch, release: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -276,8 +279,10 @@ async function givenScratch(project: Project, url: string, cwd: string): Promise
   if (configured && sameDatabase(configured.location, target.location)) {
     throw new MigratorError(`--scratch-url ${target.display} is the configured database; verify never changes it: give another, empty database`);
   }
-  const file = target.dialect === 'sqlite' ? target.location : undefined;
-  if (file === ':memory:') throw new MigratorError('--scratch-url sqlite::memory: cannot be used: verify opens the scratch database more than once; give a file, or leave the option out');
+  const file = scratch.dialect.capabilities.fileDatabase ? target.location : undefined;
+  if (file !== undefined && file === scratch.dialect.capabilities.scratchDatabase) {
+    throw new MigratorError(`--scratch-url ${target.display} cannot be used: verify opens the scratch database more than once; give a file, or leave the option out`);
+  }
   const created = file !== undefined && !existsSync(file);
   const schema = await scratch.withConnection((conn) => conn.introspect({ exclude: [] }));
   const found = [...schema.tables.map((t) => `table ${t.name}`), ...(schema.enums ?? []).map((e) => `type ${e.name}`)];

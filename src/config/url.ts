@@ -1,17 +1,17 @@
 /**
- * Database URLs: `sqlite:<path>`, `sqlite::memory:`, `postgres://…`, `postgresql://…`.
+ * Server URLs, `scheme://user:password@host:port/database?query`, as every server dialect reads
+ * them (each dialect's `urls.parse` builds on these; `dialects/index.ts` picks the dialect).
  *
  * A URL is split into its parts once, and both what migrator connects with and what it prints
  * come from those parts: the password (and any credential in the query) is masked whatever
  * characters it holds, as SQLAlchemy masks a parsed URL rather than matching its text.
  */
-import path from 'node:path';
 import { MigratorError } from '../errors.js';
 import { MASK, registerSafeText, registerSecret } from './secrets.js';
 
 export interface DatabaseTarget {
   /** The dialect's name. */
-  dialect: 'sqlite' | 'postgres';
+  dialect: string;
   /** What the dialect connects to: a file path for SQLite, the URL for PostgreSQL. */
   location: string;
   /** The URL with any password masked, for messages. */
@@ -106,7 +106,7 @@ function unreadable(scheme: string, body: string): string {
 }
 
 /** Percent-decodes valid `%XX` runs and keeps anything else as written, as `pg` reads a URL. */
-function decode(text: string): string {
+export function decode(text: string): string {
   return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
     try {
       return decodeURIComponent(run);
@@ -117,7 +117,7 @@ function decode(text: string): string {
 }
 
 /** A query pair's key and value, decoded as `pg` decodes them (URLSearchParams). */
-function pairOf(pair: string): [string, string] {
+export function pairOf(pair: string): [string, string] {
   const [entry] = [...new URLSearchParams(pair)];
   return entry ?? ['', ''];
 }
@@ -143,52 +143,27 @@ function displayOf(p: UrlParts): string {
 }
 
 /**
- * The URL `pg` is given: user and password percent-encoded and the query re-encoded, so that
- * `pg` (which reads URLs by the WHATWG rules, ending the user info at the first `/`, `?` or `#`)
- * reads the same user, password, host and database as were split here.
+ * A `scheme://…` URL's parts and its masked form (every credential masked); registers its
+ * credentials, and the masked form as safe to print. A URL that is not `scheme://…` has no parts,
+ * and shows only a scheme-like start, since nothing tells a password apart in it.
  */
-function connectionUrlOf(p: UrlParts): string {
-  const userinfo = p.user === undefined ? '' : `${encodeURIComponent(decode(p.user))}${p.password !== undefined ? `:${encodeURIComponent(decode(p.password))}` : ''}@`;
-  // pg re-encodes a URL holding a space or a stray `%` as a whole, which would garble the
-  // encoded password: the database name is given with neither.
-  const database = p.path.replace(/%(?![0-9a-f]{2})/gi, '%25').replace(/ /g, '%20');
-  const query = new URLSearchParams(p.query.map(pairOf)).toString();
-  return `${p.scheme}://${userinfo}${p.host}${database}${query ? `?${query}` : ''}`;
-}
-
-/** The URL with every credential masked (password, `?password=` and the like), safe to print. */
-export function maskUrl(url: string): string {
-  return readUrl(url).display;
-}
-
-/** A URL's parts (for `scheme://…`) and its masked form; registers its credentials. */
-function readUrl(url: string): { parts?: UrlParts; display: string } {
-  if (/^sqlite:/i.test(url)) return { display: url };
+export function readServerUrl(url: string): { parts?: UrlParts; display: string } {
   const parts = splitUrl(url);
   if (parts) {
     registerCredentials(parts);
-    return { parts, display: displayOf(parts) };
+    const display = displayOf(parts);
+    registerSafeText(display);
+    return { parts, display };
   }
-  // Not scheme://…: nothing tells a password apart in it, so only a scheme-like start is shown.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
   if (!scheme) return { display: url };
   registerSecret(url.slice(scheme[0].length));
   return { display: `${scheme[0]}${MASK}` };
 }
 
-/** Parses a database URL; relative SQLite paths resolve from `baseDir`. */
-export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget {
-  if (/^sqlite:/i.test(url)) {
-    let file = url.slice('sqlite:'.length);
-    if (file.startsWith('//')) file = file.slice(2);
-    if (!file) throw new MigratorError(`database URL "${url}" names no file; use sqlite:./app.db or sqlite::memory:`);
-    const location = file === ':memory:' ? file : path.resolve(baseDir, file);
-    return { dialect: 'sqlite', location, display: url };
-  }
-  const { parts, display } = readUrl(url);
-  registerSafeText(display);
-  if (parts && /^postgres(ql)?$/i.test(parts.scheme)) return { dialect: 'postgres', location: connectionUrlOf(parts), display };
-  throw new MigratorError(`database URL "${display}" is not supported; use sqlite:<path>, sqlite::memory: or postgres://user@host:5432/db`);
+/** The scheme a database URL starts with, lower case; undefined when it has none. */
+export function schemeOf(url: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1].toLowerCase();
 }
 
 /**
@@ -197,7 +172,7 @@ export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget {
  */
 export function withDatabaseName(url: string, name: string): string {
   const p = splitUrl(url);
-  if (!p) throw new MigratorError(`database URL "${maskUrl(url)}" names no server to create a database on`);
+  if (!p) throw new MigratorError(`database URL "${readServerUrl(url).display}" names no server to create a database on`);
   const userinfo = p.user === undefined ? '' : `${p.user}${p.password !== undefined ? `:${p.password}` : ''}@`;
   return `${p.scheme}://${userinfo}${p.host}/${encodeURIComponent(name)}${p.query.length ? `?${p.query.join('&')}` : ''}`;
 }

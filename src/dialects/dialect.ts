@@ -28,6 +28,29 @@ export interface DialectCapabilities {
    * writes them for existing tables; elsewhere the options compile to the plain statements.
    */
   onlineDdl?: boolean;
+  /**
+   * A database is a file at the URL's location: one that does not exist yet reads as empty and is
+   * created by the first write (SQLite). Server dialects leave it out.
+   */
+  fileDatabase?: boolean;
+}
+
+/** How a dialect reads the database URLs it serves. */
+export interface DialectUrls {
+  /** The URL schemes it serves, lower case (`postgres`, `postgresql`). */
+  readonly schemes: readonly string[];
+  /** An example URL, for messages that list what is supported. */
+  readonly example: string;
+  /**
+   * The URL holds no credentials (a file path), so it is shown as written; otherwise it is split
+   * as `scheme://user:password@host:port/database?query` and every credential masked.
+   */
+  readonly plain?: boolean;
+  /**
+   * What `connect()` is given for `url`, and the URL as shown in messages (credentials masked);
+   * relative file paths resolve from `baseDir`. Throws MigratorError for a URL it cannot read.
+   */
+  parse(url: string, baseDir: string): { location: string; display: string };
 }
 
 /** SQL for one revision's operations. */
@@ -131,7 +154,15 @@ export interface Timeouts {
 
 export interface Dialect {
   readonly name: string;
+  /** The dialect's name in prose (`PostgreSQL`). */
+  readonly title: string;
   readonly capabilities: DialectCapabilities;
+  readonly urls: DialectUrls;
+  /**
+   * The schema unqualified table names live in (for `schema.name` globs in the `tables` filter):
+   * a fixed name, or a query returning one row with a `name` column. Absent: no schemas.
+   */
+  readonly currentSchema?: { name: string } | { query: string };
   /** How the differ compares types, defaults and expressions on this dialect. */
   readonly compareOptions: CompareOptions;
   quoteIdentifier(name: string): string;

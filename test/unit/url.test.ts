@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse as pgParse } from 'pg-connection-string';
 import { redact } from '../../src/config/secrets.js';
-import { maskUrl, parseDatabaseUrl, splitUrl } from '../../src/config/url.js';
+import { splitUrl } from '../../src/config/url.js';
+import { maskUrl, parseDatabaseUrl } from '../../src/dialects/index.js';
 import { MigratorError } from '../../src/errors.js';
 
 /** What `pg` connects with, given the URL migrator hands it. */

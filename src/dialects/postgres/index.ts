@@ -12,6 +12,7 @@ import { normalizePgExpression } from './expressions.js';
 import { fitIdentifiers } from './identifiers.js';
 import { reprintResponse, reprintSql, type ReprintRow } from './reprint.js';
 import { plainlyOneCommand } from './one-command.js';
+import { postgresUrls } from './url.js';
 import { ADVISORY_LOCK_KEY, advisoryHolderSql, describeHolder, schemaLockKey, LOCK_NOT_AVAILABLE, namesIn, TABLE_HOLDERS_SQL } from './locks.js';
 
 export { ADVISORY_LOCK_KEY } from './locks.js';
@@ -330,7 +331,10 @@ function loadPg(): Promise<typeof pg> {
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
+  title: 'PostgreSQL',
   capabilities: { transactionalDdl: true, runLock: true, onlineDdl: true },
+  urls: postgresUrls,
+  currentSchema: { query: 'SELECT current_schema() AS name' },
   compareOptions: {
     normalizeType: normalizePgType,
     normalizeDefault: memoizedDefault,

@@ -6,6 +6,7 @@ import { LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Conn
 import { compileSqlite } from './compiler.js';
 import { introspectSqlite } from './introspector.js';
 import { normalizeSqliteDefault, normalizeSqliteType } from './types.js';
+import { sqliteUrls } from './url.js';
 
 export class ForeignKeyViolationError extends Error {
   constructor(readonly violations: { table: string; rowid: number | null; parent: string }[]) {
@@ -121,7 +122,10 @@ class SqliteConnection implements Connection {
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
-  capabilities: { transactionalDdl: true, runLock: false, scratchDatabase: ':memory:' },
+  title: 'SQLite',
+  capabilities: { transactionalDdl: true, runLock: false, scratchDatabase: ':memory:', fileDatabase: true },
+  urls: sqliteUrls,
+  currentSchema: { name: 'main' },
   compareOptions: { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault, forwardForeignKeys: true, typeChangesKeepForeignKeys: true },
   quoteIdentifier,
   quoteLiteral,

@@ -7,7 +7,7 @@
 import { MigratorError } from '../../errors.js';
 import { emptyTable, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
 import { pgTypeName, sqlIdentifier, sqlString } from '../sql.js';
-import { typeOrmDriver, type TypeOrmDriver } from '../typescript/typeorm-types.js';
+import { typeOrmDriver, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
 
 type Dialect = 'postgres' | 'sqlite';

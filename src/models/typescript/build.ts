@@ -8,7 +8,7 @@ import { emptyTable, type Column, type EnumType, type ForeignKey, type Schema, t
 import type { ts } from 'ts-morph';
 import type { ColumnMeta, EntityMeta, JoinColumnMeta, RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
-import type { ColumnTypeInput, TypeOrmDriver } from './typeorm-types.js';
+import type { ColumnTypeInput, TypeOrmDriver } from './drivers/index.js';
 import { sqlIdentifier, sqlString } from '../sql.js';
 import { called, isKind, ModelError, plain, text, type Evaluator } from './values.js';
 

@@ -6,7 +6,7 @@
  */
 import { ts } from 'ts-morph';
 import type { ForeignKeyAction } from '../../schema/schema.js';
-import type { DesignType } from './typeorm-types.js';
+import type { DesignType } from './drivers/index.js';
 import { packageName, SCHEMA_MODULE } from './project.js';
 import {
   called,

@@ -9,7 +9,7 @@ import { buildSchema } from './build.js';
 import { decoratorsOf, EntityReader, LEFT_ALONE_MODULES, type EntityMeta } from './entities.js';
 import { namingStrategy } from './naming.js';
 import { SourceProject } from './project.js';
-import { typeOrmDriver } from './typeorm-types.js';
+import { typeOrmDriver } from './drivers/index.js';
 import { Evaluator } from './values.js';
 
 export interface EntityReadOptions {
