@@ -33,6 +33,12 @@ export interface DialectCapabilities {
    * created by the first write (SQLite). Server dialects leave it out.
    */
   fileDatabase?: boolean;
+  /**
+   * Some changes rebuild a table (copy-and-swap), with foreign-key enforcement off around the
+   * transaction (`foreignKeysOffScript`): a run in one transaction turns it off for the whole run
+   * when any revision may rebuild.
+   */
+  tableRebuilds?: boolean;
 }
 
 /** How a dialect reads the database URLs it serves. */

@@ -325,7 +325,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     for (const planned of steps) all.push({ planned, ops: await record(planned) });
     // Foreign-key enforcement can only be switched outside the transaction: off for the whole
     // run when any revision may rebuild a table.
-    const foreignKeysOff = all.some((r) => dialect.needsSchema(r.ops)) && dialect.foreignKeysOffScript.before.length > 0;
+    const foreignKeysOff = !!dialect.capabilities.tableRebuilds && all.some((r) => dialect.needsSchema(r.ops));
     let current: PlannedStep | undefined;
     const ready = versionTableReady;
     try {

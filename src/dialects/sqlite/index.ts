@@ -123,7 +123,7 @@ class SqliteConnection implements Connection {
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
   title: 'SQLite',
-  capabilities: { transactionalDdl: true, runLock: false, scratchDatabase: ':memory:', fileDatabase: true },
+  capabilities: { transactionalDdl: true, runLock: false, scratchDatabase: ':memory:', fileDatabase: true, tableRebuilds: true },
   urls: sqliteUrls,
   currentSchema: { name: 'main' },
   compareOptions: { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault, forwardForeignKeys: true, typeChangesKeepForeignKeys: true },
