@@ -7,10 +7,10 @@ import type { Assignment, Block, Func, Value } from '@mrleebo/prisma-ast';
 import type { Extension } from '../../schema/schema.js';
 import { isFunc, readArgs, show, stringArg, stringLiteral } from './args.js';
 import { fail, lineOf, type Where } from './errors.js';
-import type { Provider } from './types.js';
+import { providerNamed, providerNames, type PrismaProvider } from './providers/index.js';
 
 export interface PrismaConfig {
-  provider: Provider;
+  provider: PrismaProvider;
   /** The datasource block that declares the provider, for messages about it. */
   providerAt: Where;
   /** The datasource block's name: native type attributes are `@<name>.VarChar(…)`. */
@@ -27,8 +27,6 @@ export interface ConfigBlocks {
   datasources: { block: Extract<Block, { type: 'datasource' }>; file: string }[];
   generators: { block: Extract<Block, { type: 'generator' }>; file: string }[];
 }
-
-const PROVIDERS: Record<string, Provider> = { postgresql: 'postgresql', postgres: 'postgresql', sqlite: 'sqlite' };
 
 function assignments(block: { assignments: unknown[] }): Assignment[] {
   return block.assignments.filter((a): a is Assignment => (a as Assignment).type === 'assignment');
@@ -51,8 +49,8 @@ export function readConfig(blocks: ConfigBlocks, firstFile: string): PrismaConfi
   if (!providerAssignment) fail(providerAt, `the datasource "${ds.name}" has no provider; add provider = "postgresql" (or "sqlite")`);
   const providerText = stringLiteral(providerAssignment.value);
   if (providerText === undefined) fail(providerAt, `the provider of datasource "${ds.name}" must be a string such as "postgresql" (got ${show(providerAssignment.value)})`);
-  const provider = Object.hasOwn(PROVIDERS, providerText) ? PROVIDERS[providerText] : undefined;
-  if (!provider) fail(providerAt, `datasource provider "${providerText}" is not supported; use "postgresql" or "sqlite"`);
+  const provider = providerNamed(providerText);
+  if (!provider) fail(providerAt, `datasource provider "${providerText}" is not supported; use ${providerNames()}`);
 
   const previewFeatures = new Set<string>();
   for (const { block, file: gFile } of blocks.generators) {
@@ -77,7 +75,7 @@ export function readConfig(blocks: ConfigBlocks, firstFile: string): PrismaConfi
   const ext = values.get('extensions');
   if (ext) {
     const where = at(file, ext);
-    if (provider !== 'postgresql') fail(where, 'the `extensions` property is PostgreSQL’s; Prisma does not know it for sqlite — remove it');
+    if (!provider.extensions) fail(where, `the \`extensions\` property is PostgreSQL’s; Prisma does not know it for ${provider.name} — remove it`);
     if (!previewFeatures.has('postgresqlextensions')) {
       fail(where, 'the `extensions` property is only available with the `postgresqlExtensions` preview feature; add previewFeatures = ["postgresqlExtensions"] to a generator block');
     }

@@ -10,7 +10,7 @@ import { sqlIdentifier, sqlString } from '../sql.js';
 import { booleanArg, constantArg, fieldList, isFunc, isKeyValue, readArgs, show, stringArg, stringLiteral, type FieldRef } from './args.js';
 import { fail, lineOf, type Where } from './errors.js';
 import { INDEX_TYPES, operatorClassProblem, operatorClassSql, type IndexedField, type IndexType } from './operator-classes.js';
-import type { Provider } from './types.js';
+import type { PrismaProvider } from './providers/index.js';
 
 /** A scalar field of the model: what indexes refer to. */
 export interface ScalarField extends IndexedField {
@@ -23,7 +23,7 @@ export interface ModelContext {
   file: string;
   model: string;
   table: string;
-  provider: Provider;
+  provider: PrismaProvider;
   previewFeatures: ReadonlySet<string>;
   scalars: ReadonlyMap<string, ScalarField>;
   relations: ReadonlySet<string>;
@@ -95,8 +95,8 @@ export function blockIndex(attr: BlockAttribute, ctx: ModelContext): Index {
   const typeName = kind === 'index' ? constantArg(args.get('type'), `${attribute}(type:)`, 'Gin', where) : undefined;
   if (typeName !== undefined && !Object.hasOwn(INDEX_TYPES, typeName)) fail(where, `${attribute}: unknown index type ${typeName}; use one of ${Object.keys(INDEX_TYPES).join(', ')}`);
   const type = (typeName ?? 'BTree') as IndexType;
-  if (type !== 'BTree' && ctx.provider !== 'postgresql') fail(where, `${attribute}: type: ${type} is not supported with the current connector (${ctx.provider}); only BTree is`);
-  if (ctx.provider === 'postgresql') {
+  if (type !== 'BTree' && !ctx.provider.indexTypes) fail(where, `${attribute}: type: ${type} is not supported with the current connector (${ctx.provider.name}); only BTree is`);
+  if (ctx.provider.indexTypes) {
     if (type === 'SpGist' && fields.length > 1) fail(where, `${attribute}: SpGist does not support multi-column indices`);
     if (type === 'Hash' && refs.some((r) => r.args.has('sort'))) fail(where, `${attribute}: Hash type does not support sort option`);
   }
@@ -127,7 +127,7 @@ export function blockIndex(attr: BlockAttribute, ctx: ModelContext): Index {
 
 function primaryKeyName(args: Map<string, Value | Func>, ctx: ModelContext, where: Where): string {
   const map = stringArg(args.get('map'), 'the primary key’s map', where);
-  if (map !== undefined && ctx.provider === 'sqlite') fail(where, `model ${ctx.model}: a database name (map:) for the primary key is not supported by the sqlite provider; remove it`);
+  if (map !== undefined && !ctx.provider.namedKeys) fail(where, `model ${ctx.model}: a database name (map:) for the primary key is not supported by the ${ctx.provider.name} provider; remove it`);
   return map ?? ctx.names.primaryKey(ctx.table);
 }
 
@@ -171,7 +171,7 @@ function resolveFields(refs: FieldRef[], kind: Kind, ctx: ModelContext, where: W
 
 /** PostgreSQL cannot index xml; Prisma refuses such an index at the field. */
 function refuseXml(fields: ScalarField[], ctx: ModelContext): void {
-  if (ctx.provider !== 'postgresql') return;
+  if (!ctx.provider.indexTypes) return;
   const xml = fields.find((f) => f.native === 'Xml');
   if (xml) fail({ file: ctx.file, line: xml.line }, `field ${ctx.model}.${xml.name}: an index cannot be defined on fields with native type Xml of PostgreSQL`);
 }
@@ -188,11 +188,11 @@ function indexKey(field: ScalarField, ref: Pick<FieldRef, 'args'>, type: IndexTy
     const raw = isFunc(ops) && ops.name === 'raw' ? rawText(ops, `${attribute}: ops: raw(…)`, where) : undefined;
     const named = raw === undefined ? constantArg(ops as Value, `${attribute}(ops:)`, 'JsonbPathOps', where) : undefined;
     if (named !== undefined && !operatorClassSql(named)) fail(where, `${attribute}: ${named} is not an operator class Prisma knows; name one (JsonbPathOps, InetOps …) or write ops: raw("the_ops")`);
-    if (ctx.provider === 'postgresql') opclass = raw ?? operatorClassSql(named!);
+    if (ctx.provider.indexTypes) opclass = raw ?? operatorClassSql(named!);
     // SQLite has no operator classes: Prisma accepts ops: there and writes nothing of it.
   }
   // Prisma checks named operator classes and fields without one; a raw one is the user's word.
-  if (ctx.provider === 'postgresql' && !isFunc(ops)) {
+  if (ctx.provider.indexTypes && !isFunc(ops)) {
     const problem = operatorClassProblem(type, field, ops === undefined ? undefined : String(ops));
     if (problem) fail(where, `${attribute}: ${problem}`);
   }
@@ -225,7 +225,7 @@ function partialIndex(v: Value | Func | undefined, attribute: string, ctx: Model
   } else {
     return fail(where, `${attribute}: the where argument must be a raw() call or an object literal, e.g. where: raw("status = 'active'") or where: { active: true } (got ${show(v)})`);
   }
-  return { where: ctx.provider === 'postgresql' ? `(${predicate})` : predicate };
+  return { where: ctx.provider.partialPredicate(predicate) };
 }
 
 function isObject(v: unknown): v is { type: 'object'; properties: KeyValue[] } {

@@ -5,11 +5,11 @@
  */
 import { fail, type Where } from './errors.js';
 import { truncateBytes } from '../../dialects/postgres/identifiers.js';
-import { identifierLimit, type Provider } from './types.js';
+import type { PrismaProvider } from './providers/index.js';
 
 /** Prisma's default constraint and index names, cut to the provider's identifier limit as Prisma cuts them. */
-export function namer(provider: Provider) {
-  const limit = identifierLimit(provider);
+export function namer(provider: PrismaProvider) {
+  const limit = provider.identifierLimit;
   const cut = (s: string, room: number): string => (Buffer.byteLength(s) >= limit - room ? truncateBytes(s, limit - room) : s);
   return {
     primaryKey: (table: string): string => `${cut(table, 5)}_pkey`,
@@ -32,15 +32,15 @@ export class ConstraintNames {
   private readonly global = new Set<string>();
   private readonly perModel = new Map<string, Set<string>>();
 
-  constructor(private readonly provider: Provider) {}
+  constructor(private readonly provider: PrismaProvider) {}
 
   claim<T extends string | { name: string }>(model: string, named: T, where: Where, kind: 'key' | 'index' | 'foreignKey'): T {
     const name = typeof named === 'string' ? named : named.name;
     const local = this.perModel.get(model) ?? new Set<string>();
     this.perModel.set(model, local);
-    const globalKind = kind === 'index' || (kind === 'key' && this.provider === 'postgresql');
+    const globalKind = kind === 'index' || (kind === 'key' && this.provider.keysShareIndexNames);
     if (globalKind && this.global.has(name)) {
-      fail(where, `the constraint name "${name}" is used twice; ${this.provider === 'postgresql' ? 'primary keys, indexes and unique constraints' : 'indexes and unique constraints'} share one namespace over the schema — give another name with map:`);
+      fail(where, `the constraint name "${name}" is used twice; ${this.provider.keysShareIndexNames ? 'primary keys, indexes and unique constraints' : 'indexes and unique constraints'} share one namespace over the schema — give another name with map:`);
     }
     if (local.has(name)) fail(where, `the constraint name "${name}" is used twice on model ${model}; its key, indexes, unique constraints and foreign keys share one namespace — give another name with map:`);
     if (globalKind) this.global.add(name);

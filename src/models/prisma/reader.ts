@@ -7,7 +7,6 @@
  */
 import type { Attribute, BlockAttribute, Block, Enum, Field, Model } from '@mrleebo/prisma-ast';
 import { emptyTable, keyColumn, type Column, type EnumType, type Schema, type Table } from '../../schema/schema.js';
-import { pgTypeName } from '../sql.js';
 import { readArgs, stringArg, stringLiteral } from './args.js';
 import { blockAttrsOf, fieldAttr, fieldsOf, spelled, typeName } from './ast.js';
 import { readConfig, type ConfigBlocks, type PrismaConfig } from './config.js';
@@ -18,7 +17,7 @@ import { blockId, blockIndex, fieldId, fieldUnique, type ModelContext, type Scal
 import { ConstraintNames, namer } from './names.js';
 import { relationsOf, type Located } from './relations.js';
 import { parseSchemaFile } from './source.js';
-import { nativeType, scalarType, SCALAR_TYPES } from './types.js';
+import { SCALAR_TYPES } from './types.js';
 
 interface ParsedFiles {
   models: Located<Model>[];
@@ -44,16 +43,15 @@ export async function readPrismaFiles(files: readonly string[], dialect: string,
     }
   }
   const config = readConfig(blocks.config, files[0]);
-  const expected = dialect === 'postgres' ? 'postgresql' : dialect;
-  if (config.provider !== expected) {
+  if (config.provider.dialect !== dialect) {
     fail(
       config.providerAt,
-      `the datasource provider is "${config.provider}" but the database is ${database}; point migrator at a ${config.provider === 'sqlite' ? 'sqlite:' : 'postgres://'} database or change the provider`,
+      `the datasource provider is "${config.provider.name}" but the database is ${database}; point migrator at a ${config.provider.urlStart} database or change the provider`,
     );
   }
   for (const { node, file } of later) {
     const where = { file, line: lineOf(node as { location?: { startLine?: number } }) };
-    if (node.type === 'type') fail(where, `type ${node.name}: composite types are not supported on ${config.provider === 'postgresql' ? 'Postgres' : 'sqlite'}; use a model or a Json field`);
+    if (node.type === 'type') fail(where, `type ${node.name}: composite types are not supported on ${config.provider.title}; use a model or a Json field`);
     // Prisma Migrate leaves views alone: their SQL is the user's.
     if (node.type === 'view' && !config.previewFeatures.has('views')) fail(where, `view ${node.name}: view definitions are only available with the \`views\` preview feature; add "views" to previewFeatures in your generator block`);
   }
@@ -196,7 +194,7 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
       t.primaryKey = fieldId(fieldAttr(field.node, 'id')!, field, ctx);
       // On SQLite any single Int key is INTEGER PRIMARY KEY AUTOINCREMENT, default or not.
       const key = t.columns.find((c) => c.name === field.column)!;
-      if (provider === 'sqlite' && key.type === 'INTEGER') key.autoincrement = true;
+      if (provider.integerKeyAutoincrement && key.type === 'INTEGER') key.autoincrement = true;
     } else if (blockIdAttr) {
       t.primaryKey = blockId(blockIdAttr, ctx);
     }
@@ -222,7 +220,7 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
   return {
     tables: [...tables.values(), ...junctions],
     // Prisma Migrate creates every enum of the schema, used or not.
-    ...(provider === 'postgresql' && enumDb.size ? { enums: [...enumDb.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) } : {}),
+    ...(provider.enumTypes && enumDb.size ? { enums: [...enumDb.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) } : {}),
     ...(config.extensions.length ? { extensions: config.extensions } : {}),
   };
 }
@@ -261,21 +259,21 @@ function columnOf(f: Field, m: Model, file: string, config: PrismaConfig, enumDb
   } else if (enumDb.has(type)) {
     if (native) fail({ file, line: lineOf(native) ?? where.line }, `${m.name}.${f.name}: a native type attribute cannot be used on an enum field`);
     scalar = 'Enum';
-    sqlType = provider === 'postgresql' ? pgTypeName(enumDb.get(type)!.name) : 'TEXT';
+    sqlType = provider.enumColumn(enumDb.get(type)!.name);
   } else if (SCALAR_TYPES.has(type)) {
     scalar = type;
-    if (native && provider === 'sqlite') fail({ file, line: lineOf(native) ?? where.line }, `native type ${spelled(native)} is not available on sqlite`);
+    if (native && !provider.nativeType) fail({ file, line: lineOf(native) ?? where.line }, `native type ${spelled(native)} is not available on ${provider.name}`);
     if (native) {
       const args = (native.args ?? []).map((a) => String(stringLiteral(a.value) ?? a.value));
-      const nt = nativeType(native.name, args);
+      const nt = provider.nativeType?.(native.name, args);
       if (!nt) fail({ file, line: lineOf(native) ?? where.line }, `native type ${spelled(native)} of ${m.name}.${f.name} is not supported`);
       sqlType = nt;
-    } else sqlType = scalarType(provider, type)!;
+    } else sqlType = provider.scalars[type];
   } else {
     return fail(where, `type "${type}" of ${m.name}.${f.name} is neither a scalar type, an enum nor a model`);
   }
   if (f.array) {
-    if (provider !== 'postgresql') fail(where, `${m.name}.${f.name}: scalar lists need PostgreSQL; the sqlite connector does not support lists`);
+    if (!provider.lists) fail(where, `${m.name}.${f.name}: scalar lists need PostgreSQL; the ${provider.name} connector does not support lists`);
     sqlType = `${sqlType}[]`;
   }
   // Prisma writes NOT NULL for required fields only: optional ones and lists are nullable.

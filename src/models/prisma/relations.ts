@@ -6,6 +6,7 @@
  */
 import type { Field, Model, Value } from '@mrleebo/prisma-ast';
 import { emptyTable, type Column, type ForeignKey, type ForeignKeyAction, type Table } from '../../schema/schema.js';
+import { dialectNamed } from '../../dialects/index.js';
 import { constantArg, fieldList, readArgs, stringArg } from './args.js';
 import { fieldAttr, fieldsOf, typeName } from './ast.js';
 import type { PrismaConfig } from './config.js';
@@ -78,11 +79,11 @@ export function relationsOf(
       for (const [key, v] of [['onDelete', rel.onDelete], ['onUpdate', rel.onUpdate]] as const) {
         if (v === undefined) continue;
         if (!Object.hasOwn(ACTIONS, v)) fail(rel.where, `${key}: ${v} is not a referential action; use ${Object.keys(ACTIONS).join(', ')}`);
-        if (config.emulatedRelations && (v === 'SetDefault' || (v === 'NoAction' && provider === 'postgresql'))) {
-          fail(rel.where, `${key}: ${v} is not implemented with relationMode = "prisma"${provider === 'postgresql' ? ' on PostgreSQL' : ''}; use Cascade, Restrict or SetNull`);
+        if (config.emulatedRelations && (v === 'SetDefault' || (v === 'NoAction' && provider.emulatedNoActionRefused))) {
+          fail(rel.where, `${key}: ${v} is not implemented with relationMode = "prisma"${provider.emulatedNoActionRefused ? ` on ${dialectNamed(provider.dialect).title}` : ''}; use Cascade, Restrict or SetNull`);
         }
       }
-      if (rel.map !== undefined && provider === 'sqlite') fail(rel.where, '@relation(map:): the sqlite provider does not support named foreign keys; remove map:');
+      if (rel.map !== undefined && !provider.namedKeys) fail(rel.where, `@relation(map:): the ${provider.name} provider does not support named foreign keys; remove map:`);
       if (rel.fields.length) {
         const own = contexts.get(m.name)!;
         const other = contexts.get(targetName)!;
@@ -120,7 +121,7 @@ export function relationsOf(
       const plain = (c: Column, as: string): Column => ({ name: as, type: c.type, nullable: false });
       j.columns = [plain(colA, 'A'), plain(colB, 'B')];
       // Prisma 6 keys the pair with a primary key on PostgreSQL, a unique index on SQLite.
-      if (provider === 'postgresql') j.primaryKey = { name: names.joinTable(name, '_AB_pkey'), columns: ['A', 'B'] };
+      if (provider.joinTablePrimaryKey) j.primaryKey = { name: names.joinTable(name, '_AB_pkey'), columns: ['A', 'B'] };
       else j.indexes.push({ name: names.joinTable(name, '_AB_unique'), columns: ['A', 'B'], unique: true });
       j.indexes.push({ name: names.joinTable(name, '_B_index'), columns: ['B'], unique: false });
       const fk = (side: 'A' | 'B', model: string, column: Column): ForeignKey => ({
