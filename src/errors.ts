@@ -8,14 +8,22 @@ export class MigratorError extends Error {
   /**
    * A stable name of the kind of error, for scripts (`--json` prints it): `CHECKSUM_MISMATCH`,
    * `MULTIPLE_HEADS`, `UNKNOWN_REVISION`, `LOCK_TIMEOUT`, `LOCK_WAIT`, `STATEMENT_FAILED`,
-   * `CONFIG_INVALID`, `CONNECTION_FAILED`, `DATA_LOSS`; `ERROR` for the others.
+   * `CONFIG_INVALID`, `CONNECTION_FAILED`, `DATA_LOSS`, `UNSUPPORTED_OPERATION`; `ERROR` for
+   * the others.
    */
   code: string;
+  /**
+   * What the error is about, as plain JSON-able fields, for scripts and tests to match on instead
+   * of the message: `heads` (MULTIPLE_HEADS), `ref` (UNKNOWN_REVISION), `revisions`
+   * (CHECKSUM_MISMATCH), `revision` and `direction` of a step that failed…
+   */
+  data?: Record<string, unknown>;
 
-  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+  constructor(message: string, options?: { cause?: unknown; code?: string; data?: Record<string, unknown> }) {
     super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.name = 'MigratorError';
     this.code = options?.code ?? ERROR;
+    if (options?.data) this.data = options.data;
   }
 }
 
@@ -47,7 +55,23 @@ const CODES_BY_NAME: Record<string, string> = {
   LockWaitError: 'LOCK_WAIT',
   StatementError: 'STATEMENT_FAILED',
   ForeignKeyViolationError: 'STATEMENT_FAILED',
+  UnsupportedOperationError: 'UNSUPPORTED_OPERATION',
 };
+
+/**
+ * The data of anything thrown: the fields of every error along its causes, an outer error's
+ * winning (a failed step's `revision` with its refused statement's `statement` and `detail`);
+ * undefined when none has any.
+ */
+export function errorData(error: unknown): Record<string, unknown> | undefined {
+  const layers: Record<string, unknown>[] = [];
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    const data = e instanceof MigratorError ? e.data : (e as { data?: unknown }).data;
+    if (data && typeof data === 'object') layers.push(data as Record<string, unknown>);
+  }
+  if (layers.length === 0) return undefined;
+  return Object.assign({}, ...layers.reverse()) as Record<string, unknown>;
+}
 
 /** The message of anything thrown, for wrapping into a MigratorError. */
 export function messageOf(error: unknown): string {

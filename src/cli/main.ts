@@ -13,7 +13,7 @@ import { Command, CommanderError } from 'commander';
 import type { RevisionInfo } from '../commands/inspect.js';
 import { parseDuration } from '../config/config.js';
 import { redact } from '../config/secrets.js';
-import { errorCode, MigratorError, suppressedOf } from '../errors.js';
+import { errorCode, errorData, MigratorError, suppressedOf } from '../errors.js';
 import { Project } from '../project.js';
 import { packageVersion } from '../version.js';
 import { diagnosticLines } from './diagnostics.js';
@@ -745,7 +745,9 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     }
     const message = error instanceof Error ? error.message : String(error);
     if (jsonErrors) {
-      process.stderr.write(redact(`${JSON.stringify({ error: { code: errorCode(error), message, ...(diagnosticLines(error).length ? { details: diagnosticLines(error).map((l) => l.trim()) } : {}) } })}\n`));
+      const data = errorData(error);
+      const details = diagnosticLines(error).map((l) => l.trim());
+      process.stderr.write(redact(`${JSON.stringify({ error: { code: errorCode(error), message, ...(data ? { data } : {}), ...(details.length ? { details } : {}) } })}\n`));
       return EXIT_ERROR;
     }
     // Under the one line, what the database said about a statement it refused (psql's LINE with

@@ -146,7 +146,7 @@ function singleHead(graph: RevisionGraph, autogenerate: boolean): Revision | und
   if (heads.length <= 1) return heads[0];
   throw new MigratorError(
     `the revision files have ${heads.length} heads (${describeRevisions(heads)}); a new revision needs one parent: run \`migrator merge heads -m "merge"\` to join them, or \`migrator revision ${autogenerate ? '--autogenerate ' : ''}--head <revision> -m "…"\` to build on one`,
-    { code: 'MULTIPLE_HEADS' },
+    { code: 'MULTIPLE_HEADS', data: { heads: heads.map((h) => h.id) } },
   );
 }
 

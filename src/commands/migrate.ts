@@ -71,7 +71,7 @@ export function refuseUnjoinedHeads(graph: RevisionGraph): void {
   if (heads.length === 0) return;
   throw new MigratorError(
     `the revision files have ${heads.length} heads (${describeRevisions(heads)}) that no merge joins; run \`migrator merge heads -m "merge"\` to join them, or \`migrator migrate heads\` to apply ${heads.length === 2 ? 'both' : 'all'} as they are`,
-    { code: 'MULTIPLE_HEADS' },
+    { code: 'MULTIPLE_HEADS', data: { heads: heads.map((h) => h.id) } },
   );
 }
 

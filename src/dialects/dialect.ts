@@ -218,9 +218,13 @@ export interface Clock {
 }
 
 export class UnsupportedOperationError extends Error {
+  /** The fields `--json` prints with the error's code (UNSUPPORTED_OPERATION). */
+  readonly data: { dialect: string; operation: string };
+
   constructor(dialect: string, what: string) {
     super(`${dialect} cannot ${what}`);
     this.name = 'UnsupportedOperationError';
+    this.data = { dialect, operation: what };
   }
 }
 
@@ -260,6 +264,12 @@ export class StatementError extends Error {
   ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = 'StatementError';
+  }
+
+  /** The fields `--json` prints with the error's code (STATEMENT_FAILED). */
+  get data(): { statement: string; detail?: string; hint?: string } {
+    const { detail, hint } = this.diagnostics;
+    return { statement: this.statement, ...(detail ? { detail } : {}), ...(hint ? { hint } : {}) };
   }
 }
 

@@ -42,8 +42,8 @@ export interface Revision {
 }
 
 export class RevisionError extends MigratorError {
-  constructor(message: string, code?: string) {
-    super(message, { code });
+  constructor(message: string, code?: string, data?: Record<string, unknown>) {
+    super(message, { code, ...(data ? { data } : {}) });
     this.name = 'RevisionError';
   }
 }
@@ -366,9 +366,9 @@ export class RevisionGraph {
     }
     const labelled = this.labels.get(ref);
     if (labelled) return this.rev(labelled);
-    if (ref.length < 4) throw new RevisionError(`no revision "${ref}"; a partial id needs at least 4 characters`, 'UNKNOWN_REVISION');
+    if (ref.length < 4) throw new RevisionError(`no revision "${ref}"; a partial id needs at least 4 characters`, 'UNKNOWN_REVISION', { ref });
     const matches = this.revisions.filter((r) => r.id.startsWith(ref));
-    if (matches.length === 0) throw new RevisionError(`no revision "${ref}"; see \`migrator history\` for the revisions there are`, 'UNKNOWN_REVISION');
+    if (matches.length === 0) throw new RevisionError(`no revision "${ref}"; see \`migrator history\` for the revisions there are`, 'UNKNOWN_REVISION', { ref });
     if (matches.length > 1) throw new RevisionError(`revision prefix "${ref}" is ambiguous: ${matches.map((m) => m.id).join(', ')}`);
     return matches[0];
   }
@@ -380,6 +380,7 @@ export class RevisionGraph {
       throw new RevisionError(
         `there are ${heads.length} heads (${describeRevisions(heads)}); name one (e.g. <label>@head), use "heads", or join them with \`migrator merge heads -m <message>\``,
         'MULTIPLE_HEADS',
+        { heads: heads.map((h) => h.id) },
       );
     }
     return heads[0];

@@ -227,7 +227,7 @@ export function checksumError(problems: readonly ChecksumProblem[], table: strin
     problems.length === 1 ? one(problems[0]) : `${problems.length} applied revision files are not the ones the database ran (history table ${table}): ${problems.map(one).join('; ')}`;
   return new MigratorError(
     `${what}. Restore the file${problems.length === 1 ? '' : 's'} as ${problems.length === 1 ? 'it was' : 'they were'} when applied; or, if the edit is deliberate and the database already matches it, record ${problems.length === 1 ? 'the file as it is' : 'the files as they are'} with \`migrator repair ${ids}\``,
-    { code: 'CHECKSUM_MISMATCH' },
+    { code: 'CHECKSUM_MISMATCH', data: { revisions: problems.map((p) => p.revision) } },
   );
 }
 

@@ -201,7 +201,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
       const tries = (options.lockRetries ?? 0) + 1;
       detail = `a statement waited longer than the lock timeout${options.lockTimeout ? ` (${options.lockTimeout} ms)` : ''} for a table lock, ${tries === 1 ? 'once' : `${tries} times`} (in statement: ${abbreviate(error.statement)}); ${holders.length ? `held by ${holders.join('; ')}` : 'its holder has let go since'}. End that session or wait for it, then rerun; or raise "lockTimeout"`;
     }
-    return new MigratorError(`${stepLabel(step)} failed; ${rolledBack.replace('%s', where)}: ${detail}`, { cause: error });
+    return new MigratorError(`${stepLabel(step)} failed; ${rolledBack.replace('%s', where)}: ${detail}`, { cause: error, data: { revision: step.revision.id, direction: step.direction } });
   };
   /** Runs a transaction, again after a pause when a statement timed out waiting for a lock. */
   const retrying = async (what: string, attempt: () => Promise<void>): Promise<void> => {
@@ -406,7 +406,10 @@ function compileFor(dialect: Dialect, ops: readonly Operation[], schema: Schema,
   try {
     return dialect.compile(ops, schema);
   } catch (error) {
-    throw new MigratorError(`revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}): ${messageOf(error)}`, { cause: error });
+    throw new MigratorError(`revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}): ${messageOf(error)}`, {
+      cause: error,
+      data: { revision: step.revision.id, direction: step.direction },
+    });
   }
 }
 

@@ -43,12 +43,12 @@ function doc(r: RunResult, status = 0): any {
 }
 
 /** The JSON error document on stderr of a run that failed; stdout is empty. */
-function jsonError(r: RunResult): { code: string; message: string } {
+function jsonError(r: RunResult): { code: string; message: string; data?: Record<string, unknown> } {
   assert.equal(r.status, 2, explain(r, 'to exit 2'));
   assert.equal(r.stdout, '', explain(r, 'to print nothing on stdout'));
   const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
   assert.equal(lines.length, 1, explain(r, 'to print one line on stderr'));
-  const parsed = JSON.parse(lines[0]) as { error: { code: string; message: string } };
+  const parsed = JSON.parse(lines[0]) as { error: { code: string; message: string; data?: Record<string, unknown> } };
   assert.deepEqual(Object.keys(parsed), ['error']);
   assert.equal(typeof parsed.error.message, 'string');
   return parsed.error;
@@ -180,17 +180,23 @@ describe('errors as JSON, with a stable code', () => {
     const unknown = jsonError(p.run(['upgrade', 'ffff99990000', '--json']));
     assert.equal(unknown.code, 'UNKNOWN_REVISION');
     assert.match(unknown.message, /no revision "ffff99990000"/);
+    assert.deepEqual(unknown.data, { ref: 'ffff99990000' });
     // The same message as without --json.
     assert.equal(p.run(['upgrade', 'ffff99990000']).stderr, `error: ${unknown.message}\n`);
 
     p.ok(['revision', '-m', 'b', '--rev-id', B]);
     p.ok(['revision', '-m', 'c', '--rev-id', C, '--head', A, '--splice']);
-    assert.equal(jsonError(p.run(['migrate', '--json'])).code, 'MULTIPLE_HEADS');
+    const heads = jsonError(p.run(['migrate', '--json']));
+    assert.equal(heads.code, 'MULTIPLE_HEADS');
+    assert.deepEqual(heads.data, { heads: [B, C] });
+    assert.deepEqual(jsonError(p.run(['revision', '-m', 'd', '--json'])).data, { heads: [B, C] });
 
     p.ok(['migrate', 'heads']);
     const file = fileOf(p, B);
     p.write(file, `${p.read(file)}\n// edited\n`);
-    assert.equal(jsonError(p.run(['downgrade', A, '--json'])).code, 'CHECKSUM_MISMATCH');
+    const changed = jsonError(p.run(['downgrade', A, '--json']));
+    assert.equal(changed.code, 'CHECKSUM_MISMATCH');
+    assert.deepEqual(changed.data, { revisions: [B] });
 
     assert.equal(jsonError(p.run(['current', '--json', '--config', 'missing.config.ts'])).code, 'CONFIG_INVALID');
     assert.equal(jsonError(p.run(['current', '--json', '--database', 'mysql://x/y'])).code, 'CONFIG_INVALID');
@@ -201,6 +207,29 @@ describe('errors as JSON, with a stable code', () => {
     const usage = jsonError(p.run(['migrate', '--json', '--no-such-option']));
     assert.equal(usage.code, 'USAGE');
     assert.match(usage.message, /unknown option/);
+  });
+
+  it('STATEMENT_FAILED with the revision, its direction and the statement the database refused', () => {
+    const p = newProject();
+    p.writeConfig();
+    p.write(`versions/${A}_broken.ts`, sqlRevision(A, null, 'broken', ['CREATE TABLE t (id integer)', 'INSERT INTO no_such_table VALUES (1)'], ['DROP TABLE t']));
+    const failed = jsonError(p.run(['migrate', '--json']));
+    assert.equal(failed.code, 'STATEMENT_FAILED');
+    assert.deepEqual(failed.data, { revision: A, direction: 'up', statement: 'INSERT INTO no_such_table VALUES (1)' });
+  });
+
+  it('UNSUPPORTED_OPERATION naming the dialect and the operation', () => {
+    const p = newProject();
+    p.writeConfig();
+    p.write(
+      `versions/${A}_comment.ts`,
+      `import type { Operations } from 'migrator';\nexport const revision = '${A}';\nexport const downRevision = null;\nexport async function upgrade(op: Operations) {\n  await op.createTable('t', { columns: [{ name: 'id', type: 'integer', nullable: false }] });\n  await op.setTableComment('t', 'people');\n}\nexport async function downgrade(op: Operations) {\n  await op.dropTable('t');\n}\n`,
+    );
+    const unsupported = jsonError(p.run(['migrate', '--json']));
+    assert.equal(unsupported.code, 'UNSUPPORTED_OPERATION');
+    assert.equal(unsupported.data?.dialect, 'sqlite');
+    assert.match(String(unsupported.data?.operation), /comment/);
+    assert.equal(unsupported.data?.revision, A);
   });
 
   it('DATA_LOSS when a revision would drop a column with data', () => {
