@@ -52,6 +52,48 @@ export interface ReadModelsOptions {
   dataSources?: readonly string[];
 }
 
+interface SourceRead {
+  dialect: string;
+  /** The database, as messages name it. */
+  database: string;
+  options: ReadModelsOptions;
+}
+
+/**
+ * A kind of model file: which files it claims (by name), and how it reads them. Every file the
+ * globs match is claimed by one source; a file none claims is an error, never passed over.
+ */
+interface ModelSource {
+  /** What it reads, for messages. */
+  readonly what: string;
+  claims(file: string): boolean;
+  read(files: string[], how: SourceRead): Promise<Schema>;
+}
+
+const MODEL_SOURCES: readonly ModelSource[] = [
+  {
+    what: 'TypeScript entity files (.ts, .tsx, .mts, .cts)',
+    claims: (file) => /\.(c|m)?tsx?$/.test(file),
+    async read(files, { dialect, options }) {
+      const { readEntityFiles } = await import('./typescript/reader.js');
+      const schema = readEntityFiles(files, dialect, { namingStrategy: options.namingStrategy });
+      if (schema.tables.length === 0) {
+        const shown = files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
+        throw new MigratorError(`no entity class (a class with @Entity) in the TypeScript files the models globs match (${shown}); point "models" at your entity files`);
+      }
+      return schema;
+    },
+  },
+  {
+    what: 'Prisma schemas (.prisma)',
+    claims: (file) => file.endsWith('.prisma'),
+    async read(files, { dialect, database }) {
+      const { readPrismaFiles } = await import('./prisma/reader.js');
+      return readPrismaFiles(files, dialect, database);
+    },
+  },
+];
+
 /** Reads the models of a project for `dialect` (`database` names it in messages). */
 export async function readModels(
   globs: readonly (string | ModelGlob)[],
@@ -66,16 +108,16 @@ export async function readModels(
   }
   const files = globs.length ? modelFiles(globs) : [];
   if (globs.length && files.length === 0) throw new MigratorError(`no model files match ${globs.map(shownGlob).join(', ')} (from ${configFile})`);
-  const prisma = files.filter((f) => f.endsWith('.prisma'));
-  const typescript = files.filter((f) => /\.(c|m)?tsx?$/.test(f));
-  let schema: Schema = { tables: [] };
-  if (typescript.length) {
-    const { readEntityFiles } = await import('./typescript/reader.js');
-    schema = merge(schema, readEntityFiles(typescript, dialect, { namingStrategy: options.namingStrategy }));
+  const unclaimed = files.find((f) => !MODEL_SOURCES.some((source) => source.claims(f)));
+  if (unclaimed !== undefined) {
+    throw new MigratorError(
+      `${unclaimed} matches "models" (${globs.map(shownGlob).join(', ')}, from ${configFile}), but migrator reads ${MODEL_SOURCES.map((s) => s.what).join(' and ')}, not this file; narrow the glob`,
+    );
   }
-  if (prisma.length) {
-    const { readPrismaFiles } = await import('./prisma/reader.js');
-    schema = merge(schema, await readPrismaFiles(prisma, dialect, database));
+  let schema: Schema = { tables: [] };
+  for (const source of MODEL_SOURCES) {
+    const claimed = files.filter((f) => source.claims(f));
+    if (claimed.length) schema = merge(schema, await source.read(claimed, { dialect, database, options }));
   }
   for (const file of dataSources) {
     const { readDataSource } = await import('./typeorm/datasource.js');

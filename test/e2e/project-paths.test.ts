@@ -103,6 +103,27 @@ describe('a project in a folder whose name has glob characters', () => {
     assert.equal(line, `error: no model files match models/*.ts (from ${p.path('migrator.config.ts')})`);
   });
 
+  it('a file the models glob matches that no model source reads is named, not passed over', () => {
+    const p = newProject('migrator-paths-');
+    p.writeConfig({ models: ['entities/*'] });
+    p.writeEntity('product', PRODUCT);
+    p.write('entities/product.js', 'module.exports = {};\n');
+    const line = assertUserError(p.run(['makemigrations']));
+    assert.equal(
+      line,
+      `error: ${p.path('entities/product.js')} matches "models" (entities/*, from ${p.path('migrator.config.ts')}), but migrator reads TypeScript entity files (.ts, .tsx, .mts, .cts) and Prisma schemas (.prisma), not this file; narrow the glob`,
+    );
+    assert.deepEqual(p.versionFiles(), []);
+  });
+
+  it('TypeScript model files with no entity class in them are an error, not an empty model', () => {
+    const p = newProject('migrator-paths-');
+    p.writeConfig({ models: ['entities/*.ts'] });
+    p.write('entities/status.ts', "export enum Status { Active = 'active' }\n");
+    const line = assertUserError(p.run(['makemigrations']));
+    assert.match(line, /^error: no entity class \(a class with @Entity\) in the TypeScript files the models globs match \(.*entities\/status\.ts\); point "models" at your entity files$/);
+  });
+
   it('the glob in "models" stays a glob: brackets in it are a set of characters', () => {
     const p = newProject('migrator-paths-', 'app (copy)');
     p.write('migrator.config.ts', configSource({ models: ['entities/[p]roduct.ts'] }));
