@@ -4,6 +4,7 @@
  * pending or drifted.
  */
 import { MigratorError } from '../errors.js';
+import { dispatch, type Handlers } from '../operations/kinds.js';
 import type { Operation } from '../operations/operation.js';
 import { summarizeOperation } from '../operations/operation.js';
 import type { Project } from '../project.js';
@@ -103,24 +104,59 @@ export interface Status {
 
 /** The drift summary of the operations that would turn the database into the models. */
 export function driftOf(ops: readonly Operation[]): Drift {
-  const missing = new Set<string>();
-  const extra = new Set<string>();
-  const changed = new Map<string, string[]>();
-  for (const op of ops) {
-    if (op.kind === 'createTable') missing.add(op.table.name);
-    else if (op.kind === 'dropTable') extra.add(op.table);
-    else if ('table' in op && typeof op.table === 'string') {
-      if (missing.has(op.table) || extra.has(op.table)) continue;
-      changed.set(op.table, [...(changed.get(op.table) ?? []), summarizeOperation(op)]);
-    }
-  }
+  const found: DriftFound = { missing: new Set(), extra: new Set(), changed: new Map() };
+  for (const op of ops) dispatch(DRIFT, op, found);
   const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
   return {
-    missingTables: sorted(missing),
-    extraTables: sorted(extra),
-    changedTables: sorted(changed.keys()).map((table) => ({ table, changes: changed.get(table)! })),
+    missingTables: sorted(found.missing),
+    extraTables: sorted(found.extra),
+    changedTables: sorted(found.changed.keys()).map((table) => ({ table, changes: found.changed.get(table)! })),
   };
 }
+
+interface DriftFound {
+  missing: Set<string>;
+  extra: Set<string>;
+  /** Table → summaries of its changes. */
+  changed: Map<string, string[]>;
+}
+
+/** A change to a table both sides have: one of its changes (a table missing or extra says it all). */
+function tableChanged(op: Operation & { table: string }, found: DriftFound): void {
+  if (found.missing.has(op.table) || found.extra.has(op.table)) return;
+  found.changed.set(op.table, [...(found.changed.get(op.table) ?? []), summarizeOperation(op)]);
+}
+
+/** Not a change to one table's shape that the summary lists. */
+const notListed = (): void => undefined;
+
+const DRIFT: Handlers<void, [found: DriftFound]> = {
+  createTable: (op, found) => {
+    found.missing.add(op.table.name);
+  },
+  dropTable: (op, found) => {
+    found.extra.add(op.table);
+  },
+  renameTable: notListed,
+  addColumn: tableChanged,
+  dropColumn: tableChanged,
+  alterColumn: tableChanged,
+  renameColumn: tableChanged,
+  alterPrimaryKey: tableChanged,
+  createIndex: tableChanged,
+  dropIndex: tableChanged,
+  addConstraint: tableChanged,
+  validateConstraint: tableChanged,
+  dropConstraint: tableChanged,
+  setTableComment: tableChanged,
+  createExtension: notListed,
+  dropExtension: notListed,
+  createEnum: notListed,
+  dropEnum: notListed,
+  addEnumValue: notListed,
+  dropEnumValue: notListed,
+  execute: notListed,
+};
 
 /** What an operator or a health endpoint asks: where the database is, what is pending, what drifted. */
 export async function status(project: Project): Promise<Status> {

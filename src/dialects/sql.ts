@@ -3,7 +3,8 @@
  * constraint definitions, indexes, and the statements whose text does not depend on the dialect.
  * Each dialect's compiler handles the rest.
  */
-import type { Constraint, Operation } from '../operations/operation.js';
+import type { Handlers } from '../operations/kinds.js';
+import type { Constraint } from '../operations/operation.js';
 import { normalizeIndexKey, type Index, type IndexKey } from '../schema/schema.js';
 import { quoteIdentifier as q } from './dialect.js';
 
@@ -43,24 +44,16 @@ export function createIndexSql(table: string, i: Index): string {
   return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(table)}${using} (${i.columns.map(indexKeySql).join(', ')})${i.where ? ` WHERE ${i.where}` : ''}`;
 }
 
-/** The statements of an operation whose SQL is the same in every dialect; undefined otherwise. */
-export function standardSql(op: Operation): string[] | undefined {
-  switch (op.kind) {
-    case 'dropTable':
-      return [`DROP TABLE ${q(op.table)}`];
-    case 'renameTable':
-      return [`ALTER TABLE ${q(op.from)} RENAME TO ${q(op.to)}`];
-    case 'dropColumn':
-      return [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`];
-    case 'renameColumn':
-      return [`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`];
-    case 'createIndex':
-      return [createIndexSql(op.table, op.index)];
-    case 'dropIndex':
-      return [`DROP INDEX ${q(op.name)}`];
-    case 'execute':
-      return [op.sql];
-    default:
-      return undefined;
-  }
-}
+/**
+ * The statements of the kinds whose SQL is the same in every dialect here, for each dialect's
+ * per-kind table to take.
+ */
+export const STANDARD_SQL = {
+  dropTable: (op) => [`DROP TABLE ${q(op.table)}`],
+  renameTable: (op) => [`ALTER TABLE ${q(op.from)} RENAME TO ${q(op.to)}`],
+  dropColumn: (op) => [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column)}`],
+  renameColumn: (op) => [`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`],
+  createIndex: (op) => [createIndexSql(op.table, op.index)],
+  dropIndex: (op) => [`DROP INDEX ${q(op.name)}`],
+  execute: (op) => [op.sql],
+} satisfies Partial<Handlers<string[]>>;

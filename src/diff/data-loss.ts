@@ -8,7 +8,8 @@
  * data-dependent ones make it fail at migrate (rolled back, nothing lost) unless the rows change
  * first — those are also written above their operation in the revision file.
  */
-import { describeOperation, type Operation } from '../operations/operation.js';
+import { dispatch, type Handlers, type OperationOf } from '../operations/kinds.js';
+import { describeOperation, type Constraint, type Operation } from '../operations/operation.js';
 import { describeIndexKey, findColumn, findTable, keyColumn, type Column, type IndexKey, type Schema, type Table } from '../schema/schema.js';
 
 export type FindingKind = 'destructive' | 'data-dependent';
@@ -156,43 +157,63 @@ class Context {
 
   /** Follows an operation's effect on names. */
   follow(op: Operation): void {
-    const columnsOf = (table: string): Map<string, Origin> | undefined => {
-      const t = this.table(table);
-      if (!t) return undefined;
-      if (!this.columns.has(t.name)) this.columns.set(t.name, new Map());
-      return this.columns.get(t.name);
-    };
-    switch (op.kind) {
-      case 'createTable':
-        this.tables.set(op.table.name, 'new');
-        break;
-      case 'renameTable': {
-        const t = this.table(op.from);
-        this.tables.set(op.to, t ? { db: t.name } : 'new');
-        this.tables.set(op.from, 'gone');
-        break;
-      }
-      case 'dropTable':
-        this.tables.set(op.table, 'gone');
-        break;
-      case 'addColumn':
-        columnsOf(op.table)?.set(op.column.name, 'new');
-        break;
-      case 'renameColumn': {
-        const t = this.table(op.table);
-        const c = t && this.column(t, op.from);
-        columnsOf(op.table)?.set(op.to, c ? { db: c.name } : 'new');
-        columnsOf(op.table)?.set(op.from, 'gone');
-        break;
-      }
-      case 'dropColumn':
-        columnsOf(op.table)?.set(op.column, 'gone');
-        break;
-      default:
-        break;
-    }
+    dispatch(FOLLOW_NAMES, op, this);
+  }
+
+  /** Says what a table name stands for from here on. */
+  nameTable(name: string, origin: Origin): void {
+    this.tables.set(name, origin);
+  }
+
+  /** Says what a column name of `table` stands for from here on (for a table that holds rows). */
+  nameColumn(table: string, name: string, origin: Origin): void {
+    const t = this.table(table);
+    if (!t) return;
+    if (!this.columns.has(t.name)) this.columns.set(t.name, new Map());
+    this.columns.get(t.name)!.set(name, origin);
   }
 }
+
+function followRenameTable(op: OperationOf<'renameTable'>, ctx: Context): void {
+  const t = ctx.table(op.from);
+  ctx.nameTable(op.to, t ? { db: t.name } : 'new');
+  ctx.nameTable(op.from, 'gone');
+}
+
+function followRenameColumn(op: OperationOf<'renameColumn'>, ctx: Context): void {
+  const t = ctx.table(op.table);
+  const c = t && ctx.column(t, op.from);
+  ctx.nameColumn(op.table, op.to, c ? { db: c.name } : 'new');
+  ctx.nameColumn(op.table, op.from, 'gone');
+}
+
+/** The kind changes no table's or column's name. */
+const namesUnchanged = (): void => undefined;
+
+/** What each kind does to the names later operations use. */
+const FOLLOW_NAMES: Handlers<void, [ctx: Context]> = {
+  createTable: (op, ctx) => ctx.nameTable(op.table.name, 'new'),
+  dropTable: (op, ctx) => ctx.nameTable(op.table, 'gone'),
+  renameTable: followRenameTable,
+  addColumn: (op, ctx) => ctx.nameColumn(op.table, op.column.name, 'new'),
+  dropColumn: (op, ctx) => ctx.nameColumn(op.table, op.column, 'gone'),
+  alterColumn: namesUnchanged,
+  renameColumn: followRenameColumn,
+  alterPrimaryKey: namesUnchanged,
+  createIndex: namesUnchanged,
+  dropIndex: namesUnchanged,
+  addConstraint: namesUnchanged,
+  validateConstraint: namesUnchanged,
+  dropConstraint: namesUnchanged,
+  setTableComment: namesUnchanged,
+  createExtension: namesUnchanged,
+  dropExtension: namesUnchanged,
+  createEnum: namesUnchanged,
+  dropEnum: namesUnchanged,
+  addEnumValue: namesUnchanged,
+  dropEnumValue: namesUnchanged,
+  execute: namesUnchanged,
+};
 
 /** The probes for a revision's operations against the database's schema, in operation order. */
 export function dataLossProbes(ops: readonly Operation[], database: Schema, options: ProbeOptions): Probe[] {
@@ -204,9 +225,11 @@ export function dataLossProbes(ops: readonly Operation[], database: Schema, opti
   });
 }
 
+type Add = (kind: FindingKind, about: string, sql: string, words: (n: number) => { text: string; comment?: string }) => void;
+
 /** A probe builder bound to one operation: `add(kind, about, sql, words)`. */
-function collector(index: number, out: Probe[]) {
-  return (kind: FindingKind, about: string, sql: string, words: (n: number) => { text: string; comment?: string }): void => {
+function collector(index: number, out: Probe[]): Add {
+  return (kind, about, sql, words) => {
     out.push({
       operation: index,
       kind,
@@ -220,6 +243,25 @@ function collector(index: number, out: Probe[]) {
   };
 }
 
+/** What probing one operation knows: the context, where probes go, and what the operation does. */
+interface Probing {
+  ctx: Context;
+  add: Add;
+  /** What the operation does, for messages: `drop column posts.body`. */
+  subject: string;
+}
+
+/** Probing an operation on a table that holds rows: the table, by the operation's name and the database's. */
+interface TableProbing extends Probing {
+  /** The table's name in the operation. */
+  name: string;
+  table: Table;
+  /** The table's name in the database, quoted. */
+  t: string;
+  /** The database column a name of the table stands for, if it holds values to judge. */
+  column(name: string): Column | undefined;
+}
+
 /**
  * The probes of one operation. Messages use the operation's names; queries the database's. A
  * CHECK or index expression is the model's text, over the model's names: after a rename in the
@@ -227,125 +269,163 @@ function collector(index: number, out: Probe[]) {
  */
 function probeOperation(op: Operation, index: number, ctx: Context): Probe[] {
   const out: Probe[] = [];
-  const add = collector(index, out);
-  const q = ctx.options.quoteIdentifier;
-  const subject = describeOperation(op);
-  if (op.kind === 'dropEnumValue') {
-    const value = ctx.options.quoteLiteral(op.value);
-    for (const { table, column, array } of enumColumns(ctx.database, op.name)) {
-      const c = q(column.name);
-      add('data-dependent', subject, `SELECT count(*) AS n FROM ${q(table.name)} WHERE ${array ? `${value} = ANY(${c}::text[])` : `${c}::text = ${value}`}`, (n) => ({
-        text: `${counted(n, 'row')} of ${table.name} ${verb(n, 'holds', 'hold')} it in ${column.name}`,
-        comment: `migrator: ${counted(n, 'row')} of ${table.name} ${verb(n, 'holds', 'hold')} '${op.value}' in ${column.name}; this fails at migrate unless ${n === 1 ? 'it changes' : 'they change'} first`,
-      }));
-    }
-    return out;
-  }
-  const name = 'table' in op && typeof op.table === 'string' ? op.table : undefined;
-  const table = name !== undefined ? ctx.table(name) : undefined;
-  if (name === undefined || !table) return out;
-  const t = q(table.name);
-  const column = (c: string): Column | undefined => ctx.column(table, c);
-
-  switch (op.kind) {
-    case 'dropTable':
-      add('destructive', subject, `SELECT count(*) AS n FROM ${t}`, (n) => ({ text: `it holds ${counted(n, 'row')}` }));
-      break;
-    case 'dropColumn': {
-      const c = column(op.column);
-      if (c) add('destructive', subject, `SELECT count(${q(c.name)}) AS n FROM ${t}`, (n) => ({ text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} a value` }));
-      break;
-    }
-    case 'addColumn': {
-      const c = op.column;
-      if (c.nullable || c.default !== undefined || c.autoincrement || c.identity) break;
-      add('data-dependent', `add column ${name}.${c.name} NOT NULL`, `SELECT count(*) AS n FROM ${t}`, (n) => ({
-        text: `${name} has ${counted(n, 'row')} and the column has no default`,
-        comment: `migrator: ${name} has ${counted(n, 'row')} and ${c.name} is NOT NULL without a default; this fails at migrate unless it gets a default or the rows are removed first`,
-      }));
-      break;
-    }
-    case 'alterColumn': {
-      const c = column(op.column);
-      if (!c) break;
-      const ch = op.changes;
-      // The runner fills NULLs with the column's default before SET NOT NULL (PostgreSQL's
-      // UPDATE, SQLite's coalesce in the copy): only a column left without one fails.
-      const fill = ch.default !== undefined ? ch.default : c.default;
-      if (ch.nullable === false && c.nullable && (fill === null || fill === undefined)) {
-        add('data-dependent', `alter column ${name}.${op.column} to NOT NULL`, `SELECT count(*) AS n FROM ${t} WHERE ${q(c.name)} IS NULL`, (n) => ({
-          text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} NULL`,
-          comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'holds', 'hold')} NULL in ${op.column}; this fails at migrate unless ${theyAre(n)} filled first`,
-        }));
-      }
-      if (ch.type !== undefined && (TYPE_CHANGES[ctx.options.dialect] ?? 'cast') === 'cast') {
-        const normalize = ctx.options.normalizeType ?? ((x: string) => x);
-        const about = `alter column ${name}.${op.column} to ${ch.type}`;
-        const probes = castProbes({ table: table.name, column: c.name, label: `${name}.${op.column}` }, ch.type, shapeOf(c.type, normalize), shapeOf(ch.type, normalize), ctx.options);
-        for (const p of probes) add(p.kind, about, p.sql, p.words);
-      }
-      break;
-    }
-    case 'createIndex':
-      if (op.index.unique) duplicates(op.index.columns, op.index.where, `create unique index ${op.index.name} on ${name}`);
-      break;
-    case 'alterPrimaryKey':
-      if (op.primaryKey) duplicates(op.primaryKey.columns, undefined, `set the primary key of ${name} to (${op.primaryKey.columns.join(', ')})`);
-      break;
-    case 'addConstraint': {
-      const k = op.constraint;
-      if (k.type === 'unique') duplicates(k.columns, undefined, subject);
-      else if (k.type === 'check') {
-        add('data-dependent', subject, `SELECT count(*) AS n FROM ${t} WHERE NOT (${k.expression})`, (n) => ({
-          text: `${counted(n, 'row')} of ${name} ${verb(n, 'breaks', 'break')} it`,
-          comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'breaks', 'break')} the check (${oneLine(k.expression)}); this fails at migrate unless ${theyAre(n)} changed first`,
-        }));
-      } else {
-        // New columns hold no value to point anywhere yet.
-        const cols = k.columns.map(column);
-        if (!cols.every((c): c is Column => c !== undefined)) break;
-        const parent = ctx.table(k.referencedTable);
-        const refs = parent ? k.referencedColumns.map((c) => ctx.column(parent, c)) : [];
-        const known = parent !== undefined && refs.every((c): c is Column => c !== undefined);
-        // Parent columns this revision adds hold nothing to compare with yet: not judged.
-        if (parent && !known) break;
-        // A key the table has already (put back around a type change) holds already.
-        if (known && table.foreignKeys.some((f) => f.referencedTable === parent.name && sameList(f.columns, cols.map((c) => c.name)) && sameList(f.referencedColumns, refs.map((c) => c!.name)))) break;
-        const set = cols.map((c) => `c.${q(c.name)} IS NOT NULL`).join(' AND ');
-        // A parent the revision creates has no rows: every row with a key is an orphan.
-        const orphan = known ? `${set} AND NOT EXISTS (SELECT 1 FROM ${q(parent.name)} p WHERE ${cols.map((c, i) => `p.${q(refs[i]!.name)} = c.${q(c.name)}`).join(' AND ')})` : set;
-        add('data-dependent', subject, `SELECT count(*) AS n FROM ${t} c WHERE ${orphan}`, (n) => ({
-          text: `${counted(n, 'row')} of ${name} ${verb(n, 'points', 'point')} to no row of ${k.referencedTable}`,
-          comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'points', 'point')} to no row of ${k.referencedTable} through (${k.columns.join(', ')}); this fails at migrate unless ${theyAre(n)} fixed first`,
-        }));
-      }
-      break;
-    }
-    default:
-      break;
-  }
+  dispatch(PROBES, op, { ctx, add: collector(index, out), subject: describeOperation(op) });
   return out;
+}
 
-  /** Duplicate groups over `keys`: the rows a new unique index, constraint or primary key refuses. */
-  function duplicates(keys: readonly IndexKey[], where: string | undefined, about: string): void {
-    // Columns this revision adds start out NULL (never duplicates) or all with one default,
-    // which is not counted here.
-    const cols = keys.map((k) => (keyColumn(k) !== undefined ? column(keyColumn(k)!) : null));
-    if (cols.some((c) => c === undefined)) return;
-    if (cols.every((c) => c !== null)) {
-      const names = cols.map((c) => c!.name);
-      const held = [...(table!.primaryKey ? [table!.primaryKey.columns] : []), ...table!.uniques.map((u) => u.columns), ...table!.indexes.filter((i) => i.unique && !i.where).map((i) => i.columns)];
-      if (held.some((h) => sameList(h as string[], names))) return;
-    }
-    const exprs = keys.map((k, i) => (cols[i] ? q(cols[i]!.name) : `(${(k as { expression: string }).expression})`));
-    const filters = [...exprs.map((e) => `${e} IS NOT NULL`), ...(where ? [`(${where})`] : [])];
-    const label = `(${keys.map(describeIndexKey).join(', ')})`;
-    add('data-dependent', about, `SELECT count(*) AS n FROM (SELECT 1 AS d FROM ${t} WHERE ${filters.join(' AND ')} GROUP BY ${exprs.join(', ')} HAVING count(*) > 1) dup`, (n) => ({
-      text: `${counted(n, 'value')} of ${label} ${verb(n, 'occurs', 'occur')} more than once`,
-      comment: `migrator: ${counted(n, 'value')} of ${label} in ${name} ${verb(n, 'occurs', 'occur')} more than once; this fails at migrate unless the duplicates are removed first`,
+/** `probe`, for an operation on a table that holds rows; nothing for a new or dropped table. */
+function onTableWithRows<O extends { table: string }>(probe: (op: O, at: TableProbing) => void): (op: O, p: Probing) => void {
+  return (op, p) => {
+    const table = p.ctx.table(op.table);
+    if (!table) return;
+    const column = (c: string): Column | undefined => p.ctx.column(table, c);
+    probe(op, { ...p, name: op.table, table, t: p.ctx.options.quoteIdentifier(table.name), column });
+  };
+}
+
+function dropTableProbes(_op: OperationOf<'dropTable'>, at: TableProbing): void {
+  at.add('destructive', at.subject, `SELECT count(*) AS n FROM ${at.t}`, (n) => ({ text: `it holds ${counted(n, 'row')}` }));
+}
+
+function dropColumnProbes(op: OperationOf<'dropColumn'>, at: TableProbing): void {
+  const q = at.ctx.options.quoteIdentifier;
+  const c = at.column(op.column);
+  if (c) at.add('destructive', at.subject, `SELECT count(${q(c.name)}) AS n FROM ${at.t}`, (n) => ({ text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} a value` }));
+}
+
+function addColumnProbes(op: OperationOf<'addColumn'>, at: TableProbing): void {
+  const { name } = at;
+  const c = op.column;
+  if (c.nullable || c.default !== undefined || c.autoincrement || c.identity) return;
+  at.add('data-dependent', `add column ${name}.${c.name} NOT NULL`, `SELECT count(*) AS n FROM ${at.t}`, (n) => ({
+    text: `${name} has ${counted(n, 'row')} and the column has no default`,
+    comment: `migrator: ${name} has ${counted(n, 'row')} and ${c.name} is NOT NULL without a default; this fails at migrate unless it gets a default or the rows are removed first`,
+  }));
+}
+
+function alterColumnProbes(op: OperationOf<'alterColumn'>, at: TableProbing): void {
+  const { ctx, name } = at;
+  const q = ctx.options.quoteIdentifier;
+  const c = at.column(op.column);
+  if (!c) return;
+  const ch = op.changes;
+  // The runner fills NULLs with the column's default before SET NOT NULL (PostgreSQL's
+  // UPDATE, SQLite's coalesce in the copy): only a column left without one fails.
+  const fill = ch.default !== undefined ? ch.default : c.default;
+  if (ch.nullable === false && c.nullable && (fill === null || fill === undefined)) {
+    at.add('data-dependent', `alter column ${name}.${op.column} to NOT NULL`, `SELECT count(*) AS n FROM ${at.t} WHERE ${q(c.name)} IS NULL`, (n) => ({
+      text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} NULL`,
+      comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'holds', 'hold')} NULL in ${op.column}; this fails at migrate unless ${theyAre(n)} filled first`,
+    }));
+  }
+  if (ch.type !== undefined && (TYPE_CHANGES[ctx.options.dialect] ?? 'cast') === 'cast') {
+    const normalize = ctx.options.normalizeType ?? ((x: string) => x);
+    const about = `alter column ${name}.${op.column} to ${ch.type}`;
+    const probes = castProbes({ table: at.table.name, column: c.name, label: `${name}.${op.column}` }, ch.type, shapeOf(c.type, normalize), shapeOf(ch.type, normalize), ctx.options);
+    for (const p of probes) at.add(p.kind, about, p.sql, p.words);
+  }
+}
+
+function addConstraintProbes(op: OperationOf<'addConstraint'>, at: TableProbing): void {
+  const k = op.constraint;
+  if (k.type === 'unique') duplicates(at, k.columns, undefined, at.subject);
+  else if (k.type === 'check') {
+    const { name } = at;
+    at.add('data-dependent', at.subject, `SELECT count(*) AS n FROM ${at.t} WHERE NOT (${k.expression})`, (n) => ({
+      text: `${counted(n, 'row')} of ${name} ${verb(n, 'breaks', 'break')} it`,
+      comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'breaks', 'break')} the check (${oneLine(k.expression)}); this fails at migrate unless ${theyAre(n)} changed first`,
+    }));
+  } else foreignKeyProbes(k, at);
+}
+
+/** Rows whose key points to no row of the parent table. */
+function foreignKeyProbes(k: Extract<Constraint, { type: 'foreignKey' }>, at: TableProbing): void {
+  const { ctx, name, table } = at;
+  const q = ctx.options.quoteIdentifier;
+  // New columns hold no value to point anywhere yet.
+  const cols = k.columns.map(at.column);
+  if (!cols.every((c): c is Column => c !== undefined)) return;
+  const parent = ctx.table(k.referencedTable);
+  const refs = parent ? k.referencedColumns.map((c) => ctx.column(parent, c)) : [];
+  const known = parent !== undefined && refs.every((c): c is Column => c !== undefined);
+  // Parent columns this revision adds hold nothing to compare with yet: not judged.
+  if (parent && !known) return;
+  // A key the table has already (put back around a type change) holds already.
+  if (known && table.foreignKeys.some((f) => f.referencedTable === parent.name && sameList(f.columns, cols.map((c) => c.name)) && sameList(f.referencedColumns, refs.map((c) => c!.name)))) return;
+  const set = cols.map((c) => `c.${q(c.name)} IS NOT NULL`).join(' AND ');
+  // A parent the revision creates has no rows: every row with a key is an orphan.
+  const orphan = known ? `${set} AND NOT EXISTS (SELECT 1 FROM ${q(parent.name)} p WHERE ${cols.map((c, i) => `p.${q(refs[i]!.name)} = c.${q(c.name)}`).join(' AND ')})` : set;
+  at.add('data-dependent', at.subject, `SELECT count(*) AS n FROM ${at.t} c WHERE ${orphan}`, (n) => ({
+    text: `${counted(n, 'row')} of ${name} ${verb(n, 'points', 'point')} to no row of ${k.referencedTable}`,
+    comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'points', 'point')} to no row of ${k.referencedTable} through (${k.columns.join(', ')}); this fails at migrate unless ${theyAre(n)} fixed first`,
+  }));
+}
+
+/** Duplicate groups over `keys`: the rows a new unique index, constraint or primary key refuses. */
+function duplicates(at: TableProbing, keys: readonly IndexKey[], where: string | undefined, about: string): void {
+  const { name, table } = at;
+  const q = at.ctx.options.quoteIdentifier;
+  // Columns this revision adds start out NULL (never duplicates) or all with one default,
+  // which is not counted here.
+  const cols = keys.map((k) => (keyColumn(k) !== undefined ? at.column(keyColumn(k)!) : null));
+  if (cols.some((c) => c === undefined)) return;
+  if (cols.every((c) => c !== null)) {
+    const names = cols.map((c) => c!.name);
+    const held = [...(table.primaryKey ? [table.primaryKey.columns] : []), ...table.uniques.map((u) => u.columns), ...table.indexes.filter((i) => i.unique && !i.where).map((i) => i.columns)];
+    if (held.some((h) => sameList(h as string[], names))) return;
+  }
+  const exprs = keys.map((k, i) => (cols[i] ? q(cols[i]!.name) : `(${(k as { expression: string }).expression})`));
+  const filters = [...exprs.map((e) => `${e} IS NOT NULL`), ...(where ? [`(${where})`] : [])];
+  const label = `(${keys.map(describeIndexKey).join(', ')})`;
+  at.add('data-dependent', about, `SELECT count(*) AS n FROM (SELECT 1 AS d FROM ${at.t} WHERE ${filters.join(' AND ')} GROUP BY ${exprs.join(', ')} HAVING count(*) > 1) dup`, (n) => ({
+    text: `${counted(n, 'value')} of ${label} ${verb(n, 'occurs', 'occur')} more than once`,
+    comment: `migrator: ${counted(n, 'value')} of ${label} in ${name} ${verb(n, 'occurs', 'occur')} more than once; this fails at migrate unless the duplicates are removed first`,
+  }));
+}
+
+/** Rows that hold the value to drop, in the columns of the enum's type. */
+function dropEnumValueProbes(op: OperationOf<'dropEnumValue'>, { ctx, add, subject }: Probing): void {
+  const q = ctx.options.quoteIdentifier;
+  const value = ctx.options.quoteLiteral(op.value);
+  for (const { table, column, array } of enumColumns(ctx.database, op.name)) {
+    const c = q(column.name);
+    add('data-dependent', subject, `SELECT count(*) AS n FROM ${q(table.name)} WHERE ${array ? `${value} = ANY(${c}::text[])` : `${c}::text = ${value}`}`, (n) => ({
+      text: `${counted(n, 'row')} of ${table.name} ${verb(n, 'holds', 'hold')} it in ${column.name}`,
+      comment: `migrator: ${counted(n, 'row')} of ${table.name} ${verb(n, 'holds', 'hold')} '${op.value}' in ${column.name}; this fails at migrate unless ${n === 1 ? 'it changes' : 'they change'} first`,
     }));
   }
 }
+
+/** The kind loses no value and depends on none. */
+const noProbes = (): void => undefined;
+
+const PROBES: Handlers<void, [p: Probing]> = {
+  createTable: noProbes,
+  dropTable: onTableWithRows(dropTableProbes),
+  renameTable: noProbes,
+  addColumn: onTableWithRows(addColumnProbes),
+  dropColumn: onTableWithRows(dropColumnProbes),
+  alterColumn: onTableWithRows(alterColumnProbes),
+  renameColumn: noProbes,
+  alterPrimaryKey: onTableWithRows((op, at) => {
+    if (op.primaryKey) duplicates(at, op.primaryKey.columns, undefined, `set the primary key of ${at.name} to (${op.primaryKey.columns.join(', ')})`);
+  }),
+  createIndex: onTableWithRows((op, at) => {
+    if (op.index.unique) duplicates(at, op.index.columns, op.index.where, `create unique index ${op.index.name} on ${at.name}`);
+  }),
+  dropIndex: noProbes,
+  addConstraint: onTableWithRows(addConstraintProbes),
+  validateConstraint: noProbes,
+  dropConstraint: noProbes,
+  setTableComment: noProbes,
+  createExtension: noProbes,
+  dropExtension: noProbes,
+  createEnum: noProbes,
+  dropEnum: noProbes,
+  addEnumValue: noProbes,
+  dropEnumValue: dropEnumValueProbes,
+  execute: noProbes,
+};
 
 interface CastProbe {
   kind: FindingKind;

@@ -5,6 +5,7 @@
  * NOT NULL set through a validated check. A table the operations create, or drop later on, has
  * no rows to protect and keeps the plain forms.
  */
+import { dispatch, type Handlers, type OperationOf } from '../operations/kinds.js';
 import { operationTable, type Operation } from '../operations/operation.js';
 
 /**
@@ -32,20 +33,42 @@ export function onlineForms<C>(ops: readonly Operation[], comments: readonly C[]
 }
 
 function online(op: Operation): Operation[] {
-  switch (op.kind) {
-    case 'createIndex':
-    case 'dropIndex':
-      return [{ ...op, concurrently: true }];
-    case 'addConstraint':
-      // A constraint PostgreSQL would name itself cannot be named to validate: the plain form.
-      if (op.constraint.type === 'unique' || !op.constraint.name || op.validate === false) return [op];
-      return [
-        { ...op, validate: false },
-        { kind: 'validateConstraint', table: op.table, name: op.constraint.name },
-      ];
-    case 'alterColumn':
-      return op.changes.nullable === false ? [{ ...op, throughCheck: true }] : [op];
-    default:
-      return [op];
-  }
+  return dispatch(ONLINE, op);
 }
+
+/** No online form: the operation as it is. */
+const asIs = (op: Operation): Operation[] => [op];
+
+/** Validated in a transaction of its own, after being added NOT VALID. */
+function addThenValidate(op: OperationOf<'addConstraint'>): Operation[] {
+  // A constraint PostgreSQL would name itself cannot be named to validate: the plain form.
+  if (op.constraint.type === 'unique' || !op.constraint.name || op.validate === false) return [op];
+  return [
+    { ...op, validate: false },
+    { kind: 'validateConstraint', table: op.table, name: op.constraint.name },
+  ];
+}
+
+const ONLINE: Handlers<Operation[]> = {
+  createTable: asIs,
+  dropTable: asIs,
+  renameTable: asIs,
+  addColumn: asIs,
+  dropColumn: asIs,
+  alterColumn: (op) => (op.changes.nullable === false ? [{ ...op, throughCheck: true }] : [op]),
+  renameColumn: asIs,
+  alterPrimaryKey: asIs,
+  createIndex: (op) => [{ ...op, concurrently: true }],
+  dropIndex: (op) => [{ ...op, concurrently: true }],
+  addConstraint: addThenValidate,
+  validateConstraint: asIs,
+  dropConstraint: asIs,
+  setTableComment: asIs,
+  createExtension: asIs,
+  dropExtension: asIs,
+  createEnum: asIs,
+  dropEnum: asIs,
+  addEnumValue: asIs,
+  dropEnumValue: asIs,
+  execute: asIs,
+};

@@ -3,6 +3,7 @@
  * after a change (SQLite rebuilds), and how tests check that an upgrade and its downgrade cancel.
  */
 import { extensionName, findColumn, findTable, renameIndexKey, type EnumType, type IndexKey, type Schema, type Table } from '../schema/schema.js';
+import { dispatch, type Handlers, type OperationOf } from './kinds.js';
 import type { Constraint, ConstraintRef, Operation } from './operation.js';
 
 export class SchemaApplyError extends Error {
@@ -71,158 +72,182 @@ function renameInList(list: string[], from: string, to: string): string[] {
 
 /** Applies one operation to `schema` in place. Raw SQL leaves the schema as it is. */
 export function applyOperation(schema: Schema, op: Operation): void {
-  switch (op.kind) {
-    case 'createTable':
-      if (findTable(schema, op.table.name)) throw new SchemaApplyError(`table "${op.table.name}" already exists`);
-      schema.tables.push(structuredClone(op.table));
-      return;
-    case 'dropTable':
-      requireTable(schema, op.table);
-      schema.tables = schema.tables.filter((t) => t.name !== op.table);
-      return;
-    case 'renameTable': {
-      const t = requireTable(schema, op.from);
-      t.name = op.to;
-      for (const other of schema.tables) {
-        for (const fk of other.foreignKeys) if (fk.referencedTable === op.from) fk.referencedTable = op.to;
-      }
-      return;
-    }
-    case 'addColumn': {
-      const t = requireTable(schema, op.table);
-      if (findColumn(t, op.column.name)) throw new SchemaApplyError(`column "${op.column.name}" already exists on table "${op.table}"`);
-      t.columns.push(structuredClone(op.column));
-      return;
-    }
-    case 'dropColumn': {
-      const t = requireTable(schema, op.table);
-      if (!findColumn(t, op.column)) throw new SchemaApplyError(`column "${op.column}" does not exist on table "${op.table}"`);
-      t.columns = t.columns.filter((c) => c.name !== op.column);
-      // As in PostgreSQL, the indexes and constraints that use the column go with it.
-      const uses = (cols: string[]): boolean => cols.includes(op.column);
-      const mentions = new RegExp(`(^|[^A-Za-z0-9_$])"?${op.column.replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')}"?($|[^A-Za-z0-9_$])`);
-      const keyUses = (k: IndexKey): boolean => (typeof k === 'string' ? k === op.column : k.column === op.column || (k.expression !== undefined && mentions.test(k.expression)));
-      t.indexes = t.indexes.filter((i) => !i.columns.some(keyUses) && !(i.where && mentions.test(i.where)));
-      t.uniques = t.uniques.filter((u) => !uses(u.columns));
-      t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));
-      t.checks = t.checks.filter((c) => !mentions.test(c.expression));
-      if (t.primaryKey && uses(t.primaryKey.columns)) delete t.primaryKey;
-      return;
-    }
-    case 'alterColumn': {
-      const t = requireTable(schema, op.table);
-      const c = findColumn(t, op.column);
-      if (!c) throw new SchemaApplyError(`column "${op.column}" does not exist on table "${op.table}"`);
-      if (op.changes.type !== undefined) c.type = op.changes.type;
-      if (op.changes.nullable !== undefined) c.nullable = op.changes.nullable;
-      if (op.changes.default !== undefined) {
-        if (op.changes.default === null) delete c.default;
-        else c.default = op.changes.default;
-      }
-      if (op.changes.comment !== undefined) {
-        if (op.changes.comment === null) delete c.comment;
-        else c.comment = op.changes.comment;
-      }
-      if (op.changes.autoincrement !== undefined) {
-        if (op.changes.autoincrement) c.autoincrement = true;
-        else delete c.autoincrement;
-      }
-      if (op.changes.identity !== undefined) {
-        if (op.changes.identity === null) delete c.identity;
-        else c.identity = op.changes.identity;
-      }
-      return;
-    }
-    case 'renameColumn': {
-      const t = requireTable(schema, op.table);
-      const c = findColumn(t, op.from);
-      if (!c) throw new SchemaApplyError(`column "${op.from}" does not exist on table "${op.table}"`);
-      c.name = op.to;
-      if (t.primaryKey) t.primaryKey.columns = renameInList(t.primaryKey.columns, op.from, op.to);
-      for (const i of t.indexes) i.columns = i.columns.map((k) => renameIndexKey(k, op.from, op.to));
-      for (const u of t.uniques) u.columns = renameInList(u.columns, op.from, op.to);
-      for (const f of t.foreignKeys) f.columns = renameInList(f.columns, op.from, op.to);
-      for (const other of schema.tables) {
-        for (const f of other.foreignKeys) {
-          if (f.referencedTable === op.table) f.referencedColumns = renameInList(f.referencedColumns, op.from, op.to);
-        }
-      }
-      return;
-    }
-    case 'alterPrimaryKey': {
-      const t = requireTable(schema, op.table);
-      for (const c of op.primaryKey?.columns ?? []) {
-        if (!findColumn(t, c)) throw new SchemaApplyError(`column "${c}" of the new primary key does not exist on table "${op.table}"`);
-      }
-      if (op.primaryKey) t.primaryKey = structuredClone(op.primaryKey);
-      else delete t.primaryKey;
-      return;
-    }
-    case 'createIndex': {
-      const t = requireTable(schema, op.table);
-      if (t.indexes.some((i) => i.name === op.index.name)) throw new SchemaApplyError(`index "${op.index.name}" already exists on table "${op.table}"`);
-      t.indexes.push(structuredClone(op.index));
-      return;
-    }
-    case 'dropIndex': {
-      const t = requireTable(schema, op.table);
-      if (!t.indexes.some((i) => i.name === op.name)) throw new SchemaApplyError(`index "${op.name}" does not exist on table "${op.table}"`);
-      t.indexes = t.indexes.filter((i) => i.name !== op.name);
-      return;
-    }
-    case 'addConstraint':
-      addConstraint(requireTable(schema, op.table), structuredClone(op.constraint));
-      return;
-    case 'dropConstraint':
-      removeConstraint(requireTable(schema, op.table), op.ref);
-      return;
-    case 'validateConstraint': {
-      const t = requireTable(schema, op.table);
-      if (!tableConstraints(t).some((c) => c.name === op.name && c.type !== 'unique')) {
-        throw new SchemaApplyError(`no foreign key or check constraint "${op.name}" on table "${op.table}" to validate`);
-      }
-      return;
-    }
-    case 'setTableComment': {
-      const t = requireTable(schema, op.table);
-      if (op.comment === null) delete t.comment;
-      else t.comment = op.comment;
-      return;
-    }
-    case 'createExtension':
-      if (!(schema.extensions ?? []).some((e) => extensionName(e) === op.name)) schema.extensions = [...(schema.extensions ?? []), op.name];
-      return;
-    case 'dropExtension':
-      schema.extensions = (schema.extensions ?? []).filter((e) => extensionName(e) !== op.name);
-      return;
-    case 'createEnum': {
-      const enums = (schema.enums ??= []);
-      if (enums.some((e) => e.name === op.enum.name)) throw new SchemaApplyError(`enum "${op.enum.name}" already exists`);
-      enums.push(structuredClone(op.enum));
-      return;
-    }
-    case 'dropEnum':
-      requireEnum(schema, op.name);
-      schema.enums = schema.enums!.filter((e) => e.name !== op.name);
-      return;
-    case 'addEnumValue': {
-      const e = requireEnum(schema, op.name);
-      if (e.values.includes(op.value)) throw new SchemaApplyError(`enum "${op.name}" already has the value '${op.value}'`);
-      const at = op.before !== undefined ? e.values.indexOf(op.before) : -1;
-      if (at < 0) e.values.push(op.value);
-      else e.values.splice(at, 0, op.value);
-      return;
-    }
-    case 'dropEnumValue': {
-      const e = requireEnum(schema, op.name);
-      if (!e.values.includes(op.value)) throw new SchemaApplyError(`enum "${op.name}" has no value '${op.value}'`);
-      e.values = e.values.filter((v) => v !== op.value);
-      return;
-    }
-    case 'execute':
-      return;
+  dispatch(APPLY, op, schema);
+}
+
+function createTable(op: OperationOf<'createTable'>, schema: Schema): void {
+  if (findTable(schema, op.table.name)) throw new SchemaApplyError(`table "${op.table.name}" already exists`);
+  schema.tables.push(structuredClone(op.table));
+}
+
+function dropTable(op: OperationOf<'dropTable'>, schema: Schema): void {
+  requireTable(schema, op.table);
+  schema.tables = schema.tables.filter((t) => t.name !== op.table);
+}
+
+/** The table under its new name, and the foreign keys that point at it. */
+function renameTable(op: OperationOf<'renameTable'>, schema: Schema): void {
+  const t = requireTable(schema, op.from);
+  t.name = op.to;
+  for (const other of schema.tables) {
+    for (const fk of other.foreignKeys) if (fk.referencedTable === op.from) fk.referencedTable = op.to;
   }
 }
+
+function addColumn(op: OperationOf<'addColumn'>, schema: Schema): void {
+  const t = requireTable(schema, op.table);
+  if (findColumn(t, op.column.name)) throw new SchemaApplyError(`column "${op.column.name}" already exists on table "${op.table}"`);
+  t.columns.push(structuredClone(op.column));
+}
+
+function dropColumn(op: OperationOf<'dropColumn'>, schema: Schema): void {
+  const t = requireTable(schema, op.table);
+  if (!findColumn(t, op.column)) throw new SchemaApplyError(`column "${op.column}" does not exist on table "${op.table}"`);
+  t.columns = t.columns.filter((c) => c.name !== op.column);
+  // As in PostgreSQL, the indexes and constraints that use the column go with it.
+  const uses = (cols: string[]): boolean => cols.includes(op.column);
+  const mentions = new RegExp(`(^|[^A-Za-z0-9_$])"?${op.column.replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')}"?($|[^A-Za-z0-9_$])`);
+  const keyUses = (k: IndexKey): boolean => (typeof k === 'string' ? k === op.column : k.column === op.column || (k.expression !== undefined && mentions.test(k.expression)));
+  t.indexes = t.indexes.filter((i) => !i.columns.some(keyUses) && !(i.where && mentions.test(i.where)));
+  t.uniques = t.uniques.filter((u) => !uses(u.columns));
+  t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));
+  t.checks = t.checks.filter((c) => !mentions.test(c.expression));
+  if (t.primaryKey && uses(t.primaryKey.columns)) delete t.primaryKey;
+}
+
+function alterColumn(op: OperationOf<'alterColumn'>, schema: Schema): void {
+  const t = requireTable(schema, op.table);
+  const c = findColumn(t, op.column);
+  if (!c) throw new SchemaApplyError(`column "${op.column}" does not exist on table "${op.table}"`);
+  if (op.changes.type !== undefined) c.type = op.changes.type;
+  if (op.changes.nullable !== undefined) c.nullable = op.changes.nullable;
+  if (op.changes.default !== undefined) {
+    if (op.changes.default === null) delete c.default;
+    else c.default = op.changes.default;
+  }
+  if (op.changes.comment !== undefined) {
+    if (op.changes.comment === null) delete c.comment;
+    else c.comment = op.changes.comment;
+  }
+  if (op.changes.autoincrement !== undefined) {
+    if (op.changes.autoincrement) c.autoincrement = true;
+    else delete c.autoincrement;
+  }
+  if (op.changes.identity !== undefined) {
+    if (op.changes.identity === null) delete c.identity;
+    else c.identity = op.changes.identity;
+  }
+}
+
+/** The column under its new name, in its table's keys and in the foreign keys that point at it. */
+function renameColumn(op: OperationOf<'renameColumn'>, schema: Schema): void {
+  const t = requireTable(schema, op.table);
+  const c = findColumn(t, op.from);
+  if (!c) throw new SchemaApplyError(`column "${op.from}" does not exist on table "${op.table}"`);
+  c.name = op.to;
+  if (t.primaryKey) t.primaryKey.columns = renameInList(t.primaryKey.columns, op.from, op.to);
+  for (const i of t.indexes) i.columns = i.columns.map((k) => renameIndexKey(k, op.from, op.to));
+  for (const u of t.uniques) u.columns = renameInList(u.columns, op.from, op.to);
+  for (const f of t.foreignKeys) f.columns = renameInList(f.columns, op.from, op.to);
+  for (const other of schema.tables) {
+    for (const f of other.foreignKeys) {
+      if (f.referencedTable === op.table) f.referencedColumns = renameInList(f.referencedColumns, op.from, op.to);
+    }
+  }
+}
+
+function alterPrimaryKey(op: OperationOf<'alterPrimaryKey'>, schema: Schema): void {
+  const t = requireTable(schema, op.table);
+  for (const c of op.primaryKey?.columns ?? []) {
+    if (!findColumn(t, c)) throw new SchemaApplyError(`column "${c}" of the new primary key does not exist on table "${op.table}"`);
+  }
+  if (op.primaryKey) t.primaryKey = structuredClone(op.primaryKey);
+  else delete t.primaryKey;
+}
+
+function createIndex(op: OperationOf<'createIndex'>, schema: Schema): void {
+  const t = requireTable(schema, op.table);
+  if (t.indexes.some((i) => i.name === op.index.name)) throw new SchemaApplyError(`index "${op.index.name}" already exists on table "${op.table}"`);
+  t.indexes.push(structuredClone(op.index));
+}
+
+function dropIndex(op: OperationOf<'dropIndex'>, schema: Schema): void {
+  const t = requireTable(schema, op.table);
+  if (!t.indexes.some((i) => i.name === op.name)) throw new SchemaApplyError(`index "${op.name}" does not exist on table "${op.table}"`);
+  t.indexes = t.indexes.filter((i) => i.name !== op.name);
+}
+
+/** Validating changes nothing; the constraint must be there to validate, and not a unique one. */
+function validateConstraint(op: OperationOf<'validateConstraint'>, schema: Schema): void {
+  const t = requireTable(schema, op.table);
+  if (!tableConstraints(t).some((c) => c.name === op.name && c.type !== 'unique')) {
+    throw new SchemaApplyError(`no foreign key or check constraint "${op.name}" on table "${op.table}" to validate`);
+  }
+}
+
+function setTableComment(op: OperationOf<'setTableComment'>, schema: Schema): void {
+  const t = requireTable(schema, op.table);
+  if (op.comment === null) delete t.comment;
+  else t.comment = op.comment;
+}
+
+function createExtension(op: OperationOf<'createExtension'>, schema: Schema): void {
+  if (!(schema.extensions ?? []).some((e) => extensionName(e) === op.name)) schema.extensions = [...(schema.extensions ?? []), op.name];
+}
+
+function dropExtension(op: OperationOf<'dropExtension'>, schema: Schema): void {
+  schema.extensions = (schema.extensions ?? []).filter((e) => extensionName(e) !== op.name);
+}
+
+function createEnum(op: OperationOf<'createEnum'>, schema: Schema): void {
+  const enums = (schema.enums ??= []);
+  if (enums.some((e) => e.name === op.enum.name)) throw new SchemaApplyError(`enum "${op.enum.name}" already exists`);
+  enums.push(structuredClone(op.enum));
+}
+
+function dropEnum(op: OperationOf<'dropEnum'>, schema: Schema): void {
+  requireEnum(schema, op.name);
+  schema.enums = schema.enums!.filter((e) => e.name !== op.name);
+}
+
+function addEnumValue(op: OperationOf<'addEnumValue'>, schema: Schema): void {
+  const e = requireEnum(schema, op.name);
+  if (e.values.includes(op.value)) throw new SchemaApplyError(`enum "${op.name}" already has the value '${op.value}'`);
+  const at = op.before !== undefined ? e.values.indexOf(op.before) : -1;
+  if (at < 0) e.values.push(op.value);
+  else e.values.splice(at, 0, op.value);
+}
+
+function dropEnumValue(op: OperationOf<'dropEnumValue'>, schema: Schema): void {
+  const e = requireEnum(schema, op.name);
+  if (!e.values.includes(op.value)) throw new SchemaApplyError(`enum "${op.name}" has no value '${op.value}'`);
+  e.values = e.values.filter((v) => v !== op.value);
+}
+
+const APPLY: Handlers<void, [schema: Schema]> = {
+  createTable,
+  dropTable,
+  renameTable,
+  addColumn,
+  dropColumn,
+  alterColumn,
+  renameColumn,
+  alterPrimaryKey,
+  createIndex,
+  dropIndex,
+  addConstraint: (op, schema) => addConstraint(requireTable(schema, op.table), structuredClone(op.constraint)),
+  validateConstraint,
+  dropConstraint: (op, schema) => removeConstraint(requireTable(schema, op.table), op.ref),
+  setTableComment,
+  createExtension,
+  dropExtension,
+  createEnum,
+  dropEnum,
+  addEnumValue,
+  dropEnumValue,
+  // What raw SQL does is not known here.
+  execute: () => undefined,
+};
 
 function requireEnum(schema: Schema, name: string): EnumType {
   const e = schema.enums?.find((x) => x.name === name);

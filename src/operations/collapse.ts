@@ -19,6 +19,7 @@
  */
 import type { Schema, Table } from '../schema/schema.js';
 import { applyOperation, matchesConstraint } from './apply.js';
+import { dispatch, kindEntry, type Handlers, type KindTable } from './kinds.js';
 import type { Operation } from './operation.js';
 
 /** The collapsed form of `ops` (which are left as they are). */
@@ -60,49 +61,114 @@ function collapseOnce(list: Operation[]): boolean {
   return false;
 }
 
+/**
+ * How collapsing sees a kind: a barrier nothing moves across, a whole table's life (created,
+ * dropped, renamed), or a change on one table, which may fold into the table's creation or drop.
+ */
+type Scope = 'barrier' | 'table' | 'onTable';
+
+const SCOPE: KindTable<Scope> = {
+  createTable: 'table',
+  dropTable: 'table',
+  renameTable: 'table',
+  addColumn: 'onTable',
+  dropColumn: 'onTable',
+  alterColumn: 'onTable',
+  renameColumn: 'onTable',
+  alterPrimaryKey: 'onTable',
+  createIndex: 'onTable',
+  dropIndex: 'onTable',
+  addConstraint: 'onTable',
+  validateConstraint: 'onTable',
+  dropConstraint: 'onTable',
+  setTableComment: 'onTable',
+  createExtension: 'barrier',
+  dropExtension: 'barrier',
+  createEnum: 'barrier',
+  dropEnum: 'barrier',
+  addEnumValue: 'barrier',
+  dropEnumValue: 'barrier',
+  execute: 'barrier',
+};
+
 /** Operations that no other operation moves across: raw SQL, enums, extensions, and anything not on one table. */
 function isBarrier(op: Operation): boolean {
-  switch (op.kind) {
-    case 'execute':
-    case 'createEnum':
-    case 'dropEnum':
-    case 'addEnumValue':
-    case 'dropEnumValue':
-    case 'createExtension':
-    case 'dropExtension':
-      return true;
-    default:
-      // Outside the revision's transaction (`export const transaction = false`): kept where it is.
-      return op.transaction === false;
-  }
+  // Outside the revision's transaction (`export const transaction = false`): kept where it is.
+  return kindEntry(SCOPE, op.kind) === 'barrier' || op.transaction === false;
+}
+
+/** A change on one table (not its creation, drop or rename). */
+function isOnTable(op: Operation): boolean {
+  return kindEntry(SCOPE, op.kind) === 'onTable';
 }
 
 /** The tables an operation changes (both names of a rename). */
 function tablesOf(op: Operation): string[] {
-  switch (op.kind) {
-    case 'createTable':
-      return [op.table.name];
-    case 'renameTable':
-      return [op.from, op.to];
-    case 'execute':
-    case 'createEnum':
-    case 'dropEnum':
-    case 'addEnumValue':
-    case 'dropEnumValue':
-    case 'createExtension':
-    case 'dropExtension':
-      return [];
-    default:
-      return [op.table];
-  }
+  return dispatch(TABLES, op);
+}
+
+const itsTable = (op: { table: string }): string[] => [op.table];
+const noTables = (): string[] => [];
+
+const TABLES: Handlers<string[]> = {
+  createTable: (op) => [op.table.name],
+  dropTable: itsTable,
+  renameTable: (op) => [op.from, op.to],
+  addColumn: itsTable,
+  dropColumn: itsTable,
+  alterColumn: itsTable,
+  renameColumn: itsTable,
+  alterPrimaryKey: itsTable,
+  createIndex: itsTable,
+  dropIndex: itsTable,
+  addConstraint: itsTable,
+  validateConstraint: itsTable,
+  dropConstraint: itsTable,
+  setTableComment: itsTable,
+  createExtension: noTables,
+  dropExtension: noTables,
+  createEnum: noTables,
+  dropEnum: noTables,
+  addEnumValue: noTables,
+  dropEnumValue: noTables,
+  execute: noTables,
+};
+
+interface Reference {
+  table: string;
+  columns: string[];
 }
 
 /** The tables (and columns) an operation's foreign keys point at. */
-function referencesOf(op: Operation): { table: string; columns: string[] }[] {
-  if (op.kind === 'createTable') return op.table.foreignKeys.map((f) => ({ table: f.referencedTable, columns: f.referencedColumns }));
-  if (op.kind === 'addConstraint' && op.constraint.type === 'foreignKey') return [{ table: op.constraint.referencedTable, columns: op.constraint.referencedColumns }];
-  return [];
+function referencesOf(op: Operation): Reference[] {
+  return dispatch(REFERENCES, op);
 }
+
+const noReferences = (): Reference[] => [];
+
+const REFERENCES: Handlers<Reference[]> = {
+  createTable: (op) => op.table.foreignKeys.map((f) => ({ table: f.referencedTable, columns: f.referencedColumns })),
+  dropTable: noReferences,
+  renameTable: noReferences,
+  addColumn: noReferences,
+  dropColumn: noReferences,
+  alterColumn: noReferences,
+  renameColumn: noReferences,
+  alterPrimaryKey: noReferences,
+  createIndex: noReferences,
+  dropIndex: noReferences,
+  addConstraint: (op) => (op.constraint.type === 'foreignKey' ? [{ table: op.constraint.referencedTable, columns: op.constraint.referencedColumns }] : []),
+  validateConstraint: noReferences,
+  dropConstraint: noReferences,
+  setTableComment: noReferences,
+  createExtension: noReferences,
+  dropExtension: noReferences,
+  createEnum: noReferences,
+  dropEnum: noReferences,
+  addEnumValue: noReferences,
+  dropEnumValue: noReferences,
+  execute: noReferences,
+};
 
 /** Whether `x; y` leaves the same schema as `y; x` (the same answer either way round). */
 function commute(x: Operation, y: Operation): boolean {
@@ -120,64 +186,52 @@ function referencesAllow(other: Operation, op: Operation): boolean {
   const tables = tablesOf(op);
   for (const ref of referencesOf(other)) {
     if (!tables.includes(ref.table)) continue;
-    const cols = ref.columns;
-    switch (op.kind) {
-      case 'addColumn':
-        if (cols.includes(op.column.name)) return false;
-        break;
-      case 'alterColumn':
-      case 'dropColumn':
-        if (cols.includes(op.column)) return false;
-        break;
-      case 'renameColumn':
-        if (cols.includes(op.from) || cols.includes(op.to)) return false;
-        break;
-      case 'createIndex':
-        if (op.index.unique) return false;
-        break;
-      case 'addConstraint':
-        if (op.constraint.type === 'unique') return false;
-        break;
-      case 'dropConstraint':
-        if (op.ref.type === 'unique') return false;
-        break;
-      case 'setTableComment':
-      case 'validateConstraint':
-        break;
-      default:
-        return false;
-    }
+    if (!dispatch(LEAVES_REFERENCED, op, ref.columns)) return false;
   }
   return true;
 }
 
-const TABLE_LEVEL = new Set<Operation['kind']>([
-  'addColumn',
-  'dropColumn',
-  'alterColumn',
-  'renameColumn',
-  'alterPrimaryKey',
-  'createIndex',
-  'dropIndex',
-  'addConstraint',
-  'dropConstraint',
-  'validateConstraint',
-  'setTableComment',
-]);
+const leavesThemAlone = (): boolean => true;
+const mayChangeThem = (): boolean => false;
+
+/** Whether an operation on a table that foreign keys point at leaves their `columns` (and a unique key over them) alone. */
+const LEAVES_REFERENCED: Handlers<boolean, [columns: string[]]> = {
+  createTable: mayChangeThem,
+  dropTable: mayChangeThem,
+  renameTable: mayChangeThem,
+  addColumn: (op, cols) => !cols.includes(op.column.name),
+  dropColumn: (op, cols) => !cols.includes(op.column),
+  alterColumn: (op, cols) => !cols.includes(op.column),
+  renameColumn: (op, cols) => !cols.includes(op.from) && !cols.includes(op.to),
+  alterPrimaryKey: mayChangeThem,
+  createIndex: (op) => !op.index.unique,
+  dropIndex: mayChangeThem,
+  addConstraint: (op) => op.constraint.type !== 'unique',
+  validateConstraint: leavesThemAlone,
+  dropConstraint: (op) => op.ref.type !== 'unique',
+  setTableComment: leavesThemAlone,
+  createExtension: mayChangeThem,
+  dropExtension: mayChangeThem,
+  createEnum: mayChangeThem,
+  dropEnum: mayChangeThem,
+  addEnumValue: mayChangeThem,
+  dropEnumValue: mayChangeThem,
+  execute: mayChangeThem,
+};
 
 /** What `a` then `b` reduce to, or undefined when no rule applies. */
 function reduce(a: Operation, b: Operation): Operation[] | undefined {
   if (a.kind === 'createTable') {
     const name = a.table.name;
     if (b.kind === 'dropTable' && b.table === name) return [];
-    if ((b.kind === 'renameTable' && b.from === name) || (TABLE_LEVEL.has(b.kind) && tablesOf(b)[0] === name)) {
+    if ((b.kind === 'renameTable' && b.from === name) || (isOnTable(b) && tablesOf(b)[0] === name)) {
       const table = onTable(a.table, b);
       return table ? [{ ...a, table }] : undefined;
     }
     return undefined;
   }
   if (b.kind === 'dropTable') {
-    if (TABLE_LEVEL.has(a.kind) && tablesOf(a)[0] === b.table) return [b];
+    if (isOnTable(a) && tablesOf(a)[0] === b.table) return [b];
     if (a.kind === 'renameTable' && a.to === b.table) return [{ ...b, table: a.from }];
     return undefined;
   }

@@ -4,6 +4,7 @@
  * each dialect's compiler turns them into SQL.
  */
 import type { CheckConstraint, Column, EnumType, ForeignKey, Index, PrimaryKey, Table, UniqueConstraint } from '../schema/schema.js';
+import { dispatch, type Handlers, type OperationOf } from './kinds.js';
 
 export type Constraint =
   | ({ type: 'unique' } & UniqueConstraint)
@@ -65,71 +66,64 @@ export type OperationKind = Operation['kind'];
 
 /** The table an operation works on (the new name for a rename); undefined for raw SQL. */
 export function operationTable(op: Operation): string | undefined {
-  switch (op.kind) {
-    case 'createTable':
-      return op.table.name;
-    case 'renameTable':
-      return op.to;
-    case 'execute':
-    case 'createExtension':
-    case 'dropExtension':
-    case 'createEnum':
-    case 'dropEnum':
-    case 'addEnumValue':
-    case 'dropEnumValue':
-      return undefined;
-    default:
-      return op.table;
-  }
+  return dispatch(TABLE_OF, op);
 }
+
+const itsTable = (op: { table: string }): string => op.table;
+const noTable = (): undefined => undefined;
+
+const TABLE_OF: Handlers<string | undefined> = {
+  createTable: (op) => op.table.name,
+  dropTable: itsTable,
+  renameTable: (op) => op.to,
+  addColumn: itsTable,
+  dropColumn: itsTable,
+  alterColumn: itsTable,
+  renameColumn: itsTable,
+  alterPrimaryKey: itsTable,
+  createIndex: itsTable,
+  dropIndex: itsTable,
+  addConstraint: itsTable,
+  validateConstraint: itsTable,
+  dropConstraint: itsTable,
+  setTableComment: itsTable,
+  createExtension: noTable,
+  dropExtension: noTable,
+  createEnum: noTable,
+  dropEnum: noTable,
+  addEnumValue: noTable,
+  dropEnumValue: noTable,
+  execute: noTable,
+};
 
 /** A short human description, used in error messages and comments. */
 export function describeOperation(op: Operation): string {
-  switch (op.kind) {
-    case 'createTable':
-      return `create table ${op.table.name}`;
-    case 'dropTable':
-      return `drop table ${op.table}`;
-    case 'renameTable':
-      return `rename table ${op.from} to ${op.to}`;
-    case 'addColumn':
-      return `add column ${op.table}.${op.column.name}`;
-    case 'dropColumn':
-      return `drop column ${op.table}.${op.column}`;
-    case 'alterColumn':
-      return `alter column ${op.table}.${op.column}`;
-    case 'renameColumn':
-      return `rename column ${op.table}.${op.from} to ${op.to}`;
-    case 'alterPrimaryKey':
-      return `change the primary key of ${op.table} to (${op.primaryKey?.columns.join(', ') ?? ''})`;
-    case 'createIndex':
-      return `create index ${op.index.name} on ${op.table}`;
-    case 'dropIndex':
-      return `drop index ${op.name} on ${op.table}`;
-    case 'validateConstraint':
-      return `validate constraint ${op.name} on ${op.table}`;
-    case 'addConstraint':
-      return `add ${op.constraint.type} constraint ${constraintLabel(op.constraint)} on ${op.table}`;
-    case 'dropConstraint':
-      return `drop ${op.ref.type} constraint ${constraintLabel(op.ref)} on ${op.table}`;
-    case 'setTableComment':
-      return `set comment of table ${op.table}`;
-    case 'createExtension':
-      return `create extension ${op.name}`;
-    case 'dropExtension':
-      return `drop extension ${op.name}`;
-    case 'createEnum':
-      return `create enum ${op.enum.name}`;
-    case 'dropEnum':
-      return `drop enum ${op.name}`;
-    case 'addEnumValue':
-      return `add value '${op.value}' to enum ${op.name}`;
-    case 'dropEnumValue':
-      return `drop value '${op.value}' from enum ${op.name}`;
-    case 'execute':
-      return `execute ${op.sql.length > 60 ? `${op.sql.slice(0, 57)}...` : op.sql}`;
-  }
+  return dispatch(DESCRIPTION, op);
 }
+
+const DESCRIPTION: Handlers<string> = {
+  createTable: (op) => `create table ${op.table.name}`,
+  dropTable: (op) => `drop table ${op.table}`,
+  renameTable: (op) => `rename table ${op.from} to ${op.to}`,
+  addColumn: (op) => `add column ${op.table}.${op.column.name}`,
+  dropColumn: (op) => `drop column ${op.table}.${op.column}`,
+  alterColumn: (op) => `alter column ${op.table}.${op.column}`,
+  renameColumn: (op) => `rename column ${op.table}.${op.from} to ${op.to}`,
+  alterPrimaryKey: (op) => `change the primary key of ${op.table} to (${op.primaryKey?.columns.join(', ') ?? ''})`,
+  createIndex: (op) => `create index ${op.index.name} on ${op.table}`,
+  dropIndex: (op) => `drop index ${op.name} on ${op.table}`,
+  validateConstraint: (op) => `validate constraint ${op.name} on ${op.table}`,
+  addConstraint: (op) => `add ${op.constraint.type} constraint ${constraintLabel(op.constraint)} on ${op.table}`,
+  dropConstraint: (op) => `drop ${op.ref.type} constraint ${constraintLabel(op.ref)} on ${op.table}`,
+  setTableComment: (op) => `set comment of table ${op.table}`,
+  createExtension: (op) => `create extension ${op.name}`,
+  dropExtension: (op) => `drop extension ${op.name}`,
+  createEnum: (op) => `create enum ${op.enum.name}`,
+  dropEnum: (op) => `drop enum ${op.name}`,
+  addEnumValue: (op) => `add value '${op.value}' to enum ${op.name}`,
+  dropEnumValue: (op) => `drop value '${op.value}' from enum ${op.name}`,
+  execute: (op) => `execute ${op.sql.length > 60 ? `${op.sql.slice(0, 57)}...` : op.sql}`,
+};
 
 function constraintLabel(c: Constraint | ConstraintRef): string {
   if ('name' in c && c.name) return c.name;
@@ -144,18 +138,50 @@ function constraintLabel(c: Constraint | ConstraintRef): string {
  * (`alter column users.displayName: nullable → not null`).
  */
 export function summarizeOperation(op: Operation): string {
-  if (op.kind === 'alterColumn') {
-    const parts = columnChanges(op.changes, op.existing);
-    return parts.length ? `${describeOperation(op)}: ${parts.join(', ')}` : describeOperation(op);
-  }
-  if (op.kind === 'setTableComment') {
-    return `${describeOperation(op)}: ${op.existing === undefined ? '' : `${shownComment(op.existing)} → `}${shownComment(op.comment)}`;
-  }
-  if (op.kind === 'alterPrimaryKey' && op.existing !== undefined) {
-    return `change the primary key of ${op.table} from ${shownKey(op.existing)} to ${shownKey(op.primaryKey)}`;
-  }
-  return describeOperation(op);
+  return dispatch(SUMMARY, op);
 }
+
+/** A change to a column, with each part from what to what. */
+function summarizeAlterColumn(op: OperationOf<'alterColumn'>): string {
+  const parts = columnChanges(op.changes, op.existing);
+  return parts.length ? `${describeOperation(op)}: ${parts.join(', ')}` : describeOperation(op);
+}
+
+function summarizeTableComment(op: OperationOf<'setTableComment'>): string {
+  return `${describeOperation(op)}: ${op.existing === undefined ? '' : `${shownComment(op.existing)} → `}${shownComment(op.comment)}`;
+}
+
+function summarizePrimaryKey(op: OperationOf<'alterPrimaryKey'>): string {
+  if (op.existing === undefined) return describeOperation(op);
+  return `change the primary key of ${op.table} from ${shownKey(op.existing)} to ${shownKey(op.primaryKey)}`;
+}
+
+/** Kinds whose description says all there is: their summary is it. */
+const described = (op: Operation): string => describeOperation(op);
+
+const SUMMARY: Handlers<string> = {
+  createTable: described,
+  dropTable: described,
+  renameTable: described,
+  addColumn: described,
+  dropColumn: described,
+  alterColumn: summarizeAlterColumn,
+  renameColumn: described,
+  alterPrimaryKey: summarizePrimaryKey,
+  createIndex: described,
+  dropIndex: described,
+  addConstraint: described,
+  validateConstraint: described,
+  dropConstraint: described,
+  setTableComment: summarizeTableComment,
+  createExtension: described,
+  dropExtension: described,
+  createEnum: described,
+  dropEnum: described,
+  addEnumValue: described,
+  dropEnumValue: described,
+  execute: described,
+};
 
 /** `type integer → bigint`, `nullable → not null`, `default none → 0`: one part per change. */
 function columnChanges(changes: ColumnChanges, existing: ColumnChanges | undefined): string[] {

@@ -3,6 +3,7 @@
  * Output is deterministic (fixed key order, single quotes) and wrapped like hand-written code.
  */
 import { normalizeIndexKey, type Column } from '../schema/schema.js';
+import { dispatch, type Handlers, type OperationOf } from './kinds.js';
 import type { Constraint, Operation } from './operation.js';
 
 const MAX_LINE = 100;
@@ -117,98 +118,96 @@ export function renderComments(comments: readonly string[] | undefined, indent =
 
 /** One operation as an `await op.…;` statement (possibly spanning lines), indented by `indent`. */
 export function renderOperation(op: Operation, indent = '  '): string {
-  switch (op.kind) {
-    case 'createTable': {
-      const t = op.table;
-      const nonEmpty = <T>(xs: T[]): T[] | undefined => (xs.length ? xs : undefined);
-      return call(
-        'createTable',
-        [
-          t.name,
-          {
-            columns: t.columns.map(columnLiteral),
-            primaryKey: t.primaryKey ? { name: t.primaryKey.name, columns: t.primaryKey.columns } : undefined,
-            uniques: nonEmpty(t.uniques.map((u) => constraintLiteral({ type: 'unique', ...u }))),
-            checks: nonEmpty(t.checks.map((c) => constraintLiteral({ type: 'check', ...c }))),
-            foreignKeys: nonEmpty(t.foreignKeys.map((f) => constraintLiteral({ type: 'foreignKey', ...f }))),
-            comment: t.comment,
-          } as Literal,
-        ],
-        indent,
-      );
-    }
-    case 'dropTable':
-      return call('dropTable', [op.table], indent);
-    case 'renameTable':
-      return call('renameTable', [op.from, op.to], indent);
-    case 'addColumn':
-      return call('addColumn', [op.table, columnLiteral(op.column)], indent);
-    case 'dropColumn':
-      return call('dropColumn', [op.table, op.column], indent);
-    case 'alterColumn':
-      return call(
-        'alterColumn',
-        [
-          op.table,
-          op.column,
-          {
-            type: op.changes.type,
-            nullable: op.changes.nullable,
-            default: op.changes.default,
-            autoincrement: op.changes.autoincrement,
-            identity: op.changes.identity,
-            comment: op.changes.comment,
-          },
-        ],
-        indent,
-        { throughCheck: op.throughCheck || undefined },
-      );
-    case 'renameColumn':
-      return call('renameColumn', [op.table, op.from, op.to], indent);
-    case 'alterPrimaryKey':
-      return call('alterPrimaryKey', [op.table, op.primaryKey ? { name: op.primaryKey.name, columns: op.primaryKey.columns } : null], indent);
-    case 'createIndex':
-      return call(
-        'createIndex',
-        [
-          op.table,
-          {
-            name: op.index.name,
-            columns: op.index.columns.map(normalizeIndexKey) as Literal,
-            unique: op.index.unique || undefined,
-            where: op.index.where,
-            using: op.index.using,
-            concurrently: op.concurrently || undefined,
-          },
-        ],
-        indent,
-      );
-    case 'dropIndex':
-      return call('dropIndex', [op.table, op.name], indent, { concurrently: op.concurrently || undefined });
-    case 'addConstraint':
-      return call(CONSTRAINT_METHOD[op.constraint.type], [op.table, constraintLiteral(op.constraint)], indent, { validate: op.validate });
-    case 'validateConstraint':
-      return call('validateConstraint', [op.table, op.name], indent);
-    case 'dropConstraint': {
-      const ref = op.ref;
-      if ('name' in ref) return call('dropConstraint', [op.table, ref.name, ref.type], indent);
-      return call('dropConstraint', [op.table, ref as unknown as Literal], indent);
-    }
-    case 'setTableComment':
-      return call('setTableComment', [op.table, op.comment], indent);
-    case 'createExtension':
-      return call('createExtension', op.schema !== undefined || op.version !== undefined ? [op.name, { schema: op.schema, version: op.version }] : [op.name], indent);
-    case 'dropExtension':
-      return call('dropExtension', [op.name], indent);
-    case 'createEnum':
-      return call('createEnum', [op.enum.name, op.enum.values], indent);
-    case 'dropEnum':
-      return call('dropEnum', [op.name], indent);
-    case 'addEnumValue':
-      return call('addEnumValue', op.before !== undefined ? [op.name, op.value, { before: op.before }] : [op.name, op.value], indent);
-    case 'dropEnumValue':
-      return call('dropEnumValue', [op.name, op.value], indent);
-    case 'execute':
-      return call('execute', [op.sql], indent, { transaction: op.transaction });
-  }
+  return dispatch(RENDER, op, indent);
 }
+
+function renderCreateTable(op: OperationOf<'createTable'>, indent: string): string {
+  const t = op.table;
+  const nonEmpty = <T>(xs: T[]): T[] | undefined => (xs.length ? xs : undefined);
+  return call(
+    'createTable',
+    [
+      t.name,
+      {
+        columns: t.columns.map(columnLiteral),
+        primaryKey: t.primaryKey ? { name: t.primaryKey.name, columns: t.primaryKey.columns } : undefined,
+        uniques: nonEmpty(t.uniques.map((u) => constraintLiteral({ type: 'unique', ...u }))),
+        checks: nonEmpty(t.checks.map((c) => constraintLiteral({ type: 'check', ...c }))),
+        foreignKeys: nonEmpty(t.foreignKeys.map((f) => constraintLiteral({ type: 'foreignKey', ...f }))),
+        comment: t.comment,
+      } as Literal,
+    ],
+    indent,
+  );
+}
+
+function renderAlterColumn(op: OperationOf<'alterColumn'>, indent: string): string {
+  return call(
+    'alterColumn',
+    [
+      op.table,
+      op.column,
+      {
+        type: op.changes.type,
+        nullable: op.changes.nullable,
+        default: op.changes.default,
+        autoincrement: op.changes.autoincrement,
+        identity: op.changes.identity,
+        comment: op.changes.comment,
+      },
+    ],
+    indent,
+    { throughCheck: op.throughCheck || undefined },
+  );
+}
+
+function renderCreateIndex(op: OperationOf<'createIndex'>, indent: string): string {
+  return call(
+    'createIndex',
+    [
+      op.table,
+      {
+        name: op.index.name,
+        columns: op.index.columns.map(normalizeIndexKey) as Literal,
+        unique: op.index.unique || undefined,
+        where: op.index.where,
+        using: op.index.using,
+        concurrently: op.concurrently || undefined,
+      },
+    ],
+    indent,
+  );
+}
+
+/** By name and type when the constraint has a name, else by its shape. */
+function renderDropConstraint(op: OperationOf<'dropConstraint'>, indent: string): string {
+  const ref = op.ref;
+  if ('name' in ref) return call('dropConstraint', [op.table, ref.name, ref.type], indent);
+  return call('dropConstraint', [op.table, ref as unknown as Literal], indent);
+}
+
+const RENDER: Handlers<string, [indent: string]> = {
+  createTable: renderCreateTable,
+  dropTable: (op, indent) => call('dropTable', [op.table], indent),
+  renameTable: (op, indent) => call('renameTable', [op.from, op.to], indent),
+  addColumn: (op, indent) => call('addColumn', [op.table, columnLiteral(op.column)], indent),
+  dropColumn: (op, indent) => call('dropColumn', [op.table, op.column], indent),
+  alterColumn: renderAlterColumn,
+  renameColumn: (op, indent) => call('renameColumn', [op.table, op.from, op.to], indent),
+  alterPrimaryKey: (op, indent) =>
+    call('alterPrimaryKey', [op.table, op.primaryKey ? { name: op.primaryKey.name, columns: op.primaryKey.columns } : null], indent),
+  createIndex: renderCreateIndex,
+  dropIndex: (op, indent) => call('dropIndex', [op.table, op.name], indent, { concurrently: op.concurrently || undefined }),
+  addConstraint: (op, indent) => call(CONSTRAINT_METHOD[op.constraint.type], [op.table, constraintLiteral(op.constraint)], indent, { validate: op.validate }),
+  validateConstraint: (op, indent) => call('validateConstraint', [op.table, op.name], indent),
+  dropConstraint: renderDropConstraint,
+  setTableComment: (op, indent) => call('setTableComment', [op.table, op.comment], indent),
+  createExtension: (op, indent) =>
+    call('createExtension', op.schema !== undefined || op.version !== undefined ? [op.name, { schema: op.schema, version: op.version }] : [op.name], indent),
+  dropExtension: (op, indent) => call('dropExtension', [op.name], indent),
+  createEnum: (op, indent) => call('createEnum', [op.enum.name, op.enum.values], indent),
+  dropEnum: (op, indent) => call('dropEnum', [op.name], indent),
+  addEnumValue: (op, indent) => call('addEnumValue', op.before !== undefined ? [op.name, op.value, { before: op.before }] : [op.name, op.value], indent),
+  dropEnumValue: (op, indent) => call('dropEnumValue', [op.name, op.value], indent),
+  execute: (op, indent) => call('execute', [op.sql], indent, { transaction: op.transaction }),
+};

@@ -1,10 +1,11 @@
 /** Operations → PostgreSQL DDL. Every change is an ALTER in place; DDL is transactional. */
 import { applyOperation, SchemaApplyError } from '../../operations/apply.js';
+import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findTable, type Column, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, quoteLiteral, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
-import { PhaseBuilder, placementOf, type Resume } from '../phases.js';
-import { columnList, constraintSql, createIndexSql, standardSql } from '../sql.js';
+import { PhaseBuilder, placementOf, type Placement, type Resume } from '../phases.js';
+import { columnList, constraintSql, createIndexSql, STANDARD_SQL } from '../sql.js';
 import { truncateIdentifier } from './identifiers.js';
 import { serialType } from './types.js';
 
@@ -47,7 +48,7 @@ export function createTableSql(t: Table): string[] {
   ];
 }
 
-function alterColumnSql(op: Extract<Operation, { kind: 'alterColumn' }>, schema: Schema): string[] {
+function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[] {
   const t = q(op.table);
   const c = q(op.column);
   const ch = op.changes;
@@ -94,7 +95,7 @@ function alterColumnSql(op: Extract<Operation, { kind: 'alterColumn' }>, schema:
 }
 
 /** Dropping an enum value: PostgreSQL cannot, so the type is recreated without it. */
-function dropEnumValueSql(op: Extract<Operation, { kind: 'dropEnumValue' }>, schema: Schema): string[] {
+function dropEnumValueSql(op: OperationOf<'dropEnumValue'>, schema: Schema): string[] {
   const e = schema.enums?.find((x) => x.name === op.name);
   if (!e) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: enum "${op.name}" is not known`);
   const old = `${op.name}_old`;
@@ -116,56 +117,84 @@ function dropEnumValueSql(op: Extract<Operation, { kind: 'dropEnumValue' }>, sch
   ];
 }
 
-function statementsFor(op: Operation, schema: Schema): string[] {
-  const standard = standardSql(op);
-  if (standard) return standard;
-  switch (op.kind) {
-    case 'createTable':
-      return createTableSql(op.table);
-    case 'addColumn':
-      return [
-        `ALTER TABLE ${q(op.table)} ADD ${columnSql(op.column)}`,
-        ...(op.column.comment !== undefined ? [commentSql(`COLUMN ${q(op.table)}.${q(op.column.name)}`, op.column.comment)] : []),
-      ];
-    case 'alterColumn':
-      return alterColumnSql(op, schema);
-    case 'alterPrimaryKey': {
-      const was = findTable(schema, op.table)?.primaryKey;
-      const drop = was ? [`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(was.name ?? `${op.table}_pkey`)}`] : [];
-      const add = op.primaryKey
-        ? [`ALTER TABLE ${q(op.table)} ADD ${op.primaryKey.name ? `CONSTRAINT ${q(op.primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(op.primaryKey.columns)})`]
-        : [];
-      return [...drop, ...add];
-    }
-    case 'addConstraint':
-      return [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)}`];
-    case 'dropConstraint':
-      if (!('name' in op.ref)) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: name the constraint to drop`);
-      return [`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(op.ref.name)}`];
-    case 'setTableComment':
-      return [commentSql(`TABLE ${q(op.table)}`, op.comment)];
-    case 'createExtension':
-      return [
-        `CREATE EXTENSION IF NOT EXISTS ${q(op.name)}${op.schema !== undefined || op.version !== undefined ? ' WITH' : ''}` +
-          `${op.schema !== undefined ? ` SCHEMA ${q(op.schema)}` : ''}${op.version !== undefined ? ` VERSION ${q(op.version)}` : ''}`,
-      ];
-    case 'dropExtension':
-      return [`DROP EXTENSION IF EXISTS ${q(op.name)}`];
-    case 'createEnum':
-      return [`CREATE TYPE ${q(op.enum.name)} AS ENUM (${op.enum.values.map(quoteLiteral).join(', ')})`];
-    case 'dropEnum':
-      return [`DROP TYPE ${q(op.name)}`];
-    case 'addEnumValue':
-      return [`ALTER TYPE ${q(op.name)} ADD VALUE ${quoteLiteral(op.value)}${op.before !== undefined ? ` BEFORE ${quoteLiteral(op.before)}` : ''}`];
-    case 'dropEnumValue':
-      return dropEnumValueSql(op, schema);
-    default:
-      throw new UnsupportedOperationError('postgres', describeOperation(op));
-  }
+function addColumnSql(op: OperationOf<'addColumn'>): string[] {
+  return [
+    `ALTER TABLE ${q(op.table)} ADD ${columnSql(op.column)}`,
+    ...(op.column.comment !== undefined ? [commentSql(`COLUMN ${q(op.table)}.${q(op.column.name)}`, op.column.comment)] : []),
+  ];
 }
 
-/** Operations whose SQL depends on the current schema. */
-export const NEEDS_SCHEMA = new Set<string>(['alterColumn', 'alterPrimaryKey', 'dropEnumValue']);
+/** The key there is dropped (by its name, or the name PostgreSQL gives one), then the new one added. */
+function alterPrimaryKeySql(op: OperationOf<'alterPrimaryKey'>, schema: Schema): string[] {
+  const was = findTable(schema, op.table)?.primaryKey;
+  const drop = was ? [`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(was.name ?? `${op.table}_pkey`)}`] : [];
+  const add = op.primaryKey
+    ? [`ALTER TABLE ${q(op.table)} ADD ${op.primaryKey.name ? `CONSTRAINT ${q(op.primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(op.primaryKey.columns)})`]
+    : [];
+  return [...drop, ...add];
+}
+
+function dropConstraintSql(op: OperationOf<'dropConstraint'>): string[] {
+  if (!('name' in op.ref)) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: name the constraint to drop`);
+  return [`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(op.ref.name)}`];
+}
+
+function createExtensionSql(op: OperationOf<'createExtension'>): string[] {
+  return [
+    `CREATE EXTENSION IF NOT EXISTS ${q(op.name)}${op.schema !== undefined || op.version !== undefined ? ' WITH' : ''}` +
+      `${op.schema !== undefined ? ` SCHEMA ${q(op.schema)}` : ''}${op.version !== undefined ? ` VERSION ${q(op.version)}` : ''}`,
+  ];
+}
+
+/** Each kind's statements in their plain form (ONLINE_FORMS has the others), given the schema before them. */
+const STATEMENTS: Handlers<string[], [schema: Schema]> = {
+  createTable: (op) => createTableSql(op.table),
+  dropTable: STANDARD_SQL.dropTable,
+  renameTable: STANDARD_SQL.renameTable,
+  addColumn: addColumnSql,
+  dropColumn: STANDARD_SQL.dropColumn,
+  alterColumn: alterColumnSql,
+  renameColumn: STANDARD_SQL.renameColumn,
+  alterPrimaryKey: alterPrimaryKeySql,
+  createIndex: STANDARD_SQL.createIndex,
+  dropIndex: STANDARD_SQL.dropIndex,
+  addConstraint: (op) => [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)}`],
+  validateConstraint: (op) => [`ALTER TABLE ${q(op.table)} VALIDATE CONSTRAINT ${q(op.name)}`],
+  dropConstraint: dropConstraintSql,
+  setTableComment: (op) => [commentSql(`TABLE ${q(op.table)}`, op.comment)],
+  createExtension: createExtensionSql,
+  dropExtension: (op) => [`DROP EXTENSION IF EXISTS ${q(op.name)}`],
+  createEnum: (op) => [`CREATE TYPE ${q(op.enum.name)} AS ENUM (${op.enum.values.map(quoteLiteral).join(', ')})`],
+  dropEnum: (op) => [`DROP TYPE ${q(op.name)}`],
+  addEnumValue: (op) => [`ALTER TYPE ${q(op.name)} ADD VALUE ${quoteLiteral(op.value)}${op.before !== undefined ? ` BEFORE ${quoteLiteral(op.before)}` : ''}`],
+  dropEnumValue: dropEnumValueSql,
+  execute: STANDARD_SQL.execute,
+};
+
+/** Whether a kind's SQL depends on the current schema (what the dialect asks the database for first). */
+export const NEEDS_SCHEMA: KindTable<boolean> = {
+  createTable: false,
+  dropTable: false,
+  renameTable: false,
+  addColumn: false,
+  dropColumn: false,
+  alterColumn: true,
+  renameColumn: false,
+  alterPrimaryKey: true,
+  createIndex: false,
+  dropIndex: false,
+  addConstraint: false,
+  validateConstraint: false,
+  dropConstraint: false,
+  setTableComment: false,
+  createExtension: false,
+  dropExtension: false,
+  createEnum: false,
+  dropEnum: false,
+  addEnumValue: false,
+  dropEnumValue: true,
+  execute: false,
+};
 
 export function compilePostgres(operations: readonly Operation[], schema: Schema): CompiledOperations {
   const state = cloneSchema(schema);
@@ -192,35 +221,78 @@ function indexState(name: string, ifValid: string, ifInvalid: string, ifAbsent: 
   );
 }
 
+/** Statements, and where they run. */
+interface Step {
+  statements: string[];
+  placement: Placement;
+  resume?: Resume;
+}
+
 /** One operation's statements, in the phases they run in. */
 function compileOne(out: PhaseBuilder, op: Operation, state: Schema): void {
-  const placement = placementOf(op);
-  if (op.kind === 'createIndex' && op.concurrently) {
-    // A build killed or timed out leaves an INVALID index behind: a rerun drops it and builds again.
-    const sql = createIndexSql(op.table, op.index).replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY ');
-    const resume: Resume = { state: indexState(op.index.name, 'done', 'redo', 'run'), cleanup: [`DROP INDEX CONCURRENTLY IF EXISTS ${q(op.index.name)}`] };
-    return out.add([sql], 'none', resume);
-  }
-  if (op.kind === 'dropIndex' && op.concurrently) {
-    return out.add([`DROP INDEX CONCURRENTLY ${q(op.name)}`], 'none', { state: indexState(op.name, 'run', 'run', 'done'), cleanup: [] });
-  }
-  if (op.kind === 'addConstraint' && op.validate === false && op.constraint.type !== 'unique') {
-    return out.add([`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)} NOT VALID`], placement);
-  }
-  if (op.kind === 'validateConstraint') {
-    // Apart from the statements before it: the lock that adding the constraint took is released
-    // first, and the scan runs under one that lets writes through.
-    return out.add([`ALTER TABLE ${q(op.table)} VALIDATE CONSTRAINT ${q(op.name)}`], 'own');
-  }
-  if (op.kind === 'alterColumn' && op.throughCheck && op.changes.nullable === false) {
-    const statements = alterColumnSql(op, state);
-    const at = statements.findIndex((sql) => sql.endsWith(' SET NOT NULL'));
-    const check = q(truncateIdentifier(`${op.table}_${op.column}_not_null`));
-    const t = q(op.table);
-    out.add([...statements.slice(0, at), `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${q(op.column)} IS NOT NULL) NOT VALID`], placement);
-    out.add([`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`], 'own');
-    // PostgreSQL 12+ takes the validated check as proof and sets NOT NULL without a scan.
-    return out.add([statements[at], `ALTER TABLE ${t} DROP CONSTRAINT ${check}`, ...statements.slice(at + 1)], placement);
-  }
-  out.add(statementsFor(op, state), placement);
+  const steps = dispatch(ONLINE_FORMS, op, state) ?? [{ statements: dispatch(STATEMENTS, op, state), placement: placementOf(op) }];
+  for (const step of steps) out.add(step.statements, step.placement, step.resume);
 }
+
+function createIndexConcurrently(op: OperationOf<'createIndex'>): Step[] {
+  // A build killed or timed out leaves an INVALID index behind: a rerun drops it and builds again.
+  const sql = createIndexSql(op.table, op.index).replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY ');
+  const resume: Resume = { state: indexState(op.index.name, 'done', 'redo', 'run'), cleanup: [`DROP INDEX CONCURRENTLY IF EXISTS ${q(op.index.name)}`] };
+  return [{ statements: [sql], placement: 'none', resume }];
+}
+
+function dropIndexConcurrently(op: OperationOf<'dropIndex'>): Step[] {
+  return [{ statements: [`DROP INDEX CONCURRENTLY ${q(op.name)}`], placement: 'none', resume: { state: indexState(op.name, 'run', 'run', 'done'), cleanup: [] } }];
+}
+
+function addNotValid(op: OperationOf<'addConstraint'>): Step[] {
+  return [{ statements: [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)} NOT VALID`], placement: placementOf(op) }];
+}
+
+/** NOT NULL set through a check validated in a transaction of its own. */
+function notNullThroughCheck(op: OperationOf<'alterColumn'>, state: Schema): Step[] {
+  const placement = placementOf(op);
+  const statements = alterColumnSql(op, state);
+  const at = statements.findIndex((sql) => sql.endsWith(' SET NOT NULL'));
+  const check = q(truncateIdentifier(`${op.table}_${op.column}_not_null`));
+  const t = q(op.table);
+  return [
+    { statements: [...statements.slice(0, at), `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${q(op.column)} IS NOT NULL) NOT VALID`], placement },
+    { statements: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`], placement: 'own' },
+    // PostgreSQL 12+ takes the validated check as proof and sets NOT NULL without a scan.
+    { statements: [statements[at], `ALTER TABLE ${t} DROP CONSTRAINT ${check}`, ...statements.slice(at + 1)], placement },
+  ];
+}
+
+/** The kind has no online form: its plain statements, where its placement puts them. */
+const plainForm = (): undefined => undefined;
+
+/**
+ * The online forms, for the operations that ask for one: outside any transaction (CONCURRENTLY),
+ * or in phases of their own (NOT VALID, then VALIDATE apart); undefined for the plain form.
+ */
+const ONLINE_FORMS: Handlers<Step[] | undefined, [state: Schema]> = {
+  createTable: plainForm,
+  dropTable: plainForm,
+  renameTable: plainForm,
+  addColumn: plainForm,
+  dropColumn: plainForm,
+  alterColumn: (op, state) => (op.throughCheck && op.changes.nullable === false ? notNullThroughCheck(op, state) : undefined),
+  renameColumn: plainForm,
+  alterPrimaryKey: plainForm,
+  createIndex: (op) => (op.concurrently ? createIndexConcurrently(op) : undefined),
+  dropIndex: (op) => (op.concurrently ? dropIndexConcurrently(op) : undefined),
+  addConstraint: (op) => (op.validate === false && op.constraint.type !== 'unique' ? addNotValid(op) : undefined),
+  // Apart from the statements before it: the lock that adding the constraint took is released
+  // first, and the scan runs under one that lets writes through.
+  validateConstraint: (op, state) => [{ statements: STATEMENTS.validateConstraint(op, state), placement: 'own' }],
+  dropConstraint: plainForm,
+  setTableComment: plainForm,
+  createExtension: plainForm,
+  dropExtension: plainForm,
+  createEnum: plainForm,
+  dropEnum: plainForm,
+  addEnumValue: plainForm,
+  dropEnumValue: plainForm,
+  execute: plainForm,
+};

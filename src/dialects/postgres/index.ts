@@ -1,5 +1,6 @@
 /** The PostgreSQL dialect, on `pg`. */
 import type pg from 'pg';
+import { kindEntry } from '../../operations/kinds.js';
 import type { Operation } from '../../operations/operation.js';
 import type { ReprintRequest, ReprintResponse } from '../../diff/settle.js';
 import type { Schema } from '../../schema/schema.js';
@@ -357,7 +358,7 @@ export const postgresDialect: Dialect = {
     return compilePostgres(operations, schema);
   },
   needsSchema(operations: readonly Operation[]) {
-    return operations.some((op) => NEEDS_SCHEMA.has(op.kind));
+    return operations.some((op) => kindEntry(NEEDS_SCHEMA, op.kind));
   },
   async connect(location: string): Promise<Connection> {
     const pgModule = await loadPg();

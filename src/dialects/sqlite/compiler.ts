@@ -4,10 +4,11 @@
  * Adjacent changes to one table share one rebuild.
  */
 import { applyOperation, findConstraint, SchemaApplyError } from '../../operations/apply.js';
+import { dispatch, kindEntry, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, operationTable, type Operation } from '../../operations/operation.js';
-import { cloneSchema, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
+import { cloneSchema, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type Schema, type Table, type TableSource } from '../../schema/schema.js';
 import { quoteIdentifier as q, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
-import { createIndexSql, standardSql } from '../sql.js';
+import { createIndexSql, STANDARD_SQL } from '../sql.js';
 import { PhaseBuilder, placementOf, type Placement } from '../phases.js';
 import { tokenize } from './parse.js';
 import { columnSql, createTableSql, isPlainDefault, rebuildSql } from './rebuild.js';
@@ -52,47 +53,80 @@ function requireTable(schema: Schema, name: string, op: Operation): Table {
 
 /** Whether SQLite must rebuild the table for `op`, given the schema before it. */
 function needsRebuild(op: Operation, schema: Schema): boolean {
-  switch (op.kind) {
-    case 'alterColumn':
-    case 'alterPrimaryKey':
-    case 'addConstraint':
-    case 'dropConstraint':
-      return true;
-    case 'addColumn':
-      return !canAddInPlace(op.column, requireTable(schema, op.table, op));
-    case 'dropColumn':
-      return columnIsConstrained(schema, requireTable(schema, op.table, op), op.column);
-    default:
-      return false;
-  }
+  return dispatch(NEEDS_REBUILD, op, schema);
 }
 
+const always = (): boolean => true;
+const never = (): boolean => false;
+
+const NEEDS_REBUILD: Handlers<boolean, [schema: Schema]> = {
+  createTable: never,
+  dropTable: never,
+  renameTable: never,
+  addColumn: (op, schema) => !canAddInPlace(op.column, requireTable(schema, op.table, op)),
+  dropColumn: (op, schema) => columnIsConstrained(schema, requireTable(schema, op.table, op), op.column),
+  alterColumn: always,
+  renameColumn: never,
+  alterPrimaryKey: always,
+  createIndex: never,
+  dropIndex: never,
+  addConstraint: always,
+  validateConstraint: never,
+  dropConstraint: always,
+  setTableComment: never,
+  createExtension: never,
+  dropExtension: never,
+  createEnum: never,
+  dropEnum: never,
+  addEnumValue: never,
+  dropEnumValue: never,
+  execute: never,
+};
+
 function inPlaceSql(op: Operation): string[] {
-  if (op.kind === 'createIndex') checkIndex(op.index.name, op.index);
-  const standard = standardSql(op);
-  if (standard) return standard;
-  switch (op.kind) {
-    case 'createTable':
-      return [createTableSql(op.table)];
-    case 'addColumn':
-      return [`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnSql(op.column, false)}`];
-    case 'alterColumn':
-    case 'alterPrimaryKey':
-    case 'addConstraint':
-    case 'dropConstraint':
-      throw new UnsupportedOperationError('sqlite', `${describeOperation(op)} without rebuilding the table`);
-    case 'setTableComment':
-    case 'createExtension':
-    case 'dropExtension':
-    case 'createEnum':
-    case 'dropEnum':
-    case 'addEnumValue':
-    case 'dropEnumValue':
-      throw new UnsupportedOperationError('sqlite', `${describeOperation(op)}: SQLite has no ${op.kind === 'setTableComment' ? 'comments' : op.kind.endsWith('Extension') ? 'extensions' : 'enum types'}`);
-    default:
-      throw new UnsupportedOperationError('sqlite', describeOperation(op));
-  }
+  return dispatch(IN_PLACE, op);
 }
+
+/** A change SQLite makes only by rebuilding the table. */
+function onlyByRebuild(op: Operation): never {
+  throw new UnsupportedOperationError('sqlite', `${describeOperation(op)} without rebuilding the table`);
+}
+
+/** A kind about something SQLite does not have (`comments`, `extensions`, `enum types`). */
+const hasNo =
+  (what: string) =>
+  (op: Operation): never => {
+    throw new UnsupportedOperationError('sqlite', `${describeOperation(op)}: SQLite has no ${what}`);
+  };
+
+/** Each kind's statements without a rebuild. */
+const IN_PLACE: Handlers<string[]> = {
+  createTable: (op) => [createTableSql(op.table)],
+  dropTable: STANDARD_SQL.dropTable,
+  renameTable: STANDARD_SQL.renameTable,
+  addColumn: (op) => [`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnSql(op.column, false)}`],
+  dropColumn: STANDARD_SQL.dropColumn,
+  alterColumn: onlyByRebuild,
+  renameColumn: STANDARD_SQL.renameColumn,
+  alterPrimaryKey: onlyByRebuild,
+  createIndex: (op) => {
+    checkIndex(op.index.name, op.index);
+    return STANDARD_SQL.createIndex(op);
+  },
+  dropIndex: STANDARD_SQL.dropIndex,
+  addConstraint: onlyByRebuild,
+  // Nothing to run: SQLite checks a constraint when it is made (compileSqlite passes over this kind).
+  validateConstraint: () => [],
+  dropConstraint: onlyByRebuild,
+  setTableComment: hasNo('comments'),
+  createExtension: hasNo('extensions'),
+  dropExtension: hasNo('extensions'),
+  createEnum: hasNo('enum types'),
+  dropEnum: hasNo('enum types'),
+  addEnumValue: hasNo('enum types'),
+  dropEnumValue: hasNo('enum types'),
+  execute: STANDARD_SQL.execute,
+};
 
 type Token = ReturnType<typeof tokenize>[number];
 
@@ -242,56 +276,114 @@ function followSource(schema: Schema, op: Operation): void {
   const table = operationTable(op) ? findTable(schema, operationTable(op)!) : undefined;
   const source = table?.source;
   if (!table || !source) return;
-  const patch = (f: (sql: string) => string, trigger: (sql: string) => string = f): void => {
-    source.createSql = f(source.createSql);
-    for (const k of Object.keys(source.indexSql)) source.indexSql[k] = f(source.indexSql[k]);
-    for (const t of source.triggers) t.sql = trigger(t.sql);
-  };
-  switch (op.kind) {
-    case 'addColumn': {
-      const m = /\)\s*((?:STRICT|WITHOUT\s+ROWID|,|\s)*)$/i.exec(source.createSql);
-      if (!m) delete table.source;
-      else source.createSql = `${source.createSql.slice(0, m.index)}, ${columnSql(op.column, false)})${m[1] ? ` ${m[1].trim()}` : ''}`;
-      return;
-    }
-    case 'dropColumn': {
-      // The definition goes with the comma before it (after it, for the first): found by its
-      // tokens, not its text, which may also end another definition (`"x""a" text` ends in `"a" text`).
-      const parts = definitions(tokenize(source.createSql));
-      const i = parts.findIndex((part) => isColumnDefinition(part) && part[0].value === op.column);
-      if (i < 0 || parts.length < 2) {
-        delete table.source;
-        return;
-      }
-      const [from, to] = i > 0 ? [parts[i - 1].at(-1)!.end, parts[i].at(-1)!.end] : [parts[0][0].start, parts[1][0].start];
-      source.createSql = source.createSql.slice(0, from) + source.createSql.slice(to);
-      return;
-    }
-    case 'renameColumn':
-      // In the table's own statements, only where they name its column (not a type, another
-      // table or that table's columns); triggers, whose SQL is not read here, by every name.
-      patch(
-        (sql) => renameTokens(sql, namedIdentifiers(sql).columns, op.from, op.to),
-        (sql) => renameIdentifier(sql, op.from, op.to),
-      );
-      return;
-    case 'renameTable':
-      patch(
-        (sql) => renameTokens(sql, namedIdentifiers(sql).table, op.from, op.to),
-        (sql) => renameIdentifier(sql, op.from, op.to),
-      );
-      return;
-    case 'createIndex':
-      checkIndex(op.index.name, op.index);
-      source.indexSql[op.index.name] = createIndexSql(table.name, op.index);
-      return;
-    case 'dropIndex':
-      delete source.indexSql[op.name];
-      return;
-    default:
-      return;
-  }
+  dispatch(FOLLOW_SOURCE, op, table, source);
 }
+
+/** Rewrites the table's statements with `f`, and its triggers with `trigger`. */
+function patchSource(source: TableSource, f: (sql: string) => string, trigger: (sql: string) => string = f): void {
+  source.createSql = f(source.createSql);
+  for (const k of Object.keys(source.indexSql)) source.indexSql[k] = f(source.indexSql[k]);
+  for (const t of source.triggers) t.sql = trigger(t.sql);
+}
+
+function followAddColumn(op: OperationOf<'addColumn'>, table: Table, source: TableSource): void {
+  const m = /\)\s*((?:STRICT|WITHOUT\s+ROWID|,|\s)*)$/i.exec(source.createSql);
+  if (!m) delete table.source;
+  else source.createSql = `${source.createSql.slice(0, m.index)}, ${columnSql(op.column, false)})${m[1] ? ` ${m[1].trim()}` : ''}`;
+}
+
+function followDropColumn(op: OperationOf<'dropColumn'>, table: Table, source: TableSource): void {
+  // The definition goes with the comma before it (after it, for the first): found by its
+  // tokens, not its text, which may also end another definition (`"x""a" text` ends in `"a" text`).
+  const parts = definitions(tokenize(source.createSql));
+  const i = parts.findIndex((part) => isColumnDefinition(part) && part[0].value === op.column);
+  if (i < 0 || parts.length < 2) {
+    delete table.source;
+    return;
+  }
+  const [from, to] = i > 0 ? [parts[i - 1].at(-1)!.end, parts[i].at(-1)!.end] : [parts[0][0].start, parts[1][0].start];
+  source.createSql = source.createSql.slice(0, from) + source.createSql.slice(to);
+}
+
+function followRenameColumn(op: OperationOf<'renameColumn'>, _table: Table, source: TableSource): void {
+  // In the table's own statements, only where they name its column (not a type, another
+  // table or that table's columns); triggers, whose SQL is not read here, by every name.
+  patchSource(
+    source,
+    (sql) => renameTokens(sql, namedIdentifiers(sql).columns, op.from, op.to),
+    (sql) => renameIdentifier(sql, op.from, op.to),
+  );
+}
+
+function followRenameTable(op: OperationOf<'renameTable'>, _table: Table, source: TableSource): void {
+  patchSource(
+    source,
+    (sql) => renameTokens(sql, namedIdentifiers(sql).table, op.from, op.to),
+    (sql) => renameIdentifier(sql, op.from, op.to),
+  );
+}
+
+function followCreateIndex(op: OperationOf<'createIndex'>, table: Table, source: TableSource): void {
+  checkIndex(op.index.name, op.index);
+  source.indexSql[op.index.name] = createIndexSql(table.name, op.index);
+}
+
+/** The kind leaves the table's statements as they are (or is never made in place). */
+const sourceUnchanged = (): void => undefined;
+
+const FOLLOW_SOURCE: Handlers<void, [table: Table, source: TableSource]> = {
+  createTable: sourceUnchanged,
+  dropTable: sourceUnchanged,
+  renameTable: followRenameTable,
+  addColumn: followAddColumn,
+  dropColumn: followDropColumn,
+  alterColumn: sourceUnchanged,
+  renameColumn: followRenameColumn,
+  alterPrimaryKey: sourceUnchanged,
+  createIndex: followCreateIndex,
+  dropIndex: (op, _table, source) => {
+    delete source.indexSql[op.name];
+  },
+  addConstraint: sourceUnchanged,
+  validateConstraint: sourceUnchanged,
+  dropConstraint: sourceUnchanged,
+  setTableComment: sourceUnchanged,
+  createExtension: sourceUnchanged,
+  dropExtension: sourceUnchanged,
+  createEnum: sourceUnchanged,
+  dropEnum: sourceUnchanged,
+  addEnumValue: sourceUnchanged,
+  dropEnumValue: sourceUnchanged,
+  execute: sourceUnchanged,
+};
+
+/**
+ * Whether an operation on the table a rebuild is pending for joins that rebuild. Renames and
+ * drops end it, as does anything not on a table.
+ */
+const JOINS_REBUILD: KindTable<boolean> = {
+  createTable: true,
+  dropTable: false,
+  renameTable: false,
+  addColumn: true,
+  dropColumn: true,
+  alterColumn: true,
+  renameColumn: false,
+  alterPrimaryKey: true,
+  createIndex: true,
+  dropIndex: true,
+  addConstraint: true,
+  validateConstraint: true,
+  dropConstraint: true,
+  setTableComment: true,
+  createExtension: false,
+  dropExtension: false,
+  createEnum: false,
+  dropEnum: false,
+  addEnumValue: false,
+  dropEnumValue: false,
+  execute: false,
+};
 
 export function compileSqlite(operations: readonly Operation[], schema: Schema): CompiledOperations {
   const state = cloneSchema(schema);
@@ -322,7 +414,7 @@ export function compileSqlite(operations: readonly Operation[], schema: Schema):
       tryApply(state, op);
       continue;
     }
-    const joinsPending = pending && table === pending.table && placement === 'inline' && !['renameTable', 'renameColumn', 'dropTable', 'execute'].includes(op.kind);
+    const joinsPending = pending && table === pending.table && placement === 'inline' && kindEntry(JOINS_REBUILD, op.kind);
     if (!joinsPending) flush();
     if (op.kind === 'dropConstraint' && table) {
       const t = requireTable(state, table, op);

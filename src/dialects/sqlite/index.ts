@@ -1,6 +1,7 @@
 /** The SQLite dialect, on better-sqlite3. */
 import type Database from 'better-sqlite3';
 import type { Schema } from '../../schema/schema.js';
+import { kindEntry, type KindTable } from '../../operations/kinds.js';
 import type { Operation } from '../../operations/operation.js';
 import { LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions } from '../dialect.js';
 import { compileSqlite } from './compiler.js';
@@ -19,7 +20,30 @@ export class ForeignKeyViolationError extends Error {
 const BUSY_TIMEOUT = 10_000;
 
 /** Operations that may turn into a rebuild, and so need to know the table's current shape. */
-const REBUILD_CANDIDATES = new Set<string>(['addColumn', 'dropColumn', 'alterColumn', 'alterPrimaryKey', 'addConstraint', 'dropConstraint']);
+/** Whether a kind may need a rebuild, which needs the current schema. */
+const REBUILD_CANDIDATES: KindTable<boolean> = {
+  createTable: false,
+  dropTable: false,
+  renameTable: false,
+  addColumn: true,
+  dropColumn: true,
+  alterColumn: true,
+  renameColumn: false,
+  alterPrimaryKey: true,
+  createIndex: false,
+  dropIndex: false,
+  addConstraint: true,
+  validateConstraint: false,
+  dropConstraint: true,
+  setTableComment: false,
+  createExtension: false,
+  dropExtension: false,
+  createEnum: false,
+  dropEnum: false,
+  addEnumValue: false,
+  dropEnumValue: false,
+  execute: false,
+};
 
 class SqliteConnection implements Connection {
   /** How long a write waits for another process's (ms): the run lock's wait, on SQLite. */
@@ -141,7 +165,7 @@ export const sqliteDialect: Dialect = {
     return compileSqlite(operations, schema);
   },
   needsSchema(operations: readonly Operation[]) {
-    return operations.some((op) => REBUILD_CANDIDATES.has(op.kind));
+    return operations.some((op) => kindEntry(REBUILD_CANDIDATES, op.kind));
   },
   async connect(location: string): Promise<Connection> {
     const { default: Sqlite } = await import('better-sqlite3');
