@@ -92,17 +92,15 @@ export interface Table {
   /** Names the table may have had before a rename, from a model hint; read only by rename detection. */
   renamedFrom?: string[];
   /**
-   * How the database wrote the table, when read from one: what a rebuild keeps that the neutral
-   * model does not describe (collations, STRICT, expression indexes, triggers). Never compared.
+   * The record the dialect that read the table keeps of it beyond the neutral model (SQLite: how
+   * it wrote the table, which a rebuild keeps). Read by that dialect only; never compared.
    */
-  source?: TableSource;
+  native?: NativeTable;
 }
 
-export interface TableSource {
-  createSql: string;
-  /** Index name → its CREATE INDEX statement. */
-  indexSql: Record<string, string>;
-  triggers: { name: string; sql: string }[];
+/** A dialect's own record of a table, tagged with the dialect's name; plain data (it is cloned). */
+export interface NativeTable {
+  readonly dialect: string;
 }
 
 

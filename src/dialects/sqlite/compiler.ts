@@ -6,12 +6,13 @@
 import { applyOperation, findConstraint, SchemaApplyError } from '../../operations/apply.js';
 import { dispatch, kindEntry, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, operationTable, type Operation } from '../../operations/operation.js';
-import { cloneSchema, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type Schema, type Table, type TableSource } from '../../schema/schema.js';
+import { cloneSchema, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { createIndexSql, STANDARD_SQL } from '../sql.js';
 import { PhaseBuilder, placementOf, type Placement } from '../phases.js';
 import { tokenize } from './parse.js';
 import { columnSql, createTableSql, isPlainDefault, rebuildSql } from './rebuild.js';
+import { forgetSource, recordSource, sourceOf, type TableSource } from './source.js';
 
 export { REBUILD_PREFIX, columnSql, constraintSql, createIndexSql, createTableSql, defaultSql, rebuildSql } from './rebuild.js';
 
@@ -274,7 +275,7 @@ function renameIdentifier(sql: string, from: string, to: string): string {
  */
 function followSource(schema: Schema, op: Operation): void {
   const table = operationTable(op) ? findTable(schema, operationTable(op)!) : undefined;
-  const source = table?.source;
+  const source = sourceOf(table);
   if (!table || !source) return;
   dispatch(FOLLOW_SOURCE, op, table, source);
 }
@@ -288,7 +289,7 @@ function patchSource(source: TableSource, f: (sql: string) => string, trigger: (
 
 function followAddColumn(op: OperationOf<'addColumn'>, table: Table, source: TableSource): void {
   const m = /\)\s*((?:STRICT|WITHOUT\s+ROWID|,|\s)*)$/i.exec(source.createSql);
-  if (!m) delete table.source;
+  if (!m) forgetSource(table);
   else source.createSql = `${source.createSql.slice(0, m.index)}, ${columnSql(op.column, false)})${m[1] ? ` ${m[1].trim()}` : ''}`;
 }
 
@@ -298,7 +299,7 @@ function followDropColumn(op: OperationOf<'dropColumn'>, table: Table, source: T
   const parts = definitions(tokenize(source.createSql));
   const i = parts.findIndex((part) => isColumnDefinition(part) && part[0].value === op.column);
   if (i < 0 || parts.length < 2) {
-    delete table.source;
+    forgetSource(table);
     return;
   }
   const [from, to] = i > 0 ? [parts[i - 1].at(-1)!.end, parts[i].at(-1)!.end] : [parts[0][0].start, parts[1][0].start];
@@ -400,7 +401,7 @@ export function compileSqlite(operations: readonly Operation[], schema: Schema):
     // fills NULLs, say) count.
     assertions.push(...rebuild.preconditions.map((p) => ({ at: out.statements.length, ...p })));
     out.add(rebuild.statements, pending.placement);
-    after.source = rebuild.source;
+    recordSource(after, rebuild.source);
     pending = undefined;
     foreignKeysOff = true;
   };

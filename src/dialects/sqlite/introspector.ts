@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { emptyTable, normalizeIndexKey, type ForeignKeyAction, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier } from '../dialect.js';
 import { parseCreateTable, parseIndexColumns, parseIndexWhere, type ParsedConstraint } from './parse.js';
+import { recordSource } from './source.js';
 
 interface ColumnInfo {
   cid: number;
@@ -51,11 +52,11 @@ export function introspectSqlite(db: Database.Database, exclude: readonly string
   const tableRows = rows.filter((r) => r.type === 'table' && !INTERNAL_TABLE.test(r.name) && !exclude.includes(r.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const tables = tableRows.map((r) => {
     const table = readTable(db, r.name, r.sql ?? '', indexSql);
-    table.source = {
+    recordSource(table, {
       createSql: r.sql ?? '',
       indexSql: Object.fromEntries(rows.filter((x) => x.type === 'index' && x.tbl_name === r.name && x.sql).map((x) => [x.name, x.sql as string])),
       triggers: rows.filter((x) => x.type === 'trigger' && x.tbl_name === r.name && x.sql).map((x) => ({ name: x.name, sql: x.sql as string })),
-    };
+    });
     return table;
   });
 

@@ -15,6 +15,7 @@ import { findColumn, type Column, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, quoteLiteral } from '../dialect.js';
 import { columnList, constraintSql, createIndexSql } from '../sql.js';
 import { parseCreateTable, type ParsedColumn, type ParsedConstraint } from './parse.js';
+import { sourceOf, type TableSource } from './source.js';
 
 export { constraintSql, createIndexSql } from '../sql.js';
 
@@ -75,7 +76,7 @@ function sameColumn(a: Column, b: Column): boolean {
  * constraint alone, generated definitions where it changes one.
  */
 function rebuiltCreateSql(before: Table, after: Table, name: string): string {
-  const source = before.source?.createSql;
+  const source = sourceOf(before)?.createSql;
   if (!source) return createTableSql(after, name);
   const parsed = parseCreateTable(source);
   const parsedCols = new Map(parsed.columns.map((c) => [c.name, c]));
@@ -154,13 +155,14 @@ export interface Rebuild {
   /** Queries that must count 0 before the rebuild may start, with what to say when they do not. */
   preconditions: { query: string; message: string }[];
   /** The rebuilt table's new source, for later rebuilds in the same revision. */
-  source: Table['source'];
+  source: Omit<TableSource, 'dialect'>;
 }
 
 /** The statements that rebuild `before` into `after`. */
 export function rebuildSql(before: Table, after: Table): Rebuild {
   const tmp = `${REBUILD_PREFIX}${after.name}`;
-  const parsed = before.source?.createSql ? new Map(parseCreateTable(before.source.createSql).columns.map((c) => [c.name, c])) : new Map<string, ParsedColumn>();
+  const beforeSql = sourceOf(before)?.createSql;
+  const parsed = beforeSql ? new Map(parseCreateTable(beforeSql).columns.map((c) => [c.name, c])) : new Map<string, ParsedColumn>();
   const generated = (name: string): boolean => !!parsed.get(name)?.generated;
   const copied = after.columns.filter((c) => findColumn(before, c.name) && !generated(c.name));
   const preconditions: Rebuild['preconditions'] = [];
@@ -194,10 +196,10 @@ export function rebuildSql(before: Table, after: Table): Rebuild {
   const create = rebuiltCreateSql(before, after, tmp);
   const indexSql = after.indexes.map((i) => {
     const was = before.indexes.find((b) => b.name === i.name);
-    const original = before.source?.indexSql[i.name];
+    const original = sourceOf(before)?.indexSql[i.name];
     return original && was && same(was, i) ? original : createIndexSql(after.name, i);
   });
-  const triggers = (before.source?.triggers ?? []).map((t) => t.sql);
+  const triggers = (sourceOf(before)?.triggers ?? []).map((t) => t.sql);
   return {
     statements: [
       create,
@@ -214,7 +216,7 @@ export function rebuildSql(before: Table, after: Table): Rebuild {
     source: {
       createSql: create.replace(`CREATE TABLE ${q(tmp)}`, `CREATE TABLE ${q(after.name)}`),
       indexSql: Object.fromEntries(after.indexes.map((i, n) => [i.name, indexSql[n]])),
-      triggers: before.source?.triggers ?? [],
+      triggers: sourceOf(before)?.triggers ?? [],
     },
   };
 }
