@@ -9,8 +9,3 @@ export function sqlString(s: string): string {
 export function pgTypeName(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
-
-/** An identifier in double quotes, embedded quotes doubled. */
-export function sqlIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}

@@ -6,7 +6,7 @@
  */
 import type { Attribute, BlockAttribute, Func, KeyValue, Value } from '@mrleebo/prisma-ast';
 import type { Index, IndexKey, PrimaryKey } from '../../schema/schema.js';
-import { sqlIdentifier, sqlString } from '../sql.js';
+import { sqlString } from '../sql.js';
 import { booleanArg, constantArg, fieldList, isFunc, isKeyValue, readArgs, show, stringArg, stringLiteral, type FieldRef } from './args.js';
 import { fail, lineOf, type Where } from './errors.js';
 import { INDEX_TYPES, operatorClassProblem, operatorClassSql, type IndexedField, type IndexType } from './operator-classes.js';
@@ -238,7 +238,7 @@ function condition(p: KeyValue, attribute: string, ctx: ModelContext, where: Whe
   if (ctx.relations.has(p.key)) fail(where, `${attribute}: field ${p.key} is a relation field; only scalar fields can be used in the where clause`);
   const field = ctx.scalars.get(p.key);
   if (!field) fail(where, `${attribute}: field '${p.key}' of the where clause does not exist in model ${ctx.model}`);
-  const column = sqlIdentifier(field.column);
+  const column = ctx.provider.quoteIdentifier(field.column);
   let value = p.value;
   let negated = false;
   if (isObject(value)) {

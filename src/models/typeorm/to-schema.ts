@@ -6,7 +6,7 @@
  */
 import { MigratorError } from '../../errors.js';
 import { emptyTable, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
-import { pgTypeName, sqlIdentifier, sqlString } from '../sql.js';
+import { pgTypeName } from '../sql.js';
 import { typeOrmDriver, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
 
@@ -134,7 +134,7 @@ class Converter {
       return { name: u.name, columns: u.columns };
     });
     for (const b of built) {
-      if (b.enumCheck) table.checks.push({ expression: `${sqlIdentifier(b.column.name)} IN (${b.enumCheck.map(sqlString).join(',')})` });
+      if (b.enumCheck) table.checks.push({ expression: this.driver.enumCheck(b.column.name, b.enumCheck) });
     }
     for (const c of t.checks) table.checks.push({ name: c.name, expression: c.expression });
     table.indexes = t.indexes.map((ix): Index => {

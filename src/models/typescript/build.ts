@@ -9,7 +9,6 @@ import type { ts } from 'ts-morph';
 import type { ColumnMeta, EntityMeta, JoinColumnMeta, RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
 import type { ColumnTypeInput, TypeOrmDriver } from './drivers/index.js';
-import { sqlIdentifier, sqlString } from '../sql.js';
 import { called, isKind, ModelError, plain, text, type Evaluator } from './values.js';
 
 /** A column as built, with what relations copy from it. */
@@ -39,10 +38,6 @@ export interface BuildContext {
   driver: TypeOrmDriver;
   naming: NamingStrategy;
   ev: Evaluator;
-}
-
-function enumCheck(column: string, values: string[]): string {
-  return `${sqlIdentifier(column)} IN (${values.map(sqlString).join(',')})`;
 }
 
 function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: string): string | undefined {
@@ -398,7 +393,7 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
       e.table.uniques.push({ name: naming.relationConstraintName(e.table.name, cols), columns: cols });
     }
     for (const c of e.columns) {
-      if (c.enumCheck) e.table.checks.push({ expression: enumCheck(c.column.name, c.enumCheck) });
+      if (c.enumCheck) e.table.checks.push({ expression: ctx.driver.enumCheck(c.column.name, c.enumCheck) });
     }
     for (const m of e.chain) {
       for (const ch of m.checks) e.table.checks.push({ name: ch.name ?? naming.checkConstraintName(e.table.name, ch.expression), expression: ch.expression });
@@ -452,7 +447,7 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
           },
         ];
       }
-      for (const b of columns) if (b.enumCheck) junction.checks.push({ expression: enumCheck(b.column.name, b.enumCheck) });
+      for (const b of columns) if (b.enumCheck) junction.checks.push({ expression: ctx.driver.enumCheck(b.column.name, b.enumCheck) });
       junctions.push(junction);
     }
   }

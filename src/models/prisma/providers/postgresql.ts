@@ -1,5 +1,6 @@
 /** Prisma's postgresql provider. */
 import { pgTypeName } from '../../sql.js';
+import { quoteIdentifier } from '../../../dialects/dialect.js';
 import type { PrismaProvider } from './provider.js';
 
 /** `@db.X(args)` on PostgreSQL → the type; undefined for one this reader does not know. */
@@ -94,5 +95,6 @@ export const postgresqlProvider: PrismaProvider = {
   emulatedNoActionRefused: true,
   indexTypes: true,
   partialPredicate: (predicate) => `(${predicate})`,
+  quoteIdentifier,
   bytesText: (hex) => `\\x${hex}`,
 };

@@ -46,6 +46,8 @@ export interface PrismaProvider {
   readonly indexTypes: boolean;
   /** A partial index's predicate as Prisma writes it (PostgreSQL: in parentheses). */
   partialPredicate(predicate: string): string;
+  /** A column name quoted as the database quotes it, in the expressions Prisma writes (partial-index predicates). */
+  quoteIdentifier(name: string): string;
   /** A Bytes default, given as hex, as the text Prisma writes for it. */
   bytesText(hex: string): string;
 }

@@ -1,4 +1,5 @@
 /** Prisma's sqlite provider. */
+import { quoteIdentifier } from '../../../dialects/dialect.js';
 import type { PrismaProvider } from './provider.js';
 
 export const sqliteProvider: PrismaProvider = {
@@ -30,5 +31,6 @@ export const sqliteProvider: PrismaProvider = {
   emulatedNoActionRefused: false,
   indexTypes: false,
   partialPredicate: (predicate) => predicate,
+  quoteIdentifier,
   bytesText: (hex) => hex,
 };

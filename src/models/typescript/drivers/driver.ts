@@ -4,6 +4,7 @@
  * PostgreSQL, what its postgres driver would. One file per dialect in this folder.
  */
 import type { EnumType } from '../../../schema/schema.js';
+import { quoteIdentifier } from '../../../dialects/dialect.js';
 import { sqlString } from '../../sql.js';
 
 /** A property's TypeScript type, as `emitDecoratorMetadata` would report it. */
@@ -52,6 +53,11 @@ export interface TypeOrmDriver {
   uuid: { default?: string; extension?: string };
   /** How `@PrimaryGeneratedColumn('identity')` is built. */
   identity: 'autoincrement' | 'identity';
+  /**
+   * The CHECK expression of a column limited to enum values (`enumCheck` of columnType), the
+   * column's name quoted as the database quotes it.
+   */
+  enumCheck(column: string, values: readonly string[]): string;
 }
 
 /** A type with its length, or precision and scale, as TypeORM's drivers write it. */
@@ -60,6 +66,11 @@ export function withSize(type: string, input: ColumnTypeInput): string {
   if (input.precision !== undefined && input.scale !== undefined) return `${type}(${input.precision},${input.scale})`;
   if (input.precision !== undefined) return `${type}(${input.precision})`;
   return type;
+}
+
+/** `"column" IN ('a','b')`, the name quoted as standard SQL quotes it. */
+export function standardEnumCheck(column: string, values: readonly string[]): string {
+  return `${quoteIdentifier(column)} IN (${values.map(sqlString).join(',')})`;
 }
 
 /** JSON text of an object default, as TypeORM's drivers write it. */

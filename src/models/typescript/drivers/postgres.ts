@@ -1,6 +1,6 @@
 /** TypeORM's postgres driver: its column types, defaults, extensions and enum types. */
 import { pgTypeName, sqlString } from '../../sql.js';
-import { json, withSize, type TypeOrmDriver } from './driver.js';
+import { json, standardEnumCheck, withSize, type TypeOrmDriver } from './driver.js';
 
 const PG_NORMAL: Record<string, string> = {
   Number: 'integer',
@@ -106,4 +106,5 @@ export const postgresTypeOrm: TypeOrmDriver = {
   extensionOf: (type) => PG_EXTENSIONS[type],
   uuid: { default: 'uuid_generate_v4()', extension: 'uuid-ossp' },
   identity: 'identity',
+  enumCheck: standardEnumCheck,
 };

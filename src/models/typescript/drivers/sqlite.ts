@@ -1,6 +1,6 @@
 /** TypeORM's SQLite drivers (sqlite, better-sqlite3, sqljs…): their column types and defaults. */
 import { sqlString } from '../../sql.js';
-import { json, withSize, type TypeOrmDriver } from './driver.js';
+import { json, standardEnumCheck, withSize, type TypeOrmDriver } from './driver.js';
 
 const SQLITE_TYPES = new Set([
   'int', 'integer', 'tinyint', 'smallint', 'mediumint', 'bigint', 'unsigned big int', 'int2', 'int8', 'character', 'varchar',
@@ -49,4 +49,5 @@ export const sqliteTypeOrm: TypeOrmDriver = {
   },
   uuid: {},
   identity: 'autoincrement',
+  enumCheck: standardEnumCheck,
 };
