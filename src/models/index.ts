@@ -76,12 +76,9 @@ const MODEL_SOURCES: readonly ModelSource[] = [
     claims: (file) => /\.(c|m)?tsx?$/.test(file),
     async read(files, { dialect, options }) {
       const { readEntityFiles } = await import('./typescript/reader.js');
-      const schema = readEntityFiles(files, dialect, { namingStrategy: options.namingStrategy });
-      if (schema.tables.length === 0) {
-        const shown = files.length > 3 ? `${files.slice(0, 3).join(', ')} and ${files.length - 3} more` : files.join(', ');
-        throw new MigratorError(`no entity class (a class with @Entity) in the TypeScript files the models globs match (${shown}); point "models" at your entity files`);
-      }
-      return schema;
+      // Models that describe no table at all are refused where a revision would drop every
+      // table (makemigrations names the globs and what they matched; --allow-empty goes on).
+      return readEntityFiles(files, dialect, { namingStrategy: options.namingStrategy });
     },
   },
   {

@@ -116,14 +116,6 @@ describe('a project in a folder whose name has glob characters', () => {
     assert.deepEqual(p.versionFiles(), []);
   });
 
-  it('TypeScript model files with no entity class in them are an error, not an empty model', () => {
-    const p = newProject('migrator-paths-');
-    p.writeConfig({ models: ['entities/*.ts'] });
-    p.write('entities/status.ts', "export enum Status { Active = 'active' }\n");
-    const line = assertUserError(p.run(['makemigrations']));
-    assert.match(line, /^error: no entity class \(a class with @Entity\) in the TypeScript files the models globs match \(.*entities\/status\.ts\); point "models" at your entity files$/);
-  });
-
   it('the glob in "models" stays a glob: brackets in it are a set of characters', () => {
     const p = newProject('migrator-paths-', 'app (copy)');
     p.write('migrator.config.ts', configSource({ models: ['entities/[p]roduct.ts'] }));

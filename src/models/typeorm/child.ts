@@ -15,7 +15,8 @@ import { ts } from 'ts-morph';
 import { bridgedStrategy, NamingFailed, send } from './bridge.js';
 import { ProjectCompiler } from './compile.js';
 import { describeDataSource, type BuiltDataSource, type TypeOrmModule } from './describe.js';
-import { familyOf, type ChildFailure, type ChildRequest } from './description.js';
+import { driverOfType } from '../typescript/drivers/index.js';
+import type { ChildFailure, ChildRequest } from './description.js';
 import { currentFile, installHooks } from './hooks.js';
 
 interface TypeOrm extends TypeOrmModule {
@@ -76,9 +77,6 @@ function missingPrimarySite(ds: ConstructedDataSource, origin: (target: unknown)
   return cls ? `${file}:${sf.getLineAndCharacterOfPosition(cls.getStart(sf)).line + 1}` : file;
 }
 
-/** The DataSource family every `type` of it is built as: TypeORM 1.x has no driver named `sqlite`. */
-const BUILD_AS: Record<string, string> = { postgres: 'postgres', sqlite: 'better-sqlite3' };
-
 /**
  * Makes every DataSource the project constructs connection-free: the driver gets an empty module
  * for its database package, and the SQLite family is built as better-sqlite3 (one driver, the
@@ -90,11 +88,11 @@ function neutralise(typeorm: TypeOrm, root: string, declaredTypes: WeakMap<objec
   };
   const create = DriverFactory.prototype.create;
   DriverFactory.prototype.create = function (ds) {
-    const family = familyOf(ds.options.type);
+    const family = driverOfType(ds.options.type);
     declaredTypes.set(ds, ds.options.type);
     // Another database's DataSource gets no driver at all: migrator refuses it once it is exported.
     if (!family) return { options: ds.options };
-    ds.options = { ...ds.options, type: BUILD_AS[family], driver: {}, ...(family === 'postgres' ? { nativeDriver: {} } : { database: ':memory:' }) };
+    ds.options = { ...ds.options, driver: {}, ...family.dataSource.buildOptions } as DataSourceOptions;
     return create.call(this, ds);
   };
   typeorm.DataSource.prototype.initialize = function () {
@@ -177,10 +175,11 @@ async function run(request: ChildRequest): Promise<void> {
   }
   const ds = exportedDataSource(mod, typeorm);
   const type = declaredTypes.get(ds) ?? ds.options.type;
-  if (familyOf(type) !== request.dialect) throw new Failure({ reason: 'type', type: String(type) });
+  const family = driverOfType(type);
+  if (family?.name !== request.dialect) throw new Failure({ reason: 'type', type: String(type) });
 
   if (request.naming) ds.namingStrategy = bridgedStrategy(typeorm.DefaultNamingStrategy, request.naming.methods, request.naming.properties) as ConstructedDataSource['namingStrategy'];
-  if (request.dialect === 'postgres') {
+  if (family.dataSource.searchSchema) {
     // What connecting would read from current_schema(); only SQL builders use it.
     ds.driver.searchSchema ??= (ds.options as { schema?: string }).schema ?? 'public';
     ds.driver.schema ??= ds.driver.searchSchema;

@@ -16,6 +16,7 @@ import { MigratorError } from '../../errors.js';
 import type { Schema } from '../../schema/schema.js';
 import { decodeArg, FROM_PARENT_FD, TO_PARENT_FD, type Description, type ChildFailure, type ChildMessage, type ChildRequest, type NamingReply, type WireValue } from './description.js';
 import { describedSchema } from './to-schema.js';
+import { driverTitles, hasTypeOrmDriver, typeOrmDriver } from '../typescript/drivers/index.js';
 
 export interface DataSourceReadOptions {
   /** The config's naming strategy: replaces the DataSource's own. */
@@ -28,10 +29,6 @@ const TIMEOUT_MS = 120_000;
 const STDERR_LIMIT = 64 * 1024;
 
 const here = fileURLToPath(import.meta.url);
-const DIALECTS: Record<string, { name: string; types: string }> = {
-  postgres: { name: 'PostgreSQL', types: "type: 'postgres'" },
-  sqlite: { name: 'SQLite', types: "type: 'better-sqlite3'" },
-};
 
 const firstLine = (s: string): string => s.split('\n').find((l) => l.trim())?.trim() ?? s;
 
@@ -89,7 +86,7 @@ class NamingAnswerer {
 
 /** The message for what stopped the child process. */
 function failureMessage(file: string, f: ChildFailure, dialect: string): string {
-  const db = DIALECTS[dialect];
+  const db = typeOrmDriver(dialect);
   switch (f.reason) {
     case 'load':
       return `${file}: cannot load the DataSource file: ${f.message}${f.at ? ` (at ${f.at})` : ''}`;
@@ -98,7 +95,7 @@ function failureMessage(file: string, f: ChildFailure, dialect: string): string 
     case 'several':
       return `${file} exports several DataSources (${f.exports.join(', ')}); point models: { typeorm } at a file that exports the one to read`;
     case 'type':
-      return `${file}: the DataSource's type is "${f.type}", but the database is ${db.name}; use a DataSource for ${db.name} (${db.types})`;
+      return `${file}: the DataSource's type is "${f.type}", but the database is ${db.title}; use a DataSource for ${db.title} (${db.dataSource.typeOption})`;
     case 'build':
       return `${file}: TypeORM cannot build the entity metadata: ${f.message}${f.at ? ` (at ${f.at})` : ''}`;
     case 'naming':
@@ -205,7 +202,7 @@ function typeOrmVersion(entry: string): string | undefined {
 
 /** The schema TypeORM's `synchronize` would build from the DataSource in `file`, on `dialect`. */
 export async function readDataSource(file: string, dialect: string, options: DataSourceReadOptions = {}): Promise<Schema> {
-  if (dialect !== 'postgres' && dialect !== 'sqlite') throw new MigratorError(`${file}: TypeORM DataSources are read for PostgreSQL and SQLite only, not ${dialect}`);
+  if (!hasTypeOrmDriver(dialect)) throw new MigratorError(`${file}: TypeORM DataSources are read for ${driverTitles()} only, not ${dialect}`);
   if (!existsSync(file)) throw new MigratorError(`the DataSource file ${file} (models: { typeorm } in the config) does not exist`);
   if (!statSync(file).isFile()) throw new MigratorError(`${file} is not a file; models: { typeorm } names the file that exports the project's DataSource`);
   const typeorm = typeOrmOf(file);

@@ -97,7 +97,7 @@ export interface ChildRequest {
   /** The project's typeorm package entry (`…/node_modules/typeorm/index.js`). */
   typeorm: string;
   /** The target database's dialect: the DataSource's type must belong to it. */
-  dialect: 'postgres' | 'sqlite';
+  dialect: string;
   /** The config's naming strategy, when it has one: called back through the bridge. */
   naming?: { methods: string[]; properties: Record<string, unknown> };
 }
@@ -144,21 +144,3 @@ export type NamingReply = { ok: true; value: unknown } | { ok: false };
 /** File descriptors of the two channels in the child process. */
 export const TO_PARENT_FD = 3;
 export const FROM_PARENT_FD = 4;
-
-/** The database families a DataSource `type` belongs to. */
-const FAMILIES: Record<string, 'postgres' | 'sqlite'> = {
-  postgres: 'postgres',
-  'better-sqlite3': 'sqlite',
-  sqlite: 'sqlite',
-  capacitor: 'sqlite',
-  cordova: 'sqlite',
-  expo: 'sqlite',
-  nativescript: 'sqlite',
-  'react-native': 'sqlite',
-  sqljs: 'sqlite',
-};
-
-/** The dialect whose tables a DataSource of this `type` describes; undefined for other databases. */
-export function familyOf(type: unknown): 'postgres' | 'sqlite' | undefined {
-  return typeof type === 'string' ? FAMILIES[type] : undefined;
-}

@@ -6,14 +6,11 @@
  */
 import { MigratorError } from '../../errors.js';
 import { emptyTable, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
-import { pgTypeName } from '../sql.js';
 import { typeOrmDriver, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
 
-type Dialect = 'postgres' | 'sqlite';
 
 const FK_ACTIONS = new Set<string>(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']);
-const SERIAL: Record<string, string> = { integer: 'integer', int: 'integer', int4: 'integer', smallint: 'smallint', int2: 'smallint', bigint: 'bigint', int8: 'bigint' };
 
 class Converter {
   private readonly driver: TypeOrmDriver;
@@ -21,7 +18,7 @@ class Converter {
 
   constructor(
     private readonly file: string,
-    private readonly dialect: Dialect,
+    dialect: string,
     private readonly description: Description,
   ) {
     this.driver = typeOrmDriver(dialect);
@@ -42,7 +39,7 @@ class Converter {
       column: c.name,
     });
     if (built) return built.type;
-    return this.dialect === 'postgres' ? c.fullType.replace(/ array$/, '[]') : c.fullType;
+    return this.driver.dataSource.fullType(c.fullType);
   }
 
   private column(c: DescribedColumn, t: DescribedTable, pkColumns: string[]): { column: Column; enumCheck?: string[] } {
@@ -51,43 +48,18 @@ class Converter {
       this.fail(`${where} is a generated column (AS ${c.asExpression}), which migrator's schema cannot describe; compute it in the application, or add it with op.execute in a revision`);
     }
     if (c.collation !== undefined) this.fail(`${where} has collation "${c.collation}", which migrator's schema cannot describe; remove the collation option`);
-    let type: string;
-    let def = c.default;
-    let autoincrement = false;
-    let identity: Column['identity'];
-    let enumCheck: string[] | undefined;
-    if (this.dialect === 'postgres') {
-      if (c.type === 'enum' || c.type === 'simple-enum') {
-        // PostgresQueryRunner.buildEnumName
-        const name = c.enumName ?? `${t.name}_${c.name.toLowerCase()}_enum`;
-        type = `${pgTypeName(name)}${c.array ? '[]' : ''}`;
-        this.enumType({ name, values: c.enum ?? [] }, `${t.name}.${c.name}`);
-      } else if (c.generated === 'increment' || c.generated === 'rowid') {
-        const serial = SERIAL[c.type];
-        if (!serial) this.fail(`${where} is generated ("${c.generated}") with type ${c.type}, for which TypeORM writes no column type (serial needs integer, smallint or bigint)`);
-        type = serial;
-        autoincrement = true;
-      } else if (c.generated === 'identity') {
-        type = this.spelled(c, t, false);
-        identity = c.identity === 'ALWAYS' ? 'always' : 'by default';
-      } else {
-        type = this.spelled(c, t);
-      }
-      if (c.generated === 'uuid' && def === undefined) def = this.description.uuidGenerator ?? 'uuid_generate_v4()';
-    } else {
-      if (c.enum) {
-        // AbstractSqliteDriver.createFullType: any enum is varchar, checked inline unless an array.
-        type = 'varchar';
-        if (!c.array) enumCheck = c.enum;
-      } else {
-        type = this.spelled(c, t);
-        if (c.array) type += ' array';
-      }
-      if (c.generated === 'increment') {
-        if (!c.primary || pkColumns.length !== 1) this.fail(`${where} is generated ("increment") but is not the table's one primary key column, which SQLite's AUTOINCREMENT needs`);
-        autoincrement = true;
-      }
-    }
+    const parts = this.driver.dataSource.column({
+      column: c,
+      table: t,
+      where,
+      primaryKey: pkColumns,
+      spelled: (withSize = true) => this.spelled(c, t, withSize),
+      enumType: (type) => this.enumType(type, `${t.name}.${c.name}`),
+      ...(this.description.uuidGenerator !== undefined ? { uuidGenerator: this.description.uuidGenerator } : {}),
+      fail: (message) => this.fail(message),
+    });
+    const def = parts.default ?? c.default;
+    const { type, autoincrement, identity, enumCheck } = parts;
     const column: Column = {
       name: c.name,
       type,
@@ -119,10 +91,8 @@ class Converter {
     if (t.namespace !== undefined) {
       this.fail(`${entity} puts table "${t.name}" in ${t.namespace}; migrator keeps every table in the database's own schema — remove the entity's schema/database option`);
     }
-    if (t.withoutRowid && this.dialect === 'sqlite') this.fail(`${entity} is a WITHOUT ROWID table, which migrator's schema cannot describe; remove withoutRowid`);
-    if (t.exclusions.length && this.dialect === 'postgres') {
-      this.fail(`${entity} has the exclusion constraint "${t.exclusions[0].name}" (EXCLUDE ${t.exclusions[0].expression}), which migrator's schema cannot describe; remove @Exclusion and create it with op.execute in a revision`);
-    }
+    const problem = this.driver.dataSource.tableProblem(t, entity);
+    if (problem) this.fail(problem);
     const table = emptyTable(t.name);
     const pkColumns = t.primaryKey?.columns ?? [];
     const built = t.columns.map((c) => this.column(c, t, pkColumns));
@@ -140,10 +110,10 @@ class Converter {
     table.indexes = t.indexes.map((ix): Index => {
       const what = `the index "${ix.name}" of ${entity}`;
       if (!ix.synchronize) this.fail(`${what} has synchronize: false, which asks TypeORM to leave it alone; migrator cannot yet; remove the index or the option`);
-      if (ix.fulltext) this.fail(`${what} is a fulltext index, which TypeORM does not build on ${this.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} and migrator's schema cannot describe; remove fulltext`);
-      let using: string | undefined;
-      if (this.dialect === 'postgres') using = ix.spatial ? 'gist' : ix.type?.toLowerCase();
-      else if (ix.spatial || ix.type) this.fail(`${what} is a ${ix.spatial ? 'spatial' : ix.type} index, which SQLite does not have; remove the option`);
+      if (ix.fulltext) this.fail(`${what} is a fulltext index, which TypeORM does not build on ${this.driver.title} and migrator's schema cannot describe; remove fulltext`);
+      const method = this.driver.dataSource.indexMethod(ix);
+      if ('problem' in method) this.fail(`${what} ${method.problem}`);
+      const using = method.using;
       return { name: ix.name, columns: ix.columns, unique: ix.unique, ...(ix.where ? { where: ix.where } : {}), ...(using && using !== 'btree' ? { using } : {}) };
     });
     table.foreignKeys = t.foreignKeys.map((fk) => {
@@ -173,7 +143,7 @@ class Converter {
       seen.set(t.name, t.entity);
       return this.table(t);
     });
-    const extensions = this.dialect === 'postgres' ? [...new Set(d.extensions)].sort() : [];
+    const extensions = this.driver.dataSource.extensions ? [...new Set(d.extensions)].sort() : [];
     return {
       tables,
       ...(this.enums.size ? { enums: [...this.enums.values()].map((x) => x.type).sort((a, b) => (a.name < b.name ? -1 : 1)) } : {}),
@@ -183,6 +153,6 @@ class Converter {
 }
 
 /** The neutral Schema of what TypeORM described for `file`, on `dialect`. */
-export function describedSchema(description: Description, file: string, dialect: Dialect): Schema {
+export function describedSchema(description: Description, file: string, dialect: string): Schema {
   return new Converter(file, dialect, description).schema();
 }

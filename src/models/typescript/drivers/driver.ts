@@ -4,6 +4,7 @@
  * PostgreSQL, what its postgres driver would. One file per dialect in this folder.
  */
 import type { EnumType } from '../../../schema/schema.js';
+import type { DescribedColumn, DescribedIndex, DescribedTable } from '../../typeorm/description.js';
 import { quoteIdentifier } from '../../../dialects/dialect.js';
 import { sqlString } from '../../sql.js';
 
@@ -33,7 +34,10 @@ export interface ColumnTypeResult {
 }
 
 export interface TypeOrmDriver {
+  /** The dialect's name. */
   readonly name: string;
+  /** The database's name in prose (`PostgreSQL`). */
+  readonly title: string;
   /** The SQL type of a column; undefined when TypeORM rejects the type on this driver. */
   columnType(input: ColumnTypeInput): ColumnTypeResult | undefined;
   /** A `default` option as TypeORM's driver writes it (`normalizeDefault`), or undefined for none. */
@@ -58,6 +62,60 @@ export interface TypeOrmDriver {
    * column's name quoted as the database quotes it.
    */
   enumCheck(column: string, values: readonly string[]): string;
+  /** How a TypeORM DataSource of this database is read (models: { typeorm }). */
+  readonly dataSource: DataSourceRules;
+}
+
+/** A DataSource's column, as TypeORM described it, and what converting it may call on. */
+export interface DescribedColumnInput {
+  column: DescribedColumn;
+  table: DescribedTable;
+  /** `Entity.property`, for messages. */
+  where: string;
+  /** The table's primary-key columns. */
+  primaryKey: readonly string[];
+  /** The type as the static entity reader spells it (without length, precision and scale when `withSize` is false). */
+  spelled(withSize?: boolean): string;
+  /** Records an enum type the column needs; an error when one of that name differs. */
+  enumType(type: EnumType): void;
+  /** The UUID generator TypeORM's driver would use (`uuid_generate_v4()`, `gen_random_uuid()`). */
+  uuidGenerator?: string;
+  fail(message: string): never;
+}
+
+/** The parts of a neutral column that depend on the database. */
+export interface DescribedColumnParts {
+  type: string;
+  default?: string;
+  autoincrement?: boolean;
+  identity?: 'always' | 'by default';
+  /** Values a CHECK (column IN (…)) limits the column to. */
+  enumCheck?: string[];
+}
+
+/** What sets a database apart when a DataSource's metadata, as TypeORM built it, is read. */
+export interface DataSourceRules {
+  /** TypeORM's `type`s of DataSources whose tables live in this database. */
+  readonly types: readonly string[];
+  /** An example `type` option, for messages (`type: 'postgres'`). */
+  readonly typeOption: string;
+  /**
+   * The options every DataSource of these types is built with instead of its own connection
+   * options: one driver of the family, and nothing that would connect.
+   */
+  readonly buildOptions: Readonly<Record<string, unknown>>;
+  /** The driver reads a schema from the connection (PostgreSQL's current_schema): it is set instead. */
+  readonly searchSchema: boolean;
+  /** TypeORM's driver installs extensions, which the models then hold. */
+  readonly extensions: boolean;
+  /** A type TypeORM's driver spells itself (`fullType`), as the database reports it. */
+  fullType(fullType: string): string;
+  /** The column's type, default and generation, as TypeORM's driver would build it. */
+  column(input: DescribedColumnInput): DescribedColumnParts;
+  /** Why a table cannot be described on this database; undefined when it can. */
+  tableProblem(table: DescribedTable, entity: string): string | undefined;
+  /** An index's method (`gist`), or why the database cannot have it. */
+  indexMethod(index: DescribedIndex): { using?: string } | { problem: string };
 }
 
 /** A type with its length, or precision and scale, as TypeORM's drivers write it. */

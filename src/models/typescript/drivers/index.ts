@@ -12,3 +12,19 @@ export function typeOrmDriver(dialect: string): TypeOrmDriver {
   if (!driver) throw new Error(`TypeORM entities are not supported on ${dialect}`);
   return driver;
 }
+
+/** Whether TypeORM entities are read for the dialect. */
+export function hasTypeOrmDriver(dialect: string): boolean {
+  return DRIVERS.some((d) => d.name === dialect);
+}
+
+/** The driver whose database a DataSource of this TypeORM `type` describes; undefined for other databases. */
+export function driverOfType(type: unknown): TypeOrmDriver | undefined {
+  return typeof type === 'string' ? DRIVERS.find((d) => d.dataSource.types.includes(type)) : undefined;
+}
+
+/** The databases DataSources are read for, in prose: `SQLite and PostgreSQL`. */
+export function driverTitles(): string {
+  const titles = DRIVERS.map((d) => d.title);
+  return `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1]}`;
+}

@@ -1,6 +1,6 @@
 /** TypeORM's postgres driver: its column types, defaults, extensions and enum types. */
 import { pgTypeName, sqlString } from '../../sql.js';
-import { json, standardEnumCheck, withSize, type TypeOrmDriver } from './driver.js';
+import { json, standardEnumCheck, withSize, type DescribedColumnInput, type DescribedColumnParts, type TypeOrmDriver } from './driver.js';
 
 const PG_NORMAL: Record<string, string> = {
   Number: 'integer',
@@ -72,8 +72,35 @@ const PG_EXTENSIONS: Record<string, string> = {
   halfvec: 'vector',
 };
 
+/** The column types `generated: 'increment'` becomes: serial's underlying types. */
+const SERIAL: Record<string, string> = { integer: 'integer', int: 'integer', int4: 'integer', smallint: 'smallint', int2: 'smallint', bigint: 'bigint', int8: 'bigint' };
+
+/** A DataSource column on TypeORM's postgres driver: enum types, serial and identity columns, UUID defaults. */
+function describedColumn({ column: c, table: t, where, spelled, enumType, uuidGenerator, fail }: DescribedColumnInput): DescribedColumnParts {
+  const parts: DescribedColumnParts = { type: '' };
+  if (c.type === 'enum' || c.type === 'simple-enum') {
+    // PostgresQueryRunner.buildEnumName
+    const name = c.enumName ?? `${t.name}_${c.name.toLowerCase()}_enum`;
+    parts.type = `${pgTypeName(name)}${c.array ? '[]' : ''}`;
+    enumType({ name, values: c.enum ?? [] });
+  } else if (c.generated === 'increment' || c.generated === 'rowid') {
+    const serial = SERIAL[c.type];
+    if (!serial) fail(`${where} is generated ("${c.generated}") with type ${c.type}, for which TypeORM writes no column type (serial needs integer, smallint or bigint)`);
+    parts.type = serial;
+    parts.autoincrement = true;
+  } else if (c.generated === 'identity') {
+    parts.type = spelled(false);
+    parts.identity = c.identity === 'ALWAYS' ? 'always' : 'by default';
+  } else {
+    parts.type = spelled();
+  }
+  if (c.generated === 'uuid' && c.default === undefined) parts.default = uuidGenerator ?? 'uuid_generate_v4()';
+  return parts;
+}
+
 export const postgresTypeOrm: TypeOrmDriver = {
   name: 'postgres',
+  title: 'PostgreSQL',
   columnType(input) {
     if (input.enum && (input.type === 'enum' || input.type === 'simple-enum')) {
       const name = input.enumName ?? `${input.table}_${input.column.toLowerCase()}_enum`;
@@ -107,4 +134,18 @@ export const postgresTypeOrm: TypeOrmDriver = {
   uuid: { default: 'uuid_generate_v4()', extension: 'uuid-ossp' },
   identity: 'identity',
   enumCheck: standardEnumCheck,
+  dataSource: {
+    types: ['postgres'],
+    typeOption: "type: 'postgres'",
+    buildOptions: { type: 'postgres', nativeDriver: {} },
+    searchSchema: true,
+    extensions: true,
+    fullType: (fullType) => fullType.replace(/ array$/, '[]'),
+    column: describedColumn,
+    tableProblem: (t, entity) =>
+      t.exclusions.length
+        ? `${entity} has the exclusion constraint "${t.exclusions[0].name}" (EXCLUDE ${t.exclusions[0].expression}), which migrator's schema cannot describe; remove @Exclusion and create it with op.execute in a revision`
+        : undefined,
+    indexMethod: (ix) => ({ using: ix.spatial ? 'gist' : ix.type?.toLowerCase() }),
+  },
 };

@@ -1,6 +1,6 @@
 /** TypeORM's SQLite drivers (sqlite, better-sqlite3, sqljs…): their column types and defaults. */
 import { sqlString } from '../../sql.js';
-import { json, standardEnumCheck, withSize, type TypeOrmDriver } from './driver.js';
+import { json, standardEnumCheck, withSize, type DescribedColumnInput, type DescribedColumnParts, type TypeOrmDriver } from './driver.js';
 
 const SQLITE_TYPES = new Set([
   'int', 'integer', 'tinyint', 'smallint', 'mediumint', 'bigint', 'unsigned big int', 'int2', 'int8', 'character', 'varchar',
@@ -21,8 +21,27 @@ const SQLITE_NORMAL: Record<string, string> = {
   'simple-json': 'text',
 };
 
+/** A DataSource column on TypeORM's SQLite drivers: enums as checked varchar, AUTOINCREMENT keys. */
+function describedColumn({ column: c, where, primaryKey, spelled, fail }: DescribedColumnInput): DescribedColumnParts {
+  const parts: DescribedColumnParts = { type: '' };
+  if (c.enum) {
+    // AbstractSqliteDriver.createFullType: any enum is varchar, checked inline unless an array.
+    parts.type = 'varchar';
+    if (!c.array) parts.enumCheck = c.enum;
+  } else {
+    parts.type = spelled();
+    if (c.array) parts.type += ' array';
+  }
+  if (c.generated === 'increment') {
+    if (!c.primary || primaryKey.length !== 1) fail(`${where} is generated ("increment") but is not the table's one primary key column, which SQLite's AUTOINCREMENT needs`);
+    parts.autoincrement = true;
+  }
+  return parts;
+}
+
 export const sqliteTypeOrm: TypeOrmDriver = {
   name: 'sqlite',
+  title: 'SQLite',
   columnType(input) {
     // TypeORM's SQLite drivers refuse 'enum' (the type is 'simple-enum'); any column with enum
     // values is checked with CHECK (… IN (…)), but an array column ("integer array") is not.
@@ -50,4 +69,16 @@ export const sqliteTypeOrm: TypeOrmDriver = {
   uuid: {},
   identity: 'autoincrement',
   enumCheck: standardEnumCheck,
+  dataSource: {
+    // TypeORM 1.x has no driver named `sqlite`: the family is built as better-sqlite3 (the same types).
+    types: ['better-sqlite3', 'sqlite', 'capacitor', 'cordova', 'expo', 'nativescript', 'react-native', 'sqljs'],
+    typeOption: "type: 'better-sqlite3'",
+    buildOptions: { type: 'better-sqlite3', database: ':memory:' },
+    searchSchema: false,
+    extensions: false,
+    fullType: (fullType) => fullType,
+    column: describedColumn,
+    tableProblem: (t, entity) => (t.withoutRowid ? `${entity} is a WITHOUT ROWID table, which migrator's schema cannot describe; remove withoutRowid` : undefined),
+    indexMethod: (ix) => (ix.spatial || ix.type ? { problem: `is a ${ix.spatial ? 'spatial' : ix.type} index, which SQLite does not have; remove the option` } : { using: undefined }),
+  },
 };
