@@ -252,7 +252,9 @@ export async function fleetStatus(project: Project, o: FleetFlags, out: Out): Pr
     out(`${g.bad ? c.yellow(who) : c.green(who)} ${g.line}`);
   }
   const ok = run.outcomes.filter((x) => x.result?.upToDate).length;
-  out(ok === targets.length ? c.green(`All ${targets.length} targets up to date.`) : c.yellow(`${ok} of ${targets.length} targets up to date${behind ? '; run `migrator migrate --all`' : ''}.`));
+  // Migrating helps only targets with revisions pending: not a changed file nor an unknown row.
+  const pending = run.outcomes.some((x) => x.status === 'done' && x.result!.pending > 0);
+  out(ok === targets.length ? c.green(`All ${targets.length} targets up to date.`) : c.yellow(`${ok} of ${targets.length} targets up to date${pending ? '; run `migrator migrate --all`' : ''}.`));
   return { failed, behind };
 }
 

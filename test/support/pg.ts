@@ -12,6 +12,8 @@ export interface TestDatabase {
   name: string;
   url: string;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Ends the connection `query` opened, if any; the next query opens another. */
+  close(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -48,6 +50,11 @@ export async function createTestDatabase(prefix = 'migrator_test'): Promise<Test
     }
     return client;
   };
+  const close = async (): Promise<void> => {
+    const c = client;
+    client = undefined;
+    await c?.end();
+  };
   return {
     name,
     url,
@@ -55,9 +62,9 @@ export async function createTestDatabase(prefix = 'migrator_test'): Promise<Test
       const c = await connect();
       return (await c.query(sql, params)).rows as T[];
     },
+    close,
     async drop() {
-      await client?.end();
-      client = undefined;
+      await close();
       await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
