@@ -12,6 +12,7 @@ import { MigratorError, messageOf, withCleanup, withCode } from './errors.js';
 import { RevisionGraph } from './revisions/graph.js';
 import { VersionTable } from './runner/version-table.js';
 import { scanRevisions } from './script/scan.js';
+import { cloneSchema, type Schema } from './schema/schema.js';
 
 export interface ConnectOptions {
   /** Fail when a SQLite file does not exist yet. */
@@ -27,6 +28,11 @@ export interface ConnectOptions {
 export interface ConnectionPool {
   take(location: string): Connection | undefined;
   give(location: string, conn: Connection): void;
+}
+
+/** What the targets of one fleet run share besides connections: the models, read once per dialect. */
+export interface FleetShared {
+  models: Map<string, Promise<Schema>>;
 }
 
 export class Project {
@@ -65,10 +71,11 @@ export class Project {
    * The same project on one target of a fleet: a database, and on PostgreSQL perhaps one schema
    * of it, named `name` in messages.
    */
-  onTarget(target: { url: string; schema?: string; name: string }, baseDir: string, pool?: ConnectionPool): Project {
+  onTarget(target: { url: string; schema?: string; name: string }, baseDir: string, pool?: ConnectionPool, fleet?: FleetShared): Project {
     const { schema: _schema, ...config } = this.config;
     const other = new Project({ ...config, database: target.url, databaseBase: baseDir, ...(target.schema !== undefined ? { schema: target.schema } : {}) });
     other.graphCache = this.graphCache;
+    other.modelCache = fleet?.models;
     other.targetName = target.name;
     if (target.schema !== undefined) other.pool = pool;
     return other;
@@ -82,6 +89,32 @@ export class Project {
   private targetName?: string;
   /** Where connections come from and go back to, on a fleet target that is a schema. */
   private pool?: ConnectionPool;
+
+  /**
+   * The models' schema on this project's dialect, a copy of its own (callers fit and settle it in
+   * place). The targets of one fleet run read the same files once.
+   */
+  async models(): Promise<Schema> {
+    const dialect = this.dialect.name;
+    let read = this.modelCache?.get(dialect);
+    if (!read) {
+      // The model readers (and the TypeScript compiler they use) load only for commands that read models.
+      const { config } = this;
+      read = import('./models/index.js').then(({ readModels }) =>
+        readModels(config.models, dialect, config.file, this.target.display, { namingStrategy: config.namingStrategy, dataSources: config.dataSources }),
+      );
+      // A failure is not kept: each target reports its own.
+      const cache = this.modelCache;
+      if (cache) {
+        read.catch(() => void (cache.get(dialect) === read && cache.delete(dialect)));
+        cache.set(dialect, read);
+      }
+    }
+    return cloneSchema(await read);
+  }
+
+  /** The models a fleet run has read, by dialect; shared by its targets (none outside a fleet run). */
+  private modelCache?: Map<string, Promise<Schema>>;
 
   /** Forgets the cached graph, after a command wrote a revision file. */
   refreshGraph(): void {

@@ -121,6 +121,7 @@ export async function runFleet<R>(project: Project, targets: readonly FleetTarge
   const parallel = Math.max(1, options.parallel ?? 4);
   void project.graph; // read once, shared by every target
   const pool = new IdleConnections();
+  const shared = { models: new Map() };
   const outcomes: TargetOutcome<R>[] = targets.map((target) => ({ target, status: 'not run', durationMs: 0 }));
   let done = 0;
   let failed = false;
@@ -129,7 +130,7 @@ export async function runFleet<R>(project: Project, targets: readonly FleetTarge
     const started = performance.now();
     const outcome = outcomes[i];
     try {
-      outcome.result = await work(project.onTarget(t, project.config.dir, pool), t);
+      outcome.result = await work(project.onTarget(t, project.config.dir, pool, shared), t);
       outcome.status = 'done';
     } catch (error) {
       outcome.status = 'failed';

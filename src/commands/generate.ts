@@ -70,17 +70,7 @@ async function schemas(
     // The database reads its catalog while the models are parsed.
     const fromDatabase = activity('reading the database', Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables }), conn.tableExists(versions.name), versions.history.read(conn)]));
     fromDatabase.catch(() => undefined);
-    // The model readers (and the TypeScript compiler they use) load only for commands that read models.
-    const { config } = project;
-    const fromModels = activity(
-      'reading models',
-      import('../models/index.js').then(({ readModels }) =>
-        readModels(config.models, dialect.name, config.file, project.target.display, {
-          namingStrategy: config.namingStrategy,
-          dataSources: config.dataSources,
-        }),
-      ),
-    );
+    const fromModels = activity('reading models', project.models());
     fromModels.catch(() => undefined);
     const [dbHeads, database, versionTable, history] = await fromDatabase;
     if (options.checksums) {
