@@ -130,3 +130,69 @@ export async function downgrade(op: Operations): Promise<void> {
     );
   }
 }
+
+// The autogenerate workload: a database of `tables` tables t0000 … (four columns and an index
+// each), and models that match it but for one new nullable column, t0000.extra.
+const pad4 = (i) => String(i).padStart(4, '0');
+
+/** Creates the workload's tables in the (empty) database at `url`. */
+export function createAutogenerateTables(url, tables) {
+  const setup = tempDir('autogenerate-db');
+  try {
+    const ddl = [];
+    for (let i = 0; i < tables; i++) {
+      const t = `t${pad4(i)}`;
+      ddl.push(
+        `CREATE TABLE "${t}" ("id" SERIAL NOT NULL, "name" character varying(100) NOT NULL, "qty" integer NOT NULL DEFAULT 0, ` +
+          `"created" TIMESTAMP(3) WITH TIME ZONE DEFAULT now(), CONSTRAINT "${t}_pkey" PRIMARY KEY ("id"));`,
+        `CREATE INDEX "${t}_name_idx" ON "${t}" ("name");`,
+      );
+    }
+    writeFileSync(path.join(setup, 'schema.sql'), ddl.join('\n'));
+    psql(url, ['-f', path.join(setup, 'schema.sql')]);
+  } finally {
+    removeDir(setup);
+  }
+}
+
+/** The workload's models as migrator entity classes, 100 to a file; returns the models globs. */
+export function writeAutogenerateEntities(dir, tables) {
+  mkdirSync(path.join(dir, 'entities'));
+  for (let f = 0; f < tables / 100; f++) {
+    const classes = [];
+    for (let i = f * 100; i < Math.min((f + 1) * 100, tables); i++) {
+      classes.push(`@Entity('t${pad4(i)}')
+export class T${pad4(i)} {
+  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 't${pad4(i)}_pkey' }) id!: number;
+  @Index('t${pad4(i)}_name_idx') @Column({ length: 100 }) name!: string;
+  @Column({ default: 0 }) qty!: number;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true, default: () => 'now()' }) created!: Date;${i === 0 ? '\n  @Column({ nullable: true }) extra!: string;' : ''}
+}
+`);
+    }
+    writeFileSync(path.join(dir, 'entities', `group${pad4(f)}.ts`), `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'migrator/decorators';\n\n${classes.join('\n')}`);
+  }
+  return ['entities/*.ts'];
+}
+
+/**
+ * The workload's models as one Prisma schema (schema.prisma in `dir`); returns the models globs.
+ * `url: false` leaves the datasource's url out, as Prisma 7 wants it.
+ */
+export function writeAutogeneratePrismaSchema(dir, tables, { url = true } = {}) {
+  const models = [];
+  for (let i = 0; i < tables; i++) {
+    models.push(`model t${pad4(i)} {
+  id      Int       @id @default(autoincrement())
+  name    String    @db.VarChar(100)
+  qty     Int       @default(0)
+  created DateTime? @default(now()) @db.Timestamptz(3)${i === 0 ? '\n  extra   String?' : ''}
+
+  @@index([name], map: "t${pad4(i)}_name_idx")
+}
+`);
+  }
+  const datasource = `datasource db {\n  provider = "postgresql"${url ? '\n  url      = env("DATABASE_URL")' : ''}\n}\n`;
+  writeFileSync(path.join(dir, 'schema.prisma'), `${datasource}\n${models.join('\n')}`);
+  return ['schema.prisma'];
+}
