@@ -70,10 +70,11 @@ export function reportPairs(name, result, referenceName, target) {
   const { ours, reference, ratio, low, high } = result;
   const verdict = target === undefined ? '' : `; target <= ${target}x: ${ratio <= target ? 'meets' : 'misses'}`;
   const count = result.runs === undefined ? '' : ` ${result.runs}`;
+  const plural = result.runs === 1 ? '' : 's';
   console.log(
     `${name}: migrator ${ours.seconds.toFixed(2)} s (peak ${ours.peakMiB.toFixed(0)} MiB), ${referenceName} ${reference.seconds.toFixed(2)} s ` +
       `(peak ${reference.peakMiB.toFixed(0)} MiB) -> median ratio ${ratio.toFixed(2)}x (spread ${low.toFixed(2)}–${high.toFixed(2)}x over${count} ` +
-      `interleaved pairs)${verdict}`,
+      `interleaved pair${plural})${verdict}`,
   );
   return ratio;
 }
