@@ -10,9 +10,8 @@
 // Every side reads the live database, compares it with the models and writes (or prints) the one
 // change; each run is checked to have found exactly that change.
 // BENCH_PEER_TABLES (default BENCH_PEER_REVISIONS, else 2000) and BENCH_PEER_RUNS (default 3
-// pairs) set the size. TypeORM
-// takes the better part of a minute a run on 2,000 tables, so it gets one pair unless
-// BENCH_PEER_TYPEORM_RUNS says more.
+// pairs) set the size. TypeORM takes the better part of a minute a run on 2,000 tables, so from
+// 1,000 tables on it gets one pair unless BENCH_PEER_TYPEORM_RUNS says more.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
