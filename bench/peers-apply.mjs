@@ -194,7 +194,7 @@ async function sqlite() {
   }
 }
 
-console.log(`peers-apply: ${REVISIONS} revisions, ${RUNS} interleaved rounds; ratio = migrator ÷ peer (below 1: migrator faster)`);
+console.log(`peers-apply: ${REVISIONS} revisions, ${RUNS} interleaved round${RUNS === 1 ? '' : 's'}; ratio = migrator ÷ peer (below 1: migrator faster)`);
 console.log('  (each tool runs the same statements from an empty database, one transaction a migration, recording each in its own table)');
 await postgres();
 await sqlite();
