@@ -88,6 +88,22 @@ function checkSqliteTables(file, who) {
 
 const id = (i) => `p${String(i).padStart(11, '0')}`;
 
+/**
+ * A side's run, tried a second time (from a fresh database again) when it fails, with a note: the
+ * server's lock table is shared with whatever else runs on it, and a neighbour holding thousands of
+ * locks can make any tool's CREATE TABLE fail with "out of shared memory".
+ */
+const retried = (who, run) => (i) => {
+  try {
+    return run(i);
+  } catch (e) {
+    const lines = String(e.message).split('\n');
+    const why = (lines.find((l) => /^\s*(error|Error):/.test(l)) ?? lines[0]).trim().slice(0, 200);
+    console.log(`  note: ${who}, round ${i + 1}, failed (${why}); run again`);
+    return run(i);
+  }
+};
+
 async function postgres() {
   const dir = tempDir('peers-pg');
   try {
@@ -106,12 +122,12 @@ async function postgres() {
     const references = [
       {
         name: `TypeORM ${TYPEORM_VERSION} migration:run --transaction each`,
-        run: () => {
+        run: retried('TypeORM', () => {
           const url = freshDatabase(DB.typeorm);
           const m = typeormRun(typeorm, typeormDataSource);
           checkPgTables(url, 'TypeORM');
           return m;
-        },
+        }),
       },
     ];
 
@@ -124,24 +140,24 @@ async function postgres() {
       const bin = path.join(peer.dir, 'node_modules', 'node-pg-migrate', 'bin', 'node-pg-migrate.js');
       references.push({
         name: `node-pg-migrate ${peer.version} up --no-single-transaction`,
-        run: () => {
+        run: retried('node-pg-migrate', () => {
           const url = freshDatabase(DB.npm);
           const m = measure(process.execPath, [bin, 'up', '--migrations-dir', 'migrations', '--no-single-transaction'], { cwd: npm, env: { ...process.env, DATABASE_URL: url } });
           checkPgTables(url, 'node-pg-migrate');
           return m;
-        },
+        }),
       });
     }
 
     const results = rounds(
       RUNS,
-      () => {
+      retried('migrator', () => {
         const url = freshDatabase(DB.migrator);
         config(url);
         const m = measure(process.execPath, [CLI, 'migrate'], { cwd: project });
         checkPgTables(url, 'migrator');
         return m;
-      },
+      }),
       references.map((r) => r.run),
     );
     references.forEach((r, k) => reportPairs(`migrate, ${REVISIONS} revisions (PostgreSQL) vs ${r.name}`, results[k], r.name.split(' ').slice(0, 2).join(' ')));
