@@ -1,6 +1,6 @@
 // Shared helpers for the benchmarks: timing a command with its peak memory, scratch databases.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,29 +34,47 @@ export function median(runs, fn) {
  * per-pair ratios, with the ratios' spread (lowest and highest).
  */
 export function pairs(runs, ours, reference) {
-  const a = [];
-  const b = [];
-  const ratios = [];
-  for (let i = 0; i < runs; i++) {
-    const x = ours(i);
-    const y = reference(i);
-    a.push(x);
-    b.push(y);
-    ratios.push(x.seconds / y.seconds);
-  }
-  const mid = (list) => [...list].sort((p, q) => p.seconds - q.seconds)[Math.floor(list.length / 2)];
-  const sorted = [...ratios].sort((p, q) => p - q);
-  return { ours: mid(a), reference: mid(b), ratio: sorted[Math.floor(sorted.length / 2)], low: sorted[0], high: sorted[sorted.length - 1] };
+  return rounds(runs, ours, [reference])[0];
 }
 
-/** Prints a pairs() result: both sides' medians, the median ratio with its spread, and the verdict. */
+/**
+ * pairs() with several references: each round runs ours, then each reference in turn (A B C, A B
+ * C …), and each reference's ratios are taken against ours of the same round. Returns one pairs()
+ * result a reference, in their order.
+ */
+export function rounds(runs, ours, references) {
+  const a = [];
+  const b = references.map(() => []);
+  const ratios = references.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    const x = ours(i);
+    a.push(x);
+    references.forEach((reference, k) => {
+      const y = reference(i);
+      b[k].push(y);
+      ratios[k].push(x.seconds / y.seconds);
+    });
+  }
+  const mid = (list) => [...list].sort((p, q) => p.seconds - q.seconds)[Math.floor(list.length / 2)];
+  return references.map((_, k) => {
+    const sorted = [...ratios[k]].sort((p, q) => p - q);
+    return { ours: mid(a), reference: mid(b[k]), ratio: sorted[Math.floor(sorted.length / 2)], low: sorted[0], high: sorted[sorted.length - 1], runs };
+  });
+}
+
+/**
+ * Prints a pairs() result: both sides' medians, the median ratio with its spread, and the verdict
+ * against `target` (none when no target is given).
+ */
 export function reportPairs(name, result, referenceName, target) {
   const { ours, reference, ratio, low, high } = result;
-  const verdict = ratio <= target ? 'meets' : 'misses';
+  const verdict = target === undefined ? '' : `; target <= ${target}x: ${ratio <= target ? 'meets' : 'misses'}`;
+  const count = result.runs === undefined ? '' : ` ${result.runs}`;
+  const plural = result.runs === 1 ? '' : 's';
   console.log(
     `${name}: migrator ${ours.seconds.toFixed(2)} s (peak ${ours.peakMiB.toFixed(0)} MiB), ${referenceName} ${reference.seconds.toFixed(2)} s ` +
-      `(peak ${reference.peakMiB.toFixed(0)} MiB) -> median ratio ${ratio.toFixed(2)}x (spread ${low.toFixed(2)}–${high.toFixed(2)}x over ` +
-      `interleaved pairs); target <= ${target}x: ${verdict}`,
+      `(peak ${reference.peakMiB.toFixed(0)} MiB) -> median ratio ${ratio.toFixed(2)}x (spread ${low.toFixed(2)}–${high.toFixed(2)}x over${count} ` +
+      `interleaved pair${plural})${verdict}`,
   );
   return ratio;
 }
@@ -129,4 +147,123 @@ export async function downgrade(op: Operations): Promise<void> {
 `,
     );
   }
+}
+
+// The autogenerate workload: a database of `tables` tables t0000 … (four columns and an index
+// each), and models that match it but for one new nullable column, t0000.extra.
+const pad4 = (i) => String(i).padStart(4, '0');
+
+/** Creates the workload's tables in the (empty) database at `url`. */
+export function createAutogenerateTables(url, tables) {
+  const setup = tempDir('autogenerate-db');
+  try {
+    const ddl = [];
+    for (let i = 0; i < tables; i++) {
+      const t = `t${pad4(i)}`;
+      ddl.push(
+        `CREATE TABLE "${t}" ("id" SERIAL NOT NULL, "name" character varying(100) NOT NULL, "qty" integer NOT NULL DEFAULT 0, ` +
+          `"created" TIMESTAMP(3) WITH TIME ZONE DEFAULT now(), CONSTRAINT "${t}_pkey" PRIMARY KEY ("id"));`,
+        `CREATE INDEX "${t}_name_idx" ON "${t}" ("name");`,
+      );
+    }
+    writeFileSync(path.join(setup, 'schema.sql'), ddl.join('\n'));
+    psql(url, ['-f', path.join(setup, 'schema.sql')]);
+  } finally {
+    removeDir(setup);
+  }
+}
+
+/** The workload's models as migrator entity classes, 100 to a file; returns the models globs. */
+export function writeAutogenerateEntities(dir, tables) {
+  mkdirSync(path.join(dir, 'entities'));
+  for (let f = 0; f < tables / 100; f++) {
+    const classes = [];
+    for (let i = f * 100; i < Math.min((f + 1) * 100, tables); i++) {
+      classes.push(`@Entity('t${pad4(i)}')
+export class T${pad4(i)} {
+  @PrimaryGeneratedColumn({ primaryKeyConstraintName: 't${pad4(i)}_pkey' }) id!: number;
+  @Index('t${pad4(i)}_name_idx') @Column({ length: 100 }) name!: string;
+  @Column({ default: 0 }) qty!: number;
+  @Column({ type: 'timestamptz', precision: 3, nullable: true, default: () => 'now()' }) created!: Date;${i === 0 ? '\n  @Column({ nullable: true }) extra!: string;' : ''}
+}
+`);
+    }
+    writeFileSync(path.join(dir, 'entities', `group${pad4(f)}.ts`), `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'migrator/decorators';\n\n${classes.join('\n')}`);
+  }
+  return ['entities/*.ts'];
+}
+
+/**
+ * The workload's models as one Prisma schema (schema.prisma in `dir`); returns the models globs.
+ * `url: false` leaves the datasource's url out, as Prisma 7 wants it.
+ */
+export function writeAutogeneratePrismaSchema(dir, tables, { url = true } = {}) {
+  const models = [];
+  for (let i = 0; i < tables; i++) {
+    models.push(`model t${pad4(i)} {
+  id      Int       @id @default(autoincrement())
+  name    String    @db.VarChar(100)
+  qty     Int       @default(0)
+  created DateTime? @default(now()) @db.Timestamptz(3)${i === 0 ? '\n  extra   String?' : ''}
+
+  @@index([name], map: "t${pad4(i)}_name_idx")
+}
+`);
+  }
+  const datasource = `datasource db {\n  provider = "postgresql"${url ? '\n  url      = env("DATABASE_URL")' : ''}\n}\n`;
+  writeFileSync(path.join(dir, 'schema.prisma'), `${datasource}\n${models.join('\n')}`);
+  return ['schema.prisma'];
+}
+
+/**
+ * The SQL each revision of the project in `dir` runs, from migrate's own offline mode (upgrade
+ * --sql base:heads, downgrade --sql heads:base), without the version-table and history rows: in
+ * upgrade order, [{ id, up: [statement …], down: [statement …] }]. For other tools' migrations to
+ * run exactly the statements migrator's revisions run.
+ */
+export function revisionStatements(dir) {
+  const blocks = (direction, range) => {
+    const script = measure(process.execPath, [CLI, direction, '--sql', range], { cwd: dir }).stdout;
+    const out = new Map();
+    for (const part of script.split(/^-- Running /m).slice(1)) {
+      const [, from, to] = /^(?:upgrade|downgrade) (\S+) -> (\S+)/.exec(part);
+      const body = part.slice(part.indexOf('\nBEGIN;\n') + 8, part.indexOf('\nCOMMIT;'));
+      const statements = body.split('\n').filter((line) => line.trim() && !line.startsWith('--') && !/"migrator_(version|history)"/.test(line));
+      for (const s of statements) if (!s.endsWith(';')) throw new Error(`a statement of ${direction} ${to} spans lines: ${s}`);
+      out.set(direction === 'upgrade' ? to : from, statements);
+    }
+    return out;
+  };
+  const up = blocks('upgrade', 'base:heads');
+  const down = blocks('downgrade', 'heads:base');
+  return [...up].map(([id, statements]) => ({ id, up: statements, down: down.get(id) ?? [] }));
+}
+
+/**
+ * Another tool from the npm registry, installed for a benchmark into a folder outside the project
+ * (os.tmpdir(), one folder a name and version range, kept for the next run). Returns { dir,
+ * version }, or { skipped: why } when npm could not install it (no network, say).
+ */
+export function installPeer(name, range) {
+  const cache = path.join(os.tmpdir(), `migrator-bench-peer-${name}@${range}`);
+  const manifest = path.join(cache, 'node_modules', name, 'package.json');
+  if (!existsSync(manifest)) {
+    const staging = mkdtempSync(path.join(os.tmpdir(), `migrator-bench-peer-${name}-`));
+    try {
+      const r = spawnSync('npm', ['install', '--prefix', staging, `${name}@${range}`, '--no-audit', '--no-fund', '--no-update-notifier'], {
+        cwd: os.tmpdir(),
+        encoding: 'utf8',
+        timeout: 300_000,
+      });
+      if (r.error || r.status !== 0) {
+        const why = r.error?.message ?? (r.stderr.trim().split('\n').filter((l) => /error/i.test(l)).slice(0, 3).join(' / ') || `npm exited ${r.status}`);
+        return { skipped: `npm install ${name}@${range} failed: ${why}` };
+      }
+      rmSync(cache, { recursive: true, force: true });
+      renameSync(staging, cache);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return { dir: cache, version: JSON.parse(readFileSync(manifest, 'utf8')).version };
 }
