@@ -160,7 +160,7 @@ async function postgres() {
       }),
       references.map((r) => r.run),
     );
-    references.forEach((r, k) => reportPairs(`migrate, ${REVISIONS} revisions (PostgreSQL) vs ${r.name}`, results[k], r.name.split(' ').slice(0, 2).join(' ')));
+    references.forEach((r, k) => reportPairs(`migrate, ${REVISIONS} revisions (PostgreSQL) vs ${r.name}`, results[k], r.name.split(' ').slice(0, 2).join(' '), 1.0));
   } finally {
     if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
     else removeDir(dir);
@@ -203,7 +203,7 @@ async function sqlite() {
         },
       ],
     );
-    reportPairs(`migrate, ${REVISIONS} revisions (SQLite) vs TypeORM ${TYPEORM_VERSION} migration:run --transaction each (better-sqlite3)`, result, 'TypeORM');
+    reportPairs(`migrate, ${REVISIONS} revisions (SQLite) vs TypeORM ${TYPEORM_VERSION} migration:run --transaction each (better-sqlite3)`, result, 'TypeORM', 1.0);
   } finally {
     if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
     else removeDir(dir);

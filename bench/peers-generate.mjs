@@ -121,7 +121,7 @@ try {
         return m;
       },
     );
-    reportPairs(`makemigrations, ${TABLES} tables, entity classes (.ts) vs TypeORM ${TYPEORM_VERSION} migration:generate, EntitySchema (.js)`, result, 'TypeORM');
+    reportPairs(`makemigrations, ${TABLES} tables, entity classes (.ts) vs TypeORM ${TYPEORM_VERSION} migration:generate, EntitySchema (.js)`, result, 'TypeORM', 1.0);
     console.log(
       `  (both read the database and write one migration file; migrator transforms its .ts entity files, TypeORM loads plain .js${
         TYPEORM_RUNS < RUNS ? `; ${TYPEORM_RUNS} pair only, as a TypeORM run is slow: BENCH_PEER_TYPEORM_RUNS=${RUNS} for more` : ''
@@ -147,7 +147,7 @@ try {
         return m;
       },
     );
-    reportPairs(`makemigrations, ${TABLES} tables, Prisma schema vs Prisma schema engine ${PRISMA_ENGINE_VERSION} diff`, result, 'Prisma engine');
+    reportPairs(`makemigrations, ${TABLES} tables, Prisma schema vs Prisma schema engine ${PRISMA_ENGINE_VERSION} diff`, result, 'Prisma engine', 1.0);
     console.log(
       '  (both read the live database and compare it with the same schema.prisma; migrator writes a revision file, the engine ' +
         'prints the SQL script of `prisma migrate diff --from-config-datasource --to-schema`: the wasm engine through a small pg ' +
