@@ -124,7 +124,7 @@ export async function fleetMove(
             const r = resultOf(x);
             return {
               target: x.target.name,
-              ...(x.target.schema !== undefined ? { schema: x.target.schema } : {}),
+              ...schemaOf(x.target),
               from: r?.from ?? null,
               to: r?.to ?? null,
               steps: rows[i].steps,
@@ -194,6 +194,11 @@ function table(rows: readonly Row[]): string[] {
   return [c.bold(line(head)), ...cells.map((row) => paint(row[5], line(row)))];
 }
 
+/** The schema of a target that is one, for JSON output. */
+function schemaOf(target: { schema?: string }): { schema?: string } {
+  return target.schema !== undefined ? { schema: target.schema } : {};
+}
+
 /** `status --all`: targets grouped by where they stand. Returns [any failed to read, any not up to date]. */
 export async function fleetStatus(project: Project, o: FleetFlags, out: Out): Promise<{ failed: boolean; behind: boolean }> {
   const fleet = await import('../commands/fleet.js');
@@ -211,8 +216,8 @@ export async function fleetStatus(project: Project, o: FleetFlags, out: Out): Pr
           heads,
           targets: run.outcomes.map((x) =>
             x.status === 'done'
-              ? { target: x.target.name, ...x.result!, checksums: x.result!.checksumMismatches.length ? 'mismatch' : 'ok' }
-              : { target: x.target.name, error: fleet.failureOf(x.error) },
+              ? { target: x.target.name, ...schemaOf(x.target), ...x.result!, checksums: x.result!.checksumMismatches.length ? 'mismatch' : 'ok' }
+              : { target: x.target.name, ...schemaOf(x.target), error: fleet.failureOf(x.error) },
           ),
           summary: { total: targets.length, upToDate: run.outcomes.filter((x) => x.result?.upToDate).length, behind: run.outcomes.filter((x) => x.status === 'done' && !x.result!.upToDate).length, failed: run.outcomes.filter((x) => x.status === 'failed').length },
         },
@@ -273,6 +278,7 @@ export async function fleetCheck(project: Project, o: FleetFlags, out: Out): Pro
       const r = x.result!;
       out(`${place} ${x.target.name}: ${r.clean ? c.green('clean') : c.yellow(`${r.problems.length + r.operations.length} difference${r.problems.length + r.operations.length === 1 ? '' : 's'}`)}`);
       if (!r.clean) for (const line of [...r.problems, ...r.operations]) out(`    - ${line}`);
+      for (const line of r.notices) out(`    ${c.dim(line)}`);
     },
   });
   const failed = run.outcomes.some((x) => x.status === 'failed');
@@ -282,7 +288,9 @@ export async function fleetCheck(project: Project, o: FleetFlags, out: Out): Pro
       JSON.stringify(
         {
           targets: run.outcomes.map((x) =>
-            x.status === 'done' ? { target: x.target.name, clean: x.result!.clean, problems: x.result!.problems, differences: x.result!.operations } : { target: x.target.name, error: fleet.failureOf(x.error) },
+            x.status === 'done'
+              ? { target: x.target.name, ...schemaOf(x.target), clean: x.result!.clean, problems: x.result!.problems, differences: x.result!.operations, notices: x.result!.notices }
+              : { target: x.target.name, ...schemaOf(x.target), error: fleet.failureOf(x.error) },
           ),
           summary: { total: targets.length, clean: run.outcomes.filter((x) => x.result?.clean).length, differ: run.outcomes.filter((x) => x.status === 'done' && !x.result!.clean).length, failed: run.outcomes.filter((x) => x.status === 'failed').length },
         },

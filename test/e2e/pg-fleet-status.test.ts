@@ -143,7 +143,14 @@ describe('status --all and check --all on a PostgreSQL fleet of 3 databases and 
     assert.equal(cj.status, 1, show(cj));
     const cdoc = JSON.parse(cj.stdout) as CheckDoc;
     assert.deepEqual(cdoc.targets.map((t) => [t.target, t.clean]), names.map((n, i) => [n, i < 6]));
-    assert.deepEqual(cdoc.targets[11], { target: 'shared/tenant_8', clean: false, problems: ["database is at base, the revision files' head is f10: run `migrator migrate`"], differences: AT_BASE });
+    assert.deepEqual(cdoc.targets[11], {
+      target: 'shared/tenant_8',
+      schema: 'tenant_8',
+      clean: false,
+      problems: ["database is at base, the revision files' head is f10: run `migrator migrate`"],
+      differences: AT_BASE,
+      notices: [],
+    });
     assert.deepEqual(cdoc.summary, { total: 12, clean: 6, differ: 6, failed: 0 });
   });
 
@@ -164,6 +171,21 @@ describe('status --all and check --all on a PostgreSQL fleet of 3 databases and 
     const cj = p().run(['check', '--all', '--json']);
     assert.equal(cj.status, 0, show(cj));
     assert.deepEqual((JSON.parse(cj.stdout) as CheckDoc).summary, { total: 12, clean: 12, differ: 0, failed: 0 });
+
+    // A table nothing manages is left out of the comparison, and the target says so.
+    await shared.query('CREATE TABLE tenant_2.legacy_import (id integer)');
+    try {
+      const notice = 'Not managed: table legacy_import is in the database but in no model and no revision created it; add it to tables.exclude to silence this';
+      const withTable = p().run(['check', '--all']);
+      assert.equal(withTable.status, 0, show(withTable));
+      assert.match(withTable.stdout, new RegExp(`\\] shared/tenant_2: clean\\n    ${notice.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`), show(withTable));
+      const doc = JSON.parse(p().run(['check', '--all', '--json']).stdout) as CheckDoc & { targets: { notices?: string[]; schema?: string }[] };
+      const t2 = doc.targets.find((t) => t.target === 'shared/tenant_2')!;
+      assert.deepEqual([t2.schema, t2.clean, t2.notices], ['tenant_2', true, [notice]]);
+      assert.deepEqual(doc.targets.find((t) => t.target === 'db0')!.notices, []);
+    } finally {
+      await shared.query('DROP TABLE tenant_2.legacy_import');
+    }
 
     // db1's history says f03 ran with other text; tenant_5's version table holds a revision no file defines.
     const [{ checksum }] = await dbs[1].query<{ checksum: string }>("SELECT checksum FROM migrator_history WHERE revision = 'f03' AND direction = 'up'");
@@ -186,7 +208,7 @@ describe('status --all and check --all on a PostgreSQL fleet of 3 databases and 
       );
       const bj = JSON.parse(p().run(['status', '--all', '--json']).stdout) as StatusDoc;
       assert.deepEqual(bj.targets[1], { target: 'db1', current: ['f10'], pending: 0, checksumMismatches: ['f03'], unknownRevisions: [], upToDate: false, checksums: 'mismatch' });
-      assert.deepEqual(bj.targets[8], { target: 'shared/tenant_5', current: ['zzz'], pending: 0, checksumMismatches: [], unknownRevisions: ['zzz'], upToDate: false, checksums: 'ok' });
+      assert.deepEqual(bj.targets[8], { target: 'shared/tenant_5', schema: 'tenant_5', current: ['zzz'], pending: 0, checksumMismatches: [], unknownRevisions: ['zzz'], upToDate: false, checksums: 'ok' });
       assert.deepEqual(bj.summary, { total: 12, upToDate: 10, behind: 2, failed: 0 });
 
       // check refuses a target whose applied file changed (exit 2), and names the unknown revision.
