@@ -165,9 +165,11 @@ async function ownModules(source: string): Promise<Record<string, Exports>> {
   return own;
 }
 
-/** Imports a TypeScript or JavaScript module without a build step; returns its exports. */
-export async function importModule(file: string): Promise<Exports> {
-  const source = readFileSync(file, 'utf8');
+/**
+ * Imports a TypeScript or JavaScript module without a build step; returns its exports. `source`
+ * is the file's text when the caller has read it already.
+ */
+export async function importModule(file: string, source: string = readFileSync(file, 'utf8')): Promise<Exports> {
   // A file with only type imports (a generated revision) needs nothing of ours at all.
   const needsOwn = OWN_IMPORT.test(source.replace(/import\s+type\b[^;]*;/g, ''));
   try {

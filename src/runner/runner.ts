@@ -9,8 +9,8 @@ import type { Operation } from '../operations/operation.js';
 import type { HeadChange, PlannedStep, Revision, RevisionGraph, Step } from '../revisions/graph.js';
 import type { Schema } from '../schema/schema.js';
 import { sqlComment } from '../script/comment.js';
-import { recordRevision } from '../script/load.js';
-import { fileChecksum } from './history.js';
+import { recordedSource, recordRevision } from '../script/load.js';
+import { checksumOf, fileChecksum } from './history.js';
 import { planDigest, ProgressTable, type Progress } from './progress.js';
 import type { VersionTable } from './version-table.js';
 
@@ -87,7 +87,9 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const assertions = (compiled.assertions ?? []).map((a) => ({ ...a, at: a.at + head.length }));
     // A user's own SQL (op.execute) is the only text that may hold several statements.
     const scripts = new Set(ops.flatMap((op) => (op.kind === 'execute' ? [op.sql] : [])));
-    const checksum = fileChecksum(step.revision.path) ?? null;
+    // The checksum of the text that ran, read once with it.
+    const source = recordedSource(ops);
+    const checksum = (source !== undefined ? checksumOf(source) : fileChecksum(step.revision.path)) ?? null;
     return { statements, scripts, assertions, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length, compiled, checksum };
   };
   /** The history row of a step that started at `startedAt`, written with its last statements. */

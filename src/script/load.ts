@@ -12,7 +12,17 @@ type MigrationFunction = (op: Operations) => Promise<void> | void;
 
 /** Runs a revision's `upgrade` or `downgrade` against a recording `op`; returns what it recorded. */
 export async function recordRevision(revision: Revision, direction: 'up' | 'down'): Promise<Operation[]> {
-  return (await record(revision, direction, false)).operations;
+  const { operations, source } = await record(revision, direction, false);
+  recordedFrom.set(operations, source);
+  return operations;
+}
+
+/** The text each recording was made from, so that what a run logs is the file it ran. */
+const recordedFrom = new WeakMap<readonly Operation[], string>();
+
+/** The revision file's text the operations were recorded from (when `recordRevision` made them). */
+export function recordedSource(operations: readonly Operation[]): string | undefined {
+  return recordedFrom.get(operations);
 }
 
 /** What a revision recorded, with the line of the revision file each operation was called from. */
@@ -32,8 +42,10 @@ export async function recordRevisionCalls(revision: Revision, direction: 'up' | 
 async function record(revision: Revision, direction: 'up' | 'down', withLines: boolean): Promise<RecordedCalls> {
   const file = revision.path ?? revision.id;
   let mod: Record<string, unknown>;
+  let source: string;
   try {
-    mod = await importModule(file);
+    source = readFileSync(file, 'utf8');
+    mod = await importModule(file, source);
   } catch (error) {
     throw new MigratorError(`cannot load revision ${revision.id} (${file}): ${firstLine(messageOf(error))}`, { cause: error });
   }
@@ -42,7 +54,6 @@ async function record(revision: Revision, direction: 'up' | 'down', withLines: b
   if (typeof fn !== 'function') throw new MigratorError(`revision ${revision.id} (${file}) exports no ${name}() function`);
   const op = new Operations();
   const lines: (number | undefined)[] = [];
-  const source = withLines ? readFileSync(file, 'utf8') : '';
   if (withLines) {
     // Every recorded operation passes through `recorded.push`: the stack there holds the call.
     const sourceLines = source.split(/\r?\n/);
