@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RevisionError, RevisionGraph, type HeadChange, type Revision } from '../../src/revisions/graph.js';
+import { linearRange, RevisionError, RevisionGraph, type HeadChange, type Revision } from '../../src/revisions/graph.js';
 
 function rev(id: string, downRevisions: string[] = [], extra: Partial<Revision> = {}): Revision {
   return { id, downRevisions, branchLabels: [], dependsOn: [], ...extra };
@@ -532,5 +532,35 @@ describe('RevisionGraph.stampedHeads', () => {
     const g = new RevisionGraph([rev(A), rev(B, [A]), rev(C, [B]), rev(S, [A], { replaces: [B, C] })]);
     assert.deepEqual(g.stampedHeads([C], []), [S]);
     assert.deepEqual(g.stampedHeads([C], [A]), [A]);
+  });
+});
+
+describe('linearRange', () => {
+  const range = (g: RevisionGraph, first: string, last: string): string[] => ids(linearRange(g, g.lookup(first), g.lookup(last)));
+
+  it('the revisions from first to last, oldest first', () => {
+    assert.deepEqual(range(linear(), A, C), [A, B, C]);
+    assert.deepEqual(range(linear(), B, C), [B, C]);
+  });
+
+  it('one revision, or first not below last, is refused', () => {
+    assert.throws(() => range(linear(), B, B), /two different revisions/);
+    assert.throws(() => range(linear(), C, A), /not below/);
+  });
+
+  it('a merge inside, a branch point below last, or a dependency on a revision below last is refused', () => {
+    assert.throws(() => range(diamond(), A, M), /not one line: revision eeee0004 merges/);
+    assert.throws(() => range(branched(), A, B), /is a branch point, dddd0005 also revises it/);
+    const dependent = new RevisionGraph([rev(A), rev(B, [A]), rev(C, [B]), rev(X, [], { dependsOn: [A] })]);
+    assert.throws(() => range(dependent, A, C), /dddd0005 depends on aaaa0001, inside the range/);
+    // The last revision of the range may be depended on.
+    assert.deepEqual(range(new RevisionGraph([rev(A), rev(B, [A]), rev(X, [], { dependsOn: [B] })]), A, B), [A, B]);
+  });
+
+  it('a squash inside the range is refused: squashes do not nest', () => {
+    const S = 'ssss0007';
+    const D = 'dddd0008';
+    const g = new RevisionGraph([rev(A), rev(B, [A]), rev(C, [B]), rev(S, [A], { replaces: [B, C] }), rev(D, [S])]);
+    assert.throws(() => range(g, S, D), /ssss0007 is itself a squash/);
   });
 });
