@@ -203,10 +203,9 @@ function schemaOf(target: { schema?: string }): { schema?: string } {
 export async function fleetStatus(project: Project, o: FleetFlags, out: Out): Promise<{ failed: boolean; behind: boolean }> {
   const fleet = await import('../commands/fleet.js');
   const { briefStatus } = await import('../commands/history.js');
-  const { headRows } = await import('../commands/generate.js');
   const targets = await fleet.fleetTargets(project);
   const run = await fleet.runFleet(project, targets, (p) => briefStatus(p), { parallel: o.parallel, continueOnError: true });
-  const heads = headRows(project.graph);
+  const heads = project.graph.headRows();
   const failed = run.outcomes.some((x) => x.status === 'failed');
   const behind = run.outcomes.some((x) => x.status === 'done' && !x.result!.upToDate);
   if (o.json) {

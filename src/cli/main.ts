@@ -175,13 +175,29 @@ function count(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
-export function buildProgram(cwd: string): Command {
-  /** The JSON of a revision written (or not) by `revision` or `merge`. */
-  const generatedJson = (r: GenerateResult): object =>
-    r.written
-      ? { written: true, id: r.id, path: path.relative(cwd, r.path), operations: r.operations, notices: r.notices ?? [] }
-      : { written: false, reason: r.reason, notices: r.notices ?? [] };
+/** What the wiring of every command shares. */
+interface Cli {
+  program: Command;
+  /** The folder the command runs in; paths are printed relative to it. */
+  cwd: string;
+  /** The project, loaded with the global options of the command line. */
+  project: () => Promise<Project>;
+  /** Prints a line about waits and retries. */
+  onNotice: (line: string) => void;
+}
 
+/** The JSON of a revision written (or not) by `revision` or `merge`. */
+function generatedJson(r: GenerateResult, cwd: string): object {
+  return r.written
+    ? { written: true, id: r.id, path: path.relative(cwd, r.path), operations: r.operations, notices: r.notices ?? [] }
+    : { written: false, reason: r.reason, notices: r.notices ?? [] };
+}
+
+/** `--lock-timeout 5s` → milliseconds. */
+const lockTimeout = (value: string): number => parseDuration(value, '--lock-timeout');
+
+/** The `migrator` program with its global options, before any command is added. */
+function newProgram(): Command {
   const program = new Command('migrator')
     .description('Versioned schema migrations for TypeScript projects')
     .option('-V, --version', 'print the version of migrator')
@@ -202,15 +218,12 @@ export function buildProgram(cwd: string): Command {
     out(packageVersion());
     throw new CommanderError(0, 'commander.version', 'version printed');
   });
+  return program;
+}
 
-  const project = async (): Promise<Project> => {
-    const g = program.opts<GlobalOptions>();
-    return Project.load({ cwd, config: g.config, database: g.database });
-  };
-  // Waits and retries go to stderr: stdout stays the record of what was done.
-  const onNotice = (line: string): void => void process.stderr.write(redact(`${line}\n`));
-  const lockTimeout = (value: string): number => parseDuration(value, '--lock-timeout');
-
+/** Adds `init`. */
+function addInit(cli: Cli): void {
+  const { program, cwd } = cli;
   program
     .command('init')
     .description('write migrator.config.ts, versions/ and templates/ into the current folder')
@@ -219,7 +232,11 @@ export function buildProgram(cwd: string): Command {
       for (const f of init.init(cwd)) out(`Created ${path.relative(cwd, f) || f}`);
       out(`\nPoint models at your entity files in migrator.config.ts, then:\n${init.NEXT_STEPS.map((c) => `  ${c}`).join('\n')}`);
     });
+}
 
+/** Adds `makemigrations`: a revision of what the models add to the database. */
+function addMakemigrations(cli: Cli): void {
+  const { program, cwd, project } = cli;
   const makemigrations = program
     .command('makemigrations')
     .description('compare models with the database and write a revision of the difference')
@@ -263,7 +280,11 @@ export function buildProgram(cwd: string): Command {
     for (const f of findings) out(`  ${(f.level === 'error' ? c.red : c.yellow)(`! ${f.level} ${f.code}`)}: ${f.message}`);
     if (notLinted !== undefined) warn(`  ! not linted: ${notLinted}`);
   });
+}
 
+/** Adds `revision`: an empty revision, or with --autogenerate the model changes. */
+function addRevision(cli: Cli): void {
+  const { program, cwd, project } = cli;
   const revision = program
     .command('revision')
     .description('write a new revision file (empty, or with --autogenerate the model changes)')
@@ -296,10 +317,17 @@ export function buildProgram(cwd: string): Command {
         ...safety(o),
       }),
     );
-    if (o.json) return json(generatedJson(result));
+    if (o.json) return json(generatedJson(result, cwd));
     for (const line of result.notices ?? []) out(line);
     if (result.written) out(`Generated ${c.green(path.relative(cwd, result.path))}`);
   });
+}
+
+/** Adds the commands that write revision files: makemigrations, revision, merge, squash. */
+function addRevisionWriters(cli: Cli): void {
+  const { program, cwd, project } = cli;
+  addMakemigrations(cli);
+  addRevision(cli);
 
   program
     .command('merge')
@@ -310,7 +338,7 @@ export function buildProgram(cwd: string): Command {
     .option('--json', 'print the result as one JSON document')
     .action(async (revs: string[], o: { message: string; revId?: string; json?: boolean }) => {
       const result = await (await load.generate()).merge(await project(), revs, { message: o.message, revId: o.revId });
-      if (o.json) return json(generatedJson(result));
+      if (o.json) return json(generatedJson(result, cwd));
       if (result.written) out(`Generated ${c.green(path.relative(cwd, result.path))}`);
     });
 
@@ -330,82 +358,102 @@ export function buildProgram(cwd: string): Command {
       out(`  replaces ${result.replaces.join(', ')}`);
       for (const op of result.operations) out(`  - ${op}`);
     });
+}
 
-  const move = (direction: 'up' | 'down') => async (target: string | undefined, o: { sql?: boolean; singleTransaction?: boolean; lockTimeout?: number; json?: boolean } & FleetFlags) => {
+/** The flags of migrate, upgrade and downgrade. */
+type MoveFlags = { sql?: boolean; singleTransaction?: boolean; lockTimeout?: number; json?: boolean } & FleetFlags;
+
+/** The action of migrate and upgrade (`up`) or downgrade (`down`): over the fleet, as SQL, or on the database. */
+function moveAction(cli: Cli, direction: 'up' | 'down') {
+  return async (target: string | undefined, o: MoveFlags) => {
     checkFleetFlags(o);
-    const p = await project();
-    if (o.all) {
-      const m = await load.migrate();
-      // Files with heads no merge joins would fail every target alike: refused before any runs.
-      if (direction === 'up' && target === undefined) m.refuseUnjoinedHeads(p.graph);
-      const verb = direction === 'up' ? { doing: 'Migrating', done: 'migrated' } : { doing: 'Downgrading', done: 'downgraded' };
-      const failed = await fleetMove(
-        p,
-        o,
-        verb,
-        async (tp, t, progress) => {
-          const options = {
-            onStart: (from: readonly string[]) => void (progress.from = [...from]),
-            onStepStart: (s: { revision: { id: string } }) => void (progress.revision = s.revision.id),
-            onStep: () => void (progress.steps += 1),
-            onNotice: (line: string) => onNotice(`${t.name}: ${line}`),
-            singleTransaction: o.singleTransaction,
-            lockTimeout: o.lockTimeout,
-          };
-          const r = direction === 'up' ? await m.upgrade(tp, target, options) : await m.downgrade(tp, target!, options);
-          progress.to = r.to;
-          progress.steps = r.steps.length;
-          delete progress.revision;
-        },
-        out,
-      );
-      if (failed) process.exitCode = EXIT_ERROR;
-      return;
-    }
+    const p = await cli.project();
+    if (o.all) return moveFleet(cli, p, direction, target, o);
     if (o.sql) {
       const sql = await (await load.migrate()).moveSql(p, direction, target ?? 'heads', { singleTransaction: o.singleTransaction, lockTimeout: o.lockTimeout });
       if (o.json) return json({ sql });
       process.stdout.write(sql);
       return;
     }
-    // The run's size is known once planned: each step is counted against it, and while one
-    // runs the spinner (on a terminal, after a second) names it.
-    let total = 0;
-    let done = 0;
-    /** Each planned revision's place in the run, counted from 1. */
-    const place = new Map<string, number>();
-    /** The phase of the revision under way, for the spinner. */
-    let running: string | undefined;
-    const finished = (): void => {
-      if (running) activity.end(running);
-      running = undefined;
-    };
-    const options = {
-      onPlan: (steps: readonly { revision: { id: string } }[]) => {
-        total = steps.length;
-        steps.forEach((s, i) => place.set(s.revision.id, i + 1));
-      },
-      onStepStart: (s: { direction: 'up' | 'down'; revision: { id: string } }) => {
-        // In one transaction for the whole run, a revision is done once the next one starts.
-        finished();
-        running = `${s.direction === 'up' ? 'applying' : 'reverting'} ${s.revision.id} [${place.get(s.revision.id) ?? done + 1}/${total}]`;
-        activity.start(running);
-      },
-      onStep: (s: StepResult) => {
-        finished();
-        done += 1;
-        if (!o.json) out(stepLine(s, { n: done, of: total }));
-      },
-      onNotice,
-      singleTransaction: o.singleTransaction,
-      lockTimeout: o.lockTimeout,
-    };
-    const result = direction === 'up' ? await (await load.migrate()).upgrade(p, target, options) : await (await load.migrate()).downgrade(p, target!, options);
-    if (o.json) return json(result);
-    if (result.steps.length === 0) out(`Nothing to do: the database is at ${result.to.join(', ') || 'base'}.`);
-    else out(`Database is now at ${c.bold(result.to.join(', ') || 'base')}.`);
+    return moveDatabase(cli, p, direction, target, o);
   };
+}
 
+/** Moves every target of the config (`--all`), with a line per target. */
+async function moveFleet(cli: Cli, p: Project, direction: 'up' | 'down', target: string | undefined, o: MoveFlags): Promise<void> {
+  const { onNotice } = cli;
+  const m = await load.migrate();
+  // Files with heads no merge joins would fail every target alike: refused before any runs.
+  if (direction === 'up' && target === undefined) m.refuseUnjoinedHeads(p.graph);
+  const verb = direction === 'up' ? { doing: 'Migrating', done: 'migrated' } : { doing: 'Downgrading', done: 'downgraded' };
+  const failed = await fleetMove(
+    p,
+    o,
+    verb,
+    async (tp, t, progress) => {
+      const options = {
+        onStart: (from: readonly string[]) => void (progress.from = [...from]),
+        onStepStart: (s: { revision: { id: string } }) => void (progress.revision = s.revision.id),
+        onStep: () => void (progress.steps += 1),
+        onNotice: (line: string) => onNotice(`${t.name}: ${line}`),
+        singleTransaction: o.singleTransaction,
+        lockTimeout: o.lockTimeout,
+      };
+      const r = direction === 'up' ? await m.upgrade(tp, target, options) : await m.downgrade(tp, target!, options);
+      progress.to = r.to;
+      progress.steps = r.steps.length;
+      delete progress.revision;
+    },
+    out,
+  );
+  if (failed) process.exitCode = EXIT_ERROR;
+}
+
+/** Moves the database, a line per step as it is done and a spinner on the step under way. */
+async function moveDatabase(cli: Cli, p: Project, direction: 'up' | 'down', target: string | undefined, o: MoveFlags): Promise<void> {
+  const { onNotice } = cli;
+  // The run's size is known once planned: each step is counted against it, and while one
+  // runs the spinner (on a terminal, after a second) names it.
+  let total = 0;
+  let done = 0;
+  /** Each planned revision's place in the run, counted from 1. */
+  const place = new Map<string, number>();
+  /** The phase of the revision under way, for the spinner. */
+  let running: string | undefined;
+  const finished = (): void => {
+    if (running) activity.end(running);
+    running = undefined;
+  };
+  const options = {
+    onPlan: (steps: readonly { revision: { id: string } }[]) => {
+      total = steps.length;
+      steps.forEach((s, i) => place.set(s.revision.id, i + 1));
+    },
+    onStepStart: (s: { direction: 'up' | 'down'; revision: { id: string } }) => {
+      // In one transaction for the whole run, a revision is done once the next one starts.
+      finished();
+      running = `${s.direction === 'up' ? 'applying' : 'reverting'} ${s.revision.id} [${place.get(s.revision.id) ?? done + 1}/${total}]`;
+      activity.start(running);
+    },
+    onStep: (s: StepResult) => {
+      finished();
+      done += 1;
+      if (!o.json) out(stepLine(s, { n: done, of: total }));
+    },
+    onNotice,
+    singleTransaction: o.singleTransaction,
+    lockTimeout: o.lockTimeout,
+  };
+  const result = direction === 'up' ? await (await load.migrate()).upgrade(p, target, options) : await (await load.migrate()).downgrade(p, target!, options);
+  if (o.json) return json(result);
+  if (result.steps.length === 0) out(`Nothing to do: the database is at ${result.to.join(', ') || 'base'}.`);
+  else out(`Database is now at ${c.bold(result.to.join(', ') || 'base')}.`);
+}
+
+/** Adds the commands that run revisions: migrate, upgrade, downgrade. */
+function addRunCommands(cli: Cli): void {
+  const { program } = cli;
+  const move = (direction: 'up' | 'down') => moveAction(cli, direction);
   program
     .command('migrate')
     .description('apply revisions up to the target (default: heads, unless several are left unmerged)')
@@ -433,7 +481,11 @@ export function buildProgram(cwd: string): Command {
     .option('--lock-timeout <duration>', 'how long a statement may wait for a table lock, e.g. 5s (default: the config\'s lockTimeout)', lockTimeout)
     .option('--json', 'print the run as one JSON document: steps with their durations, heads before and after (with --all: per target)')
     .action(move('down'));
+}
 
+/** Adds the commands that show where the files and the database stand: current, heads, branches. */
+function addHeadCommands(cli: Cli): void {
+  const { program, project } = cli;
   program
     .command('current')
     .description('show the revision(s) the database is at')
@@ -469,7 +521,11 @@ export function buildProgram(cwd: string): Command {
         for (const c of b.children) out(`  -> ${label(c)}${c.message ? `  ${c.message}` : ''}`);
       }
     });
+}
 
+/** Adds `history`: revisions newest first, or drawn as a graph. */
+function addHistory(cli: Cli): void {
+  const { program, project } = cli;
   program
     .command('history')
     .description('list revisions, newest first')
@@ -506,7 +562,11 @@ export function buildProgram(cwd: string): Command {
       }
       for (const r of revs) out(`${r.downRevisions.join(', ') || '<base>'} -> ${label(r, current)}${r.message ? `, ${r.message}` : ''}`);
     });
+}
 
+/** Adds the commands that show revisions: graph, show, showmigrations. */
+function addRevisionViews(cli: Cli): void {
+  const { program, cwd, project } = cli;
   program
     .command('graph')
     .description('write the revision graph as a Mermaid flowchart or a Graphviz DOT digraph, for pull requests and docs; needs no database')
@@ -553,7 +613,11 @@ export function buildProgram(cwd: string): Command {
         previous = r.id;
       }
     });
+}
 
+/** Adds `stamp`: the version table set without running revisions. */
+function addStamp(cli: Cli): void {
+  const { program, project, onNotice } = cli;
   program
     .command('stamp')
     .description('set the version table to the target(s) without running revisions')
@@ -583,7 +647,11 @@ export function buildProgram(cwd: string): Command {
       if (o.json) return json(r);
       out(`Stamped ${r.from.join(', ') || 'base'} -> ${r.to.join(', ') || 'base'}`);
     });
+}
 
+/** Adds the commands about the database's records: log, repair, status. */
+function addDatabaseRecords(cli: Cli): void {
+  const { program, cwd, project, onNotice } = cli;
   program
     .command('log')
     .description('list the steps run on the database (applied, reverted, stamped, repaired), newest first')
@@ -648,7 +716,11 @@ export function buildProgram(cwd: string): Command {
       }
       out(s.upToDate ? c.green('Up to date.') : c.yellow(s.needsMigration ? 'Needs migration: run `migrator migrate`.' : 'Not up to date.'));
     });
+}
 
+/** Adds the commands that check revisions and models: sqlmigrate, check, lint, verify. */
+function addCheckers(cli: Cli): void {
+  const { program, cwd, project } = cli;
   program
     .command('sqlmigrate')
     .description('print the SQL of one revision; needs no database')
@@ -719,11 +791,37 @@ export function buildProgram(cwd: string): Command {
       if (o.json) return json({ ...r, revisions: r.revisions.map((v) => ({ ...v, ...(v.file ? { file: rel(v.file) } : {}) })) });
       for (const line of verifySummary(r)) out(line);
     });
+}
 
-  // --all, --parallel and the rest on the commands that run over the config's targets.
+/** --all, --parallel and the rest on the commands that run over the config's targets. */
+function addFleetOptions(program: Command): void {
   for (const name of ['migrate', 'upgrade', 'downgrade', 'stamp']) fleetOptions(program.commands.find((cmd) => cmd.name() === name)!, 'run');
   for (const name of ['status', 'check']) fleetOptions(program.commands.find((cmd) => cmd.name() === name)!, 'read');
+}
 
+export function buildProgram(cwd: string): Command {
+  const program = newProgram();
+  const cli: Cli = {
+    program,
+    cwd,
+    project: async (): Promise<Project> => {
+      const g = program.opts<GlobalOptions>();
+      return Project.load({ cwd, config: g.config, database: g.database });
+    },
+    // Waits and retries go to stderr: stdout stays the record of what was done.
+    onNotice: (line: string): void => void process.stderr.write(redact(`${line}\n`)),
+  };
+  // In the order `migrator --help` lists them.
+  addInit(cli);
+  addRevisionWriters(cli);
+  addRunCommands(cli);
+  addHeadCommands(cli);
+  addHistory(cli);
+  addRevisionViews(cli);
+  addStamp(cli);
+  addDatabaseRecords(cli);
+  addCheckers(cli);
+  addFleetOptions(program);
   return program;
 }
 

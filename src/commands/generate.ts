@@ -83,7 +83,7 @@ async function schemas(
     const pending = conn.reprint ? unsettled(database, models, dialect.compareOptions) : [];
     if (pending.length) settle(pending, await conn.reprint!(pending.map((p) => p.request)), dialect.compareOptions);
     if (requireHead) {
-      const heads = headRows(graph);
+      const heads = graph.headRows();
       if (graph.effectiveHeads(dbHeads).sort().join() !== heads.join()) {
         const at = dbHeads.length ? dbHeads.join(', ') : 'base (no revisions applied)';
         throw new MigratorError(`the database ${project.target.display} is at ${at}, not at the head revision ${heads.join(', ') || '(none)'}; run \`migrator migrate\` first`);
@@ -91,14 +91,6 @@ async function schemas(
     }
     return { database, models, dbHeads, versionTable, history };
   }, { readOnly: true });
-}
-
-/**
- * The version table's rows once every revision is applied, sorted: the heads, less those another
- * revision depends on (they have no row of their own).
- */
-export function headRows(graph: RevisionGraph): string[] {
-  return graph.headsAfter(graph.heads.map((h) => h.id)).sort();
 }
 
 function diff(database: Schema, models: Schema, project: Project): Operation[] {
@@ -299,7 +291,7 @@ export async function check(project: Project): Promise<CheckResult> {
   const { database, models, unmanaged } = await scopeSchemas(project, all.database, all.models);
   const dbHeads = all.dbHeads;
   const problems: string[] = [];
-  const heads = headRows(graph);
+  const heads = graph.headRows();
   const ops = diff(database, models, project);
   if (dbHeads.length === 0 && heads.length > 0 && ops.length === 0 && database.tables.length > 0) {
     // Tables made some other way (by hand, by another tool, by a restored dump): migrating would

@@ -39,7 +39,7 @@ export async function repair(project: Project, refs: readonly string[], options:
       underRunLock(project, conn, options, async () => {
         const heads = await versions.heads(conn);
         const rows = await versions.history.read(conn);
-        const applied = graph.ancestors(graph.effectiveHeads(heads.filter((h) => graph.knows(h))));
+        const applied = graph.appliedBelow(heads);
         let chosen: { revision: string; file?: string; recorded: string | null; current?: string }[];
         if (refs.length) {
           const recorded = recordedRows(rows);
@@ -161,7 +161,7 @@ const DRIFT: Handlers<void, [found: DriftFound]> = {
 /** What an operator or a health endpoint asks: where the database is, what is pending, what drifted. */
 export async function status(project: Project): Promise<Status> {
   const graph = project.graph;
-  const { modelsAndDatabase, headRows } = await import('./generate.js');
+  const { modelsAndDatabase } = await import('./generate.js');
   const hasModels = project.config.models.length > 0 || project.config.dataSources.length > 0;
   const versions = project.versionTable();
   const read = hasModels
@@ -169,9 +169,9 @@ export async function status(project: Project): Promise<Status> {
     : await project.withConnection(async (conn) => ({ dbHeads: await versions.heads(conn), history: await versions.history.read(conn), operations: undefined }), { readOnly: true });
   const current = read.dbHeads;
   const unknownRevisions = current.filter((h) => !graph.knows(h));
-  const heads = headRows(graph);
+  const heads = graph.headRows();
   // A row moved to its squash runs nothing: it is not pending.
-  const pending = unknownRevisions.length || heads.length === 0 ? [] : graph.plan('up', current, 'heads').filter((p) => p.step.direction === 'up' && !p.step.stampOnly);
+  const pending = unknownRevisions.length || heads.length === 0 ? [] : graph.pending(current);
   const mismatches = checksumProblems(graph, current, read.history);
   const drift = read.operations ? driftOf(read.operations) : null;
   const drifted = !!drift && (drift.missingTables.length > 0 || drift.extraTables.length > 0 || drift.changedTables.length > 0);
@@ -205,7 +205,7 @@ export async function briefStatus(project: Project): Promise<BriefStatus> {
   const versions = project.versionTable();
   const { current, history } = await project.withConnection(async (conn) => ({ current: await versions.heads(conn), history: await versions.history.read(conn) }), { readOnly: true });
   const unknownRevisions = current.filter((h) => !graph.knows(h));
-  const pending = unknownRevisions.length || graph.heads.length === 0 ? 0 : graph.plan('up', current, 'heads').filter((p) => p.step.direction === 'up' && !p.step.stampOnly).length;
+  const pending = unknownRevisions.length || graph.heads.length === 0 ? 0 : graph.pending(current).length;
   const checksumMismatches = checksumProblems(graph, current, history).map((m) => m.revision);
   return { current, pending, checksumMismatches, unknownRevisions, upToDate: pending === 0 && checksumMismatches.length === 0 && unknownRevisions.length === 0 };
 }

@@ -89,17 +89,7 @@ export function branches(project: Project): BranchInfo[] {
 
 /** Revisions newest first; `range` is `a:b`, both ends included (either may be left out). */
 export function history(project: Project, range?: string): RevisionInfo[] {
-  const graph = project.graph;
-  let ids = new Set(graph.revisions.map((r) => r.id));
-  if (range) {
-    const [lower, upper] = range.includes(':') ? range.split(':', 2) : [range, ''];
-    if (upper && upper !== 'heads') ids = graph.ancestors(graph.resolveTarget(upper, []));
-    if (lower && lower !== 'base') {
-      const above = graph.descendants(graph.resolveTarget(lower, []));
-      ids = new Set([...ids].filter((id) => above.has(id)));
-    }
-  }
-  return graph.topological(ids).reverse().map((r) => info(project, r));
+  return project.graph.inRange(range).reverse().map((r) => info(project, r));
 }
 
 export function show(project: Project, ref: string): RevisionInfo {
@@ -116,6 +106,6 @@ export interface MigrationStatus extends RevisionInfo {
 export async function showmigrations(project: Project): Promise<MigrationStatus[]> {
   const graph = project.graph;
   const dbHeads = await databaseHeads(project);
-  const applied = graph.ancestors(graph.effectiveHeads(dbHeads.filter((h) => graph.knows(h))));
+  const applied = graph.appliedBelow(dbHeads);
   return graph.topological(new Set(graph.revisions.map((r) => r.id))).map((r) => ({ ...info(project, r), applied: applied.has(r.id) }));
 }

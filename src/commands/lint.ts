@@ -4,7 +4,6 @@ import { MigratorError } from '../errors.js';
 import { lintRevisions, type LintFinding } from '../lint/lint.js';
 import type { Project } from '../project.js';
 import type { Revision } from '../revisions/graph.js';
-import { history } from './inspect.js';
 
 export interface LintCommandOptions {
   /** `a:b` (both ends included, either may be left out) or one revision (`heads`, an id, a label). */
@@ -25,7 +24,7 @@ export interface LintResult {
 /** The revisions a range names, oldest first. */
 function revisionsIn(project: Project, range: string): Revision[] {
   const graph = project.graph;
-  if (range.includes(':')) return history(project, range).reverse().map((r) => graph.get(r.id)!);
+  if (range.includes(':')) return graph.inRange(range);
   const ids = graph.resolveTarget(range, []);
   if (ids.length === 0) throw new MigratorError(`"${range}" names no revision to lint; give a revision, heads, or a range a:b`);
   return graph.topological(new Set(ids));

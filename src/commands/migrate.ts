@@ -121,7 +121,7 @@ export async function moveSql(project: Project, direction: 'up' | 'down', range:
     throw new MigratorError('downgrade --sql needs a range start:end, since there is no database to read the current revision from');
   }
   // A start that a squash replaces is taken as the version-table row it is, as online.
-  const startHeads = start === undefined || start === 'base' ? [] : graph.replacedBy(start) ? [start] : graph.resolveTarget(start, []);
+  const startHeads = graph.rowsAt(start);
   return offlineSql(project, graph.plan(direction, startHeads, end), startHeads, options);
 }
 
@@ -143,31 +143,11 @@ export async function offlineSql(project: Project, steps: readonly PlannedStep[]
 }
 
 /**
- * The heads after stamping `targets` onto `current`, branch by branch as Alembic does: a target
- * replaces the heads of its own lineage; `base` clears the rows, `label@base` that branch's.
+ * The heads after stamping `targets` onto `current`, branch by branch as Alembic does (see
+ * `RevisionGraph.stampedHeads`).
  */
 export function stampedHeads(project: Project, current: readonly string[], targets: readonly string[]): string[] {
-  const graph = project.graph;
-  // A row a squash replaces: its range's last as the squash, one inside as the squash's parent.
-  let heads = graph.effectiveHeads(current);
-  for (const target of targets) {
-    if (target === 'base') {
-      heads = [];
-      continue;
-    }
-    const down = /@base$/.test(target) ? graph.resolveDowngrade(target, heads) : undefined;
-    if (down) {
-      const gone = graph.descendants(down.roots);
-      heads = [...heads.filter((h) => !gone.has(h)), ...down.targets];
-      continue;
-    }
-    for (const t of graph.resolveTarget(target, heads)) {
-      const below = graph.ancestors([t]);
-      const above = graph.descendants([t]);
-      heads = [...heads.filter((h) => !below.has(h) && !above.has(h)), t];
-    }
-  }
-  return graph.headsAfter(heads);
+  return project.graph.stampedHeads(current, targets);
 }
 
 function unknownRevision(project: Project, id: string, what: string): MigratorError {

@@ -11,7 +11,7 @@ import { MigratorError } from '../errors.js';
 import { collapseOperations } from '../operations/collapse.js';
 import { describeOperation, summarizeOperation, type Operation } from '../operations/operation.js';
 import type { Project } from '../project.js';
-import type { Revision, RevisionGraph } from '../revisions/graph.js';
+import { linearRange, type Revision } from '../revisions/graph.js';
 import { recordRevision } from '../script/load.js';
 import { writeRevision } from '../script/write.js';
 import { runPostWrite } from '../script/post-write.js';
@@ -95,36 +95,4 @@ async function recorded(r: Revision, direction: 'up' | 'down'): Promise<Operatio
     );
   }
   return ops;
-}
-
-/**
- * The revisions from `first` to `last`, oldest first: one line, with no merge above `first`, no
- * branch starting below `last`, and nothing outside depending on a revision below `last`.
- */
-function linearRange(graph: RevisionGraph, first: Revision, last: Revision): Revision[] {
-  const file = (r: Revision): string => (r.path ? ` (${r.path})` : '');
-  if (first.id === last.id) throw new MigratorError(`squash needs two different revisions; ${first.id} to ${last.id} is one`);
-  const range: Revision[] = [last];
-  for (let r = last; r.id !== first.id; ) {
-    if (r.downRevisions.length === 0) throw new MigratorError(`${first.id} is not below ${last.id}: going down from ${last.id} reaches the base ${r.id}${file(r)} first; give the older revision first`);
-    if (r.downRevisions.length > 1) throw new MigratorError(`the range is not one line: revision ${r.id}${file(r)} merges ${r.downRevisions.join(', ')}; squash up to it, or from it`);
-    r = graph.get(r.downRevisions[0])!;
-    range.unshift(r);
-  }
-  for (const r of range) {
-    if ((r.replaces ?? []).length) throw new MigratorError(`revision ${r.id}${file(r)} is itself a squash; squashes do not nest: squash a range without it`);
-  }
-  const inside = new Set(range.slice(0, -1).map((r) => r.id));
-  for (const r of range.slice(0, -1)) {
-    const others = graph.childrenOf(r.id).filter((c) => !range.includes(c));
-    if (others.length) {
-      throw new MigratorError(`the range is not one line: revision ${r.id}${file(r)} is a branch point, ${others.map((c) => `${c.id}${file(c)}`).join(', ')} also revises it; squash up to ${r.id}, or merge first`);
-    }
-  }
-  for (const r of graph.revisions) {
-    if (range.includes(r)) continue;
-    const dep = graph.dependenciesOf(r.id).find((d) => inside.has(d));
-    if (dep) throw new MigratorError(`revision ${r.id}${file(r)} depends on ${dep}, inside the range; only the last revision of a squashed range may be depended on: squash up to ${dep}, or from above it`);
-  }
-  return range;
 }

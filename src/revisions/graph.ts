@@ -727,6 +727,108 @@ export class RevisionGraph {
   headsAfter(targets: readonly string[]): string[] {
     return this.headsOf(this.ancestors(targets));
   }
+
+  /**
+   * The version table's rows once every revision is applied, sorted: the heads, less those another
+   * revision depends on (they have no row of their own).
+   */
+  headRows(): string[] {
+    return this.headsAfter(this.heads.map((h) => h.id)).sort();
+  }
+
+  /** Ids of the revisions a database with these version-table rows has applied; rows this graph does not know are left out. */
+  appliedBelow(rows: readonly string[]): Set<string> {
+    return this.ancestors(this.effectiveHeads(rows.filter((h) => this.knows(h))));
+  }
+
+  /** The upgrades a database at these rows has still to run to reach the heads (stamps of squashes left out). */
+  pending(rows: readonly string[]): PlannedStep[] {
+    return this.plan('up', rows, 'heads').filter((p) => p.step.direction === 'up' && !p.step.stampOnly);
+  }
+
+  /**
+   * The revisions of `range`, oldest first: `a:b` with both ends included, either left out (or
+   * `base`, `heads`) for no bound; `a` alone is `a` and what is above it. Without a range, all.
+   */
+  inRange(range?: string): Revision[] {
+    let ids = new Set(this.revisions.map((r) => r.id));
+    if (range) {
+      const [lower, upper] = range.includes(':') ? range.split(':', 2) : [range, ''];
+      if (upper && upper !== 'heads') ids = this.ancestors(this.resolveTarget(upper, []));
+      if (lower && lower !== 'base') {
+        const above = this.descendants(this.resolveTarget(lower, []));
+        ids = new Set([...ids].filter((id) => above.has(id)));
+      }
+    }
+    return this.topological(ids);
+  }
+
+  /**
+   * The version-table rows of a database at `ref`, as an offline range's start names it: none for
+   * `base` (or no start); a revision a squash replaces as the row it is.
+   */
+  rowsAt(ref: string | undefined): string[] {
+    return ref === undefined || ref === 'base' ? [] : this.replacedBy(ref) ? [ref] : this.resolveTarget(ref, []);
+  }
+
+  /**
+   * The heads after stamping `targets` onto `current`, branch by branch as Alembic does: a target
+   * replaces the heads of its own lineage; `base` clears the rows, `label@base` that branch's.
+   */
+  stampedHeads(current: readonly string[], targets: readonly string[]): string[] {
+    // A row a squash replaces: its range's last as the squash, one inside as the squash's parent.
+    let heads = this.effectiveHeads(current);
+    for (const target of targets) {
+      if (target === 'base') {
+        heads = [];
+        continue;
+      }
+      const down = /@base$/.test(target) ? this.resolveDowngrade(target, heads) : undefined;
+      if (down) {
+        const gone = this.descendants(down.roots);
+        heads = [...heads.filter((h) => !gone.has(h)), ...down.targets];
+        continue;
+      }
+      for (const t of this.resolveTarget(target, heads)) {
+        const below = this.ancestors([t]);
+        const above = this.descendants([t]);
+        heads = [...heads.filter((h) => !below.has(h) && !above.has(h)), t];
+      }
+    }
+    return this.headsAfter(heads);
+  }
+}
+
+/**
+ * The revisions from `first` to `last`, oldest first: one line, with no merge above `first`, no
+ * branch starting below `last`, and nothing outside depending on a revision below `last`.
+ */
+export function linearRange(graph: RevisionGraph, first: Revision, last: Revision): Revision[] {
+  const file = (r: Revision): string => (r.path ? ` (${r.path})` : '');
+  if (first.id === last.id) throw new MigratorError(`squash needs two different revisions; ${first.id} to ${last.id} is one`);
+  const range: Revision[] = [last];
+  for (let r = last; r.id !== first.id; ) {
+    if (r.downRevisions.length === 0) throw new MigratorError(`${first.id} is not below ${last.id}: going down from ${last.id} reaches the base ${r.id}${file(r)} first; give the older revision first`);
+    if (r.downRevisions.length > 1) throw new MigratorError(`the range is not one line: revision ${r.id}${file(r)} merges ${r.downRevisions.join(', ')}; squash up to it, or from it`);
+    r = graph.get(r.downRevisions[0])!;
+    range.unshift(r);
+  }
+  for (const r of range) {
+    if ((r.replaces ?? []).length) throw new MigratorError(`revision ${r.id}${file(r)} is itself a squash; squashes do not nest: squash a range without it`);
+  }
+  const inside = new Set(range.slice(0, -1).map((r) => r.id));
+  for (const r of range.slice(0, -1)) {
+    const others = graph.childrenOf(r.id).filter((c) => !range.includes(c));
+    if (others.length) {
+      throw new MigratorError(`the range is not one line: revision ${r.id}${file(r)} is a branch point, ${others.map((c) => `${c.id}${file(c)}`).join(', ')} also revises it; squash up to ${r.id}, or merge first`);
+    }
+  }
+  for (const r of graph.revisions) {
+    if (range.includes(r)) continue;
+    const dep = graph.dependenciesOf(r.id).find((d) => inside.has(d));
+    if (dep) throw new MigratorError(`revision ${r.id}${file(r)} depends on ${dep}, inside the range; only the last revision of a squashed range may be depended on: squash up to ${dep}, or from above it`);
+  }
+  return range;
 }
 
 /** `abc123 "add x", def456 "add y"`: revisions named with their messages, for messages. */

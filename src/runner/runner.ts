@@ -2,7 +2,7 @@
  * Moving a database between revisions: online (each revision and its version-table change in one
  * transaction, under the dialect's lock) or offline (the same SQL as text, for `--sql`).
  */
-import { LockTimeoutError, LockWaitError, StatementError, type Assertion, type Connection, type Dialect, type Timeouts } from '../dialects/dialect.js';
+import { LockTimeoutError, LockWaitError, StatementError, type Assertion, type CompiledOperations, type Connection, type Dialect, type Timeouts } from '../dialects/dialect.js';
 import { MigratorError, messageOf } from '../errors.js';
 import { applyOperations } from '../operations/apply.js';
 import type { Operation } from '../operations/operation.js';
@@ -65,24 +65,76 @@ export interface RunOptions {
  * transaction, or (singleTransaction) the whole run in one.
  */
 export async function runSteps(conn: Connection, versions: VersionTable, steps: readonly PlannedStep[], options: RunOptions = {}): Promise<StepResult[]> {
-  const dialect = conn.dialect;
-  const results: StepResult[] = [];
-  let versionTableReady = false;
+  const run = new StepRun(conn, versions, options);
+  // A revision an earlier run left between phases is finished before anything else moves.
+  // Read even when there is nothing to do: a downgrade halfway leaves the version table as it was.
+  await run.readUnfinished(steps);
+  return options.singleTransaction ? run.inOneTransaction(steps) : run.oneByOne(steps);
+}
+
+/** A step ready to run: its statements (compiled against the live schema) and version changes. */
+interface Prepared {
+  statements: string[];
+  /** A user's own SQL (op.execute), the only text that may hold several statements. */
+  scripts: Set<string>;
+  assertions: Assertion[];
+  foreignKeysOff: boolean;
+  /** How many statements the revision itself has, for the result. */
+  count: number;
+  compiled: CompiledOperations;
+  checksum: string | null;
+}
+
+/** One run of `runSteps`: what it has done so far, and how it runs, records and reports a step. */
+class StepRun {
+  private readonly dialect: Dialect;
+  private readonly history: VersionTable['history'];
+  private readonly progress: ProgressTable;
+  private readonly results: StepResult[] = [];
+  private versionTableReady = false;
   /** When the step under way started, for its duration. */
-  let stepStart = performance.now();
-  const begin = (planned: PlannedStep): void => {
-    stepStart = performance.now();
-    options.onStepStart?.(planned.step);
-  };
-  const took = (): number => Math.round(performance.now() - stepStart);
-  const history = versions.history;
+  private stepStart = performance.now();
+  // Revision files are loaded once each; the next one while the database works on the current.
+  private readonly recorded = new Map<PlannedStep, Promise<Operation[]>>();
+  /**
+   * The version table's rows as this run's last step left them. While they are still so, no
+   * other run has moved the table since, and the plan's next step is still to be made: the
+   * common case costs one read, not a walk of the whole graph per step.
+   */
+  private rowsLeft: string | undefined;
+  /** The rows read by the last check, with the step's changes to come. */
+  private rowsRead: string[] = [];
+  /** What earlier runs left halfway (revisions stopped between phases). */
+  private unfinished: Progress[] = [];
+  /** Where a phased revision stands, for the message when it fails. */
+  private phaseAt: { at: number; of: number; outside: boolean } | undefined;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly versions: VersionTable,
+    private readonly options: RunOptions,
+  ) {
+    this.dialect = conn.dialect;
+    this.history = versions.history;
+    this.progress = new ProgressTable(this.dialect, versions.progressName);
+  }
+
+  private begin(planned: PlannedStep): void {
+    this.stepStart = performance.now();
+    this.options.onStepStart?.(planned.step);
+  }
+
+  private took(): number {
+    return Math.round(performance.now() - this.stepStart);
+  }
 
   /** The statements of one step: its SQL (compiled against the live schema) and version changes. */
-  const prepare = async ({ step, changes }: PlannedStep, ops: Operation[]) => {
+  private async prepare({ step, changes }: PlannedStep, ops: Operation[]): Promise<Prepared> {
+    const { conn, dialect, versions } = this;
     const schema: Schema = dialect.needsSchema(ops) ? await conn.introspect({ exclude: versions.tables }) : { tables: [] };
     const compiled = compileFor(dialect, ops, schema, step);
     // The version and history tables are created with the first revision, so a failed run leaves nothing behind.
-    const head = versionTableReady ? [] : [versions.createSql(), history.createSql()];
+    const head = this.versionTableReady ? [] : [versions.createSql(), this.history.createSql()];
     const statements = [...head, ...compiled.statements, ...changes.map((c) => versions.changeSql(c))];
     const assertions = (compiled.assertions ?? []).map((a) => ({ ...a, at: a.at + head.length }));
     // A user's own SQL (op.execute) is the only text that may hold several statements.
@@ -91,46 +143,42 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     const source = recordedSource(ops);
     const checksum = (source !== undefined ? checksumOf(source) : fileChecksum(step.revision.path)) ?? null;
     return { statements, scripts, assertions, foreignKeysOff: compiled.foreignKeysOff, count: compiled.statements.length, compiled, checksum };
-  };
+  }
+
   /** The history row of a step that started at `startedAt`, written with its last statements. */
-  const logged = ({ step }: PlannedStep, prepared: { checksum: string | null }, startedAt: Date): string =>
-    history.insertSql({ revision: step.revision.id, direction: step.stampOnly ? 'stamp' : step.direction, checksum: prepared.checksum, startedAt });
-  type Prepared = Awaited<ReturnType<typeof prepare>>;
-  // Revision files are loaded once each; the next one while the database works on the current.
-  const recorded = new Map<PlannedStep, Promise<Operation[]>>();
-  const record = (planned: PlannedStep): Promise<Operation[]> => {
-    let ops = recorded.get(planned);
+  private logged({ step }: PlannedStep, prepared: { checksum: string | null }, startedAt: Date): string {
+    return this.history.insertSql({ revision: step.revision.id, direction: step.stampOnly ? 'stamp' : step.direction, checksum: prepared.checksum, startedAt });
+  }
+
+  /** The operations of a step's revision file, loaded once. */
+  private record(planned: PlannedStep): Promise<Operation[]> {
+    let ops = this.recorded.get(planned);
     if (!ops) {
-      ops = planned.step.stampOnly ? Promise.resolve([]) : (options.record ?? recordRevision)(planned.step.revision, planned.step.direction);
+      ops = planned.step.stampOnly ? Promise.resolve([]) : (this.options.record ?? recordRevision)(planned.step.revision, planned.step.direction);
       ops.catch(() => undefined); // reported when awaited
-      recorded.set(planned, ops);
+      this.recorded.set(planned, ops);
     }
     return ops;
-  };
-  /**
-   * The version table's rows as this run's last step left them. While they are still so, no
-   * other run has moved the table since, and the plan's next step is still to be made: the
-   * common case costs one read, not a walk of the whole graph per step.
-   */
-  let rowsLeft: string | undefined;
-  /** The rows read by the last check, with the step's changes to come. */
-  let rowsRead: string[] = [];
+  }
+
   /** Whether another run has already made this step, judged under the transaction's lock. */
-  const doneElsewhere = async (step: Step, changes: readonly HeadChange[]): Promise<boolean> => {
-    if (dialect.capabilities.runLock || !options.graph) return false;
+  private async doneElsewhere(step: Step, changes: readonly HeadChange[]): Promise<boolean> {
+    const { graph } = this.options;
+    if (this.dialect.capabilities.runLock || !graph) return false;
     // No version table yet reads as no rows.
-    const rows = await versions.heads(conn);
-    rowsRead = rows;
-    if (rowsLeft !== undefined && rows.join('\n') === rowsLeft) return false;
+    const rows = await this.versions.heads(this.conn);
+    this.rowsRead = rows;
+    if (this.rowsLeft !== undefined && rows.join('\n') === this.rowsLeft) return false;
     // A row moved to a squash: done when the row it moves is gone.
     if (step.stampOnly) return changes.every((c) => c.kind === 'update' && !rows.includes(c.from));
-    const applied = options.graph.ancestors(rows);
+    const applied = graph.ancestors(rows);
     return step.direction === 'up' ? applied.has(step.revision.id) : !applied.has(step.revision.id);
-  };
+  }
+
   /** Records the rows a step leaves, once its changes were made. */
-  const leftBy = (changes: readonly HeadChange[]): void => {
-    if (dialect.capabilities.runLock || !options.graph) return;
-    const rows = new Set(rowsRead);
+  private leftBy(changes: readonly HeadChange[]): void {
+    if (this.dialect.capabilities.runLock || !this.options.graph) return;
+    const rows = new Set(this.rowsRead);
     for (const c of changes) {
       if (c.kind === 'insert') rows.add(c.version);
       else if (c.kind === 'delete') rows.delete(c.version);
@@ -139,13 +187,15 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
         rows.add(c.to);
       }
     }
-    rowsLeft = [...rows].sort().join('\n');
-  };
+    this.rowsLeft = [...rows].sort().join('\n');
+  }
+
   /**
    * Runs statements in batches between the points where an assertion must hold (`at`: the index
    * of the statement before which it is checked); returns the rows each changed.
    */
-  const runChecked = async (statements: readonly string[], scripts: ReadonlySet<string>, assertions: readonly Assertion[], oneByOne: boolean, next?: PlannedStep): Promise<number[]> => {
+  private async runChecked(statements: readonly string[], scripts: ReadonlySet<string>, assertions: readonly Assertion[], oneByOne: boolean, next?: PlannedStep): Promise<number[]> {
+    const { conn } = this;
     const counts: number[] = [];
     const cuts = [...new Set(assertions.map((a) => a.at))].sort((a, b) => a - b);
     let from = 0;
@@ -154,7 +204,7 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
       if (oneByOne) for (const sql of batch) counts.push(...(await conn.runAll([sql], scripts)));
       else {
         const running = conn.runAll(batch, scripts);
-        if (next) void record(next);
+        if (next) void this.record(next);
         counts.push(...(await running));
       }
       for (const a of assertions.filter((x) => x.at === cut)) {
@@ -165,26 +215,30 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
       from = cut;
     }
     return counts;
-  };
+  }
+
   /** Runs a prepared step inside an open transaction; `next` is loaded while the database works. */
-  const execute = async ({ step, changes }: PlannedStep, prepared: Awaited<ReturnType<typeof prepare>>, oneByOne: boolean, next?: PlannedStep): Promise<void> => {
-    if (await doneElsewhere(step, changes)) {
-      versionTableReady = true;
-      if (next) void record(next);
+  private async execute({ step, changes }: PlannedStep, prepared: Prepared, oneByOne: boolean, next?: PlannedStep): Promise<void> {
+    if (await this.doneElsewhere(step, changes)) {
+      this.versionTableReady = true;
+      if (next) void this.record(next);
       return;
     }
-    const statements = [...prepared.statements, logged({ step, changes }, prepared, new Date())];
-    const counts = await runChecked(statements, prepared.scripts, prepared.assertions, oneByOne, next);
-    versions.checkCounts(changes, counts.slice(counts.length - changes.length - 1, counts.length - 1));
-    leftBy(changes);
-    versionTableReady = true;
+    const statements = [...prepared.statements, this.logged({ step, changes }, prepared, new Date())];
+    const counts = await this.runChecked(statements, prepared.scripts, prepared.assertions, oneByOne, next);
+    this.versions.checkCounts(changes, counts.slice(counts.length - changes.length - 1, counts.length - 1));
+    this.leftBy(changes);
+    this.versionTableReady = true;
     const stamped = step.stampOnly && changes[0]?.kind === 'update' ? { from: changes[0].from, to: changes[0].to } : undefined;
-    const result: StepResult = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count, durationMs: took(), ...(stamped ? { stamped } : {}) };
-    results.push(result);
+    const result: StepResult = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count, durationMs: this.took(), ...(stamped ? { stamped } : {}) };
+    this.results.push(result);
     // Reported once committed: after each revision, or after the whole run in one transaction.
-    if (!options.singleTransaction) options.onStep?.(result);
-  };
-  const failure = async ({ step }: PlannedStep, error: unknown, rolledBack: string): Promise<MigratorError> => {
+    if (!this.options.singleTransaction) this.options.onStep?.(result);
+  }
+
+  /** The error a failed step is reported with: what failed, what was rolled back, and why. */
+  private async failure({ step }: PlannedStep, error: unknown, rolledBack: string): Promise<MigratorError> {
+    const { conn, options } = this;
     const where = `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'})`;
     if (conn.lost) {
       // Nothing more can be asked of a connection the server ended; what is known is said.
@@ -204,9 +258,11 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
       detail = `a statement waited longer than the lock timeout${options.lockTimeout ? ` (${options.lockTimeout} ms)` : ''} for a table lock, ${tries === 1 ? 'once' : `${tries} times`} (in statement: ${abbreviate(error.statement)}); ${holders.length ? `held by ${holders.join('; ')}` : 'its holder has let go since'}. End that session or wait for it, then rerun; or raise "lockTimeout"`;
     }
     return new MigratorError(`${stepLabel(step)} failed; ${rolledBack.replace('%s', where)}: ${detail}`, { cause: error, data: { revision: step.revision.id, direction: step.direction } });
-  };
+  }
+
   /** Runs a transaction, again after a pause when a statement timed out waiting for a lock. */
-  const retrying = async (what: string, attempt: () => Promise<void>): Promise<void> => {
+  private async retrying(what: string, attempt: () => Promise<void>): Promise<void> {
+    const { conn, options } = this;
     for (let tried = 0; ; tried++) {
       try {
         return await attempt();
@@ -218,51 +274,56 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
         await new Promise((resolve) => setTimeout(resolve, pause));
       }
     }
-  };
-
-  const progress = new ProgressTable(dialect, versions.progressName);
-  // A revision an earlier run left between phases is finished before anything else moves.
-  // Read even when there is nothing to do: a downgrade halfway leaves the version table as it was.
-  const unfinished = await progress.read(conn);
-  const stray = unfinished.find((p) => !steps.length || p.revision !== steps[0].step.revision.id || p.direction !== steps[0].step.direction);
-  if (stray) {
-    const parents = options.graph?.get(stray.revision)?.downRevisions ?? [];
-    const finish =
-      stray.direction === 'up'
-        ? `\`migrator upgrade ${stray.revision}\``
-        : parents.length > 1
-          ? 'the `migrator downgrade` that started it'
-          : `\`migrator downgrade ${parents[0] ?? 'base'}\``;
-    throw new MigratorError(
-      `the ${stray.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${stray.revision} stopped halfway in an earlier run (before its phase ${stray.phase + 1}); ` +
-        `finish it first: ${finish} resumes it where it stopped`,
-    );
   }
+
+  /**
+   * Reads what earlier runs left halfway; refuses to start when that is not the first of `steps`,
+   * saying which command finishes it.
+   */
+  async readUnfinished(steps: readonly PlannedStep[]): Promise<void> {
+    const unfinished = await this.progress.read(this.conn);
+    this.unfinished = unfinished;
+    const stray = unfinished.find((p) => !steps.length || p.revision !== steps[0].step.revision.id || p.direction !== steps[0].step.direction);
+    if (stray) {
+      const parents = this.options.graph?.get(stray.revision)?.downRevisions ?? [];
+      const finish =
+        stray.direction === 'up'
+          ? `\`migrator upgrade ${stray.revision}\``
+          : parents.length > 1
+            ? 'the `migrator downgrade` that started it'
+            : `\`migrator downgrade ${parents[0] ?? 'base'}\``;
+      throw new MigratorError(
+        `the ${stray.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${stray.revision} stopped halfway in an earlier run (before its phase ${stray.phase + 1}); ` +
+          `finish it first: ${finish} resumes it where it stopped`,
+      );
+    }
+  }
+
   /** The progress an earlier run recorded for this step, checked against what the file says now. */
-  const resumeOf = ({ step }: PlannedStep, prepared: Prepared): Progress | undefined => {
-    const found = unfinished.find((p) => p.revision === step.revision.id && p.direction === step.direction);
+  private resumeOf({ step }: PlannedStep, prepared: Prepared): Progress | undefined {
+    const found = this.unfinished.find((p) => p.revision === step.revision.id && p.direction === step.direction);
     if (found && (!prepared.compiled.phases || found.plan !== planDigest(prepared.compiled.statements))) {
       throw new MigratorError(
         `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) stopped halfway in an earlier run (before its phase ${found.phase + 1}), and its statements have changed since; ` +
-          `restore the file as it was and rerun, or finish the revision by hand and delete its row from table ${progress.name}`,
+          `restore the file as it was and rerun, or finish the revision by hand and delete its row from table ${this.progress.name}`,
       );
     }
     return found;
-  };
-  /** Where a phased revision stands, for the message when it fails. */
-  let phaseAt: { at: number; of: number; outside: boolean } | undefined;
+  }
+
   /**
    * Runs a revision whose statements split into phases: each transaction commits with a record
    * of the next phase; a statement outside a transaction is recorded as started before it runs,
    * so that a rerun knows to look at how far it got. The version table moves with the last phase.
    */
-  const runPhased = async (planned: PlannedStep, prepared: Prepared, resumeFrom: Progress | undefined): Promise<void> => {
+  private async runPhased(planned: PlannedStep, prepared: Prepared, resumeFrom: Progress | undefined): Promise<void> {
+    const { conn, versions, history, progress, options } = this;
     const { step, changes } = planned;
     const { phases = [], statements, assertions = [] } = prepared.compiled;
     const revision = step.revision.id;
     const plan = planDigest(statements);
     const mark = (phase: number, started: boolean): string => progress.setSql({ revision, direction: step.direction, phase, started, plan });
-    if (await doneElsewhere(step, changes)) return;
+    if (await this.doneElsewhere(step, changes)) return;
     // The version and progress tables come with the first phase, so that a revision whose first
     // phase fails leaves nothing behind.
     let tables = [versions.createSql(), history.createSql(), progress.createSql()];
@@ -270,15 +331,15 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
     if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at phase ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
     const startedAt = new Date();
     const finish = async (): Promise<void> => {
-      const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction), logged(planned, prepared, startedAt)]);
+      const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction), this.logged(planned, prepared, startedAt)]);
       versions.checkCounts(changes, counts.slice(0, changes.length));
-      leftBy(changes);
+      this.leftBy(changes);
       // The table is there only while a revision is halfway.
       await conn.runAll(await progress.dropIfEmptySql(conn));
     };
     for (let k = resumeFrom?.phase ?? 0; k < phases.length; k++) {
       const phase = phases[k];
-      phaseAt = { at: k, of: phases.length, outside: !phase.transaction };
+      this.phaseAt = { at: k, of: phases.length, outside: !phase.transaction };
       const last = k === phases.length - 1;
       const sql = statements.slice(phase.from, phase.to);
       const checks = assertions.filter((a) => a.at >= phase.from && (a.at < phase.to || (last && a.at === phase.to))).map((a) => ({ ...a, at: a.at - phase.from }));
@@ -286,22 +347,22 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
       const ensured = tables;
       tables = [];
       if (phase.transaction) {
-        await retrying(`revision ${revision}`, () =>
+        await this.retrying(`revision ${revision}`, () =>
           conn.transaction(
             async () => {
               await conn.runAll(ensured);
-              await runChecked(sql, prepared.scripts, checks, false);
+              await this.runChecked(sql, prepared.scripts, checks, false);
               await then();
             },
             { foreignKeysOff: prepared.foreignKeysOff },
           ),
         );
-        versionTableReady = true;
+        this.versionTableReady = true;
         continue;
       }
       if (ensured.length) await conn.transaction(async () => void (await conn.runAll(ensured)));
-      versionTableReady = true;
-      await retrying(`revision ${revision}`, async () => {
+      this.versionTableReady = true;
+      await this.retrying(`revision ${revision}`, async () => {
         // Recorded before it starts: a rerun then knows the statement may be half done.
         await conn.runAll([mark(k, true)]);
         if (halfDone && phase.resume) {
@@ -310,73 +371,93 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
           if (row?.state === 'redo') await conn.runAll(phase.resume.cleanup);
         }
         halfDone = true;
-        await runChecked(sql, prepared.scripts, checks, false);
+        await this.runChecked(sql, prepared.scripts, checks, false);
       });
       halfDone = false;
       await conn.transaction(then);
     }
-    phaseAt = undefined;
-    const result = { direction: step.direction, revision, message: step.revision.message, statements: prepared.count, durationMs: took() };
-    results.push(result);
+    this.phaseAt = undefined;
+    const result = { direction: step.direction, revision, message: step.revision.message, statements: prepared.count, durationMs: this.took() };
+    this.results.push(result);
     options.onStep?.(result);
-  };
+  }
 
-  if (options.singleTransaction) {
+  /**
+   * Runs every step in one transaction, the files loaded first; a failure rolls the whole run
+   * back and names the step it failed in. Steps are reported once the run has committed.
+   */
+  async inOneTransaction(steps: readonly PlannedStep[]): Promise<StepResult[]> {
+    const { conn, dialect, results } = this;
     const all: { planned: PlannedStep; ops: Operation[] }[] = [];
     const runStart = performance.now();
-    for (const planned of steps) all.push({ planned, ops: await record(planned) });
+    for (const planned of steps) all.push({ planned, ops: await this.record(planned) });
     // Foreign-key enforcement can only be switched outside the transaction: off for the whole
     // run when any revision may rebuild a table.
     const foreignKeysOff = !!dialect.capabilities.tableRebuilds && all.some((r) => dialect.needsSchema(r.ops));
     let current: PlannedStep | undefined;
-    const ready = versionTableReady;
+    const ready = this.versionTableReady;
     try {
-      await retrying('the run', async () => {
+      await this.retrying('the run', async () => {
         results.length = 0;
-        versionTableReady = ready;
+        this.versionTableReady = ready;
         await conn.transaction(async () => {
           for (const r of all) {
             current = r.planned;
-            begin(r.planned);
+            this.begin(r.planned);
             // The files were loaded before the transaction: the first step's time includes that.
-            if (r === all[0]) stepStart = runStart;
-            // One statement at a time, so that a failure names its statement; foreign keys checked
-            // after each revision that rebuilt a table, so that a violation names its revision.
-            const prepared = await prepare(r.planned, r.ops);
-            if (resumeOf(r.planned, prepared)) {
-              throw new MigratorError('it stopped halfway in an earlier run, and one transaction for the whole run cannot resume it; run without --single-transaction');
-            }
-            if (prepared.compiled.phases?.some((p) => !p.transaction)) {
-              throw new MigratorError(
-                `it runs statements outside a transaction (${abbreviate(prepared.compiled.statements[prepared.compiled.phases.find((p) => !p.transaction)!.from])}), which one transaction for the whole run cannot hold; run without --single-transaction`,
-              );
-            }
-            await execute(r.planned, prepared, true);
-            if (prepared.foreignKeysOff) await conn.checkForeignKeys?.();
+            if (r === all[0]) this.stepStart = runStart;
+            await this.inRunTransaction(r.planned, r.ops);
           }
         }, { foreignKeysOff });
       });
     } catch (error) {
       if (!current) throw error;
-      throw await failure(current, error, 'the whole run was rolled back (%s failed)');
+      throw await this.failure(current, error, 'the whole run was rolled back (%s failed)');
     }
-    for (const r of results) options.onStep?.(r);
+    for (const r of results) this.options.onStep?.(r);
     return results;
   }
 
-  for (const [i, planned] of steps.entries()) {
-    begin(planned);
-    const ops = await record(planned);
-    const prepared = await prepare(planned, ops);
-    const ready = versionTableReady;
+  /** Runs one step inside the run's one transaction; refuses a step that needs transactions of its own. */
+  private async inRunTransaction(planned: PlannedStep, ops: Operation[]): Promise<void> {
+    // One statement at a time, so that a failure names its statement; foreign keys checked
+    // after each revision that rebuilt a table, so that a violation names its revision.
+    const prepared = await this.prepare(planned, ops);
+    if (this.resumeOf(planned, prepared)) {
+      throw new MigratorError('it stopped halfway in an earlier run, and one transaction for the whole run cannot resume it; run without --single-transaction');
+    }
+    if (prepared.compiled.phases?.some((p) => !p.transaction)) {
+      throw new MigratorError(
+        `it runs statements outside a transaction (${abbreviate(prepared.compiled.statements[prepared.compiled.phases.find((p) => !p.transaction)!.from])}), which one transaction for the whole run cannot hold; run without --single-transaction`,
+      );
+    }
+    await this.execute(planned, prepared, true);
+    if (prepared.foreignKeysOff) await this.conn.checkForeignKeys?.();
+  }
+
+  /** Runs the steps one after another, each committed (and reported) before the next starts. */
+  async oneByOne(steps: readonly PlannedStep[]): Promise<StepResult[]> {
+    for (const [i, planned] of steps.entries()) await this.alone(planned, steps[i + 1]);
+    return this.results;
+  }
+
+  /**
+   * Runs one step in its own transaction (or, phased, in its phases'); `next` is loaded while the
+   * database works. A failure is reported with what was rolled back and what was kept.
+   */
+  private async alone(planned: PlannedStep, next: PlannedStep | undefined): Promise<void> {
+    this.begin(planned);
+    const ops = await this.record(planned);
+    const prepared = await this.prepare(planned, ops);
+    const ready = this.versionTableReady;
     if (prepared.compiled.phases) {
       try {
-        await runPhased(planned, prepared, resumeOf(planned, prepared));
+        await this.runPhased(planned, prepared, this.resumeOf(planned, prepared));
       } catch (error) {
-        if (error instanceof MigratorError && !phaseAt) throw error;
-        const at = phaseAt;
-        phaseAt = undefined;
-        throw await failure(
+        if (error instanceof MigratorError && !this.phaseAt) throw error;
+        const at = this.phaseAt;
+        this.phaseAt = undefined;
+        throw await this.failure(
           planned,
           error,
           at && (at.at > 0 || at.outside)
@@ -384,19 +465,18 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
             : '%s was rolled back',
         );
       }
-      continue;
+      return;
     }
-    resumeOf(planned, prepared);
+    this.resumeOf(planned, prepared);
     try {
-      await retrying(`revision ${planned.step.revision.id}`, () => {
-        versionTableReady = ready;
-        return conn.transaction(() => execute(planned, prepared, false, steps[i + 1]), { foreignKeysOff: prepared.foreignKeysOff });
+      await this.retrying(`revision ${planned.step.revision.id}`, () => {
+        this.versionTableReady = ready;
+        return this.conn.transaction(() => this.execute(planned, prepared, false, next), { foreignKeysOff: prepared.foreignKeysOff });
       });
     } catch (error) {
-      throw await failure(planned, error, '%s was rolled back');
+      throw await this.failure(planned, error, '%s was rolled back');
     }
   }
-  return results;
 }
 
 function abbreviate(sql: string): string {

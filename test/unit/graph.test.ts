@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RevisionError, RevisionGraph, type HeadChange, type Revision } from '../../src/revisions/graph.js';
+import { linearRange, RevisionError, RevisionGraph, type HeadChange, type Revision } from '../../src/revisions/graph.js';
 
 function rev(id: string, downRevisions: string[] = [], extra: Partial<Revision> = {}): Revision {
   return { id, downRevisions, branchLabels: [], dependsOn: [], ...extra };
@@ -450,5 +450,117 @@ describe('RevisionGraph topological order', () => {
 
   it('topological restricts to the given ids', () => {
     assert.deepEqual(ids(linear().topological(new Set([C, B]))), [B, C]);
+  });
+});
+
+describe('RevisionGraph: what a database at given rows has and lacks', () => {
+  const S = 'ssss0007';
+  // S squashes b and c: a -> S, with the old files still there.
+  const squashed = (): RevisionGraph => new RevisionGraph([rev(A), rev(B, [A]), rev(C, [B]), rev(S, [A], { replaces: [B, C] })]);
+
+  it('headRows: the rows once every revision is applied, sorted', () => {
+    assert.deepEqual(linear().headRows(), [C]);
+    assert.deepEqual(diamond().headRows(), [M]);
+    assert.deepEqual(branched().headRows(), [B, Y]);
+    // A head another revision depends on has no row of its own.
+    assert.deepEqual(new RevisionGraph([rev(A), rev(B, [A]), rev(X, [], { dependsOn: [B] })]).headRows(), [X]);
+  });
+
+  it('appliedBelow: the rows and their ancestors; unknown rows left out, squashed rows read through the squash', () => {
+    assert.deepEqual([...branched().appliedBelow([Y, 'zzzz9999'])].sort(), [A, X, Y].sort());
+    assert.deepEqual([...linear().appliedBelow([])], []);
+    assert.deepEqual([...squashed().appliedBelow([B])], [A]);
+    assert.deepEqual([...squashed().appliedBelow([C])].sort(), [A, S].sort());
+  });
+
+  it('pending: the upgrades still to run up to the heads', () => {
+    assert.deepEqual(ids(linear().pending([A]).map((p) => p.step.revision)), [B, C]);
+    assert.deepEqual(linear().pending([C]), []);
+    assert.deepEqual(ids(diamond().pending([B1]).map((p) => p.step.revision)), [B2, M]);
+    // Halfway through a squashed range: the old files' steps, the squash's stamp left out.
+    assert.deepEqual(ids(squashed().pending([B]).map((p) => p.step.revision)), [C]);
+  });
+
+  it('rowsAt: none for base or no start; a revision a squash replaces as the row it is', () => {
+    assert.deepEqual(linear().rowsAt(undefined), []);
+    assert.deepEqual(linear().rowsAt('base'), []);
+    assert.deepEqual(linear().rowsAt(B.slice(0, 4)), [B]);
+    assert.deepEqual(squashed().rowsAt(B), [B]);
+    assert.deepEqual(squashed().rowsAt(S), [S]);
+  });
+});
+
+describe('RevisionGraph.inRange', () => {
+  it('a:b with both ends included, either left out; oldest first', () => {
+    assert.deepEqual(ids(linear().inRange()), [A, B, C]);
+    assert.deepEqual(ids(linear().inRange(`${B}:`)), [B, C]);
+    assert.deepEqual(ids(linear().inRange(`:${B}`)), [A, B]);
+    assert.deepEqual(ids(linear().inRange(`${A}:${B}`)), [A, B]);
+    assert.deepEqual(ids(linear().inRange('base:heads')), [A, B, C]);
+  });
+
+  it('one revision alone: it and what is above it', () => {
+    assert.deepEqual(ids(linear().inRange(B)), [B, C]);
+  });
+
+  it('on a branch: only the lineage between the ends', () => {
+    assert.deepEqual(ids(branched().inRange(`${A}:${Y}`)), [A, X, Y]);
+    assert.deepEqual(ids(diamond().inRange(`${B1}:`)), [B1, M]);
+  });
+});
+
+describe('RevisionGraph.stampedHeads', () => {
+  it('a target replaces the heads of its own lineage only', () => {
+    assert.deepEqual(linear().stampedHeads([], [C]), [C]);
+    assert.deepEqual(linear().stampedHeads([C], [A]), [A]);
+    assert.deepEqual(diamond().stampedHeads([B1], [B2]), [B1, B2]);
+    assert.deepEqual(diamond().stampedHeads([M], [B1]), [B1]);
+  });
+
+  it('base clears the rows; later targets start from none', () => {
+    assert.deepEqual(branched().stampedHeads([B], ['base', Y]), [Y]);
+  });
+
+  it('label@base clears that branch only', () => {
+    // Two bases: a -> b, and x (labelled feature) -> y.
+    const g = new RevisionGraph([rev(A), rev(B, [A]), rev(X, [], { branchLabels: ['feature'] }), rev(Y, [X])]);
+    assert.deepEqual(g.stampedHeads([B, Y], ['feature@base']), [B]);
+  });
+
+  it('a row a squash replaces is read through the squash', () => {
+    const S = 'ssss0007';
+    const g = new RevisionGraph([rev(A), rev(B, [A]), rev(C, [B]), rev(S, [A], { replaces: [B, C] })]);
+    assert.deepEqual(g.stampedHeads([C], []), [S]);
+    assert.deepEqual(g.stampedHeads([C], [A]), [A]);
+  });
+});
+
+describe('linearRange', () => {
+  const range = (g: RevisionGraph, first: string, last: string): string[] => ids(linearRange(g, g.lookup(first), g.lookup(last)));
+
+  it('the revisions from first to last, oldest first', () => {
+    assert.deepEqual(range(linear(), A, C), [A, B, C]);
+    assert.deepEqual(range(linear(), B, C), [B, C]);
+  });
+
+  it('one revision, or first not below last, is refused', () => {
+    assert.throws(() => range(linear(), B, B), /two different revisions/);
+    assert.throws(() => range(linear(), C, A), /not below/);
+  });
+
+  it('a merge inside, a branch point below last, or a dependency on a revision below last is refused', () => {
+    assert.throws(() => range(diamond(), A, M), /not one line: revision eeee0004 merges/);
+    assert.throws(() => range(branched(), A, B), /is a branch point, dddd0005 also revises it/);
+    const dependent = new RevisionGraph([rev(A), rev(B, [A]), rev(C, [B]), rev(X, [], { dependsOn: [A] })]);
+    assert.throws(() => range(dependent, A, C), /dddd0005 depends on aaaa0001, inside the range/);
+    // The last revision of the range may be depended on.
+    assert.deepEqual(range(new RevisionGraph([rev(A), rev(B, [A]), rev(X, [], { dependsOn: [B] })]), A, B), [A, B]);
+  });
+
+  it('a squash inside the range is refused: squashes do not nest', () => {
+    const S = 'ssss0007';
+    const D = 'dddd0008';
+    const g = new RevisionGraph([rev(A), rev(B, [A]), rev(C, [B]), rev(S, [A], { replaces: [B, C] }), rev(D, [S])]);
+    assert.throws(() => range(g, S, D), /ssss0007 is itself a squash/);
   });
 });

@@ -97,9 +97,40 @@ function checkAttributes(attrs: readonly { name: string; group?: string; locatio
   }
 }
 
+/** A scalar field as read, with its node. */
+type ReadField = ScalarField & { node: Field };
+
 function build(files: ParsedFiles, config: PrismaConfig): Schema {
   const { provider } = config;
   const names = namer(provider);
+  const { models, enums } = blocksByName(files);
+  const { enumDb, enumValues } = enumsOf(enums);
+
+  const tables = new Map<string, Table>();
+  const contexts = new Map<string, ModelContext>();
+  const constraintNames = new ConstraintNames(provider);
+  // @ignore and @@ignore hide things from Prisma Client only: Prisma Migrate still creates them.
+  for (const { node: m, file } of models.values()) {
+    const { table: t, scalars, relations } = tableOf(m, file, files.renamedFrom.get(m), models, config, enumDb);
+    const ctx: ModelContext = { file, model: m.name, table: t.name, provider, previewFeatures: config.previewFeatures, scalars, relations, names };
+    contexts.set(m.name, ctx);
+    // Defaults, once every column is known.
+    applyDefaults(t, scalars, m, file, enums, enumValues, provider);
+    keysOf(t, scalars, m, ctx, constraintNames);
+    tables.set(m.name, t);
+  }
+
+  const junctions = relationsOf(models, tables, contexts, config, names, constraintNames);
+  return {
+    tables: [...tables.values(), ...junctions],
+    // Prisma Migrate creates every enum of the schema, used or not.
+    ...(provider.enumTypes && enumDb.size ? { enums: [...enumDb.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) } : {}),
+    ...(config.extensions.length ? { extensions: config.extensions } : {}),
+  };
+}
+
+/** Models and enums by name; a name given twice is an error. */
+function blocksByName(files: ParsedFiles): { models: Map<string, Located<Model>>; enums: Map<string, Located<Enum>> } {
   const models = new Map<string, Located<Model>>();
   const enums = new Map<string, Located<Enum>>();
   for (const m of files.models) {
@@ -110,7 +141,11 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
     if (models.has(e.node.name) || enums.has(e.node.name)) fail({ file: e.file, line: lineOf(e.node) }, `enum ${e.node.name} is defined twice`);
     enums.set(e.node.name, e);
   }
+  return { models, enums };
+}
 
+/** The database enum of each Prisma enum, and each enum's values as the database spells them. */
+function enumsOf(enums: ReadonlyMap<string, Located<Enum>>): { enumDb: Map<string, EnumType>; enumValues: Map<string, Map<string, string>> } {
   const enumDb = new Map<string, EnumType>();
   const enumValues = new Map<string, Map<string, string>>();
   for (const { node: e, file } of enums.values()) {
@@ -128,108 +163,122 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
     enumValues.set(e.name, values);
     enumDb.set(e.name, { name: mappedName(blockAttrs, e.name, where, true), values: [...values.values()] });
   }
+  return { enumDb, enumValues };
+}
 
-  const tables = new Map<string, Table>();
-  const contexts = new Map<string, ModelContext>();
-  const constraintNames = new ConstraintNames(provider);
-  // @ignore and @@ignore hide things from Prisma Client only: Prisma Migrate still creates them.
-  for (const { node: m, file } of models.values()) {
-    const modelWhere = { file, line: lineOf(m) };
-    checkAttributes(blockAttrsOf(m), MODEL_ATTRIBUTES, modelWhere, true);
-    for (const a of blockAttrsOf(m)) if (a.name === 'ignore') readArgs(a.args, { names: [] }, '@@ignore', { file, line: lineOf(a) });
-    const t = emptyTable(mappedName(blockAttrsOf(m), m.name, modelWhere, true));
-    const tableHint = files.renamedFrom.get(m);
-    if (tableHint !== undefined) t.renamedFrom = [tableHint];
-    const fieldHints = renamedFromHints(m.properties, file, (p) => p.type === 'field' && !models.has(typeName(p as Field)), 'a scalar field (a relation field holds no column) or the model');
-    const scalars = new Map<string, ScalarField & { node: Field }>();
-    const relations = new Set<string>();
-    for (const f of fieldsOf(m)) {
-      const where = { file, line: lineOf(f) };
-      if (models.has(typeName(f))) {
-        relations.add(f.name);
-        const other = f.attributes?.find((a) => a.group || (a.name !== 'relation' && a.name !== 'ignore'));
-        if (other) fail({ file, line: lineOf(other) ?? where.line }, `${m.name}.${f.name} is a relation field: it takes @relation and @ignore only, not ${spelled(other)} (put keys, defaults and names on the scalar fields of the relation)`);
-        checkAttributes(f.attributes ?? [], RELATION_FIELD_ATTRIBUTES, where, false);
-        continue; // relation fields hold no column
-      }
-      checkAttributes(f.attributes ?? [], FIELD_ATTRIBUTES, where, false, config.datasourceName);
-      if (fieldAttr(f, 'relation')) fail(where, `${m.name}.${f.name}: @relation on a field that is not a relation (its type ${typeName(f)} is not a model)`);
-      for (const name of ['ignore', 'updatedAt']) {
-        const a = fieldAttr(f, name);
-        if (a) readArgs(a.args, { names: [] }, `@${name}`, { file, line: lineOf(a) ?? where.line });
-      }
-      if (fieldAttr(f, 'updatedAt') && (typeName(f) !== 'DateTime' || f.array)) fail(where, `${m.name}.${f.name}: fields marked @updatedAt must be of type DateTime (not a list)`);
-      const column = columnOf(f, m, file, config, enumDb);
-      const hint = fieldHints.get(f);
-      if (hint !== undefined) column.column.renamedFrom = [hint];
-      scalars.set(f.name, { ...column.field, node: f });
-      t.columns.push(column.column);
+/**
+ * A model's table with its columns (keys, indexes and defaults come after), its scalar fields
+ * and the names of its relation fields, which hold no column.
+ */
+function tableOf(
+  m: Model,
+  file: string,
+  tableHint: string | undefined,
+  models: ReadonlyMap<string, Located<Model>>,
+  config: PrismaConfig,
+  enumDb: ReadonlyMap<string, EnumType>,
+): { table: Table; scalars: Map<string, ReadField>; relations: Set<string> } {
+  const modelWhere = { file, line: lineOf(m) };
+  checkAttributes(blockAttrsOf(m), MODEL_ATTRIBUTES, modelWhere, true);
+  for (const a of blockAttrsOf(m)) if (a.name === 'ignore') readArgs(a.args, { names: [] }, '@@ignore', { file, line: lineOf(a) });
+  const t = emptyTable(mappedName(blockAttrsOf(m), m.name, modelWhere, true));
+  if (tableHint !== undefined) t.renamedFrom = [tableHint];
+  const fieldHints = renamedFromHints(m.properties, file, (p) => p.type === 'field' && !models.has(typeName(p as Field)), 'a scalar field (a relation field holds no column) or the model');
+  const scalars = new Map<string, ReadField>();
+  const relations = new Set<string>();
+  for (const f of fieldsOf(m)) {
+    const where = { file, line: lineOf(f) };
+    if (models.has(typeName(f))) {
+      relations.add(f.name);
+      const other = f.attributes?.find((a) => a.group || (a.name !== 'relation' && a.name !== 'ignore'));
+      if (other) fail({ file, line: lineOf(other) ?? where.line }, `${m.name}.${f.name} is a relation field: it takes @relation and @ignore only, not ${spelled(other)} (put keys, defaults and names on the scalar fields of the relation)`);
+      checkAttributes(f.attributes ?? [], RELATION_FIELD_ATTRIBUTES, where, false);
+      continue; // relation fields hold no column
     }
-    const ctx: ModelContext = { file, model: m.name, table: t.name, provider, previewFeatures: config.previewFeatures, scalars, relations, names };
-    contexts.set(m.name, ctx);
+    checkAttributes(f.attributes ?? [], FIELD_ATTRIBUTES, where, false, config.datasourceName);
+    if (fieldAttr(f, 'relation')) fail(where, `${m.name}.${f.name}: @relation on a field that is not a relation (its type ${typeName(f)} is not a model)`);
+    for (const name of ['ignore', 'updatedAt']) {
+      const a = fieldAttr(f, name);
+      if (a) readArgs(a.args, { names: [] }, `@${name}`, { file, line: lineOf(a) ?? where.line });
+    }
+    if (fieldAttr(f, 'updatedAt') && (typeName(f) !== 'DateTime' || f.array)) fail(where, `${m.name}.${f.name}: fields marked @updatedAt must be of type DateTime (not a list)`);
+    const column = columnOf(f, m, file, config, enumDb);
+    const hint = fieldHints.get(f);
+    if (hint !== undefined) column.column.renamedFrom = [hint];
+    scalars.set(f.name, { ...column.field, node: f });
+    t.columns.push(column.column);
+  }
+  return { table: t, scalars, relations };
+}
 
-    // Defaults, once every column is known.
-    for (const field of scalars.values()) {
-      const def = fieldAttr(field.node, 'default');
-      if (!def) continue;
-      const en = field.scalar === 'Enum' ? enums.get(typeName(field.node))?.node : undefined;
-      applyDefault(t.columns.find((c) => c.name === field.column)!, def, {
-        file,
-        field: `${m.name}.${field.name}`,
-        scalar: field.scalar,
-        list: field.list,
-        enumNode: en,
-        enumValues: en ? enumValues.get(en.name) : undefined,
-        provider,
-      });
-    }
+/** Sets the column default of each field with @default. */
+function applyDefaults(
+  t: Table,
+  scalars: ReadonlyMap<string, ReadField>,
+  m: Model,
+  file: string,
+  enums: ReadonlyMap<string, Located<Enum>>,
+  enumValues: ReadonlyMap<string, Map<string, string>>,
+  provider: PrismaConfig['provider'],
+): void {
+  for (const field of scalars.values()) {
+    const def = fieldAttr(field.node, 'default');
+    if (!def) continue;
+    const en = field.scalar === 'Enum' ? enums.get(typeName(field.node))?.node : undefined;
+    applyDefault(t.columns.find((c) => c.name === field.column)!, def, {
+      file,
+      field: `${m.name}.${field.name}`,
+      scalar: field.scalar,
+      list: field.list,
+      enumNode: en,
+      enumValues: en ? enumValues.get(en.name) : undefined,
+      provider,
+    });
+  }
+}
 
-    // Primary key: @id or @@id.
-    const idFields = [...scalars.values()].filter((f) => fieldAttr(f.node, 'id'));
-    const blockIdAttr = blockAttrsOf(m).find((a) => a.name === 'id');
-    if (idFields.length > 1) fail({ file, line: lineOf(idFields[1].node) }, `model ${m.name}: at most one field can be marked @id; use @@id([...]) for a compound key`);
-    if (idFields.length && blockIdAttr) fail({ file, line: lineOf(blockIdAttr) }, `model ${m.name}: @id and @@id cannot both be given; keep one`);
-    if (idFields.length) {
-      const [field] = idFields;
-      t.primaryKey = fieldId(fieldAttr(field.node, 'id')!, field, ctx);
-      // On SQLite any single Int key is INTEGER PRIMARY KEY AUTOINCREMENT, default or not.
-      const key = t.columns.find((c) => c.name === field.column)!;
-      if (provider.integerKeyAutoincrement && key.type === 'INTEGER') key.autoincrement = true;
-    } else if (blockIdAttr) {
-      t.primaryKey = blockId(blockIdAttr, ctx);
-    }
-
-    if (t.primaryKey) constraintNames.claim(m.name, t.primaryKey.name!, { file, line: lineOf(idFields.length ? fieldAttr(idFields[0].node, 'id') : blockIdAttr) }, 'key');
-    for (const field of scalars.values()) {
-      const u = fieldAttr(field.node, 'unique');
-      if (u) t.indexes.push(constraintNames.claim(m.name, fieldUnique(u, field, ctx), { file, line: lineOf(u) ?? field.line }, 'index'));
-    }
-    for (const a of blockAttrsOf(m)) {
-      if (a.name === 'index' || a.name === 'unique') t.indexes.push(constraintNames.claim(m.name, blockIndex(a, ctx), { file, line: lineOf(a) }, 'index'));
-    }
-    if (!blockAttrsOf(m).some((a) => a.name === 'ignore') && !hasStrictCriterion(t, scalars)) {
-      fail(
-        modelWhere,
-        `model ${m.name} has no unique criterion over required fields, which Prisma refuses ("Each model must have at least one unique criteria that has only required fields"); mark a required field @id or @unique, or add @@id([...]) or @@unique([...])`,
-      );
-    }
-    tables.set(m.name, t);
+/**
+ * A model's primary key (@id or @@id), unique and plain indexes (@unique, @@unique, @@index), each
+ * name claimed; and the unique criterion Prisma requires of a model that is not @@ignore'd.
+ */
+function keysOf(t: Table, scalars: ReadonlyMap<string, ReadField>, m: Model, ctx: ModelContext, constraintNames: ConstraintNames): void {
+  const { file, provider } = ctx;
+  // Primary key: @id or @@id.
+  const idFields = [...scalars.values()].filter((f) => fieldAttr(f.node, 'id'));
+  const blockIdAttr = blockAttrsOf(m).find((a) => a.name === 'id');
+  if (idFields.length > 1) fail({ file, line: lineOf(idFields[1].node) }, `model ${m.name}: at most one field can be marked @id; use @@id([...]) for a compound key`);
+  if (idFields.length && blockIdAttr) fail({ file, line: lineOf(blockIdAttr) }, `model ${m.name}: @id and @@id cannot both be given; keep one`);
+  if (idFields.length) {
+    const [field] = idFields;
+    t.primaryKey = fieldId(fieldAttr(field.node, 'id')!, field, ctx);
+    // On SQLite any single Int key is INTEGER PRIMARY KEY AUTOINCREMENT, default or not.
+    const key = t.columns.find((c) => c.name === field.column)!;
+    if (provider.integerKeyAutoincrement && key.type === 'INTEGER') key.autoincrement = true;
+  } else if (blockIdAttr) {
+    t.primaryKey = blockId(blockIdAttr, ctx);
   }
 
-  const junctions = relationsOf(models, tables, contexts, config, names, constraintNames);
-  return {
-    tables: [...tables.values(), ...junctions],
-    // Prisma Migrate creates every enum of the schema, used or not.
-    ...(provider.enumTypes && enumDb.size ? { enums: [...enumDb.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) } : {}),
-    ...(config.extensions.length ? { extensions: config.extensions } : {}),
-  };
+  if (t.primaryKey) constraintNames.claim(m.name, t.primaryKey.name!, { file, line: lineOf(idFields.length ? fieldAttr(idFields[0].node, 'id') : blockIdAttr) }, 'key');
+  for (const field of scalars.values()) {
+    const u = fieldAttr(field.node, 'unique');
+    if (u) t.indexes.push(constraintNames.claim(m.name, fieldUnique(u, field, ctx), { file, line: lineOf(u) ?? field.line }, 'index'));
+  }
+  for (const a of blockAttrsOf(m)) {
+    if (a.name === 'index' || a.name === 'unique') t.indexes.push(constraintNames.claim(m.name, blockIndex(a, ctx), { file, line: lineOf(a) }, 'index'));
+  }
+  if (!blockAttrsOf(m).some((a) => a.name === 'ignore') && !hasStrictCriterion(t, scalars)) {
+    fail(
+      { file, line: lineOf(m) },
+      `model ${m.name} has no unique criterion over required fields, which Prisma refuses ("Each model must have at least one unique criteria that has only required fields"); mark a required field @id or @unique, or add @@id([...]) or @@unique([...])`,
+    );
+  }
 }
 
 /**
  * Whether the primary key or a unique index covers required, supported fields only: Prisma's
  * "strict unique criteria", by which Prisma Client finds one row; every model not @@ignore'd needs one.
  */
-function hasStrictCriterion(t: Table, scalars: ReadonlyMap<string, ScalarField & { node: Field }>): boolean {
+function hasStrictCriterion(t: Table, scalars: ReadonlyMap<string, ReadField>): boolean {
   const byColumn = new Map([...scalars.values()].map((f) => [f.column, f]));
   const strict = (columns: readonly (string | undefined)[]): boolean =>
     columns.every((c) => {

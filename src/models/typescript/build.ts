@@ -187,21 +187,57 @@ function inheritedRelations(chain: EntityMeta[]): RelationMeta[] {
 
 /** Builds the schema TypeORM would build for these classes on `ctx.driver`. */
 export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
-  const { driver, naming } = ctx;
-  const entities = new Map<ts.ClassLikeDeclaration, BuiltEntity>();
-  const extensions = new Set<string>();
-  const built: BuiltColumn[] = [];
-  const tableNames = new Map<string, EntityMeta>();
-  const metaOf = (r: RelationMeta): EntityMeta | undefined =>
-    r.target.node ? classes.find((c) => c.node === r.target.node) : classes.find((c) => c.isEntity && c.className === r.target.name);
+  const b = new SchemaBuilder(classes, ctx);
+  b.entityTables();
+  b.retypeJoinColumns();
+  const joinColumnsOf = b.joinColumns();
+  const junctions: Table[] = [];
+  for (const e of b.entities.values()) {
+    const joins = joinColumnsOf.get(e)!;
+    b.constraints(e, joins);
+    junctions.push(...b.junctionTables(e));
+  }
+  const extensions = b.extensions();
+  const enumTypes = b.enumTypes();
+  return {
+    tables: [...[...b.entities.values()].map((e) => e.table), ...junctions],
+    ...(enumTypes.length ? { enums: enumTypes } : {}),
+    ...(extensions.length ? { extensions } : {}),
+  };
+}
+
+/** The tables of entity classes, built in steps: tables and columns, join columns and keys, constraints, junction tables. */
+class SchemaBuilder {
+  readonly entities = new Map<ts.ClassLikeDeclaration, BuiltEntity>();
+  /** Every column built, junction columns included: their types name extensions and enum types. */
+  private readonly built: BuiltColumn[] = [];
+  /** Extensions the columns' defaults need (uuid generation). */
+  private readonly defaultExtensions = new Set<string>();
+  private readonly driver: TypeOrmDriver;
+  private readonly naming: NamingStrategy;
+
+  constructor(
+    private readonly classes: EntityMeta[],
+    private readonly ctx: BuildContext,
+  ) {
+    this.driver = ctx.driver;
+    this.naming = ctx.naming;
+  }
+
+  private metaOf(r: RelationMeta): EntityMeta | undefined {
+    const { classes } = this;
+    return r.target.node ? classes.find((c) => c.node === r.target.node) : classes.find((c) => c.isEntity && c.className === r.target.name);
+  }
+
   /** The names of the join columns an entity's owning relations will have. */
-  const joinNames = (meta: EntityMeta): Set<string> => {
+  private joinNames(meta: EntityMeta): Set<string> {
+    const { naming } = this;
     const out = new Set<string>();
     for (const r of inheritedRelations(chainOf(meta))) {
       if (!(r.kind === 'many-to-one' || (r.kind === 'one-to-one' && r.joinColumns))) continue;
       const specs = r.joinColumns ?? [];
       for (const s of specs) if (s.name) out.add(s.name);
-      const target = metaOf(r);
+      const target = this.metaOf(r);
       if (!target || specs.some((s) => s.name)) continue;
       const refs = specs.some((s) => s.referencedColumnName)
         ? specs.map((s) => s.referencedColumnName!)
@@ -209,51 +245,61 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
       for (const p of refs) out.add(naming.joinColumnName(r.property, p));
     }
     return out;
-  };
-  for (const meta of classes.filter((c) => c.isEntity)) {
-    if (entities.has(meta.node)) continue;
-    const table = emptyTable(naming.tableName(meta.className, meta.tableName));
-    const other = tableNames.get(table.name);
-    if (other) throw new ModelError(meta.node, `${meta.className} and ${other.className} both map to table "${table.name}"`);
-    tableNames.set(table.name, meta);
-    if (meta.comment !== undefined) table.comment = meta.comment;
-    if (meta.renamedFrom !== undefined) Object.assign(table, hintNames(naming.tableName(meta.renamedFrom, undefined), meta.renamedFrom));
-    const chain = chainOf(meta);
-    const columnMetas = inheritedColumns(chain);
-    const joins = joinNames(meta);
-    const columns = columnMetas.map((c) => buildColumn(c, meta, table.name, ctx, joins));
-    const seen = new Map<string, string>();
-    for (const c of columns) {
-      const prev = seen.get(c.column.name);
-      if (prev !== undefined) throw new ModelError(meta.node, `${meta.className}.${prev} and ${meta.className}.${c.property} both map to column "${c.column.name}"`);
-      seen.set(c.column.name, c.property);
-    }
-    table.columns = columns.map((c) => c.column);
-    built.push(...columns);
-    const pkColumns = columnMetas.filter((c) => c.kind === 'primary' || c.kind === 'generated');
-    // TypeORM's metadata validator throws MissingPrimaryColumnError for such an entity (a base
-    // class's primary column counts): the table would serve no application.
-    if (!pkColumns.length) {
-      throw new ModelError(meta.node, `entity ${meta.className} has no primary column, which TypeORM refuses ("does not have a primary column"); add one, e.g. @PrimaryGeneratedColumn() id: number, or @PrimaryColumn() on a column that identifies a row`);
-    }
-    const pk = pkColumns.map((c) => columns.find((b) => b.property === c.property)!.column.name);
-    const pkName = pkColumns.find((c) => c.primaryKeyConstraintName)?.primaryKeyConstraintName;
-    if (pk.length) table.primaryKey = { name: pkName ?? naming.primaryKeyName({ name: table.name }, pk), columns: pk };
-    for (const c of columnMetas) {
-      if (c.generation === 'uuid' && driver.uuid.extension) extensions.add(driver.uuid.extension);
-    }
-    entities.set(meta.node, { meta, table, columns, relations: inheritedRelations(chain), chain });
   }
 
-  const target = (r: RelationMeta, owner: BuiltEntity): BuiltEntity => {
+  /** A table per entity class, with its columns (inherited ones too) and primary key. */
+  entityTables(): void {
+    const { classes, ctx, driver, naming, entities, built } = this;
+    const tableNames = new Map<string, EntityMeta>();
+    for (const meta of classes.filter((c) => c.isEntity)) {
+      if (entities.has(meta.node)) continue;
+      const table = emptyTable(naming.tableName(meta.className, meta.tableName));
+      const other = tableNames.get(table.name);
+      if (other) throw new ModelError(meta.node, `${meta.className} and ${other.className} both map to table "${table.name}"`);
+      tableNames.set(table.name, meta);
+      if (meta.comment !== undefined) table.comment = meta.comment;
+      if (meta.renamedFrom !== undefined) Object.assign(table, hintNames(naming.tableName(meta.renamedFrom, undefined), meta.renamedFrom));
+      const chain = chainOf(meta);
+      const columnMetas = inheritedColumns(chain);
+      const joins = this.joinNames(meta);
+      const columns = columnMetas.map((c) => buildColumn(c, meta, table.name, ctx, joins));
+      const seen = new Map<string, string>();
+      for (const c of columns) {
+        const prev = seen.get(c.column.name);
+        if (prev !== undefined) throw new ModelError(meta.node, `${meta.className}.${prev} and ${meta.className}.${c.property} both map to column "${c.column.name}"`);
+        seen.set(c.column.name, c.property);
+      }
+      table.columns = columns.map((c) => c.column);
+      built.push(...columns);
+      const pkColumns = columnMetas.filter((c) => c.kind === 'primary' || c.kind === 'generated');
+      // TypeORM's metadata validator throws MissingPrimaryColumnError for such an entity (a base
+      // class's primary column counts): the table would serve no application.
+      if (!pkColumns.length) {
+        throw new ModelError(meta.node, `entity ${meta.className} has no primary column, which TypeORM refuses ("does not have a primary column"); add one, e.g. @PrimaryGeneratedColumn() id: number, or @PrimaryColumn() on a column that identifies a row`);
+      }
+      const pk = pkColumns.map((c) => columns.find((b) => b.property === c.property)!.column.name);
+      const pkName = pkColumns.find((c) => c.primaryKeyConstraintName)?.primaryKeyConstraintName;
+      if (pk.length) table.primaryKey = { name: pkName ?? naming.primaryKeyName({ name: table.name }, pk), columns: pk };
+      for (const c of columnMetas) {
+        if (c.generation === 'uuid' && driver.uuid.extension) this.defaultExtensions.add(driver.uuid.extension);
+      }
+      entities.set(meta.node, { meta, table, columns, relations: inheritedRelations(chain), chain });
+    }
+  }
+
+  /** The entity a relation points to; an error when it is no entity of the model files. */
+  private target(r: RelationMeta, owner: BuiltEntity): BuiltEntity {
+    const { entities } = this;
     const byNode = r.target.node ? entities.get(r.target.node) : undefined;
     if (byNode) return byNode;
     const named = [...entities.values()].filter((e) => e.meta.className === r.target.name);
     if (named.length === 1 && !r.target.node) return named[0];
     const where = r.target.node ? ` (${r.target.node.getSourceFile().fileName})` : '';
     throw new ModelError(r.node, `${owner.meta.className}.${r.property} refers to ${r.target.name}${where}, which is not an @Entity class of the model files; add its file to "models"`);
-  };
-  const referenced = (t: BuiltEntity, refProperty: string | undefined, node: RelationMeta['node']): BuiltColumn[] => {
+  }
+
+  /** The columns a relation references: the named one, or the primary key. */
+  private referenced(t: BuiltEntity, refProperty: string | undefined, node: RelationMeta['node']): BuiltColumn[] {
     if (refProperty) {
       const c = t.columns.find((x) => x.property === refProperty) ?? t.columns.find((x) => x.column.name === refProperty);
       if (!c) throw new ModelError(node, `${t.meta.className} has no column "${refProperty}" to reference`);
@@ -262,107 +308,126 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
     const pk = t.table.primaryKey?.columns ?? [];
     if (!pk.length) throw new ModelError(node, `${t.meta.className} has no primary key to reference`);
     return pk.map((n) => t.columns.find((c) => c.column.name === n)!);
-  };
+  }
+
   /** A column that takes the type of `from` (join columns, junction columns), as TypeORM builds it. */
-  const copyColumn = (from: BuiltColumn, table: string, name: string, nullable: boolean): BuiltColumn => {
+  private copyColumn(from: BuiltColumn, table: string, name: string, nullable: boolean): BuiltColumn {
+    const { driver } = this;
     const input = { ...from.input, table, column: name };
     const result = driver.columnType(input)!;
     const column: Column = { name, type: result.type, nullable, ...(from.column.comment !== undefined ? { comment: from.column.comment } : {}) };
     const out: BuiltColumn = { property: name, column, input };
     if (result.enumCheck) out.enumCheck = result.enumCheck;
     if (result.enumType) out.enumType = result.enumType;
-    built.push(out);
+    this.built.push(out);
     return out;
-  };
+  }
 
   /** The referenced columns of an owning relation, and the join column name for each. */
-  const joinPlan = (e: BuiltEntity, r: RelationMeta): { t: BuiltEntity; specs: JoinColumnMeta[]; refs: BuiltColumn[]; names: string[] } => {
-    const t = target(r, e);
+  private joinPlan(e: BuiltEntity, r: RelationMeta): { t: BuiltEntity; specs: JoinColumnMeta[]; refs: BuiltColumn[]; names: string[] } {
+    const { naming } = this;
+    const t = this.target(r, e);
     const specs: JoinColumnMeta[] = r.joinColumns ?? [];
-    const refs = !specs.some((s) => s.referencedColumnName) ? referenced(t, undefined, r.node) : specs.map((s) => referenced(t, s.referencedColumnName, r.node)[0]);
+    const refs = !specs.some((s) => s.referencedColumnName) ? this.referenced(t, undefined, r.node) : specs.map((s) => this.referenced(t, s.referencedColumnName, r.node)[0]);
     const names = refs.map((ref) => specs.find((s) => (!s.referencedColumnName || s.referencedColumnName === ref.property) && !!s.name)?.name ?? naming.joinColumnName(r.property, ref.property));
     return { t, specs, refs, names };
-  };
-  const owningRelations = (e: BuiltEntity): RelationMeta[] => e.relations.filter((r) => r.kind === 'many-to-one' || (r.kind === 'one-to-one' && r.joinColumns));
+  }
 
-  // A column declared under a join column's name takes the referenced column's type, as TypeORM
-  // overrides it (its own length, precision and the rest stay). Repeated until settled, since a
-  // referenced column may itself be such a column of another entity.
-  const retyped = new Set<BuiltColumn>();
-  for (let changed = true; changed; ) {
-    changed = false;
+  /** An entity's relations that hold the join columns: many-to-one, and one-to-one with @JoinColumn. */
+  private owningRelations(e: BuiltEntity): RelationMeta[] {
+    return e.relations.filter((r) => r.kind === 'many-to-one' || (r.kind === 'one-to-one' && r.joinColumns));
+  }
+
+  /**
+   * A column declared under a join column's name takes the referenced column's type, as TypeORM
+   * overrides it (its own length, precision and the rest stay). Repeated until settled, since a
+   * referenced column may itself be such a column of another entity.
+   */
+  retypeJoinColumns(): void {
+    const { driver, entities } = this;
+    const retyped = new Set<BuiltColumn>();
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const e of entities.values()) {
+        for (const r of this.owningRelations(e)) {
+          const { refs, names } = this.joinPlan(e, r);
+          refs.forEach((ref, i) => {
+            const existing = e.columns.find((c) => c.column.name === names[i]);
+            if (!existing || retyped.has(existing) || ref.pending) return;
+            const input = { ...existing.input, type: ref.input.type };
+            const result = driver.columnType(input);
+            if (!result) throw new ModelError(existing.pending?.node ?? r.node, `column type "${ref.input.type}" of ${e.meta.className}.${existing.property} (from ${ref.property}, the column it joins) is not supported on ${driver.name}`);
+            existing.input = input;
+            existing.column.type = result.type;
+            delete existing.enumCheck;
+            delete existing.enumType;
+            if (result.enumCheck) existing.enumCheck = result.enumCheck;
+            if (result.enumType) existing.enumType = result.enumType;
+            delete existing.pending;
+            retyped.add(existing);
+            changed = true;
+          });
+        }
+      }
+    }
     for (const e of entities.values()) {
-      for (const r of owningRelations(e)) {
-        const { refs, names } = joinPlan(e, r);
-        refs.forEach((ref, i) => {
-          const existing = e.columns.find((c) => c.column.name === names[i]);
-          if (!existing || retyped.has(existing) || ref.pending) return;
-          const input = { ...existing.input, type: ref.input.type };
-          const result = driver.columnType(input);
-          if (!result) throw new ModelError(existing.pending?.node ?? r.node, `column type "${ref.input.type}" of ${e.meta.className}.${existing.property} (from ${ref.property}, the column it joins) is not supported on ${driver.name}`);
-          existing.input = input;
-          existing.column.type = result.type;
-          delete existing.enumCheck;
-          delete existing.enumType;
-          if (result.enumCheck) existing.enumCheck = result.enumCheck;
-          if (result.enumType) existing.enumType = result.enumType;
-          delete existing.pending;
-          retyped.add(existing);
-          changed = true;
-        });
-      }
-    }
-  }
-  for (const e of entities.values()) {
-    const left = e.columns.find((c) => c.pending);
-    if (left?.pending) throw new ModelError(left.pending.node, left.pending.message);
-  }
-
-  // Join columns of owning many-to-one / one-to-one sides.
-  const joinColumnsOf = new Map<BuiltEntity, Map<string, string[]>>();
-  for (const e of entities.values()) {
-    const joins = new Map<string, string[]>();
-    joinColumnsOf.set(e, joins);
-    for (const r of owningRelations(e)) {
-      const { t, specs, refs, names } = joinPlan(e, r);
-      const cols: string[] = [];
-      for (const [i, ref] of refs.entries()) {
-        const joinName = names[i];
-        // A column of the entity already named so is the join column (`@Column() customerId`).
-        const existing = e.columns.find((c) => c.column.name === joinName);
-        if (existing) {
-          cols.push(existing.column.name);
-          continue;
-        }
-        const name = naming.columnName(r.property, joinName, []);
-        const column = copyColumn(ref, e.table.name, name, r.nullable !== false);
-        // A join column named after its relation was named after the relation's old name.
-        if (r.renamedFrom !== undefined && !specs.some((s) => s.name)) {
-          Object.assign(column.column, hintNames(naming.columnName(r.property, naming.joinColumnName(r.renamedFrom, ref.property), [])));
-        }
-        e.columns.push(column);
-        e.table.columns.push(column.column);
-        cols.push(name);
-      }
-      joins.set(r.property, cols);
-      if (r.createForeignKeyConstraints) {
-        const refColumns = refs.map((x) => x.column.name);
-        const fk: ForeignKey = {
-          name: specs[0]?.foreignKeyConstraintName ?? naming.foreignKeyName(e.table.name, cols, t.table.name, refColumns),
-          columns: cols,
-          referencedTable: t.table.name,
-          referencedColumns: refColumns,
-          onDelete: r.onDelete ?? 'NO ACTION',
-          onUpdate: r.onUpdate ?? 'NO ACTION',
-        };
-        e.table.foreignKeys.push(fk);
-      }
+      const left = e.columns.find((c) => c.pending);
+      if (left?.pending) throw new ModelError(left.pending.node, left.pending.message);
     }
   }
 
-  const junctions: Table[] = [];
-  for (const e of entities.values()) {
-    const joins = joinColumnsOf.get(e)!;
+  /**
+   * The join columns of owning many-to-one / one-to-one sides, with their foreign keys; per
+   * entity, the columns of each relation.
+   */
+  joinColumns(): Map<BuiltEntity, Map<string, string[]>> {
+    const { naming, entities } = this;
+    const joinColumnsOf = new Map<BuiltEntity, Map<string, string[]>>();
+    for (const e of entities.values()) {
+      const joins = new Map<string, string[]>();
+      joinColumnsOf.set(e, joins);
+      for (const r of this.owningRelations(e)) {
+        const { t, specs, refs, names } = this.joinPlan(e, r);
+        const cols: string[] = [];
+        for (const [i, ref] of refs.entries()) {
+          const joinName = names[i];
+          // A column of the entity already named so is the join column (`@Column() customerId`).
+          const existing = e.columns.find((c) => c.column.name === joinName);
+          if (existing) {
+            cols.push(existing.column.name);
+            continue;
+          }
+          const name = naming.columnName(r.property, joinName, []);
+          const column = this.copyColumn(ref, e.table.name, name, r.nullable !== false);
+          // A join column named after its relation was named after the relation's old name.
+          if (r.renamedFrom !== undefined && !specs.some((s) => s.name)) {
+            Object.assign(column.column, hintNames(naming.columnName(r.property, naming.joinColumnName(r.renamedFrom, ref.property), [])));
+          }
+          e.columns.push(column);
+          e.table.columns.push(column.column);
+          cols.push(name);
+        }
+        joins.set(r.property, cols);
+        if (r.createForeignKeyConstraints) {
+          const refColumns = refs.map((x) => x.column.name);
+          const fk: ForeignKey = {
+            name: specs[0]?.foreignKeyConstraintName ?? naming.foreignKeyName(e.table.name, cols, t.table.name, refColumns),
+            columns: cols,
+            referencedTable: t.table.name,
+            referencedColumns: refColumns,
+            onDelete: r.onDelete ?? 'NO ACTION',
+            onUpdate: r.onUpdate ?? 'NO ACTION',
+          };
+          e.table.foreignKeys.push(fk);
+        }
+      }
+    }
+    return joinColumnsOf;
+  }
+
+  /** An entity's uniques (column `unique: true`, then @Unique, then one-to-one), checks and indexes. */
+  constraints(e: BuiltEntity, joins: ReadonlyMap<string, string[]>): void {
+    const { ctx, naming } = this;
     const columnsOf = (list: string[], node: EntityMeta['node'] | RelationMeta['node'], what: string): string[] =>
       list.flatMap((p) => {
         const col = e.columns.find((c) => c.property === p) ?? e.columns.find((c) => c.column.name === p);
@@ -402,15 +467,20 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
         e.table.indexes.push({ name: i.name ?? naming.indexName(e.table.name, cols, i.where), columns: cols, unique: i.unique, ...(i.where ? { where: i.where } : {}) });
       }
     }
+  }
 
+  /** The junction tables of an entity's owning many-to-many relations. */
+  junctionTables(e: BuiltEntity): Table[] {
+    const { ctx, naming } = this;
+    const junctions: Table[] = [];
     for (const r of e.relations) {
       if (r.kind !== 'many-to-many' || !r.joinTable) continue;
-      const t = target(r, e);
+      const t = this.target(r, e);
       const inverse = r.inverse ? t.relations.find((x) => x.property === r.inverse) : undefined;
       const jt = r.joinTable;
       const name = naming.tableName('', jt.name ?? naming.joinTableName(e.table.name, t.table.name, r.property, inverse?.property ?? ''));
-      const ownerRefs = referenced(e, jt.joinColumn?.referencedColumnName, r.node);
-      const inverseRefs = referenced(t, jt.inverseJoinColumn?.referencedColumnName, r.node);
+      const ownerRefs = this.referenced(e, jt.joinColumn?.referencedColumnName, r.node);
+      const inverseRefs = this.referenced(t, jt.inverseJoinColumn?.referencedColumnName, r.node);
       let ownerCols = ownerRefs.map((ref) => jt.joinColumn?.name ?? naming.joinTableColumnName(e.table.name, ref.property, ref.column.name));
       let inverseCols = inverseRefs.map((ref) => jt.inverseJoinColumn?.name ?? naming.joinTableInverseColumnName(t.table.name, ref.property, ref.column.name));
       if (ownerCols.some((c) => inverseCols.includes(c))) {
@@ -419,7 +489,7 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
       }
       ownerCols = ownerCols.map((c) => naming.columnName(c, c, []));
       inverseCols = inverseCols.map((c) => naming.columnName(c, c, []));
-      const columns = [...ownerRefs.map((ref, i) => copyColumn(ref, name, ownerCols[i], false)), ...inverseRefs.map((ref, i) => copyColumn(ref, name, inverseCols[i], false))];
+      const columns = [...ownerRefs.map((ref, i) => this.copyColumn(ref, name, ownerCols[i], false)), ...inverseRefs.map((ref, i) => this.copyColumn(ref, name, inverseCols[i], false))];
       const junction = emptyTable(name);
       junction.columns = columns.map((b) => b.column);
       junction.primaryKey = { name: naming.primaryKeyName({ name }, [...ownerCols, ...inverseCols]), columns: [...ownerCols, ...inverseCols] };
@@ -450,24 +520,32 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
       for (const b of columns) if (b.enumCheck) junction.checks.push({ expression: ctx.driver.enumCheck(b.column.name, b.enumCheck) });
       junctions.push(junction);
     }
+    return junctions;
   }
-  for (const c of built) {
-    const extension = driver.extensionOf(c.input.type);
-    if (extension) extensions.add(extension);
-  }
-  const enumTypes = new Map<string, { type: EnumType; column: string }>();
-  for (const c of built) {
-    if (!c.enumType) continue;
-    const column = `${c.input.table}.${c.input.column}`;
-    const seen = enumTypes.get(c.enumType.name);
-    if (seen && seen.type.values.join('\u0000') !== c.enumType.values.join('\u0000')) {
-      throw new MigratorError(`enum type "${c.enumType.name}" of columns ${seen.column} and ${column} is declared twice with different values; give one of the columns another enumName`);
+
+  /** The extensions the columns need, sorted. */
+  extensions(): string[] {
+    const { driver } = this;
+    const extensions = new Set(this.defaultExtensions);
+    for (const c of this.built) {
+      const extension = driver.extensionOf(c.input.type);
+      if (extension) extensions.add(extension);
     }
-    enumTypes.set(c.enumType.name, { type: c.enumType, column });
+    return [...extensions].sort();
   }
-  return {
-    tables: [...[...entities.values()].map((e) => e.table), ...junctions],
-    ...(enumTypes.size ? { enums: [...enumTypes.values()].map((x) => x.type).sort((a, b) => (a.name < b.name ? -1 : 1)) } : {}),
-    ...(extensions.size ? { extensions: [...extensions].sort() } : {}),
-  };
+
+  /** The enum types the columns use, sorted; one name declared with different values is an error. */
+  enumTypes(): EnumType[] {
+    const enumTypes = new Map<string, { type: EnumType; column: string }>();
+    for (const c of this.built) {
+      if (!c.enumType) continue;
+      const column = `${c.input.table}.${c.input.column}`;
+      const seen = enumTypes.get(c.enumType.name);
+      if (seen && seen.type.values.join('\u0000') !== c.enumType.values.join('\u0000')) {
+        throw new MigratorError(`enum type "${c.enumType.name}" of columns ${seen.column} and ${column} is declared twice with different values; give one of the columns another enumName`);
+      }
+      enumTypes.set(c.enumType.name, { type: c.enumType, column });
+    }
+    return [...enumTypes.values()].map((x) => x.type).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
 }
