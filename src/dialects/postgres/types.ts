@@ -3,7 +3,7 @@
  * `timestamptz`, `now()`) compares equal to what the catalog reports back
  * (`character varying(255)`, `timestamp with time zone`, `now()`) — no autogenerate noise.
  */
-import { mapOutsideStrings } from '../../sql/text.js';
+import { mapOutsideStrings, stripOuterParens } from '../../sql/text.js';
 import { canonicalNumber } from './numbers.js';
 
 const ALIASES: Record<string, string> = {
@@ -79,25 +79,6 @@ export function normalizePgType(type: string): string {
 export function serialType(type: string): string {
   const t = normalizePgType(type);
   return t === 'bigint' ? 'bigserial' : t === 'smallint' ? 'smallserial' : 'serial';
-}
-
-function stripOuterParens(e: string): string {
-  let s = e.trim();
-  while (s.startsWith('(') && s.endsWith(')') && balancedInside(s)) s = s.slice(1, -1).trim();
-  return s;
-}
-
-function balancedInside(s: string): boolean {
-  let depth = 0;
-  let quote = false;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (ch === "'") quote = !quote;
-    if (quote) continue;
-    if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0 && i < s.length - 1) return false;
-  }
-  return true;
 }
 
 const CAST_OF_LITERAL =
