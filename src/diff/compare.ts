@@ -23,6 +23,7 @@ import {
 } from '../schema/schema.js';
 import type { ColumnChanges, Constraint, Operation } from '../operations/operation.js';
 import { constraintRef } from '../operations/reverse.js';
+import { collapseSpaces } from '../sql/text.js';
 
 export interface CompareOptions {
   /** The type a dialect stores for a declared type (`int4` → `integer`), for comparison only. */
@@ -62,7 +63,6 @@ function memoize(fn: (s: string) => string): (s: string) => string {
     return v;
   };
 }
-const spaces = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 interface Resolved {
   type: (t: string) => string;
@@ -113,7 +113,7 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   const o: Resolved = {
     type: memoize(options.normalizeType ?? identity),
     default: options.normalizeDefault ?? ((d) => d),
-    expression: options.normalizeExpression ?? spaces,
+    expression: options.normalizeExpression ?? collapseSpaces,
     opclass: options.normalizeOpclass ?? ((_m, c) => c),
     comments: options.comments ?? false,
   };

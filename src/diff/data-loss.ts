@@ -11,6 +11,7 @@
 import { dispatch, type Handlers, type OperationOf } from '../operations/kinds.js';
 import { describeOperation, type Constraint, type Operation } from '../operations/operation.js';
 import { describeIndexKey, findColumn, findTable, keyColumn, type Column, type IndexKey, type Schema, type Table } from '../schema/schema.js';
+import { collapseSpaces } from '../sql/text.js';
 
 export type FindingKind = 'destructive' | 'data-dependent';
 
@@ -333,7 +334,7 @@ function addConstraintProbes(op: OperationOf<'addConstraint'>, at: TableProbing)
     const { name } = at;
     at.add('data-dependent', at.subject, `SELECT count(*) AS n FROM ${at.t} WHERE NOT (${k.expression})`, (n) => ({
       text: `${counted(n, 'row')} of ${name} ${verb(n, 'breaks', 'break')} it`,
-      comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'breaks', 'break')} the check (${oneLine(k.expression)}); this fails at migrate unless ${theyAre(n)} changed first`,
+      comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'breaks', 'break')} the check (${collapseSpaces(k.expression)}); this fails at migrate unless ${theyAre(n)} changed first`,
     }));
   } else foreignKeyProbes(k, at);
 }
@@ -504,8 +505,4 @@ function enumColumns(database: Schema, name: string): { table: Table; column: Co
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
 }

@@ -7,6 +7,7 @@
  */
 import type { Schema, Table } from '../schema/schema.js';
 import type { CompareOptions } from './compare.js';
+import { collapseSpaces } from '../sql/text.js';
 
 /** What to re-print for one table: its columns (with the defaults in question), checks, predicates. */
 export interface ReprintRequest {
@@ -34,13 +35,11 @@ interface Pending {
   indexes: number[];
 }
 
-const spaces = (s: string): string => s.replace(/\s+/g, ' ').trim();
-
 function normalizers(options: CompareOptions) {
   return {
     type: options.normalizeType ?? ((t: string) => t),
     default: options.normalizeDefault ?? ((d: string | undefined) => d),
-    expression: options.normalizeExpression ?? spaces,
+    expression: options.normalizeExpression ?? collapseSpaces,
   };
 }
 

@@ -2,7 +2,7 @@
  * Raw SQL (`op.execute`) read just far enough for the lint rules: the statements that drop,
  * rename, index, constrain or backfill a table. Anything else is left alone, never guessed at.
  */
-import { tokenize } from '../dialects/sqlite/parse.js';
+import { splitTopLevel, tokenize, type Token } from '../sql/text.js';
 
 /** A statement of raw SQL the rules can judge; table and column names as written, unquoted. */
 export type RawStatement =
@@ -18,12 +18,11 @@ export type RawStatement =
   | { kind: 'concurrently'; statement: string }
   | { kind: 'update'; table: string };
 
-type Token = ReturnType<typeof tokenize>[number];
-
 /** The statements of `sql` the rules look at, in order. */
 export function scanSql(sql: string): RawStatement[] {
   // Dollar-quoted bodies (functions, DO blocks) are data here, not statements.
-  const tokens = tokenize(sql.replace(/\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?\$\1\$/g, "''"));
+  // Names in `…` and […] are read as SQLite reads them: the widest reading of a quoted name.
+  const tokens = tokenize(sql.replace(/\$([A-Za-z_][A-Za-z0-9_]*)?\$[\s\S]*?\$\1\$/g, "''"), { extraIdentifierQuotes: true });
   const out: RawStatement[] = [];
   let start = 0;
   for (let i = 0; i <= tokens.length; i++) {
@@ -102,27 +101,10 @@ function statement(t: Token[]): RawStatement[] {
   if (a === 'ALTER' && b === 'TABLE') {
     const n = nameAt(t, skip(t, 2, ['IF', 'EXISTS'], ['ONLY']));
     if (!n) return [];
-    return actions(t, n.next).flatMap((action) => alterAction(n.name, action));
+    // Its actions, comma-separated.
+    return splitTopLevel(t, n.next, t.length).flatMap((action) => alterAction(n.name, action));
   }
   return [];
-}
-
-/** The comma-separated actions of an ALTER TABLE, from token `from` on. */
-function actions(t: Token[], from: number): Token[][] {
-  const out: Token[][] = [];
-  let depth = 0;
-  let start = from;
-  for (let i = from; i < t.length; i++) {
-    const v = t[i].kind === 'punct' ? t[i].value : '';
-    if (v === '(') depth++;
-    else if (v === ')') depth--;
-    else if (v === ',' && depth === 0) {
-      out.push(t.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(t.slice(start));
-  return out.filter((x) => x.length > 0);
 }
 
 const CONSTRAINT_KINDS: Record<string, 'foreignKey' | 'check' | 'unique' | 'primaryKey'> = { FOREIGN: 'foreignKey', CHECK: 'check', UNIQUE: 'unique', PRIMARY: 'primaryKey' };

@@ -5,6 +5,7 @@
 import { extensionName, findColumn, findTable, renameIndexKey, type EnumType, type IndexKey, type Schema, type Table } from '../schema/schema.js';
 import { dispatch, type Handlers, type OperationOf } from './kinds.js';
 import type { Constraint, ConstraintRef, Operation } from './operation.js';
+import { collapseSpaces } from '../sql/text.js';
 
 export class SchemaApplyError extends Error {
   constructor(message: string) {
@@ -33,7 +34,7 @@ export function matchesConstraint(c: Constraint, ref: ConstraintRef): boolean {
   if (c.type !== ref.type) return false;
   if ('name' in ref) return c.name === ref.name;
   if ('columns' in ref) return 'columns' in c && sameList(c.columns, ref.columns);
-  return c.type === 'check' && normalizeSpace(c.expression) === normalizeSpace(ref.expression);
+  return c.type === 'check' && collapseSpaces(c.expression) === collapseSpaces(ref.expression);
 }
 
 export function findConstraint(table: Table, ref: ConstraintRef): Constraint | undefined {
@@ -42,10 +43,6 @@ export function findConstraint(table: Table, ref: ConstraintRef): Constraint | u
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function normalizeSpace(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
 }
 
 function removeConstraint(table: Table, ref: ConstraintRef): void {

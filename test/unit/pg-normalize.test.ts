@@ -48,6 +48,11 @@ describe('PostgreSQL defaults compare by meaning', () => {
     sameDefault('"a""b"[]', `ARRAY['x', 'y']::"a""b"[]`, `ARRAY['x'::"a""b", 'y'::"a""b"]`);
     otherDefault('"mood""; DROP TYPE x; --"', "'it''s'", `'its'::"mood""; DROP TYPE x; --"`);
   });
+
+  it('parentheses inside a quoted name do not count when the outer ones are taken off', () => {
+    sameDefault('integer', `"f)"() + 1`, `("f)"() + 1)`);
+    otherDefault('integer', `("f(" + 1) + (2)`, `"f(" + 1) + (2`);
+  });
 });
 
 describe('PostgreSQL expressions compare by meaning', () => {

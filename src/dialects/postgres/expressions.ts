@@ -7,6 +7,7 @@
  * expression removed. String literals are kept exactly; arithmetic keeps its parentheses.
  */
 import { canonicalNumber } from './numbers.js';
+import { collapseSpaces } from '../../sql/text.js';
 
 type Token = { kind: 'str' | 'qid' | 'num' | 'word' | 'op' | '(' | ')' | ','; value: string };
 
@@ -142,6 +143,6 @@ function render(tokens: Token[]): string {
 export function normalizePgExpression(expression: string): string {
   const tokens = tokenize(expression);
   // Something this tokenizer does not know: compared by its spacing-free text.
-  if (!tokens) return expression.replace(/\s+/g, ' ').trim();
+  if (!tokens) return collapseSpaces(expression);
   return render(dropParentheses(canonicalTokens(tokens)));
 }

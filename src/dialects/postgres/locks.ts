@@ -3,6 +3,7 @@
  * tables a statement names, described from pg_stat_activity for messages.
  */
 import { createHash } from 'node:crypto';
+import { collapseSpaces } from '../../sql/text.js';
 
 /**
  * The advisory-lock key every migrator run takes on a database, so that concurrent deploys
@@ -67,7 +68,7 @@ export function describeHolder(h: Holder): string {
 }
 
 function oneLine(query: string): string {
-  const flat = query.replace(/\s+/g, ' ').trim();
+  const flat = collapseSpaces(query);
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }
 

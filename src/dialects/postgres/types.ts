@@ -3,6 +3,7 @@
  * `timestamptz`, `now()`) compares equal to what the catalog reports back
  * (`character varying(255)`, `timestamp with time zone`, `now()`) — no autogenerate noise.
  */
+import { mapOutsideStrings, stripOuterParens } from '../../sql/text.js';
 import { canonicalNumber } from './numbers.js';
 
 const ALIASES: Record<string, string> = {
@@ -80,25 +81,6 @@ export function serialType(type: string): string {
   return t === 'bigint' ? 'bigserial' : t === 'smallint' ? 'smallserial' : 'serial';
 }
 
-function stripOuterParens(e: string): string {
-  let s = e.trim();
-  while (s.startsWith('(') && s.endsWith(')') && balancedInside(s)) s = s.slice(1, -1).trim();
-  return s;
-}
-
-function balancedInside(s: string): boolean {
-  let depth = 0;
-  let quote = false;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (ch === "'") quote = !quote;
-    if (quote) continue;
-    if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0 && i < s.length - 1) return false;
-  }
-  return true;
-}
-
 const CAST_OF_LITERAL =
   /('(?:[^']|'')*'|\d+(?:\.\d+)?|\(-?\d+(?:\.\d+)?\))::(?:"(?:[^"]|"")*"|[a-z_][a-z0-9_.]*)(?:\([^)]*\))?(?: (?:varying|precision|with(?:out)? time zone))*(?:\([^)]*\))?(?:\[\])*/gi;
 
@@ -171,11 +153,12 @@ export function normalizePgDefault(expression: string | undefined, column?: { ty
   }
   // Numbers inside ARRAY[…] and the like, quoted or in parentheses by PostgreSQL's re-print;
   // other string literals are left exactly as they are.
-  s = s.replace(/('(?:[^']|'')*')|([^']+)/g, (_m, lit: string | undefined, other: string | undefined) => {
-    if (lit !== undefined) return /^'-?\d+(?:\.\d+)?'$/.test(lit) ? canonicalNumber(lit.slice(1, -1)) : lit;
-    return (other ?? '').replace(/\((-?\d+(?:\.\d+)?)\)|(?<![\w.])(-?\d+(?:\.\d+)?)(?![\w.])/g, (m, paren?: string, bare?: string) => canonicalNumber(paren ?? bare ?? m));
-  });
-  s = s.replace(/('(?:[^']|'')*')|([^']+)/g, (_m, lit: string | undefined, other: string | undefined) => lit ?? (other ?? '').toLowerCase().replace(/\s+/g, ' ').replace(/ ?, ?/g, ', '));
+  s = mapOutsideStrings(
+    s,
+    (other) => other.replace(/\((-?\d+(?:\.\d+)?)\)|(?<![\w.])(-?\d+(?:\.\d+)?)(?![\w.])/g, (m, paren?: string, bare?: string) => canonicalNumber(paren ?? bare ?? m)),
+    (lit) => (/^'-?\d+(?:\.\d+)?'$/.test(lit) ? canonicalNumber(lit.slice(1, -1)) : lit),
+  );
+  s = mapOutsideStrings(s, (other) => other.toLowerCase().replace(/\s+/g, ' ').replace(/ ?, ?/g, ', '));
   if (s === 'current_timestamp' || s === 'now()' || s === 'transaction_timestamp()') return 'now()';
   return s;
 }

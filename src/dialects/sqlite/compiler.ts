@@ -10,6 +10,7 @@ import { cloneSchema, findTable, keyColumn, normalizeIndexKey, type Column, type
 import { quoteIdentifier as q, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { createIndexSql, STANDARD_SQL } from '../sql.js';
 import { PhaseBuilder, placementOf, type Placement } from '../phases.js';
+import { closingParen, isName, isPunct, isWord, splitTopLevel, type Token } from '../../sql/text.js';
 import { tokenize } from './parse.js';
 import { columnSql, createTableSql, isPlainDefault, rebuildSql } from './rebuild.js';
 import { forgetSource, recordSource, sourceOf, type TableSource } from './source.js';
@@ -129,51 +130,20 @@ const IN_PLACE: Handlers<string[]> = {
   execute: STANDARD_SQL.execute,
 };
 
-type Token = ReturnType<typeof tokenize>[number];
-
-const isPunct = (t: Token | undefined, p: string): boolean => t?.kind === 'punct' && t.value === p;
-
 /**
  * The definitions (columns and table constraints) of a CREATE TABLE, each as its tokens, from
  * the first parenthesis at or after token `from`; empty when there is no column list.
  */
 function definitions(tokens: Token[], from = 0): Token[][] {
   const open = tokens.findIndex((t, i) => i >= from && isPunct(t, '('));
-  if (open < 0) return [];
-  const parts: Token[][] = [[]];
-  let depth = 0;
-  for (let i = open + 1; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (depth === 0 && isPunct(t, ')')) break;
-    if (depth === 0 && isPunct(t, ',')) {
-      parts.push([]);
-      continue;
-    }
-    if (isPunct(t, '(')) depth++;
-    if (isPunct(t, ')')) depth--;
-    parts[parts.length - 1].push(t);
-  }
-  return parts.filter((part) => part.length > 0);
+  return open < 0 ? [] : splitTopLevel(tokens, open + 1, closingParen(tokens, open));
 }
 
 /** A column definition, not a table constraint (which starts with one of these words). */
 const isColumnDefinition = (part: Token[]): boolean => !(part[0].kind === 'word' && ['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN'].includes(part[0].value.toUpperCase()));
 
-const isWord = (t: Token | undefined, w: string): boolean => t?.kind === 'word' && t.value.toUpperCase() === w;
-const isName = (t: Token | undefined): t is Token => t?.kind === 'ident' || t?.kind === 'word';
-
 /** Words that end a column's type and start its constraints. */
 const COLUMN_CONSTRAINT = new Set(['CONSTRAINT', 'PRIMARY', 'NOT', 'NULL', 'UNIQUE', 'CHECK', 'DEFAULT', 'COLLATE', 'REFERENCES', 'GENERATED', 'AS']);
-
-/** The token closing the parenthesis opened at `open`. */
-function closingAt(tokens: Token[], open: number): number {
-  let depth = 0;
-  for (let i = open; i < tokens.length; i++) {
-    if (isPunct(tokens[i], '(')) depth++;
-    else if (isPunct(tokens[i], ')') && --depth === 0) return i;
-  }
-  return tokens.length;
-}
 
 /**
  * The identifiers of a stored CREATE TABLE or CREATE INDEX that name the statement's table (after
@@ -224,12 +194,12 @@ function namedIdentifiers(sql: string): { table: Token[]; columns: Token[] } {
         if (self) table.push(part[r]);
         k = r;
         if (isPunct(part[r + 1], '(')) {
-          const end = closingAt(part, r + 1);
+          const end = closingParen(part, r + 1);
           if (self) expression(part, r + 2, end);
           k = end;
         }
       } else if (isPunct(t, '(')) {
-        const end = closingAt(part, k);
+        const end = closingParen(part, k);
         expression(part, k + 1, end);
         k = end;
       }
@@ -250,22 +220,14 @@ function renameTokens(sql: string, names: Token[], from: string, to: string): st
   return out + sql.slice(at);
 }
 
-/** Whether an expression names `column` (as an identifier, quoted or not). */
+/** Whether an expression names `column` (as an identifier, quoted or not; case-insensitively, as SQLite reads names). */
 function mentionsIdentifier(expression: string, column: string): boolean {
-  return tokenize(expression).some((t) => (t.kind === 'ident' || t.kind === 'word') && t.value.toLowerCase() === column.toLowerCase());
+  return tokenize(expression).some((t) => isName(t) && t.value.toLowerCase() === column.toLowerCase());
 }
 
-/** Replaces identifier tokens equal to `from` (case-insensitively, as SQLite does) in `sql`. */
+/** Every name in `sql` that reads `from` (case-insensitively, as SQLite does), renamed to `to`. */
 function renameIdentifier(sql: string, from: string, to: string): string {
-  let out = '';
-  let at = 0;
-  for (const t of tokenize(sql)) {
-    if ((t.kind === 'ident' || t.kind === 'word') && t.value.toLowerCase() === from.toLowerCase()) {
-      out += sql.slice(at, t.start) + q(to);
-      at = t.end;
-    }
-  }
-  return out + sql.slice(at);
+  return renameTokens(sql, tokenize(sql).filter(isName), from, to);
 }
 
 /**

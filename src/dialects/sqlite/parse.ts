@@ -3,63 +3,11 @@
  * not tell (constraint names, check expressions, AUTOINCREMENT, the declared type as written).
  */
 
-interface Token {
-  kind: 'word' | 'ident' | 'string' | 'number' | 'punct';
-  /** Unquoted value for identifiers; the raw text otherwise. */
-  value: string;
-  start: number;
-  end: number;
-}
+import { closingParen, isPunct, isWord, splitTopLevel, tokenize as tokenizeSql, type Token } from '../../sql/text.js';
 
+/** SQLite's tokens: standard SQL, and `name` and [name] as quoted identifiers too. */
 export function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i];
-    if (/\s/.test(ch)) {
-      i++;
-    } else if (ch === '-' && sql[i + 1] === '-') {
-      while (i < sql.length && sql[i] !== '\n') i++;
-    } else if (ch === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 2;
-    } else if (ch === '"' || ch === '`' || ch === "'") {
-      let j = i + 1;
-      let value = '';
-      while (j < sql.length) {
-        if (sql[j] === ch) {
-          if (sql[j + 1] === ch) {
-            value += ch;
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        value += sql[j++];
-      }
-      tokens.push({ kind: ch === "'" ? 'string' : 'ident', value: ch === "'" ? sql.slice(i, j + 1) : value, start: i, end: j + 1 });
-      i = j + 1;
-    } else if (ch === '[') {
-      const end = sql.indexOf(']', i);
-      const j = end < 0 ? sql.length : end;
-      tokens.push({ kind: 'ident', value: sql.slice(i + 1, j), start: i, end: j + 1 });
-      i = j + 1;
-    } else if (/[A-Za-z_\u0080-\uffff]/.test(ch)) {
-      let j = i + 1;
-      while (j < sql.length && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[j])) j++;
-      tokens.push({ kind: 'word', value: sql.slice(i, j), start: i, end: j });
-      i = j;
-    } else if (/[0-9.]/.test(ch)) {
-      let j = i + 1;
-      while (j < sql.length && /[0-9.eE]/.test(sql[j])) j++;
-      tokens.push({ kind: 'number', value: sql.slice(i, j), start: i, end: j });
-      i = j;
-    } else {
-      tokens.push({ kind: 'punct', value: ch, start: i, end: i + 1 });
-      i++;
-    }
-  }
-  return tokens;
+  return tokenizeSql(sql, { extraIdentifierQuotes: true });
 }
 
 export interface ParsedColumn {
@@ -96,36 +44,8 @@ export interface ParsedTable {
   options: string;
 }
 
-const isWord = (t: Token | undefined, w: string): boolean => !!t && t.kind === 'word' && t.value.toUpperCase() === w;
-const isPunct = (t: Token | undefined, p: string): boolean => !!t && t.kind === 'punct' && t.value === p;
-
-/** Index of the token closing the parenthesis opened at `open`. */
-function closing(tokens: Token[], open: number): number {
-  let depth = 0;
-  for (let i = open; i < tokens.length; i++) {
-    if (isPunct(tokens[i], '(')) depth++;
-    else if (isPunct(tokens[i], ')') && --depth === 0) return i;
-  }
-  return tokens.length - 1;
-}
-
-/** Splits tokens[from, to) at top-level commas. */
-function splitTopLevel(tokens: Token[], from: number, to: number): Token[][] {
-  const parts: Token[][] = [];
-  let current: Token[] = [];
-  let depth = 0;
-  for (let i = from; i < to; i++) {
-    const t = tokens[i];
-    if (isPunct(t, '(')) depth++;
-    if (isPunct(t, ')')) depth--;
-    if (depth === 0 && isPunct(t, ',')) {
-      parts.push(current);
-      current = [];
-    } else current.push(t);
-  }
-  if (current.length) parts.push(current);
-  return parts;
-}
+/** Index of the token closing the parenthesis opened at `open` (the last token when it is never closed). */
+const closing = (tokens: Token[], open: number): number => Math.min(closingParen(tokens, open), tokens.length - 1);
 
 function identList(sql: string, tokens: Token[], open: number): { names: string[]; next: number } {
   const close = closing(tokens, open);

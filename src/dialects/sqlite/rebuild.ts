@@ -16,6 +16,7 @@ import { quoteIdentifier as q, quoteLiteral } from '../dialect.js';
 import { columnList, constraintSql, createIndexSql } from '../sql.js';
 import { parseCreateTable, type ParsedColumn, type ParsedConstraint } from './parse.js';
 import { sourceOf, type TableSource } from './source.js';
+import { collapseSpaces } from '../../sql/text.js';
 
 export { constraintSql, createIndexSql } from '../sql.js';
 
@@ -65,7 +66,6 @@ export function createTableSql(t: Table, name = t.name): string {
 }
 
 const same = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
-const spaces = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
 function sameColumn(a: Column, b: Column): boolean {
   return a.name === b.name && a.type.toLowerCase() === b.type.toLowerCase() && a.nullable === b.nullable && a.default === b.default && !!a.autoincrement === !!b.autoincrement;
@@ -87,7 +87,7 @@ function rebuiltCreateSql(before: Table, after: Table, name: string): string {
   const uniqueIndex = (cols: string[], cname?: string): number =>
     after.uniques.findIndex((u, i) => !covered.uniques.has(i) && (cname === undefined || u.name === cname) && same(u.columns, cols));
   const checkIndex = (expr: string, cname?: string): number =>
-    after.checks.findIndex((c, i) => !covered.checks.has(i) && (cname === undefined || c.name === cname) && spaces(c.expression) === spaces(expr));
+    after.checks.findIndex((c, i) => !covered.checks.has(i) && (cname === undefined || c.name === cname) && collapseSpaces(c.expression) === collapseSpaces(expr));
   const fkIndex = (cols: string[], cname?: string): number =>
     after.foreignKeys.findIndex((f, i) => {
       if (covered.fks.has(i) || !same(f.columns, cols) || (cname !== undefined && f.name !== cname)) return false;

@@ -6,7 +6,7 @@
  */
 import type { Attribute, Enum, Func, Value } from '@mrleebo/prisma-ast';
 import type { Column } from '../../schema/schema.js';
-import { sqlString } from '../sql.js';
+import { quoteLiteral } from '../../dialects/dialect.js';
 import { isFunc, readArgs, show, stringLiteral } from './args.js';
 import { fail, lineOf, type Where } from './errors.js';
 import type { PrismaProvider } from './providers/index.js';
@@ -85,10 +85,10 @@ function literal(v: Value, ctx: DefaultContext, where: Where): string {
       if (typeof v !== 'string' || str !== undefined) return wrong(`a value of enum ${ctx.enumNode?.name}`);
       const db = ctx.enumValues?.get(v);
       if (db === undefined) fail(where, `@default of ${ctx.field}: ${v} is not a value of enum ${ctx.enumNode?.name}`);
-      return sqlString(db);
+      return quoteLiteral(db);
     }
     case 'String':
-      return str !== undefined ? sqlString(str) : wrong('a String value');
+      return str !== undefined ? quoteLiteral(str) : wrong('a String value');
     case 'Boolean':
       return v === 'true' || v === 'false' || typeof v === 'boolean' ? String(v) : wrong('a Boolean value');
     case 'Int':
@@ -102,7 +102,7 @@ function literal(v: Value, ctx: DefaultContext, where: Where): string {
     }
     case 'DateTime': {
       const at = str !== undefined ? prismaDateTime(str) : undefined;
-      return at !== undefined ? sqlString(at) : wrong('an RFC 3339 date-time string such as "2024-01-01T00:00:00Z"');
+      return at !== undefined ? quoteLiteral(at) : wrong('an RFC 3339 date-time string such as "2024-01-01T00:00:00Z"');
     }
     case 'Json':
       if (str === undefined) return wrong('a JSON string such as "{}"');
@@ -111,11 +111,11 @@ function literal(v: Value, ctx: DefaultContext, where: Where): string {
       } catch {
         fail(where, `@default of ${ctx.field}: ${show(v)} is not valid JSON`);
       }
-      return sqlString(str);
+      return quoteLiteral(str);
     case 'Bytes': {
       if (str === undefined || !/^[A-Za-z0-9+/]*={0,2}$/.test(str) || str.length % 4 !== 0) return wrong('a base64 string');
       const hex = Buffer.from(str, 'base64').toString('hex');
-      return sqlString(ctx.provider.bytesText(hex));
+      return quoteLiteral(ctx.provider.bytesText(hex));
     }
     default:
       return wrong(`no literal for type ${ctx.scalar}`);

@@ -6,7 +6,7 @@
  */
 import type { Attribute, BlockAttribute, Func, KeyValue, Value } from '@mrleebo/prisma-ast';
 import type { Index, IndexKey, PrimaryKey } from '../../schema/schema.js';
-import { sqlString } from '../sql.js';
+import { quoteLiteral } from '../../dialects/dialect.js';
 import { booleanArg, constantArg, fieldList, isFunc, isKeyValue, readArgs, show, stringArg, stringLiteral, type FieldRef } from './args.js';
 import { fail, lineOf, type Where } from './errors.js';
 import { INDEX_TYPES, operatorClassProblem, operatorClassSql, type IndexedField, type IndexType } from './operator-classes.js';
@@ -254,6 +254,6 @@ function condition(p: KeyValue, attribute: string, ctx: ModelContext, where: Whe
   if (value === 'true' || value === 'false' || value === true || value === false) return `${column} ${op} ${String(value)}`;
   if (typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value))) return `${column} ${op} ${String(value)}`;
   const s = stringLiteral(value);
-  if (s !== undefined) return `${column} ${op} ${sqlString(s)}`;
+  if (s !== undefined) return `${column} ${op} ${quoteLiteral(s)}`;
   return fail(where, `${attribute}: invalid value ${show(value)} for ${p.key} in the where clause; expected true, false, null, a string, a number, or an object like { not: null }`);
 }

@@ -5,8 +5,7 @@
  */
 import type { EnumType } from '../../../schema/schema.js';
 import type { DescribedColumn, DescribedIndex, DescribedTable } from '../../typeorm/description.js';
-import { quoteIdentifier } from '../../../dialects/dialect.js';
-import { sqlString } from '../../sql.js';
+import { quoteIdentifier, quoteLiteral } from '../../../dialects/dialect.js';
 
 /** A property's TypeScript type, as `emitDecoratorMetadata` would report it. */
 export type DesignType = 'String' | 'Number' | 'Boolean' | 'Date' | 'Buffer';
@@ -128,9 +127,9 @@ export function withSize(type: string, input: ColumnTypeInput): string {
 
 /** `"column" IN ('a','b')`, the name quoted as standard SQL quotes it. */
 export function standardEnumCheck(column: string, values: readonly string[]): string {
-  return `${quoteIdentifier(column)} IN (${values.map(sqlString).join(',')})`;
+  return `${quoteIdentifier(column)} IN (${values.map(quoteLiteral).join(',')})`;
 }
 
 /** JSON text of an object default, as TypeORM's drivers write it. */
-export const json = (value: unknown): string => sqlString(JSON.stringify(value));
+export const json = (value: unknown): string => quoteLiteral(JSON.stringify(value));
 

@@ -1,5 +1,6 @@
 /** TypeORM's postgres driver: its column types, defaults, extensions and enum types. */
-import { pgTypeName, sqlString } from '../../sql.js';
+import { quoteLiteral } from '../../../dialects/dialect.js';
+import { pgTypeName } from '../../sql.js';
 import { json, standardEnumCheck, withSize, type DescribedColumnInput, type DescribedColumnParts, type TypeOrmDriver } from './driver.js';
 
 const PG_NORMAL: Record<string, string> = {
@@ -117,9 +118,9 @@ export const postgresTypeOrm: TypeOrmDriver = {
   },
   defaultValue(value, column) {
     if (value === null || value === undefined) return undefined;
-    if (column.array && Array.isArray(value)) return sqlString(`{${value.map(String).join(',')}}`);
+    if (column.array && Array.isArray(value)) return quoteLiteral(`{${value.map(String).join(',')}}`);
     // Numbers too are quoted, as TypeORM writes them: a bigint default of 0 is stored as '0'::bigint.
-    if (typeof value === 'number' || typeof value === 'string') return sqlString(String(value));
+    if (typeof value === 'number' || typeof value === 'string') return quoteLiteral(String(value));
     if (typeof value === 'boolean') return value ? 'true' : 'false';
     return json(value);
   },

@@ -1,5 +1,5 @@
 /** TypeORM's SQLite drivers (sqlite, better-sqlite3, sqljs…): their column types and defaults. */
-import { sqlString } from '../../sql.js';
+import { quoteLiteral } from '../../../dialects/dialect.js';
 import { json, standardEnumCheck, withSize, type DescribedColumnInput, type DescribedColumnParts, type TypeOrmDriver } from './driver.js';
 
 const SQLITE_TYPES = new Set([
@@ -55,8 +55,8 @@ export const sqliteTypeOrm: TypeOrmDriver = {
     if (value === null || value === undefined) return undefined;
     if (typeof value === 'number') return String(value);
     if (typeof value === 'boolean') return value ? '1' : '0';
-    if (typeof value === 'string') return sqlString(value);
-    if (Array.isArray(value) && column.type === 'simple-enum') return sqlString(value.join(','));
+    if (typeof value === 'string') return quoteLiteral(value);
+    if (Array.isArray(value) && column.type === 'simple-enum') return quoteLiteral(value.join(','));
     return column.type === 'jsonb' ? `jsonb(${json(value)})` : json(value);
   },
   defaultFunction: (expression) => expression,
