@@ -19,8 +19,7 @@ export class ForeignKeyViolationError extends Error {
 
 const BUSY_TIMEOUT = 10_000;
 
-/** Operations that may turn into a rebuild, and so need to know the table's current shape. */
-/** Whether a kind may need a rebuild, which needs the current schema. */
+/** Whether an operation of a kind may turn into a rebuild, and so needs the table's current shape. */
 const REBUILD_CANDIDATES: KindTable<boolean> = {
   createTable: false,
   dropTable: false,
