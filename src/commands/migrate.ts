@@ -168,6 +168,8 @@ export async function stamp(project: Project, targets: string[], options: { purg
       await conn.transaction(async () => {
         await versions.ensure(conn);
         await versions.replace(conn, to);
+        // A stamp says where the database is: a revision an earlier run left halfway is settled by it.
+        await conn.execute(`DROP TABLE IF EXISTS ${conn.dialect.quoteIdentifier(versions.progressName)}`);
         // A row for each revision the stamp makes a head, with the checksum of its file.
         await conn.execute(versions.history.createSql());
         for (const id of to.filter((h) => !from.includes(h))) {

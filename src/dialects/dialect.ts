@@ -185,6 +185,11 @@ export interface Dialect {
    * rebuild). `schema` is not modified.
    */
   compile(operations: readonly Operation[], schema: Schema): CompiledOperations;
+  /**
+   * The clause that makes an INSERT update the row already there under the same key instead
+   * (`assignments`: `"col" = value`). Absent: the standard `ON CONFLICT (keys) DO UPDATE SET …`.
+   */
+  upsert?(keyColumns: readonly string[], assignments: readonly string[]): string;
   /** Offline-script statements that set the timeouts a run would set (PostgreSQL's `SET lock_timeout`). */
   timeoutsScript?(timeouts: Timeouts): string[];
   /** Offline-script statements that stand for `foreignKeysOff` around one revision's transaction. */

@@ -6,10 +6,11 @@
 import { readServerUrl, schemeOf, type DatabaseTarget } from '../config/url.js';
 import { MigratorError } from '../errors.js';
 import type { Dialect } from './dialect.js';
+import { mysqlDialect } from './mysql/index.js';
 import { postgresDialect } from './postgres/index.js';
 import { sqliteDialect } from './sqlite/index.js';
 
-const DIALECTS: readonly Dialect[] = [sqliteDialect, postgresDialect];
+const DIALECTS: readonly Dialect[] = [sqliteDialect, postgresDialect, mysqlDialect];
 
 export function dialectNamed(name: string): Dialect {
   const dialect = DIALECTS.find((d) => d.name === name);

@@ -45,7 +45,7 @@ export class ProgressTable {
     return (
       `INSERT INTO ${q(this.name)} (${q('version_num')}, ${q('direction')}, ${q('phase')}, ${q('started')}, ${q('plan')}) ` +
       `VALUES (${lit(p.revision)}, ${lit(p.direction)}, ${p.phase}, ${p.started ? 1 : 0}, ${lit(p.plan)}) ` +
-      `ON CONFLICT (${q('version_num')}, ${q('direction')}) DO UPDATE SET ${q('phase')} = ${p.phase}, ${q('started')} = ${p.started ? 1 : 0}, ${q('plan')} = ${lit(p.plan)}`
+      upsertClause(this.dialect, [q('version_num'), q('direction')], [`${q('phase')} = ${p.phase}`, `${q('started')} = ${p.started ? 1 : 0}`, `${q('plan')} = ${lit(p.plan)}`])
     );
   }
 
@@ -73,4 +73,9 @@ export class ProgressTable {
 /** The digest that ties a progress row to the statements it was written for. */
 export function planDigest(statements: readonly string[]): string {
   return createHash('sha256').update(statements.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/** The dialect's clause that turns an INSERT into an update of the row under the same key. */
+function upsertClause(dialect: Dialect, keys: readonly string[], assignments: readonly string[]): string {
+  return dialect.upsert ? dialect.upsert(keys, assignments) : `ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${assignments.join(', ')}`;
 }

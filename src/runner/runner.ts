@@ -305,7 +305,7 @@ class StepRun {
     if (found && (!prepared.compiled.phases || found.plan !== planDigest(prepared.compiled.statements))) {
       throw new MigratorError(
         `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) stopped halfway in an earlier run (before its phase ${found.phase + 1}), and its statements have changed since; ` +
-          `restore the file as it was and rerun, or finish the revision by hand and delete its row from table ${this.progress.name}`,
+          `restore the file as it was and rerun, or finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
       );
     }
     return found;
@@ -435,6 +435,19 @@ class StepRun {
     if (prepared.foreignKeysOff) await this.conn.checkForeignKeys?.();
   }
 
+  /** What a phased step that failed at `at` leaves behind, for its message (`%s`: the revision). */
+  private stoppedAt(step: Step, at: { at: number; of: number; outside: boolean } | undefined): string {
+    if (!at || (at.at === 0 && !at.outside)) return '%s was rolled back';
+    if (this.dialect.capabilities.transactionalDdl) {
+      return `%s stopped in its phase ${at.at + 1} of ${at.of}${at.outside ? ' (outside a transaction)' : ''}; what ran before it is kept and recorded, and a rerun resumes there`;
+    }
+    const ran = at.at === 0 ? 'none of its statements ran' : at.at === 1 ? 'its statement 1 ran and is kept' : `its statements 1-${at.at} ran and are kept`;
+    return (
+      `%s stopped at its statement ${at.at + 1} of ${at.of}: ${this.dialect.title} commits each statement as it runs, so ${ran} (recorded in table ${this.progress.name}; the version table is unchanged). ` +
+      `Fix the cause and rerun to resume at statement ${at.at + 1}, or finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``
+    );
+  }
+
   /** Runs the steps one after another, each committed (and reported) before the next starts. */
   async oneByOne(steps: readonly PlannedStep[]): Promise<StepResult[]> {
     for (const [i, planned] of steps.entries()) await this.alone(planned, steps[i + 1]);
@@ -457,13 +470,7 @@ class StepRun {
         if (error instanceof MigratorError && !this.phaseAt) throw error;
         const at = this.phaseAt;
         this.phaseAt = undefined;
-        throw await this.failure(
-          planned,
-          error,
-          at && (at.at > 0 || at.outside)
-            ? `%s stopped in its phase ${at.at + 1} of ${at.of}${at.outside ? ' (outside a transaction)' : ''}; what ran before it is kept and recorded, and a rerun resumes there`
-            : '%s was rolled back',
-        );
+        throw await this.failure(planned, error, this.stoppedAt(planned.step, at));
       }
       return;
     }
@@ -477,6 +484,11 @@ class StepRun {
       throw await this.failure(planned, error, '%s was rolled back');
     }
   }
+}
+
+/** Where `migrator stamp` puts a database whose step was finished by hand. */
+function stampTarget(step: Step): string {
+  return step.direction === 'up' ? step.revision.id : step.revision.downRevisions.join(' ') || 'base';
 }
 
 function abbreviate(sql: string): string {

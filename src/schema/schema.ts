@@ -44,6 +44,8 @@ export interface IndexPart {
   nulls?: 'first' | 'last';
   /** An operator class other than the type's default (PostgreSQL `gin_trgm_ops`). */
   opclass?: string;
+  /** Only the first `length` characters (or bytes) of the column are indexed (MySQL's index prefix). */
+  length?: number;
 }
 
 /** An index key: a column name, or a part with more to say. */
@@ -191,12 +193,13 @@ export function normalizeIndexKey(k: IndexKey): IndexKey {
   if (typeof k === 'string') return k;
   const desc = k.order === 'desc';
   const nulls = k.nulls && k.nulls !== (desc ? 'first' : 'last') ? k.nulls : undefined;
-  if (k.column !== undefined && !desc && !nulls && !k.opclass) return k.column;
+  if (k.column !== undefined && !desc && !nulls && !k.opclass && k.length === undefined) return k.column;
   return {
     ...(k.column !== undefined ? { column: k.column } : { expression: k.expression ?? '' }),
     ...(desc ? { order: 'desc' as const } : {}),
     ...(nulls ? { nulls } : {}),
     ...(k.opclass ? { opclass: k.opclass } : {}),
+    ...(k.length !== undefined && k.column !== undefined ? { length: k.length } : {}),
   };
 }
 
@@ -209,6 +212,6 @@ export function renameIndexKey(k: IndexKey, from: string, to: string): IndexKey 
 /** An index key as a reader sees it: `"email" DESC`, `lower(email)`. */
 export function describeIndexKey(k: IndexKey): string {
   if (typeof k === 'string') return k;
-  const base = k.column ?? `(${k.expression})`;
+  const base = k.column !== undefined ? `${k.column}${k.length !== undefined ? `(${k.length})` : ''}` : `(${k.expression})`;
   return [base, k.opclass, k.order === 'desc' ? 'DESC' : undefined, k.nulls ? `NULLS ${k.nulls.toUpperCase()}` : undefined].filter(Boolean).join(' ');
 }

@@ -661,7 +661,7 @@ describe('a revision stopped halfway', () => {
     assert.equal(edited.status, 2, explain(edited, 'to exit 2'));
     assert.equal(
       edited.stderr,
-      `error: revision b2 (${file}) stopped halfway in an earlier run (before its phase 5), and its statements have changed since; restore the file as it was and rerun, or finish the revision by hand and delete its row from table migrator_version_progress\n`,
+      `error: revision b2 (${file}) stopped halfway in an earlier run (before its phase 5), and its statements have changed since; restore the file as it was and rerun, or finish the revision by hand and run \`migrator stamp b2\`\n`,
     );
     assert.deepEqual(await versions(), ['a1']);
     assert.deepEqual(await catalog('items'), halfway);
@@ -691,7 +691,7 @@ describe('a revision stopped halfway', () => {
     assert.equal(r.status, 2, explain(r, 'to exit 2'));
     assert.equal(
       r.stderr,
-      `error: revision b2 (${file}) stopped halfway in an earlier run (before its phase 3), and its statements have changed since; restore the file as it was and rerun, or finish the revision by hand and delete its row from table migrator_version_progress\n`,
+      `error: revision b2 (${file}) stopped halfway in an earlier run (before its phase 3), and its statements have changed since; restore the file as it was and rerun, or finish the revision by hand and run \`migrator stamp b2\`\n`,
     );
     const other = await run(p, ['downgrade', 'base']);
     assert.equal(other.status, 2, explain(other, 'to exit 2'));

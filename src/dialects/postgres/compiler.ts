@@ -156,7 +156,7 @@ const STATEMENTS: Handlers<string[], [schema: Schema]> = {
   alterColumn: alterColumnSql,
   renameColumn: STANDARD_SQL.renameColumn,
   alterPrimaryKey: alterPrimaryKeySql,
-  createIndex: STANDARD_SQL.createIndex,
+  createIndex: (op) => [plainIndexSql(op)],
   dropIndex: STANDARD_SQL.dropIndex,
   addConstraint: (op) => [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)}`],
   validateConstraint: (op) => [`ALTER TABLE ${q(op.table)} VALIDATE CONSTRAINT ${q(op.name)}`],
@@ -234,9 +234,16 @@ function compileOne(out: PhaseBuilder, op: Operation, state: Schema): void {
   for (const step of steps) out.add(step.statements, step.placement, step.resume);
 }
 
+/** CREATE INDEX; PostgreSQL indexes whole columns (a prefix of one is an expression: `left(name, 10)`). */
+function plainIndexSql(op: OperationOf<'createIndex'>): string {
+  const prefix = op.index.columns.find((k) => typeof k !== 'string' && k.length !== undefined);
+  if (prefix) throw new UnsupportedOperationError('postgres', `${describeOperation(op)} on a prefix of a column (length ${typeof prefix !== 'string' ? prefix.length : ''}); index an expression such as left(column, n) instead`);
+  return createIndexSql(op.table, op.index);
+}
+
 function createIndexConcurrently(op: OperationOf<'createIndex'>): Step[] {
   // A build killed or timed out leaves an INVALID index behind: a rerun drops it and builds again.
-  const sql = createIndexSql(op.table, op.index).replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY ');
+  const sql = plainIndexSql(op).replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX CONCURRENTLY ');
   const resume: Resume = { state: indexState(op.index.name, 'done', 'redo', 'run'), cleanup: [`DROP INDEX CONCURRENTLY IF EXISTS ${q(op.index.name)}`] };
   return [{ statements: [sql], placement: 'none', resume }];
 }

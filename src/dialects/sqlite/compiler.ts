@@ -44,6 +44,7 @@ function checkIndex(name: string, index: Index): void {
     if (typeof k === 'string') continue;
     if (k.opclass) throw new UnsupportedOperationError('sqlite', `create index ${name} with operator class ${k.opclass}`);
     if (k.nulls) throw new UnsupportedOperationError('sqlite', `create index ${name} with NULLS ${k.nulls.toUpperCase()}`);
+    if (k.length !== undefined) throw new UnsupportedOperationError('sqlite', `create index ${name} on a prefix of column ${k.column} (${k.length})`);
   }
 }
 

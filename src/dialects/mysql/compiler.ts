@@ -1,0 +1,196 @@
+/**
+ * Operations → MySQL / MariaDB DDL. MySQL commits each DDL statement on its own, so every
+ * statement of a revision is a phase of its own, recorded as it completes (see runner/progress.ts):
+ * a revision that fails halfway is known to have run exactly the statements before the failed one.
+ */
+import { applyOperation, findConstraint, SchemaApplyError } from '../../operations/apply.js';
+import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
+import { describeOperation, type Operation } from '../../operations/operation.js';
+import { cloneSchema, findColumn, findTable, normalizeIndexKey, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
+import { UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
+import { PhaseBuilder } from '../phases.js';
+import { standardSql } from '../sql.js';
+import { quoteMysqlIdentifier as q, quoteMysqlLiteral } from './quote.js';
+import { columnExtrasOf } from './native.js';
+
+const { columnList, constraintSql, indexKeySql, STANDARD_SQL } = standardSql(q);
+
+const comment = (text: string | null | undefined): string => (text ? ` COMMENT ${quoteMysqlLiteral(text)}` : '');
+
+/** A column's definition; `extras` are what the database keeps of it beyond the neutral model (collation, ON UPDATE). */
+export function columnSql(c: Column, table?: Table): string {
+  const extras = table ? columnExtrasOf(table, c.name) : undefined;
+  let sql = `${q(c.name)} ${c.type}`;
+  if (extras?.collation) sql += ` COLLATE ${extras.collation}`;
+  sql += c.nullable ? ' NULL' : ' NOT NULL';
+  if (c.default !== undefined && !c.autoincrement) sql += ` DEFAULT ${c.default}`;
+  if (extras?.onUpdate) sql += ` ON UPDATE ${extras.onUpdate}`;
+  if (c.autoincrement) sql += ' AUTO_INCREMENT';
+  if (c.identity) throw new UnsupportedOperationError('mysql', `make column ${c.name} an identity column (MySQL has AUTO_INCREMENT: autoincrement: true)`);
+  return sql + comment(c.comment);
+}
+
+export function createTableSql(t: Table): string {
+  const parts = t.columns.map((c) => columnSql(c, t));
+  if (t.primaryKey?.columns.length) parts.push(`PRIMARY KEY (${columnList(t.primaryKey.columns)})`);
+  for (const u of t.uniques) parts.push(constraintSql({ type: 'unique', ...u }));
+  for (const c of t.checks) parts.push(constraintSql({ type: 'check', ...c }));
+  for (const f of t.foreignKeys) parts.push(constraintSql({ type: 'foreignKey', ...f }));
+  return `CREATE TABLE ${q(t.name)} (${parts.join(', ')})${t.comment ? ` COMMENT=${quoteMysqlLiteral(t.comment)}` : ''}`;
+}
+
+/** MySQL indexes take columns, prefixes of them and a sort order; FULLTEXT and SPATIAL are index kinds. */
+function createIndexSql(op: OperationOf<'createIndex'>): string {
+  const i: Index = op.index;
+  if (i.where !== undefined) throw new UnsupportedOperationError('mysql', `${describeOperation(op)} WHERE ${i.where}: MySQL has no partial indexes`);
+  for (const key of i.columns) {
+    const k = normalizeIndexKey(key);
+    if (typeof k === 'string') continue;
+    if (k.opclass) throw new UnsupportedOperationError('mysql', `${describeOperation(op)} with operator class ${k.opclass}`);
+    if (k.nulls) throw new UnsupportedOperationError('mysql', `${describeOperation(op)} with NULLS ${k.nulls.toUpperCase()}`);
+  }
+  const method = (i.using ?? 'btree').toLowerCase();
+  const kind = method === 'fulltext' ? 'FULLTEXT ' : method === 'spatial' ? 'SPATIAL ' : i.unique ? 'UNIQUE ' : '';
+  if (!['btree', 'hash', 'fulltext', 'spatial'].includes(method)) throw new UnsupportedOperationError('mysql', `${describeOperation(op)} USING ${i.using}`);
+  // Expressions go in a second pair of parentheses (MySQL 8.0.13's functional key parts).
+  const keys = i.columns.map((k) => (typeof k !== 'string' && k.expression !== undefined ? `(${indexKeySql(k)})` : indexKeySql(k)));
+  return `CREATE ${kind}INDEX ${q(i.name)} ON ${q(op.table)} (${keys.join(', ')})${method === 'hash' ? ' USING HASH' : ''}`;
+}
+
+/** A column's new definition: MODIFY restates the whole column, so what does not change is taken from the table. */
+function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[] {
+  const t = q(op.table);
+  const c = q(op.column);
+  const ch = op.changes;
+  const table = findTable(schema, op.table);
+  const current = table && findColumn(table, op.column);
+  const defaultOnly = Object.keys(ch).every((k) => k === 'default');
+  if (defaultOnly) return [`ALTER TABLE ${t} ALTER COLUMN ${c} ${ch.default === null || ch.default === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${ch.default}`}`];
+  if (!current || !table) throw new UnsupportedOperationError('mysql', `${describeOperation(op)}: the table's current definition is not known (MODIFY COLUMN restates the whole column)`);
+  if (ch.identity) throw new UnsupportedOperationError('mysql', `${describeOperation(op)}: MySQL has no identity columns (use autoincrement)`);
+  const next: Column = { ...current };
+  if (ch.type !== undefined) next.type = ch.type;
+  if (ch.nullable !== undefined) next.nullable = ch.nullable;
+  if (ch.default !== undefined) {
+    if (ch.default === null) delete next.default;
+    else next.default = ch.default;
+  }
+  if (ch.autoincrement !== undefined) next.autoincrement = ch.autoincrement;
+  if (ch.comment !== undefined) {
+    if (ch.comment === null) delete next.comment;
+    else next.comment = ch.comment;
+  }
+  const out: string[] = [];
+  const fill = next.default;
+  if (ch.nullable === false && fill !== undefined) out.push(`UPDATE ${t} SET ${c} = ${fill} WHERE ${c} IS NULL`);
+  out.push(`ALTER TABLE ${t} MODIFY COLUMN ${columnSql(next, table)}`);
+  return out;
+}
+
+function alterPrimaryKeySql(op: OperationOf<'alterPrimaryKey'>, schema: Schema): string[] {
+  const had = findTable(schema, op.table)?.primaryKey?.columns.length;
+  const parts = [...(had ? ['DROP PRIMARY KEY'] : []), ...(op.primaryKey ? [`ADD PRIMARY KEY (${columnList(op.primaryKey.columns)})`] : [])];
+  return parts.length ? [`ALTER TABLE ${q(op.table)} ${parts.join(', ')}`] : [];
+}
+
+/** A unique constraint is an index in MySQL; a foreign key and a check are dropped by their own words. */
+function dropConstraintSql(op: OperationOf<'dropConstraint'>, schema: Schema): string[] {
+  let name = 'name' in op.ref ? op.ref.name : undefined;
+  if (name === undefined) {
+    const table = findTable(schema, op.table);
+    const found = table && findConstraint(table, op.ref);
+    name = found?.name;
+    // A unique constraint is read back as a unique index: found by its columns.
+    if (!name && table && op.ref.type === 'unique' && 'columns' in op.ref) {
+      const cols = JSON.stringify(op.ref.columns);
+      name = table.indexes.find((i) => i.unique && JSON.stringify(i.columns) === cols)?.name;
+    }
+    if (!name) throw new UnsupportedOperationError('mysql', `${describeOperation(op)}: name the constraint to drop (it is not in the table's current definition)`);
+  }
+  const t = q(op.table);
+  switch (op.ref.type) {
+    case 'unique':
+      return [`ALTER TABLE ${t} DROP INDEX ${q(name)}`];
+    case 'foreignKey':
+      return [`ALTER TABLE ${t} DROP FOREIGN KEY ${q(name)}`];
+    case 'check':
+      return [`ALTER TABLE ${t} DROP CONSTRAINT ${q(name)}`];
+  }
+}
+
+/** A kind about something MySQL does not have. */
+const hasNo =
+  (what: string) =>
+  (op: Operation): never => {
+    throw new UnsupportedOperationError('mysql', `${describeOperation(op)}: MySQL has no ${what}`);
+  };
+
+const STATEMENTS: Handlers<string[], [schema: Schema]> = {
+  createTable: (op) => [createTableSql(op.table)],
+  dropTable: STANDARD_SQL.dropTable,
+  renameTable: STANDARD_SQL.renameTable,
+  addColumn: (op, schema) => [`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnSql(op.column, findTable(schema, op.table))}`],
+  dropColumn: STANDARD_SQL.dropColumn,
+  alterColumn: alterColumnSql,
+  renameColumn: STANDARD_SQL.renameColumn,
+  alterPrimaryKey: alterPrimaryKeySql,
+  createIndex: (op) => [createIndexSql(op)],
+  dropIndex: (op) => [`DROP INDEX ${q(op.name)} ON ${q(op.table)}`],
+  addConstraint: (op) => [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)}`],
+  // MySQL checks a constraint when it is added: there is nothing left to validate.
+  validateConstraint: () => [],
+  dropConstraint: dropConstraintSql,
+  setTableComment: (op) => [`ALTER TABLE ${q(op.table)} COMMENT = ${quoteMysqlLiteral(op.comment ?? '')}`],
+  createExtension: hasNo('extensions'),
+  dropExtension: hasNo('extensions'),
+  createEnum: hasNo('enum types (an enum is a column type: enum(\'a\',\'b\'))'),
+  dropEnum: hasNo('enum types'),
+  addEnumValue: hasNo('enum types (change the column type instead)'),
+  dropEnumValue: hasNo('enum types (change the column type instead)'),
+  execute: STANDARD_SQL.execute,
+};
+
+/** Whether a kind's SQL depends on the current schema. */
+export const NEEDS_SCHEMA: KindTable<boolean> = {
+  createTable: false,
+  dropTable: false,
+  renameTable: false,
+  addColumn: false,
+  dropColumn: false,
+  alterColumn: true,
+  renameColumn: false,
+  alterPrimaryKey: true,
+  createIndex: false,
+  dropIndex: false,
+  addConstraint: false,
+  validateConstraint: false,
+  dropConstraint: true,
+  setTableComment: false,
+  createExtension: false,
+  dropExtension: false,
+  createEnum: false,
+  dropEnum: false,
+  addEnumValue: false,
+  dropEnumValue: false,
+  execute: false,
+};
+
+/**
+ * Every statement in a phase of its own outside any transaction: MySQL commits DDL as it runs,
+ * so a statement is either done or not, and the runner records each as it completes. A revision
+ * of one statement needs no record between statements, and runs as usual.
+ */
+export function compileMysql(operations: readonly Operation[], schema: Schema): CompiledOperations {
+  const state = cloneSchema(schema);
+  const out = new PhaseBuilder();
+  for (const op of operations) {
+    for (const sql of dispatch(STATEMENTS, op, state)) out.add([sql], 'none');
+    try {
+      applyOperation(state, op);
+    } catch (error) {
+      if (!(error instanceof SchemaApplyError)) throw error;
+    }
+  }
+  const phases = out.statements.length > 1 ? out.result() : undefined;
+  return { statements: out.statements, foreignKeysOff: false, ...(phases ? { phases } : {}) };
+}

@@ -1,0 +1,103 @@
+/**
+ * MySQL and MariaDB types and defaults, normalised so that what a model declares (`integer`,
+ * `boolean`, `varchar(255)`, `now()`) compares equal to what information_schema reports back
+ * (`int(11)`, `tinyint(1)`, `varchar(255)`, `current_timestamp()`).
+ */
+import type { Column } from '../../schema/schema.js';
+import { mapOutsideStrings, stripOuterParens } from '../../sql/text.js';
+
+const ALIASES: Record<string, string> = {
+  integer: 'int',
+  int4: 'int',
+  int8: 'bigint',
+  int2: 'smallint',
+  int1: 'tinyint',
+  int3: 'mediumint',
+  middleint: 'mediumint',
+  bool: 'tinyint(1)',
+  boolean: 'tinyint(1)',
+  'double precision': 'double',
+  real: 'double',
+  float8: 'double',
+  float4: 'float',
+  numeric: 'decimal',
+  dec: 'decimal',
+  fixed: 'decimal',
+  'character varying': 'varchar',
+  character: 'char',
+  'long varchar': 'mediumtext',
+  long: 'mediumtext',
+};
+
+/** Integer types, whose display width (`int(11)`) says nothing about what they hold. */
+const INTEGER = /^(tinyint|smallint|mediumint|int|bigint)(\(\d+\))?( unsigned)?( zerofill)?$/;
+
+/**
+ * A type as information_schema's COLUMN_TYPE spells it, display widths dropped: `integer` →
+ * `int`, `int(11)` → `int`, `boolean` → `tinyint(1)`, `decimal` → `decimal(10,0)`, `char` →
+ * `char(1)`, `enum('a', 'b')` → `enum('a','b')`.
+ */
+export function normalizeMysqlType(type: string): string {
+  let t = mapOutsideStrings(type.trim().replace(/\s+/g, ' '), (s) => s.toLowerCase().replace(/\s*\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')'));
+  const base = /^([a-z ]+?)(\(.*\))?((?: unsigned| signed| zerofill)*)$/.exec(t);
+  if (base) {
+    const name = ALIASES[base[1]] ?? base[1];
+    t = `${name}${name.includes('(') ? '' : (base[2] ?? '')}${base[3].replace(/ signed/, '')}`;
+  }
+  if (t === 'tinyint(1)') return t;
+  const int = INTEGER.exec(t);
+  if (int) return `${int[1]}${int[3] ?? ''}${int[4] ?? ''}`;
+  if (t === 'decimal') return 'decimal(10,0)';
+  if (/^decimal\(\d+\)$/.test(t)) return t.replace(')', ',0)');
+  if (t === 'char' || t === 'binary') return `${t}(1)`;
+  if (t === 'bit') return 'bit(1)';
+  if (t === 'json' || t === 'datetime(0)' || t === 'timestamp(0)' || t === 'time(0)') return t.replace('(0)', '');
+  return t;
+}
+
+/** Types whose defaults are numbers, written without quotes. */
+const NUMERIC = /^(tinyint|smallint|mediumint|int|bigint|decimal|float|double|bit)/;
+
+/** The current time, in every spelling MySQL and MariaDB take, with its precision. */
+const NOW = /^(?:current_timestamp|now|localtime|localtimestamp)(?:\s*\(\s*(\d*)\s*\))?$/i;
+
+/**
+ * A default as MariaDB reports it in information_schema (string literals quoted, `NULL` for
+ * none, `current_timestamp()`), for comparison: the current time as `CURRENT_TIMESTAMP[(p)]`,
+ * numbers as numbers (`'5'` on an integer column is `5`; `1.50` is `1.5`), booleans as 1 and 0,
+ * keywords lower case outside string literals.
+ */
+export function normalizeMysqlDefault(expression: string | undefined, column?: Pick<Column, 'type'>): string | undefined {
+  if (expression === undefined) return undefined;
+  let s = stripOuterParens(expression.trim());
+  if (/^null$/i.test(s)) return undefined;
+  const now = NOW.exec(s);
+  if (now) return now[1] && now[1] !== '0' ? `CURRENT_TIMESTAMP(${now[1]})` : 'CURRENT_TIMESTAMP';
+  if (/^true$/i.test(s)) return '1';
+  if (/^false$/i.test(s)) return '0';
+  const type = column ? normalizeMysqlType(column.type) : '';
+  if (NUMERIC.test(type)) {
+    const quoted = /^'(-?[\d.]+(?:e[-+]?\d+)?)'$/i.exec(s);
+    if (quoted) s = quoted[1];
+    if (/^-?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(s)) return String(Number(s));
+    const bits = /^b'([01]+)'$/i.exec(s);
+    if (bits) return String(parseInt(bits[1], 2));
+  }
+  return mapOutsideStrings(s, (other) => other.toLowerCase().replace(/\s+/g, ' '));
+}
+
+/**
+ * A CHECK expression as MySQL reports it back, for comparison: names unquoted, keywords lower
+ * case and spacing dropped outside string literals, outer parentheses removed.
+ */
+export function normalizeMysqlExpression(expression: string): string {
+  const s = mapOutsideStrings(stripOuterParens(expression), (other) =>
+    other
+      .replace(/`((?:[^`]|``)*)`/g, (_m, name: string) => name.replace(/``/g, '`'))
+      .replace(/"((?:[^"]|"")*)"/g, (_m, name: string) => name.replace(/""/g, '"'))
+      .toLowerCase()
+      .replace(/\s+/g, ' ')
+      .replace(/\s*([(),<>=!+\-*/])\s*/g, '$1'),
+  );
+  return stripOuterParens(s);
+}
