@@ -48,7 +48,7 @@ export async function underRunLock<T>(project: Project, conn: Connection, option
     if (!(error instanceof LockWaitError)) throw error;
     throw new MigratorError(
       `could not take the migration lock on ${project.displayName} within lockWait (${wait / 1000} s): another migrator run holds it, ${error.holder}. ` +
-        'If that run is stuck, end it (SELECT pg_terminate_backend(<pid>)), or raise "lockWait" in the config',
+        `If that run is stuck, end it${conn.dialect.endSession ? ` (${conn.dialect.endSession})` : ''}, or raise "lockWait" in the config`,
       { cause: error, code: 'LOCK_WAIT' },
     );
   }

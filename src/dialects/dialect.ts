@@ -190,6 +190,8 @@ export interface Dialect {
    * (`assignments`: `"col" = value`). Absent: the standard `ON CONFLICT (keys) DO UPDATE SET …`.
    */
   upsert?(keyColumns: readonly string[], assignments: readonly string[]): string;
+  /** The statement that ends another session, for messages about a stuck holder (`KILL <id>`). */
+  readonly endSession?: string;
   /** Offline-script statements that set the timeouts a run would set (PostgreSQL's `SET lock_timeout`). */
   timeoutsScript?(timeouts: Timeouts): string[];
   /** Offline-script statements that stand for `foreignKeysOff` around one revision's transaction. */

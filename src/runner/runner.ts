@@ -618,7 +618,8 @@ export async function renderSteps(
       const inTransactions = transactional && !options.singleTransaction;
       groups.forEach((phase, k) => {
         const last = k === groups.length - 1;
-        if (phases) body.push(...sqlComment(`phase ${k + 1} of ${phases.length}${phase.transaction ? '' : ', outside a transaction'}`));
+        // Without transactional DDL every statement stands alone: the phases say nothing more.
+        if (phases && transactional) body.push(...sqlComment(`phase ${k + 1} of ${phases.length}${phase.transaction ? '' : ', outside a transaction'}`));
         if (inTransactions && phase.transaction) body.push('BEGIN;');
         for (let i = phase.from; i < phase.to; i++) {
           for (const a of compiled.assertions ?? []) if (a.at === i) body.push(...sqlComment(`must count 0, or the run stops here: ${a.query}`));
@@ -636,6 +637,15 @@ export async function renderSteps(
     await replica?.close();
   }
   const out: string[] = [];
+  if (!transactional) {
+    out.push(
+      ...sqlComment(
+        `${dialect.title} commits each statement as it runs: if one fails, the statements before it stay applied and the version table is not moved.\n` +
+          "Fix the cause and run the rest of that revision by hand, then its last statements, which move the version table.",
+      ),
+      '',
+    );
+  }
   // The bounds an online run sets on each statement's wait for a lock and its run.
   const timeouts = options.timeouts && dialect.timeoutsScript ? dialect.timeoutsScript(options.timeouts) : [];
   if (timeouts.length) out.push(...timeouts.map(statement), '');

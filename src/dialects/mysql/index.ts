@@ -152,7 +152,8 @@ function timeoutsSql(timeouts: Timeouts, flavor: Flavor): string[] {
     const s = Math.max(1, Math.ceil(timeouts.lockTimeout / 1000));
     out.push(`SET SESSION lock_wait_timeout = ${s}`, `SET SESSION innodb_lock_wait_timeout = ${s}`);
   }
-  if (timeouts.statementTimeout !== undefined) {
+  // MariaDB bounds every statement; MySQL only SELECTs (max_execution_time). None: the server's own.
+  if (timeouts.statementTimeout) {
     const ms = Math.max(0, Math.round(timeouts.statementTimeout));
     out.push(flavor === 'mariadb' ? `SET SESSION max_statement_time = ${ms / 1000}` : `SET SESSION max_execution_time = ${ms}`);
   }
@@ -206,6 +207,7 @@ export const mysqlDialect: Dialect = {
   upsert: (_keys, assignments) => `ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`,
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
   timeoutsScript: (timeouts) => timeoutsSql(timeouts, 'mariadb'),
+  endSession: 'KILL <connection id>',
   // Times as DATETIME(3) in UTC (every connection sets its time zone to UTC).
   clock: {
     type: 'datetime(3)',

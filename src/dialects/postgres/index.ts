@@ -348,6 +348,7 @@ export const postgresDialect: Dialect = {
   fitModels: fitIdentifiers,
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
   timeoutsScript: timeoutsSql,
+  endSession: 'SELECT pg_terminate_backend(<pid>)',
   clock: {
     type: 'timestamptz',
     now: 'clock_timestamp()',

@@ -1,0 +1,255 @@
+/**
+ * The runner on MySQL/MariaDB, end to end through the built CLI, on a fresh database
+ * (test/support/mysql.ts; an unreachable server fails the file):
+ *
+ *  (a) migrate, history, downgrade one step and to base, with the database's own catalog checked;
+ *  (b) a revision failing halfway: MySQL commits each statement, so the message says which ran;
+ *      the version table stays, the progress row says where; a rerun resumes at the failed
+ *      statement without running the first again; a file changed since is refused; `stamp`
+ *      settles a revision finished by hand;
+ *  (c) 6 concurrent `migrate` processes: GET_LOCK serialises them, each revision runs once;
+ *  (d) a run lock held elsewhere: `lockWait` bounds the wait and the holder is named;
+ *  (e) offline SQL with no server: backticks, the non-transactional warning, MODIFY COLUMN
+ *      restating the column from the replayed history;
+ *  (f) a server that cannot be reached: one line, the password masked.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import mysql from 'mysql2/promise';
+import { CLI, TempProject, explain, type RunResult } from './helpers.ts';
+import { createMysqlTestDatabase, type TestMysqlDatabase } from '../support/mysql.ts';
+
+delete process.env.FORCE_COLOR;
+
+let db: TestMysqlDatabase;
+const projects: TempProject[] = [];
+
+before(async () => {
+  db = await createMysqlTestDatabase('migrator_runner');
+});
+after(async () => {
+  for (const p of projects) p.remove('.');
+  await db?.drop();
+});
+
+/** Drops every table, so that each part starts from an empty database. */
+async function emptyDatabase(): Promise<void> {
+  const tables = await db.query<{ name: string }>("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'");
+  if (tables.length) await db.query(`SET FOREIGN_KEY_CHECKS = 0; DROP TABLE ${tables.map((t) => `\`${t.name}\``).join(', ')}; SET FOREIGN_KEY_CHECKS = 1`);
+}
+
+function project(url = db.url, extra = ''): TempProject {
+  const p = new TempProject('migrator-mysql-');
+  projects.push(p);
+  p.write('migrator.config.ts', `export default { database: ${JSON.stringify(url)}, models: ['entities/*.ts'], versions: 'versions'${extra} };\n`);
+  return p;
+}
+
+/** A revision file whose upgrade and downgrade are the given `op` calls. */
+function revision(id: string, down: string | null, up: string[], downgrade: string[]): string {
+  return `import type { Operations } from 'migrator';
+
+export const revision = '${id}';
+export const downRevision: string | null = ${down === null ? 'null' : `'${down}'`};
+
+export async function upgrade(op: Operations): Promise<void> {
+${up.map((s) => `  await op.${s};`).join('\n')}
+}
+
+export async function downgrade(op: Operations): Promise<void> {
+${downgrade.map((s) => `  await op.${s};`).join('\n')}
+}
+`;
+}
+
+const columnsOf = async (table: string): Promise<string[]> =>
+  (
+    await db.query<{ c: string }>(
+      "SELECT CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IS_NULLABLE, ' ', COALESCE(COLUMN_DEFAULT, '-'), ' ', EXTRA) AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+      [table],
+    )
+  ).map((r) => r.c.trim());
+
+const tablesNow = async (): Promise<string[]> =>
+  (await db.query<{ name: string }>("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME")).map((r) => r.name);
+
+const USERS = `createTable('users', { columns: [
+    { name: 'id', type: 'int', nullable: false, autoincrement: true },
+    { name: 'email', type: 'varchar(255)', nullable: false },
+    { name: 'name', type: 'varchar(100)', nullable: true, default: "'anon'" },
+    { name: 'created', type: 'datetime(6)', nullable: false, default: 'CURRENT_TIMESTAMP(6)' },
+  ], primaryKey: { columns: ['id'] } })`;
+const POSTS = `createTable('posts', { columns: [
+    { name: 'id', type: 'int', nullable: false, autoincrement: true },
+    { name: 'user_id', type: 'int', nullable: false },
+    { name: 'body', type: 'text', nullable: true },
+  ], primaryKey: { columns: ['id'] },
+  foreignKeys: [{ name: 'posts_user', columns: ['user_id'], referencedTable: 'users', referencedColumns: ['id'], onDelete: 'CASCADE' }] })`;
+
+describe('MySQL runner', () => {
+  test('(a) migrate, history and downgrade move the catalog and the version table', async () => {
+    await emptyDatabase();
+    const p = project();
+    p.write('versions/a1_first.ts', revision('a1', null, [USERS, "createIndex('users', { name: 'users_email', columns: ['email'], unique: true })", POSTS], ["dropTable('posts')", "dropTable('users')"]));
+    p.write(
+      'versions/b2_second.ts',
+      revision(
+        'b2',
+        'a1',
+        [
+          "addColumn('users', { name: 'age', type: 'int', nullable: true })",
+          `execute("INSERT INTO users (email, name) VALUES ('a@b.c', NULL), ('semi;colon', 'it''s'); UPDATE users SET age = 3")`,
+          "alterColumn('users', 'name', { nullable: false })",
+        ],
+        ["alterColumn('users', 'name', { nullable: true })", "dropColumn('users', 'age')"],
+      ),
+    );
+    const up = p.ok(['migrate']);
+    assert.equal(up.stdout, 'Applied  a1\nApplied  b2\nDatabase is now at b2.\n');
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'posts', 'users']);
+    assert.deepEqual(await columnsOf('users'), [
+      'id int(11) NO - auto_increment',
+      'email varchar(255) NO -',
+      "name varchar(100) NO 'anon'",
+      'created datetime(6) NO current_timestamp(6)',
+      'age int(11) YES NULL',
+    ]);
+    // The NULL was filled with the default before NOT NULL was set; the script's `;` inside a literal stayed in it.
+    assert.deepEqual(await db.query('SELECT email, name, age FROM users ORDER BY id'), [
+      { email: 'a@b.c', name: 'anon', age: 3 },
+      { email: 'semi;colon', name: "it's", age: 3 },
+    ]);
+    const history = await db.query<{ revision: string; direction: string; duration_ms: number }>('SELECT revision, direction, duration_ms FROM migrator_history ORDER BY id');
+    assert.deepEqual(history.map((h) => `${h.revision} ${h.direction}`), ['a1 up', 'b2 up']);
+    assert.ok(history.every((h) => Number(h.duration_ms) >= 0));
+    assert.equal(p.ok(['current']).stdout, 'b2 (head)\n');
+
+    p.ok(['downgrade', '-1']);
+    assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'a1' }]);
+    assert.deepEqual(await columnsOf('users'), ['id int(11) NO - auto_increment', 'email varchar(255) NO -', "name varchar(100) YES 'anon'", 'created datetime(6) NO current_timestamp(6)']);
+    p.ok(['downgrade', 'base']);
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version']);
+    assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), []);
+  });
+
+  test('(b) a revision failing halfway says which statements ran, resumes where it stopped, and stamp settles it', async () => {
+    await emptyDatabase();
+    const p = project();
+    p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
+    p.write(
+      'versions/c3_third.ts',
+      revision(
+        'c3',
+        'a1',
+        ["addColumn('users', { name: 'nick', type: 'varchar(20)', nullable: true })", "createIndex('users', { name: 'users_email', columns: ['email'], unique: true })", "addColumn('users', { name: 'zzz', type: 'int', nullable: true })"],
+        ["dropColumn('users', 'zzz')", "dropIndex('users', 'users_email')", "dropColumn('users', 'nick')"],
+      ),
+    );
+    p.ok(['upgrade', 'a1']);
+    await db.query("INSERT INTO users (email) VALUES ('dup@x'), ('dup@x')");
+
+    const failed = p.run(['migrate']);
+    assert.equal(failed.status, 2, explain(failed, 'to exit 2'));
+    assert.match(
+      failed.stderr,
+      /^error: upgrade a1 -> c3 failed; revision c3 \(\S+c3_third\.ts\) stopped at its statement 2 of 3: MySQL commits each statement as it runs, so its statement 1 ran and is kept \(recorded in table migrator_version_progress; the version table is unchanged\)\. Fix the cause and rerun to resume at statement 2, or finish the revision by hand and run `migrator stamp c3`: Duplicate entry 'dup@x' for key 'users_email' \(in statement: CREATE UNIQUE INDEX `users_email` ON `users` \(`email`\)\)\n/,
+    );
+    assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'a1' }]);
+    assert.deepEqual(await db.query('SELECT version_num, direction, phase, started FROM migrator_version_progress'), [{ version_num: 'c3', direction: 'up', phase: 1, started: 1 }]);
+    assert.ok((await columnsOf('users')).some((c) => c.startsWith('nick ')));
+
+    // The cause fixed, a rerun resumes at statement 2: statement 1 (ADD COLUMN nick) is not run again.
+    await db.query("DELETE FROM users WHERE email = 'dup@x' LIMIT 1");
+    const resumed = p.ok(['migrate']);
+    assert.match(resumed.stderr, /revision c3 resumes at phase 2 of 3, where an earlier run stopped/);
+    assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'c3' }]);
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'users']);
+    assert.deepEqual((await db.query<{ r: string }>("SELECT CONCAT(revision, ' ', direction) AS r FROM migrator_history ORDER BY id")).map((x) => x.r), ['a1 up', 'c3 up']);
+
+    // Down halfway, then the file edited: refused; finished by hand, then stamped.
+    p.ok(['downgrade', 'a1']);
+    p.ok(['upgrade', 'c3']);
+    await db.query('ALTER TABLE users DROP INDEX users_email');
+    await db.query("INSERT INTO users (email) VALUES ('twice'), ('twice')");
+    await db.query('ALTER TABLE users DROP COLUMN zzz, DROP COLUMN nick');
+    await db.query('UPDATE migrator_version SET version_num = ?', ['a1']);
+    assert.equal(p.run(['upgrade', 'c3']).status, 2);
+    p.write('versions/c3_third.ts', p.read('versions/c3_third.ts').replace("nullable: true })\", \"createIndex", 'nullable: true })", "createIndex').replace("name: 'zzz', type: 'int'", "name: 'zzz', type: 'bigint'"));
+    const changed = p.run(['upgrade', 'c3']);
+    assert.equal(changed.status, 2, explain(changed, 'to exit 2'));
+    assert.match(changed.stderr, /^error: revision c3 \(\S+\) stopped halfway in an earlier run \(before its phase 2\), and its statements have changed since; restore the file as it was and rerun, or finish the revision by hand and run `migrator stamp c3`\n$/);
+    await db.query("DELETE FROM users WHERE email = 'twice' LIMIT 1");
+    await db.query('ALTER TABLE users ADD UNIQUE INDEX users_email (email), ADD COLUMN zzz bigint NULL');
+    p.ok(['stamp', 'c3']);
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'users']);
+    assert.equal(p.ok(['migrate']).stdout, 'Nothing to do: the database is at c3.\n');
+  });
+
+  test('(c) concurrent runs: each revision once', async () => {
+    await emptyDatabase();
+    const p = project();
+    await db.query('CREATE TABLE applied (revision varchar(10) NOT NULL)');
+    const ids = Array.from({ length: 12 }, (_, i) => `r${String(i + 1).padStart(2, '0')}`);
+    ids.forEach((id, i) =>
+      p.write(`versions/${id}.ts`, revision(id, i === 0 ? null : ids[i - 1], [`createTable('t_${id}', { columns: [{ name: 'id', type: 'int', nullable: false }] })`, `execute("INSERT INTO applied VALUES ('${id}')")`], [`dropTable('t_${id}')`])),
+    );
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        new Promise<RunResult>((resolve) => {
+          const child = spawn(process.execPath, [CLI, 'migrate'], { cwd: p.dir, env: { ...process.env, DATABASE_URL: '' } });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (d) => (stdout += d));
+          child.stderr.on('data', (d) => (stderr += d));
+          child.on('close', (status) => resolve({ status: status ?? -1, stdout, stderr, command: 'migrator migrate' }));
+        }),
+      ),
+    );
+    for (const r of runs) assert.equal(r.status, 0, explain(r, 'to exit 0'));
+    assert.deepEqual((await db.query<{ revision: string }>('SELECT revision FROM applied ORDER BY revision')).map((r) => r.revision), ids);
+    assert.equal(runs.reduce((n, r) => n + (r.stdout.match(/^Applied/gm)?.length ?? 0), 0), 12);
+    assert.equal((await db.query<{ n: number }>("SELECT count(*) AS n FROM migrator_history WHERE direction = 'up'"))[0].n, 12);
+  });
+
+  test('(d) a run lock held elsewhere: the wait is bounded and the holder named', async () => {
+    await emptyDatabase();
+    const p = project(db.url, ", lockWait: '1s'");
+    p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
+    const holder = await mysql.createConnection({ uri: db.url });
+    try {
+      const [[{ id }]] = (await holder.query('SELECT CONNECTION_ID() AS id')) as unknown as [{ id: number }[]];
+      await holder.query('SELECT GET_LOCK(?, 0)', [`migrator:${db.name}`]);
+      const r = p.run(['migrate']);
+      assert.equal(r.status, 2, explain(r, 'to exit 2'));
+      assert.match(r.stderr, new RegExp(`^Waiting for the migration lock on mysql://root@[^ ]+/${db.name}, held by connection ${id} \\(root@`));
+      assert.match(r.stderr, new RegExp(`\nerror: could not take the migration lock on mysql://root@[^ ]+/${db.name} within lockWait \\(1 s\\): another migrator run holds it, connection ${id} \\(root@[^)]*\\)\\. If that run is stuck, end it \\(KILL <connection id>\\), or raise "lockWait" in the config\n$`));
+      assert.deepEqual(await tablesNow(), []);
+    } finally {
+      await holder.end();
+    }
+    p.ok(['migrate']);
+  });
+
+  test('(e) offline SQL needs no server and says what MySQL does not do', () => {
+    const p = project('mysql://app:Sup3r-s3cret@127.0.0.1:1/nowhere');
+    p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
+    p.write('versions/b2_second.ts', revision('b2', 'a1', ["alterColumn('users', 'name', { nullable: false })"], ["alterColumn('users', 'name', { nullable: true })"]));
+    const r = p.ok(['upgrade', 'head', '--sql']);
+    assert.match(r.stdout, /^-- MySQL commits each statement as it runs: if one fails, the statements before it stay applied and the version table is not moved\.\n/);
+    assert.match(r.stdout, /\nCREATE TABLE `users` \(`id` int NOT NULL AUTO_INCREMENT, `email` varchar\(255\) NOT NULL, `name` varchar\(100\) NULL DEFAULT 'anon', `created` datetime\(6\) NOT NULL DEFAULT CURRENT_TIMESTAMP\(6\), PRIMARY KEY \(`id`\)\);\n/);
+    assert.match(r.stdout, /\nUPDATE `users` SET `name` = 'anon' WHERE `name` IS NULL;\nALTER TABLE `users` MODIFY COLUMN `name` varchar\(100\) NOT NULL DEFAULT 'anon';\nUPDATE `migrator_version` SET `version_num` = 'b2' WHERE `version_num` = 'a1';\n/);
+    assert.doesNotMatch(r.stdout, /BEGIN|COMMIT|"/);
+    assert.doesNotMatch(r.stdout + r.stderr, /Sup3r-s3cret/);
+  });
+
+  test('(f) a server that cannot be reached: one line, the password masked', () => {
+    const p = project('mysql://app:Sup3r-s3cret@127.0.0.1:1/nowhere');
+    p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
+    const r = p.run(['migrate']);
+    assert.notEqual(r.status, 0);
+    assert.equal(r.stderr.trim().split('\n').length, 1, explain(r, 'one line'));
+    assert.match(r.stderr, /mysql:\/\/app:\*\*\*@127\.0\.0\.1:1\/nowhere/);
+    assert.doesNotMatch(r.stderr, /Sup3r-s3cret/);
+  });
+});

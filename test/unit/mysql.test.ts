@@ -1,0 +1,187 @@
+/**
+ * The MySQL dialect's pure parts: URLs, type/default/expression normalisation, script splitting,
+ * fitting models, and the compiler's SQL (quoting, one phase per statement, what it refuses).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { maskUrl, parseDatabaseUrl } from '../../src/dialects/index.js';
+import { compileMysql } from '../../src/dialects/mysql/compiler.js';
+import { fitMysqlModels } from '../../src/dialects/mysql/fit.js';
+import { splitScript } from '../../src/dialects/mysql/script.js';
+import { normalizeMysqlDefault, normalizeMysqlExpression, normalizeMysqlType } from '../../src/dialects/mysql/types.js';
+import { quoteMysqlIdentifier, quoteMysqlLiteral } from '../../src/dialects/mysql/quote.js';
+import { UnsupportedOperationError } from '../../src/dialects/dialect.js';
+import { MigratorError } from '../../src/errors.js';
+import type { Operation } from '../../src/operations/operation.js';
+import type { Schema, Table } from '../../src/schema/schema.js';
+
+describe('MySQL URLs', () => {
+  it('reads user, password, host, port and database, decoded', () => {
+    const { location, display } = parseDatabaseUrl('mysql://app:p%40ss/w@db.example.com:3307/shop', '/tmp');
+    assert.deepEqual(JSON.parse(location), { database: 'shop', host: 'db.example.com', port: 3307, user: 'app', password: 'p@ss/w' });
+    assert.equal(display, 'mysql://app:***@db.example.com:3307/shop');
+  });
+
+  it('takes mariadb:// alike, a socket and ssl', () => {
+    const { location } = parseDatabaseUrl('mariadb://root@/app?socket=/run/mysqld/mysqld.sock&ssl=true', '/tmp');
+    assert.deepEqual(JSON.parse(location), { database: 'app', user: 'root', socketPath: '/run/mysqld/mysqld.sock', ssl: {} });
+  });
+
+  it('refuses a URL without a database or with an unknown parameter, the password masked', () => {
+    assert.throws(() => parseDatabaseUrl('mysql://u:Secr3t@h:3306', '/tmp'), (e: unknown) => e instanceof MigratorError && /names no database/.test(e.message) && !e.message.includes('Secr3t'));
+    assert.throws(() => parseDatabaseUrl('mysql://u:Secr3t@h/db?charset=latin1', '/tmp'), (e: unknown) => e instanceof MigratorError && /parameter "charset" is not known/.test(e.message) && !e.message.includes('Secr3t'));
+    assert.equal(maskUrl('mysql://u:Secr3t@h/db'), 'mysql://u:***@h/db');
+  });
+});
+
+describe('MySQL quoting', () => {
+  it('doubles backticks in names, quotes and backslashes in literals', () => {
+    assert.equal(quoteMysqlIdentifier('a`b'), '`a``b`');
+    assert.equal(quoteMysqlLiteral("it's \\ back"), "'it''s \\\\ back'");
+  });
+});
+
+describe('MySQL types and defaults compare as the server reports them', () => {
+  const types: [string, string][] = [
+    ['integer', 'int'],
+    ['INT(11)', 'int'],
+    ['int(10) unsigned', 'int unsigned'],
+    ['bigint(20)', 'bigint'],
+    ['boolean', 'tinyint(1)'],
+    ['tinyint(1)', 'tinyint(1)'],
+    ['tinyint(4)', 'tinyint'],
+    ['VARCHAR( 255 )', 'varchar(255)'],
+    ['character varying(20)', 'varchar(20)'],
+    ['decimal', 'decimal(10,0)'],
+    ['numeric(10, 2)', 'decimal(10,2)'],
+    ['double precision', 'double'],
+    ['char', 'char(1)'],
+    ['datetime(0)', 'datetime'],
+    ["enum('a', 'B c')", "enum('a','B c')"],
+  ];
+  for (const [declared, reported] of types) {
+    it(`${declared} → ${reported}`, () => assert.equal(normalizeMysqlType(declared), reported));
+  }
+
+  it('defaults: the current time, numbers, booleans, NULL', () => {
+    assert.equal(normalizeMysqlDefault('current_timestamp()', { type: 'datetime' }), 'CURRENT_TIMESTAMP');
+    assert.equal(normalizeMysqlDefault('now(6)', { type: 'datetime(6)' }), 'CURRENT_TIMESTAMP(6)');
+    assert.equal(normalizeMysqlDefault("'5'", { type: 'int' }), '5');
+    assert.equal(normalizeMysqlDefault('1.50', { type: 'decimal(10,2)' }), '1.5');
+    assert.equal(normalizeMysqlDefault('true', { type: 'tinyint(1)' }), '1');
+    assert.equal(normalizeMysqlDefault('NULL', { type: 'int' }), undefined);
+    assert.equal(normalizeMysqlDefault("'5'", { type: 'varchar(5)' }), "'5'");
+    assert.equal(normalizeMysqlDefault("'It''s'", { type: 'text' }), "'It''s'");
+  });
+
+  it('checks: names unquoted, spacing and case outside literals ignored', () => {
+    assert.equal(normalizeMysqlExpression('(`price` > 0)'), normalizeMysqlExpression('"price">0'));
+    assert.equal(normalizeMysqlExpression("`status` IN ('A B', 'c')"), normalizeMysqlExpression("status in ('A B','c')"));
+    assert.notEqual(normalizeMysqlExpression("`s` = 'A'"), normalizeMysqlExpression("`s` = 'a'"));
+  });
+});
+
+describe('MySQL scripts split into statements', () => {
+  it('at semicolons outside literals, names and comments', () => {
+    assert.deepEqual(splitScript("INSERT INTO t VALUES ('a;b', \"c;\\\"d\"); -- x; y\nUPDATE `we;ird` SET a = 1; /* ; */ ;# z;\n"), [
+      "INSERT INTO t VALUES ('a;b', \"c;\\\"d\")",
+      '-- x; y\nUPDATE `we;ird` SET a = 1',
+    ]);
+  });
+});
+
+describe('MySQL models fitted as the server keeps them', () => {
+  it('folds unique constraints into unique indexes and drops the primary key name', () => {
+    const t: Table = {
+      name: 'users',
+      columns: [{ name: 'email', type: 'varchar(255)', nullable: false }],
+      primaryKey: { name: 'PK_users', columns: ['email'] },
+      indexes: [],
+      uniques: [{ name: 'UQ_x', columns: ['email'] }, { columns: ['email', 'id'] }],
+      checks: [],
+      foreignKeys: [],
+    };
+    const schema: Schema = { tables: [t] };
+    fitMysqlModels(schema);
+    assert.deepEqual(t.primaryKey, { columns: ['email'] });
+    assert.deepEqual(t.uniques, []);
+    assert.deepEqual(t.indexes, [
+      { name: 'UQ_x', columns: ['email'], unique: true },
+      { name: 'email', columns: ['email', 'id'], unique: true },
+    ]);
+  });
+
+  it('refuses names over 64 characters, naming them', () => {
+    const long = 'x'.repeat(65);
+    assert.throws(() => fitMysqlModels({ tables: [{ name: long, columns: [], indexes: [], uniques: [], checks: [], foreignKeys: [] }] }), /at most 64 characters.*table "x{65}" \(65 characters\)/);
+  });
+});
+
+describe('MySQL compiler', () => {
+  const users: Table = {
+    name: 'users',
+    columns: [
+      { name: 'id', type: 'int', nullable: false, autoincrement: true },
+      { name: 'na`me', type: 'varchar(20)', nullable: true, default: "'x'", comment: "it's" },
+    ],
+    primaryKey: { columns: ['id'] },
+    indexes: [],
+    uniques: [],
+    checks: [],
+    foreignKeys: [],
+    native: { dialect: 'mysql', columns: { 'na`me': { collation: 'utf8mb4_bin' } } } as Table['native'],
+  };
+
+  it('quotes every name in backticks and makes each statement a phase outside a transaction', () => {
+    const ops: Operation[] = [
+      { kind: 'createTable', table: { ...users, native: undefined } },
+      { kind: 'createIndex', table: 'users', index: { name: 'by`name', columns: [{ column: 'na`me', length: 10 }, { column: 'id', order: 'desc' }], unique: false } },
+    ];
+    const out = compileMysql(ops, { tables: [] });
+    assert.deepEqual(out.statements, [
+      "CREATE TABLE `users` (`id` int NOT NULL AUTO_INCREMENT, `na``me` varchar(20) NULL DEFAULT 'x' COMMENT 'it''s', PRIMARY KEY (`id`))",
+      'CREATE INDEX `by``name` ON `users` (`na``me`(10), `id` DESC)',
+    ]);
+    assert.deepEqual(out.phases, [
+      { from: 0, to: 1, transaction: false },
+      { from: 1, to: 2, transaction: false },
+    ]);
+  });
+
+  it('restates the whole column on MODIFY, collation kept, NULLs filled first', () => {
+    const out = compileMysql([{ kind: 'alterColumn', table: 'users', column: 'na`me', changes: { nullable: false } }], { tables: [users] });
+    assert.deepEqual(out.statements, [
+      "UPDATE `users` SET `na``me` = 'x' WHERE `na``me` IS NULL",
+      "ALTER TABLE `users` MODIFY COLUMN `na``me` varchar(20) COLLATE utf8mb4_bin NOT NULL DEFAULT 'x' COMMENT 'it''s'",
+    ]);
+    assert.deepEqual(compileMysql([{ kind: 'alterColumn', table: 'users', column: 'id', changes: { default: '5' } }], { tables: [users] }).statements, ['ALTER TABLE `users` ALTER COLUMN `id` SET DEFAULT 5']);
+  });
+
+  it('drops each kind of constraint and index in its own words', () => {
+    const ops: Operation[] = [
+      { kind: 'dropConstraint', table: 'users', ref: { type: 'foreignKey', name: 'fk' } },
+      { kind: 'dropConstraint', table: 'users', ref: { type: 'unique', name: 'uq' } },
+      { kind: 'dropConstraint', table: 'users', ref: { type: 'check', name: 'ck' } },
+      { kind: 'dropIndex', table: 'users', name: 'ix' },
+    ];
+    assert.deepEqual(compileMysql(ops, { tables: [] }).statements, [
+      'ALTER TABLE `users` DROP FOREIGN KEY `fk`',
+      'ALTER TABLE `users` DROP INDEX `uq`',
+      'ALTER TABLE `users` DROP CONSTRAINT `ck`',
+      'DROP INDEX `ix` ON `users`',
+    ]);
+  });
+
+  it('a revision of one statement needs no phases', () => {
+    assert.equal(compileMysql([{ kind: 'dropTable', table: 'users' }], { tables: [] }).phases, undefined);
+  });
+
+  it('refuses what MySQL does not have', () => {
+    const refused = (op: Operation, pattern: RegExp): void => assert.throws(() => compileMysql([op], { tables: [users] }), (e: unknown) => e instanceof UnsupportedOperationError && pattern.test(e.message));
+    refused({ kind: 'createExtension', name: 'citext' }, /MySQL has no extensions/);
+    refused({ kind: 'createEnum', enum: { name: 'mood', values: ['a'] } }, /MySQL has no enum types/);
+    refused({ kind: 'createIndex', table: 'users', index: { name: 'p', columns: ['id'], unique: false, where: 'id > 0' } }, /no partial indexes/);
+    refused({ kind: 'createIndex', table: 'users', index: { name: 'g', columns: ['id'], unique: false, using: 'gin' } }, /USING gin/);
+    refused({ kind: 'alterColumn', table: 'missing', column: 'x', changes: { nullable: false } }, /current definition is not known/);
+  });
+});
