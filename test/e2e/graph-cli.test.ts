@@ -1,6 +1,6 @@
 /**
- * The revision graph through the built CLI (`dist/cli/main.js`), on SQLite and on PostgreSQL:
- * the same test bodies run on both. Build first: `npx tsc -p tsconfig.json`.
+ * The revision graph through the built CLI (`dist/cli/main.js`), on SQLite, PostgreSQL and
+ * MySQL/MariaDB: the same test bodies run on each. Build first: `npx tsc -p tsconfig.json`.
  *
  * The project has two version folders, two modules:
  *
@@ -14,13 +14,14 @@
  * `SELECT version_num FROM migrator_version` after each command, and the tables the revisions
  * create show that each revision really ran (or was really reverted).
  *
- * PostgreSQL: one database for the file (test/support/pg.ts), emptied before each test, dropped
- * at the end; an unreachable server fails the file, never skips it.
+ * PostgreSQL and MySQL: one database each for the file (test/support/pg.ts, mysql.ts), emptied
+ * before each test, dropped at the end; an unreachable server fails the file, never skips it.
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { createMysqlTestDatabase, type TestMysqlDatabase } from '../support/mysql.ts';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
-import { type Backend, GraphProject, lines, postgres, replayVersionSql, revisionSource, sqlite } from './graph-helpers.ts';
+import { type Backend, GraphProject, lines, mysql, postgres, replayVersionSql, revisionSource, sqlite } from './graph-helpers.ts';
 import { undated } from './helpers.ts';
 
 const C1 = 'c01e00000001';
@@ -36,11 +37,14 @@ const ALL_TABLES = ['core_orgs', 'core_users', 'crm_contacts', 'crm_deals'];
 const CORE_TABLES = ['core_orgs', 'core_users'];
 
 let pg: TestDatabase | undefined;
+let my: TestMysqlDatabase | undefined;
 before(async () => {
   pg = await createTestDatabase('migrator_graph');
+  my = await createMysqlTestDatabase('migrator_graph');
 });
 after(async () => {
   await pg?.drop();
+  await my?.drop();
 });
 
 const made: GraphProject[] = [];
@@ -88,7 +92,7 @@ function assertNewestFirst(list: Info[]): void {
   }
 }
 
-for (const backend of [sqlite, postgres(() => pg!)]) {
+for (const backend of [sqlite, postgres(() => pg!), mysql(() => my!)]) {
   describe(`revision graph commands on ${backend.name}`, () => {
     let p: GraphProject;
     beforeEach(async () => {
@@ -266,21 +270,21 @@ for (const backend of [sqlite, postgres(() => pg!)]) {
       await step(['stamp', 'base'], [], []);
 
       const sql = p.ok('stamp', '--sql', 'crm@head').stdout;
-      assert.match(sql, /CREATE TABLE (IF NOT EXISTS )?"?migrator_version"?/);
+      assert.match(sql, /CREATE TABLE (IF NOT EXISTS )?["`]?migrator_version["`]?/);
       assert.deepEqual(replayVersionSql(sql, []), [R2]);
       assert.deepEqual(await p.rows(), [], 'stamp --sql leaves the database alone');
     });
 
     it('upgrade --sql start:end and downgrade --sql start:end need no database', async () => {
       const up = p.ok('upgrade', '--sql', 'base:crm@head').stdout;
-      assert.equal((up.match(/CREATE TABLE (IF NOT EXISTS )?"?migrator_version"?/g) ?? []).length, 1, up);
+      assert.equal((up.match(/CREATE TABLE (IF NOT EXISTS )?["`]?migrator_version["`]?/g) ?? []).length, 1, up);
       assert.equal((up.match(/^-- Running upgrade /gm) ?? []).length, 4, up);
       for (const t of ALL_TABLES) assert.match(up, new RegExp(`CREATE TABLE ${t}\\b`));
       assert.deepEqual(replayVersionSql(up, []), [R2]);
       if (backend.name === 'postgres') assert.equal((up.match(/^BEGIN;$/gm) ?? []).length, 4, up);
 
       const fromCore = p.ok('upgrade', '--sql', `${C2}:crm@head`).stdout;
-      assert.doesNotMatch(fromCore, /CREATE TABLE (IF NOT EXISTS )?"?migrator_version"?/);
+      assert.doesNotMatch(fromCore, /CREATE TABLE (IF NOT EXISTS )?["`]?migrator_version["`]?/);
       assert.deepEqual(replayVersionSql(fromCore, [C2]), [R2]);
 
       const down = p.ok('downgrade', '--sql', `${R2}:base`).stdout;

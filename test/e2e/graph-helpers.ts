@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { TestDatabase } from '../support/pg.ts';
+import type { TestMysqlDatabase } from '../support/mysql.ts';
 
 // `node --test` run from a terminal sets FORCE_COLOR=1 for test files, and children inherit it;
 // the tests read the CLI's output through pipes, where it has no colour unless forced.
@@ -35,7 +36,7 @@ export const explain = (r: Run, expectation: string): string =>
 
 /** Where a project's database lives, and how to read it back. */
 export interface Backend {
-  name: 'sqlite' | 'postgres';
+  name: 'sqlite' | 'postgres' | 'mysql';
   url(dir: string): string;
   /** Empties the database before a test. */
   reset(dir: string): Promise<void>;
@@ -104,6 +105,28 @@ export function postgres(database: () => TestDatabase): Backend {
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('migrator_version', 'migrator_history') ORDER BY tablename",
       );
       return rows.map((r) => r.tablename);
+    },
+  };
+}
+
+/** MySQL/MariaDB: one test database for the file; every test starts from an empty database. */
+export function mysql(database: () => TestMysqlDatabase): Backend {
+  const userTables = "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'";
+  return {
+    name: 'mysql',
+    url: () => database().url,
+    async reset() {
+      const tables = await database().query<{ name: string }>(userTables);
+      if (tables.length) await database().query(`SET FOREIGN_KEY_CHECKS = 0; DROP TABLE ${tables.map((t) => `\`${t.name.replace(/`/g, '``')}\``).join(', ')}; SET FOREIGN_KEY_CHECKS = 1`);
+    },
+    async rows() {
+      const exists = await database().query(`${userTables} AND TABLE_NAME = 'migrator_version'`);
+      if (!exists.length) return [];
+      return (await database().query<{ version_num: string }>('SELECT version_num FROM migrator_version ORDER BY version_num')).map((r) => r.version_num);
+    },
+    async tables() {
+      const rows = await database().query<{ name: string }>(`${userTables} AND TABLE_NAME NOT IN ('migrator_version', 'migrator_history') ORDER BY TABLE_NAME`);
+      return rows.map((r) => r.name);
     },
   };
 }
@@ -234,19 +257,20 @@ export const lines = (text: string): string[] => text.split('\n').filter((l) => 
  */
 export function replayVersionSql(sql: string, start: readonly string[]): string[] {
   const rows = new Set(start);
-  const table = /"?migrator_version"?/.source;
+  const q = '["`]?';
+  const table = `${q}migrator_version${q}`;
   for (const line of lines(sql)) {
     let m: RegExpExecArray | null;
-    if ((m = new RegExp(`^INSERT INTO ${table} \\("?version_num"?\\) VALUES \\('([^']+)'\\)`).exec(line))) {
+    if ((m = new RegExp(`^INSERT INTO ${table} \\(${q}version_num${q}\\) VALUES \\('([^']+)'\\)`).exec(line))) {
       assert.ok(!rows.has(m[1]), `offline SQL inserts ${m[1]} twice:\n${sql}`);
       rows.add(m[1]);
-    } else if ((m = new RegExp(`^DELETE FROM ${table} WHERE "?version_num"? = '([^']+)'`).exec(line))) {
+    } else if ((m = new RegExp(`^DELETE FROM ${table} WHERE ${q}version_num${q} = '([^']+)'`).exec(line))) {
       assert.ok(rows.delete(m[1]), `offline SQL deletes ${m[1]}, which is not a row then:\n${sql}`);
-    } else if ((m = new RegExp(`^UPDATE ${table} SET "?version_num"? = '([^']+)' WHERE "?version_num"? = '([^']+)'`).exec(line))) {
+    } else if ((m = new RegExp(`^UPDATE ${table} SET ${q}version_num${q} = '([^']+)' WHERE ${q}version_num${q} = '([^']+)'`).exec(line))) {
       assert.ok(rows.delete(m[2]), `offline SQL updates ${m[2]}, which is not a row then:\n${sql}`);
       assert.ok(!rows.has(m[1]), `offline SQL updates to ${m[1]}, which is already a row:\n${sql}`);
       rows.add(m[1]);
-    } else if (/migrator_version/.test(line) && !/^CREATE TABLE/.test(line) && !/^DELETE FROM "?migrator_version"?;?$/.test(line)) {
+    } else if (/migrator_version/.test(line) && !/^CREATE TABLE/.test(line) && !/^DELETE FROM ["`]?migrator_version["`]?;?$/.test(line)) {
       assert.fail(`a version-table statement the test does not understand: ${line}`);
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The history table and checksums, end to end through the built CLI on SQLite and PostgreSQL:
+ * The history table and checksums, end to end through the built CLI on SQLite, PostgreSQL and MySQL:
  * a row per step (up, down, stamp, repair) with the file's checksum, times, who and which
  * migrator; no row for a revision that failed and was rolled back; an applied revision file
  * edited (or gone) stops migrate, downgrade and check before anything runs, until restored or
@@ -13,8 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { createMysqlTestDatabase, type TestMysqlDatabase } from '../support/mysql.ts';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
-import { type Backend, GraphProject, lines, postgres, revisionSource, sqlite } from './graph-helpers.ts';
+import { type Backend, GraphProject, lines, mysql, postgres, revisionSource, sqlite } from './graph-helpers.ts';
 import { ROOT, projects } from './helpers.ts';
 
 interface LogRow {
@@ -46,17 +47,24 @@ const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'
 const sha256 = (text: string): string => createHash('sha256').update(text.replace(/\r\n?/g, '\n')).digest('hex');
 
 let pg: TestDatabase | undefined;
+let my: TestMysqlDatabase | undefined;
 before(async () => {
   pg = await createTestDatabase('migrator_history');
+  my = await createMysqlTestDatabase('migrator_history');
 });
 after(async () => {
   await pg?.drop();
+  await my?.drop();
 });
+
+/** The server database of a backend that has one. */
+const serverOf = (backend: Backend): TestDatabase | TestMysqlDatabase | undefined => (backend.name === 'postgres' ? pg : backend.name === 'mysql' ? my : undefined);
 
 /** Rows of the history table read straight from the database, oldest first. */
 async function historyRows(backend: Backend, dir: string): Promise<{ revision: string; direction: string; checksum: string | null }[]> {
   const sql = 'SELECT revision, direction, checksum FROM migrator_history ORDER BY id';
-  if (backend.name === 'postgres') return pg!.query(sql);
+  const server = serverOf(backend);
+  if (server) return server.query(sql);
   const db = new Database(path.join(dir, 'app.db'), { readonly: true });
   try {
     return db.prepare(sql).all() as { revision: string; direction: string; checksum: string | null }[];
@@ -66,8 +74,9 @@ async function historyRows(backend: Backend, dir: string): Promise<{ revision: s
 }
 
 async function exec(backend: Backend, dir: string, sql: string): Promise<void> {
-  if (backend.name === 'postgres') {
-    await pg!.query(sql);
+  const server = serverOf(backend);
+  if (server) {
+    await server.query(sql);
     return;
   }
   const db = new Database(path.join(dir, 'app.db'));
@@ -78,7 +87,7 @@ async function exec(backend: Backend, dir: string, sql: string): Promise<void> {
   }
 }
 
-for (const backend of [sqlite, postgres(() => pg!)]) {
+for (const backend of [sqlite, postgres(() => pg!), mysql(() => my!)]) {
   describe(`history and checksums on ${backend.name}`, () => {
     let p: GraphProject;
     const made: GraphProject[] = [];
