@@ -267,3 +267,39 @@ export function installPeer(name, range) {
   }
   return { dir: cache, version: JSON.parse(readFileSync(manifest, 'utf8')).version };
 }
+
+// MySQL/MariaDB: the server of MIGRATOR_TEST_MYSQL_URL, driven with the `mysql` client.
+export const MYSQL_ADMIN_URL = process.env.MIGRATOR_TEST_MYSQL_URL || 'mysql://root@127.0.0.1:3306/test';
+
+/** The `mysql` client's connection options for the admin URL, with `database` (or none). */
+export function mysqlArgs(database) {
+  const u = new URL(MYSQL_ADMIN_URL);
+  return [
+    '-h',
+    u.hostname,
+    '-P',
+    u.port || '3306',
+    '-u',
+    decodeURIComponent(u.username || 'root'),
+    ...(u.password ? [`-p${decodeURIComponent(u.password)}`] : []),
+    ...(database ? [database] : []),
+  ];
+}
+
+export function mysqlClient(database, args, options = {}) {
+  const r = spawnSync('mysql', [...mysqlArgs(database), ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  if (r.status !== 0) throw new Error(`mysql ${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
+  return r.stdout;
+}
+
+/** A fresh, empty MySQL database; returns its URL. */
+export function freshMysqlDatabase(name) {
+  mysqlClient(undefined, ['-e', `DROP DATABASE IF EXISTS \`${name}\`; CREATE DATABASE \`${name}\``]);
+  const u = new URL(MYSQL_ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export function dropMysqlDatabase(name) {
+  mysqlClient(undefined, ['-e', `DROP DATABASE IF EXISTS \`${name}\``]);
+}

@@ -106,6 +106,8 @@ class StepRun {
   private rowsRead: string[] = [];
   /** What earlier runs left halfway (revisions stopped between phases). */
   private unfinished: Progress[] = [];
+  /** The progress table was left in place for the rest of the run (see runPhased). */
+  private progressLeft = false;
   /** Where a phased revision stands, for the message when it fails. */
   private phaseAt: { at: number; of: number; outside: boolean } | undefined;
 
@@ -326,7 +328,7 @@ class StepRun {
     if (await this.doneElsewhere(step, changes)) return;
     // The version and progress tables come with the first phase, so that a revision whose first
     // phase fails leaves nothing behind.
-    let tables = [versions.createSql(), history.createSql(), progress.createSql()];
+    let tables = this.progressLeft ? [] : [versions.createSql(), history.createSql(), progress.createSql()];
     let halfDone = resumeFrom?.started ?? false;
     if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at phase ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
     const startedAt = new Date();
@@ -334,8 +336,11 @@ class StepRun {
       const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction), this.logged(planned, prepared, startedAt)]);
       versions.checkCounts(changes, counts.slice(0, changes.length));
       this.leftBy(changes);
-      // The table is there only while a revision is halfway.
-      await conn.runAll(await progress.dropIfEmptySql(conn));
+      // The table is there only while a revision is halfway. Where DDL is not transactional every
+      // revision of several statements is phased, and creating and dropping the table around each
+      // would cost two more DDL statements a revision: it goes when the run ends.
+      if (this.dialect.capabilities.transactionalDdl) await conn.runAll(await progress.dropIfEmptySql(conn));
+      else this.progressLeft = true;
     };
     for (let k = resumeFrom?.phase ?? 0; k < phases.length; k++) {
       const phase = phases[k];
@@ -363,8 +368,10 @@ class StepRun {
       if (ensured.length) await conn.transaction(async () => void (await conn.runAll(ensured)));
       this.versionTableReady = true;
       await this.retrying(`revision ${revision}`, async () => {
-        // Recorded before it starts: a rerun then knows the statement may be half done.
-        await conn.runAll([mark(k, true)]);
+        // Recorded before it starts: a rerun then knows the statement may be half done, and asks
+        // how far it got. Where every DDL statement is atomic and there is nothing to ask, a rerun
+        // runs it again either way: the record after it is enough.
+        if (phase.resume || this.dialect.capabilities.transactionalDdl) await conn.runAll([mark(k, true)]);
         if (halfDone && phase.resume) {
           const [row] = await conn.query<{ state: string }>(phase.resume.state);
           if (row?.state === 'done') return;
@@ -374,7 +381,8 @@ class StepRun {
         await this.runChecked(sql, prepared.scripts, checks, false);
       });
       halfDone = false;
-      await conn.transaction(then);
+      // One statement needs no transaction of its own; the last phase's several do.
+      await (last ? conn.transaction(then) : then());
     }
     this.phaseAt = undefined;
     const result = { direction: step.direction, revision, message: step.revision.message, statements: prepared.count, durationMs: this.took() };
@@ -450,7 +458,12 @@ class StepRun {
 
   /** Runs the steps one after another, each committed (and reported) before the next starts. */
   async oneByOne(steps: readonly PlannedStep[]): Promise<StepResult[]> {
-    for (const [i, planned] of steps.entries()) await this.alone(planned, steps[i + 1]);
+    try {
+      for (const [i, planned] of steps.entries()) await this.alone(planned, steps[i + 1]);
+    } finally {
+      // The progress table kept through the run (see runPhased) goes once no revision is halfway.
+      if (this.progressLeft && !this.conn.lost) await this.conn.runAll(await this.progress.dropIfEmptySql(this.conn)).catch(() => undefined);
+    }
     return this.results;
   }
 
