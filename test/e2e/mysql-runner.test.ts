@@ -11,7 +11,8 @@
  *  (d) a run lock held elsewhere: `lockWait` bounds the wait and the holder is named;
  *  (e) offline SQL with no server: backticks, the non-transactional warning, MODIFY COLUMN
  *      restating the column from the replayed history;
- *  (f) a server that cannot be reached: one line, the password masked.
+ *  (f) a server that cannot be reached: one line, the password masked;
+ *  (g) MODIFY COLUMN restating a column's collation and ON UPDATE; index prefixes, DESC, FULLTEXT.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -241,6 +242,50 @@ describe('MySQL runner', () => {
     assert.match(r.stdout, /\nUPDATE `users` SET `name` = 'anon' WHERE `name` IS NULL;\nALTER TABLE `users` MODIFY COLUMN `name` varchar\(100\) NOT NULL DEFAULT 'anon';\nUPDATE `migrator_version` SET `version_num` = 'b2' WHERE `version_num` = 'a1';\n/);
     assert.doesNotMatch(r.stdout, /BEGIN|COMMIT|"/);
     assert.doesNotMatch(r.stdout + r.stderr, /Sup3r-s3cret/);
+  });
+
+  test('(g) MODIFY COLUMN keeps a column\'s collation and ON UPDATE; prefix, DESC and FULLTEXT indexes are made as written', async () => {
+    await emptyDatabase();
+    const p = project();
+    await db.query(
+      'CREATE TABLE docs (id int NOT NULL PRIMARY KEY, code varchar(20) COLLATE utf8mb4_bin NULL, title varchar(200) NOT NULL, body text NULL, ' +
+        'touched datetime(6) NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6))',
+    );
+    p.write(
+      'versions/a1_first.ts',
+      revision(
+        'a1',
+        null,
+        [
+          "alterColumn('docs', 'code', { type: 'varchar(40)', nullable: false, default: \"'none'\" })",
+          "alterColumn('docs', 'touched', { nullable: false })",
+          "createIndex('docs', { name: 'docs_title', columns: [{ column: 'title', length: 12 }, { column: 'id', order: 'desc' }], unique: false })",
+          "createIndex('docs', { name: 'docs_body', columns: ['body'], unique: false, using: 'fulltext' })",
+        ],
+        ["dropIndex('docs', 'docs_body')", "dropIndex('docs', 'docs_title')", "alterColumn('docs', 'touched', { nullable: true })", "alterColumn('docs', 'code', { type: 'varchar(20)', nullable: true, default: null })"],
+      ),
+    );
+    p.ok(['migrate']);
+    const columns = await db.query<{ name: string; type: string; nullable: string; collation: string | null; extra: string }>(
+      "SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable, COLLATION_NAME AS collation, EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'docs' AND COLUMN_NAME IN ('code', 'touched') ORDER BY COLUMN_NAME",
+    );
+    assert.deepEqual(columns, [
+      { name: 'code', type: 'varchar(40)', nullable: 'NO', collation: 'utf8mb4_bin', extra: '' },
+      { name: 'touched', type: 'datetime(6)', nullable: 'NO', collation: null, extra: 'on update current_timestamp(6)' },
+    ]);
+    const indexes = await db.query<{ name: string; col: string; sub: number | null; coll: string | null; kind: string }>(
+      "SELECT INDEX_NAME AS name, COLUMN_NAME AS col, SUB_PART AS sub, COLLATION AS coll, INDEX_TYPE AS kind FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'docs' AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+    );
+    assert.deepEqual(indexes, [
+      { name: 'docs_body', col: 'body', sub: null, coll: null, kind: 'FULLTEXT' },
+      { name: 'docs_title', col: 'title', sub: 12, coll: 'A', kind: 'BTREE' },
+      { name: 'docs_title', col: 'id', sub: null, coll: 'D', kind: 'BTREE' },
+    ]);
+    p.ok(['downgrade', 'base']);
+    assert.deepEqual(
+      (await db.query<{ c: string }>("SELECT CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IS_NULLABLE, ' ', COALESCE(COLLATION_NAME, '-'), ' ', EXTRA) AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'docs' AND COLUMN_NAME IN ('code', 'touched') ORDER BY COLUMN_NAME")).map((r) => r.c.trim()),
+      ['code varchar(20) YES utf8mb4_bin', 'touched datetime(6) YES - on update current_timestamp(6)'],
+    );
   });
 
   test('(f) a server that cannot be reached: one line, the password masked', () => {
