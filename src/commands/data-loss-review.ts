@@ -29,12 +29,6 @@ export interface DataLossReview {
   comments: string[][];
 }
 
-/**
- * Statements that make a transaction read-only, per dialect. A SQLite SELECT cannot write, and a
- * query there is prepared alone, so it runs as it is.
- */
-const READ_ONLY: Record<string, string> = { postgres: 'SET TRANSACTION READ ONLY' };
-
 const ROLLBACK = Symbol('rollback');
 
 /**
@@ -45,15 +39,12 @@ const ROLLBACK = Symbol('rollback');
 async function countRows(conn: Connection, probe: Probe): Promise<number> {
   if (probe.sql.includes(';')) throw new Error('the text holds a semicolon, which is never sent to the database');
   const read = async (): Promise<number> => Number((await conn.query<{ n: unknown }>(probe.sql))[0]?.n ?? 0);
-  const guard = READ_ONLY[conn.dialect.name];
-  if (!guard) return read();
   let n = 0;
   try {
     await conn.transaction(async () => {
-      await conn.execute(guard);
       n = await read();
       throw ROLLBACK;
-    });
+    }, { readOnly: true });
   } catch (error) {
     if (error !== ROLLBACK) throw error;
   }

@@ -109,9 +109,10 @@ export interface Connection {
   /**
    * Runs `body` in one transaction: committed when it resolves, rolled back when it throws.
    * With `foreignKeysOff`, enforcement is turned off before and restored after, and foreign keys
-   * are checked before the commit.
+   * are checked before the commit. With `readOnly`, the database refuses any write in it (SQLite,
+   * whose queries are prepared one statement at a time, needs no such guard for a SELECT).
    */
-  transaction<T>(body: () => Promise<T>, options?: { foreignKeysOff?: boolean }): Promise<T>;
+  transaction<T>(body: () => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Checks foreign keys now (while enforcement is off) and throws on a violation, naming the
    * table and rows. Dialects that never switch enforcement off leave it out.
@@ -144,6 +145,11 @@ export interface Connection {
   /** Whether the connection was lost (the server ended it, the network dropped). */
   readonly lost?: boolean;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  foreignKeysOff?: boolean;
+  readOnly?: boolean;
 }
 
 export interface LockOptions {

@@ -8,7 +8,7 @@ import type * as mysql from 'mysql2/promise';
 import { kindEntry } from '../../operations/kinds.js';
 import type { Operation } from '../../operations/operation.js';
 import type { Schema } from '../../schema/schema.js';
-import { LockTimeoutError, LockWaitError, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type Timeouts } from '../dialect.js';
+import { LockTimeoutError, LockWaitError, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type Timeouts, type TransactionOptions } from '../dialect.js';
 import { compileMysql, NEEDS_SCHEMA } from './compiler.js';
 import { introspectMysql, type Flavor } from './introspector.js';
 import { fitMysqlModels } from './fit.js';
@@ -83,8 +83,8 @@ class MysqlConnection implements Connection {
     return counts;
   }
 
-  async transaction<T>(body: () => Promise<T>): Promise<T> {
-    await this.conn.query('START TRANSACTION');
+  async transaction<T>(body: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    await this.conn.query(options.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
     try {
       const result = await body();
       await this.conn.query('COMMIT');

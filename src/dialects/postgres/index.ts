@@ -4,7 +4,7 @@ import { kindEntry } from '../../operations/kinds.js';
 import type { Operation } from '../../operations/operation.js';
 import type { ReprintRequest, ReprintResponse } from '../../diff/settle.js';
 import type { Schema } from '../../schema/schema.js';
-import { LockTimeoutError, LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type StatementDiagnostics, type Timeouts } from '../dialect.js';
+import { LockTimeoutError, LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type StatementDiagnostics, type Timeouts, type TransactionOptions } from '../dialect.js';
 import { MigratorError } from '../../errors.js';
 import { compilePostgres, NEEDS_SCHEMA } from './compiler.js';
 import { introspectPostgres } from './introspector.js';
@@ -222,10 +222,11 @@ class PostgresConnection implements Connection {
     return rows.rows.map(describeHolder);
   }
 
-  async transaction<T>(body: () => Promise<T>): Promise<T> {
+  async transaction<T>(body: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     this.beginPending = true;
     this.inTransaction = true;
     try {
+      if (options.readOnly) await this.simple('SET TRANSACTION READ ONLY');
       const result = await body();
       if (this.beginPending) this.beginPending = false;
       else await this.send('COMMIT');

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Schema } from '../../schema/schema.js';
 import { kindEntry, type KindTable } from '../../operations/kinds.js';
 import type { Operation } from '../../operations/operation.js';
-import { LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions } from '../dialect.js';
+import { LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type TransactionOptions } from '../dialect.js';
 import { compileSqlite } from './compiler.js';
 import { introspectSqlite } from './introspector.js';
 import { normalizeSqliteDefault, normalizeSqliteType } from './types.js';
@@ -97,13 +97,14 @@ class SqliteConnection implements Connection {
     return counts;
   }
 
-  async transaction<T>(body: () => Promise<T>, options: { foreignKeysOff?: boolean } = {}): Promise<T> {
+  async transaction<T>(body: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     // PRAGMA foreign_keys is a no-op inside a transaction: it must be switched outside it.
     const previous = this.db.pragma('foreign_keys', { simple: true }) as number;
     if (options.foreignKeysOff) this.db.pragma('foreign_keys = OFF');
     try {
       try {
-        this.db.exec('BEGIN IMMEDIATE');
+        // A read takes no write lock: only a reader's transaction, which waits for no writer.
+        this.db.exec(options.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
       } catch (error) {
         // Another process writes to the file for longer than the busy timeout (lockWait).
         if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new LockWaitError('another process writing to the database file', this.busyTimeout);
