@@ -242,6 +242,14 @@ class StepRun {
   private async failure({ step }: PlannedStep, error: unknown, rolledBack: string): Promise<MigratorError> {
     const { conn, options } = this;
     const where = `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'})`;
+    if (conn.lost && !this.dialect.capabilities.transactionalDdl) {
+      return new MigratorError(
+        `${stepLabel(step)} failed: the connection to the database was lost while ${where} was running (${messageOf(error)}). ` +
+          `${this.dialect.title} commits each statement as it runs: the statements recorded as done (table ${this.progress.name}) are kept, and a rerun of \`migrator migrate\` resumes after them; ` +
+          `a statement that completed as the connection dropped is not recorded and runs again — if it then fails, finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
+        { cause: error, data: { revision: step.revision.id, direction: step.direction } },
+      );
+    }
     if (conn.lost) {
       // Nothing more can be asked of a connection the server ended; what is known is said.
       return new MigratorError(

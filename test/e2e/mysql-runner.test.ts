@@ -12,7 +12,8 @@
  *  (e) offline SQL with no server: backticks, the non-transactional warning, MODIFY COLUMN
  *      restating the column from the replayed history;
  *  (f) a server that cannot be reached: one line, the password masked;
- *  (g) MODIFY COLUMN restating a column's collation and ON UPDATE; index prefixes, DESC, FULLTEXT.
+ *  (g) MODIFY COLUMN restating a column's collation and ON UPDATE; index prefixes, DESC, FULLTEXT;
+ *  (h) the connection killed mid-revision: the message says what is kept, a rerun resumes.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -286,6 +287,52 @@ describe('MySQL runner', () => {
       (await db.query<{ c: string }>("SELECT CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, ' ', IS_NULLABLE, ' ', COALESCE(COLLATION_NAME, '-'), ' ', EXTRA) AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'docs' AND COLUMN_NAME IN ('code', 'touched') ORDER BY COLUMN_NAME")).map((r) => r.c.trim()),
       ['code varchar(20) YES utf8mb4_bin', 'touched datetime(6) YES - on update current_timestamp(6)'],
     );
+  });
+
+  test('(h) a connection lost mid-revision: what ran is kept, and a rerun resumes after it', async () => {
+    await emptyDatabase();
+    const p = project();
+    await db.query('CREATE TABLE slow (n int)');
+    await db.query('INSERT INTO slow VALUES (1)');
+    p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
+    p.write(
+      'versions/b2_second.ts',
+      revision(
+        'b2',
+        'a1',
+        ["addColumn('users', { name: 'x', type: 'int', nullable: true })", 'execute("SELECT SLEEP(IF((SELECT count(*) FROM slow) > 0, 30, 0))")', "addColumn('users', { name: 'y', type: 'int', nullable: true })"],
+        ["dropColumn('users', 'y')", "dropColumn('users', 'x')"],
+      ),
+    );
+    const running = new Promise<RunResult>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'migrate'], { cwd: p.dir, env: { ...process.env, DATABASE_URL: '' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (status) => resolve({ status: status ?? -1, stdout, stderr, command: 'migrator migrate' }));
+    });
+    let victim: number | undefined;
+    for (let i = 0; i < 300 && victim === undefined; i++) {
+      const rows = await db.query<{ id: number }>("SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(IF(%'");
+      victim = rows[0]?.id;
+      if (victim === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(victim !== undefined, 'the revision never reached its slow statement');
+    await db.query(`KILL CONNECTION ${victim}`);
+    const r = await running;
+    assert.equal(r.status, 2, explain(r, 'to exit 2'));
+    assert.match(
+      r.stderr,
+      /error: upgrade a1 -> b2 failed: the connection to the database was lost while revision b2 \(\S+\) was running \([^)]*\)\. MySQL commits each statement as it runs: the statements recorded as done \(table migrator_version_progress\) are kept, and a rerun of `migrator migrate` resumes after them/,
+    );
+    assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'a1' }]);
+    assert.deepEqual(await db.query('SELECT version_num, phase FROM migrator_version_progress'), [{ version_num: 'b2', phase: 1 }]);
+    await db.query('DELETE FROM slow');
+    const rerun = p.ok(['migrate']);
+    assert.match(rerun.stderr, /revision b2 resumes at phase 2 of 3/);
+    assert.deepEqual((await columnsOf('users')).slice(-2), ['x int(11) YES NULL', 'y int(11) YES NULL']);
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'slow', 'users']);
   });
 
   test('(f) a server that cannot be reached: one line, the password masked', () => {
