@@ -51,6 +51,11 @@ export function normalizeMysqlType(type: string): string {
   if (/^decimal\(\d+\)$/.test(t)) return t.replace(')', ',0)');
   if (t === 'char' || t === 'binary') return `${t}(1)`;
   if (t === 'bit') return 'bit(1)';
+  // FLOAT(p) is FLOAT up to 24 bits of precision, DOUBLE from 25 (FLOAT(M,D) stays as written).
+  const float = /^float\((\d+)\)$/.exec(t);
+  if (float) return Number(float[1]) <= 24 ? 'float' : 'double';
+  // YEAR is four digits: MariaDB reports year(4), MySQL 8 year.
+  if (t === 'year(4)') return 'year';
   if (t === 'json' || t === 'datetime(0)' || t === 'timestamp(0)' || t === 'time(0)') return t.replace('(0)', '');
   return t;
 }

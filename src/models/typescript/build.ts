@@ -48,7 +48,7 @@ function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: str
     if (typeof sql !== 'string') throw new ModelError(col.node, "a default function must return an SQL expression string, e.g. () => 'CURRENT_TIMESTAMP'");
     return ctx.driver.defaultFunction(sql);
   }
-  return ctx.driver.defaultValue(plain(v), { array, type });
+  return ctx.driver.defaultValue(plain(v), { array, type, scale: col.scale });
 }
 
 /**
@@ -67,6 +67,7 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
   let type: string | undefined = col.type;
   let def: string | undefined;
   let nullable = col.nullable ?? false;
+  let precision = col.precision;
   switch (col.kind) {
     case 'generated':
       type ??= col.generation === 'uuid' ? 'uuid' : col.generation === 'rowid' ? 'int' : 'Number';
@@ -74,14 +75,17 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
     case 'createDate':
       type ??= driver.special.createDate.type;
       def = driver.special.createDate.default;
+      precision ??= driver.special.createDate.precision;
       break;
     case 'updateDate':
       type ??= driver.special.updateDate.type;
       def = driver.special.updateDate.default;
+      precision ??= driver.special.updateDate.precision;
       break;
     case 'deleteDate':
       type ??= driver.special.deleteDate.type;
       nullable = col.nullable ?? true;
+      precision ??= driver.special.deleteDate.precision;
       break;
     case 'version':
       type = driver.special.version.type;
@@ -108,13 +112,14 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
   const input: ColumnTypeInput = {
     type,
     length: col.length,
-    precision: col.precision,
+    precision,
     scale: col.scale,
     array: col.array,
     enum: col.enum,
     enumName: col.enumName,
     table,
     column: name,
+    ...(col.generation ? { generation: col.generation } : {}),
   };
   const built = driver.columnType(input);
   if (!built) {
@@ -313,7 +318,7 @@ class SchemaBuilder {
   /** A column that takes the type of `from` (join columns, junction columns), as TypeORM builds it. */
   private copyColumn(from: BuiltColumn, table: string, name: string, nullable: boolean): BuiltColumn {
     const { driver } = this;
-    const input = { ...from.input, table, column: name };
+    const input = { ...from.input, table, column: name, reference: true };
     const result = driver.columnType(input)!;
     const column: Column = { name, type: result.type, nullable, ...(from.column.comment !== undefined ? { comment: from.column.comment } : {}) };
     const out: BuiltColumn = { property: name, column, input };
@@ -437,18 +442,20 @@ class SchemaBuilder {
         throw new ModelError(node, `${what} names "${p}", which is not a column of ${e.meta.className}`);
       });
     const columnName = (c: ColumnMeta): string => e.columns.find((b) => b.property === c.property)!.column.name;
+    // On MySQL TypeORM keeps a unique constraint as a unique index, named as an index.
+    const uniqueName = (cols: string[]): string => (ctx.driver.uniqueIndexes ? naming.indexName(e.table.name, cols) : naming.uniqueConstraintName(e.table.name, cols));
 
     // Uniques: column `unique: true` first, then @Unique (reverse source order), then one-to-one.
     for (const c of inheritedColumns(e.chain)) {
       if (c.unique) {
         const cols = [columnName(c)];
-        e.table.uniques.push({ name: naming.uniqueConstraintName(e.table.name, cols), columns: cols });
+        e.table.uniques.push({ name: uniqueName(cols), columns: cols });
       }
     }
     for (const m of e.chain) {
       for (const u of m.uniques) {
         const cols = columnsOf(u.columns, u.node, '@Unique');
-        e.table.uniques.push({ name: u.name ?? naming.uniqueConstraintName(e.table.name, cols), columns: cols });
+        e.table.uniques.push({ name: u.name ?? uniqueName(cols), columns: cols });
       }
     }
     for (const r of e.relations) {

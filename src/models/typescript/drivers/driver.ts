@@ -22,6 +22,13 @@ export interface ColumnTypeInput {
   /** Table and column name: PostgreSQL names enum types after them. */
   table: string;
   column: string;
+  /** How the column is generated (@PrimaryGeneratedColumn); MySQL's uuid keys are varchar(36). */
+  generation?: 'increment' | 'uuid' | 'identity' | 'rowid';
+  /**
+   * A join or junction column, typed after the column it refers to: on MySQL one that refers to
+   * a uuid column is varchar(36).
+   */
+  reference?: boolean;
 }
 
 export interface ColumnTypeResult {
@@ -40,14 +47,14 @@ export interface TypeOrmDriver {
   /** The SQL type of a column; undefined when TypeORM rejects the type on this driver. */
   columnType(input: ColumnTypeInput): ColumnTypeResult | undefined;
   /** A `default` option as TypeORM's driver writes it (`normalizeDefault`), or undefined for none. */
-  defaultValue(value: unknown, column: { array: boolean; type: string }): string | undefined;
+  defaultValue(value: unknown, column: { array: boolean; type: string; scale?: number }): string | undefined;
   /** A default given as a function (`() => 'CURRENT_TIMESTAMP'`), as TypeORM writes it. */
   defaultFunction(expression: string): string;
-  /** The type and default TypeORM gives special columns. */
+  /** The type, default and precision (when none is given) TypeORM gives special columns. */
   special: {
-    createDate: { type: string; default: string };
-    updateDate: { type: string; default: string };
-    deleteDate: { type: string };
+    createDate: { type: string; default: string; precision?: number };
+    updateDate: { type: string; default: string; precision?: number };
+    deleteDate: { type: string; precision?: number };
     version: { type: string };
   };
   /** The extension TypeORM's driver installs for a column of this type (PostgreSQL `citext`). */
@@ -56,6 +63,11 @@ export interface TypeOrmDriver {
   uuid: { default?: string; extension?: string };
   /** How `@PrimaryGeneratedColumn('identity')` is built. */
   identity: 'autoincrement' | 'identity';
+  /**
+   * TypeORM's driver keeps unique constraints (`unique: true`, @Unique) as unique indexes, named
+   * by the naming strategy's indexName (MySQL).
+   */
+  uniqueIndexes?: boolean;
   /**
    * The CHECK expression of a column limited to enum values (`enumCheck` of columnType), the
    * column's name quoted as the database quotes it.
