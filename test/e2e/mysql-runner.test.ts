@@ -13,7 +13,8 @@
  *      restating the column from the replayed history;
  *  (f) a server that cannot be reached: one line, the password masked;
  *  (g) MODIFY COLUMN restating a column's collation and ON UPDATE; index prefixes, DESC, FULLTEXT;
- *  (h) the connection killed mid-revision: the message says what is kept, a rerun resumes.
+ *  (h) the connection killed mid-revision: the message says what is kept, a rerun resumes;
+ *  (i) an index a foreign key uses, dropped: the key gets one of its own in the same statement.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -333,6 +334,22 @@ describe('MySQL runner', () => {
     assert.match(rerun.stderr, /revision b2 resumes at phase 2 of 3/);
     assert.deepEqual((await columnsOf('users')).slice(-2), ['x int(11) YES NULL', 'y int(11) YES NULL']);
     assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'slow', 'users']);
+  });
+
+  test('(i) dropping the index a foreign key uses leaves the key one of its own', async () => {
+    await emptyDatabase();
+    const p = project();
+    p.write(
+      'versions/a1_first.ts',
+      revision('a1', null, [USERS, "createIndex('users', { name: 'users_email', columns: ['email'], unique: true })", POSTS, "createIndex('posts', { name: 'posts_by_user', columns: ['user_id', 'id'], unique: false })"], ["dropTable('posts')", "dropTable('users')"]),
+    );
+    p.write('versions/b2_second.ts', revision('b2', 'a1', ["dropIndex('posts', 'posts_by_user')"], ["createIndex('posts', { name: 'posts_by_user', columns: ['user_id', 'id'], unique: false })"]));
+    p.ok(['migrate']);
+    const indexes = async (): Promise<string[]> =>
+      (await db.query<{ i: string }>("SELECT DISTINCT INDEX_NAME AS i FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'posts' ORDER BY 1")).map((r) => r.i);
+    assert.deepEqual(await indexes(), ['posts_user', 'PRIMARY']);
+    p.ok(['downgrade', 'base']);
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version']);
   });
 
   test('(f) a server that cannot be reached: one line, the password masked', () => {

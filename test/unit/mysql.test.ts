@@ -185,3 +185,48 @@ describe('MySQL compiler', () => {
     refused({ kind: 'alterColumn', table: 'missing', column: 'x', changes: { nullable: false } }, /current definition is not known/);
   });
 });
+
+describe('MySQL compiler: an index of a table the revision drops', () => {
+  it('goes with the table (a foreign key may need it)', () => {
+    const out = compileMysql(
+      [
+        { kind: 'dropIndex', table: 'links', name: 'IDX_a' },
+        { kind: 'dropIndex', table: 'other', name: 'IDX_b' },
+        { kind: 'dropTable', table: 'links' },
+      ],
+      { tables: [] },
+    );
+    assert.deepEqual(out.statements, ['DROP INDEX `IDX_b` ON `other`', 'DROP TABLE `links`']);
+  });
+});
+
+describe('MySQL compiler: an index a foreign key needs', () => {
+  const orders: Table = {
+    name: 'orders',
+    columns: [
+      { name: 'id', type: 'int', nullable: false },
+      { name: 'customerId', type: 'int', nullable: false },
+      { name: 'placed', type: 'datetime', nullable: false },
+    ],
+    primaryKey: { columns: ['id'] },
+    indexes: [
+      { name: 'by_customer', columns: ['customerId', 'placed'], unique: false },
+      { name: 'by_placed', columns: ['placed'], unique: false },
+    ],
+    uniques: [],
+    checks: [],
+    foreignKeys: [{ name: 'FK_customer', columns: ['customerId'], referencedTable: 'customers', referencedColumns: ['id'] }],
+  };
+
+  it('is replaced in the same statement by one of the key\'s own', () => {
+    assert.deepEqual(compileMysql([{ kind: 'dropIndex', table: 'orders', name: 'by_customer' }], { tables: [orders] }).statements, [
+      'ALTER TABLE `orders` DROP INDEX `by_customer`, ADD INDEX `FK_customer` (`customerId`)',
+    ]);
+  });
+
+  it('is dropped as usual when another index serves the key, or the key does not need it', () => {
+    const served: Table = { ...orders, indexes: [...orders.indexes, { name: 'by_customer_only', columns: ['customerId'], unique: true }] };
+    assert.deepEqual(compileMysql([{ kind: 'dropIndex', table: 'orders', name: 'by_customer' }], { tables: [served] }).statements, ['DROP INDEX `by_customer` ON `orders`']);
+    assert.deepEqual(compileMysql([{ kind: 'dropIndex', table: 'orders', name: 'by_placed' }], { tables: [orders] }).statements, ['DROP INDEX `by_placed` ON `orders`']);
+  });
+});

@@ -6,7 +6,7 @@
 import { applyOperation, findConstraint, SchemaApplyError } from '../../operations/apply.js';
 import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, type Operation } from '../../operations/operation.js';
-import { cloneSchema, findColumn, findTable, normalizeIndexKey, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
+import { cloneSchema, findColumn, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
 import { UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { PhaseBuilder } from '../phases.js';
 import { standardSql } from '../sql.js';
@@ -87,6 +87,27 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   return out;
 }
 
+/**
+ * DROP INDEX; an index a foreign key needs (MySQL refuses to drop it) is replaced in the same
+ * statement by one of the key's own, named after it, as MySQL would have made for the key.
+ */
+function dropIndexSql(op: OperationOf<'dropIndex'>, schema: Schema): string[] {
+  const table = findTable(schema, op.table);
+  const index = table?.indexes.find((i) => i.name === op.name);
+  const leads = (keys: readonly IndexKey[], columns: readonly string[]): boolean => columns.every((c, k) => keyColumn(keys[k] ?? '') === c);
+  const keep =
+    table && index
+      ? table.foreignKeys.filter(
+          (f) =>
+            leads(index.columns, f.columns) &&
+            !table.indexes.some((i) => i !== index && leads(i.columns, f.columns)) &&
+            !(table.primaryKey && leads(table.primaryKey.columns, f.columns)),
+        )
+      : [];
+  const adds = keep.map((f) => `, ADD INDEX ${q(f.name ?? f.columns.join('_'))} (${columnList(f.columns)})`);
+  return adds.length ? [`ALTER TABLE ${q(op.table)} DROP INDEX ${q(op.name)}${adds.join('')}`] : [`DROP INDEX ${q(op.name)} ON ${q(op.table)}`];
+}
+
 function alterPrimaryKeySql(op: OperationOf<'alterPrimaryKey'>, schema: Schema): string[] {
   const had = findTable(schema, op.table)?.primaryKey?.columns.length;
   const parts = [...(had ? ['DROP PRIMARY KEY'] : []), ...(op.primaryKey ? [`ADD PRIMARY KEY (${columnList(op.primaryKey.columns)})`] : [])];
@@ -135,7 +156,7 @@ const STATEMENTS: Handlers<string[], [schema: Schema]> = {
   renameColumn: STANDARD_SQL.renameColumn,
   alterPrimaryKey: alterPrimaryKeySql,
   createIndex: (op) => [createIndexSql(op)],
-  dropIndex: (op) => [`DROP INDEX ${q(op.name)} ON ${q(op.table)}`],
+  dropIndex: dropIndexSql,
   addConstraint: (op) => [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)}`],
   // MySQL checks a constraint when it is added: there is nothing left to validate.
   validateConstraint: () => [],
@@ -161,7 +182,7 @@ export const NEEDS_SCHEMA: KindTable<boolean> = {
   renameColumn: false,
   alterPrimaryKey: true,
   createIndex: false,
-  dropIndex: false,
+  dropIndex: true,
   addConstraint: false,
   validateConstraint: false,
   dropConstraint: true,
@@ -183,8 +204,11 @@ export const NEEDS_SCHEMA: KindTable<boolean> = {
 export function compileMysql(operations: readonly Operation[], schema: Schema): CompiledOperations {
   const state = cloneSchema(schema);
   const out = new PhaseBuilder();
-  for (const op of operations) {
-    for (const sql of dispatch(STATEMENTS, op, state)) out.add([sql], 'none');
+  for (const [i, op] of operations.entries()) {
+    // An index of a table dropped later in the revision goes with it: dropped first, it may be
+    // the one a foreign key of the table needs, which MySQL refuses to drop.
+    const dropped = op.kind === 'dropIndex' && operations.slice(i + 1).some((later) => later.kind === 'dropTable' && later.table === op.table);
+    if (!dropped) for (const sql of dispatch(STATEMENTS, op, state)) out.add([sql], 'none');
     try {
       applyOperation(state, op);
     } catch (error) {
