@@ -21,8 +21,8 @@
  *
  * The fixtures stay clear of what TypeORM does on MySQL that migrator cannot express or does
  * otherwise: `@Check` (TypeORM's mysql query runner never creates checks; migrator would),
- * fulltext and spatial indexes, `unsigned`, `zerofill`, `width`, `charset` and `collation` (the
- * static reader refuses them), string defaults with quotes or backslashes (TypeORM writes them
+ * spatial indexes and a fulltext index's `parser`, `unsigned`, `zerofill`, `width`, `charset` and
+ * `collation` (the static reader refuses them), string defaults with quotes or backslashes (TypeORM writes them
  * unescaped), and `type: 'mariadb'` against MariaDB 10.7 or later, where TypeORM makes uuid
  * columns of MariaDB's own `uuid` type rather than varchar(36).
  *

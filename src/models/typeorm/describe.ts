@@ -71,7 +71,7 @@ interface Table {
   uniques: { name?: string; columnNames: string[]; deferrable?: string }[];
   checks: { name?: string; expression: string }[];
   exclusions: { name?: string; expression: string }[];
-  indices: { name?: string; columnNames: string[]; isUnique: boolean; where?: string; isSpatial: boolean; isFulltext: boolean; type?: string }[];
+  indices: { name?: string; columnNames: string[]; isUnique: boolean; where?: string; isSpatial: boolean; isFulltext: boolean; parser?: string; type?: string }[];
 }
 
 interface TableForeignKey {
@@ -179,6 +179,7 @@ function describeTable(metadata: TypeOrmEntityMetadata, owner: TypeOrmEntityMeta
         ...(ix.where ? { where: ix.where } : {}),
         spatial: !!ix.isSpatial,
         fulltext: !!ix.isFulltext,
+        ...(typeof ix.parser === 'string' && ix.parser ? { parser: ix.parser } : {}),
         ...(typeof ix.type === 'string' ? { type: ix.type } : {}),
         synchronize: true,
       })),

@@ -42,6 +42,8 @@ export interface DescribedIndex {
   where?: string;
   spatial: boolean;
   fulltext: boolean;
+  /** A fulltext index's parser (MySQL `WITH PARSER ngram`). */
+  parser?: string;
   /** The index method (`USING …`) where one is given. */
   type?: string;
   /** false for `@Index({ synchronize: false })`: TypeORM leaves such an index alone. */

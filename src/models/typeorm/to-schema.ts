@@ -110,7 +110,6 @@ class Converter {
     table.indexes = t.indexes.map((ix): Index => {
       const what = `the index "${ix.name}" of ${entity}`;
       if (!ix.synchronize) this.fail(`${what} has synchronize: false, which asks TypeORM to leave it alone; migrator cannot yet; remove the index or the option`);
-      if (ix.fulltext) this.fail(`${what} is a fulltext index, which TypeORM does not build on ${this.driver.title} and migrator's schema cannot describe; remove fulltext`);
       const method = this.driver.dataSource.indexMethod(ix);
       if ('problem' in method) this.fail(`${what} ${method.problem}`);
       const using = method.using;

@@ -471,7 +471,12 @@ class SchemaBuilder {
       for (const ch of m.checks) e.table.checks.push({ name: ch.name ?? naming.checkConstraintName(e.table.name, ch.expression), expression: ch.expression });
       for (const i of m.indexes) {
         const cols = columnsOf(i.columns, i.node, '@Index');
-        e.table.indexes.push({ name: i.name ?? naming.indexName(e.table.name, cols, i.where), columns: cols, unique: i.unique, ...(i.where ? { where: i.where } : {}) });
+        const name = i.name ?? naming.indexName(e.table.name, cols, i.where);
+        // A fulltext or spatial index is the driver's to write, or to refuse.
+        const method = ctx.driver.dataSource.indexMethod({ name, columns: cols, unique: i.unique, spatial: !!i.spatial, fulltext: !!i.fulltext, synchronize: true });
+        if ('problem' in method) throw new ModelError(i.node, `@Index ${name} ${method.problem}`);
+        const using = method.using && method.using !== 'btree' ? method.using : undefined;
+        e.table.indexes.push({ name, columns: cols, unique: i.unique, ...(i.where ? { where: i.where } : {}), ...(using ? { using } : {}) });
       }
     }
   }

@@ -97,6 +97,9 @@ export interface IndexMeta {
   columns: string[];
   unique: boolean;
   where?: string;
+  /** `fulltext: true` / `spatial: true`: the index kinds some databases have (MySQL). */
+  fulltext?: boolean;
+  spatial?: boolean;
   node: Node;
 }
 
@@ -515,7 +518,7 @@ export class EntityReader {
       else if (isObject(a)) opts = a;
       else throw new ModelError(call.node, '@Index takes a name, an array of property names and an options object');
     }
-    checkOptions(opts, new Set(['unique', 'where', 'synchronize']), 'Index');
+    checkOptions(opts, new Set(['unique', 'where', 'synchronize', 'fulltext', 'spatial']), 'Index');
     if (option(opts, 'synchronize') === false) throw new ModelError(call.node, '@Index({ synchronize: false }) asks TypeORM to leave the index alone; migrator cannot yet; remove the index or the option');
     if (!columns) {
       if (!property) throw new ModelError(call.node, "@Index on a class needs the property names, e.g. @Index(['firstName', 'lastName'])");
@@ -526,6 +529,8 @@ export class EntityReader {
       columns,
       unique: bool(option(opts, 'unique'), call.node, 'unique') ?? false,
       ...(opts?.props.has('where') ? { where: str(option(opts, 'where'), call.node, 'where') } : {}),
+      ...(bool(option(opts, 'fulltext'), call.node, 'fulltext') ? { fulltext: true } : {}),
+      ...(bool(option(opts, 'spatial'), call.node, 'spatial') ? { spatial: true } : {}),
       node: call.node,
     };
   }

@@ -79,6 +79,7 @@ export const sqliteTypeOrm: TypeOrmDriver = {
     fullType: (fullType) => fullType,
     column: describedColumn,
     tableProblem: (t, entity) => (t.withoutRowid ? `${entity} is a WITHOUT ROWID table, which migrator's schema cannot describe; remove withoutRowid` : undefined),
-    indexMethod: (ix) => (ix.spatial || ix.type ? { problem: `is a ${ix.spatial ? 'spatial' : ix.type} index, which SQLite does not have; remove the option` } : { using: undefined }),
+    indexMethod: (ix) =>
+      ix.spatial || ix.fulltext || ix.type ? { problem: `is a ${ix.spatial ? 'spatial' : ix.fulltext ? 'fulltext' : ix.type} index, which SQLite does not have; remove the option` } : { using: undefined },
   },
 };
