@@ -261,6 +261,7 @@ export function describeDataSource(ds: BuiltDataSource, typeorm: TypeOrmModule, 
     tables: [...entities.map((m) => describeTable(m, m, ds, typeorm)), ...secondary.map(({ m }) => describeTable(m, ownerOf.get(m)!, ds, typeorm))],
     views: ds.entityMetadatas.filter((m) => m.tableType === 'view' && m.synchronize).map((m) => m.name),
     extensions: extensionsOf(ds),
-    ...(ds.options.type === 'postgres' && ds.driver.uuidGenerator ? { uuidGenerator: ds.driver.uuidGenerator } : {}),
+    // The database function a driver generates uuid keys with (PostgreSQL's); others make them in JavaScript.
+    ...(typeof ds.driver.uuidGenerator === 'string' && ds.driver.uuidGenerator ? { uuidGenerator: ds.driver.uuidGenerator } : {}),
   };
 }
