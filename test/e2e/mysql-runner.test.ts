@@ -14,7 +14,9 @@
  *  (f) a server that cannot be reached: one line, the password masked;
  *  (g) MODIFY COLUMN restating a column's collation and ON UPDATE; index prefixes, DESC, FULLTEXT;
  *  (h) the connection killed mid-revision: the message says what is kept, a rerun resumes;
- *  (i) an index a foreign key uses, dropped: the key gets one of its own in the same statement.
+ *  (i) an index a foreign key uses, dropped: the key gets one of its own in the same statement;
+ *  (j) a statement behind another session's metadata lock: bounded by lockTimeout, retried, the
+ *      holder named.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -350,6 +352,30 @@ describe('MySQL runner', () => {
     assert.deepEqual(await indexes(), ['posts_user', 'PRIMARY']);
     p.ok(['downgrade', 'base']);
     assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version']);
+  });
+
+  test('(j) a statement waiting for a table lock gives up after lockTimeout, is retried, and names the holder', async () => {
+    await emptyDatabase();
+    const p = project(db.url, ", lockTimeout: '1s', lockRetries: 1");
+    p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
+    p.write('versions/b2_second.ts', revision('b2', 'a1', ["addColumn('users', { name: 'age', type: 'int', nullable: true })"], ["dropColumn('users', 'age')"]));
+    p.ok(['upgrade', 'a1']);
+    // An open transaction that has read the table holds its metadata lock until it ends.
+    const reader = await mysql.createConnection({ uri: db.url });
+    try {
+      const [[{ id }]] = (await reader.query('SELECT CONNECTION_ID() AS id')) as unknown as [{ id: number }[]];
+      await reader.query('START TRANSACTION');
+      await reader.query('SELECT * FROM users');
+      const r = p.run(['migrate']);
+      assert.equal(r.status, 2, explain(r, 'to exit 2'));
+      assert.match(r.stderr, /revision b2 waited too long for a table lock held by connection \d+ .*; rolled back, trying again in 0\.5 s \(2 of 2\)/);
+      assert.match(r.stderr, new RegExp(`error: upgrade a1 -> b2 failed; revision b2 \\(\\S+\\) was rolled back: a statement waited longer than the lock timeout \\(1000 ms\\) for a table lock, 2 times \\(in statement: ALTER TABLE \`users\` ADD COLUMN \`age\` int NULL\\); held by connection ${id} \\(root@`));
+      assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'a1' }]);
+    } finally {
+      await reader.end();
+    }
+    p.ok(['migrate']);
+    assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'b2' }]);
   });
 
   test('(f) a server that cannot be reached: one line, the password masked', () => {

@@ -99,15 +99,24 @@ class MysqlConnection implements Connection {
     for (const sql of timeoutsSql(timeouts, this.flavor)) await this.conn.query(sql);
   }
 
+  /**
+   * The other sessions on this database that may hold the table locks a statement waits for:
+   * those running a statement, and those idle in an open transaction (which keep the metadata
+   * locks of every table they have read until it ends), longest first.
+   */
   async lockHolders(): Promise<string[]> {
-    const rows = await this.query<{ id: number; user: string; host: string; time: number; info: string | null }>(
-      "SELECT ID AS id, USER AS user, HOST AS host, TIME AS time, INFO AS info FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND DB = DATABASE() AND COMMAND <> 'Sleep' ORDER BY TIME DESC LIMIT 5",
+    const rows = await this.query<Session>(
+      'SELECT p.ID AS id, p.USER AS user, p.HOST AS host, p.TIME AS time, p.INFO AS info, ' +
+        'TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS inTransaction ' +
+        'FROM information_schema.PROCESSLIST p LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID ' +
+        "WHERE p.ID <> CONNECTION_ID() AND p.DB = DATABASE() AND (p.COMMAND <> 'Sleep' OR t.trx_id IS NOT NULL) " +
+        "AND COALESCE(p.STATE, '') NOT LIKE 'Waiting for%lock%' ORDER BY COALESCE(TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), p.TIME) DESC LIMIT 5",
     );
     return rows.map(describeSession);
   }
 
   private async holder(): Promise<string> {
-    const rows = await this.query<{ id: number; user: string; host: string; time: number; info: string | null }>(
+    const rows = await this.query<Session>(
       'SELECT ID AS id, USER AS user, HOST AS host, TIME AS time, INFO AS info FROM information_schema.PROCESSLIST WHERE ID = IS_USED_LOCK(?)',
       [this.lockKey],
     );
@@ -139,9 +148,23 @@ class MysqlConnection implements Connection {
   }
 }
 
-function describeSession(r: { id: number; user: string; host: string; time: number; info: string | null }): string {
-  const doing = r.info ? `, running: ${r.info.replace(/\s+/g, ' ').slice(0, 120)}` : '';
-  return `connection ${r.id} (${r.user}@${r.host}, for ${r.time} s${doing})`;
+interface Session {
+  id: number;
+  user: string;
+  host: string;
+  time: number;
+  info: string | null;
+  /** Seconds since its open transaction began, if it has one. */
+  inTransaction?: number | null;
+}
+
+function describeSession(r: Session): string {
+  const doing = r.info
+    ? `running for ${r.time} s: ${r.info.replace(/\s+/g, ' ').slice(0, 120)}`
+    : r.inTransaction != null
+      ? `idle in a transaction open for ${r.inTransaction} s`
+      : `idle for ${r.time} s`;
+  return `connection ${r.id} (${r.user}@${r.host}, ${doing})`;
 }
 
 /** The statements that bound how long each statement may wait for a lock and run (0: no bound). */
