@@ -2,6 +2,7 @@
  * Reads a MySQL or MariaDB database into the neutral Schema from information_schema: tables,
  * columns, indexes, foreign keys and checks, one query each, for the connection's database.
  */
+import { MigratorError } from '../../errors.js';
 import { emptyTable, type ForeignKeyAction, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
 import type { MysqlTable } from './native.js';
 import { quoteMysqlLiteral } from './quote.js';
@@ -27,9 +28,10 @@ FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, ORDINAL_POSITION`;
 
-const INDEXES = `
+/** MySQL 8 keeps a functional key part's expression (its column is NULL); MariaDB has none. */
+const INDEXES = (flavor: Flavor): string => `
 SELECT TABLE_NAME AS tableName, INDEX_NAME AS name, NON_UNIQUE AS nonUnique, COLUMN_NAME AS columnName,
-       SUB_PART AS subPart, INDEX_TYPE AS indexType, COLLATION AS collation
+       SUB_PART AS subPart, INDEX_TYPE AS indexType, COLLATION AS collation, ${flavor === 'mysql' ? 'EXPRESSION' : 'NULL'} AS expression
 FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`;
@@ -104,7 +106,7 @@ export async function introspectMysql(conn: Queryable, flavor: Flavor, exclude: 
   const [tables, columns, indexes, fks, checks] = await Promise.all([
     conn.query<{ name: string; comment: string; collation: string | null }>(TABLES),
     conn.query<ColumnRow>(COLUMNS),
-    conn.query<{ tableName: string; name: string; nonUnique: number | string; columnName: string | null; subPart: number | null; indexType: string; collation: string | null }>(INDEXES),
+    conn.query<{ tableName: string; name: string; nonUnique: number | string; columnName: string | null; subPart: number | null; indexType: string; collation: string | null; expression: string | null }>(INDEXES(flavor)),
     conn.query<{ tableName: string; name: string; columnName: string; refTable: string; refColumn: string; onUpdate: string; onDelete: string }>(FOREIGN_KEYS),
     conn.query<{ tableName: string; name: string; clause: string; level: string }>(CHECKS[flavor]),
   ]);
@@ -152,9 +154,12 @@ export async function introspectMysql(conn: Queryable, flavor: Flavor, exclude: 
   for (const row of indexes) {
     const table = byName.get(row.tableName);
     if (!table) continue;
+    if (row.columnName === null && !row.expression) {
+      throw new MigratorError(`table ${row.tableName}: index ${row.name} has a key part that is neither a column nor an expression the server reports; migrator cannot read it`);
+    }
     const key: IndexKey =
       row.columnName === null
-        ? { expression: '?' }
+        ? { expression: row.expression!, ...(row.collation === 'D' ? { order: 'desc' as const } : {}) }
         : row.subPart !== null || row.collation === 'D'
           ? { column: row.columnName, ...(row.subPart !== null ? { length: Number(row.subPart) } : {}), ...(row.collation === 'D' ? { order: 'desc' as const } : {}) }
           : row.columnName;
