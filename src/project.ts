@@ -165,7 +165,7 @@ export class Project {
     const schema = this.config.schema;
     if (schema === undefined) return conn;
     try {
-      if (!conn.useSchema) throw new MigratorError(`${target.display} has no schemas: "schemas" are for PostgreSQL targets`, { code: 'CONFIG_INVALID' });
+      if (!conn.useSchema) throw new MigratorError(`${target.display} has no schemas: ${conn.dialect.title} runs revisions in the database the URL names`, { code: 'CONFIG_INVALID' });
       await conn.useSchema(schema);
     } catch (error) {
       await conn.close().catch(() => undefined);

@@ -1,4 +1,5 @@
 /** migrator.config.ts: its shape, loading (no build step) and validation. */
+import { dialectOfUrl, schemaTargetTitles } from '../dialects/index.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { MigratorError, messageOf } from '../errors.js';
@@ -274,8 +275,8 @@ export function checkTargets(value: unknown, file: string): TargetEntry[] {
     }
     if (e.schemasQuery !== undefined && (typeof e.schemasQuery !== 'string' || !e.schemasQuery.trim())) throw new MigratorError(`${where}: "schemasQuery" must be a query, e.g. 'select nspname from pg_namespace where nspname like \'tenant_%\''`);
     if (e.schemas !== undefined && e.schemasQuery !== undefined) throw new MigratorError(`${where} has both "schemas" and "schemasQuery"; give one`);
-    if ((e.schemas !== undefined || e.schemasQuery !== undefined) && !/^postgres(ql)?:/i.test(e.url)) {
-      throw new MigratorError(`${where}: "schemas" and "schemasQuery" are for PostgreSQL URLs`);
+    if ((e.schemas !== undefined || e.schemasQuery !== undefined) && !dialectOfUrl(e.url)?.capabilities.schemaTargets) {
+      throw new MigratorError(`${where}: "schemas" and "schemasQuery" are for ${schemaTargetTitles()} URLs`);
     }
     return entry as TargetEntry;
   });

@@ -34,6 +34,11 @@ export interface DialectCapabilities {
    */
   fileDatabase?: boolean;
   /**
+   * A fleet target may name schemas of its database (`schemas`, `schemasQuery`), each a target of
+   * its own (PostgreSQL, through `useSchema`).
+   */
+  schemaTargets?: boolean;
+  /**
    * Some changes rebuild a table (copy-and-swap), with foreign-key enforcement off around the
    * transaction (`foreignKeysOffScript`): a run in one transaction turns it off for the whole run
    * when any revision may rebuild.

@@ -29,6 +29,16 @@ function supportedUrls(): string {
   return `use ${examples.slice(0, -1).join(', ')} or ${examples[examples.length - 1]}`;
 }
 
+/** The dialect serving `url`, by its scheme; undefined when none does. */
+export function dialectOfUrl(url: string): Dialect | undefined {
+  return dialectForScheme(schemeOf(url));
+}
+
+/** The dialects whose fleet targets may name schemas, in prose: `PostgreSQL`. */
+export function schemaTargetTitles(): string {
+  return DIALECTS.filter((d) => d.capabilities.schemaTargets).map((d) => d.title).join(' or ');
+}
+
 /** Parses a database URL with the dialect its scheme names; relative file paths resolve from `baseDir`. */
 export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget {
   const dialect = dialectForScheme(schemeOf(url));

@@ -178,6 +178,7 @@ describe('migrate --all over SQLite files', () => {
     const cases: [string, RegExp][] = [
       [`'sqlite:./a.db'`, /migrator\.config\.ts: "targets" must be an array/],
       [`[{ url: 'sqlite:./a.db', schemas: ['x'] }]`, /migrator\.config\.ts: "targets\[0\]": "schemas" and "schemasQuery" are for PostgreSQL URLs/],
+      [`[{ url: 'mysql://app@db/shop', schemas: ['x'] }]`, /migrator\.config\.ts: "targets\[0\]": "schemas" and "schemasQuery" are for PostgreSQL URLs/],
       [`[{ name: 'a', urll: 'x' }]`, /migrator\.config\.ts: "targets\[0\]" has an unknown key "urll"/],
       [`['sqlite:./a.db', 'sqlite:./a.db']`, /migrator\.config\.ts: "targets" names sqlite:\.\/a\.db twice/],
       [`async () => { throw new Error('directory down'); }`, /migrator\.config\.ts: the "targets" function failed: directory down/],
