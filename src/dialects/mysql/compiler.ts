@@ -176,6 +176,22 @@ export const NEEDS_SCHEMA: KindTable<boolean> = {
 };
 
 /**
+ * Whether the table of the index `operations[i]` drops is dropped later in the same list (not
+ * renamed or created again first): dropping the table drops its indexes, and MySQL refuses to
+ * drop alone an index a foreign key of the table needs ("needed in a foreign key constraint"),
+ * as a downgrade that undoes createTable + createIndex would.
+ */
+function droppedWithItsTable(operations: readonly Operation[], i: number): boolean {
+  const op = operations[i];
+  if (op.kind !== 'dropIndex') return false;
+  for (const later of operations.slice(i + 1)) {
+    if (later.kind === 'dropTable' && later.table === op.table) return true;
+    if ((later.kind === 'renameTable' && (later.from === op.table || later.to === op.table)) || (later.kind === 'createTable' && later.table.name === op.table)) return false;
+  }
+  return false;
+}
+
+/**
  * Every statement in a phase of its own outside any transaction: MySQL commits DDL as it runs,
  * so a statement is either done or not, and the runner records each as it completes. A revision
  * of one statement needs no record between statements, and runs as usual.
@@ -183,8 +199,8 @@ export const NEEDS_SCHEMA: KindTable<boolean> = {
 export function compileMysql(operations: readonly Operation[], schema: Schema): CompiledOperations {
   const state = cloneSchema(schema);
   const out = new PhaseBuilder();
-  for (const op of operations) {
-    for (const sql of dispatch(STATEMENTS, op, state)) out.add([sql], 'none');
+  for (const [i, op] of operations.entries()) {
+    if (!droppedWithItsTable(operations, i)) for (const sql of dispatch(STATEMENTS, op, state)) out.add([sql], 'none');
     try {
       applyOperation(state, op);
     } catch (error) {
