@@ -63,6 +63,18 @@ const PINNED: Record<string, [table: string, pattern: RegExp][]> = {
     ['_PostCategories', /^COLUMN A varchar\(191\) NOT NULL$/m],
     ['Comment', /^FOREIGN KEY Comment_authorId_fkey \(authorId\) -> users \(id\) ON DELETE SET NULL ON UPDATE CASCADE$/m],
   ],
+  workspaces: [
+    ['WorkspaceMembershipInvitation', /^INDEX WorkspaceMembershipInvitation_workspaceIdentifier_invitedEma_key UNIQUE BTREE /m],
+    ['WorkspaceMembershipInvitation', /^COLUMN id int\(10\) unsigned NOT NULL \[auto_increment\]$/m],
+    ['WorkspaceMembershipInvitation', /^COLUMN visibility enum\('PUBLIC','private','UNLISTED'\) DEFAULT 'PUBLIC'$/m],
+    ['Workspace', /^INDEX Workspace_readme_key UNIQUE BTREE \(readme\(100\)\)$/m],
+    ['Workspace', /^COLUMN founded year\(4\) DEFAULT NULL$/m],
+    ['Workspace', /^COLUMN verified bit\(1\) NOT NULL DEFAULT b'0'$/m],
+    ['members', /^COLUMN public_id char\(36\) NOT NULL DEFAULT uuid\(\)$/m],
+    ['members', /^COLUMN serial bigint\(20\) unsigned NOT NULL \[auto_increment\]$/m],
+    ['_GroupToMember', /^INDEX _GroupToMember_B_index BTREE \(B\)$/m],
+    ['Project', /^COLUMN created datetime\(6\) NOT NULL DEFAULT current_timestamp\(6\)$/m],
+  ],
 };
 
 for (const fixture of fs.readdirSync(FIXTURES).sort()) {
