@@ -88,7 +88,7 @@ function checkAttributes(attrs: readonly { name: string; group?: string; locatio
     const at = { file: where.file, line: lineOf(a) ?? where.line };
     const name = spelled(a, block);
     if (a.name === 'schema' && !a.group && block) fail(at, 'multi-schema (`schemas = [...]`, `@@schema`) is not supported by migrator yet: its tables would all land in one schema; remove @@schema or keep this schema with Prisma Migrate');
-    if (a.name === 'shardKey' && !a.group) fail(at, `${name}: shard keys are not supported for PostgreSQL or SQLite`);
+    if (a.name === 'shardKey' && !a.group) fail(at, `${name}: shard keys are not supported for PostgreSQL or SQLite, and migrator does not read them for MySQL (PlanetScale's preview shardKeys)`);
     if (a.name === 'fulltext' && !a.group && block && !known.has('fulltext')) fail(at, `${name}: fulltext indexes are not supported with the current connector (MySQL and MongoDB only)`);
     const isNative = nativeGroup !== undefined && a.group === nativeGroup;
     if (!isNative && (a.group || !known.has(a.name))) fail(at, `attribute ${name} is not one Prisma knows here`);
