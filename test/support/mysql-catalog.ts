@@ -7,9 +7,6 @@
  */
 import type { TestMysqlDatabase } from './mysql.ts';
 
-/** migrator's bookkeeping, never part of the models. */
-const OWN_TABLES = ['migrator_version', 'migrator_history'];
-
 export interface MysqlColumnShape {
   name: string;
   type: string;
@@ -58,8 +55,8 @@ export async function readMysqlCatalog(db: TestMysqlDatabase): Promise<MysqlCata
             COLUMN_DEFAULT AS \`default\`, EXTRA AS extra, COLUMN_COMMENT AS comment
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION`,
   );
-  const indexRows = await db.query<{ table: string; name: string; nonUnique: number; kind: string; columnName: string; subPart: number | null }>(
-    `SELECT TABLE_NAME AS \`table\`, INDEX_NAME AS name, NON_UNIQUE AS nonUnique, INDEX_TYPE AS kind, COLUMN_NAME AS columnName, SUB_PART AS subPart
+  const indexRows = await db.query<{ table: string; name: string; nonUnique: number; kind: string; columnName: string | null; subPart: number | null; collation: string | null }>(
+    `SELECT TABLE_NAME AS \`table\`, INDEX_NAME AS name, NON_UNIQUE AS nonUnique, INDEX_TYPE AS kind, COLUMN_NAME AS columnName, SUB_PART AS subPart, COLLATION AS collation
        FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
   );
   const fkRows = await db.query<{ table: string; name: string; columnName: string; refTable: string; refColumn: string; onUpdate: string; onDelete: string }>(
@@ -79,7 +76,7 @@ export async function readMysqlCatalog(db: TestMysqlDatabase): Promise<MysqlCata
 
   const tables = new Map<string, MysqlTableShape>();
   for (const t of tableRows) {
-    if (OWN_TABLES.includes(t.name)) continue;
+    if (t.name.startsWith('migrator_')) continue;
     tables.set(t.name, { comment: t.comment, columns: [], indexes: [], foreignKeys: [], checks: [] });
   }
   for (const { table, ...c } of columns) tables.get(table)?.columns.push(c);
@@ -91,7 +88,7 @@ export async function readMysqlCatalog(db: TestMysqlDatabase): Promise<MysqlCata
       ix = { name: r.name, unique: Number(r.nonUnique) === 0, kind: r.kind, columns: [] };
       t.indexes.push(ix);
     }
-    ix.columns.push(r.subPart !== null ? `${r.columnName}(${r.subPart})` : r.columnName);
+    ix.columns.push(`${r.columnName ?? '(expression)'}${r.subPart !== null ? `(${r.subPart})` : ''}${r.collation === 'D' ? ' DESC' : ''}`);
   }
   for (const r of fkRows) {
     const t = tables.get(r.table);
@@ -126,4 +123,22 @@ export function mysqlCatalogText(c: MysqlCatalog): string {
     for (const k of t.checks) lines.push(`  check ${k.name} [${k.level}]: ${k.clause}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The catalog one line per thing, by table, for comparing two databases table by table: each
+ * column in order (type, NOT NULL, default, [extra]), each index (uniqueness, kind, keys with
+ * prefix length and DESC), each foreign key, each check.
+ */
+export function mysqlCatalogLines(c: MysqlCatalog): { tables: string[]; byTable: Map<string, string> } {
+  const byTable = new Map<string, string>();
+  for (const [name, t] of c.tables) {
+    const lines = t.columns.map((col) => `COLUMN ${col.name} ${col.type}${col.nullable === 'NO' ? ' NOT NULL' : ''}${col.default !== null ? ` DEFAULT ${col.default}` : ''}${col.extra ? ` [${col.extra}]` : ''}`);
+    const indexes = t.indexes.map((i) => `INDEX ${i.name}${i.unique ? ' UNIQUE' : ''} ${i.kind} (${i.columns.join(', ')})`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    lines.push(...indexes);
+    for (const f of t.foreignKeys) lines.push(`FOREIGN KEY ${f.name} (${f.columns.join(', ')}) -> ${f.referencedTable} (${f.referencedColumns.join(', ')}) ON DELETE ${f.onDelete} ON UPDATE ${f.onUpdate}`);
+    for (const k of t.checks) lines.push(`CHECK ${k.name} ${k.clause}`);
+    byTable.set(name, lines.join('\n'));
+  }
+  return { tables: [...c.tables.keys()].sort(), byTable };
 }

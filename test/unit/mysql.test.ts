@@ -186,20 +186,6 @@ describe('MySQL compiler', () => {
   });
 });
 
-describe('MySQL compiler: an index of a table the revision drops', () => {
-  it('goes with the table (a foreign key may need it)', () => {
-    const out = compileMysql(
-      [
-        { kind: 'dropIndex', table: 'links', name: 'IDX_a' },
-        { kind: 'dropIndex', table: 'other', name: 'IDX_b' },
-        { kind: 'dropTable', table: 'links' },
-      ],
-      { tables: [] },
-    );
-    assert.deepEqual(out.statements, ['DROP INDEX `IDX_b` ON `other`', 'DROP TABLE `links`']);
-  });
-});
-
 describe('MySQL compiler: an index a foreign key needs', () => {
   const orders: Table = {
     name: 'orders',

@@ -30,9 +30,14 @@ export function columnSql(c: Column, table?: Table): string {
   return sql + comment(c.comment);
 }
 
-export function createTableSql(t: Table): string {
+/** `indexes` are written inside the CREATE TABLE (see keyedAutoincrement). */
+export function createTableSql(t: Table, indexes: readonly OperationOf<'createIndex'>[] = []): string {
   const parts = t.columns.map((c) => columnSql(c, t));
   if (t.primaryKey?.columns.length) parts.push(`PRIMARY KEY (${columnList(t.primaryKey.columns)})`);
+  for (const op of indexes) {
+    const { kind, keys, hash } = indexParts(op);
+    parts.push(`${kind}INDEX ${q(op.index.name)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}`);
+  }
   for (const u of t.uniques) parts.push(constraintSql({ type: 'unique', ...u }));
   for (const c of t.checks) parts.push(constraintSql({ type: 'check', ...c }));
   for (const f of t.foreignKeys) parts.push(constraintSql({ type: 'foreignKey', ...f }));
@@ -40,7 +45,7 @@ export function createTableSql(t: Table): string {
 }
 
 /** MySQL indexes take columns, prefixes of them and a sort order; FULLTEXT and SPATIAL are index kinds. */
-function createIndexSql(op: OperationOf<'createIndex'>): string {
+function indexParts(op: OperationOf<'createIndex'>): { kind: string; keys: string[]; hash: boolean } {
   const i: Index = op.index;
   if (i.where !== undefined) throw new UnsupportedOperationError('mysql', `${describeOperation(op)} WHERE ${i.where}: MySQL has no partial indexes`);
   for (const key of i.columns) {
@@ -54,7 +59,12 @@ function createIndexSql(op: OperationOf<'createIndex'>): string {
   if (!['btree', 'hash', 'fulltext', 'spatial'].includes(method)) throw new UnsupportedOperationError('mysql', `${describeOperation(op)} USING ${i.using}`);
   // Expressions go in a second pair of parentheses (MySQL 8.0.13's functional key parts).
   const keys = i.columns.map((k) => (typeof k !== 'string' && k.expression !== undefined ? `(${indexKeySql(k)})` : indexKeySql(k)));
-  return `CREATE ${kind}INDEX ${q(i.name)} ON ${q(op.table)} (${keys.join(', ')})${method === 'hash' ? ' USING HASH' : ''}`;
+  return { kind, keys, hash: method === 'hash' };
+}
+
+function createIndexSql(op: OperationOf<'createIndex'>): string {
+  const { kind, keys, hash } = indexParts(op);
+  return `CREATE ${kind}INDEX ${q(op.index.name)} ON ${q(op.table)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}`;
 }
 
 /** A column's new definition: MODIFY restates the whole column, so what does not change is taken from the table. */
@@ -197,6 +207,41 @@ export const NEEDS_SCHEMA: KindTable<boolean> = {
 };
 
 /**
+ * Whether the table of the index `operations[i]` drops is dropped later in the same list (not
+ * renamed or created again first): dropping the table drops its indexes, and MySQL refuses to
+ * drop alone an index a foreign key of the table needs ("needed in a foreign key constraint"),
+ * as a downgrade that undoes createTable + createIndex would.
+ */
+function droppedWithItsTable(operations: readonly Operation[], i: number): boolean {
+  const op = operations[i];
+  if (op.kind !== 'dropIndex') return false;
+  for (const later of operations.slice(i + 1)) {
+    if (later.kind === 'dropTable' && later.table === op.table) return true;
+    if ((later.kind === 'renameTable' && (later.from === op.table || later.to === op.table)) || (later.kind === 'createTable' && later.table.name === op.table)) return false;
+  }
+  return false;
+}
+
+/**
+ * For `operations[i]`, a createTable with an AUTO_INCREMENT column that does not lead its
+ * primary key: the positions of the later createIndex operations on the table that the column
+ * leads. MySQL takes such a column only with a key in the same CREATE TABLE ("there can be only
+ * one auto column and it must be defined as a key"), so the first such index is written there
+ * (as Prisma Migrate writes every index) instead of in a CREATE INDEX of its own.
+ */
+function keyedAutoincrement(operations: readonly Operation[], i: number): number[] {
+  const op = operations[i];
+  if (op.kind !== 'createTable') return [];
+  const out: number[] = [];
+  for (const c of op.table.columns) {
+    if (!c.autoincrement || op.table.primaryKey?.columns[0] === c.name) continue;
+    const j = operations.findIndex((later, k) => k > i && later.kind === 'createIndex' && later.table === op.table.name && keyColumn(later.index.columns[0]) === c.name);
+    if (j >= 0 && !out.includes(j)) out.push(j);
+  }
+  return out;
+}
+
+/**
  * Every statement in a phase of its own outside any transaction: MySQL commits DDL as it runs,
  * so a statement is either done or not, and the runner records each as it completes. A revision
  * of one statement needs no record between statements, and runs as usual.
@@ -204,11 +249,14 @@ export const NEEDS_SCHEMA: KindTable<boolean> = {
 export function compileMysql(operations: readonly Operation[], schema: Schema): CompiledOperations {
   const state = cloneSchema(schema);
   const out = new PhaseBuilder();
+  // An index of a table dropped later in the revision goes with it: dropped first, it may be
+  // the one a foreign key of the table needs, which MySQL refuses to drop.
+  const inline = new Set<number>();
   for (const [i, op] of operations.entries()) {
-    // An index of a table dropped later in the revision goes with it: dropped first, it may be
-    // the one a foreign key of the table needs, which MySQL refuses to drop.
-    const dropped = op.kind === 'dropIndex' && operations.slice(i + 1).some((later) => later.kind === 'dropTable' && later.table === op.table);
-    if (!dropped) for (const sql of dispatch(STATEMENTS, op, state)) out.add([sql], 'none');
+    const keyed = keyedAutoincrement(operations, i);
+    for (const j of keyed) inline.add(j);
+    if (op.kind === 'createTable' && keyed.length) out.add([createTableSql(op.table, keyed.map((j) => operations[j] as OperationOf<'createIndex'>))], 'none');
+    else if (!droppedWithItsTable(operations, i) && !inline.has(i)) for (const sql of dispatch(STATEMENTS, op, state)) out.add([sql], 'none');
     try {
       applyOperation(state, op);
     } catch (error) {

@@ -35,7 +35,7 @@ const INTEGER = /^(tinyint|smallint|mediumint|int|bigint)(\(\d+\))?( unsigned)?(
 /**
  * A type as information_schema's COLUMN_TYPE spells it, display widths dropped: `integer` →
  * `int`, `int(11)` → `int`, `boolean` → `tinyint(1)`, `decimal` → `decimal(10,0)`, `char` →
- * `char(1)`, `enum('a', 'b')` → `enum('a','b')`.
+ * `char(1)`, `year(4)` → `year`, `enum('a', 'b')` → `enum('a','b')`.
  */
 export function normalizeMysqlType(type: string): string {
   let t = mapOutsideStrings(type.trim().replace(/\s+/g, ' '), (s) => s.toLowerCase().replace(/\s*\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')'));

@@ -37,7 +37,7 @@ const at = (file: string, node: object): Where => ({ file, line: lineOf(node as 
 
 /** Reads the configuration; `firstFile` is named when there is no datasource at all. */
 export function readConfig(blocks: ConfigBlocks, firstFile: string): PrismaConfig {
-  if (blocks.datasources.length === 0) fail({ file: firstFile }, 'no datasource block with a provider; add `datasource db { provider = "postgresql" }` (or "sqlite")');
+  if (blocks.datasources.length === 0) fail({ file: firstFile }, 'no datasource block with a provider; add `datasource db { provider = "postgresql" }` (or "sqlite", "mysql")');
   if (blocks.datasources.length > 1) {
     const second = blocks.datasources[1];
     fail(at(second.file, second.block), `a second datasource block "${second.block.name}"; Prisma allows one datasource per schema`);
@@ -46,7 +46,7 @@ export function readConfig(blocks: ConfigBlocks, firstFile: string): PrismaConfi
   const values = new Map(assignments(ds).map((a) => [a.key, a]));
   const providerAssignment = values.get('provider');
   const providerAt: Where = at(file, ds);
-  if (!providerAssignment) fail(providerAt, `the datasource "${ds.name}" has no provider; add provider = "postgresql" (or "sqlite")`);
+  if (!providerAssignment) fail(providerAt, `the datasource "${ds.name}" has no provider; add provider = "postgresql" (or "sqlite", "mysql")`);
   const providerText = stringLiteral(providerAssignment.value);
   if (providerText === undefined) fail(providerAt, `the provider of datasource "${ds.name}" must be a string such as "postgresql" (got ${show(providerAssignment.value)})`);
   const provider = providerNamed(providerText);

@@ -1,12 +1,12 @@
 /**
  * `@default(…)` as Prisma Migrate writes it: literals checked against the field's type as Prisma
- * checks them, lists as `ARRAY[…]::type[]`, `now()` → CURRENT_TIMESTAMP, `autoincrement()` →
- * serial / AUTOINCREMENT, `dbgenerated("…")` verbatim; the generators Prisma Client runs
- * (`uuid()`, `cuid()`, `nanoid()`, `ulid()`) put nothing in the database.
+ * checks them, lists as `ARRAY[…]::type[]`, `now()` → CURRENT_TIMESTAMP (MySQL: with the column's
+ * precision), `autoincrement()` → serial / AUTOINCREMENT / AUTO_INCREMENT, `dbgenerated("…")`
+ * verbatim; the generators Prisma Client runs (`uuid()`, `cuid()`, `nanoid()`, `ulid()`) put
+ * nothing in the database, nor do Json and Bytes literals on MySQL.
  */
 import type { Attribute, Enum, Func, Value } from '@mrleebo/prisma-ast';
 import type { Column } from '../../schema/schema.js';
-import { quoteLiteral } from '../../dialects/dialect.js';
 import { isFunc, readArgs, show, stringLiteral } from './args.js';
 import { fail, lineOf, type Where } from './errors.js';
 import type { PrismaProvider } from './providers/index.js';
@@ -41,10 +41,11 @@ export function applyDefault(column: Column, attr: Attribute, ctx: DefaultContex
   if (ctx.list !== (list !== undefined)) fail(where, `@default of ${ctx.field}: ${ctx.list ? 'the default value of a list field must be a list' : `a list (${show(value)}) is no default for a field that is not a list`}`);
   if (list) {
     // Prisma writes a list default as an ARRAY literal cast to the column's type.
-    column.default = `ARRAY[${list.map((x) => literal(x as Value, ctx, where)).join(', ')}]::${column.type}`;
+    column.default = `ARRAY[${list.map((x) => literal(x as Value, ctx, where, column.type)!).join(', ')}]::${column.type}`;
     return;
   }
-  column.default = literal(value as Value, ctx, where);
+  const sql = literal(value as Value, ctx, where, column.type);
+  if (sql !== undefined) column.default = sql;
 }
 
 function applyFunction(column: Column, f: Func, ctx: DefaultContext, where: Where): void {
@@ -66,7 +67,7 @@ function applyFunction(column: Column, f: Func, ctx: DefaultContext, where: Wher
       return;
     case 'now':
       if (ctx.scalar !== 'DateTime' || ctx.list) cannot();
-      column.default = 'CURRENT_TIMESTAMP';
+      column.default = ctx.provider.nowDefault?.(column.type) ?? 'CURRENT_TIMESTAMP';
       return;
     default:
       if (!CLIENT_GENERATORS.has(f.name)) fail(where, `@default of ${ctx.field}: ${f.name}() is not a default function Prisma knows for ${ctx.provider.name}`);
@@ -75,8 +76,9 @@ function applyFunction(column: Column, f: Func, ctx: DefaultContext, where: Wher
   }
 }
 
-/** One literal of the field's type, as Prisma writes it in SQL. */
-function literal(v: Value, ctx: DefaultContext, where: Where): string {
+/** One literal of the field's type, as Prisma writes it in SQL; undefined for one Prisma checks but does not write. */
+function literal(v: Value, ctx: DefaultContext, where: Where, type: string): string | undefined {
+  const quoteLiteral = ctx.provider.quoteLiteral;
   const wrong = (expected: string): never => fail(where, `@default of ${ctx.field}: expected ${expected}, but found ${show(v)}`);
   const str = stringLiteral(v);
   const num = typeof v === 'number' ? String(v) : typeof v === 'string' && NUMBER.test(v) ? v : undefined;
@@ -101,7 +103,7 @@ function literal(v: Value, ctx: DefaultContext, where: Where): string {
       return text !== undefined ? number(text) : wrong('a Decimal value');
     }
     case 'DateTime': {
-      const at = str !== undefined ? prismaDateTime(str) : undefined;
+      const at = str === undefined ? undefined : ctx.provider.dateTimeText ? ctx.provider.dateTimeText(str, type) : prismaDateTime(str);
       return at !== undefined ? quoteLiteral(at) : wrong('an RFC 3339 date-time string such as "2024-01-01T00:00:00Z"');
     }
     case 'Json':
@@ -111,11 +113,11 @@ function literal(v: Value, ctx: DefaultContext, where: Where): string {
       } catch {
         fail(where, `@default of ${ctx.field}: ${show(v)} is not valid JSON`);
       }
-      return quoteLiteral(str);
+      return ctx.provider.jsonDefaults ? quoteLiteral(str) : undefined;
     case 'Bytes': {
       if (str === undefined || !/^[A-Za-z0-9+/]*={0,2}$/.test(str) || str.length % 4 !== 0) return wrong('a base64 string');
-      const hex = Buffer.from(str, 'base64').toString('hex');
-      return quoteLiteral(ctx.provider.bytesText(hex));
+      const text = ctx.provider.bytesText(Buffer.from(str, 'base64').toString('hex'));
+      return text === undefined ? undefined : quoteLiteral(text);
     }
     default:
       return wrong(`no literal for type ${ctx.scalar}`);

@@ -1,8 +1,9 @@
 /**
  * Primary keys, unique indexes and indexes of a model as Prisma Migrate builds them: @id/@@id,
- * @unique/@@unique, @@index with their arguments — `map:` (and @@index's legacy `name:`), a
- * field's `sort:` and `ops:`, `type:`, `where:` (preview `partialIndexes`) — and Prisma's
- * refusals (`length:`, `clustered:`, `sort:` on a key …), each an error naming the line.
+ * @unique/@@unique, @@index and (MySQL) @@fulltext with their arguments — `map:` (and @@index's
+ * legacy `name:`), a field's `sort:`, `ops:` and (MySQL) `length:`, `type:`, `where:` (preview
+ * `partialIndexes`) — and Prisma's refusals (`length:` where the provider has no prefixes,
+ * `clustered:`, `sort:` on a key …), each an error naming the line.
  */
 import type { Attribute, BlockAttribute, Func, KeyValue, Value } from '@mrleebo/prisma-ast';
 import type { Index, IndexKey, PrimaryKey } from '../../schema/schema.js';
@@ -34,7 +35,7 @@ export interface ModelContext {
   };
 }
 
-type Kind = 'id' | 'unique' | 'index';
+type Kind = 'id' | 'unique' | 'index' | 'fulltext';
 
 const SPECS = {
   fieldId: { names: ['map', 'length', 'sort', 'clustered'] },
@@ -42,13 +43,15 @@ const SPECS = {
   blockId: { positional: 'fields', names: ['fields', 'name', 'map', 'length', 'clustered'] },
   blockUnique: { positional: 'fields', names: ['fields', 'name', 'map', 'length', 'clustered', 'where'] },
   blockIndex: { positional: 'fields', names: ['fields', 'name', 'map', 'type', 'clustered', 'where'] },
+  blockFulltext: { positional: 'fields', names: ['fields', 'name', 'map'] },
 } as const;
 
 /** The `@id` of `field`. */
 export function fieldId(attr: Attribute, field: ScalarField, ctx: ModelContext): PrimaryKey {
   const where: Where = { file: ctx.file, line: lineOf(attr) ?? field.line };
   const args = readArgs(attr.args, SPECS.fieldId, '@id', where);
-  refuseKeyArguments('@id', 'the primary key', args, where);
+  refuseKeyArguments('@id', 'the primary key', args, where, ctx);
+  keyFieldProblem('@id', field, 'id', undefined, ctx, where);
   return { name: primaryKeyName(args, ctx, where), columns: [field.column] };
 }
 
@@ -56,12 +59,15 @@ export function fieldId(attr: Attribute, field: ScalarField, ctx: ModelContext):
 export function blockId(attr: BlockAttribute, ctx: ModelContext): PrimaryKey {
   const where: Where = { file: ctx.file, line: lineOf(attr) };
   const args = readArgs(attr.args, SPECS.blockId, '@@id', where);
-  refuseKeyArguments('@@id', 'the primary key', args, where);
+  refuseKeyArguments('@@id', 'the primary key', args, where, ctx);
   clientName(args, '@@id', where);
   const refs = fieldList(args.get('fields'), '@@id fields', where, true);
   // Prisma takes `ops:` on a key's fields and writes nothing of it.
   const fields = resolveFields(refs, 'id', ctx, where);
-  for (const [i, ref] of refs.entries()) refuseKeyArguments('@@id', 'the primary key', ref.args, where, fields[i].name);
+  for (const [i, ref] of refs.entries()) {
+    refuseKeyArguments('@@id', 'the primary key', ref.args, where, ctx, fields[i].name);
+    keyFieldProblem('@@id', fields[i], 'id', undefined, ctx, where);
+  }
   return { name: primaryKeyName(args, ctx, where), columns: fields.map((f) => f.column) };
 }
 
@@ -69,7 +75,8 @@ export function blockId(attr: BlockAttribute, ctx: ModelContext): PrimaryKey {
 export function fieldUnique(attr: Attribute, field: ScalarField, ctx: ModelContext): Index {
   const where: Where = { file: ctx.file, line: lineOf(attr) ?? field.line };
   const args = readArgs(attr.args, SPECS.fieldUnique, '@unique', where);
-  refuseIndexArguments('@unique', args, where);
+  // On a field, `length:` is the field's own prefix length (MySQL).
+  refuseIndexArguments('@unique', ctx.provider.indexPrefixes ? new Map([...args].filter(([k]) => k !== 'length')) : args, where);
   refuseXml([field], ctx);
   const key = indexKey(field, { args }, 'BTree', ctx, where, '@unique');
   return {
@@ -80,12 +87,12 @@ export function fieldUnique(attr: Attribute, field: ScalarField, ctx: ModelConte
   };
 }
 
-/** The index of a model's `@@unique` or `@@index`. */
+/** The index of a model's `@@unique`, `@@index` or `@@fulltext`. */
 export function blockIndex(attr: BlockAttribute, ctx: ModelContext): Index {
-  const kind: Kind = attr.name === 'unique' ? 'unique' : 'index';
+  const kind: Kind = attr.name === 'unique' ? 'unique' : attr.name === 'fulltext' ? 'fulltext' : 'index';
   const attribute = `@@${attr.name}`;
   const where: Where = { file: ctx.file, line: lineOf(attr) };
-  const args = readArgs(attr.args, kind === 'unique' ? SPECS.blockUnique : SPECS.blockIndex, attribute, where);
+  const args = readArgs(attr.args, kind === 'unique' ? SPECS.blockUnique : kind === 'fulltext' ? SPECS.blockFulltext : SPECS.blockIndex, attribute, where);
   refuseIndexArguments(attribute, args, where);
   const refs = fieldList(args.get('fields'), `${attribute} fields`, where, true);
   if (refs.length === 0) fail(where, `${attribute} names no fields; list them, e.g. ${attribute}([a, b])`);
@@ -104,7 +111,7 @@ export function blockIndex(attr: BlockAttribute, ctx: ModelContext): Index {
 
   let name: string | undefined;
   const map = stringArg(args.get('map'), `${attribute}(map:)`, where);
-  if (kind === 'index') {
+  if (kind === 'index' || kind === 'fulltext') {
     // `name:` is the legacy spelling of `map:` on @@index; on @@unique it names the client's field.
     const legacy = stringArg(args.get('name'), `${attribute}(name:)`, where);
     if (legacy !== undefined && map !== undefined) {
@@ -121,20 +128,21 @@ export function blockIndex(attr: BlockAttribute, ctx: ModelContext): Index {
     columns,
     unique: kind === 'unique',
     ...partialIndex(args.get('where'), attribute, ctx, where),
-    ...(type !== 'BTree' ? { using: INDEX_TYPES[type] } : {}),
+    ...(kind === 'fulltext' ? { using: 'fulltext' } : type !== 'BTree' ? { using: INDEX_TYPES[type] } : {}),
   };
 }
 
 function primaryKeyName(args: Map<string, Value | Func>, ctx: ModelContext, where: Where): string {
   const map = stringArg(args.get('map'), 'the primary key’s map', where);
-  if (map !== undefined && !ctx.provider.namedKeys) fail(where, `model ${ctx.model}: a database name (map:) for the primary key is not supported by the ${ctx.provider.name} provider; remove it`);
+  if (map !== undefined && !ctx.provider.namedPrimaryKeys) fail(where, `model ${ctx.model}: a database name (map:) for the primary key is not supported by the ${ctx.provider.name} provider; remove it`);
   return map ?? ctx.names.primaryKey(ctx.table);
 }
 
-/** Prisma's refusals for a primary key (or a field of one) on PostgreSQL and SQLite. */
-function refuseKeyArguments(attribute: string, what: string, args: Map<string, unknown>, where: Where, field?: string): void {
+/** Prisma's refusals for a primary key (or a field of one); MySQL's prefix lengths, which Prisma takes, migrator cannot keep on a key. */
+function refuseKeyArguments(attribute: string, what: string, args: Map<string, unknown>, where: Where, ctx: ModelContext, field?: string): void {
   const of = field ? ` (field ${field})` : '';
   if (args.has('sort')) fail(where, `${attribute}: the sort argument is not supported in ${what} with the current connector${of}; remove it`);
+  if (args.has('length') && ctx.provider.indexPrefixes) fail(where, `${attribute}: migrator does not support a prefix length (length:) in ${what}${of} yet; index a column that needs no prefix, or keep this schema with Prisma Migrate`);
   if (args.has('length')) fail(where, `${attribute}: the length argument is not supported in ${what} with the current connector${of}; remove it`);
   if (args.has('clustered')) fail(where, `${attribute}: defining clustering is not supported with the current connector; remove clustered:`);
 }
@@ -176,15 +184,35 @@ function refuseXml(fields: ScalarField[], ctx: ModelContext): void {
   if (xml) fail({ file: ctx.file, line: xml.line }, `field ${ctx.model}.${xml.name}: an index cannot be defined on fields with native type Xml of PostgreSQL`);
 }
 
-/** One key of an index: the column, its sort order, its operator class (PostgreSQL). */
+/** Prisma's complaint, through the provider, about a field of a key or index (MySQL: TEXT without a prefix length). */
+function keyFieldProblem(attribute: string, field: ScalarField, kind: Kind, length: number | undefined, ctx: ModelContext, where: Where): void {
+  const problem = ctx.provider.keyFieldProblem?.(field, kind, length);
+  if (problem) fail(where, `${attribute}: ${problem}`);
+}
+
+/** A field's prefix length (`length:`, MySQL), checked as Prisma checks it; undefined when not given. */
+function prefixLength(field: ScalarField, ref: Pick<FieldRef, 'args'>, ctx: ModelContext, where: Where, attribute: string, kind: Kind): number | undefined {
+  const v = ref.args.get('length');
+  if (v === undefined) return undefined;
+  if (!ctx.provider.indexPrefixes) fail(where, `${attribute}: the length argument is not supported in an index definition with the current connector (field ${field.name}); remove it`);
+  if (kind === 'fulltext') fail(where, `${attribute}: the length argument is not supported in a @@fulltext attribute (field ${field.name}); remove it`);
+  if (field.scalar !== 'String' && field.scalar !== 'Bytes') fail(where, `${attribute}: the length argument is only allowed with field types \`String\` or \`Bytes\` (field ${field.name} is ${field.scalar})`);
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n <= 0) fail(where, `${attribute}: the length of field ${field.name} must be a positive whole number, e.g. length: 10 (got ${show(v)})`);
+  return n;
+}
+
+/** One key of an index: the column, its prefix length (MySQL), sort order, operator class (PostgreSQL). */
 function indexKey(field: ScalarField, ref: Pick<FieldRef, 'args'>, type: IndexType, ctx: ModelContext, where: Where, attribute: string, kind: Kind = 'unique'): IndexKey {
-  if (ref.args.has('length')) fail(where, `${attribute}: the length argument is not supported in an index definition with the current connector (field ${field.name}); remove it`);
+  const length = prefixLength(field, ref, ctx, where, attribute, kind);
+  keyFieldProblem(attribute, field, kind, length, ctx, where);
   const sort = constantArg(ref.args.get('sort') as Value | undefined, `${attribute}(sort:)`, 'Desc', where);
   if (sort !== undefined && sort !== 'Asc' && sort !== 'Desc') fail(where, `${attribute}: the sort argument can only be Asc or Desc (got ${sort})`);
+  if (sort !== undefined && kind === 'fulltext') fail(where, `${attribute}: the sort argument is not supported in a @@fulltext attribute in the current connector (field ${field.name}); remove it`);
   const ops = ref.args.get('ops');
   let opclass: string | undefined;
   if (ops !== undefined) {
-    if (kind === 'unique') fail(where, `${attribute}: operator classes (ops:) can only be given to fields of an @@index`);
+    if (kind !== 'index') fail(where, `${attribute}: operator classes (ops:) can only be given to fields of an @@index`);
     const raw = isFunc(ops) && ops.name === 'raw' ? rawText(ops, `${attribute}: ops: raw(…)`, where) : undefined;
     const named = raw === undefined ? constantArg(ops as Value, `${attribute}(ops:)`, 'JsonbPathOps', where) : undefined;
     if (named !== undefined && !operatorClassSql(named)) fail(where, `${attribute}: ${named} is not an operator class Prisma knows; name one (JsonbPathOps, InetOps …) or write ops: raw("the_ops")`);
@@ -196,8 +224,8 @@ function indexKey(field: ScalarField, ref: Pick<FieldRef, 'args'>, type: IndexTy
     const problem = operatorClassProblem(type, field, ops === undefined ? undefined : String(ops));
     if (problem) fail(where, `${attribute}: ${problem}`);
   }
-  if (sort !== 'Desc' && opclass === undefined) return field.column;
-  return { column: field.column, ...(sort === 'Desc' ? { order: 'desc' as const } : {}), ...(opclass !== undefined ? { opclass } : {}) };
+  if (sort !== 'Desc' && opclass === undefined && length === undefined) return field.column;
+  return { column: field.column, ...(length !== undefined ? { length } : {}), ...(sort === 'Desc' ? { order: 'desc' as const } : {}), ...(opclass !== undefined ? { opclass } : {}) };
 }
 
 /** The text of `raw("…")`. */
@@ -217,6 +245,8 @@ function partialIndex(v: Value | Func | undefined, attribute: string, ctx: Model
   if (!ctx.previewFeatures.has('partialindexes')) {
     fail(where, `${attribute}: partial indexes (where:) are a preview feature; add "partialIndexes" to previewFeatures in your generator block`);
   }
+  const written = ctx.provider.partialPredicate;
+  if (!written) fail(where, `${attribute}: partial indexes (with a \`where\` clause) are not supported by the current connector (${ctx.provider.name}); remove where:`);
   let predicate: string;
   if (isFunc(v) && v.name === 'raw') predicate = rawText(v, `${attribute}: where: raw(…)`, where);
   else if (isObject(v)) {
@@ -225,7 +255,7 @@ function partialIndex(v: Value | Func | undefined, attribute: string, ctx: Model
   } else {
     return fail(where, `${attribute}: the where argument must be a raw() call or an object literal, e.g. where: raw("status = 'active'") or where: { active: true } (got ${show(v)})`);
   }
-  return { where: ctx.provider.partialPredicate(predicate) };
+  return { where: written(predicate) };
 }
 
 function isObject(v: unknown): v is { type: 'object'; properties: KeyValue[] } {

@@ -76,7 +76,8 @@ function mappedName(attrs: readonly (Attribute | BlockAttribute)[] | undefined, 
 /** Prisma's attributes of each kind of element; any other is an error, as in Prisma. */
 const FIELD_ATTRIBUTES = new Set(['id', 'default', 'unique', 'map', 'updatedAt', 'ignore', 'relation']);
 const MODEL_ATTRIBUTES = new Set(['id', 'unique', 'index', 'map', 'ignore']);
-const REPEATABLE = new Set(['unique', 'index']);
+const MODEL_ATTRIBUTES_FULLTEXT = new Set([...MODEL_ATTRIBUTES, 'fulltext']);
+const REPEATABLE = new Set(['unique', 'index', 'fulltext']);
 const MAP_ONLY = new Set(['map']);
 const RELATION_FIELD_ATTRIBUTES = new Set(['relation', 'ignore']);
 
@@ -87,8 +88,8 @@ function checkAttributes(attrs: readonly { name: string; group?: string; locatio
     const at = { file: where.file, line: lineOf(a) ?? where.line };
     const name = spelled(a, block);
     if (a.name === 'schema' && !a.group && block) fail(at, 'multi-schema (`schemas = [...]`, `@@schema`) is not supported by migrator yet: its tables would all land in one schema; remove @@schema or keep this schema with Prisma Migrate');
-    if (a.name === 'shardKey' && !a.group) fail(at, `${name}: shard keys are not supported for PostgreSQL or SQLite`);
-    if (a.name === 'fulltext' && !a.group && block) fail(at, `${name}: fulltext indexes are not supported with the current connector (MySQL and MongoDB only)`);
+    if (a.name === 'shardKey' && !a.group) fail(at, `${name}: shard keys are not supported for PostgreSQL or SQLite, and migrator does not read them for MySQL (PlanetScale's preview shardKeys)`);
+    if (a.name === 'fulltext' && !a.group && block && !known.has('fulltext')) fail(at, `${name}: fulltext indexes are not supported with the current connector (MySQL and MongoDB only)`);
     const isNative = nativeGroup !== undefined && a.group === nativeGroup;
     if (!isNative && (a.group || !known.has(a.name))) fail(at, `attribute ${name} is not one Prisma knows here`);
     const key = isNative ? `@${a.group}` : name;
@@ -179,7 +180,7 @@ function tableOf(
   enumDb: ReadonlyMap<string, EnumType>,
 ): { table: Table; scalars: Map<string, ReadField>; relations: Set<string> } {
   const modelWhere = { file, line: lineOf(m) };
-  checkAttributes(blockAttrsOf(m), MODEL_ATTRIBUTES, modelWhere, true);
+  checkAttributes(blockAttrsOf(m), config.provider.fulltextIndexes ? MODEL_ATTRIBUTES_FULLTEXT : MODEL_ATTRIBUTES, modelWhere, true);
   for (const a of blockAttrsOf(m)) if (a.name === 'ignore') readArgs(a.args, { names: [] }, '@@ignore', { file, line: lineOf(a) });
   const t = emptyTable(mappedName(blockAttrsOf(m), m.name, modelWhere, true));
   if (tableHint !== undefined) t.renamedFrom = [tableHint];
@@ -264,13 +265,30 @@ function keysOf(t: Table, scalars: ReadonlyMap<string, ReadField>, m: Model, ctx
     if (u) t.indexes.push(constraintNames.claim(m.name, fieldUnique(u, field, ctx), { file, line: lineOf(u) ?? field.line }, 'index'));
   }
   for (const a of blockAttrsOf(m)) {
-    if (a.name === 'index' || a.name === 'unique') t.indexes.push(constraintNames.claim(m.name, blockIndex(a, ctx), { file, line: lineOf(a) }, 'index'));
+    if (a.name === 'index' || a.name === 'unique' || a.name === 'fulltext') t.indexes.push(constraintNames.claim(m.name, blockIndex(a, ctx), { file, line: lineOf(a) }, 'index'));
   }
+  if (provider.autoincrementKeyed) autoincrementKeyed(t, m, ctx);
   if (!blockAttrsOf(m).some((a) => a.name === 'ignore') && !hasStrictCriterion(t, scalars)) {
     fail(
       { file, line: lineOf(m) },
       `model ${m.name} has no unique criterion over required fields, which Prisma refuses ("Each model must have at least one unique criteria that has only required fields"); mark a required field @id or @unique, or add @@id([...]) or @@unique([...])`,
     );
+  }
+}
+
+/**
+ * MySQL's rules for AUTO_INCREMENT, which Prisma checks: one such column per table, and it leads
+ * the primary key or an index (psl's validate_auto_increment; the messages are Prisma's).
+ */
+function autoincrementKeyed(t: Table, m: Model, ctx: ModelContext): void {
+  const columns = t.columns.filter((c) => c.autoincrement);
+  const fieldLine = (column: string): number | undefined => [...ctx.scalars.values()].find((f) => f.column === column)?.line;
+  if (columns.length > 1) {
+    fail({ file: ctx.file, line: lineOf(m) }, `model ${m.name}: the \`autoincrement()\` default value is used multiple times on this model even though the underlying datasource only supports one instance per table`);
+  }
+  for (const c of columns) {
+    const leads = t.primaryKey?.columns[0] === c.name || t.indexes.some((i) => keyColumn(i.columns[0]) === c.name);
+    if (!leads) fail({ file: ctx.file, line: fieldLine(c.name) }, `${m.name}: the \`autoincrement()\` default value is used on a non-indexed field even though the datasource does not support this; make it the @id or index it (@unique, @@index([${[...ctx.scalars.values()].find((f) => f.column === c.name)?.name ?? c.name}]))`);
   }
 }
 
@@ -308,14 +326,15 @@ function columnOf(f: Field, m: Model, file: string, config: PrismaConfig, enumDb
   } else if (enumDb.has(type)) {
     if (native) fail({ file, line: lineOf(native) ?? where.line }, `${m.name}.${f.name}: a native type attribute cannot be used on an enum field`);
     scalar = 'Enum';
-    sqlType = provider.enumColumn(enumDb.get(type)!.name);
+    sqlType = provider.enumColumn(enumDb.get(type)!);
   } else if (SCALAR_TYPES.has(type)) {
     scalar = type;
     if (native && !provider.nativeType) fail({ file, line: lineOf(native) ?? where.line }, `native type ${spelled(native)} is not available on ${provider.name}`);
     if (native) {
       const args = (native.args ?? []).map((a) => String(stringLiteral(a.value) ?? a.value));
-      const nt = provider.nativeType?.(native.name, args);
+      const nt = provider.nativeType?.(native.name, args, type);
       if (!nt) fail({ file, line: lineOf(native) ?? where.line }, `native type ${spelled(native)} of ${m.name}.${f.name} is not supported`);
+      if (typeof nt === 'object') fail({ file, line: lineOf(native) ?? where.line }, `native type ${spelled(native)} of ${m.name}.${f.name}: ${nt.problem}`);
       sqlType = nt;
     } else sqlType = provider.scalars[type];
   } else {

@@ -83,7 +83,7 @@ export function relationsOf(
           fail(rel.where, `${key}: ${v} is not implemented with relationMode = "prisma"${provider.emulatedNoActionRefused ? ` on ${dialectNamed(provider.dialect).title}` : ''}; use Cascade, Restrict or SetNull`);
         }
       }
-      if (rel.map !== undefined && !provider.namedKeys) fail(rel.where, `@relation(map:): the ${provider.name} provider does not support named foreign keys; remove map:`);
+      if (rel.map !== undefined && !provider.namedForeignKeys) fail(rel.where, `@relation(map:): the ${provider.name} provider does not support named foreign keys; remove map:`);
       if (rel.fields.length) {
         const own = contexts.get(m.name)!;
         const other = contexts.get(targetName)!;

@@ -2,7 +2,10 @@
 
 export const SCALAR_TYPES = new Set(['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes']);
 
-/** The serial type PostgreSQL uses for `@default(autoincrement())` on this column type. */
+/**
+ * Whether `@default(autoincrement())` can be given to a column of this type: PostgreSQL's serial
+ * types, SQLite's INTEGER and BIGINT, MySQL's integer types (signed or not).
+ */
 export function isIntegerType(type: string): boolean {
-  return /^(integer|bigint|smallint|INTEGER|BIGINT)$/.test(type);
+  return /^(integer|bigint|smallint|INTEGER|BIGINT)$/.test(type) || /^(tinyint|smallint|mediumint|int|bigint)( unsigned)?$/.test(type);
 }

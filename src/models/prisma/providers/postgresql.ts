@@ -1,6 +1,6 @@
 /** Prisma's postgresql provider. */
 import { pgTypeName } from '../../sql.js';
-import { quoteIdentifier } from '../../../dialects/dialect.js';
+import { quoteIdentifier, quoteLiteral } from '../../../dialects/dialect.js';
 import type { PrismaProvider } from './provider.js';
 
 /** `@db.X(args)` on PostgreSQL → the type; undefined for one this reader does not know. */
@@ -83,18 +83,23 @@ export const postgresqlProvider: PrismaProvider = {
     Bytes: 'bytea',
   },
   nativeType,
-  enumColumn: pgTypeName,
+  enumColumn: (e) => pgTypeName(e.name),
   enumTypes: true,
   lists: true,
   extensions: true,
   identifierLimit: 63,
-  keysShareIndexNames: true,
-  namedKeys: true,
+  nameScopes: { schema: ['key', 'index'], model: ['key', 'index', 'foreignKey'] },
+  namedPrimaryKeys: true,
+  namedForeignKeys: true,
   integerKeyAutoincrement: false,
   joinTablePrimaryKey: true,
   emulatedNoActionRefused: true,
   indexTypes: true,
+  indexPrefixes: false,
+  fulltextIndexes: false,
   partialPredicate: (predicate) => `(${predicate})`,
   quoteIdentifier,
+  quoteLiteral,
   bytesText: (hex) => `\\x${hex}`,
+  jsonDefaults: true,
 };

@@ -1,5 +1,5 @@
 /** Prisma's sqlite provider. */
-import { quoteIdentifier } from '../../../dialects/dialect.js';
+import { quoteIdentifier, quoteLiteral } from '../../../dialects/dialect.js';
 import type { PrismaProvider } from './provider.js';
 
 export const sqliteProvider: PrismaProvider = {
@@ -24,13 +24,18 @@ export const sqliteProvider: PrismaProvider = {
   lists: false,
   extensions: false,
   identifierLimit: 10000,
-  keysShareIndexNames: false,
-  namedKeys: false,
+  nameScopes: { schema: ['index'], model: ['key', 'index', 'foreignKey'] },
+  namedPrimaryKeys: false,
+  namedForeignKeys: false,
   integerKeyAutoincrement: true,
   joinTablePrimaryKey: false,
   emulatedNoActionRefused: false,
   indexTypes: false,
+  indexPrefixes: false,
+  fulltextIndexes: false,
   partialPredicate: (predicate) => predicate,
   quoteIdentifier,
+  quoteLiteral,
   bytesText: (hex) => hex,
+  jsonDefaults: true,
 };
