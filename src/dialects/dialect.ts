@@ -34,6 +34,16 @@ export interface DialectCapabilities {
    */
   fileDatabase?: boolean;
   /**
+   * Columns hold only what their declared type allows (lengths, integer widths): narrowing a type
+   * can fail on stored values. SQLite leaves it out: it converts a value only when nothing is lost.
+   */
+  enforcedTypes?: boolean;
+  /**
+   * Some changes (a type change, a volatile default) rewrite the table under a lock that blocks
+   * reads and writes until they end (PostgreSQL's ACCESS EXCLUSIVE), which lint warns about.
+   */
+  rewriteLocks?: boolean;
+  /**
    * A fleet target may name schemas of its database (`schemas`, `schemasQuery`), each a target of
    * its own (PostgreSQL, through `useSchema`).
    */

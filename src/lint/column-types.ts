@@ -1,12 +1,13 @@
 /**
  * What a column type change does to the values already stored and to the table, judged on
- * PostgreSQL's spelling of types (`character varying(20)`, `numeric(10,2)`, `integer`).
+ * PostgreSQL's spelling of types (`character varying(20)`, `numeric(10,2)`, `integer`) and MySQL's
+ * (`varchar(20)`, `decimal(10,2)`, `int`, `tinyint`, `mediumint`, `double`).
  */
 
 /** A type sorted into the families whose values can be compared. */
 type Shape =
   | { family: 'string'; length: number; fixed: boolean }
-  | { family: 'integer'; bits: 16 | 32 | 64 }
+  | { family: 'integer'; bits: 8 | 16 | 24 | 32 | 64 }
   | { family: 'float'; bits: 24 | 53 }
   | { family: 'numeric'; precision: number; scale: number }
   | { family: 'timestamp'; zone: boolean; precision: number }
@@ -14,8 +15,8 @@ type Shape =
 
 const UNBOUNDED = Number.POSITIVE_INFINITY;
 /** Digits an integer of each width needs (sign excluded) and always fits in. */
-const INTEGER_DIGITS = { 16: 5, 32: 10, 64: 19 } as const;
-const INTEGER_SAFE_DIGITS = { 16: 4, 32: 9, 64: 18 } as const;
+const INTEGER_DIGITS = { 8: 3, 16: 5, 24: 7, 32: 10, 64: 19 } as const;
+const INTEGER_SAFE_DIGITS = { 8: 2, 16: 4, 24: 6, 32: 9, 64: 18 } as const;
 
 function shape(type: string): Shape {
   const t = type.trim().toLowerCase();
@@ -23,11 +24,13 @@ function shape(type: string): Shape {
   if (t === 'text' || t === 'character varying' || t === 'varchar') return { family: 'string', length: UNBOUNDED, fixed: false };
   if ((m = /^(?:character varying|varchar)\((\d+)\)$/.exec(t))) return { family: 'string', length: Number(m[1]), fixed: false };
   if ((m = /^(?:character|char|bpchar)(?:\((\d+)\))?$/.exec(t))) return { family: 'string', length: Number(m[1] ?? 1), fixed: true };
+  if (t === 'tinyint') return { family: 'integer', bits: 8 };
   if (t === 'smallint' || t === 'int2') return { family: 'integer', bits: 16 };
+  if (t === 'mediumint') return { family: 'integer', bits: 24 };
   if (t === 'integer' || t === 'int' || t === 'int4') return { family: 'integer', bits: 32 };
   if (t === 'bigint' || t === 'int8') return { family: 'integer', bits: 64 };
   if (t === 'real' || t === 'float4') return { family: 'float', bits: 24 };
-  if (t === 'double precision' || t === 'float8') return { family: 'float', bits: 53 };
+  if (t === 'double precision' || t === 'float8' || t === 'double') return { family: 'float', bits: 53 };
   if (t === 'numeric' || t === 'decimal') return { family: 'numeric', precision: UNBOUNDED, scale: UNBOUNDED };
   if ((m = /^(?:numeric|decimal)\((\d+)(?:,\s*(\d+))?\)$/.exec(t))) return { family: 'numeric', precision: Number(m[1]), scale: Number(m[2] ?? 0) };
   if ((m = /^timestamp(?:\((\d)\))?(?: (with|without) time zone)?$/.exec(t))) return { family: 'timestamp', zone: m[2] === 'with', precision: Number(m[1] ?? 6) };

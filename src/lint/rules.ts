@@ -7,6 +7,7 @@ import { describeOperation, type Operation } from '../operations/operation.js';
 import { findColumn, findTable, type Column, type Schema } from '../schema/schema.js';
 import { narrows, rewrites } from './column-types.js';
 import { scanSql, type RawStatement } from './raw-sql.js';
+import { dialectNamed } from '../dialects/index.js';
 
 export type LintLevel = 'error' | 'warning';
 
@@ -51,8 +52,11 @@ export interface Rule {
   category: RuleCategory;
   /** Why it matters, in one line. */
   reason: string;
-  /** The dialects the rule applies to; every dialect when absent. */
-  dialects?: readonly string[];
+  /**
+   * The capability a dialect must have for the rule to apply (the locking rules are about online
+   * DDL; narrowing a type matters where types are enforced); every dialect when absent.
+   */
+  needs?: 'onlineDdl' | 'enforcedTypes' | 'rewriteLocks';
   check(op: Operation, ctx: LintContext): RuleFinding[];
 }
 
@@ -155,7 +159,7 @@ export const RULES: readonly Rule[] = [
     category: 'backward-incompatible',
     reason: 'the new type holds less than the old: stored values and what running code writes may no longer fit',
     // SQLite neither enforces lengths nor integer widths, and converts a value only when nothing is lost.
-    dialects: ['postgres'],
+    needs: 'enforcedTypes',
     check(op, ctx) {
       const change = typeChange(op, ctx);
       // A column added by this revision holds nothing a running release wrote.
@@ -221,7 +225,7 @@ export const RULES: readonly Rule[] = [
     level: 'warning',
     category: 'locking',
     reason: 'CREATE INDEX blocks writes to the table until the index is built; createIndex with concurrently: true does not',
-    dialects: ['postgres'],
+    needs: 'onlineDdl',
     check(op, ctx) {
       if (op.kind === 'createIndex' && !op.concurrently && !isNewTable(ctx, op.table)) return [{ detail: describeOperation(op) }];
       return raw(ctx, 'createIndex')
@@ -234,7 +238,7 @@ export const RULES: readonly Rule[] = [
     level: 'error',
     category: 'locking',
     reason: 'CONCURRENTLY cannot run inside a transaction block: pass { transaction: false } to op.execute',
-    dialects: ['postgres'],
+    needs: 'onlineDdl',
     check(op, ctx) {
       if (op.kind === 'execute' && op.transaction === false) return [];
       return [
@@ -248,7 +252,7 @@ export const RULES: readonly Rule[] = [
     level: 'warning',
     category: 'locking',
     reason: 'a new foreign key is validated over every row while writes to both tables are blocked; add it with { validate: false }, then op.validateConstraint',
-    dialects: ['postgres'],
+    needs: 'onlineDdl',
     check(op, ctx) {
       if (op.kind === 'addConstraint' && op.constraint.type === 'foreignKey' && op.validate !== false && !isNewTable(ctx, op.table)) return [{ detail: describeOperation(op) }];
       return raw(ctx, 'addConstraint')
@@ -261,7 +265,7 @@ export const RULES: readonly Rule[] = [
     level: 'warning',
     category: 'locking',
     reason: 'a new check is validated over every row while reads and writes are blocked; add it with { validate: false }, then op.validateConstraint',
-    dialects: ['postgres'],
+    needs: 'onlineDdl',
     check(op, ctx) {
       if (op.kind === 'addConstraint' && op.constraint.type === 'check' && op.validate !== false && !isNewTable(ctx, op.table)) return [{ detail: describeOperation(op) }];
       return raw(ctx, 'addConstraint')
@@ -274,7 +278,7 @@ export const RULES: readonly Rule[] = [
     level: 'warning',
     category: 'locking',
     reason: 'the type change rewrites the table and its indexes while reads and writes are blocked',
-    dialects: ['postgres'],
+    needs: 'rewriteLocks',
     check(op, ctx) {
       const change = typeChange(op, ctx);
       if (!change || op.kind !== 'alterColumn' || !rewrites(change.from, change.to)) return [];
@@ -286,7 +290,7 @@ export const RULES: readonly Rule[] = [
     level: 'warning',
     category: 'locking',
     reason: 'SET NOT NULL scans the whole table while reads and writes are blocked; alterColumn with { throughCheck: true } does not',
-    dialects: ['postgres'],
+    needs: 'onlineDdl',
     check(op, ctx) {
       if (op.kind === 'alterColumn' && op.changes.nullable === false && !op.throughCheck && !isNewTable(ctx, op.table)) {
         const was = column(ctx, op.table, op.column);
@@ -303,7 +307,7 @@ export const RULES: readonly Rule[] = [
     level: 'warning',
     category: 'locking',
     reason: 'a volatile default is computed for every existing row: the table is rewritten while reads and writes are blocked',
-    dialects: ['postgres'],
+    needs: 'rewriteLocks',
     check(op, ctx) {
       if (op.kind !== 'addColumn' || isNewTable(ctx, op.table)) return [];
       const c = op.column;
@@ -323,7 +327,8 @@ export const IGNORE_RULES = {
 /** Every code a finding may carry, rules first. */
 export const ALL_CODES: readonly string[] = [...RULES.map((r) => r.code), ...Object.values(IGNORE_RULES).map((r) => r.code)];
 
-/** The rules that apply on a dialect; without one, those common to all dialects. */
+/** The rules that apply on a dialect (by name); without one, those common to all dialects. */
 export function rulesFor(dialect: string | undefined): Rule[] {
-  return RULES.filter((r) => !r.dialects || (dialect !== undefined && r.dialects.includes(dialect)));
+  const capabilities = dialect === undefined ? undefined : dialectNamed(dialect).capabilities;
+  return RULES.filter((r) => !r.needs || !!capabilities?.[r.needs]);
 }

@@ -115,6 +115,16 @@ describe('lint rules', () => {
     assert.deepEqual(codes(ops, 'postgres'), ['narrow-type', 'type-change-rewrite', 'index-not-concurrent', 'volatile-default']);
   });
 
+  it('on MySQL, which enforces types but has no online forms, narrow-type runs and the PostgreSQL locking rules do not', () => {
+    const mysqlCodes = (ops: Operation[]): string[] =>
+      lintOperations(ops, { dialect: 'mysql', schema: EXISTING, normalizeType: dialectNamed('mysql').compareOptions.normalizeType }).map((f) => f.code);
+    const alter = (column: string, type: string): Operation => ({ kind: 'alterColumn', table: 'posts', column, changes: { type } });
+    assert.deepEqual(mysqlCodes([alter('title', 'varchar(100)'), { kind: 'createIndex', table: 'posts', index: { name: 'i', columns: ['title'], unique: false } }]), ['narrow-type']);
+    assert.deepEqual(mysqlCodes([alter('views', 'tinyint')]), ['narrow-type']);
+    assert.deepEqual(mysqlCodes([alter('views', 'bigint')]), []);
+    assert.deepEqual(mysqlCodes([alter('views', 'double')]), []);
+  });
+
   it('add-not-null: a default or an earlier UPDATE fills the NULLs; a nullable column or one already NOT NULL is no change', () => {
     const setNotNull = (changes: object = {}): Operation => ({ kind: 'alterColumn', table: 'posts', column: 'title', changes: { nullable: false, ...changes } });
     assert.deepEqual(codes([setNotNull({ default: "''" })], 'sqlite'), []);

@@ -334,7 +334,7 @@ function loadPg(): Promise<typeof pg> {
 export const postgresDialect: Dialect = {
   name: 'postgres',
   title: 'PostgreSQL',
-  capabilities: { transactionalDdl: true, runLock: true, onlineDdl: true, schemaTargets: true },
+  capabilities: { transactionalDdl: true, runLock: true, onlineDdl: true, schemaTargets: true, enforcedTypes: true, rewriteLocks: true },
   urls: postgresUrls,
   currentSchema: { query: 'SELECT current_schema() AS name' },
   compareOptions: {
