@@ -584,101 +584,145 @@ async function openReplica(
   }
 }
 
+/** Options of an offline script. */
+export interface RenderOptions {
+  startHeads: readonly string[];
+  createVersionTable: boolean;
+  singleTransaction: boolean;
+  timeouts?: Timeouts;
+}
+
 /** Offline SQL for planned steps: what an online run would execute, as a script. */
-export async function renderSteps(
-  dialect: Dialect,
-  versions: VersionTable,
-  graph: RevisionGraph,
-  steps: readonly PlannedStep[],
-  options: { startHeads: readonly string[]; createVersionTable: boolean; singleTransaction: boolean; timeouts?: Timeouts },
-): Promise<string> {
-  const statement = (sql: string): string => `${sql.trimEnd().replace(/;$/, '')};`;
-  const transactional = dialect.capabilities.transactionalDdl;
-  const none = { before: [], beforeCommit: [], after: [] };
-  const body: string[] = [];
-  let anyForeignKeysOff = false;
-  let schema: Schema | undefined;
-  // Every revision file is loaded once, however many times the render reads it.
-  const record = cachingRecorder();
-  const replica = await openReplica(dialect, versions, graph, steps, options.startHeads, record);
-  try {
-    for (const planned of steps) {
-      const { step, changes } = planned;
-      const ops = step.stampOnly ? [] : await record(step.revision, step.direction);
-      if (replica && dialect.needsSchema(ops)) {
-        schema = await replica.introspect({ exclude: versions.tables });
-      } else if (!schema && dialect.needsSchema(ops)) {
-        // The schema just before this step: replayed from the start heads, then the steps so far.
-        schema = await replaySchema(graph, options.startHeads, record);
-        for (const prior of steps) {
-          if (prior.step === step) break;
-          if (!prior.step.stampOnly) applyOperations(schema, await record(prior.step.revision, prior.step.direction));
-        }
+export async function renderSteps(dialect: Dialect, versions: VersionTable, graph: RevisionGraph, steps: readonly PlannedStep[], options: RenderOptions): Promise<string> {
+  return new OfflineScript(dialect, versions, graph, steps, options).render();
+}
+
+const NO_FOREIGN_KEYS_OFF = { before: [], beforeCommit: [], after: [] };
+
+/** A statement of the script, ending in one semicolon. */
+const terminated = (sql: string): string => `${sql.trimEnd().replace(/;$/, '')};`;
+
+/** One render of `renderSteps`: the schema each step is compiled against, each step's lines, the frame. */
+class OfflineScript {
+  private readonly transactional: boolean;
+  /** Every revision file is loaded once, however many times the render reads it. */
+  private readonly record = cachingRecorder();
+  /** The schema before the step being rendered, once a step needed it (replayed, or the replica's). */
+  private schema: Schema | undefined;
+  private replica: Connection | undefined;
+  private anyForeignKeysOff = false;
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly versions: VersionTable,
+    private readonly graph: RevisionGraph,
+    private readonly steps: readonly PlannedStep[],
+    private readonly options: RenderOptions,
+  ) {
+    this.transactional = dialect.capabilities.transactionalDdl;
+  }
+
+  async render(): Promise<string> {
+    const { dialect, versions, graph, steps, options, record } = this;
+    const body: string[] = [];
+    this.replica = await openReplica(dialect, versions, graph, steps, options.startHeads, record);
+    try {
+      for (const planned of steps) {
+        const ops = planned.step.stampOnly ? [] : await record(planned.step.revision, planned.step.direction);
+        const compiled = compileFor(dialect, ops, (await this.schemaBefore(planned, ops)) ?? { tables: [] }, planned.step);
+        if (this.replica) await runSteps(this.replica, versions, [planned], { record });
+        body.push(...this.stepLines(planned, compiled), '');
+        if (this.schema && !this.replica) applyOperations(this.schema, ops);
       }
-      const compiled = compileFor(dialect, ops, schema ?? { tables: [] }, step);
-      if (replica) await runSteps(replica, versions, [planned], { record });
-      anyForeignKeysOff ||= compiled.foreignKeysOff;
-      const fk = compiled.foreignKeysOff && !options.singleTransaction ? dialect.foreignKeysOffScript : none;
-      body.push(...sqlComment(`Running ${stepLabel(step)}`));
-      if (step.revision.message) body.push(...sqlComment(step.revision.message));
-      const outside = compiled.phases?.find((p) => !p.transaction);
-      if (outside && options.singleTransaction) {
-        throw new MigratorError(
-          `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) runs statements outside a transaction (${abbreviate(compiled.statements[outside.from])}), which one transaction for the whole script cannot hold; leave out --single-transaction`,
-        );
-      }
-      // Each phase with the transaction it runs in; the version table moves with the last.
-      const phases = options.singleTransaction ? undefined : compiled.phases;
-      const groups = phases ?? [{ from: 0, to: compiled.statements.length, transaction: true }];
-      const changeSql = [
-        ...changes.map((change) => statement(versions.changeSql(change))),
-        // The history row, timed by the database when the script runs it.
-        statement(versions.history.insertSql({ revision: step.revision.id, direction: step.stampOnly ? 'stamp' : step.direction, checksum: fileChecksum(step.revision.path) ?? null })),
-      ];
-      body.push(...fk.before.map(statement));
-      const inTransactions = transactional && !options.singleTransaction;
-      groups.forEach((phase, k) => {
-        const last = k === groups.length - 1;
-        // Without transactional DDL every statement stands alone: the phases say nothing more.
-        if (phases && transactional) body.push(...sqlComment(`phase ${k + 1} of ${phases.length}${phase.transaction ? '' : ', outside a transaction'}`));
-        if (inTransactions && phase.transaction) body.push('BEGIN;');
-        for (let i = phase.from; i < phase.to; i++) {
-          for (const a of compiled.assertions ?? []) if (a.at === i) body.push(...sqlComment(`must count 0, or the run stops here: ${a.query}`));
-          body.push(statement(compiled.statements[i]));
-        }
-        if (last && !phase.transaction && inTransactions) body.push('BEGIN;');
-        if (last) body.push(...changeSql, ...fk.beforeCommit.map(statement));
-        if (inTransactions && (phase.transaction || last)) body.push('COMMIT;');
-      });
-      body.push(...fk.after.map(statement));
-      body.push('');
-      if (schema && !replica) applyOperations(schema, ops);
+    } finally {
+      await this.replica?.close();
     }
-  } finally {
-    await replica?.close();
+    return this.frame(body);
   }
-  const out: string[] = [];
-  if (!transactional) {
-    out.push(
-      ...sqlComment(
-        `${dialect.title} commits each statement as it runs: if one fails, the statements before it stay applied and the version table is not moved.\n` +
-          "Fix the cause and run the rest of that revision by hand, then its last statements, which move the version table.",
-      ),
-      '',
-    );
+
+  /** The schema a step's operations compile against, when they need one. */
+  private async schemaBefore(planned: PlannedStep, ops: readonly Operation[]): Promise<Schema | undefined> {
+    const { dialect, versions, graph, steps, options, record } = this;
+    if (!dialect.needsSchema(ops)) return this.schema;
+    if (this.replica) {
+      this.schema = await this.replica.introspect({ exclude: versions.tables });
+    } else if (!this.schema) {
+      // The schema just before this step: replayed from the start heads, then the steps so far.
+      this.schema = await replaySchema(graph, options.startHeads, record);
+      for (const prior of steps) {
+        if (prior === planned) break;
+        if (!prior.step.stampOnly) applyOperations(this.schema, await record(prior.step.revision, prior.step.direction));
+      }
+    }
+    return this.schema;
   }
-  // The bounds an online run sets on each statement's wait for a lock and its run.
-  const timeouts = options.timeouts && dialect.timeoutsScript ? dialect.timeoutsScript(options.timeouts) : [];
-  if (timeouts.length) out.push(...timeouts.map(statement), '');
-  const fk = options.singleTransaction && anyForeignKeysOff ? dialect.foreignKeysOffScript : none;
-  out.push(...fk.before.map(statement));
-  if (transactional && options.singleTransaction) out.push('BEGIN;', '');
-  if (options.createVersionTable) out.push(statement(versions.createSql()), '');
-  // A database older than the history table gets it with the first revision the script runs.
-  if (steps.length) out.push(statement(versions.history.createSql()), '');
-  out.push(...body);
-  out.push(...fk.beforeCommit.map(statement));
-  if (transactional && options.singleTransaction) out.push('COMMIT;');
-  out.push(...fk.after.map(statement));
-  return `${out.join('\n').trimEnd()}\n`;
+
+  /** One step: its comments, each phase in the transaction it runs in, the version table moved with the last. */
+  private stepLines({ step, changes }: PlannedStep, compiled: CompiledOperations): string[] {
+    const { dialect, versions, options, transactional } = this;
+    const lines: string[] = [];
+    this.anyForeignKeysOff ||= compiled.foreignKeysOff;
+    const fk = compiled.foreignKeysOff && !options.singleTransaction ? dialect.foreignKeysOffScript : NO_FOREIGN_KEYS_OFF;
+    lines.push(...sqlComment(`Running ${stepLabel(step)}`));
+    if (step.revision.message) lines.push(...sqlComment(step.revision.message));
+    const outside = compiled.phases?.find((p) => !p.transaction);
+    if (outside && options.singleTransaction) {
+      throw new MigratorError(
+        `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) runs statements outside a transaction (${abbreviate(compiled.statements[outside.from])}), which one transaction for the whole script cannot hold; leave out --single-transaction`,
+      );
+    }
+    const phases = options.singleTransaction ? undefined : compiled.phases;
+    const groups = phases ?? [{ from: 0, to: compiled.statements.length, transaction: true }];
+    const changeSql = [
+      ...changes.map((change) => terminated(versions.changeSql(change))),
+      // The history row, timed by the database when the script runs it.
+      terminated(versions.history.insertSql({ revision: step.revision.id, direction: step.stampOnly ? 'stamp' : step.direction, checksum: fileChecksum(step.revision.path) ?? null })),
+    ];
+    lines.push(...fk.before.map(terminated));
+    const inTransactions = transactional && !options.singleTransaction;
+    groups.forEach((phase, k) => {
+      const last = k === groups.length - 1;
+      // Without transactional DDL every statement stands alone: the phases say nothing more.
+      if (phases && transactional) lines.push(...sqlComment(`phase ${k + 1} of ${phases.length}${phase.transaction ? '' : ', outside a transaction'}`));
+      if (inTransactions && phase.transaction) lines.push('BEGIN;');
+      for (let i = phase.from; i < phase.to; i++) {
+        for (const a of compiled.assertions ?? []) if (a.at === i) lines.push(...sqlComment(`must count 0, or the run stops here: ${a.query}`));
+        lines.push(terminated(compiled.statements[i]));
+      }
+      if (last && !phase.transaction && inTransactions) lines.push('BEGIN;');
+      if (last) lines.push(...changeSql, ...fk.beforeCommit.map(terminated));
+      if (inTransactions && (phase.transaction || last)) lines.push('COMMIT;');
+    });
+    lines.push(...fk.after.map(terminated));
+    return lines;
+  }
+
+  /** The script around the steps: what a failure leaves, timeouts, the run's transaction, the version and history tables. */
+  private frame(body: readonly string[]): string {
+    const { dialect, versions, steps, options, transactional } = this;
+    const out: string[] = [];
+    if (!transactional) {
+      out.push(
+        ...sqlComment(
+          `${dialect.title} commits each statement as it runs: if one fails, the statements before it stay applied and the version table is not moved.\n` +
+            'Fix the cause and run the rest of that revision by hand, then its last statements, which move the version table.',
+        ),
+        '',
+      );
+    }
+    // The bounds an online run sets on each statement's wait for a lock and its run.
+    const timeouts = options.timeouts && dialect.timeoutsScript ? dialect.timeoutsScript(options.timeouts) : [];
+    if (timeouts.length) out.push(...timeouts.map(terminated), '');
+    const fk = options.singleTransaction && this.anyForeignKeysOff ? dialect.foreignKeysOffScript : NO_FOREIGN_KEYS_OFF;
+    out.push(...fk.before.map(terminated));
+    if (transactional && options.singleTransaction) out.push('BEGIN;', '');
+    if (options.createVersionTable) out.push(terminated(versions.createSql()), '');
+    // A database older than the history table gets it with the first revision the script runs.
+    if (steps.length) out.push(terminated(versions.history.createSql()), '');
+    out.push(...body);
+    out.push(...fk.beforeCommit.map(terminated));
+    if (transactional && options.singleTransaction) out.push('COMMIT;');
+    out.push(...fk.after.map(terminated));
+    return `${out.join('\n').trimEnd()}\n`;
+  }
 }
