@@ -60,55 +60,62 @@ function hintNames(...names: string[]): { renamedFrom: string[] } {
   return { renamedFrom: [...new Set(names)] };
 }
 
+/**
+ * The type a column is declared with (the special columns' from the driver), the default and
+ * precision they bring, and whether it is nullable before its options are read.
+ */
+function declaredType(col: ColumnMeta, driver: BuildContext['driver']): { type: string | undefined; def?: string; nullable: boolean; precision?: number } {
+  const nullable = col.nullable ?? false;
+  const special = (s: { type: string; default?: string; precision?: number }): { type: string; def?: string; nullable: boolean; precision?: number } => ({
+    type: col.type ?? s.type,
+    ...(s.default !== undefined ? { def: s.default } : {}),
+    nullable,
+    precision: col.precision ?? s.precision,
+  });
+  switch (col.kind) {
+    case 'generated':
+      return { type: col.type ?? (col.generation === 'uuid' ? 'uuid' : col.generation === 'rowid' ? 'int' : 'Number'), nullable, precision: col.precision };
+    case 'createDate':
+      return special(driver.special.createDate);
+    case 'updateDate':
+      return special(driver.special.updateDate);
+    case 'deleteDate':
+      return { ...special(driver.special.deleteDate), nullable: col.nullable ?? true };
+    case 'version':
+      return { type: driver.special.version.type, nullable, precision: col.precision };
+    default:
+      return { type: col.type ?? col.designType, nullable, precision: col.precision };
+  }
+}
+
+/**
+ * A column whose type cannot be told from its declaration: a relation's join column declared as
+ * a column takes the referenced column's type (settled later); any other is an error.
+ */
+function untypedColumn(col: ColumnMeta, owner: EntityMeta, name: string, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>, hint: Partial<Column>): BuiltColumn {
+  const typeText = col.typeNode ? text(col.typeNode) : undefined;
+  const seen = typeText ? ` \`${typeText}\`${/\b(null|undefined)\b/.test(typeText) ? ' (Object to TypeORM under strictNullChecks)' : ''}` : '';
+  const message = `cannot tell the column type of ${owner.className}.${col.property} from its TypeScript type${seen}; give one, e.g. @Column('varchar')`;
+  if (!joinNames.has(name)) throw new ModelError(col.node, message);
+  const input: ColumnTypeInput = { type: '', length: col.length, precision: col.precision, scale: col.scale, array: col.array, enum: col.enum, enumName: col.enumName, table, column: name };
+  const nullable = col.kind === 'primary' || col.kind === 'generated' ? false : col.default === null ? true : (col.nullable ?? false);
+  const def = col.hasDefault ? defaultOf(col, !!col.array, ctx, '') : undefined;
+  return {
+    property: col.property,
+    column: { name, type: '', nullable, ...(def !== undefined ? { default: def } : {}), ...(col.comment !== undefined ? { comment: col.comment } : {}), ...hint },
+    input,
+    pending: { node: col.node, message },
+  };
+}
+
 function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>): BuiltColumn {
   const { driver, naming } = ctx;
   const name = naming.columnName(col.property, col.name, []);
   const hint = col.renamedFrom !== undefined ? hintNames(naming.columnName(col.renamedFrom, undefined, []), col.renamedFrom) : {};
-  let type: string | undefined = col.type;
-  let def: string | undefined;
-  let nullable = col.nullable ?? false;
-  let precision = col.precision;
-  switch (col.kind) {
-    case 'generated':
-      type ??= col.generation === 'uuid' ? 'uuid' : col.generation === 'rowid' ? 'int' : 'Number';
-      break;
-    case 'createDate':
-      type ??= driver.special.createDate.type;
-      def = driver.special.createDate.default;
-      precision ??= driver.special.createDate.precision;
-      break;
-    case 'updateDate':
-      type ??= driver.special.updateDate.type;
-      def = driver.special.updateDate.default;
-      precision ??= driver.special.updateDate.precision;
-      break;
-    case 'deleteDate':
-      type ??= driver.special.deleteDate.type;
-      nullable = col.nullable ?? true;
-      precision ??= driver.special.deleteDate.precision;
-      break;
-    case 'version':
-      type = driver.special.version.type;
-      break;
-    default:
-      type ??= col.designType;
-  }
-  if (!type) {
-    const typeText = col.typeNode ? text(col.typeNode) : undefined;
-    const seen = typeText ? ` \`${typeText}\`${/\b(null|undefined)\b/.test(typeText) ? ' (Object to TypeORM under strictNullChecks)' : ''}` : '';
-    const message = `cannot tell the column type of ${owner.className}.${col.property} from its TypeScript type${seen}; give one, e.g. @Column('varchar')`;
-    // A relation's join column declared as a column: TypeORM gives it the referenced column's type.
-    if (!joinNames.has(name)) throw new ModelError(col.node, message);
-    const input: ColumnTypeInput = { type: '', length: col.length, precision: col.precision, scale: col.scale, array: col.array, enum: col.enum, enumName: col.enumName, table, column: name };
-    const nullable = col.kind === 'primary' || col.kind === 'generated' ? false : col.default === null ? true : (col.nullable ?? false);
-    const def = col.hasDefault ? defaultOf(col, !!col.array, ctx, '') : undefined;
-    return {
-      property: col.property,
-      column: { name, type: '', nullable, ...(def !== undefined ? { default: def } : {}), ...(col.comment !== undefined ? { comment: col.comment } : {}), ...hint },
-      input,
-      pending: { node: col.node, message },
-    };
-  }
+  const declared = declaredType(col, driver);
+  const { type, precision } = declared;
+  let { def, nullable } = declared;
+  if (!type) return untypedColumn(col, owner, name, table, ctx, joinNames, hint);
   const input: ColumnTypeInput = {
     type,
     length: col.length,
