@@ -11,6 +11,7 @@ import { dialectNamed, parseDatabaseUrl } from './dialects/index.js';
 import { MigratorError, messageOf, withCleanup, withCode } from './errors.js';
 import { RevisionGraph } from './revisions/graph.js';
 import { VersionTable } from './runner/version-table.js';
+import type { Recorder } from './runner/runner.js';
 import { scanRevisions } from './script/scan.js';
 import { cloneSchema, type Schema } from './schema/schema.js';
 
@@ -30,9 +31,13 @@ export interface ConnectionPool {
   give(location: string, conn: Connection): void;
 }
 
-/** What the targets of one fleet run share besides connections: the models, read once per dialect. */
+/**
+ * What the targets of one fleet run share besides connections: the models, read once per dialect,
+ * and the revision files' operations, recorded once per revision and direction.
+ */
 export interface FleetShared {
   models: Map<string, Promise<Schema>>;
+  record?: Recorder;
 }
 
 export class Project {
@@ -76,6 +81,7 @@ export class Project {
     const other = new Project({ ...config, database: target.url, databaseBase: baseDir, ...(target.schema !== undefined ? { schema: target.schema } : {}) });
     other.graphCache = this.graphCache;
     other.modelCache = fleet?.models;
+    other.recorder = fleet?.record;
     other.targetName = target.name;
     if (target.schema !== undefined) other.pool = pool;
     return other;
@@ -115,6 +121,12 @@ export class Project {
 
   /** The models a fleet run has read, by dialect; shared by its targets (none outside a fleet run). */
   private modelCache?: Map<string, Promise<Schema>>;
+
+  /**
+   * How a fleet run's targets load revision files: each once for the whole run. Outside a fleet
+   * run, undefined: each run reads the files afresh, so that an edit is always seen.
+   */
+  recorder?: Recorder;
 
   /** Forgets the cached graph, after a command wrote a revision file. */
   refreshGraph(): void {

@@ -10,6 +10,7 @@ import { dialectNamed, parseDatabaseUrl } from '../dialects/index.js';
 import { errorCode, MigratorError, messageOf } from '../errors.js';
 import type { Connection } from '../dialects/dialect.js';
 import type { ConnectionPool, Project } from '../project.js';
+import { cachingRecorder } from '../runner/runner.js';
 
 /** One target of the fleet: a database, perhaps one schema of it. */
 export interface FleetTarget {
@@ -121,7 +122,7 @@ export async function runFleet<R>(project: Project, targets: readonly FleetTarge
   const parallel = Math.max(1, options.parallel ?? 4);
   void project.graph; // read once, shared by every target
   const pool = new IdleConnections();
-  const shared = { models: new Map() };
+  const shared = { models: new Map(), record: cachingRecorder() };
   const outcomes: TargetOutcome<R>[] = targets.map((target) => ({ target, status: 'not run', durationMs: 0 }));
   let done = 0;
   let failed = false;

@@ -98,6 +98,7 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
       options.onPlan?.(steps.map((s) => s.step));
       const results = await runSteps(conn, versions, steps, {
         graph,
+        ...(project.recorder ? { record: project.recorder } : {}),
         onStep: options.onStep,
         onStepStart: options.onStepStart,
         singleTransaction: options.singleTransaction ?? project.config.singleTransaction,
