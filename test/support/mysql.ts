@@ -42,15 +42,14 @@ export async function createMysqlTestDatabase(prefix = 'migrator_test'): Promise
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE \`${name}\``));
   const url = withDatabase(MYSQL_ADMIN_URL, name);
-  let client: mysql.Connection | undefined;
-  const connect = async (): Promise<mysql.Connection> => {
-    client ??= await mysql.createConnection({ uri: url, timezone: 'Z', multipleStatements: true });
-    return client;
-  };
+  // The connection being opened, shared: queries started together must not each open one (the
+  // others would never be ended, and would keep the test process alive).
+  let client: Promise<mysql.Connection> | undefined;
+  const connect = (): Promise<mysql.Connection> => (client ??= mysql.createConnection({ uri: url, timezone: 'Z', multipleStatements: true }));
   const close = async (): Promise<void> => {
     const c = client;
     client = undefined;
-    await c?.end();
+    await (await c?.catch(() => undefined))?.end();
   };
   return {
     name,
