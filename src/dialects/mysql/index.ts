@@ -204,6 +204,15 @@ export const mysqlDialect: Dialect = {
   quoteIdentifier: quoteMysqlIdentifier,
   quoteLiteral: quoteMysqlLiteral,
   fitModels: fitMysqlModels,
+  // Counts before a type change. MySQL's REGEXP takes POSIX classes; a strict sql_mode (the
+  // default) refuses a value too long for the new length rather than cutting it.
+  valueSql: {
+    text: (e) => `CAST(${e} AS CHAR)`,
+    numeric: (e) => `CAST(${e} AS DECIMAL(65,30))`,
+    matches: (e, pattern) => `${e} REGEXP ${pattern}`,
+    trunc: (e) => `TRUNCATE(${e}, 0)`,
+    overlongText: 'refused',
+  },
   upsert: (_keys, assignments) => `ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`,
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
   timeoutsScript: (timeouts) => timeoutsSql(timeouts, 'mariadb'),
