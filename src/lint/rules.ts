@@ -155,7 +155,7 @@ export const RULES: readonly Rule[] = [
     category: 'backward-incompatible',
     reason: 'the new type holds less than the old: stored values and what running code writes may no longer fit',
     // SQLite neither enforces lengths nor integer widths, and converts a value only when nothing is lost.
-    dialects: ['postgres'],
+    dialects: ['postgres', 'mysql'],
     check(op, ctx) {
       const change = typeChange(op, ctx);
       // A column added by this revision holds nothing a running release wrote.
