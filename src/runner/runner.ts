@@ -303,10 +303,15 @@ class StepRun {
             ? 'the `migrator downgrade` that started it'
             : `\`migrator downgrade ${parents[0] ?? 'base'}\``;
       throw new MigratorError(
-        `the ${stray.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${stray.revision} stopped halfway in an earlier run (before its phase ${stray.phase + 1}); ` +
+        `the ${stray.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${stray.revision} stopped halfway in an earlier run (before its ${this.phaseWord} ${stray.phase + 1}); ` +
           `finish it first: ${finish} resumes it where it stopped`,
       );
     }
+  }
+
+  /** What a revision's phases are to a user: statements, where each DDL statement commits alone. */
+  private get phaseWord(): string {
+    return this.dialect.capabilities.transactionalDdl ? 'phase' : 'statement';
   }
 
   /** The progress an earlier run recorded for this step, checked against what the file says now. */
@@ -314,7 +319,7 @@ class StepRun {
     const found = this.unfinished.find((p) => p.revision === step.revision.id && p.direction === step.direction);
     if (found && (!prepared.compiled.phases || found.plan !== planDigest(prepared.compiled.statements))) {
       throw new MigratorError(
-        `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) stopped halfway in an earlier run (before its phase ${found.phase + 1}), and its statements have changed since; ` +
+        `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) stopped halfway in an earlier run (before its ${this.phaseWord} ${found.phase + 1}), and its statements have changed since; ` +
           `restore the file as it was and rerun, or finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
       );
     }
