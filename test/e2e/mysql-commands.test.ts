@@ -1,0 +1,397 @@
+/**
+ * The commands of the README's Commands table on MySQL/MariaDB, one test per command or group,
+ * with a TypeORM-entities project through the built CLI, as users see them: exit codes, stdout
+ * and stderr, the files written, the database (information_schema), and nothing touched on an
+ * error. Renames, data loss, lint, history/checksums/repair and the revision graph commands run on
+ * MySQL in their own suites (mysql-renames, data-loss, lint, history, graph-cli).
+ *
+ * Each group has a database of its own (test/support/mysql.ts), dropped afterwards; an unreachable
+ * server fails the file. Needs `npx tsc -p tsconfig.json` first.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import mysql from 'mysql2/promise';
+import { createMysqlTestDatabase, MYSQL_ADMIN_URL, type TestMysqlDatabase } from '../support/mysql.ts';
+import { mysqlCatalogText, readMysqlCatalog } from '../support/mysql-catalog.ts';
+import { assertUserError, explain, generatedFile, projects, sqlRevision, undated, type RunResult, type TempProject } from './helpers.ts';
+
+const newProject = projects();
+
+const made: TestMysqlDatabase[] = [];
+after(async () => {
+  for (const db of made) await db.drop();
+});
+async function database(prefix = 'migrator_cmds'): Promise<TestMysqlDatabase> {
+  const db = await createMysqlTestDatabase(prefix);
+  made.push(db);
+  return db;
+}
+
+/** A URL as migrator prints it: the password masked. */
+const masked = (url: string): string => url.replace(/^(mysql:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
+
+/** Non-empty lines of a command's stdout. */
+const lines = (stdout: string): string[] => stdout.split('\n').filter((l) => l.trim() !== '');
+
+/** The one JSON document on stdout of a run that exited `status`. */
+function doc(r: RunResult, status = 0): any {
+  assert.equal(r.status, status, explain(r, `to exit ${status}`));
+  try {
+    return JSON.parse(r.stdout);
+  } catch (error) {
+    assert.fail(explain(r, `to print one JSON document on stdout (${(error as Error).message})`));
+  }
+}
+
+/** The JSON error document on stderr of a run that failed (exit 2, nothing on stdout). */
+function jsonError(r: RunResult): { code: string; message: string; data?: Record<string, unknown> } {
+  assert.equal(r.status, 2, explain(r, 'to exit 2'));
+  assert.equal(r.stdout, '', explain(r, 'to print nothing on stdout'));
+  const all = r.stderr.split('\n').filter((l) => l.trim() !== '');
+  assert.equal(all.length, 1, explain(r, 'to print one line on stderr'));
+  return (JSON.parse(all[0]) as { error: { code: string; message: string; data?: Record<string, unknown> } }).error;
+}
+
+/** Base tables of the database, sorted (migrator's own included). */
+async function tablesOf(db: TestMysqlDatabase): Promise<string[]> {
+  const rows = await db.query<{ t: string }>("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1");
+  return rows.map((r) => r.t);
+}
+
+/** The version table's rows, sorted; none when it does not exist. */
+async function versionsOf(db: TestMysqlDatabase): Promise<string[]> {
+  if (!(await tablesOf(db)).includes('migrator_version')) return [];
+  return (await db.query<{ v: string }>('SELECT version_num AS v FROM migrator_version ORDER BY 1')).map((r) => r.v);
+}
+
+/** Everything a failed command must leave as it was: the catalog, the version rows, the history. */
+async function stateOf(db: TestMysqlDatabase): Promise<string> {
+  const tables = await tablesOf(db);
+  const history = tables.includes('migrator_history') ? await db.query('SELECT id, revision, direction FROM migrator_history ORDER BY id') : [];
+  return JSON.stringify({ tables, catalog: mysqlCatalogText(await readMysqlCatalog(db)), versions: await versionsOf(db), history });
+}
+
+const CUSTOMER = (phone: boolean): string => `import { Column, Entity, Index, OneToMany, PrimaryGeneratedColumn } from 'migrator/decorators';
+import { Order } from './order';
+
+@Entity()
+export class Customer {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Index({ unique: true })
+  @Column({ length: 120 })
+  email!: string;
+
+  @Column({ type: 'enum', enum: ['bronze', 'silver'], default: 'bronze' })
+  tier!: string;
+${phone ? "\n  @Column({ type: 'varchar', length: 30, nullable: true })\n  phone!: string | null;\n" : ''}
+  @OneToMany(() => Order, (order) => order.customer)
+  orders!: Order[];
+}
+`;
+
+const ORDER = `import { Column, CreateDateColumn, Entity, ManyToOne, PrimaryGeneratedColumn } from 'migrator/decorators';
+import { Customer } from './customer';
+
+@Entity()
+export class Order {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @ManyToOne(() => Customer, (customer) => customer.orders, { nullable: false, onDelete: 'CASCADE' })
+  customer!: Customer;
+
+  @Column({ type: 'decimal', precision: 10, scale: 2, default: 0 })
+  total!: string;
+
+  @CreateDateColumn()
+  placedAt!: Date;
+}
+`;
+
+/** A project from `migrator init`, its DATABASE_URL given in the environment, entities in src/entities. */
+function initProject(url: string): { p: TempProject; ok: (...args: string[]) => RunResult; run: (...args: string[]) => RunResult } {
+  const p = newProject('migrator-mysql-cmds-');
+  const env = { DATABASE_URL: url };
+  const run = (...args: string[]): RunResult => p.run(args, env);
+  const ok = (...args: string[]): RunResult => p.ok(args, env);
+  ok('init');
+  p.write('src/entities/customer.ts', CUSTOMER(false));
+  p.write('src/entities/order.ts', ORDER);
+  return { p, ok, run };
+}
+
+const A = 'aaaa11110000';
+const B = 'bbbb22220000';
+const C = 'cccc33330000';
+
+describe('init, makemigrations, migrate, check, status, log and the commands that read the revisions', () => {
+  let db: TestMysqlDatabase;
+  let project: ReturnType<typeof initProject>;
+  before(async () => {
+    db = await database();
+    project = initProject(db.url);
+  });
+
+  it('makemigrations writes the revision (--json), migrate applies it (--json), check is clean', async () => {
+    const { p, ok, run } = project;
+    const made = doc(run('makemigrations', '-m', 'create tables', '--rev-id', A, '--json'));
+    assert.equal(made.written, true);
+    assert.equal(undated(made.path), `versions/${A}_create_tables.ts`);
+    assert.deepEqual(made.operations, ['create table customer', 'create index IDX_fdb2f3ad8115da4c7718109a6e on customer', 'create table order']);
+    const source = p.read(made.path);
+    assert.match(source, /op\.createTable\('order', \{/);
+    assert.match(source, /type: "enum\('bronze','silver'\)"/);
+    assert.deepEqual(await tablesOf(db), [], 'makemigrations changes no table');
+
+    const up = doc(run('migrate', '--json'));
+    assert.deepEqual([up.direction, up.from, up.to], ['up', [], [A]]);
+    assert.deepEqual(up.steps.map((s: { revision: string; statements: number }) => [s.revision, s.statements]), [[A, 3]]);
+    assert.deepEqual(await tablesOf(db), ['customer', 'migrator_history', 'migrator_version', 'order'], 'no progress table left once the run is over');
+    assert.deepEqual(await versionsOf(db), [A]);
+    const order = await db.query<{ c: string; t: string; n: string; d: string | null }>(
+      "SELECT COLUMN_NAME AS c, COLUMN_TYPE AS t, IS_NULLABLE AS n, COLUMN_DEFAULT AS d FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'order' ORDER BY ORDINAL_POSITION",
+    );
+    assert.deepEqual(order.map((r) => r.c), ['id', 'total', 'placedAt', 'customerId']);
+    assert.match(order.find((r) => r.c === 'placedAt')!.t, /^datetime\(6\)$/);
+
+    const clean = ok('check');
+    assert.equal(clean.stdout, 'No changes detected: models, database and revisions agree.\n');
+    assert.deepEqual(doc(run('check', '--json')), { clean: true, problems: [], differences: [], notices: [], diff: '' });
+    assert.match(ok('makemigrations').stdout, /^No changes detected/);
+    assert.equal(p.versionFiles().length, 1);
+  });
+
+  it('current, heads, branches, history, show, showmigrations and graph, with their --json', () => {
+    const { ok } = project;
+    assert.equal(ok('current').stdout, `${A} (head, base)  create tables\n`);
+    assert.deepEqual(doc(ok('current', '--json')), [A]);
+    assert.equal(ok('heads').stdout, `${A} (head, base)  create tables\n`);
+    assert.deepEqual(doc(ok('heads', '--json')).map((h: { id: string }) => h.id), [A]);
+    assert.equal(ok('branches').stdout, '(no branch points)\n');
+    assert.deepEqual(lines(ok('history').stdout), [`<base> -> ${A} (head, base), create tables`]);
+    assert.deepEqual(lines(ok('history', '-i').stdout), [`<base> -> ${A} (head, base, current), create tables`]);
+    assert.match(ok('show', A.slice(0, 6)).stdout, new RegExp(`^Rev: ${A} \\(head, base\\)$`, 'm'));
+    assert.equal(doc(ok('show', A, '--json')).id, A);
+    assert.match(ok('showmigrations').stdout, new RegExp(`^\\[X\\] ${A}\\b.*create tables$`, 'm'));
+    assert.deepEqual(doc(ok('showmigrations', '--json')).map((m: { id: string; applied: boolean }) => [m.id, m.applied]), [[A, true]]);
+    assert.match(ok('graph').stdout, /^flowchart /);
+  });
+
+  it('status and log: up to date, exit 0; then a revision pending, exit 1; JSON of both', () => {
+    const { p, ok, run } = project;
+    assert.deepEqual(lines(ok('status').stdout), [`Database: ${masked(db.url)}`, `Current: ${A}`, `Head: ${A}`, 'Up to date.']);
+    const log = lines(ok('log').stdout);
+    assert.equal(log.length, 1);
+    assert.match(log[0], new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC {2}up {6}${A} {2}\\d+\\.\\d{3} s {2}\\S+@\\S+ {2}checksum [0-9a-f]{12} {2}migrator \\S+$`));
+    const [row] = doc(ok('log', '--json'));
+    assert.deepEqual([row.id, row.revision, row.direction], [1, A, 'up']);
+    assert.match(row.startedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+    p.write('src/entities/customer.ts', CUSTOMER(true));
+    const made = run('revision', '--autogenerate', '-m', 'phone', '--rev-id', B);
+    assert.equal(made.status, 0, explain(made, 'to exit 0'));
+    assert.match(p.read(generatedFile(made)), /await op\.addColumn\('customer', \{ name: 'phone', type: 'varchar\(30\)', nullable: true \}\);/);
+    const pending = run('status');
+    assert.equal(pending.status, 1, explain(pending, 'to exit 1'));
+    assert.match(pending.stdout, new RegExp(`^Pending: 1 revision\\n {2}${B} {2}phone$`, 'm'));
+    assert.match(pending.stdout, /^Needs migration: run `migrator migrate`\.$/m);
+    const json = doc(run('status', '--json'), 1);
+    assert.deepEqual([json.current, json.heads, json.pending.map((r: { revision: string }) => r.revision), json.needsMigration, json.upToDate], [[A], [B], [B], true, false]);
+    assert.deepEqual(json.drift.changedTables, [{ table: 'customer', changes: ['add column customer.phone'] }]);
+  });
+
+  it('sqlmigrate and upgrade/downgrade --sql print MySQL SQL and need no database', () => {
+    const { run } = project;
+    const unreachable = { DATABASE_URL: 'mysql://nobody:s3cret@127.0.0.1:1/none' };
+    const { p } = project;
+    const q = p.run(['sqlmigrate', B], unreachable);
+    assert.equal(q.status, 0, explain(q, 'to exit 0 without a database'));
+    assert.match(q.stdout, /^ALTER TABLE `customer` ADD COLUMN `phone` varchar\(30\) NULL;$/m);
+    const down = doc(p.run(['sqlmigrate', B, '--downgrade', '--json'], unreachable));
+    assert.equal(down.direction, 'down');
+    assert.match(down.sql, /^ALTER TABLE `customer` DROP COLUMN `phone`;$/m);
+    const script = p.run(['upgrade', '--sql', `${A}:${B}`], unreachable);
+    assert.equal(script.status, 0, explain(script, 'to exit 0'));
+    assert.match(script.stdout, /^-- MySQL commits each statement as it runs/);
+    assert.match(script.stdout, new RegExp(`^UPDATE \`migrator_version\` SET \`version_num\` = '${B}' WHERE \`version_num\` = '${A}';$`, 'm'));
+    assert.doesNotMatch(script.stdout, /^(BEGIN|COMMIT);$/m, 'no transaction MySQL would not keep');
+    const back = run('downgrade', '--sql', `${B}:${A}`);
+    assert.match(back.stdout, /^ALTER TABLE `customer` DROP COLUMN `phone`;$/m);
+  });
+
+  it('upgrade +1, downgrade -1, upgrade head: the column comes and goes, the history says so', async () => {
+    const { ok } = project;
+    assert.match(ok('upgrade', '+1').stdout, new RegExp(`^Applied  ${B}  phone$`, 'm'));
+    const col = "SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'customer' AND COLUMN_NAME = 'phone'";
+    assert.deepEqual(await db.query(col), [{ n: 1 }]);
+    assert.match(ok('downgrade', '-1').stdout, new RegExp(`^Reverted ${B}  phone\\nDatabase is now at ${A}\\.$`, 'm'));
+    assert.deepEqual(await db.query(col), [{ n: 0 }]);
+    ok('upgrade', 'head');
+    assert.deepEqual(await versionsOf(db), [B]);
+    assert.deepEqual((await db.query<{ d: string }>('SELECT direction AS d FROM migrator_history ORDER BY id')).map((r) => r.d), ['up', 'up', 'down', 'up']);
+    assert.equal(ok('check').status, 0);
+  });
+
+  it('stamp moves the version table only, stamp --sql prints it; downgrade base empties the database', async () => {
+    const { ok } = project;
+    assert.deepEqual(doc(ok('stamp', A, '--json')), { from: [B], to: [A] });
+    assert.deepEqual(await versionsOf(db), [A]);
+    assert.ok((await tablesOf(db)).includes('customer'));
+    const sql = ok('stamp', B, '--sql').stdout;
+    assert.match(sql, new RegExp(`^INSERT INTO \`migrator_version\` \\(\`version_num\`\\) VALUES \\('${B}'\\);$`, 'm'));
+    assert.deepEqual(await versionsOf(db), [A], '--sql changes nothing');
+    ok('stamp', B);
+    ok('downgrade', 'base');
+    assert.deepEqual(await tablesOf(db), ['migrator_history', 'migrator_version']);
+    assert.deepEqual(await versionsOf(db), []);
+  });
+});
+
+describe('check and status on drift; a revision that fails halfway; --single-transaction; errors as JSON', () => {
+  let db: TestMysqlDatabase;
+  let project: ReturnType<typeof initProject>;
+  before(async () => {
+    db = await database();
+    project = initProject(db.url);
+    project.ok('makemigrations', '-m', 'create tables', '--rev-id', A);
+    project.ok('migrate');
+  });
+
+  it('a column added by hand: check exits 1 with the difference and a diff, status names the table; nothing is changed', async () => {
+    const { run } = project;
+    await db.query('ALTER TABLE customer ADD COLUMN note text NULL');
+    const before = await stateOf(db);
+    const r = run('check');
+    assert.equal(r.status, 1, explain(r, 'to exit 1'));
+    assert.match(r.stdout, /^Models and database differ:\n {2}- drop column customer\.note\n/);
+    assert.match(r.stdout, /^- {2}column note text$/m);
+    const json = doc(run('check', '--json'), 1);
+    assert.deepEqual(json.differences.map((d: { kind: string; summary: string }) => [d.kind, d.summary]), [['dropColumn', 'drop column customer.note']]);
+    const status = doc(run('status', '--json'), 1);
+    assert.deepEqual([status.needsMigration, status.drift.changedTables], [false, [{ table: 'customer', changes: ['drop column customer.note'] }]]);
+    assert.equal(await stateOf(db), before);
+    await db.query('ALTER TABLE customer DROP COLUMN note');
+  });
+
+  it('a revision failing at its second statement: the first is kept and said so; downgrade refuses; a fixed database resumes; stamp settles a revision finished by hand', async () => {
+    const { p, ok, run } = project;
+    p.write(`versions/${B}_seed.ts`, sqlRevision(B, A, 'seed', ["CREATE TABLE tier_names (tier varchar(10) PRIMARY KEY)", "INSERT INTO tier_names VALUES ('bronze'), ('bronze')"], ['DROP TABLE tier_names']));
+    const r = run('migrate');
+    const line = assertUserError(r);
+    assert.match(
+      line,
+      new RegExp(
+        `^error: upgrade ${A} -> ${B} failed; revision ${B} \\(\\S+\\) stopped at its statement 2 of 2: MySQL commits each statement as it runs, so its statement 1 ran and is kept ` +
+          `\\(recorded in table migrator_version_progress; the version table is unchanged\\)\\. Fix the cause and rerun to resume at statement 2, or finish the revision by hand and run \`migrator stamp ${B}\`: ` +
+          `Duplicate entry 'bronze' for key 'PRIMARY' \\(in statement: INSERT INTO tier_names VALUES \\('bronze'\\), \\('bronze'\\)\\)$`,
+      ),
+    );
+    assert.deepEqual(await tablesOf(db), ['customer', 'migrator_history', 'migrator_version', 'migrator_version_progress', 'order', 'tier_names']);
+    assert.deepEqual(await versionsOf(db), [A]);
+    assert.match(ok('current').stdout, new RegExp(`^${A} `));
+    assert.equal(run('status').status, 1);
+
+    // Nothing else moves the database until the revision is finished.
+    const down = assertUserError(run('downgrade', 'base'));
+    assert.equal(down, `error: the upgrade to revision ${B} stopped halfway in an earlier run (before its statement 2); finish it first: \`migrator upgrade ${B}\` resumes it where it stopped`);
+    assert.ok((await tablesOf(db)).includes('customer'));
+
+    // The cause fixed (a row that makes the insert fit), the rerun runs statement 2 only.
+    await db.query('DROP TABLE tier_names');
+    await db.query('CREATE TABLE tier_names (tier varchar(10))');
+    const resumed = ok('migrate');
+    assert.match(resumed.stdout, new RegExp(`Applied  ${B}  seed`));
+    assert.deepEqual(await db.query('SELECT tier FROM tier_names'), [{ tier: 'bronze' }, { tier: 'bronze' }]);
+    assert.deepEqual(await versionsOf(db), [B]);
+    assert.ok(!(await tablesOf(db)).includes('migrator_version_progress'));
+
+    // Once more, finished by hand this time, and stamped.
+    ok('downgrade', A);
+    await db.query('CREATE TABLE tier_names (tier varchar(10) PRIMARY KEY)');
+    assertUserError(run('migrate'));
+    await db.query('TRUNCATE tier_names');
+    await db.query("INSERT INTO tier_names VALUES ('bronze')");
+    assert.match(ok('stamp', B).stdout, new RegExp(`Stamped ${A} -> ${B}`));
+    assert.ok(!(await tablesOf(db)).includes('migrator_version_progress'), 'the stamp settles the revision left halfway');
+    assert.deepEqual((await db.query<{ d: string }>('SELECT direction AS d FROM migrator_history ORDER BY id DESC LIMIT 1')).map((x) => x.d), ['stamp']);
+    assert.equal(ok('check').status, 0);
+  });
+
+  it('--single-transaction is refused before anything runs, online, offline and from the config', async () => {
+    const { p, run } = project;
+    const before = await stateOf(db);
+    const refused = /^error: (--single-transaction|"singleTransaction" in \S+migrator\.config\.ts) cannot be kept on MySQL: it commits each DDL statement as it runs, so no transaction can hold a run; nothing was run\. Leave it out: each statement is then recorded as it completes, and a revision that fails resumes where it stopped$/;
+    assert.match(assertUserError(run('downgrade', A, '--single-transaction')), refused);
+    assert.match(assertUserError(run('upgrade', '--sql', `${A}:${B}`, '--single-transaction')), refused);
+    p.write('migrator.config.ts', p.read('migrator.config.ts').replace("versions: 'versions',", "versions: 'versions',\n  singleTransaction: true,"));
+    const line = assertUserError(run('downgrade', A));
+    assert.match(line, refused);
+    assert.match(line, /"singleTransaction" in/);
+    p.write('migrator.config.ts', p.read('migrator.config.ts').replace('\n  singleTransaction: true,', ''));
+    assert.equal(await stateOf(db), before);
+  });
+
+  it('errors as JSON: STATEMENT_FAILED, UNSUPPORTED_OPERATION naming mysql, DATA_LOSS, CONNECTION_FAILED with the password masked', async () => {
+    const { p, run } = project;
+    const failing = `versions/${C}_bad.ts`;
+    p.write(failing, sqlRevision(C, B, 'bad', ['INSERT INTO no_such_table VALUES (1)'], []));
+    const failed = jsonError(run('migrate', '--json'));
+    assert.equal(failed.code, 'STATEMENT_FAILED');
+    assert.deepEqual(failed.data, { statement: 'INSERT INTO no_such_table VALUES (1)', revision: C, direction: 'up' });
+    assert.match(failed.message, new RegExp(`^upgrade ${B} -> ${C} failed; revision ${C} \\(\\S+\\) was rolled back: Table '\\w+\\.no_such_table' doesn't exist`));
+
+    p.write(failing, `import type { Operations } from 'migrator';\nexport const revision = '${C}';\nexport const downRevision = '${B}';\nexport async function upgrade(op: Operations) {\n  await op.createEnum('status', ['a', 'b']);\n}\nexport async function downgrade(op: Operations) {}\n`);
+    const unsupported = jsonError(run('migrate', '--json'));
+    assert.equal(unsupported.code, 'UNSUPPORTED_OPERATION');
+    assert.equal(unsupported.data?.dialect, 'mysql');
+    assert.match(String(unsupported.data?.operation), /^create enum status: MySQL has no enum types/);
+    p.remove(failing);
+
+    await db.query("INSERT INTO customer (email) VALUES ('ann@example.com')");
+    const before = await stateOf(db);
+    const files = p.versionFiles();
+    p.write('src/entities/customer.ts', CUSTOMER(false).replace("  @Column({ type: 'enum', enum: ['bronze', 'silver'], default: 'bronze' })\n  tier!: string;\n", ''));
+    const loss = jsonError(run('makemigrations', '-m', 'drop tier', '--json'));
+    assert.equal(loss.code, 'DATA_LOSS');
+    assert.match(loss.message, /destructive: drop column customer\.tier \(1 row holds a value\)/);
+    assert.deepEqual(p.versionFiles(), files);
+    assert.equal(await stateOf(db), before);
+    p.write('src/entities/customer.ts', CUSTOMER(false));
+
+    const unreachable = jsonError(p.run(['current', '--json'], { DATABASE_URL: 'mysql://someone:s3cret@127.0.0.1:1/nowhere' }));
+    assert.equal(unreachable.code, 'CONNECTION_FAILED');
+    assert.match(unreachable.message, /^cannot connect to mysql:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nowhere: /);
+    assert.ok(!unreachable.message.includes('s3cret'));
+  });
+});
+
+describe('check on a database made without migrator (a dump): stamp head adopts it', () => {
+  it('check says to stamp head (exit 1) and changes nothing; after stamp head check and status are clean', async () => {
+    const source = await database();
+    const dumped = await database();
+    const { p, ok } = initProject(source.url);
+    ok('makemigrations', '-m', 'create tables', '--rev-id', A);
+    ok('migrate');
+    // What mysqldump --no-data would carry over: the tables as MySQL prints them, not migrator's own.
+    for (const t of ['customer', 'order']) {
+      const [row] = await source.query<Record<string, string>>(`SHOW CREATE TABLE \`${t}\``);
+      await dumped.query(row['Create Table']);
+    }
+    const on = (...args: string[]): RunResult => p.run(args, { DATABASE_URL: dumped.url });
+    const before = await stateOf(dumped);
+    const r = on('check');
+    assert.equal(r.status, 1, explain(r, 'to exit 1'));
+    assert.equal(
+      r.stdout,
+      '! the database already matches the models, but no revision is recorded (no version table migrator_version): run `migrator stamp head` to record it as up to date without running any revision (migrate would try to create its tables again)\n',
+    );
+    assert.equal(await stateOf(dumped), before, 'check changes nothing');
+    assert.match(on('stamp', 'head').stdout, new RegExp(`^Stamped base -> ${A}$`, 'm'));
+    assert.deepEqual(await versionsOf(dumped), [A]);
+    const clean = on('check');
+    assert.equal(clean.status, 0, explain(clean, 'to exit 0'));
+    assert.equal(on('status').status, 0);
+  });
+});
