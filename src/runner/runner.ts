@@ -343,7 +343,7 @@ class StepRun {
     // phase fails leaves nothing behind.
     let tables = this.progressLeft ? [] : [versions.createSql(), history.createSql(), progress.createSql()];
     let halfDone = resumeFrom?.started ?? false;
-    if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at phase ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
+    if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at ${this.phaseWord} ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
     const startedAt = new Date();
     const finish = async (): Promise<void> => {
       const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction), this.logged(planned, prepared, startedAt)]);
@@ -379,6 +379,8 @@ class StepRun {
         continue;
       }
       if (ensured.length) await conn.transaction(async () => void (await conn.runAll(ensured)));
+      // Made for the run, the progress table goes when the run ends if nothing is left halfway.
+      if (ensured.length && !this.dialect.capabilities.transactionalDdl) this.progressLeft = true;
       this.versionTableReady = true;
       await this.retrying(`revision ${revision}`, async () => {
         // Recorded before it starts: a rerun then knows the statement may be half done, and asks
@@ -462,7 +464,8 @@ class StepRun {
     if (this.dialect.capabilities.transactionalDdl) {
       return `%s stopped in its phase ${at.at + 1} of ${at.of}${at.outside ? ' (outside a transaction)' : ''}; what ran before it is kept and recorded, and a rerun resumes there`;
     }
-    const ran = at.at === 0 ? 'none of its statements ran' : at.at === 1 ? 'its statement 1 ran and is kept' : `its statements 1-${at.at} ran and are kept`;
+    if (at.at === 0) return `%s failed at its statement 1 of ${at.of}: nothing before it ran, and the version table is unchanged; fix the cause and rerun`;
+    const ran = at.at === 1 ? 'its statement 1 ran and is kept' : `its statements 1-${at.at} ran and are kept`;
     return (
       `%s stopped at its statement ${at.at + 1} of ${at.of}: ${this.dialect.title} commits each statement as it runs, so ${ran} (recorded in table ${this.progress.name}; the version table is unchanged). ` +
       `Fix the cause and rerun to resume at statement ${at.at + 1}, or finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``

@@ -14,6 +14,8 @@ import mysql from 'mysql2/promise';
 import { createMysqlTestDatabase, MYSQL_ADMIN_URL, type TestMysqlDatabase } from '../support/mysql.ts';
 import { mysqlCatalogText, readMysqlCatalog } from '../support/mysql-catalog.ts';
 import { assertUserError, explain, generatedFile, projects, sqlRevision, undated, type RunResult, type TempProject } from './helpers.ts';
+import { A as SA, B as SB, C as SC, chain, D as SD, E as SE, S } from './squash-chain.ts';
+import { generatedChain } from './verify-chain.ts';
 
 const newProject = projects();
 
@@ -393,5 +395,255 @@ describe('check on a database made without migrator (a dump): stamp head adopts 
     const clean = on('check');
     assert.equal(clean.status, 0, explain(clean, 'to exit 0'));
     assert.equal(on('status').status, 0);
+  });
+});
+
+describe('squash', () => {
+  it('databases inside, at the end of and after the range and a fresh one reach the same catalog, rows kept; downgrade below it; old files deleted', async () => {
+    const dbs = Object.fromEntries(await Promise.all(['reference', 'below', 'inside', 'at', 'after', 'fresh', 'insideLater'].map(async (n) => [n, await database('migrator_squash')] as const)));
+    const catalog = async (db: TestMysqlDatabase): Promise<string> => mysqlCatalogText(await readMysqlCatalog(db));
+    const rows = async (db: TestMysqlDatabase): Promise<unknown> => [await db.query('SELECT id, name FROM users ORDER BY id'), await db.query('SELECT id, user_id FROM posts ORDER BY id')];
+    const p = newProject('migrator-mysql-squash-');
+    p.writeConfig({ database: dbs.reference.url });
+    for (const [name, source] of Object.entries(chain({ bool: 'boolean', no: 'false', yes: 'true' }))) p.write(`versions/${name}`, source);
+    const on = (db: TestMysqlDatabase, ...args: string[]): RunResult => p.ok(['--database', db.url, ...args]);
+    p.ok(['migrate']);
+    const reference = await catalog(dbs.reference);
+    on(dbs.below, 'migrate', SA);
+    const belowSquash = await catalog(dbs.below);
+    for (const [db, target, title] of [[dbs.inside, SC, 'title'], [dbs.insideLater, SC, 'title'], [dbs.at, SD, 'headline'], [dbs.after, SE, 'headline']] as const) {
+      on(db, 'migrate', target);
+      await db.query("INSERT INTO users (id, name) VALUES (1, 'ada')");
+      await db.query(`INSERT INTO posts (id, user_id, ${title}) VALUES (10, 1, 'hello')`);
+    }
+    const kept = await rows(dbs.inside);
+
+    const squashed = doc(p.run(['squash', SB, SD, '-m', 'posts and user emails', '--rev-id', S, '--json']));
+    assert.equal(undated(squashed.path), `versions/${S}_posts_and_user_emails.ts`);
+    assert.deepEqual(squashed.replaces, [SB, SC, SD]);
+    const source = p.read(squashed.path);
+    assert.equal(source.match(/op\.createTable\('posts'/g)?.length, 1, source);
+
+    assert.match(on(dbs.inside, 'migrate').stdout, new RegExp(`^Applied  ${SD}  headlines$\\nApplied  ${SE}`, 'm'));
+    assert.match(on(dbs.at, 'migrate').stdout, new RegExp(`^Stamped  ${S} .*\\nApplied  ${SE}`, 'm'));
+    assert.match(on(dbs.after, 'migrate').stdout, /^Nothing to do/m);
+    assert.match(on(dbs.fresh, 'migrate').stdout, new RegExp(`^Applied  ${S}  posts and user emails$`, 'm'));
+    for (const n of ['inside', 'at', 'after', 'fresh'] as const) {
+      assert.equal(await catalog(dbs[n]), reference, `${n}: another catalog than the old files build`);
+      assert.deepEqual(await versionsOf(dbs[n]), [SE], n);
+      if (n !== 'fresh') assert.deepEqual(await rows(dbs[n]), kept, `${n} lost rows`);
+    }
+    assert.match(p.ok(['--database', dbs.at.url, 'current']).stdout, new RegExp(`^${SE} `));
+
+    // Below the squash: its downgrade runs.
+    on(dbs.fresh, 'downgrade', SA);
+    assert.equal(await catalog(dbs.fresh), belowSquash);
+    on(dbs.fresh, 'migrate');
+    assert.equal(await catalog(dbs.fresh), reference);
+
+    // The old files deleted: a database inside the range is refused, and left where it was.
+    for (const f of p.versionFiles()) if ([SB, SC, SD].some((id) => f.startsWith(id))) p.remove(`versions/${f}`);
+    const line = assertUserError(p.run(['--database', dbs.insideLater.url, 'migrate']));
+    assert.match(line, new RegExp(`at revision ${SC}, inside the range that squash ${S} .* restore them .*migrator migrate`), line);
+    assert.deepEqual(await versionsOf(dbs.insideLater), [SC]);
+  });
+});
+
+/** The scratch databases verify makes (migrator_verify_…) that exist now, sorted. */
+async function scratchDatabases(db: TestMysqlDatabase): Promise<string[]> {
+  return (await db.query<{ d: string }>("SELECT SCHEMA_NAME AS d FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'migrator\\_verify\\_%' ORDER BY 1")).map((r) => r.d);
+}
+
+/** A hand-written revision file calling the `op` API. */
+function opRevision(id: string, down: string | null, message: string, up: string[], downgrade: string[]): string {
+  const body = (calls: string[]): string => calls.map((c) => `  await op.${c};`).join('\n');
+  return `/**
+ * ${message}
+ */
+import type { Operations } from 'migrator';
+
+export const revision = '${id}';
+export const downRevision: string | string[] | null = ${down === null ? 'null' : `'${down}'`};
+
+export async function upgrade(op: Operations): Promise<void> {
+${body(up)}
+}
+
+export async function downgrade(op: Operations): Promise<void> {
+${body(downgrade)}
+}
+`;
+}
+
+/** Revisions by hand: users with an enum column, posts with a foreign key, an index, a column, a rename. `b4`'s downgrade is `downgradeB4`. */
+function handChain(p: TempProject, url: string, downgradeB4: string[]): void {
+  p.write('migrator.config.ts', `export default { database: ${JSON.stringify(url)}, versions: ['versions'] };\n`);
+  p.write('versions/a1.ts', opRevision('a1', null, 'create users', [
+    "createTable('users', { columns: [{ name: 'id', type: 'integer', nullable: false }, { name: 'name', type: 'text', nullable: false }, { name: 'status', type: \"enum('active','gone')\", nullable: false, default: \"'active'\" }], primaryKey: { columns: ['id'] } })",
+  ], ["dropTable('users')"]));
+  p.write('versions/b2.ts', opRevision('b2', 'a1', 'create posts', [
+    "createTable('posts', { columns: [{ name: 'id', type: 'integer', nullable: false }, { name: 'user_id', type: 'integer', nullable: false }], primaryKey: { columns: ['id'] }, foreignKeys: [{ name: 'posts_user_fk', columns: ['user_id'], referencedTable: 'users', referencedColumns: ['id'], onDelete: 'CASCADE' }] })",
+  ], ["dropTable('posts')"]));
+  p.write('versions/c3.ts', opRevision('c3', 'b2', 'index posts by user', ["createIndex('posts', { name: 'posts_user_ix', columns: ['user_id'] })"], ["dropIndex('posts', 'posts_user_ix')"]));
+  p.write('versions/b4.ts', opRevision('b4', 'c3', 'add title', ["addColumn('posts', { name: 'title', type: 'varchar(200)', nullable: true })"], downgradeB4));
+  p.write('versions/e5.ts', opRevision('e5', 'b4', 'rename name to full_name', ["renameColumn('users', 'name', 'full_name')"], ["renameColumn('users', 'full_name', 'name')"]));
+}
+
+describe('verify', () => {
+  let db: TestMysqlDatabase;
+  let existing: string[] = [];
+  before(async () => {
+    db = await database('migrator_verify_cfg');
+    existing = await scratchDatabases(db);
+  });
+  const stateOfDb = (): Promise<string> => stateOf(db);
+
+  it('a generated chain passes against the models; the configured database is unchanged; the scratch database is dropped', async () => {
+    const p = newProject('migrator-mysql-verify-');
+    p.writeConfig({ database: db.url });
+    generatedChain(p, []);
+    const before = await stateOfDb();
+    const r = p.ok(['verify']);
+    assert.equal(r.stderr, '');
+    assert.deepEqual(lines(r.stdout).slice(0, -1), [
+      'ok    c1create  create customer',
+      'ok    c2email  add email',
+      'ok    c3index  index email',
+      'ok    c4order  create order',
+      'ok    c5fk  order belongs to customer',
+      'ok    c6rename  rename name to full_name',
+      "The revisions build the models' schema.",
+    ]);
+    assert.match(lines(r.stdout).at(-1)!, new RegExp(`^OK: 6 revisions verified on scratch database mysql://\\S+/migrator_verify_\\d+_[0-9a-f]{8}\\.$`));
+    assert.equal(await stateOfDb(), before, 'the configured database keeps its tables, rows and history');
+    assert.deepEqual(await scratchDatabases(db), existing, 'the scratch database is dropped');
+  });
+
+  it('a downgrade that leaves a column: exit 1 naming it; a downgrade that fails halfway: exit 1 with what the server said; the scratch database is dropped', async () => {
+    const p = newProject('migrator-mysql-verify-');
+    handChain(p, db.url, []);
+    const r = p.run(['verify']);
+    assert.equal(r.status, 1, explain(r, 'to exit 1'));
+    assert.deepEqual(lines(r.stdout).slice(0, -1), [
+      'ok    a1  create users',
+      'ok    b2  create posts',
+      'ok    c3  index posts by user',
+      'FAIL  b4  add title',
+      '  its downgrade (versions/b4.ts) does not restore the schema from before its upgrade; to restore it, the downgrade would also have to:',
+      '    - drop column posts.title',
+      'Not verified, after the failure: e5',
+      'Heads and models not checked: verification stopped at revision b4.',
+    ]);
+    assert.deepEqual(await scratchDatabases(db), existing);
+
+    handChain(p, db.url, ["dropColumn('posts', 'title')", "execute('DROP TABLE no_such_table')"]);
+    const failed = p.run(['verify', '--json']);
+    assert.equal(failed.status, 1, explain(failed, 'to exit 1'));
+    const d = JSON.parse(failed.stdout) as { ok: boolean; revisions: { revision: string; ok: boolean; problem?: { direction: string; error: string } }[]; notRun: string[] };
+    assert.deepEqual(d.revisions.map((v) => [v.revision, v.ok]), [['a1', true], ['b2', true], ['c3', true], ['b4', false]]);
+    assert.equal(d.revisions[3].problem?.direction, 'downgrade');
+    assert.match(d.revisions[3].problem!.error, /^downgrade b4 -> c3 failed; revision b4 \(\S+versions\/b4\.ts\) stopped at its statement 2 of 2: MySQL commits each statement as it runs, so its statement 1 ran and is kept .*Unknown table '\w+\.no_such_table'/);
+    assert.deepEqual(d.notRun, ['e5']);
+    assert.deepEqual(await scratchDatabases(db), existing);
+  });
+
+  it('--scratch-url: used, left empty again; one with tables and the configured database are refused', async () => {
+    const scratch = await database('migrator_verify_scratch');
+    const p = newProject('migrator-mysql-verify-');
+    handChain(p, db.url, ["dropColumn('posts', 'title')"]);
+    const before = await stateOfDb();
+    const r = p.ok(['verify', '--scratch-url', scratch.url]);
+    assert.equal(lines(r.stdout).at(-1), `OK: 5 revisions verified on scratch database ${masked(scratch.url)}.`);
+    assert.deepEqual(await tablesOf(scratch), [], 'the scratch database is emptied, foreign keys and all');
+    assert.equal(await stateOfDb(), before);
+
+    await scratch.query('CREATE TABLE keep (id integer)');
+    const full = assertUserError(p.run(['verify', '--scratch-url', scratch.url]));
+    assert.equal(full, `error: --scratch-url ${masked(scratch.url)} is not empty (table keep); verify needs an empty database, which it leaves empty again`);
+    assert.deepEqual(await tablesOf(scratch), ['keep']);
+    assert.match(assertUserError(p.run(['verify', '--scratch-url', db.url])), /is the configured database; verify never changes it/);
+  });
+
+  it('a user that may not create databases: exit 2, one line saying to pass --scratch-url, the password masked', async () => {
+    const user = `migrator_nocreate_${process.pid}`;
+    const admin = await mysql.createConnection({ uri: MYSQL_ADMIN_URL });
+    try {
+      await admin.query(`CREATE USER '${user}'@'%' IDENTIFIED BY 's3cret'`);
+      await admin.query(`GRANT ALL ON \`${db.name}\`.* TO '${user}'@'%'`);
+      const url = new URL(db.url);
+      url.username = user;
+      url.password = 's3cret';
+      const p = newProject('migrator-mysql-verify-');
+      handChain(p, url.toString(), []);
+      const line = assertUserError(p.run(['verify']));
+      assert.match(line, new RegExp(`^error: cannot create a scratch database on the server of mysql://${user}:\\*\\*\\*@\\S+: Access denied for user '${user}'@'%' to database 'migrator_verify_\\w+'; pass --scratch-url <url> of an empty database verify may use instead$`));
+    } finally {
+      await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
+      await admin.end();
+    }
+  });
+});
+
+/** A revision that creates `table` with a column, in two statements (so that it can fail halfway), and drops it. */
+function fleetRevision(id: string, down: string | null, table: string): string {
+  return opRevision(id, down, `table ${table}`, [`createTable('${table}', { columns: [{ name: 'id', type: 'integer', nullable: false }], primaryKey: { columns: ['id'] } })`, `addColumn('${table}', { name: 'x', type: 'integer', nullable: true })`], [`dropTable('${table}')`]);
+}
+
+const FLEET_ENTITIES = ['t_1', 't_2', 't_3'].map(
+  (t) => `import { Column, Entity, PrimaryColumn } from 'migrator/decorators';
+
+@Entity('${t}')
+export class T${t.slice(2)} {
+  @PrimaryColumn()
+  id!: number;
+
+  @Column({ type: 'int', nullable: true })
+  x!: number | null;
+}
+`,
+);
+
+describe('--all over MySQL targets', () => {
+  it('migrate --all with a target failing halfway; status --all, check --all; the rerun resumes; stamp --all, downgrade --all; --json', async () => {
+    const [d1, d2, d3] = [await database('migrator_fleet'), await database('migrator_fleet'), await database('migrator_fleet')];
+    const p = newProject('migrator-mysql-fleet-');
+    const mariadb = d3.url.replace(/^mysql:/, 'mariadb:');
+    p.write('migrator.config.ts', `export default { versions: 'versions', models: ['entities/*.ts'], targets: [${JSON.stringify(d1.url)}, { name: 'tenant-2', url: ${JSON.stringify(d2.url)} }, ${JSON.stringify(mariadb)}] };\n`);
+    ['r1', 'r2', 'r3'].forEach((id, i) => p.write(`versions/${id}.ts`, fleetRevision(id, i ? `r${i}` : null, `t_${i + 1}`)));
+    FLEET_ENTITIES.forEach((source, i) => p.writeEntity(`t${i + 1}`, source));
+    await d2.query('CREATE TABLE t_3 (x integer)');
+
+    const r = p.run(['migrate', '--all', '--parallel', '1']);
+    assert.equal(r.status, 2, explain(r, 'to exit 2'));
+    assert.match(r.stdout, new RegExp(`^\\[1/3\\] ${masked(d1.url)}: migrated base -> r3 \\(3 steps\\)`, 'm'));
+    assert.match(r.stdout, /^\[2\/3\] tenant-2: FAILED at revision r3: upgrade r2 -> r3 failed; revision r3 \(\S+\) failed at its statement 1 of 2: nothing before it ran, and the version table is unchanged; fix the cause and rerun: Table 't_3' already exists/m);
+    assert.match(r.stdout, /^tenant-2\s+base\s+r2\s+2\s+\S+ m?s\s+failed$/m);
+    assert.match(r.stdout, new RegExp(`^${mariadb.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+-\\s+-\\s+-\\s+-\\s+not run$`, 'm'));
+    assert.match(r.stdout, /^1 migrated, 1 failed, 1 not run \(of 3\)\.$/m);
+    assert.deepEqual([await versionsOf(d1), await versionsOf(d2), await versionsOf(d3)], [['r3'], ['r2'], []]);
+    assert.deepEqual(await tablesOf(d3), [], 'a target not started is untouched');
+    assert.deepEqual(await tablesOf(d2), ['migrator_history', 'migrator_version', 't_1', 't_2', 't_3'], 'nothing is left halfway: no progress table');
+
+    const s = p.run(['status', '--all']);
+    assert.equal(s.status, 1, explain(s, 'to exit 1'));
+    assert.match(s.stdout, /^tenant-2 at r2: 1 pending, checksums ok$/m);
+    assert.match(s.stdout, /^1 of 3 targets up to date; run `migrator migrate --all`\.$/m);
+    const c = doc(p.run(['check', '--all', '--json']), 1);
+    assert.deepEqual(c.targets.map((t: { target: string; clean: boolean }) => [t.target, t.clean]), [[masked(d1.url), true], ['tenant-2', false], [masked(mariadb), false]]);
+
+    await d2.query('DROP TABLE t_3');
+    const fixed = doc(p.run(['migrate', '--all', '--json']));
+    assert.deepEqual(fixed.targets.map((t: { target: string; from: string[]; to: string[]; steps: number; status: string }) => [t.target, t.from, t.to, t.steps, t.status]), [
+      [masked(d1.url), ['r3'], ['r3'], 0, 'up to date'],
+      ['tenant-2', ['r2'], ['r3'], 1, 'migrated'],
+      [masked(mariadb), [], ['r3'], 3, 'migrated'],
+    ]);
+    assert.match(p.ok(['check', '--all']).stdout, /^All 3 targets agree with the models and revisions\.$/m);
+    assert.match(p.ok(['status', '--all']).stdout, /^All 3 targets up to date\.$/m);
+
+    assert.match(p.ok(['stamp', '--all', 'r2']).stdout, /^3 stamped \(of 3\)\.$/m);
+    assert.deepEqual([await versionsOf(d1), await versionsOf(d2), await versionsOf(d3)], [['r2'], ['r2'], ['r2']]);
+    assert.match(p.ok(['downgrade', '--all', 'base']).stdout, /^3 downgraded \(of 3\)\.$/m);
+    for (const d of [d1, d2, d3]) assert.deepEqual(await tablesOf(d), ['migrator_history', 'migrator_version', 't_3'], 'stamped at r2, the downgrade reverted r2 and r1 only');
   });
 });
