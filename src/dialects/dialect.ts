@@ -201,6 +201,11 @@ export interface Dialect {
   readonly endSession?: string;
   /** How value counts before a type change are written; absent: PostgreSQL's `::text`, `~` and casts. */
   readonly valueSql?: ValueSql;
+  /**
+   * Offline-script statements that make the session read the script as a run's own connection
+   * reads its statements (MySQL: the character set, and backslashes in literals as escapes).
+   */
+  readonly sessionScript?: readonly string[];
   /** Offline-script statements that set the timeouts a run would set (PostgreSQL's `SET lock_timeout`). */
   timeoutsScript?(timeouts: Timeouts): string[];
   /** Offline-script statements that stand for `foreignKeysOff` around one revision's transaction. */

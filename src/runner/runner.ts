@@ -675,9 +675,10 @@ export async function renderSteps(
       '',
     );
   }
-  // The bounds an online run sets on each statement's wait for a lock and its run.
-  const timeouts = options.timeouts && dialect.timeoutsScript ? dialect.timeoutsScript(options.timeouts) : [];
-  if (timeouts.length) out.push(...timeouts.map(statement), '');
+  // The session as a run's connection sets it, then the bounds it sets on each statement's wait
+  // for a lock and its run.
+  const session = [...(dialect.sessionScript ?? []), ...(options.timeouts && dialect.timeoutsScript ? dialect.timeoutsScript(options.timeouts) : [])];
+  if (session.length) out.push(...session.map(statement), '');
   const fk = options.singleTransaction && anyForeignKeysOff ? dialect.foreignKeysOffScript : none;
   out.push(...fk.before.map(statement));
   if (transactional && options.singleTransaction) out.push('BEGIN;', '');

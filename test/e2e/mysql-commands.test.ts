@@ -647,3 +647,62 @@ describe('--all over MySQL targets', () => {
     for (const d of [d1, d2, d3]) assert.deepEqual(await tablesOf(d), ['migrator_history', 'migrator_version', 't_3'], 'stamped at r2, the downgrade reverted r2 and r1 only');
   });
 });
+
+const HOSTILE = `import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'migrator/decorators';
+
+@Entity(${JSON.stringify("we`ird 'ta\"ble")})
+@Index(${JSON.stringify("idx`it's")}, ['select'])
+@Check(${JSON.stringify('chk`q')}, ${JSON.stringify("`select` <> 'x''y\\\\z'")})
+export class Weird {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ name: 'select', length: 50, default: ${JSON.stringify('it\'s \\ back"slash; --')}, comment: ${JSON.stringify("a `tick` 'quote' \\ back")} })
+  select!: string;
+
+  @Column({ name: ${JSON.stringify('col`umn')}, type: 'enum', enum: ${JSON.stringify(["it's", 'a"b', 'back\\slash', '日本'])}, default: 'back\\\\slash' })
+  kind!: string;
+}
+
+@Entity('order')
+export class Order {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @ManyToOne(() => Weird, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'group', foreignKeyConstraintName: ${JSON.stringify("fk`x'y")} })
+  weird!: Weird;
+}
+`;
+
+describe('names, defaults, enum values and checks that need quoting', () => {
+  it('makemigrations, migrate and check agree; the values are the ones the entities give; the offline script builds the same catalog', async () => {
+    const db = await database();
+    const { p, ok } = initProject(db.url);
+    p.remove('src/entities/customer.ts');
+    p.remove('src/entities/order.ts');
+    p.write('src/entities/hostile.ts', HOSTILE);
+    ok('makemigrations', '-m', `it's */ DROP TABLE posts; -- \\ "日本"`, '--rev-id', A);
+    ok('migrate');
+    const clean = ok('check');
+    assert.equal(clean.stdout, 'No changes detected: models, database and revisions agree.\n');
+
+    await db.query("INSERT INTO `we``ird 'ta\"ble` () VALUES ()");
+    assert.deepEqual(await db.query("SELECT `select` AS s, `col``umn` AS k FROM `we``ird 'ta\"ble`"), [{ s: 'it\'s \\ back"slash; --', k: 'back\\slash' }]);
+    const [column] = await db.query<{ comment: string; type: string }>("SELECT COLUMN_COMMENT AS comment, COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME IN ('select', 'col`umn') ORDER BY COLUMN_NAME DESC");
+    assert.deepEqual(column, { comment: "a `tick` 'quote' \\ back", type: 'varchar(50)' });
+    await assert.rejects(db.query("INSERT INTO `we``ird 'ta\"ble` (`select`) VALUES ('x''y\\\\z')"), /CONSTRAINT `chk``q` failed|Check constraint 'chk`q' is violated/);
+
+    // The offline script, run as a DBA would (one session, statement after statement).
+    const offline = await database();
+    const script = p.run(['upgrade', '--sql', `base:${A}`], { DATABASE_URL: 'mysql://nobody@127.0.0.1:1/none' });
+    assert.equal(script.status, 0, explain(script, 'to exit 0 without a database'));
+    assert.match(script.stdout, /^SET NAMES utf8mb4;\nSET SESSION sql_mode = REPLACE\(@@SESSION\.sql_mode, 'NO_BACKSLASH_ESCAPES', ''\);$/m);
+    await offline.query(script.stdout);
+    assert.equal(mysqlCatalogText(await readMysqlCatalog(offline)), mysqlCatalogText(await readMysqlCatalog(db)));
+    assert.equal(p.run(['check'], { DATABASE_URL: offline.url }).status, 0);
+
+    ok('downgrade', 'base');
+    assert.deepEqual(await tablesOf(db), ['migrator_history', 'migrator_version']);
+  });
+});

@@ -215,6 +215,8 @@ export const mysqlDialect: Dialect = {
   },
   upsert: (_keys, assignments) => `ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`,
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
+  // As open() sets up each connection: utf8mb4, backslashes read as escapes, UTC.
+  sessionScript: ["SET NAMES utf8mb4", "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')", "SET SESSION time_zone = '+00:00'"],
   timeoutsScript: (timeouts) => timeoutsSql(timeouts, 'mariadb'),
   endSession: 'KILL <connection id>',
   // Times as DATETIME(3) in UTC (every connection sets its time zone to UTC).
