@@ -125,6 +125,8 @@ type Shape =
   | { family: 'integer'; digits: number; min: string; max: string }
   | { family: 'numeric'; precision?: number; scale?: number }
   | { family: 'float' }
+  /** A type that lists its values (MySQL's `enum('a','b')`): the list as SQL, `('a','b')`. */
+  | { family: 'enum'; values: string }
   | { family: 'other' };
 
 const INTEGERS: Record<string, Shape> = {
@@ -140,6 +142,8 @@ const INTEGER_ALIASES: Record<string, string> = {
 
 /** What a type says about the values it takes, as far as data loss is concerned. */
 function shapeOf(type: string, normalize: (t: string) => string): Shape {
+  const listed = /^enum\s*(\(.*\))$/is.exec(normalize(type).trim());
+  if (listed) return { family: 'enum', values: listed[1] };
   const t = normalize(type).toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1').trim();
   if (/\]$/.test(t) || t.includes('"')) return { family: 'other' };
   const text = /^(character varying|varchar|character|char|bpchar)(?:\((\d+)\))?$/.exec(t);
@@ -479,7 +483,12 @@ function castProbes(at: { table: string; column: string; label: string }, toType
   const notCastable = fails((n) => `${verb(n, 'does', 'do')} not cast to ${toType}`);
   const notFitting = fails((n) => `${verb(n, 'does', 'do')} not fit ${toType}`);
   const out: CastProbe[] = [];
-  if (to.family === 'text' && to.length !== undefined) {
+  if (to.family === 'enum') {
+    // Values the new list does not have (the list as the dialect spells it, quotes and all).
+    if (from.family !== 'enum' || from.values !== to.values) {
+      out.push({ kind: 'data-dependent', sql: count(`${c} NOT IN ${to.values}`), words: fails((n) => `${verb(n, 'is', 'are')} not among the values of ${toType}`) });
+    }
+  } else if (to.family === 'text' && to.length !== undefined) {
     if (from.family === 'text' && from.length !== undefined && from.length <= to.length) return out;
     const longer = count(`char_length(${asText}) > ${to.length}`);
     if (v.overlongText === 'refused') out.push({ kind: 'data-dependent', sql: longer, words: fails((n) => `${verb(n, 'is', 'are')} longer than ${counted(to.length!, 'character')}, which ${toType} refuses`) });

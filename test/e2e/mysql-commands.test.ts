@@ -369,6 +369,30 @@ describe('check and status on drift; a revision that fails halfway; --single-tra
   });
 });
 
+describe('makemigrations over rows: an enum value dropped, a column narrowed', () => {
+  it('refused without --accept-data-loss, naming each count, nothing written; with it, the comments say what fails at migrate', async () => {
+    const db = await database();
+    const { p, ok, run } = initProject(db.url);
+    ok('makemigrations', '-m', 'create tables', '--rev-id', A);
+    ok('migrate');
+    await db.query("INSERT INTO customer (email, tier) VALUES ('ann@example.com', 'silver'), ('bob@example.com', 'bronze'), ('a-long-address@example.com', 'silver')");
+    p.write('src/entities/customer.ts', CUSTOMER(false).replace("enum: ['bronze', 'silver']", "enum: ['bronze', 'gold']").replace('length: 120', 'length: 20'));
+    const before = await stateOf(db);
+    const files = p.versionFiles();
+    const line = assertUserError(run('makemigrations', '-m', 'tiers'));
+    assert.equal(
+      line,
+      "error: this revision would lose data or fail at migrate: data-dependent: alter column customer.email to varchar(20) (1 value is longer than 20 characters, which varchar(20) refuses); " +
+        "data-dependent: alter column customer.tier to enum('bronze','gold') (2 values are not among the values of enum('bronze','gold')); nothing was written. " +
+        'Pass --accept-data-loss to generate it anyway (on a terminal you are asked instead)',
+    );
+    assert.deepEqual(p.versionFiles(), files);
+    assert.equal(await stateOf(db), before);
+    const source = p.read(generatedFile(ok('makemigrations', '-m', 'tiers', '--accept-data-loss')));
+    assert.match(source, /\/\/ migrator: 2 values of customer\.tier are not among the values of enum\('bronze','gold'\); this fails at migrate unless they are changed first\n {2}await op\.alterColumn\('customer', 'tier'/);
+  });
+});
+
 describe('check on a database made without migrator (a dump): stamp head adopts it', () => {
   it('check says to stamp head (exit 1) and changes nothing; after stamp head check and status are clean', async () => {
     const source = await database();
