@@ -39,7 +39,8 @@ export interface Probe {
 }
 
 /**
- * How the counts taken before a column's type changes read its values in a dialect's SQL, and what the change does to a text value longer than the new length.
+ * How the counts taken before a column's type changes read its values in a dialect's SQL, and
+ * what the change does to a text value longer than the new length.
  */
 export interface ValueSql {
   /** The value of `expr` as text. */
@@ -80,7 +81,9 @@ const POSTGRES_VALUES: ValueSql = {
 /**
  * How a dialect treats values when a column's type changes. PostgreSQL casts each value
  * (`USING col::type`): an explicit cast to varchar(n) cuts longer values, to a smaller scale
- * rounds, and a value that does not cast fails the revision. SQLite's rebuild copies values into
+ * rounds, and a value that does not cast fails the revision; MySQL's MODIFY COLUMN converts
+ * likewise (in a strict sql_mode it refuses a value too long rather than cutting it, see
+ * ValueSql.overlongText), and any dialect not listed here is taken to. SQLite's rebuild copies values into
  * the new column, where a declared length is never enforced and the column's affinity converts a
  * value only when the conversion keeps it (text '12' becomes 12, 'abc' stays text; only the
  * spelling of numeric text may change, '007' being stored as 7): no value is lost or refused, so
@@ -468,7 +471,10 @@ interface CastProbe {
   words: (n: number) => { text: string; comment?: string };
 }
 
-/** Counts for a cast between types (PostgreSQL): values cut, rounded, out of range, or not castable. */
+/**
+ * Counts for a cast between types (PostgreSQL, MySQL): values cut, rounded, out of range, not
+ * castable, or not among the values an enum column type lists.
+ */
 function castProbes(at: { table: string; column: string; label: string }, toType: string, from: Shape, to: Shape, options: ProbeOptions): CastProbe[] {
   const q = options.quoteIdentifier;
   const v = options.valueSql ?? POSTGRES_VALUES;

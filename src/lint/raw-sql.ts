@@ -124,7 +124,7 @@ function statement(t: Token[]): RawStatement[] {
 
 const CONSTRAINT_KINDS: Record<string, 'foreignKey' | 'check' | 'unique' | 'primaryKey'> = { FOREIGN: 'foreignKey', CHECK: 'check', UNIQUE: 'unique', PRIMARY: 'primaryKey' };
 
-/** What MySQL's ALTER TABLE … DROP may name besides a column: none of them drops one. */
+/** What ALTER TABLE … DROP names besides a column: a CONSTRAINT, or MySQL's FOREIGN KEY, PRIMARY KEY and CHECK. */
 const DROPS_NO_COLUMN = new Set(['CONSTRAINT', 'FOREIGN', 'PRIMARY', 'CHECK']);
 
 function alterAction(table: string, x: Token[]): RawStatement[] {
