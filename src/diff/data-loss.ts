@@ -83,11 +83,11 @@ const POSTGRES_VALUES: ValueSql = {
  * (`USING col::type`): an explicit cast to varchar(n) cuts longer values, to a smaller scale
  * rounds, and a value that does not cast fails the revision; MySQL's MODIFY COLUMN converts
  * likewise (in a strict sql_mode it refuses a value too long rather than cutting it, see
- * ValueSql.overlongText), and any dialect not listed here is taken to. SQLite's rebuild copies values into
- * the new column, where a declared length is never enforced and the column's affinity converts a
- * value only when the conversion keeps it (text '12' becomes 12, 'abc' stays text; only the
- * spelling of numeric text may change, '007' being stored as 7): no value is lost or refused, so
- * a type change there is not a finding. (A STRICT table refuses a value of the wrong type: that
+ * ValueSql.overlongText), and so is any dialect not listed here taken to. SQLite's rebuild copies
+ * values into the new column, where a declared length is never enforced and the column's affinity
+ * converts a value only when the conversion keeps it (text '12' becomes 12, 'abc' stays text;
+ * only the spelling of numeric text may change, '007' being stored as 7): no value is lost or
+ * refused, so a type change there is not a finding. (A STRICT table refuses a value of the wrong type: that
  * fails the rebuild at migrate, rolled back, and is not counted here.)
  */
 const TYPE_CHANGES: Record<string, 'cast' | 'affinity'> = { postgres: 'cast', sqlite: 'affinity' };
