@@ -59,6 +59,7 @@ export async function reviewDataLoss(project: Project, database: Schema, ops: re
     quoteIdentifier: dialect.quoteIdentifier,
     quoteLiteral: dialect.quoteLiteral,
     normalizeType: dialect.compareOptions.normalizeType,
+    valueSql: dialect.valueSql,
   });
   const findings: Finding[] = [];
   if (probes.length) {

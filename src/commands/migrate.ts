@@ -80,9 +80,28 @@ export async function downgrade(project: Project, target: string, options: MoveO
   return move(project, 'down', target, options);
 }
 
+/**
+ * Whether the run is one transaction: asked for on the command line, else by the config. Refused,
+ * before anything runs, where the database commits each DDL statement as it runs (MySQL): no
+ * transaction could hold the run, and a failure would leave what ran before it applied.
+ */
+function oneTransaction(project: Project, asked: boolean | undefined): boolean {
+  const on = asked ?? project.config.singleTransaction ?? false;
+  const dialect = project.dialect;
+  if (on && !dialect.capabilities.transactionalDdl) {
+    const where = asked === undefined ? `"singleTransaction" in ${project.config.file ?? 'the config'}` : '--single-transaction';
+    throw new MigratorError(
+      `${where} cannot be kept on ${dialect.title}: it commits each DDL statement as it runs, so no transaction can hold a run; nothing was run. ` +
+        'Leave it out: each statement is then recorded as it completes, and a revision that fails resumes where it stopped',
+    );
+  }
+  return on;
+}
+
 async function move(project: Project, direction: 'up' | 'down', target: string, options: MoveOptions): Promise<MoveResult> {
   const graph = project.graph;
   const versions = project.versionTable();
+  const singleTransaction = oneTransaction(project, options.singleTransaction);
   return project.withConnection((conn) =>
     underRunLock(project, conn, options, async () => {
       const lockTimeout = options.lockTimeout ?? project.config.lockTimeout;
@@ -101,7 +120,7 @@ async function move(project: Project, direction: 'up' | 'down', target: string, 
         ...(project.recorder ? { record: project.recorder } : {}),
         onStep: options.onStep,
         onStepStart: options.onStepStart,
-        singleTransaction: options.singleTransaction ?? project.config.singleTransaction,
+        singleTransaction,
         lockRetries: project.config.lockRetries,
         lockTimeout,
         onNotice: options.onNotice,
@@ -138,7 +157,7 @@ export async function offlineSql(project: Project, steps: readonly PlannedStep[]
   return renderSteps(dialect, project.versionTable(dialect), project.graph, steps, {
     startHeads,
     createVersionTable: steps[0]?.step.direction === 'up' && startHeads.length === 0,
-    singleTransaction: options.singleTransaction ?? project.config.singleTransaction ?? false,
+    singleTransaction: oneTransaction(project, options.singleTransaction),
     timeouts: { lockTimeout: options.lockTimeout ?? project.config.lockTimeout, statementTimeout: project.config.statementTimeout },
   });
 }

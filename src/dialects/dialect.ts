@@ -3,6 +3,7 @@
  * files; the core never branches on a dialect's name.
  */
 import type { CompareOptions } from '../diff/compare.js';
+import type { ValueSql } from '../diff/data-loss.js';
 import type { ReprintRequest, ReprintResponse } from '../diff/settle.js';
 import type { Operation } from '../operations/operation.js';
 import type { Schema } from '../schema/schema.js';
@@ -213,6 +214,13 @@ export interface Dialect {
   upsert?(keyColumns: readonly string[], assignments: readonly string[]): string;
   /** The statement that ends another session, for messages about a stuck holder (`KILL <id>`). */
   readonly endSession?: string;
+  /** How value counts before a type change are written; absent: PostgreSQL's `::text`, `~` and casts. */
+  readonly valueSql?: ValueSql;
+  /**
+   * Offline-script statements that make the session read the script as a run's own connection
+   * reads its statements (MySQL: the character set, and backslashes in literals as escapes).
+   */
+  readonly sessionScript?: readonly string[];
   /** Offline-script statements that set the timeouts a run would set (PostgreSQL's `SET lock_timeout`). */
   timeoutsScript?(timeouts: Timeouts): string[];
   /** Offline-script statements that stand for `foreignKeysOff` around one revision's transaction. */

@@ -38,6 +38,26 @@ export interface Probe {
   finding(count: number): Finding;
 }
 
+/**
+ * How the counts taken before a column's type changes read its values in a dialect's SQL, and
+ * what the change does to a text value longer than the new length.
+ */
+export interface ValueSql {
+  /** The value of `expr` as text. */
+  text(expr: string): string;
+  /** The value of `expr` (a number, or text that reads as one) as an exact number. */
+  numeric(expr: string): string;
+  /** Whether text `expr` matches `pattern`, a POSIX regular expression as a quoted literal. */
+  matches(expr: string, pattern: string): string;
+  /** The number `expr` with its fraction cut off. */
+  trunc(expr: string): string;
+  /**
+   * A text value longer than a column's new length is cut (PostgreSQL's explicit cast), or the
+   * change fails over it (MySQL in strict mode, its default).
+   */
+  overlongText: 'cut' | 'refused';
+}
+
 export interface ProbeOptions {
   /** The dialect's name: what a type change does to values differs (see TYPE_CHANGES). */
   dialect: string;
@@ -45,16 +65,29 @@ export interface ProbeOptions {
   quoteLiteral(value: string): string;
   /** The dialect's spelling of a type (`varchar(5)` → `character varying(5)`), for reading types. */
   normalizeType?(type: string): string;
+  /** How values are read as text and numbers in counts (absent: PostgreSQL's casts). */
+  valueSql?: ValueSql;
 }
+
+/** PostgreSQL's casts: `col::text`, `~`, `col::numeric`; an explicit cast to varchar(n) cuts. */
+const POSTGRES_VALUES: ValueSql = {
+  text: (e) => `${e}::text`,
+  numeric: (e) => `${e}::numeric`,
+  matches: (e, pattern) => `${e} ~ ${pattern}`,
+  trunc: (e) => `trunc(${e})`,
+  overlongText: 'cut',
+};
 
 /**
  * How a dialect treats values when a column's type changes. PostgreSQL casts each value
  * (`USING col::type`): an explicit cast to varchar(n) cuts longer values, to a smaller scale
- * rounds, and a value that does not cast fails the revision. SQLite's rebuild copies values into
- * the new column, where a declared length is never enforced and the column's affinity converts a
- * value only when the conversion keeps it (text '12' becomes 12, 'abc' stays text; only the
- * spelling of numeric text may change, '007' being stored as 7): no value is lost or refused, so
- * a type change there is not a finding. (A STRICT table refuses a value of the wrong type: that
+ * rounds, and a value that does not cast fails the revision; MySQL's MODIFY COLUMN converts
+ * likewise (in a strict sql_mode it refuses a value too long rather than cutting it, see
+ * ValueSql.overlongText), and so is any dialect not listed here taken to. SQLite's rebuild copies
+ * values into the new column, where a declared length is never enforced and the column's affinity
+ * converts a value only when the conversion keeps it (text '12' becomes 12, 'abc' stays text;
+ * only the spelling of numeric text may change, '007' being stored as 7): no value is lost or
+ * refused, so a type change there is not a finding. (A STRICT table refuses a value of the wrong type: that
  * fails the rebuild at migrate, rolled back, and is not counted here.)
  */
 const TYPE_CHANGES: Record<string, 'cast' | 'affinity'> = { postgres: 'cast', sqlite: 'affinity' };
@@ -95,6 +128,8 @@ type Shape =
   | { family: 'integer'; digits: number; min: string; max: string }
   | { family: 'numeric'; precision?: number; scale?: number }
   | { family: 'float' }
+  /** A type that lists its values (MySQL's `enum('a','b')`): the list as SQL, `('a','b')`. */
+  | { family: 'enum'; values: string }
   | { family: 'other' };
 
 const INTEGERS: Record<string, Shape> = {
@@ -110,6 +145,8 @@ const INTEGER_ALIASES: Record<string, string> = {
 
 /** What a type says about the values it takes, as far as data loss is concerned. */
 function shapeOf(type: string, normalize: (t: string) => string): Shape {
+  const listed = /^enum\s*(\(.*\))$/is.exec(normalize(type).trim());
+  if (listed) return { family: 'enum', values: listed[1] };
   const t = normalize(type).toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1').trim();
   if (/\]$/.test(t) || t.includes('"')) return { family: 'other' };
   const text = /^(character varying|varchar|character|char|bpchar)(?:\((\d+)\))?$/.exec(t);
@@ -434,11 +471,15 @@ interface CastProbe {
   words: (n: number) => { text: string; comment?: string };
 }
 
-/** Counts for a cast between types (PostgreSQL): values cut, rounded, out of range, or not castable. */
+/**
+ * Counts for a cast between types (PostgreSQL, MySQL): values cut, rounded, out of range, not
+ * castable, or not among the values an enum column type lists.
+ */
 function castProbes(at: { table: string; column: string; label: string }, toType: string, from: Shape, to: Shape, options: ProbeOptions): CastProbe[] {
   const q = options.quoteIdentifier;
+  const v = options.valueSql ?? POSTGRES_VALUES;
   const c = q(at.column);
-  const asText = `${c}::text`;
+  const asText = v.text(c);
   const count = (where: string): string => `SELECT count(*) AS n FROM ${q(at.table)} WHERE ${c} IS NOT NULL AND ${where}`;
   const loses = (phrase: (n: number) => string): CastProbe['words'] => (n) => ({ text: `${counted(n, 'value')} ${phrase(n)}` });
   const fails = (phrase: (n: number) => string): CastProbe['words'] => (n) => ({
@@ -448,20 +489,27 @@ function castProbes(at: { table: string; column: string; label: string }, toType
   const notCastable = fails((n) => `${verb(n, 'does', 'do')} not cast to ${toType}`);
   const notFitting = fails((n) => `${verb(n, 'does', 'do')} not fit ${toType}`);
   const out: CastProbe[] = [];
-  if (to.family === 'text' && to.length !== undefined) {
+  if (to.family === 'enum') {
+    // Values the new list does not have (the list as the dialect spells it, quotes and all).
+    if (from.family !== 'enum' || from.values !== to.values) {
+      out.push({ kind: 'data-dependent', sql: count(`${c} NOT IN ${to.values}`), words: fails((n) => `${verb(n, 'is', 'are')} not among the values of ${toType}`) });
+    }
+  } else if (to.family === 'text' && to.length !== undefined) {
     if (from.family === 'text' && from.length !== undefined && from.length <= to.length) return out;
-    out.push({ kind: 'destructive', sql: count(`char_length(${asText}) > ${to.length}`), words: loses((n) => `${verb(n, 'is', 'are')} longer than ${counted(to.length!, 'character')} and would be cut`) });
+    const longer = count(`char_length(${asText}) > ${to.length}`);
+    if (v.overlongText === 'refused') out.push({ kind: 'data-dependent', sql: longer, words: fails((n) => `${verb(n, 'is', 'are')} longer than ${counted(to.length!, 'character')}, which ${toType} refuses`) });
+    else out.push({ kind: 'destructive', sql: longer, words: loses((n) => `${verb(n, 'is', 'are')} longer than ${counted(to.length!, 'character')} and would be cut`) });
   } else if (to.family === 'integer') {
     const outside = `NOT BETWEEN ${to.min} AND ${to.max}`;
     if (from.family === 'text') {
       // CASE keeps the numeric cast away from text that is not a number.
-      out.push({ kind: 'data-dependent', sql: count(`CASE WHEN ${asText} ~ ${options.quoteLiteral(INTEGER_TEXT)} THEN ${asText}::numeric ${outside} ELSE true END`), words: notCastable });
+      out.push({ kind: 'data-dependent', sql: count(`CASE WHEN ${v.matches(asText, options.quoteLiteral(INTEGER_TEXT))} THEN ${v.numeric(asText)} ${outside} ELSE true END`), words: notCastable });
     } else if (from.family === 'numeric' || from.family === 'float') {
       if (from.family === 'float' || from.scale === undefined || from.scale > 0) {
-        out.push({ kind: 'destructive', sql: count(`${c} <> trunc(${c})`), words: loses((n) => `${verb(n, 'has', 'have')} a fraction and would be rounded`) });
+        out.push({ kind: 'destructive', sql: count(`${c} <> ${v.trunc(c)}`), words: loses((n) => `${verb(n, 'has', 'have')} a fraction and would be rounded`) });
       }
       if (from.family === 'float' || from.precision === undefined || from.precision - (from.scale ?? 0) >= to.digits) {
-        out.push({ kind: 'data-dependent', sql: count(`round(${c}::numeric) ${outside}`), words: notFitting });
+        out.push({ kind: 'data-dependent', sql: count(`round(${v.numeric(c)}) ${outside}`), words: notFitting });
       }
     } else if (from.family === 'integer' && from.digits > to.digits) {
       out.push({ kind: 'data-dependent', sql: count(`${c} ${outside}`), words: notFitting });
@@ -470,20 +518,20 @@ function castProbes(at: { table: string; column: string; label: string }, toType
     const scale = to.scale ?? 0;
     const limit = to.precision !== undefined ? `1${'0'.repeat(to.precision - scale)}` : undefined;
     if (from.family === 'text') {
-      const tooLarge = limit ? `abs(round(${asText}::numeric, ${scale})) >= ${limit}` : 'false';
-      out.push({ kind: 'data-dependent', sql: count(`CASE WHEN ${asText} ~ ${options.quoteLiteral(NUMERIC_TEXT)} THEN ${tooLarge} ELSE true END`), words: notCastable });
+      const tooLarge = limit ? `abs(round(${v.numeric(asText)}, ${scale})) >= ${limit}` : 'false';
+      out.push({ kind: 'data-dependent', sql: count(`CASE WHEN ${v.matches(asText, options.quoteLiteral(NUMERIC_TEXT))} THEN ${tooLarge} ELSE true END`), words: notCastable });
     } else if (limit !== undefined && from.family !== 'other') {
       const fromScale = from.family === 'integer' ? 0 : from.family === 'numeric' ? from.scale : undefined;
       if (fromScale === undefined || fromScale > scale) {
         out.push({
           kind: 'destructive',
-          sql: count(`${c}::numeric <> round(${c}::numeric, ${scale})`),
+          sql: count(`${v.numeric(c)} <> round(${v.numeric(c)}, ${scale})`),
           words: loses((n) => `${verb(n, 'has', 'have')} more than ${counted(scale, 'decimal place')} and would be rounded`),
         });
       }
       const fromDigits = from.family === 'integer' ? from.digits : from.family === 'numeric' && from.precision !== undefined ? from.precision - (from.scale ?? 0) : undefined;
       if (fromDigits === undefined || fromDigits > to.precision! - scale) {
-        out.push({ kind: 'data-dependent', sql: count(`abs(round(${c}::numeric, ${scale})) >= ${limit}`), words: notFitting });
+        out.push({ kind: 'data-dependent', sql: count(`abs(round(${v.numeric(c)}, ${scale})) >= ${limit}`), words: notFitting });
       }
     }
   }

@@ -1,6 +1,8 @@
 /**
  * Raw SQL (`op.execute`) read just far enough for the lint rules: the statements that drop,
- * rename, index, constrain or backfill a table. Anything else is left alone, never guessed at.
+ * rename, index, constrain or backfill a table, in the SQL of each dialect (MySQL's `RENAME
+ * TABLE`, `CHANGE COLUMN` and `DROP INDEX` in ALTER TABLE too). Anything else is left alone,
+ * never guessed at.
  */
 import { splitTopLevel, tokenize, type Token } from '../sql/text.js';
 
@@ -94,6 +96,19 @@ function statement(t: Token[]): RawStatement[] {
   if ((a === 'DROP' && b === 'INDEX' && c === 'CONCURRENTLY') || (a === 'REINDEX' && t.some((x) => word(x) === 'CONCURRENTLY'))) {
     return [{ kind: 'concurrently', statement: a === 'DROP' ? 'DROP INDEX CONCURRENTLY' : 'REINDEX CONCURRENTLY' }];
   }
+  if (a === 'RENAME' && b === 'TABLE') {
+    // MySQL: RENAME TABLE a TO b, c TO d.
+    const renames: RawStatement[] = [];
+    for (let at = 2; ; ) {
+      const from = nameAt(t, at);
+      const to = from && word(t[from.next]) === 'TO' ? nameAt(t, from.next + 1) : undefined;
+      if (!from || !to) break;
+      renames.push({ kind: 'renameTable', table: from.name, to: to.name });
+      if (t[to.next]?.value !== ',') break;
+      at = to.next + 1;
+    }
+    return renames;
+  }
   if (a === 'UPDATE') {
     const n = nameAt(t, skip(t, 1, ['ONLY']));
     return n ? [{ kind: 'update', table: n.name }] : [];
@@ -109,9 +124,14 @@ function statement(t: Token[]): RawStatement[] {
 
 const CONSTRAINT_KINDS: Record<string, 'foreignKey' | 'check' | 'unique' | 'primaryKey'> = { FOREIGN: 'foreignKey', CHECK: 'check', UNIQUE: 'unique', PRIMARY: 'primaryKey' };
 
+/** What ALTER TABLE … DROP names besides a column: a CONSTRAINT, or MySQL's FOREIGN KEY, PRIMARY KEY and CHECK. */
+const DROPS_NO_COLUMN = new Set(['CONSTRAINT', 'FOREIGN', 'PRIMARY', 'CHECK']);
+
 function alterAction(table: string, x: Token[]): RawStatement[] {
   const first = word(x[0]);
-  if (first === 'DROP' && word(x[1]) !== 'CONSTRAINT') {
+  // DROP INDEX i and DROP KEY k (MySQL) drop an index; DROP index alone would be a column so named.
+  const dropsIndex = ['INDEX', 'KEY'].includes(word(x[1])) && nameAt(x, 2) !== undefined;
+  if (first === 'DROP' && !DROPS_NO_COLUMN.has(word(x[1])) && !dropsIndex) {
     const n = nameAt(x, skip(x, 1, ['COLUMN'], ['IF', 'EXISTS']));
     return n && n.name.toUpperCase() !== 'CONSTRAINT' ? [{ kind: 'dropColumn', table, column: n.name }] : [];
   }
@@ -127,8 +147,14 @@ function alterAction(table: string, x: Token[]): RawStatement[] {
     if (n && word(x[n.next]) === 'SET' && word(x[n.next + 1]) === 'NOT' && word(x[n.next + 2]) === 'NULL') return [{ kind: 'setNotNull', table, column: n.name }];
     return [];
   }
+  if (first === 'CHANGE') {
+    // MySQL: CHANGE [COLUMN] old new definition — a rename when the names differ.
+    const n = nameAt(x, skip(x, 1, ['COLUMN']));
+    const to = n ? nameAt(x, n.next) : undefined;
+    return n && to && n.name.toLowerCase() !== to.name.toLowerCase() ? [{ kind: 'renameColumn', table, column: n.name, to: to.name }] : [];
+  }
   if (first === 'RENAME') {
-    if (word(x[1]) === 'TO') {
+    if (word(x[1]) === 'TO' || word(x[1]) === 'AS') {
       const to = nameAt(x, 2);
       return to ? [{ kind: 'renameTable', table, to: to.name }] : [];
     }

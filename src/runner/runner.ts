@@ -303,10 +303,15 @@ class StepRun {
             ? 'the `migrator downgrade` that started it'
             : `\`migrator downgrade ${parents[0] ?? 'base'}\``;
       throw new MigratorError(
-        `the ${stray.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${stray.revision} stopped halfway in an earlier run (before its phase ${stray.phase + 1}); ` +
+        `the ${stray.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${stray.revision} stopped halfway in an earlier run (before its ${this.phaseWord} ${stray.phase + 1}); ` +
           `finish it first: ${finish} resumes it where it stopped`,
       );
     }
+  }
+
+  /** What a revision's phases are to a user: statements, where each DDL statement commits alone. */
+  private get phaseWord(): string {
+    return this.dialect.capabilities.transactionalDdl ? 'phase' : 'statement';
   }
 
   /** The progress an earlier run recorded for this step, checked against what the file says now. */
@@ -314,7 +319,7 @@ class StepRun {
     const found = this.unfinished.find((p) => p.revision === step.revision.id && p.direction === step.direction);
     if (found && (!prepared.compiled.phases || found.plan !== planDigest(prepared.compiled.statements))) {
       throw new MigratorError(
-        `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) stopped halfway in an earlier run (before its phase ${found.phase + 1}), and its statements have changed since; ` +
+        `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) stopped halfway in an earlier run (before its ${this.phaseWord} ${found.phase + 1}), and its statements have changed since; ` +
           `restore the file as it was and rerun, or finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
       );
     }
@@ -338,7 +343,7 @@ class StepRun {
     // phase fails leaves nothing behind.
     let tables = this.progressLeft ? [] : [versions.createSql(), history.createSql(), progress.createSql()];
     let halfDone = resumeFrom?.started ?? false;
-    if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at phase ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
+    if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at ${this.phaseWord} ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
     const startedAt = new Date();
     const finish = async (): Promise<void> => {
       const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction), this.logged(planned, prepared, startedAt)]);
@@ -374,6 +379,8 @@ class StepRun {
         continue;
       }
       if (ensured.length) await conn.transaction(async () => void (await conn.runAll(ensured)));
+      // Made for the run, the progress table goes when the run ends if nothing is left halfway.
+      if (ensured.length && !this.dialect.capabilities.transactionalDdl) this.progressLeft = true;
       this.versionTableReady = true;
       await this.retrying(`revision ${revision}`, async () => {
         // Recorded before it starts: a rerun then knows the statement may be half done, and asks
@@ -457,7 +464,8 @@ class StepRun {
     if (this.dialect.capabilities.transactionalDdl) {
       return `%s stopped in its phase ${at.at + 1} of ${at.of}${at.outside ? ' (outside a transaction)' : ''}; what ran before it is kept and recorded, and a rerun resumes there`;
     }
-    const ran = at.at === 0 ? 'none of its statements ran' : at.at === 1 ? 'its statement 1 ran and is kept' : `its statements 1-${at.at} ran and are kept`;
+    if (at.at === 0) return `%s failed at its statement 1 of ${at.of}: nothing before it ran, and the version table is unchanged; fix the cause and rerun`;
+    const ran = at.at === 1 ? 'its statement 1 ran and is kept' : `its statements 1-${at.at} ran and are kept`;
     return (
       `%s stopped at its statement ${at.at + 1} of ${at.of}: ${this.dialect.title} commits each statement as it runs, so ${ran} (recorded in table ${this.progress.name}; the version table is unchanged). ` +
       `Fix the cause and rerun to resume at statement ${at.at + 1}, or finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``
@@ -710,9 +718,10 @@ class OfflineScript {
         '',
       );
     }
-    // The bounds an online run sets on each statement's wait for a lock and its run.
-    const timeouts = options.timeouts && dialect.timeoutsScript ? dialect.timeoutsScript(options.timeouts) : [];
-    if (timeouts.length) out.push(...timeouts.map(terminated), '');
+    // The session as a run's connection sets it, then the bounds it sets on each statement's wait
+    // for a lock and its run.
+    const session = [...(dialect.sessionScript ?? []), ...(options.timeouts && dialect.timeoutsScript ? dialect.timeoutsScript(options.timeouts) : [])];
+    if (session.length) out.push(...session.map(terminated), '');
     const fk = options.singleTransaction && this.anyForeignKeysOff ? dialect.foreignKeysOffScript : NO_FOREIGN_KEYS_OFF;
     out.push(...fk.before.map(terminated));
     if (transactional && options.singleTransaction) out.push('BEGIN;', '');

@@ -1,5 +1,5 @@
 /**
- * `migrator lint` end to end through the built CLI, on SQLite and on PostgreSQL: hand-written
+ * `migrator lint` end to end through the built CLI, on SQLite, PostgreSQL and MySQL: hand-written
  * revisions calling each risky operation on tables that hold rows, the same operations on a
  * table the revision creates (no findings), the default range (what the database has not
  * applied), explicit ranges, --offline, --json, ignore comments, and makemigrations printing the
@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { assertUserError, explain, projects, type RunResult, type TempProject } from './helpers.ts';
+import { createMysqlTestDatabase, type TestMysqlDatabase } from '../support/mysql.ts';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
 
 const newProject = projects();
@@ -52,33 +53,39 @@ const BASE_CALLS = [
   "await op.createTable('users', { columns: [{ name: 'id', type: 'integer', nullable: false }] });",
 ];
 
+type Expected = { sqlite: string[]; postgres: string[]; mysql: string[] };
+
+/** Findings on every dialect. */
+const all = (...f: string[]): Expected => ({ sqlite: f, postgres: f, mysql: f });
+
 /** Risky calls on table `t`, with the findings expected on each dialect (`level code`). */
-function riskyCalls(t: string): { call: string; sqlite: string[]; postgres: string[] }[] {
-  const both = (...f: string[]) => ({ sqlite: f, postgres: f });
+function riskyCalls(t: string): ({ call: string } & Expected)[] {
   return [
-    { call: `await op.dropColumn('${t}', 'body');`, ...both('error drop-column') },
-    { call: `await op.alterColumn('${t}', 'title', { type: 'varchar(100)' });`, sqlite: [], postgres: ['warning narrow-type', 'warning type-change-rewrite'] },
-    { call: `await op.alterColumn('${t}', 'title', { nullable: false });`, sqlite: ['error add-not-null'], postgres: ['error add-not-null', 'warning set-not-null-scan'] },
-    { call: `await op.addColumn('${t}', { name: 'slug', type: 'varchar(50)', nullable: false });`, ...both('error add-not-null') },
-    { call: `await op.createIndex('${t}', { name: '${t}_views_key', columns: ['views'], unique: true });`, sqlite: ['warning add-unique'], postgres: ['warning add-unique', 'warning index-not-concurrent'] },
+    { call: `await op.dropColumn('${t}', 'body');`, ...all('error drop-column') },
+    { call: `await op.alterColumn('${t}', 'title', { type: 'varchar(100)' });`, sqlite: [], postgres: ['warning narrow-type', 'warning type-change-rewrite'], mysql: ['warning narrow-type'] },
+    { call: `await op.alterColumn('${t}', 'title', { nullable: false });`, ...all('error add-not-null'), postgres: ['error add-not-null', 'warning set-not-null-scan'] },
+    { call: `await op.addColumn('${t}', { name: 'slug', type: 'varchar(50)', nullable: false });`, ...all('error add-not-null') },
+    { call: `await op.createIndex('${t}', { name: '${t}_views_key', columns: ['views'], unique: true });`, ...all('warning add-unique'), postgres: ['warning add-unique', 'warning index-not-concurrent'] },
     {
       call: `await op.createForeignKey('${t}', { name: '${t}_author_fkey', columns: ['author_id'], referencedTable: 'authors', referencedColumns: ['id'] });`,
-      sqlite: ['warning add-foreign-key'],
+      ...all('warning add-foreign-key'),
       postgres: ['warning add-foreign-key', 'warning foreign-key-not-valid'],
     },
-    { call: `await op.createCheckConstraint('${t}', { name: '${t}_views_check', expression: 'views >= 0' });`, sqlite: ['warning add-check'], postgres: ['warning add-check', 'warning check-not-valid'] },
-    { call: `await op.alterColumn('${t}', 'views', { type: 'bigint' });`, sqlite: [], postgres: ['warning type-change-rewrite'] },
-    { call: `await op.addColumn('${t}', { name: 'token', type: 'uuid', nullable: true, default: 'gen_random_uuid()' });`, sqlite: [], postgres: ['warning volatile-default'] },
-    { call: `await op.renameColumn('${t}', 'views', 'view_count');`, ...both('warning rename-column') },
+    { call: `await op.createCheckConstraint('${t}', { name: '${t}_views_check', expression: 'views >= 0' });`, ...all('warning add-check'), postgres: ['warning add-check', 'warning check-not-valid'] },
+    { call: `await op.alterColumn('${t}', 'views', { type: 'bigint' });`, ...all(), postgres: ['warning type-change-rewrite'] },
+    { call: `await op.addColumn('${t}', { name: 'token', type: 'uuid', nullable: true, default: 'gen_random_uuid()' });`, ...all(), postgres: ['warning volatile-default'] },
+    { call: `await op.renameColumn('${t}', 'views', 'view_count');`, ...all('warning rename-column') },
   ];
 }
 
-/** The risky revision: table-level changes, then riskyCalls on posts, then raw SQL. */
+/** The risky revision: table-level changes, then riskyCalls on posts, then raw SQL (PostgreSQL's and MySQL's). */
 const RISKY_CALLS = [
-  { call: "await op.dropTable('tags');", sqlite: ['error drop-table'], postgres: ['error drop-table'] },
-  { call: "await op.renameTable('users', 'members');", sqlite: ['warning rename-table'], postgres: ['warning rename-table'] },
+  { call: "await op.dropTable('tags');", ...all('error drop-table') },
+  { call: "await op.renameTable('users', 'members');", ...all('warning rename-table') },
   ...riskyCalls('posts'),
-  { call: "await op.execute('CREATE INDEX CONCURRENTLY posts_title_idx ON posts (title)');", sqlite: [], postgres: ['error concurrently-in-transaction'] },
+  { call: "await op.execute('CREATE INDEX CONCURRENTLY posts_title_idx ON posts (title)');", ...all(), postgres: ['error concurrently-in-transaction'] },
+  // An index dropped in ALTER TABLE drops no column; CHANGE COLUMN renames one.
+  { call: "await op.execute('ALTER TABLE authors DROP INDEX authors_name_idx, CHANGE COLUMN name full_name text');", ...all('warning rename-column') },
 ];
 
 /** The same changes on a table the revision creates first: nothing to find. */
@@ -120,14 +127,16 @@ function json(r: RunResult): Finding[] {
 }
 
 interface Backend {
-  name: 'sqlite' | 'postgres';
+  name: 'sqlite' | 'postgres' | 'mysql';
   /** A database for one project (a fresh PostgreSQL database, or the project's SQLite file). */
   database(p: TempProject): Promise<{ url: string; exec(sql: string): Promise<void> }>;
 }
 
 const pgDatabases: TestDatabase[] = [];
+const mysqlDatabases: TestMysqlDatabase[] = [];
 after(async () => {
   for (const d of pgDatabases) await d.drop();
+  for (const d of mysqlDatabases) await d.drop();
 });
 
 const BACKENDS: Backend[] = [
@@ -142,6 +151,19 @@ const BACKENDS: Backend[] = [
     async database() {
       const db = await createTestDatabase('migrator_lint');
       pgDatabases.push(db);
+      return {
+        url: db.url,
+        exec: async (sql) => {
+          await db.query(sql);
+        },
+      };
+    },
+  },
+  {
+    name: 'mysql',
+    async database() {
+      const db = await createMysqlTestDatabase('migrator_lint');
+      mysqlDatabases.push(db);
       return {
         url: db.url,
         exec: async (sql) => {
@@ -184,7 +206,7 @@ for (const backend of BACKENDS) {
         expected,
       );
       const errors = expected.filter(([, f]) => f.startsWith('error')).length;
-      assert.match(summaryOf(r), new RegExp(`^${errors} errors, ${expected.length - errors} warnings in 2 revisions \\(not applied to ${backend.name === 'sqlite' ? 'sqlite:\\./app\\.db' : 'postgres://'}.*\\)\\.$`));
+      assert.match(summaryOf(r), new RegExp(`^${errors} errors, ${expected.length - errors} warnings in 2 revisions \\(not applied to ${{ sqlite: 'sqlite:\\./app\\.db', postgres: 'postgres://', mysql: 'mysql://' }[backend.name]}.*\\)\\.$`));
     });
 
     it('says how many rows a destructive or data-dependent change meets', () => {

@@ -167,7 +167,7 @@ describe('MySQL runner', () => {
     // The cause fixed, a rerun resumes at statement 2: statement 1 (ADD COLUMN nick) is not run again.
     await db.query("DELETE FROM users WHERE email = 'dup@x' LIMIT 1");
     const resumed = p.ok(['migrate']);
-    assert.match(resumed.stderr, /revision c3 resumes at phase 2 of 3, where an earlier run stopped/);
+    assert.match(resumed.stderr, /revision c3 resumes at statement 2 of 3, where an earlier run stopped/);
     assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'c3' }]);
     assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'users']);
     assert.deepEqual((await db.query<{ r: string }>("SELECT CONCAT(revision, ' ', direction) AS r FROM migrator_history ORDER BY id")).map((x) => x.r), ['a1 up', 'c3 up']);
@@ -183,7 +183,7 @@ describe('MySQL runner', () => {
     p.write('versions/c3_third.ts', p.read('versions/c3_third.ts').replace("nullable: true })\", \"createIndex", 'nullable: true })", "createIndex').replace("name: 'zzz', type: 'int'", "name: 'zzz', type: 'bigint'"));
     const changed = p.run(['upgrade', 'c3']);
     assert.equal(changed.status, 2, explain(changed, 'to exit 2'));
-    assert.match(changed.stderr, /^error: revision c3 \(\S+\) stopped halfway in an earlier run \(before its phase 2\), and its statements have changed since; restore the file as it was and rerun, or finish the revision by hand and run `migrator stamp c3`\n$/);
+    assert.match(changed.stderr, /^error: revision c3 \(\S+\) stopped halfway in an earlier run \(before its statement 2\), and its statements have changed since; restore the file as it was and rerun, or finish the revision by hand and run `migrator stamp c3`\n$/);
     await db.query("DELETE FROM users WHERE email = 'twice' LIMIT 1");
     await db.query('ALTER TABLE users ADD UNIQUE INDEX users_email (email), ADD COLUMN zzz bigint NULL');
     p.ok(['stamp', 'c3']);
@@ -333,7 +333,7 @@ describe('MySQL runner', () => {
     assert.deepEqual(await db.query('SELECT version_num, phase FROM migrator_version_progress'), [{ version_num: 'b2', phase: 1 }]);
     await db.query('DELETE FROM slow');
     const rerun = p.ok(['migrate']);
-    assert.match(rerun.stderr, /revision b2 resumes at phase 2 of 3/);
+    assert.match(rerun.stderr, /revision b2 resumes at statement 2 of 3/);
     assert.deepEqual((await columnsOf('users')).slice(-2), ['x int(11) YES NULL', 'y int(11) YES NULL']);
     assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'slow', 'users']);
   });

@@ -9,6 +9,7 @@ import { renameSuite } from './rename-suite.ts';
 
 renameSuite({
   provider: 'postgresql',
+  prisma: true,
   async open() {
     const db = await createTestDatabase('migrator_renames');
     return {

@@ -7,6 +7,7 @@ import { renameSuite } from './rename-suite.ts';
 
 renameSuite({
   provider: 'sqlite',
+  prisma: true,
   async open(p) {
     return {
       url: 'sqlite:./app.db',

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { dataLossProbes, formatFinding, unevaluatedFinding, type Probe } from '../../src/diff/data-loss.js';
 import { quoteIdentifier, quoteLiteral } from '../../src/dialects/dialect.js';
+import { mysqlDialect } from '../../src/dialects/mysql/index.js';
 import { normalizePgType } from '../../src/dialects/postgres/types.js';
 import type { Operation } from '../../src/operations/operation.js';
 import { renderRevision } from '../../src/script/write.js';
@@ -125,6 +126,28 @@ describe('data-dependent operations', () => {
   it('bigint to integer counts the values out of range', () => {
     const [p] = probes([{ kind: 'alterColumn', table: 'posts', column: 'big', changes: { type: 'int4' } }]);
     assert.equal(p.sql, 'SELECT count(*) AS n FROM "posts" WHERE "big" IS NOT NULL AND "big" NOT BETWEEN -2147483648 AND 2147483647');
+  });
+
+  it("on MySQL the counts are written in MySQL's SQL; a value too long is refused, not cut; an enum counts the values its list lacks", () => {
+    const my = { dialect: 'mysql', quoteIdentifier: mysqlDialect.quoteIdentifier, quoteLiteral: mysqlDialect.quoteLiteral, normalizeType: mysqlDialect.compareOptions.normalizeType, valueSql: mysqlDialect.valueSql };
+    const database: Schema = { tables: [table('posts', [col('title', 'varchar(20)'), col('views', 'text'), col('kind', "enum('a','b','it''s')")])] };
+    const ops: Operation[] = [
+      { kind: 'alterColumn', table: 'posts', column: 'title', changes: { type: 'varchar(5)' } },
+      { kind: 'alterColumn', table: 'posts', column: 'views', changes: { type: 'int' } },
+      { kind: 'alterColumn', table: 'posts', column: 'kind', changes: { type: "enum('a','it''s')" } },
+      { kind: 'alterColumn', table: 'posts', column: 'kind', changes: { type: "ENUM('a', 'b', 'it\\'s')" } },
+    ];
+    assert.deepEqual(
+      dataLossProbes(ops, database, my).map((p) => [p.sql, formatFinding(p.finding(2))]),
+      [
+        ['SELECT count(*) AS n FROM `posts` WHERE `title` IS NOT NULL AND char_length(CAST(`title` AS CHAR)) > 5', '! data-dependent: alter column posts.title to varchar(5) (2 values are longer than 5 characters, which varchar(5) refuses)'],
+        [
+          "SELECT count(*) AS n FROM `posts` WHERE `views` IS NOT NULL AND CASE WHEN CAST(`views` AS CHAR) REGEXP '^[[:space:]]*[+-]?[0-9]+[[:space:]]*$' THEN CAST(CAST(`views` AS CHAR) AS DECIMAL(65,30)) NOT BETWEEN -2147483648 AND 2147483647 ELSE true END",
+          '! data-dependent: alter column posts.views to int (2 values do not cast to int)',
+        ],
+        ["SELECT count(*) AS n FROM `posts` WHERE `kind` IS NOT NULL AND `kind` NOT IN ('a','it''s')", "! data-dependent: alter column posts.kind to enum('a','it''s') (2 values are not among the values of enum('a','it''s'))"],
+      ],
+    );
   });
 
   it('on SQLite a type change counts nothing: values are kept, whatever the declared type', () => {

@@ -104,7 +104,7 @@ describe('lint rules', () => {
     assert.deepEqual(codes([{ kind: 'execute', sql: 'CREATE TABLE drafts (id int)' }, { kind: 'createIndex', table: 'drafts', index: { name: 'i', columns: ['id'], unique: false } }]), []);
   });
 
-  it('PostgreSQL locking rules and narrow-type do not run on SQLite, nor without a dialect', () => {
+  it('PostgreSQL locking rules do not run on SQLite or MySQL, nor without a dialect; narrow-type runs where lengths are enforced', () => {
     const ops: Operation[] = [
       { kind: 'alterColumn', table: 'posts', column: 'title', changes: { type: 'varchar(100)' } },
       { kind: 'createIndex', table: 'posts', index: { name: 'i', columns: ['title'], unique: false } },
@@ -113,6 +113,7 @@ describe('lint rules', () => {
     assert.deepEqual(codes(ops, 'sqlite'), []);
     assert.deepEqual(codes(ops, null), []);
     assert.deepEqual(codes(ops, 'postgres'), ['narrow-type', 'type-change-rewrite', 'index-not-concurrent', 'volatile-default']);
+    assert.deepEqual(codes(ops, 'mysql'), ['narrow-type']);
   });
 
   it('on MySQL, which enforces types but has no online forms, narrow-type runs and the PostgreSQL locking rules do not', () => {
@@ -247,6 +248,27 @@ describe('raw SQL reader', () => {
         { kind: 'createIndex', table: 'posts', unique: true, concurrently: true },
         { kind: 'update', table: 'posts' },
         { kind: 'concurrently', statement: 'REINDEX CONCURRENTLY' },
+      ],
+    );
+  });
+
+  it("reads MySQL's forms: RENAME TABLE, CHANGE COLUMN, RENAME AS; DROP INDEX, KEY, FOREIGN KEY, PRIMARY KEY and CHECK drop no column", () => {
+    assert.deepEqual(
+      scanSql(`
+        RENAME TABLE users TO members, \`old tags\` TO tags;
+        ALTER TABLE posts CHANGE COLUMN body content text NULL, CHANGE title title varchar(300), MODIFY views bigint;
+        ALTER TABLE posts DROP INDEX posts_views_key, DROP KEY k2, DROP FOREIGN KEY posts_author_fk, DROP PRIMARY KEY, DROP CHECK posts_views_check, DROP INDEX IF EXISTS k3;
+        ALTER TABLE posts DROP index, DROP COLUMN \`key\`;
+        ALTER TABLE drafts RENAME AS notes;
+        DROP INDEX posts_title_idx ON posts;
+      `),
+      [
+        { kind: 'renameTable', table: 'users', to: 'members' },
+        { kind: 'renameTable', table: 'old tags', to: 'tags' },
+        { kind: 'renameColumn', table: 'posts', column: 'body', to: 'content' },
+        { kind: 'dropColumn', table: 'posts', column: 'index' },
+        { kind: 'dropColumn', table: 'posts', column: 'key' },
+        { kind: 'renameTable', table: 'drafts', to: 'notes' },
       ],
     );
   });

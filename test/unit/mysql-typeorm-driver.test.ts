@@ -75,8 +75,9 @@ describe('TypeORM mysql driver: column types', () => {
     assert.equal(type('Number', { generation: 'increment', reference: true }), 'int');
   });
 
-  it('enum, simple-enum and set list their values, quotes doubled', () => {
+  it('enum, simple-enum and set list their values, quotes and backslashes doubled', () => {
     assert.equal(type('enum', { enum: ['a', "it's"] }), "enum('a','it''s')");
+    assert.equal(type('enum', { enum: ['back\\slash'] }), "enum('back\\\\slash')");
     assert.equal(type('simple-enum', { enum: ['1', '2'] }), "enum('1','2')");
     assert.equal(type('set', { enum: ['red', 'green'] }), "set('red','green')");
   });
@@ -97,6 +98,8 @@ describe('TypeORM mysql driver: defaults', () => {
   it('strings quoted, their quotes doubled; numbers quoted and written with the scale; booleans 1 and 0', () => {
     assert.equal(mysqlDefaultValue('web', { type: 'varchar' }), "'web'");
     assert.equal(mysqlDefaultValue("it's", { type: 'varchar' }), "'it''s'");
+    // MySQL reads a backslash in a literal as an escape: doubled, the default is the string given.
+    assert.equal(mysqlDefaultValue('C:\\temp', { type: 'varchar' }), "'C:\\\\temp'");
     assert.equal(mysqlDefaultValue(0, { type: 'int' }), "'0'");
     assert.equal(mysqlDefaultValue(-1, { type: 'int' }), "'-1'");
     assert.equal(mysqlDefaultValue(0, { type: 'decimal', scale: 2 }), "'0.00'");

@@ -58,6 +58,8 @@ describe('MySQL types and defaults compare as the server reports them', () => {
     ['char', 'char(1)'],
     ['datetime(0)', 'datetime'],
     ["enum('a', 'B c')", "enum('a','B c')"],
+    // A quote inside doubled or escaped, a backslash escaped: one literal, written one way.
+    ["enum('it\\'s','back\\\\slash', 'A, b')", "enum('it''s','back\\\\slash','A, b')"],
   ];
   for (const [declared, reported] of types) {
     it(`${declared} → ${reported}`, () => assert.equal(normalizeMysqlType(declared), reported));
@@ -72,12 +74,23 @@ describe('MySQL types and defaults compare as the server reports them', () => {
     assert.equal(normalizeMysqlDefault('NULL', { type: 'int' }), undefined);
     assert.equal(normalizeMysqlDefault("'5'", { type: 'varchar(5)' }), "'5'");
     assert.equal(normalizeMysqlDefault("'It''s'", { type: 'text' }), "'It''s'");
+    assert.equal(normalizeMysqlDefault("'It\\'s'", { type: 'text' }), "'It''s'");
+    assert.equal(normalizeMysqlDefault("'a\\\\b'", { type: 'text' }), "'a\\\\b'");
+    // A backslash before an ordinary character stands for the character.
+    assert.equal(normalizeMysqlDefault("'a\\qb'", { type: 'text' }), "'aqb'");
+    assert.notEqual(normalizeMysqlDefault("'a\\\\b'", { type: 'text' }), normalizeMysqlDefault("'ab'", { type: 'text' }));
   });
 
   it('checks: names unquoted, spacing and case outside literals ignored', () => {
     assert.equal(normalizeMysqlExpression('(`price` > 0)'), normalizeMysqlExpression('"price">0'));
     assert.equal(normalizeMysqlExpression("`status` IN ('A B', 'c')"), normalizeMysqlExpression("status in ('A B','c')"));
     assert.notEqual(normalizeMysqlExpression("`s` = 'A'"), normalizeMysqlExpression("`s` = 'a'"));
+  });
+
+  it("checks: a literal as MariaDB reports it (`\\'`, `\\\\`) equals the model's (`''`); a parenthesis inside one is no parenthesis", () => {
+    assert.equal(normalizeMysqlExpression("`s` <> 'q\\\\r\\'s'"), normalizeMysqlExpression("(s <> 'q\\\\r''s')"));
+    assert.equal(normalizeMysqlExpression("(`s` <> 'x\\')')"), normalizeMysqlExpression("s <> 'x'')'"));
+    assert.notEqual(normalizeMysqlExpression("`s` <> 'q\\\\r'"), normalizeMysqlExpression("`s` <> 'qr'"));
   });
 });
 

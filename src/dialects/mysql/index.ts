@@ -227,8 +227,19 @@ export const mysqlDialect: Dialect = {
   quoteIdentifier: quoteMysqlIdentifier,
   quoteLiteral: quoteMysqlLiteral,
   fitModels: fitMysqlModels,
+  // Counts before a type change. MySQL's REGEXP takes POSIX classes; a strict sql_mode (the
+  // default) refuses a value too long for the new length rather than cutting it.
+  valueSql: {
+    text: (e) => `CAST(${e} AS CHAR)`,
+    numeric: (e) => `CAST(${e} AS DECIMAL(65,30))`,
+    matches: (e, pattern) => `${e} REGEXP ${pattern}`,
+    trunc: (e) => `TRUNCATE(${e}, 0)`,
+    overlongText: 'refused',
+  },
   upsert: (_keys, assignments) => `ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`,
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
+  // As open() sets up each connection: utf8mb4, backslashes read as escapes, UTC.
+  sessionScript: ["SET NAMES utf8mb4", "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')", "SET SESSION time_zone = '+00:00'"],
   timeoutsScript: (timeouts) => timeoutsSql(timeouts, 'mariadb'),
   endSession: 'KILL <connection id>',
   // Times as DATETIME(3) in UTC (every connection sets its time zone to UTC).

@@ -4,7 +4,43 @@
  * (`int(11)`, `tinyint(1)`, `varchar(255)`, `current_timestamp()`).
  */
 import type { Column } from '../../schema/schema.js';
-import { mapOutsideStrings, stripOuterParens } from '../../sql/text.js';
+import { stripOuterParens } from '../../sql/text.js';
+import { quoteMysqlLiteral } from './quote.js';
+
+/** What a backslash and the character after it stand for in a MySQL string literal (others: the character). */
+const ESCAPES: Record<string, string> = { '0': '\0', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a', '%': '\\%', _: '\\_' };
+
+/**
+ * `s` with `outside` applied to the text between single-quoted string literals, and each literal
+ * written the one way quoteMysqlLiteral writes its value: MySQL reads a quote inside as `''` or
+ * `\'` and a backslash as `\\`, and information_schema reports either (`'it''s'` in a column's
+ * type and default, `'it\'s'` in a check clause). A quote never closed runs to the end.
+ */
+export function mapMysqlStrings(s: string, outside: (text: string) => string): string {
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const open = s.indexOf("'", i);
+    if (open < 0) break;
+    out += outside(s.slice(i, open));
+    let value = '';
+    let j = open + 1;
+    for (; j < s.length; j++) {
+      const ch = s[j];
+      if (ch === '\\' && j + 1 < s.length) {
+        const next = s[++j];
+        value += ESCAPES[next] ?? next;
+      } else if (ch === "'") {
+        if (s[j + 1] !== "'") break;
+        value += "'";
+        j++;
+      } else value += ch;
+    }
+    out += quoteMysqlLiteral(value);
+    i = j + 1;
+  }
+  return i < s.length ? out + outside(s.slice(i)) : out;
+}
 
 const ALIASES: Record<string, string> = {
   integer: 'int',
@@ -38,7 +74,7 @@ const INTEGER = /^(tinyint|smallint|mediumint|int|bigint)(\(\d+\))?( unsigned)?(
  * `char(1)`, `year(4)` → `year`, `enum('a', 'b')` → `enum('a','b')`.
  */
 export function normalizeMysqlType(type: string): string {
-  let t = mapOutsideStrings(type.trim().replace(/\s+/g, ' '), (s) => s.toLowerCase().replace(/\s*\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')'));
+  let t = mapMysqlStrings(type.trim().replace(/\s+/g, ' '), (s) => s.toLowerCase().replace(/\s*\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')'));
   const base = /^([a-z ]+?)(\(.*\))?((?: unsigned| signed| zerofill)*)$/.exec(t);
   if (base) {
     const name = ALIASES[base[1]] ?? base[1];
@@ -74,7 +110,7 @@ const NOW = /^(?:current_timestamp|now|localtime|localtimestamp)(?:\s*\(\s*(\d*)
  */
 export function normalizeMysqlDefault(expression: string | undefined, column?: Pick<Column, 'type'>): string | undefined {
   if (expression === undefined) return undefined;
-  let s = stripOuterParens(expression.trim());
+  let s = stripOuterParens(mapMysqlStrings(expression.trim(), (other) => other));
   if (/^null$/i.test(s)) return undefined;
   const now = NOW.exec(s);
   if (now) return now[1] && now[1] !== '0' ? `CURRENT_TIMESTAMP(${now[1]})` : 'CURRENT_TIMESTAMP';
@@ -88,7 +124,7 @@ export function normalizeMysqlDefault(expression: string | undefined, column?: P
     const bits = /^b'([01]+)'$/i.exec(s);
     if (bits) return String(parseInt(bits[1], 2));
   }
-  return mapOutsideStrings(s, (other) => other.toLowerCase().replace(/\s+/g, ' '));
+  return mapMysqlStrings(s, (other) => other.toLowerCase().replace(/\s+/g, ' '));
 }
 
 /**
@@ -96,7 +132,8 @@ export function normalizeMysqlDefault(expression: string | undefined, column?: P
  * case and spacing dropped outside string literals, outer parentheses removed.
  */
 export function normalizeMysqlExpression(expression: string): string {
-  const s = mapOutsideStrings(stripOuterParens(expression), (other) =>
+  // Literals first, each written one way: a `\'` inside would mislead the parentheses' reading.
+  const s = mapMysqlStrings(stripOuterParens(mapMysqlStrings(expression, (other) => other)), (other) =>
     other
       .replace(/`((?:[^`]|``)*)`/g, (_m, name: string) => name.replace(/``/g, '`'))
       .replace(/"((?:[^"]|"")*)"/g, (_m, name: string) => name.replace(/""/g, '"'))

@@ -8,8 +8,7 @@
  * and `json` is json (MariaDB keeps it as longtext with a json_valid check, which the dialect
  * reads back as json).
  */
-import { quoteLiteral } from '../../../dialects/dialect.js';
-import { quoteMysqlIdentifier } from '../../../dialects/mysql/quote.js';
+import { quoteMysqlIdentifier, quoteMysqlLiteral } from '../../../dialects/mysql/quote.js';
 import { MigratorError } from '../../../errors.js';
 import type { ColumnTypeInput, DescribedColumnInput, DescribedColumnParts, TypeOrmDriver } from './driver.js';
 
@@ -73,8 +72,8 @@ function fullType(type: string, input: ColumnTypeInput): string {
   return type;
 }
 
-/** The values of an enum or set column, quoted as TypeORM quotes them: `('a','b')`. */
-const valueList = (values: readonly string[]): string => `(${values.map(quoteLiteral).join(',')})`;
+/** The values of an enum or set column: `('a','b')`, each a MySQL literal (a backslash doubled, as MySQL reads one). */
+const valueList = (values: readonly string[]): string => `(${values.map(quoteMysqlLiteral).join(',')})`;
 
 /**
  * MysqlDriver.normalizeDatetimeFunction (as the `mysql` type writes it): NOW() and
@@ -91,13 +90,14 @@ export function mysqlDatetimeFunction(value: string): string {
  * MysqlDriver.normalizeDefault: strings (and any value of an enum column) quoted, numbers quoted
  * and written with the column's scale (`toFixed(scale)`: 1.5 on a column without a scale is '2',
  * as TypeORM writes it), booleans 1 and 0, a set's values joined by commas. TypeORM puts a string
- * between quotes as it is; here its quotes are doubled, so that it parses.
+ * between quotes as it is; here it is a MySQL literal — quotes and backslashes doubled — so that
+ * it parses and the default is the string the entity gives.
  */
 export function mysqlDefaultValue(value: unknown, column: { type: string; scale?: number }): string | undefined {
   if (value === null || value === undefined) return undefined;
-  if (column.type === 'set' && Array.isArray(value)) return quoteLiteral(value.map(String).join(','));
-  if (typeof value === 'string' || column.type === 'enum' || column.type === 'simple-enum') return quoteLiteral(String(value));
-  if (typeof value === 'number') return quoteLiteral(value.toFixed(column.scale));
+  if (column.type === 'set' && Array.isArray(value)) return quoteMysqlLiteral(value.map(String).join(','));
+  if (typeof value === 'string' || column.type === 'enum' || column.type === 'simple-enum') return quoteMysqlLiteral(String(value));
+  if (typeof value === 'number') return quoteMysqlLiteral(value.toFixed(column.scale));
   if (typeof value === 'boolean') return value ? '1' : '0';
   throw new MigratorError(
     `default ${JSON.stringify(value)}: TypeORM's mysql driver writes a default that is not a string, number or boolean as \`${String(value)}\`, which MySQL does not take; give an SQL expression, e.g. default: () => "('[]')"`,
@@ -157,7 +157,7 @@ export const mysqlTypeOrm: TypeOrmDriver = {
   uuid: {},
   identity: 'autoincrement',
   uniqueIndexes: true,
-  enumCheck: (column, values) => `${quoteMysqlIdentifier(column)} IN (${values.map(quoteLiteral).join(',')})`,
+  enumCheck: (column, values) => `${quoteMysqlIdentifier(column)} IN (${values.map(quoteMysqlLiteral).join(',')})`,
   dataSource: {
     types: ['mysql', 'mariadb'],
     typeOption: "type: 'mysql'",
