@@ -99,7 +99,7 @@ function commonCases(url: string): Case[] {
     { name: 'lockRetries that is not a whole number', write: { 'migrator.config.ts': config(url, 'lockRetries: -1') }, args: ['migrate'], error: /"lockRetries" must be a whole number/ },
     { name: 'models that are not globs', write: { 'migrator.config.ts': config(url).replace("models: ['entities/*.ts']", 'models: 42') }, args: ['makemigrations'], error: /"models" must be a glob/ },
     { name: '--lock-timeout without a unit', args: ['migrate', '--lock-timeout', '10'], error: /--lock-timeout must be a duration with a unit/ },
-    { name: 'an unsupported URL scheme', args: ['--database', `mysql://root:${CANARY}@127.0.0.1:1/x`, 'current'], error: /database URL "mysql:\/\/root:\*\*\*@127\.0\.0\.1:1\/x" is not supported/ },
+    { name: 'an unsupported URL scheme', args: ['--database', `mssql://root:${CANARY}@127.0.0.1:1/x`, 'current'], error: /database URL "mssql:\/\/root:\*\*\*@127\.0\.0\.1:1\/x" is not supported/ },
     { name: 'a SQLite URL naming no file', args: ['--database', 'sqlite:', 'current'], error: /database URL "sqlite:" names no file/ },
     {
       name: 'an entity file with a syntax error',

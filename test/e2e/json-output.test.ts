@@ -199,7 +199,7 @@ describe('errors as JSON, with a stable code', () => {
     assert.deepEqual(changed.data, { revisions: [B] });
 
     assert.equal(jsonError(p.run(['current', '--json', '--config', 'missing.config.ts'])).code, 'CONFIG_INVALID');
-    assert.equal(jsonError(p.run(['current', '--json', '--database', 'mysql://x/y'])).code, 'CONFIG_INVALID');
+    assert.equal(jsonError(p.run(['current', '--json', '--database', 'mssql://x/y'])).code, 'CONFIG_INVALID');
     const unreachable = jsonError(p.run(['current', '--json', '--database', 'postgres://someone:secret@127.0.0.1:1/nowhere']));
     assert.equal(unreachable.code, 'CONNECTION_FAILED');
     assert.ok(!unreachable.message.includes('secret'), 'the password is masked');
