@@ -145,6 +145,11 @@ for (const backend of [sqlite, postgres(() => pg!), mysql(() => my!)]) {
       assert.deepEqual(history.map((h) => `${h.revision} ${h.direction}`), ALL.map((id) => `${id} up`));
       assert.deepEqual(await backend.rows(p.dir), [HEAD]);
       assert.deepEqual(await backend.tables(p.dir), ['applied_log', ...ALL.map((_, i) => tableOf(i + 1))]);
+      const catalog = await backend.catalog(p.dir);
+      for (let i = 1; i <= REVISIONS; i++) {
+        const t = tableOf(i);
+        assert.equal(catalog.filter((l) => l.startsWith(`${t}: `) && l.includes(`ix_${t}_label`)).length, 1, `the index of ${t}\n${catalog.join('\n')}`);
+      }
 
       // Nothing left held.
       if (backend.name === 'postgres') {
