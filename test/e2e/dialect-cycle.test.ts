@@ -105,6 +105,9 @@ ${v2 ? '\n  @Index({ unique: true })' : ''}
 
   @Column({ default: true })
   active!: boolean;
+
+  @Column({ nullable: true })
+  releasedOn!: Date | null;
 ${v2 ? '' : "\n  @Column({ type: 'varchar', length: 20, nullable: true })\n  legacyCode!: string | null;\n"}
   @Column({ type: 'decimal', precision: 10, scale: 2, default: 0 })
   price!: string;
@@ -145,7 +148,7 @@ interface Expected {
   ops2: string[];
   /** The kinds of its `  ! ` lines. */
   findings2: string[];
-  /** Lines of the first catalog that show the dialect's own way: the enum, the boolean, the unique email, the CASCADE key. */
+  /** Lines of the first catalog that show the dialect's own way: the enum, the boolean, the date, the unique email, the CASCADE key. */
   v1: string[];
   /** The catalog lines the second revision removes and adds. */
   removed: string[];
@@ -179,6 +182,7 @@ const EXPECTED: Record<Backend['name'], Expected> = {
       "customer: column tier varchar NOT NULL DEFAULT 'bronze'",
       'customer: unique (email)',
       'product: column active boolean NOT NULL DEFAULT 1',
+      'product: column releasedOn datetime',
       'order: foreign key customerId -> customer.id ON DELETE CASCADE ON UPDATE NO ACTION',
     ],
     removed: [
@@ -242,6 +246,7 @@ const EXPECTED: Record<Backend['name'], Expected> = {
       "customer: column tier customer_tier_enum NOT NULL DEFAULT 'bronze'::customer_tier_enum",
       'customer: constraint u UQ_fdb2f3ad8115da4c7718109a6eb: UNIQUE (email)',
       'product: column active boolean NOT NULL DEFAULT true',
+      'product: column releasedOn timestamp without time zone',
       'order: constraint f FK_124456e637cca7a415897dce659: FOREIGN KEY ("customerId") REFERENCES customer(id) ON DELETE CASCADE',
     ],
     removed: [
@@ -306,6 +311,7 @@ const EXPECTED: Record<Backend['name'], Expected> = {
       "customer: COLUMN tier enum('bronze','silver') NOT NULL DEFAULT 'bronze'",
       'customer: INDEX IDX_fdb2f3ad8115da4c7718109a6e UNIQUE BTREE (email)',
       'product: COLUMN active tinyint(4) NOT NULL DEFAULT 1',
+      'product: COLUMN releasedOn datetime DEFAULT NULL',
       'order: FOREIGN KEY FK_124456e637cca7a415897dce659 (customerId) -> customer (id) ON DELETE CASCADE ON UPDATE NO ACTION',
     ],
     removed: [
