@@ -353,7 +353,7 @@ const EXPECTED: Record<Backend['name'], Expected> = {
 const minus = (a: string[], b: string[]): string[] => a.filter((x) => !b.includes(x)).sort();
 const operations = (r: RunResult): string[] => r.stdout.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
 const findings = (r: RunResult): string[] => r.stdout.split('\n').flatMap((l) => /^ {2}! (\w+ [\w-]+):/.exec(l)?.[1] ?? []);
-/** Numbers as numbers: bigint and decimal come back as strings from PostgreSQL and MySQL, as numbers from SQLite. */
+/** Numbers as numbers: bigint and decimal come back as strings from PostgreSQL and MySQL, a boolean as true from PostgreSQL. */
 const numbers = <T extends Record<string, unknown>>(rows: T[], ...keys: string[]): T[] =>
   rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, keys.includes(k) && v !== null ? Number(v) : v])) as T);
 const rejects = async (what: Promise<unknown>, pattern: RegExp, message: string): Promise<void> => {
