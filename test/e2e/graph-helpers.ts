@@ -1,7 +1,8 @@
 /**
- * Helpers for the revision-graph CLI tests (graph-cli.test.ts): throw-away projects with several
- * version folders and hand-written revision files, run through the built CLI against SQLite or
- * PostgreSQL, and the version table and tables read back from either.
+ * Helpers for the tests that run one body on SQLite, PostgreSQL and MySQL/MariaDB (graph-cli,
+ * history, dialect-cycle, dialect-concurrency): throw-away projects with several version folders
+ * and hand-written revision files, run through the built CLI, and each database read back — the
+ * version table, the tables, any SELECT, and the catalog.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { TestDatabase } from '../support/pg.ts';
 import type { TestMysqlDatabase } from '../support/mysql.ts';
+import { readMysqlCatalog, mysqlCatalogLines } from '../support/mysql-catalog.ts';
+import { readPgCatalog } from '../support/pg-catalog.ts';
+import { readSqliteShapes } from '../support/sqlite-catalog.ts';
 
 // `node --test` run from a terminal sets FORCE_COLOR=1 for test files, and children inherit it;
 // the tests read the CLI's output through pipes, where it has no colour unless forced.
@@ -44,7 +48,20 @@ export interface Backend {
   rows(dir: string): Promise<string[]>;
   /** User tables, sorted, leaving out the version table. */
   tables(dir: string): Promise<string[]>;
+  /** Runs one statement on the project's database (on SQLite with foreign keys enforced); its rows, if any. */
+  query<T = Record<string, unknown>>(dir: string, sql: string): Promise<T[]>;
+  /** An identifier quoted for the dialect: "name" on SQLite and PostgreSQL, `name` on MySQL. */
+  quote(name: string): string;
+  /**
+   * The user tables (not migrator's own) as the database's catalog describes them, one sorted
+   * line per table, column, index, key and check — on PostgreSQL also per enum type and sequence —
+   * each starting with its table's name: two moments compare with deepEqual. Columns go by name,
+   * not position: a column a downgrade gives back comes last, as in Alembic.
+   */
+  catalog(dir: string): Promise<string[]>;
 }
+
+const sortedLines = (xs: string[]): string[] => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 function sqliteRead<T>(dir: string, body: (db: Database.Database) => T, empty: T): T {
   const file = path.join(dir, 'app.db');
@@ -84,6 +101,36 @@ export const sqlite: Backend = {
       [],
     );
   },
+  async query<T>(dir: string, sql: string) {
+    const db = new Database(path.join(dir, 'app.db'));
+    try {
+      db.pragma('foreign_keys = ON');
+      const statement = db.prepare(sql);
+      if (statement.reader) return statement.all() as T[];
+      statement.run();
+      return [];
+    } finally {
+      db.close();
+    }
+  },
+  quote: (name) => `"${name.replace(/"/g, '""')}"`,
+  async catalog(dir) {
+    const file = path.join(dir, 'app.db');
+    if (!existsSync(file)) return [];
+    const out: string[] = [];
+    for (const [t, shape] of readSqliteShapes(file)) {
+      out.push(`${t}: table${shape.autoincrement ? ' AUTOINCREMENT' : ''}`);
+      for (const c of shape.columns) {
+        out.push(`${t}: column ${c.name} ${c.type}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${c.dflt_value}` : ''}${c.pk ? ` PRIMARY KEY ${c.pk}` : ''}`);
+      }
+      for (const f of shape.foreignKeys) out.push(`${t}: foreign key ${f.from} -> ${f.table}.${f.to} ON DELETE ${f.on_delete} ON UPDATE ${f.on_update}`);
+      for (const i of shape.indexes) out.push(`${t}: index ${i.name}${i.unique ? ' UNIQUE' : ''} (${i.columns.join(', ')})${i.where !== null ? ` WHERE ${i.where}` : ''}`);
+      for (const u of shape.uniques) out.push(`${t}: unique (${u.join(', ')})`);
+      for (const k of shape.checks) out.push(`${t}: check ${k}`);
+      for (const n of shape.constraintNames) out.push(`${t}: constraint ${n}`);
+    }
+    return sortedLines(out);
+  },
 };
 
 /** PostgreSQL: one test database for the file; every test starts from an empty `public` schema. */
@@ -106,6 +153,27 @@ export function postgres(database: () => TestDatabase): Backend {
       );
       return rows.map((r) => r.tablename);
     },
+    query: (_dir, sql) => database().query(sql),
+    quote: (name) => `"${name.replace(/"/g, '""')}"`,
+    async catalog() {
+      const c = await readPgCatalog(database());
+      const out: string[] = [];
+      for (const e of c.enums) out.push(`enum ${e.name}: ${e.labels.join(', ')}`);
+      for (const e of c.extensions) out.push(`extension ${e}`);
+      for (const [t, shape] of c.tables) {
+        out.push(`${t}: table${shape.comment !== null ? ` -- ${shape.comment}` : ''}`);
+        for (const col of shape.columns) {
+          out.push(`${t}: column ${col.name} ${col.type}${col.notnull ? ' NOT NULL' : ''}${col.default !== null ? ` DEFAULT ${col.default}` : ''}${col.identity ? ` IDENTITY(${col.identity})` : ''}`);
+        }
+        for (const k of shape.constraints) out.push(`${t}: constraint ${k.type} ${k.name}: ${k.def}`);
+        for (const i of shape.indexes) out.push(`${t}: index ${i.def}`);
+      }
+      const sequences = await database().query<{ name: string }>(
+        "SELECT c.relname::text AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'S' AND c.relname NOT LIKE 'migrator\\_%'",
+      );
+      for (const q of sequences) out.push(`sequence ${q.name}`);
+      return sortedLines(out);
+    },
   };
 }
 
@@ -127,6 +195,14 @@ export function mysql(database: () => TestMysqlDatabase): Backend {
     async tables() {
       const rows = await database().query<{ name: string }>(`${userTables} AND TABLE_NAME NOT IN ('migrator_version', 'migrator_history') ORDER BY TABLE_NAME`);
       return rows.map((r) => r.name);
+    },
+    query: (_dir, sql) => database().query(sql),
+    quote: (name) => `\`${name.replace(/`/g, '``')}\``,
+    async catalog() {
+      const { byTable } = mysqlCatalogLines(await readMysqlCatalog(database()));
+      const out: string[] = [];
+      for (const [t, text] of byTable) out.push(`${t}: table`, ...text.split('\n').filter((l) => l !== '').map((l) => `${t}: ${l}`));
+      return sortedLines(out);
     },
   };
 }

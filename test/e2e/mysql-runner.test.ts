@@ -7,7 +7,8 @@
  *      the version table stays, the progress row says where; a rerun resumes at the failed
  *      statement without running the first again; a file changed since is refused; `stamp`
  *      settles a revision finished by hand;
- *  (c) 6 concurrent `migrate` processes: GET_LOCK serialises them, each revision runs once;
+ *  (c) concurrent `migrate` processes: in dialect-concurrency.test.ts, one body for SQLite,
+ *      PostgreSQL and MySQL;
  *  (d) a run lock held elsewhere: `lockWait` bounds the wait and the holder is named;
  *  (e) offline SQL with no server: backticks, the non-transactional warning, MODIFY COLUMN
  *      restating the column from the replayed history;
@@ -189,32 +190,6 @@ describe('MySQL runner', () => {
     p.ok(['stamp', 'c3']);
     assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'users']);
     assert.equal(p.ok(['migrate']).stdout, 'Nothing to do: the database is at c3.\n');
-  });
-
-  test('(c) concurrent runs: each revision once', async () => {
-    await emptyDatabase();
-    const p = project();
-    await db.query('CREATE TABLE applied (revision varchar(10) NOT NULL)');
-    const ids = Array.from({ length: 12 }, (_, i) => `r${String(i + 1).padStart(2, '0')}`);
-    ids.forEach((id, i) =>
-      p.write(`versions/${id}.ts`, revision(id, i === 0 ? null : ids[i - 1], [`createTable('t_${id}', { columns: [{ name: 'id', type: 'int', nullable: false }] })`, `execute("INSERT INTO applied VALUES ('${id}')")`], [`dropTable('t_${id}')`])),
-    );
-    const runs = await Promise.all(
-      Array.from({ length: 6 }, () =>
-        new Promise<RunResult>((resolve) => {
-          const child = spawn(process.execPath, [CLI, 'migrate'], { cwd: p.dir, env: { ...process.env, DATABASE_URL: '' } });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (d) => (stdout += d));
-          child.stderr.on('data', (d) => (stderr += d));
-          child.on('close', (status) => resolve({ status: status ?? -1, stdout, stderr, command: 'migrator migrate' }));
-        }),
-      ),
-    );
-    for (const r of runs) assert.equal(r.status, 0, explain(r, 'to exit 0'));
-    assert.deepEqual((await db.query<{ revision: string }>('SELECT revision FROM applied ORDER BY revision')).map((r) => r.revision), ids);
-    assert.equal(runs.reduce((n, r) => n + (r.stdout.match(/^Applied/gm)?.length ?? 0), 0), 12);
-    assert.equal((await db.query<{ n: number }>("SELECT count(*) AS n FROM migrator_history WHERE direction = 'up'"))[0].n, 12);
   });
 
   test('(d) a run lock held elsewhere: the wait is bounded and the holder named', async () => {
