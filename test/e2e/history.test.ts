@@ -57,26 +57,15 @@ after(async () => {
   await my?.drop();
 });
 
-/** The server database of a backend that has one. */
-const serverOf = (backend: Backend): TestDatabase | TestMysqlDatabase | undefined => (backend.name === 'postgres' ? pg : backend.name === 'mysql' ? my : undefined);
-
 /** Rows of the history table read straight from the database, oldest first. */
 async function historyRows(backend: Backend, dir: string): Promise<{ revision: string; direction: string; checksum: string | null }[]> {
-  const sql = 'SELECT revision, direction, checksum FROM migrator_history ORDER BY id';
-  const server = serverOf(backend);
-  if (server) return server.query(sql);
-  const db = new Database(path.join(dir, 'app.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as { revision: string; direction: string; checksum: string | null }[];
-  } finally {
-    db.close();
-  }
+  return backend.query(dir, 'SELECT revision, direction, checksum FROM migrator_history ORDER BY id');
 }
 
+/** Runs a script of several statements (an offline script, a DROP). */
 async function exec(backend: Backend, dir: string, sql: string): Promise<void> {
-  const server = serverOf(backend);
-  if (server) {
-    await server.query(sql);
+  if (backend.name !== 'sqlite') {
+    await backend.query(dir, sql);
     return;
   }
   const db = new Database(path.join(dir, 'app.db'));
