@@ -16,6 +16,7 @@
  *  (g) MODIFY COLUMN restating a column's collation and ON UPDATE; index prefixes, DESC, FULLTEXT;
  *  (h) the connection killed mid-revision: the message says what is kept, a rerun resumes;
  *  (i) an index a foreign key uses, dropped: the key gets one of its own in the same statement;
+ *  (k) a trigger created by op.execute, its body's semicolons and all, is one statement;
  *  (j) a statement behind another session's metadata lock: bounded by lockTimeout, retried, the
  *      holder named.
  */
@@ -351,6 +352,25 @@ describe('MySQL runner', () => {
     }
     p.ok(['migrate']);
     assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'b2' }]);
+  });
+
+  test('(k) a trigger whose body holds semicolons, from op.execute, is one statement', async () => {
+    await emptyDatabase();
+    const p = project();
+    p.write(
+      'versions/a1_first.ts',
+      revision(
+        'a1',
+        null,
+        [USERS, 'execute("CREATE TRIGGER users_name BEFORE INSERT ON users FOR EACH ROW BEGIN SET NEW.name = UPPER(NEW.email); SET NEW.email = LOWER(NEW.email); END;")'],
+        ['execute("DROP TRIGGER users_name")', "dropTable('users')"],
+      ),
+    );
+    p.ok(['migrate']);
+    await db.query("INSERT INTO users (email) VALUES ('Ann@X')");
+    assert.deepEqual(await db.query('SELECT email, name FROM users'), [{ email: 'ann@x', name: 'ANN@X' }]);
+    p.ok(['downgrade', 'base']);
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version']);
   });
 
   test('(f) a server that cannot be reached: one line, the password masked', () => {

@@ -95,6 +95,12 @@ describe('MySQL types and defaults compare as the server reports them', () => {
 });
 
 describe('MySQL scripts split into statements', () => {
+  it('a stored program is one statement, the semicolons of its body included', () => {
+    const body = 'CREATE DEFINER = CURRENT_USER PROCEDURE touch(IN n int)\nBEGIN\n  UPDATE t SET a = n;\n  SELECT 1;\nEND;\n';
+    assert.deepEqual(splitScript(body), [body.trim().replace(/;$/, '')]);
+    assert.deepEqual(splitScript('CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = 1; END'), ['CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW BEGIN SET NEW.a = 1; END']);
+  });
+
   it('at semicolons outside literals, names and comments', () => {
     assert.deepEqual(splitScript("INSERT INTO t VALUES ('a;b', \"c;\\\"d\"); -- x; y\nUPDATE `we;ird` SET a = 1; /* ; */ ;# z;\n"), [
       "INSERT INTO t VALUES ('a;b', \"c;\\\"d\")",

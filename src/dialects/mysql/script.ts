@@ -1,8 +1,16 @@
 /**
+ * A routine, trigger or event whose body may hold semicolons of its own: sent whole, as a client
+ * sends it once DELIMITER is set.
+ */
+const STORED_PROGRAM = /^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:(?:NOT\s+)?DETERMINISTIC\s+|AGGREGATE\s+)?(?:PROCEDURE|FUNCTION|TRIGGER|EVENT)\b/i;
+
+/**
  * A user's SQL script (`op.execute`) split into its statements at the semicolons outside string
- * literals, quoted names and comments: the connection takes one statement per query.
+ * literals, quoted names and comments: the connection takes one statement per query. A script
+ * that creates a stored program is one statement, its body's semicolons included.
  */
 export function splitScript(sql: string): string[] {
+  if (STORED_PROGRAM.test(sql)) return [sql.trim().replace(/;\s*$/, '')];
   const out: string[] = [];
   let start = 0;
   let i = 0;
