@@ -701,6 +701,7 @@ function addDatabaseRecords(cli: Cli): void {
       out(`Current: ${s.current.join(', ') || 'base (no revisions applied)'}`);
       out(`Head: ${s.heads.join(', ') || '(no revisions)'}`);
       for (const u of s.unknownRevisions) out(`! the database is at ${u}, which no revision file defines`);
+      for (const h of s.halfway) out(`! ${h.message}`);
       if (s.pending.length) {
         out(`Pending: ${count(s.pending.length, 'revision')}`);
         for (const p of s.pending) out(`  ${p.revision}${p.message ? `  ${p.message}` : ''}`);

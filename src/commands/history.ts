@@ -9,6 +9,7 @@ import type { Operation } from '../operations/operation.js';
 import { summarizeOperation } from '../operations/operation.js';
 import type { Project } from '../project.js';
 import { checksumProblems, fileChecksum, recordedRows, type ChecksumProblem, type HistoryRow } from '../runner/history.js';
+import { ProgressTable, unfinishedText } from '../runner/progress.js';
 import { underRunLock, type LockingOptions } from './migrate.js';
 
 /** The history, newest first (`limit`: only the newest rows). */
@@ -94,6 +95,11 @@ export interface Status {
   checksumMismatches: { revision: string; file?: string; recorded: string; current: string | null; appliedAt: string }[];
   /** Revisions the database is at that no file defines. */
   unknownRevisions: string[];
+  /**
+   * Revisions an earlier run left halfway (statements outside a transaction, or a dialect that
+   * commits each DDL statement): where each stopped, counted from 1, and what finishes it.
+   */
+  halfway: { revision: string; direction: 'up' | 'down'; stoppedBefore: number; message: string }[];
   /** Models compared with the database; null when the config names no models. */
   drift: Drift | null;
   /** Something to apply. */
@@ -175,6 +181,11 @@ export async function status(project: Project): Promise<Status> {
   const mismatches = checksumProblems(graph, current, read.history);
   const drift = read.operations ? driftOf(read.operations) : null;
   const drifted = !!drift && (drift.missingTables.length > 0 || drift.extraTables.length > 0 || drift.changedTables.length > 0);
+  const progress = new ProgressTable(project.dialect, versions.progressName);
+  const halfway = (await project.withConnection((conn) => progress.read(conn), { readOnly: true })).map((p) => {
+    const { stopped, finish } = unfinishedText(p, project.dialect, graph.get(p.revision)?.downRevisions ?? []);
+    return { revision: p.revision, direction: p.direction, stoppedBefore: p.phase + 1, message: `${stopped}; ${finish} resumes it where it stopped` };
+  });
   return {
     database: project.target.display,
     current,
@@ -182,9 +193,10 @@ export async function status(project: Project): Promise<Status> {
     pending: pending.map(({ step: { revision: r } }) => ({ revision: r.id, ...(r.message ? { message: r.message } : {}), ...(r.path ? { file: r.path } : {}) })),
     checksumMismatches: mismatches.map((m: ChecksumProblem) => ({ revision: m.revision, file: m.file, recorded: m.recorded, current: m.current ?? null, appliedAt: m.row.finishedAt })),
     unknownRevisions,
+    halfway,
     drift,
     needsMigration: pending.length > 0,
-    upToDate: pending.length === 0 && !drifted && mismatches.length === 0 && unknownRevisions.length === 0,
+    upToDate: pending.length === 0 && !drifted && mismatches.length === 0 && unknownRevisions.length === 0 && halfway.length === 0,
   };
 }
 

@@ -70,6 +70,22 @@ export class ProgressTable {
   }
 }
 
+/** What a revision's phases are to a user: statements, where each DDL statement commits alone. */
+export function phaseWord(dialect: Dialect): string {
+  return dialect.capabilities.transactionalDdl ? 'phase' : 'statement';
+}
+
+/**
+ * A revision an earlier run left halfway, told: where it stopped, and the command that finishes
+ * it (`parents`: the revision's parents, where a downgrade goes).
+ */
+export function unfinishedText(p: Progress, dialect: Dialect, parents: readonly string[]): { stopped: string; finish: string } {
+  const stopped = `the ${p.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${p.revision} stopped halfway in an earlier run (before its ${phaseWord(dialect)} ${p.phase + 1})`;
+  const finish =
+    p.direction === 'up' ? `\`migrator upgrade ${p.revision}\`` : parents.length > 1 ? 'the `migrator downgrade` that started it' : `\`migrator downgrade ${parents[0] ?? 'base'}\``;
+  return { stopped, finish };
+}
+
 /** The digest that ties a progress row to the statements it was written for. */
 export function planDigest(statements: readonly string[]): string {
   return createHash('sha256').update(statements.join('\u0000')).digest('hex').slice(0, 32);

@@ -11,7 +11,7 @@ import type { Schema } from '../schema/schema.js';
 import { sqlComment } from '../script/comment.js';
 import { recordedSource, recordRevision } from '../script/load.js';
 import { checksumOf, fileChecksum } from './history.js';
-import { planDigest, ProgressTable, type Progress } from './progress.js';
+import { phaseWord, planDigest, ProgressTable, unfinishedText, type Progress } from './progress.js';
 import type { VersionTable } from './version-table.js';
 
 
@@ -295,23 +295,9 @@ class StepRun {
     this.unfinished = unfinished;
     const stray = unfinished.find((p) => !steps.length || p.revision !== steps[0].step.revision.id || p.direction !== steps[0].step.direction);
     if (stray) {
-      const parents = this.options.graph?.get(stray.revision)?.downRevisions ?? [];
-      const finish =
-        stray.direction === 'up'
-          ? `\`migrator upgrade ${stray.revision}\``
-          : parents.length > 1
-            ? 'the `migrator downgrade` that started it'
-            : `\`migrator downgrade ${parents[0] ?? 'base'}\``;
-      throw new MigratorError(
-        `the ${stray.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${stray.revision} stopped halfway in an earlier run (before its ${this.phaseWord} ${stray.phase + 1}); ` +
-          `finish it first: ${finish} resumes it where it stopped`,
-      );
+      const { stopped, finish } = unfinishedText(stray, this.dialect, this.options.graph?.get(stray.revision)?.downRevisions ?? []);
+      throw new MigratorError(`${stopped}; finish it first: ${finish} resumes it where it stopped`);
     }
-  }
-
-  /** What a revision's phases are to a user: statements, where each DDL statement commits alone. */
-  private get phaseWord(): string {
-    return this.dialect.capabilities.transactionalDdl ? 'phase' : 'statement';
   }
 
   /** The progress an earlier run recorded for this step, checked against what the file says now. */
@@ -319,7 +305,7 @@ class StepRun {
     const found = this.unfinished.find((p) => p.revision === step.revision.id && p.direction === step.direction);
     if (found && (!prepared.compiled.phases || found.plan !== planDigest(prepared.compiled.statements))) {
       throw new MigratorError(
-        `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) stopped halfway in an earlier run (before its ${this.phaseWord} ${found.phase + 1}), and its statements have changed since; ` +
+        `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) stopped halfway in an earlier run (before its ${phaseWord(this.dialect)} ${found.phase + 1}), and its statements have changed since; ` +
           `restore the file as it was and rerun, or finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
       );
     }
@@ -343,7 +329,7 @@ class StepRun {
     // phase fails leaves nothing behind.
     let tables = this.progressLeft ? [] : [versions.createSql(), history.createSql(), progress.createSql()];
     let halfDone = resumeFrom?.started ?? false;
-    if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at ${this.phaseWord} ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
+    if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at ${phaseWord(this.dialect)} ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
     const startedAt = new Date();
     const finish = async (): Promise<void> => {
       const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction), this.logged(planned, prepared, startedAt)]);

@@ -296,7 +296,12 @@ describe('check and status on drift; a revision that fails halfway; --single-tra
     assert.deepEqual(await tablesOf(db), ['customer', 'migrator_history', 'migrator_version', 'migrator_version_progress', 'order', 'tier_names']);
     assert.deepEqual(await versionsOf(db), [A]);
     assert.match(ok('current').stdout, new RegExp(`^${A} `));
-    assert.equal(run('status').status, 1);
+    // status says where the revision stopped and what finishes it.
+    const told = `the upgrade to revision ${B} stopped halfway in an earlier run (before its statement 2); \`migrator upgrade ${B}\` resumes it where it stopped`;
+    const status = run('status');
+    assert.equal(status.status, 1, explain(status, 'to exit 1'));
+    assert.ok(lines(status.stdout).includes(`! ${told}`), explain(status, 'to say the revision stopped halfway'));
+    assert.deepEqual(doc(run('status', '--json'), 1).halfway, [{ revision: B, direction: 'up', stoppedBefore: 2, message: told }]);
 
     // Nothing else moves the database until the revision is finished.
     const down = assertUserError(run('downgrade', 'base'));
