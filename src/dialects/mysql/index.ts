@@ -17,7 +17,7 @@ import { normalizeMysqlDefault, normalizeMysqlExpression, normalizeMysqlType } f
 import { splitScript } from './script.js';
 import { mysqlUrls, readLocation, type MysqlLocation } from './url.js';
 
-/** Errors that mean a statement waited too long for a lock (ER_LOCK_WAIT_TIMEOUT; MariaDB's max_statement_time on a metadata lock). */
+/** The error of a statement that waited longer than lock_wait_timeout (a metadata lock) or innodb_lock_wait_timeout (a row lock). */
 const LOCK_WAIT_TIMEOUT = new Set(['ER_LOCK_WAIT_TIMEOUT']);
 
 /** The name GET_LOCK takes for runs on one database (at most 64 characters). */
