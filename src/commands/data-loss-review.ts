@@ -60,6 +60,7 @@ export async function reviewDataLoss(project: Project, database: Schema, ops: re
     quoteLiteral: dialect.quoteLiteral,
     normalizeType: dialect.compareOptions.normalizeType,
     valueSql: dialect.valueSql,
+    implicitDefaults: dialect.capabilities.implicitDefaults,
   });
   const findings: Finding[] = [];
   if (probes.length) {

@@ -45,6 +45,11 @@ export interface DialectCapabilities {
    */
   rewriteLocks?: boolean;
   /**
+   * A NOT NULL column added without a default to a table that has rows gets its type's implicit
+   * value in each row ('', 0, a zero date) instead of failing (MySQL).
+   */
+  implicitDefaults?: boolean;
+  /**
    * A fleet target may name schemas of its database (`schemas`, `schemasQuery`), each a target of
    * its own (PostgreSQL, through `useSchema`).
    */

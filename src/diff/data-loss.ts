@@ -67,6 +67,8 @@ export interface ProbeOptions {
   normalizeType?(type: string): string;
   /** How values are read as text and numbers in counts (absent: PostgreSQL's casts). */
   valueSql?: ValueSql;
+  /** A NOT NULL column added without a default fills existing rows with its type's implicit value instead of failing (MySQL). */
+  implicitDefaults?: boolean;
 }
 
 /** PostgreSQL's casts: `col::text`, `~`, `col::numeric`; an explicit cast to varchar(n) cuts. */
@@ -335,9 +337,13 @@ function addColumnProbes(op: OperationOf<'addColumn'>, at: TableProbing): void {
   const { name } = at;
   const c = op.column;
   if (c.nullable || c.default !== undefined || c.autoincrement || c.identity) return;
+  // MySQL does not fail: each row gets the type's implicit value, which no one chose.
+  const outcome = at.ctx.options.implicitDefaults
+    ? `each of them gets the type's implicit value ('' or 0) at migrate unless the column gets a default or a backfill`
+    : 'this fails at migrate unless it gets a default or the rows are removed first';
   at.add('data-dependent', `add column ${name}.${c.name} NOT NULL`, `SELECT count(*) AS n FROM ${at.t}`, (n) => ({
     text: `${name} has ${counted(n, 'row')} and the column has no default`,
-    comment: `migrator: ${name} has ${counted(n, 'row')} and ${c.name} is NOT NULL without a default; this fails at migrate unless it gets a default or the rows are removed first`,
+    comment: `migrator: ${name} has ${counted(n, 'row')} and ${c.name} is NOT NULL without a default; ${outcome}`,
   }));
 }
 

@@ -215,7 +215,7 @@ async function open(location: MysqlLocation, database: string | null): Promise<{
 export const mysqlDialect: Dialect = {
   name: 'mysql',
   title: 'MySQL',
-  capabilities: { transactionalDdl: false, runLock: true, enforcedTypes: true },
+  capabilities: { transactionalDdl: false, runLock: true, enforcedTypes: true, implicitDefaults: true },
   urls: mysqlUrls,
   currentSchema: { query: 'SELECT DATABASE() AS name' },
   compareOptions: {
