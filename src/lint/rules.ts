@@ -176,7 +176,10 @@ export const RULES: readonly Rule[] = [
       if (op.kind === 'addColumn' && !isNewTable(ctx, op.table)) {
         const c = op.column;
         if (c.nullable || c.default !== undefined || c.autoincrement || c.identity) return [];
-        return [{ detail: `new column ${op.table}.${c.name} is NOT NULL with no default`, count: rows(op.table) }];
+        // MySQL does not fail: it gives every row the type's implicit value, which no one chose.
+        const filled = ctx.dialect !== undefined && dialectNamed(ctx.dialect).capabilities.implicitDefaults;
+        const detail = `new column ${op.table}.${c.name} is NOT NULL with no default${filled ? `, which ${dialectNamed(ctx.dialect!).title} fills with the type's implicit value ('' or 0) in every row instead` : ''}`;
+        return [{ detail, count: rows(op.table) }];
       }
       if (op.kind === 'alterColumn' && op.changes.nullable === false && !isNewTable(ctx, op.table)) {
         const was = column(ctx, op.table, op.column);
