@@ -6,7 +6,7 @@ import type { CompareOptions } from '../diff/compare.js';
 import type { ValueSql } from '../diff/data-loss.js';
 import type { ReprintRequest, ReprintResponse } from '../diff/settle.js';
 import type { Operation } from '../operations/operation.js';
-import type { Schema } from '../schema/schema.js';
+import type { Column, Schema } from '../schema/schema.js';
 import type { Phase } from './phases.js';
 
 export interface DialectCapabilities {
@@ -39,11 +39,6 @@ export interface DialectCapabilities {
    * can fail on stored values. SQLite leaves it out: it converts a value only when nothing is lost.
    */
   enforcedTypes?: boolean;
-  /**
-   * Some changes (a type change, a volatile default) rewrite the table under a lock that blocks
-   * reads and writes until they end (PostgreSQL's ACCESS EXCLUSIVE), which lint warns about.
-   */
-  rewriteLocks?: boolean;
   /**
    * A NOT NULL column added without a default to a table that has rows gets its type's implicit
    * value in each row ('', 0, a zero date) instead of failing (MySQL).
@@ -185,6 +180,19 @@ export interface Timeouts {
   statementTimeout?: number;
 }
 
+/**
+ * The changes a dialect makes by rewriting a table under a lock held until the rewrite ends
+ * (PostgreSQL's ACCESS EXCLUSIVE, MySQL's ALGORITHM=COPY), which lint warns about.
+ */
+export interface TableRewrites {
+  /** What the lock blocks, for messages (`reads and writes`). */
+  readonly blocks: string;
+  /** Whether changing a column's type rewrites the table; both types spelled as `compareOptions.normalizeType` spells them. */
+  typeChange(from: string, to: string): boolean;
+  /** Why adding this column to a table rewrites it (`numbers every row (serial)`); undefined when it does not. */
+  addedColumn(column: Column): string | undefined;
+}
+
 export interface Dialect {
   readonly name: string;
   /** The dialect's name in prose (`PostgreSQL`). */
@@ -198,6 +206,8 @@ export interface Dialect {
   readonly currentSchema?: { name: string } | { query: string };
   /** How the differ compares types, defaults and expressions on this dialect. */
   readonly compareOptions: CompareOptions;
+  /** The changes that rewrite a table under a lock; absent when lint has none to warn about. */
+  readonly tableRewrites?: TableRewrites;
   quoteIdentifier(name: string): string;
   quoteLiteral(value: string): string;
   /**

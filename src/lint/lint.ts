@@ -4,6 +4,7 @@
  * counts from a database to the findings whose harm depends on the rows there are.
  */
 import type { Connection, Dialect } from '../dialects/dialect.js';
+import { dialectNamed } from '../dialects/index.js';
 import { applyOperation } from '../operations/apply.js';
 import { describeOperation, type Operation } from '../operations/operation.js';
 import type { Revision, RevisionGraph } from '../revisions/graph.js';
@@ -63,6 +64,7 @@ function replay(schema: Schema, op: Operation): void {
 /** Runs every rule of the dialect over the operations of one revision, in order. */
 export function lintOperations(ops: readonly Operation[], options: LintOptions): OperationFinding[] {
   const rules = rulesFor(options.dialect);
+  const rewrites = options.dialect === undefined ? undefined : dialectNamed(options.dialect).tableRewrites;
   const schema = cloneSchema(options.schema);
   const newTables = new Set<string>();
   const newColumns = new Set<string>();
@@ -77,6 +79,7 @@ export function lintOperations(ops: readonly Operation[], options: LintOptions):
       earlier: ops.slice(0, index),
       statements,
       normalizeType: options.normalizeType ?? ((t) => t),
+      ...(rewrites ? { rewrites } : {}),
     };
     for (const rule of rules) {
       for (const f of rule.check(op, ctx)) out.push({ index, code: rule.code, level: rule.level, reason: rule.reason, ...f });

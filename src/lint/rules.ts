@@ -5,9 +5,10 @@
  */
 import { describeOperation, type Operation } from '../operations/operation.js';
 import { findColumn, findTable, type Column, type Schema } from '../schema/schema.js';
-import { narrows, rewrites } from './column-types.js';
+import { narrows } from '../sql/column-types.js';
 import { scanSql, type RawStatement } from './raw-sql.js';
 import { dialectNamed } from '../dialects/index.js';
+import type { TableRewrites } from '../dialects/dialect.js';
 
 export type LintLevel = 'error' | 'warning';
 
@@ -35,6 +36,8 @@ export interface LintContext {
   statements: readonly RawStatement[];
   /** The dialect's spelling of a type, so that `varchar(20)` and `character varying(20)` compare. */
   normalizeType: (type: string) => string;
+  /** The changes that rewrite a table under a lock on this dialect (rules that read it need `tableRewrites`). */
+  rewrites?: TableRewrites;
 }
 
 /** One thing a rule found about an operation. */
@@ -56,7 +59,7 @@ export interface Rule {
    * The capability a dialect must have for the rule to apply (the locking rules are about online
    * DDL; narrowing a type matters where types are enforced); every dialect when absent.
    */
-  needs?: 'onlineDdl' | 'enforcedTypes' | 'rewriteLocks';
+  needs?: 'onlineDdl' | 'enforcedTypes' | 'tableRewrites';
   check(op: Operation, ctx: LintContext): RuleFinding[];
 }
 
@@ -83,9 +86,6 @@ function raw<K extends RawStatement['kind']>(ctx: LintContext, kind: K): Extract
 }
 
 const rows = (table: string): RuleFinding['count'] => ({ table });
-
-/** A default PostgreSQL computes per row (PG 11+ stores a non-volatile one once, without a rewrite). */
-const VOLATILE = /\b(random|random_normal|gen_random_uuid|gen_random_bytes|uuid_generate_v1|uuid_generate_v1mc|uuid_generate_v4|uuidv4|uuidv7|clock_timestamp|timeofday|nextval)\s*\(/i;
 
 /** A check that already proves a column NOT NULL, which PostgreSQL 12+ uses to skip the scan. */
 function provenNotNull(ctx: LintContext, table: string, col: string): boolean {
@@ -171,7 +171,7 @@ export const RULES: readonly Rule[] = [
     code: 'add-not-null',
     level: 'error',
     category: 'data-dependent',
-    reason: 'NOT NULL without a default fails on existing rows that hold no value',
+    reason: 'NOT NULL without a default leaves existing rows with no value: the change fails, or the database puts in one no one chose',
     check(op, ctx) {
       if (op.kind === 'addColumn' && !isNewTable(ctx, op.table)) {
         const c = op.column;
@@ -280,12 +280,12 @@ export const RULES: readonly Rule[] = [
     code: 'type-change-rewrite',
     level: 'warning',
     category: 'locking',
-    reason: 'the type change rewrites the table and its indexes while reads and writes are blocked',
-    needs: 'rewriteLocks',
+    reason: 'the type change rewrites the table and its indexes under a lock held until it ends',
+    needs: 'tableRewrites',
     check(op, ctx) {
       const change = typeChange(op, ctx);
-      if (!change || op.kind !== 'alterColumn' || !rewrites(change.from, change.to)) return [];
-      return [{ detail: change.shown }];
+      if (!change || op.kind !== 'alterColumn' || !ctx.rewrites?.typeChange(change.from, change.to)) return [];
+      return [{ detail: `${change.shown}; ${ctx.rewrites.blocks} blocked` }];
     },
   },
   {
@@ -309,14 +309,12 @@ export const RULES: readonly Rule[] = [
     code: 'volatile-default',
     level: 'warning',
     category: 'locking',
-    reason: 'a volatile default is computed for every existing row: the table is rewritten while reads and writes are blocked',
-    needs: 'rewriteLocks',
+    reason: 'a value computed for every existing row (a volatile default, a numbering) rewrites the table under a lock held until it ends',
+    needs: 'tableRewrites',
     check(op, ctx) {
       if (op.kind !== 'addColumn' || isNewTable(ctx, op.table)) return [];
-      const c = op.column;
-      if (c.autoincrement || c.identity) return [{ detail: `new column ${op.table}.${c.name} numbers every row (${c.identity ? 'identity' : 'serial'})` }];
-      if (c.default !== undefined && VOLATILE.test(c.default)) return [{ detail: `new column ${op.table}.${c.name} DEFAULT ${c.default}` }];
-      return [];
+      const why = ctx.rewrites?.addedColumn(op.column);
+      return why ? [{ detail: `new column ${op.table}.${op.column.name} ${why}; ${ctx.rewrites!.blocks} blocked` }] : [];
     },
   },
 ];
@@ -332,6 +330,7 @@ export const ALL_CODES: readonly string[] = [...RULES.map((r) => r.code), ...Obj
 
 /** The rules that apply on a dialect (by name); without one, those common to all dialects. */
 export function rulesFor(dialect: string | undefined): Rule[] {
-  const capabilities = dialect === undefined ? undefined : dialectNamed(dialect).capabilities;
-  return RULES.filter((r) => !r.needs || !!capabilities?.[r.needs]);
+  const d = dialect === undefined ? undefined : dialectNamed(dialect);
+  const has = (need: NonNullable<Rule['needs']>): boolean => (need === 'tableRewrites' ? !!d?.tableRewrites : !!d?.capabilities[need]);
+  return RULES.filter((r) => !r.needs || has(r.needs));
 }

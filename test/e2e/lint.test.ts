@@ -62,7 +62,7 @@ const all = (...f: string[]): Expected => ({ sqlite: f, postgres: f, mysql: f })
 function riskyCalls(t: string): ({ call: string } & Expected)[] {
   return [
     { call: `await op.dropColumn('${t}', 'body');`, ...all('error drop-column') },
-    { call: `await op.alterColumn('${t}', 'title', { type: 'varchar(100)' });`, sqlite: [], postgres: ['warning narrow-type', 'warning type-change-rewrite'], mysql: ['warning narrow-type'] },
+    { call: `await op.alterColumn('${t}', 'title', { type: 'varchar(100)' });`, sqlite: [], postgres: ['warning narrow-type', 'warning type-change-rewrite'], mysql: ['warning narrow-type', 'warning type-change-rewrite'] },
     { call: `await op.alterColumn('${t}', 'title', { nullable: false });`, ...all('error add-not-null'), postgres: ['error add-not-null', 'warning set-not-null-scan'] },
     { call: `await op.addColumn('${t}', { name: 'slug', type: 'varchar(50)', nullable: false });`, ...all('error add-not-null') },
     { call: `await op.createIndex('${t}', { name: '${t}_views_key', columns: ['views'], unique: true });`, ...all('warning add-unique'), postgres: ['warning add-unique', 'warning index-not-concurrent'] },
@@ -72,7 +72,7 @@ function riskyCalls(t: string): ({ call: string } & Expected)[] {
       postgres: ['warning add-foreign-key', 'warning foreign-key-not-valid'],
     },
     { call: `await op.createCheckConstraint('${t}', { name: '${t}_views_check', expression: 'views >= 0' });`, ...all('warning add-check'), postgres: ['warning add-check', 'warning check-not-valid'] },
-    { call: `await op.alterColumn('${t}', 'views', { type: 'bigint' });`, ...all(), postgres: ['warning type-change-rewrite'] },
+    { call: `await op.alterColumn('${t}', 'views', { type: 'bigint' });`, ...all(), postgres: ['warning type-change-rewrite'], mysql: ['warning type-change-rewrite'] },
     { call: `await op.addColumn('${t}', { name: 'token', type: 'uuid', nullable: true, default: 'gen_random_uuid()' });`, ...all(), postgres: ['warning volatile-default'] },
     { call: `await op.renameColumn('${t}', 'views', 'view_count');`, ...all('warning rename-column') },
   ];

@@ -9,9 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { dialectNamed } from '../../src/dialects/index.js';
-import { narrows, rewrites } from '../../src/lint/column-types.js';
+import { narrows } from '../../src/sql/column-types.js';
+import { pgTypeChangeRewrites } from '../../src/dialects/postgres/rewrites.js';
+import { mysqlTypeChangeCopies } from '../../src/dialects/mysql/rewrites.js';
+import { normalizeMysqlType } from '../../src/dialects/mysql/types.js';
 import { parseIgnores } from '../../src/lint/ignores.js';
-import { lintOperations, lintRevision } from '../../src/lint/lint.js';
+import { lintOperations, lintRevision, type OperationFinding } from '../../src/lint/lint.js';
 import { scanSql } from '../../src/lint/raw-sql.js';
 import { RULES } from '../../src/lint/rules.js';
 import type { Operation } from '../../src/operations/operation.js';
@@ -104,7 +107,7 @@ describe('lint rules', () => {
     assert.deepEqual(codes([{ kind: 'execute', sql: 'CREATE TABLE drafts (id int)' }, { kind: 'createIndex', table: 'drafts', index: { name: 'i', columns: ['id'], unique: false } }]), []);
   });
 
-  it('PostgreSQL locking rules do not run on SQLite or MySQL, nor without a dialect; narrow-type runs where lengths are enforced', () => {
+  it('the online-DDL rules run on PostgreSQL only, the rewrite rules where a change copies a table under a lock; none run on SQLite or without a dialect', () => {
     const ops: Operation[] = [
       { kind: 'alterColumn', table: 'posts', column: 'title', changes: { type: 'varchar(100)' } },
       { kind: 'createIndex', table: 'posts', index: { name: 'i', columns: ['title'], unique: false } },
@@ -113,17 +116,21 @@ describe('lint rules', () => {
     assert.deepEqual(codes(ops, 'sqlite'), []);
     assert.deepEqual(codes(ops, null), []);
     assert.deepEqual(codes(ops, 'postgres'), ['narrow-type', 'type-change-rewrite', 'index-not-concurrent', 'volatile-default']);
-    assert.deepEqual(codes(ops, 'mysql'), ['narrow-type']);
+    assert.deepEqual(codes(ops, 'mysql'), ['narrow-type', 'type-change-rewrite']);
   });
 
-  it('on MySQL, which enforces types but has no online forms, narrow-type runs and the PostgreSQL locking rules do not', () => {
+  it('on MySQL, which enforces types, copies tables for type changes but has no online forms: narrow-type and the rewrite rules run', () => {
     const mysqlCodes = (ops: Operation[]): string[] =>
       lintOperations(ops, { dialect: 'mysql', schema: EXISTING, normalizeType: dialectNamed('mysql').compareOptions.normalizeType }).map((f) => f.code);
     const alter = (column: string, type: string): Operation => ({ kind: 'alterColumn', table: 'posts', column, changes: { type } });
-    assert.deepEqual(mysqlCodes([alter('title', 'varchar(100)'), { kind: 'createIndex', table: 'posts', index: { name: 'i', columns: ['title'], unique: false } }]), ['narrow-type']);
-    assert.deepEqual(mysqlCodes([alter('views', 'tinyint')]), ['narrow-type']);
-    assert.deepEqual(mysqlCodes([alter('views', 'bigint')]), []);
-    assert.deepEqual(mysqlCodes([alter('views', 'double')]), []);
+    assert.deepEqual(mysqlCodes([alter('title', 'varchar(100)'), { kind: 'createIndex', table: 'posts', index: { name: 'i', columns: ['title'], unique: false } }]), ['narrow-type', 'type-change-rewrite']);
+    assert.deepEqual(mysqlCodes([alter('views', 'tinyint')]), ['narrow-type', 'type-change-rewrite']);
+    assert.deepEqual(mysqlCodes([alter('views', 'bigint')]), ['type-change-rewrite']);
+    assert.deepEqual(mysqlCodes([alter('views', 'double')]), ['type-change-rewrite']);
+    const added = (column: Operation & { kind: 'addColumn' }): OperationFinding[] => lintOperations([column], { dialect: 'mysql', schema: EXISTING });
+    const numbered = added({ kind: 'addColumn', table: 'posts', column: { name: 'seq', type: 'int', nullable: false, autoincrement: true } });
+    assert.deepEqual(numbered.map((f) => [f.code, f.detail]), [['volatile-default', 'new column posts.seq numbers every row (AUTO_INCREMENT); writes blocked']]);
+    assert.deepEqual(added({ kind: 'addColumn', table: 'posts', column: { name: 'token', type: 'varchar(36)', nullable: true, default: '(uuid())' } }), []);
   });
 
   it('add-not-null: a default or an earlier UPDATE fills the NULLs; a nullable column or one already NOT NULL is no change', () => {
@@ -206,7 +213,7 @@ describe('column type judgments', () => {
     for (const [from, to, expected] of cases) assert.equal(narrows(t(from), t(to)), expected, `${from} -> ${to}`);
   });
 
-  it('rewrites', () => {
+  it('PostgreSQL rewrites', () => {
     const cases: [string, string, boolean][] = [
       ['varchar(10)', 'varchar(20)', false],
       ['varchar(10)', 'text', false],
@@ -220,7 +227,31 @@ describe('column type judgments', () => {
       ['timestamp(3)', 'timestamp(6)', false],
       ['timestamp', 'timestamptz', true],
     ];
-    for (const [from, to, expected] of cases) assert.equal(rewrites(t(from), t(to)), expected, `${from} -> ${to}`);
+    for (const [from, to, expected] of cases) assert.equal(pgTypeChangeRewrites(t(from), t(to)), expected, `${from} -> ${to}`);
+  });
+
+  it('MySQL copies: all type changes but a longer VARCHAR with as many length bytes and an ENUM given values at its end', () => {
+    const many = (n: number, extra = ''): string => `enum(${Array.from({ length: n }, (_, i) => `'v${i}'`).join(',')}${extra})`;
+    const cases: [string, string, boolean][] = [
+      ['varchar(10)', 'varchar(63)', false],
+      ['varchar(300)', 'VARCHAR(1000)', false],
+      // 64–255 characters may take more than 255 bytes (utf8mb4), or not (latin1).
+      ['varchar(10)', 'varchar(64)', true],
+      ['varchar(100)', 'varchar(200)', true],
+      ['varchar(255)', 'varchar(256)', true],
+      ['varchar(20)', 'varchar(10)', true],
+      ['varchar(20)', 'text', true],
+      ['char(5)', 'char(10)', true],
+      ['int', 'bigint', true],
+      ['INT(11)', 'int', false],
+      ['decimal(10,2)', 'decimal(12,2)', true],
+      ["enum('a','b')", "enum('a','b','c')", false],
+      ["enum('a','b')", "enum('a','c','b')", true],
+      ["enum('a','b','c')", "enum('a','b')", true],
+      ["enum('it''s','b')", "enum('it''s','b','c')", false],
+      [many(255), many(255, ",'x'"), true],
+    ];
+    for (const [from, to, expected] of cases) assert.equal(mysqlTypeChangeCopies(normalizeMysqlType(from), normalizeMysqlType(to)), expected, `${from} -> ${to}`);
   });
 });
 

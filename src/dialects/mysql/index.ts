@@ -3,6 +3,7 @@
  * revision is not one transaction, and the runner records each statement as it completes (the
  * compiler makes each a phase of its own). Concurrent runs are serialised with GET_LOCK.
  */
+import { mysqlRewrites } from './rewrites.js';
 import { createHash } from 'node:crypto';
 import type * as mysql from 'mysql2/promise';
 import { kindEntry } from '../../operations/kinds.js';
@@ -216,6 +217,7 @@ export const mysqlDialect: Dialect = {
   name: 'mysql',
   title: 'MySQL',
   capabilities: { transactionalDdl: false, runLock: true, enforcedTypes: true, implicitDefaults: true },
+  tableRewrites: mysqlRewrites,
   urls: mysqlUrls,
   currentSchema: { query: 'SELECT DATABASE() AS name' },
   compareOptions: {

@@ -1,4 +1,5 @@
 /** The PostgreSQL dialect, on `pg`. */
+import { postgresRewrites } from './rewrites.js';
 import type pg from 'pg';
 import { kindEntry } from '../../operations/kinds.js';
 import type { Operation } from '../../operations/operation.js';
@@ -334,7 +335,8 @@ function loadPg(): Promise<typeof pg> {
 export const postgresDialect: Dialect = {
   name: 'postgres',
   title: 'PostgreSQL',
-  capabilities: { transactionalDdl: true, runLock: true, onlineDdl: true, schemaTargets: true, enforcedTypes: true, rewriteLocks: true },
+  capabilities: { transactionalDdl: true, runLock: true, onlineDdl: true, schemaTargets: true, enforcedTypes: true },
+  tableRewrites: postgresRewrites,
   urls: postgresUrls,
   currentSchema: { query: 'SELECT current_schema() AS name' },
   compareOptions: {

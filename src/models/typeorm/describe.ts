@@ -209,9 +209,13 @@ function describeTable(metadata: TypeOrmEntityMetadata, owner: TypeOrmEntityMeta
   return out;
 }
 
-/** The PostgreSQL extensions TypeORM's driver installs when it connects (checkMetadataForExtensions). */
+/**
+ * The extensions a driver that installs them (PostgreSQL's checkMetadataForExtensions) would
+ * install for these entities; whether the database has extensions at all is the driver rules'
+ * call (`DataSourceRules.extensions`), made where the description becomes a schema.
+ */
 function extensionsOf(ds: BuiltDataSource): string[] {
-  if (ds.options.type !== 'postgres' || ds.options.installExtensions === false) return [];
+  if (ds.options.installExtensions === false) return [];
   const all = ds.entityMetadatas;
   const hasType = (test: (type: unknown) => boolean): boolean => all.some((m) => m.columns.some((c) => test(c.type)));
   const out: string[] = [];

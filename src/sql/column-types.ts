@@ -1,11 +1,12 @@
 /**
- * What a column type change does to the values already stored and to the table, judged on
- * PostgreSQL's spelling of types (`character varying(20)`, `numeric(10,2)`, `integer`) and MySQL's
- * (`varchar(20)`, `decimal(10,2)`, `int`, `tinyint`, `mediumint`, `double`).
+ * What a column type change does to the values already stored, judged on PostgreSQL's spelling
+ * of types (`character varying(20)`, `numeric(10,2)`, `integer`) and MySQL's (`varchar(20)`,
+ * `decimal(10,2)`, `int`, `tinyint`, `mediumint`, `double`). Whether it also rewrites the table is
+ * each dialect's own judgement (`Dialect.tableRewrites`), made on the same shapes.
  */
 
 /** A type sorted into the families whose values can be compared. */
-type Shape =
+export type TypeShape =
   | { family: 'string'; length: number; fixed: boolean }
   | { family: 'integer'; bits: 8 | 16 | 24 | 32 | 64 }
   | { family: 'float'; bits: 24 | 53 }
@@ -13,12 +14,12 @@ type Shape =
   | { family: 'timestamp'; zone: boolean; precision: number }
   | { family: 'other'; name: string };
 
-const UNBOUNDED = Number.POSITIVE_INFINITY;
+export const UNBOUNDED = Number.POSITIVE_INFINITY;
 /** Digits an integer of each width needs (sign excluded) and always fits in. */
 const INTEGER_DIGITS = { 8: 3, 16: 5, 24: 7, 32: 10, 64: 19 } as const;
 const INTEGER_SAFE_DIGITS = { 8: 2, 16: 4, 24: 6, 32: 9, 64: 18 } as const;
 
-function shape(type: string): Shape {
+export function shape(type: string): TypeShape {
   const t = type.trim().toLowerCase();
   let m: RegExpExecArray | null;
   if (t === 'text' || t === 'character varying' || t === 'varchar') return { family: 'string', length: UNBOUNDED, fixed: false };
@@ -39,7 +40,7 @@ function shape(type: string): Shape {
 }
 
 /** Characters the text of any value of a numeric type may need (digits, sign, point). */
-function textWidth(s: Shape): number {
+function textWidth(s: TypeShape): number {
   if (s.family === 'integer') return INTEGER_DIGITS[s.bits] + 1;
   if (s.family === 'numeric') return s.precision + 2;
   return UNBOUNDED;
@@ -80,20 +81,4 @@ export function narrows(from: string, to: string): boolean | undefined {
     case 'other':
       return a.family === 'string' ? true : undefined;
   }
-}
-
-/**
- * Whether PostgreSQL rewrites the table (and rebuilds its indexes) for `ALTER COLUMN … TYPE`:
- * all changes but those it makes in the catalog alone — a varchar made longer or unbounded, a
- * text made varchar, a numeric's precision raised at the same scale or lifted, a timestamp's
- * precision raised.
- */
-export function rewrites(from: string, to: string): boolean {
-  if (from === to) return false;
-  const a = shape(from);
-  const b = shape(to);
-  if (a.family === 'string' && b.family === 'string') return a.fixed || b.fixed || b.length < a.length;
-  if (a.family === 'numeric' && b.family === 'numeric') return !(b.precision === UNBOUNDED || (b.scale === a.scale && b.precision >= a.precision));
-  if (a.family === 'timestamp' && b.family === 'timestamp') return a.zone !== b.zone || b.precision < a.precision;
-  return true;
 }
