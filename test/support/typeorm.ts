@@ -47,7 +47,8 @@ export function compileFixtures(fixtures: string, outDir: string): string[] {
 
 /**
  * Runs TypeORM's `synchronize` with the compiled entities and these DataSource options
- * (`{ type: 'better-sqlite3', database }` or `{ type: 'postgres', url }`); returns its output.
+ * (`{ type: 'better-sqlite3', database }`, `{ type: 'postgres', url }` or `{ type: 'mysql', url }`);
+ * returns its output.
  * `setup.namingStrategy` names a class (`{ module: 'typeorm-naming-strategies', name:
  * 'SnakeNamingStrategy' }`) whose instance becomes the DataSource's `namingStrategy`.
  */

@@ -1,0 +1,405 @@
+/**
+ * TypeORM compatibility, end to end, one body on SQLite, PostgreSQL and MySQL/MariaDB: migrator
+ * reads TypeORM entities as TypeORM `synchronize` builds them.
+ *
+ * Each dialect has its own entity fixtures (test/fixtures/typeorm, typeorm-pg, typeorm-mysql), as
+ * what TypeORM supports differs by dialect. They are compiled with the TypeScript compiler (legacy
+ * decorators + decorator metadata, CommonJS) and handed to a real TypeORM DataSource with
+ * `synchronize: true` in a child process, on an empty database. Then:
+ *
+ *  1. a migrator project whose models are the very same .ts files, pointed at TypeORM's database,
+ *     must see no difference (`check` exits 0, `makemigrations` writes nothing); so must a project
+ *     whose models are a TypeORM DataSource file over those entities (`models: { typeorm }`);
+ *  2. a migrator project on a second, empty database builds the schema itself (`makemigrations`,
+ *     `migrate`, `check`), and the two catalogs must match, table by table, in everything the
+ *     dialect's catalog says:
+ *     - SQLite: the columns (PRAGMA table_info), AUTOINCREMENT, the foreign keys, the indexes with
+ *       their WHERE, the unique constraints, the CHECK expressions and every constraint name of the
+ *       CREATE TABLE statement;
+ *     - PostgreSQL: the columns (format_type, NOT NULL, default, identity, comment) and their order,
+ *       the table comment, the constraints (name, type, pg_get_constraintdef) and the indexes
+ *       (pg_indexes); and, for the database as a whole, the enum types and the extensions;
+ *     - MySQL/MariaDB: the table comment, the columns (COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT,
+ *       EXTRA, COLUMN_COMMENT, in order), the indexes (name, uniqueness, kind, key parts), the
+ *       foreign keys (name, columns, referenced table and columns, rules) and the checks.
+ *
+ * One difference is expected, on MySQL/MariaDB, and asserted as such: TypeORM gives an
+ * @UpdateDateColumn `ON UPDATE CURRENT_TIMESTAMP(6)` (EXTRA), which migrator's neutral schema has
+ * no place for; it is neither compared by `check` nor built by migrator.
+ *
+ * The fixtures stay clear of what TypeORM itself gets wrong, or does in a way migrator cannot express:
+ *  - on PostgreSQL, numeric with a scale but no precision, fractional numeric defaults, expression
+ *    defaults, quotes in string defaults, names over 63 bytes, foreign keys to an enum key without
+ *    enumName;
+ *  - on MySQL/MariaDB, `@Check` (TypeORM's mysql query runner never creates checks; migrator would),
+ *    spatial indexes and a fulltext index's `parser`, `unsigned`, `zerofill`, `width`, `charset` and
+ *    `collation` (the static reader refuses them), string defaults with quotes or backslashes
+ *    (TypeORM writes them unescaped), and `type: 'mariadb'` against MariaDB 10.7 or later, where
+ *    TypeORM makes uuid columns of MariaDB's own `uuid` type rather than varchar(36).
+ *
+ * PostgreSQL and MySQL/MariaDB: two databases each (test/support/pg.ts, mysql.ts), dropped at the
+ * end; an unreachable server fails the file, never skips it. Needs the CLI built
+ * (`npx tsc -p tsconfig.json`) and the dev dependencies typeorm, reflect-metadata, better-sqlite3,
+ * pg and mysql2.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { readMysqlCatalog, mysqlCatalogText } from '../support/mysql-catalog.ts';
+import { createMysqlTestDatabase, type TestMysqlDatabase } from '../support/mysql.ts';
+import { differences, pgCatalogText, readPgCatalog } from '../support/pg-catalog.ts';
+import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
+import { readSqliteShapes, sqliteMaster } from '../support/sqlite-catalog.ts';
+import { dataSourceConfig } from '../support/typeorm-datasource.ts';
+import { compileFixtures, fixtureFiles, synchronizeWithTypeOrm } from '../support/typeorm.ts';
+import { type Backend, mysql, postgres, sqlite } from './graph-helpers.ts';
+import { explain, projects, ROOT, type TempProject } from './helpers.ts';
+
+const newProject = projects();
+
+/** What is compared of a table: lists of items by label (its columns, its indexes, …), each list compared as one. */
+type Facets = Record<string, unknown[]>;
+
+/** A database's schema as this file compares it. */
+interface Catalog {
+  /** Per table, its facets: the columns, keys, indexes, … as the dialect's catalog gives them. */
+  tables: Map<string, Facets>;
+  /** What the database holds besides tables (PostgreSQL's enum types and extensions), by kind. */
+  objects: Record<string, { name: string }[]>;
+  /** What the reader left out of the facets, if the dialect has such a thing (see `Dialect.leftOut`). */
+  leftOut: string[];
+  /** The whole catalog as text, for assertion messages. */
+  text: string;
+}
+
+/** One database of the file: TypeORM's, or the empty one migrator builds the schema on. */
+interface TestDb {
+  /** Its URL, for a migrator config. */
+  url: string;
+  /** The connection options of a TypeORM DataSource on it. */
+  connection: Record<string, string>;
+  /** Its version table's rows, sorted. */
+  versions(): Promise<string[]>;
+  catalog(): Promise<Catalog>;
+  drop(): Promise<void>;
+}
+
+/** A dialect under test: its fixtures, what TypeORM builds from them, and its databases. */
+interface Dialect {
+  name: Backend['name'];
+  /** The fixture folder under test/fixtures. */
+  fixtures: string;
+  /**
+   * What TypeORM synchronize builds from the fixtures: the tables, junction tables included, and
+   * the names of the other objects of the database by kind (as in `Catalog.objects`).
+   */
+  builds: { tables: string[] } & Record<string, string[]>;
+  /**
+   * What TypeORM builds that migrator's schema has no place for, and the catalog reader leaves
+   * out of the facets: which are on TypeORM's database (migrator's must have none), and a title
+   * saying what it is.
+   */
+  leftOut?: { title: string; typeorm: string[] };
+  /** A new empty database, dropped by `drop`. */
+  database(role: 'typeorm' | 'fresh'): Promise<TestDb>;
+}
+
+const byName = <T extends { name: string }>(xs: T[]): T[] => [...xs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+function sqliteCatalog(file: string): Catalog {
+  const tables = new Map<string, Facets>();
+  for (const [name, s] of readSqliteShapes(file)) {
+    tables.set(name, {
+      'columns (PRAGMA table_info: name, type, notnull, dflt_value, pk)': s.columns,
+      AUTOINCREMENT: [s.autoincrement],
+      'foreign keys (PRAGMA foreign_key_list)': s.foreignKeys,
+      'indexes (names, columns, uniqueness, WHERE)': s.indexes,
+      'unique constraints (by columns)': s.uniques,
+      'CHECK expressions': s.checks,
+      'CONSTRAINT names in the CREATE TABLE statement': s.constraintNames,
+    });
+  }
+  return { tables, objects: {}, leftOut: [], text: sqliteMaster(file) };
+}
+
+async function pgCatalog(db: TestDatabase): Promise<Catalog> {
+  const c = await readPgCatalog(db);
+  const tables = new Map<string, Facets>();
+  for (const [name, t] of c.tables) {
+    tables.set(name, {
+      'columns (name, format_type, attnotnull, default, identity, comment)': byName(t.columns),
+      'column order': t.columns.map((col) => col.name),
+      'table comment': [t.comment],
+      'constraints (conname, contype, pg_get_constraintdef)': t.constraints,
+      'indexes (pg_indexes.indexname, indexdef)': t.indexes,
+    });
+  }
+  return { tables, objects: { 'enum types': c.enums, extensions: c.extensions.map((name) => ({ name })) }, leftOut: [], text: pgCatalogText(c) };
+}
+
+/** What TypeORM gives an @UpdateDateColumn on MySQL in EXTRA. */
+const ON_UPDATE = /^on update current_timestamp\(6\)$/i;
+
+/** The catalog with ON UPDATE CURRENT_TIMESTAMP(6) taken out of the columns' EXTRA; `leftOut` names the columns (`table.column`) that had it. */
+async function mysqlCatalog(db: TestMysqlDatabase): Promise<Catalog> {
+  const c = await readMysqlCatalog(db);
+  const tables = new Map<string, Facets>();
+  const leftOut: string[] = [];
+  for (const [name, t] of c.tables) {
+    const columns = t.columns.map((col) => {
+      if (!ON_UPDATE.test(col.extra)) return col;
+      leftOut.push(`${name}.${col.name}`);
+      return { ...col, extra: '' };
+    });
+    tables.set(name, {
+      'columns (name, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT), in order': columns,
+      'table comment': [t.comment],
+      'indexes (name, uniqueness, kind, key parts)': byName(t.indexes),
+      'foreign keys (name, columns, referenced table and columns, rules)': byName(t.foreignKeys),
+      'checks (name, level, clause)': byName(t.checks),
+    });
+  }
+  return { tables, objects: {}, leftOut: leftOut.sort(), text: mysqlCatalogText(c) };
+}
+
+const DIALECTS: Dialect[] = [
+  {
+    name: 'sqlite',
+    fixtures: 'typeorm',
+    builds: {
+      tables: [
+        'catalog_product',
+        'catalog_product_categories_product_category',
+        'customer',
+        'customer_favorite_product',
+        'customer_profile',
+        'http_request_log',
+        'order',
+        'order_item',
+        'product_category',
+      ],
+    },
+    async database(role) {
+      // The app.db of a folder of its own, where graph-helpers' sqlite backend reads it.
+      const dir = newProject(`migrator-typeorm-sqlite-${role}-`).dir;
+      const file = path.join(dir, 'app.db');
+      return {
+        url: `sqlite:${file}`,
+        connection: { type: 'better-sqlite3', database: file },
+        versions: () => sqlite.rows(dir),
+        catalog: async () => sqliteCatalog(file),
+        drop: async () => {},
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    fixtures: 'typeorm-pg',
+    builds: {
+      tables: [
+        'catalog_product',
+        'catalog_product_categories_product_category',
+        'customer',
+        'customer_favorite_product',
+        'customer_profile',
+        'http_request_log',
+        'order',
+        'order_item',
+        'product_category',
+        'shipment',
+      ],
+      'enum types': ['customer_tier_enum', 'order_priority_enum', 'order_status_enum'],
+      extensions: ['citext', 'uuid-ossp'],
+    },
+    async database(role) {
+      const db = await createTestDatabase(role === 'typeorm' ? 'migrator_typeorm_pg' : 'migrator_typeorm_pg_fresh');
+      const backend = postgres(() => db);
+      return {
+        url: db.url,
+        connection: { type: 'postgres', url: db.url },
+        versions: () => backend.rows(''),
+        catalog: () => pgCatalog(db),
+        drop: () => db.drop(),
+      };
+    },
+  },
+  {
+    name: 'mysql',
+    fixtures: 'typeorm-mysql',
+    builds: {
+      tables: ['category', 'comment', 'order', 'order_item', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'tag', 'user_favorite_products', 'users'],
+    },
+    leftOut: {
+      title: 'only the update-date columns differ in EXTRA: TypeORM adds ON UPDATE CURRENT_TIMESTAMP(6), migrator does not',
+      typeorm: ['category.updatedAt', 'post.updatedAt', 'users.updatedAt'],
+    },
+    async database(role) {
+      const db = await createMysqlTestDatabase(role === 'typeorm' ? 'migrator_typeorm_mysql' : 'migrator_typeorm_mysql_fresh');
+      const backend = mysql(() => db);
+      return {
+        url: db.url,
+        connection: { type: 'mysql', url: db.url },
+        versions: () => backend.rows(''),
+        catalog: () => mysqlCatalog(db),
+        drop: () => db.drop(),
+      };
+    },
+  },
+];
+
+/** A migrator project on `url` whose models are copies of the fixture files. */
+function entityProject(fixtures: string, url: string): TempProject {
+  const p = newProject('migrator-typeorm-project-');
+  for (const file of fixtureFiles(fixtures)) p.write(path.join('entities', file), fs.readFileSync(path.join(fixtures, file), 'utf8'));
+  p.writeConfig({ database: url });
+  return p;
+}
+
+/** A migrator project on `db` whose models are a TypeORM DataSource (on `db` too) over copies of the fixture files. */
+function dataSourceProject(fixtures: string, db: TestDb): TempProject {
+  const p = entityProject(fixtures, db.url);
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), p.path('node_modules'), 'dir');
+  const entities = fixtureFiles(fixtures).map((f) => `./entities/${f.replace(/\.ts$/, '')}`);
+  const connection = Object.entries(db.connection).map(([key, value]) => `${key}: ${JSON.stringify(value)}, `);
+  p.write(
+    'data-source.ts',
+    `import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+${entities.map((e, i) => `import * as m${i} from '${e}';`).join('\n')}
+
+const entities = [${entities.map((_e, i) => `m${i}`).join(', ')}].flatMap((m) => Object.values(m)).filter((x) => typeof x === 'function');
+
+export const AppDataSource = new DataSource({ ${connection.join('')}entities });
+`,
+  );
+  p.write('tsconfig.json', JSON.stringify({ compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, strict: false } }));
+  p.write('migrator.config.ts', dataSourceConfig(db.url, 'data-source.ts'));
+  return p;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (xs: string[]): string => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : xs.join(''));
+
+/** The names of what a catalog holds, by kind: the form of `Dialect.builds`. */
+const inventory = (c: Catalog): Record<string, string[]> => ({
+  tables: [...c.tables.keys()].sort(),
+  ...Object.fromEntries(Object.entries(c.objects).map(([kind, xs]) => [kind, xs.map((x) => x.name)])),
+});
+
+for (const dialect of DIALECTS) {
+  describe(`TypeORM compatibility on ${dialect.name}: migrator reads TypeORM entities as TypeORM synchronize builds them`, () => {
+    const fixtures = path.join(ROOT, 'test', 'fixtures', dialect.fixtures);
+    const databases: TestDb[] = [];
+    let onTypeOrm: TempProject;
+    let dataSourceOnTypeOrm: TempProject;
+    let fresh: TempProject;
+    let freshDb: TestDb;
+    let typeorm: Catalog;
+    let built: Catalog | undefined;
+
+    before(async () => {
+      const typeormDb = await dialect.database('typeorm');
+      databases.push(typeormDb);
+      freshDb = await dialect.database('fresh');
+      databases.push(freshDb);
+
+      const app = newProject(`migrator-typeorm-${dialect.name}-app-`);
+      const modules = compileFixtures(fixtures, app.dir);
+      // The compiled entities require typeorm, its drivers and reflect-metadata from this repository.
+      fs.symlinkSync(path.join(ROOT, 'node_modules'), app.path('node_modules'), 'dir');
+      synchronizeWithTypeOrm(app.dir, modules, typeormDb.connection);
+      typeorm = await typeormDb.catalog();
+
+      onTypeOrm = entityProject(fixtures, typeormDb.url);
+      dataSourceOnTypeOrm = dataSourceProject(fixtures, typeormDb);
+      fresh = entityProject(fixtures, freshDb.url);
+    });
+
+    after(async () => {
+      for (const db of databases) await db.drop();
+    });
+
+    test('TypeORM synchronize builds every fixture table, junction tables included', () => {
+      assert.deepEqual(inventory(typeorm), dialect.builds, typeorm.text);
+    });
+
+    test('check against the database TypeORM built: exit 0, no changes', () => {
+      const r = onTypeOrm.ok(['check']);
+      assert.match(r.stdout, /No changes detected/, explain(r, 'to find no change'));
+      assert.doesNotMatch(r.stdout, /differ/, explain(r, 'to find no difference'));
+    });
+
+    test('makemigrations against the database TypeORM built: No changes detected, nothing written', () => {
+      const r = onTypeOrm.ok(['makemigrations']);
+      assert.match(r.stdout, /No changes detected/, explain(r, 'to find no change'));
+      const written = onTypeOrm.versionFiles().filter((f) => f.endsWith('.ts'));
+      assert.deepEqual(written, [], `makemigrations wrote ${written.join(', ')}`);
+    });
+
+    test('models: { typeorm } (a DataSource over the same entities) against the database TypeORM built: exit 0, no changes', () => {
+      const r = dataSourceOnTypeOrm.ok(['check']);
+      assert.match(r.stdout, /No changes detected/, explain(r, 'to find no change'));
+    });
+
+    test('fresh database: makemigrations writes one revision, migrate applies it', async () => {
+      const gen = fresh.ok(['makemigrations', '-m', 'initial schema', '--rev-id', 'a1b2c3d4e5f6']);
+      assert.match(gen.stdout, /Generated /, explain(gen, 'to write a revision'));
+      const up = fresh.ok(['migrate']);
+      assert.match(up.stdout, /Applied\s+a1b2c3d4e5f6/, explain(up, 'to apply the revision'));
+      assert.match(up.stdout, /Database is now at a1b2c3d4e5f6/, explain(up, 'to say where the database is'));
+      assert.deepEqual(await freshDb.versions(), ['a1b2c3d4e5f6']);
+      built = await freshDb.catalog();
+    });
+
+    test('fresh database: check is clean after migrate', () => {
+      assert.ok(built, 'the fresh database was not built');
+      const chk = fresh.ok(['check']);
+      assert.match(chk.stdout, /No changes detected/, explain(chk, 'to find no change'));
+    });
+
+    test('fresh database: makemigrations again says No changes detected', () => {
+      assert.ok(built, 'the fresh database was not built');
+      const again = fresh.ok(['makemigrations']);
+      assert.match(again.stdout, /No changes detected/, explain(again, 'to find no change'));
+      const files = fresh.versionFiles().filter((f) => f.endsWith('.ts'));
+      assert.equal(files.length, 1, files.join(', '));
+      assert.match(files[0], /^\d{8}_\d{6}_a1b2c3d4e5f6_initial_schema\.ts$/);
+    });
+
+    const leftOut = dialect.leftOut;
+    if (leftOut) {
+      test(leftOut.title, () => {
+        assert.ok(built, 'the fresh database was not built');
+        assert.deepEqual(typeorm.leftOut, leftOut.typeorm, typeorm.text);
+        assert.deepEqual(built.leftOut, [], built.text);
+      });
+    }
+
+    test(`the schema migrator built has the same ${listed(Object.keys(dialect.builds))} as the one TypeORM built`, () => {
+      assert.ok(built, 'the fresh database was not built');
+      const expected = [...typeorm.tables.keys()].sort();
+      const actual = [...built.tables.keys()].sort();
+      assert.deepEqual(actual, expected, `tables differ\n${differences('tables', expected, actual)}\n--- TypeORM\n${typeorm.text}\n--- migrator\n${built.text}`);
+      for (const [kind, items] of Object.entries(typeorm.objects)) {
+        const got: Catalog['objects'][string] = built.objects[kind] ?? [];
+        assert.deepEqual(got, items, `${kind} differ\n${differences(kind, items, got)}`);
+      }
+    });
+
+    test('the schema migrator built equals the one TypeORM built, table by table', async (t) => {
+      assert.ok(built, 'the fresh database was not built');
+      for (const [name, expected] of [...typeorm.tables].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        await t.test(name, async (tt) => {
+          const actual = built!.tables.get(name);
+          assert.ok(actual, `migrator built no table "${name}"`);
+          for (const [facet, items] of Object.entries(expected)) {
+            await tt.test(facet, () => {
+              assert.deepEqual(actual[facet], items, `table ${name}: ${facet} differ\n${differences(facet, items, actual[facet])}`);
+            });
+          }
+        });
+      }
+    });
+  });
+}
