@@ -279,6 +279,15 @@ export class UnsupportedOperationError extends Error {
   }
 }
 
+/**
+ * Refuses a column's ON UPDATE clause (MySQL's) on a dialect that has none, naming the column:
+ * `onUpdate` is the column's, or a change's (null: removing one).
+ */
+export function refuseOnUpdate(dialect: string, title: string, column: string, onUpdate: string | null | undefined): void {
+  if (onUpdate === undefined) return;
+  throw new UnsupportedOperationError(dialect, `give column ${column} ON UPDATE ${onUpdate ?? '(none)'}: ${title} columns have no ON UPDATE clause (a trigger does that)`);
+}
+
 /** An identifier in double quotes, with embedded quotes doubled (SQL standard; SQLite, PostgreSQL). */
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

@@ -262,6 +262,11 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
       changes.comment = c.comment ?? null;
       existing.comment = was.comment ?? null;
     }
+    // Compared only where the target states one (see Column.onUpdate).
+    if (c.onUpdate !== undefined && o.default(was.onUpdate, was) !== o.default(c.onUpdate, c)) {
+      changes.onUpdate = c.onUpdate;
+      existing.onUpdate = was.onUpdate ?? null;
+    }
     if (Object.keys(changes).length) ops.push({ kind: 'alterColumn', table, column: c.name, changes, existing });
   }
 

@@ -126,6 +126,10 @@ function alterColumn(op: OperationOf<'alterColumn'>, schema: Schema): void {
     if (op.changes.comment === null) delete c.comment;
     else c.comment = op.changes.comment;
   }
+  if (op.changes.onUpdate !== undefined) {
+    if (op.changes.onUpdate === null) delete c.onUpdate;
+    else c.onUpdate = op.changes.onUpdate;
+  }
   if (op.changes.autoincrement !== undefined) {
     if (op.changes.autoincrement) c.autoincrement = true;
     else delete c.autoincrement;

@@ -29,6 +29,8 @@ export interface ColumnChanges {
   /** A PostgreSQL identity column, or (null) not one. */
   identity?: 'always' | 'by default' | null;
   comment?: string | null;
+  /** MySQL's ON UPDATE expression, or (null) none. */
+  onUpdate?: string | null;
 }
 
 export type Operation = (
@@ -197,6 +199,7 @@ function columnChanges(changes: ColumnChanges, existing: ColumnChanges | undefin
   if (changes.autoincrement !== undefined) parts.push(changes.autoincrement ? 'autoincrement' : 'no autoincrement');
   if ('identity' in changes) parts.push(`identity ${was('identity', (i) => i ?? 'none')}${changes.identity ?? 'none'}`);
   if ('comment' in changes) parts.push(`comment ${was('comment', shownComment)}${shownComment(changes.comment)}`);
+  if ('onUpdate' in changes) parts.push(`on update ${was('onUpdate', shownDefault)}${shownDefault(changes.onUpdate)}`);
   return parts;
 }
 

@@ -85,6 +85,7 @@ function columnLiteral(c: Column): Literal {
     autoincrement: c.autoincrement || undefined,
     identity: c.identity,
     comment: c.comment,
+    onUpdate: c.onUpdate,
   };
 }
 
@@ -154,6 +155,7 @@ function renderAlterColumn(op: OperationOf<'alterColumn'>, indent: string): stri
         autoincrement: op.changes.autoincrement,
         identity: op.changes.identity,
         comment: op.changes.comment,
+        onUpdate: op.changes.onUpdate,
       },
     ],
     indent,

@@ -18,6 +18,12 @@ export interface Column {
   identity?: 'always' | 'by default';
   comment?: string;
   /**
+   * What the database stores in the column whenever its row is updated (MySQL's `ON UPDATE
+   * CURRENT_TIMESTAMP`); dialects without it refuse it. A model that says nothing keeps what the
+   * database has: only a model that states one is compared.
+   */
+  onUpdate?: string;
+  /**
    * Names the column may have had in the database before a rename, from a hint in the model
    * source (`@renamedFrom`). Read only by rename detection; never compared.
    */

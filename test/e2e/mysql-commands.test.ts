@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import { createMysqlTestDatabase, MYSQL_ADMIN_URL, type TestMysqlDatabase } from '../support/mysql.ts';
+import { createTestDatabase } from '../support/pg.ts';
 import { mysqlCatalogText, readMysqlCatalog } from '../support/mysql-catalog.ts';
 import { assertUserError, explain, generatedFile, projects, sqlRevision, undated, type RunResult, type TempProject } from './helpers.ts';
 import { A as SA, B as SB, C as SC, chain, D as SD, E as SE, S } from './squash-chain.ts';
@@ -398,6 +399,73 @@ describe('makemigrations over rows: an enum value dropped, a column narrowed', (
     assert.equal(await stateOf(db), before);
     const source = p.read(generatedFile(ok('makemigrations', '-m', 'tiers', '--accept-data-loss')));
     assert.match(source, /\/\/ migrator: 2 values of customer\.tier are not among the values of enum\('bronze','gold'\); this fails at migrate unless they are changed first\n {2}await op\.alterColumn\('customer', 'tier'/);
+  });
+});
+
+describe("a column's ON UPDATE (TypeORM's onUpdate and @UpdateDateColumn)", () => {
+  const extraOf = async (db: TestMysqlDatabase, table: string): Promise<Record<string, string>> =>
+    Object.fromEntries(
+      (await db.query<{ name: string; extra: string }>(`SELECT COLUMN_NAME AS name, EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' ORDER BY ORDINAL_POSITION`)).map((r) => [r.name, r.extra]),
+    );
+  const NOTE = (onUpdate: string): string => `import { Column, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'migrator/decorators';
+
+@Entity()
+export class Note {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'timestamp', default: () => 'CURRENT_TIMESTAMP'${onUpdate} })
+  touchedAt!: Date;
+
+  @UpdateDateColumn()
+  updatedAt!: Date;
+}
+`;
+
+  it('is built as the models say, added to a column that lacks it and taken back by the downgrade; a model that says nothing keeps what the database has', async () => {
+    const db = await database();
+    const { p, ok } = initProject(db.url);
+    p.write('src/entities/note.ts', NOTE(''));
+    const first = p.read(generatedFile(ok('makemigrations', '-m', 'notes', '--rev-id', A)));
+    assert.match(first, /name: 'updatedAt',\s+type: 'datetime\(6\)',\s+nullable: false,\s+default: 'CURRENT_TIMESTAMP\(6\)',\s+onUpdate: 'CURRENT_TIMESTAMP\(6\)',?\s+\}/);
+    ok('migrate');
+    assert.deepEqual((await extraOf(db, 'note')), { id: 'auto_increment', touchedAt: '', updatedAt: 'on update current_timestamp(6)' });
+
+    // The model gains an ON UPDATE: one change, and back again on downgrade.
+    p.write('src/entities/note.ts', NOTE(", onUpdate: 'CURRENT_TIMESTAMP'"));
+    const made = ok('makemigrations', '-m', 'touch on update', '--rev-id', B);
+    assert.match(made.stdout, /^ {2}- alter column note\.touchedAt: on update none → CURRENT_TIMESTAMP$/m, explain(made, 'to list the change'));
+    const second = p.read(generatedFile(made));
+    assert.match(second, /upgrade[\s\S]*op\.alterColumn\('note', 'touchedAt', \{ onUpdate: 'CURRENT_TIMESTAMP' \}\)[\s\S]*downgrade[\s\S]*op\.alterColumn\('note', 'touchedAt', \{ onUpdate: null \}\)/);
+    ok('migrate');
+    assert.equal((await extraOf(db, 'note')).touchedAt, 'on update current_timestamp()');
+    assert.equal(ok('check').status, 0);
+    ok('downgrade', '-1');
+    assert.equal((await extraOf(db, 'note')).touchedAt, '');
+    ok('migrate');
+
+    // A model that says nothing leaves the database's ON UPDATE alone, and a type change keeps it.
+    p.write('src/entities/note.ts', NOTE('').replace("type: 'timestamp'", "type: 'datetime'"));
+    const kept = ok('makemigrations', '-m', 'datetime', '--rev-id', C);
+    assert.match(kept.stdout, /^ {2}- alter column note\.touchedAt: type timestamp → datetime$/m, explain(kept, 'to change the type alone'));
+    ok('migrate');
+    assert.equal((await extraOf(db, 'note')).touchedAt, 'on update current_timestamp()');
+    assert.match(ok('makemigrations').stdout, /No changes detected/);
+  });
+
+  it('PostgreSQL refuses a revision that gives a column an ON UPDATE, naming the column; nothing is applied', async () => {
+    const p = newProject('migrator-onupdate-pg-');
+    const pg = await createTestDatabase('migrator_onupdate');
+    try {
+      p.writeConfig({ database: pg.url });
+      const columns = "[{ name: 'id', type: 'integer', nullable: false }, { name: 'touched', type: 'timestamp', nullable: true, onUpdate: 'CURRENT_TIMESTAMP' }]";
+      p.write('versions/a1_notes.ts', opRevision('a1', null, 'notes', [`createTable('note', { columns: ${columns} })`], ["dropTable('note')"]));
+      const line = assertUserError(p.run(['migrate']));
+      assert.match(line, /postgres cannot give column touched ON UPDATE CURRENT_TIMESTAMP: PostgreSQL columns have no ON UPDATE clause \(a trigger does that\)/);
+      assert.deepEqual(await pg.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = 'note'"), []);
+    } finally {
+      await pg.drop();
+    }
   });
 });
 

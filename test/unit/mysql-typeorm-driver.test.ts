@@ -160,7 +160,7 @@ const column = (t: Table, name: string) => {
 };
 
 describe('TypeORM mysql driver: entities read for MySQL', () => {
-  it('special columns: datetime(6) with CURRENT_TIMESTAMP(6) unless a precision or default is given; the delete date nullable', () => {
+  it('special columns: datetime(6) with CURRENT_TIMESTAMP(6) unless a precision or default is given, the update date ON UPDATE CURRENT_TIMESTAMP(6); the delete date nullable', () => {
     const s = read({
       'a.ts': `import { CreateDateColumn, DeleteDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 @Entity()
@@ -177,10 +177,35 @@ export class A {
     const a = table(s, 'a');
     assert.deepEqual(column(a, 'id'), { name: 'id', type: 'int', nullable: false, autoincrement: true });
     assert.deepEqual(column(a, 'createdAt'), { name: 'createdAt', type: 'datetime(6)', nullable: false, default: 'CURRENT_TIMESTAMP(6)' });
-    assert.deepEqual(column(a, 'updatedAt'), { name: 'updatedAt', type: 'datetime(6)', nullable: false, default: 'CURRENT_TIMESTAMP(6)' });
+    assert.deepEqual(column(a, 'updatedAt'), { name: 'updatedAt', type: 'datetime(6)', nullable: false, default: 'CURRENT_TIMESTAMP(6)', onUpdate: 'CURRENT_TIMESTAMP(6)' });
     assert.deepEqual(column(a, 'deletedAt'), { name: 'deletedAt', type: 'datetime(6)', nullable: true });
     assert.deepEqual(column(a, 'seenAt'), { name: 'seenAt', type: 'timestamp(3)', nullable: false, default: 'CURRENT_TIMESTAMP(3)' });
     assert.deepEqual(column(a, 'version'), { name: 'version', type: 'int', nullable: false });
+  });
+
+  it('the onUpdate option is the column\'s ON UPDATE, and an update date\'s own; other dialects refuse it, naming where it is written', () => {
+    const source = `import { Column, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+@Entity()
+export class B {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'timestamp', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' }) touchedAt!: Date;
+  @UpdateDateColumn({ onUpdate: 'CURRENT_TIMESTAMP(6)' }) updatedAt!: Date;
+}
+`;
+    const b = table(read({ 'b.ts': source }), 'b');
+    assert.equal(column(b, 'touchedAt').onUpdate, 'CURRENT_TIMESTAMP(3)');
+    assert.equal(column(b, 'updatedAt').onUpdate, 'CURRENT_TIMESTAMP(6)');
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'migrator-pg-entities-'));
+    roots.push(root);
+    fs.writeFileSync(path.join(root, 'b.ts'), source);
+    assert.throws(
+      () => readEntityFiles([path.join(root, 'b.ts')], 'postgres', {}),
+      (e: Error) => e.message === `${path.join(root, 'b.ts')}:5: onUpdate of B.touchedAt is MySQL's ON UPDATE clause, which TypeORM leaves out on PostgreSQL; remove it`,
+    );
+    // An update date on PostgreSQL has none: TypeORM's postgres driver writes no ON UPDATE.
+    fs.writeFileSync(path.join(root, 'c.ts'), source.replace("@Column({ type: 'timestamp', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' }) touchedAt!: Date;\n", '').replace('({ onUpdate: \'CURRENT_TIMESTAMP(6)\' })', '()'));
+    const c = readEntityFiles([path.join(root, 'c.ts')], 'postgres', {}).tables.find((t) => t.name === 'b')!;
+    assert.equal(column(c, 'updatedAt').onUpdate, undefined);
   });
 
   it('uuid keys: varchar(36) without a default, and so are the join and junction columns that refer to them', () => {

@@ -17,14 +17,14 @@ const { columnList, constraintSql, indexKeySql, STANDARD_SQL } = standardSql(q);
 
 const comment = (text: string | null | undefined): string => (text ? ` COMMENT ${quoteMysqlLiteral(text)}` : '');
 
-/** A column's definition; `extras` are what the database keeps of it beyond the neutral model (collation, ON UPDATE). */
+/** A column's definition; `extras` are what the database keeps of it beyond the neutral model (its collation). */
 export function columnSql(c: Column, table?: Table): string {
   const extras = table ? columnExtrasOf(table, c.name) : undefined;
   let sql = `${q(c.name)} ${c.type}`;
   if (extras?.collation) sql += ` COLLATE ${extras.collation}`;
   sql += c.nullable ? ' NULL' : ' NOT NULL';
   if (c.default !== undefined && !c.autoincrement) sql += ` DEFAULT ${c.default}`;
-  if (extras?.onUpdate) sql += ` ON UPDATE ${extras.onUpdate}`;
+  if (c.onUpdate !== undefined) sql += ` ON UPDATE ${c.onUpdate}`;
   if (c.autoincrement) sql += ' AUTO_INCREMENT';
   if (c.identity) throw new UnsupportedOperationError('mysql', `make column ${c.name} an identity column (MySQL has AUTO_INCREMENT: autoincrement: true)`);
   return sql + comment(c.comment);
@@ -89,6 +89,10 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   if (ch.comment !== undefined) {
     if (ch.comment === null) delete next.comment;
     else next.comment = ch.comment;
+  }
+  if (ch.onUpdate !== undefined) {
+    if (ch.onUpdate === null) delete next.onUpdate;
+    else next.onUpdate = ch.onUpdate;
   }
   const out: string[] = [];
   const fill = next.default;

@@ -126,6 +126,7 @@ export async function introspectMysql(conn: Queryable, flavor: Flavor, exclude: 
     const table = byName.get(row.tableName);
     if (!table) continue;
     const def = defaultOf(row, flavor);
+    const onUpdate = onUpdateOf(row.extra);
     table.columns.push({
       name: row.name,
       type: row.type,
@@ -133,11 +134,9 @@ export async function introspectMysql(conn: Queryable, flavor: Flavor, exclude: 
       ...(def !== undefined ? { default: def } : {}),
       ...(/auto_increment/i.test(row.extra) ? { autoincrement: true } : {}),
       ...(row.comment ? { comment: row.comment } : {}),
+      ...(onUpdate ? { onUpdate } : {}),
     });
-    const extras = (table.native as MysqlTable).columns;
-    const onUpdate = onUpdateOf(row.extra);
-    if (row.collation && row.collation !== collations.get(row.tableName)) extras[row.name] = { collation: row.collation };
-    if (onUpdate) extras[row.name] = { ...extras[row.name], onUpdate };
+    if (row.collation && row.collation !== collations.get(row.tableName)) (table.native as MysqlTable).columns[row.name] = { collation: row.collation };
   }
   // Foreign keys first: MySQL makes an index of a foreign key's name for it when none serves.
   for (const row of fks) {

@@ -1,14 +1,12 @@
 /**
  * What the MySQL introspector keeps of a table beyond the neutral model (`Table.native`): each
- * column's collation where it is not the table's default, and its ON UPDATE clause. Never
- * compared; a MODIFY COLUMN restates them, so that changing a column's type or nullability keeps
- * its collation and its ON UPDATE CURRENT_TIMESTAMP.
+ * column's collation where it is not the table's default. Never compared; a MODIFY COLUMN
+ * restates it, so that changing a column's type or nullability keeps its collation.
  */
 import type { NativeTable, Table } from '../../schema/schema.js';
 
 export interface ColumnExtras {
   collation?: string;
-  onUpdate?: string;
 }
 
 export interface MysqlTable extends NativeTable {

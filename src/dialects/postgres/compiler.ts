@@ -3,7 +3,7 @@ import { applyOperation, SchemaApplyError } from '../../operations/apply.js';
 import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findTable, type Column, type Schema, type Table } from '../../schema/schema.js';
-import { quoteIdentifier as q, quoteLiteral, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
+import { quoteIdentifier as q, quoteLiteral, refuseOnUpdate, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { PhaseBuilder, placementOf, type Placement, type Resume } from '../phases.js';
 import { columnList, constraintSql, createIndexSql, STANDARD_SQL } from '../sql.js';
 import { truncateIdentifier } from './identifiers.js';
@@ -24,6 +24,7 @@ function columnType(c: Column): string {
 }
 
 export function columnSql(c: Column): string {
+  refuseOnUpdate('postgres', 'PostgreSQL', c.name, c.onUpdate);
   let sql = `${q(c.name)} ${columnType(c)}`;
   if (c.identity) sql += ` GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`;
   if (!c.nullable) sql += ' NOT NULL';
@@ -52,6 +53,7 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   const t = q(op.table);
   const c = q(op.column);
   const ch = op.changes;
+  refuseOnUpdate('postgres', 'PostgreSQL', `${op.table}.${op.column}`, ch.onUpdate);
   const out: string[] = [];
   const current = findTable(schema, op.table)?.columns.find((x) => x.name === op.column);
   if (ch.default !== undefined || (ch.type !== undefined && current?.default !== undefined)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);

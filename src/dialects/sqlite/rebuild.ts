@@ -12,7 +12,7 @@
  * so dropping the old table cascades into no child row.
  */
 import { findColumn, type Column, type Table } from '../../schema/schema.js';
-import { quoteIdentifier as q, quoteLiteral } from '../dialect.js';
+import { quoteIdentifier as q, quoteLiteral, refuseOnUpdate } from '../dialect.js';
 import { columnList, constraintSql, createIndexSql } from '../sql.js';
 import { parseCreateTable, type ParsedColumn, type ParsedConstraint } from './parse.js';
 import { sourceOf, type TableSource } from './source.js';
@@ -39,6 +39,7 @@ export function isPlainDefault(expression: string): boolean {
 
 
 export function columnSql(c: Column, inlinePrimaryKey: boolean, collate?: string): string {
+  refuseOnUpdate('sqlite', 'SQLite', c.name, c.onUpdate);
   let sql = `${q(c.name)}${c.type ? ` ${c.type}` : ''}`;
   if (inlinePrimaryKey) sql += ` PRIMARY KEY${c.autoincrement ? ' AUTOINCREMENT' : ''}`;
   if (!c.nullable) sql += ' NOT NULL';

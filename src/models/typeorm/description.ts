@@ -27,6 +27,8 @@ export interface DescribedColumn {
   primaryKeyConstraintName?: string;
   comment?: string;
   collation?: string;
+  /** `onUpdate` (an @UpdateDateColumn's is the update date's default, on every driver). */
+  onUpdate?: string;
   enum?: string[];
   enumName?: string;
   /** A generated (computed) column's expression. */

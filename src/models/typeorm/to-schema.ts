@@ -68,6 +68,8 @@ class Converter {
       ...(autoincrement ? { autoincrement: true } : {}),
       ...(identity ? { identity } : {}),
       ...(c.comment !== undefined ? { comment: c.comment } : {}),
+      // Only the drivers that write ON UPDATE (MySQL's) have it; the others leave it out of their SQL.
+      ...(c.onUpdate !== undefined && this.driver.onUpdate ? { onUpdate: c.onUpdate } : {}),
     };
     return { column, ...(enumCheck ? { enumCheck } : {}) };
   }

@@ -108,6 +108,19 @@ function untypedColumn(col: ColumnMeta, owner: EntityMeta, name: string, table: 
   };
 }
 
+/**
+ * A column's ON UPDATE expression as TypeORM's driver writes it: the `onUpdate` option, which an
+ * @UpdateDateColumn defaults to the update date's default. Drivers that leave it out of their SQL
+ * refuse the option rather than drop it.
+ */
+function onUpdateOf(col: ColumnMeta, driver: BuildContext['driver'], owner: EntityMeta): string | undefined {
+  if (!driver.onUpdate) {
+    if (col.onUpdate) throw new ModelError(col.onUpdate.node, `onUpdate of ${owner.className}.${col.property} is MySQL's ON UPDATE clause, which TypeORM leaves out on ${driver.title}; remove it`);
+    return undefined;
+  }
+  return col.onUpdate?.sql ?? (col.kind === 'updateDate' ? driver.special.updateDate.default : undefined);
+}
+
 function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>): BuiltColumn {
   const { driver, naming } = ctx;
   const name = naming.columnName(col.property, col.name, []);
@@ -140,6 +153,7 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
   if (col.generation === 'uuid' && driver.uuid.default) def = driver.uuid.default;
   if (col.kind === 'primary' || col.kind === 'generated') nullable = false;
   const identity = col.generation === 'identity' && driver.identity === 'identity';
+  const onUpdate = onUpdateOf(col, driver, owner);
   const column: Column = {
     name,
     type: built.type,
@@ -148,6 +162,7 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
     ...(col.generation === 'increment' || (col.generation === 'rowid' && driver.identity === 'identity') ? { autoincrement: true } : {}),
     ...(identity ? { identity: col.generatedIdentity ?? 'by default' } : {}),
     ...(col.comment !== undefined ? { comment: col.comment } : {}),
+    ...(onUpdate !== undefined ? { onUpdate } : {}),
     ...hint,
   };
   return {

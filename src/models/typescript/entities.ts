@@ -51,6 +51,8 @@ export interface ColumnMeta {
   unique?: boolean;
   enum?: string[];
   comment?: string;
+  /** The `onUpdate` option (MySQL's ON UPDATE expression), and where it is written. */
+  onUpdate?: { sql: string; node: Node };
   generation?: 'increment' | 'uuid' | 'identity' | 'rowid';
   generatedIdentity?: 'always' | 'by default';
   array?: boolean;
@@ -162,7 +164,7 @@ export const LEFT_ALONE_MODULES = new Set([
 
 const COLUMN_OPTIONS = new Set([
   'type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary', 'array',
-  'generatedIdentity', 'primaryKeyConstraintName',
+  'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate',
 ]);
 const RUNTIME_OPTIONS = new Set(['select', 'insert', 'update', 'transformer', 'readonly', 'eager', 'cascade', 'lazy', 'persistence', 'orphanedRowAction']);
 const RELATION_OPTIONS = new Set(['onDelete', 'onUpdate', 'nullable', 'createForeignKeyConstraints']);
@@ -573,6 +575,8 @@ export class EntityReader {
     meta.nullable = bool(option(opts, 'nullable'), at('nullable'), 'nullable');
     meta.unique = bool(option(opts, 'unique'), at('unique'), 'unique');
     meta.comment = str(option(opts, 'comment'), at('comment'), 'comment');
+    const onUpdate = str(option(opts, 'onUpdate'), at('onUpdate'), 'onUpdate');
+    if (onUpdate !== undefined) meta.onUpdate = { sql: onUpdate, node: at('onUpdate') };
     const en = option(opts, 'enum');
     if (en !== undefined) {
       const values = enumValuesOf(en);

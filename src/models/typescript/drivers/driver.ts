@@ -57,6 +57,11 @@ export interface TypeOrmDriver {
     deleteDate: { type: string; precision?: number };
     version: { type: string };
   };
+  /**
+   * The driver writes a column's `onUpdate` (MySQL's ON UPDATE clause); an @UpdateDateColumn gets
+   * the update date's default there. TypeORM's other drivers leave the option out of their SQL.
+   */
+  readonly onUpdate?: boolean;
   /** The extension TypeORM's driver installs for a column of this type (PostgreSQL `citext`). */
   extensionOf(type: string): string | undefined;
   /** The default of `@PrimaryGeneratedColumn('uuid')`, and the extension it needs. */

@@ -144,8 +144,9 @@ export const mysqlTypeOrm: TypeOrmDriver = {
   },
   defaultValue: (value, column) => mysqlDefaultValue(value, column),
   defaultFunction: mysqlDatetimeFunction,
-  // mappedDataTypes: datetime with precision 6 (unless given), CURRENT_TIMESTAMP(6). The update
-  // date's ON UPDATE CURRENT_TIMESTAMP(6) has no place in the neutral schema.
+  // mappedDataTypes: datetime with precision 6 (unless given), CURRENT_TIMESTAMP(6), which is also
+  // the update date's ON UPDATE.
+  onUpdate: true,
   special: {
     createDate: { type: 'datetime', default: 'CURRENT_TIMESTAMP(6)', precision: 6 },
     updateDate: { type: 'datetime', default: 'CURRENT_TIMESTAMP(6)', precision: 6 },
