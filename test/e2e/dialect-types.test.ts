@@ -1,61 +1,61 @@
 /**
- * PostgreSQL column types and defaults round-trip through migrator: for each group of types (one
- * entity file each, in a project of its own on an empty `public` schema) makemigrations →
- * migrate → check exits 0 → makemigrations says "No changes detected". Then the catalog must hold
- * exactly the types, NOT NULLs, defaults and identities the entities declare, and a row inserted
- * with DEFAULT VALUES must get the declared defaults.
+ * Column types and defaults round-trip through migrator, one body for each dialect with groups
+ * of its own: for each group of types (one entity file each, in a project of its own on an empty
+ * database) makemigrations → migrate → check exits 0 → makemigrations says "No changes
+ * detected". Then the catalog must hold exactly the types, NOT NULLs, defaults and generated keys
+ * the entities declare, and a row inserted with nothing but defaults must get the declared ones.
  *
- * One database for the file (test/support/pg.ts); an unreachable PostgreSQL fails the file.
- * Needs `npx tsc -p tsconfig.json` first.
+ * On PostgreSQL the catalog is read through format_type, pg_get_expr and attidentity; its enum
+ * types and extensions are compared too.
+ *
+ * Last, `check` must notice a generated key that the database no longer generates (an identity
+ * or a serial's sequence default dropped).
+ *
+ * PostgreSQL: one database for the file (test/support/pg.ts), dropped at the end; an unreachable
+ * server fails the file, never skips it. Build first: `npx tsc -p tsconfig.json`.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { readPgCatalog } from '../support/pg-catalog.ts';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
+import { type Backend, postgres } from './graph-helpers.ts';
+import { configSource, explain, projects } from './helpers.ts';
 
-// `node --test` run from a terminal sets FORCE_COLOR=1 for test files, and children inherit it;
-// the tests read the CLI's output through pipes, where it has no colour unless forced.
-delete process.env.FORCE_COLOR;
+let pg: TestDatabase | undefined;
+before(async () => {
+  pg = await createTestDatabase('migrator_dialect_types');
+});
+after(async () => {
+  await pg?.drop();
+});
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = path.join(root, 'dist', 'cli', 'main.js');
+const newProject = projects();
 
-interface Run {
-  args: string[];
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+/**
+ * A column as the catalog has it: [type, NOT NULL, default, what the dialect says of its
+ * generation]. The type and default as the database reports them (PostgreSQL: format_type and
+ * pg_get_expr). The fourth, left out when there is nothing: PostgreSQL's attidentity (`a` always,
+ * `d` by default).
+ */
+type ColumnSpec = [type: string, notnull: boolean, def: string | null, generation?: string | number];
 
-const show = (r: Run): string => `migrator ${r.args.join(' ')}: exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-
-function migrator(cwd: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' }, timeout: 60_000 });
-  if (r.error) throw r.error;
-  return { args, status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** A column as the catalog has it: [format_type, NOT NULL, pg_get_expr of the default, attidentity]. */
-type ColumnSpec = [type: string, notnull: boolean, def: string | null, identity?: 'a' | 'd'];
+/** table → column → what the catalog must say. */
+type Columns = Record<string, Record<string, ColumnSpec>>;
 
 interface Group {
   name: string;
   source: string;
-  /** table → column → what the catalog must say. */
-  columns: Record<string, Record<string, ColumnSpec>>;
-  enums?: Record<string, string[]>;
-  extensions?: string[];
-  /** Rows inserted with DEFAULT VALUES, and the columns of the returned row to compare. */
-  inserts?: { table: string; returning: string; expect: Record<string, unknown> }[];
+  columns: Columns;
+  /** The other lines of the catalog (Backend.catalog) that the types make; see Dialect.others. */
+  others?: string[];
+  /** Rows inserted with nothing but defaults, and the columns of the row to compare. */
+  inserts?: { table: string; select: string; expect: Record<string, unknown> }[];
 }
 
 const IMPORTS = `import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'migrator/decorators';\n`;
 
-const GROUPS: Group[] = [
+// PostgreSQL reports a type as format_type prints it and a default as pg_get_expr does, casts included.
+const POSTGRES_GROUPS: Group[] = [
   {
     name: 'integers: smallint, integer, bigint; positive, negative and zero defaults',
     source: `${IMPORTS}
@@ -101,7 +101,7 @@ export class IntegerTypes {
     inserts: [
       {
         table: 'integer_types',
-        returning: 'id, small, plain, "intAlias", big::text AS big, "bigNegative"::text AS "bigNegative"',
+        select: 'id, small, plain, "intAlias", big::text AS big, "bigNegative"::text AS "bigNegative"',
         expect: { id: 1, small: 7, plain: -3, intAlias: 42, big: '0', bigNegative: '-9000000000' },
       },
     ],
@@ -153,14 +153,14 @@ export class UuidKey {
       identity_always_key: { id: ['bigint', true, null, 'a'] },
       uuid_key: { id: ['uuid', true, 'uuid_generate_v4()'] },
     },
-    extensions: ['uuid-ossp'],
+    others: ['extension uuid-ossp'],
     inserts: [
-      { table: 'serial_key', returning: 'id', expect: { id: 1 } },
-      { table: 'big_serial_key', returning: 'id::text AS id', expect: { id: '1' } },
-      { table: 'small_serial_key', returning: 'id', expect: { id: 1 } },
-      { table: 'identity_key', returning: 'id', expect: { id: 1 } },
-      { table: 'identity_always_key', returning: 'id::text AS id', expect: { id: '1' } },
-      { table: 'uuid_key', returning: "id::text ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4' AS v4", expect: { v4: true } },
+      { table: 'serial_key', select: 'id', expect: { id: 1 } },
+      { table: 'big_serial_key', select: 'id::text AS id', expect: { id: '1' } },
+      { table: 'small_serial_key', select: 'id', expect: { id: 1 } },
+      { table: 'identity_key', select: 'id', expect: { id: 1 } },
+      { table: 'identity_always_key', select: 'id::text AS id', expect: { id: '1' } },
+      { table: 'uuid_key', select: "id::text ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4' AS v4", expect: { v4: true } },
     ],
   },
   {
@@ -216,7 +216,7 @@ export class NumberTypes {
     inserts: [
       {
         table: 'number_types',
-        returning: 'amount::text AS amount, rate::text AS rate, delta::text AS delta, ratio, score',
+        select: 'amount::text AS amount, rate::text AS rate, delta::text AS delta, ratio, score',
         expect: { amount: '0.00', rate: '1.25', delta: '-2.500', ratio: 1.5, score: -1 },
       },
     ],
@@ -282,7 +282,7 @@ export class TextTypes {
     inserts: [
       {
         table: 'text_types',
-        returning: 'greeting, quoted, empty, code, flag, active, archived',
+        select: 'greeting, quoted, empty, code, flag, active, archived',
         expect: { greeting: 'hello', quoted: "it's", empty: '', code: 'abc', flag: 'x', active: true, archived: false },
       },
     ],
@@ -321,7 +321,7 @@ export class DocumentTypes {
         blob: ['bytea', false, null],
       },
     },
-    inserts: [{ table: 'document_types', returning: 'settings, history', expect: { settings: {}, history: [] } }],
+    inserts: [{ table: 'document_types', select: 'settings, history', expect: { settings: {}, history: [] } }],
   },
   {
     name: 'dates and times: date, time, timetz, timestamp, timestamptz, timestamptz(3), interval; now() and CURRENT_TIMESTAMP',
@@ -392,7 +392,7 @@ export class TimeTypes {
     inserts: [
       {
         table: 'time_types',
-        returning: 'today = CURRENT_DATE AS today, zoned = now() AS zoned, stamped = now()::timestamp AS stamped',
+        select: 'today = CURRENT_DATE AS today, zoned = now() AS zoned, stamped = now()::timestamp AS stamped',
         expect: { today: true, zoned: true, stamped: true },
       },
     ],
@@ -436,8 +436,8 @@ export class ArrayTypes {
         colors: ['array_types_colors_enum[]', false, null],
       },
     },
-    enums: { array_types_colors_enum: ['red', 'green'] },
-    inserts: [{ table: 'array_types', returning: 'numbers', expect: { numbers: [] } }],
+    others: ['enum array_types_colors_enum: red, green'],
+    inserts: [{ table: 'array_types', select: 'numbers', expect: { numbers: [] } }],
   },
   {
     name: 'enums: TS enum with a default member, array of values with a default, simple-enum, nullable, shared enumName',
@@ -492,17 +492,17 @@ export class OtherEnumUser {
         level: ['level', false, null],
       },
     },
-    enums: {
-      enum_types_mood_enum: ['happy', 'sad', 'meh'],
-      enum_types_previousmood_enum: ['happy', 'sad', 'meh'],
-      enum_types_power_enum: ['on', 'off'],
-      enum_types_size_enum: ['s', 'm', 'l'],
-      level: ['low', 'high'],
-    },
+    others: [
+      'enum enum_types_mood_enum: happy, sad, meh',
+      'enum enum_types_previousmood_enum: happy, sad, meh',
+      'enum enum_types_power_enum: on, off',
+      'enum enum_types_size_enum: s, m, l',
+      'enum level: low, high',
+    ],
     inserts: [
       {
         table: 'enum_types',
-        returning: 'mood::text AS mood, size::text AS size, power::text AS power, level::text AS level',
+        select: 'mood::text AS mood, size::text AS size, power::text AS power, level::text AS level',
         expect: { mood: 'meh', size: 'm', power: 'off', level: 'low' },
       },
     ],
@@ -529,135 +529,70 @@ export class ArrayDefaults {
         words: ['text[]', true, "'{a,b}'::text[]"],
       },
     },
-    inserts: [{ table: 'array_defaults', returning: 'numbers, words', expect: { numbers: [], words: ['a', 'b'] } }],
+    inserts: [{ table: 'array_defaults', select: 'numbers, words', expect: { numbers: [], words: ['a', 'b'] } }],
   },
 ];
 
 // ---------------------------------------------------------------------------------------------
 
-async function columnsOf(db: TestDatabase): Promise<Record<string, Record<string, ColumnSpec>>> {
-  const rows = await db.query<{ table: string; name: string; type: string; notnull: boolean; default: string | null; identity: string }>(
-    `SELECT c.relname::text AS table, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
-            pg_get_expr(d.adbin, d.adrelid) AS default, a.attidentity::text AS identity
-       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT IN ('migrator_version', 'migrator_history') AND a.attnum > 0 AND NOT a.attisdropped
-      ORDER BY c.relname, a.attnum`,
-  );
-  const out: Record<string, Record<string, ColumnSpec>> = {};
-  for (const r of rows) {
-    const spec: ColumnSpec = [r.type, r.notnull, r.default];
-    if (r.identity === 'a' || r.identity === 'd') spec.push(r.identity);
-    (out[r.table] ??= {})[r.name] = spec;
-  }
+/** A key generation removed by hand, which check must notice. */
+interface BrokenKey {
+  what: string;
+  /** `table.column`, which check must name. */
+  column: string;
+  breaks: string;
+  /** Gives the generation back, for the next case. */
+  restores?: string;
+}
+
+/** How one dialect's catalog is read and its rows of defaults inserted, and what it must hold. */
+interface Dialect {
+  backend: Backend;
+  groups: Group[];
+  /** Empties the database, types and extensions included. */
+  empty(dir: string): Promise<void>;
+  /** The user tables' columns, as the catalog describes them. */
+  columns(dir: string): Promise<Columns>;
+  /**
+   * The lines of Backend.catalog that come of the types but are not columns: PostgreSQL's enum
+   * types and extensions.
+   */
+  others: RegExp;
+  /** Inserts a row of defaults into `table`; its `select` columns. */
+  insertDefaults(dir: string, table: string, select: string): Promise<Record<string, unknown>[]>;
+  /** Entities with generated keys, and how each generation is removed by hand. */
+  keys?: { source: string; broken: BrokenKey[] };
+}
+
+/** A column's spec, without the fourth part when the catalog reports nothing there ('' or 0). */
+const spec = (type: string, notnull: boolean, def: string | null, generation: string | number): ColumnSpec =>
+  generation ? [type, notnull, def, generation] : [type, notnull, def];
+
+function byTable(columns: { table: string; name: string; spec: ColumnSpec }[]): Columns {
+  const out: Columns = {};
+  for (const c of columns) (out[c.table] ??= {})[c.name] = c.spec;
   return out;
 }
 
-async function resetSchema(db: TestDatabase): Promise<void> {
-  await db.query('DROP SCHEMA public CASCADE');
-  await db.query('CREATE SCHEMA public');
-  for (const e of await db.query<{ extname: string }>("SELECT extname::text AS extname FROM pg_extension WHERE extname <> 'plpgsql'")) {
-    await db.query(`DROP EXTENSION IF EXISTS "${e.extname}" CASCADE`);
-  }
-}
-
-let db: TestDatabase;
-const dirs: string[] = [];
-
-before(async () => {
-  assert.ok(fs.existsSync(cli), `${cli} is missing: run \`npx tsc -p tsconfig.json\` first`);
-  db = await createTestDatabase('migrator_pg_types');
-});
-
-after(async () => {
-  await db?.drop();
-  if (!process.env.KEEP_TMP) for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-for (const [index, group] of GROUPS.entries()) {
-  describe(`types round-trip: ${group.name}`, () => {
-    let dir: string;
-    let migrated = false;
-
-    before(async () => {
-      await resetSchema(db);
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), `migrator-pg-types-${index}-`));
-      dirs.push(dir);
-      fs.mkdirSync(path.join(dir, 'entities'));
-      fs.writeFileSync(path.join(dir, 'entities', `group${index}.ts`), group.source);
-      fs.writeFileSync(
-        path.join(dir, 'migrator.config.ts'),
-        `import { defineConfig } from 'migrator';\n\nexport default defineConfig({ database: ${JSON.stringify(db.url)}, models: ['entities/*.ts'], versions: 'versions' });\n`,
-      );
-    });
-
-    test('makemigrations → migrate', () => {
-      const gen = migrator(dir, 'makemigrations', '-m', `group ${index}`);
-      assert.equal(gen.status, 0, show(gen));
-      assert.match(gen.stdout, /^Generated versions\//m, show(gen));
-      const up = migrator(dir, 'migrate');
-      assert.equal(up.status, 0, show(up));
-      assert.match(up.stdout, /Database is now at /, show(up));
-      migrated = true;
-    });
-
-    test('check exits 0', () => {
-      assert.ok(migrated, 'not migrated');
-      const chk = migrator(dir, 'check');
-      assert.equal(chk.status, 0, show(chk));
-      assert.match(chk.stdout, /No changes detected/, show(chk));
-    });
-
-    test('makemigrations again: No changes detected', () => {
-      assert.ok(migrated, 'not migrated');
-      const again = migrator(dir, 'makemigrations');
-      assert.equal(again.status, 0, show(again));
-      assert.match(again.stdout, /No changes detected/, show(again));
-    });
-
-    test('the catalog holds the declared types, NOT NULLs, defaults and identities', async () => {
-      assert.ok(migrated, 'not migrated');
-      assert.deepEqual(await columnsOf(db), group.columns);
-      const enums = await db.query<{ name: string; labels: string[] }>(
-        `SELECT t.typname::text AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
-           FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
-          WHERE n.nspname = 'public' GROUP BY 1 ORDER BY 1`,
-      );
-      assert.deepEqual(Object.fromEntries(enums.map((e) => [e.name, e.labels])), group.enums ?? {});
-      const extensions = await db.query<{ name: string }>("SELECT extname::text AS name FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1");
-      assert.deepEqual(
-        extensions.map((e) => e.name),
-        group.extensions ?? [],
-      );
-    });
-
-    test('a row inserted with DEFAULT VALUES gets the declared defaults', async () => {
-      assert.ok(migrated, 'not migrated');
-      for (const insert of group.inserts ?? []) {
-        const sql = `INSERT INTO "${insert.table}" DEFAULT VALUES RETURNING ${insert.returning}`;
-        const rows = await db.query(sql).catch((error: Error) => {
-          throw new Error(`${sql}: ${error.message}`);
-        });
-        assert.deepEqual(rows, [insert.expect], sql);
-      }
-    });
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-
-describe('check notices a generated key that the database does not generate', () => {
-  let dir: string;
-  let migrated = false;
-
-  before(async () => {
-    await resetSchema(db);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrator-pg-types-keys-'));
-    dirs.push(dir);
-    fs.mkdirSync(path.join(dir, 'entities'));
-    fs.writeFileSync(
-      path.join(dir, 'entities', 'keys.ts'),
-      `${IMPORTS}
+const postgresBackend = postgres(() => pg!);
+const postgresDialect: Dialect = {
+  backend: postgresBackend,
+  groups: POSTGRES_GROUPS,
+  async empty() {
+    await pg!.query('DROP SCHEMA public CASCADE');
+    await pg!.query('CREATE SCHEMA public');
+    for (const e of await pg!.query<{ extname: string }>("SELECT extname::text AS extname FROM pg_extension WHERE extname <> 'plpgsql'")) {
+      await pg!.query(`DROP EXTENSION IF EXISTS "${e.extname}" CASCADE`);
+    }
+  },
+  async columns() {
+    const { tables } = await readPgCatalog(pg!);
+    return byTable([...tables].flatMap(([table, t]) => t.columns.map((c) => ({ table, name: c.name, spec: spec(c.type, c.notnull, c.default, c.identity) }))));
+  },
+  others: /^(enum|extension) /,
+  insertDefaults: (dir, table, select) => postgresBackend.query(dir, `INSERT INTO ${postgresBackend.quote(table)} DEFAULT VALUES RETURNING ${select}`),
+  keys: {
+    source: `${IMPORTS}
 @Entity()
 export class SerialKey {
   @PrimaryGeneratedColumn()
@@ -670,39 +605,103 @@ export class IdentityKey {
   id!: number;
 }
 `,
-    );
-    fs.writeFileSync(
-      path.join(dir, 'migrator.config.ts'),
-      `import { defineConfig } from 'migrator';\n\nexport default defineConfig({ database: ${JSON.stringify(db.url)}, models: ['entities/*.ts'], versions: 'versions' });\n`,
-    );
-    const gen = migrator(dir, 'makemigrations', '-m', 'keys');
-    assert.equal(gen.status, 0, show(gen));
-    const up = migrator(dir, 'migrate');
-    assert.equal(up.status, 0, show(up));
-    // The database as the models describe it, whatever the generated revision did with the identity.
-    const [{ identity }] = await db.query<{ identity: string }>(
-      "SELECT attidentity::text AS identity FROM pg_attribute WHERE attrelid = 'identity_key'::regclass AND attname = 'id'",
-    );
-    if (identity !== 'd') await db.query('ALTER TABLE identity_key ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY');
-    const chk = migrator(dir, 'check');
-    assert.equal(chk.status, 0, `with the identity in place, check is clean\n${show(chk)}`);
-    migrated = true;
-  });
+    broken: [
+      {
+        what: 'an identity column that lost its identity',
+        column: 'identity_key.id',
+        breaks: 'ALTER TABLE identity_key ALTER COLUMN id DROP IDENTITY',
+        restores: 'ALTER TABLE identity_key ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY',
+      },
+      { what: 'a serial column that lost its sequence default', column: 'serial_key.id', breaks: 'ALTER TABLE serial_key ALTER COLUMN id DROP DEFAULT' },
+    ],
+  },
+};
 
-  test('an identity column that lost its identity: check exits 1 naming it', async () => {
-    assert.ok(migrated, 'not migrated');
-    await db.query('ALTER TABLE identity_key ALTER COLUMN id DROP IDENTITY');
-    const chk = migrator(dir, 'check');
-    assert.equal(chk.status, 1, show(chk));
-    assert.match(chk.stdout, /identity_key\.id/, show(chk));
-    await db.query('ALTER TABLE identity_key ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY');
-  });
+const DIALECTS: Dialect[] = [postgresDialect];
 
-  test('a serial column that lost its sequence default: check exits 1 naming it', async () => {
-    assert.ok(migrated, 'not migrated');
-    await db.query('ALTER TABLE serial_key ALTER COLUMN id DROP DEFAULT');
-    const chk = migrator(dir, 'check');
-    assert.equal(chk.status, 1, show(chk));
-    assert.match(chk.stdout, /serial_key\.id/, show(chk));
+for (const dialect of DIALECTS) {
+  const { backend } = dialect;
+  for (const [index, group] of dialect.groups.entries()) {
+    describe(`types round-trip on ${backend.name}: ${group.name}`, () => {
+      const p = newProject(`migrator-types-${backend.name}-${index}-`);
+      let migrated = false;
+
+      before(async () => {
+        await dialect.empty(p.dir);
+        p.write('migrator.config.ts', configSource({ database: backend.url(p.dir) }));
+        p.writeEntity(`group${index}`, group.source);
+      });
+
+      test('makemigrations → migrate', () => {
+        const gen = p.ok(['makemigrations', '-m', `group ${index}`]);
+        assert.match(gen.stdout, /^Generated versions\//m, explain(gen, 'to write a revision'));
+        const up = p.ok(['migrate']);
+        assert.match(up.stdout, /Database is now at /, explain(up, 'to apply it'));
+        migrated = true;
+      });
+
+      test('check exits 0', () => {
+        assert.ok(migrated, 'not migrated');
+        const chk = p.run(['check']);
+        assert.equal(chk.status, 0, explain(chk, 'to exit 0'));
+        assert.match(chk.stdout, /No changes detected/, explain(chk, 'to find no change'));
+      });
+
+      test('makemigrations again: No changes detected', () => {
+        assert.ok(migrated, 'not migrated');
+        const again = p.ok(['makemigrations']);
+        assert.match(again.stdout, /No changes detected/, explain(again, 'to find no change'));
+      });
+
+      test('the catalog holds the declared types, NOT NULLs, defaults and generated keys', async () => {
+        assert.ok(migrated, 'not migrated');
+        assert.deepEqual(await dialect.columns(p.dir), group.columns);
+        const others = (await backend.catalog(p.dir)).filter((line) => dialect.others.test(line));
+        assert.deepEqual(others, [...(group.others ?? [])].sort());
+      });
+
+      test('a row inserted with nothing but defaults gets the declared defaults', async () => {
+        assert.ok(migrated, 'not migrated');
+        for (const insert of group.inserts ?? []) {
+          const rows = await dialect.insertDefaults(p.dir, insert.table, insert.select).catch((error: Error) => {
+            throw new Error(`a row of defaults into ${insert.table}: ${error.message}`);
+          });
+          assert.deepEqual(rows, [insert.expect], `a row of defaults into ${insert.table}: ${insert.select}`);
+        }
+      });
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+for (const dialect of DIALECTS) {
+  const { backend, keys } = dialect;
+  if (!keys) continue;
+  describe(`check on ${backend.name} notices a generated key that the database does not generate`, () => {
+    const p = newProject(`migrator-types-${backend.name}-keys-`);
+    let migrated = false;
+
+    before(async () => {
+      await dialect.empty(p.dir);
+      p.write('migrator.config.ts', configSource({ database: backend.url(p.dir) }));
+      p.writeEntity('keys', keys.source);
+      p.ok(['makemigrations', '-m', 'keys']);
+      p.ok(['migrate']);
+      const chk = p.run(['check']);
+      assert.equal(chk.status, 0, explain(chk, 'to exit 0 with every key generated'));
+      migrated = true;
+    });
+
+    for (const broken of keys.broken) {
+      test(`${broken.what}: check exits 1 naming it`, async () => {
+        assert.ok(migrated, 'not migrated');
+        await backend.query(p.dir, broken.breaks);
+        const chk = p.run(['check']);
+        assert.equal(chk.status, 1, explain(chk, 'to exit 1'));
+        assert.match(chk.stdout, new RegExp(broken.column.replace('.', '\\.')), explain(chk, `to name ${broken.column}`));
+        if (broken.restores) await backend.query(p.dir, broken.restores);
+      });
+    }
   });
-});
+}
