@@ -976,7 +976,6 @@ export class NumberTypes {
       },
     ],
   },
-  // see report
   {
     name: 'text and booleans: char(n), char, varchar(n), varchar, nvarchar, text, tinytext, mediumtext, longtext, uuid, boolean (tinyint); string defaults with a quote and a backslash',
     source: `${IMPORTS}
@@ -1123,7 +1122,7 @@ export class DocumentTypes {
     inserts: [{ table: 'document_types', select: 'raw, CAST(settings AS CHAR) AS settings, extra, data', expect: { raw: null, settings: '{}', extra: null, data: null } }],
   },
   {
-    name: 'dates and times: date, time, time(3), datetime, datetime(6), timestamp, year; CURRENT_TIMESTAMP, NOW() and literal defaults',
+    name: 'dates and times: date, time, time(3), datetime, datetime(6), timestamp, year; CURRENT_TIMESTAMP, NOW(), CURRENT_DATE and literal defaults, short ones as the server completes them; the update date ON UPDATE',
     source: `${IMPORTS}
 @Entity()
 export class TimeTypes {
@@ -1163,8 +1162,26 @@ export class TimeTypes {
   @Column({ type: 'datetime', default: '2000-01-01 00:00:00' })
   epoch!: Date;
 
+  @Column({ type: 'year', default: 2024 })
+  season!: number;
+
+  @Column({ type: 'time', default: '12:00' })
+  lunch!: string;
+
+  @Column({ type: 'time', precision: 3, default: '12:00:00.5' })
+  half!: string;
+
+  @Column({ type: 'date', default: () => 'CURRENT_DATE' })
+  today!: string;
+
+  @Column({ type: 'datetime', default: '2000-01-01' })
+  midnight!: Date;
+
   @CreateDateColumn()
   createdAt!: Date;
+
+  @UpdateDateColumn()
+  updatedAt!: Date;
 }
 `,
     columns: {
@@ -1181,7 +1198,13 @@ export class TimeTypes {
         zonedMaybe: ['timestamp', false, 'NULL'],
         vintage: ['year(4)', false, 'NULL'],
         epoch: ['datetime', true, "'2000-01-01 00:00:00'"],
+        season: ['year(4)', true, '2024'],
+        lunch: ['time', true, "'12:00:00'"],
+        half: ['time(3)', true, "'12:00:00.500'"],
+        today: ['date', true, 'curdate()'],
+        midnight: ['datetime', true, "'2000-01-01 00:00:00'"],
         createdAt: ['datetime(6)', true, 'current_timestamp(6)'],
+        updatedAt: ['datetime(6)', true, 'current_timestamp(6)', 'on update current_timestamp(6)'],
       },
     },
     inserts: [
@@ -1190,12 +1213,24 @@ export class TimeTypes {
         select:
           "CAST(`firstDay` AS CHAR) AS `firstDay`, CAST(noon AS CHAR) AS noon, CAST(epoch AS CHAR) AS epoch, TIMESTAMPDIFF(SECOND, stamped, NOW()) BETWEEN 0 AND 60 AS stamped, " +
           'TIMESTAMPDIFF(SECOND, `stampedMicros`, NOW(6)) BETWEEN 0 AND 60 AS `stampedMicros`, TIMESTAMPDIFF(SECOND, zoned, NOW()) BETWEEN 0 AND 60 AS zoned, ' +
-          'TIMESTAMPDIFF(SECOND, `createdAt`, NOW(6)) BETWEEN 0 AND 60 AS `createdAt`',
-        expect: { firstDay: '2000-01-01', noon: '12:00:00.500', epoch: '2000-01-01 00:00:00', stamped: 1, stampedMicros: 1, zoned: 1, createdAt: 1 },
+          'TIMESTAMPDIFF(SECOND, `createdAt`, NOW(6)) BETWEEN 0 AND 60 AS `createdAt`, season, CAST(lunch AS CHAR) AS lunch, CAST(half AS CHAR) AS half, today = CURDATE() AS today, CAST(midnight AS CHAR) AS midnight',
+        expect: {
+          firstDay: '2000-01-01',
+          noon: '12:00:00.500',
+          epoch: '2000-01-01 00:00:00',
+          stamped: 1,
+          stampedMicros: 1,
+          zoned: 1,
+          createdAt: 1,
+          season: 2024,
+          lunch: '12:00:00',
+          half: '12:00:00.500',
+          today: 1,
+          midnight: '2000-01-01 00:00:00',
+        },
       },
     ],
   },
-  // see report
   {
     name: "enums and sets: TS enum with a default member, array of values with a default, simple-enum, nullable, a value with a quote, set with a default",
     source: `${IMPORTS}

@@ -95,7 +95,7 @@ describe('TypeORM mysql driver: column types', () => {
 });
 
 describe('TypeORM mysql driver: defaults', () => {
-  it('strings quoted, their quotes doubled; numbers quoted and written with the scale; booleans 1 and 0', () => {
+  it('strings quoted, their quotes doubled; numbers quoted and written with the scale (a fraction on a column without one refused); booleans 1 and 0', () => {
     assert.equal(mysqlDefaultValue('web', { type: 'varchar' }), "'web'");
     assert.equal(mysqlDefaultValue("it's", { type: 'varchar' }), "'it''s'");
     // MySQL reads a backslash in a literal as an escape: doubled, the default is the string given.
@@ -104,8 +104,12 @@ describe('TypeORM mysql driver: defaults', () => {
     assert.equal(mysqlDefaultValue(-1, { type: 'int' }), "'-1'");
     assert.equal(mysqlDefaultValue(0, { type: 'decimal', scale: 2 }), "'0.00'");
     assert.equal(mysqlDefaultValue(1.5, { type: 'decimal', scale: 2 }), "'1.50'");
-    // toFixed(undefined): no decimals, as TypeORM writes it.
-    assert.equal(mysqlDefaultValue(1.5, { type: 'float' }), "'2'");
+    // toFixed(undefined): no decimals, as TypeORM writes it; a fraction it would round away is refused.
+    assert.equal(mysqlDefaultValue(2, { type: 'float' }), "'2'");
+    assert.throws(
+      () => mysqlDefaultValue(1.5, { type: 'double' }),
+      (e: Error) => e.message === "default 1.5: TypeORM's mysql driver writes a number to the column's scale, and this column has none, so the default would be '2'; give the column a scale, or the default as a string ('1.5')",
+    );
     assert.equal(mysqlDefaultValue(true, { type: 'boolean' }), '1');
     assert.equal(mysqlDefaultValue(false, { type: 'Boolean' }), '0');
     assert.equal(mysqlDefaultValue(null, { type: 'varchar' }), undefined);
@@ -206,6 +210,25 @@ export class B {
     fs.writeFileSync(path.join(root, 'c.ts'), source.replace("@Column({ type: 'timestamp', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)', onUpdate: 'CURRENT_TIMESTAMP(3)' }) touchedAt!: Date;\n", '').replace('({ onUpdate: \'CURRENT_TIMESTAMP(6)\' })', '()'));
     const c = readEntityFiles([path.join(root, 'c.ts')], 'postgres', {}).tables.find((t) => t.name === 'b')!;
     assert.equal(column(c, 'updatedAt').onUpdate, undefined);
+  });
+
+  it('a default the driver refuses is an error at its column: a fraction TypeORM would round away, an object', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'migrator-mysql-entities-'));
+    roots.push(root);
+    const file = path.join(root, 'd.ts');
+    fs.writeFileSync(
+      file,
+      `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class D {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'double', default: 1.5 }) half!: number;
+}
+`,
+    );
+    assert.throws(() => readEntityFiles([file], 'mysql', {}), (e: Error) => e.message.startsWith(`${file}:5: default 1.5: TypeORM's mysql driver writes a number to the column's scale`));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("type: 'double', default: 1.5", "type: 'json', default: { a: 1 }"));
+    assert.throws(() => readEntityFiles([file], 'mysql', {}), (e: Error) => e.message.startsWith(`${file}:5: default {"a":1}: TypeORM's mysql driver writes`));
   });
 
   it('uuid keys: varchar(36) without a default, and so are the join and junction columns that refer to them', () => {

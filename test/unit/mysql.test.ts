@@ -81,6 +81,24 @@ describe('MySQL types and defaults compare as the server reports them', () => {
     assert.notEqual(normalizeMysqlDefault("'a\\\\b'", { type: 'text' }), normalizeMysqlDefault("'ab'", { type: 'text' }));
   });
 
+  it('defaults: a year as a number; today and the time of day as MariaDB reports them; date and time literals as the server stores them', () => {
+    assert.equal(normalizeMysqlDefault("'2024'", { type: 'year(4)' }), normalizeMysqlDefault('2024', { type: 'year' }));
+    assert.equal(normalizeMysqlDefault('curdate()', { type: 'date' }), normalizeMysqlDefault('CURRENT_DATE', { type: 'date' }));
+    assert.equal(normalizeMysqlDefault('curtime(3)', { type: 'time(3)' }), 'CURRENT_TIME(3)');
+    const same = (type: string, model: string, server: string): void => assert.equal(normalizeMysqlDefault(model, { type }), normalizeMysqlDefault(server, { type }), `${model} on ${type}`);
+    same('time', "'12:00'", "'12:00:00'");
+    same('time(3)', "'12:00:00.5'", "'12:00:00.500'");
+    same('time', "'7:5:3'", "'07:05:03'");
+    same('datetime', "'2000-01-01'", "'2000-01-01 00:00:00'");
+    same('datetime(6)', "'2000-01-01 10:30'", "'2000-01-01 10:30:00.000000'");
+    same('timestamp', "'2000-1-2 3:04:05'", "'2000-01-02 03:04:05'");
+    same('date', "'2000-1-2'", "'2000-01-02'");
+    // More digits than the column keeps are rounded by the server: left as written, so they differ.
+    assert.notEqual(normalizeMysqlDefault("'12:00:00.5'", { type: 'time' }), normalizeMysqlDefault("'12:00:01'", { type: 'time' }));
+    assert.notEqual(normalizeMysqlDefault("'12:00'", { type: 'time' }), normalizeMysqlDefault("'12:01:00'", { type: 'time' }));
+    assert.equal(normalizeMysqlDefault("'12:00'", { type: 'varchar(10)' }), "'12:00'");
+  });
+
   it('checks: names unquoted, spacing and case outside literals ignored', () => {
     assert.equal(normalizeMysqlExpression('(`price` > 0)'), normalizeMysqlExpression('"price">0'));
     assert.equal(normalizeMysqlExpression("`status` IN ('A B', 'c')"), normalizeMysqlExpression("status in ('A B','c')"));

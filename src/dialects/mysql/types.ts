@@ -97,10 +97,42 @@ export function normalizeMysqlType(type: string): string {
 }
 
 /** Types whose defaults are numbers, written without quotes. */
-const NUMERIC = /^(tinyint|smallint|mediumint|int|bigint|decimal|float|double|bit)/;
+const NUMERIC = /^(tinyint|smallint|mediumint|int|bigint|decimal|float|double|bit|year)/;
 
 /** The current time, in every spelling MySQL and MariaDB take, with its precision. */
 const NOW = /^(?:current_timestamp|now|localtime|localtimestamp)(?:\s*\(\s*(\d*)\s*\))?$/i;
+/** Today's date and the time of day (MariaDB reports `curdate()`, `curtime()`). */
+const TODAY = /^(?:current_date|curdate)(?:\s*\(\s*\))?$/i;
+const TIME_NOW = /^(?:current_time|curtime)(?:\s*\(\s*(\d*)\s*\))?$/i;
+
+/**
+ * A date or time literal as the server stores it for a column of `type`: the parts the literal
+ * leaves out filled in and the fraction written to the column's precision (`'12:00'` on a time is
+ * `'12:00:00'`, `'12:00:00.5'` on a time(3) `'12:00:00.500'`, `'2000-01-01'` on a datetime
+ * `'2000-01-01 00:00:00'`). A literal in another form, or with more fraction digits than the
+ * column keeps (which the server rounds), is left as written.
+ */
+function temporalLiteral(literal: string, type: string): string {
+  const kind = /^(date|time|datetime|timestamp)(?:\((\d)\))?$/.exec(type);
+  const value = /^'([^'\\]*)'$/.exec(literal)?.[1];
+  if (!kind || value === undefined) return literal;
+  const digits = Number(kind[2] ?? 0);
+  const clock = (text: string): string | undefined => {
+    const m = /^(\d{1,3}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?$/.exec(text);
+    if (!m || (m[4] ?? '').length > digits) return undefined;
+    const pad = (n: string | undefined): string => (n ?? '0').padStart(2, '0');
+    return `${pad(m[1])}:${pad(m[2])}:${pad(m[3])}${digits ? `.${(m[4] ?? '').padEnd(digits, '0')}` : ''}`;
+  };
+  const day = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](.*))?$/.exec(value);
+  let out: string | undefined;
+  if (kind[1] === 'time') out = clock(value);
+  else if (day && kind[1] === 'date') out = day[4] === undefined ? `${day[1]}-${day[2].padStart(2, '0')}-${day[3].padStart(2, '0')}` : undefined;
+  else if (day) {
+    const time = day[4] === undefined ? clock('0:0:0') : clock(day[4]);
+    out = time && `${day[1]}-${day[2].padStart(2, '0')}-${day[3].padStart(2, '0')} ${time}`;
+  }
+  return out === undefined ? literal : `'${out}'`;
+}
 
 /**
  * A default as MariaDB reports it in information_schema (string literals quoted, `NULL` for
@@ -114,9 +146,13 @@ export function normalizeMysqlDefault(expression: string | undefined, column?: P
   if (/^null$/i.test(s)) return undefined;
   const now = NOW.exec(s);
   if (now) return now[1] && now[1] !== '0' ? `CURRENT_TIMESTAMP(${now[1]})` : 'CURRENT_TIMESTAMP';
+  if (TODAY.test(s)) return 'CURRENT_DATE';
+  const timeNow = TIME_NOW.exec(s);
+  if (timeNow) return timeNow[1] && timeNow[1] !== '0' ? `CURRENT_TIME(${timeNow[1]})` : 'CURRENT_TIME';
   if (/^true$/i.test(s)) return '1';
   if (/^false$/i.test(s)) return '0';
   const type = column ? normalizeMysqlType(column.type) : '';
+  s = temporalLiteral(s, type);
   if (NUMERIC.test(type)) {
     const quoted = /^'(-?[\d.]+(?:e[-+]?\d+)?)'$/i.exec(s);
     if (quoted) s = quoted[1];

@@ -48,7 +48,13 @@ function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: str
     if (typeof sql !== 'string') throw new ModelError(col.node, "a default function must return an SQL expression string, e.g. () => 'CURRENT_TIMESTAMP'");
     return ctx.driver.defaultFunction(sql);
   }
-  return ctx.driver.defaultValue(plain(v), { array, type, scale: col.scale });
+  try {
+    return ctx.driver.defaultValue(plain(v), { array, type, scale: col.scale });
+  } catch (error) {
+    // The driver's rules know no file: the message gets the column's place.
+    if (error instanceof MigratorError && !(error instanceof ModelError)) throw new ModelError(col.node, error.message);
+    throw error;
+  }
 }
 
 /**

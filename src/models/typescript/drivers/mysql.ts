@@ -88,8 +88,8 @@ export function mysqlDatetimeFunction(value: string): string {
 
 /**
  * MysqlDriver.normalizeDefault: strings (and any value of an enum column) quoted, numbers quoted
- * and written with the column's scale (`toFixed(scale)`: 1.5 on a column without a scale is '2',
- * as TypeORM writes it), booleans 1 and 0, a set's values joined by commas. TypeORM puts a string
+ * and written with the column's scale (`toFixed(scale)`; a fraction on a column without a scale,
+ * which TypeORM would round to an integer, is refused), booleans 1 and 0, a set's values joined by commas. TypeORM puts a string
  * between quotes as it is; here it is a MySQL literal — quotes and backslashes doubled — so that
  * it parses and the default is the string the entity gives.
  */
@@ -97,7 +97,14 @@ export function mysqlDefaultValue(value: unknown, column: { type: string; scale?
   if (value === null || value === undefined) return undefined;
   if (column.type === 'set' && Array.isArray(value)) return quoteMysqlLiteral(value.map(String).join(','));
   if (typeof value === 'string' || column.type === 'enum' || column.type === 'simple-enum') return quoteMysqlLiteral(String(value));
-  if (typeof value === 'number') return quoteMysqlLiteral(value.toFixed(column.scale));
+  if (typeof value === 'number') {
+    if (column.scale === undefined && !Number.isInteger(value)) {
+      throw new MigratorError(
+        `default ${value}: TypeORM's mysql driver writes a number to the column's scale, and this column has none, so the default would be '${value.toFixed()}'; give the column a scale, or the default as a string ('${value}')`,
+      );
+    }
+    return quoteMysqlLiteral(value.toFixed(column.scale));
+  }
   if (typeof value === 'boolean') return value ? '1' : '0';
   throw new MigratorError(
     `default ${JSON.stringify(value)}: TypeORM's mysql driver writes a default that is not a string, number or boolean as \`${String(value)}\`, which MySQL does not take; give an SQL expression, e.g. default: () => "('[]')"`,
