@@ -5,9 +5,39 @@
  * stay right; the ones Prisma rejects, and any character outside a string or comment that no
  * Prisma token starts with, are errors naming the line. Blanks at the end of a line are dropped.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Schema } from '@mrleebo/prisma-ast';
 import { fail } from './errors.js';
+
+type PrismaAst = typeof import('@mrleebo/prisma-ast');
+
+let prismaAst: Promise<PrismaAst> | undefined;
+
+/**
+ * @mrleebo/prisma-ast, with the parser library it requires (chevrotain) taken from that
+ * library's own single-file build, which it publishes beside its modules: imported the usual way,
+ * chevrotain is some 600 modules (lodash-es's among them) whose loading alone costs a third of a
+ * second at every run. Where either package is not laid out as expected, the usual import.
+ */
+function loadPrismaAst(): Promise<PrismaAst> {
+  prismaAst ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const entry = require.resolve('@mrleebo/prisma-ast');
+    const build = path.join(path.dirname(entry), process.env.NODE_ENV === 'production' ? 'prisma-ast.cjs.production.min.js' : 'prisma-ast.cjs.development.js');
+    const requireFromBuild = createRequire(build);
+    const bundle = path.resolve(path.dirname(requireFromBuild.resolve('chevrotain')), '..', 'chevrotain.mjs');
+    if (!existsSync(build) || !existsSync(bundle)) return import('@mrleebo/prisma-ast');
+    const chevrotain = await import(pathToFileURL(bundle).href);
+    const module = { exports: {} as PrismaAst };
+    const requireFn = (name: string): unknown => (name === 'chevrotain' ? chevrotain : requireFromBuild(name));
+    new Function('exports', 'require', 'module', '__filename', '__dirname', readFileSync(build, 'utf8'))(module.exports, requireFn, module, build, path.dirname(build));
+    return module.exports;
+  })();
+  return prismaAst;
+}
 
 /** What may stand outside strings and comments: identifiers, numbers, punctuation, blanks. */
 const CODE_CHAR = /[A-Za-z0-9_\-@.?{}()[\],:="\s]/;
@@ -84,7 +114,7 @@ export function prepareSource(text: string, file: string): string {
 
 /** Parses one schema file with prisma-ast, locations on; a syntax error names the line. */
 export async function parseSchemaFile(file: string): Promise<Schema> {
-  const { getSchema, PrismaParser, VisitorClassFactory } = await import('@mrleebo/prisma-ast');
+  const { getSchema, PrismaParser, VisitorClassFactory } = await loadPrismaAst();
   const source = prepareSource(readFileSync(file, 'utf8'), file);
   const parser = new PrismaParser({ nodeLocationTracking: 'full' });
   const Visitor = VisitorClassFactory(parser);
