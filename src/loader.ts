@@ -51,15 +51,41 @@ type Exports = Record<string, unknown>;
 
 const TRANSFORM_OPTIONS = { transforms: ['typescript', 'imports'] as ('typescript' | 'imports')[], disableESTransforms: true };
 
-/** The cache folder of a project's node_modules, found from a file in it; undefined when there is none. */
-const cacheDirs = new Map<string, string | undefined>();
-function cacheDirOf(dir: string): string | undefined {
-  if (cacheDirs.has(dir)) return cacheDirs.get(dir);
+/** The node_modules folder nearest above a folder, found once per folder; undefined when there is none. */
+const modulesDirs = new Map<string, string | undefined>();
+function modulesDirOf(dir: string): string | undefined {
+  if (modulesDirs.has(dir)) return modulesDirs.get(dir);
   const modules = path.join(dir, 'node_modules');
   const parent = path.dirname(dir);
-  const found = existsSync(modules) ? path.join(modules, '.cache', 'migrator', 'transform') : parent === dir ? undefined : cacheDirOf(parent);
-  cacheDirs.set(dir, found);
+  const found = existsSync(modules) ? modules : parent === dir ? undefined : modulesDirOf(parent);
+  modulesDirs.set(dir, found);
   return found;
+}
+
+/**
+ * migrator's cache folder `name` in the node_modules folder nearest above `dir`
+ * (`node_modules/.cache/migrator/<name>`); undefined when there is none.
+ */
+export function cacheDirOf(dir: string, name: string): string | undefined {
+  const modules = modulesDirOf(dir);
+  return modules && path.join(modules, '.cache', 'migrator', name);
+}
+
+/**
+ * Writes a cache file whole under another name, then renames it: a concurrent run never reads
+ * half a file. Returns false when it cannot be written (a read-only project): the caller goes on
+ * without it.
+ */
+export function writeCacheFile(file: string, data: string | Uint8Array): boolean {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, data);
+    renameSync(partial, file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 let transformKey: string | undefined;
@@ -80,7 +106,7 @@ function transformKeyOf(): string {
  * or written, the file is simply transformed.
  */
 function transformed(file: string, source: string): string {
-  const dir = cacheDirOf(path.dirname(file));
+  const dir = cacheDirOf(path.dirname(file), 'transform');
   const cached = dir && path.join(dir, `${createHash('sha256').update(transformKeyOf()).update(source).digest('hex')}.js`);
   if (cached) {
     try {
@@ -90,17 +116,8 @@ function transformed(file: string, source: string): string {
     }
   }
   const { code } = sucrase()(source, { ...TRANSFORM_OPTIONS, filePath: file });
-  if (cached) {
-    try {
-      mkdirSync(dir!, { recursive: true });
-      // Written whole under another name, then renamed: a concurrent run never reads half a file.
-      const partial = `${cached}.${process.pid}.tmp`;
-      writeFileSync(partial, code);
-      renameSync(partial, cached);
-    } catch {
-      // a read-only project: transformed again next time
-    }
-  }
+  // A read-only project: transformed again next time.
+  if (cached) writeCacheFile(cached, code);
   return code;
 }
 

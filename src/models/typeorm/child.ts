@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ts } from 'ts-morph';
+import { tsc } from '../typescript/compiler-api.js';
 import { bridgedStrategy, NamingFailed, send } from './bridge.js';
 import { ProjectCompiler } from './compile.js';
 import { describeDataSource, type BuiltDataSource, type TypeOrmModule } from './describe.js';
@@ -71,8 +71,8 @@ function missingPrimarySite(ds: ConstructedDataSource, origin: (target: unknown)
   const m = (ds.entityMetadatas ?? []).find((x) => x.tableType !== 'view' && !x.isJunction && !x.primaryColumns.length);
   const file = m ? origin(m.target)?.[0] : undefined;
   if (!m || !file) return undefined;
-  const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const cls = sf.statements.find((st) => ts.isClassDeclaration(st) && st.name?.text === (m.target as { name?: string }).name);
+  const sf = tsc.createSourceFile(file, readFileSync(file, 'utf8'), tsc.ScriptTarget.Latest, true);
+  const cls = sf.statements.find((st) => tsc.isClassDeclaration(st) && st.name?.text === (m.target as { name?: string }).name);
   // The line of its first decorator, as the entity reader names a class.
   return cls ? `${file}:${sf.getLineAndCharacterOfPosition(cls.getStart(sf)).line + 1}` : file;
 }

@@ -7,7 +7,8 @@
  * resolves them.
  */
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { tsc } from '../typescript/compiler-api.js';
 
 /** A file TypeScript compiles: .ts, .tsx, .mts, .cts, never a declaration file. */
 export const isTypeScript = (file: string): boolean => /\.(c|m)?tsx?$/.test(file) && !/\.d\.(c|m)?ts$/.test(file);
@@ -23,14 +24,14 @@ interface ProjectConfig {
   host?: ts.CompilerHost;
 }
 
-const ESM_MODULES = new Set([ts.ModuleKind.ES2015, ts.ModuleKind.ES2020, ts.ModuleKind.ES2022, ts.ModuleKind.ESNext, ts.ModuleKind.Node16, ts.ModuleKind.NodeNext, ts.ModuleKind.Preserve]);
+const ESM_MODULES = new Set([tsc.ModuleKind.ES2015, tsc.ModuleKind.ES2020, tsc.ModuleKind.ES2022, tsc.ModuleKind.ESNext, tsc.ModuleKind.Node16, tsc.ModuleKind.NodeNext, tsc.ModuleKind.Preserve]);
 
 /** The project's options, changed only where emitting CommonJS for Node here and now needs it. */
 function emitOptions(project: ts.CompilerOptions): ts.CompilerOptions {
   const options: ts.CompilerOptions = {
     ...project,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
+    module: tsc.ModuleKind.CommonJS,
+    moduleResolution: tsc.ModuleResolutionKind.Node10,
     experimentalDecorators: true,
     emitDecoratorMetadata: true,
     // An ES-module project's default imports of CommonJS packages mean module.exports.
@@ -67,7 +68,7 @@ function importMetaToCommonJs(context: ts.TransformationContext): ts.Transformer
       'href',
     );
   const visit = (node: ts.Node): ts.Node => {
-    if (ts.isPropertyAccessExpression(node) && ts.isMetaProperty(node.expression) && node.expression.keywordToken === ts.SyntaxKind.ImportKeyword) {
+    if (tsc.isPropertyAccessExpression(node) && tsc.isMetaProperty(node.expression) && node.expression.keywordToken === tsc.SyntaxKind.ImportKeyword) {
       switch (node.name.text) {
         case 'url':
           return url();
@@ -77,21 +78,21 @@ function importMetaToCommonJs(context: ts.TransformationContext): ts.Transformer
           return f.createIdentifier('__filename');
       }
     }
-    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+    if (tsc.isMetaProperty(node) && node.keywordToken === tsc.SyntaxKind.ImportKeyword) {
       return f.createObjectLiteralExpression([
         f.createPropertyAssignment('url', url()),
         f.createPropertyAssignment('dirname', f.createIdentifier('__dirname')),
         f.createPropertyAssignment('filename', f.createIdentifier('__filename')),
       ]);
     }
-    return ts.visitEachChild(node, visit, context);
+    return tsc.visitEachChild(node, visit, context);
   };
-  return (sf) => ts.visitNode(sf, visit) as ts.SourceFile;
+  return (sf) => tsc.visitNode(sf, visit) as ts.SourceFile;
 }
 
 /** A compile error: file:line:column and TypeScript's message. */
 function diagnosticText(d: ts.Diagnostic): string {
-  const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+  const message = tsc.flattenDiagnosticMessageText(d.messageText, ' ');
   if (!d.file || d.start === undefined) return message;
   const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
   return `${d.file.fileName}:${line + 1}:${character + 1}: ${message}`;
@@ -106,7 +107,7 @@ export class ProjectCompiler {
     const dir = path.dirname(file);
     const known = this.configOfDir.get(dir);
     if (known) return known;
-    const configFile = ts.findConfigFile(dir, ts.sys.fileExists);
+    const configFile = tsc.findConfigFile(dir, tsc.sys.fileExists);
     const key = configFile ?? '';
     let config = this.configs.get(key);
     if (!config) {
@@ -119,18 +120,18 @@ export class ProjectCompiler {
 
   private readConfig(file: string | undefined): ProjectConfig {
     if (!file) {
-      const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, esModuleInterop: true };
-      return { options: emitOptions(options), resolution: { ...options, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }, roots: new Set() };
+      const options: ts.CompilerOptions = { target: tsc.ScriptTarget.ES2022, esModuleInterop: true };
+      return { options: emitOptions(options), resolution: { ...options, module: tsc.ModuleKind.ESNext, moduleResolution: tsc.ModuleResolutionKind.Bundler }, roots: new Set() };
     }
     const problems: string[] = [];
-    const parsed = ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(diagnosticText(d)) });
+    const parsed = tsc.getParsedCommandLineOfConfigFile(file, {}, { ...tsc.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(diagnosticText(d)) });
     if (!parsed) throw new Error(`cannot read ${file}: ${problems[0] ?? 'unknown error'}`);
     const project = parsed.options;
     return {
       file,
       options: emitOptions(project),
       // Bundler resolution takes paths, baseUrl, extensionless and `.js`-for-`.ts` imports alike.
-      resolution: { ...project, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, allowJs: false },
+      resolution: { ...project, module: tsc.ModuleKind.ESNext, moduleResolution: tsc.ModuleResolutionKind.Bundler, allowJs: false },
       roots: new Set(parsed.fileNames.filter(isTypeScript).map((f) => path.resolve(f))),
     };
   }
@@ -142,7 +143,7 @@ export class ProjectCompiler {
   }
 
   private resolveModule(request: string, from: string): ts.ResolvedModuleFull | undefined {
-    const r = ts.resolveModuleName(request, from, this.configFor(from).resolution, ts.sys).resolvedModule;
+    const r = tsc.resolveModuleName(request, from, this.configFor(from).resolution, tsc.sys).resolvedModule;
     return r && !r.isExternalLibraryImport && isTypeScript(r.resolvedFileName) ? r : undefined;
   }
 
@@ -152,13 +153,13 @@ export class ProjectCompiler {
     if (!config.program?.getSourceFile(file)) {
       config.roots.add(file);
       if (!config.host) {
-        const host = ts.createCompilerHost(config.options);
+        const host = tsc.createCompilerHost(config.options);
         // The program holds the project's own files: imports of packages stay unresolved.
         host.resolveModuleNameLiterals = (literals, containing) =>
           literals.map((literal) => ({ resolvedModule: this.resolveModule(literal.text, containing) }));
         config.host = host;
       }
-      config.program = ts.createProgram([...config.roots], config.options, config.host, config.program);
+      config.program = tsc.createProgram([...config.roots], config.options, config.host, config.program);
     }
     return { program: config.program, config };
   }

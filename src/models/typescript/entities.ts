@@ -4,7 +4,8 @@
  * directly or through the project's helpers and barrels — not by their names. Nothing is compiled
  * or run; TypeORM need not be installed.
  */
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { tsc } from './compiler-api.js';
 import type { ForeignKeyAction } from '../../schema/schema.js';
 import type { DesignType } from './drivers/index.js';
 import { packageName, SCHEMA_MODULE } from './project.js';
@@ -188,11 +189,11 @@ const moduleOf = (v: Value): string | undefined => (isKind(v, 'external') || isD
 export function nameOf(decl: ClassLike | PropertyDeclaration | ts.MethodDeclaration | ts.AccessorDeclaration): string {
   const n = decl.name;
   if (!n) return '';
-  return ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isPrivateIdentifier(n) || ts.isNumericLiteral(n) ? n.text : text(n);
+  return tsc.isIdentifier(n) || tsc.isStringLiteral(n) || tsc.isPrivateIdentifier(n) || tsc.isNumericLiteral(n) ? n.text : text(n);
 }
 
 export function decoratorsOf(decl: ts.HasDecorators): readonly ts.Decorator[] {
-  return ts.getDecorators(decl) ?? [];
+  return tsc.getDecorators(decl) ?? [];
 }
 
 /**
@@ -200,10 +201,10 @@ export function decoratorsOf(decl: ts.HasDecorators): readonly ts.Decorator[] {
  * detection, written in the same change as the rename.
  */
 export function renamedFromTag(decl: Node): string | undefined {
-  const tags = ts.getJSDocTags(decl).filter((t) => t.tagName.text === 'renamedFrom');
+  const tags = tsc.getJSDocTags(decl).filter((t) => t.tagName.text === 'renamedFrom');
   if (tags.length === 0) return undefined;
   if (tags.length > 1) throw new ModelError(tags[1], 'one @renamedFrom tag is enough: it names the old name');
-  const name = (ts.getTextOfJSDocComment(tags[0].comment) ?? '').trim().split(/\s+/)[0];
+  const name = (tsc.getTextOfJSDocComment(tags[0].comment) ?? '').trim().split(/\s+/)[0];
   if (!name) throw new ModelError(tags[0], '@renamedFrom needs the old name, e.g. @renamedFrom authorName');
   return name;
 }
@@ -274,17 +275,17 @@ export class EntityReader {
     let free = true;
     const visit = (n: Node): void => {
       if (!free) return;
-      if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+      if (tsc.isIdentifier(n) && !(tsc.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
         const b = this.ev.project.lookup(sf, n.text);
         if (b?.kind === 'external' && SCHEMA_MODULE.test(b.module)) free = false;
         else if (b?.kind === 'namespace') free = false; // conservative: a namespace of the project
         else if (b?.kind === 'declaration' && b.node !== fn) {
           const d = b.node;
-          const body = ts.isFunctionDeclaration(d) ? d : ts.isVariableDeclaration(d) && d.initializer ? d.initializer : undefined;
+          const body = tsc.isFunctionDeclaration(d) ? d : tsc.isVariableDeclaration(d) && d.initializer ? d.initializer : undefined;
           if (body && !this.isSchemaFree(body, seen)) free = false;
         }
       }
-      ts.forEachChild(n, visit);
+      tsc.forEachChild(n, visit);
     };
     visit(fn);
     this.schemaFree.set(fn, free);
@@ -303,11 +304,11 @@ export class EntityReader {
     if (isKind(v, 'function')) {
       // A decorator written out: (target, key) => { Column(...)(target, key); Index()(target, key); }
       const body = v.node.body;
-      const statements = !body ? [] : ts.isBlock(body) ? [...body.statements] : [body];
+      const statements = !body ? [] : tsc.isBlock(body) ? [...body.statements] : [body];
       const scope: Scope = { file: v.node.getSourceFile(), bindings: new Map(), parent: v.scope };
       return statements.flatMap((st) => {
-        const e = ts.isExpressionStatement(st) ? st.expression : st;
-        if (ts.isCallExpression(e)) return this.flatten(this.ev.evaluate(e.expression, scope), site);
+        const e = tsc.isExpressionStatement(st) ? st.expression : st;
+        if (tsc.isCallExpression(e)) return this.flatten(this.ev.evaluate(e.expression, scope), site);
         throw new ModelError(st, `cannot follow \`${text(st).split('\n')[0]}\` in a decorator without running the code (used at ${where(site)}); ${TYPEORM_SOURCE}`);
       });
     }
@@ -319,7 +320,7 @@ export class EntityReader {
     const out: DecoratorCall[] = [];
     for (const d of decoratorsOf(decl)) {
       const expr = d.expression;
-      const call = ts.isCallExpression(expr) ? expr : undefined;
+      const call = tsc.isCallExpression(expr) ? expr : undefined;
       const callee = this.ev.evaluate(call ? call.expression : expr, scope);
       let values: DecoratorValue[];
       const module = moduleOf(callee);
@@ -360,7 +361,7 @@ export class EntityReader {
   }
 
   private base(cls: ClassLike, scope: Scope): EntityMeta | undefined {
-    const heritage = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const heritage = cls.heritageClauses?.find((h) => h.token === tsc.SyntaxKind.ExtendsKeyword)?.types[0];
     if (!heritage) return undefined;
     const v = this.ev.evaluate(heritage.expression, scope);
     if (isKind(v, 'class')) {
@@ -413,11 +414,11 @@ export class EntityReader {
 
     const propertyIndexes: IndexMeta[] = [];
     for (const member of cls.members) {
-      if (!ts.canHaveDecorators(member)) continue;
-      if (!ts.isPropertyDeclaration(member)) {
+      if (!tsc.canHaveDecorators(member)) continue;
+      if (!tsc.isPropertyDeclaration(member)) {
         // Methods and accessors: entity listeners only.
         for (const call of this.decorators(member, scope)) {
-          if (!NO_SCHEMA.has(call.name)) throw new ModelError(call.node, `@${call.name} belongs on a property, not on ${ts.isMethodDeclaration(member) ? 'a method' : 'an accessor'}`);
+          if (!NO_SCHEMA.has(call.name)) throw new ModelError(call.node, `@${call.name} belongs on a property, not on ${tsc.isMethodDeclaration(member) ? 'a method' : 'an accessor'}`);
         }
         continue;
       }
@@ -488,14 +489,14 @@ export class EntityReader {
       const f = v.node;
       const param = f.parameters[0];
       let body: Node | undefined = f.body;
-      if (body && ts.isBlock(body)) {
+      if (body && tsc.isBlock(body)) {
         const only = body.statements.length === 1 ? body.statements[0] : undefined;
-        body = only && ts.isReturnStatement(only) ? only.expression : undefined;
+        body = only && tsc.isReturnStatement(only) ? only.expression : undefined;
       }
-      while (body && (ts.isParenthesizedExpression(body) || ts.isAsExpression(body))) body = body.expression;
-      if (param && ts.isIdentifier(param.name) && body && ts.isArrayLiteralExpression(body)) {
+      while (body && (tsc.isParenthesizedExpression(body) || tsc.isAsExpression(body))) body = body.expression;
+      if (param && tsc.isIdentifier(param.name) && body && tsc.isArrayLiteralExpression(body)) {
         const p = param.name.text;
-        const names = body.elements.map((e) => (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === p ? e.name.text : undefined));
+        const names = body.elements.map((e) => (tsc.isPropertyAccessExpression(e) && tsc.isIdentifier(e.expression) && e.expression.text === p ? e.name.text : undefined));
         if (names.every((n): n is string => n !== undefined)) return names;
       }
       throw new ModelError(node, `${what} must be an array of property names, or (entity) => [entity.a, entity.b]`);
@@ -652,43 +653,43 @@ function joinColumnMeta(v: Value, node: Node): JoinColumnMeta {
 export function designType(typeNode: ts.TypeNode | undefined, scope: Scope, ev: Evaluator, depth = 0): DesignType | undefined {
   if (!typeNode || depth > 16) return undefined;
   switch (typeNode.kind) {
-    case ts.SyntaxKind.StringKeyword:
+    case tsc.SyntaxKind.StringKeyword:
       return 'String';
-    case ts.SyntaxKind.NumberKeyword:
+    case tsc.SyntaxKind.NumberKeyword:
       return 'Number';
-    case ts.SyntaxKind.BooleanKeyword:
+    case tsc.SyntaxKind.BooleanKeyword:
       return 'Boolean';
   }
-  if (ts.isParenthesizedTypeNode(typeNode)) return designType(typeNode.type, scope, ev, depth + 1);
-  if (ts.isLiteralTypeNode(typeNode)) {
+  if (tsc.isParenthesizedTypeNode(typeNode)) return designType(typeNode.type, scope, ev, depth + 1);
+  if (tsc.isLiteralTypeNode(typeNode)) {
     const l = typeNode.literal;
-    if (ts.isStringLiteral(l) || ts.isNoSubstitutionTemplateLiteral(l)) return 'String';
-    if (ts.isNumericLiteral(l) || ts.isPrefixUnaryExpression(l)) return 'Number';
-    if (l.kind === ts.SyntaxKind.TrueKeyword || l.kind === ts.SyntaxKind.FalseKeyword) return 'Boolean';
+    if (tsc.isStringLiteral(l) || tsc.isNoSubstitutionTemplateLiteral(l)) return 'String';
+    if (tsc.isNumericLiteral(l) || tsc.isPrefixUnaryExpression(l)) return 'Number';
+    if (l.kind === tsc.SyntaxKind.TrueKeyword || l.kind === tsc.SyntaxKind.FalseKeyword) return 'Boolean';
     return undefined;
   }
-  if (ts.isUnionTypeNode(typeNode)) {
+  if (tsc.isUnionTypeNode(typeNode)) {
     // As TypeScript serialises a union: null and undefined drop out unless strictNullChecks is
     // on, and then the union is Object (which TypeORM refuses).
-    const nullish = (t: ts.TypeNode): boolean => t.kind === ts.SyntaxKind.UndefinedKeyword || (ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword);
+    const nullish = (t: ts.TypeNode): boolean => t.kind === tsc.SyntaxKind.UndefinedKeyword || (tsc.isLiteralTypeNode(t) && t.literal.kind === tsc.SyntaxKind.NullKeyword);
     if (typeNode.types.some(nullish) && ev.project.strictNullChecks(typeNode.getSourceFile())) return undefined;
     const parts = typeNode.types.filter((t) => !nullish(t));
     const kinds = new Set(parts.map((t) => designType(t, scope, ev, depth + 1)));
     return kinds.size === 1 ? [...kinds][0] : undefined;
   }
-  if (ts.isTypeReferenceNode(typeNode) && ts.isIdentifier(typeNode.typeName)) {
+  if (tsc.isTypeReferenceNode(typeNode) && tsc.isIdentifier(typeNode.typeName)) {
     const name = typeNode.typeName.text;
     const b = ev.project.lookup(scope.file, name);
     if (!b) return name === 'Date' || name === 'Buffer' ? name : undefined;
     if (b.kind !== 'declaration') return undefined;
     const d = b.node;
-    if (ts.isEnumDeclaration(d)) {
+    if (tsc.isEnumDeclaration(d)) {
       const v = ev.binding(b, typeNode, name);
       if (!isKind(v, 'enum')) return undefined;
       const values = [...v.members.values()];
       return values.every((x) => typeof x === 'number') ? 'Number' : values.every((x) => typeof x === 'string') ? 'String' : undefined;
     }
-    if (ts.isTypeAliasDeclaration(d)) return designType(d.type, ev.fileScope(d.getSourceFile()), ev, depth + 1);
+    if (tsc.isTypeAliasDeclaration(d)) return designType(d.type, ev.fileScope(d.getSourceFile()), ev, depth + 1);
   }
   return undefined;
 }

@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { tsc } from './compiler-api.js';
 import { MigratorError } from '../../errors.js';
 
 /** What a name in a file stands for. */
@@ -72,10 +73,10 @@ export class SourceProject {
   private readonly configs = new Map<string, ts.CompilerOptions>();
   private readonly resolutions = new Map<string, string | null>();
   private readonly host: ts.ModuleResolutionHost = {
-    fileExists: (f) => ts.sys.fileExists(f),
-    readFile: (f) => ts.sys.readFile(f),
-    directoryExists: (d) => ts.sys.directoryExists?.(d) ?? existsSync(d),
-    realpath: ts.sys.realpath,
+    fileExists: (f) => tsc.sys.fileExists(f),
+    readFile: (f) => tsc.sys.readFile(f),
+    directoryExists: (d) => tsc.sys.directoryExists?.(d) ?? existsSync(d),
+    realpath: tsc.sys.realpath,
     getCurrentDirectory: () => process.cwd(),
   };
 
@@ -90,13 +91,13 @@ export class SourceProject {
     } catch (error) {
       throw new MigratorError(`cannot read ${absolute}: ${(error as Error).message}`);
     }
-    const kind = absolute.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
-    sf = ts.createSourceFile(absolute, text, ts.ScriptTarget.ES2022, true, kind);
+    const kind = absolute.endsWith('.tsx') ? tsc.ScriptKind.TSX : tsc.ScriptKind.TS;
+    sf = tsc.createSourceFile(absolute, text, tsc.ScriptTarget.ES2022, true, kind);
     // The parser's own diagnostics: syntax errors, found without building a program.
     const diag = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics?.[0];
     if (diag) {
       const { line } = sf.getLineAndCharacterOfPosition(diag.start ?? 0);
-      const message = ts.flattenDiagnosticMessageText(diag.messageText, ' ').replace(/\.$/, '');
+      const message = tsc.flattenDiagnosticMessageText(diag.messageText, ' ').replace(/\.$/, '');
       throw new MigratorError(`${absolute}:${line + 1}: syntax error: ${message}; fix the file and run again`);
     }
     this.files.set(absolute, sf);
@@ -108,23 +109,23 @@ export class SourceProject {
     const cached = this.configs.get(dir);
     if (cached) return cached;
     let options: ts.CompilerOptions;
-    const configFile = ts.findConfigFile(dir, ts.sys.fileExists, 'tsconfig.json');
+    const configFile = tsc.findConfigFile(dir, tsc.sys.fileExists, 'tsconfig.json');
     const configDir = configFile ? path.dirname(configFile) : undefined;
     if (configFile && configDir !== dir && this.configs.has(configDir!)) {
       options = this.configs.get(configDir!)!;
     } else if (configFile) {
-      const read = ts.readConfigFile(configFile, ts.sys.readFile);
+      const read = tsc.readConfigFile(configFile, tsc.sys.readFile);
       if (read.error) {
-        throw new MigratorError(`${configFile}: ${ts.flattenDiagnosticMessageText(read.error.messageText, ' ')}; fix it so that imports of the models can be followed`);
+        throw new MigratorError(`${configFile}: ${tsc.flattenDiagnosticMessageText(read.error.messageText, ' ')}; fix it so that imports of the models can be followed`);
       }
-      const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, configDir!, undefined, configFile);
+      const parsed = tsc.parseJsonConfigFileContent(read.config, tsc.sys, configDir!, undefined, configFile);
       options = { ...parsed.options };
       this.configs.set(configDir!, options);
     } else {
       options = {};
     }
-    if (options.moduleResolution === undefined || options.moduleResolution === ts.ModuleResolutionKind.Classic) {
-      options = { ...options, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext };
+    if (options.moduleResolution === undefined || options.moduleResolution === tsc.ModuleResolutionKind.Classic) {
+      options = { ...options, moduleResolution: tsc.ModuleResolutionKind.Bundler, module: tsc.ModuleKind.ESNext };
     }
     this.configs.set(dir, options);
     return options;
@@ -147,7 +148,7 @@ export class SourceProject {
     const cached = this.resolutions.get(key);
     if (cached !== undefined) return cached ?? undefined;
     const options = this.optionsFor(dir);
-    let resolved = ts.resolveModuleName(specifier, from.fileName, options, this.host).resolvedModule?.resolvedFileName;
+    let resolved = tsc.resolveModuleName(specifier, from.fileName, options, this.host).resolvedModule?.resolvedFileName;
     if (resolved && !/\.(d\.)?[cm]?tsx?$/.test(resolved)) resolved = undefined; // a .js file: nothing to read
     this.resolutions.set(key, resolved ?? null);
     return resolved;
@@ -163,40 +164,40 @@ export class SourceProject {
       for (const m of modifiers) if (m.kind === kind) return true;
       return false;
     };
-    const exported = (node: ts.Node): boolean => hasModifier(node, ts.SyntaxKind.ExportKeyword);
-    const isDefault = (node: ts.Node): boolean => hasModifier(node, ts.SyntaxKind.DefaultKeyword);
+    const exported = (node: ts.Node): boolean => hasModifier(node, tsc.SyntaxKind.ExportKeyword);
+    const isDefault = (node: ts.Node): boolean => hasModifier(node, tsc.SyntaxKind.DefaultKeyword);
     for (const st of sf.statements) {
-      if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+      if (tsc.isImportDeclaration(st) && tsc.isStringLiteral(st.moduleSpecifier)) {
         const module = st.moduleSpecifier.text;
         const clause = st.importClause;
         if (!clause) continue;
         if (clause.name) s.imports.set(clause.name.text, { module, name: 'default' });
         const b = clause.namedBindings;
-        if (b && ts.isNamespaceImport(b)) s.imports.set(b.name.text, { module, name: '*' });
-        if (b && ts.isNamedImports(b)) for (const el of b.elements) s.imports.set(el.name.text, { module, name: (el.propertyName ?? el.name).text });
-      } else if (ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || ts.isFunctionDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isInterfaceDeclaration(st)) {
+        if (b && tsc.isNamespaceImport(b)) s.imports.set(b.name.text, { module, name: '*' });
+        if (b && tsc.isNamedImports(b)) for (const el of b.elements) s.imports.set(el.name.text, { module, name: (el.propertyName ?? el.name).text });
+      } else if (tsc.isClassDeclaration(st) || tsc.isEnumDeclaration(st) || tsc.isFunctionDeclaration(st) || tsc.isTypeAliasDeclaration(st) || tsc.isInterfaceDeclaration(st)) {
         if (!st.name) {
-          if (isDefault(st) && (ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st))) {
+          if (isDefault(st) && (tsc.isClassDeclaration(st) || tsc.isFunctionDeclaration(st))) {
             s.locals.set('default', st);
             s.exports.set('default', { local: 'default' });
           }
           continue;
         }
         // Overloads and declaration merging: the first declaration with a body or members wins.
-        if (!s.locals.has(st.name.text) || (ts.isFunctionDeclaration(st) && st.body)) s.locals.set(st.name.text, st);
+        if (!s.locals.has(st.name.text) || (tsc.isFunctionDeclaration(st) && st.body)) s.locals.set(st.name.text, st);
         if (exported(st)) s.exports.set(isDefault(st) ? 'default' : st.name.text, { local: st.name.text });
-      } else if (ts.isVariableStatement(st)) {
+      } else if (tsc.isVariableStatement(st)) {
         for (const d of st.declarationList.declarations) {
-          if (!ts.isIdentifier(d.name)) continue;
+          if (!tsc.isIdentifier(d.name)) continue;
           s.locals.set(d.name.text, d);
           if (exported(st)) s.exports.set(d.name.text, { local: d.name.text });
         }
-      } else if (ts.isExportDeclaration(st)) {
-        const module = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+      } else if (tsc.isExportDeclaration(st)) {
+        const module = st.moduleSpecifier && tsc.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
         const clause = st.exportClause;
         if (!clause) {
           if (module) s.star.push(module);
-        } else if (ts.isNamespaceExport(clause)) {
+        } else if (tsc.isNamespaceExport(clause)) {
           if (module) s.exports.set(clause.name.text, { from: { module, name: '*' } });
         } else {
           for (const el of clause.elements) {
@@ -204,8 +205,8 @@ export class SourceProject {
             s.exports.set(el.name.text, module ? { from: { module, name } } : { local: name });
           }
         }
-      } else if (ts.isExportAssignment(st) && !st.isExportEquals) {
-        if (ts.isIdentifier(st.expression)) s.exports.set('default', { local: st.expression.text });
+      } else if (tsc.isExportAssignment(st) && !st.isExportEquals) {
+        if (tsc.isIdentifier(st.expression)) s.exports.set('default', { local: st.expression.text });
         else s.exports.set('default', { expression: st.expression });
       }
     }
@@ -235,7 +236,7 @@ export class SourceProject {
     if (imported.name === '*') return { kind: 'namespace', file: target };
     const found = this.exportOf(target, imported.name, seen);
     // A function a package only declares (a compiled library's decorator): known by its module.
-    if (found?.kind === 'declaration' && ts.isFunctionDeclaration(found.node) && !found.node.body && found.node.getSourceFile().isDeclarationFile) return external;
+    if (found?.kind === 'declaration' && tsc.isFunctionDeclaration(found.node) && !found.node.body && found.node.getSourceFile().isDeclarationFile) return external;
     return found;
   }
 

@@ -3,7 +3,7 @@
  * syntax only — no type checking, no program, nothing run. What the entity files import (base
  * classes, enums, constants, decorator helpers) is followed through the project's files.
  */
-import { ts } from 'ts-morph';
+import { tsc } from './compiler-api.js';
 import type { Schema } from '../../schema/schema.js';
 import { buildSchema } from './build.js';
 import { decoratorsOf, EntityReader, LEFT_ALONE_MODULES, type EntityMeta } from './entities.js';
@@ -28,8 +28,8 @@ export function readEntityFiles(files: readonly string[], dialect: string, optio
   for (const sf of sourceFiles) {
     const scope = ev.fileScope(sf);
     for (const cls of sf.statements) {
-      if (!ts.isClassDeclaration(cls)) continue;
-      const decorated = decoratorsOf(cls).length > 0 || cls.members.some((m) => ts.canHaveDecorators(m) && decoratorsOf(m).length > 0);
+      if (!tsc.isClassDeclaration(cls)) continue;
+      const decorated = decoratorsOf(cls).length > 0 || cls.members.some((m) => tsc.canHaveDecorators(m) && decoratorsOf(m).length > 0);
       if (decorated) classes.push(reader.readClass(cls, scope));
     }
   }

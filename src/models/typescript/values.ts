@@ -8,7 +8,8 @@
  * Works on the TypeScript syntax tree directly (ts-morph's `ts`): reading thousands of entities
  * through wrapper objects would cost more than parsing them.
  */
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { tsc } from './compiler-api.js';
 import { MigratorError } from '../../errors.js';
 import { where, type Binding, type Declaration, type SourceProject } from './project.js';
 
@@ -103,8 +104,8 @@ function memo(node: Node, compute: () => Value): Lazy {
 }
 
 function propertyName(name: ts.PropertyName, scope: Scope, ev: Evaluator): string {
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
-  if (ts.isComputedPropertyName(name)) {
+  if (tsc.isIdentifier(name) || tsc.isStringLiteral(name) || tsc.isNumericLiteral(name) || tsc.isPrivateIdentifier(name) || tsc.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (tsc.isComputedPropertyName(name)) {
     const k = ev.evaluate(name.expression, scope);
     if (typeof k === 'string' || typeof k === 'number') return String(k);
   }
@@ -124,7 +125,7 @@ function enumMembers(e: ts.EnumDeclaration, ev: Evaluator, scope: Scope): Map<st
   let next = 0;
   const own: Scope = { file: scope.file, bindings: new Map(), parent: scope };
   for (const m of e.members) {
-    const name = ts.isIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : text(m.name);
+    const name = tsc.isIdentifier(m.name) || tsc.isStringLiteral(m.name) ? m.name.text : text(m.name);
     let value: string | number;
     if (!m.initializer) value = next;
     else {
@@ -188,12 +189,12 @@ export class Evaluator {
 
   private declaration(d: Declaration, node: Node, name: string): Value {
     const scope = this.fileScope(d.getSourceFile());
-    if (ts.isClassDeclaration(d)) return { kind: 'class', node: d, scope, name: d.name?.text ?? name };
-    if (ts.isFunctionDeclaration(d)) {
+    if (tsc.isClassDeclaration(d)) return { kind: 'class', node: d, scope, name: d.name?.text ?? name };
+    if (tsc.isFunctionDeclaration(d)) {
       if (!d.body) throw new ModelError(node, `\`${name}\` is declared without a body (${where(d)}); its source is needed to follow it, or ${RUN_IT}`);
       return { kind: 'function', node: d, scope, name: d.name?.text ?? name };
     }
-    if (ts.isEnumDeclaration(d)) {
+    if (tsc.isEnumDeclaration(d)) {
       let v = this.enums.get(d);
       if (!v) {
         v = { kind: 'enum', node: d, name: d.name.text, members: enumMembers(d, this, scope) };
@@ -201,11 +202,11 @@ export class Evaluator {
       }
       return v;
     }
-    if (ts.isVariableDeclaration(d)) {
+    if (tsc.isVariableDeclaration(d)) {
       let lazy = this.constants.get(d);
       if (!lazy) {
         const list = d.parent;
-        const isConst = ts.isVariableDeclarationList(list) && (list.flags & ts.NodeFlags.Const) !== 0;
+        const isConst = tsc.isVariableDeclarationList(list) && (list.flags & tsc.NodeFlags.Const) !== 0;
         const declared = !d.initializer && d.getSourceFile().isDeclarationFile && d.type ? this.declaredObject(d.type) : undefined;
         if (declared) return declared;
         if (!d.initializer) throw new ModelError(node, `\`${name}\` has no value to read (${where(d)}${d.getSourceFile().isDeclarationFile ? ', a declaration file' : ''}); ${RUN_IT}`);
@@ -223,12 +224,12 @@ export class Evaluator {
    * (how a compiled package ships its enums); undefined for any other type.
    */
   private declaredObject(type: ts.TypeNode): ObjectValue | undefined {
-    if (!ts.isTypeLiteralNode(type)) return undefined;
+    if (!tsc.isTypeLiteralNode(type)) return undefined;
     const props = new Map<string, Lazy>();
     for (const m of type.members) {
-      if (!ts.isPropertySignature(m) || !m.type || !ts.isLiteralTypeNode(m.type)) return undefined;
+      if (!tsc.isPropertySignature(m) || !m.type || !tsc.isLiteralTypeNode(m.type)) return undefined;
       const l = m.type.literal;
-      const v = ts.isStringLiteral(l) ? l.text : ts.isNumericLiteral(l) ? Number(l.text) : ts.isPrefixUnaryExpression(l) && ts.isNumericLiteral(l.operand) ? -Number(l.operand.text) : undefined;
+      const v = tsc.isStringLiteral(l) ? l.text : tsc.isNumericLiteral(l) ? Number(l.text) : tsc.isPrefixUnaryExpression(l) && tsc.isNumericLiteral(l.operand) ? -Number(l.operand.text) : undefined;
       if (v === undefined) return undefined;
       props.set(propertyName(m.name, this.fileScope(type.getSourceFile()), this), fixed(m, v));
     }
@@ -249,29 +250,29 @@ export class Evaluator {
   }
 
   private evaluateInner(node: Node, scope: Scope): Value {
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-    if (ts.isNumericLiteral(node)) return Number(node.text);
-    if (node.kind === ts.SyntaxKind.TrueKeyword) return true;
-    if (node.kind === ts.SyntaxKind.FalseKeyword) return false;
-    if (node.kind === ts.SyntaxKind.NullKeyword) return null;
-    if (ts.isIdentifier(node)) return this.identifier(node, scope);
-    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isNonNullExpression(node) || ts.isTypeAssertionExpression(node)) {
+    if (tsc.isStringLiteral(node) || tsc.isNoSubstitutionTemplateLiteral(node)) return node.text;
+    if (tsc.isNumericLiteral(node)) return Number(node.text);
+    if (node.kind === tsc.SyntaxKind.TrueKeyword) return true;
+    if (node.kind === tsc.SyntaxKind.FalseKeyword) return false;
+    if (node.kind === tsc.SyntaxKind.NullKeyword) return null;
+    if (tsc.isIdentifier(node)) return this.identifier(node, scope);
+    if (tsc.isParenthesizedExpression(node) || tsc.isAsExpression(node) || tsc.isSatisfiesExpression(node) || tsc.isNonNullExpression(node) || tsc.isTypeAssertionExpression(node)) {
       return this.evaluate(node.expression, scope);
     }
-    if (ts.isPrefixUnaryExpression(node)) {
+    if (tsc.isPrefixUnaryExpression(node)) {
       const v = this.evaluate(node.operand, scope);
-      if (node.operator === ts.SyntaxKind.MinusToken && typeof v === 'number') return -v;
-      if (node.operator === ts.SyntaxKind.PlusToken && typeof v === 'number') return v;
-      if (node.operator === ts.SyntaxKind.ExclamationToken && isPrimitive(v)) return !v;
+      if (node.operator === tsc.SyntaxKind.MinusToken && typeof v === 'number') return -v;
+      if (node.operator === tsc.SyntaxKind.PlusToken && typeof v === 'number') return v;
+      if (node.operator === tsc.SyntaxKind.ExclamationToken && isPrimitive(v)) return !v;
     }
-    if (ts.isTypeOfExpression(node)) {
+    if (tsc.isTypeOfExpression(node)) {
       const v = this.evaluate(node.expression, scope);
       if (v === null) return 'object';
       if (typeof v !== 'object') return typeof v;
       if (isKind(v, 'function') || isKind(v, 'class')) return 'function';
       if (Array.isArray(v) || isObject(v) || isKind(v, 'enum')) return 'object';
     }
-    if (ts.isTemplateExpression(node)) {
+    if (tsc.isTemplateExpression(node)) {
       let s = node.head.text;
       for (const span of node.templateSpans) {
         const v = this.evaluate(span.expression, scope);
@@ -280,10 +281,10 @@ export class Evaluator {
       }
       return s;
     }
-    if (ts.isArrayLiteralExpression(node)) {
+    if (tsc.isArrayLiteralExpression(node)) {
       const out: Value[] = [];
       for (const el of node.elements) {
-        if (ts.isSpreadElement(el)) {
+        if (tsc.isSpreadElement(el)) {
           const v = this.evaluate(el.expression, scope);
           if (!Array.isArray(v)) throw new ModelError(el, `cannot spread \`${text(el.expression)}\` without running the code; ${RUN_IT}`);
           out.push(...v);
@@ -291,17 +292,17 @@ export class Evaluator {
       }
       return out;
     }
-    if (ts.isObjectLiteralExpression(node)) return this.objectLiteral(node, scope);
-    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) return this.member(node, scope);
-    if (ts.isBinaryExpression(node)) return this.binary(node, scope);
-    if (ts.isConditionalExpression(node)) {
+    if (tsc.isObjectLiteralExpression(node)) return this.objectLiteral(node, scope);
+    if (tsc.isPropertyAccessExpression(node) || tsc.isElementAccessExpression(node)) return this.member(node, scope);
+    if (tsc.isBinaryExpression(node)) return this.binary(node, scope);
+    if (tsc.isConditionalExpression(node)) {
       const c = this.evaluate(node.condition, scope);
       if (!isPrimitive(c)) throw new ModelError(node.condition, `cannot decide \`${text(node.condition)}\` without running the code; ${RUN_IT}`);
       return this.evaluate(c ? node.whenTrue : node.whenFalse, scope);
     }
-    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return { kind: 'function', node, scope };
-    if (ts.isClassExpression(node)) return { kind: 'class', node, scope, name: node.name?.text ?? '(anonymous class)' };
-    if (ts.isCallExpression(node)) return this.call(node, scope);
+    if (tsc.isArrowFunction(node) || tsc.isFunctionExpression(node)) return { kind: 'function', node, scope };
+    if (tsc.isClassExpression(node)) return { kind: 'class', node, scope, name: node.name?.text ?? '(anonymous class)' };
+    if (tsc.isCallExpression(node)) return this.call(node, scope);
     throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
   }
 
@@ -310,14 +311,14 @@ export class Evaluator {
     // object, say) are never evaluated.
     const props = new Map<string, Lazy>();
     for (const p of node.properties) {
-      if (ts.isPropertyAssignment(p)) props.set(propertyName(p.name, scope, this), this.lazy(p.initializer, scope));
-      else if (ts.isShorthandPropertyAssignment(p)) props.set(p.name.text, this.lazy(p.name, scope));
-      else if (ts.isSpreadAssignment(p)) {
+      if (tsc.isPropertyAssignment(p)) props.set(propertyName(p.name, scope, this), this.lazy(p.initializer, scope));
+      else if (tsc.isShorthandPropertyAssignment(p)) props.set(p.name.text, this.lazy(p.name, scope));
+      else if (tsc.isSpreadAssignment(p)) {
         const v = this.evaluate(p.expression, scope);
         if (v === undefined || v === null) continue;
         if (!isObject(v)) throw new ModelError(p, `cannot spread \`${text(p.expression)}\` without running the code; ${RUN_IT}`);
         for (const [k, lazy] of v.props) props.set(k, lazy);
-      } else if (ts.isMethodDeclaration(p)) props.set(propertyName(p.name, scope, this), fixed(p, { kind: 'function', node: p, scope }));
+      } else if (tsc.isMethodDeclaration(p)) props.set(propertyName(p.name, scope, this), fixed(p, { kind: 'function', node: p, scope }));
       else throw new ModelError(p, `cannot read \`${text(p)}\` without running the code; ${RUN_IT}`);
     }
     return { kind: 'object', props, node };
@@ -327,7 +328,7 @@ export class Evaluator {
   private member(node: ts.PropertyAccessExpression | ts.ElementAccessExpression, scope: Scope): Value {
     const object = this.evaluate(node.expression, scope);
     let key: string;
-    if (ts.isPropertyAccessExpression(node)) key = node.name.text;
+    if (tsc.isPropertyAccessExpression(node)) key = node.name.text;
     else {
       const k = this.evaluate(node.argumentExpression, scope);
       if (typeof k !== 'string' && typeof k !== 'number') throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
@@ -364,8 +365,8 @@ export class Evaluator {
 
   private staticMember(cls: Extract<Value, { kind: 'class' }>, key: string, node: Node): Value {
     for (const m of cls.node.members) {
-      if (!ts.isPropertyDeclaration(m) || !m.name || propertyName(m.name, cls.scope, this) !== key) continue;
-      const isStatic = ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword);
+      if (!tsc.isPropertyDeclaration(m) || !m.name || propertyName(m.name, cls.scope, this) !== key) continue;
+      const isStatic = tsc.getModifiers(m)?.some((x) => x.kind === tsc.SyntaxKind.StaticKeyword);
       if (!isStatic) continue;
       if (!m.initializer) throw new ModelError(node, `${cls.name}.${key} has no value to read (${where(m)}); ${RUN_IT}`);
       return this.evaluate(m.initializer, cls.scope);
@@ -376,33 +377,33 @@ export class Evaluator {
   private binary(node: ts.BinaryExpression, scope: Scope): Value {
     const op = node.operatorToken.kind;
     const left = this.evaluate(node.left, scope);
-    if (op === ts.SyntaxKind.QuestionQuestionToken) return left ?? this.evaluate(node.right, scope);
-    if (op === ts.SyntaxKind.BarBarToken && isPrimitive(left)) return left || this.evaluate(node.right, scope);
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken && isPrimitive(left)) return left && this.evaluate(node.right, scope);
+    if (op === tsc.SyntaxKind.QuestionQuestionToken) return left ?? this.evaluate(node.right, scope);
+    if (op === tsc.SyntaxKind.BarBarToken && isPrimitive(left)) return left || this.evaluate(node.right, scope);
+    if (op === tsc.SyntaxKind.AmpersandAmpersandToken && isPrimitive(left)) return left && this.evaluate(node.right, scope);
     const right = this.evaluate(node.right, scope);
-    if (op === ts.SyntaxKind.InKeyword && (typeof left === 'string' || typeof left === 'number')) {
+    if (op === tsc.SyntaxKind.InKeyword && (typeof left === 'string' || typeof left === 'number')) {
       if (isObject(right)) return right.props.has(String(left));
       if (isKind(right, 'enum')) return right.members.has(String(left));
     }
     if (isPrimitive(left) && isPrimitive(right)) {
       switch (op) {
-        case ts.SyntaxKind.PlusToken:
+        case tsc.SyntaxKind.PlusToken:
           if (typeof left === 'number' && typeof right === 'number') return left + right;
           if (typeof left === 'string' || typeof right === 'string') return String(left) + String(right);
           break;
-        case ts.SyntaxKind.MinusToken:
+        case tsc.SyntaxKind.MinusToken:
           if (typeof left === 'number' && typeof right === 'number') return left - right;
           break;
-        case ts.SyntaxKind.AsteriskToken:
+        case tsc.SyntaxKind.AsteriskToken:
           if (typeof left === 'number' && typeof right === 'number') return left * right;
           break;
-        case ts.SyntaxKind.EqualsEqualsEqualsToken:
+        case tsc.SyntaxKind.EqualsEqualsEqualsToken:
           return left === right;
-        case ts.SyntaxKind.ExclamationEqualsEqualsToken:
+        case tsc.SyntaxKind.ExclamationEqualsEqualsToken:
           return left !== right;
-        case ts.SyntaxKind.EqualsEqualsToken:
+        case tsc.SyntaxKind.EqualsEqualsToken:
           return left == right; // eslint-disable-line eqeqeq
-        case ts.SyntaxKind.ExclamationEqualsToken:
+        case tsc.SyntaxKind.ExclamationEqualsToken:
           return left != right; // eslint-disable-line eqeqeq
       }
     }
@@ -413,7 +414,7 @@ export class Evaluator {
   private call(node: ts.CallExpression, scope: Scope): Value {
     const callee = this.evaluate(node.expression, scope);
     const args = node.arguments.map((a) => this.lazy(a, scope));
-    if (node.arguments.some(ts.isSpreadElement)) throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
+    if (node.arguments.some(tsc.isSpreadElement)) throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
     if (isKind(callee, 'external')) {
       if (callee.module === 'global' && callee.name === 'JSON.stringify' && args.length === 1) return JSON.stringify(plain(args[0].get()));
       if (callee.module === 'global' && callee.name.startsWith('Object.') && args.length === 1) {
@@ -446,10 +447,10 @@ export class Evaluator {
         const v = given?.get();
         return v === undefined ? this.evaluate(init, scope) : v;
       });
-      if (ts.isIdentifier(p.name)) bindings.set(p.name.text, arg);
-      else if (ts.isObjectBindingPattern(p.name)) {
+      if (tsc.isIdentifier(p.name)) bindings.set(p.name.text, arg);
+      else if (tsc.isObjectBindingPattern(p.name)) {
         for (const el of p.name.elements) {
-          if (!ts.isIdentifier(el.name) || el.dotDotDotToken) throw new ModelError(el, `cannot follow \`${text(el)}\` without running the code; ${RUN_IT}`);
+          if (!tsc.isIdentifier(el.name) || el.dotDotDotToken) throw new ModelError(el, `cannot follow \`${text(el)}\` without running the code; ${RUN_IT}`);
           const key = el.propertyName ? propertyName(el.propertyName, scope, this) : el.name.text;
           const init = el.initializer;
           bindings.set(el.name.text, memo(el, () => {
@@ -461,7 +462,7 @@ export class Evaluator {
       } else throw new ModelError(p, `cannot follow \`${text(p)}\` without running the code; ${RUN_IT}`);
     });
     if (!f.body) throw new ModelError(site, `\`${text(site)}\` calls a function without a body; ${RUN_IT}`);
-    const result = ts.isBlock(f.body) ? this.block(f.body.statements, scope, site).value : this.evaluate(f.body, scope);
+    const result = tsc.isBlock(f.body) ? this.block(f.body.statements, scope, site).value : this.evaluate(f.body, scope);
     return withCallSite(result, site);
   }
 
@@ -481,35 +482,35 @@ export class Evaluator {
       throw new ModelError(st, `cannot follow \`${shown}\` without running the code (used at ${where(site)}); ${RUN_IT}`);
     };
     for (const st of statements) {
-      if (ts.isReturnStatement(st)) return { returned: true, value: st.expression ? this.evaluate(st.expression, scope) : undefined, scope };
-      if (ts.isEmptyStatement(st) || ts.isTypeAliasDeclaration(st) || ts.isInterfaceDeclaration(st)) continue;
-      if (ts.isVariableStatement(st)) {
+      if (tsc.isReturnStatement(st)) return { returned: true, value: st.expression ? this.evaluate(st.expression, scope) : undefined, scope };
+      if (tsc.isEmptyStatement(st) || tsc.isTypeAliasDeclaration(st) || tsc.isInterfaceDeclaration(st)) continue;
+      if (tsc.isVariableStatement(st)) {
         for (const d of st.declarationList.declarations) {
-          if (!ts.isIdentifier(d.name)) cannot(d);
+          if (!tsc.isIdentifier(d.name)) cannot(d);
           bind((d.name as ts.Identifier).text, d.initializer ? this.lazy(d.initializer, scope) : fixed(d, undefined));
         }
         continue;
       }
-      if (ts.isClassDeclaration(st) && st.name) {
+      if (tsc.isClassDeclaration(st) && st.name) {
         const at = scope;
         bind(st.name.text, memo(st, () => ({ kind: 'class', node: st, scope: at, name: st.name!.text })));
         continue;
       }
-      if (ts.isFunctionDeclaration(st) && st.name && st.body) {
+      if (tsc.isFunctionDeclaration(st) && st.name && st.body) {
         const at = scope;
         bind(st.name.text, memo(st, () => ({ kind: 'function', node: st, scope: at, name: st.name!.text })));
         continue;
       }
-      if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      if (tsc.isExpressionStatement(st) && tsc.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === tsc.SyntaxKind.EqualsToken) {
         const { left, right } = st.expression;
         const value = this.lazy(right, scope);
-        if (ts.isIdentifier(left) && this.isLocal(left.text, scope, fnScope)) {
+        if (tsc.isIdentifier(left) && this.isLocal(left.text, scope, fnScope)) {
           bind(left.text, value);
           continue;
         }
-        if ((ts.isPropertyAccessExpression(left) || ts.isElementAccessExpression(left)) && ts.isIdentifier(left.expression) && this.isLocal(left.expression.text, scope, fnScope)) {
+        if ((tsc.isPropertyAccessExpression(left) || tsc.isElementAccessExpression(left)) && tsc.isIdentifier(left.expression) && this.isLocal(left.expression.text, scope, fnScope)) {
           const object = this.evaluate(left.expression, scope);
-          const key = ts.isPropertyAccessExpression(left) ? left.name.text : this.evaluate(left.argumentExpression, scope);
+          const key = tsc.isPropertyAccessExpression(left) ? left.name.text : this.evaluate(left.argumentExpression, scope);
           if (isObject(object) && (typeof key === 'string' || typeof key === 'number')) {
             const props = new Map(object.props);
             props.set(String(key), value);
@@ -519,14 +520,14 @@ export class Evaluator {
         }
         cannot(st);
       }
-      if (ts.isIfStatement(st) || ts.isBlock(st)) {
+      if (tsc.isIfStatement(st) || tsc.isBlock(st)) {
         let inner: readonly ts.Statement[] = [];
-        if (ts.isBlock(st)) inner = st.statements;
+        if (tsc.isBlock(st)) inner = st.statements;
         else {
           const c = this.evaluate(st.expression, scope);
           if (!isPrimitive(c)) throw new ModelError(st.expression, `cannot decide \`${text(st.expression)}\` without running the code (used at ${where(site)}); ${RUN_IT}`);
           const branch = c ? st.thenStatement : st.elseStatement;
-          inner = !branch ? [] : ts.isBlock(branch) ? branch.statements : [branch];
+          inner = !branch ? [] : tsc.isBlock(branch) ? branch.statements : [branch];
         }
         const r = this.block(inner, scope, site, fnScope);
         if (r.returned) return r;
@@ -601,12 +602,12 @@ export function inversePropertyOf(v: Value): string | undefined {
     const f = v.node;
     const param = f.parameters[0];
     let body: ts.Node | undefined = f.body;
-    if (body && ts.isBlock(body)) {
+    if (body && tsc.isBlock(body)) {
       const only = body.statements.length === 1 ? body.statements[0] : undefined;
-      body = only && ts.isReturnStatement(only) ? only.expression : undefined;
+      body = only && tsc.isReturnStatement(only) ? only.expression : undefined;
     }
-    while (body && (ts.isParenthesizedExpression(body) || ts.isNonNullExpression(body) || ts.isAsExpression(body))) body = body.expression;
-    if (param && ts.isIdentifier(param.name) && body && ts.isPropertyAccessExpression(body) && ts.isIdentifier(body.expression) && body.expression.text === param.name.text) {
+    while (body && (tsc.isParenthesizedExpression(body) || tsc.isNonNullExpression(body) || tsc.isAsExpression(body))) body = body.expression;
+    if (param && tsc.isIdentifier(param.name) && body && tsc.isPropertyAccessExpression(body) && tsc.isIdentifier(body.expression) && body.expression.text === param.name.text) {
       return body.name.text;
     }
   }
@@ -618,6 +619,6 @@ export function called(v: Value, ev: Evaluator, site: Node): Value {
   if (!isKind(v, 'function')) return v;
   // `() => 'now()'`, `() => Customer`: the body is all there is to run.
   const body = v.node.body;
-  if (v.node.parameters.length === 0 && body && !ts.isBlock(body)) return ev.evaluate(body, v.scope);
+  if (v.node.parameters.length === 0 && body && !tsc.isBlock(body)) return ev.evaluate(body, v.scope);
   return ev.apply(v, [], site);
 }
