@@ -233,9 +233,8 @@ class StepRun {
     this.versionTableReady = true;
     const stamped = step.stampOnly && changes[0]?.kind === 'update' ? { from: changes[0].from, to: changes[0].to } : undefined;
     const result: StepResult = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count, durationMs: this.took(), ...(stamped ? { stamped } : {}) };
+    // Reported by the caller once committed: after the revision (alone), or after the whole run.
     this.results.push(result);
-    // Reported once committed: after each revision, or after the whole run in one transaction.
-    if (!this.options.singleTransaction) this.options.onStep?.(result);
   }
 
   /** The error a failed step is reported with: what failed, what was rolled back, and why. */
@@ -490,14 +489,18 @@ class StepRun {
       return;
     }
     this.resumeOf(planned, prepared);
+    const reported = this.results.length;
     try {
       await this.retrying(`revision ${planned.step.revision.id}`, () => {
         this.versionTableReady = ready;
+        this.results.length = reported;
         return this.conn.transaction(() => this.execute(planned, prepared, false, next), { foreignKeysOff: prepared.foreignKeysOff });
       });
     } catch (error) {
       throw await this.failure(planned, error, '%s was rolled back');
     }
+    // Only now committed: a run killed before the commit has not said the revision was applied.
+    for (const result of this.results.slice(reported)) this.options.onStep?.(result);
   }
 }
 
