@@ -292,6 +292,9 @@ class StepRun {
   async readUnfinished(steps: readonly PlannedStep[]): Promise<void> {
     const unfinished = await this.progress.read(this.conn);
     this.unfinished = unfinished;
+    // Where the table is kept for a run (see runPhased), one that a run killed before its end left
+    // behind with nothing halfway goes when this run ends, whatever it has to do.
+    if (!unfinished.length && !this.dialect.capabilities.transactionalDdl && (await this.conn.tableExists(this.progress.name))) this.progressLeft = true;
     const stray = unfinished.find((p) => !steps.length || p.revision !== steps[0].step.revision.id || p.direction !== steps[0].step.direction);
     if (stray) {
       const { stopped, finish } = unfinishedText(stray, this.dialect, this.options.graph?.get(stray.revision)?.downRevisions ?? []);
