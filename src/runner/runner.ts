@@ -245,7 +245,7 @@ class StepRun {
       return new MigratorError(
         `${stepLabel(step)} failed: the connection to the database was lost while ${where} was running (${messageOf(error)}). ` +
           `${this.dialect.title} commits each statement as it runs: the statements recorded as done (table ${this.progress.name}) are kept, and a rerun of \`migrator migrate\` resumes after them; ` +
-          `a statement that completed as the connection dropped is not recorded and runs again — if it then fails, finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
+          `a DDL statement that completed as the connection dropped is not recorded and runs again — if it then fails, finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
         { cause: error, data: { revision: step.revision.id, direction: step.direction } },
       );
     }
@@ -370,6 +370,11 @@ class StepRun {
       // Made for the run, the progress table goes when the run ends if nothing is left halfway.
       if (ensured.length && !this.dialect.capabilities.transactionalDdl) this.progressLeft = true;
       this.versionTableReady = true;
+      // Where every DDL statement is atomic and there is nothing to ask (MySQL), the statement runs
+      // in one transaction with its record: the rows a DML statement changes commit with the record
+      // or not at all — the server runs a killed client's statement to its end, then rolls back
+      // what was not committed — while a DDL statement commits by itself, its record just after.
+      const withRecord = !this.dialect.capabilities.transactionalDdl && !phase.resume;
       await this.retrying(`revision ${revision}`, async () => {
         // Recorded before it starts: a rerun then knows the statement may be half done, and asks
         // how far it got. Where every DDL statement is atomic and there is nothing to ask, a rerun
@@ -381,11 +386,16 @@ class StepRun {
           if (row?.state === 'redo') await conn.runAll(phase.resume.cleanup);
         }
         halfDone = true;
-        await this.runChecked(sql, prepared.scripts, checks, false);
+        if (withRecord) {
+          await conn.transaction(async () => {
+            await this.runChecked(sql, prepared.scripts, checks, false);
+            await then();
+          });
+        } else await this.runChecked(sql, prepared.scripts, checks, false);
       });
       halfDone = false;
       // One statement needs no transaction of its own; the last phase's several do.
-      await (last ? conn.transaction(then) : then());
+      if (!withRecord) await (last ? conn.transaction(then) : then());
     }
     this.phaseAt = undefined;
     const result = { direction: step.direction, revision, message: step.revision.message, statements: prepared.count, durationMs: this.took() };
