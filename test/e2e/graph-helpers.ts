@@ -1,8 +1,8 @@
 /**
  * Helpers for the tests that run one body on SQLite, PostgreSQL and MySQL/MariaDB (graph-cli,
- * history, dialect-cycle, dialect-concurrency): throw-away projects with several version folders
- * and hand-written revision files, run through the built CLI, and each database read back — the
- * version table, the tables, any SELECT, and the catalog.
+ * history, dialect-cycle, dialect-concurrency, dialect-faults): throw-away projects with several
+ * version folders and hand-written revision files, run through the built CLI, and each database
+ * read back — the version table, the tables, any SELECT, and the catalog.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
