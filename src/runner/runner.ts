@@ -233,9 +233,8 @@ class StepRun {
     this.versionTableReady = true;
     const stamped = step.stampOnly && changes[0]?.kind === 'update' ? { from: changes[0].from, to: changes[0].to } : undefined;
     const result: StepResult = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: prepared.count, durationMs: this.took(), ...(stamped ? { stamped } : {}) };
+    // Reported by the caller once committed: after the revision (alone), or after the whole run.
     this.results.push(result);
-    // Reported once committed: after each revision, or after the whole run in one transaction.
-    if (!this.options.singleTransaction) this.options.onStep?.(result);
   }
 
   /** The error a failed step is reported with: what failed, what was rolled back, and why. */
@@ -246,7 +245,7 @@ class StepRun {
       return new MigratorError(
         `${stepLabel(step)} failed: the connection to the database was lost while ${where} was running (${messageOf(error)}). ` +
           `${this.dialect.title} commits each statement as it runs: the statements recorded as done (table ${this.progress.name}) are kept, and a rerun of \`migrator migrate\` resumes after them; ` +
-          `a statement that completed as the connection dropped is not recorded and runs again — if it then fails, finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
+          `a DDL statement that completed as the connection dropped is not recorded and runs again — if it then fails, finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
         { cause: error, data: { revision: step.revision.id, direction: step.direction } },
       );
     }
@@ -293,6 +292,9 @@ class StepRun {
   async readUnfinished(steps: readonly PlannedStep[]): Promise<void> {
     const unfinished = await this.progress.read(this.conn);
     this.unfinished = unfinished;
+    // Where the table is kept for a run (see runPhased), one that a run killed before its end left
+    // behind with nothing halfway goes when this run ends, whatever it has to do.
+    if (!unfinished.length && !this.dialect.capabilities.transactionalDdl && (await this.conn.tableExists(this.progress.name))) this.progressLeft = true;
     const stray = unfinished.find((p) => !steps.length || p.revision !== steps[0].step.revision.id || p.direction !== steps[0].step.direction);
     if (stray) {
       const { stopped, finish } = unfinishedText(stray, this.dialect, this.options.graph?.get(stray.revision)?.downRevisions ?? []);
@@ -368,6 +370,11 @@ class StepRun {
       // Made for the run, the progress table goes when the run ends if nothing is left halfway.
       if (ensured.length && !this.dialect.capabilities.transactionalDdl) this.progressLeft = true;
       this.versionTableReady = true;
+      // Where every DDL statement is atomic and there is nothing to ask (MySQL), the statement runs
+      // in one transaction with its record: the rows a DML statement changes commit with the record
+      // or not at all — the server runs a killed client's statement to its end, then rolls back
+      // what was not committed — while a DDL statement commits by itself, its record just after.
+      const withRecord = !this.dialect.capabilities.transactionalDdl && !phase.resume;
       await this.retrying(`revision ${revision}`, async () => {
         // Recorded before it starts: a rerun then knows the statement may be half done, and asks
         // how far it got. Where every DDL statement is atomic and there is nothing to ask, a rerun
@@ -379,11 +386,16 @@ class StepRun {
           if (row?.state === 'redo') await conn.runAll(phase.resume.cleanup);
         }
         halfDone = true;
-        await this.runChecked(sql, prepared.scripts, checks, false);
+        if (withRecord) {
+          await conn.transaction(async () => {
+            await this.runChecked(sql, prepared.scripts, checks, false);
+            await then();
+          });
+        } else await this.runChecked(sql, prepared.scripts, checks, false);
       });
       halfDone = false;
       // One statement needs no transaction of its own; the last phase's several do.
-      await (last ? conn.transaction(then) : then());
+      if (!withRecord) await (last ? conn.transaction(then) : then());
     }
     this.phaseAt = undefined;
     const result = { direction: step.direction, revision, message: step.revision.message, statements: prepared.count, durationMs: this.took() };
@@ -490,14 +502,18 @@ class StepRun {
       return;
     }
     this.resumeOf(planned, prepared);
+    const reported = this.results.length;
     try {
       await this.retrying(`revision ${planned.step.revision.id}`, () => {
         this.versionTableReady = ready;
+        this.results.length = reported;
         return this.conn.transaction(() => this.execute(planned, prepared, false, next), { foreignKeysOff: prepared.foreignKeysOff });
       });
     } catch (error) {
       throw await this.failure(planned, error, '%s was rolled back');
     }
+    // Only now committed: a run killed before the commit has not said the revision was applied.
+    for (const result of this.results.slice(reported)) this.options.onStep?.(result);
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * Helpers for the tests that run one body on SQLite, PostgreSQL and MySQL/MariaDB (graph-cli,
- * history, dialect-cycle, dialect-concurrency, dialect-typeorm-compat): throw-away projects with
- * several version folders and hand-written revision files, run through the built CLI, and each
- * database read back — the version table, the tables, any SELECT, and the catalog.
+ * history, dialect-cycle, dialect-concurrency, dialect-typeorm-compat, dialect-faults): throw-away
+ * projects with several version folders and hand-written revision files, run through the built
+ * CLI, and each database read back — the version table, the tables, any SELECT, and the catalog.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -215,6 +215,8 @@ export interface RevisionSpec {
   message: string;
   /** A table the revision creates (and its downgrade drops). */
   table?: string;
+  /** Calls the upgrade makes after that, each awaited in turn: `op.addColumn('t', { … })`. */
+  upgrade?: string[];
 }
 
 const literal = (v: string | string[] | null | undefined): string =>
@@ -222,7 +224,8 @@ const literal = (v: string | string[] | null | undefined): string =>
 
 /** A hand-written revision file in the README's format. */
 export function revisionSource(spec: RevisionSpec): string {
-  const up = spec.table ? `  await op.execute('CREATE TABLE ${spec.table} (id integer PRIMARY KEY)');\n` : '';
+  const up =
+    (spec.table ? `  await op.execute('CREATE TABLE ${spec.table} (id integer PRIMARY KEY)');\n` : '') + (spec.upgrade ?? []).map((call) => `  await ${call};\n`).join('');
   const down = spec.table ? `  await op.execute('DROP TABLE ${spec.table}');\n` : '';
   return `/**
  * ${spec.message}

@@ -250,6 +250,18 @@ export function projects(): (prefix?: string, folder?: string) => TempProject {
   };
 }
 
+/** mulberry32: a tiny deterministic PRNG (numbers in [0, 1)), so that every run of a test kills at the same moments. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** A readable description of a run, for assertion messages. */
 export function explain(r: RunResult, expectation: string): string {
   return `expected \`${r.command}\` ${expectation}; it exited ${r.status}\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`;

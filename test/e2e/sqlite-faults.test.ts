@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { it } from 'node:test';
-import { CLI, projects, type TempProject } from './helpers.ts';
+import { CLI, prng, projects, type TempProject } from './helpers.ts';
 import { BASE, cliOk, initProject, masterRows, openDb, REV2, writeRevision, type Row } from './rebuild-helpers.ts';
 
 const newProject = projects();
@@ -35,18 +35,6 @@ const SETUP = [
    INSERT INTO child SELECT k, (k % ${PARENTS}) + 1, k % 97 FROM n`,
 ];
 const CHANGE = "  await op.alterColumn('parent', 'code', { type: 'varchar(64)' });\n  await op.dropColumn('parent', 'legacy');";
-
-/** mulberry32: a tiny deterministic PRNG, so that every run kills at the same offsets. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface State {
   versions: string[];

@@ -21,6 +21,9 @@ import { mysqlUrls, readLocation, type MysqlLocation } from './url.js';
 /** The error of a statement that waited longer than lock_wait_timeout (a metadata lock) or innodb_lock_wait_timeout (a row lock). */
 const LOCK_WAIT_TIMEOUT = new Set(['ER_LOCK_WAIT_TIMEOUT']);
 
+/** The flag of a statement's status saying that a transaction is open after it (SERVER_STATUS_IN_TRANS). */
+const IN_TRANSACTION = 1;
+
 /** The name GET_LOCK takes for runs on one database (at most 64 characters). */
 function lockName(database: string): string {
   const name = `migrator:${database}`;
@@ -31,6 +34,8 @@ class MysqlConnection implements Connection {
   lost = false;
   private closing = false;
   private readonly lockKey: string;
+  /** Inside transaction(): see statement(). */
+  private inTransaction = false;
 
   constructor(
     readonly dialect: Dialect,
@@ -58,12 +63,24 @@ class MysqlConnection implements Connection {
   }
 
   async execute(sql: string): Promise<void> {
-    for (const part of splitScript(sql)) await this.conn.query(part);
+    for (const part of splitScript(sql)) await this.statement(part);
   }
 
   async run(sql: string): Promise<number> {
+    return this.statement(sql);
+  }
+
+  /**
+   * Runs one statement; the rows it changed. A DDL statement commits what came before it and
+   * itself, ending the transaction: inside transaction(), the next one starts at once, so that the
+   * statements after it are committed together at the end (a revision's version-table change, its
+   * progress record and its history row), not one by one.
+   */
+  private async statement(sql: string): Promise<number> {
     const [result] = await this.conn.query(sql);
-    return (result as { affectedRows?: number }).affectedRows ?? 0;
+    const status = result as { affectedRows?: number; serverStatus?: number };
+    if (this.inTransaction && status.serverStatus !== undefined && !(status.serverStatus & IN_TRANSACTION)) await this.conn.query('START TRANSACTION');
+    return status.affectedRows ?? 0;
   }
 
   async runAll(statements: readonly string[], scripts?: ReadonlySet<string>): Promise<number[]> {
@@ -86,6 +103,8 @@ class MysqlConnection implements Connection {
 
   async transaction<T>(body: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     await this.conn.query(options.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
+    const outer = this.inTransaction;
+    this.inTransaction = true;
     try {
       const result = await body();
       await this.conn.query('COMMIT');
@@ -93,6 +112,8 @@ class MysqlConnection implements Connection {
     } catch (error) {
       await this.conn.query('ROLLBACK').catch(() => undefined);
       throw error;
+    } finally {
+      this.inTransaction = outer;
     }
   }
 
