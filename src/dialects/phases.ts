@@ -59,6 +59,11 @@ export class PhaseBuilder {
     }
   }
 
+  /** Whether a phase has a question for a rerun (`resume`). */
+  asks(): boolean {
+    return this.phases.some((p) => p.resume);
+  }
+
   /** The phases, or undefined when every statement shares one transaction (the usual case). */
   result(): Phase[] | undefined {
     const single = this.phases.length === 0 || (this.phases.length === 1 && this.phases[0].transaction);

@@ -391,7 +391,20 @@ class StepRun {
             await this.runChecked(sql, prepared.scripts, checks, false);
             await then();
           });
-        } else await this.runChecked(sql, prepared.scripts, checks, false);
+          return;
+        }
+        try {
+          await this.runChecked(sql, prepared.scripts, checks, false);
+        } catch (error) {
+          // Refused by the server, an atomic DDL statement left nothing (MySQL): the mark goes, so
+          // that a rerun runs it again rather than take a same-named object made since for its
+          // work; with it the record, when nothing of the revision has run.
+          if (phase.resume && !this.dialect.capabilities.transactionalDdl && !conn.lost) {
+            await conn.runAll([k === 0 ? progress.clearSql(revision, step.direction) : mark(k, false)]).catch(() => undefined);
+            halfDone = false;
+          }
+          throw error;
+        }
       });
       halfDone = false;
       // One statement needs no transaction of its own; the last phase's several do.

@@ -15,7 +15,9 @@
  *  - MySQL/MariaDB (each DDL statement commits): they are that revision's plus the statements of
  *    the next one that migrator_version_progress records as done, or plus one more — the DDL
  *    statement the run was waiting for, which the server completed after the kill with no one
- *    left to record it. Never a statement that changes rows: those commit with their record;
+ *    left to record it, and which the progress table marks as started, so that the next run asks
+ *    the catalog whether it took effect. Never a statement that changes rows: those commit with
+ *    their record;
  *  - `migrator status` says where the database stands: the current revision, on MySQL the
  *    revision stopped halfway and before which statement, the pending ones;
  *  - the next `migrator migrate` (not killed) exits 0, says it resumes a revision left halfway,
@@ -414,7 +416,8 @@ for (const backend of [sqlite, postgres(() => pg!), mysql(() => my!)]) {
             const row = progress?.[0];
             if (row) {
               assert.deepEqual({ revision: row.version_num, direction: row.direction }, { revision: next?.id, direction: 'up' }, `${label}: the revision halfway is the one after ${versions[0] ?? 'base'}`);
-              assert.ok(row.phase >= 1 && row.phase < next.calls.length, `${label}: the progress row's statement is within ${next.id}: ${row.phase}`);
+              // A DDL statement is marked as started before it runs: a row may name the first.
+              assert.ok(row.phase >= 0 && row.phase < next.calls.length, `${label}: the progress row's statement is within ${next.id}: ${row.phase}`);
               halfway = { revision: next.id, before: row.phase + 1 };
             }
             const done = row?.phase ?? 0;
@@ -427,6 +430,8 @@ for (const backend of [sqlite, postgres(() => pg!), mysql(() => my!)]) {
               // The statement the run was sending when killed, run to its end by the server.
               const call = next.calls[done];
               assert.ok(!call.startsWith('op.execute('), `${label}: the rows statement ${done + 1} of ${next.id} changed are not there without its record: ${call}`);
+              // …which was marked as started, so that the next run asks whether it took effect rather than fail on running it again.
+              assert.deepEqual({ phase: row?.phase, started: row?.started }, { phase: done, started: 1 }, `${label}: statement ${done + 1} of ${next.id} marked as started before it ran`);
               unrecorded = `statement ${done + 1} of ${next.id} (${call.slice(0, call.indexOf('('))}) ran to its end on the server after the kill, not recorded as done`;
               landed.push(`${at + 1}+${done}+1 unrecorded`);
             }

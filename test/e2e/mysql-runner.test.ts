@@ -345,7 +345,7 @@ describe('MySQL runner', () => {
       const r = p.run(['migrate']);
       assert.equal(r.status, 2, explain(r, 'to exit 2'));
       assert.match(r.stderr, /revision b2 waited too long for a table lock held by connection \d+ .*; rolled back, trying again in 0\.5 s \(2 of 2\)/);
-      assert.match(r.stderr, new RegExp(`error: upgrade a1 -> b2 failed; revision b2 \\(\\S+\\) was rolled back: a statement waited longer than the lock timeout \\(1000 ms\\) for a table lock, 2 times \\(in statement: ALTER TABLE \`users\` ADD COLUMN \`age\` int NULL\\); held by connection ${id} \\(root@`));
+      assert.match(r.stderr, new RegExp(`error: upgrade a1 -> b2 failed; revision b2 \\(\\S+\\) failed at its statement 1 of 1: nothing before it ran, and the version table is unchanged; fix the cause and rerun: a statement waited longer than the lock timeout \\(1000 ms\\) for a table lock, 2 times \\(in statement: ALTER TABLE \`users\` ADD COLUMN \`age\` int NULL\\); held by connection ${id} \\(root@`));
       assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'a1' }]);
     } finally {
       await reader.end();
@@ -371,6 +371,33 @@ describe('MySQL runner', () => {
     assert.deepEqual(await db.query('SELECT email, name FROM users'), [{ email: 'ann@x', name: 'ANN@X' }]);
     p.ok(['downgrade', 'base']);
     assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version']);
+  });
+
+  test('(l) a DDL statement the server refused leaves no mark: the rerun runs it again rather than take a same-named object for its work', async () => {
+    await emptyDatabase();
+    const p = project();
+    p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
+    p.write('versions/b2_second.ts', revision('b2', 'a1', ["createIndex('users', { name: 'users_email', columns: ['email'], unique: true })"], ["dropIndex('users', 'users_email')"]));
+    p.ok(['upgrade', 'a1']);
+    // An index of the same name, on another column, made by hand: the server refuses the revision's.
+    await db.query('CREATE INDEX users_email ON users (name)');
+    const refused = p.run(['migrate']);
+    assert.equal(refused.status, 2, explain(refused, 'to exit 2'));
+    assert.match(refused.stderr, /Duplicate key name 'users_email'/);
+    // Nothing of the revision ran: nothing is left halfway.
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'users']);
+    // Not taken for the revision's work: the rerun runs the statement again, and is refused again.
+    const again = p.run(['migrate']);
+    assert.equal(again.status, 2, explain(again, 'to exit 2 again'));
+    assert.match(again.stderr, /Duplicate key name 'users_email'/);
+    await db.query('DROP INDEX users_email ON users');
+    p.ok(['migrate']);
+    assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'b2' }]);
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'users']);
+    assert.deepEqual(
+      await db.query("SELECT COLUMN_NAME AS col, NON_UNIQUE AS nonUnique FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' AND INDEX_NAME = 'users_email'"),
+      [{ col: 'email', nonUnique: 0 }],
+    );
   });
 
   test('(f) a server that cannot be reached: one line, the password masked', () => {

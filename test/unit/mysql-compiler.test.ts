@@ -106,3 +106,44 @@ describe('MySQL compiler: an AUTO_INCREMENT column that is not the primary key',
     assert.equal(compileMysql(ops, { tables: [] }).statements.length, 2);
   });
 });
+
+describe('MySQL compiler: what a rerun asks of a DDL statement an earlier run started', () => {
+  const users: Table = {
+    name: 'users',
+    columns: [{ name: 'id', type: 'int', nullable: false }, { name: 'email', type: 'varchar(100)', nullable: true }],
+    primaryKey: { columns: ['id'] },
+    indexes: [],
+    uniques: [],
+    checks: [{ name: 'users_email_check', expression: "email <> ''" }],
+    foreignKeys: [],
+  };
+  const schema: Schema = { tables: [users] };
+  const compiled = (ops: Operation[]) => compileMysql(ops, schema);
+
+  it('each DDL statement is a phase with a question of the catalog: done once its change is there', () => {
+    const c = compiled([
+      { kind: 'addColumn', table: 'users', column: { name: 'nick', type: 'varchar(20)', nullable: true } },
+      { kind: 'createIndex', table: 'users', index: { name: "o'k", columns: ['email'], unique: false } },
+      { kind: 'dropConstraint', table: 'users', ref: { type: 'check', name: 'users_email_check' } },
+    ]);
+    assert.equal(c.phases?.length, 3);
+    const [add, index, drop] = c.phases!.map((p) => p.resume?.state);
+    assert.equal(
+      add,
+      "SELECT CASE WHEN EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' AND COLUMN_NAME = 'nick') THEN 'done' ELSE 'run' END AS state",
+    );
+    // Literals escaped: a name cannot leave its place.
+    assert.match(index!, /INDEX_NAME = 'o''k'\) THEN 'done'/);
+    assert.match(drop!, /WHEN NOT EXISTS \(SELECT 1 FROM information_schema\.TABLE_CONSTRAINTS WHERE .*CONSTRAINT_TYPE = 'CHECK' AND CONSTRAINT_NAME = 'users_email_check'\) THEN 'done'/);
+  });
+
+  it('a revision of one DDL statement is phased, to carry its question; one that can run twice is not', () => {
+    const one = compiled([{ kind: 'createTable', table: { ...users, name: 'tags', checks: [] } }]);
+    assert.equal(one.phases?.length, 1);
+    assert.match(one.phases![0].resume!.state, /information_schema\.TABLES WHERE TABLE_SCHEMA = DATABASE\(\) AND TABLE_NAME = 'tags'/);
+    const pk = compiled([{ kind: 'alterPrimaryKey', table: 'users', primaryKey: { columns: ['id', 'email'] } }]);
+    assert.match(pk.phases![0].resume!.state, /SEPARATOR ','\) FROM information_schema\.STATISTICS WHERE .* INDEX_NAME = 'PRIMARY'\) <=> 'id,email' THEN 'done'/);
+    assert.equal(compiled([{ kind: 'alterColumn', table: 'users', column: 'email', changes: { type: 'varchar(200)' } }]).phases, undefined);
+    assert.equal(compiled([{ kind: 'execute', sql: "INSERT INTO users (id) VALUES (1)" }]).phases, undefined);
+  });
+});

@@ -12,6 +12,7 @@ import { PhaseBuilder } from '../phases.js';
 import { standardSql } from '../sql.js';
 import { quoteMysqlIdentifier as q, quoteMysqlLiteral } from './quote.js';
 import { columnExtrasOf } from './native.js';
+import { mysqlResume } from './resume.js';
 
 const { columnList, constraintSql, indexKeySql, STANDARD_SQL } = standardSql(q);
 
@@ -128,8 +129,8 @@ function alterPrimaryKeySql(op: OperationOf<'alterPrimaryKey'>, schema: Schema):
   return parts.length ? [`ALTER TABLE ${q(op.table)} ${parts.join(', ')}`] : [];
 }
 
-/** A unique constraint is an index in MySQL; a foreign key and a check are dropped by their own words. */
-function dropConstraintSql(op: OperationOf<'dropConstraint'>, schema: Schema): string[] {
+/** The name of the constraint a dropConstraint drops: given, or found in the table's definition. */
+function constraintNameOf(op: OperationOf<'dropConstraint'>, schema: Schema): string {
   let name = 'name' in op.ref ? op.ref.name : undefined;
   if (name === undefined) {
     const table = findTable(schema, op.table);
@@ -142,6 +143,12 @@ function dropConstraintSql(op: OperationOf<'dropConstraint'>, schema: Schema): s
     }
     if (!name) throw new UnsupportedOperationError('mysql', `${describeOperation(op)}: name the constraint to drop (it is not in the table's current definition)`);
   }
+  return name;
+}
+
+/** A unique constraint is an index in MySQL; a foreign key and a check are dropped by their own words. */
+function dropConstraintSql(op: OperationOf<'dropConstraint'>, schema: Schema): string[] {
+  const name = constraintNameOf(op, schema);
   const t = q(op.table);
   switch (op.ref.type) {
     case 'unique':
@@ -247,8 +254,10 @@ function keyedAutoincrement(operations: readonly Operation[], i: number): number
 
 /**
  * Every statement in a phase of its own outside any transaction: MySQL commits DDL as it runs,
- * so a statement is either done or not, and the runner records each as it completes. A revision
- * of one statement needs no record between statements, and runs as usual.
+ * so a statement is either done or not, and the runner records each as it completes. A DDL
+ * statement comes with the question a rerun asks when it finds the statement started but not
+ * recorded (resume.ts). A revision of one statement with nothing to ask (an `op.execute`, a
+ * MODIFY COLUMN) needs no record, and runs as usual.
  */
 export function compileMysql(operations: readonly Operation[], schema: Schema): CompiledOperations {
   const state = cloneSchema(schema);
@@ -259,14 +268,20 @@ export function compileMysql(operations: readonly Operation[], schema: Schema): 
   for (const [i, op] of operations.entries()) {
     const keyed = keyedAutoincrement(operations, i);
     for (const j of keyed) inline.add(j);
-    if (op.kind === 'createTable' && keyed.length) out.add([createTableSql(op.table, keyed.map((j) => operations[j] as OperationOf<'createIndex'>))], 'none');
-    else if (!droppedWithItsTable(operations, i) && !inline.has(i)) for (const sql of dispatch(STATEMENTS, op, state)) out.add([sql], 'none');
+    if (op.kind === 'createTable' && keyed.length) out.add([createTableSql(op.table, keyed.map((j) => operations[j] as OperationOf<'createIndex'>))], 'none', mysqlResume(op));
+    else if (!droppedWithItsTable(operations, i) && !inline.has(i)) {
+      const statements = dispatch(STATEMENTS, op, state);
+      // The one DDL statement of an operation gets its question (an alterColumn's UPDATE and MODIFY can run again).
+      const resume = statements.length === 1 ? mysqlResume(op, op.kind === 'dropConstraint' ? constraintNameOf(op, state) : undefined) : undefined;
+      for (const sql of statements) out.add([sql], 'none', resume);
+    }
     try {
       applyOperation(state, op);
     } catch (error) {
       if (!(error instanceof SchemaApplyError)) throw error;
     }
   }
-  const phases = out.statements.length > 1 ? out.result() : undefined;
+  // One statement needs no record between statements, unless a rerun must ask whether it ran.
+  const phases = out.statements.length > 1 || out.asks() ? out.result() : undefined;
   return { statements: out.statements, foreignKeysOff: false, ...(phases ? { phases } : {}) };
 }
