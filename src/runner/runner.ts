@@ -343,13 +343,18 @@ class StepRun {
       if (this.dialect.capabilities.transactionalDdl) await conn.runAll(await progress.dropIfEmptySql(conn));
       else this.progressLeft = true;
     };
+    // Where DDL is not transactional (MySQL), the record of a statement also marks the next one as
+    // started when a rerun would have a question for it: the catalog answers the question, so a
+    // mark written a moment early costs nothing, and it saves a statement each.
+    const markedEarly = (k: number): boolean => !this.dialect.capabilities.transactionalDdl && !!phases[k]?.resume;
+    let marked = resumeFrom?.started ?? false;
     for (let k = resumeFrom?.phase ?? 0; k < phases.length; k++) {
       const phase = phases[k];
       this.phaseAt = { at: k, of: phases.length, outside: !phase.transaction };
       const last = k === phases.length - 1;
       const sql = statements.slice(phase.from, phase.to);
       const checks = assertions.filter((a) => a.at >= phase.from && (a.at < phase.to || (last && a.at === phase.to))).map((a) => ({ ...a, at: a.at - phase.from }));
-      const then = (): Promise<unknown> => (last ? finish() : conn.runAll([mark(k + 1, false)]));
+      const then = (): Promise<unknown> => (last ? finish() : conn.runAll([mark(k + 1, markedEarly(k + 1))]));
       const ensured = tables;
       tables = [];
       if (phase.transaction) {
@@ -379,7 +384,7 @@ class StepRun {
         // Recorded before it starts: a rerun then knows the statement may be half done, and asks
         // how far it got. Where every DDL statement is atomic and there is nothing to ask, a rerun
         // runs it again either way: the record after it is enough.
-        if (phase.resume || this.dialect.capabilities.transactionalDdl) await conn.runAll([mark(k, true)]);
+        if ((phase.resume || this.dialect.capabilities.transactionalDdl) && !(marked && markedEarly(k))) await conn.runAll([mark(k, true)]);
         if (halfDone && phase.resume) {
           const [row] = await conn.query<{ state: string }>(phase.resume.state);
           if (row?.state === 'done') return;
@@ -402,6 +407,7 @@ class StepRun {
           if (phase.resume && !this.dialect.capabilities.transactionalDdl && !conn.lost) {
             await conn.runAll([k === 0 ? progress.clearSql(revision, step.direction) : mark(k, false)]).catch(() => undefined);
             halfDone = false;
+            marked = false;
           }
           throw error;
         }
@@ -409,6 +415,7 @@ class StepRun {
       halfDone = false;
       // One statement needs no transaction of its own; the last phase's several do.
       if (!withRecord) await (last ? conn.transaction(then) : then());
+      marked = markedEarly(k + 1);
     }
     this.phaseAt = undefined;
     const result = { direction: step.direction, revision, message: step.revision.message, statements: prepared.count, durationMs: this.took() };
