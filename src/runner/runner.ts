@@ -245,7 +245,7 @@ class StepRun {
       return new MigratorError(
         `${stepLabel(step)} failed: the connection to the database was lost while ${where} was running (${messageOf(error)}). ` +
           `${this.dialect.title} commits each statement as it runs: the statements recorded as done (table ${this.progress.name}) are kept, and a rerun of \`migrator migrate\` resumes after them; ` +
-          `a DDL statement that completed as the connection dropped is not recorded and runs again — if it then fails, finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
+          `a DDL statement that completed as the connection dropped is not recorded: a rerun asks the catalog whether it took effect, but runs one of the revision's own SQL (\`op.execute\`) again — if that then fails, finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
         { cause: error, data: { revision: step.revision.id, direction: step.direction } },
       );
     }
