@@ -74,10 +74,11 @@ export class VersionTable {
 
   /**
    * The current heads, sorted; empty when the table does not exist yet. A table of that name
-   * made by something else (no text `version_num`) is an error saying so.
+   * made by something else (no text `version_num`) is an error saying so. `known`: the caller
+   * has seen the table on this connection, so the question whether it exists is not asked again.
    */
-  async heads(conn: Connection): Promise<string[]> {
-    if (!(await conn.tableExists(this.name))) return [];
+  async heads(conn: Connection, { known = false }: { known?: boolean } = {}): Promise<string[]> {
+    if (!known && !(await conn.tableExists(this.name))) return [];
     const col = this.dialect.quoteIdentifier('version_num');
     let rows: { version_num: unknown }[];
     try {

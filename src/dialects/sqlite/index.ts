@@ -47,22 +47,42 @@ const REBUILD_CANDIDATES: KindTable<boolean> = {
 class SqliteConnection implements Connection {
   /** How long a write waits for another process's (ms): the run lock's wait, on SQLite. */
   private busyTimeout = BUSY_TIMEOUT;
+  /**
+   * Questions prepared once and kept: a statement prepared anew for each use costs more than a
+   * small question, and a run asks the same few at every revision.
+   */
+  private readonly own = new Map<string, Database.Statement>();
 
   constructor(
     readonly dialect: Dialect,
     private readonly db: Database.Database,
   ) {}
 
+  private ownStatement(sql: string): Database.Statement {
+    let stmt = this.own.get(sql);
+    if (!stmt) {
+      // A bound on what is kept: the questions a run repeats are few.
+      if (this.own.size >= 64) this.own.clear();
+      stmt = this.db.prepare(sql);
+      this.own.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  private totalChanges(): number {
+    return this.ownStatement('SELECT total_changes() AS n').pluck().get() as number;
+  }
+
   async introspect(options: IntrospectOptions): Promise<Schema> {
     return introspectSqlite(this.db, options.exclude);
   }
 
   async tableExists(name: string): Promise<boolean> {
-    return !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+    return !!this.ownStatement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
   }
 
   async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const stmt = this.db.prepare(sql);
+    const stmt = this.ownStatement(sql);
     if (stmt.reader) return stmt.all(...params) as T[];
     stmt.run(...params);
     return [];
@@ -80,11 +100,13 @@ class SqliteConnection implements Connection {
     const counts: number[] = [];
     for (const sql of statements) {
       try {
-        if (scripts?.has(sql)) {
-          // A user's own SQL (op.execute) may hold several statements: run as a script.
-          const before = this.db.prepare('SELECT total_changes() AS n').get() as { n: number };
+        if (scripts?.has(sql) || !sql.includes(';')) {
+          // A user's own SQL (op.execute) may hold several statements: run as a script. A text
+          // without a semicolon holds one statement at most, and runs the same way, which costs
+          // less than a statement prepared for one use.
+          const before = this.totalChanges();
           this.db.exec(sql);
-          counts.push((this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n - before.n);
+          counts.push(this.totalChanges() - before);
         } else {
           // prepare() takes one statement and refuses a text that holds a second one.
           const stmt = this.db.prepare(sql);
@@ -99,7 +121,7 @@ class SqliteConnection implements Connection {
 
   async transaction<T>(body: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     // PRAGMA foreign_keys is a no-op inside a transaction: it must be switched outside it.
-    const previous = this.db.pragma('foreign_keys', { simple: true }) as number;
+    const previous = options.foreignKeysOff ? (this.db.pragma('foreign_keys', { simple: true }) as number) : undefined;
     if (options.foreignKeysOff) this.db.pragma('foreign_keys = OFF');
     try {
       try {
