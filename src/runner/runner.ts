@@ -110,6 +110,10 @@ class StepRun {
   private progressLeft = false;
   /** Where a phased revision stands, for the message when it fails. */
   private phaseAt: { at: number; of: number; outside: boolean } | undefined;
+  /** The next step, prepared while the one before it finished (see `markAhead`). */
+  private ahead: { planned: PlannedStep; prepared: Prepared } | undefined;
+  /** The step whose first statement the finished step before it marked as started, with its plan. */
+  private premarked: { planned: PlannedStep; plan: string } | undefined;
 
   constructor(
     private readonly conn: Connection,
@@ -167,8 +171,8 @@ class StepRun {
   private async doneElsewhere(step: Step, changes: readonly HeadChange[]): Promise<boolean> {
     const { graph } = this.options;
     if (this.dialect.capabilities.runLock || !graph) return false;
-    // No version table yet reads as no rows.
-    const rows = await this.versions.heads(this.conn);
+    // No version table yet reads as no rows; once this run has seen it, it is not looked for again.
+    const rows = await this.versions.heads(this.conn, { known: this.versionTableReady });
     this.rowsRead = rows;
     if (this.rowsLeft !== undefined && rows.join('\n') === this.rowsLeft) return false;
     // A row moved to a squash: done when the row it moves is gone.
@@ -319,12 +323,16 @@ class StepRun {
    * of the next phase; a statement outside a transaction is recorded as started before it runs,
    * so that a rerun knows to look at how far it got. The version table moves with the last phase.
    */
-  private async runPhased(planned: PlannedStep, prepared: Prepared, resumeFrom: Progress | undefined): Promise<void> {
+  private async runPhased(planned: PlannedStep, prepared: Prepared, resumeFrom: Progress | undefined, next: PlannedStep | undefined): Promise<void> {
     const { conn, versions, history, progress, options } = this;
     const { step, changes } = planned;
     const { phases = [], statements, assertions = [] } = prepared.compiled;
     const revision = step.revision.id;
     const plan = planDigest(statements);
+    const premarked = this.premarked?.planned === planned && this.premarked.plan === plan;
+    this.premarked = undefined;
+    /** The mark the last phase's transaction writes for the next step, set once it has committed. */
+    let markingAhead: { planned: PlannedStep; plan: string } | undefined;
     const mark = (phase: number, started: boolean): string => progress.setSql({ revision, direction: step.direction, phase, started, plan });
     if (await this.doneElsewhere(step, changes)) return;
     // The version and progress tables come with the first phase, so that a revision whose first
@@ -334,7 +342,9 @@ class StepRun {
     if (resumeFrom) options.onNotice?.(`revision ${revision} resumes at ${phaseWord(this.dialect)} ${resumeFrom.phase + 1} of ${phases.length}, where an earlier run stopped`);
     const startedAt = new Date();
     const finish = async (): Promise<void> => {
-      const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction), this.logged(planned, prepared, startedAt)]);
+      const ahead = await this.markAhead(next);
+      markingAhead = ahead?.marked;
+      const counts = await conn.runAll([...changes.map((c) => versions.changeSql(c)), progress.clearSql(revision, step.direction), ...(ahead?.sql ?? []), this.logged(planned, prepared, startedAt)]);
       versions.checkCounts(changes, counts.slice(0, changes.length));
       this.leftBy(changes);
       // The table is there only while a revision is halfway. Where DDL is not transactional every
@@ -347,7 +357,7 @@ class StepRun {
     // started when a rerun would have a question for it: the catalog answers the question, so a
     // mark written a moment early costs nothing, and it saves a statement each.
     const markedEarly = (k: number): boolean => !this.dialect.capabilities.transactionalDdl && !!phases[k]?.resume;
-    let marked = resumeFrom?.started ?? false;
+    let marked = (resumeFrom?.started ?? false) || premarked;
     for (let k = resumeFrom?.phase ?? 0; k < phases.length; k++) {
       const phase = phases[k];
       this.phaseAt = { at: k, of: phases.length, outside: !phase.transaction };
@@ -418,9 +428,34 @@ class StepRun {
       marked = markedEarly(k + 1);
     }
     this.phaseAt = undefined;
+    this.premarked = markingAhead;
     const result = { direction: step.direction, revision, message: step.revision.message, statements: prepared.count, durationMs: this.took() };
     this.results.push(result);
     options.onStep?.(result);
+  }
+
+  /**
+   * Where DDL is not transactional (MySQL), the next step is prepared while this one finishes, and
+   * when its first statement has a question for a rerun, the mark that it has started is written
+   * with this step's last record rather than as a statement of its own. As with a mark written
+   * early within a revision (see runPhased), a rerun asks the catalog. Nothing when the next step
+   * cannot be prepared yet: it is prepared again, and its error reported, when its turn comes.
+   */
+  private async markAhead(next: PlannedStep | undefined): Promise<{ sql: string[]; marked: { planned: PlannedStep; plan: string } } | undefined> {
+    if (!next || next.step.stampOnly || this.dialect.capabilities.transactionalDdl) return undefined;
+    const { revision, direction } = next.step;
+    // A step an earlier run left halfway carries its own record.
+    if (this.unfinished.some((p) => p.revision === revision.id && p.direction === direction)) return undefined;
+    let prepared: Prepared;
+    try {
+      prepared = this.ahead?.planned === next ? this.ahead.prepared : await this.prepare(next, await this.record(next));
+    } catch {
+      return undefined;
+    }
+    this.ahead = { planned: next, prepared };
+    if (!prepared.compiled.phases?.[0]?.resume) return undefined;
+    const plan = planDigest(prepared.compiled.statements);
+    return { sql: [this.progress.setSql({ revision: revision.id, direction, phase: 0, started: true, plan })], marked: { planned: next, plan } };
   }
 
   /**
@@ -508,11 +543,12 @@ class StepRun {
   private async alone(planned: PlannedStep, next: PlannedStep | undefined): Promise<void> {
     this.begin(planned);
     const ops = await this.record(planned);
-    const prepared = await this.prepare(planned, ops);
+    const prepared = this.ahead?.planned === planned ? this.ahead.prepared : await this.prepare(planned, ops);
+    this.ahead = undefined;
     const ready = this.versionTableReady;
     if (prepared.compiled.phases) {
       try {
-        await this.runPhased(planned, prepared, this.resumeOf(planned, prepared));
+        await this.runPhased(planned, prepared, this.resumeOf(planned, prepared), next);
       } catch (error) {
         if (error instanceof MigratorError && !this.phaseAt) throw error;
         const at = this.phaseAt;
