@@ -400,6 +400,31 @@ describe('MySQL runner', () => {
     );
   });
 
+
+  test('(m) in one run, the next revision\'s first statement, marked as started with the revision before, is refused: no mark is left, and the rerun runs it again', async () => {
+    await emptyDatabase();
+    const p = project();
+    p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
+    p.write('versions/b2_second.ts', revision('b2', 'a1', ["createTable('extra', { columns: [{ name: 'id', type: 'integer', nullable: false }] })"], ["dropTable('extra')"]));
+    // A table of the same name made by hand: the server refuses the revision's.
+    await db.query('CREATE TABLE extra (other integer)');
+    const refused = p.run(['migrate']);
+    assert.equal(refused.status, 2, explain(refused, 'to exit 2'));
+    assert.match(refused.stdout, /Applied\s+a1/);
+    assert.match(refused.stderr, /Table 'extra' already exists/);
+    assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'a1' }]);
+    // Nothing of b2 ran, and nothing says it did.
+    assert.deepEqual(await tablesNow(), ['extra', 'migrator_history', 'migrator_version', 'users']);
+    const status = p.run(['status']);
+    assert.doesNotMatch(status.stdout, /halfway/, explain(status, 'no revision halfway'));
+    const again = p.run(['migrate']);
+    assert.equal(again.status, 2, explain(again, 'to exit 2 again'));
+    assert.match(again.stderr, /Table 'extra' already exists/);
+    await db.query('DROP TABLE extra');
+    p.ok(['migrate']);
+    assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'b2' }]);
+    assert.deepEqual(await db.query("SELECT COLUMN_NAME AS col FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'extra'"), [{ col: 'id' }]);
+  });
   test('(f) a server that cannot be reached: one line, the password masked', () => {
     const p = project('mysql://app:Sup3r-s3cret@127.0.0.1:1/nowhere');
     p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
