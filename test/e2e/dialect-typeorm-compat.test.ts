@@ -43,6 +43,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readMysqlCatalog, mysqlCatalogText } from '../support/mysql-catalog.ts';
@@ -96,6 +97,8 @@ interface Dialect {
   builds: { tables: string[] } & Record<string, string[]>;
   /** The columns TypeORM gives ON UPDATE CURRENT_TIMESTAMP(6) (MySQL's update dates). */
   onUpdate?: string[];
+  /** The default TypeORM's driver writes for `default: 1.5` on a double column without a scale, where it rounds it. */
+  roundsFraction?: string;
   /** A new empty database, dropped by `drop`. */
   database(role: 'typeorm' | 'fresh'): Promise<TestDb>;
 }
@@ -221,6 +224,7 @@ const DIALECTS: Dialect[] = [
       tables: ['category', 'comment', 'order', 'order_item', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'tag', 'user_favorite_products', 'users'],
     },
     onUpdate: ['category.updatedAt', 'post.updatedAt', 'users.updatedAt'],
+    roundsFraction: "'2'",
     async database(role) {
       const db = await createMysqlTestDatabase(role === 'typeorm' ? 'migrator_typeorm_mysql' : 'migrator_typeorm_mysql_fresh');
       const backend = mysql(() => db);
@@ -360,6 +364,29 @@ for (const dialect of DIALECTS) {
         assert.ok(built, 'the fresh database was not built');
         assert.deepEqual(typeorm.onUpdate, onUpdate, typeorm.text);
         assert.deepEqual(built.onUpdate, onUpdate, built.text);
+      });
+    }
+
+    const rounded = dialect.roundsFraction;
+    if (rounded) {
+      test(`a fractional default on a column without a scale, which TypeORM writes as ${rounded}, is refused by both readers at the entity`, (t) => {
+        const ratio = fs.mkdtempSync(path.join(os.tmpdir(), 'migrator-typeorm-ratio-'));
+        t.after(() => fs.rmSync(ratio, { recursive: true, force: true }));
+        fs.writeFileSync(
+          path.join(ratio, 'ratio.ts'),
+          `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';\n\n@Entity()\nexport class Ratio {\n  @PrimaryGeneratedColumn() id: number;\n\n  @Column({ type: 'double', default: 1.5 })\n  share: number;\n}\n`,
+        );
+        const message = new RegExp(`default 1\\.5: TypeORM's \\w+ driver writes a number to the column's scale, and this column has none, so the default would be ${rounded}; give the column a scale, or the default as a string \\('1\\.5'\\)`);
+        for (const p of [entityProject(ratio, freshDb.url), dataSourceProject(ratio, freshDb)]) {
+          const r = p.run(['check']);
+          assert.equal(r.status, 2, explain(r, 'to exit 2'));
+          const lines = r.stderr.trim().split('\n');
+          assert.equal(lines.length, 1, explain(r, 'one line'));
+          assert.match(lines[0], message, explain(r, 'to say what TypeORM would write, and what to do'));
+        }
+        // Where: the static reader names the line of the column; the DataSource reader, the DataSource file and the property.
+        assert.match(entityProject(ratio, freshDb.url).run(['check']).stderr, /entities\/ratio\.ts:7\b/);
+        assert.match(dataSourceProject(ratio, freshDb).run(['check']).stderr, /data-source\.ts: Ratio\.share: default 1\.5/);
       });
     }
 

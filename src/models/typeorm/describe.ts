@@ -134,6 +134,7 @@ function describeColumn(tc: TableColumn, cm: TypeOrmColumnMetadata, driver: Type
   if (given(tc.scale)) out.scale = tc.scale;
   const def = defaultOf(tc, cm);
   if (def !== undefined) out.default = def;
+  if (typeof cm.default === 'number') out.defaultNumber = cm.default;
   if (tc.isGenerated) out.generated = tc.generationStrategy ?? 'increment';
   if (tc.isGenerated && tc.generationStrategy === 'identity') out.identity = tc.generatedIdentity ?? 'BY DEFAULT';
   if (given(tc.primaryKeyConstraintName)) out.primaryKeyConstraintName = tc.primaryKeyConstraintName;

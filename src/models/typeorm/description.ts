@@ -20,6 +20,8 @@ export interface DescribedColumn {
   nullable: boolean;
   /** The default as TypeORM writes it after DEFAULT (string defaults with their quotes doubled). */
   default?: string;
+  /** The default as the entity gives it, where that is a number: some drivers round it as they write it. */
+  defaultNumber?: number;
   generated?: string;
   /** `generatedIdentity` of an identity column: `ALWAYS` or `BY DEFAULT`. */
   identity?: string;

@@ -9,7 +9,7 @@
  * reads back as json).
  */
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from '../../../dialects/mysql/quote.js';
-import { MigratorError } from '../../../errors.js';
+import { MigratorError, messageOf } from '../../../errors.js';
 import type { ColumnTypeInput, DescribedColumnInput, DescribedColumnParts, TypeOrmDriver } from './driver.js';
 
 /** MysqlDriver.normalizeType: the type TypeORM writes for a declared one. */
@@ -139,6 +139,14 @@ function describedColumn({ column: c, where, spelled, fail }: DescribedColumnInp
   } else parts.type = spelled();
   // TypeORM's mysql driver makes only 'increment' AUTO_INCREMENT; 'identity' and 'rowid' are plain columns.
   if (c.generated === 'increment') parts.autoincrement = true;
+  // TypeORM writes a number to the column's scale: a fraction it would round away is refused, as the static reader refuses it.
+  if (c.defaultNumber !== undefined) {
+    try {
+      mysqlDefaultValue(c.defaultNumber, { type: c.type, ...(c.scale !== undefined ? { scale: c.scale } : {}) });
+    } catch (error) {
+      fail(`${where}: ${messageOf(error)}`);
+    }
+  }
   return parts;
 }
 
