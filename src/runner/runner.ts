@@ -10,6 +10,7 @@ import type { HeadChange, PlannedStep, Revision, RevisionGraph, Step } from '../
 import type { Schema } from '../schema/schema.js';
 import { sqlComment } from '../script/comment.js';
 import { recordedSource, recordRevision } from '../script/load.js';
+import { RevisionPrefetch } from '../script/prefetch.js';
 import { checksumOf, fileChecksum } from './history.js';
 import { phaseWord, planDigest, ProgressTable, unfinishedText, type Progress } from './progress.js';
 import type { VersionTable } from './version-table.js';
@@ -65,11 +66,18 @@ export interface RunOptions {
  * transaction, or (singleTransaction) the whole run in one.
  */
 export async function runSteps(conn: Connection, versions: VersionTable, steps: readonly PlannedStep[], options: RunOptions = {}): Promise<StepResult[]> {
-  const run = new StepRun(conn, versions, options);
-  // A revision an earlier run left between phases is finished before anything else moves.
-  // Read even when there is nothing to do: a downgrade halfway leaves the version table as it was.
-  await run.readUnfinished(steps);
-  return options.singleTransaction ? run.inOneTransaction(steps) : run.oneByOne(steps);
+  // The files after the first are loaded on a thread of their own while the database works; the
+  // first is loaded here at once. Not with a recorder of the caller's own.
+  const prefetch = options.record ? undefined : RevisionPrefetch.start(steps.slice(1).flatMap(({ step }) => (step.stampOnly ? [] : [{ revision: step.revision, direction: step.direction }])));
+  const run = new StepRun(conn, versions, prefetch ? { ...options, record: (revision, direction) => prefetch.record(revision, direction) } : options);
+  try {
+    // A revision an earlier run left between phases is finished before anything else moves.
+    // Read even when there is nothing to do: a downgrade halfway leaves the version table as it was.
+    await run.readUnfinished(steps);
+    return await (options.singleTransaction ? run.inOneTransaction(steps) : run.oneByOne(steps));
+  } finally {
+    await prefetch?.close();
+  }
 }
 
 /** A step ready to run: its statements (compiled against the live schema) and version changes. */

@@ -25,6 +25,12 @@ export function recordedSource(operations: readonly Operation[]): string | undef
   return recordedFrom.get(operations);
 }
 
+/** Operations `recordRevision` made elsewhere (on another thread), taken as its own, with their text. */
+export function adoptRecording(operations: Operation[], source: string): Operation[] {
+  recordedFrom.set(operations, source);
+  return operations;
+}
+
 /** What a revision recorded, with the line of the revision file each operation was called from. */
 export interface RecordedCalls {
   operations: Operation[];
