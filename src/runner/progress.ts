@@ -80,10 +80,20 @@ export function phaseWord(dialect: Dialect): string {
  * it (`parents`: the revision's parents, where a downgrade goes).
  */
 export function unfinishedText(p: Progress, dialect: Dialect, parents: readonly string[]): { stopped: string; finish: string } {
-  const stopped = `the ${p.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${p.revision} stopped halfway in an earlier run (before its ${phaseWord(dialect)} ${p.phase + 1})`;
+  const stopped = `the ${p.direction === 'up' ? 'upgrade to' : 'downgrade of'} revision ${p.revision} stopped halfway in an earlier run (${whereStopped(p, dialect)})`;
   const finish =
     p.direction === 'up' ? `\`migrator upgrade ${p.revision}\`` : parents.length > 1 ? 'the `migrator downgrade` that started it' : `\`migrator downgrade ${parents[0] ?? 'base'}\``;
   return { stopped, finish };
+}
+
+/**
+ * Where a revision left halfway stands, by its progress row. Where DDL is not transactional, a
+ * statement marked as started may have run, and so may the ones after it under the same mark (a
+ * rerun asks the catalog about each): the row says only that none of them is recorded as done.
+ */
+export function whereStopped(p: Progress, dialect: Dialect): string {
+  if (p.started && !dialect.capabilities.transactionalDdl) return `its statements from ${p.phase + 1} on not recorded as done`;
+  return `before its ${phaseWord(dialect)} ${p.phase + 1}`;
 }
 
 /** The digest that ties a progress row to the statements it was written for. */

@@ -12,7 +12,7 @@ import { sqlComment } from '../script/comment.js';
 import { recordedSource, recordRevision } from '../script/load.js';
 import { RevisionPrefetch } from '../script/prefetch.js';
 import { checksumOf, fileChecksum } from './history.js';
-import { phaseWord, planDigest, ProgressTable, unfinishedText, type Progress } from './progress.js';
+import { phaseWord, planDigest, ProgressTable, unfinishedText, whereStopped, type Progress } from './progress.js';
 import type { VersionTable } from './version-table.js';
 
 
@@ -319,7 +319,7 @@ class StepRun {
     const found = this.unfinished.find((p) => p.revision === step.revision.id && p.direction === step.direction);
     if (found && (!prepared.compiled.phases || found.plan !== planDigest(prepared.compiled.statements))) {
       throw new MigratorError(
-        `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) stopped halfway in an earlier run (before its ${phaseWord(this.dialect)} ${found.phase + 1}), and its statements have changed since; ` +
+        `revision ${step.revision.id} (${step.revision.path ?? 'unknown file'}) stopped halfway in an earlier run (${whereStopped(found, this.dialect)}), and its statements have changed since; ` +
           `restore the file as it was and rerun, or finish the revision by hand and run \`migrator stamp ${stampTarget(step)}\``,
       );
     }
@@ -365,7 +365,14 @@ class StepRun {
     // started when a rerun would have a question for it: the catalog answers the question, so a
     // mark written a moment early costs nothing, and it saves a statement each.
     const markedEarly = (k: number): boolean => !this.dialect.capabilities.transactionalDdl && !!phases[k]?.resume;
+    // Consecutive statements of that kind go further: the mark of the first also stands for those
+    // after it, with no record between them. A rerun asks about each in turn, skipping those done,
+    // until one is not; statements run in order, so none after that one ran.
+    const covered = (k: number): boolean => markedEarly(k) && markedEarly(k + 1);
+    /** Whether a mark that a statement has started stands for this one (see the mark below). */
     let marked = (resumeFrom?.started ?? false) || premarked;
+    /** The statement was found done by a rerun's question. */
+    let foundDone = false;
     for (let k = resumeFrom?.phase ?? 0; k < phases.length; k++) {
       const phase = phases[k];
       this.phaseAt = { at: k, of: phases.length, outside: !phase.transaction };
@@ -403,9 +410,13 @@ class StepRun {
         // how far it got. Where every DDL statement is atomic and there is nothing to ask, a rerun
         // runs it again either way: the record after it is enough.
         if ((phase.resume || this.dialect.capabilities.transactionalDdl) && !(marked && markedEarly(k))) await conn.runAll([mark(k, true)]);
+        foundDone = false;
         if (halfDone && phase.resume) {
           const [row] = await conn.query<{ state: string }>(phase.resume.state);
-          if (row?.state === 'done') return;
+          if (row?.state === 'done') {
+            foundDone = true;
+            return;
+          }
           if (row?.state === 'redo') await conn.runAll(phase.resume.cleanup);
         }
         halfDone = true;
@@ -430,9 +441,10 @@ class StepRun {
           throw error;
         }
       });
-      halfDone = false;
+      // Found done, the statement may have been followed by the next one under the same mark: that one is asked about too.
+      halfDone = foundDone && covered(k);
       // One statement needs no transaction of its own; the last phase's several do.
-      if (!withRecord) await (last ? conn.transaction(then) : then());
+      if (!withRecord && !covered(k)) await (last ? conn.transaction(then) : then());
       marked = markedEarly(k + 1);
     }
     this.phaseAt = undefined;

@@ -13,13 +13,13 @@
  *    `Applied` is in it;
  *  - SQLite and PostgreSQL (transactional DDL): the tables and rows are exactly that revision's;
  *  - MySQL/MariaDB (each DDL statement commits): they are that revision's plus the statements of
- *    the next one that migrator_version_progress records as done, or plus one more — the DDL
- *    statement the run was waiting for, which the server completed after the kill with no one
- *    left to record it, and which the progress table marks as started, so that the next run asks
- *    the catalog whether it took effect. Never a statement that changes rows: those commit with
- *    their record;
+ *    the next one that migrator_version_progress records as done, or plus more — DDL statements
+ *    from the one the progress table marks as started, the last of them perhaps completed by the
+ *    server after the kill with no one left to record it; the next run asks the catalog about
+ *    each whether it took effect. Never a statement that changes rows: those commit with their
+ *    record;
  *  - `migrator status` says where the database stands: the current revision, on MySQL the
- *    revision stopped halfway and before which statement, the pending ones;
+ *    revision stopped halfway and from which statement on nothing is recorded, the pending ones;
  *  - the next `migrator migrate` (not killed) exits 0, says it resumes a revision left halfway,
  *    and applies the rest: the database is then exactly the head's — catalog and every row, so
  *    each revision's effects happened once — with one `up` history row per revision and no
@@ -405,7 +405,7 @@ for (const backend of [sqlite, postgres(() => pg!), mysql(() => my!)]) {
           // What the tables hold: a revision's state; on MySQL, with the statements of the next recorded as done, or one more.
           const state = await readState(backend, p.dir);
           const progress = await progressRows(backend, p.dir);
-          let halfway: { revision: string; before: number } | undefined;
+          let halfway: { revision: string; before: number; started: boolean } | undefined;
           let unrecorded: string | undefined;
           if (transactional) {
             assert.equal(progress, null, `${label}: no progress table`);
@@ -418,22 +418,24 @@ for (const backend of [sqlite, postgres(() => pg!), mysql(() => my!)]) {
               assert.deepEqual({ revision: row.version_num, direction: row.direction }, { revision: next?.id, direction: 'up' }, `${label}: the revision halfway is the one after ${versions[0] ?? 'base'}`);
               // A DDL statement is marked as started before it runs: a row may name the first.
               assert.ok(row.phase >= 0 && row.phase < next.calls.length, `${label}: the progress row's statement is within ${next.id}: ${row.phase}`);
-              halfway = { revision: next.id, before: row.phase + 1 };
+              halfway = { revision: next.id, before: row.phase + 1, started: row.started === 1 };
             }
             const done = row?.phase ?? 0;
             if (sameState(state, stateAt(at, done))) landed.push(`${at + 1}${done ? `+${done}` : ''}`);
             else {
+              // How many statements past the recorded ones ran: DDL statements the run sent under the mark, the last perhaps completed by the server after the kill.
+              const extra = next ? next.calls.slice(done).findIndex((_, n) => sameState(state, stateAt(at, done + n + 1))) + 1 : 0;
               assert.ok(
-                next && sameState(state, stateAt(at, done + 1)),
-                `${label}: the database is at ${versions[0] ?? 'base'} with ${done} statement(s) of the next revision recorded as done, or one more (the one killed):\n${stateDiff(state, stateAt(at, done))}`,
+                extra > 0,
+                `${label}: the database is at ${versions[0] ?? 'base'} with ${done} statement(s) of the next revision recorded as done, or more (under the mark of the first):\n${stateDiff(state, stateAt(at, done))}`,
               );
-              // The statement the run was sending when killed, run to its end by the server.
-              const call = next.calls[done];
-              assert.ok(!call.startsWith('op.execute('), `${label}: the rows statement ${done + 1} of ${next.id} changed are not there without its record: ${call}`);
-              // …which was marked as started, so that the next run asks whether it took effect rather than fail on running it again.
+              const calls = next.calls.slice(done, done + extra);
+              // Never rows changed without their record.
+              for (const call of calls) assert.ok(!call.startsWith('op.execute('), `${label}: the rows a statement of ${next.id} changed are not there without its record: ${call}`);
+              // …and marked as started, so that the next run asks whether each took effect rather than fail on running it again.
               assert.deepEqual({ phase: row?.phase, started: row?.started }, { phase: done, started: 1 }, `${label}: statement ${done + 1} of ${next.id} marked as started before it ran`);
-              unrecorded = `statement ${done + 1} of ${next.id} (${call.slice(0, call.indexOf('('))}) ran to its end on the server after the kill, not recorded as done`;
-              landed.push(`${at + 1}+${done}+1 unrecorded`);
+              unrecorded = `statements ${done + 1}–${done + extra} of ${next.id} (${calls.map((c) => c.slice(0, c.indexOf('('))).join(', ')}) ran, not recorded as done`;
+              landed.push(`${at + 1}+${done}+${extra} unrecorded`);
             }
           }
 
@@ -445,7 +447,11 @@ for (const backend of [sqlite, postgres(() => pg!), mysql(() => my!)]) {
             [
               `Current: ${versions[0] ?? 'base (no revisions applied)'}`,
               `Head: ${HEAD}`,
-              ...(halfway ? [`! the upgrade to revision ${halfway.revision} stopped halfway in an earlier run (before its statement ${halfway.before}); \`migrator upgrade ${halfway.revision}\` resumes it where it stopped`] : []),
+              ...(halfway
+                ? [
+                    `! the upgrade to revision ${halfway.revision} stopped halfway in an earlier run (${halfway.started ? `its statements from ${halfway.before} on not recorded as done` : `before its statement ${halfway.before}`}); \`migrator upgrade ${halfway.revision}\` resumes it where it stopped`,
+                  ]
+                : []),
               ...(pending.length ? [`Pending: ${pending.length} revision${pending.length === 1 ? '' : 's'}`, ...pending.map((r) => `  ${r.id}  ${r.message}`)] : []),
               pending.length ? 'Needs migration: run `migrator migrate`.' : 'Up to date.',
             ],

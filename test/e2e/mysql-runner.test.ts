@@ -19,6 +19,7 @@
  *  (k) a trigger created by op.execute, its body's semicolons and all, is one statement;
  *  (j) a statement behind another session's metadata lock: bounded by lockTimeout, retried, the
  *      holder named.
+ *  (n) consecutive DDL statements under one mark: a rerun asks the catalog about each in turn.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -50,6 +51,13 @@ function project(url = db.url, extra = ''): TempProject {
   const p = new TempProject('migrator-mysql-');
   projects.push(p);
   p.write('migrator.config.ts', `export default { database: ${JSON.stringify(url)}, models: ['entities/*.ts'], versions: 'versions'${extra} };\n`);
+  return p;
+}
+
+/** A project without models, where `status` tells only where the database stands. */
+function modelless(extra = ''): TempProject {
+  const p = project();
+  p.write('migrator.config.ts', `export default { database: ${JSON.stringify(db.url)}, versions: 'versions'${extra} };\n`);
   return p;
 }
 
@@ -403,7 +411,7 @@ describe('MySQL runner', () => {
 
   test('(m) in one run, the next revision\'s first statement, marked as started with the revision before, is refused: no mark is left, and the rerun runs it again', async () => {
     await emptyDatabase();
-    const p = project();
+    const p = modelless();
     p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
     p.write('versions/b2_second.ts', revision('b2', 'a1', ["createTable('extra', { columns: [{ name: 'id', type: 'integer', nullable: false }] })"], ["dropTable('extra')"]));
     // A table of the same name made by hand: the server refuses the revision's.
@@ -416,6 +424,8 @@ describe('MySQL runner', () => {
     // Nothing of b2 ran, and nothing says it did.
     assert.deepEqual(await tablesNow(), ['extra', 'migrator_history', 'migrator_version', 'users']);
     const status = p.run(['status']);
+    assert.equal(status.status, 1, explain(status, 'to exit 1: b2 is pending'));
+    assert.match(status.stdout, /Current: a1\n/, explain(status, 'to say the database is at a1'));
     assert.doesNotMatch(status.stdout, /halfway/, explain(status, 'no revision halfway'));
     const again = p.run(['migrate']);
     assert.equal(again.status, 2, explain(again, 'to exit 2 again'));
@@ -425,6 +435,53 @@ describe('MySQL runner', () => {
     assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'b2' }]);
     assert.deepEqual(await db.query("SELECT COLUMN_NAME AS col FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'extra'"), [{ col: 'id' }]);
   });
+  test('(n) DDL statements under one mark: killed at the third, the rerun asks about each, skips the two that ran, and runs the third', async () => {
+    await emptyDatabase();
+    const p = modelless(", lockTimeout: '60s'");
+    p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
+    p.write(
+      'versions/b2_second.ts',
+      revision(
+        'b2',
+        'a1',
+        ["createTable('one', { columns: [{ name: 'id', type: 'int', nullable: false }] })", "createTable('two', { columns: [{ name: 'id', type: 'int', nullable: false }] })", "addColumn('users', { name: 'age', type: 'int', nullable: true })"],
+        ["dropColumn('users', 'age')", "dropTable('two')", "dropTable('one')"],
+      ),
+    );
+    p.ok(['upgrade', 'a1']);
+    // An open transaction that has read users holds its metadata lock: the third statement waits for it.
+    const reader = await mysql.createConnection({ uri: db.url });
+    try {
+      await reader.query('START TRANSACTION');
+      await reader.query('SELECT * FROM users');
+      const child = spawn(process.execPath, [CLI, 'migrate'], { cwd: p.dir, env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('close', resolve));
+      let waiting: number | undefined;
+      for (let i = 0; i < 300 && waiting === undefined; i++) {
+        const rows = await db.query<{ id: number }>("SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE 'ALTER TABLE `users` ADD COLUMN `age`%'");
+        waiting = rows[0]?.id;
+        if (waiting === undefined) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(waiting !== undefined, 'the run never reached its third statement');
+      child.kill('SIGKILL');
+      await exited;
+      // The server would run the statement once the lock is free: it is stopped first, as if the kill had come before it was sent.
+      await db.query(`KILL CONNECTION ${waiting}`);
+    } finally {
+      await reader.end();
+    }
+    // Two statements ran, none is recorded as done: one mark, made before the first, stands for all three.
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'migrator_version_progress', 'one', 'two', 'users']);
+    assert.deepEqual(await db.query('SELECT version_num, phase, started FROM migrator_version_progress'), [{ version_num: 'b2', phase: 0, started: 1 }]);
+    const status = p.run(['status']);
+    assert.match(status.stdout, /! the upgrade to revision b2 stopped halfway in an earlier run \(its statements from 1 on not recorded as done\); `migrator upgrade b2` resumes it where it stopped/, explain(status, 'to say where b2 stands'));
+    const rerun = p.ok(['migrate']);
+    assert.equal(rerun.stderr, 'revision b2 resumes at statement 1 of 3, where an earlier run stopped\n');
+    assert.deepEqual(await db.query('SELECT version_num FROM migrator_version'), [{ version_num: 'b2' }]);
+    assert.deepEqual((await columnsOf('users')).slice(-1), ['age int(11) YES NULL']);
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'one', 'two', 'users']);
+  });
+
   test('(f) a server that cannot be reached: one line, the password masked', () => {
     const p = project('mysql://app:Sup3r-s3cret@127.0.0.1:1/nowhere');
     p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
