@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import type { transform as Transform } from 'sucrase';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -79,7 +80,8 @@ export function cacheDirOf(dir: string, name: string): string | undefined {
 export function writeCacheFile(file: string, data: string | Uint8Array): boolean {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
+    // Named for the process and the thread: a run's files are also loaded on a thread of their own.
+    const partial = `${file}.${process.pid}.${threadId}.tmp`;
     writeFileSync(partial, data);
     renameSync(partial, file);
     return true;
