@@ -112,14 +112,88 @@ export function prepareSource(text: string, file: string): string {
   return out.replace(/[ \t]+(?=\r?\n|$)/g, '');
 }
 
-/** Parses one schema file with prisma-ast, locations on; a syntax error names the line. */
+/** The words a top-level block of a schema starts with. */
+const BLOCK_START = /^(?:model|enum|datasource|generator|view|type)\s/;
+
+/**
+ * The top-level blocks of a prepared schema text, each with the number of lines before it: the
+ * text is cut where a line starting a block begins outside every brace, string and comment.
+ * Undefined when the braces do not balance, where the whole text is parsed as one.
+ */
+export function splitBlocks(text: string): { text: string; at: number; lines: number }[] | undefined {
+  const cuts: number[] = [0];
+  let depth = 0;
+  let lines = 0;
+  const linesAt: number[] = [0];
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */) {
+      lines++;
+      if (depth === 0 && i + 1 < n && BLOCK_START.test(text.slice(i + 1, i + 12))) {
+        cuts.push(i + 1);
+        linesAt.push(lines);
+      }
+    } else if (c === 34 /* " */) {
+      // Strings never span lines (prepareSource leaves no other kind).
+      for (i++; i < n && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 10; i++) if (text.charCodeAt(i) === 92) i++;
+      if (text.charCodeAt(i) === 10) i--;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      const end = text.indexOf('\n', i);
+      i = (end === -1 ? n : end) - 1;
+    } else if (c === 123 /* { */) depth++;
+    else if (c === 125 /* } */ && --depth < 0) return undefined;
+  }
+  if (depth !== 0) return undefined;
+  return cuts.map((at, k) => ({ text: text.slice(at, cuts[k + 1] ?? n), at, lines: linesAt[k] }));
+}
+
+/** Moves the locations prisma-ast recorded in a block parsed alone to where the block stands in its file. */
+function shiftLocations(node: object, block: { at: number; lines: number }): void {
+  if (Array.isArray(node)) {
+    for (const item of node) if (item !== null && typeof item === 'object') shiftLocations(item as object, block);
+    return;
+  }
+  for (const key in node) {
+    const value = (node as Record<string, unknown>)[key];
+    if (value === null || typeof value !== 'object') continue;
+    if (key === 'location') {
+      const loc = value as Record<string, unknown>;
+      for (const k of ['startLine', 'endLine'] as const) if (typeof loc[k] === 'number') loc[k] += block.lines;
+      for (const k of ['startOffset', 'endOffset'] as const) if (typeof loc[k] === 'number') loc[k] += block.at;
+    } else shiftLocations(value, block);
+  }
+}
+
+/**
+ * Parses one schema file with prisma-ast, locations on; a syntax error names the line. Each
+ * top-level block is parsed on its own: the parser's tree of a block is dropped as soon as the
+ * block is read, where a whole large schema's would be held (and copied by the collector) to the
+ * end. The blocks' lists, put together, are the list of the whole file; a block that does not
+ * parse has the whole file parsed again, so that an error is reported as the file gives it.
+ */
 export async function parseSchemaFile(file: string): Promise<Schema> {
   const { getSchema, PrismaParser, VisitorClassFactory } = await loadPrismaAst();
   const source = prepareSource(readFileSync(file, 'utf8'), file);
   const parser = new PrismaParser({ nodeLocationTracking: 'full' });
-  const Visitor = VisitorClassFactory(parser);
+  const visitor = new (VisitorClassFactory(parser))(parser);
+  const parse = (text: string): Schema => getSchema(text, { parser, visitor });
+  const blocks = splitBlocks(source);
+  if (blocks && blocks.length > 1) {
+    try {
+      const list: Schema['list'] = [];
+      for (const block of blocks) {
+        const parsed = parse(block.text);
+        if (block.at > 0) shiftLocations(parsed.list, block);
+        for (const item of parsed.list) list.push(item);
+      }
+      return { type: 'schema', list };
+    } catch {
+      // parsed again whole below, for the error as the whole file gives it
+    }
+  }
   try {
-    return getSchema(source, { parser, visitor: new Visitor(parser) });
+    return parse(source);
   } catch (error) {
     const token = (error as { token?: { startLine?: number } }).token;
     const message = (error as Error).message.split('\n')[0];
