@@ -9,15 +9,15 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 export const PG_ADMIN_URL = process.env.MIGRATOR_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Runs a command; returns wall time (s) and peak resident memory (MiB), failing loudly. */
+/** Runs a command; returns wall time (s), peak resident memory (MiB) and CPU time (s, user + system), failing loudly. */
 export function measure(cmd, args, options = {}) {
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const lines = r.stderr.trim().split('\n');
-  const kb = Number(lines[lines.length - 1]);
-  return { seconds, peakMiB: kb / 1024, stdout: r.stdout };
+  const [kb, user, system] = lines[lines.length - 1].split(' ').map(Number);
+  return { seconds, peakMiB: kb / 1024, cpuSeconds: user + system, stdout: r.stdout };
 }
 
 /** The median of `runs` measurements of `fn` (each returning { seconds, peakMiB }). */
