@@ -160,6 +160,52 @@ export interface Connection {
   lockHolders?(statement: string): Promise<string[]>;
   /** Whether the connection was lost (the server ended it, the network dropped). */
   readonly lost?: boolean;
+  /**
+   * A second connection to the same database, on a thread of its own, that runs revisions'
+   * transactions one after another while the run prepares the next: the database's own work
+   * (writing each commit to disk) overlaps the run's. Undefined where the database cannot be
+   * opened twice (SQLite in memory) or its work already overlaps the run's (a server).
+   */
+  pipeline?(): StepPipeline | undefined;
+  close(): Promise<void>;
+}
+
+/** One revision's transaction, as a pipeline runs it. */
+export interface PipelinedStep {
+  /**
+   * The version table's rows the transaction must find, sorted and joined by line breaks, and
+   * the query that reads them; when they differ, another run has moved the table, and nothing
+   * is done. Absent: not checked.
+   */
+  expect?: { sql: string; rows: string };
+  statements: string[];
+  /** Statements that are a user's own SQL (`op.execute`), the only ones that may hold several commands. */
+  scripts: string[];
+  /** Statements that must change exactly one row each (the version table's changes), or nothing commits. */
+  expectOne: number[];
+}
+
+/**
+ * How a pipelined transaction ended: committed (`ms`: from its BEGIN to its COMMIT), or rolled
+ * back — on an error (a StatementError naming the statement, or LockWaitError), on the rows the
+ * version-table changes found (`counts`, one each expected), or on a version table another run
+ * had moved (`diverged`) — or, after one that did not commit, never begun (`skipped`).
+ */
+export type PipelineReply =
+  | { ok: true; ms: number }
+  | { ok: false; error: Error }
+  | { ok: false; counts: number[] }
+  | { ok: false; diverged: true }
+  | { ok: false; skipped: true };
+
+export interface StepPipeline {
+  /** Whether the pipeline's connection can run the step as the run's own would (a user's SQL that changes the connection's own state must run on the run's). */
+  takes(step: PipelinedStep): boolean;
+  /** Queues a transaction after those already queued; resolves once it has ended. */
+  submit(step: PipelinedStep): Promise<PipelineReply>;
+  /** Takes transactions again after one that did not commit (they are skipped until then). */
+  resume(): void;
+  /** Ends the thread and its connection; a transaction still queued is not begun. */
   close(): Promise<void>;
 }
 

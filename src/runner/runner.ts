@@ -2,7 +2,19 @@
  * Moving a database between revisions: online (each revision and its version-table change in one
  * transaction, under the dialect's lock) or offline (the same SQL as text, for `--sql`).
  */
-import { LockTimeoutError, LockWaitError, StatementError, type Assertion, type CompiledOperations, type Connection, type Dialect, type Timeouts } from '../dialects/dialect.js';
+import {
+  LockTimeoutError,
+  LockWaitError,
+  StatementError,
+  type Assertion,
+  type CompiledOperations,
+  type Connection,
+  type Dialect,
+  type PipelinedStep,
+  type PipelineReply,
+  type StepPipeline,
+  type Timeouts,
+} from '../dialects/dialect.js';
 import { MigratorError, messageOf } from '../errors.js';
 import { applyOperations } from '../operations/apply.js';
 import type { Operation } from '../operations/operation.js';
@@ -70,12 +82,15 @@ export async function runSteps(conn: Connection, versions: VersionTable, steps: 
   // first is loaded here at once. Not with a recorder of the caller's own.
   const prefetch = options.record ? undefined : RevisionPrefetch.start(steps.slice(1).flatMap(({ step }) => (step.stampOnly ? [] : [{ revision: step.revision, direction: step.direction }])));
   const run = new StepRun(conn, versions, prefetch ? { ...options, record: (revision, direction) => prefetch.record(revision, direction) } : options);
+  // Started now, the pipeline's thread is ready by the time the first transaction is handed to it.
+  const pipeline = !options.singleTransaction && steps.length >= PIPELINE_AT_LEAST ? conn.pipeline?.() : undefined;
   try {
     // A revision an earlier run left between phases is finished before anything else moves.
     // Read even when there is nothing to do: a downgrade halfway leaves the version table as it was.
     await run.readUnfinished(steps);
-    return await (options.singleTransaction ? run.inOneTransaction(steps) : run.oneByOne(steps));
+    return await (options.singleTransaction ? run.inOneTransaction(steps) : run.oneByOne(steps, pipeline));
   } finally {
+    await pipeline?.close().catch(() => undefined);
     await prefetch?.close();
   }
 }
@@ -545,15 +560,173 @@ class StepRun {
     );
   }
 
-  /** Runs the steps one after another, each committed (and reported) before the next starts. */
-  async oneByOne(steps: readonly PlannedStep[]): Promise<StepResult[]> {
+  /**
+   * Runs the steps one after another, each committed (and reported) before the next starts; with
+   * a pipeline, each transaction it can take is committed on its thread while the next is prepared.
+   */
+  async oneByOne(steps: readonly PlannedStep[], pipeline?: StepPipeline): Promise<StepResult[]> {
     try {
-      for (const [i, planned] of steps.entries()) await this.alone(planned, steps[i + 1]);
+      if (pipeline) await this.pipelined(steps, pipeline);
+      else for (const [i, planned] of steps.entries()) await this.alone(planned, steps[i + 1]);
     } finally {
       // The progress table kept through the run (see runPhased) goes once no revision is halfway.
       if (this.progressLeft && !this.conn.lost) await this.conn.runAll(await this.progress.dropIfEmptySql(this.conn)).catch(() => undefined);
     }
     return this.results;
+  }
+
+  /**
+   * The transaction a step can hand to a pipeline, or none: one transaction of statements alone
+   * (no phases, no checks between statements, foreign keys left on), after the version table is
+   * there, nothing halfway from an earlier run, no table shape to read first (which must see the
+   * steps before committed), and the rows it must find known.
+   */
+  private pipelinedStep(planned: PlannedStep, prepared: Prepared): PipelinedStep | undefined {
+    const { graph } = this.options;
+    const checked = !!graph && !this.dialect.capabilities.runLock;
+    if (planned.step.stampOnly || !this.versionTableReady || this.unfinished.length || (checked && this.rowsLeft === undefined)) return undefined;
+    if (prepared.compiled.phases || prepared.assertions.length || prepared.foreignKeysOff) return undefined;
+    const statements = [...prepared.statements, this.logged(planned, prepared, new Date())];
+    const { changes } = planned;
+    return {
+      ...(checked ? { expect: { sql: this.versions.headsSql(), rows: this.rowsLeft! } } : {}),
+      statements,
+      scripts: [...prepared.scripts],
+      // The version-table changes come just before the history row.
+      expectOne: changes.map((_, k) => statements.length - 1 - changes.length + k),
+    };
+  }
+
+  /**
+   * Runs the steps as oneByOne does, handing each transaction it can to `pipeline` and preparing
+   * the next while the pipeline commits the ones before; each is reported once committed, in
+   * order. A step the pipeline cannot take runs here, once those before it have ended. A
+   * transaction that failed is reported as the run's own would be; one that found the version
+   * table moved by another run is run again here, which judges it against the graph.
+   */
+  private async pipelined(steps: readonly PlannedStep[], pipeline: StepPipeline): Promise<void> {
+    interface Queued {
+      index: number;
+      planned: PlannedStep;
+      prepared: Prepared;
+      reply: Promise<PipelineReply>;
+      /** The rows the run expected before the step, to go back to when it did not commit. */
+      rows: { left: string | undefined; read: string[] };
+      /** The time it took to prepare (ms). */
+      took: number;
+    }
+    const queued: Queued[] = [];
+    /**
+     * Ends the oldest queued transaction. Committed: reported. Found the version table moved:
+     * its index, once those queued after it (skipped) have ended. Otherwise its failure.
+     */
+    const settle = async (): Promise<number | undefined> => {
+      const q = queued.shift()!;
+      let reply: PipelineReply;
+      try {
+        reply = await q.reply;
+      } catch {
+        // The thread ended (it could not open the file, say). Its connection went with it, and
+        // SQLite rolls back what it had not committed: the run goes on by itself from this step,
+        // which the version table, read here, shows done or not.
+        threadEnded = true;
+        reply = { ok: false, diverged: true };
+      }
+      if (reply.ok) {
+        const { step } = q.planned;
+        const result: StepResult = { direction: step.direction, revision: step.revision.id, message: step.revision.message, statements: q.prepared.count, durationMs: Math.round(q.took + reply.ms) };
+        this.results.push(result);
+        this.options.onStep?.(result);
+        if (queued.length) this.options.onStepStart?.(queued[0].planned.step);
+        return undefined;
+      }
+      await Promise.allSettled(queued.map((x) => x.reply));
+      queued.length = 0;
+      pipeline.resume();
+      this.rowsLeft = q.rows.left;
+      this.rowsRead = q.rows.read;
+      if ('diverged' in reply) return q.index;
+      let error: unknown;
+      if ('counts' in reply) {
+        try {
+          this.versions.checkCounts(q.planned.changes, reply.counts);
+        } catch (e) {
+          error = e;
+        }
+      }
+      error ??= 'error' in reply ? reply.error : new MigratorError('the transaction was not run');
+      throw await this.failure(q.planned, error, '%s was rolled back');
+    };
+    /** Ends every queued transaction; the index to go back to when one found the version table moved. */
+    const drain = async (): Promise<number | undefined> => {
+      while (queued.length) {
+        const again = await settle();
+        if (again !== undefined) return again;
+      }
+      return undefined;
+    };
+    /** A step to run here whatever it is: one whose transaction found the version table moved. */
+    let here = -1;
+    /** The pipeline's thread has ended: every step from there on runs here. */
+    let threadEnded = false;
+    let i = 0;
+    while (i < steps.length || queued.length) {
+      if (i >= steps.length) {
+        const again = await drain();
+        if (again !== undefined) i = here = again;
+        continue;
+      }
+      const planned = steps[i];
+      let prepared: Prepared | undefined;
+      if (i !== here && !threadEnded) {
+        const started = performance.now();
+        let step: PipelinedStep | undefined;
+        try {
+          const ops = await this.record(planned);
+          if (!this.dialect.needsSchema(ops)) {
+            prepared = await this.prepare(planned, ops);
+            step = this.pipelinedStep(planned, prepared);
+          }
+        } catch (error) {
+          // What failed before it is reported first, as a run one step at a time would.
+          const again = await drain();
+          if (again !== undefined) {
+            i = here = again;
+            continue;
+          }
+          throw error;
+        }
+        if (step && pipeline.takes(step)) {
+          const rows = { left: this.rowsLeft, read: this.rowsRead };
+          const reply = pipeline.submit(step);
+          reply.catch(() => undefined); // settled in order
+          // The rows it leaves are the next step's to find.
+          if (this.rowsLeft !== undefined) this.rowsRead = this.rowsLeft === '' ? [] : this.rowsLeft.split('\n');
+          this.leftBy(planned.changes);
+          // A step is under way once the ones before it have committed.
+          if (!queued.length) this.options.onStepStart?.(planned.step);
+          queued.push({ index: i, planned, prepared: prepared!, reply, rows, took: performance.now() - started });
+          i++;
+          while (queued.length >= PIPELINE_AHEAD) {
+            const again = await settle();
+            if (again !== undefined) {
+              i = here = again;
+              break;
+            }
+          }
+          continue;
+        }
+      }
+      // Here: once what is queued has committed.
+      const again = await drain();
+      if (again !== undefined) {
+        i = here = again;
+        continue;
+      }
+      if (prepared) this.ahead = { planned, prepared };
+      await this.alone(planned, steps[i + 1]);
+      i++;
+    }
   }
 
   /**
@@ -592,6 +765,14 @@ class StepRun {
     for (const result of this.results.slice(reported)) this.options.onStep?.(result);
   }
 }
+
+/**
+ * A run of at least this many steps hands its transactions to a pipeline (see
+ * `Connection.pipeline`): a thread and a second connection cost about what a few revisions do.
+ */
+const PIPELINE_AT_LEAST = 32;
+/** How many transactions the run queues ahead of the one committing, at most. */
+const PIPELINE_AHEAD = 16;
 
 /** Where `migrator stamp` puts a database whose step was finished by hand. */
 function stampTarget(step: Step): string {

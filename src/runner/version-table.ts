@@ -79,12 +79,9 @@ export class VersionTable {
    */
   async heads(conn: Connection, { known = false }: { known?: boolean } = {}): Promise<string[]> {
     if (!known && !(await conn.tableExists(this.name))) return [];
-    const col = this.dialect.quoteIdentifier('version_num');
     let rows: { version_num: unknown }[];
     try {
-      // Compared with text, so that a column of another type fails here (PostgreSQL), not at
-      // the first revision's insert; revision ids are never empty.
-      rows = await conn.query<{ version_num: unknown }>(`SELECT ${col} AS version_num FROM ${this.table} WHERE ${col} <> ''`);
+      rows = await conn.query<{ version_num: unknown }>(this.headsSql());
     } catch (error) {
       await this.checkShape(conn);
       throw error;
@@ -92,6 +89,15 @@ export class VersionTable {
     // Rows that are not text, or none at all (nothing to judge by): the columns tell.
     if (rows.length === 0 || rows.some((r) => typeof r.version_num !== 'string')) await this.checkShape(conn);
     return rows.map((r) => r.version_num as string).sort();
+  }
+
+  /**
+   * The query of the heads' rows (`version_num`). Compared with text, so that a column of another
+   * type fails here (PostgreSQL), not at the first revision's insert; revision ids are never empty.
+   */
+  headsSql(): string {
+    const col = this.dialect.quoteIdentifier('version_num');
+    return `SELECT ${col} AS version_num FROM ${this.table} WHERE ${col} <> ''`;
   }
 
   /** Throws when the table is not one migrator made: no `version_num` of a text type, or other columns an insert must fill. */

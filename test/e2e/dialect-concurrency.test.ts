@@ -1,6 +1,6 @@
 /**
  * Concurrent deploys, one body on SQLite, PostgreSQL and MySQL/MariaDB: 8 `migrate` processes
- * started at once on 20 revisions, each of which creates a table and logs itself in a table of
+ * started at once on 40 revisions, each of which creates a table and logs itself in a table of
  * its own. Every revision must be applied exactly once — one log row, one `up` history row, one
  * `Applied` line across all the processes — the version table must end at the head, and every
  * process must exit 0, those that find the work done saying so.
@@ -24,7 +24,7 @@ import { mysql, postgres, sqlite } from './graph-helpers.ts';
 import { CLI, configSource, projects, type RunResult } from './helpers.ts';
 
 const PROCESSES = 8;
-const REVISIONS = 20;
+const REVISIONS = 40;
 
 let pg: TestDatabase | undefined;
 let my: TestMysqlDatabase | undefined;

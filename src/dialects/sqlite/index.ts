@@ -3,9 +3,11 @@ import type Database from 'better-sqlite3';
 import type { Schema } from '../../schema/schema.js';
 import { kindEntry, type KindTable } from '../../operations/kinds.js';
 import type { Operation } from '../../operations/operation.js';
-import { LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type TransactionOptions } from '../dialect.js';
+import { LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type StepPipeline, type TransactionOptions } from '../dialect.js';
 import { compileSqlite } from './compiler.js';
 import { introspectSqlite } from './introspector.js';
+import { SqlitePipeline } from './pipeline.js';
+import { runStatement } from './statements.js';
 import { normalizeSqliteDefault, normalizeSqliteType } from './types.js';
 import { sqliteUrls } from './url.js';
 
@@ -56,7 +58,13 @@ class SqliteConnection implements Connection {
   constructor(
     readonly dialect: Dialect,
     private readonly db: Database.Database,
+    /** The file, for a pipeline's connection of its own; none for a database in memory. */
+    private readonly file: string | undefined,
   ) {}
+
+  pipeline(): StepPipeline | undefined {
+    return this.file === undefined ? undefined : SqlitePipeline.start(this.file, this.busyTimeout);
+  }
 
   private ownStatement(sql: string): Database.Statement {
     let stmt = this.own.get(sql);
@@ -98,20 +106,10 @@ class SqliteConnection implements Connection {
 
   async runAll(statements: readonly string[], scripts?: ReadonlySet<string>): Promise<number[]> {
     const counts: number[] = [];
+    const totalChanges = (): number => this.totalChanges();
     for (const sql of statements) {
       try {
-        if (scripts?.has(sql) || !sql.includes(';')) {
-          // A user's own SQL (op.execute) may hold several statements: run as a script. A text
-          // without a semicolon holds one statement at most, and runs the same way, which costs
-          // less than a statement prepared for one use.
-          const before = this.totalChanges();
-          this.db.exec(sql);
-          counts.push(this.totalChanges() - before);
-        } else {
-          // prepare() takes one statement and refuses a text that holds a second one.
-          const stmt = this.db.prepare(sql);
-          counts.push(stmt.reader ? (stmt.all(), 0) : stmt.run().changes);
-        }
+        counts.push(runStatement(this.db, sql, !!scripts?.has(sql), totalChanges));
       } catch (error) {
         throw new StatementError(sql, error);
       }
@@ -193,6 +191,7 @@ export const sqliteDialect: Dialect = {
     const { default: Sqlite } = await import('better-sqlite3');
     const db = new Sqlite(location, { timeout: BUSY_TIMEOUT });
     db.pragma('foreign_keys = ON');
-    return new SqliteConnection(sqliteDialect, db);
+    // A database in memory (or a temporary one, of an empty name) is this connection's alone.
+    return new SqliteConnection(sqliteDialect, db, db.memory || location === '' ? undefined : location);
   },
 };

@@ -1,0 +1,120 @@
+/**
+ * A SQLite run of many revisions hands their transactions to a second connection on a thread of
+ * its own, and prepares the next revisions while that one commits. What users see must not
+ * change: the database, history and output of runs of a few revisions at a time (which run each
+ * transaction themselves); a revision that needs the tables' shapes, or changes its connection's
+ * own state, run in order with the others; a failing statement reported as it always was, with
+ * nothing after it applied. (Concurrent runs: dialect-concurrency.test.ts.)
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { explain, projects, type TempProject } from './helpers.ts';
+
+const make = projects();
+/** More revisions than a run needs before it hands its transactions to a thread. */
+const COUNT = 40;
+const id = (i: number): string => `k${String(i).padStart(11, '0')}`;
+
+function revisionFile(i: number, body: string): string {
+  return `import type { Operations } from 'migrator';
+
+export const revision = '${id(i)}';
+export const downRevision: string | string[] | null = ${i === 0 ? 'null' : `'${id(i - 1)}'`};
+
+export async function upgrade(op: Operations): Promise<void> {
+${body}
+}
+
+export async function downgrade(op: Operations): Promise<void> {
+  await op.dropTable('t${i}');
+}
+`;
+}
+
+const table = (i: number): string =>
+  `  await op.createTable('t${i}', { columns: [{ name: 'id', type: 'integer', nullable: false }, { name: 'note', type: 'text', nullable: true }], primaryKey: { columns: ['id'] } });\n  await op.createIndex('t${i}', { name: 't${i}_note', columns: ['note'] });`;
+
+/** Each revision makes its table; some do more. */
+function mixed(i: number): string {
+  // Rows, from a user's own SQL of two statements.
+  if (i % 7 === 3) return `${table(i)}\n  await op.execute("INSERT INTO t${i} (id, note) VALUES (1, 'a'); INSERT INTO t${i - 1} (id, note) VALUES (${i}, 'from ${i}')");`;
+  // A column added to an earlier table: compiled against the table's shape, read from the database.
+  if (i === 12 || i === 33) return `${table(i)}\n  await op.addColumn('t${i - 2}', { name: 'extra', type: 'integer', nullable: false, default: '${i}' });`;
+  // A pragma: state of the connection it runs on.
+  if (i === 20) return `${table(i)}\n  await op.execute('PRAGMA user_version = 7');`;
+  return table(i);
+}
+
+function chain(body: (i: number) => string): TempProject {
+  const p = make('migrator-pipeline-');
+  p.writeConfig();
+  for (let i = 0; i < COUNT; i++) p.write(`versions/${id(i)}_r${i}.ts`, revisionFile(i, body(i)));
+  return p;
+}
+
+function dump(p: TempProject): Record<string, unknown> {
+  const db = new Database(p.path('app.db'), { readonly: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 't%' ORDER BY name").pluck().all() as string[];
+    return {
+      schema: db.prepare("SELECT type, name, sql FROM sqlite_master WHERE tbl_name NOT LIKE 'migrator%' ORDER BY name").all(),
+      rows: Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY id`).all()])),
+      history: db.prepare('SELECT revision, direction, checksum FROM migrator_history ORDER BY id').all(),
+      version: db.prepare('SELECT version_num FROM migrator_version').all(),
+      userVersion: db.pragma('user_version', { simple: true }),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const applied = (stdout: string): string[] => [...stdout.matchAll(/^Applied\s+(\S+)/gm)].map((m) => m[1]);
+
+describe('revisions committed on a thread of their own', () => {
+  test('one run of all the revisions leaves the database, rows, history and output that runs of a few at a time leave', () => {
+    const all = chain(mixed);
+    const r = all.ok(['migrate']);
+    assert.deepEqual(applied(r.stdout), Array.from({ length: COUNT }, (_, i) => id(i)), explain(r, `to apply the ${COUNT} revisions in order`));
+
+    const few = chain(mixed);
+    const lines: string[] = [];
+    for (let done = 0; done < COUNT; done += 10) lines.push(...applied(few.ok(['upgrade', '+10']).stdout));
+    assert.deepEqual(applied(r.stdout), lines);
+    const d = dump(all);
+    assert.deepEqual(d, dump(few));
+    assert.equal(d.userVersion, 7);
+    // t10's row (revision 10) and t9's (revision 10) are there, t10's with the column revision 12 added.
+    assert.deepEqual((d.rows as Record<string, unknown[]>).t10, [{ id: 1, note: 'a', extra: 12 }]);
+    assert.deepEqual((d.rows as Record<string, unknown[]>).t9, [{ id: 10, note: 'from 10' }]);
+
+    // And back down in one run.
+    all.ok(['downgrade', 'base']);
+    assert.deepEqual(dump(all).schema, []);
+  });
+
+  test('a statement that fails stops the run there, reported as a run that commits its own transactions reports it', () => {
+    const failing = (i: number): string => (i === 35 ? `${table(i)}\n  await op.execute('INSERT INTO nowhere (id) VALUES (1)');` : mixed(i));
+    const piped = chain(failing);
+    const r = piped.run(['migrate']);
+    assert.equal(r.status, 2, explain(r, 'to exit 2'));
+    assert.deepEqual(applied(r.stdout), Array.from({ length: 35 }, (_, i) => id(i)), explain(r, 'to apply the revisions before the failing one, and no other'));
+
+    // From revision 29, too few revisions are left for the thread: the run commits them itself.
+    const itself = chain(failing);
+    itself.ok(['upgrade', id(29)]);
+    const again = itself.run(['migrate']);
+    assert.equal(again.status, 2, explain(again, 'to exit 2'));
+    assert.equal(r.stderr.replaceAll(piped.dir, '<dir>'), again.stderr.replaceAll(itself.dir, '<dir>'));
+    assert.match(r.stderr, new RegExp(`revision ${id(35)} .* was rolled back: no such table: nowhere \\(in statement: INSERT INTO nowhere`));
+    const d = dump(piped);
+    assert.deepEqual(d, dump(itself));
+    assert.deepEqual(d.version, [{ version_num: id(34) }]);
+    assert.equal((d.history as unknown[]).length, 35);
+
+    // Fixed, the next run goes on from there.
+    piped.write(`versions/${id(35)}_r35.ts`, revisionFile(35, table(35)));
+    const fixed = piped.ok(['migrate']);
+    assert.deepEqual(applied(fixed.stdout), [id(35), id(36), id(37), id(38), id(39)]);
+  });
+});
