@@ -250,6 +250,26 @@ export function projects(): (prefix?: string, folder?: string) => TempProject {
   };
 }
 
+/**
+ * Revision `i` of a linear chain whose ids `id` gives: `body` as its upgrade, dropping table
+ * `t<i>` as its downgrade.
+ */
+export function chainRevision(id: (i: number) => string, i: number, body: string): string {
+  return `import type { Operations } from 'migrator';
+
+export const revision = '${id(i)}';
+export const downRevision: string | string[] | null = ${i === 0 ? 'null' : `'${id(i - 1)}'`};
+
+export async function upgrade(op: Operations): Promise<void> {
+${body}
+}
+
+export async function downgrade(op: Operations): Promise<void> {
+  await op.dropTable('t${i}');
+}
+`;
+}
+
 /** mulberry32: a tiny deterministic PRNG (numbers in [0, 1)), so that every run of a test kills at the same moments. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

@@ -7,28 +7,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { explain, projects, type TempProject } from './helpers.ts';
+import { chainRevision, explain, projects, type TempProject } from './helpers.ts';
 
 const make = projects();
 /** Enough revisions for the thread; fewer than half of them run without it. */
 const COUNT = 40;
 const id = (i: number): string => `p${String(i).padStart(11, '0')}`;
 
-function revisionFile(i: number, body: string): string {
-  return `import type { Operations } from 'migrator';
-
-export const revision = '${id(i)}';
-export const downRevision: string | string[] | null = ${i === 0 ? 'null' : `'${id(i - 1)}'`};
-
-export async function upgrade(op: Operations): Promise<void> {
-${body}
-}
-
-export async function downgrade(op: Operations): Promise<void> {
-  await op.dropTable('t${i}');
-}
-`;
-}
+const revisionFile = (i: number, body: string): string => chainRevision(id, i, body);
 
 const plainTable = (i: number): string =>
   `  await op.createTable('t${i}', { columns: [{ name: 'id', type: 'integer', nullable: false }, { name: 'note', type: 'text', nullable: true, default: "'r${i}'" }], primaryKey: { columns: ['id'] } });\n  await op.createIndex('t${i}', { name: 't${i}_note', columns: ['note'] });`;
