@@ -3,10 +3,10 @@ import type Database from 'better-sqlite3';
 import type { Schema } from '../../schema/schema.js';
 import { kindEntry, type KindTable } from '../../operations/kinds.js';
 import type { Operation } from '../../operations/operation.js';
-import { LockWaitError, quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type StepPipeline, type TransactionOptions } from '../dialect.js';
+import { quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type StepPipeline, type TransactionOptions } from '../dialect.js';
 import { compileSqlite } from './compiler.js';
 import { introspectSqlite } from './introspector.js';
-import { SqlitePipeline } from './pipeline.js';
+import { SqlitePipeline, writerBusy } from './pipeline.js';
 import { runStatement } from './statements.js';
 import { normalizeSqliteDefault, normalizeSqliteType } from './types.js';
 import { sqliteUrls } from './url.js';
@@ -127,7 +127,7 @@ class SqliteConnection implements Connection {
         this.db.exec(options.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
       } catch (error) {
         // Another process writes to the file for longer than the busy timeout (lockWait).
-        if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new LockWaitError('another process writing to the database file', this.busyTimeout);
+        if ((error as { code?: string }).code === 'SQLITE_BUSY') throw writerBusy(this.busyTimeout);
         throw error;
       }
       try {

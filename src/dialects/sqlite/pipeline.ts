@@ -20,6 +20,9 @@ const workerScript = (() => {
   return path.extname(self) === '.js' ? path.join(path.dirname(self), 'pipeline-worker.js') : undefined;
 })();
 
+/** A write that waited longer than the busy timeout (ms) for another process's, as the run reports it. */
+export const writerBusy = (waited: number): LockWaitError => new LockWaitError('another process writing to the database file', waited);
+
 /** What the thread is sent: a transaction to run, or word to take transactions again, or to end. */
 export type PipelineMessage = { kind: 'step'; id: number; step: PipelinedStep } | { kind: 'resume' } | { kind: 'close' };
 
@@ -67,7 +70,7 @@ export class SqlitePipeline implements StepPipeline {
 
   /** The errors the run's own connection would have thrown (see SqliteConnection). */
   private replyOf(reply: ThreadReply): PipelineReply {
-    if ('busy' in reply) return { ok: false, error: new LockWaitError('another process writing to the database file', this.busyTimeout) };
+    if ('busy' in reply) return { ok: false, error: writerBusy(this.busyTimeout) };
     if (!('failed' in reply)) return reply;
     const { statement, message, code } = reply.failed;
     const cause = Object.assign(new Error(message), code ? { code } : {});
