@@ -7,9 +7,11 @@
  * nothing after it applied. (Concurrent runs: dialect-concurrency.test.ts.)
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { chainRevision, explain, projects, type TempProject } from './helpers.ts';
+import { chainRevision, CLI, explain, projects, type RunResult, type TempProject } from './helpers.ts';
 
 const make = projects();
 /** More revisions than a run needs before it hands its transactions to a thread. */
@@ -32,9 +34,10 @@ function mixed(i: number): string {
   return table(i);
 }
 
-function chain(body: (i: number) => string): TempProject {
+function chain(body: (i: number) => string, config = ''): TempProject {
   const p = make('migrator-pipeline-');
-  p.writeConfig();
+  if (config) p.write('migrator.config.ts', config);
+  else p.writeConfig();
   for (let i = 0; i < COUNT; i++) p.write(`versions/${id(i)}_r${i}.ts`, revisionFile(i, body(i)));
   return p;
 }
@@ -102,5 +105,61 @@ describe('revisions committed on a thread of their own', () => {
     piped.write(`versions/${id(35)}_r35.ts`, revisionFile(35, table(35)));
     const fixed = piped.ok(['migrate']);
     assert.deepEqual(applied(fixed.stdout), [id(35), id(36), id(37), id(38), id(39)]);
+  });
+
+  test('a reader holding the file past lockWait stops the run at the revision whose commit it held up, reported as the run reports it', async () => {
+    // Revisions slow enough (a query of some 30 ms each) for the lock to be taken halfway.
+    const slow = (i: number): string => `${table(i)}\n  await op.execute('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000) SELECT count(*) FROM c');`;
+    const p = chain(slow, `export default { database: 'sqlite:./app.db', versions: 'versions', lockWait: '300ms' };\n`);
+    const run = new Promise<RunResult>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, 'migrate'], { cwd: p.dir, env: { ...process.env, DATABASE_URL: '' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status: status ?? -1, stdout, stderr, command: 'migrator migrate' }));
+    });
+    // Once the run is past its first revisions (which it commits itself), a reader holds the file:
+    // a commit waits for readers to finish.
+    let holder: Database.Database | undefined;
+    for (let tries = 0; tries < 3000 && !holder; tries++) {
+      await sleep(5);
+      try {
+        const db = new Database(p.path('app.db'), { timeout: 5000 });
+        const at = db.prepare("SELECT version_num FROM migrator_version WHERE version_num <> ''").pluck().get() as string | undefined;
+        if (at && at >= id(3)) {
+          db.exec('BEGIN');
+          db.prepare('SELECT count(*) FROM migrator_version').get();
+          holder = db;
+        } else db.close();
+      } catch {
+        // the file or its tables are not there yet
+      }
+    }
+    assert.ok(holder, 'the run reached revision 3');
+    let r: RunResult;
+    try {
+      r = await run;
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    assert.equal(r.status, 2, explain(r, 'to exit 2'));
+    const done = applied(r.stdout);
+    const stopped = done.length;
+    assert.ok(stopped > 3 && stopped < COUNT, explain(r, 'to stop halfway'));
+    assert.deepEqual(done, Array.from({ length: stopped }, (_, i) => id(i)));
+    assert.equal(
+      r.stderr.replace(/\(\S*_r\d+\.ts\)/, '(FILE)'),
+      `error: upgrade ${id(stopped - 1)} -> ${id(stopped)} failed; revision ${id(stopped)} (FILE) was rolled back: the database stayed locked by another process reading the database file for longer than lockWait (0.3 s); rerun once it is free, or raise "lockWait"\n`,
+    );
+    const d = dump(p);
+    assert.deepEqual(d.version, [{ version_num: id(stopped - 1) }]);
+    assert.equal((d.history as unknown[]).length, stopped);
+
+    // Free again, the next run goes on from there.
+    const again = p.ok(['migrate']);
+    assert.deepEqual(applied(again.stdout), Array.from({ length: COUNT - stopped }, (_, i) => id(stopped + i)));
   });
 });

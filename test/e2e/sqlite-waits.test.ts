@@ -1,6 +1,6 @@
 /**
  * On SQLite the run lock is the database file's write lock: a run waits `lockWait` for another
- * writer, then exits 2 saying so, with nothing applied. Generated statements run one command
+ * writer (and its commit for readers), then exits 2 saying so, with nothing applied. Generated statements run one command
  * each; a revision's own op.execute script may hold several.
  */
 import assert from 'node:assert/strict';
@@ -24,6 +24,31 @@ describe('SQLite waits and statements', () => {
       assert.equal(
         r.stderr.replace(/\(\S*a1_posts\.ts\)/, '(FILE)'),
         'error: upgrade <base> -> a1 failed; revision a1 (FILE) was rolled back: the database stayed locked by another process writing to the database file for longer than lockWait (0.3 s); rerun once it is free, or raise "lockWait"\n',
+      );
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    assert.deepEqual(p.tables(), ['other']);
+    p.ok(['migrate']);
+    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version', 'other', 'posts']);
+  });
+
+  test('another reader holds the file past lockWait: the commit gives up, exit 2, nothing applied', () => {
+    const p = newProject();
+    p.write('migrator.config.ts', `import { defineConfig } from 'migrator';\n\nexport default defineConfig({ database: 'sqlite:./app.db', models: ['entities/*.ts'], lockWait: '300ms' });\n`);
+    p.write('versions/a1_posts.ts', sqlRevision('a1', null, 'posts', ['CREATE TABLE posts (id integer PRIMARY KEY)'], ['DROP TABLE posts']));
+    const holder = new Database(p.path('app.db'));
+    try {
+      holder.exec('CREATE TABLE other (id integer)');
+      // A read transaction: a writer may begin, but its commit waits for it to end.
+      holder.exec('BEGIN');
+      holder.prepare('SELECT count(*) FROM other').get();
+      const r = p.run(['migrate']);
+      assert.equal(r.status, 2, explain(r, 'to exit 2'));
+      assert.equal(
+        r.stderr.replace(/\(\S*a1_posts\.ts\)/, '(FILE)'),
+        'error: upgrade <base> -> a1 failed; revision a1 (FILE) was rolled back: the database stayed locked by another process reading the database file for longer than lockWait (0.3 s); rerun once it is free, or raise "lockWait"\n',
       );
     } finally {
       holder.exec('ROLLBACK');

@@ -6,8 +6,8 @@ import type { Operation } from '../../operations/operation.js';
 import { quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type StepPipeline, type TransactionOptions } from '../dialect.js';
 import { compileSqlite } from './compiler.js';
 import { introspectSqlite } from './introspector.js';
-import { SqlitePipeline, writerBusy } from './pipeline.js';
-import { runStatement } from './statements.js';
+import { fileBusy, SqlitePipeline } from './pipeline.js';
+import { isBusy, runStatement } from './statements.js';
 import { normalizeSqliteDefault, normalizeSqliteType } from './types.js';
 import { sqliteUrls } from './url.js';
 
@@ -127,13 +127,18 @@ class SqliteConnection implements Connection {
         this.db.exec(options.readOnly ? 'BEGIN' : 'BEGIN IMMEDIATE');
       } catch (error) {
         // Another process writes to the file for longer than the busy timeout (lockWait).
-        if ((error as { code?: string }).code === 'SQLITE_BUSY') throw writerBusy(this.busyTimeout);
-        throw error;
+        throw isBusy(error) ? fileBusy('begin', this.busyTimeout) : error;
       }
       try {
         const result = await body();
         if (options.foreignKeysOff) await this.checkForeignKeys();
-        this.db.exec('COMMIT');
+        try {
+          this.db.exec('COMMIT');
+        } catch (error) {
+          // Another process reads the file for longer than the busy timeout: the commit waits
+          // for readers to finish.
+          throw isBusy(error) ? fileBusy('commit', this.busyTimeout) : error;
+        }
         return result;
       } catch (error) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { PipelinedStep } from '../dialect.js';
 import type { PipelineMessage, ThreadReply } from './pipeline.js';
-import { runStatement } from './statements.js';
+import { isBusy, runStatement } from './statements.js';
 
 const require = createRequire(import.meta.url);
 const Sqlite = require('better-sqlite3') as typeof Database;
@@ -55,14 +55,18 @@ function run(step: PipelinedStep): ThreadReply {
     db.exec('BEGIN IMMEDIATE');
   } catch (error) {
     stopped = true;
-    return (error as { code?: string }).code === 'SQLITE_BUSY' ? { ok: false, busy: true } : failed(error);
+    return isBusy(error) ? { ok: false, busy: 'begin' } : failed(error);
   }
   let ended: ThreadReply | undefined;
   try {
     ended = body(step);
     if (!ended) {
-      db.exec('COMMIT');
-      return { ok: true, ms: performance.now() - started };
+      try {
+        db.exec('COMMIT');
+        return { ok: true, ms: performance.now() - started };
+      } catch (error) {
+        ended = isBusy(error) ? { ok: false, busy: 'commit' } : failed(error);
+      }
     }
   } catch (error) {
     ended = failed(error);

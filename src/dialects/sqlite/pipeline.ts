@@ -20,8 +20,13 @@ const workerScript = (() => {
   return path.extname(self) === '.js' ? path.join(path.dirname(self), 'pipeline-worker.js') : undefined;
 })();
 
-/** A write that waited longer than the busy timeout (ms) for another process's, as the run reports it. */
-export const writerBusy = (waited: number): LockWaitError => new LockWaitError('another process writing to the database file', waited);
+/**
+ * A write that waited longer than the busy timeout (ms), as the run reports it: for another
+ * process writing to the file (BEGIN IMMEDIATE waits for writers) or reading it (COMMIT waits for
+ * readers to finish).
+ */
+export const fileBusy = (at: 'begin' | 'commit', waited: number): LockWaitError =>
+  new LockWaitError(`another process ${at === 'begin' ? 'writing to' : 'reading'} the database file`, waited);
 
 /** What the thread is sent: a transaction to run, or word to take transactions again, or to end. */
 export type PipelineMessage = { kind: 'step'; id: number; step: PipelinedStep } | { kind: 'resume' } | { kind: 'close' };
@@ -30,7 +35,7 @@ export type PipelineMessage = { kind: 'step'; id: number; step: PipelinedStep } 
 export type ThreadReply =
   | Exclude<PipelineReply, { error: Error }>
   | { ok: false; failed: { statement?: string; message: string; code?: string } }
-  | { ok: false; busy: true };
+  | { ok: false; busy: 'begin' | 'commit' };
 
 export class SqlitePipeline implements StepPipeline {
   private nextId = 0;
@@ -70,7 +75,7 @@ export class SqlitePipeline implements StepPipeline {
 
   /** The errors the run's own connection would have thrown (see SqliteConnection). */
   private replyOf(reply: ThreadReply): PipelineReply {
-    if ('busy' in reply) return { ok: false, error: writerBusy(this.busyTimeout) };
+    if ('busy' in reply) return { ok: false, error: fileBusy(reply.busy, this.busyTimeout) };
     if (!('failed' in reply)) return reply;
     const { statement, message, code } = reply.failed;
     const cause = Object.assign(new Error(message), code ? { code } : {});

@@ -20,3 +20,6 @@ export function runStatement(db: Database.Database, sql: string, script: boolean
 
 /** Whether a user's SQL may change the connection's own state (pragmas, attached or temporary objects), which stays with the connection it ran on. */
 export const SESSION_STATE = /\b(?:PRAGMA|ATTACH|DETACH|TEMP|TEMPORARY)\b/i;
+
+/** Whether SQLite gave up waiting for another connection's lock (the busy timeout ran out). */
+export const isBusy = (error: unknown): boolean => (error as { code?: string } | undefined)?.code === 'SQLITE_BUSY';
