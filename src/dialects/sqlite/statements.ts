@@ -2,17 +2,18 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Runs one statement; returns the rows it changed (`totalChanges`: the connection's running count).
+ * Runs one statement; returns the rows it changed (`totalChanges`: the connection's running count;
+ * without it, rows changed by a script or a text without a semicolon are not counted: 0).
  * A user's own SQL (`script`, from op.execute) may hold several statements and runs as a script.
  * A text without a semicolon holds one statement at most, and runs the same way, which costs less
  * than a statement prepared for one use. Any other text goes through prepare(), which refuses a
  * second statement.
  */
-export function runStatement(db: Database.Database, sql: string, script: boolean, totalChanges: () => number): number {
+export function runStatement(db: Database.Database, sql: string, script: boolean, totalChanges?: () => number): number {
   if (script || !sql.includes(';')) {
-    const before = totalChanges();
+    const before = totalChanges?.() ?? 0;
     db.exec(sql);
-    return totalChanges() - before;
+    return (totalChanges?.() ?? 0) - before;
   }
   const stmt = db.prepare(sql);
   return stmt.reader ? (stmt.all(), 0) : stmt.run().changes;
