@@ -600,7 +600,8 @@ class StepRun {
   /**
    * Runs the steps as oneByOne does, handing each transaction it can to `pipeline` and preparing
    * the next while the pipeline commits the ones before; each is reported once committed, in
-   * order. A step the pipeline cannot take runs here, once those before it have ended. A
+   * order. A step the pipeline cannot take runs here, once those before it have ended (and,
+   * when it changes the connection's own state, so does every step after it). A
    * transaction that failed is reported as the run's own would be; one that found the version
    * table moved by another run is run again here, which judges it against the graph.
    */
@@ -629,7 +630,7 @@ class StepRun {
         // The thread ended (it could not open the file, say). Its connection went with it, and
         // SQLite rolls back what it had not committed: the run goes on by itself from this step,
         // which the version table, read here, shows done or not.
-        threadEnded = true;
+        allHere = true;
         reply = { ok: false, diverged: true };
       }
       if (reply.ok) {
@@ -667,8 +668,11 @@ class StepRun {
     };
     /** A step to run here whatever it is: one whose transaction found the version table moved. */
     let here = -1;
-    /** The pipeline's thread has ended: every step from there on runs here. */
-    let threadEnded = false;
+    /**
+     * Every step from here on runs here: the pipeline's thread has ended, or a revision changed
+     * the connection's own state (a pragma, a temporary table), which the ones after it may count on.
+     */
+    let allHere = false;
     let i = 0;
     while (i < steps.length || queued.length) {
       if (i >= steps.length) {
@@ -678,7 +682,7 @@ class StepRun {
       }
       const planned = steps[i];
       let prepared: Prepared | undefined;
-      if (i !== here && !threadEnded) {
+      if (i !== here && !allHere) {
         const started = performance.now();
         let step: PipelinedStep | undefined;
         try {
@@ -696,7 +700,8 @@ class StepRun {
           }
           throw error;
         }
-        if (step && pipeline.takes(step)) {
+        if (step && !pipeline.takes(step)) allHere = true;
+        else if (step) {
           const rows = { left: this.rowsLeft, read: this.rowsRead };
           const reply = pipeline.submit(step);
           reply.catch(() => undefined); // settled in order

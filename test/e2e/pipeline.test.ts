@@ -2,8 +2,9 @@
  * A SQLite run of many revisions hands their transactions to a second connection on a thread of
  * its own, and prepares the next revisions while that one commits. What users see must not
  * change: the database, history and output of runs of a few revisions at a time (which run each
- * transaction themselves); a revision that needs the tables' shapes, or changes its connection's
- * own state, run in order with the others; a failing statement reported as it always was, with
+ * transaction themselves); a revision that needs the tables' shapes run in order with the others,
+ * and one that changes its connection's own state run with every revision after it on the run's
+ * own connection; a failing statement reported as it always was, with
  * nothing after it applied. (Concurrent runs: dialect-concurrency.test.ts.)
  */
 import assert from 'node:assert/strict';
@@ -29,8 +30,10 @@ function mixed(i: number): string {
   if (i % 7 === 3) return `${table(i)}\n  await op.execute("INSERT INTO t${i} (id, note) VALUES (1, 'a'); INSERT INTO t${i - 1} (id, note) VALUES (${i}, 'from ${i}')");`;
   // A column added to an earlier table: compiled against the table's shape, read from the database.
   if (i === 12 || i === 33) return `${table(i)}\n  await op.addColumn('t${i - 2}', { name: 'extra', type: 'integer', nullable: false, default: '${i}' });`;
-  // A pragma: state of the connection it runs on.
-  if (i === 20) return `${table(i)}\n  await op.execute('PRAGMA user_version = 7');`;
+  // A pragma and a temporary table: state of the connection they run on, which a later revision
+  // counts on.
+  if (i === 36) return `${table(i)}\n  await op.execute('PRAGMA user_version = 7; CREATE TEMP TABLE scratch AS SELECT 5 AS id');`;
+  if (i === 37) return `${table(i)}\n  await op.execute("INSERT INTO t37 (id, note) SELECT id, 'from scratch' FROM scratch");`;
   return table(i);
 }
 
@@ -76,6 +79,11 @@ describe('revisions committed on a thread of their own', () => {
     // t10's row (revision 10) and t9's (revision 10) are there, t10's with the column revision 12 added.
     assert.deepEqual((d.rows as Record<string, unknown[]>).t10, [{ id: 1, note: 'a', extra: 12 }]);
     assert.deepEqual((d.rows as Record<string, unknown[]>).t9, [{ id: 10, note: 'from 10' }]);
+    // Revision 37 read the temporary table revision 36 made (and revision 38 added a row).
+    assert.deepEqual((d.rows as Record<string, unknown[]>).t37, [
+      { id: 5, note: 'from scratch' },
+      { id: 38, note: 'from 38' },
+    ]);
 
     // And back down in one run.
     all.ok(['downgrade', 'base']);
