@@ -11,53 +11,44 @@ import { explain, projects, sqlRevision } from './helpers.ts';
 const newProject = projects();
 
 describe('SQLite waits and statements', () => {
-  test('another writer holds the file past lockWait: exit 2, nothing applied', () => {
-    const p = newProject();
-    p.write('migrator.config.ts', `import { defineConfig } from 'migrator';\n\nexport default defineConfig({ database: 'sqlite:./app.db', models: ['entities/*.ts'], lockWait: '300ms' });\n`);
-    p.write('versions/a1_posts.ts', sqlRevision('a1', null, 'posts', ['CREATE TABLE posts (id integer PRIMARY KEY)'], ['DROP TABLE posts']));
-    const holder = new Database(p.path('app.db'));
-    try {
-      holder.exec('CREATE TABLE other (id integer)');
-      holder.exec('BEGIN IMMEDIATE');
-      const r = p.run(['migrate']);
-      assert.equal(r.status, 2, explain(r, 'to exit 2'));
-      assert.equal(
-        r.stderr.replace(/\(\S*a1_posts\.ts\)/, '(FILE)'),
-        'error: upgrade <base> -> a1 failed; revision a1 (FILE) was rolled back: the database stayed locked by another process writing to the database file for longer than lockWait (0.3 s); rerun once it is free, or raise "lockWait"\n',
-      );
-    } finally {
-      holder.exec('ROLLBACK');
-      holder.close();
-    }
-    assert.deepEqual(p.tables(), ['other']);
-    p.ok(['migrate']);
-    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version', 'other', 'posts']);
-  });
-
-  test('another reader holds the file past lockWait: the commit gives up, exit 2, nothing applied', () => {
-    const p = newProject();
-    p.write('migrator.config.ts', `import { defineConfig } from 'migrator';\n\nexport default defineConfig({ database: 'sqlite:./app.db', models: ['entities/*.ts'], lockWait: '300ms' });\n`);
-    p.write('versions/a1_posts.ts', sqlRevision('a1', null, 'posts', ['CREATE TABLE posts (id integer PRIMARY KEY)'], ['DROP TABLE posts']));
-    const holder = new Database(p.path('app.db'));
-    try {
-      holder.exec('CREATE TABLE other (id integer)');
-      // A read transaction: a writer may begin, but its commit waits for it to end.
-      holder.exec('BEGIN');
-      holder.prepare('SELECT count(*) FROM other').get();
-      const r = p.run(['migrate']);
-      assert.equal(r.status, 2, explain(r, 'to exit 2'));
-      assert.equal(
-        r.stderr.replace(/\(\S*a1_posts\.ts\)/, '(FILE)'),
-        'error: upgrade <base> -> a1 failed; revision a1 (FILE) was rolled back: the database stayed locked by another process reading the database file for longer than lockWait (0.3 s); rerun once it is free, or raise "lockWait"\n',
-      );
-    } finally {
-      holder.exec('ROLLBACK');
-      holder.close();
-    }
-    assert.deepEqual(p.tables(), ['other']);
-    p.ok(['migrate']);
-    assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version', 'other', 'posts']);
-  });
+  // A writer holds the file's write lock, which BEGIN IMMEDIATE waits for; a reader holds a read
+  // transaction, which lets a writer begin but makes its commit wait.
+  const holders = [
+    { who: 'writer', at: 'the run waits to begin', doing: 'writing to', hold: (db: Database.Database) => db.exec('BEGIN IMMEDIATE') },
+    {
+      who: 'reader',
+      at: 'the commit gives up',
+      doing: 'reading',
+      hold: (db: Database.Database) => {
+        db.exec('BEGIN');
+        db.prepare('SELECT count(*) FROM other').get();
+      },
+    },
+  ];
+  for (const { who, at, doing, hold } of holders) {
+    test(`another ${who} holds the file past lockWait: ${at}, exit 2, nothing applied`, () => {
+      const p = newProject();
+      p.write('migrator.config.ts', `import { defineConfig } from 'migrator';\n\nexport default defineConfig({ database: 'sqlite:./app.db', models: ['entities/*.ts'], lockWait: '300ms' });\n`);
+      p.write('versions/a1_posts.ts', sqlRevision('a1', null, 'posts', ['CREATE TABLE posts (id integer PRIMARY KEY)'], ['DROP TABLE posts']));
+      const holder = new Database(p.path('app.db'));
+      try {
+        holder.exec('CREATE TABLE other (id integer)');
+        hold(holder);
+        const r = p.run(['migrate']);
+        assert.equal(r.status, 2, explain(r, 'to exit 2'));
+        assert.equal(
+          r.stderr.replace(/\(\S*a1_posts\.ts\)/, '(FILE)'),
+          `error: upgrade <base> -> a1 failed; revision a1 (FILE) was rolled back: the database stayed locked by another process ${doing} the database file for longer than lockWait (0.3 s); rerun once it is free, or raise "lockWait"\n`,
+        );
+      } finally {
+        holder.exec('ROLLBACK');
+        holder.close();
+      }
+      assert.deepEqual(p.tables(), ['other']);
+      p.ok(['migrate']);
+      assert.deepEqual(p.tables(), ['migrator_history', 'migrator_version', 'other', 'posts']);
+    });
+  }
 
   test('a column type that holds a second statement fails alone; a script of two runs whole', () => {
     const p = newProject();
