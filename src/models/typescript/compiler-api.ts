@@ -10,6 +10,7 @@
  *
  * Types come from ts-morph (`import type { ts } from 'ts-morph'`); values from `tsc` here.
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
@@ -20,9 +21,18 @@ import { cacheDirOf, writeCacheFile } from '../../loader.js';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * A file's bytes as text. The compiler's 9 MB are plain ASCII, which reads as Latin-1 byte for
+ * byte into a one-byte string, at about half the cost of decoding UTF-8; any other file is decoded
+ * as UTF-8.
+ */
+function asText(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 /** Runs a CommonJS file through a V8 code cache; returns its exports. */
 function requireCached(file: string): unknown {
-  const source = readFileSync(file, 'utf8');
+  const source = asText(readFileSync(file));
   const { size, mtimeMs } = statSync(file);
   const dir = cacheDirOf(path.dirname(file), 'v8');
   const key = createHash('sha256').update(`${process.version}\n${process.versions.v8}\n${file}\n${size}\n${mtimeMs}`).digest('hex').slice(0, 32);
