@@ -6,9 +6,8 @@
  * a file that fails, operations that are not plain data, a thread that stops — is done by the run
  * itself, with the errors it has always given.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtWorkerScript } from '../threads.js';
 import type { Operation } from '../operations/operation.js';
 import type { Revision } from '../revisions/graph.js';
 import { adoptRecording, recordRevision } from './load.js';
@@ -18,10 +17,7 @@ import type { PrefetchJob, PrefetchReply } from './load-worker.js';
 const AT_LEAST = 32;
 
 /** The built worker script beside this module; none when running from the TypeScript sources. */
-const workerScript = (() => {
-  const self = fileURLToPath(import.meta.url);
-  return path.extname(self) === '.js' ? path.join(path.dirname(self), 'load-worker.js') : undefined;
-})();
+const workerScript = builtWorkerScript(import.meta.url, 'load-worker.js');
 
 const keyOf = (id: string, direction: 'up' | 'down'): string => `${direction}:${id}`;
 

@@ -8,17 +8,13 @@
  * change made exactly once. A transaction that does not commit stops the thread's work: those
  * queued after it are skipped until the run has dealt with it (`resume`).
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtWorkerScript } from '../../threads.js';
 import { LockWaitError, StatementError, type PipelinedStep, type PipelineReply, type StepPipeline } from '../dialect.js';
 import { SESSION_STATE } from './statements.js';
 
 /** The built worker script beside this module; none when running from the TypeScript sources. */
-const workerScript = (() => {
-  const self = fileURLToPath(import.meta.url);
-  return path.extname(self) === '.js' ? path.join(path.dirname(self), 'pipeline-worker.js') : undefined;
-})();
+const workerScript = builtWorkerScript(import.meta.url, 'pipeline-worker.js');
 
 /**
  * A write that waited longer than the busy timeout (ms), as the run reports it: for another
