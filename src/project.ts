@@ -116,7 +116,8 @@ export class Project {
         cache.set(dialect, read);
       }
     }
-    return cloneSchema(await read);
+    // Shared by a fleet run's targets, each gets a copy; read for this call alone, it is its own.
+    return this.modelCache ? cloneSchema(await read) : read;
   }
 
   /** The models a fleet run has read, by dialect; shared by its targets (none outside a fleet run). */
