@@ -162,6 +162,7 @@ const DIALECTS: Dialect[] = [
     fixtures: 'typeorm',
     builds: {
       tables: [
+        'api_key',
         'catalog_product',
         'catalog_product_categories_product_category',
         'customer',

@@ -2,8 +2,9 @@
  * `models: { typeorm: 'data-source.ts' }` on SQLite, end to end through the CLI.
  *
  * The project in test/fixtures/typeorm-datasource uses what only TypeORM itself can read: embedded
- * columns, single-table inheritance, @Generated('uuid') on a non-primary column, a closure-table
- * tree, an EntitySchema object, and column types chosen by the environment when the files load.
+ * columns, single-table inheritance, a closure-table tree, an EntitySchema object, and column types
+ * chosen by the environment when the files load (and @Generated('uuid') on a non-primary column,
+ * which the static reader reads too).
  * migrator builds the schema from the DataSource (makemigrations, migrate, check, makemigrations
  * again), and the result must equal what real TypeORM `synchronize` builds from the same
  * DataSource in another fresh database.

@@ -559,3 +559,53 @@ export class Country extends Keyed {
     assert.deepEqual(table(read(root, ['tag.ts'], 'sqlite'), 'tag').primaryKey?.columns, ['slug']);
   });
 });
+
+describe('entity reader: @Generated beside a column decorator', () => {
+  const entity = (body: string): Record<string, string> => ({
+    'a.ts': `import { Column, Entity, Generated, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class A {\n${body}\n}\n`,
+  });
+
+  it("'uuid' makes a uuid column whatever type it was given, with the driver's generated default unless it has its own", () => {
+    const root = project(
+      entity(`  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'varchar' }) @Generated('uuid') ref!: string;
+  @Column({ default: () => 'gen_random_uuid()' }) @Generated('uuid') alt!: string;`),
+    );
+    const pg = read(root, ['a.ts'], 'postgres');
+    assert.deepEqual(columns(table(pg, 'a')), { id: 'integer not null', ref: 'uuid not null default uuid_generate_v4()', alt: 'uuid not null default gen_random_uuid()' });
+    assert.deepEqual(pg.extensions, ['uuid-ossp']);
+    // SQLite and MySQL have no uuid type, and TypeORM makes the value itself: no default; a length given stays.
+    const sized = project(entity(`  @PrimaryGeneratedColumn() id!: number;\n  @Column({ type: 'varchar', length: 40 }) @Generated('uuid') ref!: string;`));
+    assert.deepEqual(columns(table(read(sized, ['a.ts'], 'sqlite'), 'a')), { id: 'integer not null', ref: 'varchar(40) not null' });
+    assert.equal(columns(table(read(sized, ['a.ts'], 'mysql'), 'a')).ref, 'varchar(40) not null');
+    assert.equal(columns(table(read(root, ['a.ts'], 'mysql'), 'a')).ref, 'varchar(36) not null');
+  });
+
+  it("'increment' numbers a primary column on every dialect, and another column where the database allows it", () => {
+    const root = project(entity(`  @PrimaryColumn() @Generated() id!: number;\n  @Column() @Generated() seq!: number;`));
+    const pg = table(read(root, ['a.ts'], 'postgres'), 'a');
+    assert.deepEqual(
+      pg.columns.map((c) => [c.name, c.autoincrement ?? false]),
+      [
+        ['id', true],
+        ['seq', true],
+      ],
+    );
+    assert.deepEqual(pg.primaryKey?.columns, ['id']);
+    const file = path.join(root, 'a.ts');
+    fails(() => read(root, ['a.ts'], 'sqlite'), file, 5, /@Generated\('increment'\) on A\.seq, which is not the primary key: SQLite numbers only the primary key, so TypeORM's CREATE TABLE would fail; make it the primary column, or use @Generated\('uuid'\)/);
+    fails(() => read(root, ['a.ts'], 'mysql'), file, 5, /which is not a key: MySQL numbers only a key.*make it the primary column or unique/);
+    const keyed = project(entity(`  @PrimaryColumn() code!: string;\n  @Column({ unique: true }) @Generated() seq!: number;`));
+    assert.equal(table(read(keyed, ['a.ts'], 'mysql'), 'a').columns.find((c) => c.name === 'seq')?.autoincrement, true);
+  });
+
+  it('is an error, with file:line, without a column, on a column TypeORM already generates, or with a strategy TypeORM has not', () => {
+    const file = (root: string): string => path.join(root, 'a.ts');
+    const alone = project(entity(`  @PrimaryColumn() id!: number;\n  @Generated('uuid') ref!: string;`));
+    fails(() => read(alone, ['a.ts']), file(alone), 5, /@Generated needs a column decorator on the same property/);
+    const twice = project(entity(`  @PrimaryGeneratedColumn() @Generated() id!: number;`));
+    fails(() => read(twice, ['a.ts']), file(twice), 4, /@Generated on A\.id, whose values TypeORM already makes \(@PrimaryGeneratedColumn\); remove one of them/);
+    const unknown = project(entity(`  @PrimaryColumn() id!: number;\n  @Column() @Generated('random') ref!: string;`));
+    fails(() => read(unknown, ['a.ts']), file(unknown), 5, /unknown generation strategy "random"; use 'increment', 'uuid' or 'identity'/);
+  });
+});

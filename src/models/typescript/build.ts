@@ -127,6 +127,17 @@ function onUpdateOf(col: ColumnMeta, driver: BuildContext['driver'], owner: Enti
   return col.onUpdate?.sql ?? (col.kind === 'updateDate' ? driver.special.updateDate.default : undefined);
 }
 
+/**
+ * `@Generated('increment')` on a column that is not the primary key: a numbered column the
+ * database must accept where it is. SQLite numbers only its primary key, MySQL only a key (a
+ * unique column here); TypeORM's CREATE TABLE fails on any other, so the model is refused.
+ */
+function numberedOutsideKey(col: ColumnMeta, owner: EntityMeta, driver: BuildContext['driver']): void {
+  if (driver.increments === 'any column' || (driver.increments === 'a key' && col.unique)) return;
+  const fix = driver.increments === 'a key' ? 'make it the primary column or unique' : 'make it the primary column';
+  throw new ModelError(col.node, `@Generated('increment') on ${owner.className}.${col.property}, which is not ${driver.increments}: ${driver.title} numbers only ${driver.increments}, so TypeORM's CREATE TABLE would fail; ${fix}, or use @Generated('uuid')`);
+}
+
 function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>): BuiltColumn {
   const { driver, naming } = ctx;
   const name = naming.columnName(col.property, col.name, []);
@@ -156,7 +167,9 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
     if (col.default === null) nullable = true;
     def = defaultOf(col, !!col.array, ctx, type) ?? def;
   }
-  if (col.generation === 'uuid' && driver.uuid.default) def = driver.uuid.default;
+  // An explicit default stays, as TypeORM's driver writes it instead of the generated one.
+  if (col.generation === 'uuid' && driver.uuid.default && def === undefined) def = driver.uuid.default;
+  if (col.generation === 'increment' && col.kind === 'column') numberedOutsideKey(col, owner, driver);
   if (col.kind === 'primary' || col.kind === 'generated') nullable = false;
   const identity = col.generation === 'identity' && driver.identity === 'identity';
   const onUpdate = onUpdateOf(col, driver, owner);

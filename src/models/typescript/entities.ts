@@ -146,10 +146,10 @@ const NO_SCHEMA = new Set([
 /** TypeORM decorators the static reader leaves to TypeORM itself: an error, never silently skipped. */
 const TYPEORM_ONLY = new Set([
   'ViewEntity', 'ViewColumn', 'ChildEntity', 'TableInheritance', 'Tree', 'TreeParent', 'TreeChildren', 'TreeLevelColumn',
-  'ObjectIdColumn', 'Generated', 'Exclusion', 'ForeignKey', 'EntityRepository', 'PrimaryColumnCannotBeNullable',
+  'ObjectIdColumn', 'Exclusion', 'ForeignKey', 'EntityRepository', 'PrimaryColumnCannotBeNullable',
 ]);
 const PLACE: Record<string, 'class' | 'property' | 'both'> = {
-  Entity: 'class', Index: 'both', Unique: 'both', Check: 'both', JoinColumn: 'property', JoinTable: 'property',
+  Entity: 'class', Index: 'both', Unique: 'both', Check: 'both', JoinColumn: 'property', JoinTable: 'property', Generated: 'property',
 };
 
 
@@ -448,6 +448,8 @@ export class EntityReader {
         else if (relation && (relation.kind === 'many-to-one' || relation.kind === 'one-to-one')) relation.renamedFrom = hint;
         else throw new ModelError(prop, `@renamedFrom on ${className}.${nameOf(prop)}, which has no column of its own to rename; put it on a column, a many-to-one or one-to-one relation, or the class`);
       }
+      const generated = calls.find((c) => c.name === 'Generated');
+      if (generated) this.generated(generated, meta.columns.find((c) => c.property === nameOf(prop)), className);
       const join = calls.find((c) => c.name === 'JoinColumn');
       const table = calls.find((c) => c.name === 'JoinTable');
       if ((join || table) && !relation) throw new ModelError((join ?? table)!.node, `@${(join ?? table)!.name} needs a relation decorator on the same property`);
@@ -536,6 +538,27 @@ export class EntityReader {
       ...(bool(option(opts, 'spatial'), call.node, 'spatial') ? { spatial: true } : {}),
       node: call.node,
     };
+  }
+
+  /**
+   * `@Generated(strategy)` beside a column decorator: the column's values are generated, as a
+   * @PrimaryGeneratedColumn's are. As TypeORM's metadata builder does, 'uuid' makes the column a
+   * uuid column and 'rowid' an int one, whatever type it was given; 'increment' and 'identity'
+   * keep its type.
+   */
+  private generated(call: DecoratorCall, column: ColumnMeta | undefined, className: string): void {
+    if (!column) throw new ModelError(call.node, '@Generated needs a column decorator on the same property, e.g. @Column() @Generated(\'uuid\')');
+    if (column.kind !== 'column' && column.kind !== 'primary') {
+      throw new ModelError(call.node, `@Generated on ${className}.${column.property}, whose values TypeORM already makes (@${Object.keys(COLUMN_DECORATORS).find((k) => COLUMN_DECORATORS[k] === column.kind)}); remove one of them`);
+    }
+    const a0 = call.args[0]?.get();
+    const strategy = a0 === undefined ? 'increment' : a0;
+    if (strategy !== 'increment' && strategy !== 'uuid' && strategy !== 'identity' && strategy !== 'rowid') {
+      throw new ModelError(call.node, `unknown generation strategy ${typeof strategy === 'string' ? `"${strategy}"` : text(call.args[0].node)}; use 'increment', 'uuid' or 'identity'`);
+    }
+    column.generation = strategy;
+    if (strategy === 'uuid') column.type = 'uuid';
+    else if (strategy === 'rowid') column.type = 'int';
   }
 
   private column(prop: PropertyDeclaration, call: DecoratorCall, kind: ColumnKind, scope: Scope): ColumnMeta {

@@ -69,6 +69,12 @@ export interface TypeOrmDriver {
   /** How `@PrimaryGeneratedColumn('identity')` is built. */
   identity: 'autoincrement' | 'identity';
   /**
+   * Which columns the database numbers, where TypeORM's CREATE TABLE writes `@Generated('increment')`
+   * as it stands: any column (PostgreSQL's SERIAL), a key (MySQL's AUTO_INCREMENT), or the primary
+   * key alone (SQLite's AUTOINCREMENT).
+   */
+  increments: 'any column' | 'a key' | 'the primary key';
+  /**
    * TypeORM's driver keeps unique constraints (`unique: true`, @Unique) as unique indexes, named
    * by the naming strategy's indexName (MySQL).
    */

@@ -172,6 +172,7 @@ export const mysqlTypeOrm: TypeOrmDriver = {
   // TypeORM generates uuid keys in the application: the column has no default.
   uuid: {},
   identity: 'autoincrement',
+  increments: 'a key',
   uniqueIndexes: true,
   enumCheck: (column, values) => `${quoteMysqlIdentifier(column)} IN (${values.map(quoteMysqlLiteral).join(',')})`,
   dataSource: {

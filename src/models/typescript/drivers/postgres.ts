@@ -134,6 +134,7 @@ export const postgresTypeOrm: TypeOrmDriver = {
   extensionOf: (type) => PG_EXTENSIONS[type],
   uuid: { default: 'uuid_generate_v4()', extension: 'uuid-ossp' },
   identity: 'identity',
+  increments: 'any column',
   enumCheck: standardEnumCheck,
   dataSource: {
     types: ['postgres'],
