@@ -6,7 +6,7 @@
 import { MigratorError } from '../../errors.js';
 import { emptyTable, type Column, type EnumType, type ForeignKey, type Schema, type Table } from '../../schema/schema.js';
 import type { ts } from 'ts-morph';
-import type { ColumnMeta, EntityMeta, JoinColumnMeta, RelationMeta } from './entities.js';
+import type { ColumnMeta, EmbeddedMeta, EntityMeta, JoinColumnMeta, RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
 import type { ColumnTypeInput, TypeOrmDriver } from './drivers/index.js';
 import { called, isKind, ModelError, plain, text, type Evaluator } from './values.js';
@@ -140,8 +140,9 @@ function numberedOutsideKey(col: ColumnMeta, owner: EntityMeta, driver: BuildCon
 
 function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>): BuiltColumn {
   const { driver, naming } = ctx;
-  const name = naming.columnName(col.property, col.name, []);
-  const hint = col.renamedFrom !== undefined ? hintNames(naming.columnName(col.renamedFrom, undefined, []), col.renamedFrom) : {};
+  const prefixes = col.prefixes ?? [];
+  const name = naming.columnName(leafOf(col.property), col.name, prefixes);
+  const hint = col.renamedFrom !== undefined ? hintNames(naming.columnName(col.renamedFrom, undefined, prefixes), col.renamedFrom) : {};
   const declared = declaredType(col, driver);
   const { type, precision } = declared;
   let { def, nullable } = declared;
@@ -215,8 +216,38 @@ function inheritedColumns(chain: EntityMeta[]): ColumnMeta[] {
       out.push(override?.default ? { ...c, default: override.default, hasDefault: true } : c);
     }
   }
+  // Then, as TypeORM lists them, the columns of each embedded property (the first declaration of
+  // each), each class's before those it embeds in turn.
+  const embedded: EmbeddedMeta[] = [];
+  for (const m of chain) for (const e of m.embeddeds) if (!embedded.some((x) => x.property === e.property)) embedded.push(e);
+  for (const e of embedded) {
+    const inner = chainOf(e.meta);
+    refuseInEmbedded(inner, `${own.className}.${e.property}`);
+    for (const c of inheritedColumns(inner)) out.push({ ...c, property: `${e.property}.${c.property}`, prefixes: [...e.prefix, ...(c.prefixes ?? [])] });
+  }
   return out;
 }
+
+/**
+ * What an embedded class may hold besides columns — relations, indexes, unique constraints,
+ * checks — TypeORM names through the embedding; the static reader does not, and says so.
+ */
+function refuseInEmbedded(chain: EntityMeta[], embedding: string): void {
+  for (const m of chain) {
+    const what: [string, { node: ts.Node } | undefined][] = [
+      ['a relation', m.relations[0]],
+      ['an index', m.indexes[0]],
+      ['a unique constraint', m.uniques[0]],
+      ['a check', m.checks[0]],
+    ];
+    for (const [kind, found] of what) {
+      if (found) throw new ModelError(found.node, `${kind} in ${m.className}, which ${embedding} embeds, is not read by migrator's static reader; move it to the entity, or let TypeORM itself read the entities: models: { typeorm: '<your DataSource file>' }`);
+    }
+  }
+}
+
+/** A property's own name: the last part of an embedded column's path (`address.city` → `city`). */
+const leafOf = (property: string): string => property.slice(property.lastIndexOf('.') + 1);
 
 /** Relations likewise: the first declaration of a property, pointing where the lowest one points. */
 function inheritedRelations(chain: EntityMeta[]): RelationMeta[] {
@@ -287,7 +318,7 @@ class SchemaBuilder {
       if (!target || specs.some((s) => s.name)) continue;
       const refs = specs.some((s) => s.referencedColumnName)
         ? specs.map((s) => s.referencedColumnName!)
-        : inheritedColumns(chainOf(target)).filter((c) => c.kind === 'primary' || c.kind === 'generated').map((c) => c.property);
+        : inheritedColumns(chainOf(target)).filter((c) => c.kind === 'primary' || c.kind === 'generated').map((c) => leafOf(c.property));
       for (const p of refs) out.add(naming.joinColumnName(r.property, p));
     }
     return out;
@@ -375,7 +406,7 @@ class SchemaBuilder {
     const t = this.target(r, e);
     const specs: JoinColumnMeta[] = r.joinColumns ?? [];
     const refs = !specs.some((s) => s.referencedColumnName) ? this.referenced(t, undefined, r.node) : specs.map((s) => this.referenced(t, s.referencedColumnName, r.node)[0]);
-    const names = refs.map((ref) => specs.find((s) => (!s.referencedColumnName || s.referencedColumnName === ref.property) && !!s.name)?.name ?? naming.joinColumnName(r.property, ref.property));
+    const names = refs.map((ref) => specs.find((s) => (!s.referencedColumnName || s.referencedColumnName === ref.property) && !!s.name)?.name ?? naming.joinColumnName(r.property, leafOf(ref.property)));
     return { t, specs, refs, names };
   }
 
@@ -447,10 +478,12 @@ class SchemaBuilder {
           const column = this.copyColumn(ref, e.table.name, name, r.nullable !== false);
           // A join column named after its relation was named after the relation's old name.
           if (r.renamedFrom !== undefined && !specs.some((s) => s.name)) {
-            Object.assign(column.column, hintNames(naming.columnName(r.property, naming.joinColumnName(r.renamedFrom, ref.property), [])));
+            Object.assign(column.column, hintNames(naming.columnName(r.property, naming.joinColumnName(r.renamedFrom, leafOf(ref.property)), [])));
           }
-          e.columns.push(column);
-          e.table.columns.push(column.column);
+          // After the entity's own columns, before its embedded classes', where TypeORM lists them.
+          const at = e.columns.findIndex((c) => c.property.includes('.'));
+          e.columns.splice(at === -1 ? e.columns.length : at, 0, column);
+          e.table.columns.splice(at === -1 ? e.table.columns.length : at, 0, column.column);
           cols.push(name);
         }
         joins.set(r.property, cols);
@@ -486,12 +519,13 @@ class SchemaBuilder {
     // On MySQL TypeORM keeps a unique constraint as a unique index, named as an index.
     const uniqueName = (cols: string[]): string => (ctx.driver.uniqueIndexes ? naming.indexName(e.table.name, cols) : naming.uniqueConstraintName(e.table.name, cols));
 
-    // Uniques: column `unique: true` first, then @Unique (reverse source order), then one-to-one.
-    for (const c of inheritedColumns(e.chain)) {
-      if (c.unique) {
-        const cols = [columnName(c)];
-        e.table.uniques.push({ name: uniqueName(cols), columns: cols });
-      }
+    // Uniques: column `unique: true` first, then @Unique (reverse source order), then one-to-one,
+    // then those of embedded classes.
+    const uniqueColumns = inheritedColumns(e.chain).filter((c) => c.unique);
+    for (const c of uniqueColumns) {
+      if (c.prefixes) continue;
+      const cols = [columnName(c)];
+      e.table.uniques.push({ name: uniqueName(cols), columns: cols });
     }
     for (const m of e.chain) {
       for (const u of m.uniques) {
@@ -504,6 +538,13 @@ class SchemaBuilder {
       const cols = joins.get(r.property)!;
       if (cols.every((c) => e.table.primaryKey?.columns.includes(c))) continue;
       e.table.uniques.push({ name: naming.relationConstraintName(e.table.name, cols), columns: cols });
+    }
+    // Last, an embedded class's unique columns: unique constraints of the embedding, which TypeORM
+    // names as such on every driver (on MySQL too, where the entity's own become indexes).
+    for (const c of uniqueColumns) {
+      if (!c.prefixes) continue;
+      const cols = [columnName(c)];
+      e.table.uniques.push({ name: naming.uniqueConstraintName(e.table.name, cols), columns: cols });
     }
     for (const c of e.columns) {
       if (c.enumCheck) e.table.checks.push({ expression: ctx.driver.enumCheck(c.column.name, c.enumCheck) });
@@ -534,8 +575,8 @@ class SchemaBuilder {
       const name = naming.tableName('', jt.name ?? naming.joinTableName(e.table.name, t.table.name, r.property, inverse?.property ?? ''));
       const ownerRefs = this.referenced(e, jt.joinColumn?.referencedColumnName, r.node);
       const inverseRefs = this.referenced(t, jt.inverseJoinColumn?.referencedColumnName, r.node);
-      let ownerCols = ownerRefs.map((ref) => jt.joinColumn?.name ?? naming.joinTableColumnName(e.table.name, ref.property, ref.column.name));
-      let inverseCols = inverseRefs.map((ref) => jt.inverseJoinColumn?.name ?? naming.joinTableInverseColumnName(t.table.name, ref.property, ref.column.name));
+      let ownerCols = ownerRefs.map((ref) => jt.joinColumn?.name ?? naming.joinTableColumnName(e.table.name, leafOf(ref.property), ref.column.name));
+      let inverseCols = inverseRefs.map((ref) => jt.inverseJoinColumn?.name ?? naming.joinTableInverseColumnName(t.table.name, leafOf(ref.property), ref.column.name));
       if (ownerCols.some((c) => inverseCols.includes(c))) {
         ownerCols = ownerCols.map((c) => naming.joinTableColumnDuplicationPrefix(c, 1));
         inverseCols = inverseCols.map((c) => naming.joinTableColumnDuplicationPrefix(c, 2));

@@ -61,6 +61,22 @@ export interface ColumnMeta {
   primaryKeyConstraintName?: string;
   /** The old name a `@renamedFrom` JSDoc tag gives the property. */
   renamedFrom?: string;
+  /**
+   * For a column of an embedded class, as its entity holds it: the embedded properties' prefixes,
+   * outermost first, which the naming strategy puts before its name (`property` is then the path,
+   * `address.city`).
+   */
+  prefixes?: string[];
+  node: Node;
+}
+
+/** A property whose columns are another class's: `@Column(() => Address, { prefix })`. */
+export interface EmbeddedMeta {
+  property: string;
+  /** What the property puts before its columns' names: its name, the prefix given, or nothing. */
+  prefix: string[];
+  /** The embedded class, read as classes are: its columns, and the classes it extends and embeds. */
+  meta: EntityMeta;
   node: Node;
 }
 
@@ -112,6 +128,7 @@ export interface EntityMeta {
   comment?: string;
   columns: ColumnMeta[];
   relations: RelationMeta[];
+  embeddeds: EmbeddedMeta[];
   indexes: IndexMeta[];
   uniques: { name?: string; columns: string[]; node: Node }[];
   checks: { name?: string; expression: string; node: Node }[];
@@ -378,7 +395,7 @@ export class EntityReader {
   private read(cls: ClassLike, scope: Scope): EntityMeta {
     const className = cls.name?.text;
     if (!className) throw new ModelError(cls, 'an entity class needs a name');
-    const meta: EntityMeta = { className, columns: [], relations: [], indexes: [], uniques: [], checks: [], node: cls, isEntity: false };
+    const meta: EntityMeta = { className, columns: [], relations: [], embeddeds: [], indexes: [], uniques: [], checks: [], node: cls, isEntity: false };
     meta.base = this.base(cls, scope);
     const classHint = renamedFromTag(cls);
     if (classHint !== undefined) meta.renamedFrom = classHint;
@@ -428,7 +445,8 @@ export class EntityReader {
       for (const call of calls) {
         try {
           this.placed(call, 'property');
-          if (call.name in COLUMN_DECORATORS) meta.columns.push(this.column(prop, call, COLUMN_DECORATORS[call.name], scope));
+          if (call.name === 'Column' && isKind(call.args[0]?.get(), 'function')) meta.embeddeds.push(this.embedded(prop, call, className));
+          else if (call.name in COLUMN_DECORATORS) meta.columns.push(this.column(prop, call, COLUMN_DECORATORS[call.name], scope));
           else if (call.name in RELATION_DECORATORS) {
             relation = this.relation(prop, call, RELATION_DECORATORS[call.name]);
             meta.relations.push(relation);
@@ -541,6 +559,44 @@ export class EntityReader {
   }
 
   /**
+   * `@Column(() => Address, { prefix })`: the columns of the Address class (and of the classes it
+   * extends and embeds) become the entity's, named by the naming strategy with the property's
+   * prefix before them — the property's name unless `prefix` gives another, or none (false, '').
+   */
+  private embedded(prop: PropertyDeclaration, call: DecoratorCall, className: string): EmbeddedMeta {
+    const property = nameOf(prop);
+    const [a0, a1] = call.args.map((a) => a.get());
+    const target = called(a0, this.ev, call.node);
+    if (!isKind(target, 'class')) throw new ModelError(call.node, 'expected the embedded class, e.g. @Column(() => Address)');
+    if (target.node.getSourceFile().isDeclarationFile) {
+      throw new ModelError(call.node, `the embedded class ${target.name} is declared in ${target.node.getSourceFile().fileName}, which holds no decorators; point the import at its source, or ${TYPEORM_SOURCE}`);
+    }
+    if (a1 !== undefined && !isObject(a1)) throw new ModelError(call.node, '@Column(() => Class, options) takes an options object: { prefix }');
+    const opts = isObject(a1) ? a1 : undefined;
+    // `array` says how values are kept in an entity (MongoDB's embedded arrays); the columns are the same.
+    checkOptions(opts, new Set(['prefix', 'array']), 'Column');
+    const given = option(opts, 'prefix');
+    let prefix: string[];
+    if (given === undefined || given === true) prefix = [property];
+    else if (given === false || given === '') prefix = [];
+    else if (typeof given === 'string') prefix = [given];
+    else throw new ModelError(call.node, `the prefix of ${className}.${property} must be a string, true or false`);
+    if (this.embedding.has(target.node)) {
+      const chain = [...this.embedding].map((c) => c.name?.text ?? '(anonymous class)');
+      throw new ModelError(call.node, `${className}.${property} embeds ${target.name} within itself (${[...chain, target.name].join(' → ')}): its columns would never end`);
+    }
+    this.embedding.add(target.node);
+    try {
+      return { property, prefix, meta: this.readClass(target.node, target.scope), node: call.node };
+    } finally {
+      this.embedding.delete(target.node);
+    }
+  }
+
+  /** The embedded classes being read, outermost first: a class that embeds itself is an error. */
+  private readonly embedding = new Set<ClassLike>();
+
+  /**
    * `@Generated(strategy)` beside a column decorator: the column's values are generated, as a
    * @PrimaryGeneratedColumn's are. As TypeORM's metadata builder does, 'uuid' makes the column a
    * uuid column and 'rowid' an int one, whatever type it was given; 'increment' and 'identity'
@@ -573,7 +629,7 @@ export class EntityReader {
       meta.generation = strategy as ColumnMeta['generation'];
       opts = isObject(a0) ? a0 : isObject(a1) ? a1 : undefined;
     } else if (isKind(a0, 'function')) {
-      throw new ModelError(call.node, `embedded columns (@${call.name}(() => ${text(a0.node.body ?? a0.node)})) are not read by migrator's static reader; ${TYPEORM_SOURCE}`);
+      throw new ModelError(call.node, `@${call.name} takes a type name and/or an options object; embedded columns are @Column(() => ${text(a0.node.body ?? a0.node)})`);
     } else if (typeName(a0) !== undefined) {
       meta.type = typeName(a0);
       opts = isObject(a1) ? a1 : undefined;
