@@ -291,7 +291,7 @@ export class C {
 `,
     });
     fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 6, /'some-search-lib'/);
-    fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 2, /@ChildEntity .*models: \{ typeorm:/);
+    fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 2, /@ChildEntity B extends no entity with @TableInheritance; extend the entity whose table its rows go to, or make it an @Entity/);
     fails(() => read(root, ['c.ts']), path.join(root, 'c.ts'), 4, /a relation in Address, which C\.address embeds, is not read by migrator's static reader; move it to the entity, or .*models: \{ typeorm:/);
   });
 
@@ -707,5 +707,107 @@ export class A {
 `,
     });
     fails(() => read(primary, ['a.ts']), path.join(primary, 'a.ts'), 5, /@PrimaryColumn takes a type name and\/or an options object; embedded columns are @Column\(\(\) => P\)/);
+  });
+});
+
+describe('entity reader: single-table inheritance (@TableInheritance, @ChildEntity)', () => {
+  const base = `import { ChildEntity, Column, Entity, Index, ManyToOne, PrimaryGeneratedColumn, TableInheritance } from 'typeorm';
+`;
+
+  it("a discriminator named as a property is that column, indexed as declared; a child is a relation target in its entity's table", () => {
+    const root = project({
+      'a.ts': `${base}
+@Entity()
+@TableInheritance({ column: 'kind' })
+export class Content {
+  @PrimaryGeneratedColumn() id!: number;
+  @Index() @Column({ type: 'varchar', length: 10 }) kind!: string;
+}
+@ChildEntity()
+export class Video extends Content {
+  @Column({ type: 'integer' }) seconds!: number;
+}
+@ChildEntity('podcast')
+export class Podcast extends Content {
+  @Column({ type: 'varchar', length: 40 }) host!: string;
+}
+@Entity()
+export class Playlist {
+  @PrimaryGeneratedColumn() id!: number;
+  @ManyToOne(() => Video) first!: Video;
+  @ManyToOne('Podcast') latest!: Podcast;
+}
+`,
+    });
+    const schema = read(root, ['a.ts'], 'sqlite');
+    const content = table(schema, 'content');
+    assert.deepEqual(columns(content), { id: 'integer not null', kind: 'varchar(10) not null', seconds: 'integer', host: 'varchar(40)' });
+    // The declared index of the column is TypeORM's only one on it.
+    assert.deepEqual(content.indexes.map((i) => i.columns), [['kind']]);
+    assert.deepEqual(schema.tables.map((t) => t.name).sort(), ['content', 'playlist']);
+    assert.deepEqual(
+      table(schema, 'playlist').foreignKeys.map((f) => `${f.columns.join()} -> ${f.referencedTable}`),
+      ['firstId -> content', 'latestId -> content'],
+    );
+  });
+
+  it('is an error, with file:line, for no discriminator or one with no type, two children with one value, a class between entity and child that is no child, and a class that is both', () => {
+    const none = project({
+      'a.ts': `${base}@Entity()
+@TableInheritance()
+export class A {
+  @PrimaryGeneratedColumn() id!: number;
+}
+`,
+    });
+    fails(() => read(none, ['a.ts']), path.join(none, 'a.ts'), 3, /A uses single-table inheritance without a discriminator column, which TypeORM refuses/);
+    const same = project({
+      'a.ts': `${base}@Entity()
+@TableInheritance({ column: { name: 'kind', type: 'varchar' } })
+export class A {
+  @PrimaryGeneratedColumn() id!: number;
+}
+@ChildEntity('x')
+export class B extends A {}
+@ChildEntity('x')
+export class C extends A {}
+`,
+    });
+    fails(() => read(same, ['a.ts']), path.join(same, 'a.ts'), 9, /C and B have the same discriminator value "x", which TypeORM refuses/);
+    const untyped = project({
+      'a.ts': `${base}@Entity()
+@TableInheritance({ column: { name: 'kind' } })
+export class A {
+  @PrimaryGeneratedColumn() id!: number;
+}
+`,
+    });
+    fails(() => read(untyped, ['a.ts']), path.join(untyped, 'a.ts'), 3, /the discriminator column "kind" of A needs a type, e\.g\. column: \{ name: 'kind', type: 'varchar' \}/);
+    const between = project({
+      'a.ts': `${base}@Entity()
+@TableInheritance({ column: { name: 'kind', type: 'varchar' } })
+export class A {
+  @PrimaryGeneratedColumn() id!: number;
+}
+export abstract class Middle extends A {
+  @Column() note!: string;
+}
+@ChildEntity()
+export class C extends Middle {}
+`,
+    });
+    fails(() => read(between, ['a.ts']), path.join(between, 'a.ts'), 7, /Middle, between A \(@TableInheritance\) and its child C, is no @ChildEntity, and TypeORM leaves its columns out of the table/);
+    const both = project({
+      'a.ts': `${base}@Entity()
+@TableInheritance({ column: { name: 'kind', type: 'varchar' } })
+export class A {
+  @PrimaryGeneratedColumn() id!: number;
+}
+@ChildEntity()
+@Entity()
+export class B extends A {}
+`,
+    });
+    fails(() => read(both, ['a.ts']), path.join(both, 'a.ts'), 7, /B is both an @Entity and a @ChildEntity/);
   });
 });

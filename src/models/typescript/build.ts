@@ -29,9 +29,13 @@ interface BuiltEntity {
   meta: EntityMeta;
   table: Table;
   columns: BuiltColumn[];
+  /** What the columns were built from, in the table's order (join columns aside). */
+  columnMetas: ColumnMeta[];
   relations: RelationMeta[];
   /** The class chain, root first. */
   chain: EntityMeta[];
+  /** The classes whose decorators make the table: the chain, then any single-table child classes. */
+  members: EntityMeta[];
 }
 
 export interface BuildContext {
@@ -206,7 +210,7 @@ function chainOf(meta: EntityMeta): EntityMeta[] {
  * order, root class first; a property declared again further down keeps the first declaration,
  * except that the entity's own truthy `default` replaces the inherited one.
  */
-function inheritedColumns(chain: EntityMeta[]): ColumnMeta[] {
+function inheritedColumns(chain: EntityMeta[], children: readonly EntityMeta[] = []): ColumnMeta[] {
   const own = chain[chain.length - 1];
   const out: ColumnMeta[] = [];
   for (const m of chain) {
@@ -216,14 +220,21 @@ function inheritedColumns(chain: EntityMeta[]): ColumnMeta[] {
       out.push(override?.default ? { ...c, default: override.default, hasDefault: true } : c);
     }
   }
+  // Single-table inheritance: the child classes' columns, which other children's rows leave
+  // empty, so nullable; then the discriminator column, unless a property already is it.
+  for (const m of children) for (const c of m.columns) if (!out.some((x) => x.property === c.property)) out.push({ ...c, nullable: true });
+  const discriminator = own.inheritance?.discriminator;
+  if (discriminator && !out.some((x) => x.property === discriminator.property)) out.push(discriminator);
   // Then, as TypeORM lists them, the columns of each embedded property (the first declaration of
-  // each), each class's before those it embeds in turn.
+  // each), each class's before those it embeds in turn; nullable in a single-table hierarchy.
   const embedded: EmbeddedMeta[] = [];
-  for (const m of chain) for (const e of m.embeddeds) if (!embedded.some((x) => x.property === e.property)) embedded.push(e);
+  for (const m of [...chain, ...children]) for (const e of m.embeddeds) if (!embedded.some((x) => x.property === e.property)) embedded.push(e);
   for (const e of embedded) {
     const inner = chainOf(e.meta);
     refuseInEmbedded(inner, `${own.className}.${e.property}`);
-    for (const c of inheritedColumns(inner)) out.push({ ...c, property: `${e.property}.${c.property}`, prefixes: [...e.prefix, ...(c.prefixes ?? [])] });
+    for (const c of inheritedColumns(inner)) {
+      out.push({ ...c, property: `${e.property}.${c.property}`, prefixes: [...e.prefix, ...(c.prefixes ?? [])], ...(own.inheritance ? { nullable: true } : {}) });
+    }
   }
   return out;
 }
@@ -301,6 +312,51 @@ class SchemaBuilder {
     this.naming = ctx.naming;
   }
 
+  /**
+   * The @ChildEntity classes of each @TableInheritance entity, in the order the model files
+   * declare them, each after the child classes it extends; every child class has its entity.
+   */
+  private readonly childrenOf = new Map<EntityMeta['node'], EntityMeta[]>();
+  /** Where a child class's rows live: its @TableInheritance entity. */
+  private readonly rootOf = new Map<EntityMeta['node'], EntityMeta>();
+
+  private findChildren(): void {
+    for (const c of this.classes) {
+      if (!c.child) continue;
+      const chain = chainOf(c);
+      const at = chain.findLastIndex((m) => m.isEntity && m.inheritance);
+      if (at === -1) throw new ModelError(c.child.node, `@ChildEntity ${c.className} extends no entity with @TableInheritance; extend the entity whose table its rows go to, or make it an @Entity`);
+      const root = chain[at];
+      const list = this.childrenOf.get(root.node) ?? [];
+      for (const m of chain.slice(at + 1)) {
+        if (!m.child) {
+          if (m.columns.length || m.relations.length || m.embeddeds.length) {
+            throw new ModelError(m.node, `${m.className}, between ${root.className} (@TableInheritance) and its child ${c.className}, is no @ChildEntity, and TypeORM leaves its columns out of the table; make it a @ChildEntity, or move its columns`);
+          }
+          continue;
+        }
+        if (!list.includes(m)) list.push(m);
+        this.rootOf.set(m.node, root);
+      }
+      this.childrenOf.set(root.node, list);
+    }
+    // As TypeORM's validator: the rows of each class of one table are told apart by their value.
+    for (const [node, children] of this.childrenOf) {
+      const root = this.classes.find((c) => c.node === node)!;
+      const seen = new Map<string | number, string>([[root.className, root.className]]);
+      for (const c of children) {
+        const other = seen.get(c.child!.value);
+        if (other !== undefined) throw new ModelError(c.child!.node, `${c.className} and ${other} have the same discriminator value ${JSON.stringify(c.child!.value)}, which TypeORM refuses; give each @ChildEntity a value of its own`);
+        seen.set(c.child!.value, c.className);
+      }
+    }
+  }
+
+  /** The classes whose decorators make an entity's table: its chain, then its child classes. */
+  private membersOf(meta: EntityMeta): { chain: EntityMeta[]; children: EntityMeta[] } {
+    return { chain: chainOf(meta), children: this.childrenOf.get(meta.node) ?? [] };
+  }
+
   private metaOf(r: RelationMeta): EntityMeta | undefined {
     const { classes } = this;
     return r.target.node ? classes.find((c) => c.node === r.target.node) : classes.find((c) => c.isEntity && c.className === r.target.name);
@@ -310,7 +366,8 @@ class SchemaBuilder {
   private joinNames(meta: EntityMeta): Set<string> {
     const { naming } = this;
     const out = new Set<string>();
-    for (const r of inheritedRelations(chainOf(meta))) {
+    const { chain, children } = this.membersOf(meta);
+    for (const r of inheritedRelations([...chain, ...children])) {
       if (!(r.kind === 'many-to-one' || (r.kind === 'one-to-one' && r.joinColumns))) continue;
       const specs = r.joinColumns ?? [];
       for (const s of specs) if (s.name) out.add(s.name);
@@ -328,6 +385,7 @@ class SchemaBuilder {
   entityTables(): void {
     const { classes, ctx, driver, naming, entities, built } = this;
     const tableNames = new Map<string, EntityMeta>();
+    this.findChildren();
     for (const meta of classes.filter((c) => c.isEntity)) {
       if (entities.has(meta.node)) continue;
       const table = emptyTable(naming.tableName(meta.className, meta.tableName));
@@ -336,8 +394,15 @@ class SchemaBuilder {
       tableNames.set(table.name, meta);
       if (meta.comment !== undefined) table.comment = meta.comment;
       if (meta.renamedFrom !== undefined) Object.assign(table, hintNames(naming.tableName(meta.renamedFrom, undefined), meta.renamedFrom));
-      const chain = chainOf(meta);
-      const columnMetas = inheritedColumns(chain);
+      const { chain, children } = this.membersOf(meta);
+      const columnMetas = inheritedColumns(chain, children);
+      const discriminator = meta.inheritance?.discriminator;
+      if (meta.inheritance && !discriminator) {
+        throw new ModelError(meta.inheritance.node, `${meta.className} uses single-table inheritance without a discriminator column, which TypeORM refuses; name one, e.g. @TableInheritance({ column: { name: 'type', type: 'varchar' } })`);
+      }
+      if (discriminator && !discriminator.type && columnMetas.includes(discriminator)) {
+        throw new ModelError(discriminator.node, `the discriminator column "${discriminator.property}" of ${meta.className} needs a type, e.g. column: { name: '${discriminator.property}', type: 'varchar' }`);
+      }
       const joins = this.joinNames(meta);
       const columns = columnMetas.map((c) => buildColumn(c, meta, table.name, ctx, joins));
       const seen = new Map<string, string>();
@@ -360,16 +425,20 @@ class SchemaBuilder {
       for (const c of columnMetas) {
         if (c.generation === 'uuid' && driver.uuid.extension) this.defaultExtensions.add(driver.uuid.extension);
       }
-      entities.set(meta.node, { meta, table, columns, relations: inheritedRelations(chain), chain });
+      entities.set(meta.node, { meta, table, columns, columnMetas, relations: inheritedRelations([...chain, ...children]), chain, members: [...chain, ...children] });
     }
   }
 
   /** The entity a relation points to; an error when it is no entity of the model files. */
   private target(r: RelationMeta, owner: BuiltEntity): BuiltEntity {
     const { entities } = this;
-    const byNode = r.target.node ? entities.get(r.target.node) : undefined;
+    const root = r.target.node ? this.rootOf.get(r.target.node) : undefined;
+    const byNode = r.target.node ? entities.get(root?.node ?? r.target.node) : undefined;
     if (byNode) return byNode;
-    const named = [...entities.values()].filter((e) => e.meta.className === r.target.name);
+    // A name given as a string may be a child class's, whose rows are in its entity's table.
+    const childNamed = this.classes.find((c) => c.child && c.className === r.target.name);
+    const byName = childNamed ? this.rootOf.get(childNamed.node)?.className : r.target.name;
+    const named = [...entities.values()].filter((e) => e.meta.className === byName);
     if (named.length === 1 && !r.target.node) return named[0];
     const where = r.target.node ? ` (${r.target.node.getSourceFile().fileName})` : '';
     throw new ModelError(r.node, `${owner.meta.className}.${r.property} refers to ${r.target.name}${where}, which is not an @Entity class of the model files; add its file to "models"`);
@@ -521,13 +590,13 @@ class SchemaBuilder {
 
     // Uniques: column `unique: true` first, then @Unique (reverse source order), then one-to-one,
     // then those of embedded classes.
-    const uniqueColumns = inheritedColumns(e.chain).filter((c) => c.unique);
+    const uniqueColumns = e.columnMetas.filter((c) => c.unique);
     for (const c of uniqueColumns) {
       if (c.prefixes) continue;
       const cols = [columnName(c)];
       e.table.uniques.push({ name: uniqueName(cols), columns: cols });
     }
-    for (const m of e.chain) {
+    for (const m of e.members) {
       for (const u of m.uniques) {
         const cols = columnsOf(u.columns, u.node, '@Unique');
         e.table.uniques.push({ name: u.name ?? uniqueName(cols), columns: cols });
@@ -549,7 +618,7 @@ class SchemaBuilder {
     for (const c of e.columns) {
       if (c.enumCheck) e.table.checks.push({ expression: ctx.driver.enumCheck(c.column.name, c.enumCheck) });
     }
-    for (const m of e.chain) {
+    for (const m of e.members) {
       for (const ch of m.checks) e.table.checks.push({ name: ch.name ?? naming.checkConstraintName(e.table.name, ch.expression), expression: ch.expression });
       for (const i of m.indexes) {
         const cols = columnsOf(i.columns, i.node, '@Index');
@@ -560,6 +629,14 @@ class SchemaBuilder {
         const using = method.using && method.using !== 'btree' ? method.using : undefined;
         e.table.indexes.push({ name, columns: cols, unique: i.unique, ...(i.where ? { where: i.where } : {}), ...(using ? { using } : {}) });
       }
+    }
+    // Single-table inheritance: TypeORM indexes the discriminator column, unless an index of
+    // that one column is declared.
+    const discriminator = e.meta.inheritance?.discriminator;
+    if (discriminator) {
+      const col = columnName(e.columnMetas.find((c) => c.property === discriminator.property)!);
+      const declared = e.members.some((m) => m.indexes.some((i) => i.columns.length === 1 && i.columns[0] === col));
+      if (!declared) e.table.indexes.push({ name: naming.indexName(e.table.name, [col]), columns: [col], unique: false });
     }
   }
 

@@ -77,7 +77,6 @@ export interface EmbeddedMeta {
   prefix: string[];
   /** The embedded class, read as classes are: its columns, and the classes it extends and embeds. */
   meta: EntityMeta;
-  node: Node;
 }
 
 export interface JoinColumnMeta {
@@ -136,6 +135,16 @@ export interface EntityMeta {
   /** The class it extends, read the same way; undefined at the root (or TypeORM's BaseEntity). */
   base?: EntityMeta;
   isEntity: boolean;
+  /**
+   * `@TableInheritance`: the entity's table holds the columns of its @ChildEntity classes too
+   * (single-table inheritance), and the discriminator column when one is given.
+   */
+  inheritance?: { discriminator?: ColumnMeta; node: Node };
+  /**
+   * `@ChildEntity(value?)`: a class whose rows live in the table of the @TableInheritance entity it
+   * extends, told apart by the value in the discriminator column (the class name unless given).
+   */
+  child?: { value: string | number; node: Node };
   /** The old name a `@renamedFrom` JSDoc tag gives the class. */
   renamedFrom?: string;
 }
@@ -162,11 +171,12 @@ const NO_SCHEMA = new Set([
 ]);
 /** TypeORM decorators the static reader leaves to TypeORM itself: an error, never silently skipped. */
 const TYPEORM_ONLY = new Set([
-  'ViewEntity', 'ViewColumn', 'ChildEntity', 'TableInheritance', 'Tree', 'TreeParent', 'TreeChildren', 'TreeLevelColumn',
+  'ViewEntity', 'ViewColumn', 'Tree', 'TreeParent', 'TreeChildren', 'TreeLevelColumn',
   'ObjectIdColumn', 'Exclusion', 'ForeignKey', 'EntityRepository', 'PrimaryColumnCannotBeNullable',
 ]);
 const PLACE: Record<string, 'class' | 'property' | 'both'> = {
   Entity: 'class', Index: 'both', Unique: 'both', Check: 'both', JoinColumn: 'property', JoinTable: 'property', Generated: 'property',
+  TableInheritance: 'class', ChildEntity: 'class',
 };
 
 
@@ -426,8 +436,18 @@ export class EntityReader {
         case 'Check':
           meta.checks.push(this.check(call));
           break;
+        case 'TableInheritance':
+          meta.inheritance = this.tableInheritance(call);
+          break;
+        case 'ChildEntity': {
+          const value = call.args[0]?.get();
+          if (value !== undefined && typeof value !== 'string' && typeof value !== 'number') throw new ModelError(call.node, '@ChildEntity takes the value of the discriminator column: a string or a number');
+          meta.child = { value: value ?? className, node: call.node };
+          break;
+        }
       }
     }
+    if (meta.child && meta.isEntity) throw new ModelError(meta.child.node, `${className} is both an @Entity and a @ChildEntity; a child entity lives in its parent's table: remove @Entity`);
 
     const propertyIndexes: IndexMeta[] = [];
     for (const member of cls.members) {
@@ -587,7 +607,7 @@ export class EntityReader {
     }
     this.embedding.add(target.node);
     try {
-      return { property, prefix, meta: this.readClass(target.node, target.scope), node: call.node };
+      return { property, prefix, meta: this.readClass(target.node, target.scope) };
     } finally {
       this.embedding.delete(target.node);
     }
@@ -621,8 +641,6 @@ export class EntityReader {
     const meta: ColumnMeta = { property: nameOf(prop), kind, node: call.node, hasDefault: false };
     let opts: ObjectValue | undefined;
     const [a0, a1] = call.args.map((a) => a.get());
-    const typeName = (v: Value): string | undefined =>
-      typeof v === 'string' ? v : isKind(v, 'external') && v.module === 'global' && CONSTRUCTOR_TYPES.has(v.name) ? v.name : undefined;
     if (kind === 'generated') {
       const strategy = typeof a0 === 'string' ? a0 : 'increment';
       if (!['increment', 'uuid', 'identity', 'rowid'].includes(strategy)) throw new ModelError(call.node, `unknown generation strategy "${strategy}"; use 'increment', 'uuid' or 'identity'`);
@@ -638,50 +656,31 @@ export class EntityReader {
     } else if (a0 !== undefined) {
       throw new ModelError(call.node, `@${call.name}() takes a type name and/or an options object`);
     }
-    checkOptions(opts, COLUMN_OPTIONS, call.name);
-    const at = (key: string): Node => opts?.props.get(key)?.node ?? call.node;
-    const type = option(opts, 'type');
-    if (type !== undefined) {
-      const t = typeName(type);
-      if (t === undefined) throw new ModelError(at('type'), 'type must be a type name or String, Number, Boolean, Date or Buffer');
-      meta.type = t;
-    }
-    meta.name = str(option(opts, 'name'), at('name'), 'name');
-    const length = option(opts, 'length');
-    if (length !== undefined && typeof length !== 'string' && typeof length !== 'number') throw new ModelError(at('length'), 'length must be a number');
-    if (length !== undefined) meta.length = length;
-    meta.precision = num(option(opts, 'precision'), at('precision'), 'precision');
-    meta.scale = num(option(opts, 'scale'), at('scale'), 'scale');
-    meta.nullable = bool(option(opts, 'nullable'), at('nullable'), 'nullable');
-    meta.unique = bool(option(opts, 'unique'), at('unique'), 'unique');
-    meta.comment = str(option(opts, 'comment'), at('comment'), 'comment');
-    const onUpdate = str(option(opts, 'onUpdate'), at('onUpdate'), 'onUpdate');
-    if (onUpdate !== undefined) meta.onUpdate = { sql: onUpdate, node: at('onUpdate') };
-    const en = option(opts, 'enum');
-    if (en !== undefined) {
-      const values = enumValuesOf(en);
-      if (!values && isKind(en, 'external')) {
-        throw new ModelError(at('enum'), `enum ${en.name} comes from '${en.module}', whose declarations cannot be found from here; install the project's dependencies (npm install), or give the values as an array`);
-      }
-      if (!values) throw new ModelError(at('enum'), 'enum must be an array of values, a TypeScript enum or an object of values');
-      meta.enum = values.map(String);
-    }
-    if (opts?.props.has('default')) {
-      meta.hasDefault = true;
-      meta.default = option(opts, 'default');
-    }
-    if (bool(option(opts, 'primary'), at('primary'), 'primary')) meta.kind = 'primary';
-    meta.array = bool(option(opts, 'array'), at('array'), 'array');
-    meta.enumName = str(option(opts, 'enumName'), at('enumName'), 'enumName');
-    meta.primaryKeyConstraintName = str(option(opts, 'primaryKeyConstraintName'), at('primaryKeyConstraintName'), 'primaryKeyConstraintName');
-    const identity = str(option(opts, 'generatedIdentity'), at('generatedIdentity'), 'generatedIdentity');
-    if (identity !== undefined) {
-      if (identity !== 'ALWAYS' && identity !== 'BY DEFAULT') throw new ModelError(at('generatedIdentity'), "generatedIdentity must be 'ALWAYS' or 'BY DEFAULT'");
-      meta.generatedIdentity = identity === 'ALWAYS' ? 'always' : 'by default';
-    }
+    columnOptions(meta, opts, call.node, call.name);
     meta.designType = designType(prop.type, scope, this.ev);
     if (prop.type) meta.typeNode = prop.type;
     return meta;
+  }
+
+  /**
+   * `@TableInheritance({ column })`: single-table inheritance, with a discriminator column when
+   * `column` names one (a name, or column options); TypeORM adds none without it.
+   */
+  private tableInheritance(call: DecoratorCall): EntityMeta['inheritance'] {
+    const a0 = call.args[0]?.get();
+    if (a0 !== undefined && !isObject(a0)) throw new ModelError(call.node, "@TableInheritance takes an options object, e.g. { column: { type: 'varchar', name: 'type' } }");
+    checkOptions(a0, new Set(['pattern', 'column']), 'TableInheritance');
+    const pattern = option(a0, 'pattern');
+    if (pattern !== undefined && pattern !== 'STI') throw new ModelError(call.node, `pattern ${JSON.stringify(pattern)} is not one TypeORM has; single-table inheritance is 'STI'`);
+    const column = option(a0, 'column');
+    if (column === undefined) return { node: call.node };
+    const discriminator: ColumnMeta = { property: 'type', kind: 'column', node: call.node, hasDefault: false };
+    if (typeof column === 'string') discriminator.name = column;
+    else if (isObject(column)) columnOptions(discriminator, column, call.node, 'TableInheritance column');
+    else throw new ModelError(call.node, "the discriminator column is a name or column options, e.g. { type: 'varchar', name: 'type' }");
+    // TypeORM names the column's property after the column.
+    discriminator.property = discriminator.name ?? 'type';
+    return { discriminator, node: call.node };
   }
 
   private relation(prop: PropertyDeclaration, call: DecoratorCall, kind: RelationMeta['kind']): RelationMeta {
@@ -706,6 +705,56 @@ export class EntityReader {
     };
   }
 }
+
+/** A column type as given: a name, or a constructor (String, Number, Boolean, Date, Buffer). */
+const typeName = (v: Value): string | undefined =>
+  typeof v === 'string' ? v : isKind(v, 'external') && v.module === 'global' && CONSTRUCTOR_TYPES.has(v.name) ? v.name : undefined;
+
+/** A column decorator's options, read into `meta`. */
+function columnOptions(meta: ColumnMeta, opts: ObjectValue | undefined, node: Node, decorator: string): void {
+  checkOptions(opts, COLUMN_OPTIONS, decorator);
+  const at = (key: string): Node => opts?.props.get(key)?.node ?? node;
+  const type = option(opts, 'type');
+  if (type !== undefined) {
+    const t = typeName(type);
+    if (t === undefined) throw new ModelError(at('type'), 'type must be a type name or String, Number, Boolean, Date or Buffer');
+    meta.type = t;
+  }
+  meta.name = str(option(opts, 'name'), at('name'), 'name');
+  const length = option(opts, 'length');
+  if (length !== undefined && typeof length !== 'string' && typeof length !== 'number') throw new ModelError(at('length'), 'length must be a number');
+  if (length !== undefined) meta.length = length;
+  meta.precision = num(option(opts, 'precision'), at('precision'), 'precision');
+  meta.scale = num(option(opts, 'scale'), at('scale'), 'scale');
+  meta.nullable = bool(option(opts, 'nullable'), at('nullable'), 'nullable');
+  meta.unique = bool(option(opts, 'unique'), at('unique'), 'unique');
+  meta.comment = str(option(opts, 'comment'), at('comment'), 'comment');
+  const onUpdate = str(option(opts, 'onUpdate'), at('onUpdate'), 'onUpdate');
+  if (onUpdate !== undefined) meta.onUpdate = { sql: onUpdate, node: at('onUpdate') };
+  const en = option(opts, 'enum');
+  if (en !== undefined) {
+    const values = enumValuesOf(en);
+    if (!values && isKind(en, 'external')) {
+      throw new ModelError(at('enum'), `enum ${en.name} comes from '${en.module}', whose declarations cannot be found from here; install the project's dependencies (npm install), or give the values as an array`);
+    }
+    if (!values) throw new ModelError(at('enum'), 'enum must be an array of values, a TypeScript enum or an object of values');
+    meta.enum = values.map(String);
+  }
+  if (opts?.props.has('default')) {
+    meta.hasDefault = true;
+    meta.default = option(opts, 'default');
+  }
+  if (bool(option(opts, 'primary'), at('primary'), 'primary')) meta.kind = 'primary';
+  meta.array = bool(option(opts, 'array'), at('array'), 'array');
+  meta.enumName = str(option(opts, 'enumName'), at('enumName'), 'enumName');
+  meta.primaryKeyConstraintName = str(option(opts, 'primaryKeyConstraintName'), at('primaryKeyConstraintName'), 'primaryKeyConstraintName');
+  const identity = str(option(opts, 'generatedIdentity'), at('generatedIdentity'), 'generatedIdentity');
+  if (identity !== undefined) {
+    if (identity !== 'ALWAYS' && identity !== 'BY DEFAULT') throw new ModelError(at('generatedIdentity'), "generatedIdentity must be 'ALWAYS' or 'BY DEFAULT'");
+    meta.generatedIdentity = identity === 'ALWAYS' ? 'always' : 'by default';
+  }
+}
+
 
 /** An error in another file (a helper, a constant), with the place on the entity where it is used. */
 function withSite(error: unknown, site: Node): unknown {
