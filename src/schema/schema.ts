@@ -148,6 +148,15 @@ export function findColumn(table: Table, name: string): Column | undefined {
 }
 
 /** A deep copy, so that callers can edit a schema without touching the original. */
+/**
+ * What makes two tables of one name the same table: their columns, foreign keys (whatever their
+ * names) and primary key, in any order. Both sides of a many-to-many may describe one junction table.
+ */
+export function tableShape(t: Table): string {
+  const sorted = <T>(xs: readonly T[]): string[] => xs.map((x) => JSON.stringify(x)).sort();
+  return JSON.stringify([sorted(t.columns), sorted(t.foreignKeys.map((f) => ({ ...f, name: undefined }))), [...(t.primaryKey?.columns ?? [])].sort()]);
+}
+
 export function cloneSchema(schema: Schema): Schema {
   return structuredClone(schema);
 }

@@ -811,3 +811,117 @@ export class B extends A {}
     fails(() => read(both, ['a.ts']), path.join(both, 'a.ts'), 7, /B is both an @Entity and a @ChildEntity/);
   });
 });
+
+describe('entity reader: patterns of real projects', () => {
+  it('types a column by a type parameter as its constraint, and a wrapper type (Boolean, String, Number) as the primitive, as decorator metadata does', () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+export enum Size { S = 's', L = 'l' }
+@Entity()
+export class Box<K extends Size = Size> {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() size!: K;
+  @Column({ nullable: true }) open?: Boolean;
+  @Column() label!: String;
+  @Column() weight!: Number;
+}
+`,
+    });
+    assert.deepEqual(columns(table(read(root, ['a.ts']), 'box')), {
+      id: 'integer not null',
+      size: 'character varying not null',
+      open: 'boolean',
+      label: 'character varying not null',
+      weight: 'integer not null',
+    });
+  });
+
+  it('an entity with synchronize: false has no table but can be referenced; a junction table with synchronize: false is left out', () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+@Entity('legacy', { synchronize: false })
+export class Legacy {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column() label!: string;
+}
+@Entity()
+export class Owner {
+  @PrimaryGeneratedColumn() id!: number;
+  @ManyToOne(() => Legacy, { nullable: true }) legacy!: Legacy | null;
+  @ManyToMany(() => Legacy) @JoinTable({ name: 'owner_legacy', synchronize: false }) others!: Legacy[];
+}
+`,
+    });
+    const schema = read(root, ['a.ts']);
+    assert.deepEqual(schema.tables.map((t) => t.name), ['owner']);
+    assert.deepEqual(columns(table(schema, 'owner')), { id: 'integer not null', legacyId: 'uuid' });
+    assert.deepEqual(table(schema, 'owner').foreignKeys.map((f) => `${f.columns.join()} -> ${f.referencedTable}(${f.referencedColumns.join()})`), ['legacyId -> legacy(id)']);
+  });
+
+  it('both sides of a many-to-many naming one @JoinTable make one junction table; two different tables under one name are an error with file:line', () => {
+    const files = (inverse: string): Record<string, string> => ({
+      'a.ts': `import { Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Course {
+  @PrimaryGeneratedColumn() id!: number;
+  @ManyToMany(() => Student, (s) => s.courses) @JoinTable({ name: 'enrolment' }) students!: Student[];
+}
+@Entity()
+export class Student {
+  @PrimaryGeneratedColumn() id!: number;
+  @ManyToMany(() => Course, (c) => c.students) @JoinTable({ name: 'enrolment'${inverse} }) courses!: Course[];
+}
+`,
+    });
+    const schema = read(project(files('')), ['a.ts']);
+    assert.deepEqual(schema.tables.map((t) => t.name), ['course', 'student', 'enrolment']);
+    assert.deepEqual(table(schema, 'enrolment').columns.map((c) => c.name), ['courseId', 'studentId']);
+    const clash = project(files(", joinColumn: { name: 'learner' }"));
+    fails(() => read(clash, ['a.ts']), path.join(clash, 'a.ts'), 10, /the junction table "enrolment" of Student\.courses is also the junction table of another relation, with other columns or keys \(.*a\.ts:5\)/);
+  });
+
+  it('helpers test objects and functions for truth and against null, and spread false, as JavaScript does', () => {
+    const root = project({
+      'helpers.ts': `import { Column, ColumnOptions, Index } from 'typeorm';
+const isOptions = (v: unknown): v is ColumnOptions => v !== null && v !== undefined && typeof v === 'object';
+export function Text(typeOrOptions?: string | ColumnOptions): PropertyDecorator {
+  let options: ColumnOptions = { type: 'varchar' };
+  if (isOptions(typeOrOptions)) options = { type: 'varchar', ...typeOrOptions };
+  else if (typeof typeOrOptions === 'string') options = { type: typeOrOptions as any };
+  return Column(options);
+}
+export function Sized(options?: ColumnOptions): PropertyDecorator {
+  if (!options) options = {};
+  return Column({ type: 'varchar', length: 40, ...options });
+}
+export const legacy = (): boolean => false;
+export const ByTime = (): ClassDecorator => Index(legacy ? ['kind', 'at'] : ['at']);
+`,
+      'a.ts': `import { Entity, PrimaryGeneratedColumn, Column } from 'typeorm';
+import { ByTime, legacy, Sized, Text } from './helpers';
+@Entity()
+@ByTime()
+export class A {
+  @PrimaryGeneratedColumn() id!: number;
+  @Text({ nullable: true }) title!: string | null;
+  @Text('text') body!: string;
+  @Sized() name!: string;
+  @Column({ type: 'varchar', ...(!legacy() && { length: 36 }), ...(legacy() && { length: 10 }) }) ref!: string;
+  @Column() kind!: string;
+  @Column() at!: Date;
+}
+`,
+    });
+    const a = table(read(root, ['a.ts']), 'a');
+    assert.deepEqual(columns(a), {
+      id: 'integer not null',
+      title: 'character varying',
+      body: 'text not null',
+      name: 'character varying(40) not null',
+      ref: 'character varying(36) not null',
+      kind: 'character varying not null',
+      at: 'timestamp without time zone not null',
+    });
+    assert.deepEqual(a.indexes.map((i) => i.columns), [['kind', 'at']]);
+  });
+});

@@ -5,7 +5,7 @@
  * What TypeORM can build but the neutral Schema cannot describe is an error, never dropped.
  */
 import { MigratorError } from '../../errors.js';
-import { emptyTable, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
+import { emptyTable, tableShape, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
 import { typeOrmDriver, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
 
@@ -137,13 +137,17 @@ class Converter {
     if (d.views.length) {
       this.fail(`the view entities ${d.views.join(', ')} would be created as views, which migrator's schema cannot describe; give them @ViewEntity({ synchronize: false }) and create the views with op.execute in a revision`);
     }
-    const seen = new Map<string, string>();
-    const tables = d.tables.map((t) => {
+    const seen = new Map<string, { entity: string; junction: boolean; table: Table }>();
+    const tables: Table[] = [];
+    for (const t of d.tables) {
+      const table = this.table(t);
       const other = seen.get(t.name);
-      if (other !== undefined) this.fail(`entities ${other} and ${t.entity} both map to table "${t.name}"`);
-      seen.set(t.name, t.entity);
-      return this.table(t);
-    });
+      // Both sides of a many-to-many may name one @JoinTable: TypeORM creates the table once.
+      if (other?.junction && t.kind === 'junction' && tableShape(other.table) === tableShape(table)) continue;
+      if (other !== undefined) this.fail(`entities ${other.entity} and ${t.entity} both map to table "${t.name}"`);
+      seen.set(t.name, { entity: t.entity, junction: t.kind === 'junction', table });
+      tables.push(table);
+    }
     const extensions = this.driver.dataSource.extensions ? [...new Set(d.extensions)].sort() : [];
     return {
       tables,

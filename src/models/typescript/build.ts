@@ -4,12 +4,12 @@
  * generated name asked of the naming strategy where TypeORM asks it.
  */
 import { MigratorError } from '../../errors.js';
-import { emptyTable, type Column, type EnumType, type ForeignKey, type Schema, type Table } from '../../schema/schema.js';
+import { emptyTable, tableShape, type Column, type EnumType, type ForeignKey, type Schema, type Table } from '../../schema/schema.js';
 import type { ts } from 'ts-morph';
 import type { ColumnMeta, EmbeddedMeta, EntityMeta, JoinColumnMeta, RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
 import type { ColumnTypeInput, TypeOrmDriver } from './drivers/index.js';
-import { called, isKind, ModelError, plain, text, type Evaluator } from './values.js';
+import { called, isKind, ModelError, plain, text, where, type Evaluator } from './values.js';
 
 /** A column as built, with what relations copy from it. */
 interface BuiltColumn {
@@ -279,16 +279,24 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
   b.entityTables();
   b.retypeJoinColumns();
   const joinColumnsOf = b.joinColumns();
-  const junctions: Table[] = [];
+  const junctions = new Map<string, { table: Table; site: RelationMeta }>();
   for (const e of b.entities.values()) {
     const joins = joinColumnsOf.get(e)!;
     b.constraints(e, joins);
-    junctions.push(...b.junctionTables(e));
+    for (const j of b.junctionTables(e)) {
+      // Both sides of a many-to-many may name one @JoinTable: TypeORM creates the table once.
+      const first = junctions.get(j.table.name);
+      if (!first) junctions.set(j.table.name, j);
+      else if (tableShape(first.table) !== tableShape(j.table)) {
+        throw new ModelError(j.site.node, `the junction table "${j.table.name}" of ${e.meta.className}.${j.site.property} is also the junction table of another relation, with other columns or keys (${where(first.site.node)}); give one of them another name, or @JoinTable on one side only`);
+      }
+    }
   }
   const extensions = b.extensions();
   const enumTypes = b.enumTypes();
   return {
-    tables: [...[...b.entities.values()].map((e) => e.table), ...junctions],
+    // An entity TypeORM does not synchronise has no table here (relations to it keep their keys).
+    tables: [...[...b.entities.values()].filter((e) => e.meta.synchronize !== false).map((e) => e.table), ...[...junctions.values()].map((j) => j.table)],
     ...(enumTypes.length ? { enums: enumTypes } : {}),
     ...(extensions.length ? { extensions } : {}),
   };
@@ -641,11 +649,12 @@ class SchemaBuilder {
   }
 
   /** The junction tables of an entity's owning many-to-many relations. */
-  junctionTables(e: BuiltEntity): Table[] {
+  junctionTables(e: BuiltEntity): { table: Table; site: RelationMeta }[] {
     const { ctx, naming } = this;
-    const junctions: Table[] = [];
+    const junctions: { table: Table; site: RelationMeta }[] = [];
     for (const r of e.relations) {
-      if (r.kind !== 'many-to-many' || !r.joinTable) continue;
+      // A junction table with synchronize: false is TypeORM's to leave alone, and so migrator's.
+      if (r.kind !== 'many-to-many' || !r.joinTable || r.joinTable.synchronize === false) continue;
       const t = this.target(r, e);
       const inverse = r.inverse ? t.relations.find((x) => x.property === r.inverse) : undefined;
       const jt = r.joinTable;
@@ -689,7 +698,7 @@ class SchemaBuilder {
         ];
       }
       for (const b of columns) if (b.enumCheck) junction.checks.push({ expression: ctx.driver.enumCheck(b.column.name, b.enumCheck) });
-      junctions.push(junction);
+      junctions.push({ table: junction, site: r });
     }
     return junctions;
   }

@@ -105,7 +105,7 @@ export interface RelationMeta {
   /** Present when the property has @JoinColumn (the owning side of a one-to-one). */
   joinColumns?: JoinColumnMeta[];
   /** Present when the property has @JoinTable (the owning side of a many-to-many). */
-  joinTable?: { name?: string; joinColumn?: JoinColumnMeta; inverseJoinColumn?: JoinColumnMeta };
+  joinTable?: { name?: string; joinColumn?: JoinColumnMeta; inverseJoinColumn?: JoinColumnMeta; /** false: TypeORM leaves the junction table alone. */ synchronize?: false };
   node: Node;
 }
 
@@ -135,6 +135,11 @@ export interface EntityMeta {
   /** The class it extends, read the same way; undefined at the root (or TypeORM's BaseEntity). */
   base?: EntityMeta;
   isEntity: boolean;
+  /**
+   * `@Entity({ synchronize: false })`: an entity whose table TypeORM leaves alone. It has no table
+   * in the models, and relations may still point at it.
+   */
+  synchronize?: false;
   /**
    * `@TableInheritance`: the entity's table holds the columns of its @ChildEntity classes too
    * (single-table inheritance), and the discriminator column when one is given.
@@ -421,7 +426,7 @@ export class EntityReader {
           checkOptions(opts, new Set(['name', 'comment', 'orderBy', 'synchronize']), 'Entity');
           meta.tableName = typeof a0 === 'string' ? a0 : str(option(opts, 'name'), call.node, 'name');
           meta.comment = str(option(opts, 'comment'), call.node, 'comment');
-          if (option(opts, 'synchronize') === false) meta.isEntity = false;
+          if (bool(option(opts, 'synchronize'), call.node, 'synchronize') === false) meta.synchronize = false;
           break;
         }
         case 'Index':
@@ -505,6 +510,7 @@ export class EntityReader {
           name: str(option(a, 'name'), table.node, 'name'),
           ...(jc !== undefined ? { joinColumn: joinColumnMeta(jc, table.node) } : {}),
           ...(ijc !== undefined ? { inverseJoinColumn: joinColumnMeta(ijc, table.node) } : {}),
+          ...(bool(option(a, 'synchronize'), table.node, 'synchronize') === false ? { synchronize: false as const } : {}),
         };
       }
     }
@@ -778,6 +784,17 @@ function joinColumnMeta(v: Value, node: Node): JoinColumnMeta {
  * The TypeScript type of a property as `emitDecoratorMetadata` reports it (`design:type`):
  * enums and type aliases followed through imports; undefined where TypeScript would say Object.
  */
+const GLOBAL_DESIGN_TYPES = new Set(['Date', 'Buffer', 'String', 'Number', 'Boolean']);
+
+/** The type parameter `name` of a declaration around `node`, the nearest first. */
+function typeParameterNamed(node: ts.Node, name: string): ts.TypeParameterDeclaration | undefined {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+    const found = (n as { typeParameters?: ts.NodeArray<ts.TypeParameterDeclaration> }).typeParameters?.find((p) => p.name.text === name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export function designType(typeNode: ts.TypeNode | undefined, scope: Scope, ev: Evaluator, depth = 0): DesignType | undefined {
   if (!typeNode || depth > 16) return undefined;
   switch (typeNode.kind) {
@@ -807,8 +824,12 @@ export function designType(typeNode: ts.TypeNode | undefined, scope: Scope, ev: 
   }
   if (tsc.isTypeReferenceNode(typeNode) && tsc.isIdentifier(typeNode.typeName)) {
     const name = typeNode.typeName.text;
+    // A type parameter (`kind: K` in `class Box<K extends Kind>`) is serialised as its constraint.
+    const parameter = typeParameterNamed(typeNode, name);
+    if (parameter) return parameter.constraint ? designType(parameter.constraint, scope, ev, depth + 1) : undefined;
     const b = ev.project.lookup(scope.file, name);
-    if (!b) return name === 'Date' || name === 'Buffer' ? name : undefined;
+    // The global constructors, the wrapper types among them (`enabled: Boolean`).
+    if (!b) return GLOBAL_DESIGN_TYPES.has(name) ? (name as DesignType) : undefined;
     if (b.kind !== 'declaration') return undefined;
     const d = b.node;
     if (tsc.isEnumDeclaration(d)) {

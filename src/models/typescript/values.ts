@@ -119,6 +119,15 @@ export const isKind = <K extends string>(v: Value, kind: K): v is Extract<Value,
 
 const isPrimitive = (v: Value): v is string | number | boolean | null | undefined => v === null || v === undefined || typeof v !== 'object';
 
+/**
+ * Whether a value is truthy, when that is known: a primitive's own truthiness; an object, array,
+ * function, class or enum is always truthy. What a module that is not read exports is unknown.
+ */
+function truthy(v: Value): boolean | undefined {
+  if (isPrimitive(v)) return Boolean(v);
+  return isKind(v, 'external') ? undefined : true;
+}
+
 /** The members of an enum declaration, with TypeScript's numbering. */
 function enumMembers(e: ts.EnumDeclaration, ev: Evaluator, scope: Scope): Map<string, string | number> {
   const members = new Map<string, string | number>();
@@ -263,7 +272,7 @@ export class Evaluator {
       const v = this.evaluate(node.operand, scope);
       if (node.operator === tsc.SyntaxKind.MinusToken && typeof v === 'number') return -v;
       if (node.operator === tsc.SyntaxKind.PlusToken && typeof v === 'number') return v;
-      if (node.operator === tsc.SyntaxKind.ExclamationToken && isPrimitive(v)) return !v;
+      if (node.operator === tsc.SyntaxKind.ExclamationToken && truthy(v) !== undefined) return !truthy(v);
     }
     if (tsc.isTypeOfExpression(node)) {
       const v = this.evaluate(node.expression, scope);
@@ -296,8 +305,8 @@ export class Evaluator {
     if (tsc.isPropertyAccessExpression(node) || tsc.isElementAccessExpression(node)) return this.member(node, scope);
     if (tsc.isBinaryExpression(node)) return this.binary(node, scope);
     if (tsc.isConditionalExpression(node)) {
-      const c = this.evaluate(node.condition, scope);
-      if (!isPrimitive(c)) throw new ModelError(node.condition, `cannot decide \`${text(node.condition)}\` without running the code; ${RUN_IT}`);
+      const c = truthy(this.evaluate(node.condition, scope));
+      if (c === undefined) throw new ModelError(node.condition, `cannot decide \`${text(node.condition)}\` without running the code; ${RUN_IT}`);
       return this.evaluate(c ? node.whenTrue : node.whenFalse, scope);
     }
     if (tsc.isArrowFunction(node) || tsc.isFunctionExpression(node)) return { kind: 'function', node, scope };
@@ -315,7 +324,8 @@ export class Evaluator {
       else if (tsc.isShorthandPropertyAssignment(p)) props.set(p.name.text, this.lazy(p.name, scope));
       else if (tsc.isSpreadAssignment(p)) {
         const v = this.evaluate(p.expression, scope);
-        if (v === undefined || v === null) continue;
+        // Spreading null, undefined, a boolean or a number adds nothing (`...(cond && { … })`).
+        if (v === undefined || v === null || typeof v === 'boolean' || typeof v === 'number') continue;
         if (!isObject(v)) throw new ModelError(p, `cannot spread \`${text(p.expression)}\` without running the code; ${RUN_IT}`);
         for (const [k, lazy] of v.props) props.set(k, lazy);
       } else if (tsc.isMethodDeclaration(p)) props.set(propertyName(p.name, scope, this), fixed(p, { kind: 'function', node: p, scope }));
@@ -378,9 +388,16 @@ export class Evaluator {
     const op = node.operatorToken.kind;
     const left = this.evaluate(node.left, scope);
     if (op === tsc.SyntaxKind.QuestionQuestionToken) return left ?? this.evaluate(node.right, scope);
-    if (op === tsc.SyntaxKind.BarBarToken && isPrimitive(left)) return left || this.evaluate(node.right, scope);
-    if (op === tsc.SyntaxKind.AmpersandAmpersandToken && isPrimitive(left)) return left && this.evaluate(node.right, scope);
+    const known = truthy(left);
+    if (op === tsc.SyntaxKind.BarBarToken && known !== undefined) return known ? left : this.evaluate(node.right, scope);
+    if (op === tsc.SyntaxKind.AmpersandAmpersandToken && known !== undefined) return known ? this.evaluate(node.right, scope) : left;
     const right = this.evaluate(node.right, scope);
+    // An object, array or function compared with null or undefined (`v !== null`): never equal.
+    const nullish = (v: Value): boolean => v === null || v === undefined;
+    if ((nullish(left) && !isPrimitive(right) && truthy(right)) || (nullish(right) && !isPrimitive(left) && truthy(left))) {
+      if (op === tsc.SyntaxKind.EqualsEqualsEqualsToken || op === tsc.SyntaxKind.EqualsEqualsToken) return false;
+      if (op === tsc.SyntaxKind.ExclamationEqualsEqualsToken || op === tsc.SyntaxKind.ExclamationEqualsToken) return true;
+    }
     if (op === tsc.SyntaxKind.InKeyword && (typeof left === 'string' || typeof left === 'number')) {
       if (isObject(right)) return right.props.has(String(left));
       if (isKind(right, 'enum')) return right.members.has(String(left));
@@ -524,8 +541,8 @@ export class Evaluator {
         let inner: readonly ts.Statement[] = [];
         if (tsc.isBlock(st)) inner = st.statements;
         else {
-          const c = this.evaluate(st.expression, scope);
-          if (!isPrimitive(c)) throw new ModelError(st.expression, `cannot decide \`${text(st.expression)}\` without running the code (used at ${where(site)}); ${RUN_IT}`);
+          const c = truthy(this.evaluate(st.expression, scope));
+          if (c === undefined) throw new ModelError(st.expression, `cannot decide \`${text(st.expression)}\` without running the code (used at ${where(site)}); ${RUN_IT}`);
           const branch = c ? st.thenStatement : st.elseStatement;
           inner = !branch ? [] : tsc.isBlock(branch) ? branch.statements : [branch];
         }
