@@ -925,3 +925,48 @@ export class A {
     assert.deepEqual(a.indexes.map((i) => i.columns), [['kind', 'at']]);
   });
 });
+
+describe('entity reader: a default function returning a value rather than SQL text', () => {
+  it('is written as it is where TypeORM writes it so, and an error where TypeORM fails on it', () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class A {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ default: () => false }) on!: boolean;
+  @Column({ type: 'integer', default: () => 0 }) hits!: number;
+  @Column({ nullable: true, default: () => null }) note!: string;
+}
+`,
+    });
+    assert.deepEqual(columns(table(read(root, ['a.ts'], 'sqlite'), 'a')), { id: 'integer not null', on: 'boolean not null default false', hits: 'integer not null default 0', note: 'varchar' });
+    assert.deepEqual(columns(table(read(root, ['a.ts'], 'mysql'), 'a')), { id: 'int not null', on: 'tinyint not null default false', hits: 'int not null default 0', note: 'varchar(255)' });
+    fails(() => read(root, ['a.ts'], 'postgres'), path.join(root, 'a.ts'), 5, /a default function returning false fails in TypeORM's postgres driver, which takes SQL text from it; return a string, e.g\. \(\) => 'false'/);
+    const truthy = project({ 'b.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class B {\n  @PrimaryGeneratedColumn() id!: number;\n  @Column({ type: 'integer', default: () => 1 }) hits!: number;\n}\n` });
+    fails(() => read(truthy, ['b.ts'], 'mysql'), path.join(truthy, 'b.ts'), 5, /a default function returning 1 fails in TypeORM's mysql driver/);
+  });
+});
+
+describe('entity reader: a package whose declarations cannot be found', () => {
+  it('is named in the error for a value or a type taken from it', () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Stage, Priority } from '@acme/shared';
+@Entity()
+export class A {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column('varchar', { default: Stage.Open }) stage!: string;
+}
+@Entity()
+export class B {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() priority!: Priority;
+}
+`,
+    });
+    const file = path.join(root, 'a.ts');
+    fails(() => read(root, ['a.ts']), file, 6, /`Stage\.Open` comes from '@acme\/shared', whose declarations cannot be found from here; install or build the project's dependencies/);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(", { default: Stage.Open }", ''));
+    fails(() => read(root, ['a.ts']), file, 11, /cannot tell the column type of B\.priority from its TypeScript type `Priority` \(it comes from '@acme\/shared', whose declarations cannot be found from here/);
+  });
+});

@@ -113,10 +113,11 @@ export interface TypeOrmModule {
 
 const given = <T>(v: T | null | undefined): v is T => v !== null && v !== undefined && (v as unknown) !== '';
 
-/** A string default as TypeORM writes it, but with its quotes doubled: TypeORM's own would not parse. */
+/** A default as TypeORM writes it, as text; a string one with its quotes doubled: TypeORM's own would not parse. */
 function defaultOf(tc: TableColumn, cm: TypeOrmColumnMetadata): string | undefined {
   if (typeof cm.default === 'string' && tc.default === `'${cm.default}'`) return `'${cm.default.replace(/'/g, "''")}'`;
-  return tc.default ?? undefined;
+  // What a default function returned, written after DEFAULT as it is (`() => false`): as text.
+  return tc.default === undefined || tc.default === null ? undefined : String(tc.default);
 }
 
 function describeColumn(tc: TableColumn, cm: TypeOrmColumnMetadata, driver: TypeOrmDriver): DescribedColumn {

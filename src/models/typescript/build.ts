@@ -8,7 +8,7 @@ import { emptyTable, tableShape, type Column, type EnumType, type ForeignKey, ty
 import type { ts } from 'ts-morph';
 import type { ColumnMeta, EmbeddedMeta, EntityMeta, JoinColumnMeta, RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
-import type { ColumnTypeInput, TypeOrmDriver } from './drivers/index.js';
+import type { ColumnTypeInput, DefaultFunctionResult, TypeOrmDriver } from './drivers/index.js';
 import { called, isKind, ModelError, plain, text, where, type Evaluator } from './values.js';
 
 /** A column as built, with what relations copy from it. */
@@ -47,12 +47,12 @@ export interface BuildContext {
 function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: string): string | undefined {
   const v = col.default;
   if (v === undefined || v === null) return undefined;
-  if (isKind(v, 'function')) {
-    const sql = called(v, ctx.ev, col.node);
-    if (typeof sql !== 'string') throw new ModelError(col.node, "a default function must return an SQL expression string, e.g. () => 'CURRENT_TIMESTAMP'");
-    return ctx.driver.defaultFunction(sql);
+  const returned = isKind(v, 'function') ? called(v, ctx.ev, col.node) : undefined;
+  if (isKind(v, 'function') && returned !== null && typeof returned === 'object') {
+    throw new ModelError(col.node, "a default function must return an SQL expression string, e.g. () => 'CURRENT_TIMESTAMP'");
   }
   try {
+    if (isKind(v, 'function')) return ctx.driver.defaultFunction(returned as DefaultFunctionResult);
     return ctx.driver.defaultValue(plain(v), { array, type, scale: col.scale });
   } catch (error) {
     // The driver's rules know no file: the message gets the column's place.
@@ -105,7 +105,8 @@ function declaredType(col: ColumnMeta, driver: BuildContext['driver']): { type: 
 function untypedColumn(col: ColumnMeta, owner: EntityMeta, name: string, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>, hint: Partial<Column>): BuiltColumn {
   const typeText = col.typeNode ? text(col.typeNode) : undefined;
   const seen = typeText ? ` \`${typeText}\`${/\b(null|undefined)\b/.test(typeText) ? ' (Object to TypeORM under strictNullChecks)' : ''}` : '';
-  const message = `cannot tell the column type of ${owner.className}.${col.property} from its TypeScript type${seen}; give one, e.g. @Column('varchar')`;
+  const from = col.typeFrom ? ` (it comes from '${col.typeFrom}', whose declarations cannot be found from here: install or build the project's dependencies)` : '';
+  const message = `cannot tell the column type of ${owner.className}.${col.property} from its TypeScript type${seen}${from}; give one, e.g. @Column('varchar')`;
   if (!joinNames.has(name)) throw new ModelError(col.node, message);
   const input: ColumnTypeInput = { type: '', length: col.length, precision: col.precision, scale: col.scale, array: col.array, enum: col.enum, enumName: col.enumName, table, column: name };
   const nullable = col.kind === 'primary' || col.kind === 'generated' ? false : col.default === null ? true : (col.nullable ?? false);

@@ -42,6 +42,8 @@ export interface ColumnMeta {
   designType?: DesignType;
   /** The property's TypeScript type as written, for messages. */
   typeNode?: ts.TypeNode;
+  /** The package the property's type comes from, when its declarations cannot be found (for messages). */
+  typeFrom?: string;
   length?: string | number;
   precision?: number;
   scale?: number;
@@ -665,6 +667,10 @@ export class EntityReader {
     columnOptions(meta, opts, call.node, call.name);
     meta.designType = designType(prop.type, scope, this.ev);
     if (prop.type) meta.typeNode = prop.type;
+    if (!meta.designType && prop.type && tsc.isTypeReferenceNode(prop.type) && tsc.isIdentifier(prop.type.typeName)) {
+      const b = this.ev.project.lookup(scope.file, prop.type.typeName.text);
+      if (b?.kind === 'external' && !SCHEMA_MODULE.test(b.module)) meta.typeFrom = b.module;
+    }
     return meta;
   }
 

@@ -11,7 +11,7 @@
 import type { ts } from 'ts-morph';
 import { tsc } from './compiler-api.js';
 import { MigratorError } from '../../errors.js';
-import { where, type Binding, type Declaration, type SourceProject } from './project.js';
+import { SCHEMA_MODULE, where, type Binding, type Declaration, type SourceProject } from './project.js';
 
 export { where };
 
@@ -585,6 +585,9 @@ export function plain(v: Value): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map(plain);
   if (isObject(v)) return Object.fromEntries([...v.props].map(([k, lazy]) => [k, plain(lazy.get())]));
+  if (isKind(v, 'external') && v.module !== 'global' && !SCHEMA_MODULE.test(v.module)) {
+    throw new ModelError(v.node, `\`${text(v.node)}\` comes from '${v.module}', whose declarations cannot be found from here; install or build the project's dependencies (npm install), or write the value itself`);
+  }
   throw new ModelError(v.node, `cannot read \`${text(v.node)}\` as plain data without running the code; ${RUN_IT}`);
 }
 

@@ -6,9 +6,18 @@
 import type { EnumType } from '../../../schema/schema.js';
 import type { DescribedColumn, DescribedIndex, DescribedTable } from '../../typeorm/description.js';
 import { quoteIdentifier, quoteLiteral } from '../../../dialects/dialect.js';
+import { MigratorError } from '../../../errors.js';
 
 /** A property's TypeScript type, as `emitDecoratorMetadata` would report it. */
 export type DesignType = 'String' | 'Number' | 'Boolean' | 'Date' | 'Buffer';
+
+/** What a default function may return: SQL text, or a value TypeORM's drivers write as it is. */
+export type DefaultFunctionResult = string | number | boolean | null | undefined;
+
+/** The error for a default function's value that TypeORM's `driver` fails on. */
+export function unwritableDefault(value: DefaultFunctionResult, driver: string): MigratorError {
+  return new MigratorError(`a default function returning ${JSON.stringify(value) ?? 'undefined'} fails in TypeORM's ${driver} driver, which takes SQL text from it; return a string, e.g. () => '${String(value)}'`);
+}
 
 export interface ColumnTypeInput {
   /** The `type` option, or the design type when none is given. */
@@ -48,8 +57,12 @@ export interface TypeOrmDriver {
   columnType(input: ColumnTypeInput): ColumnTypeResult | undefined;
   /** A `default` option as TypeORM's driver writes it (`normalizeDefault`), or undefined for none. */
   defaultValue(value: unknown, column: { array: boolean; type: string; scale?: number }): string | undefined;
-  /** A default given as a function (`() => 'CURRENT_TIMESTAMP'`), as TypeORM writes it. */
-  defaultFunction(expression: string): string;
+  /**
+   * A default given as a function (`() => 'CURRENT_TIMESTAMP'`), as TypeORM writes what it returns;
+   * undefined for none. A MigratorError where TypeORM's driver fails on the value (a number where
+   * it expects SQL text).
+   */
+  defaultFunction(value: DefaultFunctionResult): string | undefined;
   /** The type, default and precision (when none is given) TypeORM gives special columns. */
   special: {
     createDate: { type: string; default: string; precision?: number };

@@ -4,7 +4,7 @@ import { mysqlTypeOrm } from './mysql.js';
 import { postgresTypeOrm } from './postgres.js';
 import { sqliteTypeOrm } from './sqlite.js';
 
-export type { ColumnTypeInput, ColumnTypeResult, DesignType, TypeOrmDriver } from './driver.js';
+export type { ColumnTypeInput, ColumnTypeResult, DefaultFunctionResult, DesignType, TypeOrmDriver } from './driver.js';
 
 const DRIVERS: readonly TypeOrmDriver[] = [sqliteTypeOrm, postgresTypeOrm, mysqlTypeOrm];
 

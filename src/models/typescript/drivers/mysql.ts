@@ -10,7 +10,7 @@
  */
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from '../../../dialects/mysql/quote.js';
 import { MigratorError, messageOf } from '../../../errors.js';
-import type { ColumnTypeInput, DescribedColumnInput, DescribedColumnParts, TypeOrmDriver } from './driver.js';
+import { unwritableDefault, type ColumnTypeInput, type DescribedColumnInput, type DescribedColumnParts, type TypeOrmDriver } from './driver.js';
 
 /** MysqlDriver.normalizeType: the type TypeORM writes for a declared one. */
 const MYSQL_NORMAL: Record<string, string> = {
@@ -158,7 +158,13 @@ export const mysqlTypeOrm: TypeOrmDriver = {
     return type === undefined ? undefined : { type };
   },
   defaultValue: (value, column) => mysqlDefaultValue(value, column),
-  defaultFunction: mysqlDatetimeFunction,
+  // TypeORM's mysql driver writes a falsy value as it is, and reads any other as SQL text.
+  defaultFunction: (value) => {
+    if (typeof value === 'string') return mysqlDatetimeFunction(value);
+    if (value === null || value === undefined) return undefined;
+    if (!value) return String(value);
+    throw unwritableDefault(value, 'mysql');
+  },
   // mappedDataTypes: datetime with precision 6 (unless given), CURRENT_TIMESTAMP(6), which is also
   // the update date's ON UPDATE.
   onUpdate: true,

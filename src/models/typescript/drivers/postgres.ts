@@ -1,7 +1,7 @@
 /** TypeORM's postgres driver: its column types, defaults, extensions and enum types. */
 import { quoteLiteral } from '../../../dialects/dialect.js';
 import { pgTypeName } from '../../sql.js';
-import { json, standardEnumCheck, withSize, type DescribedColumnInput, type DescribedColumnParts, type TypeOrmDriver } from './driver.js';
+import { json, standardEnumCheck, unwritableDefault, withSize, type DescribedColumnInput, type DescribedColumnParts, type TypeOrmDriver } from './driver.js';
 
 const PG_NORMAL: Record<string, string> = {
   Number: 'integer',
@@ -124,7 +124,10 @@ export const postgresTypeOrm: TypeOrmDriver = {
     if (typeof value === 'boolean') return value ? 'true' : 'false';
     return json(value);
   },
-  defaultFunction: pgDatetimeFunction,
+  defaultFunction: (value) => {
+    if (typeof value !== 'string') throw unwritableDefault(value, 'postgres');
+    return pgDatetimeFunction(value);
+  },
   special: {
     createDate: { type: 'timestamp without time zone', default: 'now()' },
     updateDate: { type: 'timestamp without time zone', default: 'now()' },

@@ -59,7 +59,8 @@ export const sqliteTypeOrm: TypeOrmDriver = {
     if (Array.isArray(value) && column.type === 'simple-enum') return quoteLiteral(value.join(','));
     return column.type === 'jsonb' ? `jsonb(${json(value)})` : json(value);
   },
-  defaultFunction: (expression) => expression,
+  // TypeORM's SQLite driver writes what the function returns as it is.
+  defaultFunction: (value) => (value === null || value === undefined ? undefined : String(value)),
   special: {
     createDate: { type: 'datetime', default: "datetime('now')" },
     updateDate: { type: 'datetime', default: "datetime('now')" },
