@@ -52,6 +52,7 @@ interface TableColumn {
   generationStrategy?: string;
   generatedIdentity?: string;
   isPrimary: boolean;
+  unsigned?: boolean;
   isUnique: boolean;
   primaryKeyConstraintName?: string;
   comment?: string;
@@ -133,6 +134,7 @@ function describeColumn(tc: TableColumn, cm: TypeOrmColumnMetadata, driver: Type
   if (given(tc.length)) out.length = String(tc.length);
   if (given(tc.precision)) out.precision = tc.precision;
   if (given(tc.scale)) out.scale = tc.scale;
+  if (tc.unsigned) out.unsigned = true;
   const def = defaultOf(tc, cm);
   if (def !== undefined) out.default = def;
   if (typeof cm.default === 'number') out.defaultNumber = cm.default;

@@ -26,6 +26,8 @@ export interface DescribedColumn {
   /** `generatedIdentity` of an identity column: `ALWAYS` or `BY DEFAULT`. */
   identity?: string;
   primary: boolean;
+  /** MySQL's UNSIGNED. */
+  unsigned?: boolean;
   primaryKeyConstraintName?: string;
   comment?: string;
   collation?: string;

@@ -163,6 +163,7 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
     table,
     column: name,
     ...(col.generation ? { generation: col.generation } : {}),
+    ...(col.unsigned ? { unsigned: true } : {}),
   };
   const built = driver.columnType(input);
   if (!built) {

@@ -60,6 +60,8 @@ export interface ColumnMeta {
   generatedIdentity?: 'always' | 'by default';
   array?: boolean;
   enumName?: string;
+  /** `unsigned: true`: MySQL's UNSIGNED, which TypeORM's other drivers leave out. */
+  unsigned?: boolean;
   primaryKeyConstraintName?: string;
   /** The old name a `@renamedFrom` JSDoc tag gives the property. */
   renamedFrom?: string;
@@ -199,7 +201,7 @@ export const LEFT_ALONE_MODULES = new Set([
 
 const COLUMN_OPTIONS = new Set([
   'type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary', 'array',
-  'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate',
+  'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate', 'unsigned',
 ]);
 const RUNTIME_OPTIONS = new Set(['select', 'insert', 'update', 'transformer', 'readonly', 'eager', 'cascade', 'lazy', 'persistence', 'orphanedRowAction']);
 const RELATION_OPTIONS = new Set(['onDelete', 'onUpdate', 'nullable', 'createForeignKeyConstraints']);
@@ -741,6 +743,7 @@ function columnOptions(meta: ColumnMeta, opts: ObjectValue | undefined, node: No
   meta.nullable = bool(option(opts, 'nullable'), at('nullable'), 'nullable');
   meta.unique = bool(option(opts, 'unique'), at('unique'), 'unique');
   meta.comment = str(option(opts, 'comment'), at('comment'), 'comment');
+  if (bool(option(opts, 'unsigned'), at('unsigned'), 'unsigned')) meta.unsigned = true;
   const onUpdate = str(option(opts, 'onUpdate'), at('onUpdate'), 'onUpdate');
   if (onUpdate !== undefined) meta.onUpdate = { sql: onUpdate, node: at('onUpdate') };
   const en = option(opts, 'enum');

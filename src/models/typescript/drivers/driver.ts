@@ -31,6 +31,8 @@ export interface ColumnTypeInput {
   /** Table and column name: PostgreSQL names enum types after them. */
   table: string;
   column: string;
+  /** MySQL's UNSIGNED (a join column takes it from the column it refers to, as in TypeORM). */
+  unsigned?: boolean;
   /** How the column is generated (@PrimaryGeneratedColumn); MySQL's uuid keys are varchar(36). */
   generation?: 'increment' | 'uuid' | 'identity' | 'rowid';
   /**

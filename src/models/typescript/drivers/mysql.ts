@@ -125,7 +125,8 @@ export function mysqlColumnType(input: ColumnTypeInput): string | undefined {
   }
   // Values on a column of another type: TypeORM writes `varchar(255) ('a', 'b')`, which MySQL refuses.
   if (input.enum) return undefined;
-  return fullType(type, input);
+  // TypeORM's mysql driver writes UNSIGNED after the type.
+  return `${fullType(type, input)}${input.unsigned ? ' unsigned' : ''}`;
 }
 
 /** A DataSource column on TypeORM's mysql driver: enum and set values in the type, AUTO_INCREMENT keys. */
@@ -136,7 +137,7 @@ function describedColumn({ column: c, where, spelled, fail }: DescribedColumnInp
     const values = c.enum ?? [];
     if (!values.length) fail(`${where} is ${c.type} without values; give them (enum: [...])`);
     parts.type = `${c.type}${valueList(values)}`;
-  } else parts.type = spelled();
+  } else parts.type = `${spelled()}${c.unsigned ? ' unsigned' : ''}`;
   // TypeORM's mysql driver makes only 'increment' AUTO_INCREMENT; 'identity' and 'rowid' are plain columns.
   if (c.generated === 'increment') parts.autoincrement = true;
   // TypeORM writes a number to the column's scale: a fraction it would round away is refused, as the static reader refuses it.
