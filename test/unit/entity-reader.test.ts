@@ -970,3 +970,28 @@ export class B {
     fails(() => read(root, ['a.ts']), file, 11, /cannot tell the column type of B\.priority from its TypeScript type `Priority` \(it comes from '@acme\/shared', whose declarations cannot be found from here/);
   });
 });
+
+describe('entity reader: trees', () => {
+  it("a closure table is an error with file:line pointing to TypeORM's own metadata; a tree kind TypeORM has not is an error", () => {
+    const root = project({
+      'a.ts': `import { Entity, PrimaryGeneratedColumn, Tree, TreeChildren, TreeParent } from 'typeorm';
+@Entity()
+@Tree('closure-table')
+export class Node {
+  @PrimaryGeneratedColumn() id!: number;
+  @TreeParent() parent!: Node;
+  @TreeChildren() children!: Node[];
+}
+`,
+      'b.ts': `import { Entity, PrimaryGeneratedColumn, Tree } from 'typeorm';
+@Entity()
+@Tree('adjacency-list' as any)
+export class Leaf {
+  @PrimaryGeneratedColumn() id!: number;
+}
+`,
+    });
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 3, /@Tree\('closure-table'\) is not read by migrator's static reader; .*models: \{ typeorm:/);
+    fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 3, /@Tree takes 'materialized-path', 'nested-set' or 'closure-table'/);
+  });
+});

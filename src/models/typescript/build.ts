@@ -227,6 +227,7 @@ function inheritedColumns(chain: EntityMeta[], children: readonly EntityMeta[] =
   for (const m of children) for (const c of m.columns) if (!out.some((x) => x.property === c.property)) out.push({ ...c, nullable: true });
   const discriminator = own.inheritance?.discriminator;
   if (discriminator && !out.some((x) => x.property === discriminator.property)) out.push(discriminator);
+  out.push(...treeColumns(chain));
   // Then, as TypeORM lists them, the columns of each embedded property (the first declaration of
   // each), each class's before those it embeds in turn; nullable in a single-table hierarchy.
   const embedded: EmbeddedMeta[] = [];
@@ -257,6 +258,19 @@ function refuseInEmbedded(chain: EntityMeta[], embedding: string): void {
       if (found) throw new ModelError(found.node, `${kind} in ${m.className}, which ${embedding} embeds, is not read by migrator's static reader; move it to the entity, or let TypeORM itself read the entities: models: { typeorm: '<your DataSource file>' }`);
     }
   }
+}
+
+/**
+ * The columns TypeORM adds for a tree declared on the entity itself, with the default
+ * naming strategy's names: `mpath` for a materialized path, `nsleft` and `nsright` for a nested set.
+ */
+function treeColumns(chain: EntityMeta[]): ColumnMeta[] {
+  const tree = chain[chain.length - 1].tree;
+  if (!tree) return [];
+  const column = (property: string, designType: 'String' | 'Number', nullable: boolean, value: string | number): ColumnMeta => ({
+    property, name: property, kind: 'column', designType, nullable, hasDefault: true, default: value, node: tree.node,
+  });
+  return tree.kind === 'materialized-path' ? [column('mpath', 'String', true, '')] : [column('nsleft', 'Number', false, 1), column('nsright', 'Number', false, 2)];
 }
 
 /** A property's own name: the last part of an embedded column's path (`address.city` → `city`). */

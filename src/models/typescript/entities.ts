@@ -154,6 +154,8 @@ export interface EntityMeta {
    * extends, told apart by the value in the discriminator column (the class name unless given).
    */
   child?: { value: string | number; node: Node };
+  /** `@Tree(kind)`: the columns a materialized path or a nested set keeps in the entity's table. */
+  tree?: { kind: 'materialized-path' | 'nested-set'; node: Node };
   /** The old name a `@renamedFrom` JSDoc tag gives the class. */
   renamedFrom?: string;
 }
@@ -180,12 +182,12 @@ const NO_SCHEMA = new Set([
 ]);
 /** TypeORM decorators the static reader leaves to TypeORM itself: an error, never silently skipped. */
 const TYPEORM_ONLY = new Set([
-  'ViewEntity', 'ViewColumn', 'Tree', 'TreeParent', 'TreeChildren', 'TreeLevelColumn',
+  'ViewEntity', 'ViewColumn', 'TreeLevelColumn',
   'ObjectIdColumn', 'Exclusion', 'ForeignKey', 'EntityRepository', 'PrimaryColumnCannotBeNullable',
 ]);
 const PLACE: Record<string, 'class' | 'property' | 'both'> = {
   Entity: 'class', Index: 'both', Unique: 'both', Check: 'both', JoinColumn: 'property', JoinTable: 'property', Generated: 'property',
-  TableInheritance: 'class', ChildEntity: 'class',
+  TableInheritance: 'class', ChildEntity: 'class', Tree: 'class', TreeParent: 'property', TreeChildren: 'property',
 };
 
 
@@ -448,6 +450,13 @@ export class EntityReader {
         case 'TableInheritance':
           meta.inheritance = this.tableInheritance(call);
           break;
+        case 'Tree': {
+          const kind = call.args[0]?.get();
+          if (kind === 'closure-table') throw new ModelError(call.node, `@Tree('closure-table') is not read by migrator's static reader; ${TYPEORM_SOURCE}`);
+          if (kind !== 'materialized-path' && kind !== 'nested-set') throw new ModelError(call.node, "@Tree takes 'materialized-path', 'nested-set' or 'closure-table'");
+          meta.tree = { kind, node: call.node };
+          break;
+        }
         case 'ChildEntity': {
           const value = call.args[0]?.get();
           if (value !== undefined && typeof value !== 'string' && typeof value !== 'number') throw new ModelError(call.node, '@ChildEntity takes the value of the discriminator column: a string or a number');
@@ -478,6 +487,13 @@ export class EntityReader {
           else if (call.name in COLUMN_DECORATORS) meta.columns.push(this.column(prop, call, COLUMN_DECORATORS[call.name], scope));
           else if (call.name in RELATION_DECORATORS) {
             relation = this.relation(prop, call, RELATION_DECORATORS[call.name]);
+            meta.relations.push(relation);
+          } else if (call.name === 'TreeParent') {
+            // A many-to-one to the class that declares it.
+            const opts = call.args[0]?.get();
+            if (opts !== undefined && !isObject(opts)) throw new ModelError(call.node, '@TreeParent takes an options object: { onDelete }');
+            checkOptions(opts, new Set(['onDelete']), 'TreeParent');
+            relation = { property: nameOf(prop), kind: 'many-to-one', target: { name: className, node: cls }, onDelete: action(option(opts, 'onDelete'), call.node), createForeignKeyConstraints: true, node: call.node };
             meta.relations.push(relation);
           } else if (call.name === 'Index') propertyIndexes.push(this.index(call, nameOf(prop)));
           else if (call.name === 'Unique') {
