@@ -972,15 +972,29 @@ export class B {
 });
 
 describe('entity reader: trees', () => {
-  it("a closure table is an error with file:line pointing to TypeORM's own metadata; a tree kind TypeORM has not is an error", () => {
+  it('a closure table named by the option; a level column, a closure over a composite key and a tree kind TypeORM has not are errors with file:line', () => {
     const root = project({
-      'a.ts': `import { Entity, PrimaryGeneratedColumn, Tree, TreeChildren, TreeParent } from 'typeorm';
+      'a.ts': `import { Entity, PrimaryColumn, Tree, TreeChildren, TreeParent } from 'typeorm';
 @Entity()
 @Tree('closure-table')
 export class Node {
-  @PrimaryGeneratedColumn() id!: number;
+  @PrimaryColumn() a!: number;
+  @PrimaryColumn() b!: number;
   @TreeParent() parent!: Node;
   @TreeChildren() children!: Node[];
+}
+`,
+      'c.ts': `import { Entity, PrimaryGeneratedColumn, Tree, TreeLevelColumn } from 'typeorm';
+@Entity()
+@Tree('closure-table', { closureTableName: 'place_paths' })
+export class Place {
+  @PrimaryGeneratedColumn() id!: number;
+}
+@Entity()
+@Tree('closure-table')
+export class Leveled {
+  @PrimaryGeneratedColumn() id!: number;
+  @TreeLevelColumn() level!: number;
 }
 `,
       'b.ts': `import { Entity, PrimaryGeneratedColumn, Tree } from 'typeorm';
@@ -991,7 +1005,10 @@ export class Leaf {
 }
 `,
     });
-    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 3, /@Tree\('closure-table'\) is not read by migrator's static reader; .*models: \{ typeorm:/);
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 3, /Node is a closure-table tree over a primary key of 2 columns/);
+    fails(() => read(root, ['c.ts']), path.join(root, 'c.ts'), 11, /@TreeLevelColumn is not read by migrator's static reader; .*models: \{ typeorm:/);
+    fs.writeFileSync(path.join(root, 'c.ts'), fs.readFileSync(path.join(root, 'c.ts'), 'utf8').replace(/@Entity\(\)\n@Tree\('closure-table'\)\nexport class Leveled[^}]*}\n/, ''));
+    assert.deepEqual(table(read(root, ['c.ts']), 'place_paths_closure').columns.map((c) => c.name), ['id_ancestor', 'id_descendant']);
     fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 3, /@Tree takes 'materialized-path', 'nested-set' or 'closure-table'/);
   });
 });

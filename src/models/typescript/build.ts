@@ -266,7 +266,7 @@ function refuseInEmbedded(chain: EntityMeta[], embedding: string): void {
  */
 function treeColumns(chain: EntityMeta[]): ColumnMeta[] {
   const tree = chain[chain.length - 1].tree;
-  if (!tree) return [];
+  if (!tree || tree.kind === 'closure-table') return [];
   const column = (property: string, designType: 'String' | 'Number', nullable: boolean, value: string | number): ColumnMeta => ({
     property, name: property, kind: 'column', designType, nullable, hasDefault: true, default: value, node: tree.node,
   });
@@ -308,11 +308,18 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
       }
     }
   }
+  const closures: Table[] = [];
+  for (const e of b.entities.values()) {
+    const closure = b.closureTable(e);
+    if (!closure) continue;
+    if (junctions.has(closure.name)) throw new ModelError(e.meta.tree!.node, `the closure table "${closure.name}" of ${e.meta.className} is also a junction table (${where(junctions.get(closure.name)!.site.node)}); give one of them another name`);
+    closures.push(closure);
+  }
   const extensions = b.extensions();
   const enumTypes = b.enumTypes();
   return {
     // An entity TypeORM does not synchronise has no table here (relations to it keep their keys).
-    tables: [...[...b.entities.values()].filter((e) => e.meta.synchronize !== false).map((e) => e.table), ...[...junctions.values()].map((j) => j.table)],
+    tables: [...[...b.entities.values()].filter((e) => e.meta.synchronize !== false).map((e) => e.table), ...[...junctions.values()].map((j) => j.table), ...closures],
     ...(enumTypes.length ? { enums: enumTypes } : {}),
     ...(extensions.length ? { extensions } : {}),
   };
@@ -662,6 +669,37 @@ class SchemaBuilder {
       const declared = e.members.some((m) => m.indexes.some((i) => i.columns.length === 1 && i.columns[0] === col));
       if (!declared) e.table.indexes.push({ name: naming.indexName(e.table.name, [col]), columns: [col], unique: false });
     }
+  }
+
+  /**
+   * A closure-table tree's closure table, as TypeORM's closure-junction builder makes it: the
+   * ancestor and descendant of each pair, typed as the entity's primary key, each indexed and
+   * referring to the entity with ON DELETE CASCADE.
+   */
+  closureTable(e: BuiltEntity): Table | undefined {
+    const { naming } = this;
+    const tree = e.meta.tree;
+    if (tree?.kind !== 'closure-table') return undefined;
+    const pk = e.columnMetas.filter((c) => c.kind === 'primary' || c.kind === 'generated');
+    if (pk.length !== 1) throw new ModelError(tree.node, `${e.meta.className} is a closure-table tree over a primary key of ${pk.length} columns, which TypeORM's closure table does not refer to whole; give it a single primary column`);
+    const ref = e.columns.find((b) => b.property === pk[0].property)!;
+    // TypeORM names it with closureJunctionTableName alone, whose every strategy appends _closure.
+    const name = `${tree.closureTableName ?? e.table.name}_closure`;
+    const [ancestor, descendant] = ['ancestor', 'descendant'].map((end) => this.copyColumn(ref, name, naming.columnName(`${leafOf(ref.property)}_${end}`, undefined, []), false));
+    const table = emptyTable(name);
+    table.columns = [ancestor.column, descendant.column];
+    const cols = table.columns.map((c) => c.name);
+    table.primaryKey = { name: naming.primaryKeyName({ name }, cols), columns: cols };
+    table.indexes = cols.map((c) => ({ name: naming.indexName(name, [c]), columns: [c], unique: false }));
+    table.foreignKeys = cols.map((c) => ({
+      name: naming.foreignKeyName(name, [c], e.table.name, [ref.column.name]),
+      columns: [c],
+      referencedTable: e.table.name,
+      referencedColumns: [ref.column.name],
+      onDelete: 'CASCADE',
+      onUpdate: 'NO ACTION',
+    }));
+    return table;
   }
 
   /** The junction tables of an entity's owning many-to-many relations. */

@@ -155,7 +155,7 @@ export interface EntityMeta {
    */
   child?: { value: string | number; node: Node };
   /** `@Tree(kind)`: the columns a materialized path or a nested set keeps in the entity's table. */
-  tree?: { kind: 'materialized-path' | 'nested-set'; node: Node };
+  tree?: { kind: 'materialized-path' | 'nested-set' | 'closure-table'; closureTableName?: string; node: Node };
   /** The old name a `@renamedFrom` JSDoc tag gives the class. */
   renamedFrom?: string;
 }
@@ -451,10 +451,12 @@ export class EntityReader {
           meta.inheritance = this.tableInheritance(call);
           break;
         case 'Tree': {
-          const kind = call.args[0]?.get();
-          if (kind === 'closure-table') throw new ModelError(call.node, `@Tree('closure-table') is not read by migrator's static reader; ${TYPEORM_SOURCE}`);
-          if (kind !== 'materialized-path' && kind !== 'nested-set') throw new ModelError(call.node, "@Tree takes 'materialized-path', 'nested-set' or 'closure-table'");
-          meta.tree = { kind, node: call.node };
+          const [kind, opts] = call.args.map((a) => a.get());
+          if (kind !== 'materialized-path' && kind !== 'nested-set' && kind !== 'closure-table') throw new ModelError(call.node, "@Tree takes 'materialized-path', 'nested-set' or 'closure-table'");
+          if (opts !== undefined && !isObject(opts)) throw new ModelError(call.node, '@Tree takes the kind of tree and an options object: { closureTableName }');
+          checkOptions(opts, new Set(kind === 'closure-table' ? ['closureTableName'] : []), 'Tree');
+          const closureTableName = str(option(opts, 'closureTableName'), call.node, 'closureTableName');
+          meta.tree = { kind, ...(closureTableName !== undefined ? { closureTableName } : {}), node: call.node };
           break;
         }
         case 'ChildEntity': {
