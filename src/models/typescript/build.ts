@@ -32,9 +32,7 @@ interface BuiltEntity {
   /** What the columns were built from, in the table's order (join columns aside). */
   columnMetas: ColumnMeta[];
   relations: RelationMeta[];
-  /** The class chain, root first. */
-  chain: EntityMeta[];
-  /** The classes whose decorators make the table: the chain, then any single-table child classes. */
+  /** The classes whose decorators make the table: the class chain, root first, then any single-table child classes. */
   members: EntityMeta[];
 }
 
@@ -456,7 +454,7 @@ class SchemaBuilder {
       for (const c of columnMetas) {
         if (c.generation === 'uuid' && driver.uuid.extension) this.defaultExtensions.add(driver.uuid.extension);
       }
-      entities.set(meta.node, { meta, table, columns, columnMetas, relations: inheritedRelations([...chain, ...children]), chain, members: [...chain, ...children] });
+      entities.set(meta.node, { meta, table, columns, columnMetas, relations: inheritedRelations([...chain, ...children]), members: [...chain, ...children] });
     }
   }
 
