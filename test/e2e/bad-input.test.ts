@@ -109,9 +109,9 @@ function commonCases(url: string): Case[] {
     },
     {
       name: 'an entity with a decorator migrator cannot read',
-      write: { 'entities/odd.ts': "import { Entity, PrimaryColumn, Tree } from 'typeorm';\n\n@Entity()\n@Tree('closure-table')\nexport class OddOne {\n  @PrimaryColumn() id!: number;\n}\n" },
+      write: { 'entities/odd.ts': "import { Entity, PrimaryColumn, Tree, TreeLevelColumn } from 'typeorm';\n\n@Entity()\n@Tree('closure-table')\nexport class OddOne {\n  @PrimaryColumn() id!: number;\n  @TreeLevelColumn() level!: number;\n}\n" },
       args: ['makemigrations'],
-      error: /entities\/odd\.ts:4\b.*Tree/,
+      error: /entities\/odd\.ts:7\b.*TreeLevelColumn/,
     },
     { name: 'a revision file with a syntax error', write: { 'versions/bad00000002_bad.ts': "export const revision = 'bad00000002';\nexport const downRevision = 'base00000001'\nexport async function upgrade( {\n" }, args: ['migrate'], error: /versions\/bad00000002_bad\.ts/ },
     {

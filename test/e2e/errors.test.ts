@@ -121,20 +121,22 @@ export class Broken {
     });
 
     it('an unsupported decorator names file:line and the decorator', () => {
-      const tree = `import { Entity, PrimaryGeneratedColumn, Tree } from 'typeorm';
+      const tree = `import { Entity, PrimaryGeneratedColumn, Tree, TreeLevelColumn } from 'typeorm';
 
 @Entity()
 @Tree('closure-table')
 export class Category {
   @PrimaryGeneratedColumn()
   id!: number;
+  @TreeLevelColumn()
+  level!: number;
 }
 `;
       leavesProjectAlone(p, () =>
         withFile(p, 'entities/category.ts', tree, () => {
           const line = assertUserError(p.run(['makemigrations']));
-          assert.match(line, /entities[\\/]category\.ts:4\b/);
-          assert.match(line, /@?Tree\b/);
+          assert.match(line, /entities[\\/]category\.ts:8\b/);
+          assert.match(line, /@?TreeLevelColumn\b/);
         }),
       );
     });
