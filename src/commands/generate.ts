@@ -16,7 +16,7 @@ import { newRevisionId, writeRevision } from '../script/write.js';
 import { runPostWrite } from '../script/post-write.js';
 import { offlineSql } from './migrate.js';
 import { answerRenames, type RenameAnswers } from './renames.js';
-import { describeIndexKey, type Schema } from '../schema/schema.js';
+import { describeIndexKey, findTable, type Schema } from '../schema/schema.js';
 import { formatFinding } from '../diff/data-loss.js';
 import { reviewDataLoss, type DataLossOptions } from './data-loss-review.js';
 import { leftAloneNotice, notManagedNotice, refuseEmptyModels, scopeSchemas } from './scope.js';
@@ -304,7 +304,15 @@ export async function check(project: Project): Promise<CheckResult> {
     problems.push(`database is at ${dbHeads.join(', ') || 'base'}, the revision files' head is ${heads.join(', ') || 'base'}: run \`migrator migrate\``);
   }
   const { createTwoFilesPatch } = await import('diff');
-  const text = ops.length ? createTwoFilesPatch('database', 'models', schemaText(database, project), schemaText(models, project), '', '', { context: 3 }) : '';
+  // The indexes the models leave to the database are no difference, and are not shown as one.
+  const shown = {
+    ...database,
+    tables: database.tables.map((t) => {
+      const unmanaged = new Set(findTable(models, t.name)?.unmanagedIndexes);
+      return unmanaged.size ? { ...t, indexes: t.indexes.filter((i) => !unmanaged.has(i.name)) } : t;
+    }),
+  };
+  const text = ops.length ? createTwoFilesPatch('database', 'models', schemaText(shown, project), schemaText(models, project), '', '', { context: 3 }) : '';
   return { clean: problems.length === 0 && ops.length === 0, problems, operations: ops.map(summarizeOperation), differences: ops.map((op) => ({ kind: op.kind, table: operationTable(op) ?? null, summary: summarizeOperation(op), operation: op })), diff: text, notices: unmanaged.map(notManagedNotice) };
 }
 

@@ -156,7 +156,8 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   const forward = options.forwardForeignKeys ?? false;
   const creates = planCreates(to.tables.filter((t) => !fromNames.has(t.name)), forward);
   for (const t of creates.tables) {
-    ops.push({ kind: 'createTable', table: { ...t, indexes: [] } });
+    const { unmanagedIndexes: _, ...table } = t;
+    ops.push({ kind: 'createTable', table: { ...table, indexes: [] } });
     for (const index of sortIndexes(t.indexes)) ops.push({ kind: 'createIndex', table: t.name, index });
   }
   for (const { table, fk } of creates.deferred) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...fk } });
@@ -295,9 +296,12 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
     });
     return JSON.stringify([keys, i.unique, i.where ? o.expression(i.where) : null, method]);
   };
-  const curIdx = new Map(current.indexes.map((i) => [i.name, i]));
+  // An index the models leave to the database is neither dropped nor compared.
+  const unmanaged = new Set(target.unmanagedIndexes);
+  const currentIndexes = current.indexes.filter((i) => !unmanaged.has(i.name));
+  const curIdx = new Map(currentIndexes.map((i) => [i.name, i]));
   const tgtIdx = new Map(target.indexes.map((i) => [i.name, i]));
-  const dropIdx = sortIndexes(current.indexes.filter((i) => !tgtIdx.has(i.name) || indexKey(tgtIdx.get(i.name)!) !== indexKey(i)));
+  const dropIdx = sortIndexes(currentIndexes.filter((i) => !tgtIdx.has(i.name) || indexKey(tgtIdx.get(i.name)!) !== indexKey(i)));
   const addIdx = sortIndexes(target.indexes.filter((i) => !curIdx.has(i.name) || indexKey(curIdx.get(i.name)!) !== indexKey(i)));
   for (const i of dropIdx) ops.push({ kind: 'dropIndex', table, name: i.name, definition: structuredClone(i) });
 

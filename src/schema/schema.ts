@@ -100,6 +100,11 @@ export interface Table {
   /** Names the table may have had before a rename, from a model hint; read only by rename detection. */
   renamedFrom?: string[];
   /**
+   * Indexes the models leave to the database, by name (TypeORM's `@Index({ synchronize: false })`):
+   * one of these names is never created, dropped or compared. Read only by the differ.
+   */
+  unmanagedIndexes?: string[];
+  /**
    * The record the dialect that read the table keeps of it beyond the neutral model (SQLite: how
    * it wrote the table, which a rebuild keeps). Read by that dialect only; never compared.
    */

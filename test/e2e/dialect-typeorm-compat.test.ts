@@ -82,6 +82,8 @@ interface TestDb {
   /** Its version table's rows, sorted. */
   versions(): Promise<string[]>;
   catalog(): Promise<Catalog>;
+  /** Runs one statement on it. */
+  exec(sql: string): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -95,6 +97,11 @@ interface Dialect {
    * the names of the other objects of the database by kind (as in `Catalog.objects`).
    */
   builds: { tables: string[] } & Record<string, string[]>;
+  /**
+   * The index of the fixtures with `synchronize: false`, which TypeORM neither creates nor drops:
+   * its name, and the statement a hand-written revision would make it with.
+   */
+  handMadeIndex: { name: string; sql: string };
   /** The columns TypeORM gives ON UPDATE CURRENT_TIMESTAMP(6) (MySQL's update dates). */
   onUpdate?: string[];
   /** The default TypeORM's driver writes for `default: 1.5` on a double column without a scale, where it rounds it. */
@@ -160,6 +167,7 @@ const DIALECTS: Dialect[] = [
   {
     name: 'sqlite',
     fixtures: 'typeorm',
+    handMadeIndex: { name: 'IDX_http_request_log_recent', sql: 'CREATE INDEX "IDX_http_request_log_recent" ON "http_request_log" ("createdAt" DESC)' },
     builds: {
       tables: [
         'api_key',
@@ -188,6 +196,7 @@ const DIALECTS: Dialect[] = [
         connection: { type: 'better-sqlite3', database: file },
         versions: () => sqlite.rows(dir),
         catalog: async () => sqliteCatalog(file),
+        exec: async (sql) => void (await sqlite.query(dir, sql)),
         drop: async () => {},
       };
     },
@@ -195,6 +204,7 @@ const DIALECTS: Dialect[] = [
   {
     name: 'postgres',
     fixtures: 'typeorm-pg',
+    handMadeIndex: { name: 'IDX_http_request_log_recent', sql: 'CREATE INDEX "IDX_http_request_log_recent" ON "http_request_log" USING brin ("createdAt")' },
     builds: {
       tables: [
         'catalog_product',
@@ -224,6 +234,7 @@ const DIALECTS: Dialect[] = [
         connection: { type: 'postgres', url: db.url },
         versions: () => backend.rows(''),
         catalog: () => pgCatalog(db),
+        exec: async (sql) => void (await db.query(sql)),
         drop: () => db.drop(),
       };
     },
@@ -231,6 +242,7 @@ const DIALECTS: Dialect[] = [
   {
     name: 'mysql',
     fixtures: 'typeorm-mysql',
+    handMadeIndex: { name: 'IDX_comment_body_words', sql: 'CREATE FULLTEXT INDEX `IDX_comment_body_words` ON `comment` (`body`)' },
     builds: {
       tables: ['category', 'comment', 'folder', 'order', 'order_item', 'payment_method', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'region', 'region_closure', 'tag', 'topic', 'user_favorite_products', 'users'],
     },
@@ -244,6 +256,7 @@ const DIALECTS: Dialect[] = [
         connection: { type: 'mysql', url: db.url },
         versions: () => backend.rows(''),
         catalog: () => mysqlCatalog(db),
+        exec: async (sql) => void (await db.query(sql)),
         drop: () => db.drop(),
       };
     },
@@ -299,6 +312,7 @@ for (const dialect of DIALECTS) {
     let freshDb: TestDb;
     let typeorm: Catalog;
     let built: Catalog | undefined;
+    let synchronizeAgain: () => void;
 
     before(async () => {
       const typeormDb = await dialect.database('typeorm');
@@ -310,7 +324,8 @@ for (const dialect of DIALECTS) {
       const modules = compileFixtures(fixtures, app.dir);
       // The compiled entities require typeorm, its drivers and reflect-metadata from this repository.
       fs.symlinkSync(path.join(ROOT, 'node_modules'), app.path('node_modules'), 'dir');
-      synchronizeWithTypeOrm(app.dir, modules, typeormDb.connection);
+      synchronizeAgain = () => synchronizeWithTypeOrm(app.dir, modules, typeormDb.connection);
+      synchronizeAgain();
       typeorm = await typeormDb.catalog();
 
       onTypeOrm = entityProject(fixtures, typeormDb.url);
@@ -427,6 +442,23 @@ for (const dialect of DIALECTS) {
           }
         });
       }
+    });
+
+    test('an index the models leave to the database (@Index({ synchronize: false })), made by hand: TypeORM synchronize keeps it, and migrator neither drops nor builds it', async () => {
+      const [typeormDb] = databases;
+      const { name, sql } = dialect.handMadeIndex;
+      assert.ok(!typeorm.text.includes(name), `TypeORM built the index ${name}:\n${typeorm.text}`);
+      await typeormDb.exec(sql);
+      for (const p of [onTypeOrm, dataSourceOnTypeOrm]) {
+        const r = p.ok(['check']);
+        assert.match(r.stdout, /No changes detected/, explain(r, `to leave ${name} alone`));
+      }
+      const again = onTypeOrm.ok(['makemigrations']);
+      assert.match(again.stdout, /No changes detected/, explain(again, `to leave ${name} alone`));
+      // What migrator follows: TypeORM's synchronize, run again, keeps the index too.
+      synchronizeAgain();
+      const kept = await typeormDb.catalog();
+      assert.ok(kept.text.includes(name), `TypeORM dropped the index ${name}:\n${kept.text}`);
     });
   });
 }

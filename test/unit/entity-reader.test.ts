@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { DefaultNamingStrategy } from 'typeorm';
 import { readEntityFiles } from '../../src/models/typescript/reader.js';
 import type { Schema, Table } from '../../src/schema/schema.js';
 
@@ -856,6 +857,29 @@ export class Owner {
     assert.deepEqual(schema.tables.map((t) => t.name), ['owner']);
     assert.deepEqual(columns(table(schema, 'owner')), { id: 'integer not null', legacyId: 'uuid' });
     assert.deepEqual(table(schema, 'owner').foreignKeys.map((f) => `${f.columns.join()} -> ${f.referencedTable}(${f.referencedColumns.join()})`), ['legacyId -> legacy(id)']);
+  });
+
+  it('an index with synchronize: false is left to the database by the name it is given; without one it leaves nothing, as in TypeORM', () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+@Index('asset_recent', ['title', 'id'], { synchronize: false })
+@Index(['title', 'id'], { synchronize: false })
+export class Asset {
+  @PrimaryGeneratedColumn() id!: number;
+  @Index('asset_title_trgm', { synchronize: false })
+  @Index()
+  @Column() title!: string;
+  @Index({ fulltext: true, synchronize: false })
+  @Column() body!: string;
+}
+`,
+    });
+    const t = table(read(root, ['a.ts']), 'asset');
+    // Only the plain @Index() is the models' own; the fulltext one is not refused, as TypeORM never builds it.
+    assert.deepEqual(t.indexes.map((i) => `${i.name}(${i.columns.join()})`), [`${new DefaultNamingStrategy().indexName('asset', ['title'])}(title)`]);
+    // In the order TypeORM's metadata has them: members' decorators run before the class's.
+    assert.deepEqual(t.unmanagedIndexes, ['asset_title_trgm', 'asset_recent']);
   });
 
   it('both sides of a many-to-many naming one @JoinTable make one junction table; two different tables under one name are an error with file:line', () => {

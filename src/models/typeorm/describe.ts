@@ -189,12 +189,10 @@ function describeTable(metadata: TypeOrmEntityMetadata, owner: TypeOrmEntityMeta
         ...(typeof ix.type === 'string' ? { type: ix.type } : {}),
         synchronize: true,
       })),
+      // TypeORM names such an index only by the name it was given, and leaves its columns unread.
       ...metadata.indices
-        .filter((ix) => ix.synchronize === false)
-        .map((ix) => {
-          const columns = ix.columns.map((c) => c.databaseName);
-          return { name: ix.name ?? ns.indexName(table, columns, ix.where), columns, unique: false, spatial: false, fulltext: false, synchronize: false };
-        }),
+        .filter((ix) => ix.synchronize === false && ix.name)
+        .map((ix) => ({ name: ix.name!, columns: [], unique: false, spatial: false, fulltext: false, synchronize: false })),
     ],
     foreignKeys: metadata.foreignKeys.map((fk) => {
       const t = typeorm.TableForeignKey.create(fk, driver);

@@ -109,9 +109,11 @@ class Converter {
       if (b.enumCheck) table.checks.push({ expression: this.driver.enumCheck(b.column.name, b.enumCheck) });
     }
     for (const c of t.checks) table.checks.push({ name: c.name, expression: c.expression });
-    table.indexes = t.indexes.map((ix): Index => {
+    // An index with synchronize: false is TypeORM's to leave alone, and so migrator's.
+    const unmanaged = t.indexes.filter((ix) => !ix.synchronize).map((ix) => ix.name);
+    if (unmanaged.length) table.unmanagedIndexes = unmanaged;
+    table.indexes = t.indexes.filter((ix) => ix.synchronize).map((ix): Index => {
       const what = `the index "${ix.name}" of ${entity}`;
-      if (!ix.synchronize) this.fail(`${what} has synchronize: false, which asks TypeORM to leave it alone; migrator cannot yet; remove the index or the option`);
       const method = this.driver.dataSource.indexMethod(ix);
       if ('problem' in method) this.fail(`${what} ${method.problem}`);
       const using = method.using;

@@ -650,6 +650,12 @@ class SchemaBuilder {
     for (const m of e.members) {
       for (const ch of m.checks) e.table.checks.push({ name: ch.name ?? naming.checkConstraintName(e.table.name, ch.expression), expression: ch.expression });
       for (const i of m.indexes) {
+        if (i.synchronize === false) {
+          // TypeORM neither creates nor drops an index of this name; one without a name (which
+          // TypeORM does not make up for it) leaves nothing alone.
+          if (i.name) (e.table.unmanagedIndexes ??= []).push(i.name);
+          continue;
+        }
         const cols = columnsOf(i.columns, i.node, '@Index');
         const name = i.name ?? naming.indexName(e.table.name, cols, i.where);
         // A fulltext or spatial index is the driver's to write, or to refuse.

@@ -122,6 +122,8 @@ export interface IndexMeta {
   /** `fulltext: true` / `spatial: true`: the index kinds some databases have (MySQL). */
   fulltext?: boolean;
   spatial?: boolean;
+  /** `synchronize: false`: TypeORM leaves an index of this name alone, and so does migrator. */
+  synchronize?: false;
   node: Node;
 }
 
@@ -590,7 +592,6 @@ export class EntityReader {
       else throw new ModelError(call.node, '@Index takes a name, an array of property names and an options object');
     }
     checkOptions(opts, new Set(['unique', 'where', 'synchronize', 'fulltext', 'spatial']), 'Index');
-    if (option(opts, 'synchronize') === false) throw new ModelError(call.node, '@Index({ synchronize: false }) asks TypeORM to leave the index alone; migrator cannot yet; remove the index or the option');
     if (!columns) {
       if (!property) throw new ModelError(call.node, "@Index on a class needs the property names, e.g. @Index(['firstName', 'lastName'])");
       columns = [property];
@@ -602,6 +603,7 @@ export class EntityReader {
       ...(opts?.props.has('where') ? { where: str(option(opts, 'where'), call.node, 'where') } : {}),
       ...(bool(option(opts, 'fulltext'), call.node, 'fulltext') ? { fulltext: true } : {}),
       ...(bool(option(opts, 'spatial'), call.node, 'spatial') ? { spatial: true } : {}),
+      ...(bool(option(opts, 'synchronize'), call.node, 'synchronize') === false ? { synchronize: false as const } : {}),
       node: call.node,
     };
   }
