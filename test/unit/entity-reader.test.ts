@@ -865,6 +865,7 @@ export class Owner {
 @Entity()
 @Index('asset_recent', ['title', 'id'], { synchronize: false })
 @Index(['title', 'id'], { synchronize: false })
+@Index('asset_by_hand', { synchronize: false })
 export class Asset {
   @PrimaryGeneratedColumn() id!: number;
   @Index('asset_title_trgm', { synchronize: false })
@@ -879,7 +880,7 @@ export class Asset {
     // Only the plain @Index() is the models' own; the fulltext one is not refused, as TypeORM never builds it.
     assert.deepEqual(t.indexes.map((i) => `${i.name}(${i.columns.join()})`), [`${new DefaultNamingStrategy().indexName('asset', ['title'])}(title)`]);
     // In the order TypeORM's metadata has them: members' decorators run before the class's.
-    assert.deepEqual(t.unmanagedIndexes, ['asset_title_trgm', 'asset_recent']);
+    assert.deepEqual(t.unmanagedIndexes, ['asset_title_trgm', 'asset_by_hand', 'asset_recent']);
   });
 
   it('both sides of a many-to-many naming one @JoinTable make one junction table; two different tables under one name are an error with file:line', () => {

@@ -592,9 +592,11 @@ export class EntityReader {
       else throw new ModelError(call.node, '@Index takes a name, an array of property names and an options object');
     }
     checkOptions(opts, new Set(['unique', 'where', 'synchronize', 'fulltext', 'spatial']), 'Index');
+    const unmanaged = bool(option(opts, 'synchronize'), call.node, 'synchronize') === false;
     if (!columns) {
-      if (!property) throw new ModelError(call.node, "@Index on a class needs the property names, e.g. @Index(['firstName', 'lastName'])");
-      columns = [property];
+      // TypeORM reads no columns of an index it leaves alone: a name is enough.
+      if (!property && !unmanaged) throw new ModelError(call.node, "@Index on a class needs the property names, e.g. @Index(['firstName', 'lastName'])");
+      columns = property ? [property] : [];
     }
     return {
       ...(name ? { name } : {}),
@@ -603,7 +605,7 @@ export class EntityReader {
       ...(opts?.props.has('where') ? { where: str(option(opts, 'where'), call.node, 'where') } : {}),
       ...(bool(option(opts, 'fulltext'), call.node, 'fulltext') ? { fulltext: true } : {}),
       ...(bool(option(opts, 'spatial'), call.node, 'spatial') ? { spatial: true } : {}),
-      ...(bool(option(opts, 'synchronize'), call.node, 'synchronize') === false ? { synchronize: false as const } : {}),
+      ...(unmanaged ? { synchronize: false as const } : {}),
       node: call.node,
     };
   }
