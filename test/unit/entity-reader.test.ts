@@ -883,6 +883,35 @@ export class Asset {
     assert.deepEqual(t.unmanagedIndexes, ['asset_title_trgm', 'asset_by_hand', 'asset_recent']);
   });
 
+  it("an index's type is its method where TypeORM's driver writes one, concurrent changes nothing, and a type or parser a database has not is an error with file:line", () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Doc {
+  @PrimaryGeneratedColumn() id!: number;
+  @Index('doc_slug', { type: 'hash', concurrent: true })
+  @Column({ length: 80 }) slug!: string;
+}
+`,
+    });
+    const usingOf = (dialect: string): (string | undefined)[] => table(read(root, ['a.ts'], dialect), 'doc').indexes.map((i) => i.using);
+    assert.deepEqual(usingOf('postgres'), ['hash']);
+    // TypeORM's mysql query runner writes no index type.
+    assert.deepEqual(usingOf('mysql'), [undefined]);
+    fails(() => read(root, ['a.ts'], 'sqlite'), path.join(root, 'a.ts'), 5, /@Index doc_slug is a hash index, which SQLite does not have; remove the option/);
+    const parsed = project({
+      'a.ts': `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Doc {
+  @PrimaryGeneratedColumn() id!: number;
+  @Index({ fulltext: true, parser: 'ngram' })
+  @Column('text') body!: string;
+}
+`,
+    });
+    fails(() => read(parsed, ['a.ts'], 'mysql'), path.join(parsed, 'a.ts'), 5, /is a fulltext index WITH PARSER ngram, which migrator's schema cannot describe; remove parser/);
+  });
+
   it('both sides of a many-to-many naming one @JoinTable make one junction table; two different tables under one name are an error with file:line', () => {
     const files = (inverse: string): Record<string, string> => ({
       'a.ts': `import { Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';

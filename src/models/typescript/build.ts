@@ -659,7 +659,7 @@ class SchemaBuilder {
         const cols = columnsOf(i.columns, i.node, '@Index');
         const name = i.name ?? naming.indexName(e.table.name, cols, i.where);
         // A fulltext or spatial index is the driver's to write, or to refuse.
-        const method = ctx.driver.dataSource.indexMethod({ name, columns: cols, unique: i.unique, spatial: !!i.spatial, fulltext: !!i.fulltext, synchronize: true });
+        const method = ctx.driver.dataSource.indexMethod({ name, columns: cols, unique: i.unique, spatial: !!i.spatial, fulltext: !!i.fulltext, type: i.type, parser: i.parser, synchronize: true });
         if ('problem' in method) throw new ModelError(i.node, `@Index ${name} ${method.problem}`);
         const using = method.using && method.using !== 'btree' ? method.using : undefined;
         e.table.indexes.push({ name, columns: cols, unique: i.unique, ...(i.where ? { where: i.where } : {}), ...(using ? { using } : {}) });

@@ -122,6 +122,10 @@ export interface IndexMeta {
   /** `fulltext: true` / `spatial: true`: the index kinds some databases have (MySQL). */
   fulltext?: boolean;
   spatial?: boolean;
+  /** `type`: the index method (`gin`, `hash` …) on the databases whose TypeORM driver writes one. */
+  type?: string;
+  /** `parser`: a MySQL fulltext index's parser. */
+  parser?: string;
   /** `synchronize: false`: TypeORM leaves an index of this name alone, and so does migrator. */
   synchronize?: false;
   node: Node;
@@ -591,7 +595,9 @@ export class EntityReader {
       else if (isObject(a)) opts = a;
       else throw new ModelError(call.node, '@Index takes a name, an array of property names and an options object');
     }
-    checkOptions(opts, new Set(['unique', 'where', 'synchronize', 'fulltext', 'spatial']), 'Index');
+    // `concurrent` says how TypeORM builds the index (CONCURRENTLY), not what it is.
+    checkOptions(opts, new Set(['unique', 'where', 'synchronize', 'fulltext', 'spatial', 'type', 'parser', 'concurrent']), 'Index');
+    bool(option(opts, 'concurrent'), call.node, 'concurrent');
     const unmanaged = bool(option(opts, 'synchronize'), call.node, 'synchronize') === false;
     if (!columns) {
       // TypeORM reads no columns of an index it leaves alone: a name is enough.
@@ -605,6 +611,8 @@ export class EntityReader {
       ...(opts?.props.has('where') ? { where: str(option(opts, 'where'), call.node, 'where') } : {}),
       ...(bool(option(opts, 'fulltext'), call.node, 'fulltext') ? { fulltext: true } : {}),
       ...(bool(option(opts, 'spatial'), call.node, 'spatial') ? { spatial: true } : {}),
+      ...(opts?.props.has('type') ? { type: str(option(opts, 'type'), call.node, 'type') } : {}),
+      ...(opts?.props.has('parser') ? { parser: str(option(opts, 'parser'), call.node, 'parser') } : {}),
       ...(unmanaged ? { synchronize: false as const } : {}),
       node: call.node,
     };
