@@ -519,7 +519,42 @@ export class Note {
 }
 `,
     });
-    fails(() => read(root, ['note.ts']), path.join(root, 'note.ts'), 4, /entity Note has no primary column, which TypeORM refuses.*add one, e\.g\. @PrimaryGeneratedColumn\(\)/);
+    const message = fails(() => read(root, ['note.ts']), path.join(root, 'note.ts'), 4, /entity Note has no primary column, which TypeORM refuses.*add one, e\.g\. @PrimaryGeneratedColumn\(\)/);
+    assert.doesNotMatch(message, /of the project's own/);
+  });
+
+  it("names the project's own decorators that reach no TypeORM decorator, which may make the primary column when the app starts", () => {
+    // A decorator that records the column for a start-up step instead of calling TypeORM.
+    const root = project({
+      'ids.ts': `export const pending = new Map<object, string>();
+export function PrimaryGeneratedId(): PropertyDecorator {
+  return (target, key) => {
+    pending.set(target, String(key));
+  };
+}
+`,
+      'base.ts': `import { CreateDateColumn } from 'typeorm';
+import { PrimaryGeneratedId } from './ids';
+export abstract class Base {
+  @PrimaryGeneratedId()
+  id!: number;
+  @CreateDateColumn() createdAt!: Date;
+}
+`,
+      'channel.ts': `import { Column, Entity } from 'typeorm';
+import { Base } from './base';
+@Entity()
+export class Channel extends Base {
+  @Column() code!: string;
+}
+`,
+    });
+    fails(
+      () => read(root, ['channel.ts']),
+      path.join(root, 'channel.ts'),
+      3,
+      new RegExp(`entity Channel has no primary column.*; @PrimaryGeneratedId \\(${path.join(root, 'base.ts').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:4\\) is a decorator of the project's own that reaches no TypeORM decorator migrator can see — if one makes the primary column when the app starts, declare the column with @PrimaryGeneratedColumn or @PrimaryColumn, or let TypeORM itself read the entities`),
+    );
   });
 
   it('a primary column of a base class counts; a base class without one does not make one', () => {

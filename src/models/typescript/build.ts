@@ -6,7 +6,7 @@
 import { MigratorError } from '../../errors.js';
 import { emptyTable, tableShape, type Column, type EnumType, type ForeignKey, type Schema, type Table } from '../../schema/schema.js';
 import type { ts } from 'ts-morph';
-import type { ColumnMeta, EmbeddedMeta, EntityMeta, JoinColumnMeta, RelationMeta } from './entities.js';
+import { TYPEORM_SOURCE, type ColumnMeta, type EmbeddedMeta, type EntityMeta, type JoinColumnMeta, type RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
 import type { ColumnTypeInput, DefaultFunctionResult, TypeOrmDriver } from './drivers/index.js';
 import { called, isKind, ModelError, plain, text, where, type Evaluator } from './values.js';
@@ -446,7 +446,12 @@ class SchemaBuilder {
       // TypeORM's metadata validator throws MissingPrimaryColumnError for such an entity (a base
       // class's primary column counts): the table would serve no application.
       if (!pkColumns.length) {
-        throw new ModelError(meta.node, `entity ${meta.className} has no primary column, which TypeORM refuses ("does not have a primary column"); add one, e.g. @PrimaryGeneratedColumn() id: number, or @PrimaryColumn() on a column that identifies a row`);
+        // A decorator of the project's own may make one when the app starts (Vendure's @PrimaryGeneratedId).
+        const own = chain.flatMap((m) => m.ownDecorators).map((d) => `@${d.name} (${where(d.node)})`);
+        const hint = own.length
+          ? `; ${own.join(', ')} ${own.length > 1 ? 'are decorators' : 'is a decorator'} of the project's own that reach${own.length > 1 ? '' : 'es'} no TypeORM decorator migrator can see — if one makes the primary column when the app starts, declare the column with @PrimaryGeneratedColumn or @PrimaryColumn, or ${TYPEORM_SOURCE}`
+          : '';
+        throw new ModelError(meta.node, `entity ${meta.className} has no primary column, which TypeORM refuses ("does not have a primary column"); add one, e.g. @PrimaryGeneratedColumn() id: number, or @PrimaryColumn() on a column that identifies a row${hint}`);
       }
       const pk = pkColumns.map((c) => columns.find((b) => b.property === c.property)!.column.name);
       const pkName = pkColumns.find((c) => c.primaryKeyConstraintName)?.primaryKeyConstraintName;

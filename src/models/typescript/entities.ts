@@ -142,6 +142,11 @@ export interface EntityMeta {
   uniques: { name?: string; columns: string[]; node: Node }[];
   checks: { name?: string; expression: string; node: Node }[];
   node: ClassLike;
+  /**
+   * The project's own decorators on its properties that reach no TypeORM decorator, and so leave
+   * the schema alone as far as can be seen: named when a column is found missing.
+   */
+  ownDecorators: { name: string; node: Node }[];
   /** The class it extends, read the same way; undefined at the root (or TypeORM's BaseEntity). */
   base?: EntityMeta;
   isEntity: boolean;
@@ -216,7 +221,7 @@ const RELATION_OPTIONS = new Set(['onDelete', 'onUpdate', 'nullable', 'createFor
 const FK_ACTIONS = new Set(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']);
 const CONSTRUCTOR_TYPES = new Set(['String', 'Number', 'Boolean', 'Date', 'Buffer']);
 
-const TYPEORM_SOURCE = "let TypeORM itself read the entities: models: { typeorm: '<your DataSource file>' }";
+export const TYPEORM_SOURCE = "let TypeORM itself read the entities: models: { typeorm: '<your DataSource file>' }";
 
 /** One TypeORM decorator as applied to a class or property. */
 interface DecoratorCall {
@@ -360,7 +365,7 @@ export class EntityReader {
   }
 
   /** The TypeORM decorators on a class or member, in source order. */
-  private decorators(decl: ts.HasDecorators, scope: Scope): DecoratorCall[] {
+  private decorators(decl: ts.HasDecorators, scope: Scope, own?: EntityMeta['ownDecorators']): DecoratorCall[] {
     const out: DecoratorCall[] = [];
     for (const d of decoratorsOf(decl)) {
       const expr = d.expression;
@@ -378,7 +383,10 @@ export class EntityReader {
         if (!call) throw new ModelError(d, `@${callee.name} must be called: @${callee.name}()`);
         values = [{ kind: 'decorator', module: callee.module, name: callee.name, args: call.arguments.map((a) => this.ev.lazy(a, scope)), node: call, via: [] }];
       } else if (isKind(callee, 'function')) {
-        if (this.isSchemaFree(callee.node)) continue;
+        if (this.isSchemaFree(callee.node)) {
+          own?.push({ name: text(expr).replace(/\(.*$/s, ''), node: d });
+          continue;
+        }
         try {
           values = this.flatten(call ? this.ev.apply(callee, call.arguments.map((a) => this.ev.lazy(a, scope)), call) : callee, d);
         } catch (error) {
@@ -422,7 +430,7 @@ export class EntityReader {
   private read(cls: ClassLike, scope: Scope): EntityMeta {
     const className = cls.name?.text;
     if (!className) throw new ModelError(cls, 'an entity class needs a name');
-    const meta: EntityMeta = { className, columns: [], relations: [], embeddeds: [], indexes: [], uniques: [], checks: [], node: cls, isEntity: false };
+    const meta: EntityMeta = { className, columns: [], relations: [], embeddeds: [], indexes: [], uniques: [], checks: [], node: cls, isEntity: false, ownDecorators: [] };
     meta.base = this.base(cls, scope);
     const classHint = renamedFromTag(cls);
     if (classHint !== undefined) meta.renamedFrom = classHint;
@@ -486,7 +494,7 @@ export class EntityReader {
         continue;
       }
       const prop = member;
-      const calls = this.decorators(prop, scope);
+      const calls = this.decorators(prop, scope, meta.ownDecorators);
       let relation: RelationMeta | undefined;
       for (const call of calls) {
         try {
