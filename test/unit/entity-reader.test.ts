@@ -947,6 +947,22 @@ export class Doc {
     fails(() => read(parsed, ['a.ts'], 'mysql'), path.join(parsed, 'a.ts'), 5, /is a fulltext index WITH PARSER ngram, which migrator's schema cannot describe; remove parser/);
   });
 
+  it("TypeORM 0.3's width (a MySQL integer's display width) is read and left out of the type; a width that is no number is an error", () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Counter {
+  @PrimaryGeneratedColumn({ type: 'int', width: 11 }) id!: number;
+  @Column({ type: 'tinyint', width: 1, default: 0 }) flag!: number;
+  @Column({ type: 'int', width: 4, unsigned: true }) hits!: number;
+}
+`,
+    });
+    assert.deepEqual(columns(table(read(root, ['a.ts'], 'mysql'), 'counter')), { id: 'int not null', flag: "tinyint not null default '0'", hits: 'int unsigned not null' });
+    const bad = project({ 'a.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class C {\n  @PrimaryGeneratedColumn() id!: number;\n  @Column({ type: 'int', width: 'wide' }) n!: number;\n}\n` });
+    fails(() => read(bad, ['a.ts'], 'mysql'), path.join(bad, 'a.ts'), 5, /width must be a number/);
+  });
+
   it('both sides of a many-to-many naming one @JoinTable make one junction table; two different tables under one name are an error with file:line', () => {
     const files = (inverse: string): Record<string, string> => ({
       'a.ts': `import { Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
