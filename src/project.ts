@@ -175,7 +175,8 @@ export class Project {
       // A driver message may echo the URL or the password it was given.
       throw new MigratorError(`cannot connect to ${target.display}: ${redact(messageOf(error).split(target.location).join(target.display))}`, { cause: error, code: 'CONNECTION_FAILED' });
     }
-    const schema = this.config.schema;
+    // A fleet target's schema, else the one the URL names.
+    const schema = this.config.schema ?? target.schema;
     if (schema === undefined) return conn;
     try {
       if (!conn.useSchema) throw new MigratorError(`${target.display} has no schemas: ${conn.dialect.title} runs revisions in the database the URL names`, { code: 'CONFIG_INVALID' });

@@ -6,6 +6,7 @@
  */
 import { checkTargets, firstLine, type TargetEntry } from '../config/config.js';
 import { redact } from '../config/secrets.js';
+import type { DatabaseTarget } from '../config/url.js';
 import { dialectNamed, parseDatabaseUrl } from '../dialects/index.js';
 import { errorCode, MigratorError, messageOf } from '../errors.js';
 import type { Connection } from '../dialects/dialect.js';
@@ -41,15 +42,20 @@ export async function fleetTargets(project: Project): Promise<FleetTarget[]> {
   for (const [i, entry] of entries.entries()) {
     const url = typeof entry === 'string' ? entry : entry.url;
     let base: string;
+    let target: DatabaseTarget;
     try {
       // Read now, so that a URL that cannot be read fails before any target runs.
-      base = typeof entry !== 'string' && entry.name ? entry.name : parseDatabaseUrl(url, project.config.dir).display;
+      target = parseDatabaseUrl(url, project.config.dir);
+      base = typeof entry !== 'string' && entry.name ? entry.name : target.display;
     } catch (error) {
       throw new MigratorError(`${file}: "targets[${i}]": ${messageOf(error)}`, { cause: error, code: 'CONFIG_INVALID' });
     }
     if (typeof entry === 'string' || (entry.schemas === undefined && entry.schemasQuery === undefined)) {
       out.push({ name: base, url });
       continue;
+    }
+    if (target.schema !== undefined) {
+      throw new MigratorError(`${file}: "targets[${i}]" names its schemas twice, in the URL (?schema=${target.schema}) and in ${entry.schemas ? '"schemas"' : '"schemasQuery"'}; remove ?schema= from the URL`, { code: 'CONFIG_INVALID' });
     }
     const schemas = entry.schemas ?? (await schemasOf(url, entry.schemasQuery!, base, project));
     for (const schema of schemas) out.push({ name: `${base}/${schema}`, url, schema });

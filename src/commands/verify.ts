@@ -253,6 +253,16 @@ async function openScratch(project: Project, options: VerifyOptions): Promise<Sc
         throw new MigratorError(`cannot drop the scratch database ${scratch.target.display}: ${redact(messageOf(error))}; drop it by hand`, { cause: error });
       }
     };
+    // The schema the URL names, which the new database does not have yet.
+    if (target.schema !== undefined) {
+      try {
+        const conn = await dialect.connect(scratch.target.location);
+        await conn.execute(`CREATE SCHEMA ${dialect.quoteIdentifier(target.schema)}`).finally(() => conn.close());
+      } catch (error) {
+        await release().catch(() => undefined);
+        throw new MigratorError(`cannot create the schema "${target.schema}" in the scratch database ${scratch.target.display}: ${redact(messageOf(error))}`, { cause: error });
+      }
+    }
     return { project: scratch, release };
   }
   if (!dialect.capabilities.fileDatabase) {

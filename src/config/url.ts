@@ -16,6 +16,11 @@ export interface DatabaseTarget {
   location: string;
   /** The URL with any password masked, for messages. */
   display: string;
+  /**
+   * The schema the URL names for the project to work in (PostgreSQL's `?schema=`, as Prisma reads
+   * it): the search_path, so that introspection, the version table and revisions are in it.
+   */
+  schema?: string;
 }
 
 /** A `scheme://user:password@host:port/database?query` URL's parts, as written. */

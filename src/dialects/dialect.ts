@@ -72,7 +72,7 @@ export interface DialectUrls {
    * What `connect()` is given for `url`, and the URL as shown in messages (credentials masked);
    * relative file paths resolve from `baseDir`. Throws MigratorError for a URL it cannot read.
    */
-  parse(url: string, baseDir: string): { location: string; display: string };
+  parse(url: string, baseDir: string): { location: string; display: string; schema?: string };
 }
 
 /** SQL for one revision's operations. */

@@ -38,6 +38,18 @@ describe('database URLs: what is connected to', () => {
     assert.equal(c.password, 'a b');
   });
 
+  it("takes Prisma's ?schema= as the schema to work in, and leaves it out of what pg is given", () => {
+    const t = parseDatabaseUrl('postgresql://u:pw@h:5432/db?schema=tenant%20one&sslmode=disable', '/tmp');
+    assert.equal(t.schema, 'tenant one');
+    const c = pgParse(t.location);
+    assert.equal(c.sslmode, 'disable');
+    assert.equal((c as Record<string, unknown>).schema, undefined);
+    assert.equal(t.display, 'postgresql://u:***@h:5432/db?schema=tenant%20one&sslmode=disable');
+    assert.equal(parseDatabaseUrl('postgres://h/db', '/tmp').schema, undefined);
+    assert.throws(() => parseDatabaseUrl('postgres://h/db?schema=a&schema=b', '/tmp'), /names the schema 2 times; give \?schema= once/);
+    assert.throws(() => parseDatabaseUrl('postgres://h/db?schema=', '/tmp'), /\?schema= must name a schema/);
+  });
+
   it('a standard URL reaches pg as written', () => {
     assert.equal(parseDatabaseUrl('postgres://app:secret@db:5432/shop', '/tmp').location, 'postgres://app:secret@db:5432/shop');
   });
