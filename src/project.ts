@@ -157,6 +157,11 @@ export class Project {
     return new VersionTable(dialect, this.config.versionTable, place, this.config.historyTable);
   }
 
+  /** The schema the project works in: a fleet target's, else the one the URL names; undefined for the connection's own. */
+  get schema(): string | undefined {
+    return this.config.schema ?? this.target.schema;
+  }
+
   /** Opens the database; an unreachable one is an error naming the URL (password masked). */
   async connect(options: ConnectOptions = {}): Promise<Connection> {
     const target = this.target;
@@ -175,8 +180,7 @@ export class Project {
       // A driver message may echo the URL or the password it was given.
       throw new MigratorError(`cannot connect to ${target.display}: ${redact(messageOf(error).split(target.location).join(target.display))}`, { cause: error, code: 'CONNECTION_FAILED' });
     }
-    // A fleet target's schema, else the one the URL names.
-    const schema = this.config.schema ?? target.schema;
+    const schema = this.schema;
     if (schema === undefined) return conn;
     try {
       if (!conn.useSchema) throw new MigratorError(`${target.display} has no schemas: ${conn.dialect.title} runs revisions in the database the URL names`, { code: 'CONFIG_INVALID' });

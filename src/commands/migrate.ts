@@ -159,6 +159,7 @@ export async function offlineSql(project: Project, steps: readonly PlannedStep[]
     createVersionTable: steps[0]?.step.direction === 'up' && startHeads.length === 0,
     singleTransaction: oneTransaction(project, options.singleTransaction),
     timeouts: { lockTimeout: options.lockTimeout ?? project.config.lockTimeout, statementTimeout: project.config.statementTimeout },
+    ...(project.schema !== undefined ? { schema: project.schema } : {}),
   });
 }
 

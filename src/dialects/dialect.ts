@@ -282,6 +282,11 @@ export interface Dialect {
    * reads its statements (MySQL: the character set, and backslashes in literals as escapes).
    */
   readonly sessionScript?: readonly string[];
+  /**
+   * The statement that makes a session work in one schema of the database (PostgreSQL's `SET
+   * search_path`), as `Connection.useSchema` does; absent where a database has no schemas.
+   */
+  useSchemaSql?(schema: string): string;
   /** Offline-script statements that set the timeouts a run would set (PostgreSQL's `SET lock_timeout`). */
   timeoutsScript?(timeouts: Timeouts): string[];
   /** Offline-script statements that stand for `foreignKeysOff` around one revision's transaction. */

@@ -862,6 +862,8 @@ export interface RenderOptions {
   createVersionTable: boolean;
   singleTransaction: boolean;
   timeouts?: Timeouts;
+  /** The schema the script runs in (a URL's `?schema=`), set first. */
+  schema?: string;
 }
 
 /** Offline SQL for planned steps: what an online run would execute, as a script. */
@@ -984,7 +986,11 @@ class OfflineScript {
     }
     // The session as a run's connection sets it, then the bounds it sets on each statement's wait
     // for a lock and its run.
-    const session = [...(dialect.sessionScript ?? []), ...(options.timeouts && dialect.timeoutsScript ? dialect.timeoutsScript(options.timeouts) : [])];
+    const session = [
+      ...(options.schema !== undefined && dialect.useSchemaSql ? [dialect.useSchemaSql(options.schema)] : []),
+      ...(dialect.sessionScript ?? []),
+      ...(options.timeouts && dialect.timeoutsScript ? dialect.timeoutsScript(options.timeouts) : []),
+    ];
     if (session.length) out.push(...session.map(terminated), '');
     const fk = options.singleTransaction && this.anyForeignKeysOff ? dialect.foreignKeysOffScript : NO_FOREIGN_KEYS_OFF;
     out.push(...fk.before.map(terminated));

@@ -51,6 +51,9 @@ function diagnosticsOf(error: unknown, sql: string, sent: string): StatementDiag
   return out;
 }
 
+/** Makes a session work in `schema`: unqualified names are looked up and created there. */
+const useSchemaSql = (schema: string): string => `SET search_path TO ${quoteIdentifier(schema)}`;
+
 const NO_SCRIPTS: ReadonlySet<string> = new Set();
 
 class PostgresConnection implements Connection {
@@ -109,7 +112,7 @@ class PostgresConnection implements Connection {
   async useSchema(schema: string): Promise<void> {
     const rows = await this.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
     if (rows.length === 0) throw new MigratorError(`schema "${schema}" does not exist in this database; create it first (migrator runs revisions in a schema, it does not create it)`, { code: 'CONFIG_INVALID' });
-    await this.send(`SET search_path TO ${quoteIdentifier(schema)}`);
+    await this.send(useSchemaSql(schema));
     this.schemaName = schema;
     this.lockKey = schemaLockKey(schema);
   }
@@ -347,6 +350,7 @@ export const postgresDialect: Dialect = {
     comments: true,
   },
   quoteIdentifier,
+  useSchemaSql,
   quoteLiteral,
   fitModels: fitIdentifiers,
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
