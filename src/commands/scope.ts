@@ -41,8 +41,25 @@ async function tablesRevisionsCreated(project: Project): Promise<Set<string>> {
   }
 }
 
+/**
+ * Refuses models that put their tables in a schema other than the one migrator works in (an
+ * entity's `schema`, a DataSource's): comparing them with another schema's tables would create
+ * every table again in the wrong place.
+ */
+async function checkNamespace(project: Project, models: Schema): Promise<void> {
+  const wanted = models.namespace;
+  if (!wanted) return;
+  const working = project.schema ?? (await currentSchema(project));
+  if (working === wanted.name) return;
+  throw new MigratorError(
+    `${wanted.source}: the models put their tables in schema "${wanted.name}", but migrator works in schema "${working ?? '(none)'}" of ${project.target.display}; add ?schema=${encodeURIComponent(wanted.name)} to the database URL`,
+    { code: 'CONFIG_INVALID' },
+  );
+}
+
 /** Both schemas narrowed to the tables migrator manages. */
 export async function scopeSchemas(project: Project, database: Schema, models: Schema): Promise<ScopedSchemas> {
+  await checkNamespace(project, models);
   const filter = project.config.tables;
   const inScope = tableMatcher(filter, filterNamesSchemas(filter) ? await currentSchema(project) : undefined);
   const scoped = filterSchemas(database, models, inScope);

@@ -38,7 +38,15 @@ function mergeExtensions(list: Extension[]): Extension[] {
 }
 
 function merge(a: Schema, b: Schema): Schema {
+  // Every source's tables in one schema: the one they all name, or none.
+  const [x, y] = [a, b].map((s) => (s.tables.length ? s.namespace : undefined));
+  if (x?.name !== y?.name && a.tables.length && b.tables.length) {
+    const said = (n: Schema['namespace']): string => (n ? `schema "${n.name}" (${n.source})` : "the connection's own schema");
+    throw new MigratorError(`the model sources put their tables in ${said(x)} and ${said(y)}; migrator works in one schema of a database — give them one schema`);
+  }
+  const namespace = x ?? y;
   return {
+    ...(namespace ? { namespace } : {}),
     tables: [...a.tables, ...b.tables],
     ...(a.enums || b.enums ? { enums: [...(a.enums ?? []), ...(b.enums ?? [])] } : {}),
     ...(a.extensions || b.extensions ? { extensions: mergeExtensions([...(a.extensions ?? []), ...(b.extensions ?? [])]) } : {}),

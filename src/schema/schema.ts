@@ -137,6 +137,11 @@ export interface Schema {
   enums?: EnumType[];
   /** Database extensions the schema needs (PostgreSQL `uuid-ossp`), by name or with where to install them. */
   extensions?: Extension[];
+  /**
+   * The database schema (PostgreSQL) the models say all their tables are in, and where they say it
+   * (`file:line`): checked against the schema migrator works in, never compared table by table.
+   */
+  namespace?: { name: string; source: string };
 }
 
 /** A table with every list present, for building tables field by field. */

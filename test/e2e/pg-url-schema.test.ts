@@ -58,7 +58,7 @@ describe('PostgreSQL: the schema a URL names (?schema=)', () => {
     // Offline SQL sets the schema first, so that psql runs the script where migrate would.
     const offline = p.ok(['migrate', '--sql', 'base:head']);
     const statements = offline.stdout.split('\n').filter((l) => l && !l.startsWith('--'));
-    assert.equal(statements[0], 'SET search_path TO "app";', explain(offline, 'to start in schema app'));
+    assert.equal(statements[0], 'SET search_path TO "app", public;', explain(offline, 'to start in schema app'));
     // The same project without the schema works in public, where nothing is recorded yet.
     const plain = newProject();
     plain.writeConfig({ database: db.url });

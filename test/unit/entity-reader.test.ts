@@ -963,6 +963,21 @@ export class Counter {
     fails(() => read(bad, ['a.ts'], 'mysql'), path.join(bad, 'a.ts'), 5, /width must be a number/);
   });
 
+  it('entities naming one schema give the models that schema, with where it is said; two schemas, a named and an unnamed one, or a schema off PostgreSQL are errors with file:line', () => {
+    const files = (b: string): Record<string, string> => ({
+      'a.ts': `import { Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity({ schema: 'lab' })\nexport class A {\n  @PrimaryGeneratedColumn() id!: number;\n}\n`,
+      'b.ts': `import { Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity(${b})\nexport class B {\n  @PrimaryGeneratedColumn() id!: number;\n}\n`,
+    });
+    const same = project(files("{ name: 'bees', schema: 'lab' }"));
+    assert.deepEqual(read(same, ['a.ts', 'b.ts']).namespace, { name: 'lab', source: `${path.join(same, 'a.ts')}:2` });
+    const two = project(files("{ schema: 'ops' }"));
+    fails(() => read(two, ['a.ts', 'b.ts']), path.join(two, 'b.ts'), 2, /B is in schema "ops" and A in "lab" \(.*a\.ts:2\); migrator works in one schema of a database/);
+    const unnamed = project(files("'bees'"));
+    fails(() => read(unnamed, ['a.ts', 'b.ts']), path.join(unnamed, 'b.ts'), 2, /B names no schema, while A is in schema "lab" .*give every entity schema: 'lab', or none/);
+    fails(() => read(same, ['a.ts', 'b.ts'], 'sqlite'), path.join(same, 'a.ts'), 2, /puts A in schema "lab", and migrator reads a schema on PostgreSQL only; remove schema/);
+    assert.equal(read(project(files("'bees'")), ['b.ts']).namespace, undefined);
+  });
+
   it('both sides of a many-to-many naming one @JoinTable make one junction table; two different tables under one name are an error with file:line', () => {
     const files = (inverse: string): Record<string, string> => ({
       'a.ts': `import { Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';

@@ -51,8 +51,13 @@ function diagnosticsOf(error: unknown, sql: string, sent: string): StatementDiag
   return out;
 }
 
-/** Makes a session work in `schema`: unqualified names are looked up and created there. */
-const useSchemaSql = (schema: string): string => `SET search_path TO ${quoteIdentifier(schema)}`;
+/**
+ * Makes a session work in `schema`: new objects are created there and names are looked up there
+ * first, then in public — where extensions' functions usually are (`uuid_generate_v4()` in a
+ * default), as in the search_path Django's and Rails' schema-per-tenant setups use. Migrator's own
+ * tables and the catalog it reads are always the schema's: both ask for current_schema().
+ */
+const useSchemaSql = (schema: string): string => `SET search_path TO ${quoteIdentifier(schema)}, public`;
 
 const NO_SCRIPTS: ReadonlySet<string> = new Set();
 
@@ -105,7 +110,7 @@ class PostgresConnection implements Connection {
   }
 
   /**
-   * Works in `schema` from now on: it becomes the search_path, so that unqualified names (the
+   * Works in `schema` from now on: it heads the search_path, so that unqualified names (the
    * version and history tables, a revision's tables) are in it and introspection reads it; the
    * run lock becomes the schema's own. A schema that does not exist is an error naming it.
    */

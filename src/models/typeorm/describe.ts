@@ -264,8 +264,10 @@ export function describeDataSource(ds: BuiltDataSource, typeorm: TypeOrmModule, 
   const secondary = synced.filter((m) => ownerOf.has(m)).map((m, i) => ({ m, i, owner: order.get(ownerOf.get(m)!) ?? entities.length }));
   secondary.sort((a, b) => a.owner - b.owner || a.i - b.i);
 
+  const schema = (ds.options as { schema?: unknown }).schema;
   return {
     type,
+    ...(typeof schema === 'string' && schema ? { schema } : {}),
     tables: [...entities.map((m) => describeTable(m, m, ds, typeorm)), ...secondary.map(({ m }) => describeTable(m, ownerOf.get(m)!, ds, typeorm))],
     views: ds.entityMetadatas.filter((m) => m.tableType === 'view' && m.synchronize).map((m) => m.name),
     extensions: extensionsOf(ds),

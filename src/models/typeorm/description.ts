@@ -88,6 +88,8 @@ export interface DescribedTable {
 export interface Description {
   /** The DataSource's `type` as written in the file. */
   type: string;
+  /** The DataSource's own `schema` option (PostgreSQL), where the tables without a namespace go. */
+  schema?: string;
   typeormVersion?: string;
   tables: DescribedTable[];
   /** @ViewEntity classes TypeORM would create views for. */

@@ -90,9 +90,6 @@ class Converter {
 
   table(t: DescribedTable): Table {
     const entity = t.kind === 'regular' ? `entity ${t.entity}` : `the ${t.kind} table "${t.name}" of entity ${t.entity}`;
-    if (t.namespace !== undefined) {
-      this.fail(`${entity} puts table "${t.name}" in ${t.namespace}; migrator keeps every table in the database's own schema — remove the entity's schema/database option`);
-    }
     const problem = this.driver.dataSource.tableProblem(t, entity);
     if (problem) this.fail(problem);
     const table = emptyTable(t.name);
@@ -134,6 +131,26 @@ class Converter {
     return table;
   }
 
+  /**
+   * The one database schema the tables are in, where the DataSource or its entities name one: a
+   * table's own schema (an entity's `schema`), else the DataSource's. Tables in several schemas,
+   * or in a named one and the connection's own, are an error.
+   */
+  private namespace(): Schema['namespace'] {
+    const d = this.description;
+    const placed = d.tables.map((t) => ({ t, schema: t.namespace ?? d.schema }));
+    const named = placed.find((p) => p.schema !== undefined);
+    if (!named) return undefined;
+    const what = (t: DescribedTable): string => (t.kind === 'regular' ? `entity ${t.entity}` : `the ${t.kind} table "${t.name}" of entity ${t.entity}`);
+    if (!this.driver.dataSource.searchSchema) this.fail(`${what(named.t)} is put in ${named.schema}, and migrator reads a schema on PostgreSQL only; remove the schema or database option`);
+    const other = placed.find((p) => p.schema !== named.schema);
+    if (other) {
+      const where = (p: typeof named): string => (p.schema === undefined ? "the connection's own schema" : `schema "${p.schema}"`);
+      this.fail(`${what(other.t)} is in ${where(other)} and ${what(named.t)} in ${where(named)}; migrator works in one schema of a database — give the entities one schema, or keep each schema's entities in a project of its own (a config whose database URL ends in ?schema=<schema>)`);
+    }
+    return { name: named.schema!, source: this.file };
+  }
+
   schema(): Schema {
     const d = this.description;
     if (d.views.length) {
@@ -151,7 +168,9 @@ class Converter {
       tables.push(table);
     }
     const extensions = this.driver.dataSource.extensions ? [...new Set(d.extensions)].sort() : [];
+    const namespace = this.namespace();
     return {
+      ...(namespace ? { namespace } : {}),
       tables,
       ...(this.enums.size ? { enums: [...this.enums.values()].map((x) => x.type).sort((a, b) => (a.name < b.name ? -1 : 1)) } : {}),
       ...(extensions.length ? { extensions } : {}),

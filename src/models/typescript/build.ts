@@ -315,12 +315,36 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
   }
   const extensions = b.extensions();
   const enumTypes = b.enumTypes();
+  const namespace = namespaceOf([...b.entities.values()].map((e) => e.meta).filter((m) => m.synchronize !== false), ctx.driver);
   return {
     // An entity TypeORM does not synchronise has no table here (relations to it keep their keys).
     tables: [...[...b.entities.values()].filter((e) => e.meta.synchronize !== false).map((e) => e.table), ...[...junctions.values()].map((j) => j.table), ...closures],
     ...(enumTypes.length ? { enums: enumTypes } : {}),
     ...(extensions.length ? { extensions } : {}),
+    ...(namespace ? { namespace } : {}),
   };
+}
+
+/**
+ * The one database schema the entities name (`@Entity({ schema })`), for migrator to check it
+ * works in: every entity names it, or none does. Entities in several schemas, or some in a named
+ * one and some in the connection's own (where TypeORM would put them), are an error.
+ */
+function namespaceOf(entities: EntityMeta[], driver: TypeOrmDriver): Schema['namespace'] {
+  const named = entities.filter((m) => m.schema);
+  if (named.length === 0) return undefined;
+  const first = named[0];
+  const { name, node } = first.schema!;
+  if (!driver.dataSource.searchSchema) throw new ModelError(node, `@Entity({ schema }) puts ${first.className} in schema "${name}", and migrator reads a schema on PostgreSQL only; remove schema`);
+  const other = named.find((m) => m.schema!.name !== name);
+  if (other) {
+    throw new ModelError(other.schema!.node, `${other.className} is in schema "${other.schema!.name}" and ${first.className} in "${name}" (${where(node)}); migrator works in one schema of a database — give the entities one schema, or keep each schema's entities in a project of its own (a config whose database URL ends in ?schema=<schema>)`);
+  }
+  const unnamed = entities.find((m) => !m.schema);
+  if (unnamed) {
+    throw new ModelError(unnamed.node, `${unnamed.className} names no schema, while ${first.className} is in schema "${name}" (${where(node)}); TypeORM would put them in two schemas — give every entity schema: '${name}', or none`);
+  }
+  return { name, source: where(node) };
 }
 
 /** The tables of entity classes, built in steps: tables and columns, join columns and keys, constraints, junction tables. */

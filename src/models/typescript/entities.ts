@@ -134,6 +134,8 @@ export interface IndexMeta {
 export interface EntityMeta {
   className: string;
   tableName?: string;
+  /** `@Entity({ schema })`: the database schema (PostgreSQL) the table is put in. */
+  schema?: { name: string; node: Node };
   comment?: string;
   columns: ColumnMeta[];
   relations: RelationMeta[];
@@ -443,8 +445,10 @@ export class EntityReader {
           meta.isEntity = true;
           const [a0, a1] = call.args.map((a) => a.get());
           const opts = isObject(a0) ? a0 : isObject(a1) ? a1 : undefined;
-          checkOptions(opts, new Set(['name', 'comment', 'orderBy', 'synchronize']), 'Entity');
+          checkOptions(opts, new Set(['name', 'comment', 'orderBy', 'synchronize', 'schema']), 'Entity');
           meta.tableName = typeof a0 === 'string' ? a0 : str(option(opts, 'name'), call.node, 'name');
+          const schema = str(option(opts, 'schema'), opts?.props.get('schema')?.node ?? call.node, 'schema');
+          if (schema !== undefined) meta.schema = { name: schema, node: opts?.props.get('schema')?.node ?? call.node };
           meta.comment = str(option(opts, 'comment'), call.node, 'comment');
           if (bool(option(opts, 'synchronize'), call.node, 'synchronize') === false) meta.synchronize = false;
           break;
