@@ -978,6 +978,26 @@ export class Counter {
     assert.equal(read(project(files("'bees'")), ['b.ts']).namespace, undefined);
   });
 
+  it('of two column decorators on one property the lower one is the column, and the upper one is not read, as in TypeORM', () => {
+    const root = project({
+      'a.ts': `import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Event {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'string' })
+  @CreateDateColumn()
+  createdAt!: Date;
+  @CreateDateColumn()
+  @Column({ type: 'timestamptz', nullable: true })
+  seenAt!: Date | null;
+}
+`,
+    });
+    const cols = columns(table(read(root, ['a.ts']), 'event'));
+    assert.equal(cols.createdAt, 'timestamp without time zone not null default now()');
+    assert.equal(cols.seenAt, 'timestamptz');
+  });
+
   it('both sides of a many-to-many naming one @JoinTable make one junction table; two different tables under one name are an error with file:line', () => {
     const files = (inverse: string): Record<string, string> => ({
       'a.ts': `import { Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';

@@ -499,10 +499,15 @@ export class EntityReader {
       }
       const prop = member;
       const calls = this.decorators(prop, scope, meta.ownDecorators);
+      // Decorators apply bottom-up and TypeORM keeps the first column a property registers: of
+      // two column decorators on one property (`@Column({ type: 'timestamp' }) @CreateDateColumn()`)
+      // the lower one is the column, and the upper one is not read at all.
+      const columnCall = calls.filter((c) => c.name in COLUMN_DECORATORS).at(-1);
       let relation: RelationMeta | undefined;
       for (const call of calls) {
         try {
           this.placed(call, 'property');
+          if (call.name in COLUMN_DECORATORS && call !== columnCall) continue;
           if (call.name === 'Column' && isKind(call.args[0]?.get(), 'function')) meta.embeddeds.push(this.embedded(prop, call, className));
           else if (call.name in COLUMN_DECORATORS) meta.columns.push(this.column(prop, call, COLUMN_DECORATORS[call.name], scope));
           else if (call.name in RELATION_DECORATORS) {
