@@ -995,7 +995,7 @@ export class Event {
     });
     const cols = columns(table(read(root, ['a.ts']), 'event'));
     assert.equal(cols.createdAt, 'timestamp without time zone not null default now()');
-    assert.equal(cols.seenAt, 'timestamptz');
+    assert.equal(cols.seenAt, 'timestamp with time zone');
   });
 
   it('both sides of a many-to-many naming one @JoinTable make one junction table; two different tables under one name are an error with file:line', () => {
