@@ -998,6 +998,52 @@ export class Event {
     assert.equal(cols.seenAt, 'timestamp with time zone');
   });
 
+  it("reads enum members TypeScript folds (1 << 2, A | B, ~0), a bigint default (0n) as TypeORM's drivers write it, and a relation target loaded with require()", () => {
+    const root = project({
+      'perm.ts': `export enum Perm {
+  None = 0,
+  Read = 1 << 0,
+  Write = 1 << 1,
+  ReadWrite = Read | Write,
+  All = ~None & 0xff,
+  Half = 10 / 4,
+}
+`,
+      'shelf.ts': `import { Column, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import type { Note } from './note';
+@Entity()
+export class Shelf {
+  @PrimaryGeneratedColumn() id!: number;
+  @OneToMany(() => require('./note').Note, (n: Note) => n.shelf)
+  notes!: Note[];
+}
+`,
+      'note.ts': `import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Perm } from './perm';
+@Entity()
+export class Note {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'int', default: Perm.ReadWrite }) perm!: Perm;
+  @Column({ type: 'int', default: Perm.All }) all!: Perm;
+  @Column({ type: 'float', default: Perm.Half }) half!: number;
+  @Column({ type: 'bigint', default: 9007199254740993n }) seq!: string;
+  @ManyToOne(() => require('./shelf').Shelf, { onDelete: 'CASCADE' })
+  shelf!: import('./shelf').Shelf;
+}
+`,
+    });
+    for (const [dialect, perm, all, half] of [['postgres', "'3'", "'255'", "'2.5'"], ['sqlite', '3', '255', '2.5']]) {
+      const note = table(read(root, ['shelf.ts', 'note.ts'], dialect), 'note');
+      const cols = Object.fromEntries(note.columns.map((c) => [c.name, c.default]));
+      assert.deepEqual([cols.perm, cols.all, cols.half, cols.seq], [perm, all, half, '9007199254740993'], dialect);
+      assert.deepEqual(note.foreignKeys.map((f) => `${f.columns.join()} -> ${f.referencedTable} ${f.onDelete}`), ['shelfId -> shelf CASCADE'], dialect);
+    }
+    const missing = project({
+      'a.ts': `import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class A {\n  @PrimaryGeneratedColumn() id!: number;\n  @ManyToOne(() => require('./gone').B) b!: unknown;\n}\n`,
+    });
+    fails(() => read(missing, ['a.ts']), path.join(missing, 'a.ts'), 5, /cannot find the module '\.\/gone' that `require\('\.\/gone'\)` loads/);
+  });
+
   it('both sides of a many-to-many naming one @JoinTable make one junction table; two different tables under one name are an error with file:line', () => {
     const files = (inverse: string): Record<string, string> => ({
       'a.ts': `import { Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';

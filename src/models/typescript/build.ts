@@ -45,6 +45,8 @@ export interface BuildContext {
 function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: string): string | undefined {
   const v = col.default;
   if (v === undefined || v === null) return undefined;
+  // A bigint (`default: 0n`): every TypeORM driver writes its digits as they are.
+  if (typeof v === 'bigint') return String(v);
   const returned = isKind(v, 'function') ? called(v, ctx.ev, col.node) : undefined;
   if (isKind(v, 'function') && returned !== null && typeof returned === 'object') {
     throw new ModelError(col.node, "a default function must return an SQL expression string, e.g. () => 'CURRENT_TIMESTAMP'");

@@ -29,6 +29,7 @@ export type FunctionLike = ts.FunctionDeclaration | ts.ArrowFunction | ts.Functi
 export type Value =
   | string
   | number
+  | bigint
   | boolean
   | null
   | undefined
@@ -117,7 +118,7 @@ export const isDecorator = (v: Value): v is DecoratorValue => typeof v === 'obje
 export const isKind = <K extends string>(v: Value, kind: K): v is Extract<Value, { kind: K }> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind: string }).kind === kind;
 
-const isPrimitive = (v: Value): v is string | number | boolean | null | undefined => v === null || v === undefined || typeof v !== 'object';
+const isPrimitive = (v: Value): v is string | number | bigint | boolean | null | undefined => v === null || v === undefined || typeof v !== 'object';
 
 /**
  * Whether a value is truthy, when that is known: a primitive's own truthiness; an object, array,
@@ -127,6 +128,18 @@ function truthy(v: Value): boolean | undefined {
   if (isPrimitive(v)) return Boolean(v);
   return isKind(v, 'external') ? undefined : true;
 }
+
+const NUMBER_OPERATORS = new Map<ts.SyntaxKind, (a: number, b: number) => number>([
+  [tsc.SyntaxKind.SlashToken, (a, b) => a / b],
+  [tsc.SyntaxKind.PercentToken, (a, b) => a % b],
+  [tsc.SyntaxKind.AsteriskAsteriskToken, (a, b) => a ** b],
+  [tsc.SyntaxKind.LessThanLessThanToken, (a, b) => a << b],
+  [tsc.SyntaxKind.GreaterThanGreaterThanToken, (a, b) => a >> b],
+  [tsc.SyntaxKind.GreaterThanGreaterThanGreaterThanToken, (a, b) => a >>> b],
+  [tsc.SyntaxKind.BarToken, (a, b) => a | b],
+  [tsc.SyntaxKind.AmpersandToken, (a, b) => a & b],
+  [tsc.SyntaxKind.CaretToken, (a, b) => a ^ b],
+]);
 
 /** The members of an enum declaration, with TypeScript's numbering. */
 function enumMembers(e: ts.EnumDeclaration, ev: Evaluator, scope: Scope): Map<string, string | number> {
@@ -261,6 +274,7 @@ export class Evaluator {
   private evaluateInner(node: Node, scope: Scope): Value {
     if (tsc.isStringLiteral(node) || tsc.isNoSubstitutionTemplateLiteral(node)) return node.text;
     if (tsc.isNumericLiteral(node)) return Number(node.text);
+    if (tsc.isBigIntLiteral(node)) return BigInt(node.text.slice(0, -1));
     if (node.kind === tsc.SyntaxKind.TrueKeyword) return true;
     if (node.kind === tsc.SyntaxKind.FalseKeyword) return false;
     if (node.kind === tsc.SyntaxKind.NullKeyword) return null;
@@ -272,6 +286,7 @@ export class Evaluator {
       const v = this.evaluate(node.operand, scope);
       if (node.operator === tsc.SyntaxKind.MinusToken && typeof v === 'number') return -v;
       if (node.operator === tsc.SyntaxKind.PlusToken && typeof v === 'number') return v;
+      if (node.operator === tsc.SyntaxKind.TildeToken && typeof v === 'number') return ~v;
       if (node.operator === tsc.SyntaxKind.ExclamationToken && truthy(v) !== undefined) return !truthy(v);
     }
     if (tsc.isTypeOfExpression(node)) {
@@ -414,6 +429,13 @@ export class Evaluator {
         case tsc.SyntaxKind.AsteriskToken:
           if (typeof left === 'number' && typeof right === 'number') return left * right;
           break;
+        default: {
+          // The rest of the arithmetic and bitwise operators TypeScript folds in constant enum
+          // members (`A = 1 << 0`, `AB = A | B`).
+          const arithmetic = typeof left === 'number' && typeof right === 'number' ? NUMBER_OPERATORS.get(op) : undefined;
+          if (arithmetic) return arithmetic(left as number, right as number);
+          break;
+        }
         case tsc.SyntaxKind.EqualsEqualsEqualsToken:
           return left === right;
         case tsc.SyntaxKind.ExclamationEqualsEqualsToken:
@@ -429,6 +451,8 @@ export class Evaluator {
 
   /** A call: a TypeORM decorator factory, `Object.values`, or a helper function of the project. */
   private call(node: ts.CallExpression, scope: Scope): Value {
+    const required = this.required(node, scope);
+    if (required) return required;
     const callee = this.evaluate(node.expression, scope);
     const args = node.arguments.map((a) => this.lazy(a, scope));
     if (node.arguments.some(tsc.isSpreadElement)) throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
@@ -446,6 +470,23 @@ export class Evaluator {
     }
     if (isKind(callee, 'function')) return this.apply(callee, args, node);
     throw new ModelError(node, `cannot read \`${text(node)}\` without running the code; ${RUN_IT}`);
+  }
+
+  /**
+   * `require('./user.entity')` (how a relation target breaks an import cycle: `() =>
+   * require('./user.entity').User`): the module, as `import * as` would give it. Undefined for any
+   * other call, or where `require` is a name of the project's own.
+   */
+  private required(node: ts.CallExpression, scope: Scope): Value | undefined {
+    const callee = node.expression;
+    if (!tsc.isIdentifier(callee) || callee.text !== 'require' || node.arguments.length !== 1) return undefined;
+    for (let s: Scope | undefined = scope; s; s = s.parent) if (s.bindings?.has('require')) return undefined;
+    if (this.project.lookup(node.getSourceFile(), 'require')) return undefined;
+    const [arg] = node.arguments;
+    if (!tsc.isStringLiteralLike(arg)) throw new ModelError(node, `cannot tell which module \`${text(node)}\` loads without running the code; ${RUN_IT}`);
+    const file = this.project.resolve(arg.text, node.getSourceFile());
+    if (!file) throw new ModelError(node, `cannot find the module '${arg.text}' that \`${text(node)}\` loads from ${node.getSourceFile().fileName}; ${RUN_IT}`);
+    return { kind: 'namespace', file: this.project.file(file), node };
   }
 
   /**
