@@ -1044,6 +1044,27 @@ export class Note {
     fails(() => read(missing, ['a.ts']), path.join(missing, 'a.ts'), 5, /cannot find the module '\.\/gone' that `require\('\.\/gone'\)` loads/);
   });
 
+  it("a column's foreignKeyConstraintName is read and names nothing, as in TypeORM: the key takes @JoinColumn's name", () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Guild {
+  @PrimaryGeneratedColumn() id!: number;
+}
+@Entity()
+export class Member {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ nullable: true, foreignKeyConstraintName: 'FK_member_guild_column' }) guild_id!: number;
+  @JoinColumn({ name: 'guild_id', foreignKeyConstraintName: 'FK_member_guild' })
+  @ManyToOne(() => Guild) guild!: Guild;
+  @Column({ nullable: true, foreignKeyConstraintName: 'FK_unused' }) other_id!: number;
+}
+`,
+    });
+    const member = table(read(root, ['a.ts']), 'member');
+    assert.deepEqual(member.foreignKeys.map((f) => `${f.name}: ${f.columns.join()}`), ['FK_member_guild: guild_id']);
+  });
+
   it('both sides of a many-to-many naming one @JoinTable make one junction table; two different tables under one name are an error with file:line', () => {
     const files = (inverse: string): Record<string, string> => ({
       'a.ts': `import { Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';

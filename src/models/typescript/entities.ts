@@ -216,7 +216,7 @@ export const LEFT_ALONE_MODULES = new Set([
 
 const COLUMN_OPTIONS = new Set([
   'type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary', 'array',
-  'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate', 'unsigned', 'width',
+  'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate', 'unsigned', 'width', 'foreignKeyConstraintName',
 ]);
 const RUNTIME_OPTIONS = new Set(['select', 'insert', 'update', 'transformer', 'readonly', 'eager', 'cascade', 'lazy', 'persistence', 'orphanedRowAction']);
 const RELATION_OPTIONS = new Set(['onDelete', 'onUpdate', 'nullable', 'createForeignKeyConstraints']);
@@ -794,6 +794,9 @@ function columnOptions(meta: ColumnMeta, opts: ObjectValue | undefined, node: No
   // TypeORM 0.3's `width`: MySQL's display width of an integer (`int(4)`), which says nothing about
   // what the column holds — MySQL 8 drops it, and types are compared without it.
   num(option(opts, 'width'), at('width'), 'width');
+  // TypeORM keeps a column's `foreignKeyConstraintName` and builds nothing from it: a foreign key is
+  // named by its @JoinColumn's.
+  str(option(opts, 'foreignKeyConstraintName'), at('foreignKeyConstraintName'), 'foreignKeyConstraintName');
   const onUpdate = str(option(opts, 'onUpdate'), at('onUpdate'), 'onUpdate');
   if (onUpdate !== undefined) meta.onUpdate = { sql: onUpdate, node: at('onUpdate') };
   const en = option(opts, 'enum');
