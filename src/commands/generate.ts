@@ -308,7 +308,7 @@ export async function check(project: Project): Promise<CheckResult> {
   const shown = {
     ...database,
     tables: database.tables.map((t) => {
-      const unmanaged = new Set(findTable(models, t.name)?.unmanagedIndexes);
+      const unmanaged = new Set(findTable(models, t.name)?.unmanaged?.indexes);
       return unmanaged.size ? { ...t, indexes: t.indexes.filter((i) => !unmanaged.has(i.name)) } : t;
     }),
   };

@@ -156,7 +156,7 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   const forward = options.forwardForeignKeys ?? false;
   const creates = planCreates(to.tables.filter((t) => !fromNames.has(t.name)), forward);
   for (const t of creates.tables) {
-    const { unmanagedIndexes: _, ...table } = t;
+    const { unmanaged: _, ...table } = t;
     ops.push({ kind: 'createTable', table: { ...table, indexes: [] } });
     for (const index of sortIndexes(t.indexes)) ops.push({ kind: 'createIndex', table: t.name, index });
   }
@@ -227,8 +227,10 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
   const table = target.name;
   const currentCols = new Map(current.columns.map((c) => [c.name, c]));
   const targetCols = new Map(target.columns.map((c) => [c.name, c]));
+  // Comments a source cannot state are left as the database has them.
+  const comments = o.comments && !target.unmanaged?.comments;
 
-  if (o.comments && (current.comment ?? null) !== (target.comment ?? null)) {
+  if (comments && (current.comment ?? null) !== (target.comment ?? null)) {
     ops.push({ kind: 'setTableComment', table, comment: target.comment ?? null, existing: current.comment ?? null });
   }
   for (const c of target.columns) {
@@ -259,7 +261,7 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
       changes.identity = c.identity ?? null;
       existing.identity = was.identity ?? null;
     }
-    if (o.comments && (was.comment ?? null) !== (c.comment ?? null)) {
+    if (comments && (was.comment ?? null) !== (c.comment ?? null)) {
       changes.comment = c.comment ?? null;
       existing.comment = was.comment ?? null;
     }
@@ -297,7 +299,7 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
     return JSON.stringify([keys, i.unique, i.where ? o.expression(i.where) : null, method]);
   };
   // An index the models leave to the database is neither dropped nor compared.
-  const unmanaged = new Set(target.unmanagedIndexes);
+  const unmanaged = new Set(target.unmanaged?.indexes);
   const currentIndexes = current.indexes.filter((i) => !unmanaged.has(i.name));
   const curIdx = new Map(currentIndexes.map((i) => [i.name, i]));
   const tgtIdx = new Map(target.indexes.map((i) => [i.name, i]));
@@ -316,7 +318,8 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
   for (const f of fks.dropped) ops.push(dropConstraint(table, { type: 'foreignKey', ...f }));
   for (const f of fks.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(f) } });
 
-  const checks = matchConstraints(current.checks, target.checks, (c: CheckConstraint) => o.expression(c.expression), () => '');
+  // Checks a source cannot state are the database's: none is dropped, and the source adds none.
+  const checks = matchConstraints(target.unmanaged?.checks ? target.checks : current.checks, target.checks, (c: CheckConstraint) => o.expression(c.expression), () => '');
   for (const c of checks.dropped) ops.push(dropConstraint(table, { type: 'check', ...c }));
   for (const c of checks.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'check', ...structuredClone(c) } });
 

@@ -99,16 +99,23 @@ export interface Table {
   comment?: string;
   /** Names the table may have had before a rename, from a model hint; read only by rename detection. */
   renamedFrom?: string[];
-  /**
-   * Indexes the models leave to the database, by name (TypeORM's `@Index({ synchronize: false })`):
-   * one of these names is never created, dropped or compared. Read only by the differ.
-   */
-  unmanagedIndexes?: string[];
+  /** What the models leave to the database: never created, dropped or compared. Read only by the differ. */
+  unmanaged?: Unmanaged;
   /**
    * The record the dialect that read the table keeps of it beyond the neutral model (SQLite: how
    * it wrote the table, which a rebuild keeps). Read by that dialect only; never compared.
    */
   native?: NativeTable;
+}
+
+/** What of a table its model source leaves as the database has it. */
+export interface Unmanaged {
+  /** Indexes by name (TypeORM's `@Index({ synchronize: false })`). */
+  indexes?: string[];
+  /** Every CHECK constraint: the source cannot state one (Prisma), so the database's are kept. */
+  checks?: true;
+  /** The table's and its columns' comments: the source cannot state one (Prisma). */
+  comments?: true;
 }
 
 /** A dialect's own record of a table, tagged with the dialect's name; plain data (it is cloned). */

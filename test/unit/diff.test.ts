@@ -259,13 +259,13 @@ describe('compareSchemas: indexes', () => {
 
   it('an index the models leave to the database is neither dropped, changed nor created, and a new table does not carry the list', () => {
     const ib = { name: 'IDX_b', columns: ['b'], unique: false };
-    const leaving = (...indexes: Table['indexes']): Table => ({ ...withIndexes(...indexes), unmanagedIndexes: ['IDX_a'] });
+    const leaving = (...indexes: Table['indexes']): Table => ({ ...withIndexes(...indexes), unmanaged: { indexes: ['IDX_a'] } });
     assert.deepEqual(compareSchemas(schema(withIndexes(ia, ib)), schema(leaving())), [{ kind: 'dropIndex', table: 't', name: 'IDX_b', definition: ib }]);
     assert.deepEqual(compareSchemas(schema(withIndexes(ia)), schema(leaving())), []);
     assert.deepEqual(compareSchemas(schema(withIndexes()), schema(leaving())), []);
     const ops = compareSchemas(schema(), schema(leaving(ib)));
     assert.deepEqual(summary(ops), ['createTable t', 'createIndex t.IDX_b']);
-    assert.equal(ops[0].kind === 'createTable' && 'unmanagedIndexes' in ops[0].table, false);
+    assert.equal(ops[0].kind === 'createTable' && 'unmanaged' in ops[0].table, false);
   });
 
   const changed: { name: string; to: Table['indexes'][number] }[] = [

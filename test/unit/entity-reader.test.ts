@@ -915,7 +915,7 @@ export class Asset {
     // Only the plain @Index() is the models' own; the fulltext one is not refused, as TypeORM never builds it.
     assert.deepEqual(t.indexes.map((i) => `${i.name}(${i.columns.join()})`), [`${new DefaultNamingStrategy().indexName('asset', ['title'])}(title)`]);
     // In the order TypeORM's metadata has them: members' decorators run before the class's.
-    assert.deepEqual(t.unmanagedIndexes, ['asset_title_trgm', 'asset_by_hand', 'asset_recent']);
+    assert.deepEqual(t.unmanaged?.indexes, ['asset_title_trgm', 'asset_by_hand', 'asset_recent']);
   });
 
   it("an index's type is its method where TypeORM's driver writes one, concurrent changes nothing, and a type or parser a database has not is an error with file:line", () => {

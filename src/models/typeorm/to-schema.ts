@@ -108,7 +108,7 @@ class Converter {
     for (const c of t.checks) table.checks.push({ name: c.name, expression: c.expression });
     // An index with synchronize: false is TypeORM's to leave alone, and so migrator's.
     const unmanaged = t.indexes.filter((ix) => !ix.synchronize).map((ix) => ix.name);
-    if (unmanaged.length) table.unmanagedIndexes = unmanaged;
+    if (unmanaged.length) table.unmanaged = { indexes: unmanaged };
     table.indexes = t.indexes.filter((ix) => ix.synchronize).map((ix): Index => {
       const what = `the index "${ix.name}" of ${entity}`;
       const method = this.driver.dataSource.indexMethod(ix);

@@ -684,7 +684,7 @@ class SchemaBuilder {
         if (i.synchronize === false) {
           // TypeORM neither creates nor drops an index of this name; one without a name (which
           // TypeORM does not make up for it) leaves nothing alone.
-          if (i.name) (e.table.unmanagedIndexes ??= []).push(i.name);
+          if (i.name) ((e.table.unmanaged ??= {}).indexes ??= []).push(i.name);
           continue;
         }
         const cols = columnsOf(i.columns, i.node, '@Index');

@@ -1,0 +1,80 @@
+/**
+ * A database a Prisma project's migrations built, adopted by migrator: Prisma's own SQL (its
+ * schema engine, `migrate diff --from-empty`) plus what real projects add by hand in a migration
+ * because a Prisma schema cannot state it — CHECK constraints and comments. Prisma's diff leaves
+ * those alone, and so must migrator: `check` is clean and `makemigrations` writes nothing, on
+ * PostgreSQL and SQLite. One PostgreSQL database for the file, dropped at the end. Build first.
+ */
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { after, before, describe, it } from 'node:test';
+import { prismaMigrateSql } from '../support/prisma-engine.ts';
+import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
+import { explain, projects, type TempProject } from './helpers.ts';
+
+const MODELS = `
+model Poll {
+  id        String   @id @default(cuid())
+  title     String
+  votes     Int      @default(0)
+  closesAt  DateTime?
+  options   Option[]
+}
+
+model Option {
+  id     Int    @id @default(autoincrement())
+  label  String
+  pollId String
+  poll   Poll   @relation(fields: [pollId], references: [id], onDelete: Cascade)
+
+  @@index([pollId])
+}
+`;
+
+let pg: TestDatabase;
+before(async () => {
+  pg = await createTestDatabase('migrator_prisma_adopt');
+});
+after(async () => {
+  await pg?.drop();
+});
+
+const newProject = projects();
+
+/** A Prisma project on `url` whose database already holds what `sql` made. */
+function prismaProject(provider: string, url: string): TempProject {
+  const p = newProject();
+  p.write('prisma/schema.prisma', `datasource db {\n  provider = "${provider}"\n}\n${MODELS}`);
+  p.write('migrator.config.ts', `export default { database: ${JSON.stringify(url)}, models: ['prisma/schema.prisma'], versions: 'versions' };\n`);
+  return p;
+}
+
+/** check is clean and makemigrations writes nothing. */
+function assertAdopted(p: TempProject): void {
+  const chk = p.ok(['check']);
+  assert.match(chk.stdout, /No changes detected/, explain(chk, 'to leave the hand-made checks and comments alone'));
+  const gen = p.ok(['makemigrations']);
+  assert.match(gen.stdout, /No changes detected/, explain(gen, 'to leave the hand-made checks and comments alone'));
+  assert.deepEqual(p.versionFiles(), []);
+}
+
+describe("a Prisma project's database with checks and comments added by hand", () => {
+  it('PostgreSQL: Prisma\'s SQL, then CHECK constraints and COMMENT ON: nothing to change', async () => {
+    const sql = await prismaMigrateSql({ 'schema.prisma': `datasource db {\n  provider = "postgresql"\n}\n${MODELS}` });
+    await pg.query(sql);
+    await pg.query(`ALTER TABLE "Poll" ADD CONSTRAINT "Poll_votes_check" CHECK ("votes" >= 0);
+      ALTER TABLE "Option" ADD CONSTRAINT "Option_label_check" CHECK (length("label") > 0);
+      COMMENT ON TABLE "Poll" IS 'A question with options';
+      COMMENT ON COLUMN "Poll"."closesAt" IS 'NULL: open until closed by hand'`);
+    assertAdopted(prismaProject('postgresql', pg.url));
+  });
+
+  it('SQLite: Prisma\'s SQL with a CHECK in a table rebuilt by hand: nothing to change', async () => {
+    const p = prismaProject('sqlite', 'sqlite:./dev.db');
+    const sql = await prismaMigrateSql({ 'schema.prisma': `datasource db {\n  provider = "sqlite"\n}\n${MODELS}` });
+    new Database(p.path('dev.db')).exec(sql.replace('"votes" INTEGER NOT NULL DEFAULT 0', '"votes" INTEGER NOT NULL DEFAULT 0 CHECK ("votes" >= 0)'), 'dev.db');
+    const made = p.query("SELECT sql FROM sqlite_master WHERE name = 'Poll'", [], 'dev.db');
+    assert.match(String(made[0]?.sql), /CHECK \("votes" >= 0\)/);
+    assertAdopted(p);
+  });
+});
