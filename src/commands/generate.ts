@@ -304,12 +304,14 @@ export async function check(project: Project): Promise<CheckResult> {
     problems.push(`database is at ${dbHeads.join(', ') || 'base'}, the revision files' head is ${heads.join(', ') || 'base'}: run \`migrator migrate\``);
   }
   const { createTwoFilesPatch } = await import('diff');
-  // The indexes the models leave to the database are no difference, and are not shown as one.
+  // What the models leave to the database is no difference, and is not shown as one.
   const shown = {
     ...database,
     tables: database.tables.map((t) => {
-      const unmanaged = new Set(findTable(models, t.name)?.unmanaged?.indexes);
-      return unmanaged.size ? { ...t, indexes: t.indexes.filter((i) => !unmanaged.has(i.name)) } : t;
+      const unmanaged = findTable(models, t.name)?.unmanaged;
+      if (!unmanaged) return t;
+      const indexes = new Set(unmanaged.indexes);
+      return { ...t, indexes: t.indexes.filter((i) => !indexes.has(i.name)), checks: unmanaged.checks ? [] : t.checks };
     }),
   };
   const text = ops.length ? createTwoFilesPatch('database', 'models', schemaText(shown, project), schemaText(models, project), '', '', { context: 3 }) : '';
