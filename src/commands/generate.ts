@@ -311,7 +311,9 @@ export async function check(project: Project): Promise<CheckResult> {
       const unmanaged = findTable(models, t.name)?.unmanaged;
       if (!unmanaged) return t;
       const indexes = new Set(unmanaged.indexes);
-      return { ...t, indexes: t.indexes.filter((i) => !indexes.has(i.name)), checks: unmanaged.checks ? [] : t.checks };
+      const defaults = new Set(unmanaged.defaults);
+      const columns = t.columns.map((c) => (defaults.has(c.name) ? { ...c, default: undefined } : c));
+      return { ...t, columns, indexes: t.indexes.filter((i) => !indexes.has(i.name)), checks: unmanaged.checks ? [] : t.checks };
     }),
   };
   const text = ops.length ? createTwoFilesPatch('database', 'models', schemaText(shown, project), schemaText(models, project), '', '', { context: 3 }) : '';

@@ -227,8 +227,9 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
   const table = target.name;
   const currentCols = new Map(current.columns.map((c) => [c.name, c]));
   const targetCols = new Map(target.columns.map((c) => [c.name, c]));
-  // Comments a source cannot state are left as the database has them.
+  // Comments a source cannot state are left as the database has them, as are the defaults it leaves to the database.
   const comments = o.comments && !target.unmanaged?.comments;
+  const databaseDefaults = new Set(target.unmanaged?.defaults);
 
   if (comments && (current.comment ?? null) !== (target.comment ?? null)) {
     ops.push({ kind: 'setTableComment', table, comment: target.comment ?? null, existing: current.comment ?? null });
@@ -249,7 +250,7 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
       changes.nullable = c.nullable;
       existing.nullable = was.nullable;
     }
-    if (was.default !== c.default && o.default(was.default, was) !== o.default(c.default, c)) {
+    if (!databaseDefaults.has(c.name) && was.default !== c.default && o.default(was.default, was) !== o.default(c.default, c)) {
       changes.default = c.default ?? null;
       existing.default = was.default ?? null;
     }

@@ -112,6 +112,11 @@ export interface Table {
 export interface Unmanaged {
   /** Indexes by name (TypeORM's `@Index({ synchronize: false })`). */
   indexes?: string[];
+  /**
+   * Columns whose default (or generation) is the database's, by name (Prisma's `dbgenerated()`
+   * with no expression): whatever the database has is kept.
+   */
+  defaults?: string[];
   /** Every CHECK constraint: the source cannot state one (Prisma), so the database's are kept. */
   checks?: true;
   /** The table's and its columns' comments: the source cannot state one (Prisma). */

@@ -69,6 +69,38 @@ describe("a Prisma project's database with checks and comments added by hand", (
     assertAdopted(prismaProject('postgresql', pg.url));
   });
 
+  it('PostgreSQL: dbgenerated() with no expression leaves the database its default, and its generated column', async () => {
+    const db = await createTestDatabase('migrator_prisma_adopt_generated');
+    try {
+      const models = `datasource db {\n  provider = "postgresql"\n}\n
+model Doc {
+  id     Int                      @id @default(autoincrement())
+  title  String
+  slug   String                   @default(dbgenerated())
+  search Unsupported("tsvector")? @default(dbgenerated())
+}
+`;
+      await db.query(await prismaMigrateSql({ 'schema.prisma': models }));
+      await db.query(`ALTER TABLE "Doc" ALTER COLUMN "slug" SET DEFAULT md5(random()::text);
+        ALTER TABLE "Doc" DROP COLUMN "search";
+        ALTER TABLE "Doc" ADD COLUMN "search" tsvector GENERATED ALWAYS AS (to_tsvector('simple', "title")) STORED`);
+      const p = newProject();
+      p.write('prisma/schema.prisma', models);
+      p.write('migrator.config.ts', `export default { database: ${JSON.stringify(db.url)}, models: ['prisma/schema.prisma'], versions: 'versions' };\n`);
+      assertAdopted(p);
+      // A new column beside them is the only change, and the database's own stay as they are.
+      p.write('prisma/schema.prisma', models.replace('  title  String\n', '  title  String\n  body   String?\n'));
+      const gen = p.ok(['makemigrations', '-m', 'body']);
+      assert.deepEqual(gen.stdout.split('\n').filter((l) => l.startsWith('  - ')), ['  - add column Doc.body'], explain(gen, 'to add body alone'));
+      p.ok(['migrate']);
+      const [row] = await db.query<{ slug: string; search: string }>(`INSERT INTO "Doc" ("title") VALUES ('hello world') RETURNING "slug", "search"::text AS search`);
+      assert.match(row.slug, /^[0-9a-f]{32}$/);
+      assert.equal(row.search, "'hello':1 'world':2");
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('SQLite: Prisma\'s SQL with a CHECK in a table rebuilt by hand: nothing to change', async () => {
     const p = prismaProject('sqlite', 'sqlite:./dev.db');
     const sql = await prismaMigrateSql({ 'schema.prisma': `datasource db {\n  provider = "sqlite"\n}\n${MODELS}` });

@@ -159,11 +159,13 @@ export async function introspectPostgres(db: Queryable, schemaName: string, excl
     const table = byOid.get(c.oid);
     if (!table) continue;
     const serial = c.default !== null && SERIAL_DEFAULT.test(c.default);
+    // A stored generated column's expression is no default: ALTER … SET/DROP DEFAULT refuses it.
+    const def = c.generated === 's' ? null : c.default;
     table.columns.push({
       name: c.name,
       type: c.type,
       nullable: !c.notnull,
-      ...(c.default !== null && !serial ? { default: c.default } : {}),
+      ...(def !== null && !serial ? { default: def } : {}),
       ...(serial ? { autoincrement: true } : {}),
       ...(c.identity === 'a' ? { identity: 'always' as const } : c.identity === 'd' ? { identity: 'by default' as const } : {}),
       ...(c.comment !== null ? { comment: c.comment } : {}),

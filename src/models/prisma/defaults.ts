@@ -28,8 +28,12 @@ export interface DefaultContext {
 const CLIENT_GENERATORS = new Set(['uuid', 'cuid', 'nanoid', 'ulid']);
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
-/** Sets `column`'s default (or autoincrement) from the field's `@default` attribute. */
-export function applyDefault(column: Column, attr: Attribute, ctx: DefaultContext): void {
+/**
+ * Sets `column`'s default (or autoincrement) from the field's `@default` attribute. Returns
+ * 'database' for `dbgenerated()` with no expression: the database's own default or generation,
+ * which Prisma never compares.
+ */
+export function applyDefault(column: Column, attr: Attribute, ctx: DefaultContext): 'database' | undefined {
   const where: Where = { file: ctx.file, line: lineOf(attr) };
   const args = readArgs(attr.args, { positional: 'value', names: ['value', 'map'] }, '@default', where);
   if (args.has('map')) fail(where, `@default of ${ctx.field}: a database name (map:) for a default value is not supported by the ${ctx.provider.name} provider; remove it`);
@@ -46,9 +50,10 @@ export function applyDefault(column: Column, attr: Attribute, ctx: DefaultContex
   }
   const sql = literal(value as Value, ctx, where, column.type);
   if (sql !== undefined) column.default = sql;
+  return undefined;
 }
 
-function applyFunction(column: Column, f: Func, ctx: DefaultContext, where: Where): void {
+function applyFunction(column: Column, f: Func, ctx: DefaultContext, where: Where): 'database' | undefined {
   const cannot = (): never => fail(where, `@default of ${ctx.field}: the function ${f.name}() cannot be used on fields of type ${ctx.scalar}${ctx.list ? '[]' : ''}`);
   if (ctx.scalar === 'Unsupported' && f.name !== 'dbgenerated') fail(where, `@default of ${ctx.field}: only @default(dbgenerated("…")) can be used for Unsupported types`);
   switch (f.name) {
@@ -56,7 +61,8 @@ function applyFunction(column: Column, f: Func, ctx: DefaultContext, where: Wher
       const params = f.params ?? [];
       const expr = params.length ? stringLiteral(params[0]) : undefined;
       if (params.length > 1 || (params.length === 1 && !expr)) fail(where, `@default of ${ctx.field}: dbgenerated() takes either no argument or one non-empty string, e.g. dbgenerated("gen_random_uuid()")`);
-      if (expr) column.default = expr;
+      if (!expr) return 'database';
+      column.default = expr;
       return;
     }
     case 'autoincrement':

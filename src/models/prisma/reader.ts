@@ -229,7 +229,7 @@ function applyDefaults(
     const def = fieldAttr(field.node, 'default');
     if (!def) continue;
     const en = field.scalar === 'Enum' ? enums.get(typeName(field.node))?.node : undefined;
-    applyDefault(t.columns.find((c) => c.name === field.column)!, def, {
+    const owner = applyDefault(t.columns.find((c) => c.name === field.column)!, def, {
       file,
       field: `${m.name}.${field.name}`,
       scalar: field.scalar,
@@ -238,6 +238,7 @@ function applyDefaults(
       enumValues: en ? enumValues.get(en.name) : undefined,
       provider,
     });
+    if (owner === 'database') ((t.unmanaged ??= {}).defaults ??= []).push(field.column);
   }
 }
 
