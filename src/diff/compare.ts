@@ -301,14 +301,19 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
   };
   // An index the models leave to the database is neither dropped nor compared.
   const unmanaged = new Set(target.unmanaged?.indexes);
-  const currentIndexes = current.indexes.filter((i) => !unmanaged.has(i.name));
+  // A unique constraint and a plain unique index of one name over the same columns enforce the
+  // same thing (a database made by another tool may hold one where the models say the other).
+  const currentUniques = current.uniques.filter((u) => !target.indexes.some((i) => sameUnique(i, u)));
+  const targetUniques = keptUniques(target).filter((u) => !current.indexes.some((i) => sameUnique(i, u)));
+  const currentIndexes = current.indexes.filter((i) => !unmanaged.has(i.name) && !target.uniques.some((u) => sameUnique(i, u)));
+  const targetIndexes = target.indexes.filter((i) => !current.uniques.some((u) => sameUnique(i, u)));
   const curIdx = new Map(currentIndexes.map((i) => [i.name, i]));
-  const tgtIdx = new Map(target.indexes.map((i) => [i.name, i]));
+  const tgtIdx = new Map(targetIndexes.map((i) => [i.name, i]));
   const dropIdx = sortIndexes(currentIndexes.filter((i) => !tgtIdx.has(i.name) || indexKey(tgtIdx.get(i.name)!) !== indexKey(i)));
-  const addIdx = sortIndexes(target.indexes.filter((i) => !curIdx.has(i.name) || indexKey(curIdx.get(i.name)!) !== indexKey(i)));
+  const addIdx = sortIndexes(targetIndexes.filter((i) => !curIdx.has(i.name) || indexKey(curIdx.get(i.name)!) !== indexKey(i)));
   for (const i of dropIdx) ops.push({ kind: 'dropIndex', table, name: i.name, definition: structuredClone(i) });
 
-  const uniques = matchConstraints(current.uniques, keptUniques(target), (u) => JSON.stringify(u.columns), () => '');
+  const uniques = matchConstraints(currentUniques, targetUniques, (u) => JSON.stringify(u.columns), () => '');
   for (const u of uniques.dropped) ops.push(dropConstraint(table, { type: 'unique', ...u }));
   for (const i of addIdx) ops.push({ kind: 'createIndex', table, index: structuredClone(i) });
   for (const u of uniques.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'unique', ...structuredClone(u) } });
@@ -336,6 +341,11 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
  * (TypeORM's `@Column({ unique: true })` beside a `@Unique` on the same column, say), so it is
  * never looked for.
  */
+/** A unique index that enforces just what the unique constraint does: same name, same plain columns, whole table. */
+function sameUnique(i: Index, u: UniqueConstraint): boolean {
+  return i.unique && i.name === u.name && !i.where && (i.using ?? 'btree') === 'btree' && sameList(i.columns.map((k) => (typeof k === 'string' ? k : '')), u.columns);
+}
+
 function keptUniques(t: Table): UniqueConstraint[] {
   const seen = new Set<string>(t.primaryKey ? [JSON.stringify(t.primaryKey.columns)] : []);
   return t.uniques.filter((u) => {

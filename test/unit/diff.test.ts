@@ -257,6 +257,17 @@ describe('compareSchemas: indexes', () => {
     assert.deepEqual(compareSchemas(schema(withIndexes(ia)), schema(withIndexes())), [{ kind: 'dropIndex', table: 't', name: 'IDX_a', definition: ia }]);
   });
 
+  it('a unique constraint and a plain unique index of one name over the same columns are no change, either way round', () => {
+    const constraint = (columns: string[]): Table => ({ ...withIndexes(), uniques: [{ name: 'a_key', columns }] });
+    const index = (columns: string[], extra: Partial<Table['indexes'][number]> = {}): Table => withIndexes({ name: 'a_key', columns, unique: true, ...extra });
+    assert.deepEqual(compareSchemas(schema(constraint(['a'])), schema(index(['a']))), []);
+    assert.deepEqual(compareSchemas(schema(index(['a'])), schema(constraint(['a']))), []);
+    // Other columns, a predicate or another method are a real change.
+    assert.deepEqual(summary(compareSchemas(schema(constraint(['a'])), schema(index(['a', 'b'])))), ['dropConstraint t unique a_key', 'createIndex t.a_key']);
+    assert.deepEqual(summary(compareSchemas(schema(constraint(['a'])), schema(index(['a'], { where: '"a" > 0' })))), ['dropConstraint t unique a_key', 'createIndex t.a_key']);
+    assert.deepEqual(summary(compareSchemas(schema(index(['a'], { using: 'hash' })), schema(constraint(['a'])))), ['dropIndex t.a_key', 'addConstraint t unique a_key']);
+  });
+
   it('an index the models leave to the database is neither dropped, changed nor created, and a new table does not carry the list', () => {
     const ib = { name: 'IDX_b', columns: ['b'], unique: false };
     const leaving = (...indexes: Table['indexes']): Table => ({ ...withIndexes(...indexes), unmanaged: { indexes: ['IDX_a'] } });
