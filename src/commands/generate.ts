@@ -1,6 +1,6 @@
 /** makemigrations, revision, merge, check, sqlmigrate: commands built on the differ. */
 import path from 'node:path';
-import { compareSchemas } from '../diff/compare.js';
+import { compareSchemas, leftToDatabase } from '../diff/compare.js';
 import { settle, unsettled } from '../diff/settle.js';
 import { activity } from '../activity.js';
 import { MigratorError, messageOf } from '../errors.js';
@@ -305,17 +305,7 @@ export async function check(project: Project): Promise<CheckResult> {
   }
   const { createTwoFilesPatch } = await import('diff');
   // What the models leave to the database is no difference, and is not shown as one.
-  const shown = {
-    ...database,
-    tables: database.tables.map((t) => {
-      const unmanaged = findTable(models, t.name)?.unmanaged;
-      if (!unmanaged) return t;
-      const indexes = new Set(unmanaged.indexes);
-      const defaults = new Set(unmanaged.defaults);
-      const columns = t.columns.map((c) => (defaults.has(c.name) ? { ...c, default: undefined } : c));
-      return { ...t, columns, indexes: t.indexes.filter((i) => !indexes.has(i.name)), checks: unmanaged.checks ? [] : t.checks };
-    }),
-  };
+  const shown = { ...database, tables: database.tables.map((t) => leftToDatabase(t, findTable(models, t.name))) };
   const text = ops.length ? createTwoFilesPatch('database', 'models', schemaText(shown, project), schemaText(models, project), '', '', { context: 3 }) : '';
   return { clean: problems.length === 0 && ops.length === 0, problems, operations: ops.map(summarizeOperation), differences: ops.map((op) => ({ kind: op.kind, table: operationTable(op) ?? null, summary: summarizeOperation(op), operation: op })), diff: text, notices: unmanaged.map(notManagedNotice) };
 }

@@ -222,16 +222,43 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function compareTable(current: Table, target: Table, o: Resolved, aside: ReadonlySet<ForeignKey> = new Set()): Operation[] {
+/**
+ * The database's table with what the models leave to the database (`target.unmanaged`) taken as
+ * the models have it: the indexes named, every check, the defaults of the columns named, the
+ * comments. What is left differs only where the models and the database really do.
+ */
+export function leftToDatabase(current: Table, target: Table | undefined): Table {
+  const u = target?.unmanaged;
+  if (!target || !u) return current;
+  const indexes = new Set(u.indexes);
+  const defaults = new Set(u.defaults);
+  const out: Table = { ...current, indexes: current.indexes.filter((i) => !indexes.has(i.name)), checks: u.checks ? target.checks : current.checks };
+  if (u.comments) takeFrom(out, target, 'comment');
+  out.columns = current.columns.map((c) => {
+    const model = target.columns.find((x) => x.name === c.name);
+    if (!model) return c;
+    const column = { ...c };
+    if (defaults.has(c.name)) takeFrom(column, model, 'default');
+    if (u.comments) takeFrom(column, model, 'comment');
+    return column;
+  });
+  return out;
+}
+
+/** Sets `to[key]` to `from[key]`, leaving it out where `from` has none. */
+function takeFrom<T extends object, K extends keyof T>(to: T, from: T, key: K): void {
+  if (from[key] === undefined) delete to[key];
+  else to[key] = from[key];
+}
+
+function compareTable(database: Table, target: Table, o: Resolved, aside: ReadonlySet<ForeignKey> = new Set()): Operation[] {
   const ops: Operation[] = [];
   const table = target.name;
+  const current = leftToDatabase(database, target);
   const currentCols = new Map(current.columns.map((c) => [c.name, c]));
   const targetCols = new Map(target.columns.map((c) => [c.name, c]));
-  // Comments a source cannot state are left as the database has them, as are the defaults it leaves to the database.
-  const comments = o.comments && !target.unmanaged?.comments;
-  const databaseDefaults = new Set(target.unmanaged?.defaults);
 
-  if (comments && (current.comment ?? null) !== (target.comment ?? null)) {
+  if (o.comments && (current.comment ?? null) !== (target.comment ?? null)) {
     ops.push({ kind: 'setTableComment', table, comment: target.comment ?? null, existing: current.comment ?? null });
   }
   for (const c of target.columns) {
@@ -250,7 +277,7 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
       changes.nullable = c.nullable;
       existing.nullable = was.nullable;
     }
-    if (!databaseDefaults.has(c.name) && was.default !== c.default && o.default(was.default, was) !== o.default(c.default, c)) {
+    if (was.default !== c.default && o.default(was.default, was) !== o.default(c.default, c)) {
       changes.default = c.default ?? null;
       existing.default = was.default ?? null;
     }
@@ -262,7 +289,7 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
       changes.identity = c.identity ?? null;
       existing.identity = was.identity ?? null;
     }
-    if (comments && (was.comment ?? null) !== (c.comment ?? null)) {
+    if (o.comments && (was.comment ?? null) !== (c.comment ?? null)) {
       changes.comment = c.comment ?? null;
       existing.comment = was.comment ?? null;
     }
@@ -299,13 +326,11 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
     });
     return JSON.stringify([keys, i.unique, i.where ? o.expression(i.where) : null, method]);
   };
-  // An index the models leave to the database is neither dropped nor compared.
-  const unmanaged = new Set(target.unmanaged?.indexes);
   // A unique constraint and a plain unique index of one name over the same columns enforce the
   // same thing (a database made by another tool may hold one where the models say the other).
   const currentUniques = current.uniques.filter((u) => !target.indexes.some((i) => sameUnique(i, u)));
   const targetUniques = keptUniques(target).filter((u) => !current.indexes.some((i) => sameUnique(i, u)));
-  const currentIndexes = current.indexes.filter((i) => !unmanaged.has(i.name) && !target.uniques.some((u) => sameUnique(i, u)));
+  const currentIndexes = current.indexes.filter((i) => !target.uniques.some((u) => sameUnique(i, u)));
   const targetIndexes = target.indexes.filter((i) => !current.uniques.some((u) => sameUnique(i, u)));
   const curIdx = new Map(currentIndexes.map((i) => [i.name, i]));
   const tgtIdx = new Map(targetIndexes.map((i) => [i.name, i]));
@@ -324,8 +349,7 @@ function compareTable(current: Table, target: Table, o: Resolved, aside: Readonl
   for (const f of fks.dropped) ops.push(dropConstraint(table, { type: 'foreignKey', ...f }));
   for (const f of fks.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(f) } });
 
-  // Checks a source cannot state are the database's: none is dropped, and the source adds none.
-  const checks = matchConstraints(target.unmanaged?.checks ? target.checks : current.checks, target.checks, (c: CheckConstraint) => o.expression(c.expression), () => '');
+  const checks = matchConstraints(current.checks, target.checks, (c: CheckConstraint) => o.expression(c.expression), () => '');
   for (const c of checks.dropped) ops.push(dropConstraint(table, { type: 'check', ...c }));
   for (const c of checks.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'check', ...structuredClone(c) } });
 

@@ -4,26 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertUserError, explain, projects, type TempProject } from './helpers.ts';
+import { assertUserError, explain, ITEM_ENTITY, projects, type TempProject } from './helpers.ts';
 
 const newProject = projects();
-
-const ITEM = `import { Column, Entity, PrimaryGeneratedColumn } from 'migrator/decorators';
-
-@Entity()
-export class Item {
-  @PrimaryGeneratedColumn()
-  id!: number;
-
-  @Column({ length: 40 })
-  name!: string;
-}
-`;
 
 /** A project whose config file is `source`, with one entity. */
 function projectWithConfig(source: string): TempProject {
   const p = newProject('migrator-config-export-');
-  p.writeEntity('item', ITEM);
+  p.writeEntity('item', ITEM_ENTITY);
   p.write('migrator.config.ts', source);
   return p;
 }

@@ -54,6 +54,19 @@ export function configSource(options: ConfigOptions = {}): string {
  * The `{date}_` that starts a generated revision file's name under the default fileTemplate
  * (`{date}_{rev}_{slug}`), as regular-expression source: `20261201_231736_`.
  */
+/** A small entity file (`Item`: an id and a name), for tests about anything but the models. */
+export const ITEM_ENTITY = `import { Column, Entity, PrimaryGeneratedColumn } from 'migrator/decorators';
+
+@Entity()
+export class Item {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ length: 40 })
+  name!: string;
+}
+`;
+
 export const DATED = String.raw`\d{8}_\d{6}_`;
 
 /** A generated revision file's path without the `{date}_` of its name, which it must have. */
