@@ -257,12 +257,13 @@ export interface Dialect {
   quoteIdentifier(name: string): string;
   quoteLiteral(value: string): string;
   /**
-   * Rewrites the models' schema, in place, into the names the database will hold (PostgreSQL
-   * keeps the first 63 bytes of a name), so that it compares with what the database reports;
-   * throws MigratorError where two names would become one. Dialects that keep names whole leave
-   * it out.
+   * Rewrites the models' schema, in place, into what the database will hold (PostgreSQL keeps
+   * the first 63 bytes of a name; in a schema of its own, extensions go to public), so that it
+   * compares with what the database reports; throws MigratorError where two names would become
+   * one. `workSchema`: the schema the project works in, when one is named. Dialects that keep
+   * names whole leave it out.
    */
-  fitModels?(schema: Schema): void;
+  fitModels?(schema: Schema, workSchema?: string): void;
   /**
    * Compiles operations to SQL, given the schema before them (needed where a change is a table
    * rebuild). `schema` is not modified.

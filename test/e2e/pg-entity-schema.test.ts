@@ -108,6 +108,11 @@ describe("PostgreSQL: entities in a schema of their own (@Entity({ schema }))", 
     p.ok(['makemigrations', '-m', 'lab']);
     p.ok(['migrate']);
     assert.equal(await labCatalog(freshDb), await labCatalog(typeormDb));
+    // uuid-ossp goes to public, where TypeORM put it and where every schema's search_path finds it.
+    const where = async (db: TestDatabase): Promise<unknown[]> =>
+      db.query("SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'uuid-ossp'");
+    assert.deepEqual(await where(freshDb), [{ schema: 'public' }]);
+    assert.deepEqual(await where(typeormDb), [{ schema: 'public' }]);
     const chk = p.ok(['check']);
     assert.match(chk.stdout, /No changes detected/, explain(chk, 'to find no change'));
   });

@@ -357,7 +357,14 @@ export const postgresDialect: Dialect = {
   quoteIdentifier,
   useSchemaSql,
   quoteLiteral,
-  fitModels: fitIdentifiers,
+  fitModels(schema: Schema, workSchema?: string) {
+    fitIdentifiers(schema);
+    // A project working in a schema of its own (a tenant's, `?schema=`) installs extensions in
+    // public, which every such schema's search_path reads — as TypeORM, connected as usual, does.
+    if (workSchema !== undefined && schema.extensions) {
+      schema.extensions = schema.extensions.map((e) => (typeof e === 'string' ? { name: e, schema: 'public' } : e.schema === undefined ? { ...e, schema: 'public' } : e));
+    }
+  },
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
   timeoutsScript: timeoutsSql,
   endSession: 'SELECT pg_terminate_backend(<pid>)',
