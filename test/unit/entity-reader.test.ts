@@ -381,6 +381,44 @@ export class Cart {
     assert.equal(t.columns[1].comment, 'json');
   });
 
+  it('runs a switch on a known value in a helper: the matching case, falling through to a break, else default', () => {
+    const root = project({
+      'db/columns.ts': `import { Column, ColumnOptions } from 'typeorm';
+export const ENGINE: string = 'postgres';
+export function TextColumn(kind: 'short' | 'long' | 'code', options: ColumnOptions = {}): PropertyDecorator {
+  let length: number | undefined;
+  switch (kind) {
+    case 'code':
+      options = { ...options, comment: 'a code' };
+    case 'short':
+      length = 40;
+      break;
+    default:
+      return Column({ type: 'text', ...options });
+  }
+  switch (ENGINE) {
+    case 'mysql':
+      return Column({ type: 'varchar', length: length! * 4, ...options });
+  }
+  return Column({ type: 'varchar', length, ...options });
+}
+`,
+      'note.ts': `import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { TextColumn } from './db/columns';
+@Entity()
+export class Note {
+  @PrimaryGeneratedColumn() id!: number;
+  @TextColumn('short') title!: string;
+  @TextColumn('code', { nullable: true }) code!: string | null;
+  @TextColumn('long') body!: string;
+}
+`,
+    });
+    const t = table(read(root, ['note.ts']), 'note');
+    assert.deepEqual(columns(t), { id: 'integer not null', title: 'character varying(40) not null', code: 'character varying(40)', body: 'text not null' });
+    assert.equal(t.columns.find((c) => c.name === 'code')?.comment, 'a code');
+  });
+
   it('reads an as-const enum from a compiled package (its declaration file), and says so when the package is missing', () => {
     const root = project({
       'node_modules/@cloud/sdk/package.json': JSON.stringify({ name: '@cloud/sdk', types: './types/index.d.ts' }),

@@ -592,9 +592,36 @@ export class Evaluator {
         scope = r.scope;
         continue;
       }
+      if (tsc.isSwitchStatement(st)) {
+        const r = this.block(this.switchTaken(st, scope, site), scope, site, fnScope);
+        if (r.returned) return r;
+        scope = r.scope;
+        continue;
+      }
       cannot(st);
     }
     return { returned: false, value: undefined, scope };
+  }
+
+  /**
+   * The statements a `switch` on a known value runs: from the clause whose case equals it (else
+   * `default`) on through the clauses after it, up to the first `break` among them.
+   */
+  private switchTaken(st: ts.SwitchStatement, scope: Scope, site: Node): ts.Statement[] {
+    const value = this.evaluate(st.expression, scope);
+    if (!isPrimitive(value)) throw new ModelError(st.expression, `cannot decide \`switch (${text(st.expression)})\` without running the code (used at ${where(site)}); ${RUN_IT}`);
+    const clauses = st.caseBlock.clauses;
+    let start = clauses.findIndex((c) => tsc.isCaseClause(c) && this.evaluate(c.expression, scope) === value);
+    if (start === -1) start = clauses.findIndex((c) => tsc.isDefaultClause(c));
+    if (start === -1) return [];
+    const taken: ts.Statement[] = [];
+    for (const clause of clauses.slice(start)) {
+      for (const statement of clause.statements) {
+        if (tsc.isBreakStatement(statement) && !statement.label) return taken;
+        taken.push(statement);
+      }
+    }
+    return taken;
   }
 
   /** Whether `name` is bound inside the function being run (a parameter or a local), not outside it. */
