@@ -281,11 +281,14 @@ function compareTable(database: Table, target: Table, o: Resolved, aside: Readon
       changes.default = c.default ?? null;
       existing.default = was.default ?? null;
     }
-    if (!!was.autoincrement !== !!c.autoincrement) {
+    // A model that asks only that the column be numbered (serial) is served by an identity column
+    // already there, as TypeORM's and Prisma's own diffs take it: no rewrite.
+    const numbered = c.autoincrement && !c.identity && was.identity && !was.autoincrement;
+    if (!numbered && !!was.autoincrement !== !!c.autoincrement) {
       changes.autoincrement = !!c.autoincrement;
       existing.autoincrement = !!was.autoincrement;
     }
-    if ((was.identity ?? null) !== (c.identity ?? null)) {
+    if (!numbered && (was.identity ?? null) !== (c.identity ?? null)) {
       changes.identity = c.identity ?? null;
       existing.identity = was.identity ?? null;
     }

@@ -245,6 +245,19 @@ describe('compareSchemas: columns', () => {
   });
 });
 
+describe('compareSchemas: numbered columns', () => {
+  const key = (extra: Partial<Column>): Schema => schema(table('t', [col('id', 'integer', { nullable: false, ...extra })]));
+  it('a model asking only for numbering (serial) is served by an identity column already there', () => {
+    assert.deepEqual(compareSchemas(key({ identity: 'by default' }), key({ autoincrement: true })), []);
+    assert.deepEqual(compareSchemas(key({ identity: 'always' }), key({ autoincrement: true })), []);
+  });
+  it('a model asking for an identity column, or for none, is a change', () => {
+    assert.deepEqual(summary(compareSchemas(key({ autoincrement: true }), key({ identity: 'always' }))), ['alterColumn t.id']);
+    assert.deepEqual(summary(compareSchemas(key({ identity: 'by default' }), key({}))), ['alterColumn t.id']);
+    assert.deepEqual(summary(compareSchemas(key({ identity: 'by default' }), key({ identity: 'always' }))), ['alterColumn t.id']);
+  });
+});
+
 describe('compareSchemas: indexes', () => {
   const withIndexes = (...indexes: Table['indexes']): Table => table('t', [id(), col('a'), col('b')], { indexes });
   const ia = { name: 'IDX_a', columns: ['a'], unique: false };
