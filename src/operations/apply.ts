@@ -259,3 +259,17 @@ function requireEnum(schema: Schema, name: string): EnumType {
 export function applyOperations(schema: Schema, ops: readonly Operation[]): void {
   for (const op of ops) applyOperation(schema, op);
 }
+
+/**
+ * Applies `op` to a schema that may not hold what it names (a table the database had before any
+ * revision made it); false when it did not, leaving the schema as it was for that operation.
+ */
+export function tryApplyOperation(schema: Schema, op: Operation): boolean {
+  try {
+    applyOperation(schema, op);
+    return true;
+  } catch (error) {
+    if (!(error instanceof SchemaApplyError)) throw error;
+    return false;
+  }
+}

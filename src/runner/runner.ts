@@ -16,7 +16,7 @@ import {
   type Timeouts,
 } from '../dialects/dialect.js';
 import { MigratorError, messageOf } from '../errors.js';
-import { applyOperations } from '../operations/apply.js';
+import { tryApplyOperation } from '../operations/apply.js';
 import type { Operation } from '../operations/operation.js';
 import type { HeadChange, PlannedStep, Revision, RevisionGraph, Step } from '../revisions/graph.js';
 import type { Schema } from '../schema/schema.js';
@@ -819,14 +819,20 @@ export function cachingRecorder(): Recorder {
 
 /**
  * The schema the revisions below `heads` build, replayed in memory from their operations (for
- * offline SQL that needs a table's shape). Raw SQL (`op.execute`) is not replayed.
+ * offline SQL that needs a table's shape). Raw SQL (`op.execute`) is not replayed, and an
+ * operation on what no revision made (a table the database had before migrator) is passed over:
+ * the compiler says so where it needs that shape.
  */
 export async function replaySchema(graph: RevisionGraph, heads: readonly string[], record: Recorder = recordRevision): Promise<Schema> {
   const schema: Schema = { tables: [] };
   for (const { step } of graph.stepsFromBase(heads)) {
-    if (!step.stampOnly) applyOperations(schema, await record(step.revision, 'up'));
+    if (!step.stampOnly) replayOperations(schema, await record(step.revision, 'up'));
   }
   return schema;
+}
+
+function replayOperations(schema: Schema, ops: readonly Operation[]): void {
+  for (const op of ops) tryApplyOperation(schema, op);
 }
 
 /**
@@ -906,7 +912,7 @@ class OfflineScript {
         const compiled = compileFor(dialect, ops, (await this.schemaBefore(planned, ops)) ?? { tables: [] }, planned.step);
         if (this.replica) await runSteps(this.replica, versions, [planned], { record });
         body.push(...this.stepLines(planned, compiled), '');
-        if (this.schema && !this.replica) applyOperations(this.schema, ops);
+        if (this.schema && !this.replica) replayOperations(this.schema, ops);
       }
     } finally {
       await this.replica?.close();
@@ -925,7 +931,7 @@ class OfflineScript {
       this.schema = await replaySchema(graph, options.startHeads, record);
       for (const prior of steps) {
         if (prior === planned) break;
-        if (!prior.step.stampOnly) applyOperations(this.schema, await record(prior.step.revision, prior.step.direction));
+        if (!prior.step.stampOnly) replayOperations(this.schema, await record(prior.step.revision, prior.step.direction));
       }
     }
     return this.schema;

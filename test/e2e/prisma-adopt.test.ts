@@ -76,6 +76,7 @@ describe("a Prisma project's database with checks and comments added by hand", (
 model Doc {
   id     Int                      @id @default(autoincrement())
   title  String
+  tag    String?
   slug   String                   @default(dbgenerated())
   search Unsupported("tsvector")? @default(dbgenerated())
 }
@@ -89,9 +90,13 @@ model Doc {
       p.write('migrator.config.ts', `export default { database: ${JSON.stringify(db.url)}, models: ['prisma/schema.prisma'], versions: 'versions' };\n`);
       assertAdopted(p);
       // A new column beside them is the only change, and the database's own stay as they are.
-      p.write('prisma/schema.prisma', models.replace('  title  String\n', '  title  String\n  body   String?\n'));
+      p.write('prisma/schema.prisma', models.replace('  tag    String?\n', '  tag    String?                  @db.VarChar(200)\n  body   String?\n'));
       const gen = p.ok(['makemigrations', '-m', 'body']);
-      assert.deepEqual(gen.stdout.split('\n').filter((l) => l.startsWith('  - ')), ['  - add column Doc.body'], explain(gen, 'to add body alone'));
+      assert.deepEqual(gen.stdout.split('\n').filter((l) => l.startsWith('  - ')), ['  - add column Doc.body', '  - alter column Doc.tag: type text → character varying(200)'], explain(gen, 'to add body and narrow tag alone'));
+      // Offline SQL of a revision over a table no revision made (the database had it before).
+      const offline = p.ok(['sqlmigrate', 'head']);
+      assert.match(offline.stdout, /ALTER TABLE "Doc" ADD "body" text/, explain(offline, 'to print the revision'));
+      assert.match(offline.stdout, /ALTER TABLE "Doc" ALTER COLUMN "tag" TYPE character varying\(200\)/, explain(offline, 'to print the revision'));
       p.ok(['migrate']);
       const [row] = await db.query<{ slug: string; search: string }>(`INSERT INTO "Doc" ("title") VALUES ('hello world') RETURNING "slug", "search"::text AS search`);
       assert.match(row.slug, /^[0-9a-f]{32}$/);

@@ -3,7 +3,7 @@
  * statement of a revision is a phase of its own, recorded as it completes (see runner/progress.ts):
  * a revision that fails halfway is known to have run exactly the statements before the failed one.
  */
-import { applyOperation, findConstraint, SchemaApplyError } from '../../operations/apply.js';
+import { findConstraint, tryApplyOperation } from '../../operations/apply.js';
 import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findColumn, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
@@ -275,11 +275,7 @@ export function compileMysql(operations: readonly Operation[], schema: Schema): 
       const resume = statements.length === 1 ? mysqlResume(op, op.kind === 'dropConstraint' ? constraintNameOf(op, state) : undefined) : undefined;
       for (const sql of statements) out.add([sql], 'none', resume);
     }
-    try {
-      applyOperation(state, op);
-    } catch (error) {
-      if (!(error instanceof SchemaApplyError)) throw error;
-    }
+    tryApplyOperation(state, op);
   }
   // One statement needs no record between statements, unless a rerun must ask whether it ran.
   const phases = out.statements.length > 1 || out.asks() ? out.result() : undefined;

@@ -1,5 +1,5 @@
 /** Operations → PostgreSQL DDL. Every change is an ALTER in place; DDL is transactional. */
-import { applyOperation, SchemaApplyError } from '../../operations/apply.js';
+import { tryApplyOperation } from '../../operations/apply.js';
 import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findTable, type Column, type Schema, type Table } from '../../schema/schema.js';
@@ -203,12 +203,8 @@ export function compilePostgres(operations: readonly Operation[], schema: Schema
   const out = new PhaseBuilder();
   for (const op of operations) {
     compileOne(out, op, state);
-    try {
-      applyOperation(state, op);
-    } catch (error) {
-      // Without a known schema (nothing here needs it), PostgreSQL itself reports what is missing.
-      if (!(error instanceof SchemaApplyError)) throw error;
-    }
+    // Without a known schema (nothing here needs it), PostgreSQL itself reports what is missing.
+    tryApplyOperation(state, op);
   }
   const phases = out.result();
   return { statements: out.statements, foreignKeysOff: false, ...(phases ? { phases } : {}) };

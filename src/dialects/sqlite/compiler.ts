@@ -3,7 +3,7 @@
  * and default changes, constraints, dropping a constrained column) is a copy-and-swap rebuild.
  * Adjacent changes to one table share one rebuild.
  */
-import { applyOperation, findConstraint, SchemaApplyError } from '../../operations/apply.js';
+import { applyOperation, findConstraint, tryApplyOperation } from '../../operations/apply.js';
 import { dispatch, kindEntry, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, operationTable, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
@@ -375,7 +375,7 @@ export function compileSqlite(operations: readonly Operation[], schema: Schema):
     // Constraints are always checked here (a rebuild copies every row through them): nothing is
     // left to validate.
     if (op.kind === 'validateConstraint') {
-      tryApply(state, op);
+      tryApplyOperation(state, op);
       continue;
     }
     const joinsPending = pending && table === pending.table && placement === 'inline' && kindEntry(JOINS_REBUILD, op.kind);
@@ -393,7 +393,7 @@ export function compileSqlite(operations: readonly Operation[], schema: Schema):
       out.add(inPlaceSql(op), placement);
       // In-place statements need no knowledge of the table; when the caller passed no schema
       // (nothing here rebuilds) the shape is unknown, and SQLite itself reports what is missing.
-      if (tryApply(state, op)) followSource(state, op);
+      if (tryApplyOperation(state, op)) followSource(state, op);
     }
   }
   flush();
@@ -401,13 +401,3 @@ export function compileSqlite(operations: readonly Operation[], schema: Schema):
   return { statements: out.statements, foreignKeysOff, ...(assertions.length ? { assertions } : {}), ...(phases ? { phases } : {}) };
 }
 
-/** Applies `op` to a schema that may not hold what it names; false when it did not. */
-function tryApply(state: Schema, op: Operation): boolean {
-  try {
-    applyOperation(state, op);
-    return true;
-  } catch (error) {
-    if (!(error instanceof SchemaApplyError)) throw error;
-    return false;
-  }
-}
