@@ -52,7 +52,7 @@ import { differences, pgCatalogText, readPgCatalog } from '../support/pg-catalog
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
 import { readSqliteShapes, sqliteMaster } from '../support/sqlite-catalog.ts';
 import { dataSourceConfig } from '../support/typeorm-datasource.ts';
-import { compileFixtures, fixtureFiles, synchronizeWithTypeOrm } from '../support/typeorm.ts';
+import { compileFixtures, copyFixtures, fixtureFiles, synchronizeWithTypeOrm } from '../support/typeorm.ts';
 import { type Backend, mysql, postgres, sqlite } from './graph-helpers.ts';
 import { explain, projects, ROOT, type TempProject } from './helpers.ts';
 
@@ -266,7 +266,7 @@ const DIALECTS: Dialect[] = [
 /** A migrator project on `url` whose models are copies of the fixture files. */
 function entityProject(fixtures: string, url: string): TempProject {
   const p = newProject('migrator-typeorm-project-');
-  for (const file of fixtureFiles(fixtures)) p.write(path.join('entities', file), fs.readFileSync(path.join(fixtures, file), 'utf8'));
+  copyFixtures(fixtures, p.path('entities'));
   p.writeConfig({ database: url });
   return p;
 }

@@ -26,6 +26,7 @@ import { readDataSource } from '../../src/models/typeorm/datasource.ts';
 import { readEntityFiles } from '../../src/models/typescript/reader.ts';
 import type { Schema } from '../../src/schema/schema.ts';
 import { copyProject, removeTemp, ROOT, tempDir } from '../support/typeorm-datasource.ts';
+import { copyFixtures } from '../support/typeorm.ts';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 
@@ -74,7 +75,10 @@ describe('TypeORM model sources agree: static reader ≡ DataSource', () => {
   const copies = (fixture: string): { plain: string; installed: string } => {
     const plain = path.join(tmp, 'plain', fixture);
     fs.cpSync(path.join(FIXTURES, fixture), plain, { recursive: true });
-    return { plain, installed: copyProject(path.join(FIXTURES, fixture), path.join(tmp, 'installed', fixture)) };
+    copyFixtures(path.join(FIXTURES, fixture), plain);
+    const installed = copyProject(path.join(FIXTURES, fixture), path.join(tmp, 'installed', fixture));
+    copyFixtures(path.join(FIXTURES, fixture), installed);
+    return { plain, installed };
   };
 
   after(() => removeTemp(tmp));

@@ -7,13 +7,31 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
+/** Entity files the three dialects' compatibility fixtures share, kept once. */
+const SHARED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'typeorm-shared');
+/** The fixture folders that take the shared files in. */
+const SHARING = new Set(['typeorm', 'typeorm-pg', 'typeorm-mysql']);
+
+const tsFiles = (dir: string): string[] => fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
+
+/** A fixture folder's entity files by name, each with the path it is read from (the shared ones included where the folder takes them). */
+export function fixtureSources(fixtures: string): Map<string, string> {
+  const shared = SHARING.has(path.basename(fixtures)) ? tsFiles(SHARED).map((f): [string, string] => [f, path.join(SHARED, f)]) : [];
+  const own = tsFiles(fixtures).map((f): [string, string] => [f, path.join(fixtures, f)]);
+  return new Map([...shared, ...own].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 export function fixtureFiles(fixtures: string): string[] {
-  return fs
-    .readdirSync(fixtures)
-    .filter((f) => f.endsWith('.ts'))
-    .sort();
+  return [...fixtureSources(fixtures).keys()];
+}
+
+/** Copies a fixture folder's entity files, the shared ones included, into `dest`. */
+export function copyFixtures(fixtures: string, dest: string): void {
+  fs.mkdirSync(dest, { recursive: true });
+  for (const [file, from] of fixtureSources(fixtures)) fs.copyFileSync(from, path.join(dest, file));
 }
 
 /** Compiles the fixtures with tsc's legacy decorators into `outDir`; returns the .js files. */
@@ -21,8 +39,8 @@ export function compileFixtures(fixtures: string, outDir: string): string[] {
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'commonjs' }));
   const compiled: string[] = [];
-  for (const file of fixtureFiles(fixtures)) {
-    const source = fs.readFileSync(path.join(fixtures, file), 'utf8');
+  for (const [file, from] of fixtureSources(fixtures)) {
+    const source = fs.readFileSync(from, 'utf8');
     const out = ts.transpileModule(source, {
       fileName: file,
       reportDiagnostics: true,
