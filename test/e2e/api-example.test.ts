@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { importModule } from '../../src/loader.ts';
-import { configSource, projects } from './helpers.ts';
+import { configSource, itemEntity, projects } from './helpers.ts';
 
 const newProject = projects();
 
@@ -25,17 +25,7 @@ export async function startUp(cwd: string): Promise<{ applied: string[]; check: 
 }
 `;
 
-const ITEM = `import { Column, Entity, PrimaryGeneratedColumn } from 'ts-migrator/decorators';
-
-@Entity()
-export class Item {
-  @PrimaryGeneratedColumn()
-  id!: number;
-
-  @Column({ length: 40 })
-  name!: string;
-}
-`;
+const ITEM = itemEntity('ts-migrator');
 
 describe('the programmatic API, as the README shows it', () => {
   it('type-checks against the published declarations and runs on SQLite', async () => {

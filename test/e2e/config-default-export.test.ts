@@ -4,14 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertUserError, explain, ITEM_ENTITY, projects, type TempProject } from './helpers.ts';
+import { assertUserError, explain, itemEntity, projects, type TempProject } from './helpers.ts';
 
 const newProject = projects();
 
 /** A project whose config file is `source`, with one entity. */
 function projectWithConfig(source: string): TempProject {
   const p = newProject('migrator-config-export-');
-  p.writeEntity('item', ITEM_ENTITY);
+  p.writeEntity('item', itemEntity());
   p.write('migrator.config.ts', source);
   return p;
 }

@@ -5,21 +5,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { commands, Project } from '../../src/index.ts';
-import { assertUserError, configSource, DATED, generatedFile, projects, sqlRevision, type TempProject } from './helpers.ts';
+import { assertUserError, configSource, DATED, generatedFile, itemEntity, projects, sqlRevision, type TempProject } from './helpers.ts';
 
 const newProject = projects();
 
-const ITEM = `import { Column, Entity, PrimaryGeneratedColumn } from 'ts-migrator/decorators';
-
-@Entity()
-export class Item {
-  @PrimaryGeneratedColumn()
-  id!: number;
-
-  @Column({ length: 40 })
-  name!: string;
-}
-`;
+const ITEM = itemEntity('ts-migrator');
 
 /** A project whose config adds `extra` (source text of more options) to the usual one. */
 function project(extra = ''): TempProject {

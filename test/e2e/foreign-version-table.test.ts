@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { pgCatalogText, readPgCatalog } from '../support/pg-catalog.ts';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
-import { assertUserError, ITEM_ENTITY, projects, sqlRevision, type TempProject } from './helpers.ts';
+import { assertUserError, itemEntity, projects, sqlRevision, type TempProject } from './helpers.ts';
 
 const newProject = projects();
 
@@ -19,7 +19,7 @@ const COMMANDS = [['current'], ['migrate'], ['makemigrations', '-m', 'more']];
 function project(database: string): TempProject {
   const p = newProject('migrator-foreign-version-');
   p.writeConfig({ database });
-  p.writeEntity('item', ITEM_ENTITY);
+  p.writeEntity('item', itemEntity());
   p.write(`versions/${HEAD}_item.ts`, sqlRevision(HEAD, null, 'item', ['CREATE TABLE "item" ("id" integer PRIMARY KEY, "name" varchar(40) NOT NULL)'], ['DROP TABLE "item"']));
   return p;
 }

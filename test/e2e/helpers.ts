@@ -54,8 +54,11 @@ export function configSource(options: ConfigOptions = {}): string {
  * The `{date}_` that starts a generated revision file's name under the default fileTemplate
  * (`{date}_{rev}_{slug}`), as regular-expression source: `20261201_231736_`.
  */
-/** A small entity file (`Item`: an id and a name), for tests about anything but the models. */
-export const ITEM_ENTITY = `import { Column, Entity, PrimaryGeneratedColumn } from 'migrator/decorators';
+/**
+ * A small entity file (`Item`: an id and a name), for tests about anything but the models; its
+ * decorators come from `<pkg>/decorators`.
+ */
+export const itemEntity = (pkg = 'migrator'): string => `import { Column, Entity, PrimaryGeneratedColumn } from '${pkg}/decorators';
 
 @Entity()
 export class Item {

@@ -12,23 +12,13 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT } from './helpers.ts';
+import { itemEntity, ROOT } from './helpers.ts';
 
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; scripts: Record<string, string> };
 
-const ITEM = `import { Column, Entity, PrimaryGeneratedColumn } from '${pkg.name}/decorators';
-
-@Entity()
-export class Item {
-  @PrimaryGeneratedColumn()
-  id!: number;
-
-  @Column({ length: 40 })
-  name!: string;
-}
-`;
+const ITEM = itemEntity(pkg.name);
 
 function sh(cmd: string, args: string[], cwd: string): string {
   const env = { ...process.env };

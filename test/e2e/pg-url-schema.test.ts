@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
-import { assertUserError, explain, ITEM_ENTITY, projects } from './helpers.ts';
+import { assertUserError, explain, itemEntity, projects } from './helpers.ts';
 
 let db: TestDatabase;
 before(async () => {
@@ -33,7 +33,7 @@ describe('PostgreSQL: the schema a URL names (?schema=)', () => {
   it('is where makemigrations looks, where migrate records and creates, and what check compares; the other schemas are left alone', async () => {
     const p = newProject();
     p.writeConfig({ database: `${db.url}?schema=app` });
-    p.writeEntity('item', ITEM_ENTITY);
+    p.writeEntity('item', itemEntity());
     const gen = p.ok(['makemigrations', '-m', 'items']);
     // public.legacy is not the project's: no drop of it is proposed.
     assert.match(gen.stdout, /create table item/, explain(gen, 'to create item'));
@@ -50,7 +50,7 @@ describe('PostgreSQL: the schema a URL names (?schema=)', () => {
     // The same project without the schema works in public, where nothing is recorded yet.
     const plain = newProject();
     plain.writeConfig({ database: db.url });
-    plain.writeEntity('item', ITEM_ENTITY);
+    plain.writeEntity('item', itemEntity());
     const current = plain.ok(['current']);
     assert.doesNotMatch(current.stdout, /[0-9a-f]{12}/, explain(current, 'to find no revision recorded in public'));
   });
@@ -58,7 +58,7 @@ describe('PostgreSQL: the schema a URL names (?schema=)', () => {
   it('that does not exist is an error naming it and the URL, and nothing is made', async () => {
     const p = newProject();
     p.writeConfig({ database: `${db.url}?schema=nowhere` });
-    p.writeEntity('item', ITEM_ENTITY);
+    p.writeEntity('item', itemEntity());
     const before = await tables();
     for (const command of [['migrate'], ['makemigrations']]) {
       const r = p.run(command);
@@ -72,7 +72,7 @@ describe('PostgreSQL: the schema a URL names (?schema=)', () => {
   it('is refused in a fleet target that lists its schemas as well', () => {
     const p = newProject();
     p.write('migrator.config.ts', `export default { database: ${JSON.stringify(db.url)}, models: ['entities/*.ts'], versions: 'versions', targets: [{ url: ${JSON.stringify(`${db.url}?schema=app`)}, schemas: ['app'] }] };\n`);
-    p.writeEntity('item', ITEM_ENTITY);
+    p.writeEntity('item', itemEntity());
     const r = p.run(['migrate', '--all']);
     const message = assertUserError(r, { oneLine: true });
     assert.match(message, /"targets\[0\]" names its schemas twice, in the URL \(\?schema=app\) and in "schemas"; remove \?schema= from the URL/, explain(r, 'to say what to remove'));

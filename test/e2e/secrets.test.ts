@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from '../support/pg.ts';
-import { explain, projects, sqlRevision, type RunResult, type TempProject } from './helpers.ts';
+import { explain, itemEntity, projects, type RunResult, sqlRevision, type TempProject } from './helpers.ts';
 
 const newProject = projects();
 
@@ -78,17 +78,7 @@ const SOURCES: { name: string; run: (p: TempProject, url: string, args: string[]
   },
 ];
 
-const ITEM = `import { Column, Entity, PrimaryGeneratedColumn } from 'migrator/decorators';
-
-@Entity()
-export class Item {
-  @PrimaryGeneratedColumn()
-  id!: number;
-
-  @Column({ length: 40 })
-  name!: string;
-}
-`;
+const ITEM = itemEntity();
 
 const HEAD = 'head00000001';
 
