@@ -1082,7 +1082,7 @@ export class Note {
     fails(() => read(missing, ['a.ts']), path.join(missing, 'a.ts'), 5, /cannot find the module '\.\/gone' that `require\('\.\/gone'\)` loads/);
   });
 
-  it("a column's foreignKeyConstraintName is read and names nothing, as in TypeORM: the key takes @JoinColumn's name", () => {
+  it("a column's foreignKeyConstraintName, utc and hstoreType are read and change nothing in the schema, as in TypeORM: the key takes @JoinColumn's name", () => {
     const root = project({
       'a.ts': `import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 @Entity()
@@ -1096,11 +1096,16 @@ export class Member {
   @JoinColumn({ name: 'guild_id', foreignKeyConstraintName: 'FK_member_guild' })
   @ManyToOne(() => Guild) guild!: Guild;
   @Column({ nullable: true, foreignKeyConstraintName: 'FK_unused' }) other_id!: number;
+  // How values are converted, not what the database holds.
+  @Column({ type: 'date', utc: true, nullable: true }) joinedOn!: string | null;
+  @Column({ type: 'hstore', hstoreType: 'object', nullable: true }) flags!: Record<string, string> | null;
 }
 `,
     });
     const member = table(read(root, ['a.ts']), 'member');
     assert.deepEqual(member.foreignKeys.map((f) => `${f.name}: ${f.columns.join()}`), ['FK_member_guild: guild_id']);
+    assert.equal(columns(member).joinedOn, 'date');
+    assert.equal(columns(member).flags, 'hstore');
   });
 
   it('both sides of a many-to-many naming one @JoinTable make one junction table; two different tables under one name are an error with file:line', () => {

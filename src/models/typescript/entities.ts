@@ -218,7 +218,9 @@ const COLUMN_OPTIONS = new Set([
   'type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary', 'array',
   'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate', 'unsigned', 'width', 'foreignKeyConstraintName',
 ]);
-const RUNTIME_OPTIONS = new Set(['select', 'insert', 'update', 'transformer', 'readonly', 'eager', 'cascade', 'lazy', 'persistence', 'orphanedRowAction']);
+// How values are read and written (`utc`: a date column's values in UTC; `hstoreType`: an hstore
+// as an object or text), never what the database holds.
+const RUNTIME_OPTIONS = new Set(['select', 'insert', 'update', 'transformer', 'readonly', 'eager', 'cascade', 'lazy', 'persistence', 'orphanedRowAction', 'utc', 'hstoreType']);
 const RELATION_OPTIONS = new Set(['onDelete', 'onUpdate', 'nullable', 'createForeignKeyConstraints']);
 const FK_ACTIONS = new Set(['NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT']);
 const CONSTRUCTOR_TYPES = new Set(['String', 'Number', 'Boolean', 'Date', 'Buffer']);
