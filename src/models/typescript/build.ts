@@ -40,6 +40,11 @@ export interface BuildContext {
   driver: TypeOrmDriver;
   naming: NamingStrategy;
   ev: Evaluator;
+  /**
+   * Where a class stands in the order TypeORM registers entities (the model files as Node would
+   * load them): of two relations that name one junction table, the earlier one's makes it.
+   */
+  registered?: (node: ts.Node) => number;
 }
 
 function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: string): string | undefined {
@@ -295,16 +300,19 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
   b.entityTables();
   b.retypeJoinColumns();
   const joinColumnsOf = b.joinColumns();
-  const junctions = new Map<string, { table: Table; site: RelationMeta }>();
+  const junctions = new Map<string, { table: Table; site: RelationMeta; owner: ts.Node }>();
   for (const e of b.entities.values()) {
     const joins = joinColumnsOf.get(e)!;
     b.constraints(e, joins);
     for (const j of b.junctionTables(e)) {
       // Both sides of a many-to-many may name one @JoinTable: TypeORM creates the table once.
       const first = junctions.get(j.table.name);
-      if (!first) junctions.set(j.table.name, j);
+      if (!first) junctions.set(j.table.name, { ...j, owner: e.meta.node });
       else if (tableShape(first.table) !== tableShape(j.table)) {
         throw new ModelError(j.site.node, `the junction table "${j.table.name}" of ${e.meta.className}.${j.site.property} is also the junction table of another relation, with other columns or keys (${where(first.site.node)}); give one of them another name, or @JoinTable on one side only`);
+      } else if (ctx.registered && ctx.registered(e.meta.node) < ctx.registered(first.owner)) {
+        // The same table with its columns in another order: TypeORM creates it from the entity it registers first.
+        junctions.set(j.table.name, { ...j, owner: e.meta.node });
       }
     }
   }

@@ -141,6 +141,31 @@ export class SourceProject {
    * The file a module specifier names, seen from `from`; undefined for a module that is not read
    * (typeorm, migrator) or a package whose declarations cannot be found.
    */
+  /**
+   * The order Node runs `files` in when they are loaded one after another: each after the files
+   * it imports at run time (not `import type`), each once — the order TypeORM's decorators register
+   * their classes in. Files of packages, and declaration files, are not followed.
+   */
+  evaluationOrder(files: readonly ts.SourceFile[]): ts.SourceFile[] {
+    const order: ts.SourceFile[] = [];
+    const seen = new Set<ts.SourceFile>();
+    const visit = (sf: ts.SourceFile): void => {
+      if (seen.has(sf)) return;
+      seen.add(sf);
+      for (const st of sf.statements) {
+        const runtime =
+          (tsc.isImportDeclaration(st) && !st.importClause?.isTypeOnly) || (tsc.isExportDeclaration(st) && !st.isTypeOnly && st.moduleSpecifier !== undefined);
+        const specifier = runtime ? (st as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier : undefined;
+        if (!specifier || !tsc.isStringLiteral(specifier)) continue;
+        const file = this.resolve(specifier.text, sf);
+        if (file && !/\.d\.[cm]?ts$/.test(file) && !file.includes(`${path.sep}node_modules${path.sep}`)) visit(this.file(file));
+      }
+      order.push(sf);
+    };
+    for (const sf of files) visit(sf);
+    return order;
+  }
+
   resolve(specifier: string, from: ts.SourceFile): string | undefined {
     if (SCHEMA_MODULE.test(specifier)) return undefined;
     const dir = path.dirname(from.fileName);

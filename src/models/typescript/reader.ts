@@ -3,6 +3,7 @@
  * syntax only — no type checking, no program, nothing run. What the entity files import (base
  * classes, enums, constants, decorator helpers) is followed through the project's files.
  */
+import type { ts } from 'ts-morph';
 import { tsc } from './compiler-api.js';
 import type { Schema } from '../../schema/schema.js';
 import { buildSchema } from './build.js';
@@ -33,5 +34,8 @@ export function readEntityFiles(files: readonly string[], dialect: string, optio
       if (decorated) classes.push(reader.readClass(cls, scope));
     }
   }
-  return buildSchema(classes, { driver: typeOrmDriver(dialect), naming: namingStrategy(options.namingStrategy), ev });
+  // TypeORM registers entity classes as their files run: each file after the ones it imports.
+  const rank = new Map(project.evaluationOrder(sourceFiles).map((sf, i) => [sf, i]));
+  const registered = (node: ts.Node): number => (rank.get(node.getSourceFile()) ?? rank.size) * 2 ** 32 + node.pos;
+  return buildSchema(classes, { driver: typeOrmDriver(dialect), naming: namingStrategy(options.namingStrategy), ev, registered });
 }
