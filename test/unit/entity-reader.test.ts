@@ -1130,6 +1130,58 @@ export class Student {
     fails(() => read(clash, ['a.ts']), path.join(clash, 'a.ts'), 10, /the junction table "enrolment" of Student\.courses is also the junction table of another relation, with other columns or keys \(.*a\.ts:5\)/);
   });
 
+  it('is an error with file:line, as TypeORM fails too, for two indexes of one name, a junction table that is an entity\'s table, and primary on a relation', () => {
+    const twice = project({
+      'a.ts': `import { Column, Entity, Index, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Show {
+  @PrimaryGeneratedColumn() id!: number;
+}
+@Entity()
+export class Episode {
+  @PrimaryGeneratedColumn() id!: number;
+  @Index()
+  @ManyToOne(() => Show) show!: Show;
+  @Index()
+  @Column() showId!: number;
+}
+`,
+    });
+    fails(() => read(twice, ['a.ts']), path.join(twice, 'a.ts'), 11, /@Index IDX_\w+ on Episode has the name of another index of the table \(.*a\.ts:9\), and TypeORM's synchronize fails on the second/);
+    const junction = project({
+      'a.ts': `import { Entity, JoinTable, ManyToMany, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Label {
+  @PrimaryGeneratedColumn() id!: number;
+}
+@Entity('item_labels')
+export class ItemLabel {
+  @PrimaryColumn() itemId!: number;
+  @PrimaryColumn() labelId!: number;
+}
+@Entity()
+export class Item {
+  @PrimaryGeneratedColumn() id!: number;
+  @ManyToMany(() => Label) @JoinTable({ name: 'item_labels' }) labels!: Label[];
+}
+`,
+    });
+    fails(() => read(junction, ['a.ts']), path.join(junction, 'a.ts'), 14, /the junction table "item_labels" of this relation is also the table of entity ItemLabel \(.*a\.ts:6\)/);
+    const primary = project({
+      'a.ts': `import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Owner {
+  @PrimaryGeneratedColumn() id!: number;
+}
+@Entity()
+export class Pet {
+  @ManyToOne(() => Owner, { primary: true }) owner!: Owner;
+}
+`,
+    });
+    fails(() => read(primary, ['a.ts']), path.join(primary, 'a.ts'), 8, /option "primary" of @ManyToOne was removed in TypeORM 0\.3 .*@PrimaryColumn\(\) beside @JoinColumn\(\{ name \}\)/);
+  });
+
   it('helpers test objects and functions for truth and against null, and spread false, as JavaScript does', () => {
     const root = project({
       'helpers.ts': `import { Column, ColumnOptions, Index } from 'typeorm';

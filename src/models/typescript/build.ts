@@ -316,6 +316,13 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
       }
     }
   }
+  // A junction table that is also an entity's table: TypeORM lists it twice and keeps one, whichever comes first.
+  for (const e of b.entities.values()) {
+    const j = e.meta.synchronize !== false ? junctions.get(e.table.name) : undefined;
+    if (j) {
+      throw new ModelError(j.site.node, `the junction table "${e.table.name}" of this relation is also the table of entity ${e.meta.className} (${where(e.meta.node)}); give the junction table another name (@JoinTable({ name })), or drop @ManyToMany for two many-to-one relations through ${e.meta.className}`);
+    }
+  }
   const closures: Table[] = [];
   for (const e of b.entities.values()) {
     const closure = b.closureTable(e);
@@ -686,6 +693,7 @@ class SchemaBuilder {
     for (const c of e.columns) {
       if (c.enumCheck) e.table.checks.push({ expression: ctx.driver.enumCheck(c.column.name, c.enumCheck) });
     }
+    const indexAt = new Map<string, ts.Node>();
     for (const m of e.members) {
       for (const ch of m.checks) e.table.checks.push({ name: ch.name ?? naming.checkConstraintName(e.table.name, ch.expression), expression: ch.expression });
       for (const i of m.indexes) {
@@ -700,6 +708,10 @@ class SchemaBuilder {
         // A fulltext or spatial index is the driver's to write, or to refuse.
         const method = ctx.driver.dataSource.indexMethod({ name, columns: cols, unique: i.unique, spatial: !!i.spatial, fulltext: !!i.fulltext, type: i.type, parser: i.parser, synchronize: true });
         if ('problem' in method) throw new ModelError(i.node, `@Index ${name} ${method.problem}`);
+        // Two of one name (an @Index on a relation and another on its column, say): TypeORM's CREATE INDEX fails on the second.
+        const other = indexAt.get(name);
+        if (other) throw new ModelError(i.node, `@Index ${name} on ${e.meta.className} has the name of another index of the table (${where(other)}), and TypeORM's synchronize fails on the second; remove one, or give it another name`);
+        indexAt.set(name, i.node);
         const using = method.using && method.using !== 'btree' ? method.using : undefined;
         e.table.indexes.push({ name, columns: cols, unique: i.unique, ...(i.where ? { where: i.where } : {}), ...(using ? { using } : {}) });
       }

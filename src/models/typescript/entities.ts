@@ -751,6 +751,9 @@ export class EntityReader {
     const second = secondArg?.get();
     const third = thirdArg?.get();
     const opts = isObject(second) ? second : isObject(third) ? third : undefined;
+    if (opts?.props.has('primary')) {
+      throw new ModelError(opts.props.get('primary')!.node, `option "primary" of @${call.name} was removed in TypeORM 0.3 (TypeORM 1.x ignores it, and then finds no primary column); declare the join column as a column of its own, @PrimaryColumn() beside @JoinColumn({ name }) on the relation`);
+    }
     checkOptions(opts, RELATION_OPTIONS, call.name);
     const inverse = isObject(second) ? undefined : inversePropertyOf(second);
     const node = call.node;
