@@ -671,9 +671,19 @@ describe('entity reader: @Generated beside a column decorator', () => {
     assert.deepEqual(pg.primaryKey?.columns, ['id']);
     const file = path.join(root, 'a.ts');
     fails(() => read(root, ['a.ts'], 'sqlite'), file, 5, /@Generated\('increment'\) on A\.seq, which is not the primary key: SQLite numbers only the primary key, so TypeORM's CREATE TABLE would fail; make it the primary column, or use @Generated\('uuid'\)/);
-    fails(() => read(root, ['a.ts'], 'mysql'), file, 5, /which is not a key: MySQL numbers only a key.*make it the primary column or unique/);
+    fails(() => read(root, ['a.ts'], 'mysql'), file, 5, /which is not a key: MySQL numbers only a key.*make it the primary column, unique, or the first column of an @Index/);
     const keyed = project(entity(`  @PrimaryColumn() code!: string;\n  @Column({ unique: true }) @Generated() seq!: number;`));
     assert.equal(table(read(keyed, ['a.ts'], 'mysql'), 'a').columns.find((c) => c.name === 'seq')?.autoincrement, true);
+    // Any index the column leads is a key to MySQL, as TypeORM's CREATE TABLE writes it.
+    const indexedBy = (index: string, property: string): Record<string, string> => ({
+      'a.ts': `import { Column, Entity, Generated, Index, PrimaryColumn } from 'typeorm';\n@Entity()\n${index}export class A {\n  @PrimaryColumn() code!: string;\n  ${property}@Column() @Generated() seq!: number;\n}\n`,
+    });
+    const indexed = project(indexedBy('', '@Index() '));
+    assert.equal(table(read(indexed, ['a.ts'], 'mysql'), 'a').columns.find((c) => c.name === 'seq')?.autoincrement, true);
+    const leading = project(indexedBy("@Index(['seq', 'code'])\n", ''));
+    assert.equal(table(read(leading, ['a.ts'], 'mysql'), 'a').columns.find((c) => c.name === 'seq')?.autoincrement, true);
+    const second = project(indexedBy("@Index(['code', 'seq'])\n", ''));
+    fails(() => read(second, ['a.ts'], 'mysql'), path.join(second, 'a.ts'), 6, /which is not a key: MySQL numbers only a key/);
   });
 
   it('is an error, with file:line, without a column, on a column TypeORM already generates, or with a strategy TypeORM has not', () => {

@@ -140,12 +140,22 @@ function onUpdateOf(col: ColumnMeta, driver: BuildContext['driver'], owner: Enti
 /**
  * `@Generated('increment')` on a column that is not the primary key: a numbered column the
  * database must accept where it is. SQLite numbers only its primary key, MySQL only a key (a
- * unique column here); TypeORM's CREATE TABLE fails on any other, so the model is refused.
+ * column that is unique or leads an index); TypeORM's CREATE TABLE fails on any other, so the
+ * model is refused.
  */
 function numberedOutsideKey(col: ColumnMeta, owner: EntityMeta, driver: BuildContext['driver']): void {
-  if (driver.increments === 'any column' || (driver.increments === 'a key' && col.unique)) return;
-  const fix = driver.increments === 'a key' ? 'make it the primary column or unique' : 'make it the primary column';
+  if (driver.increments === 'any column' || (driver.increments === 'a key' && (col.unique || leadsAnIndex(col, owner)))) return;
+  const fix = driver.increments === 'a key' ? 'make it the primary column, unique, or the first column of an @Index' : 'make it the primary column';
   throw new ModelError(col.node, `@Generated('increment') on ${owner.className}.${col.property}, which is not ${driver.increments}: ${driver.title} numbers only ${driver.increments}, so TypeORM's CREATE TABLE would fail; ${fix}, or use @Generated('uuid')`);
+}
+
+/** Whether an index or unique constraint of the entity (or a class it extends) starts with the column: a key to MySQL. */
+function leadsAnIndex(col: ColumnMeta, owner: EntityMeta): boolean {
+  const leads = (columns: readonly string[]): boolean => columns[0] === col.property || (col.name !== undefined && columns[0] === col.name);
+  for (let m: EntityMeta | undefined = owner; m; m = m.base) {
+    if (m.indexes.some((i) => i.synchronize !== false && leads(i.columns)) || m.uniques.some((u) => leads(u.columns))) return true;
+  }
+  return false;
 }
 
 function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>): BuiltColumn {
