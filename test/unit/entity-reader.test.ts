@@ -1158,6 +1158,12 @@ export class Episode {
 `,
     });
     fails(() => read(twice, ['a.ts']), path.join(twice, 'a.ts'), 11, /@Index IDX_\w+ on Episode has the name of another index of the table \(.*a\.ts:9\), and TypeORM's synchronize fails on the second/);
+    // On MySQL a unique column's index takes the name a plain @Index() on it would.
+    const unique = project({
+      'a.ts': `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class Feed {\n  @PrimaryGeneratedColumn() id!: number;\n  @Index()\n  @Column({ unique: true }) url!: string;\n}\n`,
+    });
+    fails(() => read(unique, ['a.ts'], 'mysql'), path.join(unique, 'a.ts'), 5, /@Index IDX_\w+ on Feed has the name of the table's unique index on \(url\)/);
+    assert.deepEqual(table(read(unique, ['a.ts'], 'postgres'), 'feed').indexes.length, 1);
     const junction = project({
       'a.ts': `import { Entity, JoinTable, ManyToMany, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 @Entity()

@@ -721,6 +721,9 @@ class SchemaBuilder {
         // Two of one name (an @Index on a relation and another on its column, say): TypeORM's CREATE INDEX fails on the second.
         const other = indexAt.get(name);
         if (other) throw new ModelError(i.node, `@Index ${name} on ${e.meta.className} has the name of another index of the table (${where(other)}), and TypeORM's synchronize fails on the second; remove one, or give it another name`);
+        // On MySQL a unique column's index is named as an index: the same name as a plain @Index() on it.
+        const unique = e.table.uniques.find((u) => u.name === name);
+        if (unique) throw new ModelError(i.node, `@Index ${name} on ${e.meta.className} has the name of the table's unique index on (${unique.columns.join(', ')}), and TypeORM's synchronize fails on the second; remove the @Index (the unique one indexes the column already), or give it another name`);
         indexAt.set(name, i.node);
         const using = method.using && method.using !== 'btree' ? method.using : undefined;
         e.table.indexes.push({ name, columns: cols, unique: i.unique, ...(i.where ? { where: i.where } : {}), ...(using ? { using } : {}) });
