@@ -1,0 +1,42 @@
+/**
+ * The schema a TypeORM DataSource's tables are in, as the DataSource reader gives it to the
+ * models (`Schema.namespace`): the DataSource's `schema` option, or the one every entity names;
+ * tables in two schemas, or in a named one and the connection's own, are an error naming the
+ * DataSource file. Pure: a Description as TypeORM's metadata gives it, no TypeORM, no database.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DescribedTable, Description } from '../../src/models/typeorm/description.js';
+import { describedSchema } from '../../src/models/typeorm/to-schema.js';
+
+const table = (name: string, namespace?: string): DescribedTable => ({
+  name,
+  entity: name[0].toUpperCase() + name.slice(1),
+  kind: 'regular',
+  ...(namespace !== undefined ? { namespace } : {}),
+  withoutRowid: false,
+  columns: [{ name: 'id', property: 'id', type: 'integer', fullType: 'integer', array: false, nullable: false, primary: true }],
+  primaryKey: { name: `PK_${name}`, columns: ['id'] },
+  uniques: [],
+  checks: [],
+  exclusions: [],
+  indexes: [],
+  foreignKeys: [],
+});
+
+const described = (tables: DescribedTable[], schema?: string): Description => ({ type: 'postgres', ...(schema ? { schema } : {}), tables, views: [], extensions: [] });
+
+describe("the DataSource reader: the schema a DataSource's tables are in", () => {
+  it("is the DataSource's schema option, or the one every entity names; none when nothing names one", () => {
+    assert.deepEqual(describedSchema(described([table('a'), table('b')], 'lab'), 'ds.ts', 'postgres').namespace, { name: 'lab', source: 'ds.ts' });
+    assert.deepEqual(describedSchema(described([table('a', 'ops'), table('b', 'ops')]), 'ds.ts', 'postgres').namespace, { name: 'ops', source: 'ds.ts' });
+    assert.deepEqual(describedSchema(described([table('a', 'ops')], 'ops'), 'ds.ts', 'postgres').namespace, { name: 'ops', source: 'ds.ts' });
+    assert.equal(describedSchema(described([table('a'), table('b')]), 'ds.ts', 'postgres').namespace, undefined);
+  });
+
+  it('is an error naming the file and both places when tables are in two schemas, or in a named one and the connection\'s own', () => {
+    assert.throws(() => describedSchema(described([table('a', 'ops'), table('b', 'lab')]), 'ds.ts', 'postgres'), /^MigratorError: ds\.ts: entity B is in schema "lab" and entity A in schema "ops"; migrator works in one schema of a database/);
+    assert.throws(() => describedSchema(described([table('a'), table('b', 'ops')]), 'ds.ts', 'postgres'), /^MigratorError: ds\.ts: entity A is in the connection's own schema and entity B in schema "ops"; migrator works in one schema/);
+    assert.throws(() => describedSchema({ ...described([table('a', 'shop')]), type: 'mysql' }, 'ds.ts', 'mysql'), /^MigratorError: ds\.ts: entity A is put in shop, and migrator reads a schema on PostgreSQL only/);
+  });
+});
