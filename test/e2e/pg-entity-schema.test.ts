@@ -139,4 +139,17 @@ describe("PostgreSQL: entities in a schema of their own (@Entity({ schema }))", 
     assert.match(message, /entities\/member\.ts:4: the models put their tables in schema "lab", but migrator works in schema "public" of postgres:\/\/\S+; add \?schema=lab to the database URL/, explain(r, 'to say what to add'));
     assert.deepEqual(p.versionFiles(), []);
   });
+
+  it('entity files in schema lab beside a Prisma schema in the connection\'s own schema: refused, naming both, and nothing written', () => {
+    const p = newProject();
+    for (const [file, text] of Object.entries(ENTITIES)) p.write(path.join('entities', file), text);
+    p.write('schema.prisma', 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  body String\n}\n');
+    p.writeConfig({ database: `${freshDb.url}?schema=lab`, models: ['entities/*.ts', 'schema.prisma'] });
+    const before = p.run(['check']);
+    const r = p.run(['makemigrations']);
+    const message = assertUserError(r, { oneLine: true });
+    assert.match(message, /the model sources put their tables in schema "lab" \(\S*\/entities\/member\.ts:4\) and the connection's own schema; migrator works in one schema of a database/, explain(r, 'to name both schemas'));
+    assert.equal(before.status, r.status, explain(before, 'check to refuse as makemigrations does'));
+    assert.deepEqual(p.versionFiles(), []);
+  });
 });
