@@ -171,8 +171,10 @@ const DIALECTS: Dialect[] = [
     builds: {
       tables: [
         'api_key',
+        'basket',
         'catalog_product',
         'catalog_product_categories_product_category',
+        'channel',
         'crew',
         'crew_duty',
         'customer',
@@ -210,8 +212,10 @@ const DIALECTS: Dialect[] = [
     handMadeIndex: { name: 'IDX_http_request_log_recent', sql: 'CREATE INDEX "IDX_http_request_log_recent" ON "http_request_log" USING brin ("createdAt")' },
     builds: {
       tables: [
+        'basket',
         'catalog_product',
         'catalog_product_categories_product_category',
+        'channel',
         'crew',
         'crew_duty',
         'customer',
@@ -250,7 +254,7 @@ const DIALECTS: Dialect[] = [
     fixtures: 'typeorm-mysql',
     handMadeIndex: { name: 'IDX_comment_body_words', sql: 'CREATE FULLTEXT INDEX `IDX_comment_body_words` ON `comment` (`body`)' },
     builds: {
-      tables: ['category', 'comment', 'crew', 'crew_duty', 'duty', 'folder', 'order', 'order_item', 'payment_method', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'region', 'region_closure', 'tag', 'topic', 'user_favorite_products', 'users'],
+      tables: ['basket', 'category', 'channel', 'comment', 'crew', 'crew_duty', 'duty', 'folder', 'order', 'order_item', 'payment_method', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'region', 'region_closure', 'tag', 'topic', 'user_favorite_products', 'users'],
     },
     onUpdate: ['category.updatedAt', 'post.updatedAt', 'users.updatedAt'],
     roundsFraction: "'2'",

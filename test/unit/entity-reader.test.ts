@@ -339,6 +339,87 @@ export class B {
     fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 2, /process\.env/);
     fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 6, /`size` is not a const/);
   });
+  it('follows a helper that applies the TypeORM decorators it is given, one by one, on a flag that is known; one it cannot follow is an error, never skipped', () => {
+    const root = project({
+      'src/flags.ts': `const FLAGS: Record<string, boolean> = { channels: true };
+export function WhenEnabled(flag: string, decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => {
+    if (!FLAGS[flag]) return;
+    decorators.forEach((d) => d(target, key));
+  };
+}
+export function Later(decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => {
+    setImmediate(() => decorators.forEach((d) => d(target, key)));
+  };
+}
+`,
+      'src/cart.ts': `import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { WhenEnabled } from './flags';
+@Entity()
+export class Channel {
+  @PrimaryColumn() id!: string;
+}
+@Entity()
+export class Cart {
+  @PrimaryColumn() id!: string;
+  @WhenEnabled('channels', [ManyToOne(() => Channel), JoinColumn({ name: 'channel_id' })]) channel!: Channel;
+  @WhenEnabled('legacy', [Column({ type: 'text' })]) legacy!: string;
+}
+`,
+      'src/late.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Later } from './flags';
+@Entity()
+export class Late {
+  @PrimaryColumn() id!: string;
+  @Later([Column({ type: 'text' })]) note!: string;
+}
+`,
+    });
+    const cart = table(read(root, ['src/cart.ts']), 'cart');
+    assert.deepEqual(columns(cart), { id: 'character varying not null', channel_id: 'character varying' });
+    assert.deepEqual(cart.foreignKeys.map((f) => `${f.columns.join()} -> ${f.referencedTable}(${f.referencedColumns.join()})`), ['channel_id -> channel(id)']);
+    const message = fails(() => read(root, ['src/late.ts']), path.join(root, 'src/flags.ts'), 10, /`setImmediate` is a global of the JavaScript runtime, which migrator cannot follow without running the code; .*models: \{ typeorm:/);
+    assert.match(message, /src\/late\.ts:6/);
+  });
+
+  it('reads a constant a destructuring declares, and says when its value is only known at run time', () => {
+    const root = project({
+      'src/config.ts': `const config = { database: { type: 'postgresdb', sizes: [40, 80] } } as const;
+export const { type: dbType, sizes: [short, long = 200], missing = 'text' } = config.database as { type: string; sizes: readonly number[]; missing?: string };
+declare const Container: { get(k: unknown): { database: { type: string } } };
+export const { type: liveType } = Container.get('config').database;
+`,
+      'src/a.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { dbType, long, missing, short } from './config';
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  @Column({ type: dbType === 'sqlite' ? 'simple-json' : 'json' }) data!: unknown;
+  @Column({ length: short }) code!: string;
+  @Column({ length: long }) title!: string;
+  @Column({ type: missing as 'text' }) body!: string;
+}
+`,
+      'src/b.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { liveType } from './config';
+@Entity()
+export class B {
+  @PrimaryColumn() id!: number;
+  @Column({ type: liveType === 'sqlite' ? 'simple-json' : 'json' }) data!: unknown;
+}
+`,
+    });
+    assert.deepEqual(columns(table(read(root, ['src/a.ts']), 'a')), {
+      id: 'integer not null',
+      data: 'json not null',
+      code: 'character varying(40) not null',
+      title: 'character varying(80) not null',
+      body: 'text not null',
+    });
+    const live = fails(() => read(root, ['src/b.ts']), path.join(root, 'src/config.ts'), 4, /`Container` has no value to read .*models: \{ typeorm:/);
+    assert.match(live, /used at \S*src\/b\.ts:6/);
+  });
 });
 
 describe('entity reader: helpers with statements', () => {
@@ -694,6 +775,16 @@ describe('entity reader: @Generated beside a column decorator', () => {
     fails(() => read(twice, ['a.ts']), file(twice), 4, /@Generated on A\.id, whose values TypeORM already makes \(@PrimaryGeneratedColumn\); remove one of them/);
     const unknown = project(entity(`  @PrimaryColumn() id!: number;\n  @Column() @Generated('random') ref!: string;`));
     fails(() => read(unknown, ['a.ts']), file(unknown), 5, /unknown generation strategy "random"; use 'increment', 'uuid' or 'identity'/);
+  });
+  it("'increment' on a column of a type the database cannot number is an error on every dialect, as TypeORM's CREATE TABLE fails there", () => {
+    const root = project(entity(`  @Generated() @PrimaryColumn() id!: string;\n  @Column() name!: string;`));
+    const file = path.join(root, 'a.ts');
+    fails(() => read(root, ['a.ts'], 'postgres'), file, 4, /A\.id is numbered by the database \(@Generated\('increment'\)\), but its type is character varying: PostgreSQL numbers only integer, smallint or bigint, so TypeORM's CREATE TABLE would fail; give it type: 'integer', or use @Generated\('uuid'\)/);
+    fails(() => read(root, ['a.ts'], 'sqlite'), file, 4, /but its type is varchar: SQLite numbers only integer/);
+    fails(() => read(root, ['a.ts'], 'mysql'), file, 4, /but its type is varchar\(255\): MySQL numbers only an integer or floating-point type.*give it type: 'int'/);
+    const typed = project(entity(`  @Generated() @PrimaryColumn({ type: 'bigint' }) id!: string;`));
+    assert.equal(table(read(typed, ['a.ts'], 'postgres'), 'a').columns[0].type, 'bigint');
+    assert.equal(table(read(typed, ['a.ts'], 'mysql'), 'a').columns[0].autoincrement, true);
   });
 });
 

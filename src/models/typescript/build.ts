@@ -112,6 +112,15 @@ function untypedColumn(col: ColumnMeta, owner: EntityMeta, name: string, table: 
   const seen = typeText ? ` \`${typeText}\`${/\b(null|undefined)\b/.test(typeText) ? ' (Object to TypeORM under strictNullChecks)' : ''}` : '';
   const from = col.typeFrom ? ` (it comes from '${col.typeFrom}', whose declarations cannot be found from here: install or build the project's dependencies)` : '';
   const message = `cannot tell the column type of ${owner.className}.${col.property} from its TypeScript type${seen}${from}; give one, e.g. @Column('varchar')`;
+  return joinColumnTyped(col, name, table, ctx, joinNames, hint, message);
+}
+
+/**
+ * A column whose own type cannot be built: a relation's join column takes the type of the column
+ * it references, whatever it declares (TypeORM's RelationJoinColumnBuilder overrides it before the
+ * type is checked), so it waits for the relation; any other is an error saying `message`.
+ */
+function joinColumnTyped(col: ColumnMeta, name: string, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>, hint: Partial<Column>, message: string): BuiltColumn {
   if (!joinNames.has(name)) throw new ModelError(col.node, message);
   const input: ColumnTypeInput = { type: '', length: col.length, precision: col.precision, scale: col.scale, array: col.array, enum: col.enum, enumName: col.enumName, table, column: name };
   const nullable = col.kind === 'primary' || col.kind === 'generated' ? false : col.default === null ? true : (col.nullable ?? false);
@@ -183,7 +192,7 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
   const built = driver.columnType(input);
   if (!built) {
     const shown = ['Number', 'String', 'Boolean', 'Date', 'Buffer'].includes(type) ? `${type} (from the TypeScript type)` : `"${type}"`;
-    throw new ModelError(col.node, `column type ${shown} of ${owner.className}.${col.property} is not supported on ${driver.name}`);
+    return joinColumnTyped(col, name, table, ctx, joinNames, hint, `column type ${shown} of ${owner.className}.${col.property} is not supported on ${driver.name}`);
   }
   if (col.hasDefault) {
     if (col.default === null) nullable = true;
@@ -192,6 +201,9 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
   // An explicit default stays, as TypeORM's driver writes it instead of the generated one.
   if (col.generation === 'uuid' && driver.uuid.default && def === undefined) def = driver.uuid.default;
   if (col.generation === 'increment' && col.kind === 'column') numberedOutsideKey(col, owner, driver);
+  if ((col.generation === 'increment' || (col.generation === 'rowid' && driver.identity === 'identity')) && !driver.numbers.test(built.type)) {
+    throw new ModelError(col.node, `${owner.className}.${col.property} is numbered by the database (@Generated('increment')), but its type is ${built.type}: ${driver.title} numbers only ${driver.numbersTitle}, so TypeORM's CREATE TABLE would fail; give it type: '${driver.name === 'mysql' ? 'int' : 'integer'}', or use @Generated('uuid')`);
+  }
   if (col.kind === 'primary' || col.kind === 'generated') nullable = false;
   const identity = col.generation === 'identity' && driver.identity === 'identity';
   const onUpdate = onUpdateOf(col, driver, owner);

@@ -19,6 +19,7 @@ import {
   ModelError,
   option,
   text,
+  truthy,
   where,
   type DecoratorValue,
   type Evaluator,
@@ -311,6 +312,30 @@ function relationTarget(v: Value, ev: Evaluator, node: Node): RelationTarget {
   throw new ModelError(node, 'expected the related entity, e.g. () => Customer');
 }
 
+/**
+ * The list a statement of a decorator's body applies one by one, each to the decorator's own
+ * arguments: `list.forEach((d) => d(target, key))` or `for (const d of list) d(target, key)`;
+ * undefined for any other statement.
+ */
+function appliedInTurn(st: ts.Node): ts.Expression | undefined {
+  /** Whether `body` is nothing but a call of `name`. */
+  const callsOnly = (body: ts.Node, name: string): boolean => {
+    if (tsc.isBlock(body)) return body.statements.length === 1 && callsOnly(body.statements[0], name);
+    const e = tsc.isExpressionStatement(body) ? body.expression : body;
+    return tsc.isCallExpression(e) && tsc.isIdentifier(e.expression) && e.expression.text === name;
+  };
+  if (tsc.isForOfStatement(st) && tsc.isVariableDeclarationList(st.initializer) && st.initializer.declarations.length === 1) {
+    const name = st.initializer.declarations[0].name;
+    return tsc.isIdentifier(name) && callsOnly(st.statement, name.text) ? st.expression : undefined;
+  }
+  const e = tsc.isExpressionStatement(st) ? st.expression : st;
+  if (!tsc.isCallExpression(e) || !tsc.isPropertyAccessExpression(e.expression) || e.expression.name.text !== 'forEach' || e.arguments.length !== 1) return undefined;
+  const fn = e.arguments[0];
+  if (!tsc.isArrowFunction(fn) && !tsc.isFunctionExpression(fn)) return undefined;
+  const param = fn.parameters[0]?.name;
+  return param && tsc.isIdentifier(param) && callsOnly(fn.body, param.text) ? e.expression.expression : undefined;
+}
+
 /** Reads entity classes: their decorators, resolved through the project's files. */
 export class EntityReader {
   private readonly metas = new WeakMap<ClassLike, EntityMeta>();
@@ -357,15 +382,49 @@ export class EntityReader {
     if (isKind(v, 'function')) {
       // A decorator written out: (target, key) => { Column(...)(target, key); Index()(target, key); }
       const body = v.node.body;
-      const statements = !body ? [] : tsc.isBlock(body) ? [...body.statements] : [body];
       const scope: Scope = { file: v.node.getSourceFile(), bindings: new Map(), parent: v.scope };
-      return statements.flatMap((st) => {
-        const e = tsc.isExpressionStatement(st) ? st.expression : st;
-        if (tsc.isCallExpression(e)) return this.flatten(this.ev.evaluate(e.expression, scope), site);
-        throw new ModelError(st, `cannot follow \`${text(st).split('\n')[0]}\` in a decorator without running the code (used at ${where(site)}); ${TYPEORM_SOURCE}`);
-      });
+      return body ? this.applied(tsc.isBlock(body) ? body.statements : [body], scope, site).values : [];
     }
     throw new ModelError(site, `\`${text(site)}\` does not give a decorator migrator can read; ${TYPEORM_SOURCE}`);
+  }
+
+  /**
+   * The TypeORM decorators the statements of a decorator's body apply: calls of decorators
+   * (`Column(...)(target, key)`), lists applied in turn, `if` on a condition that is known, blocks,
+   * and `return`. Anything else is an error.
+   */
+  private applied(statements: readonly ts.Node[], scope: Scope, site: Node): { values: DecoratorValue[]; returned: boolean } {
+    const values: DecoratorValue[] = [];
+    for (const st of statements) {
+      if (tsc.isReturnStatement(st) && !st.expression) return { values, returned: true };
+      if (tsc.isBlock(st) || tsc.isIfStatement(st)) {
+        let inner: readonly ts.Node[] = [];
+        if (tsc.isBlock(st)) inner = st.statements;
+        else {
+          const taken = truthy(this.ev.evaluate(st.expression, scope));
+          if (taken === undefined) throw new ModelError(st.expression, `cannot decide \`${text(st.expression)}\` without running the code (used at ${where(site)}); ${TYPEORM_SOURCE}`);
+          const branch = taken ? st.thenStatement : st.elseStatement;
+          inner = !branch ? [] : tsc.isBlock(branch) ? branch.statements : [branch];
+        }
+        const r = this.applied(inner, scope, site);
+        values.push(...r.values);
+        if (r.returned) return { values, returned: true };
+        continue;
+      }
+      // Each of a list applied in turn: `decorators.forEach((d) => d(target, key))`, `for (const d of decorators) d(target, key)`.
+      const list = appliedInTurn(st);
+      if (list) {
+        values.push(...this.flatten(this.ev.evaluate(list, scope), site));
+        continue;
+      }
+      const e = tsc.isExpressionStatement(st) ? st.expression : st;
+      if (tsc.isCallExpression(e)) {
+        values.push(...this.flatten(this.ev.evaluate(e.expression, scope), site));
+        continue;
+      }
+      throw new ModelError(st, `cannot follow \`${text(st).split('\n')[0]}\` in a decorator without running the code (used at ${where(site)}); ${TYPEORM_SOURCE}`);
+    }
+    return { values, returned: false };
   }
 
   /** The TypeORM decorators on a class or member, in source order. */
@@ -387,7 +446,9 @@ export class EntityReader {
         if (!call) throw new ModelError(d, `@${callee.name} must be called: @${callee.name}()`);
         values = [{ kind: 'decorator', module: callee.module, name: callee.name, args: call.arguments.map((a) => this.ev.lazy(a, scope)), node: call, via: [] }];
       } else if (isKind(callee, 'function')) {
-        if (this.isSchemaFree(callee.node)) {
+        // A decorator of the project's own, unless it or what it is given reaches TypeORM (a
+        // helper that applies the TypeORM decorators it is passed).
+        if (this.isSchemaFree(callee.node) && (call?.arguments ?? []).every((a) => this.isSchemaFree(a))) {
           own?.push({ name: text(expr).replace(/\(.*$/s, ''), node: d });
           continue;
         }

@@ -26,6 +26,8 @@ export type Declaration =
   | ts.EnumDeclaration
   | ts.FunctionDeclaration
   | ts.VariableDeclaration
+  /** A name a `const { a: b } = …` or `const [a] = …` declares. */
+  | ts.BindingElement
   | ts.TypeAliasDeclaration
   | ts.InterfaceDeclaration;
 
@@ -213,9 +215,10 @@ export class SourceProject {
         if (exported(st)) s.exports.set(isDefault(st) ? 'default' : st.name.text, { local: st.name.text });
       } else if (tsc.isVariableStatement(st)) {
         for (const d of st.declarationList.declarations) {
-          if (!tsc.isIdentifier(d.name)) continue;
-          s.locals.set(d.name.text, d);
-          if (exported(st)) s.exports.set(d.name.text, { local: d.name.text });
+          for (const [name, node] of declaredNames(d.name, d)) {
+            s.locals.set(name, node);
+            if (exported(st)) s.exports.set(name, { local: name });
+          }
         }
       } else if (tsc.isExportDeclaration(st)) {
         const module = st.moduleSpecifier && tsc.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
@@ -295,4 +298,12 @@ export class SourceProject {
     if (opaque) return { kind: 'external', module: opaque, name };
     return undefined;
   }
+}
+
+/** The names a variable declaration declares, destructured ones included, each with its node. */
+function declaredNames(name: ts.BindingName, node: ts.VariableDeclaration | ts.BindingElement): [string, Declaration][] {
+  if (tsc.isIdentifier(name)) return [[name.text, node]];
+  const out: [string, Declaration][] = [];
+  for (const el of name.elements) if (tsc.isBindingElement(el)) out.push(...declaredNames(el.name, el));
+  return out;
 }

@@ -124,7 +124,7 @@ const isPrimitive = (v: Value): v is string | number | bigint | boolean | null |
  * Whether a value is truthy, when that is known: a primitive's own truthiness; an object, array,
  * function, class or enum is always truthy. What a module that is not read exports is unknown.
  */
-function truthy(v: Value): boolean | undefined {
+export function truthy(v: Value): boolean | undefined {
   if (isPrimitive(v)) return Boolean(v);
   return isKind(v, 'external') ? undefined : true;
 }
@@ -192,7 +192,31 @@ export class Evaluator {
     const binding = this.project.lookup(scope.file, name);
     if (binding) return this.binding(binding, node, name);
     if (GLOBALS.has(name)) return { kind: 'external', module: 'global', name, node };
+    // setImmediate, Reflect, globalThis …: what they do is only known when the code runs.
+    if (name in globalThis) throw new ModelError(node, `\`${name}\` is a global of the JavaScript runtime, which migrator cannot follow without running the code; ${RUN_IT}`);
     throw new ModelError(node, `cannot find \`${name}\`: it is neither declared in this file nor imported`);
+  }
+
+  /**
+   * A name a destructuring declaration gives: the part of the value it destructures that the
+   * element names (`const { type: dbType } = config.database`, `const [first] = list`), or the
+   * element's default where that part is undefined.
+   */
+  private destructured(el: ts.BindingElement, node: Node, name: string): Value {
+    const holder = el.parent.parent;
+    if (!tsc.isVariableDeclaration(holder) && !tsc.isBindingElement(holder)) throw new ModelError(node, `cannot read \`${name}\` (${where(el)}) without running the code; ${RUN_IT}`);
+    const whole = tsc.isVariableDeclaration(holder) ? this.declaration(holder, node, name) : this.destructured(holder, node, name);
+    let part: Value;
+    if (el.dotDotDotToken) throw new ModelError(node, `\`${name}\` is the rest of a destructuring (${where(el)}); ${RUN_IT}`);
+    if (tsc.isObjectBindingPattern(el.parent)) {
+      const key = el.propertyName ? propertyName(el.propertyName, this.fileScope(el.getSourceFile()), this) : tsc.isIdentifier(el.name) ? el.name.text : undefined;
+      if (!isObject(whole) || key === undefined) throw new ModelError(node, `cannot read \`${name}\` from \`${text(el.parent.parent)}\` (${where(el)}) without running the code; ${RUN_IT}`);
+      part = whole.props.get(key)?.get();
+    } else {
+      if (!Array.isArray(whole)) throw new ModelError(node, `cannot read \`${name}\` from \`${text(el.parent.parent)}\` (${where(el)}) without running the code; ${RUN_IT}`);
+      part = whole[el.parent.elements.indexOf(el)];
+    }
+    return part === undefined && el.initializer ? this.evaluate(el.initializer, this.fileScope(el.getSourceFile())) : part;
   }
 
   /** The value a binding of the project stands for. */
@@ -224,6 +248,7 @@ export class Evaluator {
       }
       return v;
     }
+    if (tsc.isBindingElement(d)) return this.destructured(d, node, name);
     if (tsc.isVariableDeclaration(d)) {
       let lazy = this.constants.get(d);
       if (!lazy) {

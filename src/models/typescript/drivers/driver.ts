@@ -90,6 +90,13 @@ export interface TypeOrmDriver {
    */
   increments: 'any column' | 'a key' | 'the primary key';
   /**
+   * The column types (as the driver spells them) the database numbers: serial's on PostgreSQL,
+   * MySQL's integers and floats, SQLite's INTEGER; on any other, TypeORM's CREATE TABLE fails.
+   */
+  numbers: RegExp;
+  /** `numbers` in words, for messages. */
+  numbersTitle: string;
+  /**
    * TypeORM's driver keeps unique constraints (`unique: true`, @Unique) as unique indexes, named
    * by the naming strategy's indexName (MySQL).
    */

@@ -180,6 +180,8 @@ export const mysqlTypeOrm: TypeOrmDriver = {
   uuid: {},
   identity: 'autoincrement',
   increments: 'a key',
+  numbers: /^(?:tinyint|smallint|mediumint|int|integer|bigint|float|double|real)\b/,
+  numbersTitle: 'an integer or floating-point type',
   uniqueIndexes: true,
   enumCheck: (column, values) => `${quoteMysqlIdentifier(column)} IN (${values.map(quoteMysqlLiteral).join(',')})`,
   dataSource: {

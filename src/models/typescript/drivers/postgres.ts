@@ -138,6 +138,8 @@ export const postgresTypeOrm: TypeOrmDriver = {
   uuid: { default: 'uuid_generate_v4()', extension: 'uuid-ossp' },
   identity: 'identity',
   increments: 'any column',
+  numbers: /^(?:integer|smallint|bigint)$/,
+  numbersTitle: 'integer, smallint or bigint',
   enumCheck: standardEnumCheck,
   dataSource: {
     types: ['postgres'],

@@ -70,6 +70,8 @@ export const sqliteTypeOrm: TypeOrmDriver = {
   uuid: {},
   identity: 'autoincrement',
   increments: 'the primary key',
+  numbers: /^integer$/i,
+  numbersTitle: 'integer',
   enumCheck: standardEnumCheck,
   dataSource: {
     // TypeORM 1.x has no driver named `sqlite`: the family is built as better-sqlite3 (the same types).
