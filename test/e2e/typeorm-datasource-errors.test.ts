@@ -114,6 +114,41 @@ describe('TypeORM DataSource as the model source: errors', () => {
     failsWith(migrator(dir, { APP_DB: 'sqlite' }, 'check'), path.join(dir, 'data-source.ts'), /namingStrategy\.tableName\("Customer", undefined\) returned ""; it must return a name/);
   });
 
+  test('a DataSource with no entities is refused, rather than read as a schema without tables', () => {
+    const dir = project('no-entities', `import { DataSource } from 'typeorm';\nexport default new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: ['src/models/*.js'] });\n`);
+    failsWith(migrator(dir, {}, 'makemigrations', '-m', 'x'), path.join(dir, 'src', 'data-source.ts'), /the DataSource has no entities \(its entities option, src\/models\/\*\.js, matches none\), so every table would be dropped; list the entity classes, or fix the globs/);
+    assert.ok(!fs.existsSync(path.join(dir, 'versions')) || fs.readdirSync(path.join(dir, 'versions')).every((f) => !f.endsWith('.ts')));
+  });
+
+  test('a column whose decorator the project defers to the event loop is read, as TypeORM has it once it has connected', () => {
+    const dir = project(
+      'deferred',
+      `import { Column, ColumnOptions, DataSource, Entity, PrimaryColumn } from 'typeorm';
+const flags: Record<string, boolean> = { notes: true, legacy: false };
+function FlagColumn(flag: string, options: ColumnOptions): PropertyDecorator {
+  return (target, key) => {
+    setImmediate(() => {
+      if (flags[flag]) Column(options)(target, key);
+    });
+  };
+}
+@Entity()
+class Memo {
+  @PrimaryColumn() id!: string;
+  @FlagColumn('notes', { type: 'text', nullable: true }) note!: string | null;
+  @FlagColumn('legacy', { type: 'text', nullable: true }) old!: string | null;
+}
+export default new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [Memo] });
+`,
+    );
+    const r = migrator(dir, {}, 'makemigrations', '-m', 'memo');
+    assert.equal(r.status, 0, show(r));
+    const [file] = fs.readdirSync(path.join(dir, 'versions')).filter((f) => f.endsWith('.ts'));
+    const revision = fs.readFileSync(path.join(dir, 'versions', file), 'utf8');
+    assert.match(revision, /\{ name: 'note', type: 'text', nullable: true \}/, revision);
+    assert.doesNotMatch(revision, /'old'/, revision);
+  });
+
   test('a view entity is refused, not dropped', () => {
     const dir = project(
       'view',

@@ -173,6 +173,12 @@ async function run(request: ChildRequest): Promise<void> {
     }
     throw new Failure({ reason: 'load', message: messageOf(error), ...(siteOf(error) ? { at: siteOf(error) } : {}) });
   }
+  // Decorators the project defers to the event loop (a feature flag read when the app starts,
+  // `setImmediate(() => Column(o)(target, key))`) have run by the time initialize() has connected.
+  for (let turn = 0; turn < 2; turn++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const ds = exportedDataSource(mod, typeorm);
   const type = declaredTypes.get(ds) ?? ds.options.type;
   const family = driverOfType(type);
@@ -191,6 +197,11 @@ async function run(request: ChildRequest): Promise<void> {
     if (error instanceof NamingFailed) throw new Failure({ reason: 'naming' });
     const at = siteOf(error) ?? ((error as Error).name === 'MissingPrimaryColumnError' ? missingPrimarySite(ds, origin) : undefined);
     throw new Failure({ reason: 'build', message: messageOf(error), ...(at ? { at } : {}) });
+  }
+  if (!ds.entityMetadatas?.length) {
+    const given = (ds.options as { entities?: unknown }).entities;
+    const globs = Array.isArray(given) ? given.filter((e): e is string => typeof e === 'string') : given && typeof given === 'object' ? Object.values(given).filter((e): e is string => typeof e === 'string') : [];
+    throw new Failure({ reason: 'no-entities', entities: globs });
   }
   let description;
   try {

@@ -94,6 +94,8 @@ function failureMessage(file: string, f: ChildFailure, dialect: string): string 
       return `${file} exports no TypeORM DataSource${f.exports.length ? ` (it exports ${f.exports.join(', ')})` : ''}; export one, e.g. export const AppDataSource = new DataSource({ … })`;
     case 'several':
       return `${file} exports several DataSources (${f.exports.join(', ')}); point models: { typeorm } at a file that exports the one to read`;
+    case 'no-entities':
+      return `${file}: the DataSource has no entities${f.entities.length ? ` (its entities option, ${f.entities.join(', ')}, matches none)` : ''}, so every table would be dropped; list the entity classes, or fix the globs (they are matched from the folder migrator runs in, against .ts files as well as .js)`;
     case 'type':
       return `${file}: the DataSource's type is "${f.type}", but the database is ${db.title}; use a DataSource for ${db.title} (${db.dataSource.typeOption})`;
     case 'build':

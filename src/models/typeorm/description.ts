@@ -117,6 +117,7 @@ export type ChildFailure =
   | { reason: 'load'; message: string; at?: string }
   | { reason: 'no-datasource'; exports: string[] }
   | { reason: 'several'; exports: string[] }
+  | { reason: 'no-entities'; entities: string[] }
   | { reason: 'type'; type: string }
   | { reason: 'build'; message: string; at?: string }
   | { reason: 'naming' }
