@@ -149,6 +149,30 @@ export default new DataSource({ type: 'better-sqlite3', database: ':memory:', en
     assert.doesNotMatch(revision, /'old'/, revision);
   });
 
+  test("a junction table that is also an entity's table is refused, saying how to keep both", () => {
+    const dir = project(
+      'junction-entity',
+      `import { DataSource, Entity, JoinTable, ManyToMany, PrimaryColumn } from 'typeorm';
+@Entity()
+class Label {
+  @PrimaryColumn() id!: number;
+}
+@Entity()
+class Item {
+  @PrimaryColumn() id!: number;
+  @ManyToMany(() => Label) @JoinTable({ name: 'item_label' }) labels!: Label[];
+}
+@Entity('item_label')
+class ItemLabel {
+  @PrimaryColumn() itemId!: number;
+  @PrimaryColumn() labelId!: number;
+}
+export default new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [Label, Item, ItemLabel] });
+`,
+    );
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /both map to table "item_label"; the junction table of a many-to-many of Item is also an entity's table: give it another name \(@JoinTable\(\{ name \}\)\), or leave it to the entity with @JoinTable\(\{ synchronize: false \}\)/);
+  });
+
   test('a view entity is refused, not dropped', () => {
     const dir = project(
       'view',

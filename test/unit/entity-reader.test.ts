@@ -1273,7 +1273,7 @@ export class Item {
 }
 `,
     });
-    fails(() => read(junction, ['a.ts']), path.join(junction, 'a.ts'), 14, /the junction table "item_labels" of this relation is also the table of entity ItemLabel \(.*a\.ts:6\)/);
+    fails(() => read(junction, ['a.ts']), path.join(junction, 'a.ts'), 14, /the junction table "item_labels" of this relation is also the table of entity ItemLabel \(.*a\.ts:6\); give the junction table another name \(@JoinTable\(\{ name \}\)\), leave the table to the entity with @JoinTable\(\{ synchronize: false \}\)/);
     const primary = project({
       'a.ts': `import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 @Entity()

@@ -163,7 +163,11 @@ class Converter {
       const other = seen.get(t.name);
       // Both sides of a many-to-many may name one @JoinTable: TypeORM creates the table once.
       if (other?.junction && t.kind === 'junction' && tableShape(other.table) === tableShape(table)) continue;
-      if (other !== undefined) this.fail(`entities ${other.entity} and ${t.entity} both map to table "${t.name}"`);
+      if (other !== undefined) {
+        const junction = other.junction ? other.entity : t.kind === 'junction' ? t.entity : undefined;
+        const advice = junction ? `; the junction table of a many-to-many of ${junction} is also an entity's table: give it another name (@JoinTable({ name })), or leave it to the entity with @JoinTable({ synchronize: false })` : '';
+        this.fail(`entities ${other.entity} and ${t.entity} both map to table "${t.name}"${advice}`);
+      }
       seen.set(t.name, { entity: t.entity, junction: t.kind === 'junction', table });
       tables.push(table);
     }

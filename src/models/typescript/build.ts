@@ -342,7 +342,7 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
   for (const e of b.entities.values()) {
     const j = e.meta.synchronize !== false ? junctions.get(e.table.name) : undefined;
     if (j) {
-      throw new ModelError(j.site.node, `the junction table "${e.table.name}" of this relation is also the table of entity ${e.meta.className} (${where(e.meta.node)}); give the junction table another name (@JoinTable({ name })), or drop @ManyToMany for two many-to-one relations through ${e.meta.className}`);
+      throw new ModelError(j.site.node, `the junction table "${e.table.name}" of this relation is also the table of entity ${e.meta.className} (${where(e.meta.node)}); give the junction table another name (@JoinTable({ name })), leave the table to the entity with @JoinTable({ synchronize: false }), or drop @ManyToMany for two many-to-one relations through ${e.meta.className}`);
     }
   }
   const closures: Table[] = [];
