@@ -169,16 +169,20 @@ export function findColumn(table: Table, name: string): Column | undefined {
   return table.columns.find((c) => c.name === name);
 }
 
-/** A deep copy, so that callers can edit a schema without touching the original. */
 /**
  * What makes two tables of one name the same table: their columns, foreign keys (whatever their
- * names) and primary key, in any order. Both sides of a many-to-many may describe one junction table.
+ * names and actions) and primary key, in any order. Both sides of a many-to-many may describe one
+ * junction table; TypeORM builds it from the side it registers first, whose foreign keys' actions
+ * stand (TypeORM 0.3 gives an inverse side without actions of its own NO ACTION, so the two sides'
+ * differ wherever both name the table).
  */
 export function tableShape(t: Table): string {
   const sorted = <T>(xs: readonly T[]): string[] => xs.map((x) => JSON.stringify(x)).sort();
-  return JSON.stringify([sorted(t.columns), sorted(t.foreignKeys.map((f) => ({ ...f, name: undefined }))), [...(t.primaryKey?.columns ?? [])].sort()]);
+  const keys = t.foreignKeys.map((f) => ({ ...f, name: undefined, onDelete: undefined, onUpdate: undefined }));
+  return JSON.stringify([sorted(t.columns), sorted(keys), [...(t.primaryKey?.columns ?? [])].sort()]);
 }
 
+/** A deep copy, so that callers can edit a schema without touching the original. */
 export function cloneSchema(schema: Schema): Schema {
   return structuredClone(schema);
 }

@@ -172,6 +172,7 @@ const DIALECTS: Dialect[] = [
       tables: [
         'api_key',
         'basket',
+        'bin',
         'catalog_product',
         'catalog_product_categories_product_category',
         'channel',
@@ -189,6 +190,7 @@ const DIALECTS: Dialect[] = [
         'product_category',
         'region',
         'region_closure',
+        'shelf',
         'topic',
       ],
     },
@@ -213,6 +215,7 @@ const DIALECTS: Dialect[] = [
     builds: {
       tables: [
         'basket',
+        'bin',
         'catalog_product',
         'catalog_product_categories_product_category',
         'channel',
@@ -230,6 +233,7 @@ const DIALECTS: Dialect[] = [
         'product_category',
         'region',
         'region_closure',
+        'shelf',
         'shipment',
         'topic',
       ],
@@ -254,7 +258,7 @@ const DIALECTS: Dialect[] = [
     fixtures: 'typeorm-mysql',
     handMadeIndex: { name: 'IDX_comment_body_words', sql: 'CREATE FULLTEXT INDEX `IDX_comment_body_words` ON `comment` (`body`)' },
     builds: {
-      tables: ['basket', 'category', 'channel', 'comment', 'crew', 'crew_duty', 'duty', 'folder', 'order', 'order_item', 'payment_method', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'region', 'region_closure', 'tag', 'topic', 'user_favorite_products', 'users'],
+      tables: ['basket', 'bin', 'category', 'channel', 'comment', 'crew', 'crew_duty', 'duty', 'folder', 'order', 'order_item', 'payment_method', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'region', 'region_closure', 'shelf', 'tag', 'topic', 'user_favorite_products', 'users'],
     },
     onUpdate: ['category.updatedAt', 'post.updatedAt', 'users.updatedAt'],
     roundsFraction: "'2'",

@@ -13,7 +13,7 @@ import ts from 'typescript';
 /** Entity files the three dialects' compatibility fixtures share, kept once. */
 const SHARED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'typeorm-shared');
 /** The fixture folders that take the shared files in. */
-const SHARING = new Set(['typeorm', 'typeorm-pg', 'typeorm-mysql']);
+const SHARING = new Set(['typeorm', 'typeorm-pg', 'typeorm-mysql', 'typeorm-v03']);
 
 const tsFiles = (dir: string): string[] => fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
 

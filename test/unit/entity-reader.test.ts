@@ -5,6 +5,7 @@
  * Each test writes a small project into a temporary folder and reads it (no database).
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -785,6 +786,47 @@ describe('entity reader: @Generated beside a column decorator', () => {
     const typed = project(entity(`  @Generated() @PrimaryColumn({ type: 'bigint' }) id!: string;`));
     assert.equal(table(read(typed, ['a.ts'], 'postgres'), 'a').columns[0].type, 'bigint');
     assert.equal(table(read(typed, ['a.ts'], 'mysql'), 'a').columns[0].autoincrement, true);
+  });
+});
+
+describe("entity reader: the project's TypeORM version", () => {
+  const ENTITY = `import { Check, Column, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Tag {
+  @PrimaryGeneratedColumn() id!: number;
+  @ManyToMany(() => Post, (post) => post.tags) posts!: Post[];
+}
+@Entity()
+@Check('"views" >= 0')
+export class Post {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() views!: number;
+  @ManyToMany(() => Tag, (tag) => tag.posts) @JoinTable() tags!: Tag[];
+}
+`;
+  const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
+  const V03 = `CHK_${sha1(encodeURIComponent('post_"views" >= 0')).slice(0, 26)}`;
+  const V1 = `CHK_${sha1('post_"views" >= 0').slice(0, 26)}`;
+  /** The check's name, and the actions of the junction table's foreign key to the inverse side. */
+  const built = (files: Record<string, string>): { check: string | undefined; inverse: string } => {
+    const root = project({ ...files, 'src/post.ts': ENTITY });
+    const schema = read(root, ['src/post.ts']);
+    const fk = table(schema, 'post_tags_tag').foreignKeys.find((f) => f.referencedTable === 'tag')!;
+    return { check: table(schema, 'post').checks[0]?.name, inverse: `${fk.onDelete}/${fk.onUpdate}` };
+  };
+
+  it('follows the version installed: 0.3 hashes encodeURIComponent(key) and gives an inverse side without actions NO ACTION', () => {
+    assert.deepEqual(built({ 'node_modules/typeorm/package.json': JSON.stringify({ name: 'typeorm', version: '0.3.20' }) }), { check: V03, inverse: 'NO ACTION/NO ACTION' });
+    assert.deepEqual(built({ 'node_modules/typeorm/package.json': JSON.stringify({ name: 'typeorm', version: '1.1.0' }) }), { check: V1, inverse: 'NO ACTION/NO ACTION' });
+    assert.deepEqual(built({ 'node_modules/typeorm/package.json': JSON.stringify({ name: 'typeorm', version: '1.1.1' }) }), { check: V1, inverse: 'CASCADE/CASCADE' });
+    // n8n's fork keeps 0.3's rules.
+    assert.deepEqual(built({ 'node_modules/@n8n/typeorm/package.json': JSON.stringify({ name: '@n8n/typeorm', version: '0.3.20-12' }) }), { check: V03, inverse: 'NO ACTION/NO ACTION' });
+  });
+
+  it("without an installed TypeORM, follows the range package.json asks for, else the newest", () => {
+    assert.deepEqual(built({ 'package.json': JSON.stringify({ dependencies: { typeorm: '^0.3.17' } }) }), { check: V03, inverse: 'NO ACTION/NO ACTION' });
+    assert.deepEqual(built({ 'package.json': JSON.stringify({ dependencies: { typeorm: '^1.1.1' } }) }), { check: V1, inverse: 'CASCADE/CASCADE' });
+    assert.deepEqual(built({}), { check: V1, inverse: 'CASCADE/CASCADE' });
   });
 });
 

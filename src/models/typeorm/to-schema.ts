@@ -105,7 +105,8 @@ class Converter {
     for (const b of built) {
       if (b.enumCheck) table.checks.push({ expression: this.driver.enumCheck(b.column.name, b.enumCheck) });
     }
-    for (const c of t.checks) table.checks.push({ name: c.name, expression: c.expression });
+    // TypeORM's MySQL driver builds no @Check.
+    if (this.driver.checks) for (const c of t.checks) table.checks.push({ name: c.name, expression: c.expression });
     // An index with synchronize: false is TypeORM's to leave alone, and so migrator's.
     const unmanaged = t.indexes.filter((ix) => !ix.synchronize).map((ix) => ix.name);
     if (unmanaged.length) table.unmanaged = { indexes: unmanaged };
@@ -114,7 +115,7 @@ class Converter {
       const method = this.driver.dataSource.indexMethod(ix);
       if ('problem' in method) this.fail(`${what} ${method.problem}`);
       const using = method.using;
-      return { name: ix.name, columns: ix.columns, unique: ix.unique, ...(ix.where ? { where: ix.where } : {}), ...(using && using !== 'btree' ? { using } : {}) };
+      return { name: ix.name, columns: ix.columns, unique: ix.unique, ...(ix.where && this.driver.partialIndexes ? { where: ix.where } : {}), ...(using && using !== 'btree' ? { using } : {}) };
     });
     table.foreignKeys = t.foreignKeys.map((fk) => {
       const what = `the foreign key "${fk.name}" of ${entity}`;

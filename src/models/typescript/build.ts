@@ -10,6 +10,7 @@ import { TYPEORM_SOURCE, type ColumnMeta, type EmbeddedMeta, type EntityMeta, ty
 import type { NamingStrategy } from './naming.js';
 import type { ColumnTypeInput, DefaultFunctionResult, TypeOrmDriver } from './drivers/index.js';
 import { called, isKind, ModelError, plain, text, where, type Evaluator } from './values.js';
+import { NEWEST_TYPEORM, type TypeOrmRules } from './typeorm-version.js';
 
 /** A column as built, with what relations copy from it. */
 interface BuiltColumn {
@@ -45,6 +46,8 @@ export interface BuildContext {
    * load them): of two relations that name one junction table, the earlier one's makes it.
    */
   registered?: (node: ts.Node) => number;
+  /** The rules of the project's TypeORM version; the newest's when not given. */
+  rules?: TypeOrmRules;
 }
 
 function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: string): string | undefined {
@@ -333,7 +336,8 @@ export function buildSchema(classes: EntityMeta[], ctx: BuildContext): Schema {
       else if (tableShape(first.table) !== tableShape(j.table)) {
         throw new ModelError(j.site.node, `the junction table "${j.table.name}" of ${e.meta.className}.${j.site.property} is also the junction table of another relation, with other columns or keys (${where(first.site.node)}); give one of them another name, or @JoinTable on one side only`);
       } else if (ctx.registered && ctx.registered(e.meta.node) < ctx.registered(first.owner)) {
-        // The same table with its columns in another order: TypeORM creates it from the entity it registers first.
+        // The same table with its columns in another order, or other actions on its foreign keys:
+        // TypeORM creates it from the entity it registers first.
         junctions.set(j.table.name, { ...j, owner: e.meta.node });
       }
     }
@@ -571,7 +575,13 @@ class SchemaBuilder {
     const { naming } = this;
     const t = this.target(r, e);
     const specs: JoinColumnMeta[] = r.joinColumns ?? [];
-    const refs = !specs.some((s) => s.referencedColumnName) ? this.referenced(t, undefined, r.node) : specs.map((s) => this.referenced(t, s.referencedColumnName, r.node)[0]);
+    let refs = !specs.some((s) => s.referencedColumnName) ? this.referenced(t, undefined, r.node) : specs.map((s) => this.referenced(t, s.referencedColumnName, r.node)[0]);
+    // TypeORM 1.x orders composite join columns as the primary key they reference; 0.3 as declared.
+    if (refs.length > 1 && !(this.ctx.rules ?? NEWEST_TYPEORM).joinColumnsAsDeclared) {
+      const pk = t.table.primaryKey?.columns ?? [];
+      const at = (c: BuiltColumn): number => (pk.includes(c.column.name) ? pk.indexOf(c.column.name) : Infinity);
+      refs = [...refs].sort((a, b) => at(a) - at(b));
+    }
     const names = refs.map((ref) => specs.find((s) => (!s.referencedColumnName || s.referencedColumnName === ref.property) && !!s.name)?.name ?? naming.joinColumnName(r.property, leafOf(ref.property)));
     return { t, specs, refs, names };
   }
@@ -717,7 +727,8 @@ class SchemaBuilder {
     }
     const indexAt = new Map<string, ts.Node>();
     for (const m of e.members) {
-      for (const ch of m.checks) e.table.checks.push({ name: ch.name ?? naming.checkConstraintName(e.table.name, ch.expression), expression: ch.expression });
+      // TypeORM's MySQL driver builds no @Check.
+      if (ctx.driver.checks) for (const ch of m.checks) e.table.checks.push({ name: ch.name ?? naming.checkConstraintName(e.table.name, ch.expression), expression: ch.expression });
       for (const i of m.indexes) {
         if (i.synchronize === false) {
           // TypeORM neither creates nor drops an index of this name; one without a name (which
@@ -738,7 +749,7 @@ class SchemaBuilder {
         if (unique) throw new ModelError(i.node, `@Index ${name} on ${e.meta.className} has the name of the table's unique index on (${unique.columns.join(', ')}), and TypeORM's synchronize fails on the second; remove the @Index (the unique one indexes the column already), or give it another name`);
         indexAt.set(name, i.node);
         const using = method.using && method.using !== 'btree' ? method.using : undefined;
-        e.table.indexes.push({ name, columns: cols, unique: i.unique, ...(i.where ? { where: i.where } : {}), ...(using ? { using } : {}) });
+        e.table.indexes.push({ name, columns: cols, unique: i.unique, ...(i.where && ctx.driver.partialIndexes ? { where: i.where } : {}), ...(using ? { using } : {}) });
       }
     }
     // Single-table inheritance: TypeORM indexes the discriminator column, unless an index of
@@ -791,6 +802,7 @@ class SchemaBuilder {
       if (r.kind !== 'many-to-many' || !r.joinTable || r.joinTable.synchronize === false) continue;
       const t = this.target(r, e);
       const inverse = r.inverse ? t.relations.find((x) => x.property === r.inverse) : undefined;
+      const inverseDefault = (ctx.rules ?? NEWEST_TYPEORM).inverseJunctionDefault;
       const jt = r.joinTable;
       const name = naming.tableName('', jt.name ?? naming.joinTableName(e.table.name, t.table.name, r.property, inverse?.property ?? ''));
       const ownerRefs = this.referenced(e, jt.joinColumn?.referencedColumnName, r.node);
@@ -826,8 +838,9 @@ class SchemaBuilder {
             columns: inverseCols,
             referencedTable: t.table.name,
             referencedColumns: inverseRefs.map((x) => x.column.name),
-            onDelete: inverse?.onDelete ?? 'CASCADE',
-            onUpdate: inverse?.onUpdate ?? 'CASCADE',
+            // The inverse relation's actions; without them TypeORM 1.1.1 cascades, older versions do not.
+            onDelete: inverse ? (inverse.onDelete ?? inverseDefault) : 'CASCADE',
+            onUpdate: inverse ? (inverse.onUpdate ?? inverseDefault) : 'CASCADE',
           },
         ];
       }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { MigratorError } from '../../errors.js';
+import type { TypeOrmRules } from './typeorm-version.js';
 
 /** `OrderItem` → `order_item`, `HTTPRequestLog` → `http_request_log`. */
 export function snakeCase(s: string): string {
@@ -57,6 +58,11 @@ export const NAMING_METHODS = [
 
 /** TypeORM's DefaultNamingStrategy. */
 export class DefaultNamingStrategy implements NamingStrategy {
+  /** What a constraint or index name is hashed from its key with (TypeORM 1.x's `hash`). */
+  hash(input: string): string {
+    return sha1(input);
+  }
+
   tableName(targetName: string, userSpecifiedName: string | undefined): string {
     return userSpecifiedName ?? snakeCase(targetName);
   }
@@ -88,27 +94,27 @@ export class DefaultNamingStrategy implements NamingStrategy {
   }
 
   primaryKeyName(tableOrName: TableOrName, columnNames: string[]): string {
-    return `PK_${sha1(key(tableOrName, columnNames)).slice(0, 27)}`;
+    return `PK_${this.hash(key(tableOrName, columnNames)).slice(0, 27)}`;
   }
 
   uniqueConstraintName(tableOrName: TableOrName, columnNames: string[]): string {
-    return `UQ_${sha1(key(tableOrName, columnNames)).slice(0, 27)}`;
+    return `UQ_${this.hash(key(tableOrName, columnNames)).slice(0, 27)}`;
   }
 
   relationConstraintName(tableOrName: TableOrName, columnNames: string[], where?: string): string {
-    return `REL_${sha1(where ? `${key(tableOrName, columnNames)}_${where}` : key(tableOrName, columnNames)).slice(0, 26)}`;
+    return `REL_${this.hash(where ? `${key(tableOrName, columnNames)}_${where}` : key(tableOrName, columnNames)).slice(0, 26)}`;
   }
 
   foreignKeyName(tableOrName: TableOrName, columnNames: string[]): string {
-    return `FK_${sha1(key(tableOrName, columnNames)).slice(0, 27)}`;
+    return `FK_${this.hash(key(tableOrName, columnNames)).slice(0, 27)}`;
   }
 
   indexName(tableOrName: TableOrName, columnNames: string[], where?: string): string {
-    return `IDX_${sha1(where ? `${key(tableOrName, columnNames)}_${where}` : key(tableOrName, columnNames)).slice(0, 26)}`;
+    return `IDX_${this.hash(where ? `${key(tableOrName, columnNames)}_${where}` : key(tableOrName, columnNames)).slice(0, 26)}`;
   }
 
   checkConstraintName(tableOrName: TableOrName, expression: string, isEnum?: boolean): string {
-    const name = `CHK_${sha1(`${tableName(tableOrName).replace('.', '_')}_${expression}`).slice(0, 26)}`;
+    const name = `CHK_${this.hash(`${tableName(tableOrName).replace('.', '_')}_${expression}`).slice(0, 26)}`;
     return isEnum ? `${name}_ENUM` : name;
   }
 }
@@ -122,21 +128,37 @@ function key(tableOrName: TableOrName, columns: readonly string[]): string {
   return `${tableName(tableOrName).replace('.', '_')}_${[...columns].sort().join('_')}`;
 }
 
+/**
+ * TypeORM 0.3's DefaultNamingStrategy: its names hash `encodeURIComponent(key)` (RandomGenerator.sha1),
+ * which differs from 1.x's wherever the key holds a space, a quote or an operator — every CHK_ name,
+ * every IDX_ with a `where` — as `NamingStrategyV03` of @typeorm/legacy-naming-strategies keeps it.
+ */
+export class NamingStrategyV03 extends DefaultNamingStrategy {
+  override hash(input: string): string {
+    return sha1(encodeURIComponent(input));
+  }
+}
+
 const DEFAULT = new DefaultNamingStrategy();
+const DEFAULT_V03 = new NamingStrategyV03();
 
 /**
  * The strategy to name by: the project's (any object with TypeORM's naming methods; a method it
  * lacks is TypeORM's default), else TypeORM's default. A method that returns anything but a
  * non-empty string is an error naming it.
  */
-export function namingStrategy(project?: object, source = 'namingStrategy'): NamingStrategy {
-  if (!project) return DEFAULT;
+export function namingStrategy(project?: object, source = 'namingStrategy', rules?: Pick<TypeOrmRules, 'uriEncodedHash'>): NamingStrategy {
+  const base = rules?.uriEncodedHash ? DEFAULT_V03 : DEFAULT;
+  if (!project) return base;
   const out = {} as Record<string, (...args: unknown[]) => string>;
+  // The hash the defaults name by: the project's own (a 1.x strategy's), else the version's.
+  const hash = (project as Record<string, unknown>).hash;
+  out.hash = (typeof hash === 'function' ? hash.bind(project) : base.hash.bind(base)) as (...args: unknown[]) => string;
   const shown = (a: unknown): string => (a === undefined ? 'undefined' : JSON.stringify(typeof a === 'object' && a && 'name' in a ? a.name : a));
   for (const method of NAMING_METHODS) {
     const own = (project as Record<string, unknown>)[method];
     // A method the project lacks is TypeORM's default, which sees the project's others through `this`.
-    const fn = typeof own === 'function' ? (own as (...a: unknown[]) => unknown).bind(project) : (DEFAULT[method] as (...a: unknown[]) => unknown).bind(out);
+    const fn = typeof own === 'function' ? (own as (...a: unknown[]) => unknown).bind(project) : (base[method] as (...a: unknown[]) => unknown).bind(out);
     out[method] = (...args: unknown[]) => {
       const name = fn(...args);
       if (typeof name !== 'string' || name === '') {

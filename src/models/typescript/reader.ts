@@ -3,6 +3,7 @@
  * syntax only — no type checking, no program, nothing run. What the entity files import (base
  * classes, enums, constants, decorator helpers) is followed through the project's files.
  */
+import path from 'node:path';
 import type { ts } from 'ts-morph';
 import { tsc } from './compiler-api.js';
 import type { Schema } from '../../schema/schema.js';
@@ -11,11 +12,14 @@ import { decoratorsOf, EntityReader, LEFT_ALONE_MODULES, type EntityMeta } from 
 import { namingStrategy } from './naming.js';
 import { SourceProject } from './project.js';
 import { typeOrmDriver } from './drivers/index.js';
+import { typeOrmRulesAt, type TypeOrmRules } from './typeorm-version.js';
 import { Evaluator } from './values.js';
 
 export interface EntityReadOptions {
   /** The project's naming strategy (an object with TypeORM's naming methods). */
   namingStrategy?: object;
+  /** The TypeORM whose rules to follow; by default the project's (see typeorm-version.ts). */
+  typeorm?: TypeOrmRules;
 }
 
 /** The schema TypeORM would build from the entity classes in `files`, on `dialect`. */
@@ -37,5 +41,7 @@ export function readEntityFiles(files: readonly string[], dialect: string, optio
   // TypeORM registers entity classes as their files run: each file after the ones it imports.
   const rank = new Map(project.evaluationOrder(sourceFiles).map((sf, i) => [sf, i]));
   const registered = (node: ts.Node): number => (rank.get(node.getSourceFile()) ?? rank.size) * 2 ** 32 + node.pos;
-  return buildSchema(classes, { driver: typeOrmDriver(dialect), naming: namingStrategy(options.namingStrategy), ev, registered });
+  // The TypeORM the project builds with: versions name and link some things differently.
+  const rules = options.typeorm ?? typeOrmRulesAt(files.length ? path.dirname(files[0]) : process.cwd());
+  return buildSchema(classes, { driver: typeOrmDriver(dialect), naming: namingStrategy(options.namingStrategy, 'namingStrategy', rules), ev, registered, rules });
 }

@@ -96,6 +96,10 @@ export interface TypeOrmDriver {
   numbers: RegExp;
   /** `numbers` in words, for messages. */
   numbersTitle: string;
+  /** TypeORM builds @Check constraints (its MySQL driver never does). */
+  checks: boolean;
+  /** TypeORM builds an index's `where` (its MySQL driver leaves it out, though the name is hashed with it). */
+  partialIndexes: boolean;
   /**
    * TypeORM's driver keeps unique constraints (`unique: true`, @Unique) as unique indexes, named
    * by the naming strategy's indexName (MySQL).

@@ -182,6 +182,8 @@ export const mysqlTypeOrm: TypeOrmDriver = {
   increments: 'a key',
   numbers: /^(?:tinyint|smallint|mediumint|int|integer|bigint|float|double|real)\b/,
   numbersTitle: 'an integer or floating-point type',
+  checks: false,
+  partialIndexes: false,
   uniqueIndexes: true,
   enumCheck: (column, values) => `${quoteMysqlIdentifier(column)} IN (${values.map(quoteMysqlLiteral).join(',')})`,
   dataSource: {

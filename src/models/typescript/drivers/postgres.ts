@@ -140,6 +140,8 @@ export const postgresTypeOrm: TypeOrmDriver = {
   increments: 'any column',
   numbers: /^(?:integer|smallint|bigint)$/,
   numbersTitle: 'integer, smallint or bigint',
+  checks: true,
+  partialIndexes: true,
   enumCheck: standardEnumCheck,
   dataSource: {
     types: ['postgres'],

@@ -72,6 +72,8 @@ export const sqliteTypeOrm: TypeOrmDriver = {
   increments: 'the primary key',
   numbers: /^integer$/i,
   numbersTitle: 'integer',
+  checks: true,
+  partialIndexes: true,
   enumCheck: standardEnumCheck,
   dataSource: {
     // TypeORM 1.x has no driver named `sqlite`: the family is built as better-sqlite3 (the same types).
