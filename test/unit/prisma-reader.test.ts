@@ -2052,3 +2052,79 @@ model D {
     }
   });
 });
+
+describe('Prisma syntax: native types (PostgreSQL)', () => {
+  const natives = ['Text', 'VarChar', 'Char', 'Uuid', 'Xml', 'Inet', 'Citext', 'Bit', 'VarBit', 'SmallInt', 'Integer', 'Oid', 'BigInt', 'Decimal', 'Money', 'Real', 'DoublePrecision', 'Boolean', 'Timestamp', 'Timestamptz', 'Time', 'Timetz', 'Date', 'Json', 'JsonB', 'ByteA'];
+  const scalars = ['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes'];
+
+  it('every @db type on every scalar: accepted where Prisma’s engine accepts it, else its error naming the line', async () => {
+    let accepted = 0;
+    for (const native of natives) {
+      for (const scalar of scalars) {
+        const field = `x ${scalar} @db.${native}`;
+        const text = schemaText('postgresql', `model A {\n  id Int @id\n  ${field}\n}\n`);
+        const prisma = await prismaMigrateSql({ 'schema.prisma': text }).then(
+          () => true,
+          (e: Error) => {
+            assert.ok(e instanceof PrismaSchemaRejected, e.message);
+            assert.match(e.message, new RegExp(`Native type ${native} is not compatible with declared field type ${scalar}`));
+            return false;
+          },
+        );
+        if (prisma) {
+          accepted++;
+          const { paths } = writeFiles({ 'schema.prisma': text });
+          await readModels([paths['schema.prisma']], 'postgres');
+        } else {
+          await rejectedLikePrisma(text, 'postgresql', lineOfText(text, field), new RegExp(`native type ${native} is not compatible with declared field type ${scalar}, expected field type `));
+        }
+      }
+    }
+    assert.equal(accepted, natives.length, 'each native type fits one scalar on PostgreSQL');
+  });
+
+  it('arguments Prisma refuses — precisions over 6, negative numbers, Bit(0), a Decimal precision alone, scale over precision, precision over 1000 — are errors naming the line', async () => {
+    const cases: [string, RegExp][] = [
+      ['DateTime @db.Timestamptz(7)', /`Timestamptz\(7\)` of Postgres: M can range from 0 to 6/],
+      ['DateTime @db.Timestamp(7)', /`Timestamp\(7\)` of Postgres: M can range from 0 to 6/],
+      ['DateTime @db.Time(7)', /`Time\(7\)` of Postgres: M can range from 0 to 6/],
+      ['DateTime @db.Timetz(9)', /`Timetz\(9\)` of Postgres: M can range from 0 to 6/],
+      ['DateTime @db.Timestamp(-1)', /nonnegative whole numbers \(got -1\)/],
+      ['String @db.VarChar(-1)', /nonnegative whole numbers \(got -1\)/],
+      ['DateTime @db.Timestamptz(1.5)', /nonnegative whole numbers \(got 1\.5\)/],
+      ['String @db.Bit(0)', /`Bit\(0\)` of Postgres: M must be a positive integer/],
+      ['String @db.VarBit(0)', /`VarBit\(0\)` of Postgres: M must be a positive integer/],
+      ['Decimal @db.Decimal(5)', /takes no arguments or two \(precision, scale\), but 1 were given/],
+      ['Decimal @db.Decimal(2, 5)', /scale must not be larger than the precision/],
+      ['Decimal @db.Decimal(1001, 2)', /Precision must be positive with a maximum value of 1000/],
+      ['Decimal @db.Decimal(0, 0)', /Precision must be positive with a maximum value of 1000/],
+      ['String @db.VarChar(1, 2)', /takes at most one argument, but 2 were given/],
+      ['String @db.Text(5)', /takes no arguments, but 1 were given/],
+      ['Decimal @db.Money(2)', /takes no arguments, but 1 were given/],
+    ];
+    for (const [field, pattern] of cases) {
+      const text = schemaText('postgresql', `model A {\n  id Int @id\n  x ${field}\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, field), pattern);
+    }
+  });
+
+  it('the arguments Prisma accepts at their limits are built as its engine builds them', async () => {
+    const { schema: s, sql } = await sameAsPrisma(
+      schemaText(
+        'postgresql',
+        'model A {\n  id Int @id\n  a DateTime @db.Timestamptz(6)\n  b DateTime @db.Time(0)\n  c String @db.Bit(1)\n  d Decimal @db.Decimal(1000, 1000)\n  e Decimal @db.Decimal(1, 0)\n  f String @db.VarBit\n}\n',
+      ),
+      'postgresql',
+    );
+    assert.match(sql, /"a" TIMESTAMPTZ\(6\) NOT NULL,\s+"b" TIME\(0\) NOT NULL,\s+"c" BIT\(1\) NOT NULL,\s+"d" DECIMAL\(1000,1000\) NOT NULL,\s+"e" DECIMAL\(1,0\) NOT NULL,\s+"f" VARBIT NOT NULL/);
+    assert.deepEqual(types(table(s, 'A')), {
+      id: 'integer',
+      a: 'timestamp(6) with time zone',
+      b: 'time(0) without time zone',
+      c: 'bit(1)',
+      d: 'numeric(1000,1000)',
+      e: 'numeric(1,0)',
+      f: 'bit varying',
+    });
+  });
+});
