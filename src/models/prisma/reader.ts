@@ -211,6 +211,9 @@ function tableOf(
     if (hint !== undefined) column.column.renamedFrom = [hint];
     scalars.set(f.name, { ...column.field, node: f });
     t.columns.push(column.column);
+    // Prisma's schema cannot say NOT NULL of a list, and its diff reads every array column as a
+    // list whatever its nullability: a NOT NULL a migration added by hand stays.
+    if (f.array) ((t.unmanaged ??= {}).nullability ??= []).push(column.column.name);
   }
   return { table: t, scalars, relations };
 }
