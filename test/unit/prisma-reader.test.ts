@@ -2128,3 +2128,63 @@ describe('Prisma syntax: native types (PostgreSQL)', () => {
     });
   });
 });
+
+describe('Prisma syntax: relations Prisma refuses', () => {
+  const A = 'model A {\n  id Int @id\n  k  Int\n  bs B[]\n}\n';
+  it('references to fields that are no unique criterion of the referenced model, as a set', async () => {
+    const cases: [string, string, RegExp][] = [
+      [A, 'a  A @relation(fields: [aK], references: [k])', /`references` must refer to a unique criterion.*add an `@unique` attribute to the field `k` in the model `A`/],
+      [A, 'a  A @relation(fields: [aI, aK], references: [id, k])', /`references` must refer to a unique criterion.*add an `@@unique\(\[id, k\]\)` attribute to the model `A`/],
+    ];
+    for (const [a, relation, pattern] of cases) {
+      const text = schemaText('postgresql', `${a}model B {\n  id Int @id\n  aK Int\n  aI Int\n  ${relation}\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, relation), pattern);
+    }
+    // A unique criterion in another order, or over an optional field, is one.
+    await sameAsPrisma(schemaText('postgresql', `model A {\n  id Int @id\n  k  Int\n  bs B[]\n  @@unique([k, id])\n}\nmodel B {\n  id Int @id\n  aK Int\n  aI Int\n  a  A @relation(fields: [aI, aK], references: [id, k])\n}\n`), 'postgresql');
+    await sameAsPrisma(schemaText('postgresql', `model A {\n  id Int @id\n  k  Int? @unique\n  bs B[]\n}\nmodel B {\n  id Int @id\n  aK Int\n  a  A @relation(fields: [aK], references: [k])\n}\n`), 'postgresql');
+  });
+
+  it('a field of another scalar type or enum than the field it references; native types may differ', async () => {
+    for (const [declared, referenced] of [['String', 'Int'], ['BigInt', 'Int'], ['F', 'E']]) {
+      const text = schemaText('postgresql', `enum E {\n  X\n}\nenum F {\n  X\n}\nmodel A {\n  id ${referenced} @id\n  bs B[]\n}\nmodel B {\n  id  Int @id\n  aId ${declared}\n  a   A @relation(fields: [aId], references: [id])\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'a   A'), new RegExp(`type of the field \`aId\` in the model \`B\` is not matching the type of the referenced field \`id\` in model \`A\` \\(${declared} and ${referenced}\\); declare aId as ${referenced}`));
+    }
+    const { schema: s } = await sameAsPrisma(schemaText('postgresql', 'model A {\n  id Int @id\n  bs B[]\n}\nmodel B {\n  id  Int @id\n  aId Int @db.SmallInt\n  a   A @relation(fields: [aId], references: [id])\n}\n'), 'postgresql');
+    assert.deepEqual(foreignKeys(table(s, 'B')), [['B_aId_fkey', ['aId'], 'A', ['id'], 'RESTRICT', 'CASCADE']]);
+  });
+
+  it('a one-to-one relation whose fields are not unique on their side (it was built as one-to-many)', async () => {
+    const cases: [string, string][] = [
+      ['  aId Int\n', ''],
+      ['  aId Int\n', '  @@id([aId, id])\n'],
+      ['  aId Int\n  x   Int\n', '  @@unique([aId, x])\n'],
+    ];
+    for (const [fields, block] of cases) {
+      const text = schemaText('postgresql', `model A {\n  id Int @id\n  b  B?\n}\nmodel B {\n  id  Int${block.includes('@@id') ? '' : ' @id'}\n${fields}  a   A @relation(fields: [aId], references: [id])\n${block}}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'a   A'), /one-to-one relation must use unique fields on the defining side; add an `@unique` attribute to the field `aId` in the model `B`, or change the relation to one-to-many \(make b on A a list\)/);
+    }
+    const { schema: s } = await sameAsPrisma(schemaText('postgresql', 'model A {\n  id Int @id\n  b  B?\n}\nmodel B {\n  id  Int @id\n  aId Int @unique\n  a   A @relation(fields: [aId], references: [id])\n}\n'), 'postgresql');
+    assert.deepEqual(indexes(table(s, 'B')), [['B_aId_key', ['aId'], true]]);
+  });
+
+  it('ambiguous relations: two fields to one model without names, an unnamed self-relation, a name used by more fields than one relation has', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['model U {\n  id Int @id\n  a  U[]\n  b  U[]\n}\n', 'a  U[]', /Ambiguous self relation detected: the fields `a` and `b` in model `U` both refer to `U`/],
+      ['model U {\n  id  Int  @id\n  pId Int?\n  p   U?   @relation(fields: [pId], references: [id])\n  c   U[]\n}\n', 'p   U?', /Ambiguous self relation detected: the fields `p` and `c`/],
+      ['model U {\n  id Int @id\n  a  U[] @relation("x")\n  b  U[] @relation("x")\n  c  U[] @relation("x")\n}\n', 'a  U[]', /Wrongly named self relation detected: the fields `a`, `b` and `c` in model `U` have the same relation name "x"/],
+      ['model A {\n  id Int @id\n  b1 B[]\n  b2 B[]\n}\nmodel B {\n  id Int @id\n  a  A[]\n}\n', 'b1 B[]', /Ambiguous relation detected: the fields `b1` and `b2` in model `A` both refer to `B`; give them different relation names/],
+      ['model A {\n  id Int @id\n  b1 B[] @relation("x")\n  b2 B[] @relation("y")\n}\nmodel B {\n  id Int @id\n  a1 A[] @relation("x")\n  a2 A[] @relation("x")\n}\n', 'a1 A[]', /Wrongly named relation detected: the fields `a1` and `a2` in model `B` both use the relation name "x"/],
+    ];
+    for (const [body, needle, pattern] of cases) {
+      const text = schemaText('postgresql', body);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, needle), pattern);
+    }
+    // Named, each relation is one: a self many-to-many, a tree, and an unnamed relation beside a named one.
+    const { schema: s } = await sameAsPrisma(
+      schemaText('postgresql', 'model U {\n  id  Int  @id\n  pId Int?\n  p   U?   @relation("t", fields: [pId], references: [id])\n  c   U[]  @relation("t")\n  f   U[]  @relation("f")\n  g   U[]  @relation("f")\n}\nmodel A {\n  id Int @id\n  b1 B[] @relation("x")\n  b2 B[]\n}\nmodel B {\n  id Int @id\n  a1 A[] @relation("x")\n  a2 A[]\n}\n'),
+      'postgresql',
+    );
+    assert.deepEqual(s.tables.map((t) => t.name).sort(), ['A', 'B', 'U', '_AToB', '_f', '_x']);
+  });
+});
