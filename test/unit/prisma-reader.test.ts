@@ -2188,3 +2188,71 @@ describe('Prisma syntax: relations Prisma refuses', () => {
     assert.deepEqual(s.tables.map((t) => t.name).sort(), ['A', 'B', 'U', '_AToB', '_f', '_x']);
   });
 });
+
+describe('Prisma syntax: names Prisma refuses', () => {
+  it('two fields of one model with one column: an error at the field Prisma names', async () => {
+    for (const [body, needle] of [
+      ['  x  Int @map("c")\n  y  Int @map("c")\n', 'y  Int'],
+      ['  x  Int @map("y")\n  y  Int\n', 'x  Int'],
+    ]) {
+      const text = schemaText('postgresql', `model A {\n  id Int @id\n${body}}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, needle), /Field "\w" is already defined on model "A": its column "\w" is the column of field \w too; give one of them another @map/);
+    }
+  });
+
+  it('a name given with map: over 63 bytes on PostgreSQL, where it was cut silently', async () => {
+    const long = 'x'.repeat(64);
+    const cases: [string, string][] = [
+      [`model A {\n  id Int @id\n  x  Int\n  @@index([x], map: "${long}")\n}\n`, '@@index'],
+      [`model A {\n  id Int @id\n  x  Int @unique(map: "${long}")\n}\n`, 'x  Int'],
+      [`model A {\n  id Int @id(map: "${long}")\n}\n`, 'id Int'],
+      [`model A {\n  id Int @id\n  x  Int\n  @@unique([x], map: "${long}")\n}\n`, '@@unique'],
+      [`model A {\n  id Int @id\n  bs B[]\n}\nmodel B {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id], map: "${long}")\n}\n`, 'a   A'],
+      [`model A {\n  id Int @id\n  x  Int\n  @@index([x], map: "${'é'.repeat(32)}")\n}\n`, '@@index'],
+    ];
+    for (const [body, needle] of cases) {
+      const text = schemaText('postgresql', body);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, needle), /the constraint name "[xé]+" given with map: is 64 bytes, too long for Postgres: the maximum allowed length is 63 bytes; give a shorter name/);
+    }
+    const { schema: s } = await sameAsPrisma(schemaText('postgresql', `model A {\n  id Int @id\n  x  Int\n  @@index([x], map: "${'x'.repeat(63)}")\n}\n`), 'postgresql');
+    assert.deepEqual(indexes(table(s, 'A')), [['x'.repeat(63), ['x'], false]]);
+  });
+
+  it('reserved model and enum names, scalar type names, "-" in a name', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['model PrismaClient {\n  id Int @id\n}\n', 'model PrismaClient', /The model name `PrismaClient` is invalid: it is a reserved name in Prisma; rename the model and keep its table with @@map\("PrismaClient"\)/],
+      ['model await {\n  id Int @id\n}\n', 'model await', /The model name `await` is invalid/],
+      ['model String {\n  id Int @id\n}\n', 'model String', /"String" is a reserved scalar type name and cannot name a model/],
+      ['enum async {\n  A\n}\n', 'enum async', /The enum name `async` is invalid/],
+      ['model A-b {\n  id Int @id\n}\n', 'model A-b', /The character `-` is not allowed in Model names \(A-b\)/],
+      ['model A {\n  id  Int @id\n  x-y Int\n}\n', 'x-y', /The character `-` is not allowed in Field names \(A\.x-y\); rename the field and keep its column with @map\("x-y"\)/],
+      ['enum E-F {\n  A\n}\n', 'enum E-F', /The character `-` is not allowed in Enum names/],
+      ['enum E {\n  A-B\n}\n', 'A-B', /The character `-` is not allowed in Enum Value names \(A-B\)/],
+    ];
+    for (const [body, needle, pattern] of cases) {
+      const text = schemaText('postgresql', body);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, needle), pattern);
+    }
+    // Prisma, model and view are names like any other.
+    await sameAsPrisma(schemaText('postgresql', 'model Prisma {\n  id Int @id\n}\nmodel model {\n  id Int @id\n}\n'), 'postgresql');
+  });
+
+  it('@ignore on a field of an @@ignore model; an enum without values (which crashed)', async () => {
+    const ignored = schemaText('postgresql', 'model A {\n  id Int @id\n  x  Int @ignore\n  @@ignore\n}\n');
+    await rejectedLikePrisma(ignored, 'postgresql', lineOfText(ignored, 'x  Int'), /A\.x: fields on an already ignored model do not need an `@ignore` annotation; remove it/);
+    for (const body of ['enum E {\n}\n', 'enum E {\n  // none yet\n}\n']) {
+      const text = schemaText('postgresql', body);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'enum E'), /enum E has no values; an enum must have at least one value/);
+    }
+    const oneLine = schemaText('postgresql', 'enum E {}\n');
+    await rejectedLikePrisma(oneLine, 'postgresql', lineOfText(oneLine, 'enum E'), /syntax error/);
+  });
+
+  it('an enum value may be mapped to the empty string, a label PostgreSQL takes', async () => {
+    const { schema: s, sql } = await sameAsPrisma(schemaText('postgresql', 'enum E {\n  A @map("")\n  B\n}\nmodel T {\n  id Int @id\n  e  E @default(A)\n}\n'), 'postgresql');
+    assert.match(sql, /CREATE TYPE "E" AS ENUM \('', 'B'\);/);
+    assert.deepEqual(s.enums, [{ name: 'E', values: ['', 'B'] }]);
+    assert.match(sql, /"e" "E" NOT NULL DEFAULT ''/);
+    assert.equal(column(table(s, 'T'), 'e').default, "''");
+  });
+});
