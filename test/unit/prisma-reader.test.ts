@@ -2256,3 +2256,63 @@ describe('Prisma syntax: names Prisma refuses', () => {
     assert.equal(column(table(s, 'T'), 'e').default, "''");
   });
 });
+
+describe('Prisma syntax: names and comments as Prisma reads them', () => {
+  it('a name starting with "_" is an error naming its line, where it was read without the "_" (model _A became table "A")', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['model _A {\n  id Int @id\n}\n', 'model _A', /"_A": a name in a Prisma schema starts with a letter, not "_" \(Prisma rejects this line\); rename it, and keep the database name with @map\("_A"\) or @@map\("_A"\)/],
+      ['model A {\n  id Int @id\n  _x Int\n}\n', '_x Int', /"_x": a name in a Prisma schema starts with a letter/],
+      ['enum E {\n  _X\n}\n', '_X', /"_X": a name in a Prisma schema starts with a letter/],
+      ['model A {\n  id Int @id\n  x  Int\n  @@index([_x])\n}\n', '@@index', /"_x"/],
+    ];
+    for (const [body, needle, pattern] of cases) {
+      const text = schemaText('postgresql', body);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, needle), pattern);
+    }
+    // Inside names and strings it is an ordinary character.
+    const { schema: s } = await sameAsPrisma(schemaText('postgresql', 'model A_b {\n  id  Int @id\n  x_1 Int @map("_x")\n\n  @@map("_A")\n}\n'), 'postgresql');
+    assert.deepEqual(types(table(s, '_A')), { id: 'integer', _x: 'integer' });
+  });
+
+  it('names in any script, as Prisma reads them: tables, columns, enum values and generated names keep their letters', async () => {
+    const { schema: s, sql } = await sameAsPrisma(
+      schemaText('postgresql', 'enum Größe {\n  Klein\n  Ä\n}\nmodel Café {\n  id     Int   @id\n  café   Int   @unique\n  größe  Größe\n  日本   String\n\n  @@index([größe, 日本])\n}\n'),
+      'postgresql',
+    );
+    assert.match(sql, /CREATE TABLE "Café"/);
+    assert.deepEqual(types(table(s, 'Café')), { id: 'integer', café: 'integer', größe: '"Größe"', 日本: 'text' });
+    assert.deepEqual(indexes(table(s, 'Café')), [['Café_café_key', ['café'], true], ['Café_größe_日本_idx', ['größe', '日本'], false]]);
+    assert.deepEqual(s.enums, [{ name: 'Größe', values: ['Klein', 'Ä'] }]);
+    // An emoji is no letter: Prisma rejects the line.
+    const emoji = schemaText('postgresql', 'model A😀 {\n  id Int @id\n}\n');
+    await rejectedLikePrisma(emoji, 'postgresql', lineOfText(emoji, 'model A'), /unexpected character/);
+  });
+
+  it('a comment right after a block’s opening brace, as Prisma reads it', async () => {
+    const text = `datasource db { // the database
+  provider = "postgresql"
+}
+
+generator client { /// the client
+  provider = "prisma-client"
+}
+
+enum Role { // who
+  USER
+}
+
+model A { // c
+  id   Int  @id
+  role Role
+}
+
+model B { /// c
+  id Int @id
+}
+`;
+    const { schema: s } = await sameAsPrisma(text, 'postgresql');
+    assert.deepEqual(s.tables.map((t) => t.name).sort(), ['A', 'B']);
+    assert.deepEqual(types(table(s, 'A')), { id: 'integer', role: '"Role"' });
+    assert.deepEqual(s.enums, [{ name: 'Role', values: ['USER'] }]);
+  });
+});
