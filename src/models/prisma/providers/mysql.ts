@@ -13,13 +13,9 @@
  * 8 reads as that value and MariaDB refuses.
  */
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from '../../../dialects/mysql/quote.js';
-import { nativeTypeFrom, outOfRange, type NativeTypes, type NativeTypeSpec } from './native-types.js';
+import { nativeTypeFrom, only, optionallySized, plain, sized, outOfRange, type NativeTypes, type NativeTypeSpec } from './native-types.js';
 import type { NativeTypeResult, PrismaProvider } from './provider.js';
 
-const plain = (sql: string): NativeTypeSpec['sql'] => () => sql;
-const sized = (base: string): NativeTypeSpec['sql'] => ([m]) => `${base}(${m})`;
-const optionallySized = (base: string): NativeTypeSpec['sql'] => ([m]) => (m === undefined ? base : `${base}(${m})`);
-const only = (scalar: string, sql: string): NativeTypeSpec => ({ scalars: [scalar], args: 'none', sql: plain(sql) });
 const range = (name: string, why: string) => (args: readonly number[]): string => outOfRange(name, args, 'MySQL', why);
 // psl leaves fractional seconds unchecked on MySQL; MySQL refuses more than 6 digits.
 const fraction = (name: string): NativeTypeSpec => ({

@@ -47,3 +47,12 @@ export function nativeTypeFrom(types: NativeTypes, name: string, args: readonly 
 /** Prisma's complaint about an argument out of range: "argument M is out of range for native type `Bit(0)` of Postgres: …". */
 export const outOfRange = (name: string, args: readonly number[], title: string, why: string): string =>
   `argument M is out of range for native type \`${name}(${args.join(',')})\` of ${title}: ${why}`;
+
+/** A type that takes no arguments and is always spelled `sql`. */
+export const plain = (sql: string): NativeTypeSpec['sql'] => () => sql;
+/** A type spelled `base(n)` with its one argument. */
+export const sized = (base: string): NativeTypeSpec['sql'] => ([m]) => `${base}(${m})`;
+/** A type spelled `base(n)`, or `fallback` (default `base`) without an argument. */
+export const optionallySized = (base: string, fallback = base): NativeTypeSpec['sql'] => ([m]) => (m === undefined ? fallback : `${base}(${m})`);
+/** A type without arguments for fields of one scalar. */
+export const only = (scalar: string, sql: string): NativeTypeSpec => ({ scalars: [scalar], args: 'none', sql: plain(sql) });

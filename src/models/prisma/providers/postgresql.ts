@@ -1,12 +1,9 @@
 /** Prisma's postgresql provider. */
 import { pgTypeName } from '../../sql.js';
 import { quoteIdentifier, quoteLiteral } from '../../../dialects/dialect.js';
-import { nativeTypeFrom, outOfRange, type NativeTypes, type NativeTypeSpec } from './native-types.js';
+import { nativeTypeFrom, only, optionallySized, outOfRange, type NativeTypes, type NativeTypeSpec } from './native-types.js';
 import type { PrismaProvider } from './provider.js';
 
-const plain = (sql: string): NativeTypeSpec['sql'] => () => sql;
-const optionallySized = (base: string, fallback = base): NativeTypeSpec['sql'] => ([m]) => (m === undefined ? fallback : `${base}(${m})`);
-const only = (scalar: string, sql: string): NativeTypeSpec => ({ scalars: [scalar], args: 'none', sql: plain(sql) });
 const range = (name: string, args: readonly number[], why: string): string => outOfRange(name, args, 'Postgres', why);
 /** A date-time type with an optional precision, 0 to 6 (PostgreSQL would cut more to 6, a diff that never settles). */
 const fraction = (name: string, base: string, zone: string): NativeTypeSpec => ({
