@@ -724,7 +724,7 @@ function addCheckers(cli: Cli): void {
   const { program, cwd, project } = cli;
   program
     .command('sqlmigrate')
-    .description('print the SQL of one revision; needs no database')
+    .description('print the SQL of one revision; never connects (the database URL picks the dialect)')
     .argument('<revision>', 'revision id or prefix')
     .option('--downgrade', 'the SQL of its downgrade')
     .option('--json', 'print the SQL as one JSON document')

@@ -334,8 +334,17 @@ export function schemaText(schema: Schema, project: Project): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The SQL of one revision, with no database: upgrade, or its downgrade. */
+/**
+ * The SQL of one revision, upgrade or its downgrade, without connecting to the database: its
+ * URL says which dialect's SQL to write.
+ */
 export async function sqlmigrate(project: Project, ref: string, options: { downgrade?: boolean } = {}): Promise<string> {
+  if (!project.config.database) {
+    throw new MigratorError(
+      `sqlmigrate writes the SQL of the database's dialect, so it needs the database URL (it never connects): set "database" in ${project.config.file ?? 'migrator.config.ts'}, pass --database <url>, or set DATABASE_URL`,
+      { code: 'CONFIG_INVALID' },
+    );
+  }
   const graph = project.graph;
   const ids = graph.resolveTarget(ref, []);
   if (ids.length !== 1) throw new MigratorError(`sqlmigrate needs exactly one revision; "${ref}" names ${ids.length ? ids.join(', ') : 'none'}`);

@@ -224,14 +224,15 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * The database's table with what the models leave to the database (`target.unmanaged`) taken as
- * the models have it: the indexes named, every check, the defaults of the columns named, the
- * comments. What is left differs only where the models and the database really do.
+ * the models have it: the indexes named, every check, the defaults and nullability of the
+ * columns named, the comments. What is left differs only where the models and the database really do.
  */
 export function leftToDatabase(current: Table, target: Table | undefined): Table {
   const u = target?.unmanaged;
   if (!target || !u) return current;
   const indexes = new Set(u.indexes);
   const defaults = new Set(u.defaults);
+  const nullability = new Set(u.nullability);
   const out: Table = { ...current, indexes: current.indexes.filter((i) => !indexes.has(i.name)), checks: u.checks ? target.checks : current.checks };
   if (u.comments) takeFrom(out, target, 'comment');
   out.columns = current.columns.map((c) => {
@@ -239,6 +240,7 @@ export function leftToDatabase(current: Table, target: Table | undefined): Table
     if (!model) return c;
     const column = { ...c };
     if (defaults.has(c.name)) takeFrom(column, model, 'default');
+    if (nullability.has(c.name)) column.nullable = model.nullable;
     if (u.comments) takeFrom(column, model, 'comment');
     return column;
   });

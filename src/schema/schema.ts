@@ -117,6 +117,11 @@ export interface Unmanaged {
    * with no expression): whatever the database has is kept.
    */
   defaults?: string[];
+  /**
+   * Columns whose nullability is the database's, by name (Prisma's scalar lists: its schema
+   * cannot say NOT NULL of a list, and Prisma's own diff never reads it).
+   */
+  nullability?: string[];
   /** Every CHECK constraint: the source cannot state one (Prisma), so the database's are kept. */
   checks?: true;
   /** The table's and its columns' comments: the source cannot state one (Prisma). */

@@ -216,6 +216,19 @@ describe('offline SQL', () => {
     assert.ok(!p.exists('app.db'), 'sqlmigrate created no database file');
   });
 
+  it('sqlmigrate with no database URL anywhere: one line saying it needs the URL for its dialect, and where to set it; --database is enough', () => {
+    const q = newProject();
+    twoRevisions(q);
+    q.remove('app.db');
+    q.write('migrator.config.ts', "export default { models: ['entities/*.ts'], versions: 'versions' };\n");
+    const line = assertUserError(q.run(['sqlmigrate', A]));
+    assert.match(line, /sqlmigrate writes the SQL of the database's dialect, so it needs the database URL \(it never connects\): set "database" in \S*migrator\.config\.ts, pass --database <url>, or set DATABASE_URL/);
+    const r = q.ok(['sqlmigrate', A, '--database', 'sqlite:./app.db']);
+    assert.match(r.stdout, /CREATE TABLE "product" \(/);
+    assert.ok(!q.exists('app.db'), 'sqlmigrate created no database file');
+    assert.match(q.ok(['sqlmigrate', '--help']).stdout.replace(/\s+/g, ' '), /never connects \(the database URL picks the dialect\)/);
+  });
+
   it('sqlmigrate <prefix> --downgrade prints DROP TABLE', () => {
     const r = p.ok(['sqlmigrate', 'aaaa', '--downgrade']);
     assert.match(r.stdout, /DROP TABLE "product"/);

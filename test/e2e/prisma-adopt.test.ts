@@ -1,8 +1,9 @@
 /**
  * A database a Prisma project's migrations built, adopted by migrator: Prisma's own SQL (its
  * schema engine, `migrate diff --from-empty`) plus what real projects add by hand in a migration
- * because a Prisma schema cannot state it — CHECK constraints and comments. Prisma's diff leaves
- * those alone, and so must migrator: `check` is clean and `makemigrations` writes nothing, on
+ * because a Prisma schema cannot state it — CHECK constraints, comments, NOT NULL on a list column
+ * — and defaults the database prints otherwise ('{}' for []). Prisma's diff leaves those alone,
+ * and so must migrator: `check` is clean and `makemigrations` writes nothing, on
  * PostgreSQL and SQLite. One PostgreSQL database for the file, dropped at the end. Build first.
  */
 import assert from 'node:assert/strict';
@@ -101,6 +102,48 @@ model Doc {
       const [row] = await db.query<{ slug: string; search: string }>(`INSERT INTO "Doc" ("title") VALUES ('hello world') RETURNING "slug", "search"::text AS search`);
       assert.match(row.slug, /^[0-9a-f]{32}$/);
       assert.equal(row.search, "'hello':1 'world':2");
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('PostgreSQL: list columns made by hand — array literal defaults (\'{}\', \'{a}\') and NOT NULL — are what the schema says', async () => {
+    const db = await createTestDatabase('migrator_prisma_adopt_lists');
+    try {
+      const models = `datasource db {\n  provider = "postgresql"\n}\n
+enum Role {
+  USER
+  ADMIN
+}
+
+model Comment {
+  id    Int      @id
+  path  String[] @default([])
+  nums  Int[]    @default([])
+  tags  String[] @default(["a", "b c"])
+  flags Boolean[] @default([true, false])
+  roles Role[]   @default([USER])
+  plain String[]
+}
+`;
+      // As the migrations of projects adopting Prisma lists write them (langfuse, inbox-zero).
+      await db.query(`CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
+        CREATE TABLE "Comment" (
+          "id" integer NOT NULL, "path" text[] NOT NULL DEFAULT '{}', "nums" integer[] DEFAULT '{}'::integer[],
+          "tags" text[] DEFAULT '{a,"b c"}', "flags" boolean[] NOT NULL DEFAULT '{t,f}', "roles" "Role"[] DEFAULT '{USER}',
+          "plain" text[] NOT NULL,
+          CONSTRAINT "Comment_pkey" PRIMARY KEY ("id"))`);
+      const p = newProject();
+      p.write('prisma/schema.prisma', models);
+      p.write('migrator.config.ts', `export default { database: ${JSON.stringify(db.url)}, models: ['prisma/schema.prisma'], versions: 'versions' };\n`);
+      assertAdopted(p);
+      // Another default is still a change, and the NOT NULL made by hand is left as it is.
+      p.write('prisma/schema.prisma', models.replace('@default(["a", "b c"])', '@default(["a"])'));
+      const gen = p.ok(['makemigrations', '-m', 'tags']);
+      assert.deepEqual(gen.stdout.split('\n').filter((l) => l.startsWith('  - ')), ["  - alter column Comment.tags: default '{a,\"b c\"}'::text[] → ARRAY['a']::text[]"], explain(gen, 'to change the default of tags alone'));
+      p.ok(['migrate']);
+      const [row] = await db.query<{ notnull: boolean }>(`SELECT attnotnull AS notnull FROM pg_attribute WHERE attrelid = '"Comment"'::regclass AND attname = 'path'`);
+      assert.equal(row.notnull, true);
     } finally {
       await db.drop();
     }

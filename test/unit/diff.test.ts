@@ -292,6 +292,14 @@ describe('compareSchemas: indexes', () => {
     assert.equal(ops[0].kind === 'createTable' && 'unmanaged' in ops[0].table, false);
   });
 
+  it('a column whose nullability the models leave to the database keeps the database\'s, and the type and default are still compared', () => {
+    const model = table('t', [id(), col('tags', 'text[]', { nullable: true })], { unmanaged: { nullability: ['tags'] } });
+    assert.deepEqual(compareSchemas(schema(table('t', [id(), col('tags', 'text[]', { nullable: false })])), schema(model)), []);
+    assert.deepEqual(summary(compareSchemas(schema(table('t', [id(), col('tags', 'integer[]', { nullable: false })])), schema(model))), ['alterColumn t.tags']);
+    const ops = compareSchemas(schema(), schema(model));
+    assert.equal(ops[0].kind === 'createTable' && ops[0].table.columns[1].nullable, true);
+  });
+
   const changed: { name: string; to: Table['indexes'][number] }[] = [
     { name: 'columns', to: { ...ia, columns: ['a', 'b'] } },
     { name: 'uniqueness', to: { ...ia, unique: true } },

@@ -21,6 +21,23 @@ describe('PostgreSQL defaults compare by meaning', () => {
     otherDefault('text[]', "ARRAY['a']::text[]", "ARRAY['A']::text[]");
   });
 
+  it('arrays: an array literal (a hand-written DEFAULT \'{}\') is the ARRAY constructor of its elements', () => {
+    sameDefault('text[]', 'ARRAY[]::text[]', "'{}'::text[]");
+    sameDefault('integer[]', 'ARRAY[]::integer[]', "'{}'::integer[]");
+    sameDefault('text[]', "ARRAY['a']::text[]", "'{a}'::text[]");
+    sameDefault('text[]', "ARRAY['NEW', 'a b', 'it''s', 'x\\y', '1']::text[]", `'{NEW,"a b",it''s,"x\\\\y",1}'::text[]`);
+    sameDefault('integer[]', 'ARRAY[1, -2]::integer[]', "'{1,-2}'::integer[]");
+    sameDefault('boolean[]', 'ARRAY[true, false]::boolean[]', "'{t,f}'::boolean[]");
+    sameDefault('"Role"[]', `ARRAY['USER']::"Role"[]`, `'{USER}'::"Role"[]`);
+    sameDefault('character varying(10)[]', "ARRAY['a']::VARCHAR(10)[]", "'{a}'::character varying[]");
+    otherDefault('text[]', "ARRAY['a']::text[]", "'{A}'::text[]");
+    otherDefault('text[]', "ARRAY['a', 'b']::text[]", "'{\"a,b\"}'::text[]");
+    otherDefault('text[]', 'ARRAY[]::text[]', "'{\"\"}'::text[]");
+    otherDefault('text[]', "ARRAY['NULL']::text[]", "'{NULL}'::text[]");
+    // A string column whose default merely looks like an array literal is compared as text.
+    otherDefault('text', "'{}'", 'ARRAY[]::text[]');
+  });
+
   it('numbers exactly: quoted, cast, trailing zeros — and integers beyond 2^53 stay apart', () => {
     sameDefault('bigint', '0', "'0'::bigint");
     sameDefault('bigint', '9007199254740993', "'9007199254740993'::bigint");

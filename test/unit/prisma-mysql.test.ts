@@ -158,6 +158,11 @@ describe('Prisma mysql provider: column types', () => {
       ['n Decimal @db.Decimal(10, 31)', /scale must not be larger than the precision/],
       ['n Boolean @db.Bit(2)', /only Bit\(1\) can be used as Boolean/],
       ['n String @db.VarChar', /takes one argument/],
+      ['n String @db.VarChar(-1)', /nonnegative whole numbers \(got -1\)/],
+      // psl lets these through; MySQL refuses more than 6 fractional-second digits.
+      ['n DateTime @db.DateTime(7)', /`DateTime\(7\)` of MySQL: M can range from 0 to 6/],
+      ['n DateTime @db.Time(7)', /`Time\(7\)` of MySQL: M can range from 0 to 6/],
+      ['n DateTime @db.Timestamp(9)', /`Timestamp\(9\)` of MySQL: M can range from 0 to 6/],
       ['n String @db.Citext', /native type @db\.Citext of T\.n is not supported/],
     ];
     for (const [field, pattern] of cases) {

@@ -2052,3 +2052,267 @@ model D {
     }
   });
 });
+
+describe('Prisma syntax: native types (PostgreSQL)', () => {
+  const natives = ['Text', 'VarChar', 'Char', 'Uuid', 'Xml', 'Inet', 'Citext', 'Bit', 'VarBit', 'SmallInt', 'Integer', 'Oid', 'BigInt', 'Decimal', 'Money', 'Real', 'DoublePrecision', 'Boolean', 'Timestamp', 'Timestamptz', 'Time', 'Timetz', 'Date', 'Json', 'JsonB', 'ByteA'];
+  const scalars = ['String', 'Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime', 'Json', 'Bytes'];
+
+  it('every @db type on every scalar: accepted where Prisma’s engine accepts it, else its error naming the line', async () => {
+    let accepted = 0;
+    for (const native of natives) {
+      for (const scalar of scalars) {
+        const field = `x ${scalar} @db.${native}`;
+        const text = schemaText('postgresql', `model A {\n  id Int @id\n  ${field}\n}\n`);
+        const prisma = await prismaMigrateSql({ 'schema.prisma': text }).then(
+          () => true,
+          (e: Error) => {
+            assert.ok(e instanceof PrismaSchemaRejected, e.message);
+            assert.match(e.message, new RegExp(`Native type ${native} is not compatible with declared field type ${scalar}`));
+            return false;
+          },
+        );
+        if (prisma) {
+          accepted++;
+          const { paths } = writeFiles({ 'schema.prisma': text });
+          await readModels([paths['schema.prisma']], 'postgres');
+        } else {
+          await rejectedLikePrisma(text, 'postgresql', lineOfText(text, field), new RegExp(`native type ${native} is not compatible with declared field type ${scalar}, expected field type `));
+        }
+      }
+    }
+    assert.equal(accepted, natives.length, 'each native type fits one scalar on PostgreSQL');
+  });
+
+  it('arguments Prisma refuses — precisions over 6, negative numbers, Bit(0), a Decimal precision alone, scale over precision, precision over 1000 — are errors naming the line', async () => {
+    const cases: [string, RegExp][] = [
+      ['DateTime @db.Timestamptz(7)', /`Timestamptz\(7\)` of Postgres: M can range from 0 to 6/],
+      ['DateTime @db.Timestamp(7)', /`Timestamp\(7\)` of Postgres: M can range from 0 to 6/],
+      ['DateTime @db.Time(7)', /`Time\(7\)` of Postgres: M can range from 0 to 6/],
+      ['DateTime @db.Timetz(9)', /`Timetz\(9\)` of Postgres: M can range from 0 to 6/],
+      ['DateTime @db.Timestamp(-1)', /nonnegative whole numbers \(got -1\)/],
+      ['String @db.VarChar(-1)', /nonnegative whole numbers \(got -1\)/],
+      ['DateTime @db.Timestamptz(1.5)', /nonnegative whole numbers \(got 1\.5\)/],
+      ['String @db.Bit(0)', /`Bit\(0\)` of Postgres: M must be a positive integer/],
+      ['String @db.VarBit(0)', /`VarBit\(0\)` of Postgres: M must be a positive integer/],
+      ['Decimal @db.Decimal(5)', /takes no arguments or two \(precision, scale\), but 1 were given/],
+      ['Decimal @db.Decimal(2, 5)', /scale must not be larger than the precision/],
+      ['Decimal @db.Decimal(1001, 2)', /Precision must be positive with a maximum value of 1000/],
+      ['Decimal @db.Decimal(0, 0)', /Precision must be positive with a maximum value of 1000/],
+      ['String @db.VarChar(1, 2)', /takes at most one argument, but 2 were given/],
+      ['String @db.Text(5)', /takes no arguments, but 1 were given/],
+      ['Decimal @db.Money(2)', /takes no arguments, but 1 were given/],
+    ];
+    for (const [field, pattern] of cases) {
+      const text = schemaText('postgresql', `model A {\n  id Int @id\n  x ${field}\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, field), pattern);
+    }
+  });
+
+  it('the arguments Prisma accepts at their limits are built as its engine builds them', async () => {
+    const { schema: s, sql } = await sameAsPrisma(
+      schemaText(
+        'postgresql',
+        'model A {\n  id Int @id\n  a DateTime @db.Timestamptz(6)\n  b DateTime @db.Time(0)\n  c String @db.Bit(1)\n  d Decimal @db.Decimal(1000, 1000)\n  e Decimal @db.Decimal(1, 0)\n  f String @db.VarBit\n}\n',
+      ),
+      'postgresql',
+    );
+    assert.match(sql, /"a" TIMESTAMPTZ\(6\) NOT NULL,\s+"b" TIME\(0\) NOT NULL,\s+"c" BIT\(1\) NOT NULL,\s+"d" DECIMAL\(1000,1000\) NOT NULL,\s+"e" DECIMAL\(1,0\) NOT NULL,\s+"f" VARBIT NOT NULL/);
+    assert.deepEqual(types(table(s, 'A')), {
+      id: 'integer',
+      a: 'timestamp(6) with time zone',
+      b: 'time(0) without time zone',
+      c: 'bit(1)',
+      d: 'numeric(1000,1000)',
+      e: 'numeric(1,0)',
+      f: 'bit varying',
+    });
+  });
+});
+
+describe('Prisma syntax: relations Prisma refuses', () => {
+  const A = 'model A {\n  id Int @id\n  k  Int\n  bs B[]\n}\n';
+  it('references to fields that are no unique criterion of the referenced model, as a set', async () => {
+    const cases: [string, string, RegExp][] = [
+      [A, 'a  A @relation(fields: [aK], references: [k])', /`references` must refer to a unique criterion.*add an `@unique` attribute to the field `k` in the model `A`/],
+      [A, 'a  A @relation(fields: [aI, aK], references: [id, k])', /`references` must refer to a unique criterion.*add an `@@unique\(\[id, k\]\)` attribute to the model `A`/],
+    ];
+    for (const [a, relation, pattern] of cases) {
+      const text = schemaText('postgresql', `${a}model B {\n  id Int @id\n  aK Int\n  aI Int\n  ${relation}\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, relation), pattern);
+    }
+    // A unique criterion in another order, or over an optional field, is one.
+    await sameAsPrisma(schemaText('postgresql', `model A {\n  id Int @id\n  k  Int\n  bs B[]\n  @@unique([k, id])\n}\nmodel B {\n  id Int @id\n  aK Int\n  aI Int\n  a  A @relation(fields: [aI, aK], references: [id, k])\n}\n`), 'postgresql');
+    await sameAsPrisma(schemaText('postgresql', `model A {\n  id Int @id\n  k  Int? @unique\n  bs B[]\n}\nmodel B {\n  id Int @id\n  aK Int\n  a  A @relation(fields: [aK], references: [k])\n}\n`), 'postgresql');
+  });
+
+  it('a field of another scalar type or enum than the field it references; native types may differ', async () => {
+    for (const [declared, referenced] of [['String', 'Int'], ['BigInt', 'Int'], ['F', 'E']]) {
+      const text = schemaText('postgresql', `enum E {\n  X\n}\nenum F {\n  X\n}\nmodel A {\n  id ${referenced} @id\n  bs B[]\n}\nmodel B {\n  id  Int @id\n  aId ${declared}\n  a   A @relation(fields: [aId], references: [id])\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'a   A'), new RegExp(`type of the field \`aId\` in the model \`B\` is not matching the type of the referenced field \`id\` in model \`A\` \\(${declared} and ${referenced}\\); declare aId as ${referenced}`));
+    }
+    const { schema: s } = await sameAsPrisma(schemaText('postgresql', 'model A {\n  id Int @id\n  bs B[]\n}\nmodel B {\n  id  Int @id\n  aId Int @db.SmallInt\n  a   A @relation(fields: [aId], references: [id])\n}\n'), 'postgresql');
+    assert.deepEqual(foreignKeys(table(s, 'B')), [['B_aId_fkey', ['aId'], 'A', ['id'], 'RESTRICT', 'CASCADE']]);
+  });
+
+  it('a one-to-one relation whose fields are not unique on their side (it was built as one-to-many)', async () => {
+    const cases: [string, string][] = [
+      ['  aId Int\n', ''],
+      ['  aId Int\n', '  @@id([aId, id])\n'],
+      ['  aId Int\n  x   Int\n', '  @@unique([aId, x])\n'],
+    ];
+    for (const [fields, block] of cases) {
+      const text = schemaText('postgresql', `model A {\n  id Int @id\n  b  B?\n}\nmodel B {\n  id  Int${block.includes('@@id') ? '' : ' @id'}\n${fields}  a   A @relation(fields: [aId], references: [id])\n${block}}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'a   A'), /one-to-one relation must use unique fields on the defining side; add an `@unique` attribute to the field `aId` in the model `B`, or change the relation to one-to-many \(make b on A a list\)/);
+    }
+    const { schema: s } = await sameAsPrisma(schemaText('postgresql', 'model A {\n  id Int @id\n  b  B?\n}\nmodel B {\n  id  Int @id\n  aId Int @unique\n  a   A @relation(fields: [aId], references: [id])\n}\n'), 'postgresql');
+    assert.deepEqual(indexes(table(s, 'B')), [['B_aId_key', ['aId'], true]]);
+  });
+
+  it('ambiguous relations: two fields to one model without names, an unnamed self-relation, a name used by more fields than one relation has', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['model U {\n  id Int @id\n  a  U[]\n  b  U[]\n}\n', 'a  U[]', /Ambiguous self relation detected: the fields `a` and `b` in model `U` both refer to `U`/],
+      ['model U {\n  id  Int  @id\n  pId Int?\n  p   U?   @relation(fields: [pId], references: [id])\n  c   U[]\n}\n', 'p   U?', /Ambiguous self relation detected: the fields `p` and `c`/],
+      ['model U {\n  id Int @id\n  a  U[] @relation("x")\n  b  U[] @relation("x")\n  c  U[] @relation("x")\n}\n', 'a  U[]', /Wrongly named self relation detected: the fields `a`, `b` and `c` in model `U` have the same relation name "x"/],
+      ['model A {\n  id Int @id\n  b1 B[]\n  b2 B[]\n}\nmodel B {\n  id Int @id\n  a  A[]\n}\n', 'b1 B[]', /Ambiguous relation detected: the fields `b1` and `b2` in model `A` both refer to `B`; give them different relation names/],
+      ['model A {\n  id Int @id\n  b1 B[] @relation("x")\n  b2 B[] @relation("y")\n}\nmodel B {\n  id Int @id\n  a1 A[] @relation("x")\n  a2 A[] @relation("x")\n}\n', 'a1 A[]', /Wrongly named relation detected: the fields `a1` and `a2` in model `B` both use the relation name "x"/],
+    ];
+    for (const [body, needle, pattern] of cases) {
+      const text = schemaText('postgresql', body);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, needle), pattern);
+    }
+    // Named, each relation is one: a self many-to-many, a tree, and an unnamed relation beside a named one.
+    const { schema: s } = await sameAsPrisma(
+      schemaText('postgresql', 'model U {\n  id  Int  @id\n  pId Int?\n  p   U?   @relation("t", fields: [pId], references: [id])\n  c   U[]  @relation("t")\n  f   U[]  @relation("f")\n  g   U[]  @relation("f")\n}\nmodel A {\n  id Int @id\n  b1 B[] @relation("x")\n  b2 B[]\n}\nmodel B {\n  id Int @id\n  a1 A[] @relation("x")\n  a2 A[]\n}\n'),
+      'postgresql',
+    );
+    assert.deepEqual(s.tables.map((t) => t.name).sort(), ['A', 'B', 'U', '_AToB', '_f', '_x']);
+  });
+});
+
+describe('Prisma syntax: names Prisma refuses', () => {
+  it('two fields of one model with one column: an error at the field Prisma names', async () => {
+    for (const [body, needle] of [
+      ['  x  Int @map("c")\n  y  Int @map("c")\n', 'y  Int'],
+      ['  x  Int @map("y")\n  y  Int\n', 'x  Int'],
+    ]) {
+      const text = schemaText('postgresql', `model A {\n  id Int @id\n${body}}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, needle), /Field "\w" is already defined on model "A": its column "\w" is the column of field \w too; give one of them another @map/);
+    }
+  });
+
+  it('a name given with map: over 63 bytes on PostgreSQL, where it was cut silently', async () => {
+    const long = 'x'.repeat(64);
+    const cases: [string, string][] = [
+      [`model A {\n  id Int @id\n  x  Int\n  @@index([x], map: "${long}")\n}\n`, '@@index'],
+      [`model A {\n  id Int @id\n  x  Int @unique(map: "${long}")\n}\n`, 'x  Int'],
+      [`model A {\n  id Int @id(map: "${long}")\n}\n`, 'id Int'],
+      [`model A {\n  id Int @id\n  x  Int\n  @@unique([x], map: "${long}")\n}\n`, '@@unique'],
+      [`model A {\n  id Int @id\n  bs B[]\n}\nmodel B {\n  id  Int @id\n  aId Int\n  a   A   @relation(fields: [aId], references: [id], map: "${long}")\n}\n`, 'a   A'],
+      [`model A {\n  id Int @id\n  x  Int\n  @@index([x], map: "${'é'.repeat(32)}")\n}\n`, '@@index'],
+    ];
+    for (const [body, needle] of cases) {
+      const text = schemaText('postgresql', body);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, needle), /the constraint name "[xé]+" given with map: is 64 bytes, too long for Postgres: the maximum allowed length is 63 bytes; give a shorter name/);
+    }
+    const { schema: s } = await sameAsPrisma(schemaText('postgresql', `model A {\n  id Int @id\n  x  Int\n  @@index([x], map: "${'x'.repeat(63)}")\n}\n`), 'postgresql');
+    assert.deepEqual(indexes(table(s, 'A')), [['x'.repeat(63), ['x'], false]]);
+  });
+
+  it('reserved model and enum names, scalar type names, "-" in a name', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['model PrismaClient {\n  id Int @id\n}\n', 'model PrismaClient', /The model name `PrismaClient` is invalid: it is a reserved name in Prisma; rename the model and keep its table with @@map\("PrismaClient"\)/],
+      ['model await {\n  id Int @id\n}\n', 'model await', /The model name `await` is invalid/],
+      ['model String {\n  id Int @id\n}\n', 'model String', /"String" is a reserved scalar type name and cannot name a model/],
+      ['enum async {\n  A\n}\n', 'enum async', /The enum name `async` is invalid/],
+      ['model A-b {\n  id Int @id\n}\n', 'model A-b', /The character `-` is not allowed in Model names \(A-b\)/],
+      ['model A {\n  id  Int @id\n  x-y Int\n}\n', 'x-y', /The character `-` is not allowed in Field names \(A\.x-y\); rename the field and keep its column with @map\("x-y"\)/],
+      ['enum E-F {\n  A\n}\n', 'enum E-F', /The character `-` is not allowed in Enum names/],
+      ['enum E {\n  A-B\n}\n', 'A-B', /The character `-` is not allowed in Enum Value names \(A-B\)/],
+    ];
+    for (const [body, needle, pattern] of cases) {
+      const text = schemaText('postgresql', body);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, needle), pattern);
+    }
+    // Prisma, model and view are names like any other.
+    await sameAsPrisma(schemaText('postgresql', 'model Prisma {\n  id Int @id\n}\nmodel model {\n  id Int @id\n}\n'), 'postgresql');
+  });
+
+  it('@ignore on a field of an @@ignore model; an enum without values (which crashed)', async () => {
+    const ignored = schemaText('postgresql', 'model A {\n  id Int @id\n  x  Int @ignore\n  @@ignore\n}\n');
+    await rejectedLikePrisma(ignored, 'postgresql', lineOfText(ignored, 'x  Int'), /A\.x: fields on an already ignored model do not need an `@ignore` annotation; remove it/);
+    for (const body of ['enum E {\n}\n', 'enum E {\n  // none yet\n}\n']) {
+      const text = schemaText('postgresql', body);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'enum E'), /enum E has no values; an enum must have at least one value/);
+    }
+    const oneLine = schemaText('postgresql', 'enum E {}\n');
+    await rejectedLikePrisma(oneLine, 'postgresql', lineOfText(oneLine, 'enum E'), /syntax error/);
+  });
+
+  it('an enum value may be mapped to the empty string, a label PostgreSQL takes', async () => {
+    const { schema: s, sql } = await sameAsPrisma(schemaText('postgresql', 'enum E {\n  A @map("")\n  B\n}\nmodel T {\n  id Int @id\n  e  E @default(A)\n}\n'), 'postgresql');
+    assert.match(sql, /CREATE TYPE "E" AS ENUM \('', 'B'\);/);
+    assert.deepEqual(s.enums, [{ name: 'E', values: ['', 'B'] }]);
+    assert.match(sql, /"e" "E" NOT NULL DEFAULT ''/);
+    assert.equal(column(table(s, 'T'), 'e').default, "''");
+  });
+});
+
+describe('Prisma syntax: names and comments as Prisma reads them', () => {
+  it('a name starting with "_" is an error naming its line, where it was read without the "_" (model _A became table "A")', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['model _A {\n  id Int @id\n}\n', 'model _A', /"_A": a name in a Prisma schema starts with a letter, not "_" \(Prisma rejects this line\); rename it, and keep the database name with @map\("_A"\) or @@map\("_A"\)/],
+      ['model A {\n  id Int @id\n  _x Int\n}\n', '_x Int', /"_x": a name in a Prisma schema starts with a letter/],
+      ['enum E {\n  _X\n}\n', '_X', /"_X": a name in a Prisma schema starts with a letter/],
+      ['model A {\n  id Int @id\n  x  Int\n  @@index([_x])\n}\n', '@@index', /"_x"/],
+    ];
+    for (const [body, needle, pattern] of cases) {
+      const text = schemaText('postgresql', body);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, needle), pattern);
+    }
+    // Inside names and strings it is an ordinary character.
+    const { schema: s } = await sameAsPrisma(schemaText('postgresql', 'model A_b {\n  id  Int @id\n  x_1 Int @map("_x")\n\n  @@map("_A")\n}\n'), 'postgresql');
+    assert.deepEqual(types(table(s, '_A')), { id: 'integer', _x: 'integer' });
+  });
+
+  it('names in any script, as Prisma reads them: tables, columns, enum values and generated names keep their letters', async () => {
+    const { schema: s, sql } = await sameAsPrisma(
+      schemaText('postgresql', 'enum Größe {\n  Klein\n  Ä\n}\nmodel Café {\n  id     Int   @id\n  café   Int   @unique\n  größe  Größe\n  日本   String\n\n  @@index([größe, 日本])\n}\n'),
+      'postgresql',
+    );
+    assert.match(sql, /CREATE TABLE "Café"/);
+    assert.deepEqual(types(table(s, 'Café')), { id: 'integer', café: 'integer', größe: '"Größe"', 日本: 'text' });
+    assert.deepEqual(indexes(table(s, 'Café')), [['Café_café_key', ['café'], true], ['Café_größe_日本_idx', ['größe', '日本'], false]]);
+    assert.deepEqual(s.enums, [{ name: 'Größe', values: ['Klein', 'Ä'] }]);
+    // An emoji is no letter: Prisma rejects the line.
+    const emoji = schemaText('postgresql', 'model A😀 {\n  id Int @id\n}\n');
+    await rejectedLikePrisma(emoji, 'postgresql', lineOfText(emoji, 'model A'), /unexpected character/);
+  });
+
+  it('a comment right after a block’s opening brace, as Prisma reads it', async () => {
+    const text = `datasource db { // the database
+  provider = "postgresql"
+}
+
+generator client { /// the client
+  provider = "prisma-client"
+}
+
+enum Role { // who
+  USER
+}
+
+model A { // c
+  id   Int  @id
+  role Role
+}
+
+model B { /// c
+  id Int @id
+}
+`;
+    const { schema: s } = await sameAsPrisma(text, 'postgresql');
+    assert.deepEqual(s.tables.map((t) => t.name).sort(), ['A', 'B']);
+    assert.deepEqual(types(table(s, 'A')), { id: 'integer', role: '"Role"' });
+    assert.deepEqual(s.enums, [{ name: 'Role', values: ['USER'] }]);
+  });
+});

@@ -99,6 +99,65 @@ function canonicalJson(text: string): string | undefined {
   }
 }
 
+/**
+ * The elements of a one-dimensional array literal (`{a,"b c",NULL}`, the text between its
+ * quotes), each as an SQL literal of an element of `elementType`: strings quoted, numbers bare,
+ * booleans `true`/`false`, NULL `null`. Undefined for anything else (nested arrays, bad syntax).
+ */
+function arrayLiteralElements(body: string, elementType: string): string[] | undefined {
+  const m = /^\s*\{(.*)\}\s*$/s.exec(body);
+  if (!m) return undefined;
+  const inner = m[1];
+  if (inner.trim() === '') return [];
+  const out: string[] = [];
+  const boolean = /^bool(ean)?$/.test(elementType);
+  let i = 0;
+  while (i <= inner.length) {
+    while (inner[i] === ' ') i++;
+    let value: string;
+    let quoted = false;
+    if (inner[i] === '"') {
+      quoted = true;
+      value = '';
+      i++;
+      while (i < inner.length && inner[i] !== '"') {
+        if (inner[i] === '\\') i++;
+        value += inner[i] ?? '';
+        i++;
+      }
+      if (inner[i] !== '"') return undefined;
+      i++;
+      while (inner[i] === ' ') i++;
+    } else {
+      const end = inner.indexOf(',', i);
+      value = inner.slice(i, end < 0 ? inner.length : end).trim();
+      i = end < 0 ? inner.length : end;
+      if (/[{}"\\]/.test(value) || value === '') return undefined;
+    }
+    if (!quoted && /^null$/i.test(value)) out.push('null');
+    else if (boolean && /^(t|true|f|false)$/i.test(value)) out.push(/^t/i.test(value) ? 'true' : 'false');
+    else if (!quoted && /^-?\d+(\.\d+)?$/.test(value)) out.push(value);
+    else out.push(`'${value.replace(/'/g, "''")}'`);
+    if (i >= inner.length) break;
+    if (inner[i] !== ',') return undefined;
+    i++;
+  }
+  return out;
+}
+
+/**
+ * An array default as an ARRAY constructor: `'{}'::text[]` (how a hand-written migration's
+ * `DEFAULT '{}'` reads back) is `ARRAY[]`, `'{a,b}'` is `ARRAY['a', 'b']`; an empty constructor
+ * loses its cast, which the column's type makes redundant.
+ */
+function asArrayConstructor(s: string, type: string): string {
+  if (/^ARRAY\[\s*\]\s*::/i.test(s)) return 'ARRAY[]';
+  const literal = /^'((?:[^']|'')*)'$/s.exec(s);
+  if (!literal) return s;
+  const elements = arrayLiteralElements(literal[1].replace(/''/g, "'"), type.replace(/\[\]$/, ''));
+  return elements === undefined ? s : `ARRAY[${elements.join(', ')}]`;
+}
+
 const DATETIME = /^'(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?)? ?(Z|[+-]\d{2}(?::?\d{2})?)?'$/i;
 
 /**
@@ -127,7 +186,8 @@ function canonicalDateTime(literal: string, type: string): string | undefined {
 /**
  * A default as comparable text: casts after literals removed (`'x'::character varying` → `'x'`),
  * numbers exact and unquoted (also inside ARRAY[…]), keywords lower-cased outside strings,
- * `CURRENT_TIMESTAMP` ≡ `now()`, array constructors without their cast, JSON literals of
+ * `CURRENT_TIMESTAMP` ≡ `now()`, array constructors without their cast and array literals
+ * (`'{a}'`) as constructors (`ARRAY['a']`), JSON literals of
  * json/jsonb columns by meaning (PostgreSQL re-prints a jsonb constant with its own spacing and
  * key order), date/time literals by the value the column stores.
  */
@@ -138,6 +198,7 @@ export function normalizePgDefault(expression: string | undefined, column?: { ty
   // Casts of literals: 'x'::text, 'x'::character varying(20), '{}'::jsonb, (-1)::integer
   s = s.replace(CAST_OF_LITERAL, '$1');
   s = stripOuterParens(s);
+  if (column && /^[^[]+\[\]$/.test(normalizePgType(column.type))) s = asArrayConstructor(s, normalizePgType(column.type));
   if (column && /\bjsonb?\b/i.test(column.type)) {
     s = s.replace(/'((?:[^']|'')*)'/g, (m, body: string) => {
       const json = canonicalJson(body.replace(/''/g, "'"));

@@ -65,6 +65,9 @@ export function readArgs(args: readonly (AttributeArgument | KeyValue | Value)[]
   return out;
 }
 
+/** A name as the lexer reads one (Prisma's names start with a letter of any script). */
+const NAME = /^\p{L}[\p{L}\p{M}\p{Nd}_-]*$/u;
+
 const expected = (spec: ArgSpec): string => (spec.names.length ? `; it takes ${spec.names.join(', ')}` : '; it takes no arguments');
 
 /** A string argument (Prisma's "Expected a string value"); undefined when absent. */
@@ -79,7 +82,7 @@ export function stringArg(v: Value | Func | undefined, what: string, where: Wher
 /** A constant (an identifier such as `Desc`, `Cascade`, `Gin`, given as `example`); undefined when absent. */
 export function constantArg(v: Value | Func | undefined, what: string, example: string, where: Where): string | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !/^[A-Za-z][\w-]*$/.test(v)) fail(where, `${what} must be a name such as ${example} (got ${show(v)})`);
+  if (typeof v !== 'string' || !NAME.test(v)) fail(where, `${what} must be a name such as ${example} (got ${show(v)})`);
   return v;
 }
 
@@ -104,7 +107,7 @@ export function fieldList(v: Value | Func | undefined, what: string, where: Wher
   if (v === undefined) return [];
   const items: unknown[] = typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { type?: string }).type === 'array' ? ((v as { args?: Value[] }).args ?? []) : Array.isArray(v) ? v : [v];
   return items.map((x) => {
-    if (typeof x === 'string' && /^[A-Za-z][\w-]*$/.test(x)) return { name: x, args: new Map() };
+    if (typeof x === 'string' && NAME.test(x)) return { name: x, args: new Map() };
     if (withArgs && isFunc(x)) {
       const args = new Map<string, Value | Func>();
       for (const p of x.params ?? []) {

@@ -45,6 +45,11 @@ export class ConstraintNames {
 
   claim<T extends string | { name: string }>(model: string, named: T, where: Where, kind: ConstraintKind): T {
     const name = typeof named === 'string' ? named : named.name;
+    // Default names are cut to the limit; only a name given with map: can be longer.
+    const bytes = Buffer.byteLength(name);
+    if (bytes > this.provider.identifierLimit) {
+      fail(where, `the constraint name "${name}" given with map: is ${bytes} bytes, too long for ${this.provider.title}: the maximum allowed length is ${this.provider.identifierLimit} bytes; give a shorter name`);
+    }
     const { schema, model: ofModel } = this.provider.nameScopes;
     const local = this.perModel.get(model) ?? new Set<string>();
     this.perModel.set(model, local);

@@ -64,13 +64,32 @@ const MAP_SPEC = { positional: 'name', names: ['name'] } as const;
 
 
 
-/** The database name an `@map`/`@@map` gives, or `fallback`. */
-function mappedName(attrs: readonly (Attribute | BlockAttribute)[] | undefined, fallback: string, where: Where, block = false): string {
+/**
+ * The database name an `@map`/`@@map` gives, or `fallback`. Only an enum value may be mapped to
+ * the empty string (a valid enum label, which Prisma writes as such).
+ */
+function mappedName(attrs: readonly (Attribute | BlockAttribute)[] | undefined, fallback: string, where: Where, block = false, empty = false): string {
   const map = attrs?.find((a) => a.name === 'map' && !a.group);
   if (!map) return fallback;
   const at = { ...where, line: lineOf(map) ?? where.line };
   const args = readArgs(map.args, MAP_SPEC, block ? '@@map' : '@map', at);
-  return stringArg(args.get('name'), `${block ? '@@map' : '@map'}(name:)`, at) ?? fail(at, `${block ? '@@map' : '@map'} names nothing; write ${block ? '@@map' : '@map'}("name")`);
+  return stringArg(args.get('name'), `${block ? '@@map' : '@map'}(name:)`, at, { empty }) ?? fail(at, `${block ? '@@map' : '@map'} names nothing; write ${block ? '@@map' : '@map'}("name")`);
+}
+
+/**
+ * Names Prisma reserves for models and enums (psl's reserved model names: Prisma Client's and
+ * JavaScript's keywords), and its scalar types.
+ */
+const RESERVED_NAMES = new Set(
+  'PrismaClient async await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return super switch this throw true try typeof var void while with yield'.split(' '),
+);
+
+/** Prisma's rules for the name of a model or an enum: not reserved, not a scalar type, no `-`. */
+function checkBlockName(kind: 'model' | 'enum', name: string, where: Where): void {
+  const keep = kind === 'model' ? `keep its table with @@map("${name}")` : `keep its database name with @@map("${name}")`;
+  if (SCALAR_TYPES.has(name)) fail(where, `"${name}" is a reserved scalar type name and cannot name a ${kind}; rename the ${kind} and ${keep}`);
+  if (RESERVED_NAMES.has(name)) fail(where, `The ${kind} name \`${name}\` is invalid: it is a reserved name in Prisma; rename the ${kind} and ${keep}`);
+  if (name.includes('-')) fail(where, `The character \`-\` is not allowed in ${kind === 'model' ? 'Model' : 'Enum'} names (${name}); rename the ${kind} and ${keep}`);
 }
 
 /** Prisma's attributes of each kind of element; any other is an error, as in Prisma. */
@@ -135,10 +154,12 @@ function blocksByName(files: ParsedFiles): { models: Map<string, Located<Model>>
   const models = new Map<string, Located<Model>>();
   const enums = new Map<string, Located<Enum>>();
   for (const m of files.models) {
+    checkBlockName('model', m.node.name, { file: m.file, line: lineOf(m.node) });
     if (models.has(m.node.name) || enums.has(m.node.name)) fail({ file: m.file, line: lineOf(m.node) }, `model ${m.node.name} is defined twice`);
     models.set(m.node.name, m);
   }
   for (const e of files.enums) {
+    checkBlockName('enum', e.node.name, { file: e.file, line: lineOf(e.node) });
     if (models.has(e.node.name) || enums.has(e.node.name)) fail({ file: e.file, line: lineOf(e.node) }, `enum ${e.node.name} is defined twice`);
     enums.set(e.node.name, e);
   }
@@ -152,15 +173,18 @@ function enumsOf(enums: ReadonlyMap<string, Located<Enum>>): { enumDb: Map<strin
   for (const { node: e, file } of enums.values()) {
     const where = { file, line: lineOf(e) };
     const values = new Map<string, string>();
-    for (const x of e.enumerators) {
+    // prisma-ast gives an enum with nothing between its braces no list at all.
+    const enumerators = e.enumerators ?? [];
+    for (const x of enumerators) {
       if (x.type !== 'enumerator') continue;
       const at = { file, line: lineOf(x as { location?: { startLine?: number } }) ?? where.line };
+      if (x.name.includes('-')) fail(at, `The character \`-\` is not allowed in Enum Value names (${x.name}); rename the value and keep its database name with @map("${x.name}")`);
       checkAttributes(x.attributes ?? [], MAP_ONLY, at, false);
-      values.set(x.name, mappedName(x.attributes, x.name, at));
+      values.set(x.name, mappedName(x.attributes, x.name, at, false, true));
     }
-    const blockAttrs = e.enumerators.filter((x): x is BlockAttribute => x.type === 'attribute');
+    const blockAttrs = enumerators.filter((x): x is BlockAttribute => x.type === 'attribute');
     checkAttributes(blockAttrs, MAP_ONLY, where, true);
-    if (values.size === 0) fail(where, `enum ${e.name} has no values; an enum must have at least one`);
+    if (values.size === 0) fail(where, `enum ${e.name} has no values; an enum must have at least one value`);
     enumValues.set(e.name, values);
     enumDb.set(e.name, { name: mappedName(blockAttrs, e.name, where, true), values: [...values.values()] });
   }
@@ -190,8 +214,12 @@ function tableOf(
   const fieldHints = renamedFromHints(m.properties, file, (p) => p.type === 'field' && !models.has(typeName(p as Field)), 'a scalar field (a relation field holds no column) or the model');
   const scalars = new Map<string, ReadField>();
   const relations = new Set<string>();
+  const ignoredModel = blockAttrsOf(m).some((a) => a.name === 'ignore');
   for (const f of fieldsOf(m)) {
     const where = { file, line: lineOf(f) };
+    if (f.name.includes('-')) fail(where, `The character \`-\` is not allowed in Field names (${m.name}.${f.name}); rename the field and keep its column with @map("${f.name}")`);
+    const ignore = fieldAttr(f, 'ignore');
+    if (ignore && ignoredModel) fail({ file, line: lineOf(ignore) ?? where.line }, `${m.name}.${f.name}: fields on an already ignored model do not need an \`@ignore\` annotation; remove it (the model's @@ignore covers them)`);
     if (models.has(typeName(f))) {
       relations.add(f.name);
       const other = f.attributes?.find((a) => a.group || (a.name !== 'relation' && a.name !== 'ignore'));
@@ -209,10 +237,28 @@ function tableOf(
     const column = columnOf(f, m, file, config, enumDb);
     const hint = fieldHints.get(f);
     if (hint !== undefined) column.column.renamedFrom = [hint];
+    const taken = t.columns.find((c) => c.name === column.column.name);
+    if (taken) duplicateColumn(m, file, f, [...scalars.values()].find((x) => x.column === taken.name)!.node, taken.name);
     scalars.set(f.name, { ...column.field, node: f });
     t.columns.push(column.column);
+    // Prisma's schema cannot say NOT NULL of a list, and its diff reads every array column as a
+    // list whatever its nullability: a NOT NULL a migration added by hand stays.
+    if (f.array) ((t.unmanaged ??= {}).nullability ??= []).push(column.column.name);
   }
   return { table: t, scalars, relations };
+}
+
+/**
+ * Two fields of one model with one column: Prisma names the field whose @map takes another's
+ * name (the later one when both are mapped) — "Field "y" is already defined on model "A"".
+ */
+function duplicateColumn(m: Model, file: string, later: Field, earlier: Field, column: string): never {
+  const mapped = (f: Field): boolean => !!f.attributes?.some((a) => a.name === 'map' && !a.group);
+  const [at, other] = mapped(later) || !mapped(earlier) ? [later, earlier] : [earlier, later];
+  return fail(
+    { file, line: lineOf(at) },
+    `Field "${at.name}" is already defined on model "${m.name}": its column "${column}" is the column of field ${other.name} too; give one of them another @map`,
+  );
 }
 
 /** Sets the column default of each field with @default. */

@@ -5,7 +5,7 @@
  * gets no foreign key at all.
  */
 import type { Field, Model, Value } from '@mrleebo/prisma-ast';
-import { emptyTable, type Column, type ForeignKey, type ForeignKeyAction, type Table } from '../../schema/schema.js';
+import { emptyTable, keyColumn, type Column, type ForeignKey, type ForeignKeyAction, type Table } from '../../schema/schema.js';
 import { dialectNamed } from '../../dialects/index.js';
 import { constantArg, fieldList, readArgs, stringArg } from './args.js';
 import { fieldAttr, fieldsOf, typeName } from './ast.js';
@@ -64,6 +64,7 @@ export function relationsOf(
   constraintNames: ConstraintNames,
 ): Table[] {
   const { provider } = config;
+  for (const { node: m, file } of models.values()) checkAmbiguity(m, file, models);
   const junctions = new Map<string, Table>();
   for (const { node: m, file } of models.values()) {
     const t = tables.get(m.name)!;
@@ -90,6 +91,7 @@ export function relationsOf(
         const columns = rel.fields.map((n) => own.scalars.get(n)?.column ?? fail(rel.where, `@relation fields names "${n}", which is not a scalar field of model ${m.name}`));
         const referencedColumns = rel.references.map((n) => other.scalars.get(n)?.column ?? fail(rel.where, `@relation references names "${n}", which is not a scalar field of model ${targetName}`));
         if (referencedColumns.length !== columns.length) fail(rel.where, `@relation of ${m.name}.${f.name}: fields and references must name as many fields each`);
+        checkKeyFields(m, rel, target.node, back[0], { own: t, columns }, { table: tables.get(targetName)!, columns: referencedColumns });
         if (config.emulatedRelations) continue;
         // Prisma counts a relation as required when any of its fields is.
         const required = columns.some((c) => !t.columns.find((x) => x.name === c)!.nullable);
@@ -137,4 +139,86 @@ export function relationsOf(
     }
   }
   return [...junctions.values()];
+}
+
+/** `a`, `a` and `b`, `a`, `b` and `c`, each in backquotes, as Prisma lists fields. */
+function fieldNames(fields: readonly Field[]): string {
+  const names = fields.map((f) => `\`${f.name}\``);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
+}
+
+/**
+ * Prisma's rules for telling relations apart: a model's relation fields to one other model need
+ * a relation name each; of a self-relation, exactly the two sides share one (psl's ambiguity
+ * check; the messages start as Prisma's, at the group's first field).
+ */
+function checkAmbiguity(m: Model, file: string, models: ReadonlyMap<string, Located<Model>>): void {
+  const groups = new Map<string, { target: string; name?: string; fields: Field[] }>();
+  for (const f of fieldsOf(m)) {
+    const target = typeName(f);
+    if (!models.has(target)) continue;
+    const name = relationOf(f, file).name;
+    const key = `${target}\u0000${name ?? ''}\u0000${name === undefined ? 'unnamed' : 'named'}`;
+    const group = groups.get(key) ?? { target, ...(name !== undefined ? { name } : {}), fields: [] };
+    group.fields.push(f);
+    groups.set(key, group);
+  }
+  for (const { target, name, fields } of groups.values()) {
+    const self = target === m.name;
+    const where = { file, line: lineOf(fields[0]) };
+    const listed = `the fields ${fieldNames(fields)} in model \`${m.name}\``;
+    if (self && name === undefined && fields.length > 1) {
+      fail(where, `Ambiguous self relation detected: ${listed} both refer to \`${m.name}\`; if they are the two sides of one relation give both the same name, @relation("name"), else give each relation a name of its own`);
+    }
+    if (self && fields.length > 2) {
+      fail(where, `Wrongly named self relation detected: ${listed} have the same relation name "${name}", and at most two fields can belong to one relation; give one of them another name with @relation("name")`);
+    }
+    if (!self && fields.length > 1) {
+      fail(
+        where,
+        name === undefined
+          ? `Ambiguous relation detected: ${listed} both refer to \`${target}\`; give them different relation names with @relation("name")`
+          : `Wrongly named relation detected: ${listed} both use the relation name "${name}"; give them different relation names with @relation("name")`,
+      );
+    }
+  }
+}
+
+/** Whether `columns` are, as a set, the primary key or the columns of a unique index of `t`. */
+function isUniqueCriterion(t: Table, columns: readonly string[]): boolean {
+  const same = (key: readonly string[]): boolean => key.length === columns.length && key.every((c) => columns.includes(c));
+  return (!!t.primaryKey && same(t.primaryKey.columns)) || t.indexes.some((i) => i.unique && !i.where && same(i.columns.map((k) => keyColumn(k) ?? '')));
+}
+
+/** What to add to make `fields` of `model` unique, as Prisma suggests it. */
+const uniqueHint = (fields: readonly string[], model: string): string =>
+  fields.length === 1 ? `an \`@unique\` attribute to the field \`${fields[0]}\` in the model \`${model}\`` : `an \`@@unique([${fields.join(', ')}])\` attribute to the model \`${model}\``;
+
+/**
+ * Prisma's rules for a relation's `fields` and `references` (psl's relation field checks): each
+ * field of the scalar type of the field it references, the references a unique criterion of the
+ * referenced model, and the fields one of their own model when the relation is one-to-one.
+ */
+function checkKeyFields(
+  m: Model,
+  rel: Relation,
+  target: Model,
+  opposite: Field,
+  from: { own: Table; columns: readonly string[] },
+  to: { table: Table; columns: readonly string[] },
+): void {
+  const fieldOf = (model: Model, name: string): Field => fieldsOf(model).find((g) => g.name === name)!;
+  for (const [i, name] of rel.fields.entries()) {
+    const field = fieldOf(m, name);
+    const referenced = fieldOf(target, rel.references[i]);
+    if (typeName(field) !== typeName(referenced) || !!field.array !== !!referenced.array) {
+      fail(rel.where, `The type of the field \`${name}\` in the model \`${m.name}\` is not matching the type of the referenced field \`${referenced.name}\` in model \`${target.name}\` (${typeName(field)}${field.array ? '[]' : ''} and ${typeName(referenced)}${referenced.array ? '[]' : ''}); declare ${name} as ${typeName(referenced)}${referenced.array ? '[]' : ''}`);
+    }
+  }
+  if (!isUniqueCriterion(to.table, to.columns)) {
+    fail(rel.where, `The argument \`references\` must refer to a unique criterion in the related model; add ${uniqueHint(rel.references, target.name)}, or reference its @id`);
+  }
+  if (!opposite.array && !isUniqueCriterion(from.own, from.columns)) {
+    fail(rel.where, `A one-to-one relation must use unique fields on the defining side; add ${uniqueHint(rel.fields, m.name)}, or change the relation to one-to-many (make ${opposite.name} on ${target.name} a list)`);
+  }
 }

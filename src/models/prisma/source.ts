@@ -14,7 +14,15 @@ import { fail } from './errors.js';
 
 type PrismaAst = typeof import('@mrleebo/prisma-ast');
 
-let prismaAst: Promise<PrismaAst> | undefined;
+let prismaAst: Promise<{ ast: PrismaAst; unicode: boolean }> | undefined;
+
+/** prisma-ast's identifier token, ASCII only; Prisma's identifiers start with a letter of any script. */
+const ASCII_IDENTIFIER = /pattern:\s*\/\[a-zA-Z\]\[\\w-\]\*\//;
+/**
+ * The same over every letter: code units from U+0080 on (not surrogates: prepareSource lets
+ * through, outside strings, only letters, marks and digits of the Basic Multilingual Plane).
+ */
+const ANY_IDENTIFIER = 'pattern: /[a-zA-Z\\u0080-\\ud7ff\\ue000-\\uffff][\\w\\u0080-\\ud7ff\\ue000-\\uffff-]*/';
 
 /**
  * @mrleebo/prisma-ast, with the parser library it requires (chevrotain) taken from that
@@ -22,19 +30,22 @@ let prismaAst: Promise<PrismaAst> | undefined;
  * chevrotain is some 600 modules (lodash-es's among them) whose loading alone costs a third of a
  * second at every run. Where either package is not laid out as expected, the usual import.
  */
-function loadPrismaAst(): Promise<PrismaAst> {
+function loadPrismaAst(): Promise<{ ast: PrismaAst; unicode: boolean }> {
   prismaAst ??= (async () => {
     const require = createRequire(import.meta.url);
     const entry = require.resolve('@mrleebo/prisma-ast');
     const build = path.join(path.dirname(entry), process.env.NODE_ENV === 'production' ? 'prisma-ast.cjs.production.min.js' : 'prisma-ast.cjs.development.js');
     const requireFromBuild = createRequire(build);
     const bundle = path.resolve(path.dirname(requireFromBuild.resolve('chevrotain')), '..', 'chevrotain.mjs');
-    if (!existsSync(build) || !existsSync(bundle)) return import('@mrleebo/prisma-ast');
+    if (!existsSync(build) || !existsSync(bundle)) return { ast: await import('@mrleebo/prisma-ast'), unicode: false };
     const chevrotain = await import(pathToFileURL(bundle).href);
     const module = { exports: {} as PrismaAst };
     const requireFn = (name: string): unknown => (name === 'chevrotain' ? chevrotain : requireFromBuild(name));
-    new Function('exports', 'require', 'module', '__filename', '__dirname', readFileSync(build, 'utf8'))(module.exports, requireFn, module, build, path.dirname(build));
-    return module.exports;
+    // Its lexer would drop the letters of `model Café` it cannot lex: it is given Prisma's identifiers.
+    const source = readFileSync(build, 'utf8');
+    const unicode = ASCII_IDENTIFIER.test(source);
+    new Function('exports', 'require', 'module', '__filename', '__dirname', source.replace(ASCII_IDENTIFIER, ANY_IDENTIFIER))(module.exports, requireFn, module, build, path.dirname(build));
+    return { ast: module.exports, unicode };
   })();
   return prismaAst;
 }
@@ -46,12 +57,19 @@ const CODE_CHAR = /[A-Za-z0-9_\-@.?{}()[\],:="\s]/;
 const CODE = new Uint8Array(128);
 for (let c = 0; c < 128; c++) CODE[c] = CODE_CHAR.test(String.fromCharCode(c)) ? 1 : 0;
 
+/** What may continue a name: ASCII letters, digits, `_` and `-`, and (read by the lexer as such) other letters. */
+const NAME_CHAR = /[\w\-\p{L}\p{M}\p{Nd}]/u;
+/** Characters beyond ASCII that Prisma takes in names: letters, their marks, digits. */
+const NAME_LETTER = /[\p{L}\p{M}\p{Nd}]/u;
+
 /**
  * Prisma accepts a block comment when nothing but blanks (or earlier block comments) precede it
  * on its first line, or nothing but blanks follow it on its last line; anywhere else — between a
- * field's name, type and attributes, inside arguments — it rejects the line.
+ * field's name, type and attributes, inside arguments — it rejects the line. A line comment
+ * right after a block's `{` (which prisma-ast cannot parse there) is blanked out. `unicode`: the
+ * lexer reads names in any script (see loadPrismaAst); else a letter beyond ASCII is an error.
  */
-export function prepareSource(text: string, file: string): string {
+export function prepareSource(text: string, file: string, unicode = false): string {
   const lineAt = (i: number): number => text.slice(0, i).split('\n').length;
   const lineStart = (i: number): number => text.lastIndexOf('\n', i - 1) + 1;
   const lineEnd = (i: number): number => {
@@ -74,6 +92,8 @@ export function prepareSource(text: string, file: string): string {
       for (i++; i < n && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 10; i++) if (text.charCodeAt(i) === 92) i++;
       i++;
     } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      // `model A { // …`: Prisma reads the comment, prisma-ast wants the line to end at `{`.
+      if (/\{\s*$/.test(blanked(lineStart(i), i))) blanks.push([i, lineEnd(i)]);
       i = lineEnd(i);
     } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
       const close = text.indexOf('*/', i + 2);
@@ -92,7 +112,21 @@ export function prepareSource(text: string, file: string): string {
     } else if (c === 42 && text.charCodeAt(i + 1) === 47) {
       fail({ file, line: lineAt(i) }, 'a */ that closes no block comment; remove it');
     } else {
-      if (c >= 128 ? !/\s/.test(text[i]) : CODE[c] === 0) fail({ file, line: lineAt(i) }, `unexpected character ${JSON.stringify(text[i])} outside a string or comment; Prisma does not accept it here`);
+      if (c >= 128) {
+        // Blanks beyond ASCII become spaces: the lexer would take them into a name.
+        if (/\s/.test(text[i])) blanks.push([i, i + 1]);
+        else if (!unicode || !NAME_LETTER.test(text[i])) fail({ file, line: lineAt(i) }, `unexpected character ${JSON.stringify(text[i])} outside a string or comment; Prisma does not accept it here`);
+      } else if (CODE[c] === 0) fail({ file, line: lineAt(i) }, `unexpected character ${JSON.stringify(text[i])} outside a string or comment; Prisma does not accept it here`);
+      else if ((c === 95 /* _ */ || c === 45) /* - */ && !(i > 0 && NAME_CHAR.test(text[i - 1])) && !(c === 45 && /[0-9]/.test(text[i + 1] ?? ''))) {
+        // The lexer would drop it silently and read `_A` as `A`.
+        const word = /^[\w\-\p{L}\p{M}\p{Nd}]+/u.exec(text.slice(i, lineEnd(i)))![0];
+        fail(
+          { file, line: lineAt(i) },
+          c === 95
+            ? `"${word}": a name in a Prisma schema starts with a letter, not "_" (Prisma rejects this line); rename it, and keep the database name with @map("${word}") or @@map("${word}")`
+            : `unexpected "${word}": a "-" outside a string starts nothing in a Prisma schema but a negative number; Prisma rejects this line`,
+        );
+      }
       i++;
     }
   }
@@ -173,8 +207,9 @@ function shiftLocations(node: object, block: { at: number; lines: number }): voi
  * parse has the whole file parsed again, so that an error is reported as the file gives it.
  */
 export async function parseSchemaFile(file: string): Promise<Schema> {
-  const { getSchema, PrismaParser, VisitorClassFactory } = await loadPrismaAst();
-  const source = prepareSource(readFileSync(file, 'utf8'), file);
+  const { ast, unicode } = await loadPrismaAst();
+  const { getSchema, PrismaParser, VisitorClassFactory } = ast;
+  const source = prepareSource(readFileSync(file, 'utf8'), file, unicode);
   const parser = new PrismaParser({ nodeLocationTracking: 'full' });
   const visitor = new (VisitorClassFactory(parser))(parser);
   const parse = (text: string): Schema => getSchema(text, { parser, visitor });

@@ -13,42 +13,73 @@
  * 8 reads as that value and MariaDB refuses.
  */
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from '../../../dialects/mysql/quote.js';
+import { nativeTypeFrom, only, optionallySized, plain, sized, outOfRange, type NativeTypes, type NativeTypeSpec } from './native-types.js';
 import type { NativeTypeResult, PrismaProvider } from './provider.js';
 
-/** The Prisma scalars each native type fits (psl's MySqlType), and whether it takes arguments. */
-const NATIVE: Record<string, { scalars: readonly string[]; args: 'none' | 'one' | 'optional' | 'decimal' }> = {
-  Int: { scalars: ['Int'], args: 'none' },
-  UnsignedInt: { scalars: ['Int'], args: 'none' },
-  SmallInt: { scalars: ['Int'], args: 'none' },
-  UnsignedSmallInt: { scalars: ['Int'], args: 'none' },
-  TinyInt: { scalars: ['Boolean', 'Int'], args: 'none' },
-  UnsignedTinyInt: { scalars: ['Boolean', 'Int'], args: 'none' },
-  MediumInt: { scalars: ['Int'], args: 'none' },
-  UnsignedMediumInt: { scalars: ['Int'], args: 'none' },
-  BigInt: { scalars: ['BigInt'], args: 'none' },
-  UnsignedBigInt: { scalars: ['BigInt'], args: 'none' },
-  Decimal: { scalars: ['Decimal'], args: 'decimal' },
-  Float: { scalars: ['Float'], args: 'none' },
-  Double: { scalars: ['Float'], args: 'none' },
-  Bit: { scalars: ['Boolean', 'Bytes'], args: 'one' },
-  Char: { scalars: ['String'], args: 'one' },
-  VarChar: { scalars: ['String'], args: 'one' },
-  Binary: { scalars: ['Bytes'], args: 'one' },
-  VarBinary: { scalars: ['Bytes'], args: 'one' },
-  TinyBlob: { scalars: ['Bytes'], args: 'none' },
-  Blob: { scalars: ['Bytes'], args: 'none' },
-  MediumBlob: { scalars: ['Bytes'], args: 'none' },
-  LongBlob: { scalars: ['Bytes'], args: 'none' },
-  TinyText: { scalars: ['String'], args: 'none' },
-  Text: { scalars: ['String'], args: 'none' },
-  MediumText: { scalars: ['String'], args: 'none' },
-  LongText: { scalars: ['String'], args: 'none' },
-  Date: { scalars: ['DateTime'], args: 'none' },
-  Time: { scalars: ['DateTime'], args: 'optional' },
-  DateTime: { scalars: ['DateTime'], args: 'optional' },
-  Timestamp: { scalars: ['DateTime'], args: 'optional' },
-  Year: { scalars: ['Int'], args: 'none' },
-  Json: { scalars: ['Json'], args: 'none' },
+const range = (name: string, why: string) => (args: readonly number[]): string => outOfRange(name, args, 'MySQL', why);
+// psl leaves fractional seconds unchecked on MySQL; MySQL refuses more than 6 digits.
+const fraction = (name: string): NativeTypeSpec => ({
+  scalars: ['DateTime'],
+  args: 'optional',
+  check: (args) => (args[0] > 6 ? range(name, 'M can range from 0 to 6 (MySQL keeps at most 6 fractional-second digits and refuses more).')(args) : undefined),
+  sql: optionallySized(name.toLowerCase()),
+});
+
+/** psl's MySqlType: the Prisma scalars each native type fits, its arguments, and the ranges Prisma checks. */
+const NATIVE: NativeTypes = {
+  Int: only('Int', 'int'),
+  UnsignedInt: only('Int', 'int unsigned'),
+  SmallInt: only('Int', 'smallint'),
+  UnsignedSmallInt: only('Int', 'smallint unsigned'),
+  // Prisma writes BOOLEAN (tinyint(1)) for a Boolean field's TinyInt, TINYINT for an Int's.
+  TinyInt: { scalars: ['Boolean', 'Int'], args: 'none', sql: (_, scalar) => (scalar === 'Boolean' ? 'tinyint(1)' : 'tinyint') },
+  UnsignedTinyInt: { scalars: ['Boolean', 'Int'], args: 'none', sql: plain('tinyint unsigned') },
+  MediumInt: only('Int', 'mediumint'),
+  UnsignedMediumInt: only('Int', 'mediumint unsigned'),
+  BigInt: only('BigInt', 'bigint'),
+  UnsignedBigInt: only('BigInt', 'bigint unsigned'),
+  Decimal: {
+    scalars: ['Decimal'],
+    args: 'pair',
+    check: ([m, d]) => {
+      if (m === undefined) return undefined;
+      if (d > m) return 'the scale must not be larger than the precision';
+      if (m > 65) return range('Decimal', 'Precision can range from 1 to 65.')([m, d]);
+      if (d > 30) return range('Decimal', 'Scale can range from 0 to 30.')([m, d]);
+      return undefined;
+    },
+    sql: ([m, d]) => (m === undefined ? 'decimal' : `decimal(${m},${d})`),
+  },
+  Float: only('Float', 'float'),
+  Double: only('Float', 'double'),
+  Bit: {
+    scalars: ['Boolean', 'Bytes'],
+    args: 'one',
+    check: ([m], scalar) => {
+      if (m === 0 || m > 64) return range('Bit', 'M can range from 1 to 64.')([m]);
+      if (m > 1 && scalar === 'Boolean') return range('Bit', 'only Bit(1) can be used as Boolean.')([m]);
+      return undefined;
+    },
+    sql: sized('bit'),
+  },
+  Char: { scalars: ['String'], args: 'one', check: ([m]) => (m > 255 ? range('Char', 'M can range from 0 to 255.')([m]) : undefined), sql: sized('char') },
+  VarChar: { scalars: ['String'], args: 'one', check: ([m]) => (m > 65535 ? range('VarChar', 'M can range from 0 to 65,535.')([m]) : undefined), sql: sized('varchar') },
+  Binary: { scalars: ['Bytes'], args: 'one', sql: sized('binary') },
+  VarBinary: { scalars: ['Bytes'], args: 'one', sql: sized('varbinary') },
+  TinyBlob: only('Bytes', 'tinyblob'),
+  Blob: only('Bytes', 'blob'),
+  MediumBlob: only('Bytes', 'mediumblob'),
+  LongBlob: only('Bytes', 'longblob'),
+  TinyText: only('String', 'tinytext'),
+  Text: only('String', 'text'),
+  MediumText: only('String', 'mediumtext'),
+  LongText: only('String', 'longtext'),
+  Date: only('DateTime', 'date'),
+  Time: fraction('Time'),
+  DateTime: fraction('DateTime'),
+  Timestamp: fraction('Timestamp'),
+  Year: only('Int', 'year'),
+  Json: only('Json', 'json'),
 };
 
 /** Native types MySQL cannot index whole: a key or index on one needs a prefix length. */
@@ -56,51 +87,9 @@ const NEEDS_PREFIX = new Set(['TinyText', 'Text', 'MediumText', 'LongText', 'Tin
 
 const WHAT: Record<'id' | 'unique' | 'index', string> = { id: 'a primary key', unique: 'a unique constraint', index: 'an index' };
 
-/** `UnsignedSmallInt` → `smallint unsigned`; `MediumText` → `mediumtext`. */
-const sqlName = (name: string): string => (name.startsWith('Unsigned') ? `${name.slice('Unsigned'.length).toLowerCase()} unsigned` : name.toLowerCase());
-
 /** `@db.X(args)` on a field of `scalar` → the column type, as Prisma's MySQL renderer writes it. */
 export function mysqlNativeType(name: string, args: string[], scalar: string): NativeTypeResult {
-  if (!Object.hasOwn(NATIVE, name)) return undefined;
-  const spec = NATIVE[name];
-  if (!spec.scalars.includes(scalar)) return { problem: `native type ${name} is not compatible with declared field type ${scalar}, expected field type ${spec.scalars.join(' or ')}` };
-  const numbers = args.map((a) => (/^\d+$/.test(a.trim()) ? Number(a) : NaN));
-  if (numbers.some((n) => Number.isNaN(n))) return { problem: `the arguments of native type ${name} are whole numbers (got ${args.join(', ')})` };
-  const arity: Record<typeof spec.args, number[]> = { none: [0], one: [1], optional: [0, 1], decimal: [0, 2] };
-  if (!arity[spec.args].includes(args.length)) {
-    return { problem: `native type ${name} takes ${spec.args === 'none' ? 'no arguments' : spec.args === 'one' ? 'one argument' : spec.args === 'optional' ? 'at most one argument' : 'no arguments or two (precision, scale)'}, but ${args.length} were given` };
-  }
-  const [m, d] = numbers;
-  switch (name) {
-    case 'Decimal':
-      if (args.length === 0) return 'decimal';
-      if (d > m) return { problem: 'the scale must not be larger than the precision' };
-      if (m > 65) return { problem: 'argument M is out of range for native type `Decimal(' + args.join(',') + ')` of MySQL: Precision can range from 1 to 65.' };
-      if (d > 30) return { problem: 'argument M is out of range for native type `Decimal(' + args.join(',') + ')` of MySQL: Scale can range from 0 to 30.' };
-      return `decimal(${m},${d})`;
-    case 'Bit':
-      if (m === 0 || m > 64) return { problem: `argument M is out of range for native type \`Bit(${m})\` of MySQL: M can range from 1 to 64.` };
-      if (m > 1 && scalar === 'Boolean') return { problem: `argument M is out of range for native type \`Bit(${m})\` of MySQL: only Bit(1) can be used as Boolean.` };
-      return `bit(${m})`;
-    case 'Char':
-      if (m > 255) return { problem: `argument M is out of range for native type \`Char(${m})\` of MySQL: M can range from 0 to 255.` };
-      return `char(${m})`;
-    case 'VarChar':
-      if (m > 65535) return { problem: `argument M is out of range for native type \`VarChar(${m})\` of MySQL: M can range from 0 to 65,535.` };
-      return `varchar(${m})`;
-    case 'Binary':
-    case 'VarBinary':
-      return `${name.toLowerCase()}(${m})`;
-    case 'Time':
-    case 'DateTime':
-    case 'Timestamp':
-      return args.length ? `${name.toLowerCase()}(${m})` : name.toLowerCase();
-    // Prisma writes BOOLEAN (tinyint(1)) for a Boolean field's TinyInt, TINYINT for an Int's.
-    case 'TinyInt':
-      return scalar === 'Boolean' ? 'tinyint(1)' : 'tinyint';
-    default:
-      return sqlName(name);
-  }
+  return nativeTypeFrom(NATIVE, name, args, scalar);
 }
 
 /** The fractional-second digits of a date-time type (`datetime(3)` → 3; `datetime`, `date` → 0). */

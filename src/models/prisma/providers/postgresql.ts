@@ -1,69 +1,65 @@
 /** Prisma's postgresql provider. */
 import { pgTypeName } from '../../sql.js';
 import { quoteIdentifier, quoteLiteral } from '../../../dialects/dialect.js';
+import { nativeTypeFrom, only, optionallySized, outOfRange, type NativeTypes, type NativeTypeSpec } from './native-types.js';
 import type { PrismaProvider } from './provider.js';
 
-/** `@db.X(args)` on PostgreSQL → the type; undefined for one this reader does not know. */
-function nativeType(name: string, args: string[]): string | undefined {
-  const a = args.join(',');
-  const withArgs = (base: string): string => (args.length ? `${base}(${a})` : base);
-  switch (name) {
-    case 'Text':
-      return 'text';
-    case 'VarChar':
-      return withArgs('character varying');
-    case 'Char':
-      return args.length ? `character(${a})` : 'character(1)';
-    case 'Uuid':
-      return 'uuid';
-    case 'SmallInt':
-      return 'smallint';
-    case 'Integer':
-      return 'integer';
-    case 'BigInt':
-      return 'bigint';
-    case 'Decimal':
-      return args.length === 1 ? `numeric(${a},0)` : withArgs('numeric');
-    case 'Money':
-      return 'money';
-    case 'Real':
-      return 'real';
-    case 'DoublePrecision':
-      return 'double precision';
-    case 'Boolean':
-      return 'boolean';
-    case 'Timestamp':
-      return args.length ? `timestamp(${a}) without time zone` : 'timestamp without time zone';
-    case 'Timestamptz':
-      return args.length ? `timestamp(${a}) with time zone` : 'timestamp with time zone';
-    case 'Date':
-      return 'date';
-    case 'Time':
-      return args.length ? `time(${a}) without time zone` : 'time without time zone';
-    case 'Timetz':
-      return args.length ? `time(${a}) with time zone` : 'time with time zone';
-    case 'Json':
-      return 'json';
-    case 'JsonB':
-      return 'jsonb';
-    case 'ByteA':
-      return 'bytea';
-    case 'Xml':
-      return 'xml';
-    case 'Inet':
-      return 'inet';
-    case 'Citext':
-      return 'citext';
-    case 'Oid':
-      return 'oid';
-    case 'Bit':
-      return withArgs('bit');
-    case 'VarBit':
-      return withArgs('bit varying');
-    default:
+const range = (name: string, args: readonly number[], why: string): string => outOfRange(name, args, 'Postgres', why);
+/** A date-time type with an optional precision, 0 to 6 (PostgreSQL would cut more to 6, a diff that never settles). */
+const fraction = (name: string, base: string, zone: string): NativeTypeSpec => ({
+  scalars: ['DateTime'],
+  args: 'optional',
+  check: (args) => (args[0] > 6 ? range(name, args, 'M can range from 0 to 6.') : undefined),
+  sql: ([p]) => `${base}${p === undefined ? '' : `(${p})`} ${zone}`,
+});
+/** A bit string type with an optional length, which must be positive. */
+const bits = (name: string, base: string): NativeTypeSpec => ({
+  scalars: ['String'],
+  args: 'optional',
+  check: (args) => (args[0] === 0 ? range(name, args, 'M must be a positive integer.') : undefined),
+  sql: optionallySized(base),
+});
+
+/** psl's PostgresType: the Prisma scalars each native type fits, its arguments, and the ranges Prisma checks. */
+const NATIVE: NativeTypes = {
+  Text: only('String', 'text'),
+  VarChar: { scalars: ['String'], args: 'optional', sql: optionallySized('character varying') },
+  Char: { scalars: ['String'], args: 'optional', sql: optionallySized('character', 'character(1)') },
+  Uuid: only('String', 'uuid'),
+  Xml: only('String', 'xml'),
+  Inet: only('String', 'inet'),
+  Citext: only('String', 'citext'),
+  Bit: bits('Bit', 'bit'),
+  VarBit: bits('VarBit', 'bit varying'),
+  SmallInt: only('Int', 'smallint'),
+  Integer: only('Int', 'integer'),
+  Oid: only('Int', 'oid'),
+  BigInt: only('BigInt', 'bigint'),
+  Decimal: {
+    scalars: ['Decimal'],
+    args: 'pair',
+    check: (args) => {
+      const [p, s] = args;
+      if (p === undefined) return undefined;
+      if (s > p) return `the scale must not be larger than the precision for the Decimal(${p},${s}) native type in Postgres`;
+      if (p === 0 || p > 1000) return range('Decimal', args, 'Precision must be positive with a maximum value of 1000.');
       return undefined;
-  }
-}
+    },
+    sql: ([p, s]) => (p === undefined ? 'numeric' : `numeric(${p},${s})`),
+  },
+  Money: only('Decimal', 'money'),
+  Real: only('Float', 'real'),
+  DoublePrecision: only('Float', 'double precision'),
+  Boolean: only('Boolean', 'boolean'),
+  Timestamp: fraction('Timestamp', 'timestamp', 'without time zone'),
+  Timestamptz: fraction('Timestamptz', 'timestamp', 'with time zone'),
+  Time: fraction('Time', 'time', 'without time zone'),
+  Timetz: fraction('Timetz', 'time', 'with time zone'),
+  Date: only('DateTime', 'date'),
+  Json: only('Json', 'json'),
+  JsonB: only('Json', 'jsonb'),
+  ByteA: only('Bytes', 'bytea'),
+};
 
 export const postgresqlProvider: PrismaProvider = {
   name: 'postgresql',
@@ -82,7 +78,7 @@ export const postgresqlProvider: PrismaProvider = {
     Json: 'jsonb',
     Bytes: 'bytea',
   },
-  nativeType,
+  nativeType: (name, args, scalar) => nativeTypeFrom(NATIVE, name, args, scalar),
   enumColumn: (e) => pgTypeName(e.name),
   enumTypes: true,
   lists: true,

@@ -27,8 +27,8 @@ export interface PrismaProvider {
   readonly scalars: Readonly<Record<string, string>>;
   /**
    * `@db.X(args)` on a field of the Prisma scalar `scalar` → the column type; undefined for one
-   * not known (or not for that scalar), `{ problem }` for arguments Prisma refuses. Absent: no
-   * native types at all.
+   * not known, `{ problem }` for a scalar it does not fit or arguments Prisma refuses (each
+   * provider's table of types, checked by `native-types.ts`). Absent: no native types at all.
    */
   nativeType?(name: string, args: string[], scalar: string): NativeTypeResult;
   /** An enum field's column type, given the enum (its database name and values). */
