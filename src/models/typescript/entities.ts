@@ -18,8 +18,8 @@ import {
   isObject,
   ModelError,
   option,
+  takenBranch,
   text,
-  truthy,
   where,
   type DecoratorValue,
   type Evaluator,
@@ -398,14 +398,7 @@ export class EntityReader {
     for (const st of statements) {
       if (tsc.isReturnStatement(st) && !st.expression) return { values, returned: true };
       if (tsc.isBlock(st) || tsc.isIfStatement(st)) {
-        let inner: readonly ts.Node[] = [];
-        if (tsc.isBlock(st)) inner = st.statements;
-        else {
-          const taken = truthy(this.ev.evaluate(st.expression, scope));
-          if (taken === undefined) throw new ModelError(st.expression, `cannot decide \`${text(st.expression)}\` without running the code (used at ${where(site)}); ${TYPEORM_SOURCE}`);
-          const branch = taken ? st.thenStatement : st.elseStatement;
-          inner = !branch ? [] : tsc.isBlock(branch) ? branch.statements : [branch];
-        }
+        const inner = tsc.isBlock(st) ? st.statements : takenBranch(st, this.ev.evaluate(st.expression, scope), site, TYPEORM_SOURCE);
         const r = this.applied(inner, scope, site);
         values.push(...r.values);
         if (r.returned) return { values, returned: true };

@@ -124,7 +124,7 @@ const isPrimitive = (v: Value): v is string | number | bigint | boolean | null |
  * Whether a value is truthy, when that is known: a primitive's own truthiness; an object, array,
  * function, class or enum is always truthy. What a module that is not read exports is unknown.
  */
-export function truthy(v: Value): boolean | undefined {
+function truthy(v: Value): boolean | undefined {
   if (isPrimitive(v)) return Boolean(v);
   return isKind(v, 'external') ? undefined : true;
 }
@@ -604,14 +604,7 @@ export class Evaluator {
         cannot(st);
       }
       if (tsc.isIfStatement(st) || tsc.isBlock(st)) {
-        let inner: readonly ts.Statement[] = [];
-        if (tsc.isBlock(st)) inner = st.statements;
-        else {
-          const c = truthy(this.evaluate(st.expression, scope));
-          if (c === undefined) throw new ModelError(st.expression, `cannot decide \`${text(st.expression)}\` without running the code (used at ${where(site)}); ${RUN_IT}`);
-          const branch = c ? st.thenStatement : st.elseStatement;
-          inner = !branch ? [] : tsc.isBlock(branch) ? branch.statements : [branch];
-        }
+        const inner = tsc.isBlock(st) ? st.statements : takenBranch(st, this.evaluate(st.expression, scope), site, RUN_IT);
         const r = this.block(inner, scope, site, fnScope);
         if (r.returned) return r;
         scope = r.scope;
@@ -657,6 +650,17 @@ export class Evaluator {
     }
     return false;
   }
+}
+
+/**
+ * The statements an `if` runs, on a condition whose value is known without running anything;
+ * an error naming `site` (where the helper is used) and `advice` where it is not.
+ */
+export function takenBranch(st: ts.IfStatement, condition: Value, site: Node, advice: string): readonly ts.Statement[] {
+  const taken = truthy(condition);
+  if (taken === undefined) throw new ModelError(st.expression, `cannot decide \`${text(st.expression)}\` without running the code (used at ${where(site)}); ${advice}`);
+  const branch = taken ? st.thenStatement : st.elseStatement;
+  return !branch ? [] : tsc.isBlock(branch) ? branch.statements : [branch];
 }
 
 function withCallSite(v: Value, site: Node): Value {
