@@ -349,14 +349,19 @@ export function WhenEnabled(flag: string, decorators: PropertyDecorator[]): Prop
     decorators.forEach((d) => d(target, key));
   };
 }
+export function Together(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => {
+    for (const d of decorators) d(target, key);
+  };
+}
 export function Later(decorators: PropertyDecorator[]): PropertyDecorator {
   return (target, key) => {
     setImmediate(() => decorators.forEach((d) => d(target, key)));
   };
 }
 `,
-      'src/cart.ts': `import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { WhenEnabled } from './flags';
+      'src/cart.ts': `import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Together, WhenEnabled } from './flags';
 @Entity()
 export class Channel {
   @PrimaryColumn() id!: string;
@@ -366,6 +371,7 @@ export class Cart {
   @PrimaryColumn() id!: string;
   @WhenEnabled('channels', [ManyToOne(() => Channel), JoinColumn({ name: 'channel_id' })]) channel!: Channel;
   @WhenEnabled('legacy', [Column({ type: 'text' })]) legacy!: string;
+  @Together(Column({ type: 'text', nullable: true }), Index()) note!: string;
 }
 `,
       'src/late.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
@@ -378,10 +384,36 @@ export class Late {
 `,
     });
     const cart = table(read(root, ['src/cart.ts']), 'cart');
-    assert.deepEqual(columns(cart), { id: 'character varying not null', channel_id: 'character varying' });
+    assert.deepEqual(columns(cart), { id: 'character varying not null', note: 'text', channel_id: 'character varying' });
+    // Every decorator a rest parameter gathers, not only the first.
+    assert.deepEqual(cart.indexes.map((i) => i.columns), [['note']]);
     assert.deepEqual(cart.foreignKeys.map((f) => `${f.columns.join()} -> ${f.referencedTable}(${f.referencedColumns.join()})`), ['channel_id -> channel(id)']);
-    const message = fails(() => read(root, ['src/late.ts']), path.join(root, 'src/flags.ts'), 10, /`setImmediate` is a global of the JavaScript runtime, which migrator cannot follow without running the code; .*models: \{ typeorm:/);
+    const message = fails(() => read(root, ['src/late.ts']), path.join(root, 'src/flags.ts'), 15, /`setImmediate` is a global of the JavaScript runtime, which migrator cannot follow without running the code; .*models: \{ typeorm:/);
     assert.match(message, /src\/late\.ts:6/);
+  });
+
+  it('compares an array, an object or a function strictly with a primitive as JavaScript does: never equal', () => {
+    const root = project({
+      'a.ts': `import { Column, ColumnOptions, Entity, PrimaryColumn } from 'typeorm';
+function Flagged(flag: string | string[], options: ColumnOptions): PropertyDecorator {
+  if (flag === 'off') return () => undefined;
+  if (flag !== 'legacy' && typeof flag === 'object') return Column({ ...options, comment: 'several flags' });
+  return Column(options);
+}
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  @Flagged(['on', 'beta'], { type: 'text' }) note!: string;
+  @Flagged('on', { type: 'text' }) body!: string;
+}
+`,
+    });
+    const a = table(read(root, ['a.ts']), 'a');
+    assert.deepEqual(a.columns.map((c) => [c.name, c.comment ?? null]), [
+      ['id', null],
+      ['note', 'several flags'],
+      ['body', null],
+    ]);
   });
 
   it('reads a constant a destructuring declares, and says when its value is only known at run time', () => {
@@ -827,6 +859,20 @@ export class Post {
     assert.deepEqual(built({ 'package.json': JSON.stringify({ dependencies: { typeorm: '^0.3.17' } }) }), { check: V03, inverse: 'NO ACTION/NO ACTION' });
     assert.deepEqual(built({ 'package.json': JSON.stringify({ dependencies: { typeorm: '^1.1.1' } }) }), { check: V1, inverse: 'CASCADE/CASCADE' });
     assert.deepEqual(built({}), { check: V1, inverse: 'CASCADE/CASCADE' });
+    // A pin, a tilde and a bounded range stand for the versions they allow.
+    for (const range of ['1.1.0', '~1.0.0', '1.0.x']) assert.deepEqual(built({ 'package.json': JSON.stringify({ dependencies: { typeorm: range } }) }), { check: V1, inverse: 'NO ACTION/NO ACTION' }, range);
+    assert.deepEqual(built({ 'package.json': JSON.stringify({ dependencies: { typeorm: '>=0.3.0 <0.4.0' } }) }), { check: V03, inverse: 'NO ACTION/NO ACTION' });
+    assert.deepEqual(built({ 'package.json': JSON.stringify({ dependencies: { typeorm: '>=0.3.0' } }) }), { check: V1, inverse: 'CASCADE/CASCADE' });
+  });
+
+  it('with both TypeORM and n8n\'s fork installed, follows the one the entity files import', () => {
+    const both = {
+      'node_modules/typeorm/package.json': JSON.stringify({ name: 'typeorm', version: '1.1.1' }),
+      'node_modules/@n8n/typeorm/package.json': JSON.stringify({ name: '@n8n/typeorm', version: '0.3.20-12' }),
+    };
+    assert.deepEqual(built(both), { check: V1, inverse: 'CASCADE/CASCADE' });
+    const root = project({ ...both, 'src/post.ts': ENTITY.replace("from 'typeorm'", "from '@n8n/typeorm'") });
+    assert.equal(table(read(root, ['src/post.ts']), 'post').checks[0]?.name, V03);
   });
 });
 

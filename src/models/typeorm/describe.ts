@@ -263,6 +263,15 @@ export function describeDataSource(ds: BuiltDataSource, typeorm: TypeOrmModule, 
   const order = new Map(entities.map((m, i) => [m, i]));
   const secondary = synced.filter((m) => ownerOf.has(m)).map((m, i) => ({ m, i, owner: order.get(ownerOf.get(m)!) ?? entities.length }));
   secondary.sort((a, b) => a.owner - b.owner || a.i - b.i);
+  // Of two junction tables of one name (both sides of a many-to-many name it), TypeORM builds the
+  // one it registered first, which is the first of them here too.
+  const registered = new Map(ds.entityMetadatas.map((m, i) => [m, i]));
+  const places = new Map<string, number[]>();
+  secondary.forEach(({ m }, i) => places.set(m.tableName, [...(places.get(m.tableName) ?? []), i]));
+  for (const at of places.values()) {
+    const inTypeOrmOrder = at.map((i) => secondary[i]).sort((a, b) => registered.get(a.m)! - registered.get(b.m)!);
+    at.forEach((i, k) => (secondary[i] = inTypeOrmOrder[k]));
+  }
 
   const schema = (ds.options as { schema?: unknown }).schema;
   return {

@@ -727,8 +727,11 @@ class SchemaBuilder {
     }
     const indexAt = new Map<string, ts.Node>();
     for (const m of e.members) {
-      // TypeORM's MySQL driver builds no @Check.
-      if (ctx.driver.checks) for (const ch of m.checks) e.table.checks.push({ name: ch.name ?? naming.checkConstraintName(e.table.name, ch.expression), expression: ch.expression });
+      for (const ch of m.checks) {
+        // TypeORM's MySQL driver builds no @Check of TypeORM's.
+        if (ch.typeorm && !ctx.driver.checks) continue;
+        e.table.checks.push({ name: ch.name ?? naming.checkConstraintName(e.table.name, ch.expression), expression: ch.expression });
+      }
       for (const i of m.indexes) {
         if (i.synchronize === false) {
           // TypeORM neither creates nor drops an index of this name; one without a name (which
@@ -749,7 +752,7 @@ class SchemaBuilder {
         if (unique) throw new ModelError(i.node, `@Index ${name} on ${e.meta.className} has the name of the table's unique index on (${unique.columns.join(', ')}), and TypeORM's synchronize fails on the second; remove the @Index (the unique one indexes the column already), or give it another name`);
         indexAt.set(name, i.node);
         const using = method.using && method.using !== 'btree' ? method.using : undefined;
-        e.table.indexes.push({ name, columns: cols, unique: i.unique, ...(i.where && ctx.driver.partialIndexes ? { where: i.where } : {}), ...(using ? { using } : {}) });
+        e.table.indexes.push({ name, columns: cols, unique: i.unique, ...(i.where && (ctx.driver.partialIndexes || !i.typeorm) ? { where: i.where } : {}), ...(using ? { using } : {}) });
       }
     }
     // Single-table inheritance: TypeORM indexes the discriminator column, unless an index of

@@ -114,7 +114,17 @@ export interface RelationMeta {
   node: Node;
 }
 
+export interface CheckMeta {
+  name?: string;
+  expression: string;
+  /** Declared with TypeORM's @Check (which TypeORM's MySQL driver never builds), not migrator's. */
+  typeorm: boolean;
+  node: Node;
+}
+
 export interface IndexMeta {
+  /** Declared with TypeORM's @Index (whose `where` TypeORM's MySQL driver leaves out), not migrator's. */
+  typeorm: boolean;
   name?: string;
   /** Property names (or column names) as given. */
   columns: string[];
@@ -143,7 +153,7 @@ export interface EntityMeta {
   embeddeds: EmbeddedMeta[];
   indexes: IndexMeta[];
   uniques: { name?: string; columns: string[]; node: Node }[];
-  checks: { name?: string; expression: string; node: Node }[];
+  checks: CheckMeta[];
   node: ClassLike;
   /**
    * The project's own decorators on its properties that reach no TypeORM decorator, and so leave
@@ -235,7 +245,12 @@ interface DecoratorCall {
   /** Where the decorator is written on the entity, and the helper calls it came through. */
   node: Node;
   via: Node[];
+  /** The module it comes from: TypeORM's (`typeorm`, `@n8n/typeorm`) or migrator's own decorators. */
+  module: string;
 }
+
+/** Whether a decorator is TypeORM's, whose drivers' quirks the schema follows, rather than migrator's own. */
+const byTypeOrm = (call: DecoratorCall): boolean => /^(typeorm|@n8n\/typeorm)(\/|$)/.test(call.module);
 
 const moduleOf = (v: Value): string | undefined => (isKind(v, 'external') || isDecorator(v) ? v.module : undefined);
 
@@ -455,7 +470,7 @@ export class EntityReader {
       }
       for (const v of values) {
         const name = v.name.replace(/^.*\./, '');
-        out.push({ name, args: v.args, node: v.via.length ? d : v.node, via: v.via });
+        out.push({ name, args: v.args, node: v.via.length ? d : v.node, via: v.via, module: v.module });
       }
     }
     return out;
@@ -651,11 +666,11 @@ export class EntityReader {
     return strings(v, node, what);
   }
 
-  private check(call: DecoratorCall): { name?: string; expression: string; node: Node } {
+  private check(call: DecoratorCall): CheckMeta {
     const [a0, a1] = call.args.map((a) => a.get());
     const expression = a1 === undefined ? a0 : a1;
     if (typeof expression !== 'string') throw new ModelError(call.node, '@Check takes an SQL expression string (and optionally a name first)');
-    return { ...(a1 !== undefined ? { name: str(a0, call.node, 'name') } : {}), expression, node: call.node };
+    return { ...(a1 !== undefined ? { name: str(a0, call.node, 'name') } : {}), expression, typeorm: byTypeOrm(call), node: call.node };
   }
 
   private index(call: DecoratorCall, property: string | undefined): IndexMeta {
@@ -678,6 +693,7 @@ export class EntityReader {
       columns = property ? [property] : [];
     }
     return {
+      typeorm: byTypeOrm(call),
       ...(name ? { name } : {}),
       columns,
       unique: bool(option(opts, 'unique'), call.node, 'unique') ?? false,

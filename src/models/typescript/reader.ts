@@ -42,6 +42,7 @@ export function readEntityFiles(files: readonly string[], dialect: string, optio
   const rank = new Map(project.evaluationOrder(sourceFiles).map((sf, i) => [sf, i]));
   const registered = (node: ts.Node): number => (rank.get(node.getSourceFile()) ?? rank.size) * 2 ** 32 + node.pos;
   // The TypeORM the project builds with: versions name and link some things differently.
-  const rules = options.typeorm ?? typeOrmRulesAt(files.length ? path.dirname(files[0]) : process.cwd());
+  const imported = sourceFiles.some((sf) => sf.statements.some((st) => tsc.isImportDeclaration(st) && tsc.isStringLiteral(st.moduleSpecifier) && /^@n8n\/typeorm(\/|$)/.test(st.moduleSpecifier.text)));
+  const rules = options.typeorm ?? typeOrmRulesAt(files.length ? path.dirname(files[0]) : process.cwd(), imported ? '@n8n/typeorm' : 'typeorm');
   return buildSchema(classes, { driver: typeOrmDriver(dialect), naming: namingStrategy(options.namingStrategy, 'namingStrategy', rules), ev, registered, rules });
 }

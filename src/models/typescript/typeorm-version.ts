@@ -63,11 +63,30 @@ function readJson(file: string): Record<string, unknown> | undefined {
   }
 }
 
-/** The TypeORM rules of the project that holds `dir`. */
-export function typeOrmRulesAt(dir: string): TypeOrmRules {
+/**
+ * The version whose rules a package.json range stands for: an exact version as it is, `~1.0.0` and
+ * `^0.3.20` by their lower bound (later versions in them build alike), `>=0.3.0 <0.4.0` too;
+ * undefined for a range that reaches the newest (`^1.0.0`, `>=0.3`, `*`, `latest`).
+ */
+function rangeVersion(range: string): string | undefined {
+  const m = /^\s*(\^|~|>=|=|v)?\s*v?(\d+(?:\.\d+){0,2})(?:\.[xX*])?(?:\s+<\s*(\d+(?:\.\d+){0,2}))?\s*$/.exec(range);
+  if (!m) return undefined;
+  const [, op, low, upper] = m;
+  const full = (x: string): Version => parseVersion(x.includes('.') ? x : `${x}.0`)!;
+  if (op === '^' && full(low)[0] >= 1) return undefined;
+  if (op === '>=' && (!upper || !below(full(upper), [1, 1, 1]))) return undefined;
+  return low.includes('.') ? low : `${low}.0`;
+}
+
+/**
+ * The TypeORM rules of the project that holds `dir`; `imported`: the TypeORM package the entity
+ * files import (`@n8n/typeorm`), looked for before the others.
+ */
+export function typeOrmRulesAt(dir: string, imported?: string): TypeOrmRules {
+  const packages = [...PACKAGES].sort((a, b) => Number(b.name === imported) - Number(a.name === imported));
   // Installed: the node_modules Node would resolve `typeorm` from, nearest first.
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    for (const pkg of PACKAGES) {
+    for (const pkg of packages) {
       const manifest = path.join(d, 'node_modules', pkg.name, 'package.json');
       if (!existsSync(manifest)) continue;
       const version = readJson(manifest)?.version;
@@ -80,14 +99,13 @@ export function typeOrmRulesAt(dir: string): TypeOrmRules {
     const manifest = readJson(path.join(d, 'package.json'));
     for (const field of ['dependencies', 'devDependencies', 'peerDependencies']) {
       const deps = manifest?.[field] as Record<string, unknown> | undefined;
-      for (const pkg of PACKAGES) {
+      for (const pkg of packages) {
         const range = deps?.[pkg.name];
         if (typeof range !== 'string') continue;
-        // `^0.3.20`, `~0.3.0`, `0.3.x`: never a 1.x; anything else is taken as the newest.
-        const low = /^\s*[\^~=v]*\s*(\d+\.\d+(?:\.\d+)?)/.exec(range)?.[1];
-        if (pkg.rules) return typeOrmRules(pkg.rules, `${pkg.name} ${range} (package.json)`);
-        if (low && (parseVersion(low)?.[0] ?? 1) < 1) return typeOrmRules(low, `typeorm ${range} (package.json)`);
-        return { ...NEWEST_TYPEORM, source: `typeorm ${range} (package.json)` };
+        const source = `${pkg.name} ${range} (package.json)`;
+        if (pkg.rules) return typeOrmRules(pkg.rules, source);
+        const version = rangeVersion(range);
+        return version ? typeOrmRules(version, source) : { ...NEWEST_TYPEORM, source };
       }
     }
     if (path.dirname(d) === d) break;

@@ -432,12 +432,13 @@ export class Evaluator {
     if (op === tsc.SyntaxKind.BarBarToken && known !== undefined) return known ? left : this.evaluate(node.right, scope);
     if (op === tsc.SyntaxKind.AmpersandAmpersandToken && known !== undefined) return known ? this.evaluate(node.right, scope) : left;
     const right = this.evaluate(node.right, scope);
-    // An object, array or function compared with null or undefined (`v !== null`): never equal.
+    // An object, array or function of the project is never strictly equal to a primitive
+    // (`flag === 'on'` with an array for flag), nor loosely to null or undefined (`v != null`).
     const nullish = (v: Value): boolean => v === null || v === undefined;
-    if ((nullish(left) && !isPrimitive(right) && truthy(right)) || (nullish(right) && !isPrimitive(left) && truthy(left))) {
-      if (op === tsc.SyntaxKind.EqualsEqualsEqualsToken || op === tsc.SyntaxKind.EqualsEqualsToken) return false;
-      if (op === tsc.SyntaxKind.ExclamationEqualsEqualsToken || op === tsc.SyntaxKind.ExclamationEqualsToken) return true;
-    }
+    const object = (v: Value): boolean => !isPrimitive(v) && truthy(v) === true;
+    const mixed = (isPrimitive(left) && object(right)) || (object(left) && isPrimitive(right));
+    if (mixed && (op === tsc.SyntaxKind.EqualsEqualsEqualsToken || (op === tsc.SyntaxKind.EqualsEqualsToken && (nullish(left) || nullish(right))))) return false;
+    if (mixed && (op === tsc.SyntaxKind.ExclamationEqualsEqualsToken || (op === tsc.SyntaxKind.ExclamationEqualsToken && (nullish(left) || nullish(right))))) return true;
     if (op === tsc.SyntaxKind.InKeyword && (typeof left === 'string' || typeof left === 'number')) {
       if (isObject(right)) return right.props.has(String(left));
       if (isKind(right, 'enum')) return right.members.has(String(left));
@@ -523,6 +524,13 @@ export class Evaluator {
     const bindings = new Map<string, Lazy>();
     const scope: Scope = { file: fn.node.getSourceFile(), bindings, parent: fn.scope };
     f.parameters.forEach((p, i) => {
+      // `...decorators`: the rest of the arguments, as an array.
+      if (p.dotDotDotToken) {
+        if (!tsc.isIdentifier(p.name)) throw new ModelError(p, `cannot follow \`${text(p)}\` without running the code; ${RUN_IT}`);
+        const rest = args.slice(i);
+        bindings.set(p.name.text, memo(p, () => rest.map((a) => a.get())));
+        return;
+      }
       const given = args[i];
       const init = p.initializer;
       // A parameter's default applies when the argument is missing or undefined.
