@@ -416,6 +416,20 @@ export class A {
     ]);
   });
 
+  it("refuses a column's collation or character set, which neither reader describes, saying to set it in a revision", () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  @Column({ type: 'varchar', collation: 'C' }) name!: string;
+}
+`,
+    });
+    const message = fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 5, /option "collation" of @Column is a column's collation, which migrator's schema cannot describe yet \(by either entity reader\); remove the option, and set it in a revision with op\.execute/);
+    assert.doesNotMatch(message, /models: \{ typeorm/);
+  });
+
   it('reads a constant a destructuring declares, and says when its value is only known at run time', () => {
     const root = project({
       'src/config.ts': `const config = { database: { type: 'postgresdb', sizes: [40, 80] } } as const;

@@ -6,7 +6,7 @@
  */
 import { MigratorError } from '../../errors.js';
 import { emptyTable, tableShape, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
-import { typeOrmDriver, type TypeOrmDriver } from '../typescript/drivers/index.js';
+import { typeOrmDriver, undescribedOption, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
 
 
@@ -47,7 +47,7 @@ class Converter {
     if (c.asExpression !== undefined) {
       this.fail(`${where} is a generated column (AS ${c.asExpression}), which migrator's schema cannot describe; compute it in the application, or add it with op.execute in a revision`);
     }
-    if (c.collation !== undefined) this.fail(`${where} has collation "${c.collation}", which migrator's schema cannot describe; remove the collation option`);
+    if (c.collation !== undefined) this.fail(`${where} has collation "${c.collation}": ${undescribedOption("a column's collation")}`);
     const parts = this.driver.dataSource.column({
       column: c,
       table: t,

@@ -7,7 +7,7 @@
 import type { ts } from 'ts-morph';
 import { tsc } from './compiler-api.js';
 import type { ForeignKeyAction } from '../../schema/schema.js';
-import type { DesignType } from './drivers/index.js';
+import { undescribedOption, type DesignType } from './drivers/index.js';
 import { packageName, SCHEMA_MODULE } from './project.js';
 import {
   called,
@@ -278,9 +278,19 @@ export function renamedFromTag(decl: Node): string | undefined {
   return name;
 }
 
+/**
+ * Options that change the schema in a way migrator's schema does not describe yet, whichever
+ * reader reads them (the DataSource source refuses them too): what each one is.
+ */
+const UNDESCRIBED_OPTIONS: Record<string, string> = {
+  collation: "a column's collation",
+  charset: "a column's character set",
+};
+
 function checkOptions(obj: ObjectValue | undefined, allowed: Set<string>, decorator: string): void {
   if (!obj) return;
   for (const [key, lazy] of obj.props) {
+    if (UNDESCRIBED_OPTIONS[key] && !allowed.has(key)) throw new ModelError(lazy.node, `option "${key}" of @${decorator} is ${undescribedOption(UNDESCRIBED_OPTIONS[key])}`);
     if (!allowed.has(key) && !RUNTIME_OPTIONS.has(key)) {
       throw new ModelError(lazy.node, `option "${key}" of @${decorator} is not read by migrator's static reader (it would change the schema); ${TYPEORM_SOURCE}`);
     }

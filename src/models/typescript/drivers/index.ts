@@ -29,3 +29,12 @@ export function driverTitles(): string {
   const titles = DRIVERS.map((d) => d.title);
   return `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1]}`;
 }
+
+/**
+ * The error for an option migrator's schema cannot describe, whichever entity reader meets it:
+ * remove it from the entity and state it in a revision; the comparison leaves a column's
+ * collation and character set to the database.
+ */
+export function undescribedOption(what: string): string {
+  return `${what}, which migrator's schema cannot describe yet (by either entity reader); remove the option, and set it in a revision with op.execute — migrator leaves what the database has of it alone`;
+}
