@@ -224,16 +224,21 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * The database's table with what the models leave to the database (`target.unmanaged`) taken as
- * the models have it: the indexes named, every check, the defaults and nullability of the
- * columns named, the comments. What is left differs only where the models and the database really do.
+ * the models have it: the indexes named or of a shape the models cannot state, every check, the
+ * defaults and nullability of the columns named, the comments. What is left differs only where
+ * the models and the database really do.
  */
 export function leftToDatabase(current: Table, target: Table | undefined): Table {
   const u = target?.unmanaged;
   if (!target || !u) return current;
-  const indexes = new Set(u.indexes);
+  const modelIndexes = new Set(target.indexes.map((i) => i.name));
+  const shapes = u.indexShapes ?? {};
+  const leftAlone = (i: Index): boolean =>
+    (u.indexes ?? []).includes(i.name) ||
+    (!modelIndexes.has(i.name) && ((shapes.expression === true && i.columns.some((k) => typeof k !== 'string' && k.expression !== undefined)) || (shapes.partial === true && i.where !== undefined)));
   const defaults = new Set(u.defaults);
   const nullability = new Set(u.nullability);
-  const out: Table = { ...current, indexes: current.indexes.filter((i) => !indexes.has(i.name)), checks: u.checks ? target.checks : current.checks };
+  const out: Table = { ...current, indexes: current.indexes.filter((i) => !leftAlone(i)), checks: u.checks ? target.checks : current.checks };
   if (u.comments) takeFrom(out, target, 'comment');
   out.columns = current.columns.map((c) => {
     const model = target.columns.find((x) => x.name === c.name);

@@ -122,6 +122,12 @@ export interface Unmanaged {
    * cannot say NOT NULL of a list, and Prisma's own diff never reads it).
    */
   nullability?: string[];
+  /**
+   * Indexes of shapes the source cannot state, kept as the database has them unless the models
+   * name them: `expression`, keys on an expression (`lower(email)`); `partial`, a WHERE (Prisma
+   * without its partialIndexes preview feature). Prisma's own diff never reads either.
+   */
+  indexShapes?: { expression?: true; partial?: true };
   /** Every CHECK constraint: the source cannot state one (Prisma), so the database's are kept. */
   checks?: true;
   /** The table's and its columns' comments: the source cannot state one (Prisma). */

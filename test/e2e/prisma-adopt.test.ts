@@ -149,6 +149,38 @@ model Comment {
     }
   });
 
+  it('PostgreSQL: indexes on an expression, and partial ones without the partialIndexes preview feature, made by hand are left alone; with the feature they are compared', async () => {
+    const db = await createTestDatabase('migrator_prisma_adopt_indexes');
+    try {
+      const models = (features: string): string => `datasource db {\n  provider = "postgresql"\n}\n${features}
+model Member {
+  id      Int       @id @default(autoincrement())
+  email   String
+  team    String
+  removed DateTime?
+
+  @@index([team])
+}
+`;
+      await db.query(await prismaMigrateSql({ 'schema.prisma': models('') }));
+      // As projects' migrations add them (langfuse, inbox-zero, AFFiNE): a unique lower(email), partial uniques.
+      await db.query(`CREATE UNIQUE INDEX "Member_email_lower_key" ON "Member" (lower("email"));
+        CREATE UNIQUE INDEX "Member_team_email_active_key" ON "Member" ("team", "email") WHERE "removed" IS NULL`);
+      const p = newProject();
+      p.write('prisma/schema.prisma', models(''));
+      p.write('migrator.config.ts', `export default { database: ${JSON.stringify(db.url)}, models: ['prisma/schema.prisma'], versions: 'versions' };\n`);
+      assertAdopted(p);
+      // With partialIndexes the schema states its partial indexes: one it does not state is dropped,
+      // as Prisma's diff drops it; the expression index stays.
+      p.write('prisma/schema.prisma', models('generator client {\n  provider        = "prisma-client-js"\n  previewFeatures = ["partialIndexes"]\n}\n'));
+      const chk = p.run(['check']);
+      assert.equal(chk.status, 1, explain(chk, 'to find the partial index the schema does not state'));
+      assert.deepEqual(chk.stdout.split('\n').filter((l) => l.startsWith('  - ')), ['  - drop index Member_team_email_active_key on Member'], explain(chk, 'to drop the partial index alone'));
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('SQLite: Prisma\'s SQL with a CHECK in a table rebuilt by hand: nothing to change', async () => {
     const p = prismaProject('sqlite', 'sqlite:./dev.db');
     const sql = await prismaMigrateSql({ 'schema.prisma': `datasource db {\n  provider = "sqlite"\n}\n${MODELS}` });

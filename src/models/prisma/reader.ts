@@ -207,9 +207,11 @@ function tableOf(
   checkAttributes(blockAttrsOf(m), config.provider.fulltextIndexes ? MODEL_ATTRIBUTES_FULLTEXT : MODEL_ATTRIBUTES, modelWhere, true);
   for (const a of blockAttrsOf(m)) if (a.name === 'ignore') readArgs(a.args, { names: [] }, '@@ignore', { file, line: lineOf(a) });
   const t = emptyTable(mappedName(blockAttrsOf(m), m.name, modelWhere, true));
-  // A Prisma schema states no CHECK constraint and no comment: those a migration added by hand
+  // A Prisma schema states no CHECK constraint, no comment, no index on an expression, and no
+  // partial index without the partialIndexes preview feature: those a migration added by hand
   // stay, as Prisma's own diff leaves them.
-  t.unmanaged = { checks: true, comments: true };
+  const partial = config.previewFeatures.has('partialindexes') ? {} : { partial: true as const };
+  t.unmanaged = { checks: true, comments: true, indexShapes: { expression: true, ...partial } };
   if (tableHint !== undefined) t.renamedFrom = [tableHint];
   const fieldHints = renamedFromHints(m.properties, file, (p) => p.type === 'field' && !models.has(typeName(p as Field)), 'a scalar field (a relation field holds no column) or the model');
   const scalars = new Map<string, ReadField>();
