@@ -2237,13 +2237,16 @@ describe('Prisma syntax: names Prisma refuses', () => {
     await sameAsPrisma(schemaText('postgresql', 'model Prisma {\n  id Int @id\n}\nmodel model {\n  id Int @id\n}\n'), 'postgresql');
   });
 
-  it('@ignore on a field of an @@ignore model; an enum without values (which crashed)', async () => {
+  it('@ignore on a field of an @@ignore model; an enum without values, a model without fields (which crashed)', async () => {
     const ignored = schemaText('postgresql', 'model A {\n  id Int @id\n  x  Int @ignore\n  @@ignore\n}\n');
     await rejectedLikePrisma(ignored, 'postgresql', lineOfText(ignored, 'x  Int'), /A\.x: fields on an already ignored model do not need an `@ignore` annotation; remove it/);
     for (const body of ['enum E {\n}\n', 'enum E {\n  // none yet\n}\n']) {
       const text = schemaText('postgresql', body);
       await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'enum E'), /enum E has no values; an enum must have at least one value/);
     }
+    // A model with nothing between its braces crashed the reader ("list is not iterable").
+    const empty = schemaText('postgresql', 'model A {\n  id Int @id\n}\nmodel V {\n}\n');
+    await rejectedLikePrisma(empty, 'postgresql', lineOfText(empty, 'model V'), /model V has no unique criterion/);
     const oneLine = schemaText('postgresql', 'enum E {}\n');
     await rejectedLikePrisma(oneLine, 'postgresql', lineOfText(oneLine, 'enum E'), /syntax error/);
   });

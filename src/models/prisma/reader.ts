@@ -211,7 +211,7 @@ function tableOf(
   // stay, as Prisma's own diff leaves them.
   t.unmanaged = { checks: true, comments: true };
   if (tableHint !== undefined) t.renamedFrom = [tableHint];
-  const fieldHints = renamedFromHints(m.properties, file, (p) => p.type === 'field' && !models.has(typeName(p as Field)), 'a scalar field (a relation field holds no column) or the model');
+  const fieldHints = renamedFromHints(m.properties ?? [], file, (p) => p.type === 'field' && !models.has(typeName(p as Field)), 'a scalar field (a relation field holds no column) or the model');
   const scalars = new Map<string, ReadField>();
   const relations = new Set<string>();
   const ignoredModel = blockAttrsOf(m).some((a) => a.name === 'ignore');
