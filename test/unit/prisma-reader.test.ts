@@ -1701,6 +1701,103 @@ model Tag {
     }
   });
 
+  it('relations to and from views: checked as Prisma checks them, no foreign key, the model side keeps its columns', async () => {
+    const views = { preview: ['views'] };
+    for (const provider of both) {
+      // The view holds the fields: the model gets nothing.
+      const fromView = await sameAsPrisma(
+        schemaText(provider, 'model User {\n  id       String        @id\n  profiles UserProfile[]\n}\n\nview UserProfile {\n  userId String @unique\n  user   User   @relation(fields: [userId], references: [id])\n}\n', views),
+        provider,
+      );
+      assert.deepEqual(fromView.schema.tables.map((t) => t.name), ['User']);
+      // The model holds the fields: its columns (and their indexes) stay, with no foreign key.
+      const { schema: s } = await sameAsPrisma(
+        schemaText(
+          provider,
+          `model Post {\n  id     Int     @id\n  statId String? @map("stat_id")\n  stat   Stat?   @relation(fields: [statId], references: [key], onDelete: Cascade${provider === 'postgresql' ? ', map: "post_stat"' : ''})\n  @@index([statId])\n}\n\nview Stat {\n  key   String @unique @map("k")\n  posts Post[]\n  @@map("stats")\n}\n`,
+          views,
+        ),
+        provider,
+      );
+      assert.deepEqual(s.tables.map((t) => t.name), ['Post']);
+      assert.deepEqual(table(s, 'Post').columns.map((c) => c.name), ['id', 'stat_id']);
+      assert.deepEqual(table(s, 'Post').foreignKeys, []);
+      // One-to-one, compound references, a view's self-relation, a view related to a view, an empty view.
+      await sameAsPrisma(
+        schemaText(
+          provider,
+          `model Build {
+  id        String @id
+  projectId String
+  statId    String? @unique
+  stat      Stat?   @relation(fields: [statId], references: [key])
+  latest    Latest[]
+  @@unique([id, projectId])
+}
+
+view Stat {
+  key      String  @unique
+  parentId String?
+  parent   Stat?   @relation("tree", fields: [parentId], references: [key])
+  children Stat[]  @relation("tree")
+  build    Build?
+  latest   Latest[]
+}
+
+view Latest {
+  buildId   String
+  projectId String
+  statKey   String
+  build     Build @relation(fields: [buildId, projectId], references: [id, projectId])
+  stat      Stat  @relation(fields: [statKey], references: [key])
+  @@unique([buildId, projectId])
+  @@unique([buildId])
+}
+
+view Empty {
+}
+`,
+          views,
+        ),
+        provider,
+      );
+    }
+  });
+
+  it('views: what Prisma rejects in them and in relations to them is an error naming the line', async () => {
+    const views = { preview: ['views'] };
+    const post = (statId: string, attrs = '', back = 'posts Post[]'): string =>
+      `model Post {\n  id     Int @id\n  statId ${statId}\n  stat   Stat? @relation(fields: [statId], references: [key]${attrs})\n}\n\nview Stat {\n  key String @unique\n  ${back}\n}\n`;
+    const cases: [string, string, RegExp][] = [
+      ['model User {\n  id    String @id\n  views V[]\n}\n\nview V {\n  key   String @unique\n  users User[]\n}\n', 'views V[]', /Implicit many-to-many relations are not supported for views: User\.views and V\.users/],
+      ['model User {\n  id String @id\n}\n\nview V {\n  id Int @id\n}\n', 'id Int @id', /view V: Views cannot have primary keys.*mark the field @unique instead/],
+      ['model User {\n  id String @id\n}\n\nview V {\n  a Int\n  b Int\n  @@id([a, b])\n}\n', '@@id', /Views cannot have primary keys/],
+      ['model User {\n  id String @id\n}\n\nview V {\n  a Int @unique\n  @@index([a])\n}\n', '@@index', /Views cannot have indexes/],
+      ['model User {\n  id String @id\n}\n\nview V {\n  a Int @unique(map: "x")\n}\n', '@unique(map', /not backed by a unique index.*remove map:/],
+      ['model User {\n  id String @id\n}\n\nview V {\n  a Int\n  @@unique([a], map: "x")\n}\n', '@@unique', /not backed by a unique index/],
+      ['model User {\n  id String @id\n}\n\nview V {\n  a Foo\n}\n', 'a Foo', /type "Foo" of V\.a is neither a scalar type, an enum, a model nor a view/],
+      ['model User {\n  id String @id\n}\n\nview V {\n  a Int @unique @db.VarChar(3)\n}\n', '@db.VarChar', /VarChar is not compatible/],
+      ['model User {\n  id String @id\n}\n\nview V {\n  a String @unique\n  b String @map("a")\n}\n', 'b String', /Field "b" is already defined on view "V"/],
+      ['model User {\n  id String @id\n}\n\nview V {\n  a String @unique\n}\n\nview V {\n  b String @unique\n}\n', 'view V {\n  b', /view V is defined twice/],
+      ['model V {\n  id String @id\n}\n\nview V {\n  a String @unique\n}\n', 'view V', /view V is defined twice/],
+      ['model A {\n  id String @id\n  @@map("v")\n}\n\nview V {\n  a String @unique\n  @@map("v")\n}\n', '@@map("v")\n}\n\n', /view V: its database name "v" is the table of model A/],
+      [post('String?', '', 'key2 String'), 'stat   Stat?', /Post\.stat has no opposite relation field on view Stat/],
+      [post('Int?'), 'stat   Stat?', /type of the field `statId` in the model `Post` is not matching/],
+      [post('String?', '', 'posts Post[]').replace('key String @unique', 'key String'), 'stat   Stat?', /`references` must refer to a unique criterion/],
+      [post('String?', '', 'post Post?'), 'stat   Stat?', /one-to-one relation must use unique fields/],
+      [post('String?').replace('references: [key]', 'references: [nope]'), 'stat   Stat?', /"nope", which is not a scalar field of view Stat/],
+      [post('String?', ', onDelete: Foo'), 'stat   Stat?', /Foo is not a referential action/],
+      ['model User {\n  id String @id\n  profile UserProfile?\n}\n\nview UserProfile {\n  userId String\n  user   User @relation(fields: [userId], references: [id])\n}\n', 'user   User', /one-to-one relation must use unique fields/],
+      ['model User {\n  id String @id\n  profiles UserProfile[]\n}\n\nview UserProfile {\n  userId String @unique\n  user   User @relation(fields: [userId], references: [id]) @unique\n}\n', 'user   User', /is a relation field: it takes @relation and @ignore only, not @unique/],
+    ];
+    for (const [body, needle, pattern] of cases) {
+      // The @@map case: the view's @@map, the second one in the file.
+      const text = schemaText('postgresql', body, views);
+      const line = needle === '@@map("v")\n}\n\n' ? lineOfText(text, 'view V') + 2 : lineOfText(text, needle);
+      await rejectedLikePrisma(text, 'postgresql', line, pattern);
+    }
+  });
+
   it('multi-schema (schemas = [...], @@schema) is an error naming the line: migrator has no schemas yet, and will not put the tables in public silently', async () => {
     const schemas = schemaText('postgresql', 'model User {\n  id Int @id\n  @@schema("auth")\n}\n', { datasource: 'schemas = ["auth"]' });
     const { paths } = writeFiles({ 'schema.prisma': schemas });
@@ -2237,13 +2334,16 @@ describe('Prisma syntax: names Prisma refuses', () => {
     await sameAsPrisma(schemaText('postgresql', 'model Prisma {\n  id Int @id\n}\nmodel model {\n  id Int @id\n}\n'), 'postgresql');
   });
 
-  it('@ignore on a field of an @@ignore model; an enum without values (which crashed)', async () => {
+  it('@ignore on a field of an @@ignore model; an enum without values, a model without fields (which crashed)', async () => {
     const ignored = schemaText('postgresql', 'model A {\n  id Int @id\n  x  Int @ignore\n  @@ignore\n}\n');
     await rejectedLikePrisma(ignored, 'postgresql', lineOfText(ignored, 'x  Int'), /A\.x: fields on an already ignored model do not need an `@ignore` annotation; remove it/);
     for (const body of ['enum E {\n}\n', 'enum E {\n  // none yet\n}\n']) {
       const text = schemaText('postgresql', body);
       await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'enum E'), /enum E has no values; an enum must have at least one value/);
     }
+    // A model with nothing between its braces crashed the reader ("list is not iterable").
+    const empty = schemaText('postgresql', 'model A {\n  id Int @id\n}\nmodel V {\n}\n');
+    await rejectedLikePrisma(empty, 'postgresql', lineOfText(empty, 'model V'), /model V has no unique criterion/);
     const oneLine = schemaText('postgresql', 'enum E {}\n');
     await rejectedLikePrisma(oneLine, 'postgresql', lineOfText(oneLine, 'enum E'), /syntax error/);
   });

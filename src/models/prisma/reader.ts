@@ -7,8 +7,8 @@
  */
 import type { Attribute, BlockAttribute, Block, Enum, Field, Model } from '@mrleebo/prisma-ast';
 import { emptyTable, keyColumn, type Column, type EnumType, type Schema, type Table } from '../../schema/schema.js';
-import { readArgs, stringArg, stringLiteral } from './args.js';
-import { blockAttrsOf, fieldAttr, fieldsOf, spelled, typeName } from './ast.js';
+import { isKeyValue, readArgs, stringArg, stringLiteral } from './args.js';
+import { blockAttrsOf, fieldAttr, fieldsOf, spelled, typeName, type ModelBlock } from './ast.js';
 import { readConfig, type ConfigBlocks, type PrismaConfig } from './config.js';
 import { applyDefault } from './defaults.js';
 import { fail, lineOf, type Where } from './errors.js';
@@ -20,11 +20,12 @@ import { parseSchemaFile } from './source.js';
 import { SCALAR_TYPES } from './types.js';
 
 interface ParsedFiles {
-  models: Located<Model>[];
+  /** Models and views, in the order the files give them. */
+  models: Located<ModelBlock>[];
   enums: Located<Enum>[];
   config: ConfigBlocks;
   /** The old names `/// @renamedFrom` gives models. */
-  renamedFrom: Map<Model, string>;
+  renamedFrom: Map<ModelBlock, string>;
 }
 
 /** Reads Prisma schema files (one schema, possibly over several files) for `dialect`. */
@@ -35,11 +36,11 @@ export async function readPrismaFiles(files: readonly string[], dialect: string,
   for (const { file, schema } of parsed) {
     for (const [model, old] of renamedFromHints(schema.list, file, (b) => b.type === 'model', 'a model or a field')) blocks.renamedFrom.set(model as Model, old);
     for (const block of schema.list) {
-      if (block.type === 'model') blocks.models.push({ node: block, file });
+      if (block.type === 'model' || block.type === 'view') blocks.models.push({ node: block, file });
       else if (block.type === 'enum') blocks.enums.push({ node: block, file });
       else if (block.type === 'datasource') blocks.config.datasources.push({ block, file });
       else if (block.type === 'generator') blocks.config.generators.push({ block, file });
-      else if (block.type === 'view' || block.type === 'type') later.push({ node: block, file });
+      if (block.type === 'view' || block.type === 'type') later.push({ node: block, file });
     }
   }
   const config = readConfig(blocks.config, files[0]);
@@ -52,7 +53,7 @@ export async function readPrismaFiles(files: readonly string[], dialect: string,
   for (const { node, file } of later) {
     const where = { file, line: lineOf(node as { location?: { startLine?: number } }) };
     if (node.type === 'type') fail(where, `type ${node.name}: composite types are not supported on ${config.provider.title}; use a model or a Json field`);
-    // Prisma Migrate leaves views alone: their SQL is the user's.
+    // Prisma Migrate creates no view (their SQL is the user's), nor a foreign key to or from one.
     if (node.type === 'view' && !config.previewFeatures.has('views')) fail(where, `view ${node.name}: view definitions are only available with the \`views\` preview feature; add "views" to previewFeatures in your generator block`);
   }
   return build(blocks, config);
@@ -84,12 +85,12 @@ const RESERVED_NAMES = new Set(
   'PrismaClient async await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return super switch this throw true try typeof var void while with yield'.split(' '),
 );
 
-/** Prisma's rules for the name of a model or an enum: not reserved, not a scalar type, no `-`. */
-function checkBlockName(kind: 'model' | 'enum', name: string, where: Where): void {
+/** Prisma's rules for the name of a model, a view or an enum: not reserved, not a scalar type, no `-`. */
+function checkBlockName(kind: 'model' | 'view' | 'enum', name: string, where: Where): void {
   const keep = kind === 'model' ? `keep its table with @@map("${name}")` : `keep its database name with @@map("${name}")`;
   if (SCALAR_TYPES.has(name)) fail(where, `"${name}" is a reserved scalar type name and cannot name a ${kind}; rename the ${kind} and ${keep}`);
   if (RESERVED_NAMES.has(name)) fail(where, `The ${kind} name \`${name}\` is invalid: it is a reserved name in Prisma; rename the ${kind} and ${keep}`);
-  if (name.includes('-')) fail(where, `The character \`-\` is not allowed in ${kind === 'model' ? 'Model' : 'Enum'} names (${name}); rename the ${kind} and ${keep}`);
+  if (name.includes('-')) fail(where, `The character \`-\` is not allowed in ${kind[0].toUpperCase()}${kind.slice(1)} names (${name}); rename the ${kind} and ${keep}`);
 }
 
 /** Prisma's attributes of each kind of element; any other is an error, as in Prisma. */
@@ -140,22 +141,44 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
     tables.set(m.name, t);
   }
 
+  viewNamesFree(models, tables);
   const junctions = relationsOf(models, tables, contexts, config, names, constraintNames);
+  // A view's fields are read as a model's, for the relations that name them; the view itself is
+  // the user's SQL, which Prisma Migrate leaves alone.
+  const modelTables = [...models.values()].filter(({ node }) => node.type === 'model').map(({ node }) => tables.get(node.name)!);
   return {
-    tables: [...tables.values(), ...junctions],
+    tables: [...modelTables, ...junctions],
     // Prisma Migrate creates every enum of the schema, used or not.
     ...(provider.enumTypes && enumDb.size ? { enums: [...enumDb.values()].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) } : {}),
     ...(config.extensions.length ? { extensions: config.extensions } : {}),
   };
 }
 
-/** Models and enums by name; a name given twice is an error. */
-function blocksByName(files: ParsedFiles): { models: Map<string, Located<Model>>; enums: Map<string, Located<Enum>> } {
-  const models = new Map<string, Located<Model>>();
+/**
+ * Prisma's rule that a view's database name is not a model's table name, whichever comes first
+ * (its message names the view's @@map, or the view).
+ */
+function viewNamesFree(models: ReadonlyMap<string, Located<ModelBlock>>, tables: ReadonlyMap<string, Table>): void {
+  const modelOf = new Map([...models.values()].filter(({ node }) => node.type === 'model').map(({ node }) => [tables.get(node.name)!.name, node.name]));
+  for (const { node: v, file } of models.values()) {
+    const name = tables.get(v.name)!.name;
+    const model = v.type === 'view' ? modelOf.get(name) : undefined;
+    if (model === undefined) continue;
+    const map = blockAttrsOf(v).find((a) => a.name === 'map' && !a.group);
+    fail(
+      { file, line: lineOf(map ?? v) },
+      `view ${v.name}: its database name "${name}" is the table of model ${model} (Prisma: "could not be defined because another model or view with this name exists"); give the view another @@map`,
+    );
+  }
+}
+
+/** Models (and views) and enums by name; a name given twice is an error. */
+function blocksByName(files: ParsedFiles): { models: Map<string, Located<ModelBlock>>; enums: Map<string, Located<Enum>> } {
+  const models = new Map<string, Located<ModelBlock>>();
   const enums = new Map<string, Located<Enum>>();
   for (const m of files.models) {
-    checkBlockName('model', m.node.name, { file: m.file, line: lineOf(m.node) });
-    if (models.has(m.node.name) || enums.has(m.node.name)) fail({ file: m.file, line: lineOf(m.node) }, `model ${m.node.name} is defined twice`);
+    checkBlockName(m.node.type, m.node.name, { file: m.file, line: lineOf(m.node) });
+    if (models.has(m.node.name) || enums.has(m.node.name)) fail({ file: m.file, line: lineOf(m.node) }, `${m.node.type} ${m.node.name} is defined twice`);
     models.set(m.node.name, m);
   }
   for (const e of files.enums) {
@@ -196,14 +219,15 @@ function enumsOf(enums: ReadonlyMap<string, Located<Enum>>): { enumDb: Map<strin
  * and the names of its relation fields, which hold no column.
  */
 function tableOf(
-  m: Model,
+  m: ModelBlock,
   file: string,
   tableHint: string | undefined,
-  models: ReadonlyMap<string, Located<Model>>,
+  models: ReadonlyMap<string, Located<ModelBlock>>,
   config: PrismaConfig,
   enumDb: ReadonlyMap<string, EnumType>,
 ): { table: Table; scalars: Map<string, ReadField>; relations: Set<string> } {
   const modelWhere = { file, line: lineOf(m) };
+  if (m.type === 'view') checkView(m, file);
   checkAttributes(blockAttrsOf(m), config.provider.fulltextIndexes ? MODEL_ATTRIBUTES_FULLTEXT : MODEL_ATTRIBUTES, modelWhere, true);
   for (const a of blockAttrsOf(m)) if (a.name === 'ignore') readArgs(a.args, { names: [] }, '@@ignore', { file, line: lineOf(a) });
   const t = emptyTable(mappedName(blockAttrsOf(m), m.name, modelWhere, true));
@@ -213,7 +237,7 @@ function tableOf(
   const partial = config.previewFeatures.has('partialindexes') ? {} : { partial: true as const };
   t.unmanaged = { checks: true, comments: true, indexShapes: { expression: true, ...partial } };
   if (tableHint !== undefined) t.renamedFrom = [tableHint];
-  const fieldHints = renamedFromHints(m.properties, file, (p) => p.type === 'field' && !models.has(typeName(p as Field)), 'a scalar field (a relation field holds no column) or the model');
+  const fieldHints = renamedFromHints(m.properties ?? [], file, (p) => p.type === 'field' && !models.has(typeName(p as Field)), 'a scalar field (a relation field holds no column) or the model');
   const scalars = new Map<string, ReadField>();
   const relations = new Set<string>();
   const ignoredModel = blockAttrsOf(m).some((a) => a.name === 'ignore');
@@ -230,7 +254,7 @@ function tableOf(
       continue; // relation fields hold no column
     }
     checkAttributes(f.attributes ?? [], FIELD_ATTRIBUTES, where, false, config.datasourceName);
-    if (fieldAttr(f, 'relation')) fail(where, `${m.name}.${f.name}: @relation on a field that is not a relation (its type ${typeName(f)} is not a model)`);
+    if (fieldAttr(f, 'relation')) fail(where, `${m.name}.${f.name}: @relation on a field that is not a relation (its type ${typeName(f)} is neither a model nor a view)`);
     for (const name of ['ignore', 'updatedAt']) {
       const a = fieldAttr(f, name);
       if (a) readArgs(a.args, { names: [] }, `@${name}`, { file, line: lineOf(a) ?? where.line });
@@ -254,12 +278,12 @@ function tableOf(
  * Two fields of one model with one column: Prisma names the field whose @map takes another's
  * name (the later one when both are mapped) — "Field "y" is already defined on model "A"".
  */
-function duplicateColumn(m: Model, file: string, later: Field, earlier: Field, column: string): never {
+function duplicateColumn(m: ModelBlock, file: string, later: Field, earlier: Field, column: string): never {
   const mapped = (f: Field): boolean => !!f.attributes?.some((a) => a.name === 'map' && !a.group);
   const [at, other] = mapped(later) || !mapped(earlier) ? [later, earlier] : [earlier, later];
   return fail(
     { file, line: lineOf(at) },
-    `Field "${at.name}" is already defined on model "${m.name}": its column "${column}" is the column of field ${other.name} too; give one of them another @map`,
+    `Field "${at.name}" is already defined on ${m.type} "${m.name}": its column "${column}" is the column of field ${other.name} too; give one of them another @map`,
   );
 }
 
@@ -267,7 +291,7 @@ function duplicateColumn(m: Model, file: string, later: Field, earlier: Field, c
 function applyDefaults(
   t: Table,
   scalars: ReadonlyMap<string, ReadField>,
-  m: Model,
+  m: ModelBlock,
   file: string,
   enums: ReadonlyMap<string, Located<Enum>>,
   enumValues: ReadonlyMap<string, Map<string, string>>,
@@ -294,8 +318,18 @@ function applyDefaults(
  * A model's primary key (@id or @@id), unique and plain indexes (@unique, @@unique, @@index), each
  * name claimed; and the unique criterion Prisma requires of a model that is not @@ignore'd.
  */
-function keysOf(t: Table, scalars: ReadonlyMap<string, ReadField>, m: Model, ctx: ModelContext, constraintNames: ConstraintNames): void {
+function keysOf(t: Table, scalars: ReadonlyMap<string, ReadField>, m: ModelBlock, ctx: ModelContext, constraintNames: ConstraintNames): void {
   const { file, provider } = ctx;
+  if (m.type === 'view') {
+    // A view has no key nor index (checkView) and needs no unique criterion. Its @unique and
+    // @@unique say what relations may reference; no index backs them, and Prisma lets them repeat.
+    for (const field of scalars.values()) {
+      const u = fieldAttr(field.node, 'unique');
+      if (u) t.indexes.push(fieldUnique(u, field, ctx));
+    }
+    for (const a of blockAttrsOf(m)) if (a.name === 'unique') t.indexes.push(blockIndex(a, ctx));
+    return;
+  }
   // Primary key: @id or @@id.
   const idFields = [...scalars.values()].filter((f) => fieldAttr(f.node, 'id'));
   const blockIdAttr = blockAttrsOf(m).find((a) => a.name === 'id');
@@ -328,11 +362,37 @@ function keysOf(t: Table, scalars: ReadonlyMap<string, ReadField>, m: Model, ctx
   }
 }
 
+const UNIQUE_MAP = 'a unique criterion of a view is not backed by a unique index in the database and cannot take a database name (Prisma: "@@unique annotations on views are not backed by unique indexes in the database and cannot specify a mapped database name"); remove map:';
+
+/**
+ * What Prisma refuses in a view that a model may have: a primary key (@id, @@id), indexes
+ * (@@index, @@fulltext) and a database name for a unique criterion (`@unique(map:)`).
+ */
+function checkView(v: ModelBlock, file: string): void {
+  const refuse = (a: { location?: { startLine?: number } }, what: string): never =>
+    fail({ file, line: lineOf(a) }, `view ${v.name}: ${what}`);
+  for (const f of fieldsOf(v)) {
+    if (fieldAttr(f, 'id')) {
+      refuse(f, `Views cannot have primary keys, and Prisma rejects @id on ${v.name}.${f.name} (older Prisma versions accepted it); mark the field @unique instead`);
+    }
+  }
+  for (const a of blockAttrsOf(v)) {
+    if (a.group) continue;
+    if (a.name === 'id') refuse(a, 'Views cannot have primary keys, and Prisma rejects @@id (older Prisma versions accepted it); use @@unique([...]) instead');
+    if (a.name === 'index' || a.name === 'fulltext') refuse(a, `Views cannot have indexes, and Prisma rejects @@${a.name} in a view; remove it (an index belongs on the tables the view reads)`);
+    if (a.name === 'unique' && a.args?.some((x) => isKeyValue(x.value) && x.value.key === 'map')) refuse(a, UNIQUE_MAP);
+  }
+  for (const f of fieldsOf(v)) {
+    const u = fieldAttr(f, 'unique');
+    if (u?.args?.some((x) => isKeyValue(x.value) && x.value.key === 'map')) refuse(u, UNIQUE_MAP);
+  }
+}
+
 /**
  * MySQL's rules for AUTO_INCREMENT, which Prisma checks: one such column per table, and it leads
  * the primary key or an index (psl's validate_auto_increment; the messages are Prisma's).
  */
-function autoincrementKeyed(t: Table, m: Model, ctx: ModelContext): void {
+function autoincrementKeyed(t: Table, m: ModelBlock, ctx: ModelContext): void {
   const columns = t.columns.filter((c) => c.autoincrement);
   const fieldLine = (column: string): number | undefined => [...ctx.scalars.values()].find((f) => f.column === column)?.line;
   if (columns.length > 1) {
@@ -359,7 +419,7 @@ function hasStrictCriterion(t: Table, scalars: ReadonlyMap<string, ReadField>): 
 }
 
 /** A scalar field's column: the type per provider (native, enum, Unsupported, list), nullability. */
-function columnOf(f: Field, m: Model, file: string, config: PrismaConfig, enumDb: ReadonlyMap<string, EnumType>): { column: Column; field: ScalarField } {
+function columnOf(f: Field, m: ModelBlock, file: string, config: PrismaConfig, enumDb: ReadonlyMap<string, EnumType>): { column: Column; field: ScalarField } {
   const where = { file, line: lineOf(f) };
   const { provider } = config;
   const type = typeName(f);
@@ -390,7 +450,7 @@ function columnOf(f: Field, m: Model, file: string, config: PrismaConfig, enumDb
       sqlType = nt;
     } else sqlType = provider.scalars[type];
   } else {
-    return fail(where, `type "${type}" of ${m.name}.${f.name} is neither a scalar type, an enum nor a model`);
+    return fail(where, `type "${type}" of ${m.name}.${f.name} is neither a scalar type, an enum, a model nor a view`);
   }
   if (f.array) {
     if (!provider.lists) fail(where, `${m.name}.${f.name}: scalar lists need PostgreSQL; the ${provider.name} connector does not support lists`);

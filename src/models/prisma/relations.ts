@@ -2,13 +2,14 @@
  * Relations as Prisma Migrate builds them: a foreign key on the side that names `fields`, with
  * Prisma's default referential actions, and implicit many-to-many tables `_<A>To<B>` (or
  * `_<Name>`). With `relationMode = "prisma"` Prisma Client emulates relations and the database
- * gets no foreign key at all.
+ * gets no foreign key at all, nor does a relation to or from a view (Prisma Migrate leaves views
+ * to the user's SQL); the scalar fields of a model's side keep their columns.
  */
-import type { Field, Model, Value } from '@mrleebo/prisma-ast';
+import type { Field, Value } from '@mrleebo/prisma-ast';
 import { emptyTable, keyColumn, type Column, type ForeignKey, type ForeignKeyAction, type Table } from '../../schema/schema.js';
 import { dialectNamed } from '../../dialects/index.js';
 import { constantArg, fieldList, readArgs, stringArg } from './args.js';
-import { fieldAttr, fieldsOf, typeName } from './ast.js';
+import { fieldAttr, fieldsOf, typeName, type ModelBlock } from './ast.js';
 import type { PrismaConfig } from './config.js';
 import { fail, lineOf, type Where } from './errors.js';
 import type { ModelContext } from './indexes.js';
@@ -54,9 +55,11 @@ function relationOf(f: Field, file: string): Relation {
 /**
  * Foreign keys on the side with `fields`, and implicit many-to-many tables. With
  * `relationMode = "prisma"` Prisma Client emulates relations: no foreign key reaches the database.
+ * `models` holds the views too: a relation with a view on either side is checked as Prisma checks
+ * it and makes no foreign key; an implicit many-to-many one is an error, as in Prisma.
  */
 export function relationsOf(
-  models: ReadonlyMap<string, Located<Model>>,
+  models: ReadonlyMap<string, Located<ModelBlock>>,
   tables: ReadonlyMap<string, Table>,
   contexts: ReadonlyMap<string, ModelContext>,
   config: PrismaConfig,
@@ -73,9 +76,11 @@ export function relationsOf(
       const target = models.get(targetName);
       if (!target) continue;
       const rel = relationOf(f, file);
+      // Prisma Migrate writes no foreign key to or from a view, but checks the relation as a model's.
+      const viewSide = m.type === 'view' || target.node.type === 'view';
       const back = fieldsOf(target.node).filter((g) => typeName(g) === m.name && !(g === f && target.node === m) && relationOf(g, target.file).name === rel.name);
       if (back.length === 0) {
-        fail({ file, line: lineOf(f) }, `relation field ${m.name}.${f.name} has no opposite relation field on model ${targetName}; add one (Prisma requires both sides)`);
+        fail({ file, line: lineOf(f) }, `relation field ${m.name}.${f.name} has no opposite relation field on ${target.node.type} ${targetName}; add one (Prisma requires both sides)`);
       }
       for (const [key, v] of [['onDelete', rel.onDelete], ['onUpdate', rel.onUpdate]] as const) {
         if (v === undefined) continue;
@@ -88,11 +93,11 @@ export function relationsOf(
       if (rel.fields.length) {
         const own = contexts.get(m.name)!;
         const other = contexts.get(targetName)!;
-        const columns = rel.fields.map((n) => own.scalars.get(n)?.column ?? fail(rel.where, `@relation fields names "${n}", which is not a scalar field of model ${m.name}`));
-        const referencedColumns = rel.references.map((n) => other.scalars.get(n)?.column ?? fail(rel.where, `@relation references names "${n}", which is not a scalar field of model ${targetName}`));
+        const columns = rel.fields.map((n) => own.scalars.get(n)?.column ?? fail(rel.where, `@relation fields names "${n}", which is not a scalar field of ${m.type} ${m.name}`));
+        const referencedColumns = rel.references.map((n) => other.scalars.get(n)?.column ?? fail(rel.where, `@relation references names "${n}", which is not a scalar field of ${target.node.type} ${targetName}`));
         if (referencedColumns.length !== columns.length) fail(rel.where, `@relation of ${m.name}.${f.name}: fields and references must name as many fields each`);
         checkKeyFields(m, rel, target.node, back[0], { own: t, columns }, { table: tables.get(targetName)!, columns: referencedColumns });
-        if (config.emulatedRelations) continue;
+        if (config.emulatedRelations || viewSide) continue;
         // Prisma counts a relation as required when any of its fields is.
         const required = columns.some((c) => !t.columns.find((x) => x.name === c)!.nullable);
         t.foreignKeys.push({
@@ -108,6 +113,12 @@ export function relationsOf(
       // Implicit many-to-many: both sides lists, no `fields` on either.
       const other = back.find((g) => g.array);
       if (!f.array || !other || relationOf(other, target.file).fields.length) continue;
+      if (viewSide) {
+        fail(
+          { file, line: lineOf(f) },
+          `Implicit many-to-many relations are not supported for views: ${m.name}.${f.name} and ${targetName}.${other.name} are lists on both sides with no @relation(fields:, references:); relate them through a model or view that has a relation to each`,
+        );
+      }
       const [a, b] = [m.name, targetName].sort();
       const name = rel.name ? `_${rel.name}` : `_${a}To${b}`;
       if (junctions.has(name)) continue;
@@ -152,7 +163,7 @@ function fieldNames(fields: readonly Field[]): string {
  * a relation name each; of a self-relation, exactly the two sides share one (psl's ambiguity
  * check; the messages start as Prisma's, at the group's first field).
  */
-function checkAmbiguity(m: Model, file: string, models: ReadonlyMap<string, Located<Model>>): void {
+function checkAmbiguity(m: ModelBlock, file: string, models: ReadonlyMap<string, Located<ModelBlock>>): void {
   const groups = new Map<string, { target: string; name?: string; fields: Field[] }>();
   for (const f of fieldsOf(m)) {
     const target = typeName(f);
@@ -200,14 +211,14 @@ const uniqueHint = (fields: readonly string[], model: string): string =>
  * referenced model, and the fields one of their own model when the relation is one-to-one.
  */
 function checkKeyFields(
-  m: Model,
+  m: ModelBlock,
   rel: Relation,
-  target: Model,
+  target: ModelBlock,
   opposite: Field,
   from: { own: Table; columns: readonly string[] },
   to: { table: Table; columns: readonly string[] },
 ): void {
-  const fieldOf = (model: Model, name: string): Field => fieldsOf(model).find((g) => g.name === name)!;
+  const fieldOf = (model: ModelBlock, name: string): Field => fieldsOf(model).find((g) => g.name === name)!;
   for (const [i, name] of rel.fields.entries()) {
     const field = fieldOf(m, name);
     const referenced = fieldOf(target, rel.references[i]);
