@@ -1764,14 +1764,24 @@ view Empty {
     }
   });
 
+  it('views: @id and @@id, which Prisma 5 and 6 accept in a view and Prisma 7 refuses, are read as unique criteria and build nothing', async () => {
+    const views = { preview: ['views'] };
+    const body = 'model User {\n  id    String @id\n  stats Stat[]\n}\n\nview Stat {\n  id     Int    @id\n  userId String\n  user   User   @relation(fields: [userId], references: [id])\n}\n\nview Pair {\n  a Int\n  b Int\n  @@id([a, b])\n}\n';
+    const text = schemaText('postgresql', body, views);
+    await assert.rejects(prismaMigrateSql({ 'schema.prisma': text }), PrismaSchemaRejected);
+    // What Prisma builds for the same schema with @unique for @id: the one table.
+    const { sql } = await sameAsPrisma(schemaText('postgresql', body.replace('id     Int    @id', 'id     Int    @unique').replace('@@id([a, b])', '@@unique([a, b])'), views), 'postgresql');
+    const { paths } = writeFiles({ 'schema.prisma': text });
+    const schema = await readModels([paths['schema.prisma']], 'postgres');
+    assert.deepEqual(ourStatements(schema, 'postgresql'), prismaStatements(sql, 'postgresql'));
+  });
+
   it('views: what Prisma rejects in them and in relations to them is an error naming the line', async () => {
     const views = { preview: ['views'] };
     const post = (statId: string, attrs = '', back = 'posts Post[]'): string =>
       `model Post {\n  id     Int @id\n  statId ${statId}\n  stat   Stat? @relation(fields: [statId], references: [key]${attrs})\n}\n\nview Stat {\n  key String @unique\n  ${back}\n}\n`;
     const cases: [string, string, RegExp][] = [
       ['model User {\n  id    String @id\n  views V[]\n}\n\nview V {\n  key   String @unique\n  users User[]\n}\n', 'views V[]', /Implicit many-to-many relations are not supported for views: User\.views and V\.users/],
-      ['model User {\n  id String @id\n}\n\nview V {\n  id Int @id\n}\n', 'id Int @id', /view V: Views cannot have primary keys.*mark the field @unique instead/],
-      ['model User {\n  id String @id\n}\n\nview V {\n  a Int\n  b Int\n  @@id([a, b])\n}\n', '@@id', /Views cannot have primary keys/],
       ['model User {\n  id String @id\n}\n\nview V {\n  a Int @unique\n  @@index([a])\n}\n', '@@index', /Views cannot have indexes/],
       ['model User {\n  id String @id\n}\n\nview V {\n  a Int @unique(map: "x")\n}\n', '@unique(map', /not backed by a unique index.*remove map:/],
       ['model User {\n  id String @id\n}\n\nview V {\n  a Int\n  @@unique([a], map: "x")\n}\n', '@@unique', /not backed by a unique index/],

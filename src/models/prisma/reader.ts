@@ -365,20 +365,16 @@ function keysOf(t: Table, scalars: ReadonlyMap<string, ReadField>, m: ModelBlock
 const UNIQUE_MAP = 'a unique criterion of a view is not backed by a unique index in the database and cannot take a database name (Prisma: "@@unique annotations on views are not backed by unique indexes in the database and cannot specify a mapped database name"); remove map:';
 
 /**
- * What Prisma refuses in a view that a model may have: a primary key (@id, @@id), indexes
- * (@@index, @@fulltext) and a database name for a unique criterion (`@unique(map:)`).
+ * What Prisma refuses in a view that a model may have: indexes (@@index, @@fulltext) and a
+ * database name for a unique criterion (`@unique(map:)`). A primary key (@id, @@id), which
+ * Prisma 7 refuses in a view, is taken as a unique criterion, as Prisma 5 and 6 take it: a
+ * view builds nothing either way, and projects on those versions have them.
  */
 function checkView(v: ModelBlock, file: string): void {
   const refuse = (a: { location?: { startLine?: number } }, what: string): never =>
     fail({ file, line: lineOf(a) }, `view ${v.name}: ${what}`);
-  for (const f of fieldsOf(v)) {
-    if (fieldAttr(f, 'id')) {
-      refuse(f, `Views cannot have primary keys, and Prisma rejects @id on ${v.name}.${f.name} (older Prisma versions accepted it); mark the field @unique instead`);
-    }
-  }
   for (const a of blockAttrsOf(v)) {
     if (a.group) continue;
-    if (a.name === 'id') refuse(a, 'Views cannot have primary keys, and Prisma rejects @@id (older Prisma versions accepted it); use @@unique([...]) instead');
     if (a.name === 'index' || a.name === 'fulltext') refuse(a, `Views cannot have indexes, and Prisma rejects @@${a.name} in a view; remove it (an index belongs on the tables the view reads)`);
     if (a.name === 'unique' && a.args?.some((x) => isKeyValue(x.value) && x.value.key === 'map')) refuse(a, UNIQUE_MAP);
   }
