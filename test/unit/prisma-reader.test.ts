@@ -1766,11 +1766,12 @@ view Empty {
 
   it('views: @id and @@id, which Prisma 5 and 6 accept in a view and Prisma 7 refuses, are read as unique criteria and build nothing', async () => {
     const views = { preview: ['views'] };
-    const body = 'model User {\n  id    String @id\n  stats Stat[]\n}\n\nview Stat {\n  id     Int    @id\n  userId String\n  user   User   @relation(fields: [userId], references: [id])\n}\n\nview Pair {\n  a Int\n  b Int\n  @@id([a, b])\n}\n';
+    // A one-to-one to a view whose @@id makes its fields unique, as Webstudio's LatestStaticBuildPerProject.
+    const body = 'model User {\n  id     String  @id\n  stats  Stat[]\n  latest Latest?\n}\n\nview Stat {\n  id     Int    @id\n  userId String\n  user   User   @relation(fields: [userId], references: [id])\n}\n\nview Latest {\n  userId String\n  user   User   @relation(fields: [userId], references: [id])\n  @@id([userId])\n}\n\nview Pair {\n  a Int\n  b Int\n  @@id([a, b])\n}\n';
     const text = schemaText('postgresql', body, views);
     await assert.rejects(prismaMigrateSql({ 'schema.prisma': text }), PrismaSchemaRejected);
     // What Prisma builds for the same schema with @unique for @id: the one table.
-    const { sql } = await sameAsPrisma(schemaText('postgresql', body.replace('id     Int    @id', 'id     Int    @unique').replace('@@id([a, b])', '@@unique([a, b])'), views), 'postgresql');
+    const { sql } = await sameAsPrisma(schemaText('postgresql', body.replace('id     Int    @id', 'id     Int    @unique').replace('@@id([a, b])', '@@unique([a, b])').replace('@@id([userId])', '@@unique([userId])'), views), 'postgresql');
     const { paths } = writeFiles({ 'schema.prisma': text });
     const schema = await readModels([paths['schema.prisma']], 'postgres');
     assert.deepEqual(ourStatements(schema, 'postgresql'), prismaStatements(sql, 'postgresql'));

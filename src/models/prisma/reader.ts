@@ -6,7 +6,7 @@
  * Prisma Migrate builds it or is an error naming file:line; nothing is passed over in silence.
  */
 import type { Attribute, BlockAttribute, Block, Enum, Field, Model } from '@mrleebo/prisma-ast';
-import { emptyTable, keyColumn, type Column, type EnumType, type Schema, type Table } from '../../schema/schema.js';
+import { emptyTable, keyColumn, type Column, type EnumType, type Index, type Schema, type Table } from '../../schema/schema.js';
 import { isKeyValue, readArgs, stringArg, stringLiteral } from './args.js';
 import { blockAttrsOf, fieldAttr, fieldsOf, spelled, typeName, type ModelBlock } from './ast.js';
 import { readConfig, type ConfigBlocks, type PrismaConfig } from './config.js';
@@ -323,11 +323,18 @@ function keysOf(t: Table, scalars: ReadonlyMap<string, ReadField>, m: ModelBlock
   if (m.type === 'view') {
     // A view has no key nor index (checkView) and needs no unique criterion. Its @unique and
     // @@unique say what relations may reference; no index backs them, and Prisma lets them repeat.
+    // @id and @@id (Prisma 5 and 6) are unique criteria too.
+    const asUnique = (key: { name?: string; columns: string[] }): Index => ({ name: key.name ?? '', columns: key.columns, unique: true });
     for (const field of scalars.values()) {
       const u = fieldAttr(field.node, 'unique');
       if (u) t.indexes.push(fieldUnique(u, field, ctx));
+      const id = fieldAttr(field.node, 'id');
+      if (id) t.indexes.push(asUnique(fieldId(id, field, ctx)));
     }
-    for (const a of blockAttrsOf(m)) if (a.name === 'unique') t.indexes.push(blockIndex(a, ctx));
+    for (const a of blockAttrsOf(m)) {
+      if (a.name === 'unique') t.indexes.push(blockIndex(a, ctx));
+      if (a.name === 'id' && !a.group) t.indexes.push(asUnique(blockId(a, ctx)));
+    }
     return;
   }
   // Primary key: @id or @@id.
