@@ -37,6 +37,12 @@ export interface CompareOptions {
    * of its index method (PostgreSQL shows only the others).
    */
   normalizeOpclass?: (method: string, opclass: string) => string | undefined;
+  /**
+   * A column's collation as compared, in the table that holds it: undefined for its type's
+   * default; case folded where the dialect folds it (MySQL, SQLite); a column that names none has
+   * its table's default (MySQL).
+   */
+  normalizeCollation?: (collation: string | undefined, table: Table) => string | undefined;
   /** Whether the dialect stores table and column comments (and so they are compared). */
   comments?: boolean;
   /** The dialect lets a foreign key's columns change type under it (SQLite): no drop and re-add around it. */
@@ -69,6 +75,7 @@ interface Resolved {
   default: (d: string | undefined, c: Column) => string | undefined;
   expression: (e: string) => string;
   opclass: (method: string, opclass: string) => string | undefined;
+  collation: (collation: string | undefined, table: Table) => string | undefined;
   comments: boolean;
 }
 
@@ -115,6 +122,7 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
     default: options.normalizeDefault ?? ((d) => d),
     expression: options.normalizeExpression ?? collapseSpaces,
     opclass: options.normalizeOpclass ?? ((_m, c) => c),
+    collation: options.normalizeCollation ?? ((c) => c),
     comments: options.comments ?? false,
   };
   const fromNames = new Set(from.tables.map((t) => t.name));
@@ -307,6 +315,11 @@ function compareTable(database: Table, target: Table, o: Resolved, aside: Readon
     if (c.onUpdate !== undefined && o.default(was.onUpdate, was) !== o.default(c.onUpdate, c)) {
       changes.onUpdate = c.onUpdate;
       existing.onUpdate = was.onUpdate ?? null;
+    }
+    // Compared only where the target states one, as onUpdate.
+    if (c.collation !== undefined && o.collation(was.collation, current) !== o.collation(c.collation, target)) {
+      changes.collation = c.collation;
+      existing.collation = was.collation ?? null;
     }
     if (Object.keys(changes).length) ops.push({ kind: 'alterColumn', table, column: c.name, changes, existing });
   }

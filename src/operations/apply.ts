@@ -130,6 +130,10 @@ function alterColumn(op: OperationOf<'alterColumn'>, schema: Schema): void {
     if (op.changes.onUpdate === null) delete c.onUpdate;
     else c.onUpdate = op.changes.onUpdate;
   }
+  if (op.changes.collation !== undefined) {
+    if (op.changes.collation === null) delete c.collation;
+    else c.collation = op.changes.collation;
+  }
   if (op.changes.autoincrement !== undefined) {
     if (op.changes.autoincrement) c.autoincrement = true;
     else delete c.autoincrement;

@@ -31,6 +31,8 @@ export interface ColumnChanges {
   comment?: string | null;
   /** MySQL's ON UPDATE expression, or (null) none. */
   onUpdate?: string | null;
+  /** The column's collation, or (null) its type's default. */
+  collation?: string | null;
 }
 
 export type Operation = (
@@ -200,6 +202,7 @@ function columnChanges(changes: ColumnChanges, existing: ColumnChanges | undefin
   if ('identity' in changes) parts.push(`identity ${was('identity', (i) => i ?? 'none')}${changes.identity ?? 'none'}`);
   if ('comment' in changes) parts.push(`comment ${was('comment', shownComment)}${shownComment(changes.comment)}`);
   if ('onUpdate' in changes) parts.push(`on update ${was('onUpdate', shownDefault)}${shownDefault(changes.onUpdate)}`);
+  if ('collation' in changes) parts.push(`collation ${was('collation', shownDefault)}${shownDefault(changes.collation)}`);
   return parts;
 }
 

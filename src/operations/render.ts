@@ -86,6 +86,7 @@ function columnLiteral(c: Column): Literal {
     identity: c.identity,
     comment: c.comment,
     onUpdate: c.onUpdate,
+    collation: c.collation,
   };
 }
 
@@ -156,6 +157,7 @@ function renderAlterColumn(op: OperationOf<'alterColumn'>, indent: string): stri
         identity: op.changes.identity,
         comment: op.changes.comment,
         onUpdate: op.changes.onUpdate,
+        collation: op.changes.collation,
       },
     ],
     indent,

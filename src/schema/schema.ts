@@ -24,6 +24,12 @@ export interface Column {
    */
   onUpdate?: string;
   /**
+   * The column's collation where it is not its type's default: PostgreSQL `C` (a name, written
+   * unquoted), SQLite `NOCASE`, MySQL `utf8mb4_bin`. As with `onUpdate`, a model that says nothing
+   * keeps what the database has: only a model that states one is compared.
+   */
+  collation?: string;
+  /**
    * Names the column may have had in the database before a rename, from a hint in the model
    * source (`@renamedFrom`). Read only by rename detection; never compared.
    */

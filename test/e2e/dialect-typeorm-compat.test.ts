@@ -13,14 +13,14 @@
  *  2. a migrator project on a second, empty database builds the schema itself (`makemigrations`,
  *     `migrate`, `check`), and the two catalogs must match, table by table, in everything the
  *     dialect's catalog says:
- *     - SQLite: the columns (PRAGMA table_info), AUTOINCREMENT, the foreign keys, the indexes with
+ *     - SQLite: the columns (PRAGMA table_info, COLLATE), AUTOINCREMENT, the foreign keys, the indexes with
  *       their WHERE, the unique constraints, the CHECK expressions and every constraint name of the
  *       CREATE TABLE statement;
- *     - PostgreSQL: the columns (format_type, NOT NULL, default, identity, comment) and their order,
+ *     - PostgreSQL: the columns (format_type, NOT NULL, default, identity, comment, collation) and their order,
  *       the table comment, the constraints (name, type, pg_get_constraintdef) and the indexes
  *       (pg_indexes); and, for the database as a whole, the enum types and the extensions;
  *     - MySQL/MariaDB: the table comment, the columns (COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT,
- *       EXTRA, COLUMN_COMMENT, in order), the indexes (name, uniqueness, kind, key parts), the
+ *       EXTRA, COLUMN_COMMENT, COLLATION_NAME, in order), the indexes (name, uniqueness, kind, key parts), the
  *       foreign keys (name, columns, referenced table and columns, rules) and the checks.
  *
  * On MySQL/MariaDB TypeORM gives an @UpdateDateColumn `ON UPDATE CURRENT_TIMESTAMP(6)` (EXTRA),
@@ -31,8 +31,8 @@
  *    defaults, quotes in string defaults, names over 63 bytes, foreign keys to an enum key without
  *    enumName;
  *  - on MySQL/MariaDB, `@Check` (TypeORM's mysql query runner never creates checks; migrator would),
- *    spatial indexes and a fulltext index's `parser`, `zerofill`, `width`, `charset` and
- *    `collation` (the static reader refuses them), string defaults with quotes or backslashes
+ *    spatial indexes and a fulltext index's `parser`, `zerofill`, `width`, a `charset` without a
+ *    `collation` (the readers refuse them), string defaults with quotes or backslashes
  *    (TypeORM writes them unescaped), and `type: 'mariadb'` against MariaDB 10.7 or later, where
  *    TypeORM makes uuid columns of MariaDB's own `uuid` type rather than varchar(36).
  *
@@ -176,6 +176,9 @@ const DIALECTS: Dialect[] = [
         'catalog_product',
         'catalog_product_categories_product_category',
         'channel',
+        'city',
+        'city_twinned_with_country',
+        'country',
         'crew',
         'crew_duty',
         'customer',
@@ -222,6 +225,9 @@ const DIALECTS: Dialect[] = [
         'catalog_product',
         'catalog_product_categories_product_category',
         'channel',
+        'city',
+        'city_twinned_with_country',
+        'country',
         'crew',
         'crew_duty',
         'customer',
@@ -264,7 +270,7 @@ const DIALECTS: Dialect[] = [
     fixtures: 'typeorm-mysql',
     handMadeIndex: { name: 'IDX_comment_body_words', sql: 'CREATE FULLTEXT INDEX `IDX_comment_body_words` ON `comment` (`body`)' },
     builds: {
-      tables: ['basket', 'bin', 'category', 'channel', 'comment', 'crew', 'crew_duty', 'duty', 'folder', 'order', 'order_item', 'panel', 'panel_pin', 'payment_method', 'pin', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'region', 'region_closure', 'shelf', 'tag', 'topic', 'user_favorite_products', 'users'],
+      tables: ['basket', 'bin', 'category', 'channel', 'city', 'city_twinned_with_country', 'comment', 'country', 'crew', 'crew_duty', 'duty', 'folder', 'order', 'order_item', 'panel', 'panel_pin', 'payment_method', 'pin', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'region', 'region_closure', 'shelf', 'tag', 'topic', 'user_favorite_products', 'users'],
     },
     onUpdate: ['category.updatedAt', 'post.updatedAt', 'users.updatedAt'],
     roundsFraction: "'2'",

@@ -173,14 +173,6 @@ export default new DataSource({ type: 'better-sqlite3', database: ':memory:', en
     failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /both map to table "item_label"; the junction table of a many-to-many of Item is also an entity's table: give it another name \(@JoinTable\(\{ name \}\)\), or leave it to the entity with @JoinTable\(\{ synchronize: false \}\)/);
   });
 
-  test("a column's collation is refused, saying to set it in a revision", () => {
-    const dir = project(
-      'collation',
-      `import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';\n@Entity()\nclass Word {\n  @PrimaryColumn() id!: number;\n  @Column({ type: 'varchar', collation: 'NOCASE' }) text!: string;\n}\nexport default new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [Word] });\n`,
-    );
-    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /Word\.text has collation "NOCASE": a column's collation, which migrator's schema cannot describe yet \(by either entity reader\); remove the option, and set it in a revision with op\.execute/);
-  });
-
   test('a view entity is refused, not dropped', () => {
     const dir = project(
       'view',

@@ -1,7 +1,7 @@
 /**
  * A MySQL/MariaDB schema read from information_schema, in a form two databases can be compared
  * in: per table the comment, the columns (COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA,
- * COLUMN_COMMENT, in ORDINAL_POSITION order), the indexes (STATISTICS: name, uniqueness, kind,
+ * COLUMN_COMMENT, COLLATION_NAME, in ORDINAL_POSITION order), the indexes (STATISTICS: name, uniqueness, kind,
  * key parts in order), the foreign keys (KEY_COLUMN_USAGE with REFERENTIAL_CONSTRAINTS) and the
  * checks (CHECK_CONSTRAINTS, as MariaDB reports them).
  */
@@ -14,6 +14,7 @@ export interface MysqlColumnShape {
   default: string | null;
   extra: string;
   comment: string;
+  collation: string | null;
 }
 
 export interface MysqlIndexShape {
@@ -52,7 +53,7 @@ export async function readMysqlCatalog(db: TestMysqlDatabase): Promise<MysqlCata
   );
   const columns = await db.query<MysqlColumnShape & { table: string }>(
     `SELECT TABLE_NAME AS \`table\`, COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable,
-            COLUMN_DEFAULT AS \`default\`, EXTRA AS extra, COLUMN_COMMENT AS comment
+            COLUMN_DEFAULT AS \`default\`, EXTRA AS extra, COLUMN_COMMENT AS comment, COLLATION_NAME AS collation
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION`,
   );
   const indexRows = await db.query<{ table: string; name: string; nonUnique: number; kind: string; columnName: string | null; subPart: number | null; collation: string | null }>(

@@ -17,6 +17,8 @@ export interface PgColumnShape {
   default: string | null;
   identity: string;
   comment: string | null;
+  /** The column's collation where it is not its type's. */
+  collation: string | null;
 }
 
 export interface PgTableShape {
@@ -44,10 +46,12 @@ export async function readPgCatalog(db: TestDatabase): Promise<PgCatalog> {
   const columns = await db.query<PgColumnShape & { table: string }>(
     `SELECT c.relname::text AS table, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,
             a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS default, a.attidentity::text AS identity,
-            col_description(a.attrelid, a.attnum) AS comment
+            col_description(a.attrelid, a.attnum) AS comment, co.collname::text AS collation
        FROM pg_attribute a
        JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+       JOIN pg_type ty ON ty.oid = a.atttypid
+       LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> ty.typcollation
       WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY c.relname, a.attnum`,
   );

@@ -1,6 +1,6 @@
 /**
  * A SQLite schema read through its PRAGMAs, in a form two databases can be compared in: per
- * table the columns (PRAGMA table_info, the default as stored), foreign keys, indexes with their
+ * table the columns (PRAGMA table_info, the default as stored, the COLLATE of the definition), foreign keys, indexes with their
  * WHERE, unique constraints, CHECK expressions, constraint names and AUTOINCREMENT.
  */
 import Database from 'better-sqlite3';
@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 const OWN_TABLES = /^(sqlite_|migrator_version$|migrator_history$)/;
 
 export interface SqliteTableShape {
-  columns: { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[];
+  columns: { name: string; type: string; notnull: number; dflt_value: string | null; pk: number; collation: string | null }[];
   foreignKeys: { table: string; from: string; to: string; on_update: string; on_delete: string }[];
   indexes: { name: string; columns: string[]; unique: boolean; partial: boolean; where: string | null }[];
   uniques: string[][];
@@ -44,6 +44,36 @@ function checkExpressions(sql: string): string[] {
   return out.sort();
 }
 
+/** Each column definition's COLLATE, upper-cased, by column name, from a CREATE TABLE's text. */
+function collations(sql: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const body = sql.slice(sql.indexOf('(') + 1);
+  let depth = 0;
+  let start = 0;
+  const defs: string[] = [];
+  let quote: string | undefined;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && depth-- === 0) {
+      defs.push(body.slice(start, i));
+      break;
+    } else if (ch === ',' && depth === 0) {
+      defs.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  for (const def of defs) {
+    const name = /^\s*(?:"((?:[^"]|"")*)"|`([^`]*)`|\[([^\]]*)\]|(\w+))/.exec(def);
+    const collate = /\bCOLLATE\s+(?:"((?:[^"]|"")*)"|(\w+))/i.exec(def);
+    if (name && collate) out.set((name[1]?.replace(/""/g, '"') ?? name[2] ?? name[3] ?? name[4])!, (collate[1] ?? collate[2])!.toUpperCase());
+  }
+  return out;
+}
+
 /** Every model table of the database file (not sqlite_* nor migrator's version and history tables), by name. */
 export function readSqliteShapes(file: string): Map<string, SqliteTableShape> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -56,12 +86,14 @@ export function readSqliteShapes(file: string): Map<string, SqliteTableShape> {
     for (const { name, sql } of tables) {
       if (OWN_TABLES.test(name)) continue;
       const q = `"${name.replace(/"/g, '""')}"`;
+      const collated = collations(sql);
       const columns = (db.prepare(`PRAGMA table_info(${q})`).all() as SqliteTableShape['columns']).map((c) => ({
         name: c.name,
         type: c.type.toLowerCase(),
         notnull: c.notnull,
         dflt_value: c.dflt_value,
         pk: c.pk,
+        collation: collated.get(c.name) ?? null,
       }));
       const foreignKeys = byJson(
         (db.prepare(`PRAGMA foreign_key_list(${q})`).all() as SqliteTableShape['foreignKeys']).map((f) => ({

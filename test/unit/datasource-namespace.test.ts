@@ -40,3 +40,23 @@ describe("the DataSource reader: the schema a DataSource's tables are in", () =>
     assert.throws(() => describedSchema({ ...described([table('a', 'shop')]), type: 'mysql' }, 'ds.ts', 'mysql'), /^MigratorError: ds\.ts: entity A is put in shop, and migrator reads a schema on PostgreSQL only/);
   });
 });
+
+describe("the DataSource reader: a column's collation and character set", () => {
+  const word = (extra: Partial<DescribedTable['columns'][number]>): DescribedTable => {
+    const t = table('word');
+    t.columns.push({ name: 'text', property: 'text', type: 'varchar', fullType: 'varchar(20)', length: '20', array: false, nullable: false, primary: false, ...extra });
+    return t;
+  };
+  const column = (type: string, dialect: string, extra: Partial<DescribedTable['columns'][number]>) =>
+    describedSchema({ ...described([word(extra)]), type }, 'ds.ts', dialect).tables[0].columns[1];
+
+  it('reads the collation; a charset beside it on MySQL must be its character set, and PostgreSQL ignores one', () => {
+    assert.equal(column('postgres', 'postgres', { collation: 'C', charset: 'utf8' }).collation, 'C');
+    assert.equal(column('mysql', 'mysql', { collation: 'latin1_swedish_ci', charset: 'latin1' }).collation, 'latin1_swedish_ci');
+    assert.equal(column('better-sqlite3', 'sqlite', {}).collation, undefined);
+  });
+
+  it('is an error naming the file for a MySQL charset without a collation', () => {
+    assert.throws(() => column('mysql', 'mysql', { charset: 'latin1' }), /^MigratorError: ds\.ts: Word\.text has charset "latin1" without a collation: on MySQL the column takes the character set's default collation, which the server decides; give the collation too/);
+  });
+});

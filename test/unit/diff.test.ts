@@ -6,6 +6,8 @@ import { normalizeSqliteDefault, normalizeSqliteType } from '../../src/dialects/
 import type { Operation } from '../../src/operations/operation.js';
 import type { Column, ForeignKey, Index, Schema, Table } from '../../src/schema/schema.js';
 import { normalizePgOpclass } from '../../src/dialects/postgres/types.js';
+import { sqliteCollation } from '../../src/dialects/sqlite/rebuild.js';
+import { mysqlCollation } from '../../src/dialects/mysql/native.js';
 
 const sqliteOptions = { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault };
 
@@ -542,5 +544,34 @@ describe('compareSchemas: index keys', () => {
     const gin = (opclass?: string): Schema => withIndex({ name: 'ix', columns: [opclass ? { column: 'body', opclass } : 'body'], unique: false, using: 'gin' });
     assert.deepEqual(compareSchemas(gin(), gin('jsonb_ops'), pg), []);
     assert.notDeepEqual(compareSchemas(gin(), gin('jsonb_path_ops'), pg), []);
+  });
+});
+
+describe('compareSchemas: collations', () => {
+  const withCollation = (collation?: string, extra: Partial<Table> = {}): Schema =>
+    schema(table('t', [id(), col('name', 'varchar(40)', collation === undefined ? {} : { collation })], extra));
+
+  it('a collation the model states is compared, and reversed to what the database had', () => {
+    const ops = compareSchemas(withCollation(), withCollation('C'));
+    assert.deepEqual(ops, [{ kind: 'alterColumn', table: 't', column: 'name', changes: { collation: 'C' }, existing: { collation: null } }]);
+    assert.deepEqual(reverseOperation(ops[0]), { kind: 'alterColumn', table: 't', column: 'name', changes: { collation: null }, existing: { collation: 'C' } });
+  });
+
+  it("a model that states none keeps the database's", () => {
+    assert.deepEqual(compareSchemas(withCollation('C'), withCollation()), []);
+  });
+
+  it('SQLite folds case and reads BINARY as the default', () => {
+    const sqlite = { ...sqliteOptions, normalizeCollation: sqliteCollation };
+    assert.deepEqual(compareSchemas(withCollation('nocase'), withCollation('NOCASE'), sqlite), []);
+    assert.deepEqual(compareSchemas(withCollation(), withCollation('BINARY'), sqlite), []);
+    assert.deepEqual(summary(compareSchemas(withCollation('NOCASE'), withCollation('RTRIM'), sqlite)), ['alterColumn t.name']);
+  });
+
+  it("MySQL: a column that names none has its table's default collation", () => {
+    const database = withCollation(undefined, { native: { dialect: 'mysql', collation: 'utf8mb4_general_ci' } as Table['native'] });
+    const options = { normalizeCollation: mysqlCollation };
+    assert.deepEqual(compareSchemas(database, withCollation('UTF8MB4_GENERAL_CI'), options), []);
+    assert.deepEqual(summary(compareSchemas(database, withCollation('utf8mb4_bin'), options)), ['alterColumn t.name']);
   });
 });

@@ -416,20 +416,6 @@ export class A {
     ]);
   });
 
-  it("refuses a column's collation or character set, which neither reader describes, saying to set it in a revision", () => {
-    const root = project({
-      'a.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
-@Entity()
-export class A {
-  @PrimaryColumn() id!: number;
-  @Column({ type: 'varchar', collation: 'C' }) name!: string;
-}
-`,
-    });
-    const message = fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 5, /option "collation" of @Column is a column's collation, which migrator's schema cannot describe yet \(by either entity reader\); remove the option, and set it in a revision with op\.execute/);
-    assert.doesNotMatch(message, /models: \{ typeorm/);
-  });
-
   it('reads a constant a destructuring declares, and says when its value is only known at run time', () => {
     const root = project({
       'src/config.ts': `const config = { database: { type: 'postgresdb', sizes: [40, 80] } } as const;
@@ -1521,5 +1507,36 @@ export class Leaf {
     fs.writeFileSync(path.join(root, 'c.ts'), fs.readFileSync(path.join(root, 'c.ts'), 'utf8').replace(/@Entity\(\)\n@Tree\('closure-table'\)\nexport class Leveled[^}]*}\n/, ''));
     assert.deepEqual(table(read(root, ['c.ts']), 'place_paths_closure').columns.map((c) => c.name), ['id_ancestor', 'id_descendant']);
     fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 3, /@Tree takes 'materialized-path', 'nested-set' or 'closure-table'/);
+  });
+});
+
+describe('entity reader: collations', () => {
+  const entity = (column: string): string => `import { Column, Entity, ManyToOne, PrimaryColumn } from 'typeorm';
+@Entity()
+export class Country {
+  @PrimaryColumn({ type: 'varchar', length: 2, collation: 'C' }) code!: string;
+  ${column}
+}
+@Entity()
+export class City {
+  @PrimaryColumn() id!: number;
+  @ManyToOne(() => Country) country!: Country;
+}
+`;
+
+  it("a column's collation, and the join column that takes it from the column it references", () => {
+    const root = project({ 'a.ts': entity("@Column({ collation: 'POSIX', charset: 'utf8' }) name!: string;") });
+    const schema = read(root, ['a.ts']);
+    assert.deepEqual(table(schema, 'country').columns.map((c) => [c.name, c.collation]), [['code', 'C'], ['name', 'POSIX']]);
+    assert.deepEqual(table(schema, 'city').columns.map((c) => [c.name, c.collation]), [['id', undefined], ['countryCode', 'C']]);
+  });
+
+  it('MySQL: a charset beside its collation is read; alone, or with a collation of another, it is an error', () => {
+    const ok = project({ 'a.ts': entity("@Column({ charset: 'utf8', collation: 'utf8_unicode_ci' }) name!: string;").replace("collation: 'C'", "collation: 'utf8mb4_bin'") });
+    assert.equal(table(read(ok, ['a.ts'], 'mysql'), 'country').columns[1].collation, 'utf8_unicode_ci');
+    const alone = project({ 'a.ts': entity("@Column({ charset: 'latin1' }) name!: string;") });
+    fails(() => read(alone, ['a.ts'], 'mysql'), path.join(alone, 'a.ts'), 5, /Country\.name has charset "latin1" without a collation: .*give the collation too/);
+    const other = project({ 'a.ts': entity("@Column({ charset: 'latin1', collation: 'utf8mb4_bin' }) name!: string;") });
+    fails(() => read(other, ['a.ts'], 'mysql'), path.join(other, 'a.ts'), 5, /collation "utf8mb4_bin", which is not one of that character set's/);
   });
 });

@@ -159,24 +159,23 @@ describe('MySQL compiler', () => {
     name: 'users',
     columns: [
       { name: 'id', type: 'int', nullable: false, autoincrement: true },
-      { name: 'na`me', type: 'varchar(20)', nullable: true, default: "'x'", comment: "it's" },
+      { name: 'na`me', type: 'varchar(20)', nullable: true, default: "'x'", comment: "it's", collation: 'utf8mb4_bin' },
     ],
     primaryKey: { columns: ['id'] },
     indexes: [],
     uniques: [],
     checks: [],
     foreignKeys: [],
-    native: { dialect: 'mysql', columns: { 'na`me': { collation: 'utf8mb4_bin' } } } as Table['native'],
   };
 
   it('quotes every name in backticks and makes each statement a phase outside a transaction', () => {
     const ops: Operation[] = [
-      { kind: 'createTable', table: { ...users, native: undefined } },
+      { kind: 'createTable', table: users },
       { kind: 'createIndex', table: 'users', index: { name: 'by`name', columns: [{ column: 'na`me', length: 10 }, { column: 'id', order: 'desc' }], unique: false } },
     ];
     const out = compileMysql(ops, { tables: [] });
     assert.deepEqual(out.statements, [
-      "CREATE TABLE `users` (`id` int NOT NULL AUTO_INCREMENT, `na``me` varchar(20) NULL DEFAULT 'x' COMMENT 'it''s', PRIMARY KEY (`id`))",
+      "CREATE TABLE `users` (`id` int NOT NULL AUTO_INCREMENT, `na``me` varchar(20) COLLATE `utf8mb4_bin` NULL DEFAULT 'x' COMMENT 'it''s', PRIMARY KEY (`id`))",
       'CREATE INDEX `by``name` ON `users` (`na``me`(10), `id` DESC)',
     ]);
     assert.deepEqual(
@@ -192,7 +191,7 @@ describe('MySQL compiler', () => {
     const out = compileMysql([{ kind: 'alterColumn', table: 'users', column: 'na`me', changes: { nullable: false } }], { tables: [users] });
     assert.deepEqual(out.statements, [
       "UPDATE `users` SET `na``me` = 'x' WHERE `na``me` IS NULL",
-      "ALTER TABLE `users` MODIFY COLUMN `na``me` varchar(20) COLLATE utf8mb4_bin NOT NULL DEFAULT 'x' COMMENT 'it''s'",
+      "ALTER TABLE `users` MODIFY COLUMN `na``me` varchar(20) COLLATE `utf8mb4_bin` NOT NULL DEFAULT 'x' COMMENT 'it''s'",
     ]);
     assert.deepEqual(compileMysql([{ kind: 'alterColumn', table: 'users', column: 'id', changes: { default: '5' } }], { tables: [users] }).statements, ['ALTER TABLE `users` ALTER COLUMN `id` SET DEFAULT 5']);
   });

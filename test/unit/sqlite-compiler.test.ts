@@ -314,3 +314,16 @@ describe('index keys', () => {
     );
   });
 });
+
+describe('compileSqlite: collations', () => {
+  it('writes a collation quoted, and a rebuild that changes one writes the column anew', () => {
+    const t = table('word', [{ name: 'id', type: 'integer', nullable: false }, { name: 'text', type: 'varchar(40)', nullable: false, collation: 'NOCASE' }], { primaryKey: { columns: ['id'] } });
+    assert.deepEqual(compileSqlite([{ kind: 'createTable', table: t }], { tables: [] }).statements, [
+      'CREATE TABLE "word" ("id" integer NOT NULL, "text" varchar(40) NOT NULL COLLATE "NOCASE", PRIMARY KEY ("id"))',
+    ]);
+    const { statements } = compileSqlite([{ kind: 'alterColumn', table: 'word', column: 'text', changes: { collation: 'RTRIM' } }], { tables: [t] });
+    assert.equal(statements[0], 'CREATE TABLE "_migrator_tmp_word" ("id" integer NOT NULL, "text" varchar(40) NOT NULL COLLATE "RTRIM", PRIMARY KEY ("id"))');
+    const typeOnly = compileSqlite([{ kind: 'alterColumn', table: 'word', column: 'text', changes: { type: 'varchar(80)' } }], { tables: [t] }).statements;
+    assert.equal(typeOnly[0], 'CREATE TABLE "_migrator_tmp_word" ("id" integer NOT NULL, "text" varchar(80) NOT NULL COLLATE "NOCASE", PRIMARY KEY ("id"))');
+  });
+});

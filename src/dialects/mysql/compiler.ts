@@ -11,18 +11,16 @@ import { UnsupportedOperationError, type CompiledOperations } from '../dialect.j
 import { PhaseBuilder } from '../phases.js';
 import { standardSql } from '../sql.js';
 import { quoteMysqlIdentifier as q, quoteMysqlLiteral } from './quote.js';
-import { columnExtrasOf } from './native.js';
 import { mysqlResume } from './resume.js';
 
 const { columnList, constraintSql, indexKeySql, STANDARD_SQL } = standardSql(q);
 
 const comment = (text: string | null | undefined): string => (text ? ` COMMENT ${quoteMysqlLiteral(text)}` : '');
 
-/** A column's definition; `extras` are what the database keeps of it beyond the neutral model (its collation). */
-export function columnSql(c: Column, table?: Table): string {
-  const extras = table ? columnExtrasOf(table, c.name) : undefined;
+/** A column's definition. */
+export function columnSql(c: Column): string {
   let sql = `${q(c.name)} ${c.type}`;
-  if (extras?.collation) sql += ` COLLATE ${extras.collation}`;
+  if (c.collation !== undefined) sql += ` COLLATE ${q(c.collation)}`;
   sql += c.nullable ? ' NULL' : ' NOT NULL';
   if (c.default !== undefined && !c.autoincrement) sql += ` DEFAULT ${c.default}`;
   if (c.onUpdate !== undefined) sql += ` ON UPDATE ${c.onUpdate}`;
@@ -33,7 +31,7 @@ export function columnSql(c: Column, table?: Table): string {
 
 /** `indexes` are written inside the CREATE TABLE (see keyedAutoincrement). */
 export function createTableSql(t: Table, indexes: readonly OperationOf<'createIndex'>[] = []): string {
-  const parts = t.columns.map((c) => columnSql(c, t));
+  const parts = t.columns.map((c) => columnSql(c));
   if (t.primaryKey?.columns.length) parts.push(`PRIMARY KEY (${columnList(t.primaryKey.columns)})`);
   for (const op of indexes) {
     const { kind, keys, hash } = indexParts(op);
@@ -95,10 +93,17 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
     if (ch.onUpdate === null) delete next.onUpdate;
     else next.onUpdate = ch.onUpdate;
   }
+  if (ch.collation !== undefined) {
+    if (ch.collation === null) delete next.collation;
+    else next.collation = ch.collation;
+  } else if (ch.type !== undefined && !/char|text|enum|\bset\b/i.test(ch.type)) {
+    // A collation goes with character types only.
+    delete next.collation;
+  }
   const out: string[] = [];
   const fill = next.default;
   if (ch.nullable === false && fill !== undefined) out.push(`UPDATE ${t} SET ${c} = ${fill} WHERE ${c} IS NULL`);
-  out.push(`ALTER TABLE ${t} MODIFY COLUMN ${columnSql(next, table)}`);
+  out.push(`ALTER TABLE ${t} MODIFY COLUMN ${columnSql(next)}`);
   return out;
 }
 
@@ -171,7 +176,7 @@ const STATEMENTS: Handlers<string[], [schema: Schema]> = {
   createTable: (op) => [createTableSql(op.table)],
   dropTable: STANDARD_SQL.dropTable,
   renameTable: STANDARD_SQL.renameTable,
-  addColumn: (op, schema) => [`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnSql(op.column, findTable(schema, op.table))}`],
+  addColumn: (op) => [`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnSql(op.column)}`],
   dropColumn: STANDARD_SQL.dropColumn,
   alterColumn: alterColumnSql,
   renameColumn: STANDARD_SQL.renameColumn,

@@ -16,6 +16,7 @@ import { fitMysqlModels } from './fit.js';
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js';
 import { normalizeMysqlDefault, normalizeMysqlExpression, normalizeMysqlType } from './types.js';
 import { splitScript } from './script.js';
+import { mysqlCollation } from './native.js';
 import { mysqlUrls, readLocation, type MysqlLocation } from './url.js';
 
 /** The error of a statement that waited longer than lock_wait_timeout (a metadata lock) or innodb_lock_wait_timeout (a row lock). */
@@ -245,6 +246,7 @@ export const mysqlDialect: Dialect = {
     normalizeType: normalizeMysqlType,
     normalizeDefault: normalizeMysqlDefault,
     normalizeExpression: normalizeMysqlExpression,
+    normalizeCollation: mysqlCollation,
     comments: true,
   },
   quoteIdentifier: quoteMysqlIdentifier,

@@ -117,7 +117,7 @@ export async function introspectMysql(conn: Queryable, flavor: Flavor, exclude: 
     if (skip.has(t.name)) continue;
     const table = emptyTable(t.name);
     if (t.comment) table.comment = t.comment;
-    const native: MysqlTable = { dialect: 'mysql', columns: {} };
+    const native: MysqlTable = { dialect: 'mysql', ...(t.collation ? { collation: t.collation } : {}) };
     table.native = native;
     byName.set(t.name, table);
     collations.set(t.name, t.collation);
@@ -135,8 +135,9 @@ export async function introspectMysql(conn: Queryable, flavor: Flavor, exclude: 
       ...(/auto_increment/i.test(row.extra) ? { autoincrement: true } : {}),
       ...(row.comment ? { comment: row.comment } : {}),
       ...(onUpdate ? { onUpdate } : {}),
+      // Only where it is not the table's: a column that names none has the table's.
+      ...(row.collation && row.collation !== collations.get(row.tableName) ? { collation: row.collation } : {}),
     });
-    if (row.collation && row.collation !== collations.get(row.tableName)) (table.native as MysqlTable).columns[row.name] = { collation: row.collation };
   }
   // Foreign keys first: MySQL makes an index of a foreign key's name for it when none serves.
   for (const row of fks) {
@@ -188,7 +189,7 @@ export async function introspectMysql(conn: Queryable, flavor: Flavor, exclude: 
       const column = table.columns.find((c) => c.name === row.name);
       if (column && /^longtext$/i.test(column.type)) {
         column.type = 'json';
-        delete (table.native as MysqlTable).columns[row.name]?.collation;
+        delete column.collation;
         continue;
       }
     }

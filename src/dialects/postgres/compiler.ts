@@ -26,6 +26,7 @@ function columnType(c: Column): string {
 export function columnSql(c: Column): string {
   refuseOnUpdate('postgres', 'PostgreSQL', c.name, c.onUpdate);
   let sql = `${q(c.name)} ${columnType(c)}`;
+  if (c.collation !== undefined) sql += ` COLLATE ${q(c.collation)}`;
   if (c.identity) sql += ` GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`;
   if (!c.nullable) sql += ' NOT NULL';
   if (c.default !== undefined && !c.autoincrement) sql += ` DEFAULT ${c.default}`;
@@ -49,6 +50,19 @@ export function createTableSql(t: Table): string[] {
   ];
 }
 
+/** A character type (or an array of one): the types a collation a column keeps can go with. */
+const CHARACTER_TYPE = /^(?:text|citext|name|character varying|varchar|character|char|bpchar)\b/i;
+
+/**
+ * The COLLATE of an ALTER COLUMN … TYPE: the one the change names (null: the type's default), or
+ * the column's own, kept across a change to another character type (PostgreSQL would drop it).
+ */
+function collateSql(ch: OperationOf<'alterColumn'>['changes'], current: Column | undefined): string {
+  if (ch.collation === null) return ' COLLATE "default"';
+  const collation = ch.collation ?? (current?.collation !== undefined && CHARACTER_TYPE.test((ch.type ?? '').trim()) ? current.collation : undefined);
+  return collation === undefined ? '' : ` COLLATE ${q(collation)}`;
+}
+
 function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[] {
   const t = q(op.table);
   const c = q(op.column);
@@ -65,7 +79,10 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
       return /^".*"$/s.test(base) || enums.has(base);
     };
     const via = userType(ch.type) || userType(current?.type) ? `::text${ch.type.trim().endsWith('[]') ? '[]' : ''}` : '';
-    out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${ch.type} USING ${c}${via}::${ch.type}`);
+    out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${ch.type}${collateSql(ch, current)} USING ${c}${via}::${ch.type}`);
+  } else if (ch.collation !== undefined) {
+    if (!current) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: the column's type is not known (a collation is set with ALTER COLUMN … TYPE)`);
+    out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${current.type}${collateSql(ch, current)}`);
   }
   const fill = ch.default ?? current?.default;
   if (ch.nullable === false && fill) out.push(`UPDATE ${t} SET ${c} = ${fill} WHERE ${c} IS NULL`);

@@ -352,6 +352,8 @@ export const postgresDialect: Dialect = {
     normalizeDefault: memoizedDefault,
     normalizeExpression: normalizePgExpression,
     normalizeOpclass: normalizePgOpclass,
+    // `COLLATE "default"` is the type's own.
+    normalizeCollation: (c) => (c === 'default' ? undefined : c),
     comments: true,
   },
   quoteIdentifier,

@@ -20,11 +20,14 @@ const COLUMNS = `
 SELECT a.attrelid::int AS oid, a.attnum::int AS num, a.attname::text AS name,
        format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
        pg_get_expr(d.adbin, d.adrelid) AS "default", a.attidentity::text AS identity,
-       a.attgenerated::text AS generated, col_description(a.attrelid, a.attnum) AS comment
+       a.attgenerated::text AS generated, col_description(a.attrelid, a.attnum) AS comment,
+       co.collname::text AS collation
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+JOIN pg_type ty ON ty.oid = a.atttypid
+LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> ty.typcollation
 WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`;
 
@@ -115,6 +118,8 @@ interface ColumnRow {
   identity: string;
   generated: string;
   comment: string | null;
+  /** The column's collation where it is not its type's. */
+  collation: string | null;
 }
 
 /** `nextval('…_seq'::regclass)`: the default of a serial column. */
@@ -169,6 +174,7 @@ export async function introspectPostgres(db: Queryable, schemaName: string, excl
       ...(serial ? { autoincrement: true } : {}),
       ...(c.identity === 'a' ? { identity: 'always' as const } : c.identity === 'd' ? { identity: 'by default' as const } : {}),
       ...(c.comment !== null ? { comment: c.comment } : {}),
+      ...(c.collation !== null ? { collation: c.collation } : {}),
     });
   }
   const colName = (oid: number, num: number): string => attnames.get(oid)?.get(num) ?? `#${num}`;

@@ -5,6 +5,7 @@ import { kindEntry, type KindTable } from '../../operations/kinds.js';
 import type { Operation } from '../../operations/operation.js';
 import { quoteIdentifier, quoteLiteral, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type StepPipeline, type TransactionOptions } from '../dialect.js';
 import { compileSqlite } from './compiler.js';
+import { sqliteCollation } from './rebuild.js';
 import { introspectSqlite } from './introspector.js';
 import { fileBusy, SqlitePipeline } from './pipeline.js';
 import { isBusy, runStatement } from './statements.js';
@@ -175,7 +176,7 @@ export const sqliteDialect: Dialect = {
   capabilities: { transactionalDdl: true, runLock: false, scratchDatabase: ':memory:', fileDatabase: true, tableRebuilds: true },
   urls: sqliteUrls,
   currentSchema: { name: 'main' },
-  compareOptions: { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault, forwardForeignKeys: true, typeChangesKeepForeignKeys: true },
+  compareOptions: { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault, normalizeCollation: sqliteCollation, forwardForeignKeys: true, typeChangesKeepForeignKeys: true },
   quoteIdentifier,
   quoteLiteral,
   foreignKeysOffScript: { before: ['PRAGMA foreign_keys=OFF'], beforeCommit: ['PRAGMA foreign_key_check'], after: ['PRAGMA foreign_keys=ON'] },

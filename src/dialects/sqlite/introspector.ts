@@ -88,6 +88,7 @@ function readTable(db: Database.Database, name: string, sql: string, indexSql: M
       nullable: c.notnull === 0 && c.pk === 0,
       ...(c.dflt_value !== null ? { default: c.dflt_value } : {}),
       ...(p?.autoincrement ? { autoincrement: true } : {}),
+      ...(p?.collate !== undefined ? { collation: p.collate } : {}),
     });
   }
   const pk = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);

@@ -18,7 +18,7 @@ export interface ParsedColumn {
   primaryKey: boolean;
   unique: boolean;
   checks: string[];
-  /** `COLLATE x` as written, if any. */
+  /** The collation of `COLLATE x`, unquoted, if any. */
   collate?: string;
   /** A generated column (`GENERATED ALWAYS AS (…)` / `AS (…)`): it cannot be inserted into. */
   generated: boolean;
@@ -123,7 +123,7 @@ function parseColumn(sql: string, part: Token[]): ParsedColumn {
     if (isWord(t, 'PRIMARY')) col.primaryKey = true;
     else if (isWord(t, 'AUTOINCREMENT')) col.autoincrement = true;
     else if (isWord(t, 'UNIQUE')) col.unique = true;
-    else if (isWord(t, 'COLLATE') && part[i + 1]) col.collate = sql.slice(part[i + 1].start, part[i + 1].end);
+    else if (isWord(t, 'COLLATE') && part[i + 1]) col.collate = part[i + 1].value;
     else if ((isWord(t, 'GENERATED') || isWord(t, 'AS')) && (isWord(part[i + 1], 'ALWAYS') || isPunct(part[i + 1], '('))) col.generated = true;
     else if (isWord(t, 'CHECK') && isPunct(part[i + 1], '(')) {
       const { text, next } = parenthesized(sql, part, i + 1);

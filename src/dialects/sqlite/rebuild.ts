@@ -38,14 +38,20 @@ export function isPlainDefault(expression: string): boolean {
 }
 
 
-export function columnSql(c: Column, inlinePrimaryKey: boolean, collate?: string): string {
+export function columnSql(c: Column, inlinePrimaryKey: boolean): string {
   refuseOnUpdate('sqlite', 'SQLite', c.name, c.onUpdate);
   let sql = `${q(c.name)}${c.type ? ` ${c.type}` : ''}`;
   if (inlinePrimaryKey) sql += ` PRIMARY KEY${c.autoincrement ? ' AUTOINCREMENT' : ''}`;
   if (!c.nullable) sql += ' NOT NULL';
   if (c.default !== undefined) sql += ` DEFAULT ${defaultSql(c.default)}`;
-  if (collate) sql += ` COLLATE ${collate}`;
+  if (c.collation !== undefined) sql += ` COLLATE ${q(c.collation)}`;
   return sql;
+}
+
+/** A collation as SQLite compares it: names fold case; BINARY is the default. */
+export function sqliteCollation(collation: string | undefined): string | undefined {
+  const c = collation?.toUpperCase();
+  return c === 'BINARY' ? undefined : c;
 }
 
 /** The single AUTOINCREMENT column, which SQLite wants declared with its PRIMARY KEY inline. */
@@ -69,7 +75,7 @@ export function createTableSql(t: Table, name = t.name): string {
 const same = <T>(a: T, b: T): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 function sameColumn(a: Column, b: Column): boolean {
-  return a.name === b.name && a.type.toLowerCase() === b.type.toLowerCase() && a.nullable === b.nullable && a.default === b.default && !!a.autoincrement === !!b.autoincrement;
+  return a.name === b.name && a.type.toLowerCase() === b.type.toLowerCase() && a.nullable === b.nullable && a.default === b.default && !!a.autoincrement === !!b.autoincrement && sqliteCollation(a.collation) === sqliteCollation(b.collation);
 }
 
 /**
@@ -118,7 +124,7 @@ function rebuiltCreateSql(before: Table, after: Table, name: string): string {
       for (const e of p!.checks) covered.checks.add(checkIndex(e));
       if (/\bREFERENCES\b/i.test(p!.text)) covered.fks.add(fkIndex([c.name]));
     } else {
-      parts.push(columnSql(c, c.name === inline, p?.collate));
+      parts.push(columnSql(c, c.name === inline));
       if (c.name === inline) covered.pk = true;
     }
   }

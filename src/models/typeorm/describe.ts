@@ -57,6 +57,7 @@ interface TableColumn {
   primaryKeyConstraintName?: string;
   comment?: string;
   collation?: string;
+  charset?: string;
   onUpdate?: string;
   enum?: string[];
   enumName?: string;
@@ -143,6 +144,7 @@ function describeColumn(tc: TableColumn, cm: TypeOrmColumnMetadata, driver: Type
   if (given(tc.primaryKeyConstraintName)) out.primaryKeyConstraintName = tc.primaryKeyConstraintName;
   if (given(tc.comment)) out.comment = tc.comment;
   if (given(tc.collation)) out.collation = tc.collation;
+  if (given(tc.charset)) out.charset = tc.charset;
   if (given(tc.onUpdate)) out.onUpdate = tc.onUpdate;
   if (tc.enum) out.enum = tc.enum;
   if (given(tc.enumName)) out.enumName = tc.enumName;

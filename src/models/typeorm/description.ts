@@ -31,6 +31,7 @@ export interface DescribedColumn {
   primaryKeyConstraintName?: string;
   comment?: string;
   collation?: string;
+  charset?: string;
   /** `onUpdate` (an @UpdateDateColumn's is the update date's default, on every driver). */
   onUpdate?: string;
   enum?: string[];

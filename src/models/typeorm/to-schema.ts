@@ -6,7 +6,7 @@
  */
 import { MigratorError } from '../../errors.js';
 import { emptyTable, tableShape, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
-import { typeOrmDriver, undescribedOption, type TypeOrmDriver } from '../typescript/drivers/index.js';
+import { typeOrmCollation, typeOrmDriver, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
 
 
@@ -47,7 +47,8 @@ class Converter {
     if (c.asExpression !== undefined) {
       this.fail(`${where} is a generated column (AS ${c.asExpression}), which migrator's schema cannot describe; compute it in the application, or add it with op.execute in a revision`);
     }
-    if (c.collation !== undefined) this.fail(`${where} has collation "${c.collation}": ${undescribedOption("a column's collation")}`);
+    const collation = typeOrmCollation(this.driver, c.collation, c.charset);
+    if ('problem' in collation) this.fail(`${where} ${collation.problem}`);
     const parts = this.driver.dataSource.column({
       column: c,
       table: t,
@@ -70,6 +71,7 @@ class Converter {
       ...(c.comment !== undefined ? { comment: c.comment } : {}),
       // Only the drivers that write ON UPDATE (MySQL's) have it; the others leave it out of their SQL.
       ...(c.onUpdate !== undefined && this.driver.onUpdate ? { onUpdate: c.onUpdate } : {}),
+      ...('problem' in collation ? {} : collation),
     };
     return { column, ...(enumCheck ? { enumCheck } : {}) };
   }

@@ -8,7 +8,7 @@ import { emptyTable, tableShape, type Column, type EnumType, type ForeignKey, ty
 import type { ts } from 'ts-morph';
 import { TYPEORM_SOURCE, type ColumnMeta, type EmbeddedMeta, type EntityMeta, type JoinColumnMeta, type RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
-import type { ColumnTypeInput, DefaultFunctionResult, TypeOrmDriver } from './drivers/index.js';
+import { typeOrmCollation, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
 import { called, isKind, ModelError, plain, text, where, type Evaluator } from './values.js';
 import { NEWEST_TYPEORM, type TypeOrmRules } from './typeorm-version.js';
 
@@ -210,6 +210,8 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
   if (col.kind === 'primary' || col.kind === 'generated') nullable = false;
   const identity = col.generation === 'identity' && driver.identity === 'identity';
   const onUpdate = onUpdateOf(col, driver, owner);
+  const collation = typeOrmCollation(driver, col.collation, col.charset);
+  if ('problem' in collation) throw new ModelError(col.collationNode ?? col.node, `${owner.className}.${col.property} ${collation.problem}`);
   const column: Column = {
     name,
     type: built.type,
@@ -219,6 +221,7 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
     ...(identity ? { identity: col.generatedIdentity ?? 'by default' } : {}),
     ...(col.comment !== undefined ? { comment: col.comment } : {}),
     ...(onUpdate !== undefined ? { onUpdate } : {}),
+    ...collation,
     ...hint,
   };
   return {
@@ -562,7 +565,14 @@ class SchemaBuilder {
     const { driver } = this;
     const input = { ...from.input, table, column: name, reference: true };
     const result = driver.columnType(input)!;
-    const column: Column = { name, type: result.type, nullable, ...(from.column.comment !== undefined ? { comment: from.column.comment } : {}) };
+    // TypeORM gives a join or junction column the referenced column's comment and collation.
+    const column: Column = {
+      name,
+      type: result.type,
+      nullable,
+      ...(from.column.comment !== undefined ? { comment: from.column.comment } : {}),
+      ...(from.column.collation !== undefined ? { collation: from.column.collation } : {}),
+    };
     const out: BuiltColumn = { property: name, column, input };
     if (result.enumCheck) out.enumCheck = result.enumCheck;
     if (result.enumType) out.enumType = result.enumType;

@@ -7,7 +7,7 @@
 import type { ts } from 'ts-morph';
 import { tsc } from './compiler-api.js';
 import type { ForeignKeyAction } from '../../schema/schema.js';
-import { undescribedOption, type DesignType } from './drivers/index.js';
+import type { DesignType } from './drivers/index.js';
 import { packageName, SCHEMA_MODULE } from './project.js';
 import {
   called,
@@ -57,6 +57,10 @@ export interface ColumnMeta {
   comment?: string;
   /** The `onUpdate` option (MySQL's ON UPDATE expression), and where it is written. */
   onUpdate?: { sql: string; node: Node };
+  /** The `collation` and `charset` options, and where the options are written. */
+  collation?: string;
+  charset?: string;
+  collationNode?: Node;
   generation?: 'increment' | 'uuid' | 'identity' | 'rowid';
   generatedIdentity?: 'always' | 'by default';
   array?: boolean;
@@ -227,7 +231,7 @@ export const LEFT_ALONE_MODULES = new Set([
 
 const COLUMN_OPTIONS = new Set([
   'type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary', 'array',
-  'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate', 'unsigned', 'width', 'foreignKeyConstraintName',
+  'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate', 'unsigned', 'width', 'foreignKeyConstraintName', 'collation', 'charset',
 ]);
 // How values are read and written (`utc`: a date column's values in UTC; `hstoreType`: an hstore
 // as an object or text), never what the database holds.
@@ -278,19 +282,9 @@ export function renamedFromTag(decl: Node): string | undefined {
   return name;
 }
 
-/**
- * Options that change the schema in a way migrator's schema does not describe yet, whichever
- * reader reads them (the DataSource source refuses them too): what each one is.
- */
-const UNDESCRIBED_OPTIONS: Record<string, string> = {
-  collation: "a column's collation",
-  charset: "a column's character set",
-};
-
 function checkOptions(obj: ObjectValue | undefined, allowed: Set<string>, decorator: string): void {
   if (!obj) return;
   for (const [key, lazy] of obj.props) {
-    if (UNDESCRIBED_OPTIONS[key] && !allowed.has(key)) throw new ModelError(lazy.node, `option "${key}" of @${decorator} is ${undescribedOption(UNDESCRIBED_OPTIONS[key])}`);
     if (!allowed.has(key) && !RUNTIME_OPTIONS.has(key)) {
       throw new ModelError(lazy.node, `option "${key}" of @${decorator} is not read by migrator's static reader (it would change the schema); ${TYPEORM_SOURCE}`);
     }
@@ -884,6 +878,9 @@ function columnOptions(meta: ColumnMeta, opts: ObjectValue | undefined, node: No
   str(option(opts, 'foreignKeyConstraintName'), at('foreignKeyConstraintName'), 'foreignKeyConstraintName');
   const onUpdate = str(option(opts, 'onUpdate'), at('onUpdate'), 'onUpdate');
   if (onUpdate !== undefined) meta.onUpdate = { sql: onUpdate, node: at('onUpdate') };
+  meta.collation = str(option(opts, 'collation'), at('collation'), 'collation');
+  meta.charset = str(option(opts, 'charset'), at('charset'), 'charset');
+  if (meta.collation !== undefined || meta.charset !== undefined) meta.collationNode = at(meta.collation !== undefined ? 'collation' : 'charset');
   const en = option(opts, 'enum');
   if (en !== undefined) {
     const values = enumValuesOf(en);

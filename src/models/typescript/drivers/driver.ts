@@ -77,6 +77,13 @@ export interface TypeOrmDriver {
    * the update date's default there. TypeORM's other drivers leave the option out of their SQL.
    */
   readonly onUpdate?: boolean;
+  /**
+   * What a column's `charset` option makes, which TypeORM writes as CHARACTER SET or leaves out:
+   * nothing (`ignored`: PostgreSQL takes the clause and ignores it, SQLite's driver leaves it out),
+   * or the column's collation (`collation`: MySQL gives the column the character set's default
+   * collation, which a `collation` option states exactly).
+   */
+  readonly charset: 'ignored' | 'collation';
   /** The extension TypeORM's driver installs for a column of this type (PostgreSQL `citext`). */
   extensionOf(type: string): string | undefined;
   /** The default of `@PrimaryGeneratedColumn('uuid')`, and the extension it needs. */

@@ -31,10 +31,18 @@ export function driverTitles(): string {
 }
 
 /**
- * The error for an option migrator's schema cannot describe, whichever entity reader meets it:
- * remove it from the entity and state it in a revision; the comparison leaves a column's
- * collation and character set to the database.
+ * A column's collation from TypeORM's `collation` and `charset` options, or why they cannot be
+ * read. A MySQL collation names its character set (`utf8mb4_unicode_ci` is utf8mb4's), so a
+ * `charset` beside one only has to agree with it; a `charset` alone gives the column the
+ * character set's default collation, which the server decides.
  */
-export function undescribedOption(what: string): string {
-  return `${what}, which migrator's schema cannot describe yet (by either entity reader); remove the option, and set it in a revision with op.execute — migrator leaves what the database has of it alone`;
+export function typeOrmCollation(driver: TypeOrmDriver, collation: string | undefined, charset: string | undefined): { collation?: string } | { problem: string } {
+  if (charset === undefined || driver.charset === 'ignored') return collation === undefined ? {} : { collation };
+  if (collation === undefined) {
+    return { problem: `has charset "${charset}" without a collation: on ${driver.title} the column takes the character set's default collation, which the server decides; give the collation too (collation: '${charset}_…'), which names its character set` };
+  }
+  const named = collation.toLowerCase().replace(/^utf8_/, 'utf8mb3_');
+  const set = charset.toLowerCase().replace(/^utf8$/, 'utf8mb3');
+  if (named !== set && !named.startsWith(`${set}_`)) return { problem: `has charset "${charset}" and collation "${collation}", which is not one of that character set's; give a collation of ${charset}` };
+  return { collation };
 }

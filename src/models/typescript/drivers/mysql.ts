@@ -154,6 +154,7 @@ function describedColumn({ column: c, where, spelled, fail }: DescribedColumnInp
 export const mysqlTypeOrm: TypeOrmDriver = {
   name: 'mysql',
   title: 'MySQL',
+  charset: 'collation',
   columnType(input) {
     const type = mysqlColumnType(input);
     return type === undefined ? undefined : { type };

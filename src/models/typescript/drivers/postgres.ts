@@ -102,6 +102,7 @@ function describedColumn({ column: c, table: t, where, spelled, enumType, uuidGe
 export const postgresTypeOrm: TypeOrmDriver = {
   name: 'postgres',
   title: 'PostgreSQL',
+  charset: 'ignored',
   columnType(input) {
     if (input.enum && (input.type === 'enum' || input.type === 'simple-enum')) {
       const name = input.enumName ?? `${input.table}_${input.column.toLowerCase()}_enum`;

@@ -42,6 +42,7 @@ function describedColumn({ column: c, where, primaryKey, spelled, fail }: Descri
 export const sqliteTypeOrm: TypeOrmDriver = {
   name: 'sqlite',
   title: 'SQLite',
+  charset: 'ignored',
   columnType(input) {
     // TypeORM's SQLite drivers refuse 'enum' (the type is 'simple-enum'); any column with enum
     // values is checked with CHECK (… IN (…)), but an array column ("integer array") is not.
