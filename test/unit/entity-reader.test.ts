@@ -1540,3 +1540,44 @@ export class City {
     fails(() => read(other, ['a.ts'], 'mysql'), path.join(other, 'a.ts'), 5, /collation "utf8mb4_bin", which is not one of that character set's/);
   });
 });
+
+describe('entity reader: decorators of the project that record a property for later', () => {
+  const entity = `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Audited, Money } from './money';
+@Entity()
+export class Line {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() quantity!: number;
+  @Money() listPrice!: number;
+  @Audited() note!: string;
+}
+`;
+  const money = (rest: string): string => `import { Column } from 'typeorm';
+const registry = new Map<object, { name: string }[]>();
+export function Money() {
+  return (entity: object, propertyName: string) => {
+    const list = registry.get(entity) ?? [];
+    list.push({ name: propertyName });
+    registry.set(entity, list);
+  };
+}
+const seen = new Set<string>();
+export function Audited() {
+  return (_entity: object, propertyName: string) => {
+    seen.add(propertyName);
+  };
+}
+${rest}`;
+
+  it('a registry the application reads when it runs is an error naming the decorator, the registry and its reader', () => {
+    const exported = project({ 'line.ts': entity, 'money.ts': money('export function columnsOf(entity: object) {\n  return registry.get(entity) ?? [];\n}\n') });
+    fails(() => read(exported, ['line.ts']), path.join(exported, 'line.ts'), 7, /@Money records the property in `registry` \(.*money\.ts:2\), which columnsOf \(.*money\.ts:16\) reads for the application to use when it runs; if that makes a column, migrator cannot see it without running the code; let TypeORM itself read the entities/);
+    const applied = project({ 'line.ts': entity, 'money.ts': money("function applyMoney() {\n  for (const [entity, list] of registry) for (const r of list) Column({ type: 'integer' })(entity, r.name);\n}\nvoid applyMoney;\n") });
+    fails(() => read(applied, ['line.ts']), path.join(applied, 'line.ts'), 7, /which applyMoney \(.*money\.ts:16\) reads/);
+  });
+
+  it('a decorator that keeps what it records to itself is its own, and left alone', () => {
+    const root = project({ 'line.ts': entity.replace('@Money() listPrice!: number;', ''), 'money.ts': money('') });
+    assert.deepEqual(Object.keys(columns(table(read(root, ['line.ts']), 'line'))), ['id', 'quantity']);
+  });
+});

@@ -389,6 +389,61 @@ export class EntityReader {
     return free;
   }
 
+  /**
+   * Where a decorator of the project's own records what it is given for later: a module variable
+   * it adds to (`registry.push(…)`, `.set`, `.add`, an assignment) that code of the project which
+   * reaches TypeORM reads — Vendure's `@Money()`, whose column `setMoneyStrategy` makes when the
+   * application starts. Such a column cannot be seen without running the code.
+   */
+  private recordsFor(fn: Node, seen = new Set<Node>()): { state: ts.VariableDeclaration; reader: Node } | undefined {
+    if (seen.has(fn)) return undefined;
+    seen.add(fn);
+    const sf = fn.getSourceFile();
+    let found: { state: ts.VariableDeclaration; reader: Node } | undefined;
+    const visit = (n: Node): void => {
+      if (found) return;
+      if (tsc.isIdentifier(n) && !(tsc.isPropertyAccessExpression(n.parent) && n.parent.name === n) && !declaredIn(fn, n.text)) {
+        const b = this.ev.project.lookup(sf, n.text);
+        if (b?.kind === 'declaration' && b.node !== fn) {
+          const d = b.node;
+          if (tsc.isVariableDeclaration(d) && !isFunctionLike(d.initializer)) {
+            const reader = writesTo(n) ? this.readerReachingTypeOrm(d, n) : undefined;
+            if (reader) found = { state: d, reader };
+          } else {
+            const body = tsc.isFunctionDeclaration(d) ? d : tsc.isVariableDeclaration(d) && d.initializer ? d.initializer : undefined;
+            if (body) found = this.recordsFor(body, seen);
+          }
+        }
+      }
+      tsc.forEachChild(n, visit);
+    };
+    visit(fn);
+    return found;
+  }
+
+  /**
+   * A top-level function or statement of a module variable's file that reads it and either reaches
+   * TypeORM or is exported (what it hands out may become a column elsewhere).
+   */
+  private readerReachingTypeOrm(state: ts.VariableDeclaration, writer: Node): Node | undefined {
+    const sf = state.getSourceFile();
+    const name = state.name.getText(sf);
+    for (const st of sf.statements) {
+      // The code that records into it is not its reader.
+      if (writer.getSourceFile() === sf && st.pos <= writer.pos && writer.end <= st.end) continue;
+      const unit: Node = tsc.isVariableStatement(st) && st.declarationList.declarations.length === 1 && st.declarationList.declarations[0].initializer ? st.declarationList.declarations[0].initializer : st;
+      let reads = false;
+      const visit = (n: Node): void => {
+        if (reads) return;
+        if (tsc.isIdentifier(n) && n.text === name && n !== state.name && !(tsc.isPropertyAccessExpression(n.parent) && n.parent.name === n)) reads = true;
+        else tsc.forEachChild(n, visit);
+      };
+      visit(st);
+      if (reads && (isExported(st, sf) || !this.isSchemaFree(unit))) return unit;
+    }
+    return undefined;
+  }
+
   /** TypeORM decorators a value stands for (a decorator, a list, `applyDecorators(…)`, a decorator function). */
   private flatten(v: Value, site: Node): DecoratorValue[] {
     if (Array.isArray(v)) return v.flatMap((x) => this.flatten(x, site));
@@ -461,6 +516,15 @@ export class EntityReader {
         // A decorator of the project's own, unless it or what it is given reaches TypeORM (a
         // helper that applies the TypeORM decorators it is passed).
         if (this.isSchemaFree(callee.node) && (call?.arguments ?? []).every((a) => this.isSchemaFree(a))) {
+          const recorded = this.recordsFor(callee.node);
+          if (recorded) {
+            const reader = recorded.reader;
+            const readerName = (tsc.isFunctionDeclaration(reader) && reader.name?.text) || (tsc.isVariableDeclaration(reader.parent) ? reader.parent.name.getText() : 'code');
+            throw new ModelError(
+              d,
+              `@${text(expr).replace(/\(.*$/s, '')} records the property in \`${recorded.state.name.getText()}\` (${where(recorded.state)}), which ${readerName} (${where(reader)}) reads for the application to use when it runs; if that makes a column, migrator cannot see it without running the code; ${TYPEORM_SOURCE}`,
+            );
+          }
           own?.push({ name: text(expr).replace(/\(.*$/s, ''), node: d });
           continue;
         }
@@ -985,4 +1049,48 @@ export function designType(typeNode: ts.TypeNode | undefined, scope: Scope, ev: 
     if (tsc.isTypeAliasDeclaration(d)) return designType(d.type, ev.fileScope(d.getSourceFile()), ev, depth + 1);
   }
   return undefined;
+}
+
+/** Whether `name` is declared inside `fn` (a parameter or a local), shadowing a module's own. */
+function declaredIn(fn: Node, name: string): boolean {
+  let found = false;
+  const visit = (n: Node): void => {
+    if (found) return;
+    if ((tsc.isParameter(n) || tsc.isVariableDeclaration(n) || tsc.isBindingElement(n)) && tsc.isIdentifier(n.name) && n.name.text === name) found = true;
+    else if ((tsc.isFunctionDeclaration(n) || tsc.isClassDeclaration(n)) && n !== fn && n.name?.text === name) found = true;
+    else tsc.forEachChild(n, visit);
+  };
+  tsc.forEachChild(fn, visit);
+  return found;
+}
+
+/** Whether a top-level statement is exported, by a modifier or by an `export { … }` of its name. */
+function isExported(st: ts.Statement, sf: ts.SourceFile): boolean {
+  if (tsc.canHaveModifiers(st) && tsc.getModifiers(st)?.some((m) => m.kind === tsc.SyntaxKind.ExportKeyword)) return true;
+  const names = tsc.isFunctionDeclaration(st) && st.name ? [st.name.text] : tsc.isVariableStatement(st) ? st.declarationList.declarations.map((d) => d.name.getText(sf)) : [];
+  return sf.statements.some(
+    (e) => tsc.isExportDeclaration(e) && !e.moduleSpecifier && e.exportClause && tsc.isNamedExports(e.exportClause) && e.exportClause.elements.some((x) => names.includes((x.propertyName ?? x.name).text)),
+  );
+}
+
+function isFunctionLike(n: Node | undefined): boolean {
+  return !!n && (tsc.isArrowFunction(n) || tsc.isFunctionExpression(n));
+}
+
+const ADDERS = new Set(['push', 'unshift', 'set', 'add', 'splice']);
+
+/** Whether a name is written to where it stands: `x.push(…)`, `x.set(…)`, `x = …`, `x[k] = …`, `x.k = …`. */
+function writesTo(n: ts.Identifier): boolean {
+  const p = n.parent;
+  if (tsc.isPropertyAccessExpression(p) && p.expression === n) {
+    if (tsc.isCallExpression(p.parent) && p.parent.expression === p && ADDERS.has(p.name.text)) return true;
+    return isAssigned(p);
+  }
+  if (tsc.isElementAccessExpression(p) && p.expression === n) return isAssigned(p);
+  return isAssigned(n);
+}
+
+function isAssigned(n: Node): boolean {
+  const p = n.parent;
+  return tsc.isBinaryExpression(p) && p.left === n && p.operatorToken.kind >= tsc.SyntaxKind.FirstAssignment && p.operatorToken.kind <= tsc.SyntaxKind.LastAssignment;
 }
