@@ -246,7 +246,17 @@ export function leftToDatabase(current: Table, target: Table | undefined): Table
     (!modelIndexes.has(i.name) && ((shapes.expression === true && i.columns.some((k) => typeof k !== 'string' && k.expression !== undefined)) || (shapes.partial === true && i.where !== undefined)));
   const defaults = new Set(u.defaults);
   const nullability = new Set(u.nullability);
-  const out: Table = { ...current, indexes: current.indexes.filter((i) => !leftAlone(i)), checks: u.checks ? target.checks : current.checks };
+  // An index the models name without a WHERE, which the database has with one (Prisma without its
+  // partialIndexes preview feature cannot state it): its WHERE is the database's, as Prisma's own
+  // diff leaves it — when the rest of it is what the models say.
+  const keepsWhere = (i: Index): boolean => {
+    if (shapes.partial !== true || i.where === undefined) return false;
+    const model = target.indexes.find((m) => m.name === i.name);
+    return !!model && model.where === undefined && model.unique === i.unique && (model.using ?? 'btree') === (i.using ?? 'btree') && JSON.stringify(model.columns) === JSON.stringify(i.columns);
+  };
+  const withoutWhere = ({ where: _where, ...rest }: Index): Index => rest;
+  const indexes = current.indexes.filter((i) => !leftAlone(i)).map((i) => (keepsWhere(i) ? withoutWhere(i) : i));
+  const out: Table = { ...current, indexes, checks: u.checks ? target.checks : current.checks };
   if (u.comments) takeFrom(out, target, 'comment');
   out.columns = current.columns.map((c) => {
     const model = target.columns.find((x) => x.name === c.name);

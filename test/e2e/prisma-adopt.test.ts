@@ -149,7 +149,7 @@ model Comment {
     }
   });
 
-  it('PostgreSQL: indexes on an expression, and partial ones without the partialIndexes preview feature, made by hand are left alone; with the feature they are compared', async () => {
+  it('PostgreSQL: indexes on an expression, and partial ones without the partialIndexes preview feature, made by hand are left alone — a WHERE added to an index the schema names too; with the feature they are compared', async () => {
     const db = await createTestDatabase('migrator_prisma_adopt_indexes');
     try {
       const models = (features: string): string => `datasource db {\n  provider = "postgresql"\n}\n${features}
@@ -160,12 +160,16 @@ model Member {
   removed DateTime?
 
   @@index([team])
+  @@unique([email, team])
 }
 `;
       await db.query(await prismaMigrateSql({ 'schema.prisma': models('') }));
-      // As projects' migrations add them (langfuse, inbox-zero, AFFiNE): a unique lower(email), partial uniques.
+      // As projects' migrations add them (langfuse, inbox-zero, AFFiNE): a unique lower(email), partial uniques;
+      // and a WHERE given by hand to the unique index the schema states (trigger.dev, civitai).
       await db.query(`CREATE UNIQUE INDEX "Member_email_lower_key" ON "Member" (lower("email"));
-        CREATE UNIQUE INDEX "Member_team_email_active_key" ON "Member" ("team", "email") WHERE "removed" IS NULL`);
+        CREATE UNIQUE INDEX "Member_team_email_active_key" ON "Member" ("team", "email") WHERE "removed" IS NULL;
+        DROP INDEX "Member_email_team_key";
+        CREATE UNIQUE INDEX "Member_email_team_key" ON "Member" ("email", "team") WHERE "removed" IS NULL`);
       const p = newProject();
       p.write('prisma/schema.prisma', models(''));
       p.write('migrator.config.ts', `export default { database: ${JSON.stringify(db.url)}, models: ['prisma/schema.prisma'], versions: 'versions' };\n`);
@@ -175,7 +179,11 @@ model Member {
       p.write('prisma/schema.prisma', models('generator client {\n  provider        = "prisma-client-js"\n  previewFeatures = ["partialIndexes"]\n}\n'));
       const chk = p.run(['check']);
       assert.equal(chk.status, 1, explain(chk, 'to find the partial index the schema does not state'));
-      assert.deepEqual(chk.stdout.split('\n').filter((l) => l.startsWith('  - ')), ['  - drop index Member_team_email_active_key on Member'], explain(chk, 'to drop the partial index alone'));
+      assert.deepEqual(
+        chk.stdout.split('\n').filter((l) => l.startsWith('  - ')),
+        ['  - drop index Member_email_team_key on Member', '  - drop index Member_team_email_active_key on Member', '  - create index Member_email_team_key on Member'],
+        explain(chk, 'to drop the partial index the schema does not state, and make the one it states without a WHERE'),
+      );
     } finally {
       await db.drop();
     }
