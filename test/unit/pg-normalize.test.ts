@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normalizePgExpression } from '../../src/dialects/postgres/expressions.js';
-import { normalizePgDefault } from '../../src/dialects/postgres/types.js';
+import { normalizePgDefault, normalizePgType } from '../../src/dialects/postgres/types.js';
 
 const sameDefault = (type: string, written: string, reported: string): void =>
   assert.equal(normalizePgDefault(written, { type }), normalizePgDefault(reported, { type }), `${written} ≡ ${reported} (${type})`);
@@ -86,5 +86,15 @@ describe('PostgreSQL expressions compare by meaning', () => {
     assert.notEqual(normalizePgExpression("status = 'Active'"), normalizePgExpression("status = 'active'"));
     assert.notEqual(normalizePgExpression('(a + b) * 2 > 1'), normalizePgExpression('a + b * 2 > 1'));
     assert.notEqual(normalizePgExpression('(a = 1 OR b = 2) AND c = 3'), normalizePgExpression('a = 1 OR b = 2 AND c = 3'));
+  });
+});
+
+describe('PostgreSQL types compare by meaning', () => {
+  it('a time or timestamp of precision 6 is one without a precision, as PostgreSQL and Prisma read it', () => {
+    assert.equal(normalizePgType('timestamptz(6)'), normalizePgType('timestamp with time zone'));
+    assert.equal(normalizePgType('timestamp(6) without time zone'), normalizePgType('timestamp'));
+    assert.equal(normalizePgType('time(6)'), normalizePgType('time without time zone'));
+    assert.equal(normalizePgType('timetz(6)[]'), normalizePgType('time with time zone[]'));
+    assert.notEqual(normalizePgType('timestamptz(3)'), normalizePgType('timestamptz'));
   });
 });

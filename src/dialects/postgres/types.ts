@@ -70,7 +70,8 @@ export function normalizePgType(type: string): string {
   if (name === 'numeric' && args !== undefined && !args.includes(',')) return `numeric(${args},0)${dims}`;
   if (/^(timestamp|time) with(out)? time zone$/.test(name)) {
     const [word, ...rest] = name.split(' ');
-    return `${word}${args !== undefined ? `(${args})` : ''} ${rest.join(' ')}${dims}`;
+    // 6 is the precision a time or timestamp without one has: `timestamptz(6)` is `timestamptz`.
+    return `${word}${args !== undefined && args !== '6' ? `(${args})` : ''} ${rest.join(' ')}${dims}`;
   }
   return `${name}${args !== undefined ? `(${args})` : ''}${dims}`;
 }
