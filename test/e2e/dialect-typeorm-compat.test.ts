@@ -171,6 +171,7 @@ const DIALECTS: Dialect[] = [
     builds: {
       tables: [
         'api_key',
+        'badge',
         'basket',
         'bin',
         'catalog_product',
@@ -187,6 +188,7 @@ const DIALECTS: Dialect[] = [
         'duty',
         'folder',
         'http_request_log',
+        'memo',
         'order',
         'order_item',
         'panel',
@@ -220,6 +222,7 @@ const DIALECTS: Dialect[] = [
     handMadeIndex: { name: 'IDX_http_request_log_recent', sql: 'CREATE INDEX "IDX_http_request_log_recent" ON "http_request_log" USING brin ("createdAt")' },
     builds: {
       tables: [
+        'badge',
         'basket',
         'bin',
         'catalog_product',
@@ -236,6 +239,7 @@ const DIALECTS: Dialect[] = [
         'duty',
         'folder',
         'http_request_log',
+        'memo',
         'order',
         'order_item',
         'panel',
@@ -270,7 +274,7 @@ const DIALECTS: Dialect[] = [
     fixtures: 'typeorm-mysql',
     handMadeIndex: { name: 'IDX_comment_body_words', sql: 'CREATE FULLTEXT INDEX `IDX_comment_body_words` ON `comment` (`body`)' },
     builds: {
-      tables: ['basket', 'bin', 'category', 'channel', 'city', 'city_twinned_with_country', 'comment', 'country', 'crew', 'crew_duty', 'duty', 'folder', 'order', 'order_item', 'panel', 'panel_pin', 'payment_method', 'pin', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'region', 'region_closure', 'shelf', 'tag', 'topic', 'user_favorite_products', 'users'],
+      tables: ['badge', 'basket', 'bin', 'category', 'channel', 'city', 'city_twinned_with_country', 'comment', 'country', 'crew', 'crew_duty', 'duty', 'folder', 'memo', 'order', 'order_item', 'panel', 'panel_pin', 'payment_method', 'pin', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'region', 'region_closure', 'shelf', 'tag', 'topic', 'user_favorite_products', 'users'],
     },
     onUpdate: ['category.updatedAt', 'post.updatedAt', 'users.updatedAt'],
     roundsFraction: "'2'",

@@ -453,7 +453,7 @@ describe('SQLite rebuild keeps', CONCURRENCY, () => {
     assert.deepEqual(after.rows.person, before.rows.person);
     withDb(p, (db) => {
       const sql = createSql(db, 'person');
-      assert.match(sql, /"?email"? varchar\(100\) COLLATE NOCASE/i);
+      assert.match(sql, /"?email"? varchar\(100\) COLLATE "NOCASE"/i);
       assert.ok(sql.includes('name TEXT COLLATE NOCASE NOT NULL UNIQUE'), sql);
       assert.ok(sql.includes('total REAL GENERATED ALWAYS AS (qty * price) STORED'), sql);
       assert.ok(sql.includes("label TEXT AS (upper(name) || '#' || id) VIRTUAL"), sql);

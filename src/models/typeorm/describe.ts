@@ -250,6 +250,13 @@ export function describeDataSource(ds: BuiltDataSource, typeorm: TypeOrmModule, 
     for (const r of m.manyToManyRelations) if (r.isOwning && r.junctionEntityMetadata) ownerOf.set(r.junctionEntityMetadata, m);
     if (m.closureJunctionTable) ownerOf.set(m.closureJunctionTable, m);
   }
+  // When both sides of a many-to-many have a @JoinTable, the side TypeORM registers last points
+  // both relations at its junction: the other's junction is owned by the entity its first
+  // foreign key refers to.
+  for (const m of ds.entityMetadatas) {
+    const owner = m.tableType === 'junction' && !ownerOf.has(m) ? m.foreignKeys[0]?.referencedEntityMetadata : undefined;
+    if (owner) ownerOf.set(m, owner);
+  }
   const entities = synced.filter((m) => !ownerOf.has(m));
   const position = new Map(entities.map((m, i) => [m, i]));
   const key = (m: TypeOrmEntityMetadata): [number, string, number, number] => {

@@ -766,9 +766,12 @@ class SchemaBuilder {
       }
     }
     // Single-table inheritance: TypeORM indexes the discriminator column, unless an index of
-    // that one column is declared.
+    // that one column is declared — or it loses the index: with an embedded class in the entity's
+    // class chain, its list of indexes is a copy, which a generated column has it compute again
+    // from the declared ones after the discriminator's was added (0.3 and 1.x alike).
     const discriminator = e.meta.inheritance?.discriminator;
-    if (discriminator) {
+    const lost = e.members.some((m) => !m.child && m.embeddeds.length > 0) && e.columnMetas.some((c) => c.generation !== undefined);
+    if (discriminator && !lost) {
       const col = columnName(e.columnMetas.find((c) => c.property === discriminator.property)!);
       const declared = e.members.some((m) => m.indexes.some((i) => i.columns.length === 1 && i.columns[0] === col));
       if (!declared) e.table.indexes.push({ name: naming.indexName(e.table.name, [col]), columns: [col], unique: false });
