@@ -1581,3 +1581,43 @@ ${rest}`;
     assert.deepEqual(Object.keys(columns(table(read(root, ['line.ts']), 'line'))), ['id', 'quantity']);
   });
 });
+
+describe('entity reader: decorators written out, as multi-ORM projects write them', () => {
+  it('reads constants of the body, functions it calls with more than (target, key), and leaves alone options TypeORM does not have and MikroORM decorators', () => {
+    const root = project({
+      'src/orm.ts': `import { Column, ColumnOptions, Index } from 'typeorm';
+export enum Orm { TypeORM = 'typeorm', Mikro = 'mikro-orm' }
+export function MultiColumn(options: ColumnOptions & { relationId?: boolean } = {}): PropertyDecorator {
+  return (target: object, key: string | symbol) => {
+    const orm = Orm.TypeORM;
+    const typed = { ...options, relationId: undefined };
+    if (orm === Orm.TypeORM) Column(typed)(target, key as string);
+  };
+}
+function applyIndex(target: object, key: string, name: string, unique: boolean): void {
+  Index(name, { unique })(target, key);
+}
+export function NamedIndex(name: string): PropertyDecorator {
+  return (target: object, key: string | symbol) => {
+    applyIndex(target, key as string, name, false);
+  };
+}
+`,
+      'src/a.ts': `import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Property } from '@mikro-orm/core';
+import { MultiColumn, NamedIndex } from './orm';
+@Entity()
+export class A {
+  @PrimaryGeneratedColumn() id!: number;
+  @NamedIndex('IDX_a_name')
+  @MultiColumn({ type: 'varchar', nullable: true, relationId: true })
+  @Property()
+  name!: string;
+}
+`,
+    });
+    const a = table(read(root, ['src/a.ts']), 'a');
+    assert.deepEqual(columns(a), { id: 'integer not null', name: 'character varying' });
+    assert.deepEqual(a.indexes, [{ name: 'IDX_a_name', columns: ['name'], unique: false }]);
+  });
+});

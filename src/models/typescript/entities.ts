@@ -227,6 +227,8 @@ export const LEFT_ALONE_MODULES = new Set([
   'class-validator', 'class-transformer', 'class-validator-jsonschema', '@nestjs/class-validator', '@nestjs/class-transformer',
   '@nestjs/swagger', '@nestjs/graphql', '@nestjs/mapped-types', 'type-graphql', '@ptc-org/nestjs-query-graphql',
   '@nestjs-query/query-graphql', 'tsoa', 'routing-controllers-openapi', 'joiful', 'serializr', 'typesense-decorators',
+  // Another ORM's metadata, which TypeORM never reads (entities mapped for both, as Ever Gauzy's).
+  '@mikro-orm/core', '@mikro-orm/decorators',
 ]);
 
 const COLUMN_OPTIONS = new Set([
@@ -282,9 +284,22 @@ export function renamedFromTag(decl: Node): string | undefined {
   return name;
 }
 
-function checkOptions(obj: ObjectValue | undefined, allowed: Set<string>, decorator: string): void {
+/**
+ * Every option TypeORM's column decorators have, in 0.3 and 1.x: a key that is none of them is
+ * one TypeORM ignores (a project's own flag, such as Ever Gauzy's `relationId`), and so does the reader.
+ */
+const TYPEORM_COLUMN_OPTIONS = new Set([
+  ...COLUMN_OPTIONS, ...RUNTIME_OPTIONS, 'asExpression', 'generatedType', 'generated', 'query', 'prefix', 'spatialFeatureType', 'srid', 'zerofill', 'update', 'insert', 'select',
+]);
+
+/**
+ * Refuses an option the reader does not read, unless TypeORM has no such option (`known`: the
+ * options TypeORM has for the decorator; without it, every key is one).
+ */
+function checkOptions(obj: ObjectValue | undefined, allowed: Set<string>, decorator: string, known?: Set<string>): void {
   if (!obj) return;
   for (const [key, lazy] of obj.props) {
+    if (known && !known.has(key)) continue;
     if (!allowed.has(key) && !RUNTIME_OPTIONS.has(key)) {
       throw new ModelError(lazy.node, `option "${key}" of @${decorator} is not read by migrator's static reader (it would change the schema); ${TYPEORM_SOURCE}`);
     }
@@ -444,8 +459,12 @@ export class EntityReader {
     return undefined;
   }
 
-  /** TypeORM decorators a value stands for (a decorator, a list, `applyDecorators(…)`, a decorator function). */
-  private flatten(v: Value, site: Node): DecoratorValue[] {
+  /**
+   * TypeORM decorators a value stands for (a decorator, a list, `applyDecorators(…)`, a decorator
+   * function). `args`: what a function of the project is called with from a decorator's body
+   * (`applyIndex(target, key, 'IDX_x')`), bound to its parameters.
+   */
+  private flatten(v: Value, site: Node, args?: Lazy[]): DecoratorValue[] {
     if (Array.isArray(v)) return v.flatMap((x) => this.flatten(x, site));
     if (isDecorator(v)) {
       if (SCHEMA_MODULE.test(v.module)) return [v];
@@ -456,7 +475,11 @@ export class EntityReader {
     if (isKind(v, 'function')) {
       // A decorator written out: (target, key) => { Column(...)(target, key); Index()(target, key); }
       const body = v.node.body;
-      const scope: Scope = { file: v.node.getSourceFile(), bindings: new Map(), parent: v.scope };
+      const bindings = new Map<string, Lazy>();
+      v.node.parameters.forEach((p, i) => {
+        if (args?.[i] && tsc.isIdentifier(p.name) && !p.dotDotDotToken) bindings.set(p.name.text, args[i]);
+      });
+      const scope: Scope = { file: v.node.getSourceFile(), bindings, parent: v.scope };
       return body ? this.applied(tsc.isBlock(body) ? body.statements : [body], scope, site).values : [];
     }
     throw new ModelError(site, `\`${text(site)}\` does not give a decorator migrator can read; ${TYPEORM_SOURCE}`);
@@ -467,10 +490,18 @@ export class EntityReader {
    * (`Column(...)(target, key)`), lists applied in turn, `if` on a condition that is known, blocks,
    * and `return`. Anything else is an error.
    */
-  private applied(statements: readonly ts.Node[], scope: Scope, site: Node): { values: DecoratorValue[]; returned: boolean } {
+  private applied(statements: readonly ts.Node[], start: Scope, site: Node): { values: DecoratorValue[]; returned: boolean } {
     const values: DecoratorValue[] = [];
+    let scope = start;
     for (const st of statements) {
       if (tsc.isReturnStatement(st) && !st.expression) return { values, returned: true };
+      // A constant of the body (`const ormType = MultiORMEnum.TypeORM;`), read where it is used.
+      if (tsc.isVariableStatement(st) && st.declarationList.declarations.every((d) => tsc.isIdentifier(d.name) && d.initializer)) {
+        for (const d of st.declarationList.declarations) {
+          scope = { file: scope.file, bindings: new Map([[(d.name as ts.Identifier).text, this.ev.lazy(d.initializer!, scope)]]), parent: scope };
+        }
+        continue;
+      }
       if (tsc.isBlock(st) || tsc.isIfStatement(st)) {
         const inner = tsc.isBlock(st) ? st.statements : takenBranch(st, this.ev.evaluate(st.expression, scope), site, TYPEORM_SOURCE);
         const r = this.applied(inner, scope, site);
@@ -486,7 +517,8 @@ export class EntityReader {
       }
       const e = tsc.isExpressionStatement(st) ? st.expression : st;
       if (tsc.isCallExpression(e)) {
-        values.push(...this.flatten(this.ev.evaluate(e.expression, scope), site));
+        const at = scope;
+        values.push(...this.flatten(this.ev.evaluate(e.expression, scope), site, e.arguments.map((a) => this.ev.lazy(a, at))));
         continue;
       }
       throw new ModelError(st, `cannot follow \`${text(st).split('\n')[0]}\` in a decorator without running the code (used at ${where(site)}); ${TYPEORM_SOURCE}`);
@@ -916,7 +948,7 @@ const typeName = (v: Value): string | undefined =>
 
 /** A column decorator's options, read into `meta`. */
 function columnOptions(meta: ColumnMeta, opts: ObjectValue | undefined, node: Node, decorator: string): void {
-  checkOptions(opts, COLUMN_OPTIONS, decorator);
+  checkOptions(opts, COLUMN_OPTIONS, decorator, TYPEORM_COLUMN_OPTIONS);
   const at = (key: string): Node => opts?.props.get(key)?.node ?? node;
   const type = option(opts, 'type');
   if (type !== undefined) {
