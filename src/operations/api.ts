@@ -15,6 +15,8 @@ export interface TableDefinition {
   checks?: CheckConstraint[];
   foreignKeys?: ForeignKey[];
   comment?: string;
+  /** The table's default collation (MySQL). */
+  collation?: string;
 }
 
 /**
@@ -85,6 +87,7 @@ export class Operations {
         checks: definition.checks ?? [],
         foreignKeys: definition.foreignKeys ?? [],
         ...(definition.comment !== undefined ? { comment: definition.comment } : {}),
+        ...(definition.collation !== undefined ? { collation: definition.collation } : {}),
       },
     });
   }

@@ -137,6 +137,7 @@ function renderCreateTable(op: OperationOf<'createTable'>, indent: string): stri
         checks: nonEmpty(t.checks.map((c) => constraintLiteral({ type: 'check', ...c }))),
         foreignKeys: nonEmpty(t.foreignKeys.map((f) => constraintLiteral({ type: 'foreignKey', ...f }))),
         comment: t.comment,
+        collation: t.collation,
       } as Literal,
     ],
     indent,

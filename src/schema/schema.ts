@@ -103,6 +103,12 @@ export interface Table {
   checks: CheckConstraint[];
   foreignKeys: ForeignKey[];
   comment?: string;
+  /**
+   * The table's default collation (MySQL's `DEFAULT CHARACTER SET … COLLATE …`), which its
+   * columns that name none take. Written when the table is created; never compared, as Prisma's
+   * own diff does not compare it.
+   */
+  collation?: string;
   /** Names the table may have had before a rename, from a model hint; read only by rename detection. */
   renamedFrom?: string[];
   /** What the models leave to the database: never created, dropped or compared. Read only by the differ. */

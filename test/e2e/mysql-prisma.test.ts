@@ -3,7 +3,7 @@
  * test/fixtures/prisma/mysql/<name>/ (a schema.prisma written the way projects write one), the
  * SQL Prisma Migrate writes for it (`expected.sql`) builds one fresh database and migrator's
  * `makemigrations` + `migrate` another; the two information_schema catalogs must be the same —
- * each column's COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT and EXTRA in order, each index with its
+ * each column's COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA and COLLATION_NAME in order, each index with its
  * kind and keys (prefix lengths, DESC), each foreign key with its actions, each check. Then
  * `check` against Prisma's database (stamped at migrator's head) must find no difference, a
  * second makemigrations must say "No changes detected", and downgrade base leaves nothing.
@@ -22,8 +22,8 @@
  * actions, implicit many-to-many tables with `_AB_unique` and `_B_index` — each line checked by
  * hand against those rules (the test's first assertions pin a few of them in Prisma's database).
  *
- * Not compared: collations. Prisma creates every table with `DEFAULT CHARACTER SET utf8mb4
- * COLLATE utf8mb4_unicode_ci`; migrator's tables take the database's default.
+ * Each column's collation is compared too: Prisma creates every table with `DEFAULT CHARACTER SET
+ * utf8mb4 COLLATE utf8mb4_unicode_ci`, and so does migrator, whatever the database's default.
  *
  * Needs `npx tsc -p tsconfig.json` first, and MySQL or MariaDB (test/support/mysql.ts, default
  * mysql://root@127.0.0.1:3306); an unreachable server fails the test.
@@ -50,32 +50,32 @@ function listedOperations(r: RunResult): string[] {
 /** What each fixture must show in Prisma's database, so that the comparison is not of empty catalogs. */
 const PINNED: Record<string, [table: string, pattern: RegExp][]> = {
   blog: [
-    ['users', /^COLUMN role enum\('USER','ADMIN','mod'\) NOT NULL DEFAULT 'USER'$/m],
-    ['users', /^COLUMN created_at datetime\(3\) NOT NULL DEFAULT current_timestamp\(3\)$/m],
-    ['users', /^COLUMN updated_at datetime\(3\) NOT NULL$/m],
-    ['users', /^COLUMN email varchar\(191\) NOT NULL$/m],
-    ['users', /^COLUMN is_active tinyint\(1\) NOT NULL DEFAULT 1$/m],
-    ['users', /^COLUMN id int\(11\) NOT NULL \[auto_increment\]$/m],
+    ['users', /^COLUMN role enum\('USER','ADMIN','mod'\) NOT NULL DEFAULT 'USER'(?: COLLATE \S+)?$/m],
+    ['users', /^COLUMN created_at datetime\(3\) NOT NULL DEFAULT current_timestamp\(3\)(?: COLLATE \S+)?$/m],
+    ['users', /^COLUMN updated_at datetime\(3\) NOT NULL(?: COLLATE \S+)?$/m],
+    ['users', /^COLUMN email varchar\(191\) NOT NULL(?: COLLATE \S+)?$/m],
+    ['users', /^COLUMN is_active tinyint\(1\) NOT NULL DEFAULT 1(?: COLLATE \S+)?$/m],
+    ['users', /^COLUMN id int\(11\) NOT NULL \[auto_increment\](?: COLLATE \S+)?$/m],
     ['users', /^INDEX users_name_created_at_idx BTREE \(name\(10\), created_at DESC\)$/m],
     ['posts', /^INDEX posts_title_content_idx FULLTEXT \(title, content\)$/m],
     ['posts', /^FOREIGN KEY posts_author_id_fkey \(author_id\) -> users \(id\) ON DELETE RESTRICT ON UPDATE CASCADE$/m],
-    ['orders', /^COLUMN meta longtext NOT NULL$/m],
+    ['orders', /^COLUMN meta longtext NOT NULL(?: COLLATE \S+)?$/m],
     ['order_items', /^INDEX PRIMARY UNIQUE BTREE \(order_id, product_id\)$/m],
     ['_PostToTag', /^INDEX _PostToTag_AB_unique UNIQUE BTREE \(A, B\)$/m],
-    ['_PostCategories', /^COLUMN A varchar\(191\) NOT NULL$/m],
+    ['_PostCategories', /^COLUMN A varchar\(191\) NOT NULL(?: COLLATE \S+)?$/m],
     ['Comment', /^FOREIGN KEY Comment_authorId_fkey \(authorId\) -> users \(id\) ON DELETE SET NULL ON UPDATE CASCADE$/m],
   ],
   workspaces: [
     ['WorkspaceMembershipInvitation', /^INDEX WorkspaceMembershipInvitation_workspaceIdentifier_invitedEma_key UNIQUE BTREE /m],
-    ['WorkspaceMembershipInvitation', /^COLUMN id int\(10\) unsigned NOT NULL \[auto_increment\]$/m],
-    ['WorkspaceMembershipInvitation', /^COLUMN visibility enum\('PUBLIC','private','UNLISTED'\) DEFAULT 'PUBLIC'$/m],
+    ['WorkspaceMembershipInvitation', /^COLUMN id int\(10\) unsigned NOT NULL \[auto_increment\](?: COLLATE \S+)?$/m],
+    ['WorkspaceMembershipInvitation', /^COLUMN visibility enum\('PUBLIC','private','UNLISTED'\) DEFAULT 'PUBLIC'(?: COLLATE \S+)?$/m],
     ['Workspace', /^INDEX Workspace_readme_key UNIQUE BTREE \(readme\(100\)\)$/m],
-    ['Workspace', /^COLUMN founded year\(4\) DEFAULT NULL$/m],
-    ['Workspace', /^COLUMN verified bit\(1\) NOT NULL DEFAULT b'0'$/m],
-    ['members', /^COLUMN public_id char\(36\) NOT NULL DEFAULT uuid\(\)$/m],
-    ['members', /^COLUMN serial bigint\(20\) unsigned NOT NULL \[auto_increment\]$/m],
+    ['Workspace', /^COLUMN founded year\(4\) DEFAULT NULL(?: COLLATE \S+)?$/m],
+    ['Workspace', /^COLUMN verified bit\(1\) NOT NULL DEFAULT b'0'(?: COLLATE \S+)?$/m],
+    ['members', /^COLUMN public_id char\(36\) NOT NULL DEFAULT uuid\(\)(?: COLLATE \S+)?$/m],
+    ['members', /^COLUMN serial bigint\(20\) unsigned NOT NULL \[auto_increment\](?: COLLATE \S+)?$/m],
     ['_GroupToMember', /^INDEX _GroupToMember_B_index BTREE \(B\)$/m],
-    ['Project', /^COLUMN created datetime\(6\) NOT NULL DEFAULT current_timestamp\(6\)$/m],
+    ['Project', /^COLUMN created datetime\(6\) NOT NULL DEFAULT current_timestamp\(6\)(?: COLLATE \S+)?$/m],
   ],
 };
 
@@ -109,7 +109,7 @@ for (const fixture of fs.readdirSync(FIXTURES).sort()) {
       let b: MysqlCatalog;
       before(async () => {
         assert.ok(migrated, 'not migrated');
-        [a, b] = (await Promise.all([readMysqlCatalog(mine!), readMysqlCatalog(theirs!)])).map(mysqlCatalogLines);
+        [a, b] = (await Promise.all([readMysqlCatalog(mine!), readMysqlCatalog(theirs!)])).map((c) => mysqlCatalogLines(c, { collations: true }));
       });
       it('tables', () => {
         assert.deepEqual(a.tables, b.tables, 'migrator, then Prisma');

@@ -35,6 +35,8 @@ export interface MysqlForeignKeyShape {
 
 export interface MysqlTableShape {
   comment: string;
+  /** The table's default collation. */
+  collation: string | null;
   columns: MysqlColumnShape[];
   indexes: MysqlIndexShape[];
   foreignKeys: MysqlForeignKeyShape[];
@@ -47,8 +49,8 @@ export interface MysqlCatalog {
 
 /** The base tables of the current database but migrator's own. */
 export async function readMysqlCatalog(db: TestMysqlDatabase): Promise<MysqlCatalog> {
-  const tableRows = await db.query<{ name: string; comment: string }>(
-    `SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment FROM information_schema.TABLES
+  const tableRows = await db.query<{ name: string; comment: string; collation: string | null }>(
+    `SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment, TABLE_COLLATION AS collation FROM information_schema.TABLES
       WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`,
   );
   const columns = await db.query<MysqlColumnShape & { table: string }>(
@@ -78,7 +80,7 @@ export async function readMysqlCatalog(db: TestMysqlDatabase): Promise<MysqlCata
   const tables = new Map<string, MysqlTableShape>();
   for (const t of tableRows) {
     if (t.name.startsWith('migrator_')) continue;
-    tables.set(t.name, { comment: t.comment, columns: [], indexes: [], foreignKeys: [], checks: [] });
+    tables.set(t.name, { comment: t.comment, collation: t.collation, columns: [], indexes: [], foreignKeys: [], checks: [] });
   }
   for (const { table, ...c } of columns) tables.get(table)?.columns.push(c);
   for (const r of indexRows) {
@@ -131,10 +133,13 @@ export function mysqlCatalogText(c: MysqlCatalog): string {
  * column in order (type, NOT NULL, default, [extra]), each index (uniqueness, kind, keys with
  * prefix length and DESC), each foreign key, each check.
  */
-export function mysqlCatalogLines(c: MysqlCatalog): { tables: string[]; byTable: Map<string, string> } {
+export function mysqlCatalogLines(c: MysqlCatalog, options: { collations?: boolean } = {}): { tables: string[]; byTable: Map<string, string> } {
   const byTable = new Map<string, string>();
   for (const [name, t] of c.tables) {
-    const lines = t.columns.map((col) => `COLUMN ${col.name} ${col.type}${col.nullable === 'NO' ? ' NOT NULL' : ''}${col.default !== null ? ` DEFAULT ${col.default}` : ''}${col.extra ? ` [${col.extra}]` : ''}`);
+    // Collations only when asked for: which a table takes by default is the server's choice.
+    const collate = (collation: string | null): string => (options.collations && collation !== null ? ` COLLATE ${collation}` : '');
+    const lines = t.columns.map((col) => `COLUMN ${col.name} ${col.type}${col.nullable === 'NO' ? ' NOT NULL' : ''}${col.default !== null ? ` DEFAULT ${col.default}` : ''}${col.extra ? ` [${col.extra}]` : ''}${collate(col.collation)}`);
+    if (options.collations) lines.unshift(`TABLE${collate(t.collation)}`);
     const indexes = t.indexes.map((i) => `INDEX ${i.name}${i.unique ? ' UNIQUE' : ''} ${i.kind} (${i.columns.join(', ')})`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     lines.push(...indexes);
     for (const f of t.foreignKeys) lines.push(`FOREIGN KEY ${f.name} (${f.columns.join(', ')}) -> ${f.referencedTable} (${f.referencedColumns.join(', ')}) ON DELETE ${f.onDelete} ON UPDATE ${f.onUpdate}`);

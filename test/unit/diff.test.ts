@@ -569,7 +569,7 @@ describe('compareSchemas: collations', () => {
   });
 
   it("MySQL: a column that names none has its table's default collation", () => {
-    const database = withCollation(undefined, { native: { dialect: 'mysql', collation: 'utf8mb4_general_ci' } as Table['native'] });
+    const database = withCollation(undefined, { collation: 'utf8mb4_general_ci' });
     const options = { normalizeCollation: mysqlCollation };
     assert.deepEqual(compareSchemas(database, withCollation('UTF8MB4_GENERAL_CI'), options), []);
     assert.deepEqual(summary(compareSchemas(database, withCollation('utf8mb4_bin'), options)), ['alterColumn t.name']);

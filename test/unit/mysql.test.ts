@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { maskUrl, parseDatabaseUrl } from '../../src/dialects/index.js';
 import { compileMysql } from '../../src/dialects/mysql/compiler.js';
+import { compilePostgres } from '../../src/dialects/postgres/compiler.js';
+import { compileSqlite } from '../../src/dialects/sqlite/compiler.js';
 import { fitMysqlModels } from '../../src/dialects/mysql/fit.js';
 import { splitScript } from '../../src/dialects/mysql/script.js';
 import { normalizeMysqlDefault, normalizeMysqlExpression, normalizeMysqlType } from '../../src/dialects/mysql/types.js';
@@ -254,5 +256,16 @@ describe('MySQL compiler: an index a foreign key needs', () => {
     const served: Table = { ...orders, indexes: [...orders.indexes, { name: 'by_customer_only', columns: ['customerId'], unique: true }] };
     assert.deepEqual(compileMysql([{ kind: 'dropIndex', table: 'orders', name: 'by_customer' }], { tables: [served] }).statements, ['DROP INDEX `by_customer` ON `orders`']);
     assert.deepEqual(compileMysql([{ kind: 'dropIndex', table: 'orders', name: 'by_placed' }], { tables: [orders] }).statements, ['DROP INDEX `by_placed` ON `orders`']);
+  });
+});
+
+describe('MySQL compiler: a table default collation', () => {
+  it('is written with the character set it names, after the columns; PostgreSQL and SQLite refuse one', () => {
+    const t: Table = { name: 'tag', columns: [{ name: 'label', type: 'varchar(20)', nullable: false }], indexes: [], uniques: [], checks: [], foreignKeys: [], collation: 'utf8mb4_unicode_ci' };
+    assert.deepEqual(compileMysql([{ kind: 'createTable', table: t }], { tables: [] }).statements, [
+      'CREATE TABLE `tag` (`label` varchar(20) NOT NULL) DEFAULT CHARACTER SET `utf8mb4` COLLATE `utf8mb4_unicode_ci`',
+    ]);
+    assert.throws(() => compilePostgres([{ kind: 'createTable', table: t }], { tables: [] }), /create table tag with the default collation utf8mb4_unicode_ci: PostgreSQL tables have none/);
+    assert.throws(() => compileSqlite([{ kind: 'createTable', table: t }], { tables: [] }), /create table tag with the default collation utf8mb4_unicode_ci: SQLite tables have none/);
   });
 });

@@ -40,7 +40,9 @@ export function createTableSql(t: Table, indexes: readonly OperationOf<'createIn
   for (const u of t.uniques) parts.push(constraintSql({ type: 'unique', ...u }));
   for (const c of t.checks) parts.push(constraintSql({ type: 'check', ...c }));
   for (const f of t.foreignKeys) parts.push(constraintSql({ type: 'foreignKey', ...f }));
-  return `CREATE TABLE ${q(t.name)} (${parts.join(', ')})${t.comment ? ` COMMENT=${quoteMysqlLiteral(t.comment)}` : ''}`;
+  // A collation names its character set: the part before its first underscore.
+  const collation = t.collation !== undefined ? ` DEFAULT CHARACTER SET ${q(t.collation.split('_')[0])} COLLATE ${q(t.collation)}` : '';
+  return `CREATE TABLE ${q(t.name)} (${parts.join(', ')})${collation}${t.comment ? ` COMMENT=${quoteMysqlLiteral(t.comment)}` : ''}`;
 }
 
 /** MySQL indexes take columns, prefixes of them and a sort order; FULLTEXT and SPATIAL are index kinds. */

@@ -4,7 +4,6 @@
  */
 import { MigratorError } from '../../errors.js';
 import { emptyTable, type ForeignKeyAction, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
-import type { MysqlTable } from './native.js';
 import { quoteMysqlLiteral } from './quote.js';
 
 /** What the introspector needs of a connection. */
@@ -117,8 +116,7 @@ export async function introspectMysql(conn: Queryable, flavor: Flavor, exclude: 
     if (skip.has(t.name)) continue;
     const table = emptyTable(t.name);
     if (t.comment) table.comment = t.comment;
-    const native: MysqlTable = { dialect: 'mysql', ...(t.collation ? { collation: t.collation } : {}) };
-    table.native = native;
+    if (t.collation) table.collation = t.collation;
     byName.set(t.name, table);
     collations.set(t.name, t.collation);
   }

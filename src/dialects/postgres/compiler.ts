@@ -38,6 +38,7 @@ function commentSql(target: string, comment: string | null | undefined): string 
 }
 
 export function createTableSql(t: Table): string[] {
+  if (t.collation !== undefined) throw new UnsupportedOperationError('postgres', `create table ${t.name} with the default collation ${t.collation}: PostgreSQL tables have none (give each column its own)`);
   const parts = t.columns.map(columnSql);
   if (t.primaryKey?.columns.length) parts.push(`${t.primaryKey.name ? `CONSTRAINT ${q(t.primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(t.primaryKey.columns)})`);
   for (const u of t.uniques) parts.push(constraintSql({ type: 'unique', ...u }));

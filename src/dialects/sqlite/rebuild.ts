@@ -12,7 +12,7 @@
  * so dropping the old table cascades into no child row.
  */
 import { findColumn, type Column, type Table } from '../../schema/schema.js';
-import { quoteIdentifier as q, quoteLiteral, refuseOnUpdate } from '../dialect.js';
+import { quoteIdentifier as q, quoteLiteral, refuseOnUpdate, UnsupportedOperationError } from '../dialect.js';
 import { columnList, constraintSql, createIndexSql } from '../sql.js';
 import { parseCreateTable, type ParsedColumn, type ParsedConstraint } from './parse.js';
 import { sourceOf, type TableSource } from './source.js';
@@ -62,6 +62,7 @@ function inlineKey(t: Table): string | undefined {
 
 /** CREATE TABLE from the neutral model alone. */
 export function createTableSql(t: Table, name = t.name): string {
+  if (t.collation !== undefined) throw new UnsupportedOperationError('sqlite', `create table ${t.name} with the default collation ${t.collation}: SQLite tables have none (give each column its own)`);
   const pk = t.primaryKey?.columns ?? [];
   const inline = inlineKey(t);
   const parts = t.columns.map((c) => columnSql(c, c.name === inline));

@@ -146,6 +146,8 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
   // A view's fields are read as a model's, for the relations that name them; the view itself is
   // the user's SQL, which Prisma Migrate leaves alone.
   const modelTables = [...models.values()].filter(({ node }) => node.type === 'model').map(({ node }) => tables.get(node.name)!);
+  const collation = provider.tableCollation;
+  if (collation) for (const t of [...modelTables, ...junctions]) t.collation = collation;
   return {
     tables: [...modelTables, ...junctions],
     // Prisma Migrate creates every enum of the schema, used or not.

@@ -150,6 +150,8 @@ export const mysqlProvider: PrismaProvider = {
   lists: false,
   extensions: false,
   identifierLimit: 64,
+  // Prisma ends every CREATE TABLE with DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci.
+  tableCollation: 'utf8mb4_unicode_ci',
   // psl's scopes for MySQL: foreign key names are unique in the database, index names in a table.
   nameScopes: { schema: ['foreignKey'], model: ['index'] },
   namedPrimaryKeys: false,

@@ -41,6 +41,8 @@ export interface PrismaProvider {
   readonly extensions: boolean;
   /** The longest identifier Prisma's default names may take, in bytes. */
   readonly identifierLimit: number;
+  /** The default collation Prisma Migrate gives every table it creates (MySQL's utf8mb4_unicode_ci). */
+  readonly tableCollation?: string;
   /**
    * Prisma's namespaces of constraint names (psl's constraint scopes): the kinds whose names are
    * unique over the whole schema, and those whose names are unique within a model.
