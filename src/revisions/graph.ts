@@ -87,6 +87,8 @@ export interface DowngradeTarget {
 export const REVISION_ID = /^(?!\.)(?:(?![@\-+:/\\*?"<>|])[!-~]){1,32}$/;
 /** REVISION_ID in words, for messages. */
 export const REVISION_ID_RULE = '1 to 32 printable ASCII characters, with no spaces, no leading dot, and none of @ - + : / \\ * ? " < > |';
+/** No dependencies: shared, never changed. */
+const NONE: readonly string[] = Object.freeze([]);
 const RELATIVE = /^(?:(.+?)@)?(\w+)?([+-]\d+)$/;
 
 export class RevisionGraph {
@@ -95,7 +97,7 @@ export class RevisionGraph {
   private readonly dependents = new Map<string, string[]>();
   private readonly labels = new Map<string, string>();
   /** `dependsOn` of each revision as revision ids: branch labels resolved. */
-  private readonly dependencies = new Map<string, string[]>();
+  private readonly dependencies = new Map<string, readonly string[]>();
   /** File order of each revision, for deterministic walks. */
   private readonly order = new Map<string, number>();
   /** Revisions in the order they were given (file order). */
@@ -146,6 +148,12 @@ export class RevisionGraph {
       // As Alembic's depends_on: a full revision id, or a branch label, which stands for the
       // revision that carries the label (not the head of its branch) — Alembic resolves each
       // name through its revision map, where a label maps to its labelled revision.
+      if (r.dependsOn.length === 0 && r.downRevisions.length === 1) {
+        // The common case, without the sets below.
+        this.dependencies.set(r.id, NONE);
+        this.children.get(r.downRevisions[0])!.push(r.id);
+        continue;
+      }
       const deps = r.dependsOn.map((dep) => {
         const id = this.byId.has(dep) ? dep : this.labels.get(dep);
         if (id === undefined) throw new RevisionError(`revision ${r.id}${where(r)} depends on ${dep}, which is neither a revision id nor a branch label of any revision file`);
@@ -218,6 +226,7 @@ export class RevisionGraph {
    * squashed range is the squash. One inside a range is an error: nothing may build on it.
    */
   private throughSquashes(r: Revision): Revision {
+    if (this.squashOf.size === 0) return r;
     const map = (id: string, what: string): string => {
       const s = this.squashOf.get(id);
       if (s === undefined) return id;
@@ -276,7 +285,36 @@ export class RevisionGraph {
     return new RevisionGraph(files, { aliases: new Map([...this.aliases, [id, last]]) });
   }
 
+  /**
+   * Whether some revisions lie on a cycle: Kahn's walk from the bases, in which a revision is
+   * reached once each of its parents is; one never reached is on a cycle or above one.
+   */
+  private hasCycle(): boolean {
+    const waiting = new Map<string, number>();
+    const ready: string[] = [];
+    for (const r of this.revisions) {
+      const parents = (r.downRevisions.length < 2 ? r.downRevisions.length : new Set(r.downRevisions).size) + this.dependencies.get(r.id)!.length;
+      if (parents === 0) ready.push(r.id);
+      else waiting.set(r.id, parents);
+    }
+    let reached = 0;
+    const release = (id: string): void => {
+      const left = waiting.get(id)! - 1;
+      if (left === 0) ready.push(id);
+      waiting.set(id, left);
+    };
+    while (ready.length) {
+      const id = ready.pop()!;
+      reached++;
+      for (const c of this.children.get(id)!) release(c);
+      for (const d of this.dependents.get(id)!) release(d);
+    }
+    return reached !== this.revisions.length;
+  }
+
+  /** Refuses a cycle, naming the revisions on it (found by a depth-first walk, only when there is one). */
   private checkCycles(): void {
+    if (!this.hasCycle()) return;
     const state = new Map<string, 1 | 2>();
     for (const start of this.revisions) {
       if (state.has(start.id)) continue;
@@ -324,7 +362,7 @@ export class RevisionGraph {
   }
 
   /** The revisions `id` depends on: its `dependsOn`, a branch label given as the revision that carries it. */
-  dependenciesOf(id: string): string[] {
+  dependenciesOf(id: string): readonly string[] {
     return this.dependencies.get(id) ?? [];
   }
 
