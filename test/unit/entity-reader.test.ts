@@ -678,7 +678,7 @@ export class Note {
   it("names the project's own decorators that reach no TypeORM decorator, which may make the primary column when the app starts", () => {
     // A decorator that records the column for a start-up step instead of calling TypeORM.
     const root = project({
-      'ids.ts': `export const pending = new Map<object, string>();
+      'ids.ts': `const pending = new Map<object, string>();
 export function PrimaryGeneratedId(): PropertyDecorator {
   return (target, key) => {
     pending.set(target, String(key));
@@ -1574,6 +1574,8 @@ ${rest}`;
     fails(() => read(exported, ['line.ts']), path.join(exported, 'line.ts'), 7, /@Money records the property in `registry` \(.*money\.ts:2\), which columnsOf \(.*money\.ts:16\) reads for the application to use when it runs; if that makes a column, migrator cannot see it without running the code; let TypeORM itself read the entities/);
     const applied = project({ 'line.ts': entity, 'money.ts': money("function applyMoney() {\n  for (const [entity, list] of registry) for (const r of list) Column({ type: 'integer' })(entity, r.name);\n}\nvoid applyMoney;\n") });
     fails(() => read(applied, ['line.ts']), path.join(applied, 'line.ts'), 7, /which applyMoney \(.*money\.ts:16\) reads/);
+    const exportedRegistry = project({ 'line.ts': entity, 'money.ts': money('').replace('const registry', 'export const registry') });
+    fails(() => read(exportedRegistry, ['line.ts']), path.join(exportedRegistry, 'line.ts'), 7, /@Money records the property in `registry` \(.*money\.ts:2\), which its module exports for the application to use when it runs/);
   });
 
   it('a decorator that keeps what it records to itself is its own, and left alone', () => {
@@ -1583,9 +1585,9 @@ ${rest}`;
 });
 
 describe('entity reader: decorators written out, as multi-ORM projects write them', () => {
-  it('reads constants of the body, functions it calls with more than (target, key), and leaves alone options TypeORM does not have and MikroORM decorators', () => {
+  it('reads constants of the body and names it gives a value, functions it calls with more than (target, key), and leaves alone options TypeORM does not have and MikroORM decorators', () => {
     const root = project({
-      'src/orm.ts': `import { Column, ColumnOptions, Index } from 'typeorm';
+      'src/orm.ts': `import { Column, ColumnOptions, Index, ManyToOne, RelationOptions } from 'typeorm';
 export enum Orm { TypeORM = 'typeorm', Mikro = 'mikro-orm' }
 export function MultiColumn(options: ColumnOptions & { relationId?: boolean } = {}): PropertyDecorator {
   return (target: object, key: string | symbol) => {
@@ -1597,6 +1599,12 @@ export function MultiColumn(options: ColumnOptions & { relationId?: boolean } = 
 function applyIndex(target: object, key: string, name: string, unique: boolean): void {
   Index(name, { unique })(target, key);
 }
+export function Owned(type: () => object, options?: RelationOptions & { owner?: boolean }): PropertyDecorator {
+  return (target: object, key: string | symbol) => {
+    if (!options) options = { nullable: false, owner: true };
+    ManyToOne(type, options)(target, key as string);
+  };
+}
 export function NamedIndex(name: string): PropertyDecorator {
   return (target: object, key: string | symbol) => {
     applyIndex(target, key as string, name, false);
@@ -1605,10 +1613,15 @@ export function NamedIndex(name: string): PropertyDecorator {
 `,
       'src/a.ts': `import { Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Property } from '@mikro-orm/core';
-import { MultiColumn, NamedIndex } from './orm';
+import { MultiColumn, NamedIndex, Owned } from './orm';
 @Entity()
+export class B {
+  @PrimaryGeneratedColumn() id!: number;
+}
+@Entity({ name: 'a', mikroOrmRepository: 'ARepository' } as object)
 export class A {
   @PrimaryGeneratedColumn() id!: number;
+  @Owned(() => B) b!: B;
   @NamedIndex('IDX_a_name')
   @MultiColumn({ type: 'varchar', nullable: true, relationId: true })
   @Property()
@@ -1617,7 +1630,7 @@ export class A {
 `,
     });
     const a = table(read(root, ['src/a.ts']), 'a');
-    assert.deepEqual(columns(a), { id: 'integer not null', name: 'character varying' });
+    assert.deepEqual(columns(a), { id: 'integer not null', name: 'character varying', bId: 'integer not null' });
     assert.deepEqual(a.indexes, [{ name: 'IDX_a_name', columns: ['name'], unique: false }]);
   });
 });

@@ -292,6 +292,12 @@ const TYPEORM_COLUMN_OPTIONS = new Set([
   ...COLUMN_OPTIONS, ...RUNTIME_OPTIONS, 'asExpression', 'generatedType', 'generated', 'query', 'prefix', 'spatialFeatureType', 'srid', 'zerofill', 'update', 'insert', 'select',
 ]);
 
+/** The options TypeORM's @Entity and relation decorators have (0.3 and 1.x): others it ignores. */
+const TYPEORM_ENTITY_OPTIONS = new Set(['name', 'database', 'schema', 'engine', 'synchronize', 'orderBy', 'withoutRowid', 'comment']);
+const TYPEORM_RELATION_OPTIONS = new Set([
+  'cascade', 'createForeignKeyConstraints', 'deferrable', 'eager', 'lazy', 'nullable', 'onDelete', 'onUpdate', 'orphanedRowAction', 'persistence',
+]);
+
 /**
  * Refuses an option the reader does not read, unless TypeORM has no such option (`known`: the
  * options TypeORM has for the decorator; without it, every key is one).
@@ -443,6 +449,9 @@ export class EntityReader {
   private readerReachingTypeOrm(state: ts.VariableDeclaration, writer: Node): Node | undefined {
     const sf = state.getSourceFile();
     const name = state.name.getText(sf);
+    // Exported, it is read wherever it is imported.
+    const declaration = state.parent.parent;
+    if (tsc.isVariableStatement(declaration) && isExported(declaration, sf)) return declaration;
     for (const st of sf.statements) {
       // The code that records into it is not its reader.
       if (writer.getSourceFile() === sf && st.pos <= writer.pos && writer.end <= st.end) continue;
@@ -490,11 +499,16 @@ export class EntityReader {
    * (`Column(...)(target, key)`), lists applied in turn, `if` on a condition that is known, blocks,
    * and `return`. Anything else is an error.
    */
-  private applied(statements: readonly ts.Node[], start: Scope, site: Node): { values: DecoratorValue[]; returned: boolean } {
+  private applied(statements: readonly ts.Node[], start: Scope, site: Node): { values: DecoratorValue[]; returned: boolean; scope: Scope } {
     const values: DecoratorValue[] = [];
     let scope = start;
     for (const st of statements) {
-      if (tsc.isReturnStatement(st) && !st.expression) return { values, returned: true };
+      if (tsc.isReturnStatement(st) && !st.expression) return { values, returned: true, scope };
+      // A name given a new value (`options = {}`, also under an `if`): read so from here on.
+      if (tsc.isExpressionStatement(st) && tsc.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === tsc.SyntaxKind.EqualsToken && tsc.isIdentifier(st.expression.left)) {
+        scope = { file: scope.file, bindings: new Map([[st.expression.left.text, this.ev.lazy(st.expression.right, scope)]]), parent: scope };
+        continue;
+      }
       // A constant of the body (`const ormType = MultiORMEnum.TypeORM;`), read where it is used.
       if (tsc.isVariableStatement(st) && st.declarationList.declarations.every((d) => tsc.isIdentifier(d.name) && d.initializer)) {
         for (const d of st.declarationList.declarations) {
@@ -506,7 +520,8 @@ export class EntityReader {
         const inner = tsc.isBlock(st) ? st.statements : takenBranch(st, this.ev.evaluate(st.expression, scope), site, TYPEORM_SOURCE);
         const r = this.applied(inner, scope, site);
         values.push(...r.values);
-        if (r.returned) return { values, returned: true };
+        if (r.returned) return { values, returned: true, scope };
+        scope = r.scope;
         continue;
       }
       // Each of a list applied in turn: `decorators.forEach((d) => d(target, key))`, `for (const d of decorators) d(target, key)`.
@@ -523,7 +538,7 @@ export class EntityReader {
       }
       throw new ModelError(st, `cannot follow \`${text(st).split('\n')[0]}\` in a decorator without running the code (used at ${where(site)}); ${TYPEORM_SOURCE}`);
     }
-    return { values, returned: false };
+    return { values, returned: false, scope };
   }
 
   /** The TypeORM decorators on a class or member, in source order. */
@@ -552,9 +567,10 @@ export class EntityReader {
           if (recorded) {
             const reader = recorded.reader;
             const readerName = (tsc.isFunctionDeclaration(reader) && reader.name?.text) || (tsc.isVariableDeclaration(reader.parent) ? reader.parent.name.getText() : 'code');
+            const readBy = reader === recorded.state.parent.parent ? 'which its module exports' : `which ${readerName} (${where(reader)}) reads`;
             throw new ModelError(
               d,
-              `@${text(expr).replace(/\(.*$/s, '')} records the property in \`${recorded.state.name.getText()}\` (${where(recorded.state)}), which ${readerName} (${where(reader)}) reads for the application to use when it runs; if that makes a column, migrator cannot see it without running the code; ${TYPEORM_SOURCE}`,
+              `@${text(expr).replace(/\(.*$/s, '')} records the property in \`${recorded.state.name.getText()}\` (${where(recorded.state)}), ${readBy} for the application to use when it runs; if that makes a column, migrator cannot see it without running the code; ${TYPEORM_SOURCE}`,
             );
           }
           own?.push({ name: text(expr).replace(/\(.*$/s, ''), node: d });
@@ -616,7 +632,7 @@ export class EntityReader {
           meta.isEntity = true;
           const [a0, a1] = call.args.map((a) => a.get());
           const opts = isObject(a0) ? a0 : isObject(a1) ? a1 : undefined;
-          checkOptions(opts, new Set(['name', 'comment', 'orderBy', 'synchronize', 'schema']), 'Entity');
+          checkOptions(opts, new Set(['name', 'comment', 'orderBy', 'synchronize', 'schema']), 'Entity', TYPEORM_ENTITY_OPTIONS);
           meta.tableName = typeof a0 === 'string' ? a0 : str(option(opts, 'name'), call.node, 'name');
           const schema = str(option(opts, 'schema'), opts?.props.get('schema')?.node ?? call.node, 'schema');
           if (schema !== undefined) meta.schema = { name: schema, node: opts?.props.get('schema')?.node ?? call.node };
@@ -924,7 +940,7 @@ export class EntityReader {
     if (opts?.props.has('primary')) {
       throw new ModelError(opts.props.get('primary')!.node, `option "primary" of @${call.name} was removed in TypeORM 0.3 (TypeORM 1.x ignores it, and then finds no primary column); declare the join column as a column of its own, @PrimaryColumn() beside @JoinColumn({ name }) on the relation`);
     }
-    checkOptions(opts, RELATION_OPTIONS, call.name);
+    checkOptions(opts, RELATION_OPTIONS, call.name, TYPEORM_RELATION_OPTIONS);
     const inverse = isObject(second) ? undefined : inversePropertyOf(second);
     const node = call.node;
     if (!targetArg) throw new ModelError(node, `@${call.name} needs the related entity, e.g. @${call.name}(() => Customer)`);
