@@ -1585,7 +1585,7 @@ ${rest}`;
 });
 
 describe('entity reader: decorators written out, as multi-ORM projects write them', () => {
-  it('reads constants of the body and names it gives a value, functions it calls with more than (target, key), and leaves alone options TypeORM does not have and MikroORM decorators', () => {
+  it("reads constants of the body and names it gives a value, functions it calls with more than (target, key), and leaves alone options TypeORM does not have, MikroORM's decorators and NestJS's own", () => {
     const root = project({
       'src/orm.ts': `import { Column, ColumnOptions, Index, ManyToOne, RelationOptions } from 'typeorm';
 export enum Orm { TypeORM = 'typeorm', Mikro = 'mikro-orm' }
@@ -1613,6 +1613,7 @@ export function NamedIndex(name: string): PropertyDecorator {
 `,
       'src/a.ts': `import { Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Property } from '@mikro-orm/core';
+import { Optional } from '@nestjs/common';
 import { MultiColumn, NamedIndex, Owned } from './orm';
 @Entity()
 export class B {
@@ -1625,6 +1626,7 @@ export class A {
   @NamedIndex('IDX_a_name')
   @MultiColumn({ type: 'varchar', nullable: true, relationId: true })
   @Property()
+  @Optional()
   name!: string;
 }
 `,

@@ -231,6 +231,16 @@ export const LEFT_ALONE_MODULES = new Set([
   '@mikro-orm/core', '@mikro-orm/decorators',
 ]);
 
+/**
+ * Whether a decorator of a package is one that never touches TypeORM's metadata: those of the
+ * packages above, and NestJS's own but `applyDecorators` (its dependency-injection `@Optional`,
+ * `@Inject` …), which the reader follows.
+ */
+function leftAlone(module: string, name: string): boolean {
+  const pkg = packageName(module);
+  return LEFT_ALONE_MODULES.has(pkg) || (pkg === '@nestjs/common' && name !== 'applyDecorators');
+}
+
 const COLUMN_OPTIONS = new Set([
   'type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary', 'array',
   'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate', 'unsigned', 'width', 'foreignKeyConstraintName', 'collation', 'charset',
@@ -477,7 +487,7 @@ export class EntityReader {
     if (Array.isArray(v)) return v.flatMap((x) => this.flatten(x, site));
     if (isDecorator(v)) {
       if (SCHEMA_MODULE.test(v.module)) return [v];
-      if (LEFT_ALONE_MODULES.has(packageName(v.module))) return [];
+      if (leftAlone(v.module, v.name)) return [];
       if (v.module === '@nestjs/common' && v.name === 'applyDecorators') return v.args.flatMap((a) => this.flatten(a.get(), a.node));
       throw new ModelError(v.node, `@${v.name} comes from '${v.module}', which migrator does not know to leave the schema alone; remove it from the entity, or ${TYPEORM_SOURCE}`);
     }
@@ -552,7 +562,7 @@ export class EntityReader {
       const module = moduleOf(callee);
       if (isKind(callee, 'external')) {
         const schemaModule = SCHEMA_MODULE.test(callee.module);
-        if (!schemaModule && LEFT_ALONE_MODULES.has(packageName(callee.module))) continue;
+        if (!schemaModule && leftAlone(callee.module, callee.name)) continue;
         if (!schemaModule) {
           const name = callee.module === 'global' ? callee.name : `@${callee.name} comes from '${callee.module}', which`;
           throw new ModelError(d, `${name} migrator does not know to leave the schema alone; remove it from the entity, or ${TYPEORM_SOURCE}`);
