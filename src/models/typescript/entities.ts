@@ -386,10 +386,17 @@ function appliedInTurn(st: ts.Node): ts.Expression | undefined {
   return param && tsc.isIdentifier(param) && callsOnly(fn.body, param.text) ? e.expression.expression : undefined;
 }
 
+/** A module variable a decorator records into, and the code that reads it (or its export). */
+interface Recorded {
+  state: ts.VariableDeclaration;
+  reader: Node;
+}
+
 /** Reads entity classes: their decorators, resolved through the project's files. */
 export class EntityReader {
   private readonly metas = new WeakMap<ClassLike, EntityMeta>();
   private readonly schemaFree = new WeakMap<Node, boolean>();
+  private readonly recorded = new WeakMap<Node, Recorded | null>();
 
   constructor(private readonly ev: Evaluator) {}
 
@@ -422,15 +429,24 @@ export class EntityReader {
 
   /**
    * Where a decorator of the project's own records what it is given for later: a module variable
-   * it adds to (`registry.push(…)`, `.set`, `.add`, an assignment) that code of the project which
-   * reaches TypeORM reads — Vendure's `@Money()`, whose column `setMoneyStrategy` makes when the
-   * application starts. Such a column cannot be seen without running the code.
+   * it adds to (`registry.push(…)`, `.set`, `.add`, an assignment) that is exported, or that
+   * exported code or code of the project which reaches TypeORM reads — Vendure's `@Money()`, whose
+   * column `setMoneyStrategy` makes when the application starts. Such a column cannot be seen
+   * without running the code. Once per helper, however many properties use it.
    */
-  private recordsFor(fn: Node, seen = new Set<Node>()): { state: ts.VariableDeclaration; reader: Node } | undefined {
+  private recordsFor(fn: Node): Recorded | undefined {
+    const cached = this.recorded.get(fn);
+    if (cached !== undefined) return cached ?? undefined;
+    const found = this.findRecords(fn, new Set());
+    this.recorded.set(fn, found ?? null);
+    return found;
+  }
+
+  private findRecords(fn: Node, seen: Set<Node>): Recorded | undefined {
     if (seen.has(fn)) return undefined;
     seen.add(fn);
     const sf = fn.getSourceFile();
-    let found: { state: ts.VariableDeclaration; reader: Node } | undefined;
+    let found: Recorded | undefined;
     const visit = (n: Node): void => {
       if (found) return;
       if (tsc.isIdentifier(n) && !(tsc.isPropertyAccessExpression(n.parent) && n.parent.name === n) && !declaredIn(fn, n.text)) {
@@ -442,7 +458,7 @@ export class EntityReader {
             if (reader) found = { state: d, reader };
           } else {
             const body = tsc.isFunctionDeclaration(d) ? d : tsc.isVariableDeclaration(d) && d.initializer ? d.initializer : undefined;
-            if (body) found = this.recordsFor(body, seen);
+            if (body) found = this.findRecords(body, seen);
           }
         }
       }
