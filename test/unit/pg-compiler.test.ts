@@ -31,6 +31,10 @@ describe('PostgreSQL compiler: collations', () => {
     assert.deepEqual(sql([{ kind: 'alterColumn', table: 'word', column: 'text', changes: { collation: null } }]), ['ALTER TABLE "word" ALTER COLUMN "text" TYPE character varying(40) COLLATE "default"']);
   });
 
+  it('a collation alone on a column whose type is not known is an error naming the operation', () => {
+    assert.throws(() => sql([{ kind: 'alterColumn', table: 'word', column: 'gone', changes: { collation: 'C' } }]), /alter column word\.gone: .*the column's type is not known/);
+  });
+
   it('keeps the collation across a change to another character type, and drops it for a type that has none', () => {
     const longer = sql([{ kind: 'alterColumn', table: 'word', column: 'text', changes: { type: 'varchar(80)' } }]);
     assert.ok(longer.includes('ALTER TABLE "word" ALTER COLUMN "text" TYPE varchar(80) COLLATE "C" USING "text"::varchar(80)'), longer.join('\n'));
