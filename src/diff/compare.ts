@@ -367,23 +367,37 @@ function compareTable(database: Table, target: Table, o: Resolved, aside: Readon
   const targetIndexes = target.indexes.filter((i) => !current.uniques.some((u) => sameUnique(i, u)));
   const curIdx = new Map(currentIndexes.map((i) => [i.name, i]));
   const tgtIdx = new Map(targetIndexes.map((i) => [i.name, i]));
-  const dropIdx = sortIndexes(currentIndexes.filter((i) => !tgtIdx.has(i.name) || indexKey(tgtIdx.get(i.name)!) !== indexKey(i)));
-  const addIdx = sortIndexes(targetIndexes.filter((i) => !curIdx.has(i.name) || indexKey(curIdx.get(i.name)!) !== indexKey(i)));
-  for (const i of dropIdx) ops.push({ kind: 'dropIndex', table, name: i.name, definition: structuredClone(i) });
+  // An index only the name of which changes (its table or column was renamed, say) is renamed,
+  // not built again; as are the constraints below.
+  const indexes = renamedByDefinition(
+    currentIndexes.filter((i) => !tgtIdx.has(i.name) || indexKey(tgtIdx.get(i.name)!) !== indexKey(i)),
+    targetIndexes.filter((i) => !curIdx.has(i.name) || indexKey(curIdx.get(i.name)!) !== indexKey(i)),
+    (i) => (curIdx.has(i.name) && tgtIdx.has(i.name) ? undefined : indexKey(i)),
+  );
+  for (const i of sortIndexes(indexes.dropped)) ops.push({ kind: 'dropIndex', table, name: i.name, definition: structuredClone(i) });
+  for (const r of indexes.renamed) ops.push({ kind: 'renameIndex', table, from: r.from, to: r.to });
 
-  const uniques = matchConstraints(currentUniques, targetUniques, (u) => JSON.stringify(u.columns), () => '');
+  const uniqueShape = (u: UniqueConstraint): string => JSON.stringify(u.columns);
+  const uniques = renamedConstraints(matchConstraints(currentUniques, targetUniques, uniqueShape, () => ''), uniqueShape);
   for (const u of uniques.dropped) ops.push(dropConstraint(table, { type: 'unique', ...u }));
-  for (const i of addIdx) ops.push({ kind: 'createIndex', table, index: structuredClone(i) });
+  for (const r of uniques.renamed) ops.push({ kind: 'renameConstraint', table, from: r.from, to: r.to });
+  for (const i of sortIndexes(indexes.added)) ops.push({ kind: 'createIndex', table, index: structuredClone(i) });
   for (const u of uniques.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'unique', ...structuredClone(u) } });
 
   const fkShape = (f: ForeignKey): string => JSON.stringify([f.columns, f.referencedTable, f.referencedColumns]);
   const fkActions = (f: ForeignKey): string => JSON.stringify([f.onDelete ?? 'NO ACTION', f.onUpdate ?? 'NO ACTION']);
-  const fks = matchConstraints(current.foreignKeys.filter((f) => !aside.has(f)), target.foreignKeys.filter((f) => !aside.has(f)), fkShape, fkActions);
+  const fks = renamedConstraints(
+    matchConstraints(current.foreignKeys.filter((f) => !aside.has(f)), target.foreignKeys.filter((f) => !aside.has(f)), fkShape, fkActions),
+    (f) => fkShape(f) + fkActions(f),
+  );
   for (const f of fks.dropped) ops.push(dropConstraint(table, { type: 'foreignKey', ...f }));
+  for (const r of fks.renamed) ops.push({ kind: 'renameConstraint', table, from: r.from, to: r.to });
   for (const f of fks.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(f) } });
 
-  const checks = matchConstraints(current.checks, target.checks, (c: CheckConstraint) => o.expression(c.expression), () => '');
+  const checkShape = (c: CheckConstraint): string => o.expression(c.expression);
+  const checks = renamedConstraints(matchConstraints(current.checks, target.checks, checkShape, () => ''), checkShape);
   for (const c of checks.dropped) ops.push(dropConstraint(table, { type: 'check', ...c }));
+  for (const r of checks.renamed) ops.push({ kind: 'renameConstraint', table, from: r.from, to: r.to });
   for (const c of checks.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'check', ...structuredClone(c) } });
 
   for (const c of current.columns) {
@@ -415,6 +429,51 @@ function keptUniques(t: Table): UniqueConstraint[] {
 
 function dropConstraint(table: string, c: Constraint): Operation {
   return { kind: 'dropConstraint', table, ref: constraintRef(c), definition: structuredClone(c) };
+}
+
+/** A name that changes, and nothing else. */
+interface Renamed {
+  from: string;
+  to: string;
+}
+
+/**
+ * Of what is dropped and what is added, the pairs that differ only in name: renamed instead.
+ * `definition` is what must be the same (undefined: never renamed); each dropped one pairs with
+ * the first added one of its definition, in name order, so the outcome does not depend on order.
+ */
+function renamedByDefinition<T extends { name?: string }>(
+  dropped: T[],
+  added: T[],
+  definition: (x: T) => string | undefined,
+): { dropped: T[]; added: T[]; renamed: Renamed[] } {
+  const byName = (a: T, b: T): number => compareNames(a.name ?? '', b.name ?? '');
+  const waiting = [...added].sort(byName);
+  const renamed: Renamed[] = [];
+  const kept: T[] = [];
+  for (const d of [...dropped].sort(byName)) {
+    const key = d.name ? definition(d) : undefined;
+    const at = key === undefined ? -1 : waiting.findIndex((a) => a.name && a.name !== d.name && definition(a) === key);
+    if (at < 0) {
+      kept.push(d);
+      continue;
+    }
+    renamed.push({ from: d.name!, to: waiting[at].name! });
+    waiting.splice(at, 1);
+  }
+  const left = new Set(waiting);
+  return { dropped: dropped.filter((d) => kept.includes(d)), added: added.filter((a) => left.has(a)), renamed };
+}
+
+/** Constraints matched by `matchConstraints`, with those only renamed taken out. */
+function renamedConstraints<T extends UniqueConstraint | ForeignKey | CheckConstraint>(
+  matched: { dropped: T[]; added: T[] },
+  definition: (c: T) => string,
+): { dropped: T[]; added: T[]; renamed: Renamed[] } {
+  // A pair matched by name but changed is a real change, not a rename: only names on one side count.
+  const droppedNames = new Set(matched.dropped.map((c) => c.name));
+  const addedNames = new Set(matched.added.map((c) => c.name));
+  return renamedByDefinition(matched.dropped, matched.added, (c) => (addedNames.has(c.name) && droppedNames.has(c.name) ? undefined : definition(c)));
 }
 
 /**

@@ -57,12 +57,14 @@ export interface BatchOperations {
   alterPrimaryKey(primaryKey: PrimaryKey | null): Promise<void>;
   createIndex(index: IndexDefinition): Promise<void>;
   dropIndex(name: string, options?: { concurrently?: boolean }): Promise<void>;
+  renameIndex(from: string, to: string): Promise<void>;
   createUniqueConstraint(unique: UniqueConstraint): Promise<void>;
   createForeignKey(foreignKey: ForeignKey, options?: ConstraintOptions): Promise<void>;
   createCheckConstraint(check: CheckConstraint, options?: ConstraintOptions): Promise<void>;
   validateConstraint(name: string): Promise<void>;
   dropConstraint(name: string, type: ConstraintType): Promise<void>;
   dropConstraint(ref: ConstraintRef): Promise<void>;
+  renameConstraint(from: string, to: string): Promise<void>;
 }
 
 export class Operations {
@@ -197,6 +199,23 @@ export class Operations {
   }
 
   /**
+   * Renames an index (a unique constraint's too, on MySQL). SQLite, which cannot rename one,
+   * drops it and creates it again under the new name.
+   */
+  renameIndex(table: string, from: string, to: string): Promise<void> {
+    return this.record({ kind: 'renameIndex', table, from, to });
+  }
+
+  /**
+   * Renames a constraint: a foreign key, unique or check constraint. Where the database cannot
+   * rename one (MySQL's foreign keys and checks, everything on SQLite) it is dropped and added
+   * again under the new name (on SQLite, in a rebuild).
+   */
+  renameConstraint(table: string, from: string, to: string): Promise<void> {
+    return this.record({ kind: 'renameConstraint', table, from, to });
+  }
+
+  /**
    * Runs raw SQL, online and offline, on every dialect; with `transaction: false`, outside any
    * transaction (a rerun after a crash may run it again: make it safe to repeat).
    */
@@ -217,12 +236,14 @@ export class Operations {
       alterPrimaryKey: (primaryKey) => this.alterPrimaryKey(table, primaryKey),
       createIndex: (index) => this.createIndex(table, index),
       dropIndex: (name, options) => this.dropIndex(table, name, options),
+      renameIndex: (from, to) => this.renameIndex(table, from, to),
       createUniqueConstraint: (unique) => this.createUniqueConstraint(table, unique),
       createForeignKey: (fk, options) => this.createForeignKey(table, fk, options),
       createCheckConstraint: (check, options) => this.createCheckConstraint(table, check, options),
       validateConstraint: (name) => this.validateConstraint(table, name),
       dropConstraint: ((nameOrRef: string | ConstraintRef, type?: ConstraintType) =>
         typeof nameOrRef === 'string' ? this.dropConstraint(table, nameOrRef, type as ConstraintType) : this.dropConstraint(table, nameOrRef)) as BatchOperations['dropConstraint'],
+      renameConstraint: (from, to) => this.renameConstraint(table, from, to),
     };
     await body(batch);
   }

@@ -182,6 +182,27 @@ function dropIndex(op: OperationOf<'dropIndex'>, schema: Schema): void {
   t.indexes = t.indexes.filter((i) => i.name !== op.name);
 }
 
+function renameIndex(op: OperationOf<'renameIndex'>, schema: Schema): void {
+  const t = requireTable(schema, op.table);
+  const index = t.indexes.find((i) => i.name === op.from);
+  if (!index) throw new SchemaApplyError(`index "${op.from}" does not exist on table "${op.table}"`);
+  if (op.to !== op.from && t.indexes.some((i) => i.name === op.to)) throw new SchemaApplyError(`index "${op.to}" already exists on table "${op.table}"`);
+  index.name = op.to;
+}
+
+/** The constraint of that name on the table, whatever its type. */
+export function constraintNamed(table: Table, name: string): Constraint | undefined {
+  return tableConstraints(table).find((c) => c.name === name);
+}
+
+function renameConstraint(op: OperationOf<'renameConstraint'>, schema: Schema): void {
+  const t = requireTable(schema, op.table);
+  const found = [...t.uniques, ...t.foreignKeys, ...t.checks].find((c) => c.name === op.from);
+  if (!found) throw new SchemaApplyError(`constraint "${op.from}" does not exist on table "${op.table}"`);
+  if (op.to !== op.from && constraintNamed(t, op.to)) throw new SchemaApplyError(`constraint "${op.to}" already exists on table "${op.table}"`);
+  found.name = op.to;
+}
+
 /** Validating changes nothing; the constraint must be there to validate, and not a unique one. */
 function validateConstraint(op: OperationOf<'validateConstraint'>, schema: Schema): void {
   const t = requireTable(schema, op.table);
@@ -240,9 +261,11 @@ const APPLY: Handlers<void, [schema: Schema]> = {
   alterPrimaryKey,
   createIndex,
   dropIndex,
+  renameIndex,
   addConstraint: (op, schema) => addConstraint(requireTable(schema, op.table), structuredClone(op.constraint)),
   validateConstraint,
   dropConstraint: (op, schema) => removeConstraint(requireTable(schema, op.table), op.ref),
+  renameConstraint,
   setTableComment,
   createExtension,
   dropExtension,

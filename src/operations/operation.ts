@@ -46,9 +46,11 @@ export type Operation = (
   | { kind: 'alterPrimaryKey'; table: string; primaryKey: PrimaryKey | null; existing?: PrimaryKey | null }
   | { kind: 'createIndex'; table: string; index: Index; concurrently?: boolean }
   | { kind: 'dropIndex'; table: string; name: string; definition?: Index; concurrently?: boolean }
+  | { kind: 'renameIndex'; table: string; from: string; to: string }
   | { kind: 'addConstraint'; table: string; constraint: Constraint; validate?: false }
   | { kind: 'validateConstraint'; table: string; name: string }
   | { kind: 'dropConstraint'; table: string; ref: ConstraintRef; definition?: Constraint }
+  | { kind: 'renameConstraint'; table: string; from: string; to: string }
   | { kind: 'setTableComment'; table: string; comment: string | null; existing?: string | null }
   | { kind: 'createExtension'; name: string; schema?: string; version?: string }
   | { kind: 'dropExtension'; name: string }
@@ -87,9 +89,11 @@ const TABLE_OF: Handlers<string | undefined> = {
   alterPrimaryKey: itsTable,
   createIndex: itsTable,
   dropIndex: itsTable,
+  renameIndex: itsTable,
   addConstraint: itsTable,
   validateConstraint: itsTable,
   dropConstraint: itsTable,
+  renameConstraint: itsTable,
   setTableComment: itsTable,
   createExtension: noTable,
   dropExtension: noTable,
@@ -116,9 +120,11 @@ const DESCRIPTION: Handlers<string> = {
   alterPrimaryKey: (op) => `change the primary key of ${op.table} to (${op.primaryKey?.columns.join(', ') ?? ''})`,
   createIndex: (op) => `create index ${op.index.name} on ${op.table}`,
   dropIndex: (op) => `drop index ${op.name} on ${op.table}`,
+  renameIndex: (op) => `rename index ${op.from} on ${op.table} to ${op.to}`,
   validateConstraint: (op) => `validate constraint ${op.name} on ${op.table}`,
   addConstraint: (op) => `add ${op.constraint.type} constraint ${constraintLabel(op.constraint)} on ${op.table}`,
   dropConstraint: (op) => `drop ${op.ref.type} constraint ${constraintLabel(op.ref)} on ${op.table}`,
+  renameConstraint: (op) => `rename constraint ${op.from} on ${op.table} to ${op.to}`,
   setTableComment: (op) => `set comment of table ${op.table}`,
   createExtension: (op) => `create extension ${op.name}`,
   dropExtension: (op) => `drop extension ${op.name}`,
@@ -174,9 +180,11 @@ const SUMMARY: Handlers<string> = {
   alterPrimaryKey: summarizePrimaryKey,
   createIndex: described,
   dropIndex: described,
+  renameIndex: described,
   addConstraint: described,
   validateConstraint: described,
   dropConstraint: described,
+  renameConstraint: described,
   setTableComment: summarizeTableComment,
   createExtension: described,
   dropExtension: described,

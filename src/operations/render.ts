@@ -203,9 +203,11 @@ const RENDER: Handlers<string, [indent: string]> = {
     call('alterPrimaryKey', [op.table, op.primaryKey ? { name: op.primaryKey.name, columns: op.primaryKey.columns } : null], indent),
   createIndex: renderCreateIndex,
   dropIndex: (op, indent) => call('dropIndex', [op.table, op.name], indent, { concurrently: op.concurrently || undefined }),
+  renameIndex: (op, indent) => call('renameIndex', [op.table, op.from, op.to], indent),
   addConstraint: (op, indent) => call(CONSTRAINT_METHOD[op.constraint.type], [op.table, constraintLiteral(op.constraint)], indent, { validate: op.validate }),
   validateConstraint: (op, indent) => call('validateConstraint', [op.table, op.name], indent),
   dropConstraint: renderDropConstraint,
+  renameConstraint: (op, indent) => call('renameConstraint', [op.table, op.from, op.to], indent),
   setTableComment: (op, indent) => call('setTableComment', [op.table, op.comment], indent),
   createExtension: (op, indent) =>
     call('createExtension', op.schema !== undefined || op.version !== undefined ? [op.name, { schema: op.schema, version: op.version }] : [op.name], indent),

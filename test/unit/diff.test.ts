@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareSchemas } from '../../src/diff/compare.js';
-import { reverseOperation } from '../../src/operations/reverse.js';
+import { reverseOperation, reverseOperations } from '../../src/operations/reverse.js';
+import { applyOperations } from '../../src/operations/apply.js';
 import { normalizeSqliteDefault, normalizeSqliteType } from '../../src/dialects/sqlite/types.js';
 import type { Operation } from '../../src/operations/operation.js';
 import type { Column, ForeignKey, Index, Schema, Table } from '../../src/schema/schema.js';
@@ -350,9 +351,92 @@ describe('compareSchemas: unique constraints', () => {
     ]);
   });
 
-  it('two different names on the same columns never match', () => {
+  it('two different names on the same columns: the constraint is renamed, not dropped and added', () => {
     const ops = compareSchemas(schema(withUniques({ name: 'UQ_old', columns: ['a'] })), schema(withUniques({ name: 'UQ_new', columns: ['a'] })));
+    assert.deepEqual(ops, [{ kind: 'renameConstraint', table: 't', from: 'UQ_old', to: 'UQ_new' }]);
+  });
+
+  it('a new name over other columns is a drop and an add', () => {
+    const ops = compareSchemas(schema(withUniques({ name: 'UQ_old', columns: ['a'] })), schema(withUniques({ name: 'UQ_new', columns: ['b'] })));
     assert.deepEqual(summary(ops), ['dropConstraint t unique UQ_old', 'addConstraint t unique UQ_new']);
+  });
+});
+
+describe('compareSchemas: renamed indexes and constraints', () => {
+  const ix = (name: string, columns: string[], more: Partial<Index> = {}): Index => ({ name, columns, unique: false, ...more });
+  const parent = (): Table => table('parent', [id()]);
+  const child = (t: Partial<Table>): Table => table('child', [id(), col('a'), col('b'), col('parentId')], t);
+
+  it('an index of the same definition under a new name is renamed', () => {
+    const ops = compareSchemas(schema(child({ indexes: [ix('IDX_old', ['a', 'b'])] })), schema(child({ indexes: [ix('IDX_new', ['a', 'b'])] })));
+    assert.deepEqual(ops, [{ kind: 'renameIndex', table: 'child', from: 'IDX_old', to: 'IDX_new' }]);
+  });
+
+  it('a new name with any other difference (uniqueness, order, WHERE, method) is a drop and a create', () => {
+    const before = ix('IDX_old', ['a', 'b']);
+    for (const after of [ix('IDX_new', ['a', 'b'], { unique: true }), ix('IDX_new', ['b', 'a']), ix('IDX_new', ['a', 'b'], { where: 'a > 0' }), ix('IDX_new', ['a', 'b'], { using: 'hash' })]) {
+      const ops = compareSchemas(schema(child({ indexes: [before] })), schema(child({ indexes: [after] })));
+      assert.deepEqual(summary(ops), ['dropIndex child.IDX_old', 'createIndex child.IDX_new'], JSON.stringify(after));
+    }
+  });
+
+  it('an index kept under its name but changed is never taken for a rename of another', () => {
+    // IDX_a changes to what IDX_b was; IDX_b goes. Renaming IDX_b to IDX_a would collide with IDX_a.
+    const ops = compareSchemas(schema(child({ indexes: [ix('IDX_a', ['a']), ix('IDX_b', ['b'])] })), schema(child({ indexes: [ix('IDX_a', ['b'])] })));
+    assert.deepEqual(summary(ops), ['dropIndex child.IDX_a', 'dropIndex child.IDX_b', 'createIndex child.IDX_a']);
+  });
+
+  it('several renamed at once pair by definition, whatever the order of the lists', () => {
+    const before = [ix('IDX_1', ['a']), ix('IDX_2', ['b']), ix('IDX_3', ['a', 'b'])];
+    const after = [ix('IDX_y', ['a', 'b']), ix('IDX_x', ['b']), ix('IDX_z', ['a'])];
+    const expected = [
+      { kind: 'renameIndex', table: 'child', from: 'IDX_1', to: 'IDX_z' },
+      { kind: 'renameIndex', table: 'child', from: 'IDX_2', to: 'IDX_x' },
+      { kind: 'renameIndex', table: 'child', from: 'IDX_3', to: 'IDX_y' },
+    ];
+    assert.deepEqual(compareSchemas(schema(child({ indexes: before })), schema(child({ indexes: after }))), expected);
+    assert.deepEqual(compareSchemas(schema(child({ indexes: [...before].reverse() })), schema(child({ indexes: [...after].reverse() }))), expected);
+  });
+
+  it('two indexes of one definition renamed pair in name order, the rest created', () => {
+    const ops = compareSchemas(schema(child({ indexes: [ix('IDX_b', ['a']), ix('IDX_a', ['a'])] })), schema(child({ indexes: [ix('IDX_n2', ['a']), ix('IDX_n1', ['a']), ix('IDX_n3', ['a'])] })));
+    assert.deepEqual(summary(ops), ['renameIndex', 'renameIndex', 'createIndex child.IDX_n3']);
+    assert.deepEqual(ops.slice(0, 2), [
+      { kind: 'renameIndex', table: 'child', from: 'IDX_a', to: 'IDX_n1' },
+      { kind: 'renameIndex', table: 'child', from: 'IDX_b', to: 'IDX_n2' },
+    ]);
+  });
+
+  it('a foreign key of the same columns, target and actions under a new name is renamed; other actions are a drop and an add', () => {
+    const from = schema(parent(), child({ foreignKeys: [fk('parentId', 'parent', { name: 'FK_old', onDelete: 'CASCADE' })] }));
+    const renamed = schema(parent(), child({ foreignKeys: [fk('parentId', 'parent', { name: 'FK_new', onDelete: 'CASCADE' })] }));
+    assert.deepEqual(compareSchemas(from, renamed), [{ kind: 'renameConstraint', table: 'child', from: 'FK_old', to: 'FK_new' }]);
+    const changed = schema(parent(), child({ foreignKeys: [fk('parentId', 'parent', { name: 'FK_new', onDelete: 'SET NULL' })] }));
+    assert.deepEqual(summary(compareSchemas(from, changed)), ['dropConstraint child foreignKey FK_old', 'addConstraint child foreignKey FK_new']);
+  });
+
+  it('a check of the same expression (spacing aside) under a new name is renamed', () => {
+    const ops = compareSchemas(schema(child({ checks: [{ name: 'CHK_old', expression: 'a  >  0' }] })), schema(child({ checks: [{ name: 'CHK_new', expression: 'a > 0' }] })));
+    assert.deepEqual(ops, [{ kind: 'renameConstraint', table: 'child', from: 'CHK_old', to: 'CHK_new' }]);
+  });
+
+  it('an unnamed constraint is matched by shape as before, never renamed', () => {
+    const from = schema(parent(), child({ foreignKeys: [fk('parentId', 'parent')] }));
+    const to = schema(parent(), child({ foreignKeys: [fk('parentId', 'parent', { name: 'FK_new' })] }));
+    assert.deepEqual(compareSchemas(from, to), []);
+  });
+
+  it('the upgrade and its reverse leave each side as the other', () => {
+    const from = schema(parent(), child({ indexes: [ix('IDX_old', ['a'])], uniques: [{ name: 'UQ_old', columns: ['b'] }], foreignKeys: [fk('parentId', 'parent', { name: 'FK_old' })], checks: [{ name: 'CHK_old', expression: 'a > 0' }] }));
+    const to = schema(parent(), child({ indexes: [ix('IDX_new', ['a'])], uniques: [{ name: 'UQ_new', columns: ['b'] }], foreignKeys: [fk('parentId', 'parent', { name: 'FK_new' })], checks: [{ name: 'CHK_new', expression: 'a > 0' }] }));
+    const ops = compareSchemas(from, to);
+    assert.deepEqual(ops.map((op) => op.kind), ['renameIndex', 'renameConstraint', 'renameConstraint', 'renameConstraint']);
+    const up = structuredClone(from);
+    applyOperations(up, ops);
+    assert.deepEqual(compareSchemas(up, to), []);
+    const down = structuredClone(up);
+    applyOperations(down, reverseOperations(ops));
+    assert.deepEqual(compareSchemas(down, from), []);
   });
 });
 

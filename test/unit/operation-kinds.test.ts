@@ -73,9 +73,11 @@ const SAMPLES: Record<OperationKind, Operation> = {
   alterPrimaryKey: { kind: 'alterPrimaryKey', table: 'users', primaryKey: { columns: ['id', 'email'] }, existing: { columns: ['id'] } },
   createIndex: { kind: 'createIndex', table: 'users', index: { name: 'ix_name', columns: ['name'], unique: false } },
   dropIndex: { kind: 'dropIndex', table: 'users', name: 'ix_email', definition: { name: 'ix_email', columns: ['email'], unique: false } },
+  renameIndex: { kind: 'renameIndex', table: 'users', from: 'ix_email', to: 'ix_mail' },
   addConstraint: { kind: 'addConstraint', table: 'users', constraint: { type: 'check', name: 'ck_id', expression: 'id > 0' } },
   validateConstraint: { kind: 'validateConstraint', table: 'users', name: 'ck_email' },
   dropConstraint: { kind: 'dropConstraint', table: 'users', ref: { type: 'unique', name: 'uq_email' }, definition: { type: 'unique', name: 'uq_email', columns: ['email'] } },
+  renameConstraint: { kind: 'renameConstraint', table: 'users', from: 'ck_email', to: 'ck_mail' },
   setTableComment: { kind: 'setTableComment', table: 'users', comment: 'people', existing: null },
   createExtension: { kind: 'createExtension', name: 'citext' },
   dropExtension: { kind: 'dropExtension', name: 'pgcrypto' },
@@ -105,7 +107,7 @@ describe('operation kinds: the list of kinds', () => {
 
   it('lists each kind once', () => {
     assert.equal(new Set(OPERATION_KINDS).size, OPERATION_KINDS.length);
-    assert.equal(OPERATION_KINDS.length, 21);
+    assert.equal(OPERATION_KINDS.length, 23);
   });
 });
 

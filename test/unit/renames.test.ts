@@ -146,19 +146,17 @@ describe('hints', () => {
 });
 
 describe('operations with renames', () => {
-  it('a column rename, then the nullability that changed with it and the index named after it', () => {
+  it('a column rename, then the nullability that changed with it, and the index named after it renamed too', () => {
     const database = schema(table('posts', [col('authorName')], { indexes: [{ name: 'posts_authorName_idx', columns: ['authorName'], unique: false }] }));
     const models = schema(table('posts', [col('commenterName', 'varchar(100)', { nullable: true })], { indexes: [{ name: 'posts_commenterName_idx', columns: ['commenterName'], unique: false }] }));
     const ops = operationsWithRenames(database, models, [{ kind: 'column', table: 'posts', from: 'authorName', to: 'commenterName' }], sqlite);
     assert.deepEqual(ops.map((op) => renderOperation(op, '')), [
       "await op.renameColumn('posts', 'authorName', 'commenterName');",
       "await op.alterColumn('posts', 'commenterName', { nullable: true });",
-      "await op.dropIndex('posts', 'posts_authorName_idx');",
-      "await op.createIndex('posts', { name: 'posts_commenterName_idx', columns: ['commenterName'] });",
+      "await op.renameIndex('posts', 'posts_authorName_idx', 'posts_commenterName_idx');",
     ]);
     assert.deepEqual(reverseOperations(ops).map((op) => renderOperation(op, '')), [
-      "await op.dropIndex('posts', 'posts_commenterName_idx');",
-      "await op.createIndex('posts', { name: 'posts_authorName_idx', columns: ['commenterName'] });",
+      "await op.renameIndex('posts', 'posts_commenterName_idx', 'posts_authorName_idx');",
       "await op.alterColumn('posts', 'commenterName', { nullable: false });",
       "await op.renameColumn('posts', 'commenterName', 'authorName');",
     ]);

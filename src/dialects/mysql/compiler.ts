@@ -3,7 +3,7 @@
  * statement of a revision is a phase of its own, recorded as it completes (see runner/progress.ts):
  * a revision that fails halfway is known to have run exactly the statements before the failed one.
  */
-import { findConstraint, tryApplyOperation } from '../../operations/apply.js';
+import { constraintNamed, findConstraint, tryApplyOperation } from '../../operations/apply.js';
 import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findColumn, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
@@ -167,6 +167,24 @@ function dropConstraintSql(op: OperationOf<'dropConstraint'>, schema: Schema): s
   }
 }
 
+/**
+ * A constraint under a new name: a unique constraint is an index, renamed in place; a foreign key
+ * or a check, which MySQL cannot rename, is dropped and added again in one statement.
+ */
+function renameConstraintSql(op: OperationOf<'renameConstraint'>, schema: Schema): string[] {
+  const table = findTable(schema, op.table);
+  const found = table && constraintNamed(table, op.from);
+  const t = q(op.table);
+  if (!found) {
+    // Read back from MySQL, a unique constraint is a unique index.
+    if (table?.indexes.some((i) => i.name === op.from && i.unique)) return [`ALTER TABLE ${t} RENAME INDEX ${q(op.from)} TO ${q(op.to)}`];
+    throw new UnsupportedOperationError('mysql', `${describeOperation(op)}: no such constraint in the table's current definition`);
+  }
+  if (found.type === 'unique') return [`ALTER TABLE ${t} RENAME INDEX ${q(op.from)} TO ${q(op.to)}`];
+  const drop = found.type === 'foreignKey' ? `DROP FOREIGN KEY ${q(op.from)}` : `DROP CONSTRAINT ${q(op.from)}`;
+  return [`ALTER TABLE ${t} ${drop}, ADD ${constraintSql({ ...found, name: op.to })}`];
+}
+
 /** A kind about something MySQL does not have. */
 const hasNo =
   (what: string) =>
@@ -185,10 +203,12 @@ const STATEMENTS: Handlers<string[], [schema: Schema]> = {
   alterPrimaryKey: alterPrimaryKeySql,
   createIndex: (op) => [createIndexSql(op)],
   dropIndex: dropIndexSql,
+  renameIndex: (op) => [`ALTER TABLE ${q(op.table)} RENAME INDEX ${q(op.from)} TO ${q(op.to)}`],
   addConstraint: (op) => [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)}`],
   // MySQL checks a constraint when it is added: there is nothing left to validate.
   validateConstraint: () => [],
   dropConstraint: dropConstraintSql,
+  renameConstraint: renameConstraintSql,
   setTableComment: (op) => [`ALTER TABLE ${q(op.table)} COMMENT = ${quoteMysqlLiteral(op.comment ?? '')}`],
   createExtension: hasNo('extensions'),
   dropExtension: hasNo('extensions'),
@@ -211,9 +231,11 @@ export const NEEDS_SCHEMA: KindTable<boolean> = {
   alterPrimaryKey: true,
   createIndex: false,
   dropIndex: true,
+  renameIndex: false,
   addConstraint: false,
   validateConstraint: false,
   dropConstraint: true,
+  renameConstraint: true,
   setTableComment: false,
   createExtension: false,
   dropExtension: false,

@@ -19,6 +19,8 @@ const column = (t: string, c: string): string => exists('COLUMNS', `${here(t)} A
 const index = (t: string, i: string): string => exists('STATISTICS', `${here(t)} AND INDEX_NAME = ${lit(i)}`);
 const constraint = (t: string, type: 'FOREIGN KEY' | 'CHECK', name: string): string =>
   exists('TABLE_CONSTRAINTS', `CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ${lit(t)} AND CONSTRAINT_TYPE = '${type}' AND CONSTRAINT_NAME = ${lit(name)}`);
+/** A constraint of any type (a unique one, a foreign key, a check) of that name on the table. */
+const namedConstraint = (t: string, name: string): string => exists('TABLE_CONSTRAINTS', `CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ${lit(t)} AND CONSTRAINT_NAME = ${lit(name)}`);
 const not = (condition: string): string => `NOT ${condition}`;
 /** The primary key's columns, comma-separated; NULL without one. */
 const primaryKey = (t: string): string => `(SELECT GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ',') FROM information_schema.STATISTICS WHERE ${here(t)} AND INDEX_NAME = 'PRIMARY')`;
@@ -42,9 +44,11 @@ const DONE: Handlers<string | undefined, [constraintName: string | undefined]> =
   alterPrimaryKey: (op) => (op.primaryKey ? `${primaryKey(op.table)} <=> ${lit(op.primaryKey.columns.join(','))}` : `${primaryKey(op.table)} IS NULL`),
   createIndex: (op) => index(op.table, op.index.name),
   dropIndex: (op) => not(index(op.table, op.name)),
+  renameIndex: (op) => `${index(op.table, op.to)} AND ${not(index(op.table, op.from))}`,
   addConstraint: (op) => (op.constraint.name ? constraintThere(op.table, op.constraint.type, op.constraint.name) : undefined),
   validateConstraint: none,
   dropConstraint: (op, name) => (name ? not(constraintThere(op.table, op.ref.type, name)) : undefined),
+  renameConstraint: (op) => `${namedConstraint(op.table, op.to)} AND ${not(namedConstraint(op.table, op.from))}`,
   setTableComment: none,
   createExtension: none,
   dropExtension: none,

@@ -73,9 +73,11 @@ const NEEDS_REBUILD: Handlers<boolean, [schema: Schema]> = {
   alterPrimaryKey: always,
   createIndex: never,
   dropIndex: never,
+  renameIndex: never,
   addConstraint: always,
   validateConstraint: never,
   dropConstraint: always,
+  renameConstraint: always,
   setTableComment: never,
   createExtension: never,
   dropExtension: never,
@@ -86,8 +88,15 @@ const NEEDS_REBUILD: Handlers<boolean, [schema: Schema]> = {
   execute: never,
 };
 
-function inPlaceSql(op: Operation): string[] {
-  return dispatch(IN_PLACE, op);
+function inPlaceSql(op: Operation, schema: Schema): string[] {
+  return dispatch(IN_PLACE, op, schema);
+}
+
+/** SQLite cannot rename an index: it is dropped and created again under the new name. */
+function renameIndexSql(op: OperationOf<'renameIndex'>, schema: Schema): string[] {
+  const index = requireTable(schema, op.table, op).indexes.find((i) => i.name === op.from);
+  if (!index) throw new UnsupportedOperationError('sqlite', `${describeOperation(op)}: no such index on table "${op.table}"`);
+  return [`DROP INDEX ${q(op.from)}`, createIndexSql(op.table, { ...index, name: op.to })];
 }
 
 /** A change SQLite makes only by rebuilding the table. */
@@ -102,8 +111,8 @@ const hasNo =
     throw new UnsupportedOperationError('sqlite', `${describeOperation(op)}: SQLite has no ${what}`);
   };
 
-/** Each kind's statements without a rebuild. */
-const IN_PLACE: Handlers<string[]> = {
+/** Each kind's statements without a rebuild, given the schema before them. */
+const IN_PLACE: Handlers<string[], [schema: Schema]> = {
   createTable: (op) => [createTableSql(op.table)],
   dropTable: STANDARD_SQL.dropTable,
   renameTable: STANDARD_SQL.renameTable,
@@ -117,10 +126,12 @@ const IN_PLACE: Handlers<string[]> = {
     return STANDARD_SQL.createIndex(op);
   },
   dropIndex: STANDARD_SQL.dropIndex,
+  renameIndex: renameIndexSql,
   addConstraint: onlyByRebuild,
   // Nothing to run: SQLite checks a constraint when it is made (compileSqlite passes over this kind).
   validateConstraint: () => [],
   dropConstraint: onlyByRebuild,
+  renameConstraint: onlyByRebuild,
   setTableComment: hasNo('comments'),
   createExtension: hasNo('extensions'),
   dropExtension: hasNo('extensions'),
@@ -308,9 +319,15 @@ const FOLLOW_SOURCE: Handlers<void, [table: Table, source: TableSource]> = {
   dropIndex: (op, _table, source) => {
     delete source.indexSql[op.name];
   },
+  renameIndex: (op, table, source) => {
+    delete source.indexSql[op.from];
+    const index = table.indexes.find((i) => i.name === op.to);
+    if (index) source.indexSql[op.to] = createIndexSql(table.name, index);
+  },
   addConstraint: sourceUnchanged,
   validateConstraint: sourceUnchanged,
   dropConstraint: sourceUnchanged,
+  renameConstraint: sourceUnchanged,
   setTableComment: sourceUnchanged,
   createExtension: sourceUnchanged,
   dropExtension: sourceUnchanged,
@@ -336,9 +353,11 @@ const JOINS_REBUILD: KindTable<boolean> = {
   alterPrimaryKey: true,
   createIndex: true,
   dropIndex: true,
+  renameIndex: true,
   addConstraint: true,
   validateConstraint: true,
   dropConstraint: true,
+  renameConstraint: true,
   setTableComment: true,
   createExtension: false,
   dropExtension: false,
@@ -390,7 +409,7 @@ export function compileSqlite(operations: readonly Operation[], schema: Schema):
     if (pending) {
       applyOperation(state, op);
     } else {
-      out.add(inPlaceSql(op), placement);
+      out.add(inPlaceSql(op, state), placement);
       // In-place statements need no knowledge of the table; when the caller passed no schema
       // (nothing here rebuilds) the shape is unknown, and SQLite itself reports what is missing.
       if (tryApplyOperation(state, op)) followSource(state, op);
