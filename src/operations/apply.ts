@@ -195,11 +195,12 @@ export function constraintNamed(table: Table, name: string): Constraint | undefi
   return tableConstraints(table).find((c) => c.name === name);
 }
 
+/** A foreign key, unique or check constraint, or the primary key, by its new name. */
 function renameConstraint(op: OperationOf<'renameConstraint'>, schema: Schema): void {
   const t = requireTable(schema, op.table);
-  const found = [...t.uniques, ...t.foreignKeys, ...t.checks].find((c) => c.name === op.from);
+  const found = [...(t.primaryKey ? [t.primaryKey] : []), ...t.uniques, ...t.foreignKeys, ...t.checks].find((c) => c.name === op.from);
   if (!found) throw new SchemaApplyError(`constraint "${op.from}" does not exist on table "${op.table}"`);
-  if (op.to !== op.from && constraintNamed(t, op.to)) throw new SchemaApplyError(`constraint "${op.to}" already exists on table "${op.table}"`);
+  if (op.to !== op.from && (constraintNamed(t, op.to) || t.primaryKey?.name === op.to)) throw new SchemaApplyError(`constraint "${op.to}" already exists on table "${op.table}"`);
   found.name = op.to;
 }
 

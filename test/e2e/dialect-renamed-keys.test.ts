@@ -1,6 +1,7 @@
 /**
  * Indexes and constraints whose name alone changes, one body on SQLite, PostgreSQL and
- * MySQL/MariaDB: entities with a named index, unique constraint, check and foreign key →
+ * MySQL/MariaDB: entities with a named index, unique constraint, check, foreign key and primary
+ * key (whose name PostgreSQL alone keeps) →
  * migrate, rows in; the entities give each a new name → makemigrations writes renames and
  * nothing dropped → migrate: the database has the new names, the rows, and (PostgreSQL) the very
  * same index, not one built again → check is clean → downgrade -1 gives the old names back.
@@ -41,6 +42,8 @@ interface Names {
 
 const OLD: Names = { index: 'IDX_book_title', unique: 'UQ_book_isbn', check: 'CHK_book_pages', foreignKey: 'FK_book_author' };
 const NEW: Names = { index: 'IDX_book_heading', unique: 'UQ_book_code', check: 'CHK_book_length', foreignKey: 'FK_book_writer' };
+/** Author's primary key, named in the entity: kept by PostgreSQL only (MySQL's is PRIMARY; SQLite's is on the column). */
+const PRIMARY_KEY = { old: 'PK_author_old', new: 'PK_author_new' };
 
 interface Case {
   backend: Backend;
@@ -54,6 +57,8 @@ interface Case {
   noChecks?: boolean;
   /** A unique constraint is a unique index (MySQL): renamed as one. */
   uniqueIsIndex?: boolean;
+  /** The primary key's name as the catalog has it, where the database keeps one for it (PostgreSQL). */
+  primaryKeyName?(): Promise<string>;
 }
 
 const CASES: Case[] = [
@@ -81,6 +86,10 @@ const CASES: Case[] = [
       /^ALTER TABLE "book" RENAME CONSTRAINT "FK_book_author" TO "FK_book_writer";$/m,
       /^ALTER TABLE "book" RENAME CONSTRAINT "CHK_book_pages" TO "CHK_book_length";$/m,
     ],
+    async primaryKeyName() {
+      const [row] = await pg!.query<{ name: string }>(`SELECT conname::text AS name FROM pg_constraint WHERE conrelid = 'author'::regclass AND contype = 'p'`);
+      return row.name;
+    },
     async indexId() {
       const [row] = await pg!.query<{ oid: string }>(`SELECT i.indexrelid::text AS oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = 'book'::regclass AND c.relname LIKE 'IDX_%'`);
       return row.oid;
@@ -105,11 +114,11 @@ const CASES: Case[] = [
   },
 ];
 
-const entities = (n: Names): string => `import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+const entities = (n: Names, pk: string): string => `import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 @Entity()
 export class Author {
-  @PrimaryGeneratedColumn()
+  @PrimaryGeneratedColumn({ primaryKeyConstraintName: '${pk}' })
   id!: number;
 }
 
@@ -146,7 +155,7 @@ for (const c of CASES) {
       p = newProject(`migrator-renamed-keys-${c.backend.name}-`);
       await c.backend.reset(p.dir);
       p.write('migrator.config.ts', configSource({ database: c.backend.url(p.dir) }));
-      p.write('entities/book.ts', entities(OLD));
+      p.write('entities/book.ts', entities(OLD, PRIMARY_KEY.old));
       p.ok(['makemigrations', '-m', 'books']);
       p.ok(['migrate']);
       const q = c.backend.quote;
@@ -157,15 +166,17 @@ for (const c of CASES) {
 
     it('the first revision has the old names', async () => {
       assert.deepEqual(await c.namesOf(p), sorted(OLD, c));
+      if (c.primaryKeyName) assert.equal(await c.primaryKeyName(), PRIMARY_KEY.old);
     });
 
     it('new names only: makemigrations writes a rename of each and drops nothing', () => {
-      p.write('entities/book.ts', entities(NEW));
+      p.write('entities/book.ts', entities(NEW, PRIMARY_KEY.new));
       const r = p.ok(['makemigrations', '-m', 'rename keys']);
       assert.deepEqual(
         r.stdout.split('\n').filter((l) => l.startsWith('  - ')).sort(),
         [
           ...(c.noChecks ? [] : ['  - rename constraint CHK_book_pages on book to CHK_book_length']),
+          ...(c.primaryKeyName ? ['  - rename constraint PK_author_old on author to PK_author_new'] : []),
           '  - rename constraint FK_book_author on book to FK_book_writer',
           `  - rename ${c.uniqueIsIndex ? 'index' : 'constraint'} UQ_book_isbn on book to UQ_book_code`,
           '  - rename index IDX_book_title on book to IDX_book_heading',
@@ -191,6 +202,7 @@ for (const c of CASES) {
       const rows = await c.backend.query<{ title: string }>(p.dir, `SELECT title FROM book ORDER BY id`);
       assert.deepEqual(rows.map((x) => x.title), ['Emma', 'Ulysses']);
       if (c.indexId) assert.equal(await c.indexId(), indexBefore, 'the index is renamed, not built again');
+      if (c.primaryKeyName) assert.equal(await c.primaryKeyName(), PRIMARY_KEY.new);
       const chk = p.run(['check']);
       assert.equal(chk.status, 0, explain(chk, 'to find nothing'));
     });
@@ -207,6 +219,7 @@ for (const c of CASES) {
       assert.deepEqual(await c.namesOf(p), sorted(OLD, c));
       assert.equal((await c.backend.query(p.dir, `SELECT id FROM book`)).length, 2);
       if (c.indexId) assert.equal(await c.indexId(), indexBefore);
+      if (c.primaryKeyName) assert.equal(await c.primaryKeyName(), PRIMARY_KEY.old);
     });
   });
 }

@@ -576,9 +576,22 @@ describe('compareSchemas: primary keys', () => {
     assert.deepEqual(reverseOperation(ops[0]), { kind: 'alterPrimaryKey', table: 't', primaryKey: { columns: ['id'] }, existing: null });
   });
 
-  it('a primary key name alone is not a change', () => {
+  it('a name on one side only is not a change (MySQL names none, SQLite none on a column key)', () => {
     const to = table('t', [id()], { primaryKey: { name: 'PK_t', columns: ['id'] } });
     assert.deepEqual(compareSchemas(schema(table('t', [id()])), schema(to)), []);
+    assert.deepEqual(compareSchemas(schema(to), schema(table('t', [id()]))), []);
+  });
+
+  it('the same key under another name on both sides is renamed, and renamed back', () => {
+    const from = schema(table('t', [id()], { primaryKey: { name: 'Post_pkey', columns: ['id'] } }));
+    const to = schema(table('t', [id()], { primaryKey: { name: 'Article_pkey', columns: ['id'] } }));
+    const ops = compareSchemas(from, to);
+    assert.deepEqual(ops, [{ kind: 'renameConstraint', table: 't', from: 'Post_pkey', to: 'Article_pkey' }]);
+    const up = structuredClone(from);
+    applyOperations(up, ops);
+    assert.equal(up.tables[0].primaryKey?.name, 'Article_pkey');
+    applyOperations(up, reverseOperations(ops));
+    assert.deepEqual(up, from);
   });
 });
 
