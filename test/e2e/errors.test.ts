@@ -98,6 +98,33 @@ describe('errors', () => {
   });
 
   describe('bad model files', () => {
+    it('classes the reader cannot take are all named in one run, a line each with file:line', () => {
+      const odd = (name: string, length: string): string => `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+export class ${name} {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ length: ${length} })
+  code!: string;
+}
+`;
+      leavesProjectAlone(p, () =>
+        withFile(p, 'entities/coupon.ts', odd('Coupon', 'Math.max(8, 12)'), () =>
+          withFile(p, 'entities/voucher.ts', odd('Voucher', 'Math.min(8, 12)'), () => {
+            const r = p.run(['makemigrations', '-m', 'x']);
+            const first = assertUserError(r, { oneLine: false });
+            assert.equal(first, 'error: 2 entity classes cannot be read:');
+            const lines = r.stderr.split('\n').filter((l) => l.trim() !== '').slice(1).map((l) => l.trim());
+            assert.equal(lines.length, 2, explain(r, 'to name both classes'));
+            assert.match(lines[0], /entities\/coupon\.ts:8: `Math` is a global/);
+            assert.match(lines[1], /entities\/voucher\.ts:8: `Math` is a global/);
+          }),
+        ),
+      );
+    });
+
     it('a syntax error names file:line', () => {
       const broken = `import { Column, Entity, PrimaryGeneratedColumn } from 'migrator/decorators';
 

@@ -1636,3 +1636,71 @@ export class A {
     assert.deepEqual(a.indexes, [{ name: 'IDX_a_name', columns: ['name'], unique: false }]);
   });
 });
+
+describe('entity reader: every class it cannot read, named in one run', () => {
+  it('each class with a problem is one line with its file:line; a base class shared by two is named once; the classes it reads say nothing', () => {
+    const root = project({
+      'src/base.ts': `import { Column } from 'typeorm';
+import { Helper } from 'some-orm-helpers';
+export abstract class Stamped extends Helper {
+  @Column() createdAt!: Date;
+}
+`,
+      'src/entities.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Stamped } from './base';
+
+@Entity()
+export class Good {
+  @PrimaryColumn() id!: number;
+}
+
+@Entity()
+export class Odd {
+  @PrimaryColumn() id!: number;
+  @Column({ type: 'varchar', length: Math.random() }) name!: string;
+}
+
+@Entity()
+export class First extends Stamped {
+  @PrimaryColumn() id!: number;
+}
+
+@Entity()
+export class Second extends Stamped {
+  @PrimaryColumn() id!: number;
+}
+
+@Entity()
+export class Bad {
+  @PrimaryColumn() id!: number;
+  @Column({ type: 'varchar', length: Math.floor(9.5) }) mood!: string;
+}
+`,
+    });
+    let error: (Error & { code?: string; data?: { problems?: string[] } }) | undefined;
+    assert.throws(() => read(root, ['src/entities.ts', 'src/base.ts']), (e: Error) => ((error = e), true));
+    const lines = error!.message.split('\n');
+    assert.equal(lines[0], '3 entity classes cannot be read:');
+    assert.equal(lines.length, 4, error!.message);
+    const file = path.join(root, 'src', 'entities.ts');
+    const base = path.join(root, 'src', 'base.ts');
+    assert.ok(lines[1].startsWith(`  ${file}:12: `), lines[1]);
+    assert.ok(lines[2].startsWith(`  ${base}:3: `), lines[2]);
+    assert.match(lines[2], /base class `Helper`/);
+    assert.ok(lines[3].startsWith(`  ${file}:28: `), lines[3]);
+    assert.deepEqual(error!.data?.problems, lines.slice(1).map((l) => l.slice(2)));
+  });
+
+  it('one class with a problem is that one error, as before', () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  @Column({ type: 'varchar', length: Math.random() }) name!: string;
+}
+`,
+    });
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 5, /`Math` is a global/);
+  });
+});

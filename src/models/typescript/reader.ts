@@ -13,7 +13,7 @@ import { namingStrategy } from './naming.js';
 import { SourceProject } from './project.js';
 import { typeOrmDriver } from './drivers/index.js';
 import { typeOrmRulesAt, type TypeOrmRules } from './typeorm-version.js';
-import { Evaluator } from './values.js';
+import { Evaluator, ModelError, ModelErrors } from './values.js';
 
 export interface EntityReadOptions {
   /** The project's naming strategy (an object with TypeORM's naming methods). */
@@ -30,14 +30,25 @@ export function readEntityFiles(files: readonly string[], dialect: string, optio
   const reader = new EntityReader(ev);
   const sourceFiles = files.map((f) => project.file(f));
   const classes: EntityMeta[] = [];
+  // Every class is read before any error stops the run, so that one run names each class the
+  // reader cannot take (a class shares the error of a base class it extends: named once).
+  const problems: ModelError[] = [];
   for (const sf of sourceFiles) {
     const scope = ev.fileScope(sf);
     for (const cls of sf.statements) {
       if (!tsc.isClassDeclaration(cls)) continue;
       const decorated = decoratorsOf(cls).length > 0 || cls.members.some((m) => tsc.canHaveDecorators(m) && decoratorsOf(m).length > 0);
-      if (decorated) classes.push(reader.readClass(cls, scope));
+      if (!decorated) continue;
+      try {
+        classes.push(reader.readClass(cls, scope));
+      } catch (e) {
+        if (!(e instanceof ModelError)) throw e;
+        if (!problems.some((p) => p.message === e.message)) problems.push(e);
+      }
     }
   }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw new ModelErrors(problems);
   // TypeORM registers entity classes as their files run: each file after the ones it imports.
   const rank = new Map(project.evaluationOrder(sourceFiles).map((sf, i) => [sf, i]));
   const registered = (node: ts.Node): number => (rank.get(node.getSourceFile()) ?? rank.size) * 2 ** 32 + node.pos;

@@ -83,6 +83,19 @@ export class ModelError extends MigratorError {
   }
 }
 
+/** Several classes the reader cannot take: one line each, as file:line and what to do. */
+export class ModelErrors extends MigratorError {
+  /** The lines shown; the rest are counted. */
+  static readonly SHOWN = 20;
+
+  constructor(readonly problems: readonly ModelError[]) {
+    const shown = problems.slice(0, ModelErrors.SHOWN).map((p) => `  ${p.message}`);
+    const more = problems.length > ModelErrors.SHOWN ? [`  … and ${problems.length - ModelErrors.SHOWN} more`] : [];
+    super([`${problems.length} entity classes cannot be read:`, ...shown, ...more].join('\n'), { data: { problems: problems.map((p) => p.message) } });
+    this.name = 'ModelErrors';
+  }
+}
+
 /** What to do when a value cannot be read without running the code. */
 export const RUN_IT =
   "use a literal or a constant, or let TypeORM itself read the entities: models: { typeorm: '<your DataSource file>' }";
