@@ -378,15 +378,21 @@ function compareTable(database: Table, target: Table, o: Resolved, aside: Readon
     targetIndexes.filter((i) => !curIdx.has(i.name) || indexKey(curIdx.get(i.name)!) !== indexKey(i)),
     (i) => (curIdx.has(i.name) && tgtIdx.has(i.name) ? undefined : indexKey(i)),
   );
-  for (const i of sortIndexes(indexes.dropped)) ops.push({ kind: 'dropIndex', table, name: i.name, definition: structuredClone(i) });
-  for (const r of indexes.renamed) ops.push({ kind: 'renameIndex', table, from: r.from, to: r.to });
-
   const uniqueShape = (u: UniqueConstraint): string => JSON.stringify(u.columns);
   const uniques = renamedConstraints(matchConstraints(currentUniques, targetUniques, uniqueShape, () => ''), uniqueShape);
-  for (const u of uniques.dropped) ops.push(dropConstraint(table, { type: 'unique', ...u }));
+  // A unique constraint on one side and a plain unique index on the other, over the same columns
+  // under another name, enforce the same: the one there is renamed (its index, which renames the
+  // constraint with it), and the two compare equal from then on.
+  const uniqueIndexShape = (i: Index): string | undefined => (sameUnique(i, { name: i.name, columns: i.columns.map((k) => (typeof k === 'string' ? k : '')) }) ? JSON.stringify(i.columns) : undefined);
+  const constraintToIndex = renamedAcross(uniques.dropped, indexes.added, uniqueShape, uniqueIndexShape);
+  const indexToConstraint = renamedAcross(indexes.dropped, uniques.added, uniqueIndexShape, uniqueShape);
+  for (const i of sortIndexes(indexToConstraint.left)) ops.push({ kind: 'dropIndex', table, name: i.name, definition: structuredClone(i) });
+  for (const r of [...indexes.renamed, ...indexToConstraint.renamed]) ops.push({ kind: 'renameIndex', table, from: r.from, to: r.to });
+  for (const u of constraintToIndex.left) ops.push(dropConstraint(table, { type: 'unique', ...u }));
   for (const r of uniques.renamed) ops.push({ kind: 'renameConstraint', table, from: r.from, to: r.to });
-  for (const i of sortIndexes(indexes.added)) ops.push({ kind: 'createIndex', table, index: structuredClone(i) });
-  for (const u of uniques.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'unique', ...structuredClone(u) } });
+  for (const r of constraintToIndex.renamed) ops.push({ kind: 'renameIndex', table, from: r.from, to: r.to });
+  for (const i of sortIndexes(constraintToIndex.unpaired)) ops.push({ kind: 'createIndex', table, index: structuredClone(i) });
+  for (const u of indexToConstraint.unpaired) ops.push({ kind: 'addConstraint', table, constraint: { type: 'unique', ...structuredClone(u) } });
 
   const fkShape = (f: ForeignKey): string => JSON.stringify([f.columns, f.referencedTable, f.referencedColumns]);
   const fkActions = (f: ForeignKey): string => JSON.stringify([f.onDelete ?? 'NO ACTION', f.onUpdate ?? 'NO ACTION']);
@@ -467,6 +473,23 @@ function renamedByDefinition<T extends { name?: string }>(
   }
   const left = new Set(waiting);
   return { dropped: dropped.filter((d) => kept.includes(d)), added: added.filter((a) => left.has(a)), renamed };
+}
+
+/**
+ * Of what is dropped of one kind and added of another, the pairs of one definition (`dropShape`,
+ * `addShape`; undefined: never paired): `left` of the dropped, `unpaired` of the added.
+ */
+function renamedAcross<D extends { name?: string }, A extends { name?: string }>(
+  dropped: D[],
+  added: A[],
+  dropShape: (d: D) => string | undefined,
+  addShape: (a: A) => string | undefined,
+): { left: D[]; unpaired: A[]; renamed: Renamed[] } {
+  type Tagged = { name?: string; x: D | A; drop: boolean };
+  const tagged: Tagged[] = [...dropped.map((x) => ({ name: x.name, x, drop: true })), ...added.map((x) => ({ name: x.name, x, drop: false }))];
+  const shape = (t: Tagged): string | undefined => (t.drop ? dropShape(t.x as D) : addShape(t.x as A));
+  const r = renamedByDefinition(tagged.filter((t) => t.drop), tagged.filter((t) => !t.drop), shape);
+  return { left: r.dropped.map((t) => t.x as D), unpaired: r.added.map((t) => t.x as A), renamed: r.renamed };
 }
 
 /** Constraints matched by `matchConstraints`, with those only renamed taken out. */

@@ -182,11 +182,14 @@ function dropIndex(op: OperationOf<'dropIndex'>, schema: Schema): void {
   t.indexes = t.indexes.filter((i) => i.name !== op.name);
 }
 
+/** An index by its new name; a unique constraint's too (renaming its index renames it, on PostgreSQL and MySQL alike). */
 function renameIndex(op: OperationOf<'renameIndex'>, schema: Schema): void {
   const t = requireTable(schema, op.table);
-  const index = t.indexes.find((i) => i.name === op.from);
+  const index = t.indexes.find((i) => i.name === op.from) ?? t.uniques.find((u) => u.name === op.from);
   if (!index) throw new SchemaApplyError(`index "${op.from}" does not exist on table "${op.table}"`);
-  if (op.to !== op.from && t.indexes.some((i) => i.name === op.to)) throw new SchemaApplyError(`index "${op.to}" already exists on table "${op.table}"`);
+  if (op.to !== op.from && (t.indexes.some((i) => i.name === op.to) || t.uniques.some((u) => u.name === op.to))) {
+    throw new SchemaApplyError(`index "${op.to}" already exists on table "${op.table}"`);
+  }
   index.name = op.to;
 }
 

@@ -114,7 +114,7 @@ const CASES: Case[] = [
   },
 ];
 
-const entities = (n: Names, pk: string): string => `import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+const entities = (n: Names, pk: string, uniqueIndex?: string): string => `import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 @Entity()
 export class Author {
@@ -124,7 +124,7 @@ export class Author {
 
 @Entity()
 @Index('${n.index}', ['title'])
-@Unique('${n.unique}', ['isbn'])
+${uniqueIndex ? `@Index('${uniqueIndex}', ['isbn'], { unique: true })` : `@Unique('${n.unique}', ['isbn'])`}
 @Check('${n.check}', 'pages > 0')
 export class Book {
   @PrimaryGeneratedColumn()
@@ -220,6 +220,19 @@ for (const c of CASES) {
       assert.equal((await c.backend.query(p.dir, `SELECT id FROM book`)).length, 2);
       if (c.indexId) assert.equal(await c.indexId(), indexBefore);
       if (c.primaryKeyName) assert.equal(await c.primaryKeyName(), PRIMARY_KEY.old);
+    });
+
+    it('the unique constraint written as a unique index of another name: renamed, and check is clean', async () => {
+      p.ok(['migrate']);
+      p.write('entities/book.ts', entities(NEW, PRIMARY_KEY.new, 'book_isbn_key'));
+      const r = p.ok(['makemigrations', '-m', 'unique as index']);
+      assert.deepEqual(r.stdout.split('\n').filter((l) => l.startsWith('  - ')), ['  - rename index UQ_book_code on book to book_isbn_key'], explain(r, 'to rename it'));
+      p.ok(['migrate']);
+      assert.ok((await c.namesOf(p)).includes('book_isbn_key'));
+      assert.equal((await c.backend.query(p.dir, `SELECT id FROM book`)).length, 2);
+      await assert.rejects(c.backend.query(p.dir, `INSERT INTO book (title, isbn, pages) VALUES ('Copy', '111', 10)`), /book_isbn_key|UNIQUE|Duplicate/i);
+      const chk = p.run(['check']);
+      assert.equal(chk.status, 0, explain(chk, 'to find nothing'));
     });
   });
 }

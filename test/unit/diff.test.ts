@@ -426,6 +426,20 @@ describe('compareSchemas: renamed indexes and constraints', () => {
     assert.deepEqual(compareSchemas(from, to), []);
   });
 
+  it('a unique constraint on one side and a unique index on the other, same columns, other name: the one there is renamed', () => {
+    const asConstraint = schema(child({ uniques: [{ name: 'UQ_old', columns: ['a', 'b'] }] }));
+    const asIndex = schema(child({ indexes: [ix('ab_key', ['a', 'b'], { unique: true })] }));
+    assert.deepEqual(compareSchemas(asConstraint, asIndex), [{ kind: 'renameIndex', table: 'child', from: 'UQ_old', to: 'ab_key' }]);
+    assert.deepEqual(compareSchemas(asIndex, asConstraint), [{ kind: 'renameIndex', table: 'child', from: 'ab_key', to: 'UQ_old' }]);
+    // Renamed, the two compare equal: the constraint under the index's name enforces the same.
+    const up = structuredClone(asConstraint);
+    applyOperations(up, compareSchemas(asConstraint, asIndex));
+    assert.deepEqual(compareSchemas(up, asIndex), []);
+    // A partial or non-unique index is something else: dropped and created.
+    const partial = schema(child({ indexes: [ix('ab_key', ['a', 'b'], { unique: true, where: 'a > 0' })] }));
+    assert.deepEqual(summary(compareSchemas(asConstraint, partial)), ['dropConstraint child unique UQ_old', 'createIndex child.ab_key']);
+  });
+
   it('the upgrade and its reverse leave each side as the other', () => {
     const from = schema(parent(), child({ indexes: [ix('IDX_old', ['a'])], uniques: [{ name: 'UQ_old', columns: ['b'] }], foreignKeys: [fk('parentId', 'parent', { name: 'FK_old' })], checks: [{ name: 'CHK_old', expression: 'a > 0' }] }));
     const to = schema(parent(), child({ indexes: [ix('IDX_new', ['a'])], uniques: [{ name: 'UQ_new', columns: ['b'] }], foreignKeys: [fk('parentId', 'parent', { name: 'FK_new' })], checks: [{ name: 'CHK_new', expression: 'a > 0' }] }));

@@ -73,7 +73,8 @@ const NEEDS_REBUILD: Handlers<boolean, [schema: Schema]> = {
   alterPrimaryKey: always,
   createIndex: never,
   dropIndex: never,
-  renameIndex: never,
+  // A unique constraint's index is part of the table: renamed by a rebuild.
+  renameIndex: (op, schema) => !requireTable(schema, op.table, op).indexes.some((i) => i.name === op.from),
   addConstraint: always,
   validateConstraint: never,
   dropConstraint: always,
