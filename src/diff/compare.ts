@@ -137,9 +137,13 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
     if (!installed.has(name)) ops.push({ kind: 'createExtension', ...(typeof e === 'string' ? { name: e } : structuredClone(e)) });
   }
 
-  // Enum types next: new tables and altered columns may use them.
+  // Enum types next: new tables and altered columns may use them. Values are added first, then
+  // the defaults of the type's columns that change move (to an added value, or off one about to
+  // go), then values are dropped: so the upgrade and its reverse can both run.
   const fromEnums = new Map((from.enums ?? []).map((e) => [e.name, e]));
   const toEnums = new Map((to.enums ?? []).map((e) => [e.name, e]));
+  const valueDrops: Operation[] = [];
+  const changedEnums = new Set<string>();
   for (const e of [...toEnums.values()].sort((a, b) => compareNames(a.name, b.name))) {
     const was = fromEnums.get(e.name);
     if (!was) {
@@ -152,14 +156,24 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
       const before = e.values.slice(i + 1).find((x) => values.includes(x));
       ops.push({ kind: 'addEnumValue', name: e.name, value: v, ...(before !== undefined ? { before } : {}) });
       values.splice(before !== undefined ? values.indexOf(before) : values.length, 0, v);
+      changedEnums.add(e.name);
     }
     for (const v of was.values) {
       if (!e.values.includes(v)) {
-        ops.push({ kind: 'dropEnumValue', name: e.name, value: v, definition: { name: e.name, values: [...values] } });
+        valueDrops.push({ kind: 'dropEnumValue', name: e.name, value: v, definition: { name: e.name, values: [...values] } });
         values.splice(values.indexOf(v), 1);
+        changedEnums.add(e.name);
       }
     }
   }
+  const movedDefaults = new Set<string>();
+  if (valueDrops.length > 0) {
+    for (const { op, key } of enumDefaultMoves(from, to, changedEnums, o)) {
+      ops.push(op);
+      movedDefaults.add(key);
+    }
+  }
+  ops.push(...valueDrops);
 
   const forward = options.forwardForeignKeys ?? false;
   const creates = planCreates(to.tables.filter((t) => !fromNames.has(t.name)), forward);
@@ -177,7 +191,7 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   const rebuilt = options.typeChangesKeepForeignKeys ? { drop: [], add: [] } : foreignKeysOverTypeChanges(to, fromByName, o);
   const aside = new Set<ForeignKey>([...rebuilt.drop, ...rebuilt.add].map((x) => x.fk));
   for (const { table, fk } of rebuilt.drop) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
-  for (const target of existing) ops.push(...compareTable(fromByName.get(target.name)!, target, o, aside));
+  for (const target of existing) ops.push(...compareTable(fromByName.get(target.name)!, target, o, aside, movedDefaults));
   for (const { table, fk } of rebuilt.add) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(fk) } });
 
   const drops = planDrops(from.tables.filter((t) => !toNames.has(t.name)), forward);
@@ -276,7 +290,37 @@ function takeFrom<T extends object, K extends keyof T>(to: T, from: T, key: K): 
   else to[key] = from[key];
 }
 
-function compareTable(database: Table, target: Table, o: Resolved, aside: ReadonlySet<ForeignKey> = new Set()): Operation[] {
+/** The enum type a column's type names, without quotes or array brackets. */
+function enumOf(type: string): string {
+  const base = type.trim().replace(/(\s*\[\s*\d*\s*\])+$/, '');
+  return base.startsWith('"') && base.endsWith('"') ? base.slice(1, -1).replace(/""/g, '"') : base;
+}
+
+/**
+ * The default changes of the columns of `enums` whose type stays (the rest is compareTable's),
+ * each with its `table\0column` key: made between the values added and those dropped.
+ */
+function enumDefaultMoves(from: Schema, to: Schema, enums: ReadonlySet<string>, o: Resolved): { op: Operation; key: string }[] {
+  const out: { op: Operation; key: string }[] = [];
+  const fromByName = new Map(from.tables.map((t) => [t.name, t]));
+  for (const t of [...to.tables].sort((a, b) => compareNames(a.name, b.name))) {
+    const db = fromByName.get(t.name);
+    if (!db) continue;
+    const current = leftToDatabase(db, t);
+    for (const c of t.columns) {
+      const was = current.columns.find((x) => x.name === c.name);
+      if (!was || !enums.has(enumOf(c.type)) || o.type(was.type) !== o.type(c.type)) continue;
+      if (was.default === c.default || o.default(was.default, was) === o.default(c.default, c)) continue;
+      out.push({
+        op: { kind: 'alterColumn', table: t.name, column: c.name, changes: { default: c.default ?? null }, existing: { default: was.default ?? null } },
+        key: `${t.name}\u0000${c.name}`,
+      });
+    }
+  }
+  return out;
+}
+
+function compareTable(database: Table, target: Table, o: Resolved, aside: ReadonlySet<ForeignKey> = new Set(), movedDefaults: ReadonlySet<string> = new Set()): Operation[] {
   const ops: Operation[] = [];
   const table = target.name;
   const current = leftToDatabase(database, target);
@@ -302,7 +346,7 @@ function compareTable(database: Table, target: Table, o: Resolved, aside: Readon
       changes.nullable = c.nullable;
       existing.nullable = was.nullable;
     }
-    if (was.default !== c.default && o.default(was.default, was) !== o.default(c.default, c)) {
+    if (was.default !== c.default && o.default(was.default, was) !== o.default(c.default, c) && !movedDefaults.has(`${table}\u0000${c.name}`)) {
       changes.default = c.default ?? null;
       existing.default = was.default ?? null;
     }

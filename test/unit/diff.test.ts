@@ -686,3 +686,36 @@ describe('compareSchemas: collations', () => {
     assert.deepEqual(summary(compareSchemas(database, withCollation('utf8mb4_bin'), options)), ['alterColumn t.name']);
   });
 });
+
+describe('compareSchemas: enum values and the defaults that use them', () => {
+  const withEnum = (values: string[], fallback: string): Schema => ({
+    tables: [table('ticket', [id(), col('status', '"Status"', { nullable: false, default: `'${fallback}'::"Status"` })])],
+    enums: [{ name: 'Status', values }],
+  });
+
+  it('values are added, then the default moves, then values are dropped: both ways round', () => {
+    const from = withEnum(['ACTIVE', 'LEGACY'], 'LEGACY');
+    const to = withEnum(['ACTIVE', 'PAUSED'], 'PAUSED');
+    const ops = compareSchemas(from, to);
+    assert.deepEqual(
+      ops.map((op) => op.kind),
+      ['addEnumValue', 'alterColumn', 'dropEnumValue'],
+    );
+    assert.deepEqual(ops[1], { kind: 'alterColumn', table: 'ticket', column: 'status', changes: { default: `'PAUSED'::"Status"` }, existing: { default: `'LEGACY'::"Status"` } });
+    assert.deepEqual(reverseOperations(ops).map((op) => op.kind), ['addEnumValue', 'alterColumn', 'dropEnumValue']);
+    const up = structuredClone(from);
+    applyOperations(up, ops);
+    assert.deepEqual(compareSchemas(up, to), []);
+  });
+
+  it('a column whose other parts change too keeps them in its own alterColumn, the default moved apart', () => {
+    const from = withEnum(['ACTIVE', 'LEGACY'], 'LEGACY');
+    const to = withEnum(['ACTIVE'], 'ACTIVE');
+    to.tables[0].columns[1].nullable = true;
+    const ops = compareSchemas(from, to);
+    assert.deepEqual(
+      ops.map((op) => (op.kind === 'alterColumn' ? `alterColumn ${Object.keys(op.changes).join(',')}` : op.kind)),
+      ['alterColumn default', 'dropEnumValue', 'alterColumn nullable'],
+    );
+  });
+});

@@ -321,7 +321,10 @@ const ONLINE_FORMS: Handlers<Step[] | undefined, [state: Schema]> = {
   dropExtension: plainForm,
   createEnum: plainForm,
   dropEnum: plainForm,
-  addEnumValue: plainForm,
+  // A value added to an enum cannot be used before the transaction that added it commits
+  // ("unsafe use of new value"): added in a transaction of its own, so that a default or an
+  // UPDATE later in the revision can use it; IF NOT EXISTS lets a rerun after a later failure pass.
+  addEnumValue: (op, state) => [{ statements: STATEMENTS.addEnumValue(op, state).map((sql) => sql.replace(/ ADD VALUE /, ' ADD VALUE IF NOT EXISTS ')), placement: 'own' }],
   dropEnumValue: plainForm,
   execute: plainForm,
 };
