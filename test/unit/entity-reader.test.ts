@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DefaultNamingStrategy } from 'typeorm';
+import { DefaultNamingStrategy, Table } from 'typeorm';
 import { readEntityFiles } from '../../src/models/typescript/reader.js';
 import type { Schema, Table } from '../../src/schema/schema.js';
 
@@ -651,6 +651,23 @@ export class Team {
     assert.match(user.foreignKeys[0].name!, /^FK_[0-9a-f]{27}$/);
     const junction = table(s, 'user_accounts_followed_teams_teams');
     assert.deepEqual(junction.columns.map((c) => c.name), ['user_accounts_id', 'teams_team_id']);
+  });
+
+  it('primaryKeyName gets a TypeORM Table, as TypeORM passes it (a strategy copied from TypeORM asks `instanceof Table`)', () => {
+    const root = project({ 'a.ts': `import { Entity, PrimaryColumn } from 'typeorm';\n@Entity()\nexport class A { @PrimaryColumn() id!: number; }\n` });
+    const copied = {
+      primaryKeyName(tableOrName: Table | string, columns: string[]): string {
+        const name = tableOrName instanceof Table ? tableOrName.name : tableOrName;
+        return `pk_${name.split('.').pop()}_${columns.join('_')}`;
+      },
+    };
+    assert.equal(table(read(root, ['a.ts'], 'postgres', copied), 'a').primaryKey?.name, 'pk_a_id');
+  });
+
+  it('a method that throws is an error naming it and its arguments', () => {
+    const root = project({ 'a.ts': `import { Entity, PrimaryColumn } from 'typeorm';\n@Entity()\nexport class A { @PrimaryColumn() id!: number; }\n` });
+    const broken = { primaryKeyName: (): string => { throw new TypeError('tableOrName.split is not a function'); } };
+    assert.throws(() => read(root, ['a.ts'], 'postgres', broken), { message: 'namingStrategy.primaryKeyName("a", ["id"]) failed: tableOrName.split is not a function' });
   });
 
   it('a method that returns no name is an error naming it', () => {
@@ -1702,5 +1719,74 @@ export class A {
 `,
     });
     fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 5, /`Math` is a global/);
+  });
+});
+
+describe('entity reader: decorators applied by a call after the class', () => {
+  it('an index, unique or check applied to the class is read as if written on it', () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+@Entity()
+export class Thing {
+  @PrimaryColumn() id!: number;
+  @Column() sourceType!: string;
+  @Column() sourceId!: string;
+}
+Index(['sourceType', 'sourceId'])(Thing);
+Unique('UQ_thing_source', ['sourceId'])(Thing);
+`,
+    });
+    const t = table(read(root, ['a.ts']), 'thing');
+    assert.deepEqual(t.indexes.map((i) => [i.name, i.columns]), [['IDX_aed2312cbdd9a6420e90fb89f9', ['sourceType', 'sourceId']]]);
+    assert.deepEqual(t.uniques, [{ name: 'UQ_thing_source', columns: ['sourceId'] }]);
+  });
+
+  it('a column applied to the prototype, or a decorator applied to something else, is an error at its line', () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+@Entity()
+export class Thing {
+  @PrimaryColumn() id!: number;
+}
+Column({ type: 'int', nullable: true })(Thing.prototype, 'extra');
+`,
+    });
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 6, /applies @Column by a call, which migrator's static reader does not read there; write it as a decorator on the property/);
+  });
+});
+
+describe('entity reader: entity classes made inside a function', () => {
+  it('a class with TypeORM decorators in a factory is an error at its line, never a table left out', () => {
+    const root = project({
+      'audit.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export function auditTable(name: string) {
+  @Entity(name)
+  class Audit {
+    @PrimaryGeneratedColumn()
+    id!: number;
+  }
+  return Audit;
+}
+
+export const UserAudit = auditTable('user_audit');
+`,
+    });
+    fails(() => read(root, ['audit.ts']), path.join(root, 'audit.ts'), 4, /class Audit has TypeORM decorators but is made inside a function or an expression/);
+  });
+
+  it('a class in a function with no TypeORM decorator (a DTO, a test double) is left alone', () => {
+    const root = project({
+      'a.ts': `import { Entity, PrimaryColumn } from 'typeorm';
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  static make() {
+    return class Copy { id = 1; };
+  }
+}
+`,
+    });
+    assert.deepEqual(read(root, ['a.ts']).tables.map((t) => t.name), ['a']);
   });
 });

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { ts } from 'ts-morph';
 import { tsc } from '../typescript/compiler-api.js';
+import { strictByDefault } from '../typescript/typeorm-version.js';
 
 /** A file TypeScript compiles: .ts, .tsx, .mts, .cts, never a declaration file. */
 export const isTypeScript = (file: string): boolean => /\.(c|m)?tsx?$/.test(file) && !/\.d\.(c|m)?ts$/.test(file);
@@ -27,9 +28,12 @@ interface ProjectConfig {
 const ESM_MODULES = new Set([tsc.ModuleKind.ES2015, tsc.ModuleKind.ES2020, tsc.ModuleKind.ES2022, tsc.ModuleKind.ESNext, tsc.ModuleKind.Node16, tsc.ModuleKind.NodeNext, tsc.ModuleKind.Preserve]);
 
 /** The project's options, changed only where emitting CommonJS for Node here and now needs it. */
-function emitOptions(project: ts.CompilerOptions): ts.CompilerOptions {
+function emitOptions(project: ts.CompilerOptions, dir: string): ts.CompilerOptions {
   const options: ts.CompilerOptions = {
     ...project,
+    // The compiler here may be newer than the project's, whose default may differ (TypeScript 6
+    // checks strictly unless told not to); design:type must be what the project's build writes.
+    strict: project.strict ?? strictByDefault(dir),
     module: tsc.ModuleKind.CommonJS,
     moduleResolution: tsc.ModuleResolutionKind.Node10,
     experimentalDecorators: true,
@@ -121,7 +125,7 @@ export class ProjectCompiler {
   private readConfig(file: string | undefined): ProjectConfig {
     if (!file) {
       const options: ts.CompilerOptions = { target: tsc.ScriptTarget.ES2022, esModuleInterop: true };
-      return { options: emitOptions(options), resolution: { ...options, module: tsc.ModuleKind.ESNext, moduleResolution: tsc.ModuleResolutionKind.Bundler }, roots: new Set() };
+      return { options: emitOptions(options, process.cwd()), resolution: { ...options, module: tsc.ModuleKind.ESNext, moduleResolution: tsc.ModuleResolutionKind.Bundler }, roots: new Set() };
     }
     const problems: string[] = [];
     const parsed = tsc.getParsedCommandLineOfConfigFile(file, {}, { ...tsc.sys, onUnRecoverableConfigFileDiagnostic: (d) => problems.push(diagnosticText(d)) });
@@ -129,7 +133,7 @@ export class ProjectCompiler {
     const project = parsed.options;
     return {
       file,
-      options: emitOptions(project),
+      options: emitOptions(project, path.dirname(file)),
       // Bundler resolution takes paths, baseUrl, extensionless and `.js`-for-`.ts` imports alike.
       resolution: { ...project, module: tsc.ModuleKind.ESNext, moduleResolution: tsc.ModuleResolutionKind.Bundler, allowJs: false },
       roots: new Set(parsed.fileNames.filter(isTypeScript).map((f) => path.resolve(f))),

@@ -398,7 +398,74 @@ export class EntityReader {
   private readonly schemaFree = new WeakMap<Node, boolean>();
   private readonly recorded = new WeakMap<Node, Recorded | null>();
 
+  /**
+   * Class decorators a file applies by a call after the class (`Index(['a', 'b'])(Thing)`, as
+   * n8n writes some), which TypeORM registers as it registers `@Index` on the class.
+   */
+  private readonly appliedAfter = new Map<ClassLike, DecoratorCall[]>();
+
   constructor(private readonly ev: Evaluator) {}
+
+  /**
+   * Entity classes the static reader cannot see: a class with TypeORM decorators declared inside
+   * a function or written as an expression (a factory that makes one table per call). An error
+   * for each, never a table silently missing.
+   */
+  checkNestedClasses(sf: ts.SourceFile, scope: Scope): void {
+    const visit = (node: ts.Node): void => {
+      if ((tsc.isClassDeclaration(node) || tsc.isClassExpression(node)) && node.parent !== sf) {
+        const decorated = [...decoratorsOf(node), ...node.members.flatMap((m) => (tsc.canHaveDecorators(m) ? [...decoratorsOf(m)] : []))];
+        const typeorm = decorated.find((d) => {
+          const e = tsc.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+          try {
+            const v = this.ev.evaluate(e, scope);
+            return isKind(v, 'external') && SCHEMA_MODULE.test(v.module);
+          } catch {
+            return false;
+          }
+        });
+        if (typeorm) {
+          throw new ModelError(
+            node,
+            `${node.name ? `class ${node.name.text}` : 'a class'} has TypeORM decorators but is made inside a function or an expression, where the static reader does not read classes (each call could make a table of its own); declare the entity at the top of its file, or ${TYPEORM_SOURCE}`,
+          );
+        }
+      }
+      tsc.forEachChild(node, visit);
+    };
+    tsc.forEachChild(sf, (n) => (tsc.isClassDeclaration(n) ? tsc.forEachChild(n, visit) : visit(n)));
+  }
+
+  /** The class decorators that can be applied by a call, and read as if written on the class. */
+  private static readonly APPLIED_BY_CALL = new Set(['Index', 'Unique', 'Check']);
+
+  /**
+   * Reads the statements of a file that apply a TypeORM decorator by a call rather than with `@`:
+   * an index, unique or check applied to a class is taken as written on it; anything else (a
+   * column applied to `Thing.prototype`, …) is an error, never left out.
+   */
+  readAppliedDecorators(sf: ts.SourceFile, scope: Scope): void {
+    for (const st of sf.statements) {
+      if (!tsc.isExpressionStatement(st)) continue;
+      let e: ts.Expression = st.expression;
+      while (tsc.isParenthesizedExpression(e) || tsc.isVoidExpression(e) || tsc.isAwaitExpression(e)) e = e.expression;
+      if (!tsc.isCallExpression(e) || !tsc.isCallExpression(e.expression)) continue;
+      const factory = e.expression;
+      const callee = this.ev.evaluate(factory.expression, scope);
+      if (!isKind(callee, 'external') || !SCHEMA_MODULE.test(callee.module)) continue;
+      const name = callee.name.replace(/^.*\./, '');
+      const target = e.arguments.length === 1 ? this.ev.evaluate(e.arguments[0], scope) : undefined;
+      if (!EntityReader.APPLIED_BY_CALL.has(name) || !target || !isKind(target, 'class') || target.node.getSourceFile().isDeclarationFile) {
+        throw new ModelError(
+          st,
+          `\`${text(st).split('\n')[0]}\` applies @${name} by a call, which migrator's static reader does not read there; write it as a decorator${name === 'Index' || name === 'Unique' || name === 'Check' ? ' on the class' : ' on the property'}, or ${TYPEORM_SOURCE}`,
+        );
+      }
+      const calls = this.appliedAfter.get(target.node) ?? [];
+      calls.push({ name, args: factory.arguments.map((a) => this.ev.lazy(a, scope)), node: factory, via: [], module: callee.module });
+      this.appliedAfter.set(target.node, calls);
+    }
+  }
 
   /** Whether a helper function of the project never reaches TypeORM (a decorator of its own). */
   private isSchemaFree(fn: Node, seen = new Set<Node>()): boolean {
@@ -650,8 +717,9 @@ export class EntityReader {
     const classHint = renamedFromTag(cls);
     if (classHint !== undefined) meta.renamedFrom = classHint;
 
-    // Class decorators apply bottom-up, so TypeORM lists them in reverse source order.
-    for (const call of this.decorators(cls, scope).reverse()) {
+    // Class decorators apply bottom-up, so TypeORM lists them in reverse source order; those a
+    // call applies after the class come last.
+    for (const call of [...this.decorators(cls, scope).reverse(), ...(this.appliedAfter.get(cls) ?? [])]) {
       this.placed(call, 'class');
       switch (call.name) {
         case 'Entity': {

@@ -5,6 +5,8 @@
  * arguments TypeORM calls it with.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { MigratorError } from '../../errors.js';
 import type { TypeOrmRules } from './typeorm-version.js';
 
@@ -160,7 +162,15 @@ export function namingStrategy(project?: object, source = 'namingStrategy', rule
     // A method the project lacks is TypeORM's default, which sees the project's others through `this`.
     const fn = typeof own === 'function' ? (own as (...a: unknown[]) => unknown).bind(project) : (base[method] as (...a: unknown[]) => unknown).bind(out);
     out[method] = (...args: unknown[]) => {
-      const name = fn(...args);
+      let name: unknown;
+      try {
+        // Where TypeORM passes a Table (primaryKeyName), the project's strategy gets one of its own
+        // TypeORM's, as a strategy that asks `tableOrName instanceof Table` expects.
+        name = fn(...(typeof own === 'function' ? args.map(asTypeOrmTable) : args));
+      } catch (error) {
+        if (error instanceof MigratorError) throw error;
+        throw new MigratorError(`${source}.${method}(${args.map(shown).join(', ')}) failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
       if (typeof name !== 'string' || name === '') {
         throw new MigratorError(`${source}.${method}(${args.map(shown).join(', ')}) returned ${shown(name)}; it must return a name`);
       }
@@ -168,6 +178,28 @@ export function namingStrategy(project?: object, source = 'namingStrategy', rule
     };
   }
   return out as unknown as NamingStrategy;
+}
+
+let tableClass: (new (options: { name: string }) => object) | null | undefined;
+
+/** TypeORM's `Table` of the project (from the folder migrator runs in); null where it cannot be loaded. */
+function projectTable(): (new (options: { name: string }) => object) | null {
+  if (tableClass === undefined) {
+    try {
+      const loaded = createRequire(path.join(process.cwd(), 'package.json'))('typeorm') as { Table?: new (options: { name: string }) => object };
+      tableClass = typeof loaded.Table === 'function' ? loaded.Table : null;
+    } catch {
+      tableClass = null;
+    }
+  }
+  return tableClass;
+}
+
+/** A `{ name }` table argument as a TypeORM Table where the project has TypeORM; anything else as it is. */
+function asTypeOrmTable(arg: unknown): unknown {
+  if (typeof arg !== 'object' || arg === null || !('name' in arg) || Object.keys(arg).length !== 1) return arg;
+  const Table = projectTable();
+  return Table ? new Table({ name: (arg as { name: string }).name }) : arg;
 }
 
 /** TypeORM's default names, as plain functions. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { ts } from 'ts-morph';
 import { tsc } from './compiler-api.js';
 import { MigratorError } from '../../errors.js';
+import { strictByDefault } from './typeorm-version.js';
 
 /** What a name in a file stands for. */
 export type Binding =
@@ -136,7 +137,7 @@ export class SourceProject {
   /** Whether `null` and `undefined` are types of their own in `sf` (strictNullChecks, or strict). */
   strictNullChecks(sf: ts.SourceFile): boolean {
     const o = this.optionsFor(path.dirname(sf.fileName));
-    return o.strictNullChecks ?? o.strict ?? false;
+    return o.strictNullChecks ?? o.strict ?? strictByDefault(path.dirname(sf.fileName));
   }
 
   /**

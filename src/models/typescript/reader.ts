@@ -29,10 +29,22 @@ export function readEntityFiles(files: readonly string[], dialect: string, optio
   const ev = new Evaluator(project);
   const reader = new EntityReader(ev);
   const sourceFiles = files.map((f) => project.file(f));
-  const classes: EntityMeta[] = [];
   // Every class is read before any error stops the run, so that one run names each class the
   // reader cannot take (a class shares the error of a base class it extends: named once).
   const problems: ModelError[] = [];
+  const collect = (e: unknown): void => {
+    if (!(e instanceof ModelError)) throw e;
+    if (!problems.some((p) => p.message === e.message)) problems.push(e);
+  };
+  for (const sf of sourceFiles) {
+    try {
+      reader.checkNestedClasses(sf, ev.fileScope(sf));
+      reader.readAppliedDecorators(sf, ev.fileScope(sf));
+    } catch (e) {
+      collect(e);
+    }
+  }
+  const classes: EntityMeta[] = [];
   for (const sf of sourceFiles) {
     const scope = ev.fileScope(sf);
     for (const cls of sf.statements) {
@@ -42,8 +54,7 @@ export function readEntityFiles(files: readonly string[], dialect: string, optio
       try {
         classes.push(reader.readClass(cls, scope));
       } catch (e) {
-        if (!(e instanceof ModelError)) throw e;
-        if (!problems.some((p) => p.message === e.message)) problems.push(e);
+        collect(e);
       }
     }
   }

@@ -112,3 +112,29 @@ export function typeOrmRulesAt(dir: string, imported?: string): TypeOrmRules {
   }
   return NEWEST_TYPEORM;
 }
+
+const strictDefaults = new Map<string, boolean>();
+
+/**
+ * Whether the project's own TypeScript checks strictly when its tsconfig does not say: yes from
+ * TypeScript 6 on, no before (5.x and older, and where none is installed). The compiler migrator
+ * carries may be newer than the project's; `design:type` of a `string | null` property (String,
+ * or Object under strictNullChecks) must be what the project's own build writes.
+ */
+export function strictByDefault(dir: string): boolean {
+  const start = path.resolve(dir);
+  const known = strictDefaults.get(start);
+  if (known !== undefined) return known;
+  let strict = false;
+  for (let d = start; ; d = path.dirname(d)) {
+    const manifest = path.join(d, 'node_modules', 'typescript', 'package.json');
+    if (existsSync(manifest)) {
+      const version = readJson(manifest)?.version;
+      strict = typeof version === 'string' && Number(version.split('.')[0]) >= 6;
+      break;
+    }
+    if (path.dirname(d) === d) break;
+  }
+  strictDefaults.set(start, strict);
+  return strict;
+}
