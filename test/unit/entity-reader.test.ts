@@ -1790,3 +1790,45 @@ export class A {
     assert.deepEqual(read(root, ['a.ts']).tables.map((t) => t.name), ['a']);
   });
 });
+
+describe('entity reader: helper decorators as static methods', () => {
+  it('@Db.json() and @Db.money() read as the functions they are', () => {
+    const root = project({
+      'helpers.ts': `import { Column, ColumnOptions } from 'typeorm';
+export class Db {
+  static json(options: ColumnOptions = {}) {
+    return Column({ type: 'json', ...options });
+  }
+  static money() {
+    return Column({ type: 'decimal', precision: 12, scale: 2, default: '0.00' });
+  }
+}
+`,
+      'invoice.ts': `import { Entity, PrimaryColumn } from 'typeorm';
+import { Db } from './helpers';
+@Entity()
+export class Invoice {
+  @PrimaryColumn() id!: number;
+  @Db.json({ nullable: true }) lines!: object;
+  @Db.money() total!: string;
+}
+`,
+    });
+    assert.deepEqual(columns(table(read(root, ['invoice.ts']), 'invoice')), { id: 'integer not null', lines: 'json', total: "numeric(12,2) not null default '0.00'" });
+  });
+
+  it('a static member that is not there is named', () => {
+    const root = project({
+      'a.ts': `import { Entity, PrimaryColumn } from 'typeorm';
+class Db { static other = 1; }
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  // @ts-expect-error there is none
+  @Db.json() x!: string;
+}
+`,
+    });
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 7, /class Db has no static json to read \(a static property with a value, or a static method\)/);
+  });
+});

@@ -428,13 +428,18 @@ export class Evaluator {
 
   private staticMember(cls: Extract<Value, { kind: 'class' }>, key: string, node: Node): Value {
     for (const m of cls.node.members) {
-      if (!tsc.isPropertyDeclaration(m) || !m.name || propertyName(m.name, cls.scope, this) !== key) continue;
+      if (!(tsc.isPropertyDeclaration(m) || tsc.isMethodDeclaration(m)) || !m.name || propertyName(m.name, cls.scope, this) !== key) continue;
       const isStatic = tsc.getModifiers(m)?.some((x) => x.kind === tsc.SyntaxKind.StaticKeyword);
       if (!isStatic) continue;
+      // A static method: a helper called as `@Db.json()`, read as any function of the project.
+      if (tsc.isMethodDeclaration(m)) {
+        if (!m.body) throw new ModelError(node, `${cls.name}.${key} has no body to read (${where(m)}); ${RUN_IT}`);
+        return { kind: 'function', node: m, scope: cls.scope, name: `${cls.name}.${key}` };
+      }
       if (!m.initializer) throw new ModelError(node, `${cls.name}.${key} has no value to read (${where(m)}); ${RUN_IT}`);
       return this.evaluate(m.initializer, cls.scope);
     }
-    throw new ModelError(node, `cannot find a static ${key} with a value on class ${cls.name}; ${RUN_IT}`);
+    throw new ModelError(node, `class ${cls.name} has no static ${key} to read (a static property with a value, or a static method); ${RUN_IT}`);
   }
 
   private binary(node: ts.BinaryExpression, scope: Scope): Value {
