@@ -364,6 +364,12 @@ function alterColumnProbes(op: OperationOf<'alterColumn'>, at: TableProbing): vo
       comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'holds', 'hold')} NULL in ${op.column}; this fails at migrate unless ${theyAre(n)} filled first`,
     }));
   }
+  // A list made a single value keeps its first element (PostgreSQL's USING c[1]).
+  if (ch.type !== undefined && ctx.options.dialect === 'postgres' && /\]\s*$/.test(c.type) && !/\]\s*$/.test(ch.type)) {
+    at.add('destructive', `alter column ${name}.${op.column} to ${ch.type}`, `SELECT count(*) AS n FROM ${at.t} WHERE cardinality(${q(c.name)}) > 1`, (n) => ({
+      text: `${counted(n, 'value')} ${verb(n, 'holds', 'hold')} more than one element, all but the first of which would be lost`,
+    }));
+  }
   if (ch.type !== undefined && (TYPE_CHANGES[ctx.options.dialect] ?? 'cast') === 'cast') {
     const normalize = ctx.options.normalizeType ?? ((x: string) => x);
     const about = `alter column ${name}.${op.column} to ${ch.type}`;

@@ -42,3 +42,11 @@ describe('PostgreSQL compiler: collations', () => {
     assert.ok(numeric.includes('ALTER TABLE "word" ALTER COLUMN "text" TYPE integer USING "text"::integer'), numeric.join('\n'));
   });
 });
+
+describe('PostgreSQL compiler: a value made a list, and a list made a value', () => {
+  it('a value becomes a one-element list (NULL stays NULL); a list keeps its first element', () => {
+    assert.ok(sql([{ kind: 'alterColumn', table: 'word', column: 'n', changes: { type: 'integer[]' } }]).includes('ALTER TABLE "word" ALTER COLUMN "n" TYPE integer[] USING CASE WHEN "n" IS NULL THEN NULL ELSE ARRAY["n"]::integer[] END'));
+    const s: Schema = { tables: [{ ...word(), columns: [...word().columns, { name: 'tags', type: 'text[]', nullable: true }] }] };
+    assert.ok(compilePostgres([{ kind: 'alterColumn', table: 'word', column: 'tags', changes: { type: 'text' } }], s).statements.includes('ALTER TABLE "word" ALTER COLUMN "tags" TYPE text USING ("tags")[1]::text'));
+  });
+});

@@ -64,6 +64,23 @@ function collateSql(ch: OperationOf<'alterColumn'>['changes'], current: Column |
   return collation === undefined ? '' : ` COLLATE ${q(collation)}`;
 }
 
+/** How many array dimensions a type has (`text[]` 1, `int[][]` 2, `text` 0). */
+const dimensions = (type: string): number => (/((?:\s*\[\s*\d*\s*\])*)\s*$/.exec(type)![1].match(/\[/g) ?? []).length;
+
+/**
+ * The USING expression of a type change. A value made a list becomes a list of it (`ARRAY[c]`;
+ * NULL stays NULL), not a cast of its text, which fails on any ordinary text ('hello' is no array
+ * literal); a list made a value keeps its first element (the data-loss review counts the rows
+ * with more). Otherwise a cast (through text where an enum is on either side: `via`).
+ */
+function castSql(c: string, from: string | undefined, to: string, via: string): string {
+  const was = from === undefined ? undefined : dimensions(from);
+  const now = dimensions(to);
+  if (was === 0 && now === 1) return `CASE WHEN ${c} IS NULL THEN NULL ELSE ARRAY[${c}${via ? '::text' : ''}]::${to} END`;
+  if (was === 1 && now === 0) return `(${c})[1]${via ? '::text' : ''}::${to}`;
+  return `${c}${via}::${to}`;
+}
+
 function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[] {
   const t = q(op.table);
   const c = q(op.column);
@@ -80,7 +97,7 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
       return /^".*"$/s.test(base) || enums.has(base);
     };
     const via = userType(ch.type) || userType(current?.type) ? `::text${ch.type.trim().endsWith('[]') ? '[]' : ''}` : '';
-    out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${ch.type}${collateSql(ch, current)} USING ${c}${via}::${ch.type}`);
+    out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${ch.type}${collateSql(ch, current)} USING ${castSql(c, current?.type, ch.type, via)}`);
   } else if (ch.collation !== undefined) {
     if (!current) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: the column's type is not known (a collation is set with ALTER COLUMN … TYPE)`);
     out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${current.type}${collateSql(ch, current)}`);
