@@ -537,7 +537,7 @@ function addHistory(cli: Cli): void {
       const p = await project();
       const revs = (await load.inspect()).history(p, o.revRange);
       // A row that is the last revision a squash replaces stands for the squash.
-      const rows = o.indicateCurrent ? await (await load.inspect()).databaseHeads(p) : [];
+      const rows = o.indicateCurrent ? await (await load.inspect()).appliedHeads(p) : [];
       const current = rows.map((h) => {
         const squash = p.graph.replacedBy(h);
         return squash && squash.replaces!.at(-1) === h ? squash.id : h;

@@ -20,6 +20,7 @@ import { describeIndexKey, findTable, type Schema } from '../schema/schema.js';
 import { formatFinding } from '../diff/data-loss.js';
 import { reviewDataLoss, type DataLossOptions } from './data-loss-review.js';
 import { leftAloneNotice, notManagedNotice, refuseEmptyModels, scopeSchemas } from './scope.js';
+import { refuseUnknownRows } from './unknown-revisions.js';
 
 export interface RevisionOptions {
   message?: string;
@@ -54,8 +55,8 @@ export type GenerateResult = ({ written: true; path: string; id: string; operati
 };
 
 /**
- * The database's schema and the models', after checking the database is at head (`requireHead`)
- * and, with `checksums`, that its applied revision files are the ones that ran — before any
+ * The database's schema and the models', after checking the database is at head (`requireHead`:
+ * at a revision the files define, and at their head) and, with `checksums`, that its applied revision files are the ones that ran — before any
  * error the models may hold.
  */
 async function schemas(
@@ -73,6 +74,8 @@ async function schemas(
     const fromModels = activity('reading models', project.models());
     fromModels.catch(() => undefined);
     const [dbHeads, database, versionTable, history] = await fromDatabase;
+    // A database at a revision no file defines is at no place in the graph to build on.
+    if (requireHead) refuseUnknownRows(project, dbHeads);
     if (options.checksums) {
       const mismatches = checksumProblems(graph, dbHeads, history);
       if (mismatches.length) throw checksumError(mismatches, versions.historyName);

@@ -8,9 +8,10 @@ import { dispatch, type Handlers } from '../operations/kinds.js';
 import type { Operation } from '../operations/operation.js';
 import { summarizeOperation } from '../operations/operation.js';
 import type { Project } from '../project.js';
-import { checksumProblems, fileChecksum, recordedRows, type ChecksumProblem, type HistoryRow } from '../runner/history.js';
+import { checksumProblems, fileChecksum, goneAdvice, recordedRows, type ChecksumProblem, type HistoryRow } from '../runner/history.js';
 import { ProgressTable, unfinishedText } from '../runner/progress.js';
 import { underRunLock, type LockingOptions } from './migrate.js';
+import { unknownRows } from './unknown-revisions.js';
 
 /** The history, newest first (`limit`: only the newest rows). */
 export async function log(project: Project, options: { limit?: number } = {}): Promise<HistoryRow[]> {
@@ -45,6 +46,9 @@ export async function repair(project: Project, refs: readonly string[], options:
         if (refs.length) {
           const recorded = recordedRows(rows);
           chosen = refs.map((ref) => {
+            // A revision the database is at whose file is gone has no checksum to record.
+            const gone = goneRow(ref, unknownRows(project, heads));
+            if (gone !== undefined) throw cannotRepair(project, [gone]);
             const rev = graph.lookup(ref);
             if (!applied.has(rev.id)) throw new MigratorError(`revision ${rev.id} (${rev.path}) is not applied to ${project.target.display}; repair records the checksums of applied revisions only`);
             return { revision: rev.id, file: rev.path, recorded: recorded.get(rev.id)?.checksum ?? null, current: fileChecksum(rev.path) };
@@ -53,11 +57,7 @@ export async function repair(project: Project, refs: readonly string[], options:
           chosen = checksumProblems(graph, heads, rows);
         }
         const gone = chosen.filter((c) => c.current === undefined);
-        if (gone.length) {
-          throw new MigratorError(
-            `${gone.map((g) => `revision ${g.revision}`).join(', ')} ${gone.length === 1 ? 'is' : 'are'} applied to ${project.target.display} but no file defines ${gone.length === 1 ? 'it' : 'them'}; restore the file${gone.length === 1 ? '' : 's'}: a checksum is recorded from a file`,
-          );
-        }
+        if (gone.length) throw cannotRepair(project, gone.map((g) => g.revision));
         const changed = chosen.filter((c) => c.current !== c.recorded);
         if (changed.length) {
           const startedAt = new Date();
@@ -69,6 +69,26 @@ export async function repair(project: Project, refs: readonly string[], options:
         return changed.map((c) => ({ revision: c.revision, file: c.file!, from: c.recorded, to: c.current! }));
       }),
     { mustExist: true },
+  );
+}
+
+/**
+ * The version-table row `ref` names among `unknown` (rows no file defines): the row itself, or the
+ * one it is a unique prefix of (4+ characters, as revision ids are named); undefined when none.
+ */
+function goneRow(ref: string, unknown: readonly string[]): string | undefined {
+  if (unknown.includes(ref)) return ref;
+  const matches = ref.length >= 4 ? unknown.filter((id) => id.startsWith(ref)) : [];
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** Revisions applied to the database whose files are gone: repair records a file's checksum, and there is no file. */
+function cannotRepair(project: Project, ids: readonly string[]): MigratorError {
+  const one = ids.length === 1;
+  return new MigratorError(
+    `${one ? 'revision' : 'revisions'} ${ids.join(', ')} ${one ? 'is' : 'are'} applied to ${project.target.display}, but no file in ${project.config.versions.join(', ')} defines ${one ? 'it' : 'them'}: ` +
+      `repair records the checksum of a revision file as it is, and there is none to record. ${goneAdvice(ids.length).replace(/^r/, 'R')}`,
+    { code: 'UNKNOWN_REVISION', data: { ref: ids[0] } },
   );
 }
 

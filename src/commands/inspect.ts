@@ -1,6 +1,7 @@
 /** current, heads, history, showmigrations, show: commands that only read. */
 import type { Project } from '../project.js';
 import type { Revision } from '../revisions/graph.js';
+import { refuseUnknownRows } from './unknown-revisions.js';
 
 export interface RevisionInfo {
   id: string;
@@ -41,6 +42,16 @@ function info(project: Project, r: Revision): RevisionInfo {
 export async function databaseHeads(project: Project): Promise<string[]> {
   const versions = project.versionTable();
   return project.withConnection((conn) => versions.heads(conn), { readOnly: true });
+}
+
+/**
+ * The version table's rows, to mark the revisions applied (`history -i`): an error naming the
+ * database and the rows no file defines, whose place in the graph is not known.
+ */
+export async function appliedHeads(project: Project): Promise<string[]> {
+  const rows = await databaseHeads(project);
+  refuseUnknownRows(project, rows);
+  return rows;
 }
 
 /** The revisions the database is at (the version table's rows). */

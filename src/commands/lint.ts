@@ -46,7 +46,7 @@ export async function lint(project: Project, options: LintCommandOptions = {}): 
       const versions = project.versionTable();
       const dbHeads = await versions.heads(conn);
       for (const h of dbHeads) {
-        if (!graph.knows(h)) throw new MigratorError(`the database ${project.target.display} is at revision ${h}, which no file in ${project.config.versions.join(', ')} defines; restore the file, or lint without the database: migrator lint --offline`);
+        if (!graph.knows(h)) throw new MigratorError(`the database ${project.target.display} is at revision ${h}, which no file in ${project.config.versions.join(', ')} defines; restore the file, or lint without the database: migrator lint --offline`, { code: 'UNKNOWN_REVISION', data: { ref: h } });
       }
       applied = graph.ancestors(dbHeads);
       // What migrate would run: for a database inside a squashed range, the rest of the old files.

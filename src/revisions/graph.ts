@@ -346,8 +346,11 @@ export class RevisionGraph {
     return this.byId.get(id);
   }
 
+  /** A revision the graph holds; an id it does not (a version-table row no file defines) is an error naming it, not a crash. */
   private rev(id: string): Revision {
-    return this.byId.get(id)!;
+    const r = this.byId.get(id);
+    if (r === undefined) throw new RevisionError(`no revision file defines revision ${id}`, 'UNKNOWN_REVISION', { ref: id });
+    return r;
   }
 
   /** Down revisions first, then dependencies (as revision ids, branch labels resolved). */

@@ -216,19 +216,44 @@ function ranAt(row: HistoryRow): string {
   return `${how} on ${shownTime(row.finishedAt)} by ${row.appliedBy}@${row.host}`;
 }
 
-/** The error that stops a run when applied revision files are not the ones recorded. */
+/**
+ * What to do about revisions the database has applied whose files are gone: bring the files back,
+ * or record where the database is among the revisions the files define. `repair` cannot help: it
+ * records the checksum of a file that is there.
+ */
+export function goneAdvice(count: number): string {
+  const it = count === 1 ? 'it' : 'them';
+  return (
+    `restore ${count === 1 ? 'the file' : 'the files'} (from version control, or the branch or copy of the project that has ${it}); ` +
+    "or, if the database's schema is that of a revision the files define, record that revision with `migrator stamp --purge <revision>`"
+  );
+}
+
+/**
+ * The error that stops a run when applied revision files are not the ones recorded. A changed file
+ * can be restored or, the edit being deliberate, recorded with `repair`; a file that is gone has
+ * nothing to record: it is restored, or the database is stamped at a revision the files define.
+ */
 export function checksumError(problems: readonly ChecksumProblem[], table: string): MigratorError {
   const one = (p: ChecksumProblem): string =>
     p.current === undefined
       ? `revision ${p.revision} (${p.file ?? 'no file'}) is gone: it was ${ranAt(p.row)}, and no file defines it now`
       : `revision ${p.revision} (${p.file}) was changed after it was ${ranAt(p.row)}: its checksum was ${p.recorded.slice(0, 12)}, the file's is now ${p.current.slice(0, 12)}`;
-  const ids = problems.map((p) => p.revision).join(' ');
   const what =
     problems.length === 1 ? one(problems[0]) : `${problems.length} applied revision files are not the ones the database ran (history table ${table}): ${problems.map(one).join('; ')}`;
-  return new MigratorError(
-    `${what}. Restore the file${problems.length === 1 ? '' : 's'} as ${problems.length === 1 ? 'it was' : 'they were'} when applied; or, if the edit is deliberate and the database already matches it, record ${problems.length === 1 ? 'the file as it is' : 'the files as they are'} with \`migrator repair ${ids}\``,
-    { code: 'CHECKSUM_MISMATCH', data: { revisions: problems.map((p) => p.revision) } },
-  );
+  const changed = problems.filter((p) => p.current !== undefined).map((p) => p.revision);
+  const gone = problems.filter((p) => p.current === undefined).map((p) => p.revision);
+  let advice: string;
+  if (gone.length === 0) {
+    advice = `Restore the file${changed.length === 1 ? '' : 's'} as ${changed.length === 1 ? 'it was' : 'they were'} when applied; or, if the edit is deliberate and the database already matches it, record ${changed.length === 1 ? 'the file as it is' : 'the files as they are'} with \`migrator repair ${changed.join(' ')}\``;
+  } else if (changed.length === 0) {
+    advice = `${goneAdvice(gone.length).replace(/^r/, 'R')}`;
+  } else {
+    advice =
+      `Restore the files as they were when applied; or, if the edit${changed.length === 1 ? ' is' : 's are'} deliberate and the database already matches ${changed.length === 1 ? 'it' : 'them'}, record ${changed.join(', ')} as ${changed.length === 1 ? 'it is' : 'they are'} with \`migrator repair ${changed.join(' ')}\`; ` +
+      `${gone.join(', ')} ${gone.length === 1 ? 'has' : 'have'} no file to record: ${goneAdvice(gone.length)}`;
+  }
+  return new MigratorError(`${what}. ${advice}`, { code: 'CHECKSUM_MISMATCH', data: { revisions: problems.map((p) => p.revision) } });
 }
 
 /** Refuses to go on when applied revision files are not the ones the database ran; returns the history read. */

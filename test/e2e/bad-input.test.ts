@@ -138,6 +138,26 @@ function commonCases(url: string): Case[] {
       args: ['stamp', BASE],
       error: /the database is at revision lost00000000, which no file in \S+versions defines; restore the file, or `migrator stamp --purge <target>` to replace every row/,
     },
+    // The database upgraded to a revision of another branch, or of a copy of the project: commands
+    // that must place it in the graph name it, the database (password masked) and what to do.
+    ...['makemigrations', 'revision -m next --autogenerate', 'history -i', 'history --graph -i'].map(
+      (command): Case => ({
+        name: `${command} with the database at a revision no file defines`,
+        sql: ["UPDATE migrator_version SET version_num = 'lost00000000'"],
+        undo: [`UPDATE migrator_version SET version_num = '${BASE}'`],
+        args: command.split(' '),
+        error:
+          /^error: the database (sqlite:\.\/app\.db|postgres:\/\/postgres:\*\*\*@\S+) is at revision lost00000000, which no file in \S+versions defines \(applied from another branch or copy of the project, or its file deleted since\); restore the file \(from version control, or the branch or copy of the project that has it\); or, if the database's schema is that of a revision the files define, record that revision with `migrator stamp --purge <revision>`$/,
+      }),
+    ),
+    {
+      name: 'repair of a revision the database is at that no file defines',
+      sql: ["UPDATE migrator_version SET version_num = 'lost00000000'"],
+      undo: [`UPDATE migrator_version SET version_num = '${BASE}'`],
+      args: ['repair', 'lost0000'],
+      error:
+        /^error: revision lost00000000 is applied to (sqlite:\.\/app\.db|postgres:\/\/postgres:\*\*\*@\S+), but no file in \S+versions defines it: repair records the checksum of a revision file as it is, and there is none to record\. Restore the file .*`migrator stamp --purge <revision>`$/,
+    },
     {
       name: 'makemigrations with the database behind the head',
       write: { 'versions/next00000002_next.ts': sqlRevision('next00000002', BASE, 'next', ['CREATE TABLE next_one (id integer)'], ['DROP TABLE next_one']) },

@@ -473,6 +473,21 @@ describe('RevisionGraph: what a database at given rows has and lacks', () => {
     assert.deepEqual([...squashed().appliedBelow([C])].sort(), [A, S].sort());
   });
 
+  it('a row no file defines, asked about directly: an UNKNOWN_REVISION error naming it, not a TypeError', () => {
+    const unknown = (e: unknown): boolean => {
+      assert.ok(e instanceof RevisionError, `a RevisionError, not ${String(e)}`);
+      assert.equal(e.code, 'UNKNOWN_REVISION');
+      assert.deepEqual(e.data, { ref: 'zzzz9999' });
+      assert.match(e.message, /no revision file defines revision zzzz9999/);
+      return true;
+    };
+    assert.throws(() => linear().effectiveHeads(['zzzz9999']), unknown);
+    assert.throws(() => linear().ancestors([B, 'zzzz9999']), unknown);
+    assert.throws(() => linear().parentsOf('zzzz9999'), unknown);
+    // Known rows still read as before.
+    assert.deepEqual(linear().effectiveHeads([B]), [B]);
+  });
+
   it('pending: the upgrades still to run up to the heads', () => {
     assert.deepEqual(ids(linear().pending([A]).map((p) => p.step.revision)), [B, C]);
     assert.deepEqual(linear().pending([C]), []);
