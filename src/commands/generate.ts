@@ -324,7 +324,8 @@ export function schemaText(schema: Schema, project: Project): string {
     lines.push(`table ${t.name}`);
     for (const c of sorted(t.columns, (c) => c.name)) {
       const def = o.normalizeDefault ? o.normalizeDefault(c.default, c) : c.default;
-      lines.push(`  column ${c.name} ${type(c.type)}${c.nullable ? '' : ' not null'}${def !== undefined ? ` default ${def}` : ''}`);
+      const generated = c.generated !== undefined ? ` generated always as (${o.normalizeDefault ? o.normalizeDefault(c.generated, c) : c.generated}) stored` : '';
+      lines.push(`  column ${c.name} ${type(c.type)}${c.nullable ? '' : ' not null'}${def !== undefined ? ` default ${def}` : ''}${generated}`);
     }
     if (t.primaryKey) lines.push(`  primary key (${t.primaryKey.columns.join(', ')})`);
     for (const i of sorted(t.indexes, (i) => i.name)) lines.push(`  ${i.unique ? 'unique ' : ''}index ${i.name} (${i.columns.map(describeIndexKey).join(', ')})${i.where ? ` where ${i.where}` : ''}`);

@@ -346,7 +346,10 @@ function compareTable(database: Table, target: Table, o: Resolved, aside: Readon
       changes.nullable = c.nullable;
       existing.nullable = was.nullable;
     }
-    if (was.default !== c.default && o.default(was.default, was) !== o.default(c.default, c) && !movedDefaults.has(`${table}\u0000${c.name}`)) {
+    // A generated column whose expression is the default the models give (Prisma states one so,
+    // as dbgenerated("…")) is what they say, as Prisma's own diff takes it.
+    const generatedAsSaid = was.generated !== undefined && c.default !== undefined && o.default(was.generated, was) === o.default(c.default, c);
+    if (was.default !== c.default && o.default(was.default, was) !== o.default(c.default, c) && !movedDefaults.has(`${table}\u0000${c.name}`) && !generatedAsSaid) {
       changes.default = c.default ?? null;
       existing.default = was.default ?? null;
     }

@@ -30,6 +30,13 @@ export interface Column {
    */
   collation?: string;
   /**
+   * A stored generated column's expression (PostgreSQL `GENERATED ALWAYS AS (…) STORED`), as the
+   * database reports it; read from the database only (no model source makes one). Compared as
+   * the column's value where the models give one by a default expression (Prisma's
+   * `dbgenerated("…")`, which is how Prisma's schema states such a column).
+   */
+  generated?: string;
+  /**
    * Names the column may have had in the database before a rename, from a hint in the model
    * source (`@renamedFrom`). Read only by rename detection; never compared.
    */

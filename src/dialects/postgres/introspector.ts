@@ -171,6 +171,7 @@ export async function introspectPostgres(db: Queryable, schemaName: string, excl
       type: c.type,
       nullable: !c.notnull,
       ...(def !== null && !serial ? { default: def } : {}),
+      ...(c.generated === 's' && c.default !== null ? { generated: c.default } : {}),
       ...(serial ? { autoincrement: true } : {}),
       ...(c.identity === 'a' ? { identity: 'always' as const } : c.identity === 'd' ? { identity: 'by default' as const } : {}),
       ...(c.comment !== null ? { comment: c.comment } : {}),
