@@ -38,6 +38,13 @@ export interface CompareOptions {
    */
   normalizeOpclass?: (method: string, opclass: string) => string | undefined;
   /**
+   * An index as compared, on either side, given the database's table it is on (whose columns'
+   * types and collations say what the server builds): what the server builds by itself for an
+   * index stated plainly is that plain index (MariaDB's automatic prefix of a long column, the
+   * HASH of a long unique index).
+   */
+  normalizeIndex?: (index: Index, table: Table) => Index;
+  /**
    * A column's collation as compared, in the table that holds it: undefined for its type's
    * default; case folded where the dialect folds it (MySQL, SQLite); a column that names none has
    * its table's default (MySQL).
@@ -75,6 +82,7 @@ interface Resolved {
   default: (d: string | undefined, c: Column) => string | undefined;
   expression: (e: string) => string;
   opclass: (method: string, opclass: string) => string | undefined;
+  index: (index: Index, table: Table) => Index;
   collation: (collation: string | undefined, table: Table) => string | undefined;
   comments: boolean;
 }
@@ -122,6 +130,7 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
     default: options.normalizeDefault ?? ((d) => d),
     expression: options.normalizeExpression ?? collapseSpaces,
     opclass: options.normalizeOpclass ?? ((_m, c) => c),
+    index: options.normalizeIndex ?? ((i) => i),
     collation: options.normalizeCollation ?? ((c) => c),
     comments: options.comments ?? false,
   };
@@ -396,7 +405,8 @@ function compareTable(database: Table, target: Table, o: Resolved, aside: Readon
   }
 
   // Indexes: by name; a changed definition is a drop and a create.
-  const indexKey = (i: Index): string => {
+  const indexKey = (index: Index): string => {
+    const i = o.index(index, database);
     const method = i.using ?? 'btree';
     const plainKeys = i.columns.every((k) => typeof k === 'string');
     const keys = plainKeys ? i.columns : i.columns.map((k) => {

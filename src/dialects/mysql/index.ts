@@ -13,6 +13,7 @@ import { LockTimeoutError, LockWaitError, StatementError, type Connection, type 
 import { compileMysql, NEEDS_SCHEMA } from './compiler.js';
 import { introspectMysql, type Flavor } from './introspector.js';
 import { fitMysqlModels } from './fit.js';
+import { normalizeMysqlIndex } from './indexes.js';
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js';
 import { normalizeMysqlDefault, normalizeMysqlExpression, normalizeMysqlType } from './types.js';
 import { splitScript } from './script.js';
@@ -247,6 +248,7 @@ export const mysqlDialect: Dialect = {
     normalizeDefault: normalizeMysqlDefault,
     normalizeExpression: normalizeMysqlExpression,
     normalizeCollation: mysqlCollation,
+    normalizeIndex: normalizeMysqlIndex,
     comments: true,
   },
   quoteIdentifier: quoteMysqlIdentifier,
