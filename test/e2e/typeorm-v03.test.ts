@@ -5,8 +5,9 @@
  * catalogs must be equal; `check` on TypeORM's database finds nothing to do. 0.3 builds some
  * things otherwise than 1.x: names hashed from `encodeURIComponent` of their key (every CHK_, an
  * IDX_ with a where, a name with a space), a junction table's inverse foreign key without actions
- * of its own (NO ACTION), composite join columns in the order declared. The same project read with
- * 1.x's rules is not clean on that database, which shows the rules are what decides.
+ * of its own (NO ACTION), composite join columns in the order declared, and on MySQL a column's
+ * `width` written in its type (`tinyint(1)`; fixtures `typeorm-v03-mysql`). The same project read
+ * with 1.x's rules is not clean on that database, which shows the rules are what decides.
  * Build first: `npx tsc -p tsconfig.json`.
  */
 import assert from 'node:assert/strict';
@@ -23,6 +24,8 @@ import { compileFixtures, copyFixtures, synchronizeWithTypeOrm } from '../suppor
 import { explain, projects, ROOT, type TempProject } from './helpers.ts';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'typeorm-v03');
+/** Fixtures of MySQL alone (column widths), beside the others there. */
+const MYSQL_FIXTURES = path.join(ROOT, 'test', 'fixtures', 'typeorm-v03-mysql');
 const TYPEORM_03 = path.join(ROOT, 'node_modules', 'typeorm-0.3');
 
 interface Db {
@@ -42,7 +45,7 @@ function modulesWithTypeOrm(dir: string, typeorm: string): void {
   for (const pkg of ['reflect-metadata', 'pg', 'better-sqlite3', 'mysql2']) fs.symlinkSync(path.join(ROOT, 'node_modules', pkg), path.join(modules, pkg), 'dir');
 }
 
-const DIALECTS: { name: string; database(role: string): Promise<Db> }[] = [
+const DIALECTS: { name: string; fixtures?: string[]; database(role: string): Promise<Db> }[] = [
   {
     name: 'postgres',
     async database(role) {
@@ -60,6 +63,7 @@ const DIALECTS: { name: string; database(role: string): Promise<Db> }[] = [
   },
   {
     name: 'mysql',
+    fixtures: [MYSQL_FIXTURES],
     async database(role) {
       const db = await createMysqlTestDatabase(`migrator_v03_${role}`);
       return { url: db.url, connection: { type: 'mysql', url: db.url }, catalog: async () => mysqlCatalogText(await readMysqlCatalog(db)), drop: () => db.drop() };
@@ -72,9 +76,10 @@ for (const dialect of DIALECTS) {
     let typeorm: Db;
     let fresh: Db;
     /** A migrator project on `url` over copies of the fixtures, with `typeorm` as its installed TypeORM. */
+    const fixtures = [FIXTURES, ...(dialect.fixtures ?? [])];
     const migratorProject = (url: string, typeormDir = TYPEORM_03): TempProject => {
       const p = newProject('migrator-v03-project-');
-      copyFixtures(FIXTURES, p.path('entities'));
+      for (const f of fixtures) copyFixtures(f, p.path('entities'));
       modulesWithTypeOrm(p.dir, typeormDir);
       p.writeConfig({ database: url });
       return p;
@@ -85,7 +90,7 @@ for (const dialect of DIALECTS) {
       fresh = await dialect.database('fresh');
       const app = newProject('migrator-v03-app-');
       modulesWithTypeOrm(app.dir, TYPEORM_03);
-      const modules = compileFixtures(FIXTURES, app.path('build'));
+      const modules = fixtures.flatMap((f) => compileFixtures(f, app.path('build')));
       const out = synchronizeWithTypeOrm(app.dir, modules, typeorm.connection);
       assert.match(out, /synchronized .*\bentry\b/, out);
       assert.equal(JSON.parse(fs.readFileSync(path.join(app.dir, 'node_modules', 'typeorm', 'package.json'), 'utf8')).version, '0.3.31');
@@ -119,5 +124,24 @@ for (const dialect of DIALECTS) {
       const newer = migratorProject(typeorm.url, path.join(ROOT, 'node_modules', 'typeorm')).run(['check']);
       assert.equal(newer.status, 1, explain(newer, 'to find the differences 1.x names and links make'));
     });
+
+    if (dialect.name === 'mysql') {
+      it("widths: 0.3 wrote them in the types, migrator too; with 1.x's rules, which have none, tinyint(1) would become tinyint", async () => {
+        const catalog = await typeorm.catalog();
+        for (const column of [
+          /^\s*col readonlyAccess: tinyint\(1\) NOT NULL DEFAULT 0$/m,
+          /^\s*col trusted: tinyint\(1\) NOT NULL DEFAULT 0$/m,
+          /^\s*col small: int\(4\) DEFAULT NULL$/m,
+          // A length before the width, the width before precision and scale.
+          /^\s*col code: varchar\(255\) DEFAULT NULL$/m,
+          /^\s*col amount: decimal\(5,0\) DEFAULT NULL$/m,
+          /^\s*col deviceId: int\(8\) unsigned DEFAULT NULL$/m,
+        ]) {
+          assert.match(catalog, column, catalog);
+        }
+        const newer = migratorProject(typeorm.url, path.join(ROOT, 'node_modules', 'typeorm')).run(['check']);
+        assert.match(newer.stdout, /alter column session\.readonlyAccess: type tinyint\(1\) → tinyint/, explain(newer, 'to read the flag as 1.x builds it'));
+      });
+    }
   });
 }

@@ -1191,18 +1191,28 @@ export class Doc {
     fails(() => read(parsed, ['a.ts'], 'mysql'), path.join(parsed, 'a.ts'), 5, /is a fulltext index WITH PARSER ngram, which migrator's schema cannot describe; remove parser/);
   });
 
-  it("TypeORM 0.3's width (a MySQL integer's display width) is read and left out of the type; a width that is no number is an error", () => {
-    const root = project({
-      'a.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+  it("TypeORM 0.3's width (a MySQL integer's display width) is written in the type as 0.3 writes it, and left out under 1.x, which has none; a width that is no number is an error", () => {
+    const entity = `import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 @Entity()
 export class Counter {
   @PrimaryGeneratedColumn({ type: 'int', width: 11 }) id!: number;
   @Column({ type: 'tinyint', width: 1, default: 0 }) flag!: number;
   @Column({ type: 'int', width: 4, unsigned: true }) hits!: number;
+  @Column({ type: 'varchar', width: 3 }) code!: string;
 }
-`,
-    });
-    assert.deepEqual(columns(table(read(root, ['a.ts'], 'mysql'), 'counter')), { id: 'int not null', flag: "tinyint not null default '0'", hits: 'int unsigned not null' });
+@Entity()
+export class Tick {
+  @PrimaryGeneratedColumn() id!: number;
+  @ManyToOne(() => Counter) counter!: Counter;
+}
+`;
+    const v1 = project({ 'a.ts': entity, 'package.json': JSON.stringify({ dependencies: { typeorm: '^1.1.1' } }) });
+    assert.deepEqual(columns(table(read(v1, ['a.ts'], 'mysql'), 'counter')), { id: 'int not null', flag: "tinyint not null default '0'", hits: 'int unsigned not null', code: 'varchar(255) not null' });
+    assert.deepEqual(columns(table(read(v1, ['a.ts'], 'mysql'), 'tick')), { id: 'int not null', counterId: 'int' });
+    // 0.3's createFullType: a length first (varchar's 255), else the width; a join column takes the width of the column it refers to.
+    const v03 = project({ 'a.ts': entity, 'package.json': JSON.stringify({ dependencies: { typeorm: '^0.3.17' } }) });
+    assert.deepEqual(columns(table(read(v03, ['a.ts'], 'mysql'), 'counter')), { id: 'int(11) not null', flag: "tinyint(1) not null default '0'", hits: 'int(4) unsigned not null', code: 'varchar(255) not null' });
+    assert.deepEqual(columns(table(read(v03, ['a.ts'], 'mysql'), 'tick')), { id: 'int not null', counterId: 'int(11)' });
     const bad = project({ 'a.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class C {\n  @PrimaryGeneratedColumn() id!: number;\n  @Column({ type: 'int', width: 'wide' }) n!: number;\n}\n` });
     fails(() => read(bad, ['a.ts'], 'mysql'), path.join(bad, 'a.ts'), 5, /width must be a number/);
   });

@@ -65,6 +65,15 @@ describe('TypeORM mysql driver: column types', () => {
     assert.equal(type('float', { precision: 6 }), 'float(6)');
   });
 
+  it("TypeORM 0.3's width, where the reader gives it: after a type without a length, before precision and scale, as 0.3's createFullType writes it", () => {
+    assert.equal(type('tinyint', { width: 1 }), 'tinyint(1)');
+    assert.equal(type('boolean', { width: 1 }), 'tinyint(1)');
+    assert.equal(type('int', { width: 4, unsigned: true }), 'int(4) unsigned');
+    assert.equal(type('varchar', { width: 3 }), 'varchar(255)');
+    assert.equal(type('decimal', { width: 5, precision: 10, scale: 2 }), 'decimal(5)');
+    assert.equal(type('tinyint', { width: 0 }), 'tinyint');
+  });
+
   it("uuid: varchar(36) for a generated key and a column referring to a uuid column, varchar(255) for @Column('uuid')", () => {
     assert.equal(type('uuid', { generation: 'uuid' }), 'varchar(36)');
     assert.equal(type('uuid'), 'varchar(255)');

@@ -43,6 +43,8 @@ interface TableColumn {
   name: string;
   type: string;
   length?: string;
+  /** TypeORM 0.3's; 1.x has none. */
+  width?: number;
   precision?: number | null;
   scale?: number | null;
   isArray?: boolean;
@@ -133,6 +135,7 @@ function describeColumn(tc: TableColumn, cm: TypeOrmColumnMetadata, driver: Type
     primary: !!tc.isPrimary,
   };
   if (given(tc.length)) out.length = String(tc.length);
+  if (tc.width) out.width = tc.width;
   if (given(tc.precision)) out.precision = tc.precision;
   if (given(tc.scale)) out.scale = tc.scale;
   if (tc.unsigned) out.unsigned = true;

@@ -14,6 +14,8 @@ export interface DescribedColumn {
   /** `driver.createFullType(column)`, the type as TypeORM writes it in CREATE TABLE. */
   fullType: string;
   length?: string;
+  /** TypeORM 0.3's `width` (a MySQL integer's display width); 1.x has none. */
+  width?: number;
   precision?: number;
   scale?: number;
   array: boolean;

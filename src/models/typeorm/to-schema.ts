@@ -33,7 +33,7 @@ class Converter {
     if (c.spatialFeatureType !== undefined || c.srid !== undefined) return c.fullType;
     const built = this.driver.columnType({
       type: c.type,
-      ...(withSize ? { length: c.length, precision: c.precision, scale: c.scale } : {}),
+      ...(withSize ? { length: c.length, precision: c.precision, scale: c.scale, ...(c.width ? { width: c.width } : {}) } : {}),
       array: c.array,
       table: t.name,
       column: c.name,

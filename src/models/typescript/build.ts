@@ -125,7 +125,18 @@ function untypedColumn(col: ColumnMeta, owner: EntityMeta, name: string, table: 
  */
 function joinColumnTyped(col: ColumnMeta, name: string, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>, hint: Partial<Column>, message: string): BuiltColumn {
   if (!joinNames.has(name)) throw new ModelError(col.node, message);
-  const input: ColumnTypeInput = { type: '', length: col.length, precision: col.precision, scale: col.scale, array: col.array, enum: col.enum, enumName: col.enumName, table, column: name };
+  const input: ColumnTypeInput = {
+    type: '',
+    length: col.length,
+    precision: col.precision,
+    scale: col.scale,
+    array: col.array,
+    enum: col.enum,
+    enumName: col.enumName,
+    table,
+    column: name,
+    ...(col.width && (ctx.rules ?? NEWEST_TYPEORM).displayWidth ? { width: col.width } : {}),
+  };
   const nullable = col.kind === 'primary' || col.kind === 'generated' ? false : col.default === null ? true : (col.nullable ?? false);
   const def = col.hasDefault ? defaultOf(col, !!col.array, ctx, '') : undefined;
   return {
@@ -191,6 +202,8 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
     column: name,
     ...(col.generation ? { generation: col.generation } : {}),
     ...(col.unsigned ? { unsigned: true } : {}),
+    // TypeORM 0.3 writes a width in the type (`tinyint(1)`); 1.x has none.
+    ...(col.width && (ctx.rules ?? NEWEST_TYPEORM).displayWidth ? { width: col.width } : {}),
   };
   const built = driver.columnType(input);
   if (!built) {

@@ -46,6 +46,8 @@ export interface ColumnMeta {
   /** The package the property's type comes from, when its declarations cannot be found (for messages). */
   typeFrom?: string;
   length?: string | number;
+  /** TypeORM 0.3's `width`: a MySQL integer's display width, which that version writes in the type. */
+  width?: number;
   precision?: number;
   scale?: number;
   nullable?: boolean;
@@ -1076,9 +1078,10 @@ function columnOptions(meta: ColumnMeta, opts: ObjectValue | undefined, node: No
   meta.unique = bool(option(opts, 'unique'), at('unique'), 'unique');
   meta.comment = str(option(opts, 'comment'), at('comment'), 'comment');
   if (bool(option(opts, 'unsigned'), at('unsigned'), 'unsigned')) meta.unsigned = true;
-  // TypeORM 0.3's `width`: MySQL's display width of an integer (`int(4)`), which says nothing about
-  // what the column holds — MySQL 8 drops it, and types are compared without it.
-  num(option(opts, 'width'), at('width'), 'width');
+  // TypeORM 0.3's `width`: MySQL's display width of an integer (`int(4)`), which 0.3 writes after
+  // the type (`tinyint(1)`, a boolean to MySQL) and 1.x ignores; types are compared without it but
+  // for tinyint(1).
+  meta.width = num(option(opts, 'width'), at('width'), 'width');
   // TypeORM keeps a column's `foreignKeyConstraintName` and builds nothing from it: a foreign key is
   // named by its @JoinColumn's.
   str(option(opts, 'foreignKeyConstraintName'), at('foreignKeyConstraintName'), 'foreignKeyConstraintName');

@@ -7,7 +7,9 @@
  *   - before 1.0, composite join columns come in the order their @JoinColumn list gives; 1.0
  *     orders them as the referenced primary key;
  *   - before 1.1.1, the foreign key of a junction table's inverse side takes the inverse
- *     relation's actions, NO ACTION when it gives none; 1.1.1 falls back to CASCADE.
+ *     relation's actions, NO ACTION when it gives none; 1.1.1 falls back to CASCADE;
+ *   - before 1.0, a column's `width` is written after a MySQL type without a length
+ *     (`tinyint(1)`, `int(4)`); 1.x has no `width` (0.3.31 writes it, 1.1.1 does not).
  * The version is the one installed where the entity files are (`node_modules/typeorm`, or n8n's
  * fork `@n8n/typeorm`, which keeps 0.3's rules), else the range the nearest package.json asks
  * for, else the newest.
@@ -24,6 +26,8 @@ export interface TypeOrmRules {
   joinColumnsAsDeclared: boolean;
   /** The inverse side of a junction table: its relation's actions, else NO ACTION (before 1.1.1) or CASCADE. */
   inverseJunctionDefault: 'NO ACTION' | 'CASCADE';
+  /** A column's `width` is part of its MySQL type (`tinyint(1)`), as TypeORM before 1.0 writes it. */
+  displayWidth: boolean;
 }
 
 type Version = [number, number, number];
@@ -46,6 +50,7 @@ export function typeOrmRules(version: string, source = `typeorm ${version}`): Ty
     uriEncodedHash: below(v, [1, 0, 0]),
     joinColumnsAsDeclared: below(v, [1, 0, 0]),
     inverseJunctionDefault: below(v, [1, 1, 1]) ? 'NO ACTION' : 'CASCADE',
+    displayWidth: below(v, [1, 0, 0]),
   };
 }
 

@@ -23,6 +23,11 @@ export interface ColumnTypeInput {
   /** The `type` option, or the design type when none is given. */
   type: string | DesignType;
   length?: string | number;
+  /**
+   * TypeORM 0.3's `width` (a MySQL integer's display width), given only where the project's
+   * TypeORM writes it; a join or junction column takes it from the column it refers to.
+   */
+  width?: number;
   precision?: number;
   scale?: number;
   array?: boolean;

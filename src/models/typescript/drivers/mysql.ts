@@ -63,10 +63,14 @@ function defaultLength(type: string, input: ColumnTypeInput): string | undefined
   return undefined;
 }
 
-/** MysqlDriver.createFullType: the type with its length, or precision and scale (a scale alone is dropped). */
+/**
+ * MysqlDriver.createFullType: the type with its length, else (TypeORM 0.3) its width, else its
+ * precision and scale (a scale alone is dropped).
+ */
 function fullType(type: string, input: ColumnTypeInput): string {
   const length = input.length !== undefined && input.length !== '' && input.length !== 0 ? String(input.length) : defaultLength(type, input);
   if (length) return `${type}(${length})`;
+  if (input.width) return `${type}(${input.width})`;
   if (input.precision !== undefined && input.scale !== undefined) return `${type}(${input.precision},${input.scale})`;
   if (input.precision !== undefined) return `${type}(${input.precision})`;
   return type;
