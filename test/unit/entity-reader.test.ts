@@ -1751,6 +1751,21 @@ Unique('UQ_thing_source', ['sourceId'])(Thing);
     assert.deepEqual(t.uniques, [{ name: 'UQ_thing_source', columns: ['sourceId'] }]);
   });
 
+  it('other calls of a call at the top of a file (a logger set up, a global) are not TypeORM and are left alone', () => {
+    const root = project({
+      'a.ts': `import { Entity, PrimaryColumn } from 'typeorm';
+import debug from 'debug';
+@Entity()
+export class Thing {
+  @PrimaryColumn() id!: number;
+}
+debug('entities')('loaded');
+globalThis.setup?.()('x');
+`,
+    });
+    assert.deepEqual(read(root, ['a.ts']).tables.map((t) => t.name), ['thing']);
+  });
+
   it('a column applied to the prototype, or a decorator applied to something else, is an error at its line', () => {
     const root = project({
       'a.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';

@@ -453,7 +453,13 @@ export class EntityReader {
       while (tsc.isParenthesizedExpression(e) || tsc.isVoidExpression(e) || tsc.isAwaitExpression(e)) e = e.expression;
       if (!tsc.isCallExpression(e) || !tsc.isCallExpression(e.expression)) continue;
       const factory = e.expression;
-      const callee = this.ev.evaluate(factory.expression, scope);
+      let callee: Value;
+      try {
+        callee = this.ev.evaluate(factory.expression, scope);
+      } catch {
+        // Not something the reader can name (a global, code it cannot follow): not TypeORM's.
+        continue;
+      }
       if (!isKind(callee, 'external') || !SCHEMA_MODULE.test(callee.module)) continue;
       const name = callee.name.replace(/^.*\./, '');
       const target = e.arguments.length === 1 ? this.ev.evaluate(e.arguments[0], scope) : undefined;
