@@ -398,9 +398,10 @@ function compareTable(database: Table, target: Table, o: Resolved, aside: Readon
       primaryKey: target.primaryKey ? structuredClone(target.primaryKey) : null,
       existing: current.primaryKey ? structuredClone(current.primaryKey) : null,
     });
-  } else if (current.primaryKey?.name && target.primaryKey?.name && current.primaryKey.name !== target.primaryKey.name) {
+  } else if (current.primaryKey?.name && target.primaryKey?.name && current.primaryKey.name !== target.primaryKey.name && !target.unmanaged?.primaryKeyName) {
     // The same key under another name (its table renamed, say): renamed, where both sides name it
-    // (MySQL's is always PRIMARY; SQLite names only a key written as a table constraint).
+    // (MySQL's is always PRIMARY; SQLite names only a key written as a table constraint) and the
+    // models' source compares it (Prisma's does; TypeORM's leaves it to the database).
     ops.push({ kind: 'renameConstraint', table, from: current.primaryKey.name, to: target.primaryKey.name });
   }
 

@@ -86,7 +86,7 @@ const MODEL_SOURCES: readonly ModelSource[] = [
       const { readEntityFiles } = await import('./typescript/reader.js');
       // Models that describe no table at all are refused where a revision would drop every
       // table (makemigrations names the globs and what they matched; --allow-empty goes on).
-      return readEntityFiles(files, dialect, { namingStrategy: options.namingStrategy });
+      return keyNamesLeftToDatabase(readEntityFiles(files, dialect, { namingStrategy: options.namingStrategy }));
     },
   },
   {
@@ -98,6 +98,16 @@ const MODEL_SOURCES: readonly ModelSource[] = [
     },
   },
 ];
+
+/**
+ * TypeORM's models: their primary keys' names are the database's. TypeORM names a key when it
+ * creates the table and never compares the name after (a table made by hand, `users_pkey`, stays
+ * as it is under synchronize), so neither does migrator.
+ */
+function keyNamesLeftToDatabase(schema: Schema): Schema {
+  for (const t of schema.tables) (t.unmanaged ??= {}).primaryKeyName = true;
+  return schema;
+}
 
 /** Reads the models of a project for `dialect` (`database` names it in messages). */
 export async function readModels(
@@ -126,7 +136,7 @@ export async function readModels(
   }
   for (const file of dataSources) {
     const { readDataSource } = await import('./typeorm/datasource.js');
-    schema = merge(schema, await readDataSource(file, dialect, { namingStrategy: options.namingStrategy }));
+    schema = merge(schema, keyNamesLeftToDatabase(await readDataSource(file, dialect, { namingStrategy: options.namingStrategy })));
   }
   const seen = new Set<string>();
   for (const t of schema.tables) {

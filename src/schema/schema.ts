@@ -129,6 +129,8 @@ export interface Table {
 
 /** What of a table its model source leaves as the database has it. */
 export interface Unmanaged {
+  /** The primary key's name (TypeORM's synchronize never compares it; Prisma's diff does). */
+  primaryKeyName?: boolean;
   /** Indexes by name (TypeORM's `@Index({ synchronize: false })`). */
   indexes?: string[];
   /**

@@ -140,7 +140,10 @@ describe("PostgreSQL: entities in a schema of their own (@Entity({ schema }))", 
     assert.deepEqual(p.versionFiles(), []);
   });
 
-  it('entity files in schema lab beside a Prisma schema in the connection\'s own schema: refused, naming both, and nothing written', () => {
+  it('entity files in schema lab beside a Prisma schema in the connection\'s own schema: refused, naming both, and nothing written', async () => {
+    // A project of its own: the database is at no revision of it (one another project recorded
+    // would be refused first, naming the revision).
+    await freshDb.query('DELETE FROM lab.migrator_version');
     const p = newProject();
     for (const [file, text] of Object.entries(ENTITIES)) p.write(path.join('entities', file), text);
     p.write('schema.prisma', 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel Note {\n  id   Int    @id @default(autoincrement())\n  body String\n}\n');

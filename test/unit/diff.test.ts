@@ -596,6 +596,12 @@ describe('compareSchemas: primary keys', () => {
     assert.deepEqual(compareSchemas(schema(to), schema(table('t', [id()]))), []);
   });
 
+  it("a key name the models leave to the database (TypeORM's) is never compared", () => {
+    const from = schema(table('t', [id()], { primaryKey: { name: 't_pkey', columns: ['id'] } }));
+    const to = schema(table('t', [id()], { primaryKey: { name: 'PK_abc', columns: ['id'] }, unmanaged: { primaryKeyName: true } }));
+    assert.deepEqual(compareSchemas(from, to), []);
+  });
+
   it('the same key under another name on both sides is renamed, and renamed back', () => {
     const from = schema(table('t', [id()], { primaryKey: { name: 'Post_pkey', columns: ['id'] } }));
     const to = schema(table('t', [id()], { primaryKey: { name: 'Article_pkey', columns: ['id'] } }));
