@@ -276,7 +276,7 @@ const DIALECTS: Dialect[] = [
     fixtures: 'typeorm-mysql',
     handMadeIndex: { name: 'IDX_comment_body_words', sql: 'CREATE FULLTEXT INDEX `IDX_comment_body_words` ON `comment` (`body`)' },
     builds: {
-      tables: ['badge', 'basket', 'bin', 'category', 'channel', 'city', 'city_twinned_with_country', 'comment', 'country', 'crew', 'crew_duty', 'duty', 'folder', 'ledger', 'memo', 'order', 'order_item', 'panel', 'panel_pin', 'payment_method', 'pin', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'region', 'region_closure', 'shelf', 'tag', 'topic', 'user_favorite_products', 'users'],
+      tables: ['badge', 'basket', 'bin', 'category', 'channel', 'city', 'city_twinned_with_country', 'comment', 'country', 'crew', 'crew_duty', 'duty', 'folder', 'ledger', 'memo', 'order', 'order_item', 'panel', 'panel_pin', 'payment_method', 'pin', 'post', 'post_categories', 'post_tags_tag', 'product', 'profile', 'region', 'region_closure', 'shelf', 'stamp', 'tag', 'topic', 'user_favorite_products', 'users'],
     },
     onUpdate: ['category.updatedAt', 'post.updatedAt', 'users.updatedAt'],
     roundsFraction: "'2'",

@@ -83,6 +83,22 @@ describe('MySQL types and defaults compare as the server reports them', () => {
     assert.notEqual(normalizeMysqlDefault("'a\\\\b'", { type: 'text' }), normalizeMysqlDefault("'ab'", { type: 'text' }));
   });
 
+  it("defaults: the current time with the precision MariaDB stores on the column's type: the column's, unless the default's is coarser", () => {
+    const stored = (type: string, model: string): string | undefined => normalizeMysqlDefault(model, { type });
+    // As MariaDB 10.11 reports them: datetime(3) DEFAULT CURRENT_TIMESTAMP(6) is current_timestamp(3).
+    assert.equal(stored('datetime(3)', 'CURRENT_TIMESTAMP(6)'), stored('datetime(3)', 'current_timestamp(3)'));
+    assert.equal(stored('datetime(3)', 'CURRENT_TIMESTAMP'), stored('datetime(3)', 'current_timestamp(3)'));
+    assert.equal(stored('timestamp(6)', 'CURRENT_TIMESTAMP(0)'), stored('timestamp(6)', 'current_timestamp(6)'));
+    assert.equal(stored('datetime', 'NOW(6)'), stored('datetime', 'current_timestamp()'));
+    assert.equal(stored('datetime(0)', 'CURRENT_TIMESTAMP(3)'), 'CURRENT_TIMESTAMP');
+    // A coarser precision stays: datetime(6) DEFAULT CURRENT_TIMESTAMP(3) is current_timestamp(3).
+    assert.equal(stored('datetime(6)', 'CURRENT_TIMESTAMP(3)'), 'CURRENT_TIMESTAMP(3)');
+    assert.notEqual(stored('datetime(6)', 'CURRENT_TIMESTAMP(3)'), stored('datetime(6)', 'current_timestamp(6)'));
+    // Not a datetime or timestamp: as written.
+    assert.equal(stored('varchar(40)', 'CURRENT_TIMESTAMP(6)'), 'CURRENT_TIMESTAMP(6)');
+    assert.equal(normalizeMysqlDefault('CURRENT_TIMESTAMP(6)'), 'CURRENT_TIMESTAMP(6)');
+  });
+
   it('defaults: a year as a number; today and the time of day as MariaDB reports them; date and time literals as the server stores them', () => {
     assert.equal(normalizeMysqlDefault("'2024'", { type: 'year(4)' }), normalizeMysqlDefault('2024', { type: 'year' }));
     assert.equal(normalizeMysqlDefault('curdate()', { type: 'date' }), normalizeMysqlDefault('CURRENT_DATE', { type: 'date' }));

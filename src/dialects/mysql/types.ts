@@ -135,8 +135,24 @@ function temporalLiteral(literal: string, type: string): string {
 }
 
 /**
+ * The precision MariaDB gives the current time as a datetime or timestamp column's default or ON
+ * UPDATE: the column's where the expression has none, or a finer one than the column keeps
+ * (`datetime(3) DEFAULT CURRENT_TIMESTAMP(6)`, as TypeORM writes `@CreateDateColumn({ precision: 3 })`,
+ * is stored `current_timestamp(3)`; `datetime(6) DEFAULT CURRENT_TIMESTAMP` `current_timestamp(6)`); a
+ * coarser one stays. MySQL refuses a precision other than the column's, so such a default never
+ * reaches a MySQL database. On another type, or without one, the precision is as written.
+ */
+function serverTimestampPrecision(precision: number, type: string | undefined): number {
+  const column = type === undefined ? undefined : /^(?:datetime|timestamp)(?:\((\d)\))?$/.exec(type);
+  if (!column) return precision;
+  const kept = Number(column[1] ?? 0);
+  return precision === 0 || precision > kept ? kept : precision;
+}
+
+/**
  * A default as MariaDB reports it in information_schema (string literals quoted, `NULL` for
- * none, `current_timestamp()`), for comparison: the current time as `CURRENT_TIMESTAMP[(p)]`,
+ * none, `current_timestamp()`), for comparison: the current time as `CURRENT_TIMESTAMP[(p)]` with
+ * the precision the server gives it on the column,
  * numbers as numbers (`'5'` on an integer column is `5`; `1.50` is `1.5`), booleans as 1 and 0,
  * keywords lower case outside string literals.
  */
@@ -145,7 +161,10 @@ export function normalizeMysqlDefault(expression: string | undefined, column?: P
   let s = stripOuterParens(mapMysqlStrings(expression.trim(), (other) => other));
   if (/^null$/i.test(s)) return undefined;
   const now = NOW.exec(s);
-  if (now) return now[1] && now[1] !== '0' ? `CURRENT_TIMESTAMP(${now[1]})` : 'CURRENT_TIMESTAMP';
+  if (now) {
+    const precision = serverTimestampPrecision(Number(now[1] || 0), column && normalizeMysqlType(column.type));
+    return precision ? `CURRENT_TIMESTAMP(${precision})` : 'CURRENT_TIMESTAMP';
+  }
   if (TODAY.test(s)) return 'CURRENT_DATE';
   const timeNow = TIME_NOW.exec(s);
   if (timeNow) return timeNow[1] && timeNow[1] !== '0' ? `CURRENT_TIME(${timeNow[1]})` : 'CURRENT_TIME';
