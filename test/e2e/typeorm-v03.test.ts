@@ -6,7 +6,8 @@
  * things otherwise than 1.x: names hashed from `encodeURIComponent` of their key (every CHK_, an
  * IDX_ with a where, a name with a space), a junction table's inverse foreign key without actions
  * of its own (NO ACTION), composite join columns in the order declared, and on MySQL a column's
- * `width` written in its type (`tinyint(1)`; fixtures `typeorm-v03-mysql`). The same project read
+ * `width` written in its type (`tinyint(1)`) and a raw default that mentions CURRENT_TIMESTAMP or
+ * NOW written as CURRENT_TIMESTAMP alone, an ON UPDATE in it dropped (fixtures `typeorm-v03-mysql`). The same project read
  * with 1.x's rules is not clean on that database, which shows the rules are what decides.
  * Build first: `npx tsc -p tsconfig.json`.
  */
@@ -21,6 +22,7 @@ import { pgCatalogText, readPgCatalog } from '../support/pg-catalog.ts';
 import { createTestDatabase } from '../support/pg.ts';
 import { readSqliteShapes } from '../support/sqlite-catalog.ts';
 import { compileFixtures, copyFixtures, synchronizeWithTypeOrm } from '../support/typeorm.ts';
+import { dataSourceConfig } from '../support/typeorm-datasource.ts';
 import { explain, projects, ROOT, type TempProject } from './helpers.ts';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'typeorm-v03');
@@ -141,6 +143,29 @@ for (const dialect of DIALECTS) {
         }
         const newer = migratorProject(typeorm.url, path.join(ROOT, 'node_modules', 'typeorm')).run(['check']);
         assert.match(newer.stdout, /alter column session\.readonlyAccess: type tinyint\(1\) → tinyint/, explain(newer, 'to read the flag as 1.x builds it'));
+      });
+
+      it("an ON UPDATE written into a raw default: 0.3 dropped it, migrator too; with 1.x's rules, which keep it, it would be added", async () => {
+        const catalog = await typeorm.catalog();
+        assert.match(catalog, /^\s*col lastUpdateTime: timestamp\(6\) NOT NULL DEFAULT current_timestamp\(6\)$/m, catalog);
+        assert.match(catalog, /^\s*col touchedAt: datetime NOT NULL DEFAULT current_timestamp\(\)$/m, catalog);
+        const newer = migratorProject(typeorm.url, path.join(ROOT, 'node_modules', 'typeorm')).run(['check']);
+        assert.match(newer.stdout, /alter column installation\.lastUpdateTime: .*CURRENT_TIMESTAMP\(6\) ON UPDATE CURRENT_TIMESTAMP\(6\)/, explain(newer, 'to read the default as 1.x writes it'));
+      });
+
+      it("models: { typeorm } — a DataSource over the same entities, built by the project's TypeORM 0.3 — finds nothing to do on 0.3's database", () => {
+        const p = migratorProject(typeorm.url);
+        const entities = fs.readdirSync(p.path('entities')).filter((f) => f.endsWith('.ts')).sort().map((f) => `./entities/${f.replace(/\.ts$/, '')}`);
+        p.write(
+          'data-source.ts',
+          `import 'reflect-metadata';\nimport { DataSource } from 'typeorm';\n${entities.map((e, i) => `import * as m${i} from '${e}';`).join('\n')}\n\n` +
+            `const entities = [${entities.map((_e, i) => `m${i}`).join(', ')}].flatMap((m) => Object.values(m)).filter((x) => typeof x === 'function');\n\n` +
+            `export const AppDataSource = new DataSource({ type: 'mysql', url: ${JSON.stringify(typeorm.url)}, entities });\n`,
+        );
+        p.write('tsconfig.json', JSON.stringify({ compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, strict: false } }));
+        p.write('migrator.config.ts', dataSourceConfig(typeorm.url, 'data-source.ts'));
+        const r = p.run(['check']);
+        assert.equal(r.status, 0, explain(r, 'to find nothing to do'));
       });
     }
   });

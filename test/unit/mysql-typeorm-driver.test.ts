@@ -14,6 +14,7 @@ import type { ColumnTypeInput } from '../../src/models/typescript/drivers/index.
 import { driverOfType, typeOrmDriver } from '../../src/models/typescript/drivers/index.js';
 import { typeormNames } from '../../src/models/typescript/naming.js';
 import { readEntityFiles } from '../../src/models/typescript/reader.js';
+import { typeOrmRules } from '../../src/models/typescript/typeorm-version.js';
 import type { Schema, Table } from '../../src/schema/schema.js';
 
 const type = (t: string, more: Partial<ColumnTypeInput> = {}): string | undefined => mysqlColumnType({ type: t, table: 't', column: 'c', ...more });
@@ -142,6 +143,22 @@ describe('TypeORM mysql driver: defaults', () => {
     assert.equal(mysqlDatetimeFunction('CURRENT_TIMESTAMP(6)'), 'CURRENT_TIMESTAMP(6)');
     assert.equal(mysqlDatetimeFunction('now(3)'), 'CURRENT_TIMESTAMP(3)');
     assert.equal(mysqlDatetimeFunction('(UUID())'), '(UUID())');
+    // 1.x keeps any other text, an ON UPDATE written into the default too.
+    assert.equal(mysqlDatetimeFunction('CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)'), 'CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)');
+  });
+
+  it('datetime functions before TypeORM 1.0: any text mentioning CURRENT_TIMESTAMP or NOW is CURRENT_TIMESTAMP with its first precision', () => {
+    const v03 = (value: string): string => mysqlDatetimeFunction(value, true);
+    assert.equal(v03('CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)'), 'CURRENT_TIMESTAMP(6)');
+    assert.equal(v03('CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP'), 'CURRENT_TIMESTAMP');
+    assert.equal(v03('now()'), 'CURRENT_TIMESTAMP');
+    assert.equal(v03('NOW(3)'), 'CURRENT_TIMESTAMP(3)');
+    assert.equal(v03('current_timestamp(3) + INTERVAL 1 DAY'), 'CURRENT_TIMESTAMP(3)');
+    // Anywhere, as 0.3's indexOf finds it: `'unknown'` holds NOW.
+    assert.equal(v03("'unknown'"), 'CURRENT_TIMESTAMP');
+    assert.equal(v03('(UUID())'), '(UUID())');
+    assert.equal(mysqlTypeOrm.defaultFunction('CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)', typeOrmRules('0.3.31')), 'CURRENT_TIMESTAMP(6)');
+    assert.equal(mysqlTypeOrm.defaultFunction('CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)', typeOrmRules('1.1.1')), 'CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)');
   });
 });
 

@@ -60,7 +60,7 @@ function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: str
     throw new ModelError(col.node, "a default function must return an SQL expression string, e.g. () => 'CURRENT_TIMESTAMP'");
   }
   try {
-    if (isKind(v, 'function')) return ctx.driver.defaultFunction(returned as DefaultFunctionResult);
+    if (isKind(v, 'function')) return ctx.driver.defaultFunction(returned as DefaultFunctionResult, ctx.rules ?? NEWEST_TYPEORM);
     return ctx.driver.defaultValue(plain(v), { array, type, scale: col.scale });
   } catch (error) {
     // The driver's rules know no file: the message gets the column's place.

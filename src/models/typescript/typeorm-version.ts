@@ -9,7 +9,11 @@
  *   - before 1.1.1, the foreign key of a junction table's inverse side takes the inverse
  *     relation's actions, NO ACTION when it gives none; 1.1.1 falls back to CASCADE;
  *   - before 1.0, a column's `width` is written after a MySQL type without a length
- *     (`tinyint(1)`, `int(4)`); 1.x has no `width` (0.3.31 writes it, 1.1.1 does not).
+ *     (`tinyint(1)`, `int(4)`); 1.x has no `width` (0.3.31 writes it, 1.1.1 does not);
+ *   - before 1.0, MySQL's driver writes a raw default that mentions CURRENT_TIMESTAMP or NOW
+ *     anywhere as CURRENT_TIMESTAMP with the first precision in it
+ *     (`CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)` is `CURRENT_TIMESTAMP(6)`); 1.x takes
+ *     only the function itself (`now()`, `CURRENT_TIMESTAMP(3)`) and keeps any other text.
  * The version is the one installed where the entity files are (`node_modules/typeorm`, or n8n's
  * fork `@n8n/typeorm`, which keeps 0.3's rules), else the range the nearest package.json asks
  * for, else the newest.
@@ -28,6 +32,11 @@ export interface TypeOrmRules {
   inverseJunctionDefault: 'NO ACTION' | 'CASCADE';
   /** A column's `width` is part of its MySQL type (`tinyint(1)`), as TypeORM before 1.0 writes it. */
   displayWidth: boolean;
+  /**
+   * MySQL: a raw default that mentions CURRENT_TIMESTAMP or NOW is written CURRENT_TIMESTAMP with
+   * its first precision, as TypeORM before 1.0's normalizeDatetimeFunction writes it.
+   */
+  datetimeFunctionAnywhere: boolean;
 }
 
 type Version = [number, number, number];
@@ -51,6 +60,7 @@ export function typeOrmRules(version: string, source = `typeorm ${version}`): Ty
     joinColumnsAsDeclared: below(v, [1, 0, 0]),
     inverseJunctionDefault: below(v, [1, 1, 1]) ? 'NO ACTION' : 'CASCADE',
     displayWidth: below(v, [1, 0, 0]),
+    datetimeFunctionAnywhere: below(v, [1, 0, 0]),
   };
 }
 

@@ -7,6 +7,7 @@ import type { EnumType } from '../../../schema/schema.js';
 import type { DescribedColumn, DescribedIndex, DescribedTable } from '../../typeorm/description.js';
 import { quoteIdentifier, quoteLiteral } from '../../../dialects/dialect.js';
 import { MigratorError } from '../../../errors.js';
+import type { TypeOrmRules } from '../typeorm-version.js';
 
 /** A property's TypeScript type, as `emitDecoratorMetadata` would report it. */
 export type DesignType = 'String' | 'Number' | 'Boolean' | 'Date' | 'Buffer';
@@ -67,9 +68,9 @@ export interface TypeOrmDriver {
   /**
    * A default given as a function (`() => 'CURRENT_TIMESTAMP'`), as TypeORM writes what it returns;
    * undefined for none. A MigratorError where TypeORM's driver fails on the value (a number where
-   * it expects SQL text).
+   * it expects SQL text). `rules`: the project's TypeORM version's (the newest's when not given).
    */
-  defaultFunction(value: DefaultFunctionResult): string | undefined;
+  defaultFunction(value: DefaultFunctionResult, rules?: TypeOrmRules): string | undefined;
   /** The type, default and precision (when none is given) TypeORM gives special columns. */
   special: {
     createDate: { type: string; default: string; precision?: number };

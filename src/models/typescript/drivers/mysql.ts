@@ -82,8 +82,19 @@ const valueList = (values: readonly string[]): string => `(${values.map(quoteMys
 /**
  * MysqlDriver.normalizeDatetimeFunction (as the `mysql` type writes it): NOW() and
  * CURRENT_TIMESTAMP() are CURRENT_TIMESTAMP, a precision stays; anything else is as written.
+ * `anywhere` (TypeORM before 1.0): any text that mentions CURRENT_TIMESTAMP or NOW, in any case
+ * and anywhere, is CURRENT_TIMESTAMP with the first precision in it — so
+ * `CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)` is `CURRENT_TIMESTAMP(6)`, its ON UPDATE
+ * dropped (the `mariadb` type writes `CURRENT_TIMESTAMP()` for none, which the server stores alike).
  */
-export function mysqlDatetimeFunction(value: string): string {
+export function mysqlDatetimeFunction(value: string, anywhere = false): string {
+  if (anywhere) {
+    if (!value) return value;
+    const upper = value.toUpperCase();
+    if (!upper.includes('CURRENT_TIMESTAMP') && !upper.includes('NOW')) return value;
+    const precision = /\(\d+\)/.exec(value);
+    return precision ? `CURRENT_TIMESTAMP${precision[0]}` : 'CURRENT_TIMESTAMP';
+  }
   const m = /^(CURRENT_TIMESTAMP|NOW)(\(\d*\))?$/.exec(value.trim().toUpperCase());
   if (!m) return value;
   const precision = m[2] ?? '';
@@ -165,8 +176,8 @@ export const mysqlTypeOrm: TypeOrmDriver = {
   },
   defaultValue: (value, column) => mysqlDefaultValue(value, column),
   // TypeORM's mysql driver writes a falsy value as it is, and reads any other as SQL text.
-  defaultFunction: (value) => {
-    if (typeof value === 'string') return mysqlDatetimeFunction(value);
+  defaultFunction: (value, rules) => {
+    if (typeof value === 'string') return mysqlDatetimeFunction(value, rules?.datetimeFunctionAnywhere ?? false);
     if (value === null || value === undefined) return undefined;
     if (!value) return String(value);
     throw unwritableDefault(value, 'mysql');
