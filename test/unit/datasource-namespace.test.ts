@@ -60,3 +60,25 @@ describe("the DataSource reader: a column's collation and character set", () => 
     assert.throws(() => column('mysql', 'mysql', { charset: 'latin1' }), /^MigratorError: ds\.ts: Word\.text has charset "latin1" without a collation: on MySQL the column takes the character set's default collation, which the server decides; give the collation too/);
   });
 });
+
+describe('the DataSource reader: a string default that names the current time', () => {
+  const stamped = (def: string, type = 'timestamp'): DescribedTable => {
+    const t = table('thing');
+    t.columns.push({ name: 'createdAt', property: 'createdAt', type, fullType: type, array: false, nullable: false, primary: false, default: def });
+    return t;
+  };
+
+  it("a quoted 'now()' on a timestamp column is an error naming the file and the column; the same text on a varchar is the text", () => {
+    assert.throws(() => describedSchema(described([stamped("'now()'")]), 'ds.ts', 'postgres'), /^MigratorError: ds\.ts: Thing\.createdAt: default 'now\(\)' is a string, not the current time/);
+    assert.equal(describedSchema(described([stamped('now()')]), 'ds.ts', 'postgres').tables[0].columns[1].default, 'now()');
+    assert.equal(describedSchema(described([stamped("'now()'", 'varchar')]), 'ds.ts', 'postgres').tables[0].columns[1].default, "'now()'");
+  });
+});
+
+describe('the DataSource reader: two indexes or foreign keys of one name', () => {
+  it('is an error naming the file, the entity and the name, as TypeORM fails on the second', () => {
+    const t = table('post');
+    t.indexes.push({ name: 'IDX_x', columns: ['id'], unique: true, synchronize: true } as DescribedTable['indexes'][number], { name: 'IDX_x', columns: ['id'], unique: true, synchronize: true } as DescribedTable['indexes'][number]);
+    assert.throws(() => describedSchema(described([t]), 'ds.ts', 'postgres'), /^MigratorError: ds\.ts: entity Post has two indexes named "IDX_x", and TypeORM's synchronize fails on the second/);
+  });
+});

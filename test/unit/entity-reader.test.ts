@@ -1857,3 +1857,48 @@ export class A {
     fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 7, /class Db has no static json to read \(a static property with a value, or a static method\)/);
   });
 });
+
+describe('entity reader: a string default that names the current time', () => {
+  it("default: 'now()' on a date column is an error at its line saying what to write; on a text column it is the text", () => {
+    const root = project({
+      'a.ts': `import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+@Entity()
+export class A {
+  @PrimaryColumn() id!: number;
+  @CreateDateColumn({ type: 'timestamp', default: 'now()' })
+  createdAt!: Date;
+}
+`,
+      'b.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+@Entity()
+export class B {
+  @PrimaryColumn() id!: number;
+  @Column({ type: 'varchar', default: 'today' })
+  period!: string;
+}
+`,
+    });
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 5, /default 'now\(\)' is a string, not the current time: .*write default: \(\) => 'now\(\)' for the time of each insert/);
+    assert.equal(table(read(root, ['b.ts']), 'b').columns[1].default, "'today'");
+  });
+});
+
+describe('entity reader: two foreign keys of one name', () => {
+  it('two relations through one join column (a polymorphic location) are an error at the second, naming the first, as TypeORM fails on them', () => {
+    const root = project({
+      'loc.ts': `import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+@Entity() export class Space { @PrimaryGeneratedColumn() id!: number; }
+@Entity() export class List { @PrimaryGeneratedColumn() id!: number; }
+@Entity()
+export class Location {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() locationId!: number;
+  @ManyToOne(() => Space, { nullable: true }) @JoinColumn({ name: 'locationId' }) space!: Space;
+  @ManyToOne(() => List, { nullable: true }) @JoinColumn({ name: 'locationId' }) list!: List;
+}
+`,
+    });
+    const file = path.join(root, 'loc.ts');
+    fails(() => read(root, ['loc.ts']), file, 9, new RegExp(`the foreign key FK_\\w+ of Location\\.list has the name of another foreign key of table "location" \\(${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:8\\), and TypeORM's synchronize fails on the second`));
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { MigratorError } from '../../errors.js';
 import { emptyTable, tableShape, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
-import { typeOrmCollation, typeOrmDriver, type TypeOrmDriver } from '../typescript/drivers/index.js';
+import { frozenTimeDefault, typeOrmCollation, typeOrmDriver, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
 
 
@@ -61,6 +61,10 @@ class Converter {
     });
     const def = parts.default ?? c.default;
     const { type, autoincrement, identity, enumCheck } = parts;
+    // A quoted literal TypeORM wrote for a string default (`'now()'`), read back as the string.
+    const literal = def !== undefined && /^'(?:[^']|'')*'$/.test(def) ? def.slice(1, -1).replace(/''/g, "'") : undefined;
+    const frozen = frozenTimeDefault(literal, type);
+    if (frozen) this.fail(`${where}: ${frozen}`);
     const column: Column = {
       name: c.name,
       type,
@@ -131,6 +135,12 @@ class Converter {
         onUpdate: this.action(fk.onUpdate, `${what}: onUpdate`),
       };
     });
+    // Two indexes or two foreign keys of one name (two single-table-inheritance children's
+    // @Index, two relations through one join column): TypeORM's synchronize fails on the second.
+    for (const [kind, names] of [['index', table.indexes.map((i) => i.name)], ['foreign key', table.foreignKeys.map((f) => f.name!)]] as const) {
+      const twice = names.find((n, i) => names.indexOf(n) !== i);
+      if (twice !== undefined) this.fail(`${entity} has two ${kind === 'index' ? 'indexes' : 'foreign keys'} named "${twice}", and TypeORM's synchronize fails on the second; give one another name, or remove it`);
+    }
     return table;
   }
 

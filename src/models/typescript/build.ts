@@ -8,7 +8,7 @@ import { emptyTable, tableShape, type Column, type EnumType, type ForeignKey, ty
 import type { ts } from 'ts-morph';
 import { TYPEORM_SOURCE, type ColumnMeta, type EmbeddedMeta, type EntityMeta, type JoinColumnMeta, type RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
-import { typeOrmCollation, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
+import { frozenTimeDefault, typeOrmCollation, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
 import { called, isKind, ModelError, plain, text, where, type Evaluator } from './values.js';
 import { NEWEST_TYPEORM, type TypeOrmRules } from './typeorm-version.js';
 
@@ -59,6 +59,8 @@ function defaultOf(col: ColumnMeta, array: boolean, ctx: BuildContext, type: str
   if (isKind(v, 'function') && returned !== null && typeof returned === 'object') {
     throw new ModelError(col.node, "a default function must return an SQL expression string, e.g. () => 'CURRENT_TIMESTAMP'");
   }
+  const frozen = isKind(v, 'function') ? undefined : frozenTimeDefault(plain(v), type);
+  if (frozen) throw new ModelError(col.node, frozen);
   try {
     if (isKind(v, 'function')) return ctx.driver.defaultFunction(returned as DefaultFunctionResult, ctx.rules ?? NEWEST_TYPEORM);
     return ctx.driver.defaultValue(plain(v), { array, type, scale: col.scale });
@@ -413,6 +415,8 @@ class SchemaBuilder {
   private readonly built: BuiltColumn[] = [];
   /** Extensions the columns' defaults need (uuid generation). */
   private readonly defaultExtensions = new Set<string>();
+  /** Where each foreign key of a table (`table\u0000name`) is declared: two of one name are an error. */
+  private readonly foreignKeyAt = new Map<string, ts.Node>();
   private readonly driver: TypeOrmDriver;
   private readonly naming: NamingStrategy;
 
@@ -696,6 +700,17 @@ class SchemaBuilder {
             onDelete: r.onDelete ?? 'NO ACTION',
             onUpdate: r.onUpdate ?? 'NO ACTION',
           };
+          // Two of one name (two relations through one join column, whose name hashes the table
+          // and columns alone): TypeORM's CREATE TABLE fails on the second.
+          const key = `${e.table.name}\u0000${fk.name}`;
+          const other = this.foreignKeyAt.get(key);
+          if (other) {
+            throw new ModelError(
+              r.node,
+              `the foreign key ${fk.name} of ${e.meta.className}.${r.property} has the name of another foreign key of table "${e.table.name}" (${where(other)}), and TypeORM's synchronize fails on the second; give one of them @JoinColumn({ foreignKeyConstraintName }), or createForeignKeyConstraints: false`,
+            );
+          }
+          this.foreignKeyAt.set(key, r.node);
           e.table.foreignKeys.push(fk);
         }
       }

@@ -195,3 +195,15 @@ export function standardEnumCheck(column: string, values: readonly string[]): st
 /** JSON text of an object default, as TypeORM's drivers write it. */
 export const json = (value: unknown): string => quoteLiteral(JSON.stringify(value));
 
+/**
+ * A string default of a date or time column that names the current time (`'now()'`,
+ * `'CURRENT_TIMESTAMP'`, `'today'`): TypeORM writes it as a quoted literal, which PostgreSQL reads
+ * once, when the column is made (every row then gets that moment, and the stored default never
+ * compares with the model's again), and MySQL refuses. The message for it, or undefined.
+ */
+export function frozenTimeDefault(value: unknown, type: string): string | undefined {
+  if (typeof value !== 'string' || !/date|time/i.test(type)) return undefined;
+  if (!/^\s*(now|current_timestamp|current_date|current_time|localtimestamp|localtime|today|tomorrow|yesterday)\s*(\(\s*\d*\s*\))?\s*$/i.test(value)) return undefined;
+  return `default '${value}' is a string, not the current time: the database reads it once, when the column is made, and gives every row that moment (PostgreSQL) or refuses it (MySQL); write default: () => '${value.trim()}' for the time of each insert`;
+}
+

@@ -5,6 +5,7 @@ import { postgresTypeOrm } from './postgres.js';
 import { sqliteTypeOrm } from './sqlite.js';
 
 export type { ColumnTypeInput, ColumnTypeResult, DefaultFunctionResult, DesignType, TypeOrmDriver } from './driver.js';
+export { frozenTimeDefault } from './driver.js';
 
 const DRIVERS: readonly TypeOrmDriver[] = [sqliteTypeOrm, postgresTypeOrm, mysqlTypeOrm];
 
