@@ -414,6 +414,9 @@ export class EntityReader {
    * for each, never a table silently missing.
    */
   checkNestedClasses(sf: ts.SourceFile, scope: Scope): void {
+    // Most files hold top-level classes only: no more `class` words than those, nothing to walk.
+    const topLevel = sf.statements.filter((st) => tsc.isClassDeclaration(st)).length;
+    if ((sf.text.match(/\bclass\b/g) ?? []).length <= topLevel) return;
     const visit = (node: ts.Node): void => {
       if ((tsc.isClassDeclaration(node) || tsc.isClassExpression(node)) && node.parent !== sf) {
         const decorated = [...decoratorsOf(node), ...node.members.flatMap((m) => (tsc.canHaveDecorators(m) ? [...decoratorsOf(m)] : []))];
