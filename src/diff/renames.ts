@@ -66,6 +66,23 @@ function sameColumns(was: Table, now: Table, type: (t: string) => string): boole
   return now.columns.every((c) => before.has(c.name) && type(before.get(c.name)!.type) === type(c.type));
 }
 
+/**
+ * Whether each column's foreign key points, in the new table, where it pointed in the old one:
+ * at the same table, or from a table that goes to one that comes (itself a rename, perhaps).
+ * A column that points elsewhere means something else under its old name — Prisma's implicit
+ * many-to-many table `_CategoryToPost` (A → Category, B → Post) becomes `_PostToTopic` (A → Post,
+ * B → Topic) when Category is renamed Topic: renamed as it is, every link would swap its ends.
+ */
+function sameReferences(was: Table, now: Table, dropped: ReadonlySet<string>, created: ReadonlySet<string>): boolean {
+  const target = (t: Table, column: string): string | undefined => t.foreignKeys.find((f) => f.columns.includes(column))?.referencedTable;
+  return now.columns.every((c) => {
+    const before = target(was, c.name);
+    const after = target(now, c.name);
+    if (before === undefined || after === undefined) return before === after;
+    return before === after || (dropped.has(before) && created.has(after));
+  });
+}
+
 /** Tables before columns; then by table, old name and new name. */
 function compareRenames(a: Rename, b: Rename): number {
   if (a.kind !== b.kind) return a.kind === 'table' ? -1 : 1;
@@ -91,10 +108,12 @@ export function renameCandidates(ops: readonly Operation[], options: CompareOpti
       droppedColumns.set(op.table, list);
     }
   }
+  const dropped = new Set(droppedTables.map((t) => t.name));
+  const created = new Set(ops.flatMap((op) => (op.kind === 'createTable' ? [op.table.name] : [])));
   for (const op of ops) {
     if (op.kind === 'createTable') {
       for (const was of droppedTables) {
-        if (sameColumns(was, op.table, type)) out.push({ kind: 'table', from: was.name, to: op.table.name, columns: op.table.columns.map((c) => c.name) });
+        if (sameColumns(was, op.table, type) && sameReferences(was, op.table, dropped, created)) out.push({ kind: 'table', from: was.name, to: op.table.name, columns: op.table.columns.map((c) => c.name) });
       }
     }
     if (op.kind === 'addColumn') {
@@ -218,6 +237,26 @@ export function renameOperation(r: Rename): Operation {
  * names derive from the old name, dropped and created under the new one.
  */
 export function operationsWithRenames(database: Schema, models: Schema, renames: readonly Rename[], options: CompareOptions = {}): Operation[] {
+  // A table renamed whose columns' keys would point elsewhere than they did, once the other
+  // tables chosen are renamed too: its rows would mean something else.
+  const tableRenames = new Map(renames.flatMap((r) => (r.kind === 'table' ? [[r.from, r.to] as const] : [])));
+  for (const r of renames) {
+    if (r.kind !== 'table') continue;
+    const was = database.tables.find((t) => t.name === r.from);
+    const now = models.tables.find((t) => t.name === r.to);
+    if (!was || !now) continue;
+    for (const fk of was.foreignKeys) {
+      for (const column of fk.columns) {
+        const before = tableRenames.get(fk.referencedTable) ?? fk.referencedTable;
+        const after = now.foreignKeys.find((f) => f.columns.includes(column))?.referencedTable;
+        if (after !== undefined && after !== before) {
+          throw new MigratorError(
+            `${r.from} → ${r.to} cannot be a rename: its column ${column} points to ${fk.referencedTable} (${before} after the renames chosen) and would point to ${after}, so every row would mean something else; answer --no-rename for it (the table is dropped and created, its rows lost), or move the rows in a revision of your own`,
+          );
+        }
+      }
+    }
+  }
   const ordered = [...renames].sort(compareRenames).map(renameOperation);
   const renamed = cloneSchema(database);
   for (const op of ordered) applyOperation(renamed, op);

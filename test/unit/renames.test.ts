@@ -162,6 +162,24 @@ describe('operations with renames', () => {
     ]);
   });
 
+  it("Prisma's implicit many-to-many table whose ends swap when a model is renamed is no rename candidate, and stated as one is an error", () => {
+    // _CategoryToPost (A → Category, B → Post) becomes _PostToTopic (A → Post, B → Topic).
+    const fk = (column: string, to: string) => ({ name: `_${column}_fkey`, columns: [column], referencedTable: to, referencedColumns: ['id'] });
+    const join = (name: string, a: string, b: string): Table => table(name, [col('A', 'integer'), col('B', 'integer')], { foreignKeys: [fk('A', a), fk('B', b)] });
+    const database = schema(table('Category', [col('name')]), table('Post', [col('title')]), join('_CategoryToPost', 'Category', 'Post'));
+    const models = schema(table('Topic', [col('name')]), table('Post', [col('title')]), join('_PostToTopic', 'Post', 'Topic'));
+    const ops = compareSchemas(database, models, sqlite);
+    assert.deepEqual(renameCandidates(ops, sqlite).map((c) => `${c.kind} ${c.from}→${c.to}`), ['table Category→Topic']);
+    assert.throws(
+      () => operationsWithRenames(database, models, [{ kind: 'table', from: 'Category', to: 'Topic' }, { kind: 'table', from: '_CategoryToPost', to: '_PostToTopic' }], sqlite),
+      /_CategoryToPost → _PostToTopic cannot be a rename: its column A points to Category \(Topic after the renames chosen\) and would point to Post/,
+    );
+    // The same ends in the same columns (a model renamed that keeps its place in the name) stay a candidate.
+    const kept = schema(table('Category', [col('name')]), table('Post', [col('title')]), join('_CategoryToPost', 'Category', 'Post'));
+    const renamed = schema(table('Category', [col('name')]), table('Story', [col('title')]), join('_CategoryToStory', 'Category', 'Story'));
+    assert.deepEqual(renameCandidates(compareSchemas(kept, renamed, sqlite), sqlite).map((c) => `${c.from}→${c.to}`), ['Post→Story', '_CategoryToPost→_CategoryToStory']);
+  });
+
   it('a table rename keeps the foreign keys that point at it, and nothing else changes', () => {
     const comments = table('comments', [col('postId', 'integer')], { foreignKeys: [{ name: 'comments_postId_fkey', columns: ['postId'], referencedTable: 'posts', referencedColumns: ['id'] }] });
     const database = schema(table('posts', [col('title')]), comments);
