@@ -4,9 +4,10 @@
  * functions, so this module never imports a dialect.
  *
  * Order (as Alembic's autogenerate): new tables in foreign-key order, each followed by its
- * indexes; then, table by table, added columns, altered columns, index and unique changes (drops
- * first), foreign-key drops before adds, check changes, dropped columns last; then dropped tables,
- * children before parents.
+ * indexes; then the foreign keys that go from tables that stay; then, table by table, added
+ * columns, altered columns, index and unique changes (drops first), check changes, dropped
+ * columns last; then the foreign keys that come (a key may need what another table gets; SQLite
+ * keeps each table's keys with it); then dropped tables, children before parents.
  */
 import {
   compareNames,
@@ -200,7 +201,13 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   const rebuilt = options.typeChangesKeepForeignKeys ? { drop: [], add: [] } : foreignKeysOverTypeChanges(to, fromByName, o);
   const aside = new Set<ForeignKey>([...rebuilt.drop, ...rebuilt.add].map((x) => x.fk));
   for (const { table, fk } of rebuilt.drop) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
-  for (const target of existing) ops.push(...compareTable(fromByName.get(target.name)!, target, o, aside, movedDefaults));
+  // Foreign keys dropped before any table changes and added after all of them (SQLite, whose keys
+  // live in CREATE TABLE and are checked after, keeps each table's with it: one rebuild a table):
+  // a key may need a column, unique index or primary key that another table gets in this
+  // revision, and a unique index a table drops may hold up another table's key until it goes.
+  const keys = forward ? undefined : { drops: [] as Operation[], adds: [] as Operation[] };
+  const changes = existing.flatMap((target) => compareTable(fromByName.get(target.name)!, target, o, aside, movedDefaults, keys));
+  ops.push(...(keys?.drops ?? []), ...changes, ...(keys?.adds ?? []));
   for (const { table, fk } of rebuilt.add) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(fk) } });
 
   const drops = planDrops(from.tables.filter((t) => !toNames.has(t.name)), forward);
@@ -329,7 +336,14 @@ function enumDefaultMoves(from: Schema, to: Schema, enums: ReadonlySet<string>, 
   return out;
 }
 
-function compareTable(database: Table, target: Table, o: Resolved, aside: ReadonlySet<ForeignKey> = new Set(), movedDefaults: ReadonlySet<string> = new Set()): Operation[] {
+function compareTable(
+  database: Table,
+  target: Table,
+  o: Resolved,
+  aside: ReadonlySet<ForeignKey> = new Set(),
+  movedDefaults: ReadonlySet<string> = new Set(),
+  keys?: { drops: Operation[]; adds: Operation[] },
+): Operation[] {
   const ops: Operation[] = [];
   const table = target.name;
   const current = leftToDatabase(database, target);
@@ -458,9 +472,9 @@ function compareTable(database: Table, target: Table, o: Resolved, aside: Readon
     matchConstraints(current.foreignKeys.filter((f) => !aside.has(f)), target.foreignKeys.filter((f) => !aside.has(f)), fkShape, fkActions),
     (f) => fkShape(f) + fkActions(f),
   );
-  for (const f of fks.dropped) ops.push(dropConstraint(table, { type: 'foreignKey', ...f }));
+  for (const f of fks.dropped) (keys?.drops ?? ops).push(dropConstraint(table, { type: 'foreignKey', ...f }));
   for (const r of fks.renamed) ops.push({ kind: 'renameConstraint', table, from: r.from, to: r.to });
-  for (const f of fks.added) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(f) } });
+  for (const f of fks.added) (keys?.adds ?? ops).push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(f) } });
 
   const checkShape = (c: CheckConstraint): string => o.expression(c.expression);
   const checks = renamedConstraints(matchConstraints(current.checks, target.checks, checkShape, () => ''), checkShape);

@@ -499,7 +499,7 @@ describe('compareSchemas: foreign keys and checks', () => {
 });
 
 describe('compareSchemas: order of operations within a table', () => {
-  it('adds columns, alters, drops then creates indexes/uniques, FK drop before add, checks, drops columns last', () => {
+  it('adds columns, alters, drops then creates indexes/uniques, checks, drops columns last; foreign keys added after every table', () => {
     const from = table('t', [id(), col('a'), col('b'), col('gone')], {
       indexes: [{ name: 'IDX_old', columns: ['a'], unique: false }],
       uniques: [{ name: 'UQ_old', columns: ['a'] }],
@@ -522,11 +522,23 @@ describe('compareSchemas: order of operations within a table', () => {
       'dropConstraint t unique UQ_old',
       'createIndex t.IDX_new',
       'addConstraint t unique UQ_new',
-      'addConstraint t foreignKey FK_new',
       'dropConstraint t check CHK_old',
       'addConstraint t check CHK_new',
       'dropColumn t.gone',
+      'addConstraint t foreignKey FK_new',
     ]);
+  });
+
+  it("a key to a column, unique index or key another table gets is added after it; one a table's unique index holds up is dropped before it", () => {
+    // Post (sorts before User) moves its key to User.code, a new unique column: the key comes last.
+    const user = (extra: boolean): Table => table('User', [id(), ...(extra ? [col('code')] : [])], extra ? { uniques: [{ name: 'User_code_key', columns: ['code'] }] } : {});
+    const post = (toCode: boolean): Table =>
+      table('Post', [id(), col('authorId'), col('authorCode')], { foreignKeys: [toCode ? fk('authorCode', 'User', { name: 'Post_code_fkey', referencedColumns: ['code'] }) : fk('authorId', 'User', { name: 'Post_author_fkey' })] });
+    const up = compareSchemas(schema(user(false), post(false)), schema(user(true), post(true)));
+    assert.deepEqual(summary(up), ['dropConstraint Post foreignKey Post_author_fkey', 'addColumn User.code', 'addConstraint User unique User_code_key', 'addConstraint Post foreignKey Post_code_fkey']);
+    // And back: the key that needs the unique index goes before the index does.
+    const down = compareSchemas(schema(user(true), post(true)), schema(user(false), post(false)));
+    assert.deepEqual(summary(down), ['dropConstraint Post foreignKey Post_code_fkey', 'dropConstraint User unique User_code_key', 'dropColumn User.code', 'addConstraint Post foreignKey Post_author_fkey']);
   });
 });
 
