@@ -178,10 +178,15 @@ class Context {
   private readonly tables = new Map<string, Origin>();
   private readonly columns = new Map<string, Map<string, Origin>>();
 
+  /** The enum types' values as they stand at the operation probed (the revision's own included). */
+  readonly enums: Map<string, string[]>;
+
   constructor(
     readonly database: Schema,
     readonly options: ProbeOptions,
-  ) {}
+  ) {
+    this.enums = new Map((database.enums ?? []).map((e) => [e.name, [...e.values]]));
+  }
 
   /** The database table a name stands for, if the table holds rows to judge. */
   table(name: string): Table | undefined {
@@ -198,6 +203,10 @@ class Context {
   /** Follows an operation's effect on names. */
   follow(op: Operation): void {
     dispatch(FOLLOW_NAMES, op, this);
+    if (op.kind === 'createEnum') this.enums.set(op.enum.name, [...op.enum.values]);
+    else if (op.kind === 'dropEnum') this.enums.delete(op.name);
+    else if (op.kind === 'addEnumValue') this.enums.get(op.name)?.push(op.value);
+    else if (op.kind === 'dropEnumValue') this.enums.set(op.name, (this.enums.get(op.name) ?? []).filter((v) => v !== op.value));
   }
 
   /** Says what a table name stands for from here on. */
@@ -362,6 +371,17 @@ function alterColumnProbes(op: OperationOf<'alterColumn'>, at: TableProbing): vo
     at.add('data-dependent', `alter column ${name}.${op.column} to NOT NULL`, `SELECT count(*) AS n FROM ${at.t} WHERE ${q(c.name)} IS NULL`, (n) => ({
       text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} NULL`,
       comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'holds', 'hold')} NULL in ${op.column}; this fails at migrate unless ${theyAre(n)} filled first`,
+    }));
+  }
+  // A column moved to another enum type (a type renamed, say) holds only the values it lists.
+  const target = ch.type !== undefined && ctx.options.dialect === 'postgres' ? enumTypeOf(ch.type) : undefined;
+  const values = target && ctx.enums.get(target.name);
+  if (ch.type !== undefined && target && values && enumTypeOf(c.type)?.name !== target.name) {
+    const list = values.map(ctx.options.quoteLiteral).join(', ');
+    const outside = target.array ? `EXISTS (SELECT 1 FROM unnest(${q(c.name)}) AS v WHERE v::text NOT IN (${list}))` : `${q(c.name)}::text NOT IN (${list})`;
+    at.add('data-dependent', `alter column ${name}.${op.column} to ${ch.type}`, `SELECT count(*) AS n FROM ${at.t} WHERE ${q(c.name)} IS NOT NULL AND ${outside}`, (n) => ({
+      text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} a value ${target.name} does not have`,
+      comment: `migrator: ${counted(n, 'row')} of ${name} ${verb(n, 'holds', 'hold')} in ${op.column} a value ${target.name} does not have; this fails at migrate unless ${theyAre(n)} changed first`,
     }));
   }
   // A list made a single value keeps its first element (PostgreSQL's USING c[1]).
@@ -552,6 +572,13 @@ function castProbes(at: { table: string; column: string; label: string }, toType
     }
   }
   return out;
+}
+
+/** The enum a type names (`"Status"`, `doc_status[]`), without quotes, schema or brackets. */
+function enumTypeOf(type: string): { name: string; array: boolean } {
+  const m = /^(.*?)((?:\s*\[\s*\d*\s*\])*)$/s.exec(type.trim())!;
+  const base = m[1].replace(/^.*\.(?=[^.]+$)/, '');
+  return { name: base.startsWith('"') && base.endsWith('"') ? base.slice(1, -1).replace(/""/g, '"') : base, array: m[2] !== '' };
 }
 
 /** Columns of the database whose type is the enum `name` (plain, or an array of it). */

@@ -260,6 +260,20 @@ describe('data-dependent operations', () => {
     ]);
   });
 
+  it('a column moved to another enum type (a type renamed with a value gone) counts the rows holding a value it lacks', () => {
+    const ops: Operation[] = [
+      { kind: 'createEnum', enum: { name: 'Sort', values: ['a'] } },
+      { kind: 'alterColumn', table: 'posts', column: 'kind', changes: { type: '"Sort"' } },
+      { kind: 'alterColumn', table: 'posts', column: 'tags', changes: { type: '"Sort"[]' } },
+    ];
+    assert.deepEqual(summary(ops, 2).map((x) => [x.sql, x.line]), [
+      [`SELECT count(*) AS n FROM "posts" WHERE "kind" IS NOT NULL AND "kind"::text NOT IN ('a')`, '! data-dependent: alter column posts.kind to "Sort" (2 rows hold a value Sort does not have)'],
+      [`SELECT count(*) AS n FROM "posts" WHERE "tags" IS NOT NULL AND EXISTS (SELECT 1 FROM unnest("tags") AS v WHERE v::text NOT IN ('a'))`, '! data-dependent: alter column posts.tags to "Sort"[] (2 rows hold a value Sort does not have)'],
+    ]);
+    // To the same type, or to a type no enum names: nothing of the kind.
+    assert.deepEqual(probes([{ kind: 'alterColumn', table: 'posts', column: 'kind', changes: { type: '"Kind"' } }]).map((p) => p.sql), []);
+  });
+
   it('a query the database refused is a finding that says so, and does not block', () => {
     const [p] = probes([{ kind: 'addConstraint', table: 'posts', constraint: { type: 'check', name: 'c', expression: 'nope > 0' } }]);
     const f = unevaluatedFinding(p, 'column "nope" does not exist\nmore detail');
