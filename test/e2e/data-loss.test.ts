@@ -126,17 +126,21 @@ const ROWS = [
 
 /**
  * The findings every dialect reports, in operation order, with `casts`: what a dialect that casts
- * values on a type change finds there (its entity types spelt as its catalog spells them).
+ * values on a type change finds there (its entity types spelt as its catalog spells them). The
+ * foreign key comes after every table's changes, but on SQLite (`keysWithTable`), which keeps a
+ * table's keys with it.
  */
-function expectedFindings(casts: readonly string[]): string[] {
+function expectedFindings(casts: readonly string[], keysWithTable: boolean): string[] {
+  const key = '! data-dependent: add foreignKey constraint posts_author_fkey on posts (2 rows of posts point to no row of authors)';
   return [
     '! data-dependent: add column posts.slug NOT NULL (posts has 4 rows and the column has no default)',
     ...casts,
     '! data-dependent: alter column posts.summary to NOT NULL (2 rows hold NULL)',
     '! data-dependent: create unique index posts_email_key on posts (1 value of (email) occurs more than once)',
-    '! data-dependent: add foreignKey constraint posts_author_fkey on posts (2 rows of posts point to no row of authors)',
+    ...(keysWithTable ? [key] : []),
     '! data-dependent: add check constraint posts_score_check on posts (1 row of posts breaks it)',
     '! destructive: drop column posts.body (3 rows hold a value)',
+    ...(keysWithTable ? [] : [key]),
     '! destructive: drop table drafts (it holds 2 rows)',
   ];
 }
@@ -274,7 +278,7 @@ for (const dialect of [sqliteCase(), postgresCase(), mysqlCase()]) {
       p.ok(['migrate']);
       for (const sql of ROWS) await dialect.exec(sql);
       p.writeEntity('models', SECOND);
-      expected = expectedFindings(dialect.casts);
+      expected = expectedFindings(dialect.casts, dialect.name === 'SQLite');
     });
     after(() => dialect.teardown());
 
