@@ -233,14 +233,14 @@ const EXPECTED: Record<Backend['name'], Expected> = {
       'create index IDX_ac1455877a69957f7466d5dc78 on customer',
       'add column order.productId',
       'alter column order.total: type integer → bigint',
-      // Added NOT VALID, then validated.
-      'add foreignKey constraint FK_88991860e839c6153a7ec878d39 on order',
-      'validate constraint FK_88991860e839c6153a7ec878d39 on order',
       'alter column product.title: type character varying(100) → character varying(200)',
       'create index IDX_34f6ca1cd897cc926bdcca1ca3 on product',
       'drop column product.legacyCode',
+      // After every table's changes; added NOT VALID, then validated.
+      'add foreignKey constraint FK_88991860e839c6153a7ec878d39 on order',
+      'validate constraint FK_88991860e839c6153a7ec878d39 on order',
     ],
-    findings2: ['warning type-change-rewrite', 'warning add-foreign-key', 'warning add-unique', 'error drop-column'],
+    findings2: ['warning type-change-rewrite', 'warning add-unique', 'error drop-column', 'warning add-foreign-key'],
     v1: [
       'enum customer_tier_enum: bronze, silver',
       "customer: column tier customer_tier_enum NOT NULL DEFAULT 'bronze'::customer_tier_enum",
@@ -301,13 +301,14 @@ const EXPECTED: Record<Backend['name'], Expected> = {
       'create index IDX_ac1455877a69957f7466d5dc78 on customer',
       'add column order.productId',
       'alter column order.total: type int(11) → bigint',
-      'add foreignKey constraint FK_88991860e839c6153a7ec878d39 on order',
       'alter column product.title: type varchar(100) → varchar(200)',
       'create index IDX_34f6ca1cd897cc926bdcca1ca3 on product',
       'drop column product.legacyCode',
+      // After every table's changes.
+      'add foreignKey constraint FK_88991860e839c6153a7ec878d39 on order',
     ],
     // Both type changes copy their table (the enum's new value at its end does not).
-    findings2: ['warning type-change-rewrite', 'warning add-foreign-key', 'warning type-change-rewrite', 'warning add-unique', 'error drop-column'],
+    findings2: ['warning type-change-rewrite', 'warning type-change-rewrite', 'warning add-unique', 'error drop-column', 'warning add-foreign-key'],
     v1: [
       "customer: COLUMN tier enum('bronze','silver') NOT NULL DEFAULT 'bronze'",
       'customer: INDEX IDX_fdb2f3ad8115da4c7718109a6e UNIQUE BTREE (email)',
