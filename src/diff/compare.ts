@@ -268,7 +268,8 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
  */
 export function leftToDatabase(current: Table, target: Table | undefined): Table {
   const u = target?.unmanaged;
-  if (!target || !u) return current;
+  // The primary key's name alone (TypeORM's models) is the differ's to skip: nothing to take here.
+  if (!target || !u || !(u.indexes?.length || u.indexShapes || u.defaults?.length || u.nullability?.length || u.checks || u.comments)) return current;
   const modelIndexes = new Set(target.indexes.map((i) => i.name));
   const shapes = u.indexShapes ?? {};
   const leftAlone = (i: Index): boolean =>
@@ -529,6 +530,8 @@ function renamedByDefinition<T extends { name?: string }>(
   added: T[],
   definition: (x: T) => string | undefined,
 ): { dropped: T[]; added: T[]; renamed: Renamed[] } {
+  // Nothing to pair (the common case, table after table): nothing to sort.
+  if (dropped.length === 0 || added.length === 0) return { dropped, added, renamed: [] };
   const byName = (a: T, b: T): number => compareNames(a.name ?? '', b.name ?? '');
   const waiting = [...added].sort(byName);
   const renamed: Renamed[] = [];
@@ -557,6 +560,7 @@ function renamedAcross<D extends { name?: string }, A extends { name?: string }>
   dropShape: (d: D) => string | undefined,
   addShape: (a: A) => string | undefined,
 ): { left: D[]; unpaired: A[]; renamed: Renamed[] } {
+  if (dropped.length === 0 || added.length === 0) return { left: dropped, unpaired: added, renamed: [] };
   type Tagged = { name?: string; x: D | A; drop: boolean };
   const tagged: Tagged[] = [...dropped.map((x) => ({ name: x.name, x, drop: true })), ...added.map((x) => ({ name: x.name, x, drop: false }))];
   const shape = (t: Tagged): string | undefined => (t.drop ? dropShape(t.x as D) : addShape(t.x as A));
@@ -569,6 +573,7 @@ function renamedConstraints<T extends UniqueConstraint | ForeignKey | CheckConst
   matched: { dropped: T[]; added: T[] },
   definition: (c: T) => string,
 ): { dropped: T[]; added: T[]; renamed: Renamed[] } {
+  if (matched.dropped.length === 0 || matched.added.length === 0) return { ...matched, renamed: [] };
   // A pair matched by name but changed is a real change, not a rename: only names on one side count.
   const droppedNames = new Set(matched.dropped.map((c) => c.name));
   const addedNames = new Set(matched.added.map((c) => c.name));
