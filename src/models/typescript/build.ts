@@ -125,20 +125,26 @@ function untypedColumn(col: ColumnMeta, owner: EntityMeta, name: string, table: 
  * it references, whatever it declares (TypeORM's RelationJoinColumnBuilder overrides it before the
  * type is checked), so it waits for the relation; any other is an error saying `message`.
  */
-function joinColumnTyped(col: ColumnMeta, name: string, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>, hint: Partial<Column>, message: string): BuiltColumn {
-  if (!joinNames.has(name)) throw new ModelError(col.node, message);
-  const input: ColumnTypeInput = {
-    type: '',
+/** What the driver's type rules are given for a column: its options, and where it is. */
+function typeInput(col: ColumnMeta, type: string, precision: number | undefined, table: string, column: string, ctx: BuildContext): ColumnTypeInput {
+  return {
+    type,
     length: col.length,
-    precision: col.precision,
+    precision,
     scale: col.scale,
     array: col.array,
     enum: col.enum,
     enumName: col.enumName,
     table,
-    column: name,
+    column,
+    // TypeORM 0.3 writes a width in the type (`tinyint(1)`); 1.x has none.
     ...(col.width && (ctx.rules ?? NEWEST_TYPEORM).displayWidth ? { width: col.width } : {}),
   };
+}
+
+function joinColumnTyped(col: ColumnMeta, name: string, table: string, ctx: BuildContext, joinNames: ReadonlySet<string>, hint: Partial<Column>, message: string): BuiltColumn {
+  if (!joinNames.has(name)) throw new ModelError(col.node, message);
+  const input = typeInput(col, '', col.precision, table, name, ctx);
   const nullable = col.kind === 'primary' || col.kind === 'generated' ? false : col.default === null ? true : (col.nullable ?? false);
   const def = col.hasDefault ? defaultOf(col, !!col.array, ctx, '') : undefined;
   return {
@@ -193,19 +199,9 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
   let { def, nullable } = declared;
   if (!type) return untypedColumn(col, owner, name, table, ctx, joinNames, hint);
   const input: ColumnTypeInput = {
-    type,
-    length: col.length,
-    precision,
-    scale: col.scale,
-    array: col.array,
-    enum: col.enum,
-    enumName: col.enumName,
-    table,
-    column: name,
+    ...typeInput(col, type, precision, table, name, ctx),
     ...(col.generation ? { generation: col.generation } : {}),
     ...(col.unsigned ? { unsigned: true } : {}),
-    // TypeORM 0.3 writes a width in the type (`tinyint(1)`); 1.x has none.
-    ...(col.width && (ctx.rules ?? NEWEST_TYPEORM).displayWidth ? { width: col.width } : {}),
   };
   const built = driver.columnType(input);
   if (!built) {
