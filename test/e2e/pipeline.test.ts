@@ -85,6 +85,9 @@ describe('revisions committed on a thread of their own', () => {
       { id: 38, note: 'from 38' },
     ]);
 
+    // A run with nothing to do ends as it did, though it started its threads before it knew.
+    assert.match(all.ok(['migrate']).stdout, /^Nothing to do: the database is at k00000000039\.$/m);
+
     // And back down in one run.
     all.ok(['downgrade', 'base']);
     assert.deepEqual(dump(all).schema, []);
