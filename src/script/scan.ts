@@ -8,6 +8,7 @@ import path from 'node:path';
 import { MigratorError } from '../errors.js';
 import type { Revision } from '../revisions/graph.js';
 import { commentText, LINE_BREAK } from './comment.js';
+import { HeaderCache } from './header-cache.js';
 
 const HEADER = /^export\s+const\s+(revision|downRevision|branchLabels|dependsOn|replaces)\b\s*(?::[^=\n]*)?=\s*(.*?)\s*;?\s*$/gm;
 const REVISION_FILE = /\.(?:ts|mts|js|mjs)$/;
@@ -87,18 +88,18 @@ export function readRevisionHeader(file: string, source = readFileSync(file, 'ut
   };
 }
 
+/** The revision files' names in a version folder, by name; none when the folder is missing. */
+function revisionNames(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  // Dot files are never revisions: editors' temporary files, the lock file (`.migrator.lock`).
+  return readdirSync(dir)
+    .filter((n) => REVISION_FILE.test(n) && !n.endsWith('.d.ts') && !n.startsWith('.'))
+    .sort();
+}
+
 /** Revision files of the version folders, folders in order, files by name. */
 export function revisionFiles(dirs: readonly string[]): string[] {
-  const files: string[] = [];
-  for (const dir of dirs) {
-    if (!existsSync(dir)) continue;
-    // Dot files are never revisions: editors' temporary files, the lock file (`.migrator.lock`).
-    const names = readdirSync(dir)
-      .filter((n) => REVISION_FILE.test(n) && !n.endsWith('.d.ts') && !n.startsWith('.'))
-      .sort();
-    files.push(...names.map((n) => path.join(dir, n)));
-  }
-  return files;
+  return dirs.flatMap((dir) => revisionNames(dir).map((n) => path.join(dir, n)));
 }
 
 const CHUNK = 64 * 1024;
@@ -114,7 +115,16 @@ function readSmallFile(file: string, buffer: Buffer): string {
   }
 }
 
+/** The headers of the version folders' files, folders in order, files by name; unchanged files' headers come from the cache (see HeaderCache). */
 export function scanRevisions(dirs: readonly string[]): Revision[] {
   const buffer = Buffer.allocUnsafe(CHUNK);
-  return revisionFiles(dirs).map((f) => readRevisionHeader(f, readSmallFile(f, buffer)));
+  const read = (file: string): Revision => readRevisionHeader(file, readSmallFile(file, buffer));
+  return dirs.flatMap((dir) => {
+    const names = revisionNames(dir);
+    if (names.length === 0) return [];
+    const cache = HeaderCache.of(dir);
+    const revisions = names.map((name) => cache.header(path.join(dir, name), name, read));
+    cache.save();
+    return revisions;
+  });
 }
