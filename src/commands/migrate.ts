@@ -4,8 +4,7 @@ import { MigratorError, withCleanup } from '../errors.js';
 import type { Project } from '../project.js';
 import { describeRevisions, type PlannedStep, type RevisionGraph, type Step } from '../revisions/graph.js';
 import { fileChecksum, verifyChecksums } from '../runner/history.js';
-import { renderSteps, runSteps, warmRunThreads, type StepResult } from '../runner/runner.js';
-import { revisionFiles } from '../script/scan.js';
+import { renderSteps, runSteps, type StepResult } from '../runner/runner.js';
 
 export interface MoveResult {
   direction: 'up' | 'down';
@@ -62,7 +61,6 @@ export async function underRunLock<T>(project: Project, conn: Connection, option
  * merge joins are present; `heads` named on purpose applies them all.
  */
 export async function upgrade(project: Project, target?: string, options: MoveOptions = {}): Promise<MoveResult> {
-  warmThreads(project);
   if (target === undefined) refuseUnjoinedHeads(project.graph);
   return move(project, 'up', target ?? 'heads', options);
 }
@@ -79,22 +77,7 @@ export function refuseUnjoinedHeads(graph: RevisionGraph): void {
 
 /** Reverts revisions down to `target` (`-1`, a revision, `base`). */
 export async function downgrade(project: Project, target: string, options: MoveOptions = {}): Promise<MoveResult> {
-  warmThreads(project);
   return move(project, 'down', target, options);
-}
-
-/**
- * A run over many revision files starts its threads before it reads them (see `warmRunThreads`);
- * the files are counted, not read. Not in a fleet run, whose files are loaded once for every
- * target. A project that cannot say yet (no database configured) reports that where it did.
- */
-function warmThreads(project: Project): void {
-  if (project.recorder) return;
-  try {
-    warmRunThreads(project.dialect, revisionFiles(project.config.versions).length);
-  } catch {
-    // the run reports it in its own words
-  }
 }
 
 /**

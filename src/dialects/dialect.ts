@@ -296,11 +296,6 @@ export interface Dialect {
   needsSchema(operations: readonly Operation[]): boolean;
   /** Opens a connection; `location` is the dialect-specific part of the database URL. */
   connect(location: string): Promise<Connection>;
-  /**
-   * Starts the thread a connection's `pipeline` runs on, ahead of a run that may use one, while
-   * the run reads its files and connects. Absent where connections have no pipeline.
-   */
-  warmPipeline?(): void;
   /** How the history table keeps times (see runner/history.ts). */
   readonly clock: Clock;
   /**

@@ -74,17 +74,6 @@ export interface RunOptions {
 }
 
 /**
- * Starts the threads a run of up to `revisions` steps on `dialect` would use — the one loading
- * revision files, the pipeline's — while the run reads its files and connects: a run long enough
- * to use them then does not wait for them to start. Nothing starts for a run too short to use them.
- */
-export function warmRunThreads(dialect: Dialect, revisions: number): void {
-  if (revisions < PIPELINE_AT_LEAST) return;
-  RevisionPrefetch.warm();
-  dialect.warmPipeline?.();
-}
-
-/**
  * Applies planned steps online: each revision with its version-table change in one
  * transaction, or (singleTransaction) the whole run in one.
  */

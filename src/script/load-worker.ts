@@ -3,8 +3,7 @@
  * read, transformed and recorded here, in order, while the run's own thread waits on its
  * database, and what it recorded is sent back as plain data.
  */
-import { parentPort } from 'node:worker_threads';
-import { onThreadMessages } from '../threads.js';
+import { parentPort, workerData } from 'node:worker_threads';
 import { recordRevision, recordedSource } from './load.js';
 
 /** One revision to record: its id and file, and the direction the run takes it in. */
@@ -33,9 +32,10 @@ function plain(value: unknown): boolean {
   return Object.entries(Object.getOwnPropertyDescriptors(value)).every(([, d]) => 'value' in d && d.enumerable === true && plain(d.value));
 }
 
-async function main(jobs: readonly PrefetchJob[]): Promise<void> {
+async function main(): Promise<void> {
   const port = parentPort;
   if (!port) return;
+  const jobs = (workerData as { jobs: PrefetchJob[] }).jobs;
   for (const [i, job] of jobs.entries()) {
     try {
       const operations = await recordRevision({ id: job.id, path: job.path, downRevisions: [], branchLabels: [], dependsOn: [] }, job.direction);
@@ -49,8 +49,4 @@ async function main(jobs: readonly PrefetchJob[]): Promise<void> {
   }
 }
 
-// Sent nothing after its jobs: it is ended by the run.
-onThreadMessages<PrefetchJob[], never>(
-  (jobs) => void main(jobs),
-  () => undefined,
-);
+void main();

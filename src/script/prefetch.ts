@@ -6,8 +6,8 @@
  * a file that fails, operations that are not plain data, a thread that stops — is done by the run
  * itself, with the errors it has always given.
  */
-import type { Worker } from 'node:worker_threads';
-import { builtWorkerScript, startThread, warmThread } from '../threads.js';
+import { Worker } from 'node:worker_threads';
+import { builtWorkerScript } from '../threads.js';
 import type { Operation } from '../operations/operation.js';
 import type { Revision } from '../revisions/graph.js';
 import { adoptRecording, recordRevision } from './load.js';
@@ -53,15 +53,10 @@ export class RevisionPrefetch {
     if (!workerScript || revisions.length < AT_LEAST) return undefined;
     const jobs: PrefetchJob[] = revisions.map(({ revision, direction }) => ({ id: revision.id, path: revision.path, direction }));
     try {
-      return new RevisionPrefetch(startThread(workerScript, jobs), jobs);
+      return new RevisionPrefetch(new Worker(workerScript, { workerData: { jobs } }), jobs);
     } catch {
       return undefined;
     }
-  }
-
-  /** Starts the loading thread ahead of a run that may use it (see `warmThread`). */
-  static warm(): void {
-    warmThread(workerScript);
   }
 
   /** What `revision` records in `direction`: from the thread when it loaded it, else loaded here. */

@@ -195,9 +195,6 @@ export const sqliteDialect: Dialect = {
   needsSchema(operations: readonly Operation[]) {
     return operations.some((op) => kindEntry(REBUILD_CANDIDATES, op.kind));
   },
-  warmPipeline() {
-    SqlitePipeline.warm();
-  },
   async connect(location: string): Promise<Connection> {
     const { default: Sqlite } = await import('better-sqlite3');
     const db = new Sqlite(location, { timeout: BUSY_TIMEOUT });

@@ -3,27 +3,19 @@
  * as the run's is, running each transaction it is sent in turn and saying how it ended.
  */
 import { createRequire } from 'node:module';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { onThreadMessages } from '../../threads.js';
 import type { PipelinedStep } from '../dialect.js';
-import type { PipelineMessage, PipelineStart, ThreadReply } from './pipeline.js';
+import type { PipelineMessage, ThreadReply } from './pipeline.js';
 import { isBusy, runStatement } from './statements.js';
 
 const require = createRequire(import.meta.url);
 const Sqlite = require('better-sqlite3') as typeof Database;
-let db: Database.Database;
-let cancel: Int32Array;
-let totalChangesStmt: Database.Statement;
+const { file, busyTimeout, cancel } = workerData as { file: string; busyTimeout: number; cancel: Int32Array };
+const db = new Sqlite(file, { timeout: busyTimeout });
+db.pragma('foreign_keys = ON');
+const totalChangesStmt = db.prepare('SELECT total_changes() AS n').pluck();
 const totalChanges = (): number => totalChangesStmt.get() as number;
-
-/** Opens the thread's connection to the run's file, as the run's own is opened. */
-function open(start: PipelineStart): void {
-  cancel = start.cancel;
-  db = new Sqlite(start.file, { timeout: start.busyTimeout });
-  db.pragma('foreign_keys = ON');
-  totalChangesStmt = db.prepare('SELECT total_changes() AS n').pluck();
-}
 const expectStmts = new Map<string, Database.Statement>();
 /** Set when a transaction did not commit: the ones queued after it are skipped. */
 let stopped = false;
@@ -90,7 +82,7 @@ function run(step: PipelinedStep): ThreadReply {
   return ended;
 }
 
-onThreadMessages(open, (message: PipelineMessage) => {
+parentPort?.on('message', (message: PipelineMessage) => {
   if (message.kind === 'step') parentPort!.postMessage({ id: message.id, reply: run(message.step) });
   else if (message.kind === 'resume') stopped = false;
   else {

@@ -8,8 +8,8 @@
  * change made exactly once. A transaction that does not commit stops the thread's work: those
  * queued after it are skipped until the run has dealt with it (`resume`).
  */
-import type { Worker } from 'node:worker_threads';
-import { builtWorkerScript, startThread, warmThread } from '../../threads.js';
+import { Worker } from 'node:worker_threads';
+import { builtWorkerScript } from '../../threads.js';
 import { LockWaitError, StatementError, type PipelinedStep, type PipelineReply, type StepPipeline } from '../dialect.js';
 import { SESSION_STATE } from './statements.js';
 
@@ -23,13 +23,6 @@ const workerScript = builtWorkerScript(import.meta.url, 'pipeline-worker.js');
  */
 export const fileBusy = (at: 'begin' | 'commit', waited: number): LockWaitError =>
   new LockWaitError(`another process ${at === 'begin' ? 'writing to' : 'reading'} the database file`, waited);
-
-/** What the thread is sent first: the file and how long its writes wait, and the run's cancel flag. */
-export interface PipelineStart {
-  file: string;
-  busyTimeout: number;
-  cancel: Int32Array;
-}
 
 /** What the thread is sent: a transaction to run, or word to take transactions again, or to end. */
 export type PipelineMessage = { kind: 'step'; id: number; step: PipelinedStep } | { kind: 'resume' } | { kind: 'close' };
@@ -70,15 +63,10 @@ export class SqlitePipeline implements StepPipeline {
     if (!workerScript) return undefined;
     try {
       const cancel = new Int32Array(new SharedArrayBuffer(4));
-      return new SqlitePipeline(startThread<PipelineStart>(workerScript, { file, busyTimeout, cancel }), busyTimeout, cancel);
+      return new SqlitePipeline(new Worker(workerScript, { workerData: { file, busyTimeout, cancel } }), busyTimeout, cancel);
     } catch {
       return undefined;
     }
-  }
-
-  /** Starts the pipeline's thread ahead of a run that may use it (see `warmThread`). */
-  static warm(): void {
-    warmThread(workerScript);
   }
 
   /** The errors the run's own connection would have thrown (see SqliteConnection). */
