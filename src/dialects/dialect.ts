@@ -199,6 +199,8 @@ export type PipelineReply =
   | { ok: false; skipped: true };
 
 export interface StepPipeline {
+  /** Whether the thread is up and its connection open: until then the run commits steps itself. */
+  readonly ready: boolean;
   /** Whether the pipeline's connection can run the step as the run's own would (a user's SQL that changes the connection's own state must run on the run's). */
   takes(step: PipelinedStep): boolean;
   /** Queues a transaction after those already queued; resolves once it has ended. */

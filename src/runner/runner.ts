@@ -2,6 +2,7 @@
  * Moving a database between revisions: online (each revision and its version-table change in one
  * transaction, under the dialect's lock) or offline (the same SQL as text, for `--sql`).
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   LockTimeoutError,
   LockWaitError,
@@ -682,6 +683,9 @@ class StepRun {
       }
       const planned = steps[i];
       let prepared: Prepared | undefined;
+      // The run's own work never waits on an event: the threads' word that they are up is
+      // taken in between steps.
+      if (!pipeline.ready) await nextTurn();
       if (i !== here && !allHere) {
         const started = performance.now();
         let step: PipelinedStep | undefined;
@@ -701,7 +705,8 @@ class StepRun {
           throw error;
         }
         if (step && !pipeline.takes(step)) allHere = true;
-        else if (step) {
+        // Until the thread is up, the run commits steps itself rather than wait for it.
+        else if (step && (pipeline.ready || queued.length)) {
           const rows = { left: this.rowsLeft, read: this.rowsRead };
           const reply = pipeline.submit(step);
           reply.catch(() => undefined); // settled in order

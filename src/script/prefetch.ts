@@ -26,6 +26,10 @@ export class RevisionPrefetch {
   private readonly replies = new Map<number, PrefetchReply>();
   private readonly waiting = new Map<number, (reply: PrefetchReply | undefined) => void>();
   private stopped = false;
+  /** Set once the thread has loaded a file: until then the run loads them itself rather than wait for it. */
+  private started = false;
+  /** The jobs the run loaded itself before the thread had started. */
+  private readonly loadedHere = new Set<number>();
 
   private constructor(
     private readonly worker: Worker,
@@ -33,6 +37,8 @@ export class RevisionPrefetch {
   ) {
     jobs.forEach((job, i) => this.jobs.set(keyOf(job.id, job.direction), i));
     worker.on('message', (reply: PrefetchReply) => {
+      this.started = true;
+      if (this.loadedHere.delete(reply.i)) return;
       const waiter = this.waiting.get(reply.i);
       if (waiter) {
         this.waiting.delete(reply.i);
@@ -67,6 +73,10 @@ export class RevisionPrefetch {
     this.jobs.delete(keyOf(revision.id, direction));
     let reply = this.replies.get(i);
     this.replies.delete(i);
+    if (!reply && !this.started) {
+      this.loadedHere.add(i);
+      return recordRevision(revision, direction);
+    }
     if (!reply && !this.stopped) reply = await new Promise<PrefetchReply | undefined>((resolve) => this.waiting.set(i, resolve));
     if (!reply || 'failed' in reply) return recordRevision(revision, direction);
     return adoptRecording(reply.operations as Operation[], reply.source);

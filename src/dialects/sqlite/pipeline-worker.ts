@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { PipelinedStep } from '../dialect.js';
-import type { PipelineMessage, ThreadReply } from './pipeline.js';
+import type { PipelineMessage, ThreadMessage, ThreadReply } from './pipeline.js';
 import { isBusy, runStatement } from './statements.js';
 
 const require = createRequire(import.meta.url);
@@ -83,10 +83,12 @@ function run(step: PipelinedStep): ThreadReply {
 }
 
 parentPort?.on('message', (message: PipelineMessage) => {
-  if (message.kind === 'step') parentPort!.postMessage({ id: message.id, reply: run(message.step) });
+  if (message.kind === 'step') parentPort!.postMessage({ id: message.id, reply: run(message.step) } satisfies ThreadMessage);
   else if (message.kind === 'resume') stopped = false;
   else {
     db.close();
     process.exit(0);
   }
 });
+// The connection is open: the run hands its transactions over from now on.
+parentPort?.postMessage({ ready: true } satisfies ThreadMessage);

@@ -33,7 +33,11 @@ export type ThreadReply =
   | { ok: false; failed: { statement?: string; message: string; code?: string } }
   | { ok: false; busy: 'begin' | 'commit' };
 
+/** What the thread says: that its connection is open, or how a transaction ended. */
+export type ThreadMessage = { ready: true } | { id: number; reply: ThreadReply };
+
 export class SqlitePipeline implements StepPipeline {
+  ready = false;
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (reply: PipelineReply) => void; reject: (error: Error) => void }>();
   private ended: Error | undefined;
@@ -44,7 +48,9 @@ export class SqlitePipeline implements StepPipeline {
     /** Set when the pipeline closes: transactions still queued are skipped, not committed unreported. */
     private readonly cancel: Int32Array,
   ) {
-    worker.on('message', ({ id, reply }: { id: number; reply: ThreadReply }) => {
+    worker.on('message', (message: ThreadMessage) => {
+      if ('ready' in message) return void (this.ready = true);
+      const { id, reply } = message;
       const waiter = this.waiting.get(id);
       this.waiting.delete(id);
       waiter?.resolve(this.replyOf(reply));
