@@ -4,9 +4,9 @@
  * `node_modules/.cache/migrator/headers`, holding for each file what `stat` said of it when it was
  * read (size, modification and change times, inode) and the header read from it. An entry serves
  * only while all four are unchanged — an edit, a replaced file, a `touch` or a checkout changes
- * the change time, which no tool can set back — and only for a file changed well before the cache
- * was written: one changed within the same clock tick could look unchanged (git's index treats
- * such "racy" entries the same way). Without a node_modules folder, or when the cache cannot be
+ * the change time, which no tool can set back — and only for a file changed well before the run
+ * that wrote the cache began looking: one changed within the same clock tick as it was looked at
+ * could look unchanged (git's index treats such "racy" entries the same way). Without a node_modules folder, or when the cache cannot be
  * read or written, every file is read.
  */
 import { createHash } from 'node:crypto';
@@ -23,21 +23,26 @@ type Entry = [number, number, number, number, Header];
 interface CacheFile {
   /** Changes with what a header holds or how it is read. */
   format: string;
-  /** When the file was written (ms since the epoch). */
+  /**
+   * When the run that wrote it began looking at the files (ms since the epoch): a file changed
+   * after it looked was changed after this.
+   */
   written: number;
   entries: Record<string, Entry>;
 }
 
 const FORMAT = 'headers 1';
 /**
- * How long before the cache was written a file's last change must be for its entry to serve
- * (ms): more than the coarsest file-system clock (2 s on FAT).
+ * How long before the run that wrote the cache began a file's last change must be for its entry
+ * to serve (ms): more than the coarsest file-system clock (2 s on FAT).
  */
 const RACY_MS = 3000;
 
 export class HeaderCache {
   private readonly fresh: Record<string, Entry> = {};
   private changed = false;
+  /** When this run began looking at the files. */
+  private readonly began = Date.now();
 
   private constructor(
     private readonly file: string | undefined,
@@ -84,7 +89,7 @@ export class HeaderCache {
     if (!this.file) return;
     const gone = this.kept && Object.keys(this.kept.entries).some((name) => !(name in this.fresh));
     if (!this.changed && !gone) return;
-    writeCacheFile(this.file, JSON.stringify({ format: FORMAT, written: Date.now(), entries: this.fresh } satisfies CacheFile));
+    writeCacheFile(this.file, JSON.stringify({ format: FORMAT, written: this.began, entries: this.fresh } satisfies CacheFile));
   }
 }
 
