@@ -52,6 +52,15 @@ export interface ValueSql {
   /** The number `expr` with its fraction cut off. */
   trunc(expr: string): string;
   /**
+   * The value `expr` as a column of type `type` (a date, time or floating-point type, as the
+   * dialect spells it) would hold it: what a type change makes of each value.
+   */
+  castTo(expr: string, type: string): string;
+  /** The precision (digits of a second) a time type without one has: 6 on PostgreSQL, 0 on MySQL. */
+  timePrecision: number;
+  /** Whether a bare `float` is single precision (MySQL) rather than double (PostgreSQL), and `real` double. */
+  singleFloat: boolean;
+  /**
    * A text value longer than a column's new length is cut (PostgreSQL's explicit cast), or the
    * change fails over it (MySQL in strict mode, its default).
    */
@@ -77,6 +86,9 @@ const POSTGRES_VALUES: ValueSql = {
   numeric: (e) => `${e}::numeric`,
   matches: (e, pattern) => `${e} ~ ${pattern}`,
   trunc: (e) => `trunc(${e})`,
+  castTo: (e, type) => `CAST(${e} AS ${type})`,
+  timePrecision: 6,
+  singleFloat: false,
   overlongText: 'cut',
 };
 
@@ -129,7 +141,10 @@ type Shape =
   | { family: 'text'; length?: number }
   | { family: 'integer'; digits: number; min: string; max: string }
   | { family: 'numeric'; precision?: number; scale?: number }
-  | { family: 'float' }
+  /** Floating point: single (24 bits of mantissa) or double (53). */
+  | { family: 'float'; bits: 24 | 53 }
+  /** A date, a time of day, or both, with its precision (digits of a second). */
+  | { family: 'datetime'; part: 'date' | 'time' | 'timestamp'; precision: number }
   /** A type that lists its values (MySQL's `enum('a','b')`): the list as SQL, `('a','b')`. */
   | { family: 'enum'; values: string }
   | { family: 'other' };
@@ -146,7 +161,7 @@ const INTEGER_ALIASES: Record<string, string> = {
 };
 
 /** What a type says about the values it takes, as far as data loss is concerned. */
-function shapeOf(type: string, normalize: (t: string) => string): Shape {
+function shapeOf(type: string, normalize: (t: string) => string, values: ValueSql): Shape {
   const listed = /^enum\s*(\(.*\))$/is.exec(normalize(type).trim());
   if (listed) return { family: 'enum', values: listed[1] };
   const t = normalize(type).toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1').trim();
@@ -157,7 +172,16 @@ function shapeOf(type: string, normalize: (t: string) => string): Shape {
   if (INTEGER_ALIASES[t]) return INTEGERS[INTEGER_ALIASES[t]];
   const num = /^(numeric|decimal)(?:\((\d+)(?:,(\d+))?\))?$/.exec(t);
   if (num) return { family: 'numeric', precision: num[2] ? Number(num[2]) : undefined, scale: num[2] ? Number(num[3] ?? 0) : undefined };
-  if (/^(real|float4|float8|double precision|double|float(\(\d+\))?)$/.test(t)) return { family: 'float' };
+  const float = /^(?:(real|float4)|(float8|double precision|double)|float(?:\((\d+)\))?)$/.exec(t);
+  if (float) {
+    const single = float[1] ? !values.singleFloat || float[1] === 'float4' : float[2] ? false : float[3] ? Number(float[3]) <= 24 : values.singleFloat;
+    return { family: 'float', bits: single ? 24 : 53 };
+  }
+  const time = /^(date|time|timetz|timestamp|timestamptz|datetime)(?:\((\d)\))?(?: ?with(?:out)? time zone)?$/.exec(t);
+  if (time) {
+    const part = time[1] === 'date' ? 'date' : time[1].startsWith('timestamp') || time[1] === 'datetime' ? 'timestamp' : 'time';
+    return { family: 'datetime', part, precision: part === 'date' ? 0 : time[2] !== undefined ? Number(time[2]) : values.timePrecision };
+  }
   return { family: 'other' };
 }
 
@@ -393,7 +417,8 @@ function alterColumnProbes(op: OperationOf<'alterColumn'>, at: TableProbing): vo
   if (ch.type !== undefined && (TYPE_CHANGES[ctx.options.dialect] ?? 'cast') === 'cast') {
     const normalize = ctx.options.normalizeType ?? ((x: string) => x);
     const about = `alter column ${name}.${op.column} to ${ch.type}`;
-    const probes = castProbes({ table: at.table.name, column: c.name, label: `${name}.${op.column}` }, ch.type, shapeOf(c.type, normalize), shapeOf(ch.type, normalize), ctx.options);
+    const values = ctx.options.valueSql ?? POSTGRES_VALUES;
+    const probes = castProbes({ table: at.table.name, column: c.name, label: `${name}.${op.column}` }, ch.type, shapeOf(c.type, normalize, values), shapeOf(ch.type, normalize, values), ctx.options);
     for (const p of probes) at.add(p.kind, about, p.sql, p.words);
   }
 }
@@ -517,7 +542,7 @@ function castProbes(at: { table: string; column: string; label: string }, toType
   const c = q(at.column);
   const asText = v.text(c);
   const count = (where: string): string => `SELECT count(*) AS n FROM ${q(at.table)} WHERE ${c} IS NOT NULL AND ${where}`;
-  const loses = (phrase: (n: number) => string): CastProbe['words'] => (n) => ({ text: `${counted(n, 'value')} ${phrase(n)}` });
+  const lost = (phrase: (n: number) => string): CastProbe['words'] => (n) => ({ text: `${counted(n, 'value')} ${phrase(n)}` });
   const fails = (phrase: (n: number) => string): CastProbe['words'] => (n) => ({
     text: `${counted(n, 'value')} ${phrase(n)}`,
     comment: `migrator: ${counted(n, 'value')} of ${at.label} ${phrase(n)}; this fails at migrate unless ${theyAre(n)} changed first`,
@@ -534,7 +559,7 @@ function castProbes(at: { table: string; column: string; label: string }, toType
     if (from.family === 'text' && from.length !== undefined && from.length <= to.length) return out;
     const longer = count(`char_length(${asText}) > ${to.length}`);
     if (v.overlongText === 'refused') out.push({ kind: 'data-dependent', sql: longer, words: fails((n) => `${verb(n, 'is', 'are')} longer than ${counted(to.length!, 'character')}, which ${toType} refuses`) });
-    else out.push({ kind: 'destructive', sql: longer, words: loses((n) => `${verb(n, 'is', 'are')} longer than ${counted(to.length!, 'character')} and would be cut`) });
+    else out.push({ kind: 'destructive', sql: longer, words: lost((n) => `${verb(n, 'is', 'are')} longer than ${counted(to.length!, 'character')} and would be cut`) });
   } else if (to.family === 'integer') {
     const outside = `NOT BETWEEN ${to.min} AND ${to.max}`;
     if (from.family === 'text') {
@@ -542,7 +567,7 @@ function castProbes(at: { table: string; column: string; label: string }, toType
       out.push({ kind: 'data-dependent', sql: count(`CASE WHEN ${v.matches(asText, options.quoteLiteral(INTEGER_TEXT))} THEN ${v.numeric(asText)} ${outside} ELSE true END`), words: notCastable });
     } else if (from.family === 'numeric' || from.family === 'float') {
       if (from.family === 'float' || from.scale === undefined || from.scale > 0) {
-        out.push({ kind: 'destructive', sql: count(`${c} <> ${v.trunc(c)}`), words: loses((n) => `${verb(n, 'has', 'have')} a fraction and would be rounded`) });
+        out.push({ kind: 'destructive', sql: count(`${c} <> ${v.trunc(c)}`), words: lost((n) => `${verb(n, 'has', 'have')} a fraction and would be rounded`) });
       }
       if (from.family === 'float' || from.precision === undefined || from.precision - (from.scale ?? 0) >= to.digits) {
         out.push({ kind: 'data-dependent', sql: count(`round(${v.numeric(c)}) ${outside}`), words: notFitting });
@@ -562,13 +587,35 @@ function castProbes(at: { table: string; column: string; label: string }, toType
         out.push({
           kind: 'destructive',
           sql: count(`${v.numeric(c)} <> round(${v.numeric(c)}, ${scale})`),
-          words: loses((n) => `${verb(n, 'has', 'have')} more than ${counted(scale, 'decimal place')} and would be rounded`),
+          words: lost((n) => `${verb(n, 'has', 'have')} more than ${counted(scale, 'decimal place')} and would be rounded`),
         });
       }
       const fromDigits = from.family === 'integer' ? from.digits : from.family === 'numeric' && from.precision !== undefined ? from.precision - (from.scale ?? 0) : undefined;
       if (fromDigits === undefined || fromDigits > to.precision! - scale) {
         out.push({ kind: 'data-dependent', sql: count(`abs(round(${v.numeric(c)}, ${scale})) >= ${limit}`), words: notFitting });
       }
+    }
+  } else if (to.family === 'float') {
+    // Digits a float keeps: 6 single, 15 double (what its text shows of a value).
+    const kept = to.bits === 24 ? 6 : 15;
+    const lossy = from.family === 'numeric' || (from.family === 'float' && from.bits > to.bits) || (from.family === 'integer' && from.digits > kept);
+    if (lossy) {
+      // Compared as the values read: the number the new type's text shows against the old one's.
+      out.push({
+        kind: 'destructive',
+        sql: count(`${v.numeric(v.text(v.castTo(c, toType)))} <> ${v.numeric(v.text(c))}`),
+        words: lost((n) => `${verb(n, 'has', 'have')} more digits than ${toType} keeps and would be rounded`),
+      });
+    }
+  } else if (to.family === 'datetime' && from.family === 'datetime') {
+    const changed = count(`${c} <> ${v.castTo(c, toType)}`);
+    if (to.part === 'date' && from.part === 'timestamp') {
+      out.push({ kind: 'destructive', sql: changed, words: lost((n) => `${verb(n, 'has', 'have')} a time of day, which would be lost`) });
+    } else if (to.part === 'time' && from.part === 'timestamp') {
+      out.push({ kind: 'destructive', sql: count('true'), words: lost((n) => `${verb(n, 'has', 'have')} a date, which would be lost`) });
+    } else if (to.part === from.part && to.precision < from.precision) {
+      const digits = to.precision === 0 ? 'a fraction of a second' : `more than ${counted(to.precision, 'digit')} of a second`;
+      out.push({ kind: 'destructive', sql: changed, words: lost((n) => `${verb(n, 'has', 'have')} ${digits}, which would be rounded`) });
     }
   }
   return out;

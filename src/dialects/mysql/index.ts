@@ -236,6 +236,19 @@ async function open(location: MysqlLocation, database: string | null): Promise<{
   return { conn, flavor: /mariadb/i.test(row.version) ? 'mariadb' : 'mysql' };
 }
 
+/**
+ * What CAST takes for a column type of the date, time and floating-point families: a TIMESTAMP
+ * column's values are DATETIMEs, `real` and `float(p)` past 24 bits are DOUBLE.
+ */
+function castTarget(type: string): string {
+  const t = type.toLowerCase().replace(/\s+/g, ' ').trim();
+  const time = /^(date|datetime|timestamp|time)\s*(?:\(\s*(\d)\s*\))?$/.exec(t);
+  if (time) return time[1] === 'date' ? 'DATE' : `${time[1] === 'time' ? 'TIME' : 'DATETIME'}${time[2] !== undefined ? `(${time[2]})` : ''}`;
+  const float = /^float\s*(?:\(\s*(\d+)\s*(?:,\s*\d+\s*)?\))?$/.exec(t);
+  if (float && (float[1] === undefined || Number(float[1]) <= 24)) return 'FLOAT';
+  return 'DOUBLE';
+}
+
 export const mysqlDialect: Dialect = {
   name: 'mysql',
   title: 'MySQL',
@@ -261,6 +274,9 @@ export const mysqlDialect: Dialect = {
     numeric: (e) => `CAST(${e} AS DECIMAL(65,30))`,
     matches: (e, pattern) => `${e} REGEXP ${pattern}`,
     trunc: (e) => `TRUNCATE(${e}, 0)`,
+    castTo: (e, type) => `CAST(${e} AS ${castTarget(type)})`,
+    timePrecision: 0,
+    singleFloat: true,
     overlongText: 'refused',
   },
   upsert: (_keys, assignments) => `ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`,
