@@ -116,19 +116,74 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
     else if (was) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET GENERATED ${ch.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
     else out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} ADD GENERATED ${ch.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
   }
-  if (ch.autoincrement === true) {
-    // What `serial` makes: a sequence owned by the column, starting past the rows there are.
-    const seq = q(`${op.table}_${op.column}_seq`.slice(0, 63));
-    out.push(
-      `CREATE SEQUENCE IF NOT EXISTS ${seq} OWNED BY ${t}.${c}`,
-      `SELECT setval(${quoteLiteral(seq)}, coalesce(max(${c}), 0) + 1, false) FROM ${t}`,
-      `ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT nextval(${quoteLiteral(seq)}::regclass)`,
-    );
-  } else if (ch.autoincrement === false) {
+  const integer = sequenceType(ch.type ?? current?.type);
+  if (ch.autoincrement === true) out.push(serialSequenceSql(op.table, op.column, integer));
+  else if (ch.type !== undefined && current?.autoincrement && integer) {
+    // The sequence a serial column owns keeps its own type: an integer made bigint would still stop at 2^31 - 1.
+    out.push(ownedSequenceSql(op.table, op.column, `ALTER SEQUENCE %s AS ${integer}`));
+  }
+  if (ch.autoincrement === false) {
     out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
   }
   if (ch.comment !== undefined) out.push(commentSql(`COLUMN ${t}.${c}`, ch.comment));
   return out;
+}
+
+/** The integer type a sequence of a column of `type` has (`AS bigint`); none for other types. */
+function sequenceType(type: string | undefined): string | undefined {
+  const t = (type ?? '').trim().toLowerCase();
+  return { smallint: 'smallint', int2: 'smallint', integer: 'integer', int: 'integer', int4: 'integer', bigint: 'bigint', int8: 'bigint' }[t];
+}
+
+/** An anonymous block: `body` between dollar quotes whose tag it does not contain. */
+function doBlock(body: string): string {
+  let tag = '$migrator$';
+  for (let i = 1; body.includes(tag); i++) tag = `$migrator${i}$`;
+  return `DO ${tag}\n${body}\n${tag}`;
+}
+
+/**
+ * A block in which `s` holds the sequence the column owns (qualified and quoted, as
+ * `pg_get_serial_sequence` gives it), or NULL: found in the database at run time, since a table
+ * renamed keeps its sequence's name, and a name alone may be another column's.
+ */
+function withOwnedSequence(table: string, column: string, statements: readonly string[], declare: readonly string[] = []): string {
+  return doBlock(['DECLARE', `  s text := pg_get_serial_sequence(${quoteLiteral(q(table))}, ${quoteLiteral(column)});`, ...declare, 'BEGIN', ...statements, 'END;'].join('\n'));
+}
+
+/** Runs `statement` on the sequence the column owns, if it owns one (`%s` in it is the sequence). */
+function ownedSequenceSql(table: string, column: string, statement: string): string {
+  return withOwnedSequence(table, column, [`  IF s IS NOT NULL THEN EXECUTE format(${quoteLiteral(statement)}, s); END IF;`]);
+}
+
+/**
+ * What `serial` makes of an existing column: a sequence owned by it, of its integer type, starting
+ * past the rows there are, as its default. A sequence the column already owns is taken again;
+ * else one is made under the name `serial` gives (`<table>_<column>_seq`), or, when a relation has
+ * that name (the sequence of a table renamed away keeps it), the first free one with a number
+ * after it, as PostgreSQL picks for `serial` — never another column's sequence.
+ */
+function serialSequenceSql(table: string, column: string, type: string | undefined): string {
+  const base = quoteLiteral(`${table}_${column}_seq`);
+  const [t, c] = [quoteLiteral(table), quoteLiteral(column)];
+  return withOwnedSequence(
+    table,
+    column,
+    [
+      '  IF s IS NULL THEN',
+      '    LOOP',
+      `      n := CASE WHEN i = 0 THEN left(${base}, 63) ELSE left(${base}, 63 - length(i::text)) || i END;`,
+      '      EXIT WHEN to_regclass(quote_ident(n)) IS NULL;',
+      '      i := i + 1;',
+      '    END LOOP;',
+      `    EXECUTE format('CREATE SEQUENCE %I${type ? ` AS ${type}` : ''} OWNED BY %I.%I', n, ${t}, ${c});`,
+      '    s := quote_ident(n);',
+      '  END IF;',
+      `  EXECUTE format('SELECT setval(%L, coalesce(max(%I), 0) + 1, false) FROM %I', s, ${c}, ${t});`,
+      `  EXECUTE format('ALTER TABLE %I ALTER COLUMN %I SET DEFAULT nextval(%L::regclass)', ${t}, ${c}, s);`,
+    ],
+    ['  n text;', '  i integer := 0;'],
+  );
 }
 
 /** Dropping an enum value: PostgreSQL cannot, so the type is recreated without it. */
