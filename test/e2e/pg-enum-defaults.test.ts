@@ -112,3 +112,42 @@ describe('enum values and the defaults that use them, on PostgreSQL', () => {
     assert.equal((await db.query(`SELECT id FROM "Ticket"`)).length, 2);
   });
 });
+
+describe('a list column with a default, its type changed, on PostgreSQL', () => {
+  const listSchema = (type: string, enums: string[]): string =>
+    `datasource db {\n  provider = "postgresql"\n}\n\n${enums.map((e) => `enum ${e} {\n  ASSET\n  KIT\n}\n`).join('\n')}\nmodel Tag {\n  id     Int    @id\n  useFor ${type}[] @default([${type === 'String' ? '"ASSET"' : 'ASSET'}])\n}\n`;
+  const listDefault = async (): Promise<string | null> =>
+    (await db.query<{ d: string | null }>(`SELECT column_default AS d FROM information_schema.columns WHERE table_name = 'Tag' AND column_name = 'useFor'`))[0].d;
+
+  it('text made an enum list, then the enum renamed: each applies with the default on the new type, keeps the rows, and goes back down', async () => {
+    await db.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    const p = newProject('migrator-enum-lists-');
+    p.write('migrator.config.ts', configSource({ database: db.url, models: ['schema.prisma'] }));
+    p.write('schema.prisma', listSchema('String', []));
+    p.ok(['makemigrations', '-m', 'tags']);
+    p.ok(['migrate']);
+    await db.query(`INSERT INTO "Tag" (id, "useFor") VALUES (1, '{KIT}')`);
+    for (const [type, enums, expected] of [
+      ['TagUseFor', ['TagUseFor'], `ARRAY['ASSET'::"TagUseFor"]`],
+      ['TagUsage', ['TagUsage'], `ARRAY['ASSET'::"TagUsage"]`],
+    ] as const) {
+      p.write('schema.prisma', listSchema(type, [...enums]));
+      p.ok(['makemigrations', '-m', type]);
+      const r = p.run(['migrate']);
+      assert.equal(r.status, 0, explain(r, `to apply the change to ${type}[]`));
+      assert.equal(await listDefault(), expected);
+      const chk = p.run(['check']);
+      assert.equal(chk.status, 0, explain(chk, 'to find nothing'));
+    }
+    await db.query(`INSERT INTO "Tag" (id) VALUES (2)`);
+    assert.deepEqual(await db.query(`SELECT id, "useFor"::text AS u FROM "Tag" ORDER BY id`), [
+      { id: 1, u: '{KIT}' },
+      { id: 2, u: '{ASSET}' },
+    ]);
+    for (const expected of [`ARRAY['ASSET'::"TagUseFor"]`, `ARRAY['ASSET'::text]`]) {
+      const r = p.run(['downgrade', '-1']);
+      assert.equal(r.status, 0, explain(r, 'to go down'));
+      assert.equal(await listDefault(), expected);
+    }
+  });
+});

@@ -18,6 +18,24 @@ const TYPE_NAME = `(?:"(?:[^"]|"")*"|[a-z_][a-z0-9_$]*)`;
  */
 const LITERAL_CAST = new RegExp(`^('(?:[^']|'')*')::${TYPE_NAME}(?:\\.${TYPE_NAME})?(?: [a-z]+)*(?:\\(\\d+(?:,\\d+)?\\))?(?: [a-z]+)*(?:\\[\\])*$`, 'i');
 
+/** A literal and the cast PostgreSQL prints after it, inside an array: `'a'::"Mood"`. */
+const CAST_LITERAL = `('(?:[^']|'')*')(?:::${TYPE_NAME}(?:\\.${TYPE_NAME})?(?: [a-z]+)*(?:\\(\\d+(?:,\\d+)?\\))?(?: [a-z]+)*)?`;
+/** An array of literals, as PostgreSQL prints a list default: `ARRAY['a'::"Mood", 'b'::"Mood"]`, `ARRAY['a']::"Mood"[]`. */
+const ARRAY_OF_LITERALS = new RegExp(`^ARRAY\\[\\s*((?:${CAST_LITERAL}\\s*,\\s*)*${CAST_LITERAL})\\s*\\](?:::${TYPE_NAME}(?:\\.${TYPE_NAME})?(?: [a-z]+)*(?:\\[\\])+)?$`, 'i');
+
+/**
+ * A column's default as it goes back after its type changed to `type`, without the old type's
+ * casts: a literal bare (`'open'::text` on a column made an enum is `'open'`), a list of literals
+ * cast to the new list type (`ARRAY['a'::"Old"]` is `ARRAY['a']::"New"[]`); anything else as it was.
+ */
+function keptDefault(def: string, type: string): string {
+  if (LITERAL_CAST.test(def)) return def.replace(LITERAL_CAST, '$1');
+  const list = ARRAY_OF_LITERALS.exec(def);
+  if (!list || !/\[\]\s*$/.test(type)) return def;
+  const literals = [...list[1].matchAll(new RegExp(CAST_LITERAL, 'gi'))].map((m) => m[1]);
+  return `ARRAY[${literals.join(', ')}]::${type}`;
+}
+
 function columnType(c: Column): string {
   if (c.autoincrement && !c.identity) return serialType(c.type);
   return c.type;
@@ -107,7 +125,7 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   if (ch.nullable !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} ${ch.nullable ? 'DROP' : 'SET'} NOT NULL`);
   // After a type change the old default goes back without the old type's cast of its literal
   // ('open'::text on a column that became an enum is 'open').
-  const kept = current?.default !== undefined ? current.default.replace(LITERAL_CAST, '$1') : undefined;
+  const kept = current?.default !== undefined && ch.type !== undefined ? keptDefault(current.default, ch.type) : current?.default;
   const restore = ch.default !== undefined ? ch.default : ch.type !== undefined ? kept : undefined;
   if (restore !== null && restore !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${restore}`);
   if (ch.identity !== undefined) {
