@@ -328,7 +328,10 @@ export function schemaText(schema: Schema, project: Project): string {
       lines.push(`  column ${c.name} ${type(c.type)}${c.nullable ? '' : ' not null'}${def !== undefined ? ` default ${def}` : ''}${generated}`);
     }
     if (t.primaryKey) lines.push(`  primary key (${t.primaryKey.columns.join(', ')})`);
-    for (const i of sorted(t.indexes, (i) => i.name)) lines.push(`  ${i.unique ? 'unique ' : ''}index ${i.name} (${i.columns.map(describeIndexKey).join(', ')})${i.where ? ` where ${i.where}` : ''}`);
+    for (const i of sorted(t.indexes, (i) => i.name)) {
+      const using = i.using && i.using !== 'btree' ? ` using ${i.using}` : '';
+      lines.push(`  ${i.unique ? 'unique ' : ''}index ${i.name}${using} (${i.columns.map(describeIndexKey).join(', ')})${i.where ? ` where ${i.where}` : ''}${i.invalid ? ' invalid (a failed build: it serves and enforces nothing)' : ''}`);
+    }
     for (const u of sorted(t.uniques, (u) => u.name ?? u.columns.join())) lines.push(`  unique ${u.name ?? ''} (${u.columns.join(', ')})`);
     for (const f of sorted(t.foreignKeys, (f) => f.name ?? f.columns.join())) {
       lines.push(`  foreign key ${f.name ?? ''} (${f.columns.join(', ')}) -> ${f.referencedTable} (${f.referencedColumns.join(', ')}) on delete ${f.onDelete ?? 'NO ACTION'} on update ${f.onUpdate ?? 'NO ACTION'}`);

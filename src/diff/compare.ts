@@ -434,7 +434,7 @@ function compareTable(
         opclass: n.opclass ? o.opclass(method, n.opclass) : undefined,
       });
     });
-    return JSON.stringify([keys, i.unique, i.where ? o.expression(i.where) : null, method]);
+    return JSON.stringify([keys, i.unique, i.where ? o.expression(i.where) : null, method, i.invalid ?? false]);
   };
   // A unique constraint and a plain unique index of one name over the same columns enforce the
   // same thing (a database made by another tool may hold one where the models say the other).
@@ -459,7 +459,8 @@ function compareTable(
   const uniqueIndexShape = (i: Index): string | undefined => (sameUnique(i, { name: i.name, columns: i.columns.map((k) => (typeof k === 'string' ? k : '')) }) ? JSON.stringify(i.columns) : undefined);
   const constraintToIndex = renamedAcross(uniques.dropped, indexes.added, uniqueShape, uniqueIndexShape);
   const indexToConstraint = renamedAcross(indexes.dropped, uniques.added, uniqueIndexShape, uniqueShape);
-  for (const i of sortIndexes(indexToConstraint.left)) ops.push({ kind: 'dropIndex', table, name: i.name, definition: structuredClone(i) });
+  // What the downgrade builds again is the index as it should have been: not its invalid state.
+  for (const i of sortIndexes(indexToConstraint.left)) ops.push({ kind: 'dropIndex', table, name: i.name, definition: structuredClone(validIndex(i)) });
   for (const r of [...indexes.renamed, ...indexToConstraint.renamed]) ops.push({ kind: 'renameIndex', table, from: r.from, to: r.to });
   for (const u of constraintToIndex.left) ops.push(dropConstraint(table, { type: 'unique', ...u }));
   for (const r of uniques.renamed) ops.push({ kind: 'renameConstraint', table, from: r.from, to: r.to });
@@ -496,8 +497,12 @@ function compareTable(
  * never looked for.
  */
 /** A unique index that enforces just what the unique constraint does: same name, same plain columns, whole table. */
+function validIndex({ invalid: _, ...index }: Index): Index {
+  return index;
+}
+
 function sameUnique(i: Index, u: UniqueConstraint): boolean {
-  return i.unique && i.name === u.name && !i.where && (i.using ?? 'btree') === 'btree' && sameList(i.columns.map((k) => (typeof k === 'string' ? k : '')), u.columns);
+  return i.unique && !i.invalid && i.name === u.name && !i.where && (i.using ?? 'btree') === 'btree' && sameList(i.columns.map((k) => (typeof k === 'string' ? k : '')), u.columns);
 }
 
 function keptUniques(t: Table): UniqueConstraint[] {

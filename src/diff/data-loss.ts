@@ -468,7 +468,7 @@ function duplicates(at: TableProbing, keys: readonly IndexKey[], where: string |
   if (cols.some((c) => c === undefined)) return;
   if (cols.every((c) => c !== null)) {
     const names = cols.map((c) => c!.name);
-    const held = [...(table.primaryKey ? [table.primaryKey.columns] : []), ...table.uniques.map((u) => u.columns), ...table.indexes.filter((i) => i.unique && !i.where).map((i) => i.columns)];
+    const held = [...(table.primaryKey ? [table.primaryKey.columns] : []), ...table.uniques.map((u) => u.columns), ...table.indexes.filter((i) => i.unique && !i.where && !i.invalid).map((i) => i.columns)];
     if (held.some((h) => sameList(h as string[], names))) return;
   }
   const exprs = keys.map((k, i) => (cols[i] ? q(cols[i]!.name) : `(${(k as { expression: string }).expression})`));

@@ -79,6 +79,11 @@ export interface Index {
   where?: string;
   /** Index method where the dialect has several (PostgreSQL `gin`, `gist` …); default btree. */
   using?: string;
+  /**
+   * An index the database holds but does not use or enforce: PostgreSQL's INVALID index, left by a
+   * CREATE INDEX CONCURRENTLY that failed. Read from the database only; never equal to a model's.
+   */
+  invalid?: true;
 }
 
 export interface UniqueConstraint {

@@ -55,7 +55,7 @@ SELECT i.indrelid::int AS oid, ic.relname::text AS name, i.indisunique AS "uniqu
           LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
           LEFT JOIN pg_opclass opc ON opc.oid = i.indclass[k.ord - 1]
          WHERE k.ord <= i.indnkeyatts) AS columns,
-       pg_get_expr(i.indpred, i.indrelid) AS "where", am.amname::text AS method
+       pg_get_expr(i.indpred, i.indrelid) AS "where", am.amname::text AS method, i.indisvalid AS valid
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
@@ -83,7 +83,7 @@ interface CatalogRow {
   tables: { oid: number; name: string; comment: string | null }[];
   columns: ColumnRow[];
   constraints: { oid: number; name: string; type: string; keys: number[]; fkeys: number[] | null; foid: number; ref_table: string | null; on_update: string; on_delete: string; def: string }[];
-  indexes: { oid: number; name: string; unique: boolean; columns: IndexKeyRow[]; where: string | null; method: string }[];
+  indexes: { oid: number; name: string; unique: boolean; columns: IndexKeyRow[]; where: string | null; method: string; valid: boolean }[];
   enums: { name: string; values: string[] }[];
   extensions: { name: string }[];
 }
@@ -206,6 +206,7 @@ export async function introspectPostgres(db: Queryable, schemaName: string, excl
       unique: i.unique,
       ...(i.where !== null ? { where: i.where } : {}),
       ...(i.method !== 'btree' ? { using: i.method } : {}),
+      ...(!i.valid ? { invalid: true as const } : {}),
     });
   }
   return {
