@@ -1812,8 +1812,12 @@ view Empty {
   it('multi-schema (schemas = [...], @@schema) is an error naming the line: migrator has no schemas yet, and will not put the tables in public silently', async () => {
     const schemas = schemaText('postgresql', 'model User {\n  id Int @id\n  @@schema("auth")\n}\n', { datasource: 'schemas = ["auth"]' });
     const { paths } = writeFiles({ 'schema.prisma': schemas });
-    await rejects(() => readModels([paths['schema.prisma']], 'postgres'), paths['schema.prisma'], lineOfText(schemas, 'schemas ='), /multi-schema.*not supported by migrator/);
+    // One schema: the advice is to name it in the URL, where migrator puts the tables.
+    await rejects(() => readModels([paths['schema.prisma']], 'postgres'), paths['schema.prisma'], lineOfText(schemas, 'schemas ='), /multi-schema.*not supported by migrator yet; for the one schema "auth", remove `schemas` and each `@@schema`, and name the schema in the database URL \(`\?schema=auth`\)/);
     assert.match(await prismaMigrateSql({ 'schema.prisma': schemas }), /CREATE TABLE "auth"\."User"/, 'Prisma accepts it');
+    const two = schemaText('postgresql', 'model User {\n  id Int @id\n  @@schema("auth")\n}\n', { datasource: 'schemas = ["auth", "billing"]' });
+    const both = writeFiles({ 'schema.prisma': two }).paths['schema.prisma'];
+    await rejects(() => readModels([both], 'postgres'), both, lineOfText(two, 'schemas ='), /multi-schema.*its tables would all land in one schema/);
     const attribute = schemaText('postgresql', 'model User {\n  id Int @id\n  @@schema("auth")\n}\n');
     await rejectedLikePrisma(attribute, 'postgresql', lineOfText(attribute, '@@schema'), /multi-schema/);
   });

@@ -61,7 +61,15 @@ export function readConfig(blocks: ConfigBlocks, firstFile: string): PrismaConfi
 
   // Multi-schema places tables in named schemas; migrator's neutral model has none yet.
   const schemas = values.get('schemas');
-  if (schemas) fail(at(file, schemas), 'multi-schema (`schemas = [...]`, `@@schema`) is not supported by migrator yet: its tables would all land in one schema; remove it or keep this schema with Prisma Migrate');
+  if (schemas) {
+    const where = at(file, schemas);
+    const names = stringList(schemas.value, where);
+    // One schema named: what it asks for is where the URL puts the tables.
+    if (names.length === 1) {
+      fail(where, `multi-schema (\`schemas = [...]\`, \`@@schema\`) is not supported by migrator yet; for the one schema "${names[0]}", remove \`schemas\` and each \`@@schema\`, and name the schema in the database URL (\`?schema=${names[0]}\`): migrator creates the tables in the URL's schema`);
+    }
+    fail(where, 'multi-schema (`schemas = [...]`, `@@schema`) is not supported by migrator yet: its tables would all land in one schema; remove it or keep this schema with Prisma Migrate');
+  }
 
   const mode = values.get('relationMode') ?? values.get('referentialIntegrity');
   let emulatedRelations = false;
