@@ -149,6 +149,30 @@ export default new DataSource({ type: 'better-sqlite3', database: ':memory:', en
     assert.doesNotMatch(revision, /'old'/, revision);
   });
 
+  test("an ES-module DataSource that finds its own folder (const __dirname = …import.meta.url) is read, and its errors keep their lines", () => {
+    const source = (extra: string): string => `import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DataSource } from 'typeorm';
+
+const __filename = fileURLToPath(import.meta.url);
+const __dirname = path.dirname(__filename);
+${extra}
+export default new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [path.join(__dirname, '*.entity.{ts,js}')] });
+`;
+    const entity = `import { Column, Entity, PrimaryColumn } from 'typeorm';\n@Entity()\nexport class Memo {\n  @PrimaryColumn() id!: string;\n  @Column() note!: string;\n}\n`;
+    const dir = project('esm-dirname', source(''));
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    fs.writeFileSync(path.join(dir, 'src', 'memo.entity.ts'), entity);
+    const r = migrator(dir, {}, 'makemigrations', '-m', 'memo');
+    assert.equal(r.status, 0, show(r));
+    assert.match(r.stdout, /create table memo/);
+
+    // Line 7 of the file, as written.
+    const broken = project('esm-dirname-throws', source("if (__dirname) throw new Error('no config here');"));
+    fs.writeFileSync(path.join(broken, 'package.json'), JSON.stringify({ type: 'module' }));
+    failsWith(migrator(broken, {}, 'makemigrations', '-m', 'memo'), 'data-source.ts', /no config here.*data-source\.ts:7\b/);
+  });
+
   test("a junction table that is also an entity's table is refused, saying how to keep both", () => {
     const dir = project(
       'junction-entity',

@@ -64,11 +64,33 @@ function emitOptions(project: ts.CompilerOptions, dir: string): ts.CompilerOptio
 }
 
 /** `import.meta` in a file compiled to CommonJS: its url, dirname and filename from the module's own. */
+/** The module's own file and folder, as `import.meta` gives them: the CommonJS wrapper's, kept under names of their own. */
+const MODULE_FILE = '__migrator_filename';
+const MODULE_DIR = '__migrator_dirname';
+
+/**
+ * A compiled module as CommonJS runs it: `import.meta` reads the wrapper's file and folder under
+ * names of their own; an ES module that declares its own `__filename` or `__dirname` (as
+ * `const __dirname = path.dirname(fileURLToPath(import.meta.url))` does), which a CommonJS
+ * module cannot at its top level, has its body in a block, where the declarations are its own.
+ */
+export function asCommonJsModule(code: string): string {
+  // Nothing moves a line: the inline source map still points errors at the TypeScript lines.
+  const strict = /^"use strict";/.exec(code)?.[0] ?? '';
+  const body = code.slice(strict.length);
+  const names = `const ${MODULE_FILE} = __filename, ${MODULE_DIR} = __dirname;`;
+  const ownNames = /^(?:const|let|var|function\*?|class|async function)\s+(?:\{[^}]*\b__(?:file|dir)name\b|__(?:file|dir)name\b)/m.test(body);
+  if (!ownNames) return `${strict}${names}${body}`;
+  const map = body.lastIndexOf('\n//# sourceMappingURL=');
+  const end = map < 0 ? body.length : map;
+  return `${strict}${names}{${body.slice(0, end)}\n}${body.slice(end)}`;
+}
+
 function importMetaToCommonJs(context: ts.TransformationContext): ts.Transformer<ts.SourceFile> {
   const f = context.factory;
   const url = (): ts.Expression =>
     f.createPropertyAccessExpression(
-      f.createCallExpression(f.createPropertyAccessExpression(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral('node:url')]), 'pathToFileURL'), undefined, [f.createIdentifier('__filename')]),
+      f.createCallExpression(f.createPropertyAccessExpression(f.createCallExpression(f.createIdentifier('require'), undefined, [f.createStringLiteral('node:url')]), 'pathToFileURL'), undefined, [f.createIdentifier(MODULE_FILE)]),
       'href',
     );
   const visit = (node: ts.Node): ts.Node => {
@@ -77,16 +99,16 @@ function importMetaToCommonJs(context: ts.TransformationContext): ts.Transformer
         case 'url':
           return url();
         case 'dirname':
-          return f.createIdentifier('__dirname');
+          return f.createIdentifier(MODULE_DIR);
         case 'filename':
-          return f.createIdentifier('__filename');
+          return f.createIdentifier(MODULE_FILE);
       }
     }
     if (tsc.isMetaProperty(node) && node.keywordToken === tsc.SyntaxKind.ImportKeyword) {
       return f.createObjectLiteralExpression([
         f.createPropertyAssignment('url', url()),
-        f.createPropertyAssignment('dirname', f.createIdentifier('__dirname')),
-        f.createPropertyAssignment('filename', f.createIdentifier('__filename')),
+        f.createPropertyAssignment('dirname', f.createIdentifier(MODULE_DIR)),
+        f.createPropertyAssignment('filename', f.createIdentifier(MODULE_FILE)),
       ]);
     }
     return tsc.visitEachChild(node, visit, context);
@@ -180,6 +202,6 @@ export class ProjectCompiler {
       if (/\.(c|m)?jsx?$/.test(name)) code = text;
     }, undefined, false, { before: [importMetaToCommonJs] });
     if (code === undefined) throw new Error(`TypeScript emitted nothing for ${file}`);
-    return code;
+    return asCommonJsModule(code);
   }
 }
