@@ -69,3 +69,20 @@ describe('compiling a DataSource project: strictness as the project\'s TypeScrip
     assert.deepEqual(contextType(project({ strictNullChecks: false, strict: true }, '5.4.5')), { emitted: 'String', staticStrict: false });
   });
 });
+
+describe('compiling a DataSource project: the standard library', () => {
+  it("a property typed with an imported alias of a library type (Record<…>) is Object, as the project's build writes it", () => {
+    const root = project({});
+    fs.writeFileSync(path.join(root, 'src', 'types.ts'), 'export type Flags = Record<string, boolean>;\nexport type Part = Partial<{ a: number }>;\n');
+    const file = path.join(root, 'src', 'account.ts');
+    fs.writeFileSync(
+      file,
+      `import { Column, Entity, PrimaryColumn } from 'typeorm';\nimport { Flags, Part } from './types';\n@Entity()\nexport class Account {\n  @PrimaryColumn() id!: string;\n  @Column('simple-json') flags!: Flags;\n  @Column('simple-json') part!: Part;\n}\n`,
+    );
+    // No TypeScript with its library up this folder: the one migrator carries serves.
+    assert.ok(!fs.existsSync(path.join(root, 'node_modules', 'typescript', 'lib')));
+    const code = new ProjectCompiler().compile(file);
+    assert.deepEqual([...code.matchAll(/__metadata\("design:type", ([^)]*)\)/g)].map((m) => m[1]), ['String', 'Object', 'Object']);
+    assert.doesNotMatch(code, /types_1/);
+  });
+});

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { ts } from 'ts-morph';
 import { tsc } from '../typescript/compiler-api.js';
 import { strictByDefault } from '../typescript/typeorm-version.js';
+import { standardLibrary, withStandardLibrary } from './standard-library.js';
 
 /** A file TypeScript compiles: .ts, .tsx, .mts, .cts, never a declaration file. */
 export const isTypeScript = (file: string): boolean => /\.(c|m)?tsx?$/.test(file) && !/\.d\.(c|m)?ts$/.test(file);
@@ -40,9 +41,14 @@ function emitOptions(project: ts.CompilerOptions, dir: string): ts.CompilerOptio
     emitDecoratorMetadata: true,
     // An ES-module project's default imports of CommonJS packages mean module.exports.
     esModuleInterop: project.esModuleInterop ?? (project.module !== undefined && ESM_MODULES.has(project.module)),
-    // Only the project's own files are compiled; the globals they use are looked up at run time,
-    // which is what decorator metadata does for a type it cannot see.
-    noLib: true,
+    // The standard library's declarations, as the project's build has them: a type built on one
+    // (`Record<…>`, `Partial<…>`) is then known for the type it is, and metadata says Object where
+    // the project's build does, not a reference to a value that is not there. The project's
+    // packages' types stay out: the globals they declare are looked up at run time.
+    noLib: false,
+    // Without a `lib` of the project's, the language's alone: the DOM's declarations are long to
+    // read and say nothing of an entity.
+    lib: project.lib ?? ['lib.esnext.d.ts'],
     types: [],
     noEmit: false,
     noEmitOnError: false,
@@ -57,7 +63,7 @@ function emitOptions(project: ts.CompilerOptions, dir: string): ts.CompilerOptio
     incremental: false,
     verbatimModuleSyntax: false,
   };
-  for (const key of ['outDir', 'outFile', 'out', 'rootDir', 'tsBuildInfoFile', 'allowImportingTsExtensions', 'rewriteRelativeImportExtensions', 'lib', 'paths', 'baseUrl', 'plugins'] as const) {
+  for (const key of ['outDir', 'outFile', 'out', 'rootDir', 'tsBuildInfoFile', 'allowImportingTsExtensions', 'rewriteRelativeImportExtensions', 'paths', 'baseUrl', 'plugins'] as const) {
     delete options[key];
   }
   return options;
@@ -179,7 +185,7 @@ export class ProjectCompiler {
     if (!config.program?.getSourceFile(file)) {
       config.roots.add(file);
       if (!config.host) {
-        const host = tsc.createCompilerHost(config.options);
+        const host = withStandardLibrary(tsc.createCompilerHost(config.options), standardLibrary(path.dirname(file)));
         // The program holds the project's own files: imports of packages stay unresolved.
         host.resolveModuleNameLiterals = (literals, containing) =>
           literals.map((literal) => ({ resolvedModule: this.resolveModule(literal.text, containing) }));
