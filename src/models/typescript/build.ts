@@ -273,14 +273,16 @@ function inheritedColumns(chain: EntityMeta[], children: readonly EntityMeta[] =
   if (discriminator && !out.some((x) => x.property === discriminator.property)) out.push(discriminator);
   out.push(...treeColumns(chain));
   // Then, as TypeORM lists them, the columns of each embedded property (the first declaration of
-  // each), each class's before those it embeds in turn; nullable in a single-table hierarchy.
+  // each), each class's before those it embeds in turn; in a single-table hierarchy the embedded
+  // class's own columns are nullable, not those of the classes it embeds in turn (TypeORM marks
+  // the embedded's columns alone).
   const embedded: EmbeddedMeta[] = [];
   for (const m of [...chain, ...children]) for (const e of m.embeddeds) if (!embedded.some((x) => x.property === e.property)) embedded.push(e);
   for (const e of embedded) {
     const inner = chainOf(e.meta);
     refuseInEmbedded(inner, `${own.className}.${e.property}`);
     for (const c of inheritedColumns(inner)) {
-      out.push({ ...c, property: `${e.property}.${c.property}`, prefixes: [...e.prefix, ...(c.prefixes ?? [])], ...(own.inheritance ? { nullable: true } : {}) });
+      out.push({ ...c, property: `${e.property}.${c.property}`, prefixes: [...e.prefix, ...(c.prefixes ?? [])], ...(own.inheritance && !c.prefixes?.length ? { nullable: true } : {}) });
     }
   }
   return out;
@@ -790,11 +792,12 @@ class SchemaBuilder {
       }
     }
     // Single-table inheritance: TypeORM indexes the discriminator column, unless an index of
-    // that one column is declared — or it loses the index: with an embedded class in the entity's
-    // class chain, its list of indexes is a copy, which a generated column has it compute again
-    // from the declared ones after the discriminator's was added (0.3 and 1.x alike).
+    // that one column is declared — or it loses the index: with an embedded class anywhere in the
+    // hierarchy (the root's chain or a child's), its list of indexes is a copy, which a generated
+    // column has it compute again from the declared ones after the discriminator's was added
+    // (0.3 and 1.x alike).
     const discriminator = e.meta.inheritance?.discriminator;
-    const lost = e.members.some((m) => !m.child && m.embeddeds.length > 0) && e.columnMetas.some((c) => c.generation !== undefined);
+    const lost = e.members.some((m) => m.embeddeds.length > 0) && e.columnMetas.some((c) => c.generation !== undefined);
     if (discriminator && !lost) {
       const col = columnName(e.columnMetas.find((c) => c.property === discriminator.property)!);
       const declared = e.members.some((m) => m.indexes.some((i) => i.columns.length === 1 && i.columns[0] === col));
