@@ -147,6 +147,8 @@ type Shape =
   | { family: 'datetime'; part: 'date' | 'time' | 'timestamp'; precision: number }
   /** A type that lists its values (MySQL's `enum('a','b')`): the list as SQL, `('a','b')`. */
   | { family: 'enum'; values: string }
+  /** MySQL's `set('a','b')`: each member as its SQL literal, `'a'`. */
+  | { family: 'set'; members: string[] }
   | { family: 'other' };
 
 const INTEGERS: Record<string, Shape> = {
@@ -164,6 +166,8 @@ const INTEGER_ALIASES: Record<string, string> = {
 function shapeOf(type: string, normalize: (t: string) => string, values: ValueSql): Shape {
   const listed = /^enum\s*(\(.*\))$/is.exec(normalize(type).trim());
   if (listed) return { family: 'enum', values: listed[1] };
+  const set = /^set\s*\((.*)\)$/is.exec(normalize(type).trim());
+  if (set) return { family: 'set', members: [...set[1].matchAll(/'(?:[^'\\]|''|\\.)*'/g)].map((m) => m[0]) };
   const t = normalize(type).toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1').trim();
   if (/\]$/.test(t) || t.includes('"')) return { family: 'other' };
   const text = /^(character varying|varchar|character|char|bpchar)(?:\((\d+)\))?$/.exec(t);
@@ -554,6 +558,12 @@ function castProbes(at: { table: string; column: string; label: string }, toType
     // Values the new list does not have (the list as the dialect spells it, quotes and all).
     if (from.family !== 'enum' || from.values !== to.values) {
       out.push({ kind: 'data-dependent', sql: count(`${c} NOT IN ${to.values}`), words: fails((n) => `${verb(n, 'is', 'are')} not among the values of ${toType}`) });
+    }
+  } else if (to.family === 'set' && from.family === 'set') {
+    // Members the new list lacks, held by rows: MySQL refuses the change (or, not strict, drops them).
+    const gone = from.members.filter((m) => !to.members.includes(m));
+    if (gone.length) {
+      out.push({ kind: 'data-dependent', sql: count(`(${gone.map((m) => `FIND_IN_SET(${m}, ${c}) > 0`).join(' OR ')})`), words: fails((n) => `${verb(n, 'holds', 'hold')} a member ${toType} does not have`) });
     }
   } else if (to.family === 'text' && to.length !== undefined) {
     if (from.family === 'text' && from.length !== undefined && from.length <= to.length) return out;

@@ -3,7 +3,8 @@
  * of a second, a decimal or double made a (single) float — are counted before the revision is
  * written, on real PostgreSQL and MySQL/MariaDB rows: each value the change would alter is
  * counted, and none it keeps (midnight made a date, a zero fraction, 1.5 or 0.1 made a float).
- * Then the change is made, and the values counted are the ones that changed.
+ * Then the change is made, and the values counted are the ones that changed. On MySQL, a set
+ * made without a member counts the values holding it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -142,6 +143,27 @@ for (const d of DIALECTS) {
         const differs = /double|float|real/.test(c.to) ? `${v.numeric(v.text(is))} <> ${v.numeric(v.text(was))}` : `${was} <> ${v.castTo(is, oldType)}`;
         const [{ n: changed }] = await db.query<{ n: number | string }>(`SELECT count(*) AS n FROM ${d.q('m0')} JOIN ${d.q('m')} ON ${d.q('m0')}.${d.q('id')} = ${d.q('m')}.${d.q('id')} WHERE ${differs}`);
         assert.equal(Number(changed), c.count);
+      });
+    }
+
+    if (d.name === 'MySQL') {
+      it('a set made without a member counts the values holding it; the change fails over them, and goes through once they are gone', async () => {
+        await db.query('DROP TABLE IF EXISTS `s`');
+        await db.query("CREATE TABLE `s` (`id` integer PRIMARY KEY, `tags` set('news','te''ch','sport'))");
+        await db.query("INSERT INTO `s` VALUES (1, 'news,te''ch'), (2, 'news'), (3, NULL), (4, '')");
+        const schema: Schema = { tables: [{ name: 's', columns: [{ name: 'id', type: 'int', nullable: false }, { name: 'tags', type: "set('news','te''ch','sport')", nullable: true }], primaryKey: { columns: ['id'] }, indexes: [], uniques: [], checks: [], foreignKeys: [] }] };
+        const op: Operation = { kind: 'alterColumn', table: 's', column: 'tags', changes: { type: "set('news','sport')" } };
+        const [probe, ...more] = dataLossProbes([op], schema, d.options);
+        assert.equal(more.length, 0);
+        const count = async (): Promise<number> => Number((await db.query<{ n: number }>(probe.sql))[0].n);
+        assert.equal(await count(), 1, probe.sql);
+        assert.equal(formatFinding(probe.finding(1)), "! data-dependent: alter column s.tags to set('news','sport') (1 value holds a member set('news','sport') does not have)");
+        await assert.rejects(db.query("ALTER TABLE `s` MODIFY `tags` set('news','sport')"), /truncated/i);
+        await db.query("UPDATE `s` SET `tags` = 'news' WHERE `id` = 1");
+        assert.equal(await count(), 0);
+        await db.query("ALTER TABLE `s` MODIFY `tags` set('news','sport')");
+        // Adding a member counts nothing.
+        assert.deepEqual(dataLossProbes([{ kind: 'alterColumn', table: 's', column: 'tags', changes: { type: "set('news','te''ch','sport','x')" } }], schema, d.options), []);
       });
     }
 
