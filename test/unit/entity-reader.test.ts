@@ -1800,6 +1800,57 @@ export const UserAudit = auditTable('user_audit');
     fails(() => read(root, ['audit.ts']), path.join(root, 'audit.ts'), 4, /class Audit has TypeORM decorators but is made inside a function or an expression/);
   });
 
+  it("a mixin (a function returning a class of columns) matched by the models glob is read through the entity that extends it; a class applied by a call, or a base class without a name, is an error", () => {
+    const root = project({
+      'timestamped.ts': `import { CreateDateColumn } from 'typeorm';
+type Ctor = new (...args: any[]) => object;
+export function Timestamped<T extends Ctor>(Base: T) {
+  abstract class Mixed extends Base {
+    @CreateDateColumn() createdAt!: Date;
+  }
+  return Mixed;
+}
+`,
+      'team.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Timestamped } from './timestamped';
+class Root {}
+@Entity()
+export class Team extends Timestamped(Root) {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() name!: string;
+}
+`,
+      'applied.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+export function table(name: string) {
+  return Entity(name)(
+    class {
+      @PrimaryColumn() id!: number;
+    },
+  );
+}
+`,
+      'anonymous.ts': `import { Column } from 'typeorm';
+export default class extends Object {
+  @Column() note!: string;
+}
+`,
+      'loose.ts': `import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+import Anonymous from './anonymous';
+@Entity()
+export class Loose extends Anonymous {
+  @PrimaryGeneratedColumn() id!: number;
+}
+`,
+    });
+    assert.deepEqual(
+      read(root, ['team.ts', 'timestamped.ts']).tables.map((t) => [t.name, t.columns.map((c) => c.name)]),
+      [['team', ['createdAt', 'id', 'name']]],
+    );
+    fails(() => read(root, ['applied.ts']), path.join(root, 'applied.ts'), 4, /a class has TypeORM decorators but is made inside a function or an expression/);
+    // TypeORM stops at a class without a name, losing its columns: said, at the class.
+    fails(() => read(root, ['loose.ts', 'anonymous.ts']), path.join(root, 'anonymous.ts'), 2, /TypeORM does not follow an entity's inheritance through a class without a name.*name the class/);
+  });
+
   it('a class in a function with no TypeORM decorator (a DTO, a test double) is left alone', () => {
     const root = project({
       'a.ts': `import { Entity, PrimaryColumn } from 'typeorm';

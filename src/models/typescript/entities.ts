@@ -417,19 +417,22 @@ export class EntityReader {
     // Most files hold top-level classes only: no more `class` words than those, nothing to walk.
     const topLevel = sf.statements.filter((st) => tsc.isClassDeclaration(st)).length;
     if ((sf.text.match(/\bclass\b/g) ?? []).length <= topLevel) return;
+    const isTypeorm = (d: ts.Decorator): boolean => {
+      const e = tsc.isCallExpression(d.expression) ? d.expression.expression : d.expression;
+      try {
+        const v = this.ev.evaluate(e, scope);
+        return isKind(v, 'external') && SCHEMA_MODULE.test(v.module);
+      } catch {
+        return false;
+      }
+    };
     const visit = (node: ts.Node): void => {
       if ((tsc.isClassDeclaration(node) || tsc.isClassExpression(node)) && node.parent !== sf) {
-        const decorated = [...decoratorsOf(node), ...node.members.flatMap((m) => (tsc.canHaveDecorators(m) ? [...decoratorsOf(m)] : []))];
-        const typeorm = decorated.find((d) => {
-          const e = tsc.isCallExpression(d.expression) ? d.expression.expression : d.expression;
-          try {
-            const v = this.ev.evaluate(e, scope);
-            return isKind(v, 'external') && SCHEMA_MODULE.test(v.module);
-          } catch {
-            return false;
-          }
-        });
-        if (typeorm) {
+        const onClass = [...decoratorsOf(node)].some(isTypeorm);
+        const onMembers = node.members.some((m) => tsc.canHaveDecorators(m) && [...decoratorsOf(m)].some(isTypeorm));
+        // A mixin (a function returning a class of columns, which an entity extends) makes no
+        // table itself: an entity that extends it is read through it.
+        if (onClass || (onMembers && !returnedByItsFunction(node))) {
           throw new ModelError(
             node,
             `${node.name ? `class ${node.name.text}` : 'a class'} has TypeORM decorators but is made inside a function or an expression, where the static reader does not read classes (each call could make a table of its own); declare the entity at the top of its file, or ${TYPEORM_SOURCE}`,
@@ -722,7 +725,14 @@ export class EntityReader {
 
   private read(cls: ClassLike, scope: Scope): EntityMeta {
     const className = cls.name?.text;
-    if (!className) throw new ModelError(cls, 'an entity class needs a name');
+    if (!className) {
+      // TypeORM walks an entity's classes up while each has a name: past a mixin's anonymous
+      // `class extends Base { … }` it sees nothing, and its columns would silently not be the table's.
+      throw new ModelError(
+        cls,
+        "TypeORM does not follow an entity's inheritance through a class without a name: its columns, and those of the classes it extends, would not be in the table; name the class (`class Revised extends Base { … }`)",
+      );
+    }
     const meta: EntityMeta = { className, columns: [], relations: [], embeddeds: [], indexes: [], uniques: [], checks: [], node: cls, isEntity: false, ownDecorators: [] };
     meta.base = this.base(cls, scope);
     const classHint = renamedFromTag(cls);
@@ -1247,4 +1257,19 @@ function writesTo(n: ts.Identifier): boolean {
 function isAssigned(n: Node): boolean {
   const p = n.parent;
   return tsc.isBinaryExpression(p) && p.left === n && p.operatorToken.kind >= tsc.SyntaxKind.FirstAssignment && p.operatorToken.kind <= tsc.SyntaxKind.LastAssignment;
+}
+
+/**
+ * Whether a class declared inside a function is what the function returns, by name: a mixin's
+ * shape. (A class expression cannot carry TypeScript's legacy decorators, which TypeORM uses.)
+ */
+function returnedByItsFunction(node: ts.ClassDeclaration | ts.ClassExpression): boolean {
+  const name = node.name?.text;
+  if (!tsc.isClassDeclaration(node) || !name || !tsc.isBlock(node.parent) || !tsc.isFunctionLike(node.parent.parent)) return false;
+  return node.parent.statements.some((st) => {
+    if (!tsc.isReturnStatement(st) || !st.expression) return false;
+    let e = st.expression;
+    while (tsc.isParenthesizedExpression(e) || tsc.isAsExpression(e)) e = e.expression;
+    return tsc.isIdentifier(e) && e.text === name;
+  });
 }
