@@ -64,6 +64,8 @@ export interface ColumnMeta {
   charset?: string;
   collationNode?: Node;
   generation?: 'increment' | 'uuid' | 'identity' | 'rowid';
+  /** The `generated` option (`true`, or a strategy): as @Generated beside the decorator, and where it is written. */
+  generatedOption?: { strategy: Value; node: Node };
   generatedIdentity?: 'always' | 'by default';
   array?: boolean;
   enumName?: string;
@@ -245,7 +247,7 @@ function leftAlone(module: string, name: string): boolean {
 
 const COLUMN_OPTIONS = new Set([
   'type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary', 'array',
-  'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate', 'unsigned', 'width', 'foreignKeyConstraintName', 'collation', 'charset',
+  'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate', 'unsigned', 'width', 'foreignKeyConstraintName', 'collation', 'charset', 'generated',
 ]);
 // How values are read and written (`utc`: a date column's values in UTC; `hstoreType`: an hstore
 // as an object or text), never what the database holds.
@@ -839,7 +841,9 @@ export class EntityReader {
         else throw new ModelError(prop, `@renamedFrom on ${className}.${nameOf(prop)}, which has no column of its own to rename; put it on a column, a many-to-one or one-to-one relation, or the class`);
       }
       const generated = calls.find((c) => c.name === 'Generated');
-      if (generated) this.generated(generated, meta.columns.find((c) => c.property === nameOf(prop)), className);
+      const column = meta.columns.find((c) => c.property === nameOf(prop));
+      if (generated) this.generated(generated.node, generated.args[0]?.get(), generated.args[0]?.node, column, className);
+      else if (column?.generatedOption) this.generated(column.generatedOption.node, column.generatedOption.strategy, column.generatedOption.node, column, className);
       const join = calls.find((c) => c.name === 'JoinColumn');
       const table = calls.find((c) => c.name === 'JoinTable');
       if ((join || table) && !relation) throw new ModelError((join ?? table)!.node, `@${(join ?? table)!.name} needs a relation decorator on the same property`);
@@ -982,15 +986,15 @@ export class EntityReader {
    * uuid column and 'rowid' an int one, whatever type it was given; 'increment' and 'identity'
    * keep its type.
    */
-  private generated(call: DecoratorCall, column: ColumnMeta | undefined, className: string): void {
-    if (!column) throw new ModelError(call.node, '@Generated needs a column decorator on the same property, e.g. @Column() @Generated(\'uuid\')');
+  private generated(node: Node, a0: Value, a0Node: Node | undefined, column: ColumnMeta | undefined, className: string): void {
+    if (!column) throw new ModelError(node, '@Generated needs a column decorator on the same property, e.g. @Column() @Generated(\'uuid\')');
     if (column.kind !== 'column' && column.kind !== 'primary') {
-      throw new ModelError(call.node, `@Generated on ${className}.${column.property}, whose values TypeORM already makes (@${Object.keys(COLUMN_DECORATORS).find((k) => COLUMN_DECORATORS[k] === column.kind)}); remove one of them`);
+      throw new ModelError(node, `@Generated on ${className}.${column.property}, whose values TypeORM already makes (@${Object.keys(COLUMN_DECORATORS).find((k) => COLUMN_DECORATORS[k] === column.kind)}); remove one of them`);
     }
-    const a0 = call.args[0]?.get();
-    const strategy = a0 === undefined ? 'increment' : a0;
+    // The `generated: true` option is 'increment', as a bare @Generated().
+    const strategy = a0 === undefined || a0 === true ? 'increment' : a0;
     if (strategy !== 'increment' && strategy !== 'uuid' && strategy !== 'identity' && strategy !== 'rowid') {
-      throw new ModelError(call.node, `unknown generation strategy ${typeof strategy === 'string' ? `"${strategy}"` : text(call.args[0].node)}; use 'increment', 'uuid' or 'identity'`);
+      throw new ModelError(node, `unknown generation strategy ${typeof strategy === 'string' ? `"${strategy}"` : text(a0Node ?? node)}; use 'increment', 'uuid' or 'identity'`);
     }
     column.generation = strategy;
     if (strategy === 'uuid') column.type = 'uuid';
@@ -1108,6 +1112,9 @@ function columnOptions(meta: ColumnMeta, opts: ObjectValue | undefined, node: No
   if (onUpdate !== undefined) meta.onUpdate = { sql: onUpdate, node: at('onUpdate') };
   meta.collation = str(option(opts, 'collation'), at('collation'), 'collation');
   meta.charset = str(option(opts, 'charset'), at('charset'), 'charset');
+  // `generated: false` generates nothing; any other value is read as @Generated's strategy.
+  const generated = option(opts, 'generated');
+  if (generated !== undefined && generated !== false) meta.generatedOption = { strategy: generated, node: at('generated') };
   if (meta.collation !== undefined || meta.charset !== undefined) meta.collationNode = at(meta.collation !== undefined ? 'collation' : 'charset');
   const en = option(opts, 'enum');
   if (en !== undefined) {
