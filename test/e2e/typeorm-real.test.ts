@@ -38,7 +38,7 @@ const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'typeorm-real');
 const NODE_MODULES = path.join(ROOT, 'node_modules');
 
 const TABLES = [
-  'app_user', 'attachment', 'audit_log', 'comment', 'milestone', 'project', 'project_member', 'release', 'tag', 'task', 'task_tags_tag', 'team', 'user_profile',
+  'app_user', 'attachment', 'audit_log', 'comment', 'milestone', 'project', 'project_member', 'release', 'tag', 'task', 'task_tags_tag', 'team', 'user_profile', 'watcher',
 ];
 
 /** What two databases are compared by: tables by name, and what lives beside them. */

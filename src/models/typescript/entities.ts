@@ -1210,16 +1210,52 @@ export function designType(typeNode: ts.TypeNode | undefined, scope: Scope, ev: 
     // The global constructors, the wrapper types among them (`enabled: Boolean`).
     if (!b) return GLOBAL_DESIGN_TYPES.has(name) ? (name as DesignType) : undefined;
     if (b.kind !== 'declaration') return undefined;
-    const d = b.node;
+    // A constant and a type of one name (`const Role = {…} as const; type Role = …`): the type.
+    const d = tsc.isVariableDeclaration(b.node) ? (typeAliasBeside(b.node, name) ?? b.node) : b.node;
     if (tsc.isEnumDeclaration(d)) {
       const v = ev.binding(b, typeNode, name);
       if (!isKind(v, 'enum')) return undefined;
       const values = [...v.members.values()];
       return values.every((x) => typeof x === 'number') ? 'Number' : values.every((x) => typeof x === 'string') ? 'String' : undefined;
     }
-    if (tsc.isTypeAliasDeclaration(d)) return designType(d.type, ev.fileScope(d.getSourceFile()), ev, depth + 1);
+    if (tsc.isTypeAliasDeclaration(d)) {
+      const aliasScope = ev.fileScope(d.getSourceFile());
+      return designType(d.type, aliasScope, ev, depth + 1) ?? constantValuesType(d.type, aliasScope, ev);
+    }
   }
   return undefined;
+}
+
+/** The type alias named `name` in the file declaring `node`, at its top level. */
+function typeAliasBeside(node: ts.Node, name: string): ts.TypeAliasDeclaration | undefined {
+  return node.getSourceFile().statements.find((st): st is ts.TypeAliasDeclaration => tsc.isTypeAliasDeclaration(st) && st.name.text === name);
+}
+
+/**
+ * The design type of an alias that lists a constant's values — `(typeof LEVELS)[number]` of an
+ * array `as const`, `(typeof Role)[keyof typeof Role]` of an object `as const` — as TypeScript
+ * serialises the union of literals it stands for: String or Number when all are one kind.
+ */
+function constantValuesType(node: ts.TypeNode, scope: Scope, ev: Evaluator): DesignType | undefined {
+  if (!tsc.isIndexedAccessTypeNode(node)) return undefined;
+  let target: ts.TypeNode = node.objectType;
+  while (tsc.isParenthesizedTypeNode(target)) target = target.type;
+  if (!tsc.isTypeQueryNode(target) || !tsc.isIdentifier(target.exprName)) return undefined;
+  const name = target.exprName.text;
+  let index: ts.TypeNode = node.indexType;
+  while (tsc.isParenthesizedTypeNode(index)) index = index.type;
+  let value: Value;
+  try {
+    value = ev.evaluate(target.exprName, scope);
+  } catch {
+    return undefined;
+  }
+  let values: Value[] | undefined;
+  if (index.kind === tsc.SyntaxKind.NumberKeyword && Array.isArray(value)) values = value;
+  const keyOfSame = tsc.isTypeOperatorNode(index) && index.operator === tsc.SyntaxKind.KeyOfKeyword && tsc.isTypeQueryNode(index.type) && tsc.isIdentifier(index.type.exprName) && index.type.exprName.text === name;
+  if (keyOfSame && isObject(value)) values = [...value.props.values()].map((lazy) => lazy.get());
+  if (!values || values.length === 0) return undefined;
+  return values.every((v) => typeof v === 'string') ? 'String' : values.every((v) => typeof v === 'number') ? 'Number' : undefined;
 }
 
 /** Whether `name` is declared inside `fn` (a parameter or a local), shadowing a module's own. */
