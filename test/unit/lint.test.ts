@@ -145,6 +145,18 @@ describe('lint rules', () => {
     assert.deepEqual(codes([{ kind: 'addColumn', table: 'posts', column: { name: 'slug', type: 'text', nullable: true } }, { kind: 'alterColumn', table: 'posts', column: 'slug', changes: { nullable: false } }], 'sqlite'), ['add-not-null']);
   });
 
+  it('add-foreign-key: not over a column this revision adds, nullable and with no default, whose every row is NULL', () => {
+    const key = (columns: string[]): Operation => ({ kind: 'addConstraint', table: 'posts', constraint: { type: 'foreignKey', name: 'posts_editor_fkey', columns, referencedTable: 'authors', referencedColumns: ['id'] } });
+    // The rule alone (PostgreSQL's locking rules have their own say on the same operation).
+    const fkCodes = (ops: Operation[]): string[] => codes(ops, 'postgres').filter((c) => c === 'add-foreign-key');
+    const add = (column: Partial<Column> = {}): Operation => ({ kind: 'addColumn', table: 'posts', column: { name: 'editor_id', type: 'integer', nullable: true, ...column } });
+    assert.deepEqual(fkCodes([add(), key(['editor_id'])]), []);
+    // A default, a backfill, or a column there before: rows may reference nothing.
+    assert.deepEqual(fkCodes([add({ default: '1' }), key(['editor_id'])]), ['add-foreign-key']);
+    assert.deepEqual(fkCodes([add(), { kind: 'execute', sql: 'UPDATE posts SET editor_id = author_id' }, key(['editor_id'])]), ['add-foreign-key']);
+    assert.deepEqual(fkCodes([add(), key(['editor_id', 'author_id'])]), ['add-foreign-key']);
+  });
+
   it('add-not-null counts the NULL rows of the column; destructive rules count the table', () => {
     const [notNull] = lintOperations([{ kind: 'alterColumn', table: 'posts', column: 'title', changes: { nullable: false } }], { dialect: 'sqlite', schema: EXISTING });
     assert.deepEqual(notNull.count, { table: 'posts', nullIn: 'title' });
