@@ -1489,7 +1489,15 @@ export class B {
 `,
     });
     const file = path.join(root, 'a.ts');
-    fails(() => read(root, ['a.ts']), file, 6, /`Stage\.Open` comes from '@acme\/shared', whose declarations cannot be found from here; install or build the project's dependencies/);
+    // Both classes, in one run.
+    let error: Error | undefined;
+    assert.throws(() => read(root, ['a.ts']), (e: Error) => ((error = e), true));
+    const lines = error!.message.split('\n');
+    assert.equal(lines[0], '2 entity classes cannot be read:', error!.message);
+    assert.ok(lines[1].startsWith(`  ${file}:6: `), lines[1]);
+    assert.match(lines[1], /`Stage\.Open` comes from '@acme\/shared', whose declarations cannot be found from here; install or build the project's dependencies/);
+    assert.ok(lines[2].startsWith(`  ${file}:11: `), lines[2]);
+    assert.match(lines[2], /cannot tell the column type of B\.priority/);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(", { default: Stage.Open }", ''));
     fails(() => read(root, ['a.ts']), file, 11, /cannot tell the column type of B\.priority from its TypeScript type `Priority` \(it comes from '@acme\/shared', whose declarations cannot be found from here/);
   });
@@ -1716,6 +1724,43 @@ export class Bad {
     assert.match(lines[2], /base class `Helper`/);
     assert.ok(lines[3].startsWith(`  ${file}:28: `), lines[3]);
     assert.deepEqual(error!.data?.problems, lines.slice(1).map((l) => l.slice(2)));
+  });
+
+  it('each entity with a column whose type cannot be told is named in one run', () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+abstract class Base {
+  @Column() shared!: string | Date;
+}
+@Entity()
+export class A extends Base {
+  @PrimaryColumn() id!: number;
+}
+@Entity()
+export class B extends Base {
+  @PrimaryColumn() id!: number;
+}
+@Entity()
+export class C {
+  @PrimaryColumn() id!: number;
+  @Column() when!: string | number;
+}
+@Entity()
+export class D {
+  @PrimaryColumn() id!: number;
+  @Column() what!: { a: number };
+}
+`,
+    });
+    let error: Error | undefined;
+    assert.throws(() => read(root, ['a.ts']), (e: Error) => ((error = e), true));
+    const lines = error!.message.split('\n');
+    assert.equal(lines[0], '4 entity classes cannot be read:', error!.message);
+    assert.deepEqual(
+      lines.slice(1).map((l) => /cannot tell the column type of (\S+) /.exec(l)?.[1]),
+      ['A.shared', 'B.shared', 'C.when', 'D.what'],
+      error!.message,
+    );
   });
 
   it('one class with a problem is that one error, as before', () => {

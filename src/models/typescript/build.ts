@@ -9,7 +9,7 @@ import type { ts } from 'ts-morph';
 import { TYPEORM_SOURCE, type ColumnMeta, type EmbeddedMeta, type EntityMeta, type JoinColumnMeta, type RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
 import { frozenTimeDefault, typeOrmCollation, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
-import { called, isKind, ModelError, plain, text, where, type Evaluator } from './values.js';
+import { called, isKind, ModelError, ModelErrors, plain, text, where, type Evaluator } from './values.js';
 import { NEWEST_TYPEORM, type TypeOrmRules } from './typeorm-version.js';
 
 /** A column as built, with what relations copy from it. */
@@ -500,6 +500,8 @@ class SchemaBuilder {
     const { classes, ctx, driver, naming, entities, built } = this;
     const tableNames = new Map<string, EntityMeta>();
     this.findChildren();
+    // Each entity whose columns cannot be built is named in one run, by its first such column.
+    const problems: ModelError[] = [];
     for (const meta of classes.filter((c) => c.isEntity)) {
       if (entities.has(meta.node)) continue;
       const table = emptyTable(naming.tableName(meta.className, meta.tableName));
@@ -518,7 +520,14 @@ class SchemaBuilder {
         throw new ModelError(discriminator.node, `the discriminator column "${discriminator.property}" of ${meta.className} needs a type, e.g. column: { name: '${discriminator.property}', type: 'varchar' }`);
       }
       const joins = this.joinNames(meta);
-      const columns = columnMetas.map((c) => buildColumn(c, meta, table.name, ctx, joins));
+      let columns: BuiltColumn[];
+      try {
+        columns = columnMetas.map((c) => buildColumn(c, meta, table.name, ctx, joins));
+      } catch (e) {
+        if (!(e instanceof ModelError)) throw e;
+        if (!problems.some((p) => p.message === e.message)) problems.push(e);
+        continue;
+      }
       const seen = new Map<string, string>();
       for (const c of columns) {
         const prev = seen.get(c.column.name);
@@ -546,6 +555,8 @@ class SchemaBuilder {
       }
       entities.set(meta.node, { meta, table, columns, columnMetas, relations: inheritedRelations([...chain, ...children]), members: [...chain, ...children] });
     }
+    if (problems.length === 1) throw problems[0];
+    if (problems.length > 1) throw new ModelErrors(problems);
   }
 
   /** The entity a relation points to; an error when it is no entity of the model files. */
