@@ -194,6 +194,9 @@ function shapeOf(type: string, normalize: (t: string) => string, values: ValueSq
 const INTEGER_TEXT = '^[[:space:]]*[+-]?[0-9]+[[:space:]]*$';
 const NUMERIC_TEXT = '^[[:space:]]*[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?[[:space:]]*$';
 
+/** A type as the casts in counts take it: words, and a precision and scale (`timestamp(3) with time zone`). */
+const PLAIN_TYPE = /^[a-z][a-z0-9_ ]*(?:\(\s*\d+\s*(?:,\s*\d+\s*)?\))?[a-z ]*$/i;
+
 /** Where a name the operations use stands in the database: a table or column there, or one not there yet. */
 type Origin = { db: string } | 'new' | 'gone';
 
@@ -605,6 +608,8 @@ function castProbes(at: { table: string; column: string; label: string }, toType
         out.push({ kind: 'data-dependent', sql: count(`abs(round(${v.numeric(c)}, ${scale})) >= ${limit}`), words: notFitting });
       }
     }
+  } else if (!PLAIN_TYPE.test(toType)) {
+    // Not a type name as written by hand or by a model source: nothing is put into a count.
   } else if (to.family === 'float') {
     // Digits a float keeps: 6 single, 15 double (what its text shows of a value).
     const kept = to.bits === 24 ? 6 : 15;
