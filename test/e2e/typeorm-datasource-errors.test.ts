@@ -173,6 +173,37 @@ export default new DataSource({ type: 'better-sqlite3', database: ':memory:', en
     failsWith(migrator(broken, {}, 'makemigrations', '-m', 'memo'), 'data-source.ts', /no config here.*data-source\.ts:7\b/);
   });
 
+  test('an enum a package exports is the type its values say, as the project\'s own build writes it', () => {
+    const dir = project(
+      'package-enum',
+      `import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { Channel, LogType } from '@acme/contracts';
+@Entity()
+class Log {
+  @PrimaryColumn() id!: string;
+  @Column({ nullable: true }) type!: LogType;
+  @Column({ nullable: true }) channel!: Channel;
+}
+export default new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [Log] });
+`,
+    );
+    // A workspace package, compiled: its JavaScript and its declarations.
+    const pkg = path.join(dir, 'src', 'node_modules', '@acme', 'contracts');
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: '@acme/contracts', main: 'index.js', types: 'index.d.ts' }));
+    fs.writeFileSync(
+      path.join(pkg, 'index.js'),
+      'var LogType; (function (t) { t[t["Collection"] = 0] = "Collection"; t[t["Media"] = 1] = "Media"; })(LogType || (exports.LogType = LogType = {}));\nexports.Channel = { Mail: "mail", Push: "push" };\n',
+    );
+    fs.writeFileSync(path.join(pkg, 'index.d.ts'), 'export declare enum LogType { Collection = 0, Media = 1 }\nexport declare enum Channel { Mail = "mail", Push = "push" }\n');
+    const r = migrator(dir, {}, 'makemigrations', '-m', 'log');
+    assert.equal(r.status, 0, show(r));
+    const [file] = fs.readdirSync(path.join(dir, 'versions')).filter((f) => f.endsWith('.ts'));
+    const revision = fs.readFileSync(path.join(dir, 'versions', file), 'utf8');
+    assert.match(revision, /\{ name: 'type', type: 'integer', nullable: true \}/, revision);
+    assert.match(revision, /\{ name: 'channel', type: 'varchar', nullable: true \}/, revision);
+  });
+
   test("a junction table that is also an entity's table is refused, saying how to keep both", () => {
     const dir = project(
       'junction-entity',

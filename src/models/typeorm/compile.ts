@@ -70,6 +70,21 @@ function emitOptions(project: ts.CompilerOptions, dir: string): ts.CompilerOptio
 }
 
 /** `import.meta` in a file compiled to CommonJS: its url, dirname and filename from the module's own. */
+/** Decorator metadata of a type TypeScript could not see: `… === "function" ? _a : Object)`. */
+const UNSEEN_TYPE = /\) === "function" \? (_[a-z]\w*) : Object\)/g;
+const DESIGN_TYPE = '__migrator_designType';
+
+/**
+ * The design type TypeScript writes for an enum, from its object at run time, as one line of
+ * JavaScript: Number for a numeric enum (whose object maps names to numbers and each number back
+ * to its name), String for a string one; Object for anything else.
+ */
+const ENUM_DESIGN_TYPE =
+  '(v) => { if (v === null || typeof v !== "object") return Object; const e = Object.entries(v); ' +
+  'const n = e.filter(([, x]) => typeof x === "number"), s = e.filter(([, x]) => typeof x === "string"); ' +
+  'if (e.length === 0 || n.length + s.length !== e.length) return Object; if (n.length === 0) return String; ' +
+  'return s.every(([k, x]) => v[x] === Number(k)) ? Number : Object; }';
+
 /** The module's own file and folder, as `import.meta` gives them: the CommonJS wrapper's, kept under names of their own. */
 const MODULE_FILE = '__migrator_filename';
 const MODULE_DIR = '__migrator_dirname';
@@ -83,8 +98,15 @@ const MODULE_DIR = '__migrator_dirname';
 export function asCommonJsModule(code: string): string {
   // Nothing moves a line: the inline source map still points errors at the TypeScript lines.
   const strict = /^"use strict";/.exec(code)?.[0] ?? '';
-  const body = code.slice(strict.length);
-  const names = `const ${MODULE_FILE} = __filename, ${MODULE_DIR} = __dirname;`;
+  let body = code.slice(strict.length);
+  let names = `const ${MODULE_FILE} = __filename, ${MODULE_DIR} = __dirname;`;
+  // A property typed with what a package exports, which the compile here does not read: TypeScript
+  // writes the value if it is a function (a class), else Object. An enum the package exports is an
+  // object: its values say what the project's build, which reads the package, writes.
+  if (UNSEEN_TYPE.test(body)) {
+    body = body.replace(UNSEEN_TYPE, (_, v: string) => `) === "function" ? ${v} : ${DESIGN_TYPE}(${v}))`);
+    names += `const ${DESIGN_TYPE} = ${ENUM_DESIGN_TYPE};`;
+  }
   const ownNames = /^(?:const|let|var|function\*?|class|async function)\s+(?:\{[^}]*\b__(?:file|dir)name\b|__(?:file|dir)name\b)/m.test(body);
   if (!ownNames) return `${strict}${names}${body}`;
   const map = body.lastIndexOf('\n//# sourceMappingURL=');
