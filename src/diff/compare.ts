@@ -402,6 +402,12 @@ function compareTable(
       changes.collation = c.collation;
       existing.collation = was.collation ?? null;
     }
+    // Whether the column is generated, and by what, where the models can say (TypeORM's can;
+    // Prisma's say it as a default, taken above).
+    if (!target.unmanaged?.generation && (was.generated ?? null) !== (c.generated ?? null) && !(was.generated !== undefined && c.generated !== undefined && o.expression(was.generated) === o.expression(c.generated))) {
+      changes.generated = c.generated ?? null;
+      existing.generated = was.generated ?? null;
+    }
     if (Object.keys(changes).length) ops.push({ kind: 'alterColumn', table, column: c.name, changes, existing });
   }
 

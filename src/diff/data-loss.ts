@@ -421,6 +421,14 @@ function alterColumnProbes(op: OperationOf<'alterColumn'>, at: TableProbing): vo
       text: `${counted(n, 'value')} ${verb(n, 'holds', 'hold')} more than one element, all but the first of which would be lost`,
     }));
   }
+  // A plain column made generated: what its rows hold gives way to what the expression computes.
+  if (typeof ch.generated === 'string' && c.generated === undefined) {
+    const type = ch.type ?? c.type;
+    const computed = PLAIN_TYPE.test(type) ? `CAST((${ch.generated}) AS ${type})` : `(${ch.generated})`;
+    at.add('destructive', `alter column ${name}.${op.column} to GENERATED ALWAYS AS (${ch.generated})`, `SELECT count(*) AS n FROM ${at.t} WHERE ${q(c.name)} IS DISTINCT FROM ${computed}`, (n) => ({
+      text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} a value other than the expression gives, which would be replaced`,
+    }));
+  }
   if (ch.type !== undefined && (TYPE_CHANGES[ctx.options.dialect] ?? 'cast') === 'cast') {
     const normalize = ctx.options.normalizeType ?? ((x: string) => x);
     const about = `alter column ${name}.${op.column} to ${ch.type}`;

@@ -12,7 +12,7 @@ import { collapseSpaces } from '../sql/text.js';
 /** What to re-print for one table: its columns (with the defaults in question), checks, predicates. */
 export interface ReprintRequest {
   table: string;
-  columns: { name: string; type: string; default?: string }[];
+  columns: { name: string; type: string; default?: string; generated?: string }[];
   checks: string[];
   /** Partial-index predicates, with a column the index can be built on. */
   predicates: { column: string; where: string }[];
@@ -21,6 +21,8 @@ export interface ReprintRequest {
 /** The database's spelling of each requested text (undefined where it could not say). */
 export interface ReprintResponse {
   defaults: Record<string, string | undefined>;
+  /** Generated columns' expressions, by column. */
+  generated: Record<string, string | undefined>;
   checks: (string | undefined)[];
   predicates: (string | undefined)[];
 }
@@ -29,8 +31,9 @@ interface Pending {
   request: ReprintRequest;
   model: Table;
   current: Table;
-  /** Column names whose default is in question; model check and index positions. */
+  /** Column names whose default or generation is in question; model check and index positions. */
   defaults: string[];
+  generated: string[];
   checks: number[];
   indexes: number[];
 }
@@ -51,8 +54,10 @@ export function unsettled(database: Schema, models: Schema, options: CompareOpti
   for (const model of models.tables) {
     const current = byName.get(model.name);
     if (!current) continue;
-    const pending: Pending = { request: { table: model.name, columns: [], checks: [], predicates: [] }, model, current, defaults: [], checks: [], indexes: [] };
+    const pending: Pending = { request: { table: model.name, columns: [], checks: [], predicates: [] }, model, current, defaults: [], generated: [], checks: [], indexes: [] };
     for (const c of model.columns) {
+      const was = c.generated !== undefined ? current.columns.find((x) => x.name === c.name)?.generated : undefined;
+      if (c.generated !== undefined && was !== undefined && n.expression(c.generated) !== n.expression(was)) pending.generated.push(c.name);
       if (c.default === undefined) continue;
       const d = current.columns.find((x) => x.name === c.name);
       const inQuestion =
@@ -76,9 +81,15 @@ export function unsettled(database: Schema, models: Schema, options: CompareOpti
       pending.indexes.push(i);
       pending.request.predicates.push({ column, where: ix.where });
     });
-    if (pending.defaults.length || pending.checks.length || pending.indexes.length) {
+    if (pending.defaults.length || pending.generated.length || pending.checks.length || pending.indexes.length) {
       const inQuestion = new Set(pending.defaults);
-      pending.request.columns = model.columns.map((c) => ({ name: c.name, type: c.type, ...(inQuestion.has(c.name) ? { default: c.default } : {}) }));
+      const generated = new Set(pending.generated);
+      pending.request.columns = model.columns.map((c) => ({
+        name: c.name,
+        type: c.type,
+        ...(inQuestion.has(c.name) ? { default: c.default } : {}),
+        ...(generated.has(c.name) ? { generated: c.generated } : {}),
+      }));
       out.push(pending);
     }
   }
@@ -99,6 +110,12 @@ export function settle(pending: Pending[], responses: (ReprintResponse | undefin
       const d = p.current.columns.find((x) => x.name === name)!;
       const printed = r.defaults[name];
       if (printed !== undefined && n.default(printed, c) === n.default(d.default, d)) c.default = d.default;
+    }
+    for (const name of p.generated) {
+      const c = p.model.columns.find((x) => x.name === name)!;
+      const d = p.current.columns.find((x) => x.name === name)!;
+      const printed = r.generated[name];
+      if (printed !== undefined && n.expression(printed) === n.expression(d.generated!)) c.generated = d.generated;
     }
     p.checks.forEach((index, k) => {
       const printed = r.checks[k];

@@ -317,12 +317,19 @@ export const RULES: readonly Rule[] = [
     code: 'volatile-default',
     level: 'warning',
     category: 'locking',
-    reason: 'a value computed for every existing row (a volatile default, a numbering) rewrites the table under a lock held until it ends',
+    reason: 'a value computed for every existing row (a volatile default, a numbering, a generated column) rewrites the table under a lock held until it ends',
     needs: 'tableRewrites',
     check(op, ctx) {
-      if (op.kind !== 'addColumn' || isNewTable(ctx, op.table)) return [];
-      const why = ctx.rewrites?.addedColumn(op.column);
-      return why ? [{ detail: `new column ${op.table}.${op.column.name} ${why}; ${ctx.rewrites!.blocks} blocked` }] : [];
+      // A column made generated, or given another expression, is added anew.
+      const added =
+        op.kind === 'addColumn'
+          ? { table: op.table, column: op.column, shown: 'new column' }
+          : op.kind === 'alterColumn' && typeof op.changes.generated === 'string'
+            ? { table: op.table, column: { name: op.column, type: '', nullable: true, ...column(ctx, op.table, op.column), generated: op.changes.generated }, shown: 'column' }
+            : undefined;
+      if (!added || isNewTable(ctx, added.table)) return [];
+      const why = ctx.rewrites?.addedColumn(added.column);
+      return why ? [{ detail: `${added.shown} ${added.table}.${added.column.name} ${why}; ${ctx.rewrites!.blocks} blocked` }] : [];
     },
   },
 ];

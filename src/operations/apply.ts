@@ -2,7 +2,7 @@
  * Applying operations to a Schema in memory: how a dialect learns the shape a table will have
  * after a change (SQLite rebuilds), and how tests check that an upgrade and its downgrade cancel.
  */
-import { extensionName, findColumn, findTable, renameIndexKey, type EnumType, type IndexKey, type Schema, type Table } from '../schema/schema.js';
+import { extensionName, findColumn, findTable, renameIndexKey, type CheckConstraint, type EnumType, type ForeignKey, type Index, type IndexKey, type Schema, type Table, type UniqueConstraint } from '../schema/schema.js';
 import { dispatch, type Handlers, type OperationOf } from './kinds.js';
 import type { Constraint, ConstraintRef, Operation } from './operation.js';
 import { collapseSpaces } from '../sql/text.js';
@@ -102,14 +102,26 @@ function dropColumn(op: OperationOf<'dropColumn'>, schema: Schema): void {
   if (!findColumn(t, op.column)) throw new SchemaApplyError(`column "${op.column}" does not exist on table "${op.table}"`);
   t.columns = t.columns.filter((c) => c.name !== op.column);
   // As in PostgreSQL, the indexes and constraints that use the column go with it.
-  const uses = (cols: string[]): boolean => cols.includes(op.column);
-  const mentions = new RegExp(`(^|[^A-Za-z0-9_$])"?${op.column.replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')}"?($|[^A-Za-z0-9_$])`);
-  const keyUses = (k: IndexKey): boolean => (typeof k === 'string' ? k === op.column : k.column === op.column || (k.expression !== undefined && mentions.test(k.expression)));
-  t.indexes = t.indexes.filter((i) => !i.columns.some(keyUses) && !(i.where && mentions.test(i.where)));
-  t.uniques = t.uniques.filter((u) => !uses(u.columns));
-  t.foreignKeys = t.foreignKeys.filter((f) => !uses(f.columns));
-  t.checks = t.checks.filter((c) => !mentions.test(c.expression));
-  if (t.primaryKey && uses(t.primaryKey.columns)) delete t.primaryKey;
+  const gone = dependentsOf(t, op.column);
+  t.indexes = t.indexes.filter((i) => !gone.indexes.includes(i));
+  t.uniques = t.uniques.filter((u) => !gone.uniques.includes(u));
+  t.foreignKeys = t.foreignKeys.filter((f) => !gone.foreignKeys.includes(f));
+  t.checks = t.checks.filter((c) => !gone.checks.includes(c));
+  if (gone.primaryKey) delete t.primaryKey;
+}
+
+/** The indexes, constraints and key of `t` that use `column`: what goes with it when it is dropped. */
+export function dependentsOf(t: Table, column: string): { indexes: Index[]; uniques: UniqueConstraint[]; foreignKeys: ForeignKey[]; checks: CheckConstraint[]; primaryKey: boolean } {
+  const uses = (cols: string[]): boolean => cols.includes(column);
+  const mentions = new RegExp(`(^|[^A-Za-z0-9_$])"?${column.replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')}"?($|[^A-Za-z0-9_$])`);
+  const keyUses = (k: IndexKey): boolean => (typeof k === 'string' ? k === column : k.column === column || (k.expression !== undefined && mentions.test(k.expression)));
+  return {
+    indexes: t.indexes.filter((i) => i.columns.some(keyUses) || (i.where !== undefined && mentions.test(i.where))),
+    uniques: t.uniques.filter((u) => uses(u.columns)),
+    foreignKeys: t.foreignKeys.filter((f) => uses(f.columns)),
+    checks: t.checks.filter((c) => mentions.test(c.expression)),
+    primaryKey: !!t.primaryKey && uses(t.primaryKey.columns),
+  };
 }
 
 function alterColumn(op: OperationOf<'alterColumn'>, schema: Schema): void {
@@ -133,6 +145,13 @@ function alterColumn(op: OperationOf<'alterColumn'>, schema: Schema): void {
   if (op.changes.collation !== undefined) {
     if (op.changes.collation === null) delete c.collation;
     else c.collation = op.changes.collation;
+  }
+  if (op.changes.generated !== undefined) {
+    if (op.changes.generated === null) delete c.generated;
+    else {
+      c.generated = op.changes.generated;
+      delete c.default;
+    }
   }
   if (op.changes.autoincrement !== undefined) {
     if (op.changes.autoincrement) c.autoincrement = true;

@@ -33,6 +33,12 @@ export interface ColumnChanges {
   onUpdate?: string | null;
   /** The column's collation, or (null) its type's default. */
   collation?: string | null;
+  /**
+   * A stored generated column's expression, or (null) a plain column that keeps the values it
+   * holds. A column made generated, or given another expression, is dropped and added again, as
+   * TypeORM does: its values are computed anew.
+   */
+  generated?: string | null;
 }
 
 export type Operation = (
@@ -211,6 +217,7 @@ function columnChanges(changes: ColumnChanges, existing: ColumnChanges | undefin
   if ('comment' in changes) parts.push(`comment ${was('comment', shownComment)}${shownComment(changes.comment)}`);
   if ('onUpdate' in changes) parts.push(`on update ${was('onUpdate', shownDefault)}${shownDefault(changes.onUpdate)}`);
   if ('collation' in changes) parts.push(`collation ${was('collation', shownDefault)}${shownDefault(changes.collation)}`);
+  if ('generated' in changes) parts.push(`generated ${was('generated', shownDefault)}${shownDefault(changes.generated)}`);
   return parts;
 }
 

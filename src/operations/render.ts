@@ -87,6 +87,7 @@ function columnLiteral(c: Column): Literal {
     comment: c.comment,
     onUpdate: c.onUpdate,
     collation: c.collation,
+    generated: c.generated,
   };
 }
 
@@ -159,6 +160,7 @@ function renderAlterColumn(op: OperationOf<'alterColumn'>, indent: string): stri
         comment: op.changes.comment,
         onUpdate: op.changes.onUpdate,
         collation: op.changes.collation,
+        generated: op.changes.generated,
       },
     ],
     indent,

@@ -30,10 +30,11 @@ export interface Column {
    */
   collation?: string;
   /**
-   * A stored generated column's expression (PostgreSQL `GENERATED ALWAYS AS (…) STORED`), as the
-   * database reports it; read from the database only (no model source makes one). Compared as
-   * the column's value where the models give one by a default expression (Prisma's
-   * `dbgenerated("…")`, which is how Prisma's schema states such a column).
+   * A stored generated column's expression (PostgreSQL `GENERATED ALWAYS AS (…) STORED`): as the
+   * database reports it, or as a TypeORM column states it (`asExpression` with `generatedType:
+   * 'STORED'`). The column then has no default. Where the models give the expression as a default
+   * instead (Prisma's `dbgenerated("…")`, which is how Prisma's schema states such a column), it is
+   * compared as the column's value.
    */
   generated?: string;
   /**
@@ -158,6 +159,11 @@ export interface Unmanaged {
   checks?: true;
   /** The table's and its columns' comments: the source cannot state one (Prisma). */
   comments?: true;
+  /**
+   * Whether a column is generated: the source cannot state it but as a default (Prisma's
+   * `dbgenerated("…")`), so a generated column is kept as the database has it.
+   */
+  generation?: true;
 }
 
 /** A dialect's own record of a table, tagged with the dialect's name; plain data (it is cloned). */

@@ -7,8 +7,8 @@
 import { createTwoFilesPatch } from 'diff';
 import type { TestDatabase } from './pg.ts';
 
-/** migrator's bookkeeping, never part of the models. */
-const OWN_TABLES = ['migrator_version', 'migrator_history'];
+/** migrator's bookkeeping and TypeORM's (its generated columns' expressions), never part of the models. */
+const OWN_TABLES = ['migrator_version', 'migrator_history', 'typeorm_metadata'];
 
 export interface PgColumnShape {
   name: string;
@@ -19,6 +19,8 @@ export interface PgColumnShape {
   comment: string | null;
   /** The column's collation where it is not its type's. */
   collation: string | null;
+  /** `s` for a stored generated column (its expression is then `default`), else empty. */
+  generated: string;
 }
 
 export interface PgTableShape {
@@ -46,7 +48,7 @@ export async function readPgCatalog(db: TestDatabase): Promise<PgCatalog> {
   const columns = await db.query<PgColumnShape & { table: string }>(
     `SELECT c.relname::text AS table, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,
             a.attnotnull AS notnull, pg_get_expr(d.adbin, d.adrelid) AS default, a.attidentity::text AS identity,
-            col_description(a.attrelid, a.attnum) AS comment, co.collname::text AS collation
+            a.attgenerated::text AS generated, col_description(a.attrelid, a.attnum) AS comment, co.collname::text AS collation
        FROM pg_attribute a
        JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -89,7 +91,7 @@ export function pgCatalogText(c: PgCatalog): string {
     lines.push(`TABLE ${name}${t.comment !== null ? ` -- ${JSON.stringify(t.comment)}` : ''}`);
     for (const col of t.columns) {
       lines.push(
-        `  col ${col.name}: ${col.type}${col.notnull ? ' NOT NULL' : ''}${col.default !== null ? ` DEFAULT ${col.default}` : ''}` +
+        `  col ${col.name}: ${col.type}${col.notnull ? ' NOT NULL' : ''}${col.default !== null ? (col.generated === 's' ? ` GENERATED ALWAYS AS ${col.default} STORED` : ` DEFAULT ${col.default}`) : ''}` +
           `${col.identity ? ` IDENTITY(${col.identity})` : ''}${col.comment !== null ? ` -- ${JSON.stringify(col.comment)}` : ''}`,
       );
     }

@@ -7,7 +7,7 @@ import { constraintNamed, findConstraint, tryApplyOperation } from '../../operat
 import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findColumn, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
-import { UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
+import { refuseGenerated, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { PhaseBuilder } from '../phases.js';
 import { standardSql } from '../sql.js';
 import { quoteMysqlIdentifier as q, quoteMysqlLiteral } from './quote.js';
@@ -19,6 +19,7 @@ const comment = (text: string | null | undefined): string => (text ? ` COMMENT $
 
 /** A column's definition. */
 export function columnSql(c: Column): string {
+  refuseGenerated('mysql', 'MySQL', c.name, c.generated);
   let sql = `${q(c.name)} ${c.type}`;
   if (c.collation !== undefined) sql += ` COLLATE ${q(c.collation)}`;
   sql += c.nullable ? ' NULL' : ' NOT NULL';
@@ -73,6 +74,7 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   const t = q(op.table);
   const c = q(op.column);
   const ch = op.changes;
+  refuseGenerated('mysql', 'MySQL', `${op.table}.${op.column}`, ch.generated);
   const table = findTable(schema, op.table);
   const current = table && findColumn(table, op.column);
   const defaultOnly = Object.keys(ch).every((k) => k === 'default');

@@ -1,5 +1,5 @@
 /** Operations → PostgreSQL DDL. Every change is an ALTER in place; DDL is transactional. */
-import { tryApplyOperation } from '../../operations/apply.js';
+import { applyOperation, dependentsOf, tryApplyOperation } from '../../operations/apply.js';
 import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findTable, type Column, type Schema, type Table } from '../../schema/schema.js';
@@ -46,8 +46,9 @@ export function columnSql(c: Column): string {
   let sql = `${q(c.name)} ${columnType(c)}`;
   if (c.collation !== undefined) sql += ` COLLATE ${q(c.collation)}`;
   if (c.identity) sql += ` GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`;
+  if (c.generated !== undefined) sql += ` GENERATED ALWAYS AS (${c.generated}) STORED`;
   if (!c.nullable) sql += ' NOT NULL';
-  if (c.default !== undefined && !c.autoincrement) sql += ` DEFAULT ${c.default}`;
+  if (c.default !== undefined && !c.autoincrement && c.generated === undefined) sql += ` DEFAULT ${c.default}`;
   return sql;
 }
 
@@ -104,8 +105,11 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   const c = q(op.column);
   const ch = op.changes;
   refuseOnUpdate('postgres', 'PostgreSQL', `${op.table}.${op.column}`, ch.onUpdate);
+  if (typeof ch.generated === 'string') return regeneratedColumnSql(op, schema);
   const out: string[] = [];
   const current = findTable(schema, op.table)?.columns.find((x) => x.name === op.column);
+  // A generated column made plain keeps the values it holds.
+  if (ch.generated === null) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP EXPRESSION`);
   if (ch.default !== undefined || (ch.type !== undefined && current?.default !== undefined)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
   if (ch.type !== undefined) {
     // Between an enum and another type (another enum included) there is no cast but through text.
@@ -145,6 +149,34 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   }
   if (ch.comment !== undefined) out.push(commentSql(`COLUMN ${t}.${c}`, ch.comment));
   return out;
+}
+
+/**
+ * A column made generated, or given another expression: dropped and added again with its new
+ * definition, as TypeORM does (PostgreSQL before 17 cannot change a generation in place), and the
+ * indexes and constraints of its table that use it built again. Its values are computed anew.
+ */
+function regeneratedColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[] {
+  const before = findTable(schema, op.table);
+  const current = before?.columns.find((x) => x.name === op.column);
+  if (!before || !current) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: the column's definition is not known (a generated column is dropped and added again)`);
+  if (op.changes.autoincrement || op.changes.identity) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: a generated column cannot be numbered too`);
+  const after = cloneSchema({ tables: [before] });
+  applyOperation(after, op);
+  const next = after.tables[0].columns.find((x) => x.name === op.column)!;
+  const { autoincrement: _a, identity: _i, ...plain } = next;
+  const t = q(op.table);
+  const uses = dependentsOf(before, op.column);
+  return [
+    `ALTER TABLE ${t} DROP COLUMN ${q(op.column)}`,
+    `ALTER TABLE ${t} ADD ${columnSql(plain)}`,
+    ...(plain.comment !== undefined ? [commentSql(`COLUMN ${t}.${q(plain.name)}`, plain.comment)] : []),
+    ...(uses.primaryKey && before.primaryKey ? [`ALTER TABLE ${t} ADD ${before.primaryKey.name ? `CONSTRAINT ${q(before.primaryKey.name)} ` : ''}PRIMARY KEY (${columnList(before.primaryKey.columns)})`] : []),
+    ...uses.uniques.map((u) => `ALTER TABLE ${t} ADD ${constraintSql({ type: 'unique', ...u })}`),
+    ...uses.checks.map((k) => `ALTER TABLE ${t} ADD ${constraintSql({ type: 'check', ...k })}`),
+    ...uses.foreignKeys.map((f) => `ALTER TABLE ${t} ADD ${constraintSql({ type: 'foreignKey', ...f })}`),
+    ...uses.indexes.map((i) => createIndexSql(op.table, i)),
+  ];
 }
 
 /** The integer type a sequence of a column of `type` has (`AS bigint`); none for other types. */

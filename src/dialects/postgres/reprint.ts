@@ -16,7 +16,9 @@ export interface ReprintRow {
 /** The statements that build the scratch table and read it back (the last one returns one row, `r`). */
 export function reprintSql(request: ReprintRequest, table: string): string[] {
   const t = q(table);
-  const columns = request.columns.map((c) => `${q(c.name)} ${c.type}${c.default !== undefined ? ` DEFAULT ${c.default}` : ''}`);
+  const columns = request.columns.map(
+    (c) => `${q(c.name)} ${c.type}${c.generated !== undefined ? ` GENERATED ALWAYS AS (${c.generated}) STORED` : c.default !== undefined ? ` DEFAULT ${c.default}` : ''}`,
+  );
   const checks = request.checks.map((e, i) => `CONSTRAINT ${q(`c${i}`)} CHECK (${e})`);
   return [
     `CREATE TEMPORARY TABLE ${t} (${[...columns, ...checks].join(', ')}) ON COMMIT DROP`,
@@ -34,6 +36,8 @@ export function reprintSql(request: ReprintRequest, table: string): string[] {
 export function reprintResponse(request: ReprintRequest, row: ReprintRow, table: string): ReprintResponse {
   return {
     defaults: Object.fromEntries(request.columns.filter((c) => c.default !== undefined).map((c) => [c.name, row.defaults?.[c.name]])),
+    // A generated column's expression is kept where a default is (pg_attrdef).
+    generated: Object.fromEntries(request.columns.filter((c) => c.generated !== undefined).map((c) => [c.name, row.defaults?.[c.name]])),
     checks: request.checks.map((_e, i) => {
       const def = row.checks?.[`c${i}`];
       return def === undefined ? undefined : checkExpression(def);

@@ -28,6 +28,7 @@ export const postgresRewrites: TableRewrites = {
   typeChange: pgTypeChangeRewrites,
   addedColumn(c) {
     if (c.autoincrement || c.identity) return `numbers every row (${c.identity ? 'identity' : 'serial'})`;
+    if (c.generated !== undefined) return `computes GENERATED ALWAYS AS (${c.generated}) for every row`;
     if (c.default !== undefined && VOLATILE.test(c.default)) return `DEFAULT ${c.default}`;
     return undefined;
   },

@@ -12,7 +12,7 @@
  * so dropping the old table cascades into no child row.
  */
 import { findColumn, type Column, type Table } from '../../schema/schema.js';
-import { quoteIdentifier as q, quoteLiteral, refuseOnUpdate, UnsupportedOperationError } from '../dialect.js';
+import { quoteIdentifier as q, quoteLiteral, refuseGenerated, refuseOnUpdate, UnsupportedOperationError } from '../dialect.js';
 import { columnList, constraintSql, createIndexSql } from '../sql.js';
 import { parseCreateTable, type ParsedColumn, type ParsedConstraint } from './parse.js';
 import { sourceOf, type TableSource } from './source.js';
@@ -40,6 +40,7 @@ export function isPlainDefault(expression: string): boolean {
 
 export function columnSql(c: Column, inlinePrimaryKey: boolean): string {
   refuseOnUpdate('sqlite', 'SQLite', c.name, c.onUpdate);
+  refuseGenerated('sqlite', 'SQLite', c.name, c.generated);
   let sql = `${q(c.name)}${c.type ? ` ${c.type}` : ''}`;
   if (inlinePrimaryKey) sql += ` PRIMARY KEY${c.autoincrement ? ' AUTOINCREMENT' : ''}`;
   if (!c.nullable) sql += ' NOT NULL';

@@ -237,7 +237,7 @@ function tableOf(
   // partial index without the partialIndexes preview feature: those a migration added by hand
   // stay, as Prisma's own diff leaves them.
   const partial = config.previewFeatures.has('partialindexes') ? {} : { partial: true as const };
-  t.unmanaged = { checks: true, comments: true, indexShapes: { expression: true, ...partial } };
+  t.unmanaged = { checks: true, comments: true, generation: true, indexShapes: { expression: true, ...partial } };
   if (tableHint !== undefined) t.renamedFrom = [tableHint];
   const fieldHints = renamedFromHints(m.properties ?? [], file, (p) => p.type === 'field' && !models.has(typeName(p as Field)), 'a scalar field (a relation field holds no column) or the model');
   const scalars = new Map<string, ReadField>();

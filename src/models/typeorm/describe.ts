@@ -64,6 +64,7 @@ interface TableColumn {
   enum?: string[];
   enumName?: string;
   asExpression?: string;
+  generatedType?: string;
   spatialFeatureType?: string;
   srid?: number;
 }
@@ -152,6 +153,7 @@ function describeColumn(tc: TableColumn, cm: TypeOrmColumnMetadata, driver: Type
   if (tc.enum) out.enum = tc.enum;
   if (given(tc.enumName)) out.enumName = tc.enumName;
   if (given(tc.asExpression)) out.asExpression = tc.asExpression;
+  if (given(tc.generatedType)) out.generatedType = tc.generatedType;
   if (given(tc.spatialFeatureType)) out.spatialFeatureType = tc.spatialFeatureType;
   if (given(tc.srid)) out.srid = tc.srid;
   return out;

@@ -40,6 +40,8 @@ export interface DescribedColumn {
   enumName?: string;
   /** A generated (computed) column's expression. */
   asExpression?: string;
+  /** `STORED` or `VIRTUAL`, with asExpression. */
+  generatedType?: string;
   spatialFeatureType?: string;
   srid?: number;
 }

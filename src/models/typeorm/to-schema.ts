@@ -44,8 +44,12 @@ class Converter {
 
   private column(c: DescribedColumn, t: DescribedTable, pkColumns: string[]): { column: Column; enumCheck?: string[] } {
     const where = `${t.entity}.${c.property}`;
-    if (c.asExpression !== undefined) {
-      this.fail(`${where} is a generated column (AS ${c.asExpression}), which migrator's schema cannot describe; compute it in the application, or add it with op.execute in a revision`);
+    if (c.asExpression !== undefined && this.driver.name !== 'postgres') {
+      this.fail(`${where} is a generated column (AS ${c.asExpression}), which migrator writes on PostgreSQL only; compute it in the application, or add it with op.execute in a revision`);
+    }
+    // TypeORM's PostgreSQL driver writes a plain column for any generated column but a stored one.
+    if (c.asExpression !== undefined && c.generatedType !== 'STORED') {
+      this.fail(`${where} has asExpression without generatedType: 'STORED', for which TypeORM writes a plain column on PostgreSQL (its generated columns are all stored); add generatedType: 'STORED'`);
     }
     const collation = typeOrmCollation(this.driver, c.collation, c.charset);
     if ('problem' in collation) this.fail(`${where} ${collation.problem}`);
@@ -69,7 +73,8 @@ class Converter {
       name: c.name,
       type,
       nullable: c.primary ? false : c.nullable,
-      ...(def !== undefined ? { default: def } : {}),
+      ...(def !== undefined && c.asExpression === undefined ? { default: def } : {}),
+      ...(c.asExpression !== undefined ? { generated: c.asExpression } : {}),
       ...(autoincrement ? { autoincrement: true } : {}),
       ...(identity ? { identity } : {}),
       ...(c.comment !== undefined ? { comment: c.comment } : {}),

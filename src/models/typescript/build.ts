@@ -169,6 +169,21 @@ function onUpdateOf(col: ColumnMeta, driver: BuildContext['driver'], owner: Enti
 }
 
 /**
+ * A generated column's expression (`asExpression`), as TypeORM's PostgreSQL driver writes it:
+ * `GENERATED ALWAYS AS (…) STORED`, the only kind PostgreSQL has, and only with `generatedType:
+ * 'STORED'` (TypeORM writes a plain column for any other). Other drivers' are refused.
+ */
+function generatedOf(col: ColumnMeta, owner: EntityMeta, driver: BuildContext['driver']): string | undefined {
+  const g = col.asExpression;
+  if (!g) return undefined;
+  const at = `${owner.className}.${col.property}`;
+  if (driver.name !== 'postgres') throw new ModelError(g.node, `${at} is a generated column (asExpression), which migrator writes on PostgreSQL only; compute it in the application, or add it with op.execute in a revision`);
+  if (g.type !== 'STORED') throw new ModelError(g.node, `${at} has asExpression without generatedType: 'STORED', for which TypeORM writes a plain column on PostgreSQL (its generated columns are all stored); add generatedType: 'STORED'`);
+  if (col.hasDefault || col.generation) throw new ModelError(g.node, `${at} is a generated column with a default or @Generated too; a generated column takes its values from asExpression alone`);
+  return g.sql;
+}
+
+/**
  * `@Generated('increment')` on a column that is not the primary key: a numbered column the
  * database must accept where it is. SQLite numbers only its primary key, MySQL only a key (a
  * column that is unique or leads an index); TypeORM's CREATE TABLE fails on any other, so the
@@ -221,13 +236,15 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
   if (col.kind === 'primary' || col.kind === 'generated') nullable = false;
   const identity = col.generation === 'identity' && driver.identity === 'identity';
   const onUpdate = onUpdateOf(col, driver, owner);
+  const generated = generatedOf(col, owner, driver);
   const collation = typeOrmCollation(driver, col.collation, col.charset);
   if ('problem' in collation) throw new ModelError(col.collationNode ?? col.node, `${owner.className}.${col.property} ${collation.problem}`);
   const column: Column = {
     name,
     type: built.type,
     nullable,
-    ...(def !== undefined ? { default: def } : {}),
+    ...(def !== undefined && generated === undefined ? { default: def } : {}),
+    ...(generated !== undefined ? { generated } : {}),
     ...(col.generation === 'increment' || (col.generation === 'rowid' && driver.identity === 'identity') ? { autoincrement: true } : {}),
     ...(identity ? { identity: col.generatedIdentity ?? 'by default' } : {}),
     ...(col.comment !== undefined ? { comment: col.comment } : {}),

@@ -67,6 +67,8 @@ export interface ColumnMeta {
   /** The `generated` option (`true`, or a strategy): as @Generated beside the decorator, and where it is written. */
   generatedOption?: { strategy: Value; node: Node };
   generatedIdentity?: 'always' | 'by default';
+  /** `asExpression` (a generated column's expression), its `generatedType`, and where it is written. */
+  asExpression?: { sql: string; type?: 'STORED' | 'VIRTUAL'; node: Node };
   array?: boolean;
   enumName?: string;
   /** `unsigned: true`: MySQL's UNSIGNED, which TypeORM's other drivers leave out. */
@@ -248,6 +250,7 @@ function leftAlone(module: string, name: string): boolean {
 const COLUMN_OPTIONS = new Set([
   'type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary', 'array',
   'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate', 'unsigned', 'width', 'foreignKeyConstraintName', 'collation', 'charset', 'generated',
+  'asExpression', 'generatedType',
 ]);
 // How values are read and written (`utc`: a date column's values in UTC; `hstoreType`: an hstore
 // as an object or text), never what the database holds.
@@ -1112,6 +1115,10 @@ function columnOptions(meta: ColumnMeta, opts: ObjectValue | undefined, node: No
   if (onUpdate !== undefined) meta.onUpdate = { sql: onUpdate, node: at('onUpdate') };
   meta.collation = str(option(opts, 'collation'), at('collation'), 'collation');
   meta.charset = str(option(opts, 'charset'), at('charset'), 'charset');
+  const asExpression = str(option(opts, 'asExpression'), at('asExpression'), 'asExpression');
+  const generatedType = str(option(opts, 'generatedType'), at('generatedType'), 'generatedType');
+  if (generatedType !== undefined && generatedType !== 'STORED' && generatedType !== 'VIRTUAL') throw new ModelError(at('generatedType'), "generatedType must be 'STORED' or 'VIRTUAL'");
+  if (asExpression !== undefined) meta.asExpression = { sql: asExpression, ...(generatedType ? { type: generatedType } : {}), node: at('asExpression') };
   // `generated: false` generates nothing; any other value is read as @Generated's strategy.
   const generated = option(opts, 'generated');
   if (generated !== undefined && generated !== false) meta.generatedOption = { strategy: generated, node: at('generated') };
