@@ -96,6 +96,44 @@ describe('TypeORM model sources agree: static reader ≡ DataSource', () => {
     });
   }
 
+  // PostGIS is not installed beside this machine's PostgreSQL, so spatial columns are judged here,
+  // by TypeORM's own driver, rather than by synchronize.
+  for (const [dialect, type] of [
+    ['postgres', 'postgres'],
+    ['mysql', 'mysql'],
+  ] as const) {
+    test(`spatial columns (spatialFeatureType, srid) on ${dialect}`, async () => {
+      const empty = path.join(tmp, `spatial-${dialect}-empty`);
+      fs.mkdirSync(empty, { recursive: true });
+      const geo = dialect === 'postgres' ? 'geography' : 'geometry';
+      const installed = copyProject(empty, path.join(tmp, `spatial-${dialect}`), {
+        'data-source.cts': dataSource(type, '*.ts'),
+        'place.ts': `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+export class Place {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Index({ spatial: true })
+  @Column({ type: '${geo}', spatialFeatureType: 'Point', srid: 4326 })
+  location!: string;
+
+  @Column({ type: 'geometry', spatialFeatureType: 'Polygon', nullable: true })
+  area!: string | null;
+
+  @Column({ type: 'geometry', srid: 3857, nullable: true })
+  shape!: string | null;
+}
+`,
+      });
+      const fromStatic = readEntityFiles([path.join(installed, 'place.ts')], dialect);
+      assertSame(fromStatic, await readDataSource(path.join(installed, 'data-source.cts'), dialect));
+      const types = fromStatic.tables[0].columns.map((c) => c.type);
+      assert.deepEqual(types.slice(1), dialect === 'postgres' ? ['geography(Point,4326)', 'geometry(Polygon)', 'geometry'] : ['geometry', 'geometry', 'geometry']);
+    });
+  }
+
   describe('test/fixtures/typeorm-real', () => {
     let project: string;
     let entities: string[];

@@ -137,6 +137,8 @@ function typeInput(col: ColumnMeta, type: string, precision: number | undefined,
     enumName: col.enumName,
     table,
     column,
+    ...(col.spatialFeatureType !== undefined ? { spatialFeatureType: col.spatialFeatureType } : {}),
+    ...(col.srid !== undefined ? { srid: col.srid } : {}),
     // TypeORM 0.3 writes a width in the type (`tinyint(1)`); 1.x has none.
     ...(col.width && (ctx.rules ?? NEWEST_TYPEORM).displayWidth ? { width: col.width } : {}),
   };

@@ -67,6 +67,9 @@ export interface ColumnMeta {
   /** The `generated` option (`true`, or a strategy): as @Generated beside the decorator, and where it is written. */
   generatedOption?: { strategy: Value; node: Node };
   generatedIdentity?: 'always' | 'by default';
+  /** PostGIS's `spatialFeatureType` (`Point`) and `srid` of a geometry or geography column. */
+  spatialFeatureType?: string;
+  srid?: number;
   /** `asExpression` (a generated column's expression), its `generatedType`, and where it is written. */
   asExpression?: { sql: string; type?: 'STORED' | 'VIRTUAL'; node: Node };
   array?: boolean;
@@ -250,7 +253,7 @@ function leftAlone(module: string, name: string): boolean {
 const COLUMN_OPTIONS = new Set([
   'type', 'name', 'length', 'precision', 'scale', 'nullable', 'default', 'unique', 'enum', 'enumName', 'comment', 'primary', 'array',
   'generatedIdentity', 'primaryKeyConstraintName', 'onUpdate', 'unsigned', 'width', 'foreignKeyConstraintName', 'collation', 'charset', 'generated',
-  'asExpression', 'generatedType',
+  'asExpression', 'generatedType', 'spatialFeatureType', 'srid',
 ]);
 // How values are read and written (`utc`: a date column's values in UTC; `hstoreType`: an hstore
 // as an object or text), never what the database holds.
@@ -1115,6 +1118,8 @@ function columnOptions(meta: ColumnMeta, opts: ObjectValue | undefined, node: No
   if (onUpdate !== undefined) meta.onUpdate = { sql: onUpdate, node: at('onUpdate') };
   meta.collation = str(option(opts, 'collation'), at('collation'), 'collation');
   meta.charset = str(option(opts, 'charset'), at('charset'), 'charset');
+  meta.spatialFeatureType = str(option(opts, 'spatialFeatureType'), at('spatialFeatureType'), 'spatialFeatureType');
+  meta.srid = num(option(opts, 'srid'), at('srid'), 'srid');
   const asExpression = str(option(opts, 'asExpression'), at('asExpression'), 'asExpression');
   const generatedType = str(option(opts, 'generatedType'), at('generatedType'), 'generatedType');
   if (generatedType !== undefined && generatedType !== 'STORED' && generatedType !== 'VIRTUAL') throw new ModelError(at('generatedType'), "generatedType must be 'STORED' or 'VIRTUAL'");

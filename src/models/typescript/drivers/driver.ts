@@ -39,6 +39,9 @@ export interface ColumnTypeInput {
   column: string;
   /** MySQL's UNSIGNED (a join column takes it from the column it refers to, as in TypeORM). */
   unsigned?: boolean;
+  /** PostGIS's feature type and SRID of a geometry or geography column (`geography(Point,4326)`); other drivers ignore them. */
+  spatialFeatureType?: string;
+  srid?: number;
   /** How the column is generated (@PrimaryGeneratedColumn); MySQL's uuid keys are varchar(36). */
   generation?: 'increment' | 'uuid' | 'identity' | 'rowid';
   /**

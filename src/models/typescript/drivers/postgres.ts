@@ -1,7 +1,7 @@
 /** TypeORM's postgres driver: its column types, defaults, extensions and enum types. */
 import { quoteLiteral } from '../../../dialects/dialect.js';
 import { pgTypeName } from '../../sql.js';
-import { json, standardEnumCheck, unwritableDefault, withSize, type DescribedColumnInput, type DescribedColumnParts, type TypeOrmDriver } from './driver.js';
+import { json, standardEnumCheck, unwritableDefault, withSize, type ColumnTypeInput, type DescribedColumnInput, type DescribedColumnParts, type TypeOrmDriver } from './driver.js';
 
 const PG_NORMAL: Record<string, string> = {
   Number: 'integer',
@@ -99,6 +99,14 @@ function describedColumn({ column: c, table: t, where, spelled, enumType, uuidGe
   return parts;
 }
 
+const SPATIAL = new Set(['geometry', 'geography']);
+
+/** A PostGIS type as TypeORM writes it: `geography(Point,4326)`; an SRID without a feature type is left out. */
+function spatialType(type: string, input: ColumnTypeInput): string {
+  if (input.spatialFeatureType === undefined) return type;
+  return `${type}(${input.spatialFeatureType}${input.srid !== undefined ? `,${input.srid}` : ''})`;
+}
+
 export const postgresTypeOrm: TypeOrmDriver = {
   name: 'postgres',
   title: 'PostgreSQL',
@@ -114,6 +122,7 @@ export const postgresTypeOrm: TypeOrmDriver = {
     const zone = /^(timestamp|time) (with(?:out)? time zone)$/.exec(type);
     if (zone) full = input.precision !== undefined ? `${zone[1]}(${input.precision}) ${zone[2]}` : type;
     else if (type === 'numeric' && input.precision === undefined) full = type; // TypeORM drops a scale without precision
+    else if (SPATIAL.has(type)) full = spatialType(type, input);
     else full = withSize(type, input);
     return { type: `${full}${input.array ? '[]' : ''}` };
   },
