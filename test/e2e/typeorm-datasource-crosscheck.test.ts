@@ -71,6 +71,13 @@ describe('TypeORM model sources agree: static reader ≡ DataSource', () => {
     tmp = tempDir('migrator-datasource-crosscheck-');
   });
 
+  /** A project of the files given, with node_modules and a DataSource over its *.ts files. */
+  const inlineProject = (name: string, type: string, files: Record<string, string>): string => {
+    const empty = path.join(tmp, `${name}-empty`);
+    fs.mkdirSync(empty, { recursive: true });
+    return copyProject(empty, path.join(tmp, name), { 'data-source.cts': dataSource(type, '*.ts'), ...files });
+  };
+
   /** Two copies of a fixture: one with no packages (the static reader's), one with node_modules. */
   const copies = (fixture: string): { plain: string; installed: string } => {
     const plain = path.join(tmp, 'plain', fixture);
@@ -103,11 +110,8 @@ describe('TypeORM model sources agree: static reader ≡ DataSource', () => {
     ['mysql', 'mysql'],
   ] as const) {
     test(`spatial columns (spatialFeatureType, srid) on ${dialect}`, async () => {
-      const empty = path.join(tmp, `spatial-${dialect}-empty`);
-      fs.mkdirSync(empty, { recursive: true });
       const geo = dialect === 'postgres' ? 'geography' : 'geometry';
-      const installed = copyProject(empty, path.join(tmp, `spatial-${dialect}`), {
-        'data-source.cts': dataSource(type, '*.ts'),
+      const installed = inlineProject(`spatial-${dialect}`, type, {
         'place.ts': `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity()
@@ -133,6 +137,37 @@ export class Place {
       assert.deepEqual(types.slice(1), dialect === 'postgres' ? ['geography(Point,4326)', 'geometry(Polygon)', 'geometry'] : ['geometry', 'geometry', 'geometry']);
     });
   }
+
+  test('a view TypeORM leaves alone (synchronize: false) is no table to either source', async () => {
+    const installed = inlineProject('views', 'postgres', {
+      'item.ts': `import { Column, Entity, PrimaryGeneratedColumn, ViewColumn, ViewEntity } from 'typeorm';
+
+@Entity()
+export class Item {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column()
+  name!: string;
+}
+
+@ViewEntity('item_names', { synchronize: false, expression: 'SELECT name FROM item' })
+export class ItemName {
+  @ViewColumn()
+  name!: string;
+}
+
+@ViewEntity({ name: 'item_count', synchronize: false })
+export class ItemCount {
+  @ViewColumn()
+  total!: number;
+}
+`,
+    });
+    const fromStatic = readEntityFiles([path.join(installed, 'item.ts')], 'postgres');
+    assertSame(fromStatic, await readDataSource(path.join(installed, 'data-source.cts'), 'postgres'));
+    assert.deepEqual(fromStatic.tables.map((t) => t.name), ['item']);
+  });
 
   describe('test/fixtures/typeorm-real', () => {
     let project: string;

@@ -1545,6 +1545,32 @@ export class Leaf {
   });
 });
 
+describe('entity reader: views', () => {
+  it('a view TypeORM leaves alone is no table; one its synchronize would create is an error with file:line', () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, PrimaryGeneratedColumn, ViewColumn, ViewEntity } from 'typeorm';
+@Entity()
+export class Item {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() name!: string;
+}
+@ViewEntity({ name: 'item_names', synchronize: false })
+export class ItemName {
+  @ViewColumn() name!: string;
+}
+`,
+      'b.ts': `import { ViewColumn, ViewEntity } from 'typeorm';
+@ViewEntity({ expression: 'SELECT 1 AS one' })
+export class One {
+  @ViewColumn() one!: number;
+}
+`,
+    });
+    assert.deepEqual(read(root, ['a.ts']).tables.map((t) => t.name), ['item']);
+    fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 2, /@ViewEntity One is a view TypeORM's synchronize would create, which migrator's schema cannot describe; give it synchronize: false and create the view with op\.execute in a revision/);
+  });
+});
+
 describe('entity reader: collations', () => {
   const entity = (column: string): string => `import { Column, Entity, ManyToOne, PrimaryColumn } from 'typeorm';
 @Entity()

@@ -749,6 +749,11 @@ export class EntityReader {
     // Class decorators apply bottom-up, so TypeORM lists them in reverse source order; those a
     // call applies after the class come last.
     for (const call of [...this.decorators(cls, scope).reverse(), ...(this.appliedAfter.get(cls) ?? [])]) {
+      if (call.name === 'ViewEntity' && byTypeOrm(call)) {
+        // A view TypeORM leaves alone (made by hand, or another tool's) is no table: nothing to read.
+        if (this.viewLeftAlone(call)) return meta;
+        throw new ModelError(call.node, `@ViewEntity ${className} is a view TypeORM's synchronize would create, which migrator's schema cannot describe; give it synchronize: false and create the view with op.execute in a revision, or ${TYPEORM_SOURCE}`);
+      }
       this.placed(call, 'class');
       switch (call.name) {
         case 'Entity': {
@@ -874,6 +879,13 @@ export class EntityReader {
     // TypeORM lists property-level indexes first, in property order, then the class-level ones.
     meta.indexes = [...propertyIndexes, ...meta.indexes];
     return meta;
+  }
+
+  /** Whether a @ViewEntity(name?, options?) says `synchronize: false`: a view TypeORM never creates. */
+  private viewLeftAlone(call: DecoratorCall): boolean {
+    const [a0, a1] = call.args.map((a) => a.get());
+    const opts = isObject(a0) ? a0 : isObject(a1) ? a1 : undefined;
+    return bool(option(opts, 'synchronize'), call.node, 'synchronize') === false;
   }
 
   /** Refuses decorators TypeORM would not take there, and those only TypeORM itself can read. */
