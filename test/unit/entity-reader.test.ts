@@ -1545,6 +1545,23 @@ export class Leaf {
   });
 });
 
+describe('entity reader: repositories', () => {
+  it("TypeORM 0.2's @EntityRepository class beside an entity is no table, and no error", () => {
+    const root = project({
+      'a.ts': `import { Column, Entity, EntityRepository, PrimaryGeneratedColumn, Repository } from 'typeorm';
+@Entity()
+export class User {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() name!: string;
+}
+@EntityRepository(User)
+export class UserRepository extends Repository<User> {}
+`,
+    });
+    assert.deepEqual(read(root, ['a.ts']).tables.map((t) => t.name), ['user']);
+  });
+});
+
 describe('entity reader: views', () => {
   it('a view TypeORM leaves alone is no table; one its synchronize would create is an error with file:line', () => {
     const root = project({

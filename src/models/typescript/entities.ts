@@ -212,15 +212,15 @@ const RELATION_DECORATORS: Record<string, RelationMeta['kind']> = {
   OneToMany: 'one-to-many',
   ManyToMany: 'many-to-many',
 };
-/** Decorators with no schema meaning: entity listeners and computed relation ids. */
+/** Decorators with no schema meaning: entity listeners, computed relation ids, repositories (TypeORM 0.2's `@EntityRepository`). */
 const NO_SCHEMA = new Set([
   'AfterLoad', 'BeforeInsert', 'AfterInsert', 'BeforeUpdate', 'AfterUpdate', 'BeforeRemove', 'AfterRemove', 'BeforeSoftRemove',
-  'AfterSoftRemove', 'BeforeRecover', 'AfterRecover', 'RelationId', 'RelationCount', 'VirtualColumn', 'EventSubscriber',
+  'AfterSoftRemove', 'BeforeRecover', 'AfterRecover', 'RelationId', 'RelationCount', 'VirtualColumn', 'EventSubscriber', 'EntityRepository',
 ]);
 /** TypeORM decorators the static reader leaves to TypeORM itself: an error, never silently skipped. */
 const TYPEORM_ONLY = new Set([
   'ViewEntity', 'ViewColumn', 'TreeLevelColumn',
-  'ObjectIdColumn', 'Exclusion', 'ForeignKey', 'EntityRepository', 'PrimaryColumnCannotBeNullable',
+  'ObjectIdColumn', 'Exclusion', 'ForeignKey',
 ]);
 const PLACE: Record<string, 'class' | 'property' | 'both'> = {
   Entity: 'class', Index: 'both', Unique: 'both', Check: 'both', JoinColumn: 'property', JoinTable: 'property', Generated: 'property',
