@@ -31,7 +31,7 @@
  *    defaults, quotes in string defaults, names over 63 bytes, foreign keys to an enum key without
  *    enumName;
  *  - on MySQL/MariaDB, `@Check` (TypeORM's mysql query runner never creates checks; migrator would),
- *    spatial indexes and a fulltext index's `parser`, `zerofill`, a `charset` without a
+ *    a fulltext index's `parser`, `zerofill`, a `charset` without a
  *    `collation` (the readers refuse them), string defaults with quotes or backslashes
  *    (TypeORM writes them unescaped), and `type: 'mariadb'` against MariaDB 10.7 or later, where
  *    TypeORM makes uuid columns of MariaDB's own `uuid` type rather than varchar(36).

@@ -155,11 +155,14 @@ export async function introspectMysql(conn: Queryable, flavor: Flavor, exclude: 
     if (row.columnName === null && !row.expression) {
       throw new MigratorError(`table ${row.tableName}: index ${row.name} has a key part that is neither a column nor an expression the server reports; migrator cannot read it`);
     }
+    // MariaDB reports 32 as the SUB_PART of a SPATIAL index's key (its bounding box), which no DDL
+    // can state: a spatial key takes no prefix.
+    const subPart = row.indexType.toUpperCase() === 'SPATIAL' ? null : row.subPart;
     const key: IndexKey =
       row.columnName === null
         ? { expression: row.expression!, ...(row.collation === 'D' ? { order: 'desc' as const } : {}) }
-        : row.subPart !== null || row.collation === 'D'
-          ? { column: row.columnName, ...(row.subPart !== null ? { length: Number(row.subPart) } : {}), ...(row.collation === 'D' ? { order: 'desc' as const } : {}) }
+        : subPart !== null || row.collation === 'D'
+          ? { column: row.columnName, ...(subPart !== null ? { length: Number(subPart) } : {}), ...(row.collation === 'D' ? { order: 'desc' as const } : {}) }
           : row.columnName;
     if (row.name === 'PRIMARY') {
       table.primaryKey ??= { columns: [] };
