@@ -152,15 +152,32 @@ type Shape =
   | { family: 'other' };
 
 const INTEGERS: Record<string, Shape> = {
+  tinyint: { family: 'integer', digits: 3, min: '-128', max: '127' },
+  'tinyint unsigned': { family: 'integer', digits: 3, min: '0', max: '255' },
   smallint: { family: 'integer', digits: 5, min: '-32768', max: '32767' },
+  'smallint unsigned': { family: 'integer', digits: 5, min: '0', max: '65535' },
+  mediumint: { family: 'integer', digits: 7, min: '-8388608', max: '8388607' },
+  'mediumint unsigned': { family: 'integer', digits: 8, min: '0', max: '16777215' },
   integer: { family: 'integer', digits: 10, min: '-2147483648', max: '2147483647' },
+  'integer unsigned': { family: 'integer', digits: 10, min: '0', max: '4294967295' },
   bigint: { family: 'integer', digits: 19, min: '-9223372036854775808', max: '9223372036854775807' },
+  'bigint unsigned': { family: 'integer', digits: 20, min: '0', max: '18446744073709551615' },
 };
 const INTEGER_ALIASES: Record<string, string> = {
   int2: 'smallint', smallint: 'smallint', smallserial: 'smallint', serial2: 'smallint',
   int: 'integer', int4: 'integer', integer: 'integer', serial: 'integer', serial4: 'integer',
   int8: 'bigint', bigint: 'bigint', bigserial: 'bigint', serial8: 'bigint',
+  // MySQL's, with a display width (`int(11)`, `tinyint(1)`), UNSIGNED or ZEROFILL.
+  tinyint: 'tinyint', int1: 'tinyint', mediumint: 'mediumint', int3: 'mediumint', middleint: 'mediumint',
 };
+/** An integer type as MySQL writes one: `int(11) unsigned zerofill`. */
+const MYSQL_INTEGER = /^([a-z0-9]+)(?:\(\d+\))? ?(unsigned)?(?: ?zerofill)?$/;
+
+function integerShape(t: string): Shape | undefined {
+  const m = MYSQL_INTEGER.exec(t);
+  const base = m && INTEGER_ALIASES[m[1]];
+  return base ? INTEGERS[`${base}${m[2] ? ' unsigned' : ''}`] : undefined;
+}
 
 /** What a type says about the values it takes, as far as data loss is concerned. */
 function shapeOf(type: string, normalize: (t: string) => string, values: ValueSql): Shape {
@@ -173,7 +190,8 @@ function shapeOf(type: string, normalize: (t: string) => string, values: ValueSq
   const text = /^(character varying|varchar|character|char|bpchar)(?:\((\d+)\))?$/.exec(t);
   if (text) return { family: 'text', length: text[2] ? Number(text[2]) : /^(character|char|bpchar)$/.test(text[1]) ? 1 : undefined };
   if (t === 'text' || t === 'citext') return { family: 'text' };
-  if (INTEGER_ALIASES[t]) return INTEGERS[INTEGER_ALIASES[t]];
+  const integer = integerShape(t);
+  if (integer) return integer;
   const num = /^(numeric|decimal)(?:\((\d+)(?:,(\d+))?\))?$/.exec(t);
   if (num) return { family: 'numeric', precision: num[2] ? Number(num[2]) : undefined, scale: num[2] ? Number(num[3] ?? 0) : undefined };
   const float = /^(?:(real|float4)|(float8|double precision|double)|float(?:\((\d+)\))?)$/.exec(t);
@@ -593,7 +611,7 @@ function castProbes(at: { table: string; column: string; label: string }, toType
       if (from.family === 'float' || from.precision === undefined || from.precision - (from.scale ?? 0) >= to.digits) {
         out.push({ kind: 'data-dependent', sql: count(`round(${v.numeric(c)}) ${outside}`), words: notFitting });
       }
-    } else if (from.family === 'integer' && from.digits > to.digits) {
+    } else if (from.family === 'integer' && (BigInt(from.min) < BigInt(to.min) || BigInt(from.max) > BigInt(to.max))) {
       out.push({ kind: 'data-dependent', sql: count(`${c} ${outside}`), words: notFitting });
     }
   } else if (to.family === 'numeric') {

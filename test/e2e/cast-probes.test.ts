@@ -167,6 +167,27 @@ for (const d of DIALECTS) {
       });
     }
 
+    if (d.name === 'MySQL') {
+      it('an integer made narrower (tinyint, mediumint, unsigned) counts the values outside its range; the change fails over them', async () => {
+        await db.query('DROP TABLE IF EXISTS `n`');
+        await db.query('CREATE TABLE `n` (`id` integer PRIMARY KEY, `qty` int(11))');
+        await db.query('INSERT INTO `n` VALUES (1, 1), (2, 300), (3, -5), (4, 17000000), (5, NULL)');
+        const schema: Schema = { tables: [{ name: 'n', columns: [{ name: 'id', type: 'int', nullable: false }, { name: 'qty', type: 'int(11)', nullable: true }], primaryKey: { columns: ['id'] }, indexes: [], uniques: [], checks: [], foreignKeys: [] }] };
+        for (const [to, expected] of [['tinyint', 2], ['mediumint', 1], ['int unsigned', 1], ['tinyint(3) unsigned', 3], ['smallint', 1], ['bigint unsigned', 1]] as const) {
+          const [probe, ...more] = dataLossProbes([{ kind: 'alterColumn', table: 'n', column: 'qty', changes: { type: to } }], schema, d.options);
+          assert.ok(probe, `a probe for int to ${to}`);
+          assert.equal(more.length, 0);
+          assert.equal(Number((await db.query<{ n: number }>(probe.sql))[0].n), expected, `int to ${to}: ${probe.sql}`);
+          assert.match(formatFinding(probe.finding(expected)), new RegExp(`data-dependent: alter column n\\.qty to ${to.replace(/[()]/g, '\\$&')} \\(${expected} values? do(es)? not fit`));
+          await assert.rejects(db.query(`ALTER TABLE \`n\` MODIFY \`qty\` ${to}`), /out of range/i, `int to ${to} fails over those values`);
+        }
+        // A type that takes every value counts nothing.
+        for (const to of ['bigint', 'int', 'int(10)']) {
+          assert.deepEqual(dataLossProbes([{ kind: 'alterColumn', table: 'n', column: 'qty', changes: { type: to } }], schema, d.options), [], to);
+        }
+      });
+    }
+
     it('a wider or equal type counts nothing', () => {
       const ops: Operation[] = [
         { kind: 'alterColumn', table: 'm', column: 'small', changes: { type: d.name === 'MySQL' ? 'double' : 'double precision' } },
