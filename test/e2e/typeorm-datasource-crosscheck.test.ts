@@ -138,6 +138,48 @@ export class Place {
     });
   }
 
+  test('columns on accessors (a setter, a getter) are read as TypeORM registers them', async () => {
+    const installed = inlineProject('accessors', 'postgres', {
+      'conn.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+export class Conn {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  private _port: number | null = null;
+  private _kind = 'pg';
+
+  // On the setter: the type is its parameter's.
+  @Column({ type: 'int', nullable: true })
+  public set port(value: number | null) {
+    this._port = value;
+  }
+  public get port(): number | null {
+    return this._port;
+  }
+
+  // On the getter, with the setter after it: the setter's parameter still gives the type.
+  @Column({ name: 'connectionType' })
+  public get kind(): string {
+    return this._kind;
+  }
+  public set kind(value: string) {
+    this._kind = value;
+  }
+
+  @Column({ default: false })
+  get archived(): boolean {
+    return false;
+  }
+}
+`,
+    });
+    const fromStatic = readEntityFiles([path.join(installed, 'conn.ts')], 'postgres');
+    assertSame(fromStatic, await readDataSource(path.join(installed, 'data-source.cts'), 'postgres'));
+    assert.deepEqual(fromStatic.tables[0].columns.map((c) => `${c.name} ${c.type}`), ['id integer', 'port integer', 'connectionType character varying', 'archived boolean']);
+  });
+
   test('a view TypeORM leaves alone (synchronize: false) is no table to either source', async () => {
     const installed = inlineProject('views', 'postgres', {
       'item.ts': `import { Column, Entity, PrimaryGeneratedColumn, ViewColumn, ViewEntity } from 'typeorm';

@@ -31,7 +31,20 @@ import {
 
 type Node = ts.Node;
 type ClassLike = ts.ClassLikeDeclaration;
-type PropertyDeclaration = ts.PropertyDeclaration;
+/** A member that holds a column or relation: a property, or an accessor (TypeORM registers both by name). */
+type PropertyDeclaration = ts.PropertyDeclaration | ts.AccessorDeclaration;
+
+/**
+ * A member's type as `emitDecoratorMetadata` gives it: a property's; an accessor pair's, the
+ * setter's parameter first, then the getter's return type, as TypeScript takes it.
+ */
+function memberTypeNode(member: PropertyDeclaration): ts.TypeNode | undefined {
+  if (tsc.isPropertyDeclaration(member)) return member.type;
+  const name = nameOf(member);
+  const members: readonly ts.Node[] = tsc.isClassLike(member.parent) ? member.parent.members : [member];
+  const pair = members.filter((m): m is ts.AccessorDeclaration => tsc.isAccessor(m) && nameOf(m) === name);
+  return pair.find(tsc.isSetAccessorDeclaration)?.parameters[0]?.type ?? pair.find(tsc.isGetAccessorDeclaration)?.type;
+}
 
 export type ColumnKind = 'column' | 'primary' | 'generated' | 'createDate' | 'updateDate' | 'deleteDate' | 'version';
 
@@ -805,10 +818,10 @@ export class EntityReader {
     const propertyIndexes: IndexMeta[] = [];
     for (const member of cls.members) {
       if (!tsc.canHaveDecorators(member)) continue;
-      if (!tsc.isPropertyDeclaration(member)) {
-        // Methods and accessors: entity listeners only.
+      if (!tsc.isPropertyDeclaration(member) && !tsc.isAccessor(member)) {
+        // Methods: entity listeners only.
         for (const call of this.decorators(member, scope)) {
-          if (!NO_SCHEMA.has(call.name)) throw new ModelError(call.node, `@${call.name} belongs on a property, not on ${tsc.isMethodDeclaration(member) ? 'a method' : 'an accessor'}`);
+          if (!NO_SCHEMA.has(call.name)) throw new ModelError(call.node, `@${call.name} belongs on a property, not on a method`);
         }
         continue;
       }
@@ -1039,10 +1052,11 @@ export class EntityReader {
       throw new ModelError(call.node, `@${call.name}() takes a type name and/or an options object`);
     }
     columnOptions(meta, opts, call.node, call.name);
-    meta.designType = designType(prop.type, scope, this.ev);
-    if (prop.type) meta.typeNode = prop.type;
-    if (!meta.designType && prop.type && tsc.isTypeReferenceNode(prop.type) && tsc.isIdentifier(prop.type.typeName)) {
-      const b = this.ev.project.lookup(scope.file, prop.type.typeName.text);
+    const typeNode = memberTypeNode(prop);
+    meta.designType = designType(typeNode, scope, this.ev);
+    if (typeNode) meta.typeNode = typeNode;
+    if (!meta.designType && typeNode && tsc.isTypeReferenceNode(typeNode) && tsc.isIdentifier(typeNode.typeName)) {
+      const b = this.ev.project.lookup(scope.file, typeNode.typeName.text);
       if (b?.kind === 'external' && !SCHEMA_MODULE.test(b.module)) meta.typeFrom = b.module;
     }
     return meta;
