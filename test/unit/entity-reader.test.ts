@@ -1545,6 +1545,38 @@ export class Leaf {
   });
 });
 
+describe('entity reader: validation decorators of the project', () => {
+  it('a decorator whose code names TypeORM only in a type (`as typeof BaseEntity`) is the project\'s own, and left alone', () => {
+    const root = project({
+      'validator.ts': `import { registerDecorator, ValidationArguments } from 'class-validator';
+import { BaseEntity } from 'typeorm';
+export function PreventLoop(object: object, propertyName: string) {
+  registerDecorator({
+    name: 'preventLoop', async: true, target: object.constructor, propertyName,
+    validator: {
+      async validate(value: unknown, args: ValidationArguments) {
+        const repo = ((args.object as any).constructor as typeof BaseEntity).getRepository();
+        return (await repo.query('SELECT 1', [value])).length === 0;
+      },
+    },
+  });
+}
+`,
+      'folder.ts': `import { BaseEntity, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { PreventLoop } from './validator';
+@Entity()
+export class Folder extends BaseEntity {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'integer', nullable: true })
+  @PreventLoop
+  parentId!: number | null;
+}
+`,
+    });
+    assert.deepEqual(table(read(root, ['folder.ts']), 'folder').columns.map((c) => c.name), ['id', 'parentId']);
+  });
+});
+
 describe('entity reader: repositories', () => {
   it("TypeORM 0.2's @EntityRepository class beside an entity is no table, and no error", () => {
     const root = project({

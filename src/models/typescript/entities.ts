@@ -512,6 +512,8 @@ export class EntityReader {
     let free = true;
     const visit = (n: Node): void => {
       if (!free) return;
+      // A type (`x as typeof BaseEntity`) is gone when the code runs: it reaches nothing.
+      if (tsc.isTypeNode(n) && !tsc.isExpressionWithTypeArguments(n)) return;
       if (tsc.isIdentifier(n) && !(tsc.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
         const b = this.ev.project.lookup(sf, n.text);
         if (b?.kind === 'external' && SCHEMA_MODULE.test(b.module)) free = false;
