@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { globSync } from 'tinyglobby';
+import { DefaultNamingStrategy } from 'typeorm';
 import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
 import { readDataSource } from '../../src/models/typeorm/datasource.ts';
 import { readEntityFiles } from '../../src/models/typescript/reader.ts';
@@ -178,6 +179,66 @@ export class Conn {
     const fromStatic = readEntityFiles([path.join(installed, 'conn.ts')], 'postgres');
     assertSame(fromStatic, await readDataSource(path.join(installed, 'data-source.cts'), 'postgres'));
     assert.deepEqual(fromStatic.tables[0].columns.map((c) => `${c.name} ${c.type}`), ['id integer', 'port integer', 'connectionType character varying', 'archived boolean']);
+  });
+
+  test("a naming strategy's tree names (closure table, materialized path, nested set) are used as TypeORM uses them", async () => {
+    const installed = inlineProject('trees', 'postgres', {
+      'trees.ts': `import { Entity, PrimaryGeneratedColumn, Tree, TreeChildren, TreeParent } from 'typeorm';
+
+@Entity()
+@Tree('closure-table')
+export class Category {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @TreeParent()
+  parent!: Category | null;
+
+  @TreeChildren()
+  children!: Category[];
+}
+
+@Entity()
+@Tree('materialized-path')
+export class Folder {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @TreeParent()
+  parent!: Folder | null;
+
+  @TreeChildren()
+  children!: Folder[];
+}
+
+@Entity()
+@Tree('nested-set')
+export class Section {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @TreeParent()
+  parent!: Section | null;
+
+  @TreeChildren()
+  children!: Section[];
+}
+`,
+    });
+    class TreeNames extends DefaultNamingStrategy {
+      override closureJunctionTableName(name: string): string {
+        return `${name}_paths`;
+      }
+    }
+    const naming = Object.assign(new TreeNames(), { materializedPathColumnName: 'path_str', nestedSetColumnNames: { left: 'lft', right: 'rgt' } });
+    const fromStatic = readEntityFiles([path.join(installed, 'trees.ts')], 'postgres', { namingStrategy: naming });
+    assertSame(fromStatic, await readDataSource(path.join(installed, 'data-source.cts'), 'postgres', { namingStrategy: naming }));
+    assert.deepEqual(fromStatic.tables.map((t) => `${t.name}: ${t.columns.map((c) => c.name).join(' ')}`).sort(), [
+      'category: id parentId',
+      'category_paths: id_ancestor id_descendant',
+      'folder: id path_str parentId',
+      'section: id lft rgt parentId',
+    ]);
   });
 
   test('a view TypeORM leaves alone (synchronize: false) is no table to either source', async () => {

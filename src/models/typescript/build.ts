@@ -275,7 +275,7 @@ function chainOf(meta: EntityMeta): EntityMeta[] {
  * order, root class first; a property declared again further down keeps the first declaration,
  * except that the entity's own truthy `default` replaces the inherited one.
  */
-function inheritedColumns(chain: EntityMeta[], children: readonly EntityMeta[] = []): ColumnMeta[] {
+function inheritedColumns(chain: EntityMeta[], children: readonly EntityMeta[] = [], naming?: NamingStrategy): ColumnMeta[] {
   const own = chain[chain.length - 1];
   const out: ColumnMeta[] = [];
   for (const m of chain) {
@@ -290,7 +290,7 @@ function inheritedColumns(chain: EntityMeta[], children: readonly EntityMeta[] =
   for (const m of children) for (const c of m.columns) if (!out.some((x) => x.property === c.property)) out.push({ ...c, nullable: true });
   const discriminator = own.inheritance?.discriminator;
   if (discriminator && !out.some((x) => x.property === discriminator.property)) out.push(discriminator);
-  out.push(...treeColumns(chain));
+  if (naming) out.push(...treeColumns(chain, naming));
   // Then, as TypeORM lists them, the columns of each embedded property (the first declaration of
   // each), each class's before those it embeds in turn; in a single-table hierarchy the embedded
   // class's own columns are nullable, not those of the classes it embeds in turn (TypeORM marks
@@ -326,16 +326,19 @@ function refuseInEmbedded(chain: EntityMeta[], embedding: string): void {
 }
 
 /**
- * The columns TypeORM adds for a tree declared on the entity itself, with the default
- * naming strategy's names: `mpath` for a materialized path, `nsleft` and `nsright` for a nested set.
+ * The columns TypeORM adds for a tree declared on the entity itself, named by the naming
+ * strategy's `materializedPathColumnName` (`mpath`) or `nestedSetColumnNames` (`nsleft`, `nsright`).
  */
-function treeColumns(chain: EntityMeta[]): ColumnMeta[] {
+function treeColumns(chain: EntityMeta[], naming: NamingStrategy): ColumnMeta[] {
   const tree = chain[chain.length - 1].tree;
   if (!tree || tree.kind === 'closure-table') return [];
-  const column = (property: string, designType: 'String' | 'Number', nullable: boolean, value: string | number): ColumnMeta => ({
-    property, name: property, kind: 'column', designType, nullable, hasDefault: true, default: value, node: tree.node,
+  const column = (property: string, name: string, designType: 'String' | 'Number', nullable: boolean, value: string | number): ColumnMeta => ({
+    property, name, kind: 'column', designType, nullable, hasDefault: true, default: value, node: tree.node,
   });
-  return tree.kind === 'materialized-path' ? [column('mpath', 'String', true, '')] : [column('nsleft', 'Number', false, 1), column('nsright', 'Number', false, 2)];
+  const { left, right } = naming.nestedSetColumnNames;
+  return tree.kind === 'materialized-path'
+    ? [column('mpath', naming.materializedPathColumnName, 'String', true, '')]
+    : [column(left, left, 'Number', false, 1), column(right, right, 'Number', false, 2)];
 }
 
 /** A property's own name: the last part of an embedded column's path (`address.city` → `city`). */
@@ -530,7 +533,7 @@ class SchemaBuilder {
       if (meta.comment !== undefined) table.comment = meta.comment;
       if (meta.renamedFrom !== undefined) Object.assign(table, hintNames(naming.tableName(meta.renamedFrom, undefined), meta.renamedFrom));
       const { chain, children } = this.membersOf(meta);
-      const columnMetas = inheritedColumns(chain, children);
+      const columnMetas = inheritedColumns(chain, children, naming);
       const discriminator = meta.inheritance?.discriminator;
       if (meta.inheritance && !discriminator) {
         throw new ModelError(meta.inheritance.node, `${meta.className} uses single-table inheritance without a discriminator column, which TypeORM refuses; name one, e.g. @TableInheritance({ column: { name: 'type', type: 'varchar' } })`);
@@ -847,8 +850,7 @@ class SchemaBuilder {
     const pk = e.columnMetas.filter((c) => c.kind === 'primary' || c.kind === 'generated');
     if (pk.length !== 1) throw new ModelError(tree.node, `${e.meta.className} is a closure-table tree over a primary key of ${pk.length} columns, which TypeORM's closure table does not refer to whole; give it a single primary column`);
     const ref = e.columns.find((b) => b.property === pk[0].property)!;
-    // TypeORM names it with closureJunctionTableName alone, whose every strategy appends _closure.
-    const name = `${tree.closureTableName ?? e.table.name}_closure`;
+    const name = naming.closureJunctionTableName(tree.closureTableName ?? e.table.name);
     const [ancestor, descendant] = ['ancestor', 'descendant'].map((end) => this.copyColumn(ref, name, naming.columnName(`${leafOf(ref.property)}_${end}`, undefined, []), false));
     const table = emptyTable(name);
     table.columns = [ancestor.column, descendant.column];

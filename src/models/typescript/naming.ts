@@ -50,12 +50,18 @@ export interface NamingStrategy {
   foreignKeyName(tableOrName: TableOrName, columnNames: string[], referencedTablePath?: string, referencedColumnNames?: string[]): string;
   indexName(tableOrName: TableOrName, columnNames: string[], where?: string): string;
   checkConstraintName(tableOrName: TableOrName, expression: string, isEnum?: boolean): string;
+  /** A closure-table tree's closure table, from the tree's table (or its `closureTableName`). */
+  closureJunctionTableName(originalClosureTableName: string): string;
+  /** The column a materialized-path tree keeps its paths in. */
+  materializedPathColumnName: string;
+  /** The columns a nested-set tree keeps its bounds in. */
+  nestedSetColumnNames: { left: string; right: string };
 }
 
 export const NAMING_METHODS = [
   'tableName', 'columnName', 'joinColumnName', 'joinTableName', 'joinTableColumnName', 'joinTableInverseColumnName',
   'joinTableColumnDuplicationPrefix', 'primaryKeyName', 'uniqueConstraintName', 'relationConstraintName', 'foreignKeyName',
-  'indexName', 'checkConstraintName',
+  'indexName', 'checkConstraintName', 'closureJunctionTableName',
 ] as const satisfies readonly (keyof NamingStrategy)[];
 
 /** TypeORM's DefaultNamingStrategy. */
@@ -119,6 +125,13 @@ export class DefaultNamingStrategy implements NamingStrategy {
     const name = `CHK_${this.hash(`${tableName(tableOrName).replace('.', '_')}_${expression}`).slice(0, 26)}`;
     return isEnum ? `${name}_ENUM` : name;
   }
+
+  closureJunctionTableName(originalClosureTableName: string): string {
+    return `${originalClosureTableName}_closure`;
+  }
+
+  materializedPathColumnName = 'mpath';
+  nestedSetColumnNames = { left: 'nsleft', right: 'nsright' };
 }
 
 function tableName(tableOrName: TableOrName): string {
@@ -177,6 +190,18 @@ export function namingStrategy(project?: object, source = 'namingStrategy', rule
       return name;
     };
   }
+  // The tree columns' names are properties, not methods (TypeORM reads them so).
+  const own = project as Partial<Pick<NamingStrategy, 'materializedPathColumnName' | 'nestedSetColumnNames'>>;
+  const named = (value: unknown, what: string): string => {
+    if (typeof value !== 'string' || value === '') throw new MigratorError(`${source}.${what} is ${shown(value)}; it must be a name`);
+    return value;
+  };
+  const path = own.materializedPathColumnName ?? base.materializedPathColumnName;
+  const bounds = own.nestedSetColumnNames ?? base.nestedSetColumnNames;
+  Object.assign(out, {
+    materializedPathColumnName: named(path, 'materializedPathColumnName'),
+    nestedSetColumnNames: { left: named(bounds?.left, 'nestedSetColumnNames.left'), right: named(bounds?.right, 'nestedSetColumnNames.right') },
+  });
   return out as unknown as NamingStrategy;
 }
 
