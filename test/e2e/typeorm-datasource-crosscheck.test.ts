@@ -241,6 +241,35 @@ export class Section {
     ]);
   });
 
+  test('members named by a computed key take the key\'s value, as TypeORM registers them', async () => {
+    const installed = inlineProject('computed', 'postgres', {
+      'keys.ts': `export const KEY = 'viaConst';
+export const Keys = { total: 'grandTotal' } as const;
+`,
+      'line.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { KEY, Keys } from './keys';
+
+@Entity()
+export class Line {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column()
+  ['computedKey']!: number;
+
+  @Column()
+  [KEY]!: number;
+
+  @Column({ nullable: true })
+  [Keys.total]!: string;
+}
+`,
+    });
+    const fromStatic = readEntityFiles([path.join(installed, 'line.ts')], 'postgres');
+    assertSame(fromStatic, await readDataSource(path.join(installed, 'data-source.cts'), 'postgres'));
+    assert.deepEqual(fromStatic.tables[0].columns.map((c) => c.name), ['id', 'computedKey', 'viaConst', 'grandTotal']);
+  });
+
   test('a view TypeORM leaves alone (synchronize: false) is no table to either source', async () => {
     const installed = inlineProject('views', 'postgres', {
       'item.ts': `import { Column, Entity, PrimaryGeneratedColumn, ViewColumn, ViewEntity } from 'typeorm';

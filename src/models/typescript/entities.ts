@@ -293,10 +293,17 @@ const byTypeOrm = (call: DecoratorCall): boolean => /^(typeorm|@n8n\/typeorm)(\/
 
 const moduleOf = (v: Value): string | undefined => (isKind(v, 'external') || isDecorator(v) ? v.module : undefined);
 
-/** A property's or class's name as written. */
+/** The names of members named by a computed key (`[KEY]`, `['total']`), as the reader evaluated them. */
+const computedNames = new WeakMap<ts.Node, string>();
+
+/** A property's or class's name as written (a computed key as it evaluates). */
 export function nameOf(decl: ClassLike | PropertyDeclaration | ts.MethodDeclaration | ts.AccessorDeclaration): string {
   const n = decl.name;
   if (!n) return '';
+  if (tsc.isComputedPropertyName(n)) {
+    const e = n.expression;
+    return computedNames.get(decl) ?? (tsc.isStringLiteralLike(e) || tsc.isNumericLiteral(e) ? e.text : text(n));
+  }
   return tsc.isIdentifier(n) || tsc.isStringLiteral(n) || tsc.isPrivateIdentifier(n) || tsc.isNumericLiteral(n) ? n.text : text(n);
 }
 
@@ -828,6 +835,12 @@ export class EntityReader {
         continue;
       }
       const prop = member;
+      if (prop.name && tsc.isComputedPropertyName(prop.name) && !computedNames.has(prop) && decoratorsOf(prop).length) {
+        // TypeORM registers the member by the key's value: a string or number the reader can tell.
+        const key = this.ev.evaluate(prop.name.expression, scope);
+        if (typeof key !== 'string' && typeof key !== 'number') throw new ModelError(prop.name, `the computed property name ${text(prop.name)} of ${className} has no value migrator can read; write the name`);
+        computedNames.set(prop, String(key));
+      }
       const calls = this.decorators(prop, scope, meta.ownDecorators);
       // Decorators apply bottom-up and TypeORM keeps the first column a property registers: of
       // two column decorators on one property (`@Column({ type: 'timestamp' }) @CreateDateColumn()`)
