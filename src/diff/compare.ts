@@ -183,6 +183,7 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
       movedDefaults.add(key);
     }
   }
+  const valueDropsAt = ops.length;
   ops.push(...valueDrops);
 
   const forward = options.forwardForeignKeys ?? false;
@@ -207,7 +208,11 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   // revision, and a unique index a table drops may hold up another table's key until it goes.
   const keys = forward ? undefined : { drops: [] as Operation[], adds: [] as Operation[] };
   const changes = existing.flatMap((target) => compareTable(fromByName.get(target.name)!, target, o, aside, movedDefaults, keys));
-  ops.push(...(keys?.drops ?? []), ...changes, ...(keys?.adds ?? []));
+  // An index or check going away that reads a column of a type losing a value goes before the
+  // value does: made again with the new type, its old text may name the value.
+  const early = valueDrops.length ? changes.filter((op) => readsChangedEnum(op, fromByName, changedEnums)) : [];
+  ops.splice(valueDropsAt, 0, ...early);
+  ops.push(...(keys?.drops ?? []), ...changes.filter((op) => !early.includes(op)), ...(keys?.adds ?? []));
   for (const { table, fk } of rebuilt.add) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(fk) } });
 
   const drops = planDrops(from.tables.filter((t) => !toNames.has(t.name)), forward);
@@ -519,6 +524,15 @@ function keptUniques(t: Table): UniqueConstraint[] {
     seen.add(key);
     return true;
   });
+}
+
+/** A dropped partial or expression index, or check, on a table with a column of one of `enums`. */
+function readsChangedEnum(op: Operation, tables: ReadonlyMap<string, Table>, enums: ReadonlySet<string>): boolean {
+  const shape = op.kind === 'dropIndex' ? op.definition : op.kind === 'dropConstraint' && op.definition?.type === 'check' ? op.definition : undefined;
+  if (!shape || (op.kind !== 'dropIndex' && op.kind !== 'dropConstraint')) return false;
+  if ('columns' in shape && shape.where === undefined && !shape.columns.some((k) => typeof k !== 'string' && k.expression !== undefined)) return false;
+  const base = (type: string): string => type.trim().replace(/(\[\])+$/, '').replace(/^"(.*)"$/, '$1').replace(/""/g, '"');
+  return !!tables.get(op.table)?.columns.some((c) => enums.has(base(c.type)));
 }
 
 function dropConstraint(table: string, c: Constraint): Operation {

@@ -2,7 +2,7 @@
 import { applyOperation, dependentsOf, tryApplyOperation } from '../../operations/apply.js';
 import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, type Operation } from '../../operations/operation.js';
-import { cloneSchema, findTable, type Column, type Schema, type Table } from '../../schema/schema.js';
+import { cloneSchema, findTable, type CheckConstraint, type Column, type Index, type Schema, type Table } from '../../schema/schema.js';
 import { quoteIdentifier as q, quoteLiteral, refuseOnUpdate, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { PhaseBuilder, placementOf, type Placement, type Resume } from '../phases.js';
 import { columnList, constraintSql, createIndexSql, STANDARD_SQL } from '../sql.js';
@@ -247,7 +247,19 @@ function dropEnumValueSql(op: OperationOf<'dropEnumValue'>, schema: Schema): str
     return m[1] === op.name || m[1] === q(op.name) ? m[2] : undefined;
   };
   const users = schema.tables.flatMap((t) => t.columns.filter((c) => dims(c.type) !== undefined).map((c) => ({ t, c, d: dims(c.type)! })));
+  // Partial and expression indexes and checks that read such a column compare it with the type's
+  // values, as the old type once it is renamed: PostgreSQL has no operator between the old type
+  // and the new, so they are dropped before the columns change and made again after.
+  const indexes = new Map<string, { t: Table; i: Index }>();
+  const checks = new Map<string, { t: Table; k: CheckConstraint }>();
+  for (const { t, c } of users) {
+    const uses = dependentsOf(t, c.name);
+    for (const i of uses.indexes) if (i.where !== undefined || i.columns.some((k) => typeof k !== 'string' && k.expression !== undefined)) indexes.set(i.name, { t, i });
+    for (const k of uses.checks) if (k.name !== undefined) checks.set(`${t.name}\u0000${k.name}`, { t, k });
+  }
   return [
+    ...[...indexes.values()].map(({ i }) => `DROP INDEX ${q(i.name)}`),
+    ...[...checks.values()].map(({ t, k }) => `ALTER TABLE ${q(t.name)} DROP CONSTRAINT ${q(k.name!)}`),
     `ALTER TYPE ${q(op.name)} RENAME TO ${q(old)}`,
     `CREATE TYPE ${q(op.name)} AS ENUM (${e.values.filter((v) => v !== op.value).map(quoteLiteral).join(', ')})`,
     ...users.flatMap(({ t, c, d }) => [
@@ -255,6 +267,8 @@ function dropEnumValueSql(op: OperationOf<'dropEnumValue'>, schema: Schema): str
       `ALTER TABLE ${q(t.name)} ALTER COLUMN ${q(c.name)} TYPE ${q(op.name)}${d} USING ${q(c.name)}::text${d}::${q(op.name)}${d}`,
       ...(c.default !== undefined ? [`ALTER TABLE ${q(t.name)} ALTER COLUMN ${q(c.name)} SET DEFAULT ${c.default}`] : []),
     ]),
+    ...[...checks.values()].map(({ t, k }) => `ALTER TABLE ${q(t.name)} ADD ${constraintSql({ type: 'check', ...k })}`),
+    ...[...indexes.values()].map(({ t, i }) => createIndexSql(t.name, i)),
     `DROP TYPE ${q(old)}`,
   ];
 }
