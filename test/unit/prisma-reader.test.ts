@@ -1375,6 +1375,33 @@ async function rejectedLikePrisma(text: string, provider: Provider, line: number
 const pgOnly = ['postgresql'] as const;
 const both = ['postgresql', 'sqlite'] as const;
 
+describe("Prisma's refusals of enums, ids, integers and generators, as Prisma's engine refuses them", () => {
+  it('postgresql: two enums of one database name', async () => {
+    const text = schemaText('postgresql', 'enum A {\n  X\n  @@map("E")\n}\n\nenum E {\n  Y\n}\n\nmodel M {\n  id Int @id\n  a  A\n  e  E\n}\n');
+    await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'enum E'), /An enum with the same database name is already defined: enum E and enum A are both the type "E"/, null);
+  });
+
+  it('sqlite: autoincrement() on a field that is not the one-column @id', async () => {
+    const other = schemaText('sqlite', 'model T {\n  id Int @id\n  n  Int @default(autoincrement())\n}\n');
+    await rejectedLikePrisma(other, 'sqlite', lineOfText(other, '  n  Int'), /T\.n: the `autoincrement\(\)` default value is used on a non-id field even though the datasource does not support this/, null);
+    const compound = schemaText('sqlite', 'model T {\n  id Int @default(autoincrement())\n  b  Int\n  @@id([id, b])\n}\n');
+    await rejectedLikePrisma(compound, 'sqlite', lineOfText(compound, '  id Int'), /T\.id: the `autoincrement\(\)` default value is used on a non-id field/, null);
+  });
+
+  it('postgresql: a list as the @id, an integer default past 64 bits, generators given arguments they do not take', async () => {
+    const list = schemaText('postgresql', 'model T {\n  id Int[] @id\n}\n');
+    await rejectedLikePrisma(list, 'postgresql', lineOfText(list, 'id Int[]'), /fields that are marked as id must be required/, null);
+    const big = schemaText('postgresql', 'model T {\n  id Int @id\n  n  BigInt @default(9223372036854775808)\n}\n');
+    await rejectedLikePrisma(big, 'postgresql', lineOfText(big, '  n  BigInt'), /9223372036854775808 is not a valid integer/, null);
+    for (const call of ['uuid(5)', 'cuid(3)', 'nanoid(1)', 'nanoid(300)']) {
+      const text = schemaText('postgresql', `model T {\n  id String @id @default(${call})\n}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, '  id String'), new RegExp(`${call.replace(/\(.*/, '')}\\(\\) takes`), null);
+    }
+    // The largest integer, and the generators' arguments Prisma takes, are read.
+    await sameAsPrisma(schemaText('postgresql', 'model T {\n  id String @id @default(uuid(7))\n  c  String @default(cuid(2))\n  n  String @default(nanoid(16))\n  b  BigInt @default(9223372036854775807)\n}\n'), 'postgresql');
+  });
+});
+
 describe('Prisma syntax: named arguments, as Prisma takes them', () => {
   for (const provider of both) {
     it(`${provider}: @map(name:), @@map(name:), enum @@map(name:) and value @map(name:) name the database objects`, async () => {

@@ -51,6 +51,7 @@ export function fieldId(attr: Attribute, field: ScalarField, ctx: ModelContext):
   const where: Where = { file: ctx.file, line: lineOf(attr) ?? field.line };
   const args = readArgs(attr.args, SPECS.fieldId, '@id', where);
   refuseKeyArguments('@id', 'the primary key', args, where, ctx);
+  if (field.list) fail(where, `@id on ${field.name}: fields that are marked as id must be required, and a list is not (Prisma: "Fields that are marked as id must be required")`);
   keyFieldProblem('@id', field, 'id', undefined, ctx, where);
   return { name: primaryKeyName(args, ctx, where), columns: [field.column] };
 }

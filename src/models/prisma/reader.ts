@@ -125,7 +125,7 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
   const { provider } = config;
   const names = namer(provider);
   const { models, enums } = blocksByName(files);
-  const { enumDb, enumValues } = enumsOf(enums);
+  const { enumDb, enumValues } = enumsOf(enums, provider.enumTypes);
 
   const tables = new Map<string, Table>();
   const contexts = new Map<string, ModelContext>();
@@ -192,9 +192,11 @@ function blocksByName(files: ParsedFiles): { models: Map<string, Located<ModelBl
 }
 
 /** The database enum of each Prisma enum, and each enum's values as the database spells them. */
-function enumsOf(enums: ReadonlyMap<string, Located<Enum>>): { enumDb: Map<string, EnumType>; enumValues: Map<string, Map<string, string>> } {
+function enumsOf(enums: ReadonlyMap<string, Located<Enum>>, types: boolean): { enumDb: Map<string, EnumType>; enumValues: Map<string, Map<string, string>> } {
   const enumDb = new Map<string, EnumType>();
   const enumValues = new Map<string, Map<string, string>>();
+  // Where an enum is a type of its own (PostgreSQL), two enums of one database name would be one.
+  const byDbName = new Map<string, string>();
   for (const { node: e, file } of enums.values()) {
     const where = { file, line: lineOf(e) };
     const values = new Map<string, string>();
@@ -211,7 +213,11 @@ function enumsOf(enums: ReadonlyMap<string, Located<Enum>>): { enumDb: Map<strin
     checkAttributes(blockAttrs, MAP_ONLY, where, true);
     if (values.size === 0) fail(where, `enum ${e.name} has no values; an enum must have at least one value`);
     enumValues.set(e.name, values);
-    enumDb.set(e.name, { name: mappedName(blockAttrs, e.name, where, true), values: [...values.values()] });
+    const dbName = mappedName(blockAttrs, e.name, where, true);
+    const other = byDbName.get(dbName);
+    if (types && other !== undefined) fail(where, `An enum with the same database name is already defined: enum ${e.name} and enum ${other} are both the type "${dbName}"; give one of them another name or @@map`);
+    byDbName.set(dbName, e.name);
+    enumDb.set(e.name, { name: dbName, values: [...values.values()] });
   }
   return { enumDb, enumValues };
 }
@@ -363,6 +369,16 @@ function keysOf(t: Table, scalars: ReadonlyMap<string, ReadField>, m: ModelBlock
     if (a.name === 'index' || a.name === 'unique' || a.name === 'fulltext') t.indexes.push(constraintNames.claim(m.name, blockIndex(a, ctx), { file, line: lineOf(a) }, 'index'));
   }
   if (provider.autoincrementKeyed) autoincrementKeyed(t, m, ctx);
+  if (provider.autoincrementIdOnly) {
+    // Prisma Client leaves such a field out of its inserts: without a number from the database, each would fail.
+    const single = t.primaryKey?.columns.length === 1 ? t.primaryKey.columns[0] : undefined;
+    for (const f of scalars.values()) {
+      const column = t.columns.find((c) => c.name === f.column);
+      if (column?.autoincrement && column.name !== single) {
+        fail({ file, line: f.line }, `${m.name}.${f.name}: the \`autoincrement()\` default value is used on a non-id field even though the datasource does not support this (SQLite numbers only a primary key of one column); remove it, or make the field the model's @id`);
+      }
+    }
+  }
   if (!blockAttrsOf(m).some((a) => a.name === 'ignore') && !hasStrictCriterion(t, scalars)) {
     fail(
       { file, line: lineOf(m) },

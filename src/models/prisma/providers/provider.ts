@@ -76,6 +76,8 @@ export interface PrismaProvider {
   keyFieldProblem?(field: { name: string; native?: string }, kind: 'id' | 'unique' | 'index' | 'fulltext', length: number | undefined): string | undefined;
   /** At most one autoincrement column per table, and it must lead the primary key or an index (MySQL's AUTO_INCREMENT). */
   readonly autoincrementKeyed?: boolean;
+  /** Only a primary key of one column autoincrements (SQLite's INTEGER PRIMARY KEY AUTOINCREMENT). */
+  readonly autoincrementIdOnly?: boolean;
   /** A column name quoted as the database quotes it, in the expressions Prisma writes (partial-index predicates). */
   quoteIdentifier(name: string): string;
   /** A string literal as the database reads it, in the defaults Prisma writes. */

@@ -28,6 +28,7 @@ export const sqliteProvider: PrismaProvider = {
   namedPrimaryKeys: false,
   namedForeignKeys: false,
   integerKeyAutoincrement: true,
+  autoincrementIdOnly: true,
   joinTablePrimaryKey: false,
   emulatedNoActionRefused: false,
   indexTypes: false,
