@@ -18,6 +18,7 @@ import {
   type Column,
   type ForeignKey,
   type Index,
+  type IndexKey,
   type Schema,
   type Table,
   type UniqueConstraint,
@@ -210,6 +211,13 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   const changes = existing.flatMap((target) => compareTable(fromByName.get(target.name)!, target, o, aside, movedDefaults, keys));
   // An index or check going away that reads a column of a type losing a value goes before the
   // value does: made again with the new type, its old text may name the value.
+  // A foreign key stands on the unique index or primary key it refers to: where the revision
+  // replaces that key, the foreign key goes first and comes back last.
+  if (keys) {
+    const over = foreignKeysOverReplacedKeys(changes, fromByName, to, [...keys.drops, ...keys.adds], aside);
+    keys.drops.push(...over.drops);
+    keys.adds.push(...over.adds);
+  }
   const early = valueDrops.length ? changes.filter((op) => readsChangedEnum(op, fromByName, changedEnums)) : [];
   ops.splice(valueDropsAt, 0, ...early);
   ops.push(...(keys?.drops ?? []), ...changes.filter((op) => !early.includes(op)), ...(keys?.adds ?? []));
@@ -524,6 +532,45 @@ function keptUniques(t: Table): UniqueConstraint[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * The foreign keys of the database that refer to a unique index, unique constraint or primary key
+ * `changes` drop (to build again, or for good), and are not dropped already: each dropped, and
+ * added back where the models keep it.
+ */
+function foreignKeysOverReplacedKeys(
+  changes: readonly Operation[],
+  fromByName: ReadonlyMap<string, Table>,
+  to: Schema,
+  planned: readonly Operation[],
+  aside: ReadonlySet<ForeignKey>,
+): { drops: Operation[]; adds: Operation[] } {
+  const keyOf = (table: string, columns: readonly IndexKey[]): string | undefined =>
+    columns.every((k) => typeof k === 'string' || (k.column !== undefined && k.expression === undefined))
+      ? `${table}\u0000${columns.map((k) => (typeof k === 'string' ? k : k.column!)).sort().join('\u0000')}`
+      : undefined;
+  const replaced = new Set<string | undefined>();
+  for (const op of changes) {
+    if (op.kind === 'dropIndex' && op.definition?.unique && op.definition.where === undefined) replaced.add(keyOf(op.table, op.definition.columns));
+    else if (op.kind === 'dropConstraint' && op.definition?.type === 'unique') replaced.add(keyOf(op.table, op.definition.columns));
+    else if (op.kind === 'alterPrimaryKey' && op.existing) replaced.add(keyOf(op.table, op.existing.columns));
+  }
+  replaced.delete(undefined);
+  const drops: Operation[] = [];
+  const adds: Operation[] = [];
+  if (replaced.size === 0) return { drops, adds };
+  const dropped = new Set(planned.flatMap((op) => (op.kind === 'dropConstraint' && op.definition?.type === 'foreignKey' && op.definition.name ? [`${op.table}\u0000${op.definition.name}`] : [])));
+  const toByName = new Map(to.tables.map((t) => [t.name, t]));
+  for (const was of [...fromByName.values()].sort((a, b) => compareNames(a.name, b.name))) {
+    for (const fk of was.foreignKeys) {
+      if (aside.has(fk) || !fk.name || dropped.has(`${was.name}\u0000${fk.name}`) || !replaced.has(keyOf(fk.referencedTable, fk.referencedColumns))) continue;
+      drops.push(dropConstraint(was.name, { type: 'foreignKey', ...fk }));
+      const kept = toByName.get(was.name)?.foreignKeys.find((f) => f.name === fk.name);
+      if (kept) adds.push({ kind: 'addConstraint', table: was.name, constraint: { type: 'foreignKey', ...structuredClone(kept) } });
+    }
+  }
+  return { drops, adds };
 }
 
 /** A dropped partial or expression index, or check, on a table with a column of one of `enums`. */
