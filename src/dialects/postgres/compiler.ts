@@ -95,6 +95,14 @@ const dimensions = (type: string): number => (/((?:\s*\[\s*\d*\s*\])*)\s*$/.exec
 function castSql(c: string, from: string | undefined, to: string, via: string): string {
   const was = from === undefined ? undefined : dimensions(from);
   const now = dimensions(to);
+  // Between a timestamp and a timestamptz the values are read as UTC (as Prisma writes them),
+  // whatever time zone the session has: a cast alone would shift them by its offset.
+  const zone = (type: string | undefined): boolean | undefined => {
+    const m = /^timestamp(?:\s*\(\s*\d\s*\))?\s*(with(?:out)? time zone)?$|^(timestamptz)(?:\s*\(\s*\d\s*\))?$/i.exec((type ?? '').trim());
+    return m ? /^with |timestamptz/i.test(m[1] ?? m[2] ?? '') : undefined;
+  };
+  const [fromZone, toZone] = [zone(from), zone(to)];
+  if (fromZone !== undefined && toZone !== undefined && fromZone !== toZone) return `(${c} AT TIME ZONE 'UTC')::${to}`;
   if (was === 0 && now === 1) return `CASE WHEN ${c} IS NULL THEN NULL ELSE ARRAY[${c}${via ? '::text' : ''}]::${to} END`;
   if (was === 1 && now === 0) return `(${c})[1]${via ? '::text' : ''}::${to}`;
   return `${c}${via}::${to}`;
