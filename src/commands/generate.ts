@@ -68,6 +68,9 @@ async function schemas(
   const dialect = project.dialect;
   const versions = project.versionTable(dialect);
   return project.withConnection(async (conn) => {
+    // A table another session holds exclusively (a long ALTER, another deploy) stalls a catalog
+    // read as it stalls a migration: the read waits no longer than a statement of one would.
+    await conn.setTimeouts?.({ lockTimeout: project.config.lockTimeout, statementTimeout: project.config.statementTimeout });
     // The database reads its catalog while the models are parsed.
     const fromDatabase = activity('reading the database', Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables }), conn.tableExists(versions.name), versions.history.read(conn)]));
     fromDatabase.catch(() => undefined);

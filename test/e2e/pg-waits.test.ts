@@ -4,7 +4,8 @@
  *    exits 2 naming the holder; released meanwhile, the run goes on;
  *  - another session holds a table lock: the revision's statement gives up after `lockTimeout`,
  *    the revision is rolled back and retried `lockRetries` times, and the error names the holder;
- *    released during the retries, the run completes;
+ *    released during the retries, the run completes; `check` and `makemigrations` read the
+ *    catalog no longer than `lockTimeout` either, and name the table and its holder;
  *  - the backend is terminated mid-revision: the error says the connection was lost while that
  *    revision ran, that a rerun is safe, and nothing from the cleanup replaces it;
  *  - a generated statement cannot carry a second command: a model type holding `; DROP TABLE …`
@@ -16,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
-import { CLI, explain, projects, sqlRevision, type RunResult, type TempProject } from './helpers.ts';
+import { CLI, explain, itemEntity, projects, sqlRevision, type RunResult, type TempProject } from './helpers.ts';
 
 const ADVISORY_LOCK_KEY = 0x6d6967726174;
 
@@ -179,6 +180,30 @@ describe('table locks', () => {
       assert.equal(r.status, 0, explain(r, 'to exit 0'));
       assert.match(r.stdout, /^Applied {2}b2 {2}add body$/m);
       assert.deepEqual(await db.query<{ version_num: string }>('SELECT version_num FROM migrator_version'), [{ version_num: 'b2' }]);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  test('check and makemigrations read the catalog no longer than lockTimeout, and name the table held', async () => {
+    await resetSchema();
+    const p = project("lockTimeout: '300ms'");
+    p.write('entities/item.ts', itemEntity());
+    p.write('versions/a1_posts.ts', createPosts('a1'));
+    p.ok(['migrate']);
+    // A default is read with pg_get_expr, which waits for the table's lock.
+    await db.query(`ALTER TABLE posts ALTER COLUMN title SET DEFAULT 'untitled'`);
+    const holder = await session('vacuum-full');
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE posts IN ACCESS EXCLUSIVE MODE');
+      const [{ pid }] = (await holder.query('SELECT pg_backend_pid() AS pid')).rows as { pid: number }[];
+      for (const command of ['check', 'makemigrations']) {
+        const r = await start(p, [command]);
+        assert.equal(r.status, 2, explain(r, 'to exit 2'));
+        assert.match(r.stderr, new RegExp(`^error: reading the database's catalog waited longer than the lock timeout for a table another session holds exclusively: table "posts" by pid ${pid} \\(application "vacuum-full".*raise "lockTimeout"\n$`), explain(r, 'to name the table and its holder'));
+      }
+      assert.deepEqual(p.versionFiles(), ['a1_posts.ts']);
     } finally {
       await holder.end();
     }

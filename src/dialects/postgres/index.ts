@@ -15,7 +15,7 @@ import { fitIdentifiers } from './identifiers.js';
 import { reprintResponse, reprintSql, type ReprintRow } from './reprint.js';
 import { plainlyOneCommand } from './one-command.js';
 import { postgresUrls } from './url.js';
-import { ADVISORY_LOCK_KEY, advisoryHolderSql, describeHolder, schemaLockKey, LOCK_NOT_AVAILABLE, namesIn, TABLE_HOLDERS_SQL } from './locks.js';
+import { ADVISORY_LOCK_KEY, advisoryHolderSql, describeHolder, EXCLUSIVE_HOLDERS_SQL, schemaLockKey, LOCK_NOT_AVAILABLE, namesIn, TABLE_HOLDERS_SQL } from './locks.js';
 
 export { ADVISORY_LOCK_KEY } from './locks.js';
 
@@ -106,7 +106,17 @@ class PostgresConnection implements Connection {
   }
 
   async introspect(options: IntrospectOptions): Promise<Schema> {
-    return introspectPostgres(this, await this.currentSchema(), options.exclude);
+    try {
+      return await introspectPostgres(this, await this.currentSchema(), options.exclude);
+    } catch (error) {
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+      const holders = (await this.send(EXCLUSIVE_HOLDERS_SQL).catch(() => undefined))?.rows ?? [];
+      const held = holders.map((h) => `table ${JSON.stringify(h.table)} by ${describeHolder(h)}`).join('; ');
+      throw new MigratorError(
+        `reading the database's catalog waited longer than the lock timeout for a table another session holds exclusively${held ? `: ${held}` : ''}; end that session or wait for it, then rerun; or raise "lockTimeout"`,
+        { cause: error },
+      );
+    }
   }
 
   /**

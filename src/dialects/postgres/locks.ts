@@ -56,6 +56,13 @@ export const TABLE_HOLDERS_SQL = `SELECT DISTINCT ${ACTIVITY}
     AND l.relation IN (SELECT unnest(ARRAY[c.oid, i.indrelid]) FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1::text[]))
   ORDER BY a.pid`;
 
+/** Other sessions holding a table of the current schema exclusively (what stalls a catalog read), with the table. */
+export const EXCLUSIVE_HOLDERS_SQL = `SELECT DISTINCT c.relname::text AS "table", ${ACTIVITY}
+  FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid JOIN pg_class c ON c.oid = l.relation
+  WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'AccessExclusiveLock' AND a.pid <> pg_backend_pid()
+    AND c.relnamespace = current_schema()::regnamespace
+  ORDER BY a.pid`;
+
 /** `pid 123 (application "psql", from local, idle in transaction since 2026-…; last query: …)`. */
 export function describeHolder(h: Holder): string {
   const parts = [
