@@ -65,6 +65,8 @@ export interface ValueSql {
    * change fails over it (MySQL in strict mode, its default).
    */
   overlongText: 'cut' | 'refused';
+  /** Text types that hold at most so many bytes (MySQL's `tinytext` 255, `text` 65,535 …), by name. */
+  textBytes?: Readonly<Record<string, number>>;
 }
 
 export interface ProbeOptions {
@@ -138,7 +140,7 @@ export function unevaluatedFinding(probe: Probe, reason: string): Finding {
 }
 
 type Shape =
-  | { family: 'text'; length?: number }
+  | { family: 'text'; length?: number; bytes?: true }
   | { family: 'integer'; digits: number; min: string; max: string }
   | { family: 'numeric'; precision?: number; scale?: number }
   /** Floating point: single (24 bits of mantissa) or double (53). */
@@ -189,6 +191,8 @@ function shapeOf(type: string, normalize: (t: string) => string, values: ValueSq
   if (/\]$/.test(t) || t.includes('"')) return { family: 'other' };
   const text = /^(character varying|varchar|character|char|bpchar)(?:\((\d+)\))?$/.exec(t);
   if (text) return { family: 'text', length: text[2] ? Number(text[2]) : /^(character|char|bpchar)$/.test(text[1]) ? 1 : undefined };
+  const bytes = values.textBytes?.[t];
+  if (bytes !== undefined) return { family: 'text', length: bytes, bytes: true };
   if (t === 'text' || t === 'citext') return { family: 'text' };
   const integer = integerShape(t);
   if (integer) return integer;
@@ -595,10 +599,12 @@ function castProbes(at: { table: string; column: string; label: string }, toType
       out.push({ kind: 'data-dependent', sql: count(`(${gone.map((m) => `FIND_IN_SET(${m}, ${c}) > 0`).join(' OR ')})`), words: fails((n) => `${verb(n, 'holds', 'hold')} a member ${toType} does not have`) });
     }
   } else if (to.family === 'text' && to.length !== undefined) {
-    if (from.family === 'text' && from.length !== undefined && from.length <= to.length) return out;
-    const longer = count(`char_length(${asText}) > ${to.length}`);
-    if (v.overlongText === 'refused') out.push({ kind: 'data-dependent', sql: longer, words: fails((n) => `${verb(n, 'is', 'are')} longer than ${counted(to.length!, 'character')}, which ${toType} refuses`) });
-    else out.push({ kind: 'destructive', sql: longer, words: lost((n) => `${verb(n, 'is', 'are')} longer than ${counted(to.length!, 'character')} and would be cut`) });
+    if (from.family === 'text' && from.length !== undefined && (from.bytes === to.bytes || (to.bytes && from.length * 4 <= to.length)) && from.length <= to.length) return out;
+    // A limit in bytes (MySQL's text types) counts each character's bytes.
+    const longer = count(`${to.bytes ? 'octet_length' : 'char_length'}(${asText}) > ${to.length}`);
+    const limit = counted(to.length!, to.bytes ? 'byte' : 'character');
+    if (v.overlongText === 'refused') out.push({ kind: 'data-dependent', sql: longer, words: fails((n) => `${verb(n, 'is', 'are')} longer than ${limit}, which ${toType} refuses`) });
+    else out.push({ kind: 'destructive', sql: longer, words: lost((n) => `${verb(n, 'is', 'are')} longer than ${limit} and would be cut`) });
   } else if (to.family === 'integer') {
     const outside = `NOT BETWEEN ${to.min} AND ${to.max}`;
     if (from.family === 'text') {

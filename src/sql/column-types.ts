@@ -22,7 +22,9 @@ const INTEGER_SAFE_DIGITS = { 8: 2, 16: 4, 24: 6, 32: 9, 64: 18 } as const;
 export function shape(type: string): TypeShape {
   const t = type.trim().toLowerCase();
   let m: RegExpExecArray | null;
-  if (t === 'text' || t === 'character varying' || t === 'varchar') return { family: 'string', length: UNBOUNDED, fixed: false };
+  // MySQL's text types: `tinytext` holds 255 bytes; `text` and the larger ones are taken as unbounded.
+  if (t === 'text' || t === 'character varying' || t === 'varchar' || t === 'mediumtext' || t === 'longtext') return { family: 'string', length: UNBOUNDED, fixed: false };
+  if (t === 'tinytext') return { family: 'string', length: 255, fixed: false };
   if ((m = /^(?:character varying|varchar)\((\d+)\)$/.exec(t))) return { family: 'string', length: Number(m[1]), fixed: false };
   if ((m = /^(?:character|char|bpchar)(?:\((\d+)\))?$/.exec(t))) return { family: 'string', length: Number(m[1] ?? 1), fixed: true };
   if (t === 'tinyint') return { family: 'integer', bits: 8 };

@@ -188,6 +188,24 @@ for (const d of DIALECTS) {
       });
     }
 
+    if (d.name === 'MySQL') {
+      it('text made tinytext counts the values over 255 bytes, multibyte ones included; wider text types count nothing', async () => {
+        await db.query('DROP TABLE IF EXISTS `x`');
+        await db.query('CREATE TABLE `x` (`id` integer PRIMARY KEY, `body` text, `name` varchar(100)) DEFAULT CHARSET utf8mb4');
+        await db.query(`INSERT INTO \`x\` VALUES (1, 'short', 'a'), (2, REPEAT('a', 300), 'b'), (3, REPEAT('\u{1F600}', 100), 'c'), (4, NULL, NULL)`);
+        const schema: Schema = { tables: [{ name: 'x', columns: [{ name: 'id', type: 'int', nullable: false }, { name: 'body', type: 'text', nullable: true }, { name: 'name', type: 'varchar(100)', nullable: true }], primaryKey: { columns: ['id'] }, indexes: [], uniques: [], checks: [], foreignKeys: [] }] };
+        const probe = (column: string, type: string) => dataLossProbes([{ kind: 'alterColumn', table: 'x', column, changes: { type } }], schema, d.options);
+        const [tiny, ...more] = probe('body', 'tinytext');
+        assert.equal(more.length, 0);
+        assert.equal(Number((await db.query<{ n: number }>(tiny.sql))[0].n), 2, tiny.sql);
+        assert.match(formatFinding(tiny.finding(2)), /data-dependent: alter column x\.body to tinytext \(2 values are longer than 255 bytes, which tinytext refuses\)/);
+        await assert.rejects(db.query('ALTER TABLE `x` MODIFY `body` tinytext'), /too long|truncated/i);
+        for (const [column, type] of [['body', 'mediumtext'], ['body', 'longtext'], ['name', 'text'], ['name', 'tinytext']] as const) {
+          assert.deepEqual(probe(column, type).filter((p) => type !== 'tinytext'), [], `${column} to ${type}`);
+        }
+      });
+    }
+
     it('a wider or equal type counts nothing', () => {
       const ops: Operation[] = [
         { kind: 'alterColumn', table: 'm', column: 'small', changes: { type: d.name === 'MySQL' ? 'double' : 'double precision' } },

@@ -221,6 +221,11 @@ describe('column type judgments', () => {
       ['smallint', 'varchar(6)', false],
       ['timestamp(6)', 'timestamp(3)', true],
       ['boolean', 'integer', undefined],
+      // MySQL's text types: tinytext holds 255 bytes, the others more than text.
+      ['text', 'mediumtext', false],
+      ['tinytext', 'longtext', false],
+      ['text', 'tinytext', true],
+      ['varchar(300)', 'tinytext', true],
     ];
     for (const [from, to, expected] of cases) assert.equal(narrows(t(from), t(to)), expected, `${from} -> ${to}`);
   });

@@ -278,6 +278,7 @@ export const mysqlDialect: Dialect = {
     timePrecision: 0,
     singleFloat: true,
     overlongText: 'refused',
+    textBytes: { tinytext: 255, text: 65_535, mediumtext: 16_777_215, longtext: 4_294_967_295 },
   },
   upsert: (_keys, assignments) => `ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`,
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
