@@ -154,6 +154,14 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   }
   if (ch.autoincrement === false) {
     out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
+    // Its sequence goes with it, as Prisma drops it, unless another column's default still draws from it.
+    out.push(
+      withOwnedSequence(op.table, op.column, [
+        "  IF s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refobjid = s::regclass AND d.classid = 'pg_attrdef'::regclass) THEN",
+        "    EXECUTE format('DROP SEQUENCE %s', s);",
+        '  END IF;',
+      ]),
+    );
   }
   if (ch.comment !== undefined) out.push(commentSql(`COLUMN ${t}.${c}`, ch.comment));
   return out;
