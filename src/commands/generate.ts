@@ -11,6 +11,7 @@ import { onlineForms } from '../diff/online.js';
 import type { Project } from '../project.js';
 import { describeRevisions, REVISION_ID, REVISION_ID_RULE, type Revision, type RevisionGraph } from '../revisions/graph.js';
 import { checksumError, checksumProblems, type HistoryRow } from '../runner/history.js';
+import { ProgressTable, unfinishedAdvice, type Progress } from '../runner/progress.js';
 import { withVersionsLock } from '../script/lock.js';
 import { newRevisionId, writeRevision } from '../script/write.js';
 import { runPostWrite } from '../script/post-write.js';
@@ -63,7 +64,7 @@ async function schemas(
   project: Project,
   requireHead: boolean,
   options: { checksums?: boolean } = {},
-): Promise<{ database: Schema; models: Schema; dbHeads: string[]; versionTable: boolean; history: HistoryRow[] }> {
+): Promise<{ database: Schema; models: Schema; dbHeads: string[]; versionTable: boolean; history: HistoryRow[]; halfway: Progress[] }> {
   const graph = project.graph;
   const dialect = project.dialect;
   const versions = project.versionTable(dialect);
@@ -72,13 +73,19 @@ async function schemas(
     // read as it stalls a migration: the read waits no longer than a statement of one would.
     await conn.setTimeouts?.({ lockTimeout: project.config.lockTimeout, statementTimeout: project.config.statementTimeout });
     // The database reads its catalog while the models are parsed.
-    const fromDatabase = activity('reading the database', Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables }), conn.tableExists(versions.name), versions.history.read(conn)]));
+    const progress = new ProgressTable(dialect, versions.progressName);
+    const fromDatabase = activity(
+      'reading the database',
+      Promise.all([versions.heads(conn), conn.introspect({ exclude: versions.tables }), conn.tableExists(versions.name), versions.history.read(conn), progress.read(conn)]),
+    );
     fromDatabase.catch(() => undefined);
     const fromModels = activity('reading models', project.models());
     fromModels.catch(() => undefined);
-    const [dbHeads, database, versionTable, history] = await fromDatabase;
-    // A database at a revision no file defines is at no place in the graph to build on.
+    const [dbHeads, database, versionTable, history, halfway] = await fromDatabase;
+    // A database at a revision no file defines is at no place in the graph to build on; nor is
+    // one holding part of a revision an earlier run left halfway.
     if (requireHead) refuseUnknownRows(project, dbHeads);
+    if (requireHead && halfway.length) throw new MigratorError(unfinishedAdvice(halfway[0], dialect, graph, dbHeads));
     if (options.checksums) {
       const mismatches = checksumProblems(graph, dbHeads, history);
       if (mismatches.length) throw checksumError(mismatches, versions.historyName);
@@ -95,7 +102,7 @@ async function schemas(
         throw new MigratorError(`the database ${project.target.display} is at ${at}, not at the head revision ${heads.join(', ') || '(none)'}; run \`migrator migrate\` first`);
       }
     }
-    return { database, models, dbHeads, versionTable, history };
+    return { database, models, dbHeads, versionTable, history, halfway };
   }, { readOnly: true });
 }
 
@@ -296,7 +303,8 @@ export async function check(project: Project): Promise<CheckResult> {
   const all = await schemas(project, false, { checksums: true });
   const { database, models, unmanaged } = await scopeSchemas(project, all.database, all.models);
   const dbHeads = all.dbHeads;
-  const problems: string[] = [];
+  // A revision left halfway: the database holds part of it, which no file may describe.
+  const problems: string[] = all.halfway.map((p) => unfinishedAdvice(p, project.dialect, graph, dbHeads));
   const heads = graph.headRows();
   const ops = diff(database, models, project);
   if (dbHeads.length === 0 && heads.length > 0 && ops.length === 0 && database.tables.length > 0) {

@@ -9,7 +9,7 @@ import type { Operation } from '../operations/operation.js';
 import { summarizeOperation } from '../operations/operation.js';
 import type { Project } from '../project.js';
 import { checksumProblems, fileChecksum, goneAdvice, recordedRows, type ChecksumProblem, type HistoryRow } from '../runner/history.js';
-import { ProgressTable, unfinishedText } from '../runner/progress.js';
+import { ProgressTable, unfinishedAdvice } from '../runner/progress.js';
 import { underRunLock, type LockingOptions } from './migrate.js';
 import { unknownRows } from './unknown-revisions.js';
 
@@ -205,8 +205,7 @@ export async function status(project: Project): Promise<Status> {
   const drifted = !!drift && (drift.missingTables.length > 0 || drift.extraTables.length > 0 || drift.changedTables.length > 0);
   const progress = new ProgressTable(project.dialect, versions.progressName);
   const halfway = (await project.withConnection((conn) => progress.read(conn), { readOnly: true })).map((p) => {
-    const { stopped, finish } = unfinishedText(p, project.dialect, graph.get(p.revision)?.downRevisions ?? []);
-    return { revision: p.revision, direction: p.direction, stoppedBefore: p.phase + 1, message: `${stopped}; ${finish} resumes it where it stopped` };
+    return { revision: p.revision, direction: p.direction, stoppedBefore: p.phase + 1, message: unfinishedAdvice(p, project.dialect, graph, current) };
   });
   return {
     database: project.target.display,

@@ -87,6 +87,18 @@ export function unfinishedText(p: Progress, dialect: Dialect, parents: readonly 
 }
 
 /**
+ * What to do about a revision an earlier run left halfway, in one sentence: the command that
+ * finishes it; or, where no file defines the revision any more, the ways out (`heads`: where the
+ * version table has the database).
+ */
+export function unfinishedAdvice(p: Progress, dialect: Dialect, graph: { get(id: string): { downRevisions: readonly string[] } | undefined } | undefined, heads: readonly string[]): string {
+  const revision = graph?.get(p.revision);
+  const { stopped, finish } = unfinishedText(p, dialect, revision?.downRevisions ?? []);
+  if (revision || !graph) return `${stopped}; ${finish} resumes it where it stopped`;
+  return `${stopped}, and no revision file defines it any more: restore its file (from version control) and rerun to resume it; or undo by hand what of it ran, then \`migrator stamp ${heads.join(' ') || 'base'}\` clears the record`;
+}
+
+/**
  * Where a revision left halfway stands, by its progress row. Where DDL is not transactional, a
  * statement marked as started may have run, and so may the ones after it under the same mark (a
  * rerun asks the catalog about each): the row says only that none of them is recorded as done.

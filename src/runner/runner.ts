@@ -25,7 +25,7 @@ import { sqlComment } from '../script/comment.js';
 import { recordedSource, recordRevision } from '../script/load.js';
 import { RevisionPrefetch } from '../script/prefetch.js';
 import { checksumOf, fileChecksum } from './history.js';
-import { phaseWord, planDigest, ProgressTable, unfinishedText, whereStopped, type Progress } from './progress.js';
+import { phaseWord, planDigest, ProgressTable, unfinishedAdvice, unfinishedText, whereStopped, type Progress } from './progress.js';
 import type { VersionTable } from './version-table.js';
 
 
@@ -325,7 +325,9 @@ class StepRun {
     if (!unfinished.length && !this.dialect.capabilities.transactionalDdl && (await this.conn.tableExists(this.progress.name))) this.progressLeft = true;
     const stray = unfinished.find((p) => !steps.length || p.revision !== steps[0].step.revision.id || p.direction !== steps[0].step.direction);
     if (stray) {
-      const { stopped, finish } = unfinishedText(stray, this.dialect, this.options.graph?.get(stray.revision)?.downRevisions ?? []);
+      const graph = this.options.graph;
+      if (graph && !graph.get(stray.revision)) throw new MigratorError(unfinishedAdvice(stray, this.dialect, graph, await this.versions.heads(this.conn)));
+      const { stopped, finish } = unfinishedText(stray, this.dialect, graph?.get(stray.revision)?.downRevisions ?? []);
       throw new MigratorError(`${stopped}; finish it first: ${finish} resumes it where it stopped`);
     }
   }

@@ -25,7 +25,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import mysql from 'mysql2/promise';
-import { CLI, TempProject, explain, type RunResult } from './helpers.ts';
+import { CLI, TempProject, explain, itemEntity, type RunResult } from './helpers.ts';
 import { createMysqlTestDatabase, type TestMysqlDatabase } from '../support/mysql.ts';
 
 delete process.env.FORCE_COLOR;
@@ -199,6 +199,38 @@ describe('MySQL runner', () => {
     p.ok(['stamp', 'c3']);
     assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'users']);
     assert.equal(p.ok(['migrate']).stdout, 'Nothing to do: the database is at c3.\n');
+  });
+
+  test('(o) a revision left halfway whose file is then deleted: check is not clean, and migrate and makemigrations say the ways out', async () => {
+    await emptyDatabase();
+    const p = project();
+    p.write('versions/a1_first.ts', revision('a1', null, [USERS], ["dropTable('users')"]));
+    p.write(
+      'versions/c3_third.ts',
+      revision('c3', 'a1', ["addColumn('users', { name: 'nick', type: 'varchar(20)', nullable: true })", "createIndex('users', { name: 'users_email', columns: ['email'], unique: true })"], ["dropIndex('users', 'users_email')", "dropColumn('users', 'nick')"]),
+    );
+    p.write('entities/item.ts', itemEntity());
+    p.ok(['upgrade', 'a1']);
+    await db.query("INSERT INTO users (email) VALUES ('dup@x'), ('dup@x')");
+    assert.equal(p.run(['migrate']).status, 2);
+    p.remove('versions/c3_third.ts');
+    const advice = /the upgrade to revision c3 stopped halfway in an earlier run \(before its statement 2\), and no revision file defines it any more: restore its file \(from version control\) and rerun to resume it; or undo by hand what of it ran, then `migrator stamp a1` clears the record/;
+
+    const check = p.run(['check']);
+    assert.equal(check.status, 1, explain(check, 'to exit 1'));
+    assert.match(check.stdout, advice);
+    for (const args of [['migrate'], ['makemigrations', '-m', 'x']]) {
+      const r = p.run(args);
+      assert.equal(r.status, 2, explain(r, 'to exit 2'));
+      assert.match(r.stderr, advice);
+    }
+    assert.deepEqual(p.versionFiles(), ['a1_first.ts']);
+
+    // Undone by hand and stamped: the record is gone, and the database is as its revision says.
+    await db.query('ALTER TABLE users DROP COLUMN nick');
+    p.ok(['stamp', 'a1']);
+    assert.deepEqual(await tablesNow(), ['migrator_history', 'migrator_version', 'users']);
+    assert.equal(p.ok(['migrate']).stdout, 'Nothing to do: the database is at a1.\n');
   });
 
   test('(d) a run lock held elsewhere: the wait is bounded and the holder named', async () => {
