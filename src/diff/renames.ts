@@ -59,11 +59,23 @@ function compatibleColumns(was: Column, now: Column, type: (t: string) => string
   return type(was.type) === type(now.type) && !!was.autoincrement === !!now.autoincrement && (was.identity ?? null) === (now.identity ?? null);
 }
 
-/** Two tables with the same column names and types. */
-function sameColumns(was: Table, now: Table, type: (t: string) => string): boolean {
-  if (was.columns.length !== now.columns.length) return false;
+/**
+ * The old column each column of `now` is, where the two tables have the same columns and types:
+ * by name, or by a name the column's hint gives (`renamedFrom`: a junction table named after an
+ * entity renamed, say); undefined where they differ.
+ */
+function matchedColumns(was: Table, now: Table, type: (t: string) => string): Map<string, string> | undefined {
+  if (was.columns.length !== now.columns.length) return undefined;
   const before = new Map(was.columns.map((c) => [c.name, c]));
-  return now.columns.every((c) => before.has(c.name) && type(before.get(c.name)!.type) === type(c.type));
+  const out = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const c of now.columns) {
+    const old = [c.name, ...(c.renamedFrom ?? [])].find((n) => before.has(n) && !taken.has(n) && type(before.get(n)!.type) === type(c.type));
+    if (old === undefined) return undefined;
+    taken.add(old);
+    out.set(c.name, old);
+  }
+  return out;
 }
 
 /**
@@ -73,10 +85,10 @@ function sameColumns(was: Table, now: Table, type: (t: string) => string): boole
  * many-to-many table `_CategoryToPost` (A → Category, B → Post) becomes `_PostToTopic` (A → Post,
  * B → Topic) when Category is renamed Topic: renamed as it is, every link would swap its ends.
  */
-function sameReferences(was: Table, now: Table, dropped: ReadonlySet<string>, created: ReadonlySet<string>): boolean {
+function sameReferences(was: Table, now: Table, dropped: ReadonlySet<string>, created: ReadonlySet<string>, columns: ReadonlyMap<string, string>): boolean {
   const target = (t: Table, column: string): string | undefined => t.foreignKeys.find((f) => f.columns.includes(column))?.referencedTable;
   return now.columns.every((c) => {
-    const before = target(was, c.name);
+    const before = target(was, columns.get(c.name) ?? c.name);
     const after = target(now, c.name);
     if (before === undefined || after === undefined) return before === after;
     return before === after || (dropped.has(before) && created.has(after));
@@ -113,7 +125,8 @@ export function renameCandidates(ops: readonly Operation[], options: CompareOpti
   for (const op of ops) {
     if (op.kind === 'createTable') {
       for (const was of droppedTables) {
-        if (sameColumns(was, op.table, type) && sameReferences(was, op.table, dropped, created)) out.push({ kind: 'table', from: was.name, to: op.table.name, columns: op.table.columns.map((c) => c.name) });
+        const columns = matchedColumns(was, op.table, type);
+        if (columns && sameReferences(was, op.table, dropped, created, columns)) out.push({ kind: 'table', from: was.name, to: op.table.name, columns: op.table.columns.map((c) => c.name) });
       }
     }
     if (op.kind === 'addColumn') {
@@ -245,10 +258,11 @@ export function operationsWithRenames(database: Schema, models: Schema, renames:
     const was = database.tables.find((t) => t.name === r.from);
     const now = models.tables.find((t) => t.name === r.to);
     if (!was || !now) continue;
+    const columns = new Map([...(matchedColumns(was, now, options.normalizeType ?? identity) ?? new Map<string, string>())].map(([to, from]) => [from, to]));
     for (const fk of was.foreignKeys) {
       for (const column of fk.columns) {
         const before = tableRenames.get(fk.referencedTable) ?? fk.referencedTable;
-        const after = now.foreignKeys.find((f) => f.columns.includes(column))?.referencedTable;
+        const after = now.foreignKeys.find((f) => f.columns.includes(columns.get(column) ?? column))?.referencedTable;
         if (after !== undefined && after !== before) {
           throw new MigratorError(
             `${r.from} → ${r.to} cannot be a rename: its column ${column} points to ${fk.referencedTable} (${before} after the renames chosen) and would point to ${after}, so every row would mean something else; answer --no-rename for it (the table is dropped and created, its rows lost), or move the rows in a revision of your own`,
@@ -257,7 +271,17 @@ export function operationsWithRenames(database: Schema, models: Schema, renames:
       }
     }
   }
-  const ordered = [...renames].sort(compareRenames).map(renameOperation);
+  // A table renamed takes its columns' hinted renames with it (they matched it to the old one).
+  const hinted: Rename[] = [];
+  for (const [from, to] of tableRenames) {
+    const was = database.tables.find((t) => t.name === from);
+    const now = models.tables.find((t) => t.name === to);
+    const columns = was && now ? matchedColumns(was, now, options.normalizeType ?? identity) : undefined;
+    for (const [column, old] of columns ?? []) {
+      if (column !== old && !renames.some((r) => r.kind === 'column' && r.table === to && r.to === column)) hinted.push({ kind: 'column', table: to, from: old, to: column });
+    }
+  }
+  const ordered = [...renames, ...hinted].sort(compareRenames).map(renameOperation);
   const renamed = cloneSchema(database);
   for (const op of ordered) applyOperation(renamed, op);
   return [...ordered, ...compareSchemas(renamed, models, options)];

@@ -920,9 +920,50 @@ class SchemaBuilder {
         ];
       }
       for (const b of columns) if (b.enumCheck) junction.checks.push({ expression: ctx.driver.enumCheck(b.column.name, b.enumCheck) });
+      if (!jt.name) this.junctionHints(junction, e, t, r, inverse, ownerRefs, inverseRefs, jt);
       junctions.push({ table: junction, site: r });
     }
     return junctions;
+  }
+
+  /**
+   * A junction table named after an entity renamed by a hint (`@renamedFrom`) had the name and
+   * columns the old name gave: those are its hints, so the rename keeps its rows.
+   */
+  private junctionHints(
+    junction: Table,
+    e: BuiltEntity,
+    t: BuiltEntity,
+    r: RelationMeta,
+    inverse: RelationMeta | undefined,
+    ownerRefs: BuiltColumn[],
+    inverseRefs: BuiltColumn[],
+    jt: NonNullable<RelationMeta['joinTable']>,
+  ): void {
+    const { naming } = this;
+    const [owner, target] = [e.table, t.table];
+    if (!owner.renamedFrom?.length && !target.renamedFrom?.length) return;
+    const names = new Set<string>();
+    const columns = new Map<string, Set<string>>();
+    const hint = (column: string, old: string): void => {
+      if (old !== column) columns.set(column, (columns.get(column) ?? new Set()).add(old));
+    };
+    for (const ownerName of [owner.name, ...(owner.renamedFrom ?? [])]) {
+      for (const targetName of [target.name, ...(target.renamedFrom ?? [])]) {
+        if (ownerName === owner.name && targetName === target.name) continue;
+        const old = naming.tableName('', naming.joinTableName(ownerName, targetName, r.property, inverse?.property ?? ''));
+        if (old !== junction.name) names.add(old);
+        const ownerCols = ownerRefs.map((ref) => jt.joinColumn?.name ?? naming.joinTableColumnName(ownerName, leafOf(ref.property), ref.column.name));
+        const inverseCols = inverseRefs.map((ref) => jt.inverseJoinColumn?.name ?? naming.joinTableInverseColumnName(targetName, leafOf(ref.property), ref.column.name));
+        if (ownerCols.some((c) => inverseCols.includes(c))) continue;
+        [...ownerCols, ...inverseCols].forEach((c, i) => hint(junction.columns[i].name, naming.columnName(c, c, [])));
+      }
+    }
+    if (names.size) junction.renamedFrom = [...names];
+    for (const c of junction.columns) {
+      const olds = columns.get(c.name);
+      if (olds) c.renamedFrom = [...olds];
+    }
   }
 
   /** The extensions the columns need, sorted. */
