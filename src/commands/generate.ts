@@ -339,15 +339,20 @@ export function schemaText(schema: Schema, project: Project): string {
       lines.push(`  column ${c.name} ${type(c.type)}${c.nullable ? '' : ' not null'}${def !== undefined ? ` default ${def}` : ''}${generated}`);
     }
     if (t.primaryKey) lines.push(`  primary key (${t.primaryKey.columns.join(', ')})`);
+    // Expressions and operator classes as the comparison takes them: spelled alike on both sides
+    // where they are the same (`"b" IS NOT NULL` and `(b IS NOT NULL)`; an index type's default class).
+    const expression = o.normalizeExpression ?? ((e: string) => e.replace(/\s+/g, ' '));
     for (const i of sorted(t.indexes, (i) => i.name)) {
-      const using = i.using && i.using !== 'btree' ? ` using ${i.using}` : '';
-      lines.push(`  ${i.unique ? 'unique ' : ''}index ${i.name}${using} (${i.columns.map(describeIndexKey).join(', ')})${i.where ? ` where ${i.where}` : ''}${i.invalid ? ' invalid (a failed build: it serves and enforces nothing)' : ''}`);
+      const method = i.using ?? 'btree';
+      const using = method !== 'btree' ? ` using ${method}` : '';
+      const keys = i.columns.map((k) => (typeof k !== 'string' && k.opclass && o.normalizeOpclass && o.normalizeOpclass(method, k.opclass) === undefined ? { ...k, opclass: undefined } : k));
+      lines.push(`  ${i.unique ? 'unique ' : ''}index ${i.name}${using} (${keys.map(describeIndexKey).join(', ')})${i.where ? ` where ${expression(i.where)}` : ''}${i.invalid ? ' invalid (a failed build: it serves and enforces nothing)' : ''}`);
     }
     for (const u of sorted(t.uniques, (u) => u.name ?? u.columns.join())) lines.push(`  unique ${u.name ?? ''} (${u.columns.join(', ')})`);
     for (const f of sorted(t.foreignKeys, (f) => f.name ?? f.columns.join())) {
       lines.push(`  foreign key ${f.name ?? ''} (${f.columns.join(', ')}) -> ${f.referencedTable} (${f.referencedColumns.join(', ')}) on delete ${f.onDelete ?? 'NO ACTION'} on update ${f.onUpdate ?? 'NO ACTION'}`);
     }
-    for (const c of sorted(t.checks, (c) => c.name ?? c.expression)) lines.push(`  check ${c.name ?? ''} (${c.expression.replace(/\s+/g, ' ')})`);
+    for (const c of sorted(t.checks, (c) => c.name ?? c.expression)) lines.push(`  check ${c.name ?? ''} (${expression(c.expression)})`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -71,3 +71,39 @@ describe('an INVALID index on PostgreSQL', () => {
     assert.deepEqual(await valid(), [true]);
   });
 });
+
+describe("check's diff text on PostgreSQL", () => {
+  it('shows no index or check as changed that is the same but spelled otherwise (a default operator class, a quoted or bracketed predicate)', async () => {
+    await db.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    const p = newProject('migrator-diff-text-');
+    p.write('migrator.config.ts', configSource({ database: db.url, models: ['schema.prisma'] }));
+    const schema = (extra: string): string => `datasource db {
+  provider = "postgresql"
+}
+
+generator client {
+  provider        = "prisma-client"
+  previewFeatures = ["partialIndexes"]
+}
+
+model Event {
+  id        Int       @id
+  at        DateTime  @db.Timestamptz(3)
+  deletedAt DateTime?
+  label     String
+${extra}
+  @@index([at(ops: TimestampTzMinMaxOps)], type: Brin)
+  @@unique([label], where: { deletedAt: null })
+}
+`;
+    p.write('schema.prisma', schema(''));
+    p.ok(['makemigrations', '-m', 'events']);
+    p.ok(['migrate']);
+    p.write('schema.prisma', schema('  note      String?\n'));
+    const r = p.run(['check']);
+    assert.equal(r.status, 1, explain(r, 'to find the new column'));
+    assert.match(r.stdout, /^\+ {2}column note text$/m);
+    const changed = r.stdout.split('\n').filter((l) => /^[-+] {2}(unique )?index /.test(l));
+    assert.deepEqual(changed, [], explain(r, 'to show no index as changed'));
+  });
+});
