@@ -209,8 +209,6 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   // revision, and a unique index a table drops may hold up another table's key until it goes.
   const keys = forward ? undefined : { drops: [] as Operation[], adds: [] as Operation[] };
   const changes = existing.flatMap((target) => compareTable(fromByName.get(target.name)!, target, o, aside, movedDefaults, keys));
-  // An index or check going away that reads a column of a type losing a value goes before the
-  // value does: made again with the new type, its old text may name the value.
   // A foreign key stands on the unique index or primary key it refers to: where the revision
   // replaces that key, the foreign key goes first and comes back last.
   if (keys) {
@@ -218,6 +216,8 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
     keys.drops.push(...over.drops);
     keys.adds.push(...over.adds);
   }
+  // An index or check going away that reads a column of a type losing a value goes before the
+  // value does: made again with the new type, its old text may name the value.
   const early = valueDrops.length ? changes.filter((op) => readsChangedEnum(op, fromByName, changedEnums)) : [];
   ops.splice(valueDropsAt, 0, ...early);
   ops.push(...(keys?.drops ?? []), ...changes.filter((op) => !early.includes(op)), ...(keys?.adds ?? []));
@@ -562,7 +562,8 @@ function foreignKeysOverReplacedKeys(
   if (replaced.size === 0) return { drops, adds };
   const dropped = new Set(planned.flatMap((op) => (op.kind === 'dropConstraint' && op.definition?.type === 'foreignKey' && op.definition.name ? [`${op.table}\u0000${op.definition.name}`] : [])));
   const toByName = new Map(to.tables.map((t) => [t.name, t]));
-  for (const was of [...fromByName.values()].sort((a, b) => compareNames(a.name, b.name))) {
+  // A table the revision drops takes its foreign keys with it (and its downgrade brings them back).
+  for (const was of [...fromByName.values()].filter((t) => toByName.has(t.name)).sort((a, b) => compareNames(a.name, b.name))) {
     for (const fk of was.foreignKeys) {
       if (aside.has(fk) || !fk.name || dropped.has(`${was.name}\u0000${fk.name}`) || !replaced.has(keyOf(fk.referencedTable, fk.referencedColumns))) continue;
       drops.push(dropConstraint(was.name, { type: 'foreignKey', ...fk }));
