@@ -92,3 +92,31 @@ describe('sequences of serial columns, on PostgreSQL', () => {
     assert.deepEqual((await sequences()).owned, ['Ticket_id_seq Ticket.id integer']);
   });
 });
+
+describe('a serial key made an identity, on PostgreSQL', () => {
+  it('takes the identity in place of its sequence and goes on past its rows; and back down', async () => {
+    await db.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    const p = newProject('migrator-serials-');
+    p.write('migrator.config.ts', configSource({ database: db.url }));
+    const entity = (strategy: string): string =>
+      `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class Ticket {\n  @PrimaryGeneratedColumn(${strategy})\n  id!: number;\n\n  @Column()\n  title!: string;\n}\n`;
+    const next = async (): Promise<number> => (await db.query<{ id: number }>(`INSERT INTO ticket (title) VALUES ('t') RETURNING id`))[0].id;
+    p.write('entities/ticket.ts', entity(''));
+    p.ok(['makemigrations', '-m', 'tickets']);
+    p.ok(['migrate']);
+    assert.deepEqual([await next(), await next()], [1, 2]);
+
+    p.write('entities/ticket.ts', entity("'identity'"));
+    p.ok(['makemigrations', '-m', 'identity']);
+    p.ok(['migrate']);
+    assert.match(p.ok(['check']).stdout, /No changes detected/);
+    assert.equal(await next(), 3);
+    const [{ identity }] = await db.query<{ identity: string }>(`SELECT attidentity::text AS identity FROM pg_attribute WHERE attrelid = 'ticket'::regclass AND attname = 'id'`);
+    assert.equal(identity, 'd');
+    assert.deepEqual((await sequences()).defaults, []);
+
+    p.ok(['downgrade', '-1']);
+    assert.equal(await next(), 4);
+    assert.deepEqual((await sequences()).owned, ['ticket_id_seq ticket.id integer']);
+  });
+});

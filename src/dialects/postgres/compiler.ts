@@ -140,28 +140,33 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   const kept = current?.default !== undefined && ch.type !== undefined ? keptDefault(current.default, ch.type) : current?.default;
   const restore = ch.default !== undefined ? ch.default : ch.type !== undefined ? kept : undefined;
   if (restore !== null && restore !== undefined) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${restore}`);
+  if (ch.autoincrement === false) {
+    // Before an identity takes its place, which a column with a default cannot become.
+    out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
+    // Its sequence goes with it, as Prisma drops it, unless another column's default still draws from it.
+    out.push(
+      withOwnedSequence(op.table, op.column, [
+        "  IF s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE (d.refobjid = s::regclass AND d.classid = 'pg_attrdef'::regclass) OR (d.objid = s::regclass AND d.deptype = 'i')) THEN",
+        "    EXECUTE format('DROP SEQUENCE %s', s);",
+        '  END IF;',
+      ]),
+    );
+  }
   if (ch.identity !== undefined) {
     const was = current?.identity;
     if (ch.identity === null) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP IDENTITY IF EXISTS`);
     else if (was) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} SET GENERATED ${ch.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`);
-    else out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} ADD GENERATED ${ch.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
+    else {
+      out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} ADD GENERATED ${ch.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
+      // Numbered from past the rows there are, as a serial taken over goes on.
+      out.push(withOwnedSequence(op.table, op.column, [`  EXECUTE format('SELECT setval(%L, coalesce(max(%I), 0) + 1, false) FROM %I', s, ${quoteLiteral(op.column)}, ${quoteLiteral(op.table)});`]));
+    }
   }
   const integer = sequenceType(ch.type ?? current?.type);
   if (ch.autoincrement === true) out.push(serialSequenceSql(op.table, op.column, integer));
   else if (ch.type !== undefined && current?.autoincrement && integer) {
     // The sequence a serial column owns keeps its own type: an integer made bigint would still stop at 2^31 - 1.
     out.push(ownedSequenceSql(op.table, op.column, `ALTER SEQUENCE %s AS ${integer}`));
-  }
-  if (ch.autoincrement === false) {
-    out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
-    // Its sequence goes with it, as Prisma drops it, unless another column's default still draws from it.
-    out.push(
-      withOwnedSequence(op.table, op.column, [
-        "  IF s IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refobjid = s::regclass AND d.classid = 'pg_attrdef'::regclass) THEN",
-        "    EXECUTE format('DROP SEQUENCE %s', s);",
-        '  END IF;',
-      ]),
-    );
   }
   if (ch.comment !== undefined) out.push(commentSql(`COLUMN ${t}.${c}`, ch.comment));
   return out;
