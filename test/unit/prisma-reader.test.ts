@@ -2328,6 +2328,54 @@ describe('Prisma syntax: relations Prisma refuses', () => {
   });
 });
 
+describe("Prisma's refusals of ignored relations, actions on the wrong side and repeated compound names", () => {
+  const ignoredB = 'model B {\n  id Int @id\n  as A[]\n  @@ignore\n}\n';
+  it('a relation field pointing to an @@ignore model must be @ignore; on an ignored model a relation field may be', async () => {
+    const text = schemaText('postgresql', `model A {\n  id  Int @id\n  bId Int\n  b   B   @relation(fields: [bId], references: [id])\n}\n${ignoredB}`);
+    await rejectedLikePrisma(text, 'postgresql', lineOfText(text, 'b   B'), /A\.b: the relation field must be marked @ignore, because the model B it points to is marked @@ignore/);
+    // The list side, when the model with the key is the ignored one.
+    const back = schemaText('sqlite', 'model A {\n  id  Int @id\n  bId Int\n  b   B   @relation(fields: [bId], references: [id])\n  @@ignore\n}\nmodel B {\n  id Int @id\n  as A[]\n}\n');
+    await rejectedLikePrisma(back, 'sqlite', lineOfText(back, 'as A[]'), /B\.as: the relation field must be marked @ignore, because the model A it points to/);
+    // Marked, the tables and the foreign key are built as Prisma builds them; @ignore on a
+    // relation field of an ignored model is taken (on a scalar field it is not).
+    for (const provider of both) {
+      const { schema: s } = await sameAsPrisma(schemaText(provider, `model A {\n  id  Int @id\n  bId Int\n  b   B   @relation(fields: [bId], references: [id]) @ignore\n}\n${ignoredB}`), provider);
+      assert.deepEqual(foreignKeys(table(s, 'A')).map((k) => k[0]), ['A_bId_fkey']);
+      await sameAsPrisma(schemaText(provider, 'model A {\n  id  Int @id\n  bId Int\n  b   B   @relation(fields: [bId], references: [id]) @ignore\n  @@ignore\n}\nmodel B {\n  id Int @id\n  as A[] @ignore\n}\n'), provider);
+    }
+    const scalar = schemaText('sqlite', 'model A {\n  id Int @id\n  x  Int @ignore\n  @@ignore\n}\n');
+    await rejectedLikePrisma(scalar, 'sqlite', lineOfText(scalar, 'x  Int'), /A\.x: fields on an already ignored model do not need an `@ignore` annotation/);
+  });
+
+  it('onDelete and onUpdate on the side without fields:, or on an implicit many-to-many relation', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['model User {\n  id      Int      @id\n  profile Profile? @relation(onDelete: Cascade)\n}\nmodel Profile {\n  id     Int  @id\n  userId Int  @unique\n  user   User @relation(fields: [userId], references: [id])\n}\n', 'profile Profile?', /User\.profile: onDelete and onUpdate belong on the side that names fields:, not here; move them to Profile\.user/],
+      ['model User {\n  id    Int    @id\n  posts Post[] @relation(onUpdate: NoAction)\n}\nmodel Post {\n  id     Int  @id\n  userId Int\n  user   User @relation(fields: [userId], references: [id])\n}\n', 'posts Post[]', /User\.posts: onDelete and onUpdate belong on the side that names fields:.*Post\.user/],
+      ['model A {\n  id Int @id\n  bs B[]\n}\nmodel B {\n  id Int @id\n  as A[] @relation(onDelete: Cascade)\n}\n', 'as A[]', /B\.as: referential actions on implicit many-to-many relations are not supported/],
+    ];
+    for (const provider of both) {
+      for (const [body, needle, pattern] of cases) {
+        const text = schemaText(provider, body);
+        await rejectedLikePrisma(text, provider, lineOfText(text, needle), pattern);
+      }
+    }
+  });
+
+  it('two @@id/@@unique of one model with one name:, or a name: that is a field’s', async () => {
+    const cases: [string, string, RegExp, boolean][] = [
+      ['  x  Int\n  y  Int\n  z  Int\n  @@unique([x, y], name: "xy")\n  @@unique([y, z], name: "xy")\n', '@@unique([y, z]', /the custom name `xy` of @@unique is already the name of @@unique at line \d+ on A/, true],
+      ['  x  Int\n  y  Int\n  @@id([x, y], name: "xy")\n  @@unique([id, y], name: "xy")\n', '@@unique([id, y]', /the custom name `xy` of @@unique is already the name of @@id at line \d+ on A/, true],
+      ['  x  Int\n  y  Int\n  @@unique([x, y], name: "x")\n', '@@unique([x, y]', /the custom name `x` of @@unique is already the name of a field of A/, false],
+    ];
+    for (const [fields, needle, pattern, prismaSameLine] of cases) {
+      const text = schemaText('postgresql', `model A {\n  id Int${fields.includes('@@id') ? '' : ' @id'}\n${fields}}\n`);
+      await rejectedLikePrisma(text, 'postgresql', lineOfText(text, needle), pattern, prismaSameLine ? lineOfText(text, needle) : null);
+    }
+    // Names of their own, and a @@unique without one beside a named one, are read.
+    await sameAsPrisma(schemaText('postgresql', 'model A {\n  id Int @id\n  x  Int\n  y  Int\n  @@unique([x, y], name: "xy")\n  @@unique([y, x], name: "yx")\n  @@unique([id, x])\n}\n'), 'postgresql');
+  });
+});
+
 describe('Prisma syntax: names Prisma refuses', () => {
   it('two fields of one model with one column: an error at the field Prisma names', async () => {
     for (const [body, needle] of [

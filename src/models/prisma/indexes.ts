@@ -28,6 +28,8 @@ export interface ModelContext {
   previewFeatures: ReadonlySet<string>;
   scalars: ReadonlyMap<string, ScalarField>;
   relations: ReadonlySet<string>;
+  /** The `name:` of each @@id and @@unique read so far: Prisma wants each once in a model. */
+  clientNames: Map<string, string>;
   names: {
     primaryKey(table: string): string;
     unique(table: string, columns: string[]): string;
@@ -61,7 +63,7 @@ export function blockId(attr: BlockAttribute, ctx: ModelContext): PrimaryKey {
   const where: Where = { file: ctx.file, line: lineOf(attr) };
   const args = readArgs(attr.args, SPECS.blockId, '@@id', where);
   refuseKeyArguments('@@id', 'the primary key', args, where, ctx);
-  clientName(args, '@@id', where);
+  clientName(args, '@@id', ctx, where);
   const refs = fieldList(args.get('fields'), '@@id fields', where, true);
   // Prisma takes `ops:` on a key's fields and writes nothing of it.
   const fields = resolveFields(refs, 'id', ctx, where);
@@ -120,7 +122,7 @@ export function blockIndex(attr: BlockAttribute, ctx: ModelContext): Index {
     }
     name = map ?? legacy;
   } else {
-    clientName(args, attribute, where);
+    clientName(args, attribute, ctx, where);
     name = map;
   }
   const cols = fields.map((f) => f.column);
@@ -158,9 +160,14 @@ function refuseIndexArguments(attribute: string, args: Map<string, unknown>, whe
 }
 
 /** `name:` of @@id and @@unique names the client's compound field: Prisma checks its characters, the database never sees it. */
-function clientName(args: Map<string, Value | Func>, attribute: string, where: Where): void {
+function clientName(args: Map<string, Value | Func>, attribute: string, ctx: ModelContext, where: Where): void {
   const name = stringArg(args.get('name'), `${attribute}(name:)`, where);
-  if (name !== undefined && !/^[_a-zA-Z0-9]+$/.test(name)) fail(where, `the \`name\` of ${attribute} only allows the characters _a-zA-Z0-9 (got "${name}")`);
+  if (name === undefined) return;
+  if (!/^[_a-zA-Z0-9]+$/.test(name)) fail(where, `the \`name\` of ${attribute} only allows the characters _a-zA-Z0-9 (got "${name}")`);
+  if (ctx.scalars.has(name) || ctx.relations.has(name)) fail(where, `the custom name \`${name}\` of ${attribute} is already the name of a field of ${ctx.model}; choose another name (Prisma Client names the compound field by it)`);
+  const earlier = ctx.clientNames.get(name);
+  if (earlier !== undefined) fail(where, `the custom name \`${name}\` of ${attribute} is already the name of ${earlier} on ${ctx.model}; give each a name of its own (Prisma Client names the compound field by it)`);
+  ctx.clientNames.set(name, `${attribute} at line ${where.line}`);
 }
 
 /** The fields an index names, each once and each a scalar field of the model. */

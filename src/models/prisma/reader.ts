@@ -133,7 +133,7 @@ function build(files: ParsedFiles, config: PrismaConfig): Schema {
   // @ignore and @@ignore hide things from Prisma Client only: Prisma Migrate still creates them.
   for (const { node: m, file } of models.values()) {
     const { table: t, scalars, relations } = tableOf(m, file, files.renamedFrom.get(m), models, config, enumDb);
-    const ctx: ModelContext = { file, model: m.name, table: t.name, provider, previewFeatures: config.previewFeatures, scalars, relations, names };
+    const ctx: ModelContext = { file, model: m.name, table: t.name, provider, previewFeatures: config.previewFeatures, scalars, relations, clientNames: new Map(), names };
     contexts.set(m.name, ctx);
     // Defaults, once every column is known.
     applyDefaults(t, scalars, m, file, enums, enumValues, provider);
@@ -252,8 +252,6 @@ function tableOf(
   for (const f of fieldsOf(m)) {
     const where = { file, line: lineOf(f) };
     if (f.name.includes('-')) fail(where, `The character \`-\` is not allowed in Field names (${m.name}.${f.name}); rename the field and keep its column with @map("${f.name}")`);
-    const ignore = fieldAttr(f, 'ignore');
-    if (ignore && ignoredModel) fail({ file, line: lineOf(ignore) ?? where.line }, `${m.name}.${f.name}: fields on an already ignored model do not need an \`@ignore\` annotation; remove it (the model's @@ignore covers them)`);
     if (models.has(typeName(f))) {
       relations.add(f.name);
       const other = f.attributes?.find((a) => a.group || (a.name !== 'relation' && a.name !== 'ignore'));
@@ -261,6 +259,9 @@ function tableOf(
       checkAttributes(f.attributes ?? [], RELATION_FIELD_ATTRIBUTES, where, false);
       continue; // relation fields hold no column
     }
+    // Prisma takes @ignore on a relation field of an ignored model, not on a scalar one.
+    const ignore = fieldAttr(f, 'ignore');
+    if (ignore && ignoredModel) fail({ file, line: lineOf(ignore) ?? where.line }, `${m.name}.${f.name}: fields on an already ignored model do not need an \`@ignore\` annotation; remove it (the model's @@ignore covers them)`);
     checkAttributes(f.attributes ?? [], FIELD_ATTRIBUTES, where, false, config.datasourceName);
     if (fieldAttr(f, 'relation')) fail(where, `${m.name}.${f.name}: @relation on a field that is not a relation (its type ${typeName(f)} is neither a model nor a view)`);
     for (const name of ['ignore', 'updatedAt']) {

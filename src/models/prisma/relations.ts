@@ -9,7 +9,7 @@ import type { Field, Value } from '@mrleebo/prisma-ast';
 import { emptyTable, keyColumn, type Column, type ForeignKey, type ForeignKeyAction, type Table } from '../../schema/schema.js';
 import { dialectNamed } from '../../dialects/index.js';
 import { constantArg, fieldList, readArgs, stringArg } from './args.js';
-import { fieldAttr, fieldsOf, typeName, type ModelBlock } from './ast.js';
+import { blockAttrsOf, fieldAttr, fieldsOf, typeName, type ModelBlock } from './ast.js';
 import type { PrismaConfig } from './config.js';
 import { fail, lineOf, type Where } from './errors.js';
 import type { ModelContext } from './indexes.js';
@@ -52,6 +52,8 @@ function relationOf(f: Field, file: string): Relation {
   };
 }
 
+const ignored = (m: ModelBlock): boolean => blockAttrsOf(m).some((a) => a.name === 'ignore');
+
 /**
  * Foreign keys on the side with `fields`, and implicit many-to-many tables. With
  * `relationMode = "prisma"` Prisma Client emulates relations: no foreign key reaches the database.
@@ -88,6 +90,14 @@ export function relationsOf(
         if (config.emulatedRelations && (v === 'SetDefault' || (v === 'NoAction' && provider.emulatedNoActionRefused))) {
           fail(rel.where, `${key}: ${v} is not implemented with relationMode = "prisma"${provider.emulatedNoActionRefused ? ` on ${dialectNamed(provider.dialect).title}` : ''}; use Cascade, Restrict or SetNull`);
         }
+      }
+      if (rel.fields.length === 0 && (rel.onDelete !== undefined || rel.onUpdate !== undefined)) {
+        const defining = back.find((g) => relationOf(g, target.file).fields.length);
+        if (defining) fail(rel.where, `${m.name}.${f.name}: onDelete and onUpdate belong on the side that names fields:, not here; move them to ${targetName}.${defining.name}`);
+        if (f.array) fail(rel.where, `${m.name}.${f.name}: referential actions on implicit many-to-many relations are not supported; remove onDelete/onUpdate, or relate the models through an explicit join model that carries them`);
+      }
+      if (ignored(target.node) && !ignored(m) && !fieldAttr(f, 'ignore')) {
+        fail({ file, line: lineOf(f) }, `${m.name}.${f.name}: the relation field must be marked @ignore, because the ${target.node.type} ${targetName} it points to is marked @@ignore`);
       }
       if (rel.map !== undefined && !provider.namedForeignKeys) fail(rel.where, `@relation(map:): the ${provider.name} provider does not support named foreign keys; remove map:`);
       if (rel.fields.length) {
