@@ -345,7 +345,7 @@ export function refuseOnUpdate(dialect: string, title: string, column: string, o
 /** Refuses a generated column (or a change of one) on a dialect whose compiler does not write them. */
 export function refuseGenerated(dialect: string, title: string, column: string, generated: string | null | undefined): void {
   if (generated === undefined) return;
-  throw new UnsupportedOperationError(dialect, `make column ${column} ${generated === null ? 'a plain column' : `generated (AS ${generated})`}: migrator writes generated columns on PostgreSQL only, not on ${title} (add it with op.execute)`);
+  throw new UnsupportedOperationError(dialect, `make column ${column} ${generated === null ? 'a plain column' : `generated (AS ${generated})`}: migrator writes generated columns on PostgreSQL and MySQL, not on ${title} (add it with op.execute)`);
 }
 
 /** An identifier in double quotes, with embedded quotes doubled (SQL standard; SQLite, PostgreSQL). */

@@ -421,6 +421,11 @@ function compareTable(
       changes.generated = c.generated ?? null;
       existing.generated = was.generated ?? null;
     }
+    const [wasVirtual, isVirtual] = [was.generated !== undefined && !!was.virtual, c.generated !== undefined && !!c.virtual];
+    if (!target.unmanaged?.generation && wasVirtual !== isVirtual) {
+      changes.virtual = isVirtual;
+      existing.virtual = wasVirtual;
+    }
     if (Object.keys(changes).length) ops.push({ kind: 'alterColumn', table, column: c.name, changes, existing });
   }
 

@@ -446,8 +446,11 @@ function alterColumnProbes(op: OperationOf<'alterColumn'>, at: TableProbing): vo
   // A plain column made generated: what its rows hold gives way to what the expression computes.
   if (typeof ch.generated === 'string' && c.generated === undefined) {
     const type = ch.type ?? c.type;
-    const computed = PLAIN_TYPE.test(type) ? `CAST((${ch.generated}) AS ${type})` : `(${ch.generated})`;
-    at.add('destructive', `alter column ${name}.${op.column} to GENERATED ALWAYS AS (${ch.generated})`, `SELECT count(*) AS n FROM ${at.t} WHERE ${q(c.name)} IS DISTINCT FROM ${computed}`, (n) => ({
+    const mysql = ctx.options.dialect === 'mysql';
+    const castTo = ctx.options.valueSql?.castTo;
+    const computed = mysql && castTo ? castTo(`(${ch.generated})`, type) : PLAIN_TYPE.test(type) ? `CAST((${ch.generated}) AS ${type})` : `(${ch.generated})`;
+    const differs = mysql ? `NOT (${q(c.name)} <=> ${computed})` : `${q(c.name)} IS DISTINCT FROM ${computed}`;
+    at.add('destructive', `alter column ${name}.${op.column} to GENERATED ALWAYS AS (${ch.generated})`, `SELECT count(*) AS n FROM ${at.t} WHERE ${differs}`, (n) => ({
       text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} a value other than the expression gives, which would be replaced`,
     }));
   }

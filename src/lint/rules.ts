@@ -184,6 +184,8 @@ export const RULES: readonly Rule[] = [
       if (op.kind === 'alterColumn' && op.changes.nullable === false && !isNewTable(ctx, op.table)) {
         const was = column(ctx, op.table, op.column);
         if (was && !was.nullable) return [];
+        // A generated column made plain keeps the values its expression gave every row.
+        if (op.changes.generated === null) return [];
         // A default fills the NULLs before NOT NULL is set (both dialects' ALTER does), and so does a backfill.
         const fill = op.changes.default !== undefined ? op.changes.default : was?.default;
         if ((fill !== undefined && fill !== null) || backfilled(ctx, op.table)) return [];

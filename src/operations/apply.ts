@@ -146,9 +146,15 @@ function alterColumn(op: OperationOf<'alterColumn'>, schema: Schema): void {
     if (op.changes.collation === null) delete c.collation;
     else c.collation = op.changes.collation;
   }
+  if (op.changes.virtual !== undefined) {
+    if (op.changes.virtual) c.virtual = true;
+    else delete c.virtual;
+  }
   if (op.changes.generated !== undefined) {
-    if (op.changes.generated === null) delete c.generated;
-    else {
+    if (op.changes.generated === null) {
+      delete c.generated;
+      delete c.virtual;
+    } else {
       c.generated = op.changes.generated;
       delete c.default;
     }

@@ -39,6 +39,8 @@ export interface ColumnChanges {
    * TypeORM does: its values are computed anew.
    */
   generated?: string | null;
+  /** MySQL: the generated column computed when read (VIRTUAL), or stored (false). */
+  virtual?: boolean;
 }
 
 export type Operation = (
@@ -218,6 +220,7 @@ function columnChanges(changes: ColumnChanges, existing: ColumnChanges | undefin
   if ('onUpdate' in changes) parts.push(`on update ${was('onUpdate', shownDefault)}${shownDefault(changes.onUpdate)}`);
   if ('collation' in changes) parts.push(`collation ${was('collation', shownDefault)}${shownDefault(changes.collation)}`);
   if ('generated' in changes) parts.push(`generated ${was('generated', shownDefault)}${shownDefault(changes.generated)}`);
+  if (changes.virtual !== undefined && changes.generated !== null) parts.push(changes.virtual ? 'virtual' : 'stored');
   return parts;
 }
 

@@ -88,6 +88,7 @@ function columnLiteral(c: Column): Literal {
     onUpdate: c.onUpdate,
     collation: c.collation,
     generated: c.generated,
+    virtual: c.virtual,
   };
 }
 
@@ -161,6 +162,7 @@ function renderAlterColumn(op: OperationOf<'alterColumn'>, indent: string): stri
         onUpdate: op.changes.onUpdate,
         collation: op.changes.collation,
         generated: op.changes.generated,
+        virtual: op.changes.virtual,
       },
     ],
     indent,

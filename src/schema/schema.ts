@@ -30,13 +30,15 @@ export interface Column {
    */
   collation?: string;
   /**
-   * A stored generated column's expression (PostgreSQL `GENERATED ALWAYS AS (…) STORED`): as the
-   * database reports it, or as a TypeORM column states it (`asExpression` with `generatedType:
-   * 'STORED'`). The column then has no default. Where the models give the expression as a default
+   * A generated column's expression (PostgreSQL `GENERATED ALWAYS AS (…) STORED`, MySQL `AS (…)
+   * STORED` or `VIRTUAL`): as the database reports it, or as a TypeORM column states it
+   * (`asExpression`, with `generatedType`). The column then has no default. Where the models give the expression as a default
    * instead (Prisma's `dbgenerated("…")`, which is how Prisma's schema states such a column), it is
    * compared as the column's value.
    */
   generated?: string;
+  /** A generated column computed when read rather than stored (MySQL's `VIRTUAL`; PostgreSQL has none). */
+  virtual?: true;
   /**
    * Names the column may have had in the database before a rename, from a hint in the model
    * source (`@renamedFrom`). Read only by rename detection; never compared.

@@ -163,6 +163,6 @@ describe('stored generated columns, on PostgreSQL', () => {
     const q = newProject('migrator-generated-');
     q.write('migrator.config.ts', configSource());
     q.write('entities/line.ts', entity(STORED('qty * price')));
-    assert.match(assertUserError(q.run(['makemigrations', '-m', 'x'])), /entities\/line\.ts:15\b.*Line\.total is a generated column \(asExpression\), which migrator writes on PostgreSQL only/);
+    assert.match(assertUserError(q.run(['makemigrations', '-m', 'x'])), /entities\/line\.ts:15\b.*Line\.total is a generated column \(asExpression\), which migrator writes on PostgreSQL and MySQL, not on SQLite/);
   });
 });

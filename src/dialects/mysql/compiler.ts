@@ -3,11 +3,11 @@
  * statement of a revision is a phase of its own, recorded as it completes (see runner/progress.ts):
  * a revision that fails halfway is known to have run exactly the statements before the failed one.
  */
-import { constraintNamed, findConstraint, tryApplyOperation } from '../../operations/apply.js';
+import { constraintNamed, dependentsOf, findConstraint, tryApplyOperation } from '../../operations/apply.js';
 import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
 import { describeOperation, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findColumn, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
-import { refuseGenerated, UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
+import { UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { PhaseBuilder } from '../phases.js';
 import { standardSql } from '../sql.js';
 import { quoteMysqlIdentifier as q, quoteMysqlLiteral } from './quote.js';
@@ -19,9 +19,13 @@ const comment = (text: string | null | undefined): string => (text ? ` COMMENT $
 
 /** A column's definition. */
 export function columnSql(c: Column): string {
-  refuseGenerated('mysql', 'MySQL', c.name, c.generated);
   let sql = `${q(c.name)} ${c.type}`;
   if (c.collation !== undefined) sql += ` COLLATE ${q(c.collation)}`;
+  if (c.generated !== undefined) {
+    // No NULL nor NOT NULL (MariaDB takes neither), no default: the expression gives the values.
+    if (c.autoincrement || c.identity) throw new UnsupportedOperationError('mysql', `make column ${c.name} generated (AS ${c.generated}) and numbered too`);
+    return `${sql} AS (${c.generated}) ${c.virtual ? 'VIRTUAL' : 'STORED'}${comment(c.comment)}`;
+  }
   sql += c.nullable ? ' NULL' : ' NOT NULL';
   if (c.default !== undefined && !c.autoincrement) sql += ` DEFAULT ${c.default}`;
   if (c.onUpdate !== undefined) sql += ` ON UPDATE ${c.onUpdate}`;
@@ -74,7 +78,6 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   const t = q(op.table);
   const c = q(op.column);
   const ch = op.changes;
-  refuseGenerated('mysql', 'MySQL', `${op.table}.${op.column}`, ch.generated);
   const table = findTable(schema, op.table);
   const current = table && findColumn(table, op.column);
   const defaultOnly = Object.keys(ch).every((k) => k === 'default');
@@ -97,6 +100,7 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
     if (ch.onUpdate === null) delete next.onUpdate;
     else next.onUpdate = ch.onUpdate;
   }
+  if (ch.generated !== undefined || ch.virtual !== undefined) return generationChangeSql(op, table, current, withGeneration(next, ch));
   if (ch.collation !== undefined) {
     if (ch.collation === null) delete next.collation;
     else next.collation = ch.collation;
@@ -109,6 +113,71 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   if (ch.nullable === false && fill !== undefined) out.push(`UPDATE ${t} SET ${c} = ${fill} WHERE ${c} IS NULL`);
   out.push(`ALTER TABLE ${t} MODIFY COLUMN ${columnSql(next)}`);
   return out;
+}
+
+function withGeneration(next: Column, ch: OperationOf<'alterColumn'>['changes']): Column {
+  if (ch.generated === null) {
+    delete next.generated;
+    delete next.virtual;
+  } else if (ch.generated !== undefined) {
+    next.generated = ch.generated;
+    delete next.default;
+  }
+  if (ch.virtual !== undefined) {
+    if (ch.virtual && next.generated !== undefined) next.virtual = true;
+    else delete next.virtual;
+  }
+  if (ch.collation !== undefined) {
+    if (ch.collation === null) delete next.collation;
+    else next.collation = ch.collation;
+  }
+  return next;
+}
+
+/**
+ * A column made generated, plain, or given another expression or storage. MODIFY does it where
+ * MySQL and MariaDB can: a new expression of the same storage, a plain column made STORED (its
+ * values computed), a STORED one made plain (its values kept). A VIRTUAL column cannot be made
+ * anything but VIRTUAL, nor anything made VIRTUAL: the column is dropped and added again in one
+ * statement, in its place, with the indexes and constraints that use it; made plain, it is given
+ * the values it computed.
+ */
+function generationChangeSql(op: OperationOf<'alterColumn'>, table: Table, current: Column, next: Column): string[] {
+  const t = q(op.table);
+  const c = q(op.column);
+  const wasVirtual = current.generated !== undefined && !!current.virtual;
+  const isVirtual = next.generated !== undefined && !!next.virtual;
+  if (wasVirtual === isVirtual) return [`ALTER TABLE ${t} MODIFY COLUMN ${columnSql(next)}`];
+  const uses = dependentsOf(table, op.column);
+  if (uses.primaryKey || uses.foreignKeys.length) throw new UnsupportedOperationError('mysql', `${describeOperation(op)}: a ${uses.primaryKey ? 'primary' : 'foreign'} key uses the column, which is dropped and added again to change a VIRTUAL column`);
+  const named = (k: { name?: string }): string => q(k.name ?? failUnnamed(op));
+  const at = table.columns.findIndex((x) => x.name === op.column);
+  const place = at > 0 ? ` AFTER ${q(table.columns[at - 1].name)}` : ' FIRST';
+  const plain = next.generated === undefined;
+  const added: Column = plain ? { ...next, nullable: true } : next;
+  delete added.default;
+  const parts = [
+    ...uses.indexes.map((i) => `DROP INDEX ${q(i.name)}`),
+    ...uses.uniques.map((u) => `DROP INDEX ${named(u)}`),
+    ...uses.checks.map((k) => `DROP CONSTRAINT ${named(k)}`),
+    `DROP COLUMN ${c}`,
+    `ADD COLUMN ${columnSql(added)}${place}`,
+  ];
+  const out = [`ALTER TABLE ${t} ${parts.join(', ')}`];
+  if (plain) {
+    out.push(`UPDATE ${t} SET ${c} = (${current.generated})`);
+    if (!next.nullable || next.default !== undefined) out.push(`ALTER TABLE ${t} MODIFY COLUMN ${columnSql(next)}`);
+  }
+  const restored: string[] = [
+    ...uses.indexes.map((i) => createIndexSql({ kind: 'createIndex', table: op.table, index: i })),
+    ...uses.uniques.map((u) => `ALTER TABLE ${t} ADD ${constraintSql({ type: 'unique', ...u })}`),
+    ...uses.checks.map((k) => `ALTER TABLE ${t} ADD ${constraintSql({ type: 'check', ...k })}`),
+  ];
+  return [...out, ...restored];
+}
+
+function failUnnamed(op: OperationOf<'alterColumn'>): never {
+  throw new UnsupportedOperationError('mysql', `${describeOperation(op)}: a constraint without a name uses the column, which is dropped and added again to change a VIRTUAL column`);
 }
 
 /**

@@ -22,7 +22,8 @@ ORDER BY TABLE_NAME`;
 
 const COLUMNS = `
 SELECT TABLE_NAME AS tableName, COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable,
-       COLUMN_DEFAULT AS def, EXTRA AS extra, COLUMN_COMMENT AS comment, COLLATION_NAME AS collation
+       COLUMN_DEFAULT AS def, EXTRA AS extra, COLUMN_COMMENT AS comment, COLLATION_NAME AS collation,
+       GENERATION_EXPRESSION AS generation
 FROM information_schema.COLUMNS
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, ORDINAL_POSITION`;
@@ -69,6 +70,7 @@ interface ColumnRow {
   extra: string;
   comment: string;
   collation: string | null;
+  generation: string | null;
 }
 
 const ACTIONS: Record<string, ForeignKeyAction> = {
@@ -93,6 +95,15 @@ function defaultOf(row: ColumnRow, flavor: Flavor): string | undefined {
   if (/DEFAULT_GENERATED/i.test(row.extra)) return /^current_timestamp/i.test(row.def) ? row.def : `(${row.def})`;
   if (NUMERIC.test(row.type) && /^-?[\d.]+(e[-+]?\d+)?$/i.test(row.def)) return row.def;
   return quoteMysqlLiteral(row.def);
+}
+
+/**
+ * A generated column's expression as the server reports it. MySQL 8 escapes the quotes of its
+ * string literals and marks each with its character set (`_utf8mb4\\'x\\'`); MariaDB reports SQL.
+ */
+function generationOf(text: string, flavor: Flavor): string {
+  if (flavor === 'mariadb') return text;
+  return text.replace(/_[a-z0-9]+\\'((?:[^\\]|\\[^'])*)\\'/g, (_m, body: string) => `'${body}'`);
 }
 
 /** The ON UPDATE clause EXTRA reports (`on update current_timestamp()`), if any. */
@@ -123,13 +134,17 @@ export async function introspectMysql(conn: Queryable, flavor: Flavor, exclude: 
   for (const row of columns) {
     const table = byName.get(row.tableName);
     if (!table) continue;
-    const def = defaultOf(row, flavor);
+    // A generated column: VIRTUAL or STORED GENERATED in EXTRA. Its NULL or NOT NULL is not
+    // managed (MariaDB takes neither): it reads as nullable.
+    const generated = /\b(virtual|stored|persistent) generated\b/i.exec(row.extra);
+    const def = generated ? undefined : defaultOf(row, flavor);
     const onUpdate = onUpdateOf(row.extra);
     table.columns.push({
       name: row.name,
       type: row.type,
-      nullable: row.nullable === 'YES',
+      nullable: row.nullable === 'YES' || !!generated,
       ...(def !== undefined ? { default: def } : {}),
+      ...(generated && row.generation ? { generated: generationOf(row.generation, flavor), ...(/^virtual$/i.test(generated[1]) ? { virtual: true as const } : {}) } : {}),
       ...(/auto_increment/i.test(row.extra) ? { autoincrement: true } : {}),
       ...(row.comment ? { comment: row.comment } : {}),
       ...(onUpdate ? { onUpdate } : {}),

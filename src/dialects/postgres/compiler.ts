@@ -46,6 +46,7 @@ export function columnSql(c: Column): string {
   let sql = `${q(c.name)} ${columnType(c)}`;
   if (c.collation !== undefined) sql += ` COLLATE ${q(c.collation)}`;
   if (c.identity) sql += ` GENERATED ${c.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`;
+  if (c.generated !== undefined && c.virtual) throw new UnsupportedOperationError('postgres', `make column ${c.name} a VIRTUAL generated column: PostgreSQL's generated columns are stored`);
   if (c.generated !== undefined) sql += ` GENERATED ALWAYS AS (${c.generated}) STORED`;
   if (!c.nullable) sql += ' NOT NULL';
   if (c.default !== undefined && !c.autoincrement && c.generated === undefined) sql += ` DEFAULT ${c.default}`;
@@ -113,6 +114,7 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   const c = q(op.column);
   const ch = op.changes;
   refuseOnUpdate('postgres', 'PostgreSQL', `${op.table}.${op.column}`, ch.onUpdate);
+  if (ch.virtual) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: PostgreSQL's generated columns are stored`);
   if (typeof ch.generated === 'string') return regeneratedColumnSql(op, schema);
   const out: string[] = [];
   const current = findTable(schema, op.table)?.columns.find((x) => x.name === op.column);

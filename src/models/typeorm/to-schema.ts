@@ -6,7 +6,7 @@
  */
 import { MigratorError } from '../../errors.js';
 import { emptyTable, tableShape, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
-import { frozenTimeDefault, typeOrmCollation, typeOrmDriver, type TypeOrmDriver } from '../typescript/drivers/index.js';
+import { frozenTimeDefault, typeOrmCollation, typeOrmDriver, typeOrmGenerated, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
 
 
@@ -44,13 +44,9 @@ class Converter {
 
   private column(c: DescribedColumn, t: DescribedTable, pkColumns: string[]): { column: Column; enumCheck?: string[] } {
     const where = `${t.entity}.${c.property}`;
-    if (c.asExpression !== undefined && this.driver.name !== 'postgres') {
-      this.fail(`${where} is a generated column (AS ${c.asExpression}), which migrator writes on PostgreSQL only; compute it in the application, or add it with op.execute in a revision`);
-    }
-    // TypeORM's PostgreSQL driver writes a plain column for any generated column but a stored one.
-    if (c.asExpression !== undefined && c.generatedType !== 'STORED') {
-      this.fail(`${where} has asExpression without generatedType: 'STORED', for which TypeORM writes a plain column on PostgreSQL (its generated columns are all stored); add generatedType: 'STORED'`);
-    }
+    const generation = c.asExpression !== undefined ? typeOrmGenerated(this.driver, c.asExpression, c.generatedType, c.primary ? false : c.nullable) : undefined;
+    if (generation && 'problem' in generation) this.fail(`${where} ${generation.problem}`);
+    const generated = generation && !('problem' in generation) ? generation : undefined;
     const collation = typeOrmCollation(this.driver, c.collation, c.charset);
     if ('problem' in collation) this.fail(`${where} ${collation.problem}`);
     const parts = this.driver.dataSource.column({
@@ -72,9 +68,9 @@ class Converter {
     const column: Column = {
       name: c.name,
       type,
-      nullable: c.primary ? false : c.nullable,
+      nullable: generated ? generated.nullable : c.primary ? false : c.nullable,
       ...(def !== undefined && c.asExpression === undefined ? { default: def } : {}),
-      ...(c.asExpression !== undefined ? { generated: c.asExpression } : {}),
+      ...(generated ? { generated: generated.generated, ...(generated.virtual ? { virtual: true as const } : {}) } : {}),
       ...(autoincrement ? { autoincrement: true } : {}),
       ...(identity ? { identity } : {}),
       ...(c.comment !== undefined ? { comment: c.comment } : {}),

@@ -8,7 +8,7 @@ import { emptyTable, tableShape, type Column, type EnumType, type ForeignKey, ty
 import type { ts } from 'ts-morph';
 import { TYPEORM_SOURCE, type ColumnMeta, type EmbeddedMeta, type EntityMeta, type JoinColumnMeta, type RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
-import { frozenTimeDefault, typeOrmCollation, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
+import { frozenTimeDefault, typeOrmCollation, typeOrmGenerated, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
 import { called, isKind, ModelError, ModelErrors, plain, text, where, type Evaluator } from './values.js';
 import { NEWEST_TYPEORM, type TypeOrmRules } from './typeorm-version.js';
 
@@ -170,19 +170,15 @@ function onUpdateOf(col: ColumnMeta, driver: BuildContext['driver'], owner: Enti
   return col.onUpdate?.sql ?? (col.kind === 'updateDate' ? driver.special.updateDate.default : undefined);
 }
 
-/**
- * A generated column's expression (`asExpression`), as TypeORM's PostgreSQL driver writes it:
- * `GENERATED ALWAYS AS (…) STORED`, the only kind PostgreSQL has, and only with `generatedType:
- * 'STORED'` (TypeORM writes a plain column for any other). Other drivers' are refused.
- */
-function generatedOf(col: ColumnMeta, owner: EntityMeta, driver: BuildContext['driver']): string | undefined {
+/** A generated column (`asExpression`) as TypeORM's driver writes it (see typeOrmGenerated). */
+function generatedOf(col: ColumnMeta, owner: EntityMeta, driver: BuildContext['driver'], nullable: boolean): { generated: string; virtual?: true; nullable: boolean } | undefined {
   const g = col.asExpression;
   if (!g) return undefined;
   const at = `${owner.className}.${col.property}`;
-  if (driver.name !== 'postgres') throw new ModelError(g.node, `${at} is a generated column (asExpression), which migrator writes on PostgreSQL only; compute it in the application, or add it with op.execute in a revision`);
-  if (g.type !== 'STORED') throw new ModelError(g.node, `${at} has asExpression without generatedType: 'STORED', for which TypeORM writes a plain column on PostgreSQL (its generated columns are all stored); add generatedType: 'STORED'`);
+  const read = typeOrmGenerated(driver, g.sql, g.type, nullable);
+  if ('problem' in read) throw new ModelError(g.node, `${at} ${read.problem}`);
   if (col.hasDefault || col.generation) throw new ModelError(g.node, `${at} is a generated column with a default or @Generated too; a generated column takes its values from asExpression alone`);
-  return g.sql;
+  return read;
 }
 
 /**
@@ -238,7 +234,9 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
   if (col.kind === 'primary' || col.kind === 'generated') nullable = false;
   const identity = col.generation === 'identity' && driver.identity === 'identity';
   const onUpdate = onUpdateOf(col, driver, owner);
-  const generated = generatedOf(col, owner, driver);
+  const generation = generatedOf(col, owner, driver, nullable);
+  const generated = generation?.generated;
+  if (generation) nullable = generation.nullable;
   const collation = typeOrmCollation(driver, col.collation, col.charset);
   if ('problem' in collation) throw new ModelError(col.collationNode ?? col.node, `${owner.className}.${col.property} ${collation.problem}`);
   const column: Column = {
@@ -247,6 +245,7 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
     nullable,
     ...(def !== undefined && generated === undefined ? { default: def } : {}),
     ...(generated !== undefined ? { generated } : {}),
+    ...(generation?.virtual ? { virtual: true as const } : {}),
     ...(col.generation === 'increment' || (col.generation === 'rowid' && driver.identity === 'identity') ? { autoincrement: true } : {}),
     ...(identity ? { identity: col.generatedIdentity ?? 'by default' } : {}),
     ...(col.comment !== undefined ? { comment: col.comment } : {}),

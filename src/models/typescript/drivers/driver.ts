@@ -93,6 +93,13 @@ export interface TypeOrmDriver {
    * collation, which a `collation` option states exactly).
    */
   readonly charset: 'ignored' | 'collation';
+  /**
+   * The generated columns (`asExpression`) the driver writes: PostgreSQL's are all stored (TypeORM
+   * writes a plain column without `generatedType: 'STORED'`); MySQL's are VIRTUAL unless STORED,
+   * and keep no NULL or NOT NULL (MariaDB takes neither, so TypeORM writes none there): they are
+   * read as nullable. None: migrator does not write them on that database.
+   */
+  readonly generatedColumns: 'stored' | 'virtual or stored' | 'none';
   /** The extension TypeORM's driver installs for a column of this type (PostgreSQL `citext`). */
   extensionOf(type: string): string | undefined;
   /** The default of `@PrimaryGeneratedColumn('uuid')`, and the extension it needs. */

@@ -32,6 +32,23 @@ export function driverTitles(): string {
 }
 
 /**
+ * A generated column (`asExpression`, `generatedType`) as the driver writes it, or why migrator
+ * cannot take it; `nullable` as the database keeps it.
+ */
+export function typeOrmGenerated(driver: TypeOrmDriver, expression: string, generatedType: string | undefined, nullable: boolean): { generated: string; virtual?: true; nullable: boolean } | { problem: string } {
+  if (driver.generatedColumns === 'none') {
+    return { problem: `is a generated column (asExpression), which migrator writes on PostgreSQL and MySQL, not on ${driver.title}; compute it in the application, or add it with op.execute in a revision` };
+  }
+  if (driver.generatedColumns === 'stored') {
+    if (generatedType !== 'STORED') return { problem: `has asExpression without generatedType: 'STORED', for which TypeORM writes a plain column on ${driver.title} (its generated columns are all stored); add generatedType: 'STORED'` };
+    return { generated: expression, nullable };
+  }
+  const type = generatedType ?? 'VIRTUAL';
+  if (type !== 'VIRTUAL' && type !== 'STORED') return { problem: `has generatedType: '${type}'; use 'VIRTUAL' or 'STORED'` };
+  return { generated: expression, ...(type === 'VIRTUAL' ? { virtual: true as const } : {}), nullable: true };
+}
+
+/**
  * A column's collation from TypeORM's `collation` and `charset` options, or why they cannot be
  * read. A MySQL collation names its character set (`utf8mb4_unicode_ci` is utf8mb4's), so a
  * `charset` beside one only has to agree with it; a `charset` alone gives the column the

@@ -170,6 +170,7 @@ export const mysqlTypeOrm: TypeOrmDriver = {
   name: 'mysql',
   title: 'MySQL',
   charset: 'collation',
+  generatedColumns: 'virtual or stored',
   columnType(input) {
     const type = mysqlColumnType(input);
     return type === undefined ? undefined : { type };

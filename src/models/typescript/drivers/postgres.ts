@@ -111,6 +111,7 @@ export const postgresTypeOrm: TypeOrmDriver = {
   name: 'postgres',
   title: 'PostgreSQL',
   charset: 'ignored',
+  generatedColumns: 'stored',
   columnType(input) {
     if (input.enum && (input.type === 'enum' || input.type === 'simple-enum')) {
       const name = input.enumName ?? `${input.table}_${input.column.toLowerCase()}_enum`;

@@ -43,6 +43,7 @@ export const sqliteTypeOrm: TypeOrmDriver = {
   name: 'sqlite',
   title: 'SQLite',
   charset: 'ignored',
+  generatedColumns: 'none',
   columnType(input) {
     // TypeORM's SQLite drivers refuse 'enum' (the type is 'simple-enum'); any column with enum
     // values is checked with CHECK (… IN (…)), but an array column ("integer array") is not.
