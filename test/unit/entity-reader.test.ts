@@ -836,6 +836,14 @@ describe('entity reader: @Generated beside a column decorator', () => {
     assert.equal(table(read(typed, ['a.ts'], 'postgres'), 'a').columns[0].type, 'bigint');
     assert.equal(table(read(typed, ['a.ts'], 'mysql'), 'a').columns[0].autoincrement, true);
   });
+  it('a numbered column in a primary key of more columns is an error on SQLite, as TypeORM refuses it; PostgreSQL and MySQL number it', () => {
+    const root = project(entity(`  @PrimaryGeneratedColumn() id!: number;\n  @PrimaryColumn({ type: 'varchar', length: 8, default: 'main' }) kind!: string;`));
+    fails(() => read(root, ['a.ts'], 'sqlite'), path.join(root, 'a.ts'), 4, /A\.id is numbered by the database, but the primary key has 2 columns \(id, kind\): SQLite numbers only a primary key of one column, and TypeORM refuses it \("does not support AUTOINCREMENT on composite primary key"\); make it the only primary column/);
+    for (const dialect of ['postgres', 'mysql'] as const) {
+      const t = table(read(root, ['a.ts'], dialect), 'a');
+      assert.deepEqual([t.primaryKey?.columns, t.columns[0].autoincrement], [['id', 'kind'], true], dialect);
+    }
+  });
 });
 
 describe("entity reader: the project's TypeORM version", () => {

@@ -6,7 +6,7 @@
  */
 import { MigratorError } from '../../errors.js';
 import { emptyTable, tableShape, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
-import { frozenTimeDefault, typeOrmCollation, typeOrmDriver, typeOrmGenerated, type TypeOrmDriver } from '../typescript/drivers/index.js';
+import { compositeNumbered, frozenTimeDefault, typeOrmCollation, typeOrmDriver, typeOrmGenerated, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
 
 
@@ -103,6 +103,8 @@ class Converter {
     const pkColumns = t.primaryKey?.columns ?? [];
     const built = t.columns.map((c) => this.column(c, t, pkColumns));
     table.columns = built.map((b) => b.column);
+    const numbered = pkColumns.length > 1 && this.driver.increments === 'the primary key' ? t.columns.find((_c, i) => built[i].column.autoincrement) : undefined;
+    if (numbered) this.fail(compositeNumbered(`${entity}.${numbered.property}`, pkColumns, this.driver.title));
     if (t.primaryKey) table.primaryKey = { name: t.primaryKey.name, columns: t.primaryKey.columns };
     if (t.comment !== undefined) table.comment = t.comment;
     table.uniques = t.uniques.map((u) => {

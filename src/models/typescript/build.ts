@@ -8,7 +8,7 @@ import { emptyTable, tableShape, type Column, type EnumType, type ForeignKey, ty
 import type { ts } from 'ts-morph';
 import { TYPEORM_SOURCE, type ColumnMeta, type EmbeddedMeta, type EntityMeta, type JoinColumnMeta, type RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
-import { frozenTimeDefault, typeOrmCollation, typeOrmGenerated, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
+import { compositeNumbered, frozenTimeDefault, typeOrmCollation, typeOrmGenerated, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
 import { called, isKind, ModelError, ModelErrors, plain, text, where, type Evaluator } from './values.js';
 import { NEWEST_TYPEORM, type TypeOrmRules } from './typeorm-version.js';
 
@@ -571,6 +571,8 @@ class SchemaBuilder {
       const pk = pkColumns.map((c) => columns.find((b) => b.property === c.property)!.column.name);
       const pkName = pkColumns.find((c) => c.primaryKeyConstraintName)?.primaryKeyConstraintName;
       if (pk.length) table.primaryKey = { name: pkName ?? naming.primaryKeyName({ name: table.name }, pk), columns: pk };
+      const numbered = pk.length > 1 && driver.increments === 'the primary key' ? columnMetas.find((c) => columns.find((b) => b.property === c.property)?.column.autoincrement) : undefined;
+      if (numbered) throw new ModelError(numbered.node, compositeNumbered(`${meta.className}.${numbered.property}`, pk, driver.title));
       for (const c of columnMetas) {
         if (c.generation === 'uuid' && driver.uuid.extension) this.defaultExtensions.add(driver.uuid.extension);
       }

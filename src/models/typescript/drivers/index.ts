@@ -31,6 +31,11 @@ export function driverTitles(): string {
   return `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1]}`;
 }
 
+/** TypeORM's refusal ("Sqlite does not support AUTOINCREMENT on composite primary key"), which its CREATE TABLE meets. */
+export function compositeNumbered(column: string, key: readonly string[], title: string): string {
+  return `${column} is numbered by the database, but the primary key has ${key.length} columns (${key.join(', ')}): ${title} numbers only a primary key of one column, and TypeORM refuses it ("does not support AUTOINCREMENT on composite primary key"); make it the only primary column (a unique index can hold the others), or give it values of the application's (@PrimaryColumn, or @PrimaryGeneratedColumn('uuid'))`;
+}
+
 /**
  * A generated column (`asExpression`, `generatedType`) as the driver writes it, or why migrator
  * cannot take it; `nullable` as the database keeps it.
