@@ -836,6 +836,14 @@ describe('entity reader: @Generated beside a column decorator', () => {
     assert.equal(table(read(typed, ['a.ts'], 'postgres'), 'a').columns[0].type, 'bigint');
     assert.equal(table(read(typed, ['a.ts'], 'mysql'), 'a').columns[0].autoincrement, true);
   });
+  it('deferrable, which neither reader takes, is an error that says so rather than sending the user to the other reader', () => {
+    const root = project({
+      'a.ts': `import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class A {\n  @PrimaryGeneratedColumn() id!: number;\n  @ManyToOne(() => A, { deferrable: 'INITIALLY DEFERRED' }) parent!: A;\n}\n`,
+    });
+    const message = fails(() => read(root, ['a.ts'], 'postgres'), path.join(root, 'a.ts'), 5, /option "deferrable" of @ManyToOne makes the constraint DEFERRABLE, which migrator cannot describe \(nor does it when TypeORM itself reads the entities\); remove it, or make the constraint deferrable in a revision with op\.execute/);
+    assert.doesNotMatch(message, /models: \{ typeorm:/);
+  });
+
   it('a numbered column in a primary key of more columns is an error on SQLite, as TypeORM refuses it; PostgreSQL and MySQL number it', () => {
     const root = project(entity(`  @PrimaryGeneratedColumn() id!: number;\n  @PrimaryColumn({ type: 'varchar', length: 8, default: 'main' }) kind!: string;`));
     fails(() => read(root, ['a.ts'], 'sqlite'), path.join(root, 'a.ts'), 4, /A\.id is numbered by the database, but the primary key has 2 columns \(id, kind\): SQLite numbers only a primary key of one column, and TypeORM refuses it \("does not support AUTOINCREMENT on composite primary key"\); make it the only primary column/);
