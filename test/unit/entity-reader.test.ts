@@ -533,6 +533,35 @@ export class Note {
     assert.equal(t.columns.find((c) => c.name === 'code')?.comment, 'a code');
   });
 
+  it('a string mapping (Lowercase<string>), a template literal type and keyof typeof a constant are strings, as TypeScript serialises them', () => {
+    const root = project({
+      'types.ts': "export type Username = Lowercase<string>;\nexport type Code = Uppercase<string>;\nexport type Slug = `${string}-${string}`;\nexport const LEVELS = { low: 1, high: 2 } as const;\nexport type LevelName = keyof typeof LEVELS;\n",
+      'user.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Code, LevelName, Slug, Username } from './types';
+@Entity()
+export class User {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ unique: true }) username!: Username;
+  @Column() code!: Code;
+  @Column() slug!: Slug;
+  @Column() level!: LevelName;
+  @Column() title!: Capitalize<string>;
+}
+`,
+    });
+    assert.deepEqual(columns(table(read(root, ['user.ts']), 'user')), {
+      id: 'integer not null',
+      username: 'character varying not null',
+      code: 'character varying not null',
+      slug: 'character varying not null',
+      level: 'character varying not null',
+      title: 'character varying not null',
+    });
+    // A mapping over something else is no string TypeScript can tell.
+    const odd = project({ 'a.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class A {\n  @PrimaryGeneratedColumn() id!: number;\n  @Column() n!: Lowercase<any>;\n}\n` });
+    fails(() => read(odd, ['a.ts']), path.join(odd, 'a.ts'), 5, /cannot tell the column type of A\.n/);
+  });
+
   it('reads an as-const enum from a compiled package (its declaration file), and says so when the package is missing', () => {
     const root = project({
       'node_modules/@cloud/sdk/package.json': JSON.stringify({ name: '@cloud/sdk', types: './types/index.d.ts' }),

@@ -1223,6 +1223,7 @@ function joinColumnMeta(v: Value, node: Node): JoinColumnMeta {
  * enums and type aliases followed through imports; undefined where TypeScript would say Object.
  */
 const GLOBAL_DESIGN_TYPES = new Set(['Date', 'Buffer', 'String', 'Number', 'Boolean']);
+const STRING_MAPPINGS = new Set(['Lowercase', 'Uppercase', 'Capitalize', 'Uncapitalize']);
 
 /** The type parameter `name` of a declaration around `node`, the nearest first. */
 function typeParameterNamed(node: ts.Node, name: string): ts.TypeParameterDeclaration | undefined {
@@ -1244,6 +1245,19 @@ export function designType(typeNode: ts.TypeNode | undefined, scope: Scope, ev: 
       return 'Boolean';
   }
   if (tsc.isParenthesizedTypeNode(typeNode)) return designType(typeNode.type, scope, ev, depth + 1);
+  // `${string}-${string}`: a string, as TypeScript serialises it.
+  if (tsc.isTemplateLiteralTypeNode(typeNode)) return 'String';
+  // `keyof typeof LEVELS` of a constant object: the union of its keys, strings.
+  if (tsc.isTypeOperatorNode(typeNode) && typeNode.operator === tsc.SyntaxKind.KeyOfKeyword && tsc.isTypeQueryNode(typeNode.type) && tsc.isIdentifier(typeNode.type.exprName)) {
+    let value: Value;
+    try {
+      value = ev.evaluate(typeNode.type.exprName, scope);
+    } catch {
+      return undefined;
+    }
+    const keys = isObject(value) ? [...value.props.keys()] : [];
+    return keys.length && keys.every((k) => !/^\d+$/.test(k)) ? 'String' : undefined;
+  }
   if (tsc.isLiteralTypeNode(typeNode)) {
     const l = typeNode.literal;
     if (tsc.isStringLiteral(l) || tsc.isNoSubstitutionTemplateLiteral(l)) return 'String';
@@ -1266,6 +1280,8 @@ export function designType(typeNode: ts.TypeNode | undefined, scope: Scope, ev: 
     const parameter = typeParameterNamed(typeNode, name);
     if (parameter) return parameter.constraint ? designType(parameter.constraint, scope, ev, depth + 1) : undefined;
     const b = ev.project.lookup(scope.file, name);
+    // TypeScript's string mappings (`Lowercase<string>`) are strings.
+    if (!b && STRING_MAPPINGS.has(name) && typeNode.typeArguments?.length === 1) return designType(typeNode.typeArguments[0], scope, ev, depth + 1) === 'String' ? 'String' : undefined;
     // The global constructors, the wrapper types among them (`enabled: Boolean`).
     if (!b) return GLOBAL_DESIGN_TYPES.has(name) ? (name as DesignType) : undefined;
     if (b.kind !== 'declaration') return undefined;
