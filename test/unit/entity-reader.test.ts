@@ -533,6 +533,21 @@ export class Note {
     assert.equal(t.columns.find((c) => c.name === 'code')?.comment, 'a code');
   });
 
+  it('two entities of one table: an error with what to do; with synchronize: false on one, the other says what the table is, and relations to either reach it', () => {
+    const app = (name: string, sync: string, extra: string): string => `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity({ name: 'apps'${sync} })\nexport class ${name} {\n  @PrimaryGeneratedColumn('uuid') id!: string;\n  @Column({ unique: true }) slug!: string;\n${extra}}\n`;
+    const files = {
+      'app.ts': app('App', '', '  @Column({ nullable: true }) icon!: string;\n'),
+      'app-base.ts': app('AppBase', '', ''),
+      'version.ts': `import { Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';\nimport { AppBase } from './app-base';\n@Entity()\nexport class Version {\n  @PrimaryGeneratedColumn() id!: number;\n  @ManyToOne(() => AppBase) app!: AppBase;\n}\n`,
+    };
+    const both = project(files);
+    fails(() => read(both, ['app.ts', 'app-base.ts', 'version.ts']), path.join(both, 'app-base.ts'), 2, /AppBase and App both map to table "apps"; if one of them only reads the table .*give it @Entity\(\{ name, synchronize: false \}\)/);
+    const slim = project({ ...files, 'app-base.ts': app('AppBase', ', synchronize: false', '') });
+    const s = read(slim, ['app.ts', 'app-base.ts', 'version.ts']);
+    assert.deepEqual(table(s, 'apps').columns.map((c) => c.name), ['id', 'slug', 'icon']);
+    assert.deepEqual(table(s, 'version').foreignKeys.map((f) => [f.columns, f.referencedTable, f.referencedColumns]), [[['appId'], 'apps', ['id']]]);
+  });
+
   it('a string mapping (Lowercase<string>), a template literal type and keyof typeof a constant are strings, as TypeScript serialises them', () => {
     const root = project({
       'types.ts': "export type Username = Lowercase<string>;\nexport type Code = Uppercase<string>;\nexport type Slug = `${string}-${string}`;\nexport const LEVELS = { low: 1, high: 2 } as const;\nexport type LevelName = keyof typeof LEVELS;\n",

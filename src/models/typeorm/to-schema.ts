@@ -6,7 +6,7 @@
  */
 import { MigratorError } from '../../errors.js';
 import { emptyTable, tableShape, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
-import { compositeNumbered, frozenTimeDefault, typeOrmCollation, typeOrmDriver, typeOrmGenerated, type TypeOrmDriver } from '../typescript/drivers/index.js';
+import { compositeNumbered, frozenTimeDefault, SHARED_TABLE_ADVICE, typeOrmCollation, typeOrmDriver, typeOrmGenerated, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
 
 
@@ -181,7 +181,7 @@ class Converter {
       if (other?.junction && t.kind === 'junction' && tableShape(other.table) === tableShape(table)) continue;
       if (other !== undefined) {
         const junction = other.junction ? other.entity : t.kind === 'junction' ? t.entity : undefined;
-        const advice = junction ? `; the junction table of a many-to-many of ${junction} is also an entity's table: give it another name (@JoinTable({ name })), or leave it to the entity with @JoinTable({ synchronize: false })` : '';
+        const advice = junction ? `; the junction table of a many-to-many of ${junction} is also an entity's table: give it another name (@JoinTable({ name })), or leave it to the entity with @JoinTable({ synchronize: false })` : SHARED_TABLE_ADVICE;
         this.fail(`entities ${other.entity} and ${t.entity} both map to table "${t.name}"${advice}`);
       }
       seen.set(t.name, { entity: t.entity, junction: t.kind === 'junction', table });

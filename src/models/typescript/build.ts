@@ -8,7 +8,7 @@ import { emptyTable, tableShape, type Column, type EnumType, type ForeignKey, ty
 import type { ts } from 'ts-morph';
 import { TYPEORM_SOURCE, type ColumnMeta, type EmbeddedMeta, type EntityMeta, type JoinColumnMeta, type RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
-import { compositeNumbered, frozenTimeDefault, typeOrmCollation, typeOrmGenerated, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
+import { compositeNumbered, frozenTimeDefault, SHARED_TABLE_ADVICE, typeOrmCollation, typeOrmGenerated, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
 import { called, isKind, ModelError, ModelErrors, plain, text, where, type Evaluator } from './values.js';
 import { NEWEST_TYPEORM, type TypeOrmRules } from './typeorm-version.js';
 
@@ -526,9 +526,10 @@ class SchemaBuilder {
     for (const meta of classes.filter((c) => c.isEntity)) {
       if (entities.has(meta.node)) continue;
       const table = emptyTable(naming.tableName(meta.className, meta.tableName));
-      const other = tableNames.get(table.name);
-      if (other) throw new ModelError(meta.node, `${meta.className} and ${other.className} both map to table "${table.name}"`);
-      tableNames.set(table.name, meta);
+      // An entity with synchronize: false says nothing of its table: another may.
+      const other = meta.synchronize !== false ? tableNames.get(table.name) : undefined;
+      if (other) throw new ModelError(meta.node, `${meta.className} and ${other.className} both map to table "${table.name}"${SHARED_TABLE_ADVICE}`);
+      if (meta.synchronize !== false) tableNames.set(table.name, meta);
       if (meta.comment !== undefined) table.comment = meta.comment;
       if (meta.renamedFrom !== undefined) Object.assign(table, hintNames(naming.tableName(meta.renamedFrom, undefined), meta.renamedFrom));
       const { chain, children } = this.membersOf(meta);

@@ -31,6 +31,9 @@ export function driverTitles(): string {
   return `${titles.slice(0, -1).join(', ')} and ${titles[titles.length - 1]}`;
 }
 
+/** What to do about two entities of one table. */
+export const SHARED_TABLE_ADVICE = '; if one of them only reads the table (a slimmer or older view of its rows), give it @Entity({ name, synchronize: false }) so the other alone says what the table is, or leave its file out of the models';
+
 /** TypeORM's refusal ("Sqlite does not support AUTOINCREMENT on composite primary key"), which its CREATE TABLE meets. */
 export function compositeNumbered(column: string, key: readonly string[], title: string): string {
   return `${column} is numbered by the database, but the primary key has ${key.length} columns (${key.join(', ')}): ${title} numbers only a primary key of one column, and TypeORM refuses it ("does not support AUTOINCREMENT on composite primary key"); make it the only primary column (a unique index can hold the others), or give it values of the application's (@PrimaryColumn, or @PrimaryGeneratedColumn('uuid'))`;
