@@ -321,7 +321,7 @@ function takeFrom<T extends object, K extends keyof T>(to: T, from: T, key: K): 
 }
 
 /** The enum type a column's type names, without quotes or array brackets. */
-function enumOf(type: string): string {
+export function enumOf(type: string): string {
   const base = type.trim().replace(/(\s*\[\s*\d*\s*\])+$/, '');
   return base.startsWith('"') && base.endsWith('"') ? base.slice(1, -1).replace(/""/g, '"') : base;
 }

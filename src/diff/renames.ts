@@ -8,8 +8,8 @@
 import { MigratorError } from '../errors.js';
 import { applyOperation } from '../operations/apply.js';
 import type { Operation } from '../operations/operation.js';
-import { cloneSchema, compareNames, type Column, type Schema, type Table } from '../schema/schema.js';
-import { compareSchemas, type CompareOptions } from './compare.js';
+import { cloneSchema, compareNames, type Column, type EnumType, type Schema, type Table } from '../schema/schema.js';
+import { compareSchemas, enumOf, type CompareOptions } from './compare.js';
 
 /** A table or a column renamed. */
 export type Rename = { kind: 'table'; from: string; to: string } | { kind: 'column'; table: string; from: string; to: string };
@@ -52,6 +52,22 @@ function sameRename(a: Rename, b: Rename): boolean {
 /** Whether two renames take the same dropped or the same added table or column. */
 function overlaps(a: Rename, b: Rename): boolean {
   return a.kind === b.kind && (renameOld(a) === renameOld(b) || renameNew(a) === renameNew(b));
+}
+
+/**
+ * Types as rename detection compares them: an enum type that goes and one that comes with the
+ * same values are one. TypeORM names a column's enum type after its table and column
+ * (`account_role_enum`), so renaming either renames the type; the rename then converts the
+ * column to the new type, its values kept.
+ */
+function renameTypes(gone: readonly EnumType[], come: readonly EnumType[], type: (t: string) => string): (t: string) => string {
+  const keys = new Map<string, string>();
+  for (const e of [...gone, ...come]) keys.set(e.name, `enum ${JSON.stringify(e.values)}`);
+  if (!keys.size) return type;
+  return (t) => {
+    const key = keys.get(enumOf(t));
+    return key === undefined ? type(t) : `${key}${/(\s*\[\s*\d*\s*\])+$/.exec(t.trim())?.[0].replace(/\s+/g, '') ?? ''}`;
+  };
 }
 
 /** Two column definitions equal apart from the name, nullability, default and comment. */
@@ -108,7 +124,11 @@ function compareRenames(a: Rename, b: Rename): number {
  * every compatible pair is a candidate, and choosing one rules out the others that share a side.
  */
 export function renameCandidates(ops: readonly Operation[], options: CompareOptions = {}): RenameCandidate[] {
-  const type = options.normalizeType ?? identity;
+  const type = renameTypes(
+    ops.flatMap((op) => (op.kind === 'dropEnum' && op.definition ? [op.definition] : [])),
+    ops.flatMap((op) => (op.kind === 'createEnum' ? [op.enum] : [])),
+    options.normalizeType ?? identity,
+  );
   const out: RenameCandidate[] = [];
   const droppedTables: Table[] = [];
   const droppedColumns = new Map<string, Column[]>();
@@ -253,12 +273,18 @@ export function operationsWithRenames(database: Schema, models: Schema, renames:
   // A table renamed whose columns' keys would point elsewhere than they did, once the other
   // tables chosen are renamed too: its rows would mean something else.
   const tableRenames = new Map(renames.flatMap((r) => (r.kind === 'table' ? [[r.from, r.to] as const] : [])));
+  const [before, after] = [database.enums ?? [], models.enums ?? []];
+  const type = renameTypes(
+    before.filter((e) => !after.some((x) => x.name === e.name)),
+    after.filter((e) => !before.some((x) => x.name === e.name)),
+    options.normalizeType ?? identity,
+  );
   for (const r of renames) {
     if (r.kind !== 'table') continue;
     const was = database.tables.find((t) => t.name === r.from);
     const now = models.tables.find((t) => t.name === r.to);
     if (!was || !now) continue;
-    const columns = new Map([...(matchedColumns(was, now, options.normalizeType ?? identity) ?? new Map<string, string>())].map(([to, from]) => [from, to]));
+    const columns = new Map([...(matchedColumns(was, now, type) ?? new Map<string, string>())].map(([to, from]) => [from, to]));
     for (const fk of was.foreignKeys) {
       for (const column of fk.columns) {
         const before = tableRenames.get(fk.referencedTable) ?? fk.referencedTable;
@@ -276,7 +302,7 @@ export function operationsWithRenames(database: Schema, models: Schema, renames:
   for (const [from, to] of tableRenames) {
     const was = database.tables.find((t) => t.name === from);
     const now = models.tables.find((t) => t.name === to);
-    const columns = was && now ? matchedColumns(was, now, options.normalizeType ?? identity) : undefined;
+    const columns = was && now ? matchedColumns(was, now, type) : undefined;
     for (const [column, old] of columns ?? []) {
       if (column !== old && !renames.some((r) => r.kind === 'column' && r.table === to && r.to === column)) hinted.push({ kind: 'column', table: to, from: old, to: column });
     }

@@ -1,0 +1,110 @@
+/**
+ * Renames over TypeORM's enum columns on PostgreSQL. Without `enumName`, TypeORM names a column's
+ * enum type after its table and column (`account_main_enum`), so renaming the column or the
+ * entity renames the type too: the rename goes through (the hint, or `--rename`), the column is
+ * converted to the new type with every value kept, and the old type dropped; and back down.
+ * One database for the file, dropped at the end. Build first: `npx tsc -p tsconfig.json`.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
+import { configSource, explain, projects, type TempProject } from './helpers.ts';
+
+let db: TestDatabase;
+before(async () => {
+  db = await createTestDatabase('migrator_enum_renames');
+});
+after(async () => {
+  await db?.drop();
+});
+
+const newProject = projects();
+
+const entity = (hint: string, className: string, column: string, columnHint = ''): string => `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum Role {
+  Owner = 'owner',
+  Member = 'member',
+}
+
+${hint}@Entity()
+export class ${className} {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  ${columnHint}@Column({ type: 'enum', enum: Role, default: Role.Member })
+  ${column}!: Role;
+
+  @Column({ type: 'enum', enum: Role, array: true, default: '{}' })
+  past!: Role[];
+}
+`;
+
+const enums = async (): Promise<string[]> =>
+  (await db.query<{ e: string }>(`SELECT t.typname || ':' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) AS e FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname ORDER BY 1`)).map((r) => r.e);
+
+function noChange(p: TempProject): void {
+  const r = p.run(['check']);
+  assert.equal(r.status, 0, explain(r, 'check to exit 0'));
+}
+
+describe('renames over TypeORM enum columns, on PostgreSQL', () => {
+  it('a column, then its entity, renamed with the hint: the enum types follow, every value kept; and back down', async () => {
+    const p = newProject('migrator-enum-renames-');
+    p.write('migrator.config.ts', configSource({ database: db.url }));
+    p.write('entities/account.ts', entity('', 'Account', 'main'));
+    p.ok(['makemigrations', '-m', 'accounts']);
+    p.ok(['migrate']);
+    await db.query(`INSERT INTO account (main, past) VALUES ('owner', '{member}'), ('member', '{owner,member}')`);
+    const rows = async (table: string, column: string): Promise<string[]> => (await db.query<{ r: string }>(`SELECT ${column} || ' ' || past::text AS r FROM ${table} ORDER BY id`)).map((x) => x.r);
+
+    p.write('entities/account.ts', entity('', 'Account', 'primaryRole', '/** @renamedFrom main */\n  '));
+    const renamed = p.ok(['makemigrations', '-m', 'primary role']);
+    assert.match(renamed.stdout, /rename column account\.main to primaryRole/);
+    assert.match(renamed.stdout, /alter column account\.primaryRole: type account_main_enum → account_primaryrole_enum/);
+    assert.doesNotMatch(renamed.stdout, /drop column|add column/);
+    p.ok(['migrate']);
+    noChange(p);
+    assert.deepEqual(await rows('account', '"primaryRole"'), ['owner {member}', 'member {owner,member}']);
+    assert.deepEqual(await enums(), ['account_past_enum:owner,member', 'account_primaryrole_enum:owner,member']);
+
+    // The entity renamed: every enum type named after its table follows it.
+    p.remove('entities/account.ts');
+    p.write('entities/member.ts', entity('/** @renamedFrom Account */\n', 'Member', 'primaryRole'));
+    const moved = p.ok(['makemigrations', '-m', 'members']);
+    assert.match(moved.stdout, /rename table account to member/);
+    assert.doesNotMatch(moved.stdout, /drop table|create table/);
+    p.ok(['migrate']);
+    noChange(p);
+    assert.deepEqual(await rows('member', '"primaryRole"'), ['owner {member}', 'member {owner,member}']);
+    assert.deepEqual(await enums(), ['member_past_enum:owner,member', 'member_primaryrole_enum:owner,member']);
+
+    p.ok(['downgrade', '-1']);
+    assert.deepEqual(await rows('account', '"primaryRole"'), ['owner {member}', 'member {owner,member}']);
+    p.ok(['downgrade', '-1']);
+    assert.deepEqual(await rows('account', 'main'), ['owner {member}', 'member {owner,member}']);
+    assert.deepEqual(await enums(), ['account_main_enum:owner,member', 'account_past_enum:owner,member']);
+  });
+
+  it('with --rename instead of the hint; an enum of other values is no rename candidate', async () => {
+    await db.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    const p = newProject('migrator-enum-renames-flag-');
+    p.write('migrator.config.ts', configSource({ database: db.url }));
+    p.write('entities/account.ts', entity('', 'Account', 'main'));
+    p.ok(['makemigrations', '-m', 'accounts']);
+    p.ok(['migrate']);
+    await db.query(`INSERT INTO account (main) VALUES ('owner')`);
+    p.write('entities/account.ts', entity('', 'Account', 'primaryRole'));
+    const asked = p.run(['makemigrations', '-m', 'x']);
+    assert.equal(asked.status, 2, explain(asked, 'to exit 2 and ask'));
+    assert.match(asked.stderr, /account\.main → account\.primaryRole may be a rename; answer with --rename account\.main=primaryRole/);
+    p.ok(['makemigrations', '-m', 'primary role', '--rename', 'account.main=primaryRole']);
+    p.ok(['migrate']);
+    assert.deepEqual((await db.query<{ r: string }>(`SELECT "primaryRole"::text AS r FROM account`)).map((x) => x.r), ['owner']);
+
+    // Another set of values: a column of another type, as before.
+    p.write('entities/account.ts', entity('', 'Account', 'mainRole').replace("Member = 'member',", "Member = 'member',\n  Guest = 'guest',"));
+    const other = p.run(['makemigrations', '-m', 'y']);
+    assert.doesNotMatch(other.stderr + other.stdout, /may be a rename/, explain(other, 'no rename candidate'));
+  });
+});
