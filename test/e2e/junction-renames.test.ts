@@ -3,7 +3,8 @@
  * relation's junction table is named after it (`user_teams_team (userId, teamId)` →
  * `member_teams_team (memberId, teamId)`): the junction table and its column are renamed with the
  * entity, so every link is kept, on SQLite and PostgreSQL. `check` is clean afterwards; the
- * downgrade renames back, links and all. Build first: `npx tsc -p tsconfig.json`.
+ * downgrade renames back, links and all. So is a closure table named after a tree entity renamed
+ * (`category_closure` → `topic_closure`). Build first: `npx tsc -p tsconfig.json`.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -99,6 +100,36 @@ for (const target of TARGETS) {
 
       p.ok(['downgrade', '-1']);
       assert.deepEqual(await links('user_teams_team', 'userId'), ['1-1', '1-2']);
+    });
+
+    it('a closure table named after a tree entity renamed is renamed with it, keeping every path', async () => {
+      p.ok(['migrate']);
+      const tree = (name: string, hint: string): string =>
+        `import { Column, Entity, PrimaryGeneratedColumn, Tree, TreeChildren, TreeParent } from 'typeorm';\n\n${hint}@Entity()\n@Tree('closure-table')\nexport class ${name} {\n  @PrimaryGeneratedColumn()\n  id!: number;\n\n  @Column()\n  name!: string;\n\n  @TreeChildren()\n  children!: ${name}[];\n\n  @TreeParent()\n  parent!: ${name} | null;\n}\n`;
+      p.write('entities/tree.ts', tree('Category', ''));
+      p.ok(['makemigrations', '-m', 'categories']);
+      p.ok(['migrate']);
+      const exec = async (sql: string): Promise<void> => {
+        if (target.name === 'SQLite') p.exec(sql);
+        else await pg!.query(sql);
+      };
+      await exec(`INSERT INTO "category" ("name") VALUES ('root'), ('leaf')`);
+      await exec(`INSERT INTO "category_closure" VALUES (1, 1), (1, 2), (2, 2)`);
+      const paths = async (table: string): Promise<string[]> => {
+        const sql = `SELECT "id_ancestor" || '-' || "id_descendant" AS l FROM "${table}" ORDER BY 1`;
+        return target.name === 'SQLite' ? p.query(sql).map((r) => String(r.l)) : (await pg!.query<{ l: string }>(sql)).map((r) => r.l);
+      };
+
+      p.write('entities/tree.ts', tree('Topic', '/** @renamedFrom Category */\n'));
+      const r = p.ok(['makemigrations', '-m', 'topics']);
+      assert.match(r.stdout, /rename table category to topic/, explain(r, 'to rename the entity'));
+      assert.match(r.stdout, /rename table category_closure to topic_closure/, explain(r, 'to rename the closure table'));
+      assert.doesNotMatch(r.stdout, /drop table|create table/);
+      p.ok(['migrate']);
+      assert.deepEqual(await paths('topic_closure'), ['1-1', '1-2', '2-2']);
+      assert.match(p.ok(['check']).stdout, /No changes detected/);
+      p.ok(['downgrade', '-1']);
+      assert.deepEqual(await paths('category_closure'), ['1-1', '1-2', '2-2']);
     });
   });
 }

@@ -855,6 +855,9 @@ class SchemaBuilder {
     const name = naming.closureJunctionTableName(tree.closureTableName ?? e.table.name);
     const [ancestor, descendant] = ['ancestor', 'descendant'].map((end) => this.copyColumn(ref, name, naming.columnName(`${leafOf(ref.property)}_${end}`, undefined, []), false));
     const table = emptyTable(name);
+    // Named after an entity renamed by a hint, it had the name the old one gave: renamed with it.
+    const olds = tree.closureTableName === undefined ? (e.table.renamedFrom ?? []).map((old) => naming.closureJunctionTableName(old)).filter((old) => old !== name) : [];
+    if (olds.length) table.renamedFrom = olds;
     table.columns = [ancestor.column, descendant.column];
     const cols = table.columns.map((c) => c.name);
     table.primaryKey = { name: naming.primaryKeyName({ name }, cols), columns: cols };
