@@ -104,6 +104,73 @@ describe('TypeORM model sources agree: static reader ≡ DataSource', () => {
     });
   }
 
+  // TypeORM shortens a junction table's name past 63 characters on PostgreSQL and MySQL (its
+  // metadata builder, not the naming strategy), a name given with @JoinTable too; not on SQLite.
+  for (const [dialect, type] of [
+    ['postgres', 'postgres'],
+    ['mysql', 'mysql'],
+    ['sqlite', 'better-sqlite3'],
+  ] as const) {
+    test(`junction tables with long names, and MySQL generated columns, on ${dialect}`, async () => {
+      const installed = inlineProject(`long-junctions-${dialect}`, type, {
+        'invoice.ts': `import { Column, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+export class OrganizationSubscriptionInvoiceAdjustment {
+  @PrimaryGeneratedColumn()
+  id!: number;
+}
+
+@Entity()
+export class OrganizationSubscriptionInvoiceLineItem {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @ManyToMany(() => OrganizationSubscriptionInvoiceAdjustment)
+  @JoinTable()
+  appliedAdjustmentsForThisLineItem!: OrganizationSubscriptionInvoiceAdjustment[];
+
+  @ManyToMany(() => OrganizationSubscriptionInvoiceAdjustment)
+  @JoinTable({ name: 'organization_subscription_invoice_line_item_reviewedAdjustmentsHistory' })
+  reviewed!: OrganizationSubscriptionInvoiceAdjustment[];
+${
+  dialect === 'mysql'
+    ? `
+  @Column({ type: 'int', nullable: true })
+  qty!: number | null;
+
+  @Column({ type: 'int', asExpression: 'qty * 2' })
+  doubled!: number;
+
+  @Column({ type: 'int', asExpression: 'qty * 3', generatedType: 'STORED', nullable: true })
+  tripled!: number;
+`
+    : ''
+}}
+`,
+      });
+      const fromStatic = readEntityFiles([path.join(installed, 'invoice.ts')], dialect);
+      assertSame(fromStatic, await readDataSource(path.join(installed, 'data-source.cts'), dialect));
+      const names = fromStatic.tables.map((t) => t.name).filter((n) => !n.startsWith('organization_subscription_invoice_') || n.length > 60);
+      assert.deepEqual(
+        names.sort(),
+        dialect === 'sqlite'
+          ? ['organization_subscription_invoice_line_item_applied_adjustments_for_this_line_item_organization_subscription_invoice_adjustment', 'organization_subscription_invoice_line_item_reviewedAdjustmentsHistory']
+          : ['org_sub_inv_lin_ite_app_adj_for_thi_lin_ite_org_sub_inv_adj', 'org_sub_inv_lin_ite_reAdHi'],
+      );
+      if (dialect === 'mysql') {
+        const item = fromStatic.tables.find((t) => t.name === 'organization_subscription_invoice_line_item')!;
+        assert.deepEqual(
+          item.columns.filter((c) => c.generated).map((c) => [c.name, c.generated, c.virtual ?? false, c.nullable]),
+          [
+            ['doubled', 'qty * 2', true, true],
+            ['tripled', 'qty * 3', false, true],
+          ],
+        );
+      }
+    });
+  }
+
   // PostGIS is not installed beside this machine's PostgreSQL, so spatial columns are judged here,
   // by TypeORM's own driver, rather than by synchronize.
   for (const [dialect, type] of [

@@ -8,7 +8,7 @@ import { emptyTable, tableShape, type Column, type EnumType, type ForeignKey, ty
 import type { ts } from 'ts-morph';
 import { TYPEORM_SOURCE, type ColumnMeta, type EmbeddedMeta, type EntityMeta, type JoinColumnMeta, type RelationMeta } from './entities.js';
 import type { NamingStrategy } from './naming.js';
-import { compositeNumbered, frozenTimeDefault, SHARED_TABLE_ADVICE, typeOrmCollation, typeOrmGenerated, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
+import { compositeNumbered, frozenTimeDefault, junctionTableName, SHARED_TABLE_ADVICE, typeOrmCollation, typeOrmGenerated, type ColumnTypeInput, type DefaultFunctionResult, type TypeOrmDriver } from './drivers/index.js';
 import { called, isKind, ModelError, ModelErrors, plain, text, where, type Evaluator } from './values.js';
 import { NEWEST_TYPEORM, type TypeOrmRules } from './typeorm-version.js';
 
@@ -884,7 +884,7 @@ class SchemaBuilder {
       const inverse = r.inverse ? t.relations.find((x) => x.property === r.inverse) : undefined;
       const inverseDefault = (ctx.rules ?? NEWEST_TYPEORM).inverseJunctionDefault;
       const jt = r.joinTable;
-      const name = naming.tableName('', jt.name ?? naming.joinTableName(e.table.name, t.table.name, r.property, inverse?.property ?? ''));
+      const name = junctionTableName(ctx.driver, naming.tableName('', jt.name ?? naming.joinTableName(e.table.name, t.table.name, r.property, inverse?.property ?? '')));
       const ownerRefs = this.referenced(e, jt.joinColumn?.referencedColumnName, r.node);
       const inverseRefs = this.referenced(t, jt.inverseJoinColumn?.referencedColumnName, r.node);
       let ownerCols = ownerRefs.map((ref) => jt.joinColumn?.name ?? naming.joinTableColumnName(e.table.name, leafOf(ref.property), ref.column.name));
@@ -956,7 +956,7 @@ class SchemaBuilder {
     for (const ownerName of [owner.name, ...(owner.renamedFrom ?? [])]) {
       for (const targetName of [target.name, ...(target.renamedFrom ?? [])]) {
         if (ownerName === owner.name && targetName === target.name) continue;
-        const old = naming.tableName('', naming.joinTableName(ownerName, targetName, r.property, inverse?.property ?? ''));
+        const old = junctionTableName(this.ctx.driver, naming.tableName('', naming.joinTableName(ownerName, targetName, r.property, inverse?.property ?? '')));
         if (old !== junction.name) names.add(old);
         const ownerCols = ownerRefs.map((ref) => jt.joinColumn?.name ?? naming.joinTableColumnName(ownerName, leafOf(ref.property), ref.column.name));
         const inverseCols = inverseRefs.map((ref) => jt.inverseJoinColumn?.name ?? naming.joinTableInverseColumnName(targetName, leafOf(ref.property), ref.column.name));

@@ -100,6 +100,8 @@ export interface TypeOrmDriver {
    * read as nullable. None: migrator does not write them on that database.
    */
   readonly generatedColumns: 'stored' | 'virtual or stored' | 'none';
+  /** TypeORM's `maxAliasLength`: a junction table's name longer than it is shortened (see junctionTableName). */
+  readonly maxAliasLength?: number;
   /** The extension TypeORM's driver installs for a column of this type (PostgreSQL `citext`). */
   extensionOf(type: string): string | undefined;
   /** The default of `@PrimaryGeneratedColumn('uuid')`, and the extension it needs. */

@@ -40,6 +40,27 @@ export function compositeNumbered(column: string, key: readonly string[], title:
 }
 
 /**
+ * A junction table's name as TypeORM's metadata builds it: one longer than the driver's
+ * `maxAliasLength` is shortened, each `_`-separated part to its first three letters, or to the
+ * first two of each word of a camel-cased part (`OrderItemList` → `OrItLi`), a name given with
+ * `@JoinTable({ name })` too.
+ */
+export function junctionTableName(driver: TypeOrmDriver, name: string): string {
+  if (!driver.maxAliasLength || name.length <= driver.maxAliasLength) return name;
+  return name
+    .split('_')
+    .map((part) => {
+      const terms = part
+        .replace(/([a-z\xE0-\xFF])([A-Z\xC0-\xDF])/g, '$1 $2')
+        .replace(/(_)([a-z])/g, ' $2')
+        .split(' ');
+      const length = terms.length > 1 ? 2 : 3;
+      return terms.map((t) => t.slice(0, length)).join('');
+    })
+    .join('_');
+}
+
+/**
  * A generated column (`asExpression`, `generatedType`) as the driver writes it, or why migrator
  * cannot take it; `nullable` as the database keeps it.
  */

@@ -171,6 +171,7 @@ export const mysqlTypeOrm: TypeOrmDriver = {
   title: 'MySQL',
   charset: 'collation',
   generatedColumns: 'virtual or stored',
+  maxAliasLength: 63,
   columnType(input) {
     const type = mysqlColumnType(input);
     return type === undefined ? undefined : { type };

@@ -112,6 +112,7 @@ export const postgresTypeOrm: TypeOrmDriver = {
   title: 'PostgreSQL',
   charset: 'ignored',
   generatedColumns: 'stored',
+  maxAliasLength: 63,
   columnType(input) {
     if (input.enum && (input.type === 'enum' || input.type === 'simple-enum')) {
       const name = input.enumName ?? `${input.table}_${input.column.toLowerCase()}_enum`;
