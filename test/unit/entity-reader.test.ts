@@ -888,6 +888,24 @@ describe('entity reader: @Generated beside a column decorator', () => {
     assert.doesNotMatch(message, /models: \{ typeorm:/);
   });
 
+  it('a length on a type that takes none is an error on every dialect, as TypeORM refuses it; on one that takes it, read', () => {
+    for (const [option, dialect, shown] of [
+      ["{ type: 'int', length: 11 }", 'postgres', 'integer'],
+      ["{ type: 'uuid', length: 36 }", 'postgres', 'uuid'],
+      ["{ type: 'text', length: 100 }", 'postgres', 'text'],
+      ["{ type: 'int', length: 11 }", 'mysql', 'int'],
+      ["{ type: 'text', length: 100 }", 'mysql', 'text'],
+      ["{ type: 'integer', length: 4 }", 'sqlite', 'integer'],
+    ] as const) {
+      const root = project(entity(`  @PrimaryGeneratedColumn() id!: number;\n  @Column(${option}) n!: number;`));
+      fails(() => read(root, ['a.ts'], dialect), path.join(root, 'a.ts'), 5, new RegExp(`A\\.n has a length, which its type ${shown} does not take: TypeORM refuses it \\("does not support length property"\\)`));
+    }
+    const fine = project(entity(`  @PrimaryGeneratedColumn() id!: number;\n  @Column({ type: 'varchar', length: 20, array: true }) tags!: string[];\n  @Column({ type: 'char', length: 2 }) code!: string;\n  @Column({ length: 30 }) name!: string;`));
+    assert.deepEqual(table(read(fine, ['a.ts'], 'postgres'), 'a').columns.map((c) => c.type).slice(1), ['character varying(20)[]', 'character(2)', 'character varying(30)']);
+    const text = project(entity(`  @PrimaryGeneratedColumn() id!: number;\n  @Column({ type: 'text', length: 100 }) body!: string;`));
+    assert.equal(table(read(text, ['a.ts'], 'sqlite'), 'a').columns[1].name, 'body', 'SQLite takes a length on text');
+  });
+
   it('a numbered column in a primary key of more columns is an error on SQLite, as TypeORM refuses it; PostgreSQL and MySQL number it', () => {
     const root = project(entity(`  @PrimaryGeneratedColumn() id!: number;\n  @PrimaryColumn({ type: 'varchar', length: 8, default: 'main' }) kind!: string;`));
     fails(() => read(root, ['a.ts'], 'sqlite'), path.join(root, 'a.ts'), 4, /A\.id is numbered by the database, but the primary key has 2 columns \(id, kind\): SQLite numbers only a primary key of one column, and TypeORM refuses it \("does not support AUTOINCREMENT on composite primary key"\); make it the only primary column/);

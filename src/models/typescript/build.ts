@@ -216,6 +216,12 @@ function buildColumn(col: ColumnMeta, owner: EntityMeta, table: string, ctx: Bui
     ...(col.generation ? { generation: col.generation } : {}),
     ...(col.unsigned ? { unsigned: true } : {}),
   };
+  if (col.length !== undefined && col.length !== '' && col.length !== 0) {
+    // As TypeORM's metadata validator: the type the column has, but for the length.
+    const plain = driver.columnType({ ...input, length: undefined });
+    const base = plain?.type.replace(/(\[\])+$/, '').replace(/\(.*$/, '').trim().toLowerCase();
+    if (base !== undefined && !driver.lengthTypes.has(base)) throw new ModelError(col.node, `${owner.className}.${col.property} has a length, which its type ${base} does not take: TypeORM refuses it ("does not support length property"); remove length, or give a type that takes one (varchar)`);
+  }
   const built = driver.columnType(input);
   if (!built) {
     const shown = ['Number', 'String', 'Boolean', 'Date', 'Buffer'].includes(type) ? `${type} (from the TypeScript type)` : `"${type}"`;

@@ -100,6 +100,8 @@ export interface TypeOrmDriver {
    * read as nullable. None: migrator does not write them on that database.
    */
   readonly generatedColumns: 'stored' | 'virtual or stored' | 'none';
+  /** The types TypeORM's driver takes a `length` for (`withLengthColumnTypes`), as the column's SQL type names them. */
+  readonly lengthTypes: ReadonlySet<string>;
   /** TypeORM's `maxAliasLength`: a junction table's name longer than it is shortened (see junctionTableName). */
   readonly maxAliasLength?: number;
   /** The extension TypeORM's driver installs for a column of this type (PostgreSQL `citext`). */

@@ -172,6 +172,7 @@ export const mysqlTypeOrm: TypeOrmDriver = {
   charset: 'collation',
   generatedColumns: 'virtual or stored',
   maxAliasLength: 63,
+  lengthTypes: new Set(['char', 'varchar', 'nvarchar', 'binary', 'varbinary', 'vector']),
   columnType(input) {
     const type = mysqlColumnType(input);
     return type === undefined ? undefined : { type };

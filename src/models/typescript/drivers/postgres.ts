@@ -113,6 +113,7 @@ export const postgresTypeOrm: TypeOrmDriver = {
   charset: 'ignored',
   generatedColumns: 'stored',
   maxAliasLength: 63,
+  lengthTypes: new Set(['character varying', 'varchar', 'character', 'char', 'bit', 'varbit', 'bit varying', 'vector', 'halfvec']),
   columnType(input) {
     if (input.enum && (input.type === 'enum' || input.type === 'simple-enum')) {
       const name = input.enumName ?? `${input.table}_${input.column.toLowerCase()}_enum`;

@@ -44,6 +44,7 @@ export const sqliteTypeOrm: TypeOrmDriver = {
   title: 'SQLite',
   charset: 'ignored',
   generatedColumns: 'none',
+  lengthTypes: new Set(['character', 'varchar', 'varying character', 'nchar', 'native character', 'nvarchar', 'text', 'blob', 'clob']),
   columnType(input) {
     // TypeORM's SQLite drivers refuse 'enum' (the type is 'simple-enum'); any column with enum
     // values is checked with CHECK (… IN (…)), but an array column ("integer array") is not.
