@@ -814,7 +814,7 @@ export class Country extends Keyed {
 
 describe('entity reader: @Generated beside a column decorator', () => {
   const entity = (body: string): Record<string, string> => ({
-    'a.ts': `import { Column, Entity, Generated, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class A {\n${body}\n}\n`,
+    'a.ts': `import { Column, Entity, Generated, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class A {\n${body}\n}\n`,
   });
 
   it("'uuid' makes a uuid column whatever type it was given, with the driver's generated default unless it has its own", () => {
@@ -886,6 +886,18 @@ describe('entity reader: @Generated beside a column decorator', () => {
     });
     const message = fails(() => read(root, ['a.ts'], 'postgres'), path.join(root, 'a.ts'), 5, /option "deferrable" of @ManyToOne makes the constraint DEFERRABLE, which migrator cannot describe \(nor does it when TypeORM itself reads the entities\); remove it, or make the constraint deferrable in a revision with op\.execute/);
     assert.doesNotMatch(message, /models: \{ typeorm:/);
+  });
+
+  it('MySQL: two numbered columns, or a numbered key column behind another leading no index, are errors, as TypeORM and MySQL refuse them', () => {
+    const behind = project(entity(`  @PrimaryColumn({ type: 'varchar', length: 8 }) kind!: string;\n  @PrimaryGeneratedColumn() id!: number;`));
+    fails(() => read(behind, ['a.ts'], 'mysql'), path.join(behind, 'a.ts'), 5, /A\.id is numbered by the database behind kind in the primary key \(kind, id\), and leads no index: MySQL numbers only a column that leads a key/);
+    const first = project(entity(`  @PrimaryGeneratedColumn() id!: number;\n  @PrimaryColumn({ type: 'varchar', length: 8 }) kind!: string;`));
+    assert.deepEqual(table(read(first, ['a.ts'], 'mysql'), 'a').primaryKey?.columns, ['id', 'kind']);
+    const indexed = project({ 'a.ts': `import { Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\n@Index(['id'])\nexport class A {\n  @PrimaryColumn({ type: 'varchar', length: 8 }) kind!: string;\n  @PrimaryGeneratedColumn() id!: number;\n}\n` });
+    assert.equal(table(read(indexed, ['a.ts'], 'mysql'), 'a').columns[1].autoincrement, true);
+    const two = project(entity(`  @PrimaryGeneratedColumn() id!: number;\n  @Index({ unique: true }) @Column() @Generated('increment') seq!: number;`));
+    fails(() => read(two, ['a.ts'], 'mysql'), path.join(two, 'a.ts'), 5, /A\.id and A\.seq are both numbered by the database: MySQL numbers one column per table/);
+    assert.equal(table(read(two, ['a.ts'], 'postgres'), 'a').columns[1].autoincrement, true, 'PostgreSQL numbers both');
   });
 
   it('a length on a type that takes none is an error on every dialect, as TypeORM refuses it; on one that takes it, read', () => {

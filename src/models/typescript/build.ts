@@ -193,6 +193,22 @@ function numberedOutsideKey(col: ColumnMeta, owner: EntityMeta, driver: BuildCon
   throw new ModelError(col.node, `@Generated('increment') on ${owner.className}.${col.property}, which is not ${driver.increments}: ${driver.title} numbers only ${driver.increments}, so TypeORM's CREATE TABLE would fail; ${fix}, or use @Generated('uuid')`);
 }
 
+/**
+ * MySQL numbers one column per table, and only one that leads a key: TypeORM refuses a second
+ * ("There can be only one auto-increment column in MySql table"), and its CREATE TABLE fails on a
+ * numbered column behind another in the primary key that leads no index.
+ */
+function numberedKeys(meta: EntityMeta, columnMetas: readonly ColumnMeta[], columns: readonly BuiltColumn[], pk: readonly string[], title: string): void {
+  const numbered = columnMetas.filter((c) => columns.find((b) => b.property === c.property)?.column.autoincrement);
+  const shown = (c: ColumnMeta): string => `${meta.className}.${c.property}`;
+  if (numbered.length > 1) throw new ModelError(numbered[1].node, `${shown(numbered[0])} and ${shown(numbered[1])} are both numbered by the database: ${title} numbers one column per table, and TypeORM refuses a second ("There can be only one auto-increment column"); keep one`);
+  const [key] = numbered;
+  if (!key || key.kind === 'column') return;
+  const name = columns.find((b) => b.property === key.property)!.column.name;
+  if (pk[0] === name || key.unique || leadsAnIndex(key, meta)) return;
+  throw new ModelError(key.node, `${shown(key)} is numbered by the database behind ${pk[0]} in the primary key (${pk.join(', ')}), and leads no index: ${title} numbers only a column that leads a key, so the CREATE TABLE would fail (TypeORM's too); declare it first among the primary columns, or give it an @Index of its own`);
+}
+
 /** Whether an index or unique constraint of the entity (or a class it extends) starts with the column: a key to MySQL. */
 function leadsAnIndex(col: ColumnMeta, owner: EntityMeta): boolean {
   const leads = (columns: readonly string[]): boolean => columns[0] === col.property || (col.name !== undefined && columns[0] === col.name);
@@ -580,6 +596,7 @@ class SchemaBuilder {
       if (pk.length) table.primaryKey = { name: pkName ?? naming.primaryKeyName({ name: table.name }, pk), columns: pk };
       const numbered = pk.length > 1 && driver.increments === 'the primary key' ? columnMetas.find((c) => columns.find((b) => b.property === c.property)?.column.autoincrement) : undefined;
       if (numbered) throw new ModelError(numbered.node, compositeNumbered(`${meta.className}.${numbered.property}`, pk, driver.title));
+      if (driver.increments === 'a key') numberedKeys(meta, columnMetas, columns, pk, driver.title);
       for (const c of columnMetas) {
         if (c.generation === 'uuid' && driver.uuid.extension) this.defaultExtensions.add(driver.uuid.extension);
       }
