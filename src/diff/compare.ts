@@ -23,6 +23,7 @@ import {
   type Table,
   type UniqueConstraint,
 } from '../schema/schema.js';
+import { dependentsOf } from '../operations/apply.js';
 import type { ColumnChanges, Constraint, Operation } from '../operations/operation.js';
 import { constraintRef } from '../operations/reverse.js';
 import { collapseSpaces } from '../sql/text.js';
@@ -220,7 +221,11 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   // value does: made again with the new type, its old text may name the value.
   const early = valueDrops.length ? changes.filter((op) => readsChangedEnum(op, fromByName, changedEnums)) : [];
   ops.splice(valueDropsAt, 0, ...early);
-  ops.push(...(keys?.drops ?? []), ...changes.filter((op) => !early.includes(op)), ...(keys?.adds ?? []));
+  // An index or check going away over a column whose type changes goes before the change, which
+  // would build it again for the new type (its operator class or expression may not take it).
+  const retyped = new Set(changes.flatMap((op) => (op.kind === 'alterColumn' && op.changes.type !== undefined ? [`${op.table}\u0000${op.column}`] : [])));
+  const before = retyped.size ? changes.filter((op) => !early.includes(op) && readsRetyped(op, fromByName, retyped)) : [];
+  ops.push(...(keys?.drops ?? []), ...before, ...changes.filter((op) => !early.includes(op) && !before.includes(op)), ...(keys?.adds ?? []));
   for (const { table, fk } of rebuilt.add) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(fk) } });
 
   const drops = planDrops(from.tables.filter((t) => !toNames.has(t.name)), forward);
@@ -577,6 +582,20 @@ function foreignKeysOverReplacedKeys(
     }
   }
   return { drops, adds };
+}
+
+/** A dropped index or check that uses a column of `retyped` (`table\0column`). */
+function readsRetyped(op: Operation, tables: ReadonlyMap<string, Table>, retyped: ReadonlySet<string>): boolean {
+  if (op.kind !== 'dropIndex' && !(op.kind === 'dropConstraint' && op.ref.type === 'check')) return false;
+  const t = tables.get(op.table);
+  if (!t) return false;
+  return t.columns.some((c) => {
+    if (!retyped.has(`${op.table}\u0000${c.name}`)) return false;
+    const uses = dependentsOf(t, c.name);
+    if (op.kind === 'dropIndex') return uses.indexes.some((i) => i.name === op.name);
+    const ref = op.ref;
+    return uses.checks.some((k) => ('name' in ref ? k.name === ref.name : 'expression' in ref && k.expression === ref.expression));
+  });
 }
 
 /** A dropped partial or expression index, or check, on a table with a column of one of `enums`. */

@@ -12,6 +12,7 @@ import { dispatch, type Handlers, type OperationOf } from '../operations/kinds.j
 import { describeOperation, type Constraint, type Operation } from '../operations/operation.js';
 import { describeIndexKey, findColumn, findTable, keyColumn, type Column, type IndexKey, type Schema, type Table } from '../schema/schema.js';
 import { collapseSpaces } from '../sql/text.js';
+import { pgCastless } from '../dialects/postgres/casts.js';
 
 export type FindingKind = 'destructive' | 'data-dependent';
 
@@ -67,6 +68,8 @@ export interface ValueSql {
   overlongText: 'cut' | 'refused';
   /** Text types that hold at most so many bytes (MySQL's `tinytext` 255, `text` 65,535 …), by name. */
   textBytes?: Readonly<Record<string, number>>;
+  /** Whether the database has no conversion from one type to the other: the column is then dropped and added again. */
+  castless?(from: string, to: string): boolean;
 }
 
 export interface ProbeOptions {
@@ -92,6 +95,7 @@ const POSTGRES_VALUES: ValueSql = {
   timePrecision: 6,
   singleFloat: false,
   overlongText: 'cut',
+  castless: pgCastless,
 };
 
 /**
@@ -458,6 +462,14 @@ function alterColumnProbes(op: OperationOf<'alterColumn'>, at: TableProbing): vo
     const normalize = ctx.options.normalizeType ?? ((x: string) => x);
     const about = `alter column ${name}.${op.column} to ${ch.type}`;
     const values = ctx.options.valueSql ?? POSTGRES_VALUES;
+    const [from, to] = [normalize(c.type), normalize(ch.type)];
+    if (values.castless?.(from, to)) {
+      // No conversion: the column is dropped and added again (see the compiler), every value lost.
+      at.add('destructive', about, `SELECT count(*) AS n FROM ${at.t} WHERE ${q(c.name)} IS NOT NULL`, (n) => ({
+        text: `${counted(n, 'value')} would be lost: the database has no conversion from ${from} to ${to}, so the column is dropped and added again`,
+      }));
+      return;
+    }
     const probes = castProbes({ table: at.table.name, column: c.name, label: `${name}.${op.column}` }, ch.type, shapeOf(c.type, normalize, values), shapeOf(ch.type, normalize, values), ctx.options);
     for (const p of probes) at.add(p.kind, about, p.sql, p.words);
   }

@@ -513,16 +513,17 @@ describe('compareSchemas: order of operations within a table', () => {
       checks: [{ name: 'CHK_new', expression: 'b > 0' }],
     });
     const p = table('p', [id()]);
-    // FK_old is over column a, whose type changes: it goes before any type changes.
+    // FK_old is over column a, whose type changes: it goes before any type changes. So do the
+    // index and check over a that go (PostgreSQL would build them again for text: `a > 0` fails).
     assert.deepEqual(summary(compareSchemas(schema(p, from), schema(p, to))), [
       'dropConstraint t foreignKey FK_old',
+      'dropIndex t.IDX_old',
+      'dropConstraint t check CHK_old',
       'addColumn t.added',
       'alterColumn t.a',
-      'dropIndex t.IDX_old',
       'dropConstraint t unique UQ_old',
       'createIndex t.IDX_new',
       'addConstraint t unique UQ_new',
-      'dropConstraint t check CHK_old',
       'addConstraint t check CHK_new',
       'dropColumn t.gone',
       'addConstraint t foreignKey FK_new',

@@ -7,7 +7,8 @@ import { quoteIdentifier as q, quoteLiteral, refuseOnUpdate, UnsupportedOperatio
 import { PhaseBuilder, placementOf, type Placement, type Resume } from '../phases.js';
 import { columnList, constraintSql, createIndexSql, STANDARD_SQL } from '../sql.js';
 import { truncateIdentifier } from './identifiers.js';
-import { serialType } from './types.js';
+import { pgCastless } from './casts.js';
+import { normalizePgType, serialType } from './types.js';
 
 /** A name in a printed type: a plain word, or a quoted identifier with its quotes doubled inside. */
 const TYPE_NAME = `(?:"(?:[^"]|"")*"|[a-z_][a-z0-9_$]*)`;
@@ -115,9 +116,10 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
   const ch = op.changes;
   refuseOnUpdate('postgres', 'PostgreSQL', `${op.table}.${op.column}`, ch.onUpdate);
   if (ch.virtual) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: PostgreSQL's generated columns are stored`);
-  if (typeof ch.generated === 'string') return regeneratedColumnSql(op, schema);
-  const out: string[] = [];
   const current = findTable(schema, op.table)?.columns.find((x) => x.name === op.column);
+  // A type PostgreSQL has no cast to: the column is dropped and added again, as Prisma does.
+  if (typeof ch.generated === 'string' || (ch.type !== undefined && current && pgCastless(normalizePgType(current.type), normalizePgType(ch.type)))) return regeneratedColumnSql(op, schema);
+  const out: string[] = [];
   // A generated column made plain keeps the values it holds.
   if (ch.generated === null) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP EXPRESSION`);
   if (ch.default !== undefined || (ch.type !== undefined && current?.default !== undefined)) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT`);
@@ -177,13 +179,14 @@ function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[
 /**
  * A column made generated, or given another expression: dropped and added again with its new
  * definition, as TypeORM does (PostgreSQL before 17 cannot change a generation in place), and the
- * indexes and constraints of its table that use it built again. Its values are computed anew.
+ * indexes and constraints of its table that use it built again. Its values are computed anew. So
+ * is a column given a type PostgreSQL has no cast to (pgCastless), as Prisma does: its values go.
  */
 function regeneratedColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[] {
   const before = findTable(schema, op.table);
   const current = before?.columns.find((x) => x.name === op.column);
-  if (!before || !current) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: the column's definition is not known (a generated column is dropped and added again)`);
-  if (op.changes.autoincrement || op.changes.identity) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: a generated column cannot be numbered too`);
+  if (!before || !current) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: the column's definition is not known (the column is dropped and added again)`);
+  if (op.changes.autoincrement || op.changes.identity) throw new UnsupportedOperationError('postgres', `${describeOperation(op)}: a column dropped and added again cannot be numbered too`);
   const after = cloneSchema({ tables: [before] });
   applyOperation(after, op);
   const next = after.tables[0].columns.find((x) => x.name === op.column)!;
