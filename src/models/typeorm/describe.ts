@@ -67,12 +67,14 @@ interface TableColumn {
   generatedType?: string;
   spatialFeatureType?: string;
   srid?: number;
+  zerofill?: boolean;
 }
 
 interface Table {
   name: string;
   comment?: string;
   withoutRowid?: boolean;
+  engine?: string;
   columns: TableColumn[];
   uniques: { name?: string; columnNames: string[]; deferrable?: string }[];
   checks: { name?: string; expression: string }[];
@@ -156,6 +158,7 @@ function describeColumn(tc: TableColumn, cm: TypeOrmColumnMetadata, driver: Type
   if (given(tc.generatedType)) out.generatedType = tc.generatedType;
   if (given(tc.spatialFeatureType)) out.spatialFeatureType = tc.spatialFeatureType;
   if (given(tc.srid)) out.srid = tc.srid;
+  if (tc.zerofill) out.zerofill = true;
   return out;
 }
 
@@ -180,6 +183,7 @@ function describeTable(metadata: TypeOrmEntityMetadata, owner: TypeOrmEntityMeta
     entity: owner.name,
     kind: metadata.tableType,
     withoutRowid: !!table.withoutRowid,
+    ...(given(table.engine) ? { engine: table.engine } : {}),
     columns,
     uniques: table.uniques.map((u) => ({ name: u.name ?? ns.uniqueConstraintName(table, u.columnNames), columns: u.columnNames, ...(u.deferrable ? { deferrable: u.deferrable } : {}) })),
     checks: table.checks.map((c) => ({ name: c.name ?? ns.checkConstraintName(table, c.expression), expression: c.expression })),

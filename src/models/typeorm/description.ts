@@ -42,6 +42,8 @@ export interface DescribedColumn {
   asExpression?: string;
   /** `STORED` or `VIRTUAL`, with asExpression. */
   generatedType?: string;
+  /** MySQL's ZEROFILL. */
+  zerofill?: boolean;
   spatialFeatureType?: string;
   srid?: number;
 }
@@ -81,6 +83,8 @@ export interface DescribedTable {
   namespace?: string;
   comment?: string;
   withoutRowid: boolean;
+  /** MySQL's storage engine (`@Entity({ engine })`), where the entity names one. */
+  engine?: string;
   columns: DescribedColumn[];
   primaryKey?: { name: string; columns: string[] };
   uniques: { name: string; columns: string[]; deferrable?: string }[];

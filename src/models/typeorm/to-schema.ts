@@ -6,7 +6,7 @@
  */
 import { MigratorError } from '../../errors.js';
 import { emptyTable, tableShape, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
-import { compositeNumbered, frozenTimeDefault, SHARED_TABLE_ADVICE, typeOrmCollation, typeOrmDriver, typeOrmGenerated, type TypeOrmDriver } from '../typescript/drivers/index.js';
+import { frozenTimeDefault, UNDESCRIBED_OPTIONS, SHARED_TABLE_ADVICE, typeOrmCollation, typeOrmDriver, typeOrmGenerated, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
 
 
@@ -99,12 +99,13 @@ class Converter {
     const entity = t.kind === 'regular' ? `entity ${t.entity}` : `the ${t.kind} table "${t.name}" of entity ${t.entity}`;
     const problem = this.driver.dataSource.tableProblem(t, entity);
     if (problem) this.fail(problem);
+    if (t.engine !== undefined && this.driver.name === 'mysql') this.fail(`${entity} ${UNDESCRIBED_OPTIONS.engine} (engine "${t.engine}")`);
+    const zerofill = t.columns.find((c) => c.zerofill);
+    if (zerofill) this.fail(`${entity}.${zerofill.property} ${UNDESCRIBED_OPTIONS.zerofill}`);
     const table = emptyTable(t.name);
     const pkColumns = t.primaryKey?.columns ?? [];
     const built = t.columns.map((c) => this.column(c, t, pkColumns));
     table.columns = built.map((b) => b.column);
-    const numbered = pkColumns.length > 1 && this.driver.increments === 'the primary key' ? t.columns.find((_c, i) => built[i].column.autoincrement) : undefined;
-    if (numbered) this.fail(compositeNumbered(`${entity}.${numbered.property}`, pkColumns, this.driver.title));
     if (t.primaryKey) table.primaryKey = { name: t.primaryKey.name, columns: t.primaryKey.columns };
     if (t.comment !== undefined) table.comment = t.comment;
     table.uniques = t.uniques.map((u) => {

@@ -7,7 +7,7 @@
 import type { ts } from 'ts-morph';
 import { tsc } from './compiler-api.js';
 import type { ForeignKeyAction } from '../../schema/schema.js';
-import type { DesignType } from './drivers/index.js';
+import { UNDESCRIBED_OPTIONS, type DesignType } from './drivers/index.js';
 import { packageName, SCHEMA_MODULE } from './project.js';
 import {
   called,
@@ -338,11 +338,6 @@ const TYPEORM_RELATION_OPTIONS = new Set([
   'cascade', 'createForeignKeyConstraints', 'deferrable', 'eager', 'lazy', 'nullable', 'onDelete', 'onUpdate', 'orphanedRowAction', 'persistence',
 ]);
 
-/** Options neither reader can take, whatever reads the entities: what to do instead. */
-const UNDESCRIBED_OPTIONS: Record<string, string> = {
-  deferrable: 'makes the constraint DEFERRABLE, which migrator cannot describe (nor does it when TypeORM itself reads the entities); remove it, or make the constraint deferrable in a revision with op.execute and leave the option out',
-};
-
 /**
  * Refuses an option the reader does not read, unless TypeORM has no such option (`known`: the
  * options TypeORM has for the decorator; without it, every key is one).
@@ -352,7 +347,7 @@ function checkOptions(obj: ObjectValue | undefined, allowed: Set<string>, decora
   for (const [key, lazy] of obj.props) {
     if (known && !known.has(key)) continue;
     if (!allowed.has(key) && !RUNTIME_OPTIONS.has(key)) {
-      if (Object.hasOwn(UNDESCRIBED_OPTIONS, key)) throw new ModelError(lazy.node, `option "${key}" of @${decorator} ${UNDESCRIBED_OPTIONS[key]}`);
+      if (Object.hasOwn(UNDESCRIBED_OPTIONS, key)) throw new ModelError(lazy.node, `option "${key}" of @${decorator} ${UNDESCRIBED_OPTIONS[key as keyof typeof UNDESCRIBED_OPTIONS]}`);
       throw new ModelError(lazy.node, `option "${key}" of @${decorator} is not read by migrator's static reader (it would change the schema); ${TYPEORM_SOURCE}`);
     }
   }

@@ -39,6 +39,14 @@ export function compositeNumbered(column: string, key: readonly string[], title:
   return `${column} is numbered by the database, but the primary key has ${key.length} columns (${key.join(', ')}): ${title} numbers only a primary key of one column, and TypeORM refuses it ("does not support AUTOINCREMENT on composite primary key"); make it the only primary column (a unique index can hold the others), or give it values of the application's (@PrimaryColumn, or @PrimaryGeneratedColumn('uuid'))`;
 }
 
+/** Options neither TypeORM reader can take: what they do, and what to do instead. */
+export const UNDESCRIBED_OPTIONS = {
+  deferrable: 'makes the constraint DEFERRABLE, which migrator cannot describe (nor does it when TypeORM itself reads the entities); remove it, or make the constraint deferrable in a revision with op.execute and leave the option out',
+  engine: "sets the table's storage engine, which migrator cannot describe (every table it creates takes the server's default engine, nor does it read one when TypeORM itself reads the entities); remove it, or set the engine in a revision with op.execute (ALTER TABLE … ENGINE=…) and leave the option out",
+  zerofill: 'pads the numbers with zeros (ZEROFILL), which migrator cannot describe (nor when TypeORM itself reads the entities); remove it and pad the numbers where they are shown',
+  withoutRowid: 'makes a WITHOUT ROWID table, which migrator cannot describe (nor when TypeORM itself reads the entities); remove it',
+} as const;
+
 /**
  * A junction table's name as TypeORM's metadata builds it: one longer than the driver's
  * `maxAliasLength` is shortened, each `_`-separated part to its first three letters, or to the
