@@ -962,6 +962,19 @@ export class Post {
     assert.deepEqual(built({ 'node_modules/@n8n/typeorm/package.json': JSON.stringify({ name: '@n8n/typeorm', version: '0.3.20-12' }) }), { check: V03, inverse: 'NO ACTION/NO ACTION' });
   });
 
+  it('before 0.3.20, which has no comment option on @Entity, a table comment is not written; a range that reaches 0.3.20 writes it', () => {
+    const commented = (files: Record<string, string>): string | undefined => {
+      const root = project({ ...files, 'src/kitchen.ts': `import { Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity({ comment: 'kitchens of the shop' } as any)\nexport class Kitchen {\n  @PrimaryGeneratedColumn() id!: number;\n}\n` });
+      return table(read(root, ['src/kitchen.ts']), 'kitchen').comment;
+    };
+    const installed = (version: string): Record<string, string> => ({ 'node_modules/typeorm/package.json': JSON.stringify({ name: 'typeorm', version }) });
+    assert.equal(commented(installed('0.3.17')), undefined);
+    assert.equal(commented(installed('0.3.19')), undefined);
+    assert.equal(commented(installed('0.3.20')), 'kitchens of the shop');
+    assert.equal(commented({ 'package.json': JSON.stringify({ dependencies: { typeorm: '0.3.17' } }) }), undefined);
+    assert.equal(commented({ 'package.json': JSON.stringify({ dependencies: { typeorm: '^0.3.17' } }) }), 'kitchens of the shop');
+  });
+
   it("without an installed TypeORM, follows the range package.json asks for, else the newest", () => {
     assert.deepEqual(built({ 'package.json': JSON.stringify({ dependencies: { typeorm: '^0.3.17' } }) }), { check: V03, inverse: 'NO ACTION/NO ACTION' });
     assert.deepEqual(built({ 'package.json': JSON.stringify({ dependencies: { typeorm: '^1.1.1' } }) }), { check: V1, inverse: 'CASCADE/CASCADE' });

@@ -552,7 +552,7 @@ class SchemaBuilder {
       const other = meta.synchronize !== false ? tableNames.get(table.name) : undefined;
       if (other) throw new ModelError(meta.node, `${meta.className} and ${other.className} both map to table "${table.name}"${SHARED_TABLE_ADVICE}`);
       if (meta.synchronize !== false) tableNames.set(table.name, meta);
-      if (meta.comment !== undefined) table.comment = meta.comment;
+      if (meta.comment !== undefined && (ctx.rules ?? NEWEST_TYPEORM).tableComments) table.comment = meta.comment;
       if (meta.renamedFrom !== undefined) Object.assign(table, hintNames(naming.tableName(meta.renamedFrom, undefined), meta.renamedFrom));
       const { chain, children } = this.membersOf(meta);
       const columnMetas = inheritedColumns(chain, children, naming);

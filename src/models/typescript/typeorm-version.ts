@@ -13,7 +13,8 @@
  *   - before 1.0, MySQL's driver writes a raw default that mentions CURRENT_TIMESTAMP or NOW
  *     anywhere as CURRENT_TIMESTAMP with the first precision in it
  *     (`CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)` is `CURRENT_TIMESTAMP(6)`); 1.x takes
- *     only the function itself (`now()`, `CURRENT_TIMESTAMP(3)`) and keeps any other text.
+ *     only the function itself (`now()`, `CURRENT_TIMESTAMP(3)`) and keeps any other text;
+ *   - before 0.3.20, `@Entity` has no `comment` option: a table comment given there is ignored.
  * The version is the one installed where the entity files are (`node_modules/typeorm`, or n8n's
  * fork `@n8n/typeorm`, which keeps 0.3's rules), else the range the nearest package.json asks
  * for, else the newest.
@@ -37,6 +38,8 @@ export interface TypeOrmRules {
    * its first precision, as TypeORM before 1.0's normalizeDatetimeFunction writes it.
    */
   datetimeFunctionAnywhere: boolean;
+  /** `@Entity({ comment })` comments the table: TypeORM 0.3.20 added the option; before, it is ignored. */
+  tableComments: boolean;
 }
 
 type Version = [number, number, number];
@@ -61,6 +64,7 @@ export function typeOrmRules(version: string, source = `typeorm ${version}`): Ty
     inverseJunctionDefault: below(v, [1, 1, 1]) ? 'NO ACTION' : 'CASCADE',
     displayWidth: below(v, [1, 0, 0]),
     datetimeFunctionAnywhere: below(v, [1, 0, 0]),
+    tableComments: !below(v, [0, 3, 20]),
   };
 }
 
@@ -120,7 +124,10 @@ export function typeOrmRulesAt(dir: string, imported?: string): TypeOrmRules {
         const source = `${pkg.name} ${range} (package.json)`;
         if (pkg.rules) return typeOrmRules(pkg.rules, source);
         const version = rangeVersion(range);
-        return version ? typeOrmRules(version, source) : { ...NEWEST_TYPEORM, source };
+        if (!version) return { ...NEWEST_TYPEORM, source };
+        // A range (`^0.3.17`) may install 0.3.20 or later, which comments tables: only a pin says not.
+        const pinned = /^\s*=?\s*v?\d+\.\d+\.\d+\s*$/.test(range);
+        return { ...typeOrmRules(version, source), ...(pinned ? {} : { tableComments: true }) };
       }
     }
     if (path.dirname(d) === d) break;
