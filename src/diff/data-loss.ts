@@ -68,6 +68,8 @@ export interface ValueSql {
   overlongText: 'cut' | 'refused';
   /** Text types that hold at most so many bytes (MySQL's `tinytext` 255, `text` 65,535 …), by name. */
   textBytes?: Readonly<Record<string, number>>;
+  /** A value that is no date or time casts to NULL (MySQL's CAST), rather than failing the query. */
+  badTimeIsNull?: boolean;
   /** Whether the database has no conversion from one type to the other: the column is then dropped and added again. */
   castless?(from: string, to: string): boolean;
 }
@@ -669,6 +671,9 @@ function castProbes(at: { table: string; column: string; label: string }, toType
         words: lost((n) => `${verb(n, 'has', 'have')} more digits than ${toType} keeps and would be rounded`),
       });
     }
+  } else if (to.family === 'datetime' && from.family !== 'datetime' && from.family !== 'other' && v.badTimeIsNull) {
+    // A number or text that makes no date or time: MySQL's CAST gives NULL, its MODIFY refuses it.
+    out.push({ kind: 'data-dependent', sql: count(`${v.castTo(c, toType)} IS NULL`), words: notCastable });
   } else if (to.family === 'datetime' && from.family === 'datetime') {
     const changed = count(`${c} <> ${v.castTo(c, toType)}`);
     if (to.part === 'date' && from.part === 'timestamp') {

@@ -189,6 +189,23 @@ for (const d of DIALECTS) {
     }
 
     if (d.name === 'MySQL') {
+      it('a number or text made a date or time counts the values that make none; the change fails over them, and goes through once they are gone', async () => {
+        await db.query('DROP TABLE IF EXISTS `d`');
+        await db.query('CREATE TABLE `d` (`id` integer PRIMARY KEY, `n` int, `s` varchar(30))');
+        await db.query(`INSERT INTO \`d\` VALUES (1, 20240101, '2024-02-03 10:00'), (2, 3, 'nope'), (3, NULL, NULL)`);
+        const schema: Schema = { tables: [{ name: 'd', columns: [{ name: 'id', type: 'int', nullable: false }, { name: 'n', type: 'int', nullable: true }, { name: 's', type: 'varchar(30)', nullable: true }], primaryKey: { columns: ['id'] }, indexes: [], uniques: [], checks: [], foreignKeys: [] }] };
+        for (const column of ['n', 's']) {
+          const [probe, ...more] = dataLossProbes([{ kind: 'alterColumn', table: 'd', column, changes: { type: 'datetime(3)' } }], schema, d.options);
+          assert.ok(probe, `a probe for ${column}`);
+          assert.equal(more.length, 0);
+          assert.equal(Number((await db.query<{ n: number }>(probe.sql))[0].n), 1, probe.sql);
+          assert.match(formatFinding(probe.finding(1)), new RegExp(`data-dependent: alter column d\\.${column} to datetime\\(3\\) \\(1 value does not cast to datetime\\(3\\)\\)`));
+          await assert.rejects(db.query(`ALTER TABLE \`d\` MODIFY \`${column}\` datetime(3)`), /Incorrect datetime value|truncated/i);
+        }
+        await db.query('DELETE FROM `d` WHERE `id` = 2');
+        for (const column of ['n', 's']) await db.query(`ALTER TABLE \`d\` MODIFY \`${column}\` datetime(3)`);
+      });
+
       it('text made tinytext counts the values over 255 bytes, multibyte ones included; wider text types count nothing', async () => {
         await db.query('DROP TABLE IF EXISTS `x`');
         await db.query('CREATE TABLE `x` (`id` integer PRIMARY KEY, `body` text, `name` varchar(100)) DEFAULT CHARSET utf8mb4');

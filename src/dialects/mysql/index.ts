@@ -279,6 +279,7 @@ export const mysqlDialect: Dialect = {
     singleFloat: true,
     overlongText: 'refused',
     textBytes: { tinytext: 255, text: 65_535, mediumtext: 16_777_215, longtext: 4_294_967_295 },
+    badTimeIsNull: true,
   },
   upsert: (_keys, assignments) => `ON DUPLICATE KEY UPDATE ${assignments.join(', ')}`,
   foreignKeysOffScript: { before: [], beforeCommit: [], after: [] },
