@@ -101,6 +101,13 @@ describe('errors from PostgreSQL keep its DETAIL, HINT and position', () => {
     assert.deepEqual(await db.query('SELECT x FROM t ORDER BY x'), [{ x: 1 }, { x: 1 }, { x: 2 }], 'the UPDATE before it was rolled back');
   });
 
+  it('a syntax error in one of several statements sent together names that statement, not the first', async () => {
+    const r = await failing("  await op.execute('CREATE TABLE good (a integer)');\n  await op.execute('CREATE TABLE bad (a integer(11), b uuid(36))');\n  await op.execute('CREATE TABLE other (a integer)');");
+    assert.equal(firstLineOf(r), 'syntax error at or near "(" (in statement: CREATE TABLE bad (a integer(11), b uuid(36)))');
+    assert.equal(under(r), ['  line 1: CREATE TABLE bad (a integer(11), b uuid(36))', `${' '.repeat('  line 1: CREATE TABLE bad (a integer'.length)}^`, ''].join('\n'));
+    assert.deepEqual(await db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN ('good', 'other')`), [{ n: 0 }], 'nothing of the revision stays');
+  });
+
   it('a DO block: the query it ran, with a caret, and where in the block', async () => {
     const r = await failing('  await op.execute("DO $$ BEGIN EXECUTE \'SELECT * FROM no_such_table\'; END $$");');
     assert.match(firstLineOf(r), /^relation "no_such_table" does not exist \(in statement: DO \$\$/);

@@ -28,6 +28,20 @@ function statementError(sql: string, error: unknown, sent: string = sql): Statem
   return (error as { code?: string }).code === LOCK_NOT_AVAILABLE ? new LockTimeoutError(sql, error, diagnostics) : new StatementError(sql, error, diagnostics);
 }
 
+/** The statement of a batch (`head` then `statements`, joined by `;\n`) that an error's position falls in. */
+function statementAt(statements: readonly string[], head: readonly string[], error: unknown): string | undefined {
+  const position = Number((error as { position?: unknown }).position);
+  if (!Number.isInteger(position) || position < 1) return undefined;
+  // Positions count code points from 1.
+  let at = [...head.join(';\n')].length + (head.length ? 2 : 0);
+  for (const sql of statements) {
+    const end = at + [...sql].length;
+    if (position > at && position <= end + 1) return sql;
+    at = end + 2;
+  }
+  return undefined;
+}
+
 /** The fields of a server's error (pg's DatabaseError) that say more than its message. */
 function diagnosticsOf(error: unknown, sql: string, sent: string): StatementDiagnostics {
   const e = (error ?? {}) as { detail?: unknown; hint?: unknown; position?: unknown; internalQuery?: unknown; internalPosition?: unknown; where?: unknown };
@@ -222,7 +236,8 @@ class PostgresConnection implements Connection {
       try {
         await this.send('ROLLBACK TO SAVEPOINT migrator_batch');
       } catch {
-        throw statementError(statements.join(';\n'), error, sent);
+        // Nothing of the batch ran (a syntax error refuses the whole text): its position names the statement.
+        throw statementError(statementAt(statements, head, error) ?? statements.join(';\n'), error, sent);
       }
       const counts: number[] = [];
       for (const sql of statements) counts.push(await this.alone(sql, false));
