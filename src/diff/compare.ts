@@ -190,20 +190,35 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
 
   const forward = options.forwardForeignKeys ?? false;
   const creates = planCreates(to.tables.filter((t) => !fromNames.has(t.name)), forward);
+  const fromByName = new Map(from.tables.map((t) => [t.name, t]));
+  const toByName = new Map(to.tables.map((t) => [t.name, t]));
+  // A new table's key to a table that stays, but whose referenced column or key this revision
+  // adds, retypes or replaces, is added once the other table is changed; a dropped table's key
+  // to such a table goes before the change.
+  const moving = (fk: ForeignKey): boolean => fromNames.has(fk.referencedTable) && toNames.has(fk.referencedTable) && !keyStays(fromByName.get(fk.referencedTable)!, toByName.get(fk.referencedTable)!, fk.referencedColumns, o);
+  const late: { table: string; fk: ForeignKey }[] = [];
   for (const t of creates.tables) {
     const { unmanaged: _, ...table } = t;
-    ops.push({ kind: 'createTable', table: { ...table, indexes: [] } });
+    if (!forward) late.push(...table.foreignKeys.filter(moving).map((fk) => ({ table: t.name, fk })));
+    ops.push({ kind: 'createTable', table: { ...table, foreignKeys: forward ? table.foreignKeys : table.foreignKeys.filter((fk) => !moving(fk)), indexes: [] } });
     for (const index of sortIndexes(t.indexes)) ops.push({ kind: 'createIndex', table: t.name, index });
   }
   for (const { table, fk } of creates.deferred) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...fk } });
+  const drops = planDrops(from.tables.filter((t) => !toNames.has(t.name)), forward);
+  const early: { table: string; fk: ForeignKey }[] = [];
+  if (!forward) {
+    for (const t of drops.tables) {
+      early.push(...t.foreignKeys.filter(moving).map((fk) => ({ table: t.name, fk })));
+      t.foreignKeys = t.foreignKeys.filter((fk) => !moving(fk));
+    }
+  }
 
-  const fromByName = new Map(from.tables.map((t) => [t.name, t]));
   const existing = to.tables.filter((t) => fromNames.has(t.name)).sort((a, b) => compareNames(a.name, b.name));
   // Foreign keys over columns whose type changes are dropped before and added back after
   // (PostgreSQL refuses a key between columns of different types, however briefly).
   const rebuilt = options.typeChangesKeepForeignKeys ? { drop: [], add: [] } : foreignKeysOverTypeChanges(to, fromByName, o);
   const aside = new Set<ForeignKey>([...rebuilt.drop, ...rebuilt.add].map((x) => x.fk));
-  for (const { table, fk } of rebuilt.drop) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
+  for (const { table, fk } of [...rebuilt.drop, ...early]) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
   // Foreign keys dropped before any table changes and added after all of them (SQLite, whose keys
   // live in CREATE TABLE and are checked after, keeps each table's with it: one rebuild a table):
   // a key may need a column, unique index or primary key that another table gets in this
@@ -219,16 +234,15 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
   }
   // An index or check going away that reads a column of a type losing a value goes before the
   // value does: made again with the new type, its old text may name the value.
-  const early = valueDrops.length ? changes.filter((op) => readsChangedEnum(op, fromByName, changedEnums)) : [];
-  ops.splice(valueDropsAt, 0, ...early);
+  const beforeValues = valueDrops.length ? changes.filter((op) => readsChangedEnum(op, fromByName, changedEnums)) : [];
+  ops.splice(valueDropsAt, 0, ...beforeValues);
   // An index or check going away over a column whose type changes goes before the change, which
   // would build it again for the new type (its operator class or expression may not take it).
   const retyped = new Set(changes.flatMap((op) => (op.kind === 'alterColumn' && op.changes.type !== undefined ? [`${op.table}\u0000${op.column}`] : [])));
-  const before = retyped.size ? changes.filter((op) => !early.includes(op) && readsRetyped(op, fromByName, retyped)) : [];
-  ops.push(...(keys?.drops ?? []), ...before, ...changes.filter((op) => !early.includes(op) && !before.includes(op)), ...(keys?.adds ?? []));
-  for (const { table, fk } of rebuilt.add) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(fk) } });
+  const before = retyped.size ? changes.filter((op) => !beforeValues.includes(op) && readsRetyped(op, fromByName, retyped)) : [];
+  ops.push(...(keys?.drops ?? []), ...before, ...changes.filter((op) => !beforeValues.includes(op) && !before.includes(op)), ...(keys?.adds ?? []));
+  for (const { table, fk } of [...rebuilt.add, ...late]) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(fk) } });
 
-  const drops = planDrops(from.tables.filter((t) => !toNames.has(t.name)), forward);
   for (const { table, fk } of drops.deferred) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
   // A dropped table's indexes go first, each with its definition, so the downgrade rebuilds them.
   for (const t of drops.tables) {
@@ -582,6 +596,25 @@ function foreignKeysOverReplacedKeys(
     }
   }
   return { drops, adds };
+}
+
+/**
+ * Whether the key `columns` of a table that stays is the same before and after: the columns there
+ * with their types, and the primary key or a unique index or constraint on exactly them, unchanged.
+ */
+function keyStays(from: Table, to: Table, columns: readonly string[], o: Resolved): boolean {
+  for (const name of columns) {
+    const [a, b] = [from.columns.find((c) => c.name === name), to.columns.find((c) => c.name === name)];
+    if (!a || !b || o.type(a.type) !== o.type(b.type)) return false;
+  }
+  const same = (xs: readonly unknown[] | undefined): boolean => !!xs && xs.length === columns.length && columns.every((c) => xs.includes(c));
+  const keys = (t: Table): string[] => [
+    ...(same(t.primaryKey?.columns) ? [`pk ${t.primaryKey!.name ?? ''}`] : []),
+    ...t.uniques.filter((u) => same(u.columns)).map((u) => `unique ${u.name ?? ''}`),
+    ...t.indexes.filter((i) => i.unique && i.where === undefined && same(i.columns.map((k) => (typeof k === 'string' ? k : k.column)))).map((i) => `index ${i.name}`),
+  ];
+  const [was, now] = [keys(from), keys(to)];
+  return was.length > 0 && was.some((k) => now.includes(k));
 }
 
 /** A dropped index or check that uses a column of `retyped` (`table\0column`). */

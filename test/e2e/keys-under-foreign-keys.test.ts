@@ -2,7 +2,9 @@
  * A unique index or primary key that a foreign key refers to, built again by a revision (Prisma
  * models, PostgreSQL and MySQL/MariaDB): the database refuses to drop it while the foreign key
  * stands, so the foreign key goes first and comes back last. Each revision applies, keeps the
- * rows and the links, leaves `check` clean, and goes back down. One database per dialect, dropped
+ * rows and the links, leaves `check` clean, and goes back down. So does a new model whose foreign
+ * key refers to a column or key the same revision adds or retypes (the key comes after the change),
+ * and, going back down, the dropped model's key (it goes before). One database per dialect, dropped
  * at the end. Build first: `npx tsc -p tsconfig.json`.
  */
 import assert from 'node:assert/strict';
@@ -56,6 +58,40 @@ for (const d of DIALECTS) {
       await assert.rejects(db.query(`INSERT INTO ${d.q('Profile')} VALUES (3, 'nobody')`), /foreign key/i);
       p.ok(['downgrade', '-1']);
       await assert.rejects(db.query(`INSERT INTO ${d.q('Profile')} VALUES (3, 'nobody')`), /foreign key/i);
+      p.ok(['migrate']);
+      assert.match(p.ok(['check']).stdout, /No changes detected/);
+    });
+
+    it('a new model referring to a key the revision adds or retypes: its foreign key comes after; a dropped one referring to a key that goes, before', async () => {
+      const fresh = async (): Promise<TempProject> => {
+        for (const t of ['Invoice', 'B', 'Account', 'A']) await db.query(`DROP TABLE IF EXISTS ${d.q(t)}`);
+        await db.query(`DROP TABLE IF EXISTS ${d.q('migrator_version')}`);
+        await db.query(`DROP TABLE IF EXISTS ${d.q('migrator_history')}`).catch(() => undefined);
+        const p = newProject('migrator-keys-fks-new-');
+        p.write('migrator.config.ts', configSource({ database: db.url, models: ['schema.prisma'] }));
+        return p;
+      };
+      // A column and its unique index added, and a new model referring to them.
+      let p = await fresh();
+      step(p, 'model Account {\n  id Int @id\n}\n', 'accounts');
+      const invoices = 'model Account {\n  id       Int       @id\n  code     String    @unique\n  invoices Invoice[]\n}\nmodel Invoice {\n  id          Int     @id\n  accountCode String\n  account     Account @relation(fields: [accountCode], references: [code])\n}\n';
+      step(p, invoices, 'invoices');
+      await db.query(`INSERT INTO ${d.q('Account')} VALUES (1, 'a')`);
+      await db.query(`INSERT INTO ${d.q('Invoice')} VALUES (1, 'a')`);
+      await assert.rejects(db.query(`INSERT INTO ${d.q('Invoice')} VALUES (2, 'nobody')`), /foreign key/i);
+      // Back down: the key goes before the column and its index do.
+      await db.query(`DELETE FROM ${d.q('Invoice')}`);
+      p.ok(['downgrade', '-1']);
+      assert.equal(await count('Account'), 1);
+      await db.query(`DELETE FROM ${d.q('Account')}`);
+      p.ok(['migrate']);
+      assert.match(p.ok(['check']).stdout, /No changes detected/);
+
+      // A key retyped (Int → String), and a new model referring to it.
+      p = await fresh();
+      step(p, 'model A {\n  id Int @id\n}\n', 'a');
+      step(p, 'model A {\n  id String @id\n  bs B[]\n}\nmodel B {\n  id  Int    @id\n  aId String\n  a   A      @relation(fields: [aId], references: [id])\n}\n', 'retyped');
+      p.ok(['downgrade', '-1']);
       p.ok(['migrate']);
       assert.match(p.ok(['check']).stdout, /No changes detected/);
     });
