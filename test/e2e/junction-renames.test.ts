@@ -70,6 +70,10 @@ for (const target of TARGETS) {
   describe(`a junction table named after an entity renamed, on ${target.name}`, () => {
     let p: TempProject;
     let links: (table: string, column: string) => Promise<string[]>;
+    const exec = async (sql: string): Promise<void> => {
+      if (target.name === 'SQLite') p.exec(sql);
+      else await pg!.query(sql);
+    };
     before(async () => {
       const db = await target.setUp();
       p = newProject('migrator-junction-renames-');
@@ -81,10 +85,6 @@ for (const target of TARGETS) {
       p.write('entities/models.ts', entities(false));
       p.ok(['makemigrations', '-m', 'users']);
       p.ok(['migrate']);
-      const exec = async (sql: string): Promise<void> => {
-        if (target.name === 'SQLite') p.exec(sql);
-        else await pg!.query(sql);
-      };
       await exec(`INSERT INTO "team" ("name") VALUES ('red'), ('blue')`);
       await exec(`INSERT INTO "user" ("name") VALUES ('ann')`);
       await exec(`INSERT INTO "user_teams_team" VALUES (1, 1), (1, 2)`);
@@ -109,10 +109,6 @@ for (const target of TARGETS) {
       p.write('entities/tree.ts', tree('Category', ''));
       p.ok(['makemigrations', '-m', 'categories']);
       p.ok(['migrate']);
-      const exec = async (sql: string): Promise<void> => {
-        if (target.name === 'SQLite') p.exec(sql);
-        else await pg!.query(sql);
-      };
       await exec(`INSERT INTO "category" ("name") VALUES ('root'), ('leaf')`);
       await exec(`INSERT INTO "category_closure" VALUES (1, 1), (1, 2), (2, 2)`);
       const paths = async (table: string): Promise<string[]> => {
