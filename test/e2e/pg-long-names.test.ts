@@ -114,8 +114,9 @@ describe('names longer than PostgreSQL keeps', () => {
 
     const relations = (await db.query<{ n: string }>(`SELECT relname::text AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' AND c.relkind IN ('r', 'i') ORDER BY 1`)).map((r) => r.n);
     for (const long of [LEDGER, TRANSFERS, INDEX, UNIQUE]) assert.ok(relations.includes(truncateIdentifier(long)), `${truncateIdentifier(long)} in ${relations.join(', ')}`);
-    const junction = relations.find((n) => n.startsWith('überweisungsaufträge_für'));
-    assert.ok(junction && bytes(junction) <= 63, `the junction table, cut: ${relations.join(', ')}`);
+    // The junction table's name, past 63 characters, is shortened as TypeORM shortens it, then cut.
+    const junction = relations.find((n) => n.startsWith('übe_für_die_vie_abs_der_kre_set_the_fol_led_ent'));
+    assert.ok(junction && bytes(junction) <= 63, `the junction table, shortened and cut: ${relations.join(', ')}`);
     const columns = (await db.query<{ n: string }>(`SELECT attname::text AS n FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 ORDER BY attnum`, [`"${truncateIdentifier(TRANSFERS)}"`])).map((r) => r.n);
     assert.deepEqual(columns, ['id', truncateIdentifier(ACCOUNT), truncateIdentifier(ACCENTS), truncateIdentifier(PARCELS), 'ledgerEntryId']);
     assert.deepEqual(await db.query(`SELECT typname::text AS n FROM pg_type WHERE typtype = 'e'`), [{ n: truncateIdentifier(ENUM) }]);
