@@ -609,9 +609,10 @@ function keyStays(from: Table, to: Table, columns: readonly string[], o: Resolve
   }
   const same = (xs: readonly unknown[] | undefined): boolean => !!xs && xs.length === columns.length && columns.every((c) => xs.includes(c));
   const keys = (t: Table): string[] => [
-    ...(same(t.primaryKey?.columns) ? [`pk ${t.primaryKey!.name ?? ''}`] : []),
+    // A primary key by its columns (MySQL names every one PRIMARY); a unique index by all it is.
+    ...(same(t.primaryKey?.columns) ? ['pk'] : []),
     ...t.uniques.filter((u) => same(u.columns)).map((u) => `unique ${u.name ?? ''}`),
-    ...t.indexes.filter((i) => i.unique && i.where === undefined && same(i.columns.map((k) => (typeof k === 'string' ? k : k.column)))).map((i) => `index ${i.name}`),
+    ...t.indexes.filter((i) => i.unique && i.where === undefined && same(i.columns.map((k) => (typeof k === 'string' ? k : k.column)))).map((i) => `index ${JSON.stringify(o.index(i, t))}`),
   ];
   const [was, now] = [keys(from), keys(to)];
   return was.length > 0 && was.some((k) => now.includes(k));
