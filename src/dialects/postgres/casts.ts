@@ -64,7 +64,8 @@ const CASTS: Record<Family, readonly Family[]> = {
   xml: [],
 };
 
-const dims = (type: string): number => (/((?:\s*\[\s*\d*\s*\])*)\s*$/.exec(type)![1].match(/\[/g) ?? []).length;
+/** How many array dimensions a type has (`text[]` 1, `int[][]` 2, `text` 0). */
+export const dimensions = (type: string): number => (/((?:\s*\[\s*\d*\s*\])*)\s*$/.exec(type)![1].match(/\[/g) ?? []).length;
 
 function familyOf(type: string): Family | undefined {
   const base = type
@@ -79,7 +80,7 @@ function familyOf(type: string): Family | undefined {
 /** Whether PostgreSQL has no cast from `from` to `to` (both as the database spells them). */
 export function pgCastless(from: string, to: string): boolean {
   // A value made a list, or a list a value, is converted element-wise (see the compiler's USING).
-  if (dims(from) !== dims(to)) return false;
+  if (dimensions(from) !== dimensions(to)) return false;
   const [a, b] = [familyOf(from), familyOf(to)];
   if (a === undefined || b === undefined || a === b || a === 'text' || b === 'text') return false;
   return !CASTS[a].includes(b);

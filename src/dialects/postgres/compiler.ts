@@ -7,7 +7,7 @@ import { quoteIdentifier as q, quoteLiteral, refuseOnUpdate, UnsupportedOperatio
 import { PhaseBuilder, placementOf, type Placement, type Resume } from '../phases.js';
 import { columnList, constraintSql, createIndexSql, STANDARD_SQL } from '../sql.js';
 import { truncateIdentifier } from './identifiers.js';
-import { pgCastless } from './casts.js';
+import { dimensions, pgCastless } from './casts.js';
 import { normalizePgType, serialType } from './types.js';
 
 /** A name in a printed type: a plain word, or a quoted identifier with its quotes doubled inside. */
@@ -85,8 +85,6 @@ function collateSql(ch: OperationOf<'alterColumn'>['changes'], current: Column |
   return collation === undefined ? '' : ` COLLATE ${q(collation)}`;
 }
 
-/** How many array dimensions a type has (`text[]` 1, `int[][]` 2, `text` 0). */
-const dimensions = (type: string): number => (/((?:\s*\[\s*\d*\s*\])*)\s*$/.exec(type)![1].match(/\[/g) ?? []).length;
 
 /**
  * The USING expression of a type change. A value made a list becomes a list of it (`ARRAY[c]`;
