@@ -272,6 +272,12 @@ export interface Dialect {
    */
   compile(operations: readonly Operation[], schema: Schema): CompiledOperations;
   /**
+   * Applies an operation to a schema as the database would, the dialect's own record of the
+   * table (`native`) included, for offline SQL that replays revisions instead of reading a
+   * database. Absent: the neutral `tryApplyOperation`.
+   */
+  replay?(schema: Schema, op: Operation): void;
+  /**
    * The clause that makes an INSERT update the row already there under the same key instead
    * (`assignments`: `"col" = value`). Absent: the standard `ON CONFLICT (keys) DO UPDATE SET …`.
    */

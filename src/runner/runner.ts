@@ -830,16 +830,19 @@ export function cachingRecorder(): Recorder {
  * operation on what no revision made (a table the database had before migrator) is passed over:
  * the compiler says so where it needs that shape.
  */
-export async function replaySchema(graph: RevisionGraph, heads: readonly string[], record: Recorder = recordRevision): Promise<Schema> {
+export async function replaySchema(dialect: Dialect, graph: RevisionGraph, heads: readonly string[], record: Recorder = recordRevision): Promise<Schema> {
   const schema: Schema = { tables: [] };
   for (const { step } of graph.stepsFromBase(heads)) {
-    if (!step.stampOnly) replayOperations(schema, await record(step.revision, 'up'));
+    if (!step.stampOnly) replayOperations(dialect, schema, await record(step.revision, 'up'));
   }
   return schema;
 }
 
-function replayOperations(schema: Schema, ops: readonly Operation[]): void {
-  for (const op of ops) tryApplyOperation(schema, op);
+function replayOperations(dialect: Dialect, schema: Schema, ops: readonly Operation[]): void {
+  for (const op of ops) {
+    if (dialect.replay) dialect.replay(schema, op);
+    else tryApplyOperation(schema, op);
+  }
 }
 
 /**
@@ -919,7 +922,7 @@ class OfflineScript {
         const compiled = compileFor(dialect, ops, (await this.schemaBefore(planned, ops)) ?? { tables: [] }, planned.step);
         if (this.replica) await runSteps(this.replica, versions, [planned], { record });
         body.push(...this.stepLines(planned, compiled), '');
-        if (this.schema && !this.replica) replayOperations(this.schema, ops);
+        if (this.schema && !this.replica) replayOperations(dialect, this.schema, ops);
       }
     } finally {
       await this.replica?.close();
@@ -935,10 +938,10 @@ class OfflineScript {
       this.schema = await this.replica.introspect({ exclude: versions.tables });
     } else if (!this.schema) {
       // The schema just before this step: replayed from the start heads, then the steps so far.
-      this.schema = await replaySchema(graph, options.startHeads, record);
+      this.schema = await replaySchema(dialect, graph, options.startHeads, record);
       for (const prior of steps) {
         if (prior === planned) break;
-        if (!prior.step.stampOnly) replayOperations(this.schema, await record(prior.step.revision, prior.step.direction));
+        if (!prior.step.stampOnly) replayOperations(dialect, this.schema, await record(prior.step.revision, prior.step.direction));
       }
     }
     return this.schema;

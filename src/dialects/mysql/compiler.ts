@@ -4,13 +4,14 @@
  * a revision that fails halfway is known to have run exactly the statements before the failed one.
  */
 import { constraintNamed, dependentsOf, findConstraint, tryApplyOperation } from '../../operations/apply.js';
-import { dispatch, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
-import { describeOperation, type Operation } from '../../operations/operation.js';
+import { dispatch, kindEntry, type Handlers, type KindTable, type OperationOf } from '../../operations/kinds.js';
+import { describeOperation, operationTable, type Operation } from '../../operations/operation.js';
 import { cloneSchema, findColumn, findTable, keyColumn, normalizeIndexKey, type Column, type Index, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
 import { UnsupportedOperationError, type CompiledOperations } from '../dialect.js';
 import { PhaseBuilder } from '../phases.js';
 import { standardSql } from '../sql.js';
 import { quoteMysqlIdentifier as q, quoteMysqlLiteral } from './quote.js';
+import { followKeyIndexes, keyIndexesOf, leads, ownIndexes, served } from './key-indexes.js';
 import { mysqlResume } from './resume.js';
 
 const { columnList, constraintSql, indexKeySql, STANDARD_SQL } = standardSql(q);
@@ -68,10 +69,21 @@ function indexParts(op: OperationOf<'createIndex'>): { kind: string; keys: strin
   return { kind, keys, hash: method === 'hash' };
 }
 
-function createIndexSql(op: OperationOf<'createIndex'>): string {
+function createIndexSql(op: OperationOf<'createIndex'>, schema?: Schema): string {
   const { kind, keys, hash } = indexParts(op);
+  const spare = schema ? madeSpare(findTable(schema, op.table), op.index) : [];
+  if (spare.length) return `ALTER TABLE ${q(op.table)} ADD ${kind}INDEX ${q(op.index.name)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}${dropIndexes(spare)}`;
   return `CREATE ${kind}INDEX ${q(op.index.name)} ON ${q(op.table)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}`;
 }
+
+/** Names of the foreign keys' own indexes (key-indexes.ts) that an index on `keys` would serve instead. */
+function madeSpare(table: Table | undefined, index: { columns: readonly IndexKey[]; using?: string }): string[] {
+  if (!table || /fulltext|spatial/i.test(index.using ?? '')) return [];
+  const own = keyIndexesOf(table);
+  return table.foreignKeys.filter((f) => f.name !== undefined && own.includes(f.name) && leads(index.columns, f.columns)).map((f) => f.name!);
+}
+
+const dropIndexes = (names: readonly string[]): string => names.map((n) => `, DROP INDEX ${q(n)}`).join('');
 
 /** A column's new definition: MODIFY restates the whole column, so what does not change is taken from the table. */
 function alterColumnSql(op: OperationOf<'alterColumn'>, schema: Schema): string[] {
@@ -187,16 +199,7 @@ function failUnnamed(op: OperationOf<'alterColumn'>): never {
 function dropIndexSql(op: OperationOf<'dropIndex'>, schema: Schema): string[] {
   const table = findTable(schema, op.table);
   const index = table?.indexes.find((i) => i.name === op.name);
-  const leads = (keys: readonly IndexKey[], columns: readonly string[]): boolean => columns.every((c, k) => keyColumn(keys[k] ?? '') === c);
-  const keep =
-    table && index
-      ? table.foreignKeys.filter(
-          (f) =>
-            leads(index.columns, f.columns) &&
-            !table.indexes.some((i) => i !== index && leads(i.columns, f.columns)) &&
-            !(table.primaryKey && leads(table.primaryKey.columns, f.columns)),
-        )
-      : [];
+  const keep = table && index ? table.foreignKeys.filter((f) => leads(index.columns, f.columns) && !served(table, f, index) && !ownIndexes(table).includes(f.name ?? '')) : [];
   const adds = keep.map((f) => `, ADD INDEX ${q(f.name ?? f.columns.join('_'))} (${columnList(f.columns)})`);
   return adds.length ? [`ALTER TABLE ${q(op.table)} DROP INDEX ${q(op.name)}${adds.join('')}`] : [`DROP INDEX ${q(op.name)} ON ${q(op.table)}`];
 }
@@ -232,7 +235,8 @@ function dropConstraintSql(op: OperationOf<'dropConstraint'>, schema: Schema): s
     case 'unique':
       return [`ALTER TABLE ${t} DROP INDEX ${q(name)}`];
     case 'foreignKey':
-      return [`ALTER TABLE ${t} DROP FOREIGN KEY ${q(name)}`];
+      // MySQL keeps the key's own index: it goes with the key.
+      return [`ALTER TABLE ${t} DROP FOREIGN KEY ${q(name)}${dropIndexes(ownIndexes(findTable(schema, op.table)).filter((n) => n === name))}`];
     case 'check':
       return [`ALTER TABLE ${t} DROP CONSTRAINT ${q(name)}`];
   }
@@ -252,7 +256,7 @@ function renameConstraintSql(op: OperationOf<'renameConstraint'>, schema: Schema
     throw new UnsupportedOperationError('mysql', `${describeOperation(op)}: no such constraint in the table's current definition`);
   }
   if (found.type === 'unique') return [`ALTER TABLE ${t} RENAME INDEX ${q(op.from)} TO ${q(op.to)}`];
-  const drop = found.type === 'foreignKey' ? `DROP FOREIGN KEY ${q(op.from)}` : `DROP CONSTRAINT ${q(op.from)}`;
+  const drop = found.type === 'foreignKey' ? `DROP FOREIGN KEY ${q(op.from)}${dropIndexes(ownIndexes(table).filter((n) => n === op.from))}` : `DROP CONSTRAINT ${q(op.from)}`;
   return [`ALTER TABLE ${t} ${drop}, ADD ${constraintSql({ ...found, name: op.to })}`];
 }
 
@@ -272,10 +276,13 @@ const STATEMENTS: Handlers<string[], [schema: Schema]> = {
   alterColumn: alterColumnSql,
   renameColumn: STANDARD_SQL.renameColumn,
   alterPrimaryKey: alterPrimaryKeySql,
-  createIndex: (op) => [createIndexSql(op)],
+  createIndex: (op, schema) => [createIndexSql(op, schema)],
   dropIndex: dropIndexSql,
   renameIndex: (op) => [`ALTER TABLE ${q(op.table)} RENAME INDEX ${q(op.from)} TO ${q(op.to)}`],
-  addConstraint: (op) => [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)}`],
+  addConstraint: (op, schema) => {
+    const spare = op.constraint.type === 'unique' ? madeSpare(findTable(schema, op.table), op.constraint) : [];
+    return [`ALTER TABLE ${q(op.table)} ADD ${constraintSql(op.constraint)}${dropIndexes(spare)}`];
+  },
   // MySQL checks a constraint when it is added: there is nothing left to validate.
   validateConstraint: () => [],
   dropConstraint: dropConstraintSql,
@@ -290,8 +297,21 @@ const STATEMENTS: Handlers<string[], [schema: Schema]> = {
   execute: STANDARD_SQL.execute,
 };
 
+/**
+ * Whether the operations' SQL depends on the current schema. An index or unique constraint added
+ * to a table that is there before them may make a foreign key's own index spare (key-indexes.ts).
+ */
+export function mysqlNeedsSchema(operations: readonly Operation[]): boolean {
+  return operations.some(
+    (op, i) =>
+      kindEntry(NEEDS_SCHEMA, op.kind) ||
+      ((op.kind === 'createIndex' || (op.kind === 'addConstraint' && op.constraint.type === 'unique')) &&
+        !operations.slice(0, i).some((o) => o.kind === 'createTable' && o.table.name === op.table)),
+  );
+}
+
 /** Whether a kind's SQL depends on the current schema. */
-export const NEEDS_SCHEMA: KindTable<boolean> = {
+const NEEDS_SCHEMA: KindTable<boolean> = {
   createTable: false,
   dropTable: false,
   renameTable: false,
@@ -352,6 +372,13 @@ function keyedAutoincrement(operations: readonly Operation[], i: number): number
   return out;
 }
 
+/** An operation applied to a schema as MySQL applies it, with the foreign keys' own indexes (key-indexes.ts). */
+export function replayMysql(schema: Schema, op: Operation): void {
+  tryApplyOperation(schema, op);
+  const table = op.kind === 'dropTable' ? undefined : findTable(schema, operationTable(op) ?? '');
+  if (table) followKeyIndexes(table, op.kind);
+}
+
 /**
  * Every statement in a phase of its own outside any transaction: MySQL commits DDL as it runs,
  * so a statement is either done or not, and the runner records each as it completes. A DDL
@@ -375,7 +402,7 @@ export function compileMysql(operations: readonly Operation[], schema: Schema): 
       const resume = statements.length === 1 ? mysqlResume(op, op.kind === 'dropConstraint' ? constraintNameOf(op, state) : undefined) : undefined;
       for (const sql of statements) out.add([sql], 'none', resume);
     }
-    tryApplyOperation(state, op);
+    replayMysql(state, op);
   }
   // One statement needs no record between statements, unless a rerun must ask whether it ran.
   const phases = out.statements.length > 1 || out.asks() ? out.result() : undefined;

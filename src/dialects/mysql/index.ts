@@ -6,11 +6,10 @@
 import { mysqlRewrites } from './rewrites.js';
 import { createHash } from 'node:crypto';
 import type * as mysql from 'mysql2/promise';
-import { kindEntry } from '../../operations/kinds.js';
 import type { Operation } from '../../operations/operation.js';
 import type { Schema } from '../../schema/schema.js';
 import { LockTimeoutError, LockWaitError, StatementError, type Connection, type Dialect, type IntrospectOptions, type LockOptions, type Timeouts, type TransactionOptions } from '../dialect.js';
-import { compileMysql, NEEDS_SCHEMA } from './compiler.js';
+import { compileMysql, mysqlNeedsSchema, replayMysql } from './compiler.js';
 import { introspectMysql, type Flavor } from './introspector.js';
 import { fitMysqlModels } from './fit.js';
 import { normalizeMysqlIndex } from './indexes.js';
@@ -297,8 +296,9 @@ export const mysqlDialect: Dialect = {
   compile(operations: readonly Operation[], schema: Schema) {
     return compileMysql(operations, schema);
   },
+  replay: replayMysql,
   needsSchema(operations: readonly Operation[]) {
-    return operations.some((op) => kindEntry(NEEDS_SCHEMA, op.kind));
+    return mysqlNeedsSchema(operations);
   },
   async connect(location: string): Promise<Connection> {
     const where = readLocation(location);
