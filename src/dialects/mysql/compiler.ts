@@ -72,8 +72,13 @@ function indexParts(op: OperationOf<'createIndex'>): { kind: string; keys: strin
 function createIndexSql(op: OperationOf<'createIndex'>, schema?: Schema): string {
   const { kind, keys, hash } = indexParts(op);
   const spare = schema ? madeSpare(findTable(schema, op.table), op.index) : [];
-  if (spare.length) return `ALTER TABLE ${q(op.table)} ADD ${kind}INDEX ${q(op.index.name)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}${dropIndexes(spare)}`;
+  if (spare.length) return `ALTER TABLE ${q(op.table)} ${addIndexClause(op)}${dropIndexes(spare)}`;
   return `CREATE ${kind}INDEX ${q(op.index.name)} ON ${q(op.table)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}`;
+}
+
+function addIndexClause(op: OperationOf<'createIndex'>): string {
+  const { kind, keys, hash } = indexParts(op);
+  return `ADD ${kind}INDEX ${q(op.index.name)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}`;
 }
 
 /** Names of the foreign keys' own indexes (key-indexes.ts) that an index on `keys` would serve instead. */
@@ -380,6 +385,46 @@ export function replayMysql(schema: Schema, op: Operation): void {
 }
 
 /**
+ * The later operations that must share `operations[i]`'s ALTER TABLE, because MySQL takes an
+ * AUTO_INCREMENT column only as the first column of a key ("there can be only one auto column and
+ * it must be defined as a key"): a numbered column added, with the primary key or index that it
+ * leads (a primary key moved to a new numbered column); and a key that a numbered column leads
+ * dropped or changed, with the drop of that column (going back down). Each is the next operation
+ * on the table.
+ */
+function autoincrementPartner(operations: readonly Operation[], i: number, state: Schema): number | undefined {
+  const op = operations[i];
+  const table = operationTable(op);
+  const j = operations.findIndex((later, k) => k > i && operationTable(later) === table);
+  if (j < 0) return undefined;
+  const next = operations[j];
+  const leads = (keys: readonly IndexKey[] | undefined, column: string): boolean => !!keys?.length && keyColumn(keys[0]) === column;
+  if (op.kind === 'addColumn' && op.column.autoincrement) {
+    const keyed = (next.kind === 'alterPrimaryKey' && leads(next.primaryKey?.columns, op.column.name)) || (next.kind === 'createIndex' && leads(next.index.columns, op.column.name));
+    return keyed ? j : undefined;
+  }
+  if ((op.kind === 'alterPrimaryKey' || op.kind === 'dropIndex') && next.kind === 'dropColumn') {
+    const t = findTable(state, op.table);
+    const unkeyed = op.kind === 'alterPrimaryKey' ? t?.primaryKey?.columns : t?.indexes.find((x) => x.name === op.name)?.columns;
+    return t && findColumn(t, next.column)?.autoincrement && leads(unkeyed, next.column) ? j : undefined;
+  }
+  return undefined;
+}
+
+/** An operation's part of one ALTER TABLE that does several things. */
+function alterClause(op: Operation, state: Schema): string {
+  if (op.kind === 'createIndex') return addIndexClause(op);
+  if (op.kind === 'dropIndex') {
+    const [sql] = dropIndexSql(op, state);
+    return sql.startsWith('ALTER TABLE ') ? sql.slice(`ALTER TABLE ${q(op.table)} `.length) : `DROP INDEX ${q(op.name)}`;
+  }
+  const statements = dispatch(STATEMENTS, op, state);
+  const prefix = `ALTER TABLE ${q(operationTable(op) ?? '')} `;
+  if (statements.length !== 1 || !statements[0].startsWith(prefix)) throw new UnsupportedOperationError('mysql', `${describeOperation(op)} in the same statement as another change of the table`);
+  return statements[0].slice(prefix.length);
+}
+
+/**
  * Every statement in a phase of its own outside any transaction: MySQL commits DDL as it runs,
  * so a statement is either done or not, and the runner records each as it completes. A DDL
  * statement comes with the question a rerun asks when it finds the statement started but not
@@ -395,8 +440,16 @@ export function compileMysql(operations: readonly Operation[], schema: Schema): 
   for (const [i, op] of operations.entries()) {
     const keyed = keyedAutoincrement(operations, i);
     for (const j of keyed) inline.add(j);
+    const partner = inline.has(i) ? undefined : autoincrementPartner(operations, i, state);
     if (op.kind === 'createTable' && keyed.length) out.add([createTableSql(op.table, keyed.map((j) => operations[j] as OperationOf<'createIndex'>))], 'none', mysqlResume(op));
-    else if (!droppedWithItsTable(operations, i) && !inline.has(i)) {
+    else if (partner !== undefined) {
+      // The partner is compiled against the schema after this operation, as it would be on its own.
+      const after = cloneSchema(state);
+      replayMysql(after, op);
+      const table = q(operationTable(op) ?? '');
+      out.add([`ALTER TABLE ${table} ${alterClause(op, state)}, ${alterClause(operations[partner], after)}`], 'none', mysqlResume(op));
+      inline.add(partner);
+    } else if (!droppedWithItsTable(operations, i) && !inline.has(i)) {
       const statements = dispatch(STATEMENTS, op, state);
       // The one DDL statement of an operation gets its question (an alterColumn's UPDATE and MODIFY can run again).
       const resume = statements.length === 1 ? mysqlResume(op, op.kind === 'dropConstraint' ? constraintNameOf(op, state) : undefined) : undefined;

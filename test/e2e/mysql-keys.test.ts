@@ -1,12 +1,15 @@
 /**
- * The index MySQL keeps for a foreign key under the key's own name, on MySQL/MariaDB (Prisma
- * models): the model's index on the key's column dropped (the key gets an index of its own in the
+ * Keys on MySQL/MariaDB, with Prisma models. The index MySQL keeps for a foreign key under the
+ * key's own name: the model's index on the key's column dropped (the key gets an index of its own in the
  * same statement), added back (the key's own index goes: it would be a second index on the same
  * column that no model names), dropped again, and then the relation itself dropped (its index goes
  * with the key). Each revision applies with rows in the tables, leaves `check` clean and the
  * server holding exactly the indexes the model names plus the one the key needs; each goes back
  * down to the indexes it came from; and the offline script (`upgrade head --sql`) builds the same
- * database. One database, dropped at the end. Build first: `npx tsc -p tsconfig.json`.
+ * database. And an AUTO_INCREMENT column added as the first column of a key (the primary key
+ * moved to it, or its unique index), which MySQL takes only in the statement that makes the key:
+ * one ALTER TABLE, the rows numbered, and back down in one statement too. A database per suite,
+ * dropped at the end. Build first: `npx tsc -p tsconfig.json`.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -86,4 +89,52 @@ describe('a foreign key\'s own index on MySQL', () => {
     p.write('migrator.config.ts', configSource({ database: offline.url, models: ['schema.prisma'] }));
     assert.match(p.ok(['check']).stdout, /No changes detected/);
   });
+});
+
+describe('a numbered column added as the key it leads, on MySQL', () => {
+  let db: TestMysqlDatabase;
+  before(async () => {
+    db = await createMysqlTestDatabase('migrator_numbered_keys');
+  });
+  after(async () => {
+    await db?.drop();
+  });
+
+  const tag = (body: string): string => `${HEAD}model Tag {\n${body}}\n`;
+  const rows = async (): Promise<string[]> => (await db.query<Record<string, unknown>>('SELECT * FROM `Tag` ORDER BY a')).map((r) => JSON.stringify(r));
+  const key = async (): Promise<string> =>
+    (await db.query<{ cols: string }>("SELECT GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS cols FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'Tag' AND INDEX_NAME = 'PRIMARY'"))[0].cols;
+
+  for (const [what, numbered, sql] of [
+    ['the primary key moved to a new numbered column', '  id Int @id @default(autoincrement())\n  a  Int\n  b  String @db.VarChar(20)\n  @@unique([a, b])\n', /ALTER TABLE `Tag` ADD COLUMN `id` int NOT NULL AUTO_INCREMENT, DROP PRIMARY KEY, ADD PRIMARY KEY \(`id`\);/],
+    ['a numbered column added with its unique index', '  a   Int\n  b   String @db.VarChar(20)\n  seq Int @unique @default(autoincrement())\n  @@id([a, b])\n', /ALTER TABLE `Tag` ADD COLUMN `seq` int NOT NULL AUTO_INCREMENT, ADD UNIQUE INDEX `Tag_seq_key` \(`seq`\);/],
+  ] as const) {
+    it(`${what}: one statement, the rows numbered, and back down`, async () => {
+      await db.query('DROP TABLE IF EXISTS `Tag`, `migrator_version`, `migrator_history`');
+      const p = newProject('migrator-numbered-keys-');
+      p.write('migrator.config.ts', configSource({ database: db.url, models: ['schema.prisma'] }));
+      p.write('schema.prisma', tag('  a Int\n  b String @db.VarChar(20)\n  @@id([a, b])\n'));
+      p.ok(['makemigrations', '-m', 'tags']);
+      p.ok(['migrate']);
+      await db.query("INSERT INTO `Tag` VALUES (1, 'x'), (2, 'y'), (3, 'z')");
+      const before = await rows();
+      p.write('schema.prisma', tag(numbered));
+      p.ok(['makemigrations', '-m', 'numbered']);
+      assert.match(p.ok(['sqlmigrate', 'head']).stdout, sql);
+      const r = p.run(['migrate']);
+      assert.equal(r.status, 0, explain(r, 'to add the numbered column'));
+      assert.match(p.ok(['check']).stdout, /No changes detected/);
+      const numberedRows = await db.query<Record<string, number>>('SELECT * FROM `Tag` ORDER BY a');
+      assert.deepEqual(numberedRows.map((row) => row.id ?? row.seq).sort(), [1, 2, 3]);
+      // A new row gets the next number.
+      await db.query("INSERT INTO `Tag` (a, b) VALUES (4, 'w')");
+      await db.query('DELETE FROM `Tag` WHERE a = 4');
+      const down = p.run(['downgrade', '-1']);
+      assert.equal(down.status, 0, explain(down, 'to drop the numbered column again'));
+      assert.deepEqual(await rows(), before);
+      assert.equal(await key(), 'a,b');
+      p.ok(['migrate']);
+      assert.match(p.ok(['check']).stdout, /No changes detected/);
+    });
+  }
 });
