@@ -91,7 +91,7 @@ async function schemas(
       if (mismatches.length) throw checksumError(mismatches, versions.historyName);
     }
     const models = await fromModels;
-    dialect.fitModels?.(models, project.schema);
+    dialect.fitModels?.(models, project.schema, conn);
     // Expressions the database re-prints its own way are asked of it, never taken for changes.
     const pending = conn.reprint ? unsettled(database, models, dialect.compareOptions) : [];
     if (pending.length) settle(pending, await conn.reprint!(pending.map((p) => p.request)), dialect.compareOptions);

@@ -108,6 +108,8 @@ export interface IntrospectOptions {
 
 export interface Connection {
   readonly dialect: Dialect;
+  /** The server's version (`SELECT VERSION()`), where the dialect reads one when it connects. */
+  readonly serverVersion?: string;
   introspect(options: IntrospectOptions): Promise<Schema>;
   tableExists(name: string): Promise<boolean>;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -262,10 +264,11 @@ export interface Dialect {
    * Rewrites the models' schema, in place, into what the database will hold (PostgreSQL keeps
    * the first 63 bytes of a name; in a schema of its own, extensions go to public), so that it
    * compares with what the database reports; throws MigratorError where two names would become
-   * one. `workSchema`: the schema the project works in, when one is named. Dialects that keep
-   * names whole leave it out.
+   * one. `workSchema`: the schema the project works in, when one is named; `conn`: the database
+   * compared with, where what it holds depends on its server's version. Dialects that keep names
+   * whole leave it out.
    */
-  fitModels?(schema: Schema, workSchema?: string): void;
+  fitModels?(schema: Schema, workSchema?: string, conn?: Connection): void;
   /**
    * Compiles operations to SQL, given the schema before them (needed where a change is a table
    * rebuild). `schema` is not modified.

@@ -11,7 +11,7 @@ import { UnsupportedOperationError, type CompiledOperations } from '../dialect.j
 import { PhaseBuilder } from '../phases.js';
 import { standardSql } from '../sql.js';
 import { quoteMysqlIdentifier as q, quoteMysqlLiteral } from './quote.js';
-import { followKeyIndexes, keyIndexesOf, leads, ownIndexes, served } from './key-indexes.js';
+import { followKeyIndexes, keyIndexesOf, leads, ownIndexes, served } from './table-record.js';
 import { mysqlResume } from './resume.js';
 
 const { columnList, constraintSql, indexKeySql, STANDARD_SQL } = standardSql(q);
@@ -81,7 +81,7 @@ function addIndexClause(op: OperationOf<'createIndex'>): string {
   return `ADD ${kind}INDEX ${q(op.index.name)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}`;
 }
 
-/** Names of the foreign keys' own indexes (key-indexes.ts) that an index on `keys` would serve instead. */
+/** Names of the foreign keys' own indexes (table-record.ts) that an index on `keys` would serve instead. */
 function madeSpare(table: Table | undefined, index: { columns: readonly IndexKey[]; using?: string }): string[] {
   if (!table || /fulltext|spatial/i.test(index.using ?? '')) return [];
   const own = keyIndexesOf(table);
@@ -304,7 +304,7 @@ const STATEMENTS: Handlers<string[], [schema: Schema]> = {
 
 /**
  * Whether the operations' SQL depends on the current schema. An index or unique constraint added
- * to a table that is there before them may make a foreign key's own index spare (key-indexes.ts).
+ * to a table that is there before them may make a foreign key's own index spare (table-record.ts).
  */
 export function mysqlNeedsSchema(operations: readonly Operation[]): boolean {
   return operations.some(
@@ -377,7 +377,7 @@ function keyedAutoincrement(operations: readonly Operation[], i: number): number
   return out;
 }
 
-/** An operation applied to a schema as MySQL applies it, with the foreign keys' own indexes (key-indexes.ts). */
+/** An operation applied to a schema as MySQL applies it, with the foreign keys' own indexes (table-record.ts). */
 export function replayMysql(schema: Schema, op: Operation): void {
   tryApplyOperation(schema, op);
   const table = op.kind === 'dropTable' ? undefined : findTable(schema, operationTable(op) ?? '');

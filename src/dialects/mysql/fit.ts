@@ -5,6 +5,8 @@
  */
 import { MigratorError } from '../../errors.js';
 import type { Schema, Table } from '../../schema/schema.js';
+import type { Connection } from '../dialect.js';
+import { recordOf } from './table-record.js';
 
 const MAX_NAME = 64;
 
@@ -15,13 +17,29 @@ function freeName(table: Table, column: string): string {
   for (let n = 2; ; n++) if (!taken.has(`${column}_${n}`)) return `${column}_${n}`;
 }
 
-export function fitMysqlModels(schema: Schema): void {
+/** Whether the server has MariaDB's own `uuid` type (10.7 and later). */
+export function hasMariadbUuid(version: string | undefined): boolean {
+  const m = version && /^(\d+)\.(\d+)\.\d+-MariaDB/i.exec(version);
+  return !!m && (Number(m[1]) > 10 || (Number(m[1]) === 10 && Number(m[2]) >= 7));
+}
+
+/**
+ * The models' schema as MySQL will hold it, and as TypeORM's `mariadb` driver builds it on the
+ * server compared with: `uuid` columns of MariaDB's own type from 10.7 on (table-record.ts).
+ */
+export function fitMysqlModels(schema: Schema, _workSchema?: string, conn?: Connection): void {
+  const uuid = hasMariadbUuid(conn?.serverVersion);
   const long: string[] = [];
   const check = (what: string, name: string | undefined): void => {
     if (name !== undefined && name.length > MAX_NAME) long.push(`${what} "${name}" (${name.length} characters)`);
   };
   for (const table of schema.tables) {
     check('table', table.name);
+    const marked = recordOf(table)?.mariadbUuid;
+    if (marked) {
+      if (uuid) for (const c of table.columns) if (marked.includes(c.name)) c.type = 'uuid';
+      delete table.native;
+    }
     for (const c of table.columns) check(`column ${table.name}.`, c.name);
     if (table.primaryKey) delete table.primaryKey.name;
     for (const u of table.uniques) {

@@ -43,6 +43,7 @@ class MysqlConnection implements Connection {
     private readonly conn: mysql.Connection,
     private readonly flavor: Flavor,
     database: string,
+    readonly serverVersion: string,
   ) {
     this.lockKey = lockName(database);
     conn.on('error', () => (this.lost = true));
@@ -207,7 +208,7 @@ function timeoutsSql(timeouts: Timeouts, flavor: Flavor): string[] {
 }
 
 /** Opens a `mysql2` connection; `database: null` connects to the server alone. */
-async function open(location: MysqlLocation, database: string | null): Promise<{ conn: mysql.Connection; flavor: Flavor }> {
+async function open(location: MysqlLocation, database: string | null): Promise<{ conn: mysql.Connection; flavor: Flavor; version: string }> {
   const driver = await import('mysql2/promise');
   const conn = await driver.createConnection({
     host: location.host,
@@ -232,7 +233,7 @@ async function open(location: MysqlLocation, database: string | null): Promise<{
     .filter((m) => m && m !== 'NO_BACKSLASH_ESCAPES')
     .join(',');
   await conn.query(`SET SESSION sql_mode = ${quoteMysqlLiteral(mode)}, time_zone = '+00:00'`);
-  return { conn, flavor: /mariadb/i.test(row.version) ? 'mariadb' : 'mysql' };
+  return { conn, flavor: /mariadb/i.test(row.version) ? 'mariadb' : 'mysql', version: row.version };
 }
 
 /**
@@ -302,8 +303,8 @@ export const mysqlDialect: Dialect = {
   },
   async connect(location: string): Promise<Connection> {
     const where = readLocation(location);
-    const { conn, flavor } = await open(where, where.database);
-    return new MysqlConnection(mysqlDialect, conn, flavor, where.database);
+    const { conn, flavor, version } = await open(where, where.database);
+    return new MysqlConnection(mysqlDialect, conn, flavor, where.database, version);
   },
   async createDatabase(location: string, name: string): Promise<void> {
     const { conn } = await open(readLocation(location), null);

@@ -4,7 +4,7 @@
  */
 import { MigratorError } from '../../errors.js';
 import { emptyTable, type ForeignKeyAction, type Index, type IndexKey, type Schema, type Table } from '../../schema/schema.js';
-import { setKeyIndexes } from './key-indexes.js';
+import { setKeyIndexes } from './table-record.js';
 import { quoteMysqlLiteral } from './quote.js';
 
 /** What the introspector needs of a connection. */
@@ -194,7 +194,7 @@ export async function introspectMysql(conn: Queryable, flavor: Flavor, exclude: 
     index.columns.push(key);
   }
   for (const table of byName.values()) {
-    // The index MySQL made for a foreign key is the key's own, not the model's (key-indexes.ts).
+    // The index MySQL made for a foreign key is the key's own, not the model's (table-record.ts).
     const own = (i: Index): boolean => table.foreignKeys.some((f) => f.name === i.name && !i.unique && JSON.stringify(f.columns) === JSON.stringify(i.columns));
     setKeyIndexes(table, table.indexes.filter(own).map((i) => i.name));
     table.indexes = table.indexes.filter((i) => !own(i));

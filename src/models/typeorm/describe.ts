@@ -133,6 +133,7 @@ function describeColumn(tc: TableColumn, cm: TypeOrmColumnMetadata, driver: Type
     property: cm.propertyPath || tc.name,
     type: tc.type,
     fullType: driver.createFullType(tc),
+    ...(cm.type === 'uuid' ? { uuid: true as const } : {}),
     array: !!tc.isArray,
     nullable: tc.isNullable === true,
     primary: !!tc.isPrimary,

@@ -13,6 +13,8 @@ export interface DescribedColumn {
   type: string;
   /** `driver.createFullType(column)`, the type as TypeORM writes it in CREATE TABLE. */
   fullType: string;
+  /** Declared `uuid` (a uuid key, or a column referring to one), which some drivers decide by the server's version. */
+  uuid?: true;
   length?: string;
   /** TypeORM 0.3's `width` (a MySQL integer's display width); 1.x has none. */
   width?: number;

@@ -5,6 +5,7 @@
  * What TypeORM can build but the neutral Schema cannot describe is an error, never dropped.
  */
 import { MigratorError } from '../../errors.js';
+import { markMariadbUuid } from '../../dialects/mysql/table-record.js';
 import { emptyTable, tableShape, type Column, type EnumType, type ForeignKeyAction, type Index, type Schema, type Table } from '../../schema/schema.js';
 import { frozenTimeDefault, UNDESCRIBED_OPTIONS, SHARED_TABLE_ADVICE, typeOrmCollation, typeOrmDriver, typeOrmGenerated, type TypeOrmDriver } from '../typescript/drivers/index.js';
 import type { DescribedColumn, DescribedTable, Description } from './description.js';
@@ -106,6 +107,8 @@ class Converter {
     const pkColumns = t.primaryKey?.columns ?? [];
     const built = t.columns.map((c) => this.column(c, t, pkColumns));
     table.columns = built.map((b) => b.column);
+    // TypeORM's `mariadb` driver decides `uuid` columns by the server it connects to (fitMysqlModels).
+    if (this.description.type === 'mariadb') markMariadbUuid(table, t.columns.filter((c) => c.uuid).map((c) => c.name));
     if (t.primaryKey) table.primaryKey = { name: t.primaryKey.name, columns: t.primaryKey.columns };
     if (t.comment !== undefined) table.comment = t.comment;
     table.uniques = t.uniques.map((u) => {

@@ -4,7 +4,8 @@
  * and normalizeDefault write them.
  *
  * What the driver decides by the server's version is taken as on MySQL: `uuid` is varchar(36)
- * (TypeORM's `mariadb` type on MariaDB 10.7 and later makes MariaDB's own `uuid` type instead),
+ * (TypeORM's `mariadb` type on MariaDB 10.7 and later makes MariaDB's own `uuid` type instead,
+ * which the DataSource reader follows: see fitMysqlModels),
  * and `json` is json (MariaDB keeps it as longtext with a json_valid check, which the dialect
  * reads back as json).
  */

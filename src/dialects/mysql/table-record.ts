@@ -1,26 +1,43 @@
 /**
+ * MySQL's own record of a table (`native`), beyond the neutral model.
+ *
  * The indexes MySQL keeps for foreign keys under the keys' own names. MySQL needs an index that
  * leads with a foreign key's columns: when none serves, it makes one named after the key (and
  * drops it by itself once another index serves); when migrator drops the only index that served
  * a key, it adds one of that name in the same statement (see the compiler's dropIndexSql), which
  * MySQL never drops by itself. Neither is the model's, so the introspector leaves them out of the
- * table, and keeps their names here, the dialect's own record of the table: dropping the key must
- * drop its index too (MySQL keeps it), and an index that comes to serve the key makes it
- * redundant.
+ * table, and keeps their names here: dropping the key must drop its index too (MySQL keeps it),
+ * and an index that comes to serve the key makes it redundant.
+ *
+ * And, on a model's table, the columns TypeORM's `mariadb` driver makes MariaDB's own `uuid` type
+ * on a server that has it (10.7 and later), which are `varchar` on any other (see fitMysqlModels).
  */
 import { keyColumn, type ForeignKey, type IndexKey, type NativeTable, type Table } from '../../schema/schema.js';
 
-export interface KeyIndexes extends NativeTable {
+export interface MysqlTableRecord extends NativeTable {
   readonly dialect: 'mysql';
   /** Foreign keys of the table with an index of their own name, read from the database or added by migrator: MySQL may never drop it by itself. */
-  keyIndexes: string[];
+  keyIndexes?: string[];
   /** Those whose index MySQL made in the statements compiled so far, which it drops by itself once another index serves the key. */
   implicit?: string[];
+  /** A model's columns of TypeORM's `uuid` type under its `mariadb` driver. */
+  mariadbUuid?: string[];
 }
 
-function recordOf(table: Table | undefined): KeyIndexes | undefined {
+export function recordOf(table: Table | undefined): MysqlTableRecord | undefined {
   const native = table?.native;
-  return native?.dialect === 'mysql' ? (native as KeyIndexes) : undefined;
+  return native?.dialect === 'mysql' ? (native as MysqlTableRecord) : undefined;
+}
+
+/** Sets fields of the table's record (an empty list clears one); no record is left without a field. */
+function updateRecord(table: Table, fields: Partial<Record<'keyIndexes' | 'implicit' | 'mariadbUuid', readonly string[]>>): void {
+  const record: MysqlTableRecord = { ...recordOf(table), dialect: 'mysql' };
+  for (const [key, names] of Object.entries(fields) as [keyof typeof fields, readonly string[]][]) {
+    if (names.length) record[key] = [...new Set(names)].sort();
+    else delete record[key];
+  }
+  if (Object.keys(record).length > 1) table.native = record;
+  else if (recordOf(table)) delete table.native;
 }
 
 /** The foreign keys of the table whose own index MySQL may keep after another index serves them. */
@@ -31,17 +48,16 @@ export function keyIndexesOf(table: Table | undefined): readonly string[] {
 /** Every foreign key of the table known to have an index of its own name. */
 export function ownIndexes(table: Table | undefined): readonly string[] {
   const record = recordOf(table);
-  return record ? [...record.keyIndexes, ...(record.implicit ?? [])] : [];
+  return [...(record?.keyIndexes ?? []), ...(record?.implicit ?? [])];
 }
 
 export function setKeyIndexes(table: Table, names: readonly string[], implicit: readonly string[] = []): void {
-  if (!names.length && !implicit.length) {
-    if (table.native?.dialect === 'mysql') delete table.native;
-    return;
-  }
-  const sorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
-  const record: KeyIndexes = { dialect: 'mysql', keyIndexes: sorted(names), ...(implicit.length ? { implicit: sorted(implicit) } : {}) };
-  table.native = record;
+  updateRecord(table, { keyIndexes: names, implicit });
+}
+
+/** Marks a model's columns of TypeORM's `uuid` type under its `mariadb` driver. */
+export function markMariadbUuid(table: Table, columns: readonly string[]): void {
+  updateRecord(table, { mariadbUuid: columns });
 }
 
 /**
