@@ -183,6 +183,7 @@ const DRIFT: Handlers<void, [found: DriftFound]> = {
   dropEnum: notListed,
   addEnumValue: notListed,
   dropEnumValue: notListed,
+  renameEnum: notListed,
   execute: notListed,
 };
 

@@ -10,6 +10,7 @@
  * keeps each table's keys with it); then dropped tables, children before parents.
  */
 import {
+  cloneSchema,
   compareNames,
   extensionName,
   normalizeIndexKey,
@@ -23,7 +24,8 @@ import {
   type Table,
   type UniqueConstraint,
 } from '../schema/schema.js';
-import { dependentsOf } from '../operations/apply.js';
+import { applyOperation, dependentsOf } from '../operations/apply.js';
+import type { OperationOf } from '../operations/kinds.js';
 import type { ColumnChanges, Constraint, Operation } from '../operations/operation.js';
 import { constraintRef } from '../operations/reverse.js';
 import { collapseSpaces } from '../sql/text.js';
@@ -127,7 +129,55 @@ function planDrops(tables: Table[], forward: boolean): { tables: Table[]; deferr
   return { tables: ordered, deferred };
 }
 
-export function compareSchemas(from: Schema, to: Schema, options: CompareOptions = {}): Operation[] {
+/**
+ * The enum types the models have under another name: a type the database has and the models do
+ * not, with the very values of one the models have and the database does not. Which is which is
+ * told by the columns: the models' columns of the new type were (by name, or by the names their
+ * table and column had, as a rename hint gives them) of the old one; where no column tells, by
+ * the values, when no other type has them. Renamed (ALTER TYPE … RENAME TO), the columns keep
+ * their values, indexes and checks, and need no rewrite: TypeORM names a type after its table and
+ * column (`order_status_enum`), so renaming either renames it, as TypeORM's own query runner does.
+ */
+function enumRenames(from: Schema, to: Schema): OperationOf<'renameEnum'>[] {
+  const fromNames = new Set((from.enums ?? []).map((e) => e.name));
+  const toNames = new Set((to.enums ?? []).map((e) => e.name));
+  const gone = new Map((from.enums ?? []).filter((e) => !toNames.has(e.name)).map((e) => [e.name, JSON.stringify(e.values)]));
+  const come = (to.enums ?? []).filter((e) => !fromNames.has(e.name)).sort((a, b) => compareNames(a.name, b.name));
+  if (!gone.size || !come.length) return [];
+  const fromTables = new Map(from.tables.map((t) => [t.name, t]));
+  /** The types the database's columns had that the models' columns of `name` were. */
+  const sources = (name: string): Set<string> => {
+    const out = new Set<string>();
+    for (const t of to.tables) {
+      for (const c of t.columns) {
+        if (enumOf(c.type) !== name) continue;
+        const was = [t.name, ...(t.renamedFrom ?? [])].map((n) => fromTables.get(n)).find((x) => x !== undefined);
+        const column = was && [c.name, ...(c.renamedFrom ?? [])].map((n) => was.columns.find((x) => x.name === n)).find((x) => x !== undefined);
+        if (column) out.add(enumOf(column.type));
+      }
+    }
+    return out;
+  };
+  const out: OperationOf<'renameEnum'>[] = [];
+  const taken = new Set<string>();
+  for (const e of come) {
+    const values = JSON.stringify(e.values);
+    const told = [...sources(e.name)].filter((n) => gone.get(n) === values);
+    const alike = [...gone].filter(([, v]) => v === values).map(([n]) => n);
+    const source = told.length === 1 ? told[0] : told.length === 0 && alike.length === 1 && come.filter((x) => JSON.stringify(x.values) === values).length === 1 ? alike[0] : undefined;
+    if (source !== undefined && !taken.has(source)) {
+      taken.add(source);
+      out.push({ kind: 'renameEnum', from: source, to: e.name });
+    }
+  }
+  return out;
+}
+
+export function compareSchemas(database: Schema, to: Schema, options: CompareOptions = {}): Operation[] {
+  // The database's schema with its enum types renamed as the models name them.
+  const renamedEnums = enumRenames(database, to);
+  const from = renamedEnums.length ? cloneSchema(database) : database;
+  for (const op of renamedEnums) applyOperation(from, op);
   const o: Resolved = {
     type: memoize(options.normalizeType ?? identity),
     default: options.normalizeDefault ?? ((d) => d),
@@ -149,6 +199,7 @@ export function compareSchemas(from: Schema, to: Schema, options: CompareOptions
     if (!installed.has(name)) ops.push({ kind: 'createExtension', ...(typeof e === 'string' ? { name: e } : structuredClone(e)) });
   }
 
+  ops.push(...renamedEnums);
   // Enum types next: new tables and altered columns may use them. Values are added first, then
   // the defaults of the type's columns that change move (to an added value, or off one about to
   // go), then values are dropped: so the upgrade and its reverse can both run.

@@ -266,6 +266,10 @@ class Context {
     else if (op.kind === 'dropEnum') this.enums.delete(op.name);
     else if (op.kind === 'addEnumValue') this.enums.get(op.name)?.push(op.value);
     else if (op.kind === 'dropEnumValue') this.enums.set(op.name, (this.enums.get(op.name) ?? []).filter((v) => v !== op.value));
+    else if (op.kind === 'renameEnum') {
+      this.enums.set(op.to, this.enums.get(op.from) ?? []);
+      this.enums.delete(op.from);
+    }
   }
 
   /** Says what a table name stands for from here on. */
@@ -322,6 +326,7 @@ const FOLLOW_NAMES: Handlers<void, [ctx: Context]> = {
   dropEnum: namesUnchanged,
   addEnumValue: namesUnchanged,
   dropEnumValue: namesUnchanged,
+  renameEnum: namesUnchanged,
   execute: namesUnchanged,
 };
 
@@ -577,6 +582,7 @@ const PROBES: Handlers<void, [p: Probing]> = {
   dropEnum: noProbes,
   addEnumValue: noProbes,
   dropEnumValue: dropEnumValueProbes,
+  renameEnum: noProbes,
   execute: noProbes,
 };
 

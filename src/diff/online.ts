@@ -72,5 +72,6 @@ const ONLINE: Handlers<Operation[]> = {
   dropEnum: asIs,
   addEnumValue: asIs,
   dropEnumValue: asIs,
+  renameEnum: asIs,
   execute: asIs,
 };

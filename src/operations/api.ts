@@ -198,6 +198,11 @@ export class Operations {
     return this.record({ kind: 'dropEnumValue', name, value });
   }
 
+  /** Renames an enumerated type; the columns of the type keep their values (PostgreSQL's ALTER TYPE … RENAME TO). */
+  renameEnum(from: string, to: string): Promise<void> {
+    return this.record({ kind: 'renameEnum', from, to });
+  }
+
   /**
    * Renames an index (a unique constraint's too, on MySQL). SQLite, which cannot rename one,
    * drops it and creates it again under the new name.

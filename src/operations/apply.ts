@@ -279,6 +279,34 @@ function dropEnumValue(op: OperationOf<'dropEnumValue'>, schema: Schema): void {
   e.values = e.values.filter((v) => v !== op.value);
 }
 
+/** A type that names the enum `from` (quoted or not, an array of it or not) made to name `to`; undefined for any other. */
+function renamedEnumType(type: string, from: string, to: string): string | undefined {
+  const [, base, dims] = /^(.*?)((?:\s*\[\s*\d*\s*\])*)$/s.exec(type.trim())!;
+  const quoted = base.startsWith('"') && base.endsWith('"');
+  if ((quoted ? base.slice(1, -1).replace(/""/g, '"') : base) !== from) return undefined;
+  return `${quoted || !/^[a-z_][a-z0-9_$]*$/.test(to) ? `"${to.replace(/"/g, '""')}"` : to}${dims}`;
+}
+
+function renameEnum(op: OperationOf<'renameEnum'>, schema: Schema): void {
+  const e = requireEnum(schema, op.from);
+  if (schema.enums!.some((x) => x.name === op.to)) throw new SchemaApplyError(`enum "${op.to}" already exists`);
+  e.name = op.to;
+  for (const table of schema.tables) {
+    for (const c of table.columns) {
+      const type = renamedEnumType(c.type, op.from, op.to);
+      if (type === undefined) continue;
+      c.type = type;
+      // A default cast to the type names it too.
+      if (c.default !== undefined) {
+        c.default = c.default.replace(/::("(?:[^"]|"")*"|[A-Za-z_][\w$]*)((?:\[\])*)$/, (whole, name: string, dims: string) => {
+          const renamed = renamedEnumType(name, op.from, op.to);
+          return renamed === undefined ? whole : `::${renamed}${dims}`;
+        });
+      }
+    }
+  }
+}
+
 const APPLY: Handlers<void, [schema: Schema]> = {
   createTable,
   dropTable,
@@ -302,6 +330,7 @@ const APPLY: Handlers<void, [schema: Schema]> = {
   dropEnum,
   addEnumValue,
   dropEnumValue,
+  renameEnum,
   // What raw SQL does is not known here.
   execute: () => undefined,
 };

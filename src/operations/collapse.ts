@@ -90,6 +90,7 @@ const SCOPE: KindTable<Scope> = {
   dropEnum: 'barrier',
   addEnumValue: 'barrier',
   dropEnumValue: 'barrier',
+  renameEnum: 'barrier',
   execute: 'barrier',
 };
 
@@ -135,6 +136,7 @@ const TABLES: Handlers<string[]> = {
   dropEnum: noTables,
   addEnumValue: noTables,
   dropEnumValue: noTables,
+  renameEnum: noTables,
   execute: noTables,
 };
 
@@ -173,6 +175,7 @@ const REFERENCES: Handlers<Reference[]> = {
   dropEnum: noReferences,
   addEnumValue: noReferences,
   dropEnumValue: noReferences,
+  renameEnum: noReferences,
   execute: noReferences,
 };
 
@@ -224,6 +227,7 @@ const LEAVES_REFERENCED: Handlers<boolean, [columns: string[]]> = {
   dropEnum: mayChangeThem,
   addEnumValue: mayChangeThem,
   dropEnumValue: mayChangeThem,
+  renameEnum: mayChangeThem,
   execute: mayChangeThem,
 };
 

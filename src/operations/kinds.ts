@@ -63,6 +63,7 @@ const EVERY_KIND: KindTable<true> = {
   dropEnum: true,
   addEnumValue: true,
   dropEnumValue: true,
+  renameEnum: true,
   execute: true,
 };
 

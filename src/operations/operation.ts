@@ -66,6 +66,7 @@ export type Operation = (
   | { kind: 'dropEnum'; name: string; definition?: EnumType }
   | { kind: 'addEnumValue'; name: string; value: string; before?: string }
   | { kind: 'dropEnumValue'; name: string; value: string; definition?: EnumType }
+  | { kind: 'renameEnum'; from: string; to: string }
   | { kind: 'execute'; sql: string; transaction?: false }
 ) & {
   /**
@@ -109,6 +110,7 @@ const TABLE_OF: Handlers<string | undefined> = {
   dropEnum: noTable,
   addEnumValue: noTable,
   dropEnumValue: noTable,
+  renameEnum: noTable,
   execute: noTable,
 };
 
@@ -140,6 +142,7 @@ const DESCRIPTION: Handlers<string> = {
   dropEnum: (op) => `drop enum ${op.name}`,
   addEnumValue: (op) => `add value '${op.value}' to enum ${op.name}`,
   dropEnumValue: (op) => `drop value '${op.value}' from enum ${op.name}`,
+  renameEnum: (op) => `rename enum ${op.from} to ${op.to}`,
   execute: (op) => `execute ${op.sql.length > 60 ? `${op.sql.slice(0, 57)}...` : op.sql}`,
 };
 
@@ -200,6 +203,7 @@ const SUMMARY: Handlers<string> = {
   dropEnum: described,
   addEnumValue: described,
   dropEnumValue: described,
+  renameEnum: described,
   execute: described,
 };
 

@@ -220,5 +220,6 @@ const RENDER: Handlers<string, [indent: string]> = {
   dropEnum: (op, indent) => call('dropEnum', [op.name], indent),
   addEnumValue: (op, indent) => call('addEnumValue', op.before !== undefined ? [op.name, op.value, { before: op.before }] : [op.name, op.value], indent),
   dropEnumValue: (op, indent) => call('dropEnumValue', [op.name, op.value], indent),
+  renameEnum: (op, indent) => call('renameEnum', [op.from, op.to], indent),
   execute: (op, indent) => call('execute', [op.sql], indent, { transaction: op.transaction }),
 };

@@ -101,6 +101,7 @@ const REVERSE: Handlers<Operation | undefined> = {
   dropEnum: reverseDropEnum,
   addEnumValue: (op) => ({ kind: 'dropEnumValue', name: op.name, value: op.value }),
   dropEnumValue: reverseDropEnumValue,
+  renameEnum: (op) => ({ kind: 'renameEnum', from: op.to, to: op.from }),
   execute: (op) => {
     throw new IrreversibleOperationError(op, 'raw SQL cannot be reversed automatically; write its downgrade by hand');
   },

@@ -1,8 +1,9 @@
 /**
  * Renames over TypeORM's enum columns on PostgreSQL. Without `enumName`, TypeORM names a column's
  * enum type after its table and column (`account_main_enum`), so renaming the column or the
- * entity renames the type too: the rename goes through (the hint, or `--rename`), the column is
- * converted to the new type with every value kept, and the old type dropped; and back down.
+ * entity renames the type too: the rename goes through (the hint, or `--rename`), and so does the
+ * type's (ALTER TYPE … RENAME TO, as TypeORM's query runner does it): the same type under its new
+ * name, every value kept, no column rewritten; and back down.
  * One database for the file, dropped at the end. Build first: `npx tsc -p tsconfig.json`.
  */
 import assert from 'node:assert/strict';
@@ -58,26 +59,33 @@ describe('renames over TypeORM enum columns, on PostgreSQL', () => {
     await db.query(`INSERT INTO account (main, past) VALUES ('owner', '{member}'), ('member', '{owner,member}')`);
     const rows = async (table: string, column: string): Promise<string[]> => (await db.query<{ r: string }>(`SELECT ${column} || ' ' || past::text AS r FROM ${table} ORDER BY id`)).map((x) => x.r);
 
+    const typeOid = async (name: string): Promise<string | undefined> => (await db.query<{ oid: string }>(`SELECT oid::text FROM pg_type WHERE typname = $1`, [name]))[0]?.oid;
+    const mainOid = await typeOid('account_main_enum');
     p.write('entities/account.ts', entity('', 'Account', 'primaryRole', '/** @renamedFrom main */\n  '));
     const renamed = p.ok(['makemigrations', '-m', 'primary role']);
     assert.match(renamed.stdout, /rename column account\.main to primaryRole/);
-    assert.match(renamed.stdout, /alter column account\.primaryRole: type account_main_enum → account_primaryrole_enum/);
-    assert.doesNotMatch(renamed.stdout, /drop column|add column/);
+    assert.match(renamed.stdout, /rename enum account_main_enum to account_primaryrole_enum/);
+    assert.doesNotMatch(renamed.stdout, /drop column|add column|alter column|create enum|drop enum/);
     p.ok(['migrate']);
     noChange(p);
     assert.deepEqual(await rows('account', '"primaryRole"'), ['owner {member}', 'member {owner,member}']);
     assert.deepEqual(await enums(), ['account_past_enum:owner,member', 'account_primaryrole_enum:owner,member']);
+    assert.equal(await typeOid('account_primaryrole_enum'), mainOid, 'the same type, renamed');
 
     // The entity renamed: every enum type named after its table follows it.
     p.remove('entities/account.ts');
     p.write('entities/member.ts', entity('/** @renamedFrom Account */\n', 'Member', 'primaryRole'));
     const moved = p.ok(['makemigrations', '-m', 'members']);
     assert.match(moved.stdout, /rename table account to member/);
-    assert.doesNotMatch(moved.stdout, /drop table|create table/);
+    // Two types of the same values: each told by the column it is the type of.
+    assert.match(moved.stdout, /rename enum account_past_enum to member_past_enum/);
+    assert.match(moved.stdout, /rename enum account_primaryrole_enum to member_primaryrole_enum/);
+    assert.doesNotMatch(moved.stdout, /drop table|create table|alter column|create enum|drop enum/);
     p.ok(['migrate']);
     noChange(p);
     assert.deepEqual(await rows('member', '"primaryRole"'), ['owner {member}', 'member {owner,member}']);
     assert.deepEqual(await enums(), ['member_past_enum:owner,member', 'member_primaryrole_enum:owner,member']);
+    assert.equal(await typeOid('member_primaryrole_enum'), mainOid);
 
     p.ok(['downgrade', '-1']);
     assert.deepEqual(await rows('account', '"primaryRole"'), ['owner {member}', 'member {owner,member}']);

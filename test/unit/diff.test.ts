@@ -738,3 +738,34 @@ describe('compareSchemas: enum values and the defaults that use them', () => {
     );
   });
 });
+
+describe('compareSchemas: an enum type under another name', () => {
+  const roles = ['owner', 'member'];
+  const withEnums = (enums: Schema['enums'], ...tables: Table[]): Schema => ({ tables, enums });
+
+  it('is renamed, told by the column of it (TypeORM: an enumName given); the column is not retyped, its default follows', () => {
+    const from = withEnums([{ name: 'account_main_enum', values: roles }, { name: 'account_past_enum', values: roles }], table('account', [id(), col('main', 'account_main_enum'), col('past', 'account_past_enum[]')]));
+    const to = withEnums(
+      [{ name: 'account_primaryrole_enum', values: roles }, { name: 'account_past_enum', values: roles }],
+      table('account', [id(), col('main', 'account_primaryrole_enum', { default: "'member'::account_primaryrole_enum" }), col('past', 'account_past_enum[]')]),
+    );
+    from.tables[0].columns[1].default = "'member'::account_main_enum";
+    const ops = compareSchemas(from, to);
+    assert.deepEqual(ops.map((op) => op.kind), ['renameEnum']);
+    assert.deepEqual(ops[0], { kind: 'renameEnum', from: 'account_main_enum', to: 'account_primaryrole_enum' });
+    const after = structuredClone(from);
+    applyOperations(after, ops);
+    assert.deepEqual(compareSchemas(after, to), []);
+    assert.deepEqual(reverseOperations(ops), [{ kind: 'renameEnum', from: 'account_primaryrole_enum', to: 'account_main_enum' }]);
+  });
+
+  it('is renamed by its values alone when no column tells and no other type has them; not when two do', () => {
+    const from = withEnums([{ name: 'mood', values: ['sad', 'ok'] }]);
+    assert.deepEqual(compareSchemas(from, withEnums([{ name: 'feeling', values: ['sad', 'ok'] }])), [{ kind: 'renameEnum', from: 'mood', to: 'feeling' }]);
+    assert.deepEqual(
+      compareSchemas(from, withEnums([{ name: 'feeling', values: ['sad', 'ok'] }, { name: 'humour', values: ['sad', 'ok'] }])).map((op) => op.kind),
+      ['createEnum', 'createEnum', 'dropEnum'],
+    );
+    assert.deepEqual(compareSchemas(from, withEnums([{ name: 'feeling', values: ['ok', 'sad'] }])).map((op) => op.kind), ['createEnum', 'dropEnum']);
+  });
+});

@@ -85,11 +85,12 @@ const SAMPLES: Record<OperationKind, Operation> = {
   dropEnum: { kind: 'dropEnum', name: 'mood', definition: { name: 'mood', values: ['sad', 'ok', 'happy'] } },
   addEnumValue: { kind: 'addEnumValue', name: 'mood', value: 'meh' },
   dropEnumValue: { kind: 'dropEnumValue', name: 'mood', value: 'ok', definition: { name: 'mood', values: ['sad', 'ok', 'happy'] } },
+  renameEnum: { kind: 'renameEnum', from: 'mood', to: 'feeling' },
   execute: { kind: 'execute', sql: 'SELECT 1' },
 };
 
 /** The kinds SQLite has no statement for: comments, extensions and enum types. */
-const SQLITE_UNSUPPORTED = ['setTableComment', 'createExtension', 'dropExtension', 'createEnum', 'dropEnum', 'addEnumValue', 'dropEnumValue'];
+const SQLITE_UNSUPPORTED = ['setTableComment', 'createExtension', 'dropExtension', 'createEnum', 'dropEnum', 'addEnumValue', 'dropEnumValue', 'renameEnum'];
 
 /** The kinds whose reverse is not derived: raw SQL. */
 const IRREVERSIBLE = ['execute'];
@@ -107,7 +108,7 @@ describe('operation kinds: the list of kinds', () => {
 
   it('lists each kind once', () => {
     assert.equal(new Set(OPERATION_KINDS).size, OPERATION_KINDS.length);
-    assert.equal(OPERATION_KINDS.length, 23);
+    assert.equal(OPERATION_KINDS.length, 24);
   });
 });
 

@@ -299,6 +299,7 @@ const STATEMENTS: Handlers<string[], [schema: Schema]> = {
   dropEnum: hasNo('enum types'),
   addEnumValue: hasNo('enum types (change the column type instead)'),
   dropEnumValue: hasNo('enum types (change the column type instead)'),
+  renameEnum: hasNo('enum types'),
   execute: STANDARD_SQL.execute,
 };
 
@@ -339,6 +340,7 @@ const NEEDS_SCHEMA: KindTable<boolean> = {
   dropEnum: false,
   addEnumValue: false,
   dropEnumValue: false,
+  renameEnum: false,
   execute: false,
 };
 

@@ -56,6 +56,7 @@ const DONE: Handlers<string | undefined, [constraintName: string | undefined]> =
   dropEnum: none,
   addEnumValue: none,
   dropEnumValue: none,
+  renameEnum: none,
   execute: none,
 };
 

@@ -350,6 +350,7 @@ const STATEMENTS: Handlers<string[], [schema: Schema]> = {
   dropEnum: (op) => [`DROP TYPE ${q(op.name)}`],
   addEnumValue: (op) => [`ALTER TYPE ${q(op.name)} ADD VALUE ${quoteLiteral(op.value)}${op.before !== undefined ? ` BEFORE ${quoteLiteral(op.before)}` : ''}`],
   dropEnumValue: dropEnumValueSql,
+  renameEnum: (op) => [`ALTER TYPE ${q(op.from)} RENAME TO ${q(op.to)}`],
   execute: STANDARD_SQL.execute,
 };
 
@@ -377,6 +378,7 @@ export const NEEDS_SCHEMA: KindTable<boolean> = {
   dropEnum: false,
   addEnumValue: false,
   dropEnumValue: true,
+  renameEnum: false,
   execute: false,
 };
 
@@ -486,5 +488,6 @@ const ONLINE_FORMS: Handlers<Step[] | undefined, [state: Schema]> = {
   // UPDATE later in the revision can use it; IF NOT EXISTS lets a rerun after a later failure pass.
   addEnumValue: (op, state) => [{ statements: STATEMENTS.addEnumValue(op, state).map((sql) => sql.replace(/ ADD VALUE /, ' ADD VALUE IF NOT EXISTS ')), placement: 'own' }],
   dropEnumValue: plainForm,
+  renameEnum: plainForm,
   execute: plainForm,
 };

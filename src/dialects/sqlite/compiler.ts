@@ -86,6 +86,7 @@ const NEEDS_REBUILD: Handlers<boolean, [schema: Schema]> = {
   dropEnum: never,
   addEnumValue: never,
   dropEnumValue: never,
+  renameEnum: never,
   execute: never,
 };
 
@@ -140,6 +141,7 @@ const IN_PLACE: Handlers<string[], [schema: Schema]> = {
   dropEnum: hasNo('enum types'),
   addEnumValue: hasNo('enum types'),
   dropEnumValue: hasNo('enum types'),
+  renameEnum: hasNo('enum types'),
   execute: STANDARD_SQL.execute,
 };
 
@@ -336,6 +338,7 @@ const FOLLOW_SOURCE: Handlers<void, [table: Table, source: TableSource]> = {
   dropEnum: sourceUnchanged,
   addEnumValue: sourceUnchanged,
   dropEnumValue: sourceUnchanged,
+  renameEnum: sourceUnchanged,
   execute: sourceUnchanged,
 };
 
@@ -366,6 +369,7 @@ const JOINS_REBUILD: KindTable<boolean> = {
   dropEnum: false,
   addEnumValue: false,
   dropEnumValue: false,
+  renameEnum: false,
   execute: false,
 };
 

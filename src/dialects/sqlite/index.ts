@@ -46,6 +46,7 @@ const REBUILD_CANDIDATES: KindTable<boolean> = {
   dropEnum: false,
   addEnumValue: false,
   dropEnumValue: false,
+  renameEnum: false,
   execute: false,
 };
 
