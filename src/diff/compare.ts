@@ -291,7 +291,12 @@ export function compareSchemas(database: Schema, to: Schema, options: CompareOpt
   // would build it again for the new type (its operator class or expression may not take it).
   const retyped = new Set(changes.flatMap((op) => (op.kind === 'alterColumn' && op.changes.type !== undefined ? [`${op.table}\u0000${op.column}`] : [])));
   const before = retyped.size ? changes.filter((op) => !beforeValues.includes(op) && readsRetyped(op, fromByName, retyped)) : [];
-  ops.push(...(keys?.drops ?? []), ...before, ...changes.filter((op) => !beforeValues.includes(op) && !before.includes(op)), ...(keys?.adds ?? []));
+  // One that stays is dropped before the change too, and made again after from the models' text:
+  // PostgreSQL would build it again from its old text, which may compare the column with a value
+  // of the old type (`status = 'pending'::status_enum` once status is text). A table rebuild
+  // (SQLite) makes its indexes and checks anew anyway.
+  const around = retyped.size && !options.typeChangesKeepForeignKeys ? keptOverRetyped(changes, fromByName, toByName, retyped) : { drops: [], adds: [] };
+  ops.push(...(keys?.drops ?? []), ...before, ...around.drops, ...changes.filter((op) => !beforeValues.includes(op) && !before.includes(op)), ...around.adds, ...(keys?.adds ?? []));
   for (const { table, fk } of [...rebuilt.add, ...late]) ops.push({ kind: 'addConstraint', table, constraint: { type: 'foreignKey', ...structuredClone(fk) } });
 
   for (const { table, fk } of drops.deferred) ops.push(dropConstraint(table, { type: 'foreignKey', ...fk }));
@@ -681,6 +686,63 @@ function readsRetyped(op: Operation, tables: ReadonlyMap<string, Table>, retyped
     const ref = op.ref;
     return uses.checks.some((k) => ('name' in ref ? k.name === ref.name : 'expression' in ref && k.expression === ref.expression));
   });
+}
+
+/**
+ * The partial and expression indexes and the checks that read a column whose type changes and
+ * that the revision otherwise leaves alone, as the models state them: dropped before the change,
+ * made again after. Those the models leave to the database stay as they are.
+ */
+function keptOverRetyped(changes: readonly Operation[], was: ReadonlyMap<string, Table>, now: ReadonlyMap<string, Table>, retyped: ReadonlySet<string>): { drops: Operation[]; adds: Operation[] } {
+  const drops: Operation[] = [];
+  const adds: Operation[] = [];
+  // What the revision changes of them already: `table\0i\0index`, `table\0c\0constraint`.
+  const touches = (op: Operation): string[] => {
+    switch (op.kind) {
+      case 'dropIndex':
+        return [`${op.table}\u0000i\u0000${op.name}`];
+      case 'createIndex':
+        return [`${op.table}\u0000i\u0000${op.index.name}`];
+      case 'renameIndex':
+        return [`${op.table}\u0000i\u0000${op.from}`];
+      case 'dropConstraint':
+        return 'name' in op.ref ? [`${op.table}\u0000c\u0000${op.ref.name}`] : [];
+      case 'addConstraint':
+        return op.constraint.name !== undefined ? [`${op.table}\u0000c\u0000${op.constraint.name}`] : [];
+      case 'renameConstraint':
+        return [`${op.table}\u0000c\u0000${op.from}`];
+      default:
+        return [];
+    }
+  };
+  const touched = new Set(changes.flatMap(touches));
+  const seen = new Set<string>();
+  for (const key of [...retyped].sort(compareNames)) {
+    const [table, column] = key.split('\u0000');
+    const before = was.get(table);
+    const after = now.get(table);
+    if (!before || !after) continue;
+    const uses = dependentsOf(before, column);
+    for (const index of uses.indexes) {
+      const id = `${table}\u0000i\u0000${index.name}`;
+      const shaped = index.where !== undefined || index.columns.some((k) => typeof k !== 'string' && k.expression !== undefined);
+      const model = after.indexes.find((i) => i.name === index.name);
+      if (!shaped || !model || touched.has(id) || seen.has(id) || after.unmanaged?.indexes?.includes(index.name)) continue;
+      seen.add(id);
+      drops.push({ kind: 'dropIndex', table, name: index.name, definition: structuredClone(index) });
+      adds.push({ kind: 'createIndex', table, index: structuredClone(model) });
+    }
+    if (after.unmanaged?.checks) continue;
+    for (const check of uses.checks) {
+      const id = `${table}\u0000c\u0000${check.name}`;
+      const model = check.name !== undefined ? after.checks.find((k) => k.name === check.name) : undefined;
+      if (!model || touched.has(id) || seen.has(id)) continue;
+      seen.add(id);
+      drops.push(dropConstraint(table, { type: 'check', ...check }));
+      adds.push({ kind: 'addConstraint', table, constraint: { type: 'check', ...structuredClone(model) } });
+    }
+  }
+  return { drops, adds };
 }
 
 /** A dropped partial or expression index, or check, on a table with a column of one of `enums`. */

@@ -115,4 +115,77 @@ describe('renames over TypeORM enum columns, on PostgreSQL', () => {
     const other = p.run(['makemigrations', '-m', 'y']);
     assert.doesNotMatch(other.stderr + other.stdout, /may be a rename/, explain(other, 'no rename candidate'));
   });
+
+  it('a status enum under a partial index and a check: the entity renamed, then the column made text; each migrates with its rows, and back down', async () => {
+    await db.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+    const p = newProject('migrator-enum-partial-');
+    p.write('migrator.config.ts', configSource({ database: db.url }));
+    const donation = (hint: string, name: string, status: string): string => `import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum Status {
+  Pending = 'pending',
+  Matched = 'matched',
+  Failed = 'failed',
+}
+
+${hint}@Entity('${name}')
+@Check(\`"status" <> 'failed' OR "userId" IS NULL\`)
+export class Donation {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Index({ where: "status = 'pending'" })
+  @Column({ nullable: true })
+  userId!: number;
+
+  ${status}
+  status!: string;
+}
+`;
+    const asEnum = "@Column({ type: 'enum', enum: Status, default: Status.Pending })";
+    p.write('entities/donation.ts', donation('', 'draft_donation', asEnum));
+    p.ok(['makemigrations', '-m', 'donations']);
+    p.ok(['migrate']);
+    await db.query(`INSERT INTO draft_donation ("userId", status) VALUES (1, 'pending'), (2, 'matched'), (NULL, 'failed')`);
+    const rows = async (table: string): Promise<string[]> => (await db.query<{ r: string }>(`SELECT coalesce("userId"::text, '-') || ' ' || status::text AS r FROM ${table} ORDER BY id`)).map((x) => x.r);
+    const before = await rows('draft_donation');
+
+    // The entity renamed: its type follows by name; the partial index and the check stay as they are.
+    p.write('entities/donation.ts', donation("/** @renamedFrom draft_donation */\n", 'draft_donations', asEnum));
+    const renamed = p.ok(['makemigrations', '-m', 'renamed']);
+    assert.match(renamed.stdout, /rename enum draft_donation_status_enum to draft_donations_status_enum/);
+    assert.doesNotMatch(renamed.stdout, /alter column|drop index|create index/);
+    const r = p.run(['migrate']);
+    assert.equal(r.status, 0, explain(r, 'to rename the table and its type'));
+    noChange(p);
+    assert.deepEqual(await rows('draft_donations'), before);
+
+    // The column made text: the index and the check, which compare it with the type's values, are
+    // made again after the change from the models' text.
+    p.write('entities/donation.ts', donation("", 'draft_donations', "@Column({ type: 'text', default: 'pending' })"));
+    const text = p.ok(['makemigrations', '-m', 'text']);
+    const listed = [...text.stdout.matchAll(/^\s+- (.+)$/gm)].map((m) => m[1].replace(/ (IDX|CHK)_\w+/, ' $1'));
+    assert.deepEqual(listed, [
+      'drop index IDX on draft_donations',
+      'drop check constraint CHK on draft_donations',
+      'alter column draft_donations.status: type draft_donations_status_enum → text',
+      'create index IDX on draft_donations',
+      'add check constraint CHK on draft_donations',
+      'validate constraint CHK on draft_donations',
+      'drop enum draft_donations_status_enum',
+    ]);
+    const t = p.run(['migrate']);
+    assert.equal(t.status, 0, explain(t, 'to make the column text'));
+    noChange(p);
+    assert.deepEqual(await rows('draft_donations'), before);
+    await assert.rejects(db.query(`INSERT INTO draft_donations ("userId", status) VALUES (5, 'failed')`), /check constraint/);
+    const predicate = (await db.query<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE tablename = 'draft_donations' AND indexdef LIKE '%WHERE%'`))[0].d;
+    assert.match(predicate, /WHERE \(status = 'pending'::text\)/);
+
+    p.ok(['downgrade', '-1']);
+    assert.deepEqual(await rows('draft_donations'), before);
+    p.ok(['downgrade', '-1']);
+    assert.deepEqual(await rows('draft_donation'), before);
+    assert.deepEqual(await enums(), ['draft_donation_status_enum:pending,matched,failed']);
+  });
 });
