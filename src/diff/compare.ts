@@ -60,6 +60,11 @@ export interface CompareOptions {
   /** The dialect lets a foreign key's columns change type under it (SQLite): no drop and re-add around it. */
   typeChangesKeepForeignKeys?: boolean;
   /**
+   * Table names are the same in any case (SQLite): a table dropped and one created under the same
+   * name in another case are dropped first, the old one's indexes with it.
+   */
+  caseInsensitiveTables?: boolean;
+  /**
    * The dialect takes a foreign key to a table that does not exist yet, and drops a table that
    * others still reference (SQLite): foreign keys of a cycle stay inside CREATE TABLE. Otherwise
    * the keys that close a cycle are added after the tables and dropped before them.
@@ -308,7 +313,25 @@ export function compareSchemas(database: Schema, to: Schema, options: CompareOpt
   for (const e of [...fromEnums.values()].sort((a, b) => compareNames(a.name, b.name))) {
     if (!toEnums.has(e.name)) ops.push({ kind: 'dropEnum', name: e.name, definition: structuredClone(e) });
   }
-  return ops;
+  return options.caseInsensitiveTables ? dropsBeforeCreatesInOtherCase(ops) : ops;
+}
+
+/**
+ * A table dropped and one created under its name in another case, where names are the same in
+ * any case: the drop (with the old table's indexes) goes just before the create.
+ */
+function dropsBeforeCreatesInOtherCase(ops: Operation[]): Operation[] {
+  const created = new Map(ops.flatMap((op) => (op.kind === 'createTable' ? [[op.table.name.toLowerCase(), op.table.name] as const] : [])));
+  const moved = new Map<string, Operation[]>();
+  for (const op of ops) {
+    const table = op.kind === 'dropTable' || op.kind === 'dropIndex' ? op.table : undefined;
+    const other = table !== undefined ? created.get(table.toLowerCase()) : undefined;
+    if (table === undefined || other === undefined || other === table) continue;
+    moved.set(other, [...(moved.get(other) ?? []), op]);
+  }
+  if (!moved.size) return ops;
+  const goes = new Set([...moved.values()].flat());
+  return ops.flatMap((op) => (goes.has(op) ? [] : op.kind === 'createTable' && moved.has(op.table.name) ? [...moved.get(op.table.name)!, op] : [op]));
 }
 
 /**

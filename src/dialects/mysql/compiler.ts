@@ -387,20 +387,22 @@ export function replayMysql(schema: Schema, op: Operation): void {
 }
 
 /**
- * The later operations that must share `operations[i]`'s ALTER TABLE, because MySQL takes an
- * AUTO_INCREMENT column only as the first column of a key ("there can be only one auto column and
- * it must be defined as a key"): a numbered column added, with the primary key or index that it
- * leads (a primary key moved to a new numbered column); and a key that a numbered column leads
- * dropped or changed, with the drop of that column (going back down). Each is the next operation
- * on the table.
+ * The later operation that must share `operations[i]`'s ALTER TABLE, the next on the same table.
+ * MySQL takes an AUTO_INCREMENT column only as the first column of a key ("there can be only one
+ * auto column and it must be defined as a key"): a numbered column added, with the primary key or
+ * index that it leads (a primary key moved to a new numbered column); and a key that a numbered
+ * column leads dropped or changed, with the drop of that column (going back down). And MySQL's
+ * column names are the same in any case: a column added under the name of one dropped next in
+ * another case (`remotejid` → `remoteJid`, not taken as a rename) is added as the other goes.
  */
-function autoincrementPartner(operations: readonly Operation[], i: number, state: Schema): number | undefined {
+function partnerOf(operations: readonly Operation[], i: number, state: Schema): number | undefined {
   const op = operations[i];
   const table = operationTable(op);
   const j = operations.findIndex((later, k) => k > i && operationTable(later) === table);
   if (j < 0) return undefined;
   const next = operations[j];
   const leads = (keys: readonly IndexKey[] | undefined, column: string): boolean => !!keys?.length && keyColumn(keys[0]) === column;
+  if (op.kind === 'addColumn' && next.kind === 'dropColumn' && next.column !== op.column.name && next.column.toLowerCase() === op.column.name.toLowerCase()) return j;
   if (op.kind === 'addColumn' && op.column.autoincrement) {
     const keyed = (next.kind === 'alterPrimaryKey' && leads(next.primaryKey?.columns, op.column.name)) || (next.kind === 'createIndex' && leads(next.index.columns, op.column.name));
     return keyed ? j : undefined;
@@ -442,14 +444,19 @@ export function compileMysql(operations: readonly Operation[], schema: Schema): 
   for (const [i, op] of operations.entries()) {
     const keyed = keyedAutoincrement(operations, i);
     for (const j of keyed) inline.add(j);
-    const partner = inline.has(i) ? undefined : autoincrementPartner(operations, i, state);
+    const partner = inline.has(i) ? undefined : partnerOf(operations, i, state);
     if (op.kind === 'createTable' && keyed.length) out.add([createTableSql(op.table, keyed.map((j) => operations[j] as OperationOf<'createIndex'>))], 'none', mysqlResume(op));
     else if (partner !== undefined) {
       // The partner is compiled against the schema after this operation, as it would be on its own.
       const after = cloneSchema(state);
       replayMysql(after, op);
       const table = q(operationTable(op) ?? '');
-      out.add([`ALTER TABLE ${table} ${alterClause(op, state)}, ${alterClause(operations[partner], after)}`], 'none', mysqlResume(op));
+      const clauses = [alterClause(op, state), alterClause(operations[partner], after)];
+      // A column's drop before the add of its name in another case; a rerun cannot tell from the
+      // catalog, which compares names in any case, whether that ran: it asks no question of it.
+      const recased = operations[partner].kind === 'dropColumn' && op.kind === 'addColumn';
+      if (recased) clauses.reverse();
+      out.add([`ALTER TABLE ${table} ${clauses.join(', ')}`], 'none', recased ? undefined : mysqlResume(op));
       inline.add(partner);
     } else if (!droppedWithItsTable(operations, i) && !inline.has(i)) {
       const statements = dispatch(STATEMENTS, op, state);

@@ -117,7 +117,11 @@ const hasNo =
 const IN_PLACE: Handlers<string[], [schema: Schema]> = {
   createTable: (op) => [createTableSql(op.table)],
   dropTable: STANDARD_SQL.dropTable,
-  renameTable: STANDARD_SQL.renameTable,
+  renameTable: (op) =>
+    // SQLite's names are the same in any case: a name that changes only in case goes through another.
+    op.from.toLowerCase() === op.to.toLowerCase()
+      ? [`ALTER TABLE ${q(op.from)} RENAME TO ${q(`${op.to}__migrator_case`)}`, `ALTER TABLE ${q(`${op.to}__migrator_case`)} RENAME TO ${q(op.to)}`]
+      : STANDARD_SQL.renameTable(op),
   addColumn: (op) => [`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnSql(op.column, false)}`],
   dropColumn: STANDARD_SQL.dropColumn,
   alterColumn: onlyByRebuild,

@@ -179,7 +179,7 @@ export const sqliteDialect: Dialect = {
   capabilities: { transactionalDdl: true, runLock: false, scratchDatabase: ':memory:', fileDatabase: true, tableRebuilds: true },
   urls: sqliteUrls,
   currentSchema: { name: 'main' },
-  compareOptions: { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault, normalizeCollation: sqliteCollation, forwardForeignKeys: true, typeChangesKeepForeignKeys: true },
+  compareOptions: { normalizeType: normalizeSqliteType, normalizeDefault: normalizeSqliteDefault, normalizeCollation: sqliteCollation, forwardForeignKeys: true, typeChangesKeepForeignKeys: true, caseInsensitiveTables: true },
   quoteIdentifier,
   quoteLiteral,
   foreignKeysOffScript: { before: ['PRAGMA foreign_keys=OFF'], beforeCommit: ['PRAGMA foreign_key_check'], after: ['PRAGMA foreign_keys=ON'] },
