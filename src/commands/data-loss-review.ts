@@ -36,19 +36,18 @@ const ROLLBACK = Symbol('rollback');
  * it runs in a read-only transaction that is rolled back, and a text holding a semicolon — the
  * only way to a second statement — is never sent.
  */
-async function countRows(conn: Connection, probe: Probe): Promise<number> {
+async function countRows(conn: Connection, probe: Probe): Promise<{ n: number; detail?: string }> {
   if (probe.sql.includes(';')) throw new Error('the text holds a semicolon, which is never sent to the database');
-  const read = async (): Promise<number> => Number((await conn.query<{ n: unknown }>(probe.sql))[0]?.n ?? 0);
-  let n = 0;
+  let row: { n?: unknown; detail?: unknown } | undefined;
   try {
     await conn.transaction(async () => {
-      n = await read();
+      row = (await conn.query<{ n: unknown; detail?: unknown }>(probe.sql))[0];
       throw ROLLBACK;
     }, { readOnly: true });
   } catch (error) {
     if (error !== ROLLBACK) throw error;
   }
-  return n;
+  return { n: Number(row?.n ?? 0), ...(typeof row?.detail === 'string' ? { detail: row.detail } : {}) };
 }
 
 /** The findings of `ops` against the database's rows, consented to; throws when they are not. */
@@ -67,8 +66,8 @@ export async function reviewDataLoss(project: Project, database: Schema, ops: re
     await project.withConnection(async (conn) => {
       for (const probe of probes) {
         try {
-          const n = await countRows(conn, probe);
-          if (n > 0) findings.push(probe.finding(n));
+          const { n, detail } = await countRows(conn, probe);
+          if (n > 0) findings.push(probe.finding(n, detail));
         } catch (error) {
           // A lost connection is not a finding; anything the database refused to count is.
           if (conn.lost) throw error;

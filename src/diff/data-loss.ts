@@ -28,7 +28,10 @@ export interface Finding {
   comment?: string;
 }
 
-/** One count to take: a SELECT returning one row whose column `n` is the count. */
+/**
+ * One count to take: a SELECT returning one row whose column `n` is the count, and, for some, a
+ * column `detail` saying what was counted (`view order_totals`).
+ */
 export interface Probe {
   operation: number;
   kind: FindingKind;
@@ -36,7 +39,7 @@ export interface Probe {
   /** What the operation does, for messages: `drop column posts.body`. */
   subject: string;
   /** The finding for a count above zero. */
-  finding(count: number): Finding;
+  finding(count: number, detail?: string): Finding;
 }
 
 /**
@@ -340,7 +343,7 @@ export function dataLossProbes(ops: readonly Operation[], database: Schema, opti
   });
 }
 
-type Add = (kind: FindingKind, about: string, sql: string, words: (n: number) => { text: string; comment?: string }) => void;
+type Add = (kind: FindingKind, about: string, sql: string, words: (n: number, detail?: string) => { text: string; comment?: string }) => void;
 
 /** A probe builder bound to one operation: `add(kind, about, sql, words)`. */
 function collector(index: number, out: Probe[]): Add {
@@ -350,8 +353,8 @@ function collector(index: number, out: Probe[]): Add {
       kind,
       sql,
       subject: about,
-      finding: (n) => {
-        const w = words(n);
+      finding: (n, detail) => {
+        const w = words(n, detail);
         return { operation: index, kind, text: `${about} (${w.text})`, ...(w.comment ? { comment: w.comment } : {}) };
       },
     });
@@ -400,12 +403,40 @@ function onTableWithRows<O extends { table: string }>(probe: (op: O, at: TablePr
 
 function dropTableProbes(_op: OperationOf<'dropTable'>, at: TableProbing): void {
   at.add('destructive', at.subject, `SELECT count(*) AS n FROM ${at.t}`, (n) => ({ text: `it holds ${counted(n, 'row')}` }));
+  dependentObjects(at, at.subject, at.table.name, undefined);
 }
 
 function dropColumnProbes(op: OperationOf<'dropColumn'>, at: TableProbing): void {
   const q = at.ctx.options.quoteIdentifier;
   const c = at.column(op.column);
   if (c) at.add('destructive', at.subject, `SELECT count(${q(c.name)}) AS n FROM ${at.t}`, (n) => ({ text: `${counted(n, 'row')} ${verb(n, 'holds', 'hold')} a value` }));
+  if (c) dependentObjects(at, at.subject, at.table.name, c.name);
+}
+
+/**
+ * PostgreSQL: the views (plain and materialized) and triggers that depend on a table's column, or
+ * on the table, which make dropping it or changing its type fail at migrate ("cannot alter type of
+ * a column used by a view or rule"): a revision's own SQL made them, and no model states them, so
+ * the revision cannot make them again. A trigger of a table that is dropped goes with it.
+ */
+function dependentObjects({ ctx, add }: Probing, subject: string, table: string, column: string | undefined): void {
+  if (ctx.options.dialect !== 'postgres') return;
+  const lit = ctx.options.quoteLiteral;
+  const rel = `to_regclass(${lit(ctx.options.quoteIdentifier(table))})`;
+  const at = column === undefined ? 'true' : `d.refobjsubid = (SELECT a.attnum FROM pg_attribute a WHERE a.attrelid = ${rel} AND a.attname = ${lit(column)})`;
+  const sql =
+    `SELECT count(*) AS n, string_agg(what, ', ' ORDER BY what) AS detail FROM (SELECT DISTINCT CASE WHEN d.classid = 'pg_rewrite'::regclass ` +
+    `THEN (SELECT CASE c.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END || c.relname FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class WHERE r.oid = d.objid AND r.ev_class <> ${rel}) ` +
+    `ELSE (SELECT 'trigger ' || t.tgname || ' on ' || c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.oid = d.objid AND (${column === undefined ? `t.tgrelid <> ${rel}` : 'true'})) END AS what ` +
+    `FROM pg_depend d WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ${rel} AND d.classid IN ('pg_rewrite'::regclass, 'pg_trigger'::regclass) AND ${at}) x WHERE what IS NOT NULL`;
+  add('data-dependent', subject, sql, (n, detail) => {
+    const them = n === 1 ? 'it' : 'them';
+    const what = detail || counted(n, 'view or trigger', 'views or triggers');
+    return {
+      text: `${what} ${verb(n, 'depends', 'depend')} on ${column === undefined ? 'the table' : `column ${column}`}, which PostgreSQL refuses to change under ${them}`,
+      comment: `migrator: ${what} ${verb(n, 'depends', 'depend')} on ${column === undefined ? table : `${table}.${column}`}; this fails at migrate unless ${theyAre(n)} dropped before (op.execute) and made again after`,
+    };
+  });
 }
 
 function addColumnProbes(op: OperationOf<'addColumn'>, at: TableProbing): void {
@@ -428,6 +459,7 @@ function alterColumnProbes(op: OperationOf<'alterColumn'>, at: TableProbing): vo
   const c = at.column(op.column);
   if (!c) return;
   const ch = op.changes;
+  if (ch.type !== undefined) dependentObjects(at, `alter column ${name}.${op.column} to ${ch.type}`, at.table.name, c.name);
   // The runner fills NULLs with the column's default before SET NOT NULL (PostgreSQL's
   // UPDATE, SQLite's coalesce in the copy): only a column left without one fails.
   const fill = ch.default !== undefined ? ch.default : c.default;
@@ -544,6 +576,8 @@ function dropEnumValueProbes(op: OperationOf<'dropEnumValue'>, { ctx, add, subje
   const q = ctx.options.quoteIdentifier;
   const value = ctx.options.quoteLiteral(op.value);
   for (const { table, column, array } of enumColumns(ctx.database, op.name)) {
+    // The type is made again without the value, and each column of it moved to that one.
+    dependentObjects({ ctx, add, subject }, subject, table.name, column.name);
     const c = q(column.name);
     add('data-dependent', subject, `SELECT count(*) AS n FROM ${q(table.name)} WHERE ${array ? `${value} = ANY(${c}::text[])` : `${c}::text = ${value}`}`, (n) => ({
       text: `${counted(n, 'row')} of ${table.name} ${verb(n, 'holds', 'hold')} it in ${column.name}`,

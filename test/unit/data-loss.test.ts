@@ -47,8 +47,11 @@ const DATABASE: Schema = {
 const pg = { dialect: 'postgres', quoteIdentifier, quoteLiteral, normalizeType: normalizePgType };
 const sqlite = { dialect: 'sqlite', quoteIdentifier, quoteLiteral };
 
+/** PostgreSQL's probe for the views and triggers over what an operation changes (see its own test). */
+const isDependents = (p: Probe): boolean => p.sql.includes('FROM pg_depend');
+
 function probes(ops: Operation[], options = pg): Probe[] {
-  return dataLossProbes(ops, DATABASE, options);
+  return dataLossProbes(ops, DATABASE, options).filter((p) => !isDependents(p));
 }
 
 /** The probes' SQL, and each one's finding for `n`, as printed. */
@@ -358,5 +361,31 @@ describe('comments in the revision file', () => {
       plain.replace("  await op.alterColumn(", "  // migrator: first\n  // migrator: second line\n  await op.alterColumn("),
     );
     assert.equal(renderRevision({ ...base, upgrade, upgradeComments: [] }), plain);
+  });
+});
+
+describe('views and triggers over what an operation changes (PostgreSQL)', () => {
+  const dependents = (ops: Operation[], options: typeof pg | typeof sqlite = pg): Probe[] => dataLossProbes(ops, DATABASE, options).filter(isDependents);
+
+  it('are asked of the catalog for a column dropped or retyped, and for a table dropped, by name and not by the model', () => {
+    const [column] = dependents([{ kind: 'dropColumn', table: 'posts', column: 'body' }]);
+    assert.match(column.sql, /^SELECT count\(\*\) AS n, string_agg\(what, ', ' ORDER BY what\) AS detail FROM /);
+    assert.match(column.sql, /to_regclass\('"posts"'\)/);
+    assert.match(column.sql, /a\.attname = 'body'/);
+    assert.equal(column.kind, 'data-dependent');
+    const f = column.finding(2, 'materialized view totals, view recent');
+    assert.equal(formatFinding(f), '! data-dependent: drop column posts.body (materialized view totals, view recent depend on column body, which PostgreSQL refuses to change under them)');
+    assert.equal(f.comment, 'migrator: materialized view totals, view recent depend on posts.body; this fails at migrate unless they are dropped before (op.execute) and made again after');
+    const [retyped] = dependents([{ kind: 'alterColumn', table: 'posts', column: 'title', changes: { type: 'text' } }]);
+    assert.match(retyped.subject, /^alter column posts\.title to text$/);
+    const [table] = dependents([{ kind: 'dropTable', table: 'posts' }]);
+    assert.doesNotMatch(table.sql, /attname/);
+    assert.match(table.sql, /t\.tgrelid <> to_regclass/);
+    assert.equal(formatFinding(table.finding(1, 'view recent')), '! data-dependent: drop table posts (view recent depends on the table, which PostgreSQL refuses to change under it)');
+  });
+
+  it('are not asked elsewhere: a change that keeps the type, or another database', () => {
+    assert.deepEqual(dependents([{ kind: 'alterColumn', table: 'posts', column: 'title', changes: { nullable: true } }]), []);
+    assert.deepEqual(dependents([{ kind: 'dropColumn', table: 'posts', column: 'body' }], sqlite), []);
   });
 });
