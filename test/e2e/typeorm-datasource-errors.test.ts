@@ -235,4 +235,12 @@ export default new DataSource({ type: 'better-sqlite3', database: ':memory:', en
     );
     failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /the view entities One would be created as views/);
   });
+
+  test("a many-to-many a view left alone owns: its junction's key to the view is refused, as the entity reader refuses it", () => {
+    const dir = project(
+      'view-junction',
+      `import { DataSource, Entity, JoinTable, ManyToMany, PrimaryColumn, PrimaryGeneratedColumn, ViewColumn, ViewEntity } from 'typeorm';\n@Entity()\nclass Organization {\n  @PrimaryGeneratedColumn() id!: number;\n}\n@ViewEntity('user_view', { synchronize: false })\nclass UserView {\n  @ViewColumn() @PrimaryColumn() id!: number;\n  @ManyToMany(() => Organization) @JoinTable() orgs!: Organization[];\n}\nexport default new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [Organization, UserView] });\n`,
+    );
+    failsWith(migrator(dir, {}, 'check'), path.join(dir, 'src', 'data-source.ts'), /the junction table "user_view_orgs_organization" \(a many-to-many of UserView\) has a foreign key to the view "user_view", which the database refuses/);
+  });
 });

@@ -1721,6 +1721,29 @@ export class One {
     assert.deepEqual(read(root, ['a.ts']).tables.map((t) => t.name), ['item']);
     fails(() => read(root, ['b.ts']), path.join(root, 'b.ts'), 2, /@ViewEntity One is a view TypeORM's synchronize would create, which migrator's schema cannot describe; give it synchronize: false and create the view with op\.execute in a revision/);
   });
+
+  it('a many-to-many a view left alone owns is an error at its @JoinTable, unless the junction is left alone too', () => {
+    const view = (joinTable: string): string => `import { Column, Entity, JoinTable, ManyToMany, PrimaryColumn, PrimaryGeneratedColumn, ViewColumn, ViewEntity } from 'typeorm';
+@Entity()
+export class Organization {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column('text') label!: string;
+}
+@ViewEntity('user_view', { synchronize: false })
+export class UserView {
+  @ViewColumn()
+  @PrimaryColumn()
+  id!: number;
+
+  @ManyToMany(() => Organization)
+  ${joinTable}
+  orgs!: Organization[];
+}
+`;
+    const root = project({ 'a.ts': view('@JoinTable()'), 'b.ts': view('@JoinTable({ synchronize: false })') });
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 14, /@JoinTable on the view entity UserView: TypeORM builds a junction table for it with a foreign key to the view, which the database refuses; make the junction table by hand and give @JoinTable\(\{ synchronize: false \}\)/);
+    assert.deepEqual(read(root, ['b.ts']).tables.map((t) => t.name), ['organization']);
+  });
 });
 
 describe('entity reader: collations', () => {

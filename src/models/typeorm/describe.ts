@@ -298,6 +298,7 @@ export function describeDataSource(ds: BuiltDataSource, typeorm: TypeOrmModule, 
     ...(typeof schema === 'string' && schema ? { schema } : {}),
     tables: [...entities.map((m) => describeTable(m, m, ds, typeorm)), ...secondary.map(({ m }) => describeTable(m, ownerOf.get(m)!, ds, typeorm))],
     views: ds.entityMetadatas.filter((m) => m.tableType === 'view' && m.synchronize).map((m) => m.name),
+    viewTables: ds.entityMetadatas.filter((m) => m.tableType === 'view').map((m) => m.tableName),
     extensions: extensionsOf(ds),
     // The database function a driver generates uuid keys with (PostgreSQL's); others make them in JavaScript.
     ...(typeof ds.driver.uuidGenerator === 'string' && ds.driver.uuidGenerator ? { uuidGenerator: ds.driver.uuidGenerator } : {}),

@@ -105,6 +105,8 @@ export interface Description {
   tables: DescribedTable[];
   /** @ViewEntity classes TypeORM would create views for. */
   views: string[];
+  /** The names of the views of every @ViewEntity, those TypeORM leaves alone included. */
+  viewTables?: string[];
   /** PostgreSQL extensions TypeORM installs on connecting (uuid-ossp, citext …), in its order. */
   extensions: string[];
   /** PostgreSQL: the default TypeORM gives a generated uuid column (`uuid_generate_v4()`, `gen_random_uuid()`). */

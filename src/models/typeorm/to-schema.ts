@@ -188,6 +188,11 @@ class Converter {
         const advice = junction ? `; the junction table of a many-to-many of ${junction} is also an entity's table: give it another name (@JoinTable({ name })), or leave it to the entity with @JoinTable({ synchronize: false })` : SHARED_TABLE_ADVICE;
         this.fail(`entities ${other.entity} and ${t.entity} both map to table "${t.name}"${advice}`);
       }
+      // A many-to-many a view left alone owns: TypeORM builds its junction with a key to the view.
+      const view = table.foreignKeys.find((fk) => d.viewTables?.includes(fk.referencedTable));
+      if (view && t.kind === 'junction') {
+        this.fail(`the junction table "${t.name}" (a many-to-many of ${t.entity}) has a foreign key to the view "${view.referencedTable}", which the database refuses; make the junction table by hand and give @JoinTable({ synchronize: false }), or move the relation to an entity`);
+      }
       seen.set(t.name, { entity: t.entity, junction: t.kind === 'junction', table });
       tables.push(table);
     }

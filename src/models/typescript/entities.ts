@@ -774,7 +774,10 @@ export class EntityReader {
     for (const call of [...this.decorators(cls, scope).reverse(), ...(this.appliedAfter.get(cls) ?? [])]) {
       if (call.name === 'ViewEntity' && byTypeOrm(call)) {
         // A view TypeORM leaves alone (made by hand, or another tool's) is no table: nothing to read.
-        if (this.viewLeftAlone(call)) return meta;
+        if (this.viewLeftAlone(call)) {
+          this.refuseJunctionsOfView(cls, scope, className);
+          return meta;
+        }
         throw new ModelError(call.node, `@ViewEntity ${className} is a view TypeORM's synchronize would create, which migrator's schema cannot describe; give it synchronize: false and create the view with op.execute in a revision, or ${TYPEORM_SOURCE}`);
       }
       this.placed(call, 'class');
@@ -915,6 +918,26 @@ export class EntityReader {
     const [a0, a1] = call.args.map((a) => a.get());
     const opts = isObject(a0) ? a0 : isObject(a1) ? a1 : undefined;
     return bool(option(opts, 'synchronize'), call.node, 'synchronize') === false;
+  }
+
+  /**
+   * A view left alone is no table, but TypeORM still builds the junction table of a many-to-many
+   * it owns (`@JoinTable`), with a foreign key to the view, which no database takes: an error
+   * unless the junction is left alone too (`@JoinTable({ synchronize: false })`).
+   */
+  private refuseJunctionsOfView(cls: ts.ClassLikeDeclaration, scope: Scope, className: string): void {
+    for (const member of cls.members) {
+      if (!tsc.canHaveDecorators(member) || !decoratorsOf(member).length) continue;
+      for (const call of this.decorators(member, scope)) {
+        if (call.name !== 'JoinTable' || !byTypeOrm(call)) continue;
+        const opts = call.args[0]?.get();
+        if (isObject(opts) && bool(option(opts, 'synchronize'), call.node, 'synchronize') === false) continue;
+        throw new ModelError(
+          call.node,
+          `@JoinTable on the view entity ${className}: TypeORM builds a junction table for it with a foreign key to the view, which the database refuses; make the junction table by hand and give @JoinTable({ synchronize: false }), or move the relation to an entity`,
+        );
+      }
+    }
   }
 
   /** Refuses decorators TypeORM would not take there, and those only TypeORM itself can read. */
