@@ -507,6 +507,15 @@ function alterColumnProbes(op: OperationOf<'alterColumn'>, at: TableProbing): vo
       at.add('destructive', about, `SELECT count(*) AS n FROM ${at.t} WHERE ${q(c.name)} IS NOT NULL`, (n) => ({
         text: `${counted(n, 'value')} would be lost: the database has no conversion from ${from} to ${to}, so the column is dropped and added again`,
       }));
+      // Added again NOT NULL with nothing to fill it: every row fails it.
+      const fill = ch.default !== undefined ? ch.default : c.default;
+      const generated = typeof ch.generated === 'string' || (ch.generated === undefined && c.generated !== undefined);
+      if (!(ch.nullable ?? c.nullable) && (fill === null || fill === undefined) && !generated) {
+        at.add('data-dependent', `${about}, added again NOT NULL`, `SELECT count(*) AS n FROM ${at.t}`, (n) => ({
+          text: `${name} has ${counted(n, 'row')} and the column has no default`,
+          comment: `migrator: ${op.column} is dropped and added again NOT NULL without a default over ${counted(n, 'row')} of ${name}; this fails at migrate unless it gets a default, is made nullable, or the rows are removed first`,
+        }));
+      }
       return;
     }
     const probes = castProbes({ table: at.table.name, column: c.name, label: `${name}.${op.column}` }, ch.type, shapeOf(c.type, normalize, values), shapeOf(ch.type, normalize, values), ctx.options);

@@ -389,3 +389,20 @@ describe('views and triggers over what an operation changes (PostgreSQL)', () =>
     assert.deepEqual(dependents([{ kind: 'dropColumn', table: 'posts', column: 'body' }], sqlite), []);
   });
 });
+
+describe('a type with no conversion (PostgreSQL): the column dropped and added again', () => {
+  it('counts the values lost, and, added again NOT NULL with no default, the rows that fail it', () => {
+    const op: Operation = { kind: 'alterColumn', table: 'posts', column: 'id', changes: { type: 'uuid' } };
+    assert.deepEqual(
+      summary([op], 2).map((s) => s.line),
+      [
+        '! destructive: alter column posts.id to uuid (2 values would be lost: the database has no conversion from integer to uuid, so the column is dropped and added again)',
+        '! data-dependent: alter column posts.id to uuid, added again NOT NULL (posts has 2 rows and the column has no default)',
+      ],
+    );
+    const withDefault: Operation = { kind: 'alterColumn', table: 'posts', column: 'id', changes: { type: 'uuid', default: 'gen_random_uuid()' } };
+    assert.deepEqual(summary([withDefault], 2).map((s) => s.line.split(' (')[0]), ['! destructive: alter column posts.id to uuid']);
+    const nullable: Operation = { kind: 'alterColumn', table: 'posts', column: 'author_id', changes: { type: 'uuid' } };
+    assert.deepEqual(summary([nullable], 2).map((s) => s.line.split(' (')[0]), ['! destructive: alter column posts.author_id to uuid']);
+  });
+});
