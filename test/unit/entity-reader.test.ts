@@ -1697,6 +1697,25 @@ export class UserRepository extends Repository<User> {}
   });
 });
 
+describe('entity reader: a default only running the code gives', () => {
+  it('is an error at the option that says why no revision could follow it, not advice to let TypeORM read it', () => {
+    const root = project({
+      'id.ts': `import { randomBytes } from 'crypto';\nexport const shortId = (): string => randomBytes(7).toString('hex');\n`,
+      'a.ts': `import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { shortId } from './id';
+@Entity('playlists')
+export class Playlist {
+  @PrimaryColumn('varchar', { length: 14, default: shortId() })
+  id!: string;
+  @Column() title!: string;
+}
+`,
+    });
+    fails(() => read(root, ['a.ts']), path.join(root, 'a.ts'), 5, /the default is computed when the code runs \(.*cannot read .* without running the code\), so it would be another value at each start of the application, and no revision could follow it: give a literal or a constant, or an expression the database computes/);
+    assert.throws(() => read(root, ['a.ts']), (e: Error) => !e.message.includes('models: { typeorm'));
+  });
+});
+
 describe('entity reader: views', () => {
   it('a view TypeORM leaves alone is no table; one its synchronize would create is an error with file:line', () => {
     const root = project({

@@ -1204,7 +1204,18 @@ function columnOptions(meta: ColumnMeta, opts: ObjectValue | undefined, node: No
   }
   if (opts?.props.has('default')) {
     meta.hasDefault = true;
-    meta.default = option(opts, 'default');
+    try {
+      meta.default = option(opts, 'default');
+    } catch (error) {
+      // A value only running the code gives (`generateShortId()`): each start of the application
+      // gives another, and TypeORM's own metadata would write the one that run computed.
+      if (!(error instanceof ModelError) || !error.message.includes('without running the code')) throw error;
+      const why = error.message.replace(/;.*$/s, '');
+      throw new ModelError(
+        at('default'),
+        `the default is computed when the code runs (${why}), so it would be another value at each start of the application, and no revision could follow it: give a literal or a constant, or an expression the database computes (default: () => 'gen_random_uuid()'), or leave the value to the application (@BeforeInsert) and remove the default`,
+      );
+    }
   }
   if (bool(option(opts, 'primary'), at('primary'), 'primary')) meta.kind = 'primary';
   meta.array = bool(option(opts, 'array'), at('array'), 'array');
