@@ -6,7 +6,8 @@
  *  - a table with indexes is dropped: its downgrade rebuilds the indexes too;
  *  - a primary key referenced by a foreign key changes type (text → integer): the key is dropped
  *    while both columns change and added back;
- *  - an enum is replaced by another (a rename): the column is cast through text;
+ *  - an enum is replaced by another of the same values (a rename): the type is renamed, the
+ *    column untouched;
  *  - an enum loses a value: plain and array columns of it move to the new type;
  *  - a text column with a default becomes an enum: the default goes back without its text cast.
  *
@@ -55,7 +56,7 @@ const CASES: Case[] = [
     second: `${HEAD}enum AccessRole {\n  OWNER\n  VIEWER\n}\nmodel Member {\n  id   Int        @id\n  role AccessRole\n}\n`,
     rows: [`INSERT INTO "Member" VALUES (1, 'OWNER'), (2, 'VIEWER')`],
     kept: `SELECT string_agg(role::text, ',' ORDER BY id) AS s FROM "Member"`,
-    operations: [/create enum AccessRole/, /alter column Member\.role/, /drop enum MemberRole/],
+    operations: [/^  - rename enum MemberRole to AccessRole$/m],
   },
   {
     name: 'an enum loses a value used by a plain and an array column',
