@@ -39,10 +39,7 @@ export function columnSql(c: Column): string {
 export function createTableSql(t: Table, indexes: readonly OperationOf<'createIndex'>[] = []): string {
   const parts = t.columns.map((c) => columnSql(c));
   if (t.primaryKey?.columns.length) parts.push(`PRIMARY KEY (${columnList(t.primaryKey.columns)})`);
-  for (const op of indexes) {
-    const { kind, keys, hash } = indexParts(op);
-    parts.push(`${kind}INDEX ${q(op.index.name)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}`);
-  }
+  for (const op of indexes) parts.push(indexClause(op));
   for (const u of t.uniques) parts.push(constraintSql({ type: 'unique', ...u }));
   for (const c of t.checks) parts.push(constraintSql({ type: 'check', ...c }));
   for (const f of t.foreignKeys) parts.push(constraintSql({ type: 'foreignKey', ...f }));
@@ -70,15 +67,16 @@ function indexParts(op: OperationOf<'createIndex'>): { kind: string; keys: strin
 }
 
 function createIndexSql(op: OperationOf<'createIndex'>, schema?: Schema): string {
-  const { kind, keys, hash } = indexParts(op);
   const spare = schema ? madeSpare(findTable(schema, op.table), op.index) : [];
-  if (spare.length) return `ALTER TABLE ${q(op.table)} ${addIndexClause(op)}${dropIndexes(spare)}`;
+  if (spare.length) return `ALTER TABLE ${q(op.table)} ADD ${indexClause(op)}${dropIndexes(spare)}`;
+  const { kind, keys, hash } = indexParts(op);
   return `CREATE ${kind}INDEX ${q(op.index.name)} ON ${q(op.table)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}`;
 }
 
-function addIndexClause(op: OperationOf<'createIndex'>): string {
+/** An index as CREATE TABLE and ALTER TABLE … ADD state it: `UNIQUE INDEX name (keys)`. */
+function indexClause(op: OperationOf<'createIndex'>): string {
   const { kind, keys, hash } = indexParts(op);
-  return `ADD ${kind}INDEX ${q(op.index.name)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}`;
+  return `${kind}INDEX ${q(op.index.name)} (${keys.join(', ')})${hash ? ' USING HASH' : ''}`;
 }
 
 /** Names of the foreign keys' own indexes (table-record.ts) that an index on `keys` would serve instead. */
@@ -401,23 +399,23 @@ function partnerOf(operations: readonly Operation[], i: number, state: Schema): 
   const j = operations.findIndex((later, k) => k > i && operationTable(later) === table);
   if (j < 0) return undefined;
   const next = operations[j];
-  const leads = (keys: readonly IndexKey[] | undefined, column: string): boolean => !!keys?.length && keyColumn(keys[0]) === column;
+  const first = (keys: readonly IndexKey[] | undefined, column: string): boolean => !!keys?.length && keyColumn(keys[0]) === column;
   if (op.kind === 'addColumn' && next.kind === 'dropColumn' && next.column !== op.column.name && next.column.toLowerCase() === op.column.name.toLowerCase()) return j;
   if (op.kind === 'addColumn' && op.column.autoincrement) {
-    const keyed = (next.kind === 'alterPrimaryKey' && leads(next.primaryKey?.columns, op.column.name)) || (next.kind === 'createIndex' && leads(next.index.columns, op.column.name));
+    const keyed = (next.kind === 'alterPrimaryKey' && first(next.primaryKey?.columns, op.column.name)) || (next.kind === 'createIndex' && first(next.index.columns, op.column.name));
     return keyed ? j : undefined;
   }
   if ((op.kind === 'alterPrimaryKey' || op.kind === 'dropIndex') && next.kind === 'dropColumn') {
     const t = findTable(state, op.table);
     const unkeyed = op.kind === 'alterPrimaryKey' ? t?.primaryKey?.columns : t?.indexes.find((x) => x.name === op.name)?.columns;
-    return t && findColumn(t, next.column)?.autoincrement && leads(unkeyed, next.column) ? j : undefined;
+    return t && findColumn(t, next.column)?.autoincrement && first(unkeyed, next.column) ? j : undefined;
   }
   return undefined;
 }
 
 /** An operation's part of one ALTER TABLE that does several things. */
 function alterClause(op: Operation, state: Schema): string {
-  if (op.kind === 'createIndex') return addIndexClause(op);
+  if (op.kind === 'createIndex') return `ADD ${indexClause(op)}`;
   if (op.kind === 'dropIndex') {
     const [sql] = dropIndexSql(op, state);
     return sql.startsWith('ALTER TABLE ') ? sql.slice(`ALTER TABLE ${q(op.table)} `.length) : `DROP INDEX ${q(op.name)}`;
