@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { dataLossProbes, formatFinding } from '../../src/diff/data-loss.js';
+import { dataLossProbes as allProbes, formatFinding } from '../../src/diff/data-loss.js';
 import { quoteIdentifier, quoteLiteral } from '../../src/dialects/dialect.js';
 import { mysqlDialect } from '../../src/dialects/mysql/index.js';
 import { normalizePgType } from '../../src/dialects/postgres/types.js';
@@ -16,6 +16,9 @@ import type { Operation } from '../../src/operations/operation.js';
 import type { Schema } from '../../src/schema/schema.js';
 import { createMysqlTestDatabase } from '../support/mysql.ts';
 import { createTestDatabase, type TestDatabase } from '../support/pg.ts';
+
+/** The probes of values; PostgreSQL's probe for the views and triggers over a change has its own test (pg-dependent-objects). */
+const dataLossProbes = (...args: Parameters<typeof allProbes>): ReturnType<typeof allProbes> => allProbes(...args).filter((p) => !p.sql.includes('FROM pg_depend'));
 
 interface Case {
   column: string;
@@ -28,7 +31,7 @@ interface Case {
 interface Dialect {
   name: string;
   create: () => Promise<TestDatabase>;
-  options: Parameters<typeof dataLossProbes>[2];
+  options: Parameters<typeof allProbes>[2];
   q: (name: string) => string;
   columns: [string, string][];
   rows: string[][];
