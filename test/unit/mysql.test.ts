@@ -8,7 +8,7 @@ import { maskUrl, parseDatabaseUrl } from '../../src/dialects/index.js';
 import { compileMysql } from '../../src/dialects/mysql/compiler.js';
 import { compilePostgres } from '../../src/dialects/postgres/compiler.js';
 import { compileSqlite } from '../../src/dialects/sqlite/compiler.js';
-import { fitMysqlModels } from '../../src/dialects/mysql/fit.js';
+import { fitMysqlModels, hasMariadbUuid } from '../../src/dialects/mysql/fit.js';
 import { splitScript } from '../../src/dialects/mysql/script.js';
 import { normalizeMysqlDefault, normalizeMysqlExpression, normalizeMysqlType } from '../../src/dialects/mysql/types.js';
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from '../../src/dialects/mysql/quote.js';
@@ -16,6 +16,8 @@ import { UnsupportedOperationError } from '../../src/dialects/dialect.js';
 import { MigratorError } from '../../src/errors.js';
 import type { Operation } from '../../src/operations/operation.js';
 import type { Schema, Table } from '../../src/schema/schema.js';
+import { markMariadbUuid } from '../../src/dialects/mysql/table-record.js';
+import type { Connection } from '../../src/dialects/dialect.js';
 
 describe('MySQL URLs', () => {
   it('reads user, password, host, port and database, decoded', () => {
@@ -283,5 +285,30 @@ describe('MySQL compiler: a table default collation', () => {
     ]);
     assert.throws(() => compilePostgres([{ kind: 'createTable', table: t }], { tables: [] }), /create table tag with the default collation utf8mb4_unicode_ci: PostgreSQL tables have none/);
     assert.throws(() => compileSqlite([{ kind: 'createTable', table: t }], { tables: [] }), /create table tag with the default collation utf8mb4_unicode_ci: SQLite tables have none/);
+  });
+});
+
+describe("MySQL models: TypeORM's uuid columns under its mariadb driver", () => {
+  it('are uuid on MariaDB 10.7 and later only, by the version the server reports', () => {
+    assert.deepEqual(
+      ['10.11.19-MariaDB-0+deb12u1', '11.4.2-MariaDB', '10.7.0-MariaDB', '10.6.18-MariaDB-log', '8.0.36', '8.4.0-commercial', undefined].map(hasMariadbUuid),
+      [true, true, true, false, false, false, false],
+    );
+  });
+
+  it('makes the marked columns uuid on such a server, leaves them as read elsewhere, and drops the mark', () => {
+    const models = (): Schema => {
+      const t: Table = { name: 'account', columns: [{ name: 'id', type: 'varchar(36)', nullable: false }, { name: 'name', type: 'varchar(40)', nullable: false }], indexes: [], uniques: [], checks: [], foreignKeys: [] };
+      markMariadbUuid(t, ['id']);
+      return { tables: [t] };
+    };
+    const on = (version: string): Schema => {
+      const s = models();
+      fitMysqlModels(s, undefined, { serverVersion: version } as Connection);
+      return s;
+    };
+    assert.deepEqual(on('10.11.6-MariaDB').tables[0].columns.map((c) => c.type), ['uuid', 'varchar(40)']);
+    assert.deepEqual(on('10.6.18-MariaDB').tables[0].columns.map((c) => c.type), ['varchar(36)', 'varchar(40)']);
+    assert.equal(on('8.0.36').tables[0].native, undefined);
   });
 });
